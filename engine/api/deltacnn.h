@@ -1,0 +1,96 @@
+// The engine's front door, used by the GStreamer element, the tools and the end-to-end tests:
+// a Model (loaded once, shareable between streams: one copy of the weights) and a Stream (one
+// camera: pre-processing, per-stream delta state, decoding, stable object ids).
+//
+//   auto cfg = dcnn::load_config("configs/movenet-multipose.yaml");
+//   auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Auto, 0});
+//   dcnn::Stream stream(model, dcnn::StreamOptions::from(cfg));
+//   dcnn::FrameResult r = stream.process(image_view);
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/api/results.h"
+#include "engine/config/config.h"
+#include "engine/decode/decoder.h"
+#include "engine/exec/executor.h"
+#include "engine/pre/preprocess.h"
+
+namespace dcnn {
+
+enum class BackendChoice { Auto, Cpu, Cuda };
+
+struct ModelOptions {
+  BackendChoice backend = BackendChoice::Auto;  // Auto: CUDA when a usable GPU is present
+  int device_id = 0;
+};
+
+// True when the engine was built with CUDA and a usable GPU is present (never throws).
+bool cuda_available(std::string* why_not = nullptr);
+
+class Model {
+ public:
+  // Imports cfg.model_path at cfg.input size, runs the graph passes, compiles the ops and checks
+  // that the decoder's heads exist. Throws dcnn::Error naming the file / node / head at fault;
+  // backend Cuda without a usable GPU is Error(Device).
+  static std::shared_ptr<Model> load(const DeploymentConfig& cfg, const ModelOptions& options);
+
+  const DeploymentConfig& config() const { return config_; }
+  const ModelInfo& info() const { return info_; }
+  Backend backend() const { return backend_; }
+  const std::shared_ptr<const CompiledModel>& compiled() const { return compiled_; }
+  const Decoder& decoder() const { return *decoder_; }
+
+ private:
+  Model() = default;
+  DeploymentConfig config_;
+  ModelInfo info_;
+  Backend backend_ = Backend::Cpu;
+  std::shared_ptr<const CompiledModel> compiled_;
+  std::unique_ptr<Decoder> decoder_;
+};
+
+struct StreamOptions {
+  ExecMode mode = ExecMode::Delta;
+  DeltaSettings delta;
+  float score_threshold = -1.f;  // < 0: the config's decoder.score_threshold
+  bool time_layers = false;
+
+  static StreamOptions from(const DeploymentConfig& cfg);
+};
+
+class Stream {
+ public:
+  Stream(std::shared_ptr<const Model> model, StreamOptions options);
+  ~Stream();
+
+  // Pre-process, run (dense or delta), decode, assign ids. Results are in frame pixels.
+  // A frame size different from the previous one resets the delta state first.
+  FrameResult process(const ImageView& frame);
+  // Same, from an already pre-processed model input (H*W*3 floats, 0..255) of a frame of the
+  // given size: used by tools and tests that share one pre-processed input between streams.
+  FrameResult process_input(const float* model_input, int frame_width, int frame_height);
+
+  void reset();  // next frame runs dense and re-initialises every state (flush, discont, caps)
+  void set_mode(ExecMode mode);
+  void set_threshold_scale(float scale);
+  void set_keyframe_interval(int interval);
+  void set_score_threshold(float threshold);
+
+  const Model& model() const { return *model_; }
+  const Executor& executor() const { return *executor_; }
+  std::vector<HeadView> heads() const;  // dense heads of the last frame
+
+ private:
+  std::shared_ptr<const Model> model_;
+  StreamOptions options_;
+  Preprocessor preprocessor_;
+  std::unique_ptr<Executor> executor_;
+  IdAssigner ids_;
+  std::vector<float> input_;
+  int last_width_ = 0, last_height_ = 0;
+};
+
+}  // namespace dcnn

@@ -1,0 +1,66 @@
+// What one processed frame yields: objects in frame pixel coordinates plus the engine's
+// numbers. The GStreamer element turns these into metas; tools compare them.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dcnn {
+
+struct Keypoint {
+  float x = 0.f;  // frame pixels
+  float y = 0.f;
+  float score = 0.f;
+};
+
+struct Detection {
+  int id = -1;  // stable across frames (IoU matching), -1 before assignment
+  int label_id = 0;
+  std::string label;
+  float confidence = 0.f;
+  float x_min = 0.f, y_min = 0.f, x_max = 0.f, y_max = 0.f;  // frame pixels
+  std::vector<Keypoint> keypoints;  // empty for detection models
+};
+
+struct LayerStat {
+  std::string name;  // ONNX node name
+  std::string op;    // engine op ("Conv", "Activation", ...)
+  float active = 1.f;  // fraction of output pixels updated this frame
+  bool dense = true;   // ran dense (keyframe, dense mode, or above break-even)
+  double ms = 0.0;     // wall time of the node, 0 when per-layer timing is off
+};
+
+struct FrameStats {
+  int64_t frame_index = 0;   // frames since the last reset
+  bool keyframe = true;      // dense pass (first frame, reset, periodic keyframe, dense mode)
+  float input_active = 1.f;  // fraction of input pixels above the input threshold
+  float mean_active = 1.f;   // mean over layers of the active fraction, weighted by layer cost
+  std::vector<LayerStat> layers;
+  double preprocess_ms = 0.0;
+  double infer_ms = 0.0;
+  double decode_ms = 0.0;
+  std::string backend;  // "cpu" or "cuda"
+  std::string mode;     // "delta" or "dense"
+};
+
+enum class Task { Pose, Detection };
+
+// Static facts about a loaded model that metadata and overlays need.
+struct ModelInfo {
+  std::string name;
+  Task task = Task::Detection;
+  int input_width = 0, input_height = 0;
+  std::vector<std::string> labels;                // label_id -> name
+  std::vector<std::string> keypoint_names;        // pose only
+  std::vector<std::pair<int, int>> skeleton;      // pose only: keypoint index pairs
+  std::vector<std::string> heads;                 // head tensor names
+};
+
+struct FrameResult {
+  std::vector<Detection> objects;
+  FrameStats stats;
+};
+
+}  // namespace dcnn

@@ -1,0 +1,63 @@
+// A deployment: one YAML file per model (configs/*.yaml), parsed into this validated struct.
+// Schema and defaults are documented in the README ("YAML deployment files"). Every error
+// names the file, the key path (e.g. "delta.layer_thresholds.conv_3") and the expected value.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace dcnn {
+
+enum class ColorOrder { RGB, BGR };
+enum class ResizeKind { Stretch, Letterbox };
+enum class DecoderKind { MoveNetMultiPose, MoveNetSinglePose, PoseNet, CenterNet };
+
+struct InputConfig {
+  int width = 0;   // model input size (pixels)
+  int height = 0;
+  ColorOrder color = ColorOrder::RGB;
+  // The engine feeds the model (pixel - mean) / std per channel, pixels in 0..255. Identity
+  // (mean 0, std 1) for models that normalise inside the graph (MoveNet) or want raw 0..255.
+  float mean[3] = {0.f, 0.f, 0.f};
+  float std[3] = {1.f, 1.f, 1.f};
+  ResizeKind resize = ResizeKind::Stretch;
+  float pad_value = 0.f;  // letterbox border, in 0..255 pixel units
+};
+
+struct DecoderConfig {
+  DecoderKind kind = DecoderKind::CenterNet;
+  float score_threshold = 0.3f;     // objects below are dropped
+  float keypoint_threshold = 0.3f;  // pose: keypoints below are reported with their score but not drawn
+  int max_objects = 100;
+  float nms_iou = 0.5f;             // 0 disables NMS
+  int output_stride = 4;            // heads' stride relative to the model input
+  std::vector<std::string> labels;  // label_id -> name (inline list or labels_file)
+};
+
+struct DeltaConfig {
+  float input_threshold = 8.f;  // max-over-channels |pixel change| (0..255 units) to mark a pixel active
+  int input_dilation = 0;       // grow the input mask by this many pixels (sensor-noise recipe)
+  float threshold = 0.05f;      // default per-layer truncation threshold eps
+  float threshold_scale = 1.f;  // global multiplier of every eps (element property delta-threshold)
+  std::map<std::string, float> layer_thresholds;  // ONNX node name -> eps (before scaling)
+  int keyframe_interval = 300;  // dense refresh every N frames; 0 = never
+  float dense_break_even = 0.4f;  // per layer: run dense when the active fraction is above this
+};
+
+struct DeploymentConfig {
+  std::string source;      // absolute path of the YAML file ("" when built in code)
+  std::string name;        // model.name
+  std::string model_path;  // model.onnx, resolved relative to the YAML file
+  InputConfig input;
+  DecoderConfig decoder;
+  DeltaConfig delta;
+};
+
+// Parses and validates; throws dcnn::Error (NotFound for a missing file, Config otherwise).
+DeploymentConfig load_config(const std::string& yaml_path);
+// Same from text; relative paths resolve against base_dir.
+DeploymentConfig parse_config(const std::string& yaml_text, const std::string& source_name,
+                              const std::string& base_dir);
+
+}  // namespace dcnn

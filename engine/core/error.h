@@ -1,0 +1,32 @@
+// Engine errors: every failure the engine reports is a dcnn::Error whose message names the
+// file, YAML key, ONNX node or value at fault and says what was expected. The kind lets the
+// GStreamer element pick the right GError domain without parsing strings.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+
+namespace dcnn {
+
+enum class ErrorKind {
+  NotFound,     // a file (model, config, labels) does not exist or cannot be read
+  Config,       // YAML: unknown key, wrong type, out-of-range value
+  Model,        // ONNX: corrupt file, inconsistent shapes
+  Unsupported,  // ONNX: op, attribute or shape the engine does not implement
+  Input,        // bad frame: wrong size/format/stride
+  Device,       // GPU absent or a CUDA/cuDNN call failed
+  Internal,     // a broken invariant: a bug in the engine
+};
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  ErrorKind kind() const noexcept { return kind_; }
+
+ private:
+  ErrorKind kind_;
+};
+
+const char* to_string(ErrorKind kind) noexcept;
+
+}  // namespace dcnn

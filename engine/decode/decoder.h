@@ -1,0 +1,70 @@
+// Decoders turn the model's dense head tensors into poses or boxes in *frame* pixels.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/api/results.h"
+#include "engine/config/config.h"
+#include "engine/core/shape.h"
+
+namespace dcnn {
+
+// One dense head tensor, NHWC (N = 1), as the engine accumulated it. Head names are the ONNX
+// graph output names the converter writes (see tools/tfjs2onnx.py):
+//   MoveNet MultiPose: kpt_heatmap(17) center(1) kpt_regress(34) kpt_offset(34) box_scale(2) box_offset(2)
+//   MoveNet SinglePose: kpt_heatmap(17) center(1) kpt_regress(34) kpt_offset(34)
+//   PoseNet: heatmap(17) offset(34) displacement_fwd(32) displacement_bwd(32)
+//   CenterNet: keypoints(80, sigmoid applied in-graph) wh(4)
+// MoveNet heads are raw logits (the decoder applies sigmoid).
+struct HeadView {
+  std::string name;
+  Shape shape;
+  const float* data = nullptr;
+};
+
+// Model-input pixels -> frame pixels: x_frame = (x_model - pad_x) / scale_x (same for y).
+// Stretch: pad 0, scale = model/frame per axis. Letterbox: one scale, centred padding.
+struct FrameGeometry {
+  int frame_width = 0, frame_height = 0;
+  int model_width = 0, model_height = 0;
+  float scale_x = 1.f, scale_y = 1.f;
+  float pad_x = 0.f, pad_y = 0.f;
+
+  static FrameGeometry make(int frame_w, int frame_h, int model_w, int model_h, ResizeKind kind);
+  float to_frame_x(float model_x) const { return (model_x - pad_x) / scale_x; }
+  float to_frame_y(float model_y) const { return (model_y - pad_y) / scale_y; }
+};
+
+class Decoder {
+ public:
+  virtual ~Decoder() = default;
+  // Objects with confidence >= score_threshold (the stream's, which defaults to the config's),
+  // at most config.max_objects, in frame pixels, clipped to the frame, id = -1.
+  virtual std::vector<Detection> decode(const std::vector<HeadView>& heads,
+                                        const FrameGeometry& geometry,
+                                        float score_threshold) const = 0;
+  // Task, labels, keypoint names and skeleton (input size filled by the caller).
+  virtual const ModelInfo& info() const = 0;
+};
+
+// Throws dcnn::Error(Model) naming the missing head and the heads the model has.
+std::unique_ptr<Decoder> make_decoder(const DecoderConfig& config,
+                                      const std::vector<std::string>& available_heads);
+
+// Assigns stable ids across frames by greedy IoU matching with the previous frame's objects
+// (same label, IoU >= min_iou); unmatched objects get fresh ids. One per stream.
+class IdAssigner {
+ public:
+  explicit IdAssigner(float min_iou = 0.3f) : min_iou_(min_iou) {}
+  void assign(std::vector<Detection>& objects);
+  void reset();
+
+ private:
+  float min_iou_;
+  int next_id_ = 0;
+  std::vector<Detection> previous_;
+};
+
+}  // namespace dcnn

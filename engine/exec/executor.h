@@ -1,0 +1,80 @@
+// Compiles an ir::Graph into ops with re-laid-out weights (shared, immutable), and runs it for
+// one stream (Executor: all per-stream state) in dense or delta mode, per the delta semantics of
+// ../shared/DESIGN.md.
+//
+// Input: the raw model input, HxWx3 float in 0..255 pixel units (engine/pre). The executor
+// applies the input delta test on these raw values (so input_threshold is in pixel units), then
+// the model's normalisation (InputNormalization) to what enters the graph.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/api/results.h"
+#include "engine/core/shape.h"
+#include "engine/ir/graph.h"
+
+namespace dcnn {
+
+enum class Backend { Cpu, Cuda };
+const char* to_string(Backend backend) noexcept;
+
+enum class ExecMode { Dense, Delta };
+
+struct InputNormalization {
+  float mean[3] = {0.f, 0.f, 0.f};
+  float std[3] = {1.f, 1.f, 1.f};
+};
+
+struct DeltaSettings {
+  float input_threshold = 8.f;  // raw pixel units, max over channels
+  int input_dilation = 0;       // grow the input mask by this many pixels
+  float default_threshold = 0.05f;
+  float threshold_scale = 1.f;  // multiplies every eps (input threshold excluded)
+  std::map<std::string, float> layer_thresholds;  // node name -> eps (unknown names: error at Executor creation)
+  int keyframe_interval = 300;  // 0 = never
+  float dense_break_even = 0.4f;  // conv runs dense on deltas when its output active fraction exceeds this
+  bool time_layers = false;       // fill LayerStat::ms (costs a clock read per node)
+};
+
+class CompiledModel;  // defined in engine/exec/compiled_model.h
+
+// Builds the ops for `graph` on `backend` (throws dcnn::Error: Unsupported naming the node for an
+// op/shape the backend cannot run; Device when the backend is unavailable).
+std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend backend,
+                                                   const InputNormalization& norm, int device_id = 0);
+
+class Executor {
+ public:
+  Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, DeltaSettings settings);
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  // Runs one frame. `input` is H*W*3 floats (see above). In delta mode the first frame, the
+  // frame after reset() and every keyframe_interval-th frame run dense and re-initialise every
+  // stateful buffer.
+  void run(const float* input);
+  void reset();
+  void set_mode(ExecMode mode);             // takes effect at the next frame (forces a dense pass)
+  void set_threshold_scale(float scale);    // takes effect at the next frame
+  void set_keyframe_interval(int interval);
+
+  // Dense head tensors (accumulated in delta mode), valid until the next run().
+  int num_outputs() const;
+  const std::string& output_name(int i) const;
+  Shape output_shape(int i) const;
+  const float* output(int i) const;  // host memory, NHWC
+
+  // Stats of the last run: keyframe flag, input/per-layer active fractions, dense choices.
+  const FrameStats& stats() const;
+  const ir::Graph& graph() const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace dcnn

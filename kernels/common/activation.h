@@ -1,0 +1,49 @@
+// Per-element activation math shared by the CPU kernels and (later) the CUDA kernels, so both
+// backends compute bit-for-bit the same function. Kernels know nothing of the graph IR: the
+// engine translates ir::Activation into ActSpec once at model load.
+#pragma once
+
+#include <cmath>
+
+#if defined(__CUDACC__)
+#define DCNN_HOST_DEVICE __host__ __device__
+#else
+#define DCNN_HOST_DEVICE
+#endif
+
+namespace dcnn::kern {
+
+enum class ActFn : int {
+  Identity = 0,
+  Relu,
+  Clip,         // min alpha, max beta
+  LeakyRelu,    // slope alpha
+  Sigmoid,
+  HardSigmoid,  // max(0, min(1, alpha * x + beta))
+  HardSwish,    // x * max(0, min(1, x / 6 + 0.5))
+};
+
+struct ActSpec {
+  ActFn fn = ActFn::Identity;
+  float alpha = 0.f;
+  float beta = 0.f;
+};
+
+DCNN_HOST_DEVICE inline float clampf(float x, float lo, float hi) {
+  return x < lo ? lo : (x > hi ? hi : x);
+}
+
+DCNN_HOST_DEVICE inline float activate(const ActSpec& a, float x) {
+  switch (a.fn) {
+    case ActFn::Identity: return x;
+    case ActFn::Relu: return x > 0.f ? x : 0.f;
+    case ActFn::Clip: return clampf(x, a.alpha, a.beta);
+    case ActFn::LeakyRelu: return x >= 0.f ? x : a.alpha * x;
+    case ActFn::Sigmoid: return 1.f / (1.f + expf(-x));
+    case ActFn::HardSigmoid: return clampf(a.alpha * x + a.beta, 0.f, 1.f);
+    case ActFn::HardSwish: return x * clampf(x * (1.f / 6.f) + 0.5f, 0.f, 1.f);
+  }
+  return x;
+}
+
+}  // namespace dcnn::kern

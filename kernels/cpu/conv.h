@@ -1,0 +1,62 @@
+// CPU convolution kernels, NHWC float. Dense: im2col (skipped for 1x1 stride 1) + sgemm.
+// Sparse: gather the receptive fields of a list of output pixels, one sgemm, scatter.
+// Depthwise (groups == cin == cout): direct loops vectorised over channels.
+// Kernels know nothing of graphs or masks beyond the pixel lists they are given.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace dcnn::cpu {
+
+struct ConvGeometry {
+  int in_h = 0, in_w = 0, cin = 0;
+  int out_h = 0, out_w = 0, cout = 0;
+  int kh = 1, kw = 1;
+  int stride_h = 1, stride_w = 1;
+  int dil_h = 1, dil_w = 1;
+  int pad_top = 0, pad_left = 0;  // bottom/right padding is implied by out_h/out_w
+  int groups = 1;
+};
+
+// Weights re-laid out once for the kernels (built at model load, shared by all streams).
+struct PackedConv {
+  ConvGeometry geometry;
+  std::vector<float> weights;  // layout private to conv.cpp
+  std::vector<float> bias;     // [cout]
+};
+
+// weights_oihw: ONNX [cout][cin/groups][kh][kw]; bias may be null (zeros).
+PackedConv pack_conv(const ConvGeometry& g, const float* weights_oihw, const float* bias);
+
+// out[out_h*out_w*cout] = conv(in) (+ bias when add_bias). Every output pixel written.
+void conv_dense(const PackedConv& p, const float* in, float* out, bool add_bias);
+
+// For each of the n output pixels in out_pixels (index y*out_w+x), writes all cout channels of
+// conv(in) without bias. `in` must hold 0 at every input pixel that is not active (the delta
+// invariant), so inactive neighbours contribute nothing. Other output pixels are untouched.
+void conv_sparse(const PackedConv& p, const float* in, const int32_t* out_pixels, int n, float* out);
+
+// Transposed convolution (ONNX ConvTranspose), weights ONNX [cin][cout/groups][kh][kw].
+struct ConvTransposeGeometry {
+  int in_h = 0, in_w = 0, cin = 0;
+  int out_h = 0, out_w = 0, cout = 0;
+  int kh = 1, kw = 1;
+  int stride_h = 1, stride_w = 1;
+  int dil_h = 1, dil_w = 1;
+  int pad_top = 0, pad_left = 0;
+  int groups = 1;
+};
+struct PackedConvTranspose {
+  ConvTransposeGeometry geometry;
+  std::vector<float> weights;
+  std::vector<float> bias;
+};
+PackedConvTranspose pack_conv_transpose(const ConvTransposeGeometry& g, const float* weights, const float* bias);
+void conv_transpose_dense(const PackedConvTranspose& p, const float* in, float* out, bool add_bias);
+// Adds the contributions of the n active input pixels in in_pixels to `out`, no bias. The caller
+// zeroes `out` at every output pixel these inputs reach before calling.
+void conv_transpose_sparse_accumulate(const PackedConvTranspose& p, const float* in,
+                                      const int32_t* in_pixels, int n, float* out);
+
+}  // namespace dcnn::cpu

@@ -1,0 +1,18 @@
+// Per-thread growable scratch memory for the conv kernels. A kernel call asks for the space
+// it needs; the buffer only grows, so in steady state (same model, same shapes) no call
+// allocates. Each OpenMP worker thread has its own buffers, so no locking is needed.
+#pragma once
+
+#include <cstddef>
+
+namespace dcnn::cpu {
+
+// Which scratch buffer of the calling thread to use; a kernel that needs two live buffers at
+// once (gathered rows and GEMM result) takes two different slots.
+enum class ScratchSlot { Rows = 0, Product = 1, Count = 2 };
+
+// 64-byte aligned space for at least `floats` floats, owned by the calling thread and valid
+// until that thread's next scratch_floats call with the same slot. Contents are undefined.
+float* scratch_floats(ScratchSlot slot, size_t floats);
+
+}  // namespace dcnn::cpu

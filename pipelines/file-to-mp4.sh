@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Video file -> deltacnn -> overlay -> H.264 MP4.
+#   pipelines/file-to-mp4.sh data/vtest.avi out/annotated.mp4
+# Expected: out/annotated.mp4 with pose skeletons (or boxes) and a stats line drawn on every
+# frame; EOS ends the pipeline cleanly. CONFIG=configs/centernet.yaml for detection.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+in="${1:?usage: $0 INPUT_VIDEO [OUTPUT.mp4]}"
+out="${2:-out/annotated.mp4}"
+mkdir -p "$(dirname "$out")"
+exec gst-launch-1.0 -e \
+  filesrc location="$in" ! decodebin ! videoconvert ! video/x-raw,format=BGRx ! \
+  deltacnn config-file-path="$CONFIG" backend="$BACKEND" ! \
+  deltacnnoverlay show-stats=true ! videoconvert ! \
+  x264enc speed-preset=veryfast ! h264parse ! mp4mux ! filesink location="$out"

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# RTSP camera -> deltacnn -> overlay -> H.264 re-encode into a fragmented MP4 (NVR recording).
+#   pipelines/rtsp-reencode.sh rtsp://camera.local:554/stream1 out/camera1.mp4
+# Expected: a growing, playable out/camera1.mp4 (fragmented, so a crash or power cut keeps what
+# was written); Ctrl-C sends EOS and closes the file properly.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+url="${1:?usage: $0 RTSP_URL [OUTPUT.mp4]}"
+out="${2:-out/camera.mp4}"
+mkdir -p "$(dirname "$out")"
+# shellcheck disable=SC2046
+exec gst-launch-1.0 -e $(rtsp_source "$url") ! \
+  deltacnn config-file-path="$CONFIG" backend="$BACKEND" ! \
+  deltacnnoverlay ! videoconvert ! \
+  x264enc speed-preset=veryfast tune=zerolatency key-int-max=50 ! h264parse ! \
+  mp4mux fragment-duration=1000 ! filesink location="$out"
