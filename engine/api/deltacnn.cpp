@@ -1,0 +1,211 @@
+// The engine's front door: Model (import + passes + compile + decoder, shared by streams) and
+// Stream (pre-processing, per-stream executor state, decoding, stable ids).
+#include "engine/api/deltacnn.h"
+
+#include <chrono>
+
+#include "engine/core/error.h"
+#include "engine/exec/compiled_model.h"
+#include "engine/ir/onnx_import.h"
+#include "engine/ir/passes.h"
+#include "engine/ir/shape_inference.h"
+
+#if DELTACNN_CUDA_ENABLED
+#include <cuda_runtime_api.h>
+#endif
+
+namespace dcnn {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+Backend choose_backend(const ModelOptions& options, const std::string& model_name) {
+  std::string why;
+  switch (options.backend) {
+    case BackendChoice::Cpu: return Backend::Cpu;
+    case BackendChoice::Auto: return cuda_available() ? Backend::Cuda : Backend::Cpu;
+    case BackendChoice::Cuda:
+      if (!cuda_available(&why)) {
+        throw Error(ErrorKind::Device, "model '" + model_name + "': backend 'cuda' was requested but " +
+                                           why + "; expected a usable NVIDIA GPU, or backend cpu/auto");
+      }
+      return Backend::Cuda;
+  }
+  return Backend::Cpu;
+}
+
+}  // namespace
+
+bool cuda_available(std::string* why_not) {
+#if DELTACNN_CUDA_ENABLED
+  int count = 0;
+  const cudaError_t status = cudaGetDeviceCount(&count);
+  if (status != cudaSuccess) {
+    if (why_not) *why_not = std::string("no usable GPU (cudaGetDeviceCount: ") + cudaGetErrorString(status) + ")";
+    return false;
+  }
+  if (count == 0) {
+    if (why_not) *why_not = "no CUDA device is present";
+    return false;
+  }
+  return true;
+#else
+  if (why_not) *why_not = "this build of deltacnn has no CUDA backend (configured without CUDA)";
+  return false;
+#endif
+}
+
+std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptions& options) {
+  std::shared_ptr<Model> model(new Model());
+  model->config_ = cfg;
+  model->backend_ = choose_backend(options, cfg.name);
+
+  ir::ImportOptions import;
+  import.input_width = cfg.input.width;
+  import.input_height = cfg.input.height;
+  ir::Graph graph = ir::import_onnx(cfg.model_path, import);
+  ir::run_default_passes(graph);
+  ir::infer_shapes(graph);
+
+  // The decoder checks its heads before the (slower) compile, so a config naming the wrong
+  // decoder fails fast with the list of outputs the model really has.
+  std::vector<std::string> heads;
+  for (int id : graph.outputs) heads.push_back(graph.tensor(id).name);
+  model->decoder_ = make_decoder(cfg.decoder, heads);
+
+  InputNormalization norm;
+  for (int c = 0; c < 3; ++c) {
+    norm.mean[c] = cfg.input.mean[c];
+    norm.std[c] = cfg.input.std[c];
+  }
+  model->compiled_ = compile_model(std::move(graph), model->backend_, norm, options.device_id);
+
+  model->info_ = model->decoder_->info();
+  model->info_.name = cfg.name;
+  model->info_.input_width = cfg.input.width;
+  model->info_.input_height = cfg.input.height;
+  model->info_.heads = heads;
+  return model;
+}
+
+StreamOptions StreamOptions::from(const DeploymentConfig& cfg) {
+  StreamOptions o;
+  o.mode = ExecMode::Delta;
+  o.delta.input_threshold = cfg.delta.input_threshold;
+  o.delta.input_dilation = cfg.delta.input_dilation;
+  o.delta.default_threshold = cfg.delta.threshold;
+  o.delta.threshold_scale = cfg.delta.threshold_scale;
+  o.delta.layer_thresholds = cfg.delta.layer_thresholds;
+  o.delta.keyframe_interval = cfg.delta.keyframe_interval;
+  o.delta.dense_break_even = cfg.delta.dense_break_even;
+  o.score_threshold = cfg.decoder.score_threshold;
+  return o;
+}
+
+namespace {
+
+DeltaSettings settings_of(const StreamOptions& options) {
+  DeltaSettings s = options.delta;
+  s.time_layers = s.time_layers || options.time_layers;
+  return s;
+}
+
+}  // namespace
+
+Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
+    : model_(std::move(model)),
+      options_(std::move(options)),
+      preprocessor_(model_->config().input),
+      executor_(std::make_unique<Executor>(model_->compiled(), options_.mode, settings_of(options_))),
+      input_(size_t(model_->config().input.width) * model_->config().input.height * 3) {}
+
+Stream::~Stream() = default;
+
+FrameResult Stream::process(const ImageView& frame) {
+  const auto t0 = Clock::now();
+  preprocessor_.run(frame, input_.data());
+  const double preprocess_ms = ms_since(t0);
+  FrameResult r = process_input(input_.data(), frame.width, frame.height);
+  r.stats.preprocess_ms = preprocess_ms;
+  return r;
+}
+
+FrameResult Stream::process_input(const float* model_input, int frame_width, int frame_height) {
+  if (!model_input) throw Error(ErrorKind::Input, "stream: model input is null; expected H*W*3 floats");
+  // Validates the size (Error(Input) for zero sizes) before any state changes.
+  const FrameGeometry geometry = preprocessor_.geometry(frame_width, frame_height);
+  if (last_width_ != 0 && (frame_width != last_width_ || frame_height != last_height_)) {
+    // New geometry: every delta state refers to a different image, and ids to other boxes.
+    reset();
+  }
+  last_width_ = frame_width;
+  last_height_ = frame_height;
+
+  const auto t0 = Clock::now();
+  executor_->run(model_input);
+  const double infer_ms = ms_since(t0);
+
+  const auto t1 = Clock::now();
+  const float threshold = options_.score_threshold >= 0.f ? options_.score_threshold
+                                                          : model_->config().decoder.score_threshold;
+  FrameResult r;
+  r.objects = model_->decoder().decode(heads(), geometry, threshold);
+  ids_.assign(r.objects);
+  const double decode_ms = ms_since(t1);
+
+  r.stats = executor_->stats();
+  r.stats.infer_ms = infer_ms;
+  r.stats.decode_ms = decode_ms;
+  r.stats.backend = to_string(model_->backend());
+  r.stats.mode = options_.mode == ExecMode::Dense ? "dense" : "delta";
+  return r;
+}
+
+void Stream::reset() {
+  executor_->reset();
+  ids_.reset();
+}
+
+void Stream::set_mode(ExecMode mode) {
+  options_.mode = mode;
+  executor_->set_mode(mode);
+}
+
+void Stream::set_threshold_scale(float scale) {
+  if (!(scale >= 0.f)) {
+    throw Error(ErrorKind::Config, "stream: threshold scale " + std::to_string(scale) +
+                                       "; expected a number >= 0");
+  }
+  options_.delta.threshold_scale = scale;
+  executor_->set_threshold_scale(scale);
+}
+
+void Stream::set_keyframe_interval(int interval) {
+  if (interval < 0) {
+    throw Error(ErrorKind::Config, "stream: keyframe interval " + std::to_string(interval) +
+                                       "; expected an integer >= 0 (0 = never)");
+  }
+  options_.delta.keyframe_interval = interval;
+  executor_->set_keyframe_interval(interval);
+}
+
+void Stream::set_score_threshold(float threshold) {
+  if (!(threshold <= 1.f)) {
+    throw Error(ErrorKind::Config, "stream: score threshold " + std::to_string(threshold) +
+                                       "; expected a number <= 1 (negative: the config's)");
+  }
+  options_.score_threshold = threshold;
+}
+
+std::vector<HeadView> Stream::heads() const {
+  std::vector<HeadView> out;
+  for (int i = 0; i < executor_->num_outputs(); ++i)
+    out.push_back({executor_->output_name(i), executor_->output_shape(i), executor_->output(i)});
+  return out;
+}
+
+}  // namespace dcnn

@@ -1,0 +1,246 @@
+// YAML deployment files (configs/*.yaml): one per model.
+//
+// Schema (every key except the four marked "required" is optional and defaults as shown):
+//
+//   model:
+//     name: movenet-multipose        # required: free text, shown in metadata and logs
+//     onnx: ../models/x.onnx         # required: path relative to this YAML file; must exist
+//   input:
+//     width: 768                     # required: model input width in pixels, 1..8192
+//     height: 576                    # required: model input height in pixels, 1..8192
+//     color: rgb                     # rgb | bgr: channel order the model expects (default rgb)
+//     mean: [0, 0, 0]                # per-channel mean, 0..255 units (default 0)
+//     std: [1, 1, 1]                 # per-channel std, > 0 (default 1); model sees (px-mean)/std
+//     resize: stretch                # stretch | letterbox (one scale, centred) (default stretch)
+//     pad_value: 0                   # letterbox border, 0..255 (default 0)
+//   decoder:
+//     type: movenet_multipose        # required: movenet_multipose | movenet_singlepose |
+//                                    #           posenet | centernet
+//     score_threshold: 0.3           # 0..1: objects below are dropped (default 0.3)
+//     keypoint_threshold: 0.3        # 0..1: pose keypoints below are not drawn (default 0.3)
+//     max_objects: 100               # 1..1000 (default 100)
+//     nms_iou: 0.5                   # 0..1, 0 disables NMS (default 0.5)
+//     output_stride: 4               # 1..64: head stride relative to the model input (default 4)
+//     labels: [person, bicycle]      # label_id -> name, inline ...
+//     labels_file: coco.txt          # ... or one name per line, relative to this YAML (not both)
+//   delta:
+//     input_threshold: 8             # 0..255: max-over-channels pixel change that marks a
+//                                    #         pixel active (default 8)
+//     input_dilation: 0              # 0..32: grow the input mask by this many pixels (default 0)
+//     threshold: 0.05                # >= 0: default per-layer truncation threshold (default 0.05)
+//     threshold_scale: 1.0           # >= 0: multiplies every layer threshold (default 1)
+//     layer_thresholds:              # ONNX node name -> threshold >= 0 (before scaling)
+//       conv_3: 0.1
+//     keyframe_interval: 300         # >= 0: dense refresh every N frames, 0 = never (default 300)
+//     dense_break_even: 0.4          # 0..1: a layer runs dense above this active fraction
+//
+// Errors read "<file>: <key.path>: <problem>; expected <what>" (dcnn::Error kind Config, or
+// NotFound for a missing model / labels file). YAML syntax errors carry line and column.
+#include "engine/config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/config/yaml_reader.h"
+#include "engine/core/error.h"
+
+namespace dcnn {
+namespace {
+
+namespace fs = std::filesystem;
+
+const std::vector<std::string> kTopKeys = {"model", "input", "decoder", "delta"};
+const std::vector<std::string> kModelKeys = {"name", "onnx"};
+const std::vector<std::string> kInputKeys = {"width", "height", "color", "mean",
+                                             "std", "resize", "pad_value"};
+const std::vector<std::string> kDecoderKeys = {
+    "type",    "score_threshold", "keypoint_threshold", "max_objects",
+    "nms_iou", "output_stride",   "labels",             "labels_file"};
+const std::vector<std::string> kDeltaKeys = {
+    "input_threshold",  "input_dilation",    "threshold",       "threshold_scale",
+    "layer_thresholds", "keyframe_interval", "dense_break_even"};
+
+// Resolves `relative` against the YAML's folder and insists that the file exists, so a typo in
+// a path is reported at load time with the key that holds it, not later by the ONNX importer.
+std::string resolve_existing(const YamlReader& reader, const std::string& key,
+                             const std::string& relative, const std::string& base_dir) {
+  fs::path p(relative);
+  if (p.is_relative() && !base_dir.empty()) p = fs::path(base_dir) / p;
+  p = p.lexically_normal();
+  std::error_code ec;
+  if (!fs::is_regular_file(p, ec)) {
+    throw Error(ErrorKind::NotFound,
+                reader.source() + ": " + key + ": file '" + p.string() +
+                    "' does not exist; expected a readable file path relative to the YAML file" +
+                    (key == "model.onnx" ? " (run ./scripts/setup.sh to fetch and convert the models)"
+                                         : ""));
+  }
+  return p.string();
+}
+
+std::vector<std::string> read_labels_file(const YamlReader& reader, const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    throw Error(ErrorKind::NotFound, reader.source() + ": decoder.labels_file: cannot read '" +
+                                         path + "'; expected a readable text file");
+  }
+  std::vector<std::string> labels;
+  std::string line;
+  while (std::getline(in, line)) {
+    // Tolerate CRLF files and trailing blanks; blank lines carry no label.
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+      line.pop_back();
+    if (!line.empty()) labels.push_back(line);
+  }
+  if (labels.empty()) {
+    throw Error(ErrorKind::Config, reader.source() + ": decoder.labels_file: '" + path +
+                                       "' holds no labels; expected one label name per line");
+  }
+  return labels;
+}
+
+void parse_model(const YamlReader& r, const YAML::Node& node, const std::string& base_dir,
+                 DeploymentConfig& cfg) {
+  r.require_map(node, "model");
+  r.check_keys(node, "model", kModelKeys);
+  cfg.name = r.read_string(r.require(node, "model", "name"), "model.name");
+  if (cfg.name.empty()) r.fail("model.name", "is empty", "a non-empty model name");
+  const std::string onnx = r.read_string(r.require(node, "model", "onnx"), "model.onnx");
+  if (onnx.empty()) r.fail("model.onnx", "is empty", "a path to the model's .onnx file");
+  cfg.model_path = resolve_existing(r, "model.onnx", onnx, base_dir);
+}
+
+void parse_input(const YamlReader& r, const YAML::Node& node, InputConfig& in) {
+  r.require_map(node, "input");
+  r.check_keys(node, "input", kInputKeys);
+  in.width = r.read_int(r.require(node, "input", "width"), "input.width", 1, 8192);
+  in.height = r.read_int(r.require(node, "input", "height"), "input.height", 1, 8192);
+  if (node["color"]) {
+    in.color = r.read_enum<ColorOrder>(node["color"], "input.color",
+                                       {{"rgb", ColorOrder::RGB}, {"bgr", ColorOrder::BGR}});
+  }
+  if (node["mean"]) r.read_float3(node["mean"], "input.mean", 0.f, 255.f, false, in.mean);
+  if (node["std"]) r.read_float3(node["std"], "input.std", 0.f, 1e6f, true, in.std);
+  if (node["resize"]) {
+    in.resize = r.read_enum<ResizeKind>(
+        node["resize"], "input.resize",
+        {{"stretch", ResizeKind::Stretch}, {"letterbox", ResizeKind::Letterbox}});
+  }
+  if (node["pad_value"]) in.pad_value = r.read_float(node["pad_value"], "input.pad_value", 0.f, 255.f);
+}
+
+void parse_decoder(const YamlReader& r, const YAML::Node& node, const std::string& base_dir,
+                   DecoderConfig& dec) {
+  r.require_map(node, "decoder");
+  r.check_keys(node, "decoder", kDecoderKeys);
+  dec.kind = r.read_enum<DecoderKind>(r.require(node, "decoder", "type"), "decoder.type",
+                                      {{"movenet_multipose", DecoderKind::MoveNetMultiPose},
+                                       {"movenet_singlepose", DecoderKind::MoveNetSinglePose},
+                                       {"posenet", DecoderKind::PoseNet},
+                                       {"centernet", DecoderKind::CenterNet}});
+  if (node["score_threshold"])
+    dec.score_threshold = r.read_float(node["score_threshold"], "decoder.score_threshold", 0.f, 1.f);
+  if (node["keypoint_threshold"])
+    dec.keypoint_threshold =
+        r.read_float(node["keypoint_threshold"], "decoder.keypoint_threshold", 0.f, 1.f);
+  if (node["max_objects"])
+    dec.max_objects = r.read_int(node["max_objects"], "decoder.max_objects", 1, 1000);
+  if (node["nms_iou"]) dec.nms_iou = r.read_float(node["nms_iou"], "decoder.nms_iou", 0.f, 1.f);
+  if (node["output_stride"])
+    dec.output_stride = r.read_int(node["output_stride"], "decoder.output_stride", 1, 64);
+  if (node["labels"] && node["labels_file"]) {
+    r.fail("decoder.labels", "is given together with decoder.labels_file",
+           "either an inline list 'labels' or a 'labels_file', not both");
+  }
+  if (node["labels"]) dec.labels = r.read_string_list(node["labels"], "decoder.labels");
+  if (node["labels_file"]) {
+    const std::string rel = r.read_string(node["labels_file"], "decoder.labels_file");
+    dec.labels = read_labels_file(r, resolve_existing(r, "decoder.labels_file", rel, base_dir));
+  }
+}
+
+void parse_delta(const YamlReader& r, const YAML::Node& node, DeltaConfig& d) {
+  r.require_map(node, "delta");
+  r.check_keys(node, "delta", kDeltaKeys);
+  if (node["input_threshold"])
+    d.input_threshold = r.read_float(node["input_threshold"], "delta.input_threshold", 0.f, 255.f);
+  if (node["input_dilation"])
+    d.input_dilation = r.read_int(node["input_dilation"], "delta.input_dilation", 0, 32);
+  if (node["threshold"]) d.threshold = r.read_float(node["threshold"], "delta.threshold", 0.f, 1e6f);
+  if (node["threshold_scale"])
+    d.threshold_scale = r.read_float(node["threshold_scale"], "delta.threshold_scale", 0.f, 1e6f);
+  if (node["layer_thresholds"]) {
+    const YAML::Node lt = node["layer_thresholds"];
+    r.require_map(lt, "delta.layer_thresholds");
+    for (const auto& kv : lt) {
+      const std::string name = kv.first.as<std::string>();
+      const std::string key = "delta.layer_thresholds." + name;
+      d.layer_thresholds[name] = r.read_float(kv.second, key, 0.f, 1e6f);
+    }
+  }
+  if (node["keyframe_interval"])
+    d.keyframe_interval =
+        r.read_int(node["keyframe_interval"], "delta.keyframe_interval", 0, 1000000000);
+  if (node["dense_break_even"])
+    d.dense_break_even = r.read_float(node["dense_break_even"], "delta.dense_break_even", 0.f, 1.f);
+}
+
+}  // namespace
+
+DeploymentConfig parse_config(const std::string& yaml_text, const std::string& source_name,
+                              const std::string& base_dir) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml_text);
+  } catch (const YAML::ParserException& e) {
+    // yaml-cpp marks are 0-based; editors count from 1.
+    throw Error(ErrorKind::Config, source_name + ":" + std::to_string(e.mark.line + 1) + ":" +
+                                       std::to_string(e.mark.column + 1) +
+                                       ": YAML syntax error: " + e.msg +
+                                       "; expected a valid YAML document");
+  }
+  const YamlReader r(source_name);
+  if (!root.IsMap()) {
+    r.fail("(top level)", root.IsNull() ? "the document is empty" : "is not a mapping",
+           "a mapping with the sections model, input, decoder and optionally delta");
+  }
+  r.check_keys(root, "", kTopKeys);
+
+  DeploymentConfig cfg;
+  cfg.source = source_name;
+  try {
+    parse_model(r, r.require(root, "", "model"), base_dir, cfg);
+    parse_input(r, r.require(root, "", "input"), cfg.input);
+    parse_decoder(r, r.require(root, "", "decoder"), base_dir, cfg.decoder);
+    if (root["delta"]) parse_delta(r, root["delta"], cfg.delta);
+  } catch (const YAML::Exception& e) {
+    // Should not happen (the reader checks node types first), but never let a bare yaml-cpp
+    // exception escape the engine.
+    throw Error(ErrorKind::Config, source_name + ":" + std::to_string(e.mark.line + 1) +
+                                       ": " + e.msg + "; expected a valid deployment file");
+  }
+  return cfg;
+}
+
+DeploymentConfig load_config(const std::string& yaml_path) {
+  std::error_code ec;
+  const fs::path path = fs::absolute(fs::path(yaml_path), ec).lexically_normal();
+  if (ec || !fs::is_regular_file(path, ec)) {
+    throw Error(ErrorKind::NotFound, yaml_path +
+                                         ": config file does not exist; expected the path of a "
+                                         "deployment YAML file (see configs/)");
+  }
+  std::ifstream in(path);
+  if (!in) {
+    throw Error(ErrorKind::NotFound,
+                yaml_path + ": cannot read the config file; expected a readable YAML file");
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return parse_config(text.str(), path.string(), path.parent_path().string());
+}
+
+}  // namespace dcnn

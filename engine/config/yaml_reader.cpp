@@ -1,0 +1,158 @@
+#include "engine/config/yaml_reader.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdlib>
+
+#include "engine/core/error.h"
+
+namespace dcnn {
+namespace {
+
+std::string join_key(const std::string& section, const std::string& key) {
+  return section.empty() ? key : section + "." + key;
+}
+
+std::string number_text(float v) {
+  std::string s = std::to_string(v);
+  // "0.300000" -> "0.3": keep messages readable.
+  if (s.find('.') != std::string::npos) {
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    if (!s.empty() && s.back() == '.') s.pop_back();
+  }
+  return s;
+}
+
+}  // namespace
+
+int edit_distance(const std::string& a, const std::string& b) {
+  std::vector<int> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = int(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = int(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      const int subst = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, subst});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+void YamlReader::fail(const std::string& key, const std::string& problem,
+                      const std::string& expected) const {
+  throw Error(ErrorKind::Config, source_ + ": " + key + ": " + problem + "; expected " + expected);
+}
+
+std::string YamlReader::where(const YAML::Node& node) const {
+  const YAML::Mark m = node.Mark();
+  if (m.line < 0) return "";
+  return " (line " + std::to_string(m.line + 1) + ")";
+}
+
+YAML::Node YamlReader::require(const YAML::Node& node, const std::string& section,
+                               const std::string& key) const {
+  YAML::Node child = node[key];
+  if (!child || child.IsNull()) {
+    fail(join_key(section, key), "missing required key",
+         key == "model" || key == "input" || key == "decoder" ? "a '" + key + ":' section"
+                                                              : "a value for it");
+  }
+  return child;
+}
+
+void YamlReader::require_map(const YAML::Node& node, const std::string& key) const {
+  if (!node.IsMap()) fail(key, "is not a mapping" + where(node), "a mapping of keys to values");
+}
+
+void YamlReader::check_keys(const YAML::Node& node, const std::string& section,
+                            const std::vector<std::string>& allowed) const {
+  for (const auto& kv : node) {
+    if (!kv.first.IsScalar()) fail(section.empty() ? "(top level)" : section,
+                                   "has a non-scalar key" + where(kv.first), "plain key names");
+    const std::string key = kv.first.Scalar();
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    std::string best;
+    int best_distance = 1 << 30;
+    for (const auto& a : allowed) {
+      const int d = edit_distance(key, a);
+      if (d < best_distance) best_distance = d, best = a;
+    }
+    std::string names;
+    for (const auto& a : allowed) names += (names.empty() ? "" : ", ") + a;
+    // Only suggest names that are plausibly a typo of the key (a third of its letters at most).
+    const bool close = best_distance <= std::max<int>(2, int(key.size()) / 3);
+    fail(join_key(section, key),
+         "unknown key" + where(kv.first) + (close ? " (did you mean '" + best + "'?)" : ""),
+         "one of " + names);
+  }
+}
+
+std::string YamlReader::read_string(const YAML::Node& node, const std::string& key) const {
+  if (!node.IsScalar()) {
+    fail(key, std::string(node.IsSequence() ? "is a list" : node.IsMap() ? "is a mapping" : "is empty") + where(node),
+         "a string");
+  }
+  return node.Scalar();
+}
+
+int YamlReader::read_int(const YAML::Node& node, const std::string& key, int min, int max) const {
+  const std::string expected =
+      "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";
+  if (!node.IsScalar()) fail(key, "is not a scalar" + where(node), expected);
+  const std::string& text = node.Scalar();
+  errno = 0;
+  char* end = nullptr;
+  const long v = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end != '\0' || errno == ERANGE) {
+    fail(key, "'" + text + "' is not an integer" + where(node), expected);
+  }
+  if (v < min || v > max) fail(key, "value " + text + " is out of range" + where(node), expected);
+  return int(v);
+}
+
+float YamlReader::read_float(const YAML::Node& node, const std::string& key, float min,
+                             float max) const {
+  const std::string expected = "a number in [" + number_text(min) + ", " + number_text(max) + "]";
+  if (!node.IsScalar()) fail(key, "is not a scalar" + where(node), expected);
+  const std::string& text = node.Scalar();
+  errno = 0;
+  char* end = nullptr;
+  const float v = std::strtof(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(v)) {
+    fail(key, "'" + text + "' is not a number" + where(node), expected);
+  }
+  if (v < min || v > max) fail(key, "value " + text + " is out of range" + where(node), expected);
+  return v;
+}
+
+void YamlReader::read_float3(const YAML::Node& node, const std::string& key, float min, float max,
+                             bool strictly_positive, float out[3]) const {
+  if (!node.IsSequence() || node.size() != 3) {
+    fail(key, "is not a list of 3 numbers" + where(node),
+         "[c0, c1, c2] with one value per colour channel");
+  }
+  for (int i = 0; i < 3; ++i) {
+    const std::string item = key + "[" + std::to_string(i) + "]";
+    const float v = read_float(node[i], item, min, max);
+    if (strictly_positive && v <= 0.f) fail(item, "value " + node[i].Scalar() + " is not positive", "a number > 0");
+    out[i] = v;
+  }
+}
+
+std::vector<std::string> YamlReader::read_string_list(const YAML::Node& node,
+                                                      const std::string& key) const {
+  if (!node.IsSequence() || node.size() == 0) {
+    fail(key, "is not a non-empty list" + where(node), "a list of label names, e.g. [person, car]");
+  }
+  std::vector<std::string> out;
+  for (size_t i = 0; i < node.size(); ++i) {
+    const std::string v = read_string(node[i], key + "[" + std::to_string(i) + "]");
+    if (v.empty()) fail(key + "[" + std::to_string(i) + "]", "is empty", "a label name");
+    out.push_back(v);
+  }
+  return out;
+}
+
+}  // namespace dcnn

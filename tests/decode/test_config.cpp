@@ -1,0 +1,287 @@
+// Deployment YAML: defaults, every validation path with its message, and the shipped configs.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
+#include <unistd.h>
+
+#include "engine/config/config.h"
+#include "engine/core/error.h"
+
+namespace fs = std::filesystem;
+using dcnn::DeploymentConfig;
+using dcnn::Error;
+using dcnn::ErrorKind;
+
+namespace {
+
+class ConfigTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("dcnn-config-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    write("model.onnx", "not really onnx; the config only checks that the file exists");
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir_ / name) << text;
+  }
+  DeploymentConfig parse(const std::string& yaml) {
+    return dcnn::parse_config(yaml, "test.yaml", dir_.string());
+  }
+  // Parses, expects an Error of `kind`, returns its message.
+  std::string error_of(const std::string& yaml, ErrorKind kind = ErrorKind::Config) {
+    try {
+      parse(yaml);
+    } catch (const Error& e) {
+      EXPECT_EQ(int(e.kind()), int(kind)) << e.what();
+      // Messages carry " (line N)" where yaml-cpp knows the line; the checks below match the
+      // rest of the message exactly, so drop it here (LineNumbersAreReported checks it).
+      return std::regex_replace(std::string(e.what()), std::regex(" \\(line [0-9]+\\)"), "");
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << "not a dcnn::Error: " << e.what();
+      return "";
+    }
+    ADD_FAILURE() << "no error for:\n" << yaml;
+    return "";
+  }
+
+  fs::path dir_;
+};
+
+const char* kMinimal =
+    "model: {name: m, onnx: model.onnx}\n"
+    "input: {width: 64, height: 32}\n"
+    "decoder: {type: centernet}\n";
+
+std::string with(const std::string& extra) { return std::string(kMinimal) + extra; }
+
+TEST_F(ConfigTest, MinimalFileGetsTheStructDefaults) {
+  const DeploymentConfig c = parse(kMinimal);
+  EXPECT_EQ(c.name, "m");
+  EXPECT_EQ(fs::path(c.model_path), (dir_ / "model.onnx").lexically_normal());
+  EXPECT_EQ(c.input.width, 64);
+  EXPECT_EQ(c.input.height, 32);
+  EXPECT_EQ(c.input.color, dcnn::ColorOrder::RGB);
+  EXPECT_EQ(c.input.resize, dcnn::ResizeKind::Stretch);
+  EXPECT_EQ(c.decoder.kind, dcnn::DecoderKind::CenterNet);
+  const dcnn::DecoderConfig dd;
+  EXPECT_FLOAT_EQ(c.decoder.score_threshold, dd.score_threshold);
+  EXPECT_EQ(c.decoder.max_objects, dd.max_objects);
+  const dcnn::DeltaConfig d;
+  EXPECT_FLOAT_EQ(c.delta.input_threshold, d.input_threshold);
+  EXPECT_EQ(c.delta.keyframe_interval, d.keyframe_interval);
+  EXPECT_TRUE(c.delta.layer_thresholds.empty());
+}
+
+TEST_F(ConfigTest, FullFileParsesEveryKey) {
+  write("labels.txt", "person\r\ncar\n\n");
+  const DeploymentConfig c = parse(
+      "model: {name: full, onnx: ./model.onnx}\n"
+      "input:\n  width: 768\n  height: 576\n  color: bgr\n  mean: [1, 2, 3.5]\n"
+      "  std: [127.5, 127.5, 2]\n  resize: letterbox\n  pad_value: 114\n"
+      "decoder:\n  type: movenet_multipose\n  score_threshold: 0.25\n  keypoint_threshold: 0.2\n"
+      "  max_objects: 6\n  nms_iou: 0\n  output_stride: 8\n  labels_file: labels.txt\n"
+      "delta:\n  input_threshold: 12\n  input_dilation: 2\n  threshold: 0.1\n"
+      "  threshold_scale: 2\n  layer_thresholds: {conv_3: 0.2, head/x: 0}\n"
+      "  keyframe_interval: 0\n  dense_break_even: 0.6\n");
+  EXPECT_EQ(c.input.color, dcnn::ColorOrder::BGR);
+  EXPECT_FLOAT_EQ(c.input.mean[2], 3.5f);
+  EXPECT_FLOAT_EQ(c.input.std[0], 127.5f);
+  EXPECT_EQ(c.input.resize, dcnn::ResizeKind::Letterbox);
+  EXPECT_FLOAT_EQ(c.input.pad_value, 114.f);
+  EXPECT_EQ(c.decoder.kind, dcnn::DecoderKind::MoveNetMultiPose);
+  EXPECT_FLOAT_EQ(c.decoder.score_threshold, 0.25f);
+  EXPECT_FLOAT_EQ(c.decoder.keypoint_threshold, 0.2f);
+  EXPECT_EQ(c.decoder.max_objects, 6);
+  EXPECT_FLOAT_EQ(c.decoder.nms_iou, 0.f);
+  EXPECT_EQ(c.decoder.output_stride, 8);
+  EXPECT_EQ(c.decoder.labels, (std::vector<std::string>{"person", "car"}));
+  EXPECT_FLOAT_EQ(c.delta.input_threshold, 12.f);
+  EXPECT_EQ(c.delta.input_dilation, 2);
+  EXPECT_FLOAT_EQ(c.delta.threshold, 0.1f);
+  EXPECT_FLOAT_EQ(c.delta.threshold_scale, 2.f);
+  ASSERT_EQ(c.delta.layer_thresholds.size(), 2u);
+  EXPECT_FLOAT_EQ(c.delta.layer_thresholds.at("conv_3"), 0.2f);
+  EXPECT_EQ(c.delta.keyframe_interval, 0);
+  EXPECT_FLOAT_EQ(c.delta.dense_break_even, 0.6f);
+}
+
+TEST_F(ConfigTest, InlineLabels) {
+  const auto c = parse("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8}\n"
+                       "decoder: {type: centernet, labels: [a, b, c]}\n");
+  EXPECT_EQ(c.decoder.labels, (std::vector<std::string>{"a", "b", "c"}));
+}
+
+TEST_F(ConfigTest, UnknownKeySuggestsTheClosestName) {
+  const std::string m = error_of(with("delta: {treshold: 0.1}\n"));
+  EXPECT_NE(m.find("test.yaml: delta.treshold: unknown key"), std::string::npos) << m;
+  EXPECT_NE(m.find("did you mean 'threshold'"), std::string::npos) << m;
+  EXPECT_NE(m.find("; expected one of input_threshold"), std::string::npos) << m;
+  const std::string top = error_of(with("decodr: {}\n"));
+  EXPECT_NE(top.find("test.yaml: decodr: unknown key"), std::string::npos) << top;
+  EXPECT_NE(top.find("did you mean 'decoder'"), std::string::npos) << top;
+  const std::string far = error_of(with("delta: {zzzzzzzzzzzz: 1}\n"));
+  EXPECT_EQ(far.find("did you mean"), std::string::npos) << far;
+}
+
+TEST_F(ConfigTest, MissingRequiredKeys) {
+  EXPECT_NE(error_of("input: {width: 1, height: 1}\ndecoder: {type: posenet}\n")
+                .find("test.yaml: model: missing required key"),
+            std::string::npos);
+  EXPECT_NE(error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 1}\ndecoder: {type: posenet}\n")
+                .find("test.yaml: input.height: missing required key"),
+            std::string::npos);
+  EXPECT_NE(error_of("model: {name: m}\ninput: {width: 1, height: 1}\ndecoder: {type: posenet}\n")
+                .find("test.yaml: model.onnx: missing required key"),
+            std::string::npos);
+  EXPECT_NE(error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 1, height: 1}\ndecoder: {}\n")
+                .find("test.yaml: decoder.type: missing required key"),
+            std::string::npos);
+}
+
+TEST_F(ConfigTest, WrongTypes) {
+  std::string m = error_of(with("delta: {keyframe_interval: 2.5}\n"));
+  EXPECT_NE(m.find("delta.keyframe_interval: '2.5' is not an integer"), std::string::npos) << m;
+  EXPECT_NE(m.find("expected an integer in [0,"), std::string::npos) << m;
+  m = error_of(with("delta: {threshold: high}\n"));
+  EXPECT_NE(m.find("delta.threshold: 'high' is not a number"), std::string::npos) << m;
+  m = error_of(with("delta: {threshold: [1]}\n"));
+  EXPECT_NE(m.find("delta.threshold: is not a scalar"), std::string::npos) << m;
+  m = error_of(std::string(kMinimal).replace(std::string(kMinimal).find("{width: 64"), 10, "{width: [64]"));
+  EXPECT_NE(m.find("input.width: is not a scalar"), std::string::npos) << m;
+  m = error_of(with("delta: 3\n"));
+  EXPECT_NE(m.find("test.yaml: delta: is not a mapping"), std::string::npos) << m;
+  m = error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 1, height: 1, mean: [1, 2]}\n"
+               "decoder: {type: posenet}\n");
+  EXPECT_NE(m.find("input.mean: is not a list of 3 numbers"), std::string::npos) << m;
+  m = error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 1, height: 1, color: rbg}\n"
+               "decoder: {type: posenet}\n");
+  EXPECT_NE(m.find("input.color: unknown value 'rbg'; expected one of rgb | bgr"), std::string::npos) << m;
+  m = error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 1, height: 1}\n"
+               "decoder: {type: yolo}\n");
+  EXPECT_NE(m.find("decoder.type: unknown value 'yolo'; expected one of movenet_multipose"),
+            std::string::npos) << m;
+}
+
+TEST_F(ConfigTest, OutOfRangeValues) {
+  struct Case {
+    std::string yaml, key;
+  } cases[] = {
+      {"decoder: {type: centernet, score_threshold: 1.5}", "decoder.score_threshold: value 1.5 is out of range; expected a number in [0, 1]"},
+      {"decoder: {type: centernet, max_objects: 0}", "decoder.max_objects: value 0 is out of range; expected an integer in [1, 1000]"},
+      {"decoder: {type: centernet, max_objects: 1001}", "decoder.max_objects: value 1001 is out of range"},
+      {"decoder: {type: centernet, output_stride: 65}", "decoder.output_stride: value 65 is out of range"},
+      {"decoder: {type: centernet, nms_iou: -0.1}", "decoder.nms_iou: value -0.1 is out of range"},
+  };
+  for (const auto& c : cases) {
+    const std::string yaml = "model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8}\n" + c.yaml + "\n";
+    const std::string m = error_of(yaml);
+    EXPECT_NE(m.find("test.yaml: " + c.key), std::string::npos) << m;
+  }
+  EXPECT_NE(error_of(with("delta: {input_threshold: 256}\n")).find("delta.input_threshold: value 256 is out of range"), std::string::npos);
+  EXPECT_NE(error_of(with("delta: {input_dilation: 33}\n")).find("delta.input_dilation: value 33 is out of range"), std::string::npos);
+  EXPECT_NE(error_of(with("delta: {threshold: -1}\n")).find("delta.threshold: value -1 is out of range"), std::string::npos);
+  EXPECT_NE(error_of(with("delta: {dense_break_even: 2}\n")).find("delta.dense_break_even: value 2 is out of range"), std::string::npos);
+  EXPECT_NE(error_of(with("delta: {layer_thresholds: {conv_3: -0.5}}\n"))
+                .find("delta.layer_thresholds.conv_3: value -0.5 is out of range"), std::string::npos);
+  EXPECT_NE(error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 0, height: 8}\ndecoder: {type: posenet}\n")
+                .find("input.width: value 0 is out of range; expected an integer in [1, 8192]"), std::string::npos);
+  EXPECT_NE(error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8, std: [1, 0, 1]}\ndecoder: {type: posenet}\n")
+                .find("input.std[1]: value 0 is not positive"), std::string::npos);
+  EXPECT_NE(error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8, pad_value: 300}\ndecoder: {type: posenet}\n")
+                .find("input.pad_value: value 300 is out of range"), std::string::npos);
+}
+
+TEST_F(ConfigTest, LineNumbersAreReported) {
+  try {
+    parse(with("delta:\n  threshold: 0.1\n  keyframe_interval: -3\n"));
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("delta.keyframe_interval: value -3 is out of range (line 6)"),
+              std::string::npos) << e.what();
+  }
+}
+
+TEST_F(ConfigTest, MissingFilesAreNotFound) {
+  std::string m = error_of("model: {name: m, onnx: nope.onnx}\ninput: {width: 8, height: 8}\ndecoder: {type: posenet}\n",
+                           ErrorKind::NotFound);
+  EXPECT_NE(m.find("test.yaml: model.onnx: file '"), std::string::npos) << m;
+  EXPECT_NE(m.find("nope.onnx' does not exist"), std::string::npos) << m;
+  m = error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8}\n"
+               "decoder: {type: centernet, labels_file: coco.txt}\n", ErrorKind::NotFound);
+  EXPECT_NE(m.find("test.yaml: decoder.labels_file: file '"), std::string::npos) << m;
+  try {
+    dcnn::load_config((dir_ / "absent.yaml").string());
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::NotFound);
+    EXPECT_NE(std::string(e.what()).find("absent.yaml: config file does not exist"), std::string::npos);
+  }
+}
+
+TEST_F(ConfigTest, LabelsAndLabelsFileConflict) {
+  write("l.txt", "a\n");
+  const std::string m = error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8}\n"
+                                 "decoder: {type: centernet, labels: [a], labels_file: l.txt}\n");
+  EXPECT_NE(m.find("test.yaml: decoder.labels: is given together with decoder.labels_file; expected either"),
+            std::string::npos) << m;
+  write("empty.txt", "\n\n");
+  EXPECT_NE(error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8}\n"
+                     "decoder: {type: centernet, labels_file: empty.txt}\n")
+                .find("holds no labels"), std::string::npos);
+  EXPECT_NE(error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8}\n"
+                     "decoder: {type: centernet, labels: []}\n")
+                .find("decoder.labels: is not a non-empty list"), std::string::npos);
+}
+
+TEST_F(ConfigTest, SyntaxErrorsCarryLineAndColumn) {
+  const std::string m = error_of("model: {name: m, onnx: model.onnx}\ninput: [width: 8\n");
+  EXPECT_NE(m.find("test.yaml:"), std::string::npos) << m;
+  EXPECT_NE(m.find("YAML syntax error"), std::string::npos) << m;
+  // "test.yaml:<line>:<column>:" with 1-based numbers.
+  EXPECT_TRUE(m.find("test.yaml:2:") == 0 || m.find("test.yaml:3:") == 0) << m;
+  EXPECT_NE(error_of("").find("the document is empty"), std::string::npos);
+  EXPECT_NE(error_of("- a\n- b\n").find("is not a mapping"), std::string::npos);
+}
+
+TEST_F(ConfigTest, LoadConfigResolvesPathsAgainstTheYamlFolder) {
+  fs::create_directories(dir_ / "sub");
+  write("sub/x.yaml", "model: {name: m, onnx: ../model.onnx}\ninput: {width: 8, height: 8}\n"
+                      "decoder: {type: posenet}\n");
+  const auto c = dcnn::load_config((dir_ / "sub" / "x.yaml").string());
+  EXPECT_EQ(fs::path(c.model_path), (dir_ / "model.onnx").lexically_normal());
+  EXPECT_EQ(fs::path(c.source), (dir_ / "sub" / "x.yaml").lexically_normal());
+}
+
+// The configs the project ships must parse. Their models are fetched by setup.
+TEST(ShippedConfigs, AllParse) {
+  const char* root = std::getenv("DELTACNN_SOURCE_ROOT");
+  ASSERT_NE(root, nullptr) << "DELTACNN_SOURCE_ROOT is not set (run through meson test)";
+  const fs::path dir = fs::path(root) / "configs";
+  int count = 0;
+  if (fs::is_directory(dir)) {
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      if (entry.path().extension() != ".yaml") continue;
+      ++count;
+      try {
+        const auto c = dcnn::load_config(entry.path().string());
+        EXPECT_FALSE(c.name.empty()) << entry.path();
+        EXPECT_GT(c.input.width, 0) << entry.path();
+      } catch (const Error& e) {
+        if (e.kind() == ErrorKind::NotFound)
+          FAIL() << entry.path() << ": " << e.what() << " (run ./scripts/setup.sh)";
+        FAIL() << entry.path() << ": " << e.what();
+      }
+    }
+  }
+  EXPECT_GT(count, 0) << "no configs/*.yaml found in " << dir;
+}
+
+}  // namespace

@@ -1,0 +1,54 @@
+// The agreement metrics deltacnn-eval reports (tools/eval/agreement.cpp).
+#include <gtest/gtest.h>
+
+#include "tools/eval/agreement.h"
+
+namespace {
+
+dcnn::Detection person(float x, float y, float shift = 0.f, float score = 0.9f) {
+  dcnn::Detection d;
+  d.x_min = x, d.y_min = y, d.x_max = x + 20, d.y_max = y + 60;
+  d.confidence = 0.8f;
+  for (int k = 0; k < 17; ++k) d.keypoints.push_back({x + 1 + k + shift, y + 3 * k, score});
+  return d;
+}
+
+dcnn::Detection box(float x, int label) {
+  dcnn::Detection d;
+  d.label_id = label;
+  d.x_min = x, d.y_min = 0, d.x_max = x + 10, d.y_max = 10;
+  return d;
+}
+
+TEST(EvalAgreement, PoseKeypointsWithinRadiusAndCounts) {
+  dcnn::eval::Agreement a;
+  // Frame 1: two people; the delta stream has them in the other order, one shifted by 2 px
+  // (agrees) and one by 4 px (does not).
+  dcnn::eval::add_pose_frame({person(0, 0), person(100, 0)}, {person(100, 0, 4.f), person(0, 0, 2.f)},
+                             0.3f, 3.f, a);
+  EXPECT_EQ(a.keypoints, 34);
+  EXPECT_EQ(a.keypoints_close, 17);
+  // Frame 2: the delta stream misses a person; low-score dense keypoints are not counted.
+  dcnn::eval::add_pose_frame({person(0, 0), person(100, 0, 0.f, 0.1f)}, {person(0, 0)}, 0.3f, 3.f, a);
+  EXPECT_EQ(a.keypoints, 51);
+  EXPECT_EQ(a.keypoints_close, 34);
+  EXPECT_DOUBLE_EQ(a.kpt_agree(), 34.0 / 51.0);
+  EXPECT_DOUBLE_EQ(a.count_agree(), 0.5);
+}
+
+TEST(EvalAgreement, DetectionF1NeedsSameLabelAndIou) {
+  dcnn::eval::Agreement a;
+  // Dense: A(0), B(1), C(0). Delta: A shifted 1 px (IoU 0.82: TP), B with the wrong label
+  // (FN + FP), C shifted 5 px (IoU 0.33 < 0.5: FN + FP).
+  dcnn::eval::add_detection_frame({box(0, 0), box(50, 1), box(100, 0)},
+                                  {box(1, 0), box(50, 2), box(105, 0)}, 0.5f, a);
+  EXPECT_EQ(a.true_positives, 1);
+  EXPECT_EQ(a.false_negatives, 2);
+  EXPECT_EQ(a.false_positives, 2);
+  EXPECT_DOUBLE_EQ(a.det_f1(), 2.0 / (2 + 2 + 2));
+  dcnn::eval::Agreement empty;
+  dcnn::eval::add_detection_frame({}, {}, 0.5f, empty);
+  EXPECT_DOUBLE_EQ(empty.det_f1(), 1.0);
+}
+
+}  // namespace

@@ -1,0 +1,227 @@
+// MoveNet MultiPose and SinglePose decoders on synthetic heads with hand-worked results.
+#include <gtest/gtest.h>
+
+#include "engine/core/error.h"
+#include "engine/decode/decoder.h"
+#include "tests/decode/synthetic_heads.h"
+
+using dcnn::DecoderConfig;
+using dcnn::DecoderKind;
+using dcnn::FrameGeometry;
+using dcnn::ResizeKind;
+using dcnn::test::logit;
+using dcnn::test::SyntheticHeads;
+
+namespace {
+
+constexpr int H = 12, W = 16;  // heads of a 64x48 model at stride 4
+
+// One person: centre cell (5, 8); box centre (5.5, 7.5) size 6x4 cells -> y 2.5..8.5,
+// x 5.5..9.5; joint k regressed to cell (4 + k % 3, 7 + k % 2) where its heat peak (p = 0.9)
+// sits, offset (+0.25, -0.25) cells.
+SyntheticHeads multipose_heads() {
+  SyntheticHeads h;
+  h.add("kpt_heatmap", H, W, 17, -10.f);
+  h.add("center", H, W, 1, -10.f);
+  h.add("kpt_regress", H, W, 34, 0.f);
+  h.add("kpt_offset", H, W, 34, 0.f);
+  h.add("box_scale", H, W, 2, 0.f);
+  h.add("box_offset", H, W, 2, 0.f);
+  h.at("center", 5, 8, 0) = logit(0.8f);
+  h.at("box_scale", 5, 8, 0) = 6.f;
+  h.at("box_scale", 5, 8, 1) = 4.f;
+  h.at("box_offset", 5, 8, 0) = 0.5f;
+  h.at("box_offset", 5, 8, 1) = -0.5f;
+  for (int k = 0; k < 17; ++k) {
+    const int ry = 4 + k % 3, rx = 7 + k % 2;
+    h.at("kpt_regress", 5, 8, 2 * k) = float(ry - 5);
+    h.at("kpt_regress", 5, 8, 2 * k + 1) = float(rx - 8);
+    h.at("kpt_heatmap", ry, rx, k) = logit(0.9f);
+    h.at("kpt_offset", ry, rx, 2 * k) = 0.25f;
+    h.at("kpt_offset", ry, rx, 2 * k + 1) = -0.25f;
+  }
+  return h;
+}
+
+DecoderConfig config(DecoderKind kind) {
+  DecoderConfig c;
+  c.kind = kind;
+  c.output_stride = 4;
+  c.max_objects = 6;
+  c.nms_iou = 0.f;
+  return c;
+}
+
+TEST(MoveNetMultiPose, DecodesOnePersonInFramePixelsUnderStretch) {
+  const SyntheticHeads h = multipose_heads();
+  const auto dec = dcnn::make_decoder(config(DecoderKind::MoveNetMultiPose), h.names());
+  // Frame 128x96 stretched to the 64x48 model: frame = 2 * model = 8 * cell.
+  const auto g = FrameGeometry::make(128, 96, 64, 48, ResizeKind::Stretch);
+  const auto people = dec->decode(h.views(), g, 0.3f);
+  ASSERT_EQ(people.size(), 1u);
+  const auto& p = people[0];
+  EXPECT_EQ(p.label, "person");
+  EXPECT_NEAR(p.confidence, 0.8f * 0.9f, 1e-5f);  // centre score * mean joint score
+  EXPECT_NEAR(p.y_min, 2.5f * 8, 1e-4f);
+  EXPECT_NEAR(p.y_max, 8.5f * 8, 1e-4f);
+  EXPECT_NEAR(p.x_min, 5.5f * 8, 1e-4f);
+  EXPECT_NEAR(p.x_max, 9.5f * 8, 1e-4f);
+  ASSERT_EQ(p.keypoints.size(), 17u);
+  for (int k = 0; k < 17; ++k) {
+    EXPECT_NEAR(p.keypoints[k].y, (4 + k % 3 + 0.25f) * 8, 1e-4f) << k;
+    EXPECT_NEAR(p.keypoints[k].x, (7 + k % 2 - 0.25f) * 8, 1e-4f) << k;
+    EXPECT_NEAR(p.keypoints[k].score, 0.9f, 1e-5f) << k;
+  }
+  EXPECT_EQ(dec->info().task, dcnn::Task::Pose);
+  EXPECT_EQ(dec->info().keypoint_names.size(), 17u);
+  EXPECT_EQ(dec->info().keypoint_names[9], "left_wrist");
+}
+
+TEST(MoveNetMultiPose, UndoesLetterbox) {
+  const SyntheticHeads h = multipose_heads();
+  const auto dec = dcnn::make_decoder(config(DecoderKind::MoveNetMultiPose), h.names());
+  // 128x64 frame letterboxed into 64x48: scale 0.5, content 64x32, 8 rows of padding on top.
+  const auto g = FrameGeometry::make(128, 64, 64, 48, ResizeKind::Letterbox);
+  ASSERT_FLOAT_EQ(g.pad_y, 8.f);
+  const auto people = dec->decode(h.views(), g, 0.3f);
+  ASSERT_EQ(people.size(), 1u);
+  // joint 0: cell (4.25, 6.75) -> model (17, 27) -> frame ((27-0)/0.5, (17-8)/0.5).
+  EXPECT_NEAR(people[0].keypoints[0].x, 54.f, 1e-4f);
+  EXPECT_NEAR(people[0].keypoints[0].y, 18.f, 1e-4f);
+  // box top at cell 2.5 -> model 10 -> frame 4; bottom cell 8.5 -> model 34 -> frame 52.
+  EXPECT_NEAR(people[0].y_min, 4.f, 1e-4f);
+  EXPECT_NEAR(people[0].y_max, 52.f, 1e-4f);
+}
+
+TEST(MoveNetMultiPose, DistanceWeightingAndBoxMaskPickTheJoint) {
+  SyntheticHeads h = multipose_heads();
+  // A stronger joint-0 peak 3 cells from the regressed joint, inside the box: the distance
+  // weight exp(-9 / (0.3 * 12)) = 0.08 makes it lose to the regressed one.
+  h.at("kpt_heatmap", 7, 7, 0) = logit(0.99f);
+  // An even stronger one right next to it but outside the box (x = 10 >= 9.5) is ignored.
+  h.at("kpt_heatmap", 4, 10, 0) = logit(0.999f);
+  const auto dec = dcnn::make_decoder(config(DecoderKind::MoveNetMultiPose), h.names());
+  const auto g = FrameGeometry::make(64, 48, 64, 48, ResizeKind::Stretch);
+  const auto people = dec->decode(h.views(), g, 0.3f);
+  ASSERT_EQ(people.size(), 1u);
+  EXPECT_NEAR(people[0].keypoints[0].y, 4.25f * 4, 1e-4f);
+  EXPECT_NEAR(people[0].keypoints[0].x, 6.75f * 4, 1e-4f);
+  // Move the regressed joint next to the strong inside peak: now it wins, with its weighted
+  // score (distance 0 -> weight 1).
+  h.at("kpt_regress", 5, 8, 0) = 2.f;   // -> row 7
+  h.at("kpt_regress", 5, 8, 1) = -1.f;  // -> column 7
+  const auto moved = dec->decode(h.views(), g, 0.3f);
+  ASSERT_EQ(moved.size(), 1u);
+  EXPECT_NEAR(moved[0].keypoints[0].y, 7.f * 4, 1e-4f);
+  EXPECT_NEAR(moved[0].keypoints[0].x, 7.f * 4, 1e-4f);
+  EXPECT_NEAR(moved[0].keypoints[0].score, 0.99f, 1e-5f);
+}
+
+TEST(MoveNetMultiPose, ThresholdAndMaxObjects) {
+  SyntheticHeads h = multipose_heads();
+  // A second, weaker person at centre (9, 2) with a box around it and joints on its centre.
+  h.at("center", 9, 2, 0) = logit(0.6f);
+  h.at("box_scale", 9, 2, 0) = 4.f;
+  h.at("box_scale", 9, 2, 1) = 4.f;
+  for (int k = 0; k < 17; ++k) h.at("kpt_heatmap", 9, 2, k) = logit(0.7f);
+  auto cfg = config(DecoderKind::MoveNetMultiPose);
+  const auto g = FrameGeometry::make(64, 48, 64, 48, ResizeKind::Stretch);
+  auto dec = dcnn::make_decoder(cfg, h.names());
+  auto people = dec->decode(h.views(), g, 0.3f);
+  ASSERT_EQ(people.size(), 2u);
+  EXPECT_NEAR(people[0].confidence, 0.72f, 1e-5f);
+  EXPECT_NEAR(people[1].confidence, 0.6f * 0.7f, 1e-5f);
+  EXPECT_NEAR(people[1].keypoints[3].x, 8.f, 1e-4f);
+  EXPECT_NEAR(people[1].keypoints[3].y, 36.f, 1e-4f);
+  EXPECT_EQ(dec->decode(h.views(), g, 0.5f).size(), 1u);  // score threshold
+  EXPECT_EQ(dec->decode(h.views(), g, 0.8f).size(), 0u);
+  cfg.max_objects = 1;
+  dec = dcnn::make_decoder(cfg, h.names());
+  people = dec->decode(h.views(), g, 0.3f);
+  ASSERT_EQ(people.size(), 1u);
+  EXPECT_NEAR(people[0].confidence, 0.72f, 1e-5f);
+}
+
+TEST(MoveNetMultiPose, CentreNmsKeepsOnePeakPer5x5Window) {
+  SyntheticHeads h = multipose_heads();
+  // A slightly weaker centre two cells away is inside the 5x5 window: suppressed.
+  h.at("center", 5, 10, 0) = logit(0.79f);
+  h.at("box_scale", 5, 10, 0) = 6.f;
+  h.at("box_scale", 5, 10, 1) = 4.f;
+  const auto dec = dcnn::make_decoder(config(DecoderKind::MoveNetMultiPose), h.names());
+  const auto g = FrameGeometry::make(64, 48, 64, 48, ResizeKind::Stretch);
+  EXPECT_EQ(dec->decode(h.views(), g, 0.3f).size(), 1u);
+  // Three cells away it is its own local maximum and becomes a second person.
+  h.at("center", 5, 10, 0) = -10.f;
+  h.at("center", 5, 11, 0) = logit(0.79f);
+  h.at("box_scale", 5, 11, 0) = 6.f;
+  h.at("box_scale", 5, 11, 1) = 4.f;
+  for (int k = 0; k < 17; ++k) h.at("kpt_heatmap", 5, 11, k) = logit(0.7f);
+  EXPECT_EQ(dec->decode(h.views(), g, 0.3f).size(), 2u);
+}
+
+TEST(MoveNetMultiPose, MissingHeadIsAModelErrorListingTheHeads) {
+  try {
+    dcnn::make_decoder(config(DecoderKind::MoveNetMultiPose),
+                       {"kpt_heatmap", "center", "kpt_regress", "kpt_offset", "box_scale"});
+    FAIL() << "no error";
+  } catch (const dcnn::Error& e) {
+    EXPECT_EQ(e.kind(), dcnn::ErrorKind::Model);
+    const std::string m = e.what();
+    EXPECT_NE(m.find("no output 'box_offset'"), std::string::npos) << m;
+    EXPECT_NE(m.find("[kpt_heatmap, center, kpt_regress, kpt_offset, box_scale]"), std::string::npos) << m;
+  }
+  // A head with the wrong channel count is caught at decode time with its shape.
+  SyntheticHeads h = multipose_heads();
+  auto views = h.views();
+  for (auto& v : views)
+    if (v.name == "kpt_offset") v.shape.c = 17;
+  const auto dec = dcnn::make_decoder(config(DecoderKind::MoveNetMultiPose), h.names());
+  try {
+    dec->decode(views, FrameGeometry::make(64, 48, 64, 48, ResizeKind::Stretch), 0.3f);
+    FAIL() << "no error";
+  } catch (const dcnn::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("head 'kpt_offset' has shape 12x16x17"), std::string::npos) << e.what();
+  }
+}
+
+// SinglePose: 12x12 grid of a 48x48 model. Person centre (4, 7); joint k regressed to
+// (2 + k % 5, 5 + k % 4) with its heat peak (0.8) there and offset (0.5, 0.25).
+TEST(MoveNetSinglePose, DecodesTheCentralPerson) {
+  SyntheticHeads h;
+  h.add("kpt_heatmap", 12, 12, 17, -10.f);
+  h.add("center", 12, 12, 1, -10.f);
+  h.add("kpt_regress", 12, 12, 34, 0.f);
+  h.add("kpt_offset", 12, 12, 34, 0.f);
+  h.at("center", 4, 7, 0) = logit(0.95f);
+  // A more confident person in the corner loses: 0.99 / (8.5 + 1.8) < 0.95 / (2.2 + 1.8).
+  h.at("center", 0, 0, 0) = logit(0.99f);
+  for (int k = 0; k < 17; ++k) {
+    const int ry = 2 + k % 5, rx = 5 + k % 4;
+    h.at("kpt_regress", 4, 7, 2 * k) = float(ry - 4);
+    h.at("kpt_regress", 4, 7, 2 * k + 1) = float(rx - 7);
+    h.at("kpt_heatmap", ry, rx, k) = logit(0.8f);
+    h.at("kpt_offset", ry, rx, 2 * k) = 0.5f;
+    h.at("kpt_offset", ry, rx, 2 * k + 1) = 0.25f;
+  }
+  auto cfg = config(DecoderKind::MoveNetSinglePose);
+  const auto dec = dcnn::make_decoder(cfg, h.names());
+  // 96x48 frame stretched to 48x48: x doubles, y stays.
+  const auto g = FrameGeometry::make(96, 48, 48, 48, ResizeKind::Stretch);
+  const auto people = dec->decode(h.views(), g, 0.3f);
+  ASSERT_EQ(people.size(), 1u);
+  EXPECT_NEAR(people[0].confidence, 0.8f, 1e-5f);
+  float x_min = 1e9f, x_max = -1e9f;
+  for (int k = 0; k < 17; ++k) {
+    const float x = (5 + k % 4 + 0.25f) * 4 * 2, y = (2 + k % 5 + 0.5f) * 4;
+    EXPECT_NEAR(people[0].keypoints[k].x, x, 1e-4f) << k;
+    EXPECT_NEAR(people[0].keypoints[k].y, y, 1e-4f) << k;
+    EXPECT_NEAR(people[0].keypoints[k].score, 0.8f, 1e-5f) << k;
+    x_min = std::min(x_min, x), x_max = std::max(x_max, x);
+  }
+  EXPECT_NEAR(people[0].x_min, x_min, 1e-4f);
+  EXPECT_NEAR(people[0].x_max, x_max, 1e-4f);
+  EXPECT_TRUE(dec->decode(h.views(), g, 0.85f).empty());
+}
+
+}  // namespace

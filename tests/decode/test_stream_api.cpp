@@ -1,0 +1,152 @@
+// The Model/Stream facade on a real shipped model (PoseNet: the smallest): backend choice,
+// decoder/head mismatch, stats, ids, geometry changes and bad input.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <vector>
+
+#include "engine/api/deltacnn.h"
+#include "engine/core/error.h"
+
+namespace fs = std::filesystem;
+
+namespace {
+
+fs::path source_root() {
+  const char* root = std::getenv("DELTACNN_SOURCE_ROOT");
+  return root ? fs::path(root) : fs::path(".");
+}
+
+bool load_posenet(dcnn::DeploymentConfig& cfg) {
+  const fs::path onnx = source_root() / "models" / "posenet.onnx";
+  if (!fs::exists(onnx)) {
+    ADD_FAILURE() << onnx << " is missing: run ./scripts/setup.sh";
+    return false;
+  }
+  cfg = dcnn::load_config((source_root() / "configs" / "posenet.yaml").string());
+  return true;
+}
+
+// A flat grey frame with a bright square: deterministic and cheap.
+struct GreyFrame {
+  std::vector<uint8_t> pixels;
+  dcnn::ImageView view;
+  GreyFrame(int w, int h, int square_x) : pixels(size_t(w) * h * 3, 90) {
+    for (int y = h / 4; y < h / 2; ++y)
+      for (int x = square_x; x < std::min(w, square_x + w / 5); ++x)
+        for (int c = 0; c < 3; ++c) pixels[(size_t(y) * w + x) * 3 + c] = 220;
+    view.format = dcnn::PixelFormat::RGB;
+    view.width = w;
+    view.height = h;
+    view.planes[0] = pixels.data();
+    view.strides[0] = w * 3;
+  }
+};
+
+TEST(StreamApi, CudaRequestWithoutAGpuIsADeviceError) {
+  std::string why;
+  if (dcnn::cuda_available(&why)) GTEST_SKIP() << "a GPU is present: nothing to refuse";
+  EXPECT_FALSE(why.empty());
+#if !DELTACNN_CUDA_ENABLED
+  EXPECT_NE(why.find("no CUDA backend"), std::string::npos) << why;
+#endif
+  dcnn::DeploymentConfig cfg;
+  if (!load_posenet(cfg)) return;
+  try {
+    dcnn::Model::load(cfg, {dcnn::BackendChoice::Cuda, 0});
+    FAIL() << "no error";
+  } catch (const dcnn::Error& e) {
+    EXPECT_EQ(e.kind(), dcnn::ErrorKind::Device);
+    EXPECT_NE(std::string(e.what()).find("backend 'cuda' was requested but"), std::string::npos) << e.what();
+  }
+  // Auto falls back to the CPU.
+  EXPECT_EQ(dcnn::Model::load(cfg, {dcnn::BackendChoice::Auto, 0})->backend(), dcnn::Backend::Cpu);
+}
+
+TEST(StreamApi, WrongDecoderForTheModelNamesTheMissingHead) {
+  dcnn::DeploymentConfig cfg;
+  if (!load_posenet(cfg)) return;
+  cfg.decoder.kind = dcnn::DecoderKind::CenterNet;
+  try {
+    dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+    FAIL() << "no error";
+  } catch (const dcnn::Error& e) {
+    EXPECT_EQ(e.kind(), dcnn::ErrorKind::Model);
+    const std::string m = e.what();
+    EXPECT_NE(m.find("no output 'keypoints'"), std::string::npos) << m;
+    EXPECT_NE(m.find("heatmap"), std::string::npos) << m;  // lists what the model has
+  }
+}
+
+TEST(StreamApi, ProcessFillsStatsIdsAndResetsOnGeometryChange) {
+  dcnn::DeploymentConfig cfg;
+  if (!load_posenet(cfg)) return;
+  const auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+  EXPECT_EQ(model->info().name, cfg.name);
+  EXPECT_EQ(model->info().task, dcnn::Task::Pose);
+  EXPECT_EQ(model->info().keypoint_names.size(), 17u);
+  EXPECT_EQ(model->info().heads.size(), 4u);
+  EXPECT_EQ(model->info().input_width, cfg.input.width);
+
+  dcnn::StreamOptions opts = dcnn::StreamOptions::from(cfg);
+  EXPECT_EQ(opts.mode, dcnn::ExecMode::Delta);
+  EXPECT_FLOAT_EQ(opts.delta.input_threshold, cfg.delta.input_threshold);
+  EXPECT_EQ(opts.delta.keyframe_interval, cfg.delta.keyframe_interval);
+  dcnn::Stream stream(model, opts);
+
+  GreyFrame a(200, 150, 40), b(200, 150, 44);
+  dcnn::FrameResult r = stream.process(a.view);
+  EXPECT_TRUE(r.stats.keyframe);
+  EXPECT_EQ(r.stats.frame_index, 0);
+  EXPECT_EQ(r.stats.backend, "cpu");
+  EXPECT_EQ(r.stats.mode, "delta");
+  EXPECT_GT(r.stats.preprocess_ms, 0.0);
+  EXPECT_GT(r.stats.infer_ms, 0.0);
+  EXPECT_FALSE(r.stats.layers.empty());
+  for (const auto& o : r.objects) {
+    EXPECT_GE(o.id, 0);
+    EXPECT_GE(o.x_min, 0.f);
+    EXPECT_LE(o.x_max, 200.f);
+  }
+  const auto heads = stream.heads();
+  ASSERT_EQ(heads.size(), 4u);
+  EXPECT_NE(heads[0].data, nullptr);
+
+  r = stream.process(b.view);
+  EXPECT_FALSE(r.stats.keyframe);
+  EXPECT_EQ(r.stats.frame_index, 1);
+  EXPECT_LT(r.stats.input_active, 0.5f);  // only the square's edges moved
+
+  // A new frame size resets the stream: dense again, frame index from 0.
+  GreyFrame c(160, 160, 40);
+  r = stream.process(c.view);
+  EXPECT_TRUE(r.stats.keyframe);
+  EXPECT_EQ(r.stats.frame_index, 0);
+
+  stream.set_mode(dcnn::ExecMode::Dense);
+  r = stream.process(c.view);
+  EXPECT_EQ(r.stats.mode, "dense");
+  EXPECT_TRUE(r.stats.keyframe);
+
+  // A score threshold above every pose empties the result.
+  stream.set_score_threshold(1.f);
+  EXPECT_TRUE(stream.process(c.view).objects.empty());
+}
+
+TEST(StreamApi, BadInputIsRejected) {
+  dcnn::DeploymentConfig cfg;
+  if (!load_posenet(cfg)) return;
+  dcnn::Stream stream(dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0}), dcnn::StreamOptions::from(cfg));
+  GreyFrame a(64, 48, 4);
+  a.view.strides[0] = 10;
+  EXPECT_THROW(stream.process(a.view), dcnn::Error);
+  EXPECT_THROW(stream.process_input(nullptr, 64, 48), dcnn::Error);
+  std::vector<float> input(size_t(cfg.input.width) * cfg.input.height * 3, 0.f);
+  EXPECT_THROW(stream.process_input(input.data(), 0, 48), dcnn::Error);
+  EXPECT_THROW(stream.set_keyframe_interval(-1), dcnn::Error);
+  EXPECT_THROW(stream.set_threshold_scale(-0.5f), dcnn::Error);
+  EXPECT_NO_THROW(stream.process_input(input.data(), 64, 48));
+}
+
+}  // namespace

@@ -1,0 +1,37 @@
+// How well the delta stream's decoded results agree with the dense stream's on one frame:
+// pose keypoints within a pixel radius, person counts, and detection F1 at an IoU threshold.
+#pragma once
+
+#include <vector>
+
+#include "engine/api/results.h"
+
+namespace dcnn::eval {
+
+struct Agreement {
+  // Pose.
+  long keypoints = 0;        // dense keypoints scored >= keypoint_score
+  long keypoints_close = 0;  // ... whose matched delta keypoint is within the radius
+  long frames = 0;
+  long frames_same_count = 0;
+  // Detection.
+  long true_positives = 0, false_positives = 0, false_negatives = 0;
+
+  double kpt_agree() const { return keypoints ? double(keypoints_close) / keypoints : 1.0; }
+  double count_agree() const { return frames ? double(frames_same_count) / frames : 1.0; }
+  double det_f1() const {
+    const long denom = 2 * true_positives + false_positives + false_negatives;
+    return denom ? 2.0 * true_positives / denom : 1.0;
+  }
+};
+
+// Matches delta poses to dense ones (greedy by box IoU, ties by keypoint distance) and counts
+// dense keypoints scored >= keypoint_score whose counterpart lies within radius_px.
+void add_pose_frame(const std::vector<Detection>& dense, const std::vector<Detection>& delta,
+                    float keypoint_score, float radius_px, Agreement& a);
+
+// Greedy same-label matching at IoU >= min_iou: dense boxes are the reference.
+void add_detection_frame(const std::vector<Detection>& dense, const std::vector<Detection>& delta,
+                         float min_iou, Agreement& a);
+
+}  // namespace dcnn::eval

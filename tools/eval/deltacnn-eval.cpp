@@ -1,0 +1,197 @@
+// deltacnn-eval: how closely the delta engine's decoded results follow dense inference.
+//
+//   deltacnn-eval --config configs/movenet-multipose.yaml --video data/vtest.avi --frames 300
+//                 [--backend cpu|cuda|auto] [--threshold SCALE] [--json]
+//
+// One model, two streams (dense and delta) fed the same pre-processed frames. Reports, over
+// all frames: pose models: kpt_agree (share of dense keypoints scoring >= 0.3 whose delta
+// counterpart is within 3 px) and count_agree (share of frames with the same person count);
+// detection models: det_f1 (F1 of delta boxes against dense boxes, same label, IoU >= 0.5).
+// Plus the mean per-frame time of each stream (inference + decoding), their ratio, the delta
+// stream's mean active fraction and the decoders' share of the time.
+// --json ends the output with one JSON line holding all of these.
+#include <nlohmann/json.hpp>
+#include <opencv2/videoio.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <string>
+
+#include "engine/api/deltacnn.h"
+#include "engine/core/error.h"
+#include "tools/eval/agreement.h"
+
+namespace {
+
+constexpr float kKeypointScore = 0.3f;
+constexpr float kKeypointRadiusPx = 3.f;
+constexpr float kDetectionIou = 0.5f;
+
+struct Args {
+  std::string config, video, backend = "auto";
+  int frames = 100;
+  float threshold_scale = -1.f;  // < 0: the config's
+  bool json = false;
+};
+
+[[noreturn]] void usage(const std::string& problem) {
+  std::cerr << "deltacnn-eval: " << problem << "\n"
+            << "usage: deltacnn-eval --config X.yaml --video V.avi [--frames N] "
+               "[--backend cpu|cuda|auto] [--threshold SCALE] [--json]\n";
+  std::exit(2);
+}
+
+Args parse_args(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage(k + " needs a value");
+      return argv[++i];
+    };
+    try {
+      if (k == "--config") a.config = value();
+      else if (k == "--video") a.video = value();
+      else if (k == "--frames") a.frames = std::stoi(value());
+      else if (k == "--backend") a.backend = value();
+      else if (k == "--threshold") a.threshold_scale = std::stof(value());
+      else if (k == "--json") a.json = true;
+      else if (k == "--help" || k == "-h") usage("help");
+      else usage("unknown option '" + k + "'");
+    } catch (const std::logic_error&) {
+      usage("bad number for " + k);
+    }
+  }
+  if (a.config.empty()) usage("--config is required");
+  if (a.video.empty()) usage("--video is required");
+  if (a.frames <= 0) usage("--frames must be positive");
+  if (a.backend != "cpu" && a.backend != "cuda" && a.backend != "auto")
+    usage("--backend must be cpu, cuda or auto");
+  return a;
+}
+
+double ms_of(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+int run(const Args& args) {
+  // Checked first: OpenCV would otherwise try the name as a GStreamer pipeline and an image
+  // pattern, and print its own errors, before failing.
+  if (!std::filesystem::is_regular_file(args.video)) {
+    throw dcnn::Error(dcnn::ErrorKind::NotFound,
+                      args.video + ": the video does not exist; expected a video file "
+                                   "(run ./scripts/setup.sh for data/vtest.avi)");
+  }
+  const dcnn::DeploymentConfig cfg = dcnn::load_config(args.config);
+  dcnn::ModelOptions mo;
+  mo.backend = args.backend == "cpu"    ? dcnn::BackendChoice::Cpu
+               : args.backend == "cuda" ? dcnn::BackendChoice::Cuda
+                                        : dcnn::BackendChoice::Auto;
+  const auto model = dcnn::Model::load(cfg, mo);
+
+  dcnn::StreamOptions dense_opts = dcnn::StreamOptions::from(cfg);
+  dense_opts.mode = dcnn::ExecMode::Dense;
+  dcnn::StreamOptions delta_opts = dcnn::StreamOptions::from(cfg);
+  if (args.threshold_scale >= 0.f) delta_opts.delta.threshold_scale = args.threshold_scale;
+  dcnn::Stream dense(model, dense_opts);
+  dcnn::Stream delta(model, delta_opts);
+  const dcnn::Preprocessor pre(cfg.input);
+
+  cv::VideoCapture video(args.video);
+  if (!video.isOpened()) {
+    throw dcnn::Error(dcnn::ErrorKind::NotFound,
+                      args.video + ": cannot open the video; expected a file OpenCV can decode "
+                                   "(run ./scripts/setup.sh for data/vtest.avi)");
+  }
+  std::vector<float> input(size_t(cfg.input.width) * cfg.input.height * 3);
+  dcnn::eval::Agreement agreement;
+  const bool pose = model->info().task == dcnn::Task::Pose;
+  double dense_total = 0.0, delta_total = 0.0, active_total = 0.0, decode_total = 0.0;
+  int n = 0;
+  cv::Mat frame;
+  while (n < args.frames && video.read(frame)) {
+    dcnn::ImageView view;
+    view.format = dcnn::PixelFormat::BGR;  // OpenCV decodes to BGR
+    view.width = frame.cols;
+    view.height = frame.rows;
+    view.planes[0] = frame.data;
+    view.strides[0] = int(frame.step);
+    pre.run(view, input.data());
+
+    auto t0 = std::chrono::steady_clock::now();
+    const dcnn::FrameResult d = dense.process_input(input.data(), frame.cols, frame.rows);
+    dense_total += ms_of(t0);
+    t0 = std::chrono::steady_clock::now();
+    const dcnn::FrameResult s = delta.process_input(input.data(), frame.cols, frame.rows);
+    delta_total += ms_of(t0);
+    active_total += s.stats.mean_active;
+    decode_total += s.stats.decode_ms;
+
+    if (pose) dcnn::eval::add_pose_frame(d.objects, s.objects, kKeypointScore, kKeypointRadiusPx, agreement);
+    else dcnn::eval::add_detection_frame(d.objects, s.objects, kDetectionIou, agreement);
+    ++n;
+    if (n % 100 == 0) {
+      std::fprintf(stderr, "frame %d: dense %.1f ms, delta %.1f ms (mean so far), active %.3f, %s %.4f\n",
+                   n, dense_total / n, delta_total / n, active_total / n,
+                   pose ? "kpt_agree" : "det_f1", pose ? agreement.kpt_agree() : agreement.det_f1());
+    }
+  }
+  if (n == 0) {
+    throw dcnn::Error(dcnn::ErrorKind::Input, args.video + ": no frame could be read; expected a non-empty video");
+  }
+
+  const double dense_ms = dense_total / n, delta_ms = delta_total / n;
+  std::printf("model %s, backend %s, %d frames (%dx%d -> %dx%d)\n", cfg.name.c_str(),
+              dcnn::to_string(model->backend()), n, frame.cols, frame.rows, cfg.input.width,
+              cfg.input.height);
+  std::printf("dense %.2f ms/frame, delta %.2f ms/frame, speedup %.2fx, mean active %.3f "
+              "(decoding %.2f ms/frame of each)\n",
+              dense_ms, delta_ms, dense_ms / delta_ms, active_total / n, decode_total / n);
+  if (pose) {
+    std::printf("kpt_agree %.4f (%ld keypoints >= %.1f within %.0f px), count_agree %.4f\n",
+                agreement.kpt_agree(), agreement.keypoints, kKeypointScore, kKeypointRadiusPx,
+                agreement.count_agree());
+  } else {
+    std::printf("det_f1 %.4f (tp %ld, fp %ld, fn %ld at IoU %.1f)\n", agreement.det_f1(),
+                agreement.true_positives, agreement.false_positives, agreement.false_negatives,
+                kDetectionIou);
+  }
+  if (args.json) {
+    nlohmann::json j;
+    j["model"] = cfg.name;
+    j["backend"] = dcnn::to_string(model->backend());
+    j["frames"] = n;
+    j["dense_ms"] = dense_ms;
+    j["delta_ms"] = delta_ms;
+    j["speedup"] = dense_ms / delta_ms;
+    j["mean_active"] = active_total / n;
+    j["decode_ms"] = decode_total / n;
+    if (pose) {
+      j["kpt_agree"] = agreement.kpt_agree();
+      j["count_agree"] = agreement.count_agree();
+    } else {
+      j["det_f1"] = agreement.det_f1();
+      j["count_agree"] = agreement.count_agree();
+    }
+    std::cout << j.dump() << std::endl;
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Args args = parse_args(argc, argv);
+  try {
+    return run(args);
+  } catch (const dcnn::Error& e) {
+    std::cerr << "deltacnn-eval: " << dcnn::to_string(e.kind()) << ": " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "deltacnn-eval: " << e.what() << "\n";
+    return 1;
+  }
+}
