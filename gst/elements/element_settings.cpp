@@ -1,0 +1,75 @@
+#include "gst/elements/element_settings.h"
+
+#include <sys/stat.h>
+
+#include "engine/core/error.h"
+
+namespace deltacnn_gst {
+
+namespace {
+
+bool file_exists(const std::string& path) {
+  struct stat st;
+  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+}  // namespace
+
+dcnn::DeploymentConfig resolve_config(const ElementSettings& settings) {
+  if (settings.config_file_path.empty())
+    throw dcnn::Error(dcnn::ErrorKind::Config,
+                      "property config-file-path is not set: deltacnn needs a YAML deployment "
+                      "file (e.g. configs/movenet-multipose.yaml)");
+  dcnn::DeploymentConfig config = dcnn::load_config(settings.config_file_path);
+  if (!settings.model.empty()) {
+    // Checked here so that the message names the property, not only the engine's import.
+    if (!file_exists(settings.model))
+      throw dcnn::Error(dcnn::ErrorKind::NotFound,
+                        "model file '" + settings.model +
+                            "' (property model) does not exist or is not a regular file; "
+                            "expected an ONNX file");
+    config.model_path = settings.model;
+  }
+  return config;
+}
+
+dcnn::ModelOptions model_options(const ElementSettings& settings) {
+  dcnn::ModelOptions options;
+  switch (settings.backend) {
+    case BackendSetting::Auto: options.backend = dcnn::BackendChoice::Auto; break;
+    case BackendSetting::Cuda: options.backend = dcnn::BackendChoice::Cuda; break;
+    case BackendSetting::Cpu: options.backend = dcnn::BackendChoice::Cpu; break;
+  }
+  options.device_id = settings.device_id;
+  return options;
+}
+
+dcnn::StreamOptions stream_options(const dcnn::DeploymentConfig& config,
+                                   const ElementSettings& settings) {
+  dcnn::StreamOptions options = dcnn::StreamOptions::from(config);
+  options.mode = settings.mode;
+  options.delta.threshold_scale = effective_threshold_scale(config, settings);
+  options.delta.keyframe_interval = effective_keyframe_interval(config, settings);
+  options.score_threshold = effective_score_threshold(config, settings);
+  return options;
+}
+
+float effective_threshold_scale(const dcnn::DeploymentConfig& config,
+                                const ElementSettings& settings) {
+  return settings.delta_threshold >= 0.0 ? static_cast<float>(settings.delta_threshold)
+                                         : config.delta.threshold_scale;
+}
+
+int effective_keyframe_interval(const dcnn::DeploymentConfig& config,
+                                const ElementSettings& settings) {
+  return settings.keyframe_interval >= 0 ? settings.keyframe_interval
+                                         : config.delta.keyframe_interval;
+}
+
+float effective_score_threshold(const dcnn::DeploymentConfig& config,
+                                const ElementSettings& settings) {
+  return settings.score_threshold >= 0.0 ? static_cast<float>(settings.score_threshold)
+                                         : config.decoder.score_threshold;
+}
+
+}  // namespace deltacnn_gst

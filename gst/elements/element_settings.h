@@ -1,0 +1,48 @@
+// The deltacnn element's properties as plain C++ values, and how they combine with the YAML
+// deployment file. Rule (as nvinfer): a property set on the element overrides the YAML; the
+// "unset" value (-1, empty string) means "take the YAML's".
+#pragma once
+
+#include <string>
+
+#include "engine/api/deltacnn.h"
+#include "engine/config/config.h"
+
+namespace deltacnn_gst {
+
+enum class BackendSetting { Auto, Cuda, Cpu };
+
+struct ElementSettings {
+  std::string config_file_path;  // YAML deployment file (required)
+  std::string model;             // ONNX path; empty: the YAML's model.onnx
+  BackendSetting backend = BackendSetting::Auto;
+  int device_id = 0;
+  double delta_threshold = -1.0;  // global eps scale; < 0: the YAML's delta.threshold_scale
+  int keyframe_interval = -1;     // < 0: the YAML's delta.keyframe_interval; 0 = never
+  dcnn::ExecMode mode = dcnn::ExecMode::Delta;
+  double score_threshold = -1.0;  // < 0: the YAML's decoder.score_threshold
+  unsigned unique_id = 0;
+  std::string model_instance_id;  // empty: this element loads its own model
+};
+
+// Loads the YAML and applies the model-level override (model path); per-stream overrides stay
+// out of the returned config so that resetting a property to "unset" while playing can return
+// to the YAML's value (see stream_options / effective_*). Throws dcnn::Error
+// (Config when config_file_path is empty, NotFound when the file or the model is missing).
+dcnn::DeploymentConfig resolve_config(const ElementSettings& settings);
+
+dcnn::ModelOptions model_options(const ElementSettings& settings);
+
+// Stream options of `config` with the element's per-stream overrides applied.
+dcnn::StreamOptions stream_options(const dcnn::DeploymentConfig& config,
+                                   const ElementSettings& settings);
+
+// The effective values (override or YAML), for properties that can change while playing.
+float effective_threshold_scale(const dcnn::DeploymentConfig& config,
+                                const ElementSettings& settings);
+int effective_keyframe_interval(const dcnn::DeploymentConfig& config,
+                                const ElementSettings& settings);
+float effective_score_threshold(const dcnn::DeploymentConfig& config,
+                                const ElementSettings& settings);
+
+}  // namespace deltacnn_gst

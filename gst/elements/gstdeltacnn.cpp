@@ -1,0 +1,577 @@
+/* deltacnn: sparse delta CNN inference on video.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-deltacnn
+ * @title: deltacnn
+ *
+ * Runs a pose or detection CNN on every frame and attaches the results as metadata, without
+ * touching the pixels. On static cameras most pixels barely change between frames: the
+ * element pushes only the *changes* (deltas) of the pixels that moved through the network
+ * (DeltaCNN), which makes inference several times cheaper, and still emits metadata on every
+ * frame, including frames where nothing changed.
+ *
+ * Each object becomes a #GstVideoRegionOfInterestMeta (roi_type = label, box in frame pixels,
+ * a stable `id`) with a DL Streamer compatible `detection` structure (normalised box,
+ * `confidence`, `label_id`, `label`) and, for pose models, a `keypoints` structure. Each frame
+ * gets a `DeltaCnnFrameMeta` (keyframe flag, active-pixel fractions at the input and per
+ * layer, timings, backend). Read them from C with `gstdeltacnnmeta-1.0`
+ * (`gst/deltacnn/deltacnnmeta.h`).
+ *
+ * The deployment (model, input size, decoder, per-layer delta thresholds) comes from a YAML
+ * file (`config-file-path`); properties set on the element override the file. The delta state
+ * restarts with a dense pass on flushes, stream starts, caps changes and discontinuities, and
+ * every `keyframe-interval` frames.
+ *
+ * ## Example launch lines
+ * |[
+ * gst-launch-1.0 filesrc location=data/vtest.avi ! avidemux ! avdec_msmpeg4 ! videoconvert ! \
+ *   deltacnn config-file-path=configs/movenet-multipose.yaml ! deltacnnoverlay ! \
+ *   videoconvert ! x264enc ! mp4mux ! filesink location=out.mp4
+ * ]| Pose estimation on a file, drawn and re-encoded.
+ * |[
+ * gst-launch-1.0 filesrc location=data/vtest.avi ! avidemux ! avdec_msmpeg4 ! videoconvert ! \
+ *   deltacnn config-file-path=configs/movenet-multipose.yaml backend=cpu ! \
+ *   deltacnnjson location=poses.jsonl ! fakesink
+ * ]| One JSON record per frame on the CPU backend.
+ */
+#include "gst/elements/gstdeltacnn.h"
+
+#include <gst/video/video.h>
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "engine/api/deltacnn.h"
+#include "gst/elements/element_settings.h"
+#include "gst/elements/engine_errors.h"
+#include "gst/elements/gstdeltacnnenums.h"
+#include "gst/elements/model_registry.h"
+#include "gst/elements/result_metas.h"
+#include "gst/elements/video_formats.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_deltacnn_debug);
+#define GST_CAT_DEFAULT gst_deltacnn_debug
+
+using deltacnn_gst::BackendSetting;
+using deltacnn_gst::ElementSettings;
+
+namespace {
+
+// C++ state of one element. GObject allocates instances with calloc and never runs
+// constructors, so the instance only holds a pointer to this.
+struct DeltaCnnPrivate {
+  std::mutex settings_lock;
+  ElementSettings settings;  // guarded by settings_lock
+  bool running = false;      // guarded by settings_lock: model loaded, READY-only props frozen
+  bool live_changed = false; // guarded by settings_lock: a PLAYING-mutable prop changed
+
+  // Owned by the streaming thread between start() and stop().
+  dcnn::DeploymentConfig config;
+  std::shared_ptr<const dcnn::Model> model;
+  std::unique_ptr<dcnn::Stream> stream;
+  ElementSettings applied;  // per-stream settings the stream currently runs with
+  deltacnn_gst::MetaContext meta_context;
+  GstVideoInfo info;
+  bool have_info = false;
+  dcnn::PixelFormat pixel_format = dcnn::PixelFormat::RGB;
+
+  // Set from event handlers and set_caps, consumed by the next transform_ip.
+  std::atomic<bool> reset_pending{false};
+};
+
+}  // namespace
+
+struct _GstDeltaCnn {
+  GstBaseTransform parent;
+  DeltaCnnPrivate *priv;
+};
+
+enum {
+  PROP_0,
+  PROP_CONFIG_FILE_PATH,
+  PROP_MODEL,
+  PROP_BACKEND,
+  PROP_DEVICE_ID,
+  PROP_DELTA_THRESHOLD,
+  PROP_KEYFRAME_INTERVAL,
+  PROP_MODE,
+  PROP_SCORE_THRESHOLD,
+  PROP_UNIQUE_ID,
+  PROP_MODEL_INSTANCE_ID,
+};
+
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (DELTACNN_VIDEO_CAPS));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (DELTACNN_VIDEO_CAPS));
+
+#define gst_deltacnn_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstDeltaCnn, gst_deltacnn, GST_TYPE_BASE_TRANSFORM,
+    GST_DEBUG_CATEGORY_INIT (gst_deltacnn_debug, "deltacnn", 0,
+        "deltacnn sparse delta CNN inference"));
+GST_ELEMENT_REGISTER_DEFINE (deltacnn, "deltacnn", GST_RANK_NONE, GST_TYPE_DELTACNN);
+
+static void gst_deltacnn_set_property (GObject * object, guint prop_id, const GValue * value,
+    GParamSpec * pspec);
+static void gst_deltacnn_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec);
+static void gst_deltacnn_finalize (GObject * object);
+static gboolean gst_deltacnn_start (GstBaseTransform * trans);
+static gboolean gst_deltacnn_stop (GstBaseTransform * trans);
+static gboolean gst_deltacnn_set_caps (GstBaseTransform * trans, GstCaps * incaps,
+    GstCaps * outcaps);
+static gboolean gst_deltacnn_sink_event (GstBaseTransform * trans, GstEvent * event);
+static GstFlowReturn gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf);
+
+static void
+install_properties (GObjectClass * gobject_class)
+{
+  const auto ready = static_cast<GParamFlags> (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_READY);
+  const auto playing = static_cast<GParamFlags> (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+      GST_PARAM_MUTABLE_PLAYING);
+
+  g_object_class_install_property (gobject_class, PROP_CONFIG_FILE_PATH,
+      g_param_spec_string ("config-file-path", "Config file path",
+          "YAML deployment file: model, input size, decoder, delta thresholds "
+          "(see configs/*.yaml). Required", nullptr, ready));
+  g_object_class_install_property (gobject_class, PROP_MODEL,
+      g_param_spec_string ("model", "Model",
+          "ONNX model file, overriding the YAML's model.onnx. "
+          "Unset (default): the YAML's", nullptr, ready));
+  g_object_class_install_property (gobject_class, PROP_BACKEND,
+      g_param_spec_enum ("backend", "Backend",
+          "Where the network runs. auto (default): CUDA when a usable GPU is present, "
+          "else CPU; cuda fails cleanly without a GPU",
+          GST_TYPE_DELTACNN_BACKEND, GST_DELTACNN_BACKEND_AUTO, ready));
+  g_object_class_install_property (gobject_class, PROP_DEVICE_ID,
+      g_param_spec_int ("device-id", "Device ID",
+          "CUDA device index (backend cuda or auto). Default 0", 0, G_MAXINT, 0, ready));
+  g_object_class_install_property (gobject_class, PROP_DELTA_THRESHOLD,
+      g_param_spec_double ("delta-threshold", "Delta threshold scale",
+          "Multiplies every layer's delta threshold: 0 = exact (dense-equivalent), larger = "
+          "fewer updated pixels and more approximation. -1 (default): the YAML's "
+          "delta.threshold_scale", -1.0, 1000.0, -1.0, playing));
+  g_object_class_install_property (gobject_class, PROP_KEYFRAME_INTERVAL,
+      g_param_spec_int ("keyframe-interval", "Keyframe interval",
+          "Run a dense keyframe every N frames (0 = only after resets). -1 (default): the "
+          "YAML's delta.keyframe_interval", -1, G_MAXINT, -1, playing));
+  g_object_class_install_property (gobject_class, PROP_MODE,
+      g_param_spec_enum ("mode", "Mode",
+          "delta (default): sparse updates of changed pixels; dense: full network on every "
+          "frame (baseline)", GST_TYPE_DELTACNN_MODE, GST_DELTACNN_MODE_DELTA, playing));
+  g_object_class_install_property (gobject_class, PROP_SCORE_THRESHOLD,
+      g_param_spec_double ("score-threshold", "Score threshold",
+          "Objects with a lower confidence are dropped. -1 (default): the YAML's "
+          "decoder.score_threshold", -1.0, 1.0, -1.0, playing));
+  g_object_class_install_property (gobject_class, PROP_UNIQUE_ID,
+      g_param_spec_uint ("unique-id", "Unique ID",
+          "Written into every meta this element attaches, to tell several deltacnn elements "
+          "of one pipeline apart. Default 0", 0, G_MAXUINT, 0, ready));
+  g_object_class_install_property (gobject_class, PROP_MODEL_INSTANCE_ID,
+      g_param_spec_string ("model-instance-id", "Model instance ID",
+          "Elements with the same id share one loaded model (one copy of the weights) and "
+          "keep their own delta state; they must use the same model, backend and device. "
+          "Unset (default): this element loads its own", nullptr, ready));
+}
+
+static void
+gst_deltacnn_class_init (GstDeltaCnnClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+
+  gobject_class->set_property = gst_deltacnn_set_property;
+  gobject_class->get_property = gst_deltacnn_get_property;
+  gobject_class->finalize = gst_deltacnn_finalize;
+  install_properties (gobject_class);
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "DeltaCNN sparse video inference",
+      "Filter/Analyzer/Video",
+      "Runs a pose or detection CNN as a sparse delta network (only changed pixels are "
+      "recomputed) and attaches ROI and frame metadata to every frame",
+      "deltacnn developers");
+
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_deltacnn_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (gst_deltacnn_stop);
+  trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_deltacnn_set_caps);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_deltacnn_sink_event);
+  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_deltacnn_transform_ip);
+  // Metadata is added to every buffer: never skip transform_ip on identical caps.
+  trans_class->passthrough_on_same_caps = FALSE;
+  trans_class->transform_ip_on_passthrough = FALSE;
+
+  gst_type_mark_as_plugin_api (GST_TYPE_DELTACNN_BACKEND, (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_DELTACNN_MODE, (GstPluginAPIFlags) 0);
+}
+
+static void
+gst_deltacnn_init (GstDeltaCnn * self)
+{
+  self->priv = new DeltaCnnPrivate ();
+  gst_video_info_init (&self->priv->info);
+  gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
+  gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), FALSE);
+  // The delta state is temporal: dropping frames for QoS would only make deltas larger.
+  gst_base_transform_set_qos_enabled (GST_BASE_TRANSFORM (self), FALSE);
+}
+
+static void
+gst_deltacnn_finalize (GObject * object)
+{
+  GstDeltaCnn *self = GST_DELTACNN (object);
+  delete self->priv;
+  self->priv = nullptr;
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+/* ------------------------------------------------------------------ properties */
+
+// READY-mutable properties are frozen while the model is loaded: changing them then would
+// have no effect, which is worse than a warning.
+static bool
+frozen (GstDeltaCnn * self, GParamSpec * pspec)
+{
+  if (!self->priv->running)
+    return false;
+  GST_WARNING_OBJECT (self, "property '%s' can only be changed in the NULL or READY state; "
+      "ignoring the new value", pspec->name);
+  return true;
+}
+
+static void
+gst_deltacnn_set_property (GObject * object, guint prop_id, const GValue * value,
+    GParamSpec * pspec)
+{
+  GstDeltaCnn *self = GST_DELTACNN (object);
+  DeltaCnnPrivate *priv = self->priv;
+  std::lock_guard < std::mutex > lock (priv->settings_lock);
+  ElementSettings & s = priv->settings;
+  const gchar *str;
+
+  switch (prop_id) {
+    case PROP_CONFIG_FILE_PATH:
+      if (frozen (self, pspec))
+        break;
+      str = g_value_get_string (value);
+      s.config_file_path = str != nullptr ? str : "";
+      break;
+    case PROP_MODEL:
+      if (frozen (self, pspec))
+        break;
+      str = g_value_get_string (value);
+      s.model = str != nullptr ? str : "";
+      break;
+    case PROP_BACKEND:
+      if (frozen (self, pspec))
+        break;
+      switch (g_value_get_enum (value)) {
+        case GST_DELTACNN_BACKEND_CUDA: s.backend = BackendSetting::Cuda; break;
+        case GST_DELTACNN_BACKEND_CPU: s.backend = BackendSetting::Cpu; break;
+        default: s.backend = BackendSetting::Auto; break;
+      }
+      break;
+    case PROP_DEVICE_ID:
+      if (!frozen (self, pspec))
+        s.device_id = g_value_get_int (value);
+      break;
+    case PROP_DELTA_THRESHOLD:
+      s.delta_threshold = g_value_get_double (value);
+      priv->live_changed = true;
+      break;
+    case PROP_KEYFRAME_INTERVAL:
+      s.keyframe_interval = g_value_get_int (value);
+      priv->live_changed = true;
+      break;
+    case PROP_MODE:
+      s.mode = g_value_get_enum (value) == GST_DELTACNN_MODE_DENSE ?
+          dcnn::ExecMode::Dense : dcnn::ExecMode::Delta;
+      priv->live_changed = true;
+      break;
+    case PROP_SCORE_THRESHOLD:
+      s.score_threshold = g_value_get_double (value);
+      priv->live_changed = true;
+      break;
+    case PROP_UNIQUE_ID:
+      if (!frozen (self, pspec))
+        s.unique_id = g_value_get_uint (value);
+      break;
+    case PROP_MODEL_INSTANCE_ID:
+      if (frozen (self, pspec))
+        break;
+      str = g_value_get_string (value);
+      s.model_instance_id = str != nullptr ? str : "";
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static const gchar *
+nullable (const std::string & s)
+{
+  return s.empty ()? nullptr : s.c_str ();
+}
+
+static void
+gst_deltacnn_get_property (GObject * object, guint prop_id, GValue * value, GParamSpec * pspec)
+{
+  GstDeltaCnn *self = GST_DELTACNN (object);
+  std::lock_guard < std::mutex > lock (self->priv->settings_lock);
+  const ElementSettings & s = self->priv->settings;
+
+  switch (prop_id) {
+    case PROP_CONFIG_FILE_PATH:
+      g_value_set_string (value, nullable (s.config_file_path));
+      break;
+    case PROP_MODEL:
+      g_value_set_string (value, nullable (s.model));
+      break;
+    case PROP_BACKEND:
+      g_value_set_enum (value, s.backend == BackendSetting::Cuda ? GST_DELTACNN_BACKEND_CUDA :
+          s.backend == BackendSetting::Cpu ? GST_DELTACNN_BACKEND_CPU :
+          GST_DELTACNN_BACKEND_AUTO);
+      break;
+    case PROP_DEVICE_ID:
+      g_value_set_int (value, s.device_id);
+      break;
+    case PROP_DELTA_THRESHOLD:
+      g_value_set_double (value, s.delta_threshold);
+      break;
+    case PROP_KEYFRAME_INTERVAL:
+      g_value_set_int (value, s.keyframe_interval);
+      break;
+    case PROP_MODE:
+      g_value_set_enum (value, s.mode == dcnn::ExecMode::Dense ? GST_DELTACNN_MODE_DENSE :
+          GST_DELTACNN_MODE_DELTA);
+      break;
+    case PROP_SCORE_THRESHOLD:
+      g_value_set_double (value, s.score_threshold);
+      break;
+    case PROP_UNIQUE_ID:
+      g_value_set_uint (value, s.unique_id);
+      break;
+    case PROP_MODEL_INSTANCE_ID:
+      g_value_set_string (value, nullable (s.model_instance_id));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+/* ------------------------------------------------------------------ life cycle */
+
+// The settings that decide what is loaded, for the debug text of load errors.
+static std::string
+describe (const ElementSettings & s)
+{
+  const char *backend = s.backend == BackendSetting::Cuda ? "cuda" :
+      s.backend == BackendSetting::Cpu ? "cpu" : "auto";
+  return "config-file-path='" + s.config_file_path + "' model='" + s.model + "' backend=" +
+      backend + " device-id=" + std::to_string (s.device_id) + " model-instance-id='" +
+      s.model_instance_id + "'";
+}
+
+static gboolean
+gst_deltacnn_start (GstBaseTransform * trans)
+{
+  GstDeltaCnn *self = GST_DELTACNN (trans);
+  DeltaCnnPrivate *priv = self->priv;
+  ElementSettings settings;
+  {
+    std::lock_guard < std::mutex > lock (priv->settings_lock);
+    settings = priv->settings;
+  }
+
+  try {
+    dcnn::DeploymentConfig config = deltacnn_gst::resolve_config (settings);
+    std::shared_ptr<const dcnn::Model> model = deltacnn_gst::acquire_model (
+        settings.model_instance_id, config, deltacnn_gst::model_options (settings));
+    auto stream = std::make_unique<dcnn::Stream> (model,
+        deltacnn_gst::stream_options (config, settings));
+    priv->meta_context = deltacnn_gst::MetaContext::make (model->info (), settings.unique_id);
+    priv->config = std::move (config);
+    priv->model = std::move (model);
+    priv->stream = std::move (stream);
+  } catch (const dcnn::Error & e) {
+    DELTACNN_POST_ENGINE_ERROR (self, e, "to load the deployment", describe (settings));
+    return FALSE;
+  } catch (const std::exception & e) {
+    DELTACNN_POST_UNEXPECTED_ERROR (self, e, "to load the deployment");
+    return FALSE;
+  }
+
+  {
+    std::lock_guard < std::mutex > lock (priv->settings_lock);
+    priv->running = true;
+    priv->live_changed = true;  // settings may have changed while the model loaded
+  }
+  priv->applied = settings;
+  priv->have_info = false;
+  priv->reset_pending = false;
+  GST_INFO_OBJECT (self, "loaded model '%s' (%s) from '%s' on backend %s",
+      priv->model->info ().name.c_str (), priv->config.model_path.c_str (),
+      priv->config.source.c_str (), dcnn::to_string (priv->model->backend ()));
+  return TRUE;
+}
+
+static gboolean
+gst_deltacnn_stop (GstBaseTransform * trans)
+{
+  GstDeltaCnn *self = GST_DELTACNN (trans);
+  DeltaCnnPrivate *priv = self->priv;
+
+  priv->stream.reset ();
+  priv->model.reset ();         // the registry frees it when no other element holds it
+  priv->have_info = false;
+  std::lock_guard < std::mutex > lock (priv->settings_lock);
+  priv->running = false;
+  return TRUE;
+}
+
+static gboolean
+gst_deltacnn_set_caps (GstBaseTransform * trans, GstCaps * incaps, GstCaps * outcaps)
+{
+  GstDeltaCnn *self = GST_DELTACNN (trans);
+  DeltaCnnPrivate *priv = self->priv;
+  GstVideoInfo info;
+  dcnn::PixelFormat format;
+  (void) outcaps;
+
+  if (!gst_video_info_from_caps (&info, incaps)
+      || !deltacnn_gst::to_pixel_format (GST_VIDEO_INFO_FORMAT (&info), &format)) {
+    GST_ERROR_OBJECT (self, "unsupported caps %" GST_PTR_FORMAT, incaps);
+    return FALSE;
+  }
+  if (priv->have_info && (GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_INFO_FORMAT (&priv->info)
+          || GST_VIDEO_INFO_WIDTH (&info) != GST_VIDEO_INFO_WIDTH (&priv->info)
+          || GST_VIDEO_INFO_HEIGHT (&info) != GST_VIDEO_INFO_HEIGHT (&priv->info))) {
+    GST_DEBUG_OBJECT (self, "caps changed to %" GST_PTR_FORMAT ": resetting the delta state",
+        incaps);
+    priv->reset_pending = true;
+  }
+  priv->info = info;
+  priv->pixel_format = format;
+  priv->have_info = true;
+  return TRUE;
+}
+
+static gboolean
+gst_deltacnn_sink_event (GstBaseTransform * trans, GstEvent * event)
+{
+  GstDeltaCnn *self = GST_DELTACNN (trans);
+
+  switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_FLUSH_STOP:
+    case GST_EVENT_STREAM_START:
+      // A seek or a new stream: the previous frame is no reference for the next one.
+      GST_DEBUG_OBJECT (self, "%s: resetting the delta state", GST_EVENT_TYPE_NAME (event));
+      self->priv->reset_pending = true;
+      break;
+    default:
+      break;
+  }
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+}
+
+/* ------------------------------------------------------------------ per frame */
+
+// Applies PLAYING-mutable properties changed since the last frame, only those that changed
+// (a redundant set_mode would force an extra dense pass). Streaming thread only.
+static void
+apply_live_settings (GstDeltaCnn * self)
+{
+  DeltaCnnPrivate *priv = self->priv;
+  ElementSettings s;
+  {
+    std::lock_guard < std::mutex > lock (priv->settings_lock);
+    if (!priv->live_changed)
+      return;
+    priv->live_changed = false;
+    s = priv->settings;
+  }
+  ElementSettings & applied = priv->applied;
+  dcnn::Stream & stream = *priv->stream;
+  if (s.mode != applied.mode)
+    stream.set_mode (s.mode);
+  if (s.delta_threshold != applied.delta_threshold)
+    stream.set_threshold_scale (deltacnn_gst::effective_threshold_scale (priv->config, s));
+  if (s.keyframe_interval != applied.keyframe_interval)
+    stream.set_keyframe_interval (deltacnn_gst::effective_keyframe_interval (priv->config, s));
+  if (s.score_threshold != applied.score_threshold)
+    stream.set_score_threshold (deltacnn_gst::effective_score_threshold (priv->config, s));
+  applied.mode = s.mode;
+  applied.delta_threshold = s.delta_threshold;
+  applied.keyframe_interval = s.keyframe_interval;
+  applied.score_threshold = s.score_threshold;
+}
+
+static GstFlowReturn
+gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+{
+  GstDeltaCnn *self = GST_DELTACNN (trans);
+  DeltaCnnPrivate *priv = self->priv;
+  GstVideoFrame frame;
+  dcnn::FrameResult result;
+
+  if (!priv->have_info || !priv->stream) {
+    GST_ELEMENT_ERROR (self, CORE, NEGOTIATION, ("Received a buffer before caps"),
+        ("no caps were negotiated before the first buffer"));
+    return GST_FLOW_NOT_NEGOTIATED;
+  }
+
+  try {
+    apply_live_settings (self);
+    bool discont = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT);
+    if (priv->reset_pending.exchange (false) || discont) {
+      GST_DEBUG_OBJECT (self, "resetting the delta state (%s)", discont ? "discont" : "event");
+      priv->stream->reset ();
+    }
+  } catch (const dcnn::Error & e) {
+    DELTACNN_POST_ENGINE_ERROR (self, e, "to apply the settings");
+    return GST_FLOW_ERROR;
+  } catch (const std::exception & e) {
+    DELTACNN_POST_UNEXPECTED_ERROR (self, e, "to apply the settings");
+    return GST_FLOW_ERROR;
+  }
+
+  if (!gst_video_frame_map (&frame, &priv->info, buf, GST_MAP_READ)) {
+    GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Failed to map a video frame for reading"),
+        ("gst_video_frame_map failed on %" GST_PTR_FORMAT, buf));
+    return GST_FLOW_ERROR;
+  }
+  try {
+    result = priv->stream->process (deltacnn_gst::image_view (frame, priv->pixel_format));
+  } catch (const dcnn::Error & e) {
+    gst_video_frame_unmap (&frame);
+    DELTACNN_POST_ENGINE_ERROR (self, e, "to process a frame");
+    return GST_FLOW_ERROR;
+  } catch (const std::exception & e) {
+    gst_video_frame_unmap (&frame);
+    DELTACNN_POST_UNEXPECTED_ERROR (self, e, "to process a frame");
+    return GST_FLOW_ERROR;
+  }
+  // Unmap first: the mapped frame holds a reference, which makes the buffer non-writable.
+  gst_video_frame_unmap (&frame);
+
+  GST_LOG_OBJECT (self, "frame %" G_GINT64_FORMAT ": %zu objects, keyframe %d, "
+      "input active %.3f, %.2f ms", result.stats.frame_index, result.objects.size (),
+      result.stats.keyframe, result.stats.input_active, result.stats.infer_ms);
+  try {
+    deltacnn_gst::attach_frame_result (buf, result, GST_VIDEO_INFO_WIDTH (&priv->info),
+        GST_VIDEO_INFO_HEIGHT (&priv->info), priv->meta_context);
+  } catch (const std::exception & e) {      // std::bad_alloc: nothing else throws there
+    DELTACNN_POST_UNEXPECTED_ERROR (self, e, "to attach the metadata");
+    return GST_FLOW_ERROR;
+  }
+  return GST_FLOW_OK;
+}

@@ -1,0 +1,34 @@
+#include "gst/elements/gstdeltacnnenums.h"
+
+GType
+gst_deltacnn_backend_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    {GST_DELTACNN_BACKEND_AUTO, "CUDA when a usable GPU is present, else CPU", "auto"},
+    {GST_DELTACNN_BACKEND_CUDA, "CUDA (fails when no usable GPU is present)", "cuda"},
+    {GST_DELTACNN_BACKEND_CPU, "CPU (OpenMP + BLAS)", "cpu"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type)) {
+    GType registered = g_enum_register_static ("GstDeltaCnnBackend", values);
+    g_once_init_leave (&type, registered);
+  }
+  return (GType) type;
+}
+
+GType
+gst_deltacnn_mode_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    {GST_DELTACNN_MODE_DELTA, "Sparse delta updates of changed pixels", "delta"},
+    {GST_DELTACNN_MODE_DENSE, "Full network on every frame", "dense"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type)) {
+    GType registered = g_enum_register_static ("GstDeltaCnnMode", values);
+    g_once_init_leave (&type, registered);
+  }
+  return (GType) type;
+}

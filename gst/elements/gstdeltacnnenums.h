@@ -1,0 +1,26 @@
+// Enum property types of the deltacnn element (registered GTypes, marked as plugin API so
+// gst-inspect and the docs list their values).
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+typedef enum {
+  GST_DELTACNN_BACKEND_AUTO = 0,  // CUDA when a usable GPU is present, else CPU
+  GST_DELTACNN_BACKEND_CUDA = 1,
+  GST_DELTACNN_BACKEND_CPU = 2,
+} GstDeltaCnnBackend;
+
+typedef enum {
+  GST_DELTACNN_MODE_DELTA = 0,  // sparse updates of changed pixels, periodic dense keyframes
+  GST_DELTACNN_MODE_DENSE = 1,  // every frame runs the full network (baseline)
+} GstDeltaCnnMode;
+
+#define GST_TYPE_DELTACNN_BACKEND (gst_deltacnn_backend_get_type ())
+GType gst_deltacnn_backend_get_type (void);
+
+#define GST_TYPE_DELTACNN_MODE (gst_deltacnn_mode_get_type ())
+GType gst_deltacnn_mode_get_type (void);
+
+G_END_DECLS

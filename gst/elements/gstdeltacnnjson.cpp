@@ -1,0 +1,267 @@
+/* deltacnnjson: deltacnn metadata as JSON lines.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+/**
+ * SECTION:element-deltacnnjson
+ * @title: deltacnnjson
+ *
+ * Pass-through element that writes one JSON object per frame (JSON Lines) to `location`
+ * (`-` = standard output) and flushes after each, so a consumer can tail the file live:
+ *
+ * |[
+ * {"frame": 0, "pts": 0, "width": 768, "height": 576,
+ *  "objects": [{"id": 3, "label": "person", "label_id": 0, "confidence": 0.81,
+ *               "box": {"x_min": 120.5, "y_min": 40.0, "x_max": 180.2, "y_max": 210.7},
+ *               "keypoints": [{"name": "nose", "x": 150.1, "y": 52.3, "score": 0.77}, ...]}],
+ *  "stats": {"frame_index": 0, "keyframe": true, "input_active": 1.0, "mean_active": 1.0,
+ *            "preprocess_ms": 1.2, "infer_ms": 35.0, "decode_ms": 0.4, "backend": "cpu",
+ *            "model": "movenet-multipose"}}
+ * ]|
+ *
+ * `frame` counts buffers since the element started; `pts` is in nanoseconds or null; boxes
+ * and keypoints are in frame pixels; `stats` is null on buffers without a DeltaCnnFrameMeta.
+ * Objects are all GstVideoRegionOfInterestMeta of the frame (`label_id` and `confidence` are
+ * null for ROIs that another element attached).
+ *
+ * ## Example launch line
+ * |[
+ * gst-launch-1.0 filesrc location=data/vtest.avi ! avidemux ! avdec_msmpeg4 ! videoconvert ! \
+ *   deltacnn config-file-path=configs/movenet-multipose.yaml ! \
+ *   deltacnnjson location=poses.jsonl ! fakesink
+ * ]|
+ */
+#include "gst/elements/gstdeltacnnjson.h"
+
+#include <gst/video/video.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <exception>
+#include <mutex>
+#include <string>
+
+#include "gst/elements/json_record.h"
+
+GST_DEBUG_CATEGORY_STATIC (gst_deltacnn_json_debug);
+#define GST_CAT_DEFAULT gst_deltacnn_json_debug
+
+#define DEFAULT_LOCATION "-"
+
+namespace {
+
+struct JsonPrivate {
+  std::mutex lock;                       // guards location
+  std::string location = DEFAULT_LOCATION;
+
+  // Streaming thread, between start() and stop().
+  std::FILE *out = nullptr;
+  bool owns_out = false;
+  std::string open_location;
+  guint64 frames = 0;
+  GstVideoInfo info;
+};
+
+}  // namespace
+
+struct _GstDeltaCnnJson {
+  GstBaseTransform parent;
+  JsonPrivate *priv;
+};
+
+enum {
+  PROP_0,
+  PROP_LOCATION,
+};
+
+// Any raw video in any memory: the element only reads metadata, never pixels.
+static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-raw(ANY)"));
+static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS ("video/x-raw(ANY)"));
+
+#define gst_deltacnn_json_parent_class parent_class
+G_DEFINE_TYPE_WITH_CODE (GstDeltaCnnJson, gst_deltacnn_json, GST_TYPE_BASE_TRANSFORM,
+    GST_DEBUG_CATEGORY_INIT (gst_deltacnn_json_debug, "deltacnnjson", 0,
+        "deltacnn metadata as JSON lines"));
+GST_ELEMENT_REGISTER_DEFINE (deltacnnjson, "deltacnnjson", GST_RANK_NONE,
+    GST_TYPE_DELTACNN_JSON);
+
+static void
+gst_deltacnn_json_set_property (GObject * object, guint prop_id, const GValue * value,
+    GParamSpec * pspec)
+{
+  GstDeltaCnnJson *self = GST_DELTACNN_JSON (object);
+  std::lock_guard < std::mutex > lock (self->priv->lock);
+
+  switch (prop_id) {
+    case PROP_LOCATION:{
+      const gchar *location = g_value_get_string (value);
+      self->priv->location = location != nullptr ? location : "";
+      break;
+    }
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_deltacnn_json_get_property (GObject * object, guint prop_id, GValue * value,
+    GParamSpec * pspec)
+{
+  GstDeltaCnnJson *self = GST_DELTACNN_JSON (object);
+  std::lock_guard < std::mutex > lock (self->priv->lock);
+
+  switch (prop_id) {
+    case PROP_LOCATION:
+      g_value_set_string (value, self->priv->location.c_str ());
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      break;
+  }
+}
+
+static void
+gst_deltacnn_json_finalize (GObject * object)
+{
+  GstDeltaCnnJson *self = GST_DELTACNN_JSON (object);
+  if (self->priv->owns_out && self->priv->out != nullptr)
+    std::fclose (self->priv->out);
+  delete self->priv;
+  self->priv = nullptr;
+  G_OBJECT_CLASS (parent_class)->finalize (object);
+}
+
+static gboolean
+gst_deltacnn_json_start (GstBaseTransform * trans)
+{
+  GstDeltaCnnJson *self = GST_DELTACNN_JSON (trans);
+  JsonPrivate *priv = self->priv;
+  std::string location;
+  {
+    std::lock_guard < std::mutex > lock (priv->lock);
+    location = priv->location;
+  }
+
+  if (location.empty ()) {
+    GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
+        ("No location set: property location must name a file, or '-' for stdout"),
+        (nullptr));
+    return FALSE;
+  }
+  if (location == "-") {
+    priv->out = stdout;
+    priv->owns_out = false;
+  } else {
+    priv->out = std::fopen (location.c_str (), "w");
+    if (priv->out == nullptr) {
+      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+          ("Could not open file '%s' for writing (property location): %s",
+              location.c_str (), std::strerror (errno)), (nullptr));
+      return FALSE;
+    }
+    priv->owns_out = true;
+  }
+  priv->open_location = location;
+  priv->frames = 0;
+  return TRUE;
+}
+
+static gboolean
+gst_deltacnn_json_stop (GstBaseTransform * trans)
+{
+  GstDeltaCnnJson *self = GST_DELTACNN_JSON (trans);
+  JsonPrivate *priv = self->priv;
+  gboolean ok = TRUE;
+
+  if (priv->owns_out && priv->out != nullptr && std::fclose (priv->out) != 0) {
+    GST_ELEMENT_ERROR (self, RESOURCE, CLOSE, ("Could not close file '%s': %s",
+            priv->open_location.c_str (), std::strerror (errno)), (nullptr));
+    ok = FALSE;
+  }
+  priv->out = nullptr;
+  priv->owns_out = false;
+  return ok;
+}
+
+static gboolean
+gst_deltacnn_json_set_caps (GstBaseTransform * trans, GstCaps * incaps, GstCaps * outcaps)
+{
+  GstDeltaCnnJson *self = GST_DELTACNN_JSON (trans);
+  (void) outcaps;
+  if (!gst_video_info_from_caps (&self->priv->info, incaps)) {
+    GST_ERROR_OBJECT (self, "could not parse caps %" GST_PTR_FORMAT, incaps);
+    return FALSE;
+  }
+  return TRUE;
+}
+
+static GstFlowReturn
+gst_deltacnn_json_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
+{
+  GstDeltaCnnJson *self = GST_DELTACNN_JSON (trans);
+  JsonPrivate *priv = self->priv;
+  std::string line;
+
+  try {
+    line = deltacnn_gst::frame_record (buf, priv->frames, GST_VIDEO_INFO_WIDTH (&priv->info),
+        GST_VIDEO_INFO_HEIGHT (&priv->info)).dump ();
+  } catch (const std::exception & e) {
+    GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Failed to build the JSON record: %s",
+            e.what ()), (nullptr));
+    return GST_FLOW_ERROR;
+  }
+  line += '\n';
+  priv->frames++;
+  if (std::fwrite (line.data (), 1, line.size (), priv->out) != line.size ()
+      || std::fflush (priv->out) != 0) {
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("Could not write to '%s': %s",
+            priv->open_location.c_str (), std::strerror (errno)), (nullptr));
+    return GST_FLOW_ERROR;
+  }
+  return GST_FLOW_OK;
+}
+
+static void
+gst_deltacnn_json_class_init (GstDeltaCnnJsonClass * klass)
+{
+  GObjectClass *gobject_class = G_OBJECT_CLASS (klass);
+  GstElementClass *element_class = GST_ELEMENT_CLASS (klass);
+  GstBaseTransformClass *trans_class = GST_BASE_TRANSFORM_CLASS (klass);
+
+  gobject_class->set_property = gst_deltacnn_json_set_property;
+  gobject_class->get_property = gst_deltacnn_json_get_property;
+  gobject_class->finalize = gst_deltacnn_json_finalize;
+
+  g_object_class_install_property (gobject_class, PROP_LOCATION,
+      g_param_spec_string ("location", "Location",
+          "File to write one JSON object per frame to ('-' = standard output). "
+          "Default '-'", DEFAULT_LOCATION, static_cast<GParamFlags> (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+
+  gst_element_class_add_static_pad_template (element_class, &sink_template);
+  gst_element_class_add_static_pad_template (element_class, &src_template);
+  gst_element_class_set_static_metadata (element_class, "DeltaCNN metadata to JSON",
+      "Filter/Analyzer/Video",
+      "Writes the deltacnn objects and frame statistics of every frame as one JSON object "
+      "per line", "deltacnn developers");
+
+  trans_class->start = GST_DEBUG_FUNCPTR (gst_deltacnn_json_start);
+  trans_class->stop = GST_DEBUG_FUNCPTR (gst_deltacnn_json_stop);
+  trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_deltacnn_json_set_caps);
+  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_deltacnn_json_transform_ip);
+  // Read-only: run transform_ip on the passthrough buffer (no copy, no writability needed).
+  trans_class->transform_ip_on_passthrough = TRUE;
+}
+
+static void
+gst_deltacnn_json_init (GstDeltaCnnJson * self)
+{
+  self->priv = new JsonPrivate ();
+  gst_video_info_init (&self->priv->info);
+  gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), TRUE);
+  gst_base_transform_set_qos_enabled (GST_BASE_TRANSFORM (self), FALSE);
+}

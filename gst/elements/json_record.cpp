@@ -1,0 +1,82 @@
+#include "gst/elements/json_record.h"
+
+#include <gst/video/video.h>
+
+#include <vector>
+
+#include "gst/meta/deltacnnmeta.h"
+
+namespace deltacnn_gst {
+
+namespace {
+
+nlohmann::json object_record(GstVideoRegionOfInterestMeta* roi, int width, int height) {
+  nlohmann::json o;
+  const gchar* label = g_quark_to_string(roi->roi_type);
+  o["id"] = roi->id;
+  o["label"] = label != nullptr ? label : "";
+  DeltaCnnDetection det;
+  if (deltacnn_roi_get_detection(roi, &det)) {
+    o["label_id"] = det.label_id;
+    o["confidence"] = det.confidence;
+    // The normalised box keeps sub-pixel precision that the ROI's integer box lost.
+    o["box"] = {{"x_min", det.x_min * width},
+                {"y_min", det.y_min * height},
+                {"x_max", det.x_max * width},
+                {"y_max", det.y_max * height}};
+  } else {  // a ROI from another element: only what the ROI meta itself holds
+    o["label_id"] = nullptr;
+    o["confidence"] = nullptr;
+    o["box"] = {{"x_min", roi->x}, {"y_min", roi->y}, {"x_max", roi->x + roi->w},
+                {"y_max", roi->y + roi->h}};
+  }
+  nlohmann::json keypoints = nlohmann::json::array();
+  const guint n = deltacnn_roi_get_keypoints(roi, nullptr, 0);
+  if (n > 0) {
+    std::vector<DeltaCnnKeypoint> points(n);
+    deltacnn_roi_get_keypoints(roi, points.data(), n);
+    for (const DeltaCnnKeypoint& p : points)
+      keypoints.push_back({{"name", p.name}, {"x", p.x}, {"y", p.y}, {"score", p.confidence}});
+  }
+  o["keypoints"] = std::move(keypoints);
+  return o;
+}
+
+nlohmann::json stats_record(GstBuffer* buffer) {
+  const DeltaCnnFrameMeta* meta = gst_buffer_get_deltacnn_frame_meta(buffer);
+  if (meta == nullptr) return nullptr;
+  return {{"frame_index", meta->frame_index},
+          {"keyframe", static_cast<bool>(meta->keyframe)},
+          {"input_active", meta->input_active},
+          {"mean_active", meta->mean_active},
+          {"preprocess_ms", meta->preprocess_ms},
+          {"infer_ms", meta->infer_ms},
+          {"decode_ms", meta->decode_ms},
+          {"backend", meta->backend != nullptr ? meta->backend : ""},
+          {"model", meta->model_name != nullptr ? meta->model_name : ""}};
+}
+
+}  // namespace
+
+nlohmann::json frame_record(GstBuffer* buffer, uint64_t frame_number, int width, int height) {
+  nlohmann::json record;
+  record["frame"] = frame_number;
+  if (GST_BUFFER_PTS_IS_VALID(buffer))
+    record["pts"] = static_cast<uint64_t>(GST_BUFFER_PTS(buffer));
+  else
+    record["pts"] = nullptr;
+  record["width"] = width;
+  record["height"] = height;
+  nlohmann::json objects = nlohmann::json::array();
+  gpointer state = nullptr;
+  GstMeta* meta;
+  while ((meta = gst_buffer_iterate_meta_filtered(buffer, &state,
+                                                  GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE)))
+    objects.push_back(
+        object_record(reinterpret_cast<GstVideoRegionOfInterestMeta*>(meta), width, height));
+  record["objects"] = std::move(objects);
+  record["stats"] = stats_record(buffer);
+  return record;
+}
+
+}  // namespace deltacnn_gst

@@ -1,0 +1,71 @@
+#include "gst/elements/model_registry.h"
+
+#include <map>
+#include <mutex>
+
+#include "engine/core/error.h"
+
+namespace deltacnn_gst {
+
+namespace {
+
+struct Entry {
+  std::weak_ptr<const dcnn::Model> model;
+  std::string model_path;
+  std::string config_source;
+  dcnn::BackendChoice backend = dcnn::BackendChoice::Auto;
+  int device_id = 0;
+};
+
+const char* backend_name(dcnn::BackendChoice backend) {
+  switch (backend) {
+    case dcnn::BackendChoice::Auto: return "auto";
+    case dcnn::BackendChoice::Cuda: return "cuda";
+    case dcnn::BackendChoice::Cpu: return "cpu";
+  }
+  return "?";
+}
+
+// One lock for lookups and loads: two elements starting together with the same id must not
+// both load the model. Loads of different ids are serialised too, which only slows start-up.
+std::mutex registry_lock;
+std::map<std::string, Entry>& registry() {
+  static std::map<std::string, Entry> entries;
+  return entries;
+}
+
+}  // namespace
+
+std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
+                                                 const dcnn::DeploymentConfig& config,
+                                                 const dcnn::ModelOptions& options) {
+  if (instance_id.empty()) return dcnn::Model::load(config, options);
+
+  std::lock_guard<std::mutex> lock(registry_lock);
+  auto& entries = registry();
+  auto found = entries.find(instance_id);
+  if (found != entries.end()) {
+    if (auto live = found->second.model.lock()) {
+      const Entry& e = found->second;
+      if (e.model_path != config.model_path || e.backend != options.backend ||
+          e.device_id != options.device_id)
+        throw dcnn::Error(
+            dcnn::ErrorKind::Config,
+            "model-instance-id '" + instance_id + "' is already in use by model '" +
+                e.model_path + "' (config '" + e.config_source + "', backend " +
+                backend_name(e.backend) + ", device-id " + std::to_string(e.device_id) +
+                "); this element asks for model '" + config.model_path + "' (config '" +
+                config.source + "', backend " + backend_name(options.backend) +
+                ", device-id " + std::to_string(options.device_id) +
+                "): use another model-instance-id or the same model settings");
+      return live;
+    }
+    entries.erase(found);
+  }
+  std::shared_ptr<const dcnn::Model> model = dcnn::Model::load(config, options);
+  entries[instance_id] = Entry{model, config.model_path, config.source, options.backend,
+                               options.device_id};
+  return model;
+}
+
+}  // namespace deltacnn_gst

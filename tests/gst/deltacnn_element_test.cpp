@@ -1,0 +1,469 @@
+// The deltacnn element through GstHarness with real converted models on the CPU backend:
+// caps, properties, metadata on every frame, delta-state resets, property/YAML precedence.
+// Small frames and MoveNet Lightning (192x192) keep it fast; MultiPose only where real
+// detections on vtest are needed.
+#include <gst/check/gstharness.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "gst/meta/deltacnnmeta.h"
+#include "tests/gst/gst_test_support.h"
+
+namespace {
+
+using deltacnn_test::caps_string;
+using deltacnn_test::config_path;
+using deltacnn_test::make_buffer;
+using deltacnn_test::require_asset;
+using deltacnn_test::synthetic_bgr;
+
+constexpr int kWidth = 64;
+constexpr int kHeight = 48;
+
+class DeltaCnnElementTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { deltacnn_test::init_gstreamer(); }
+
+  void TearDown() override {
+    for (GstHarness* h : harnesses_) gst_harness_teardown(h);
+  }
+
+  GstElement* make_element() {
+    GstElement* e = gst_element_factory_make("deltacnn", nullptr);
+    EXPECT_NE(e, nullptr) << "plugin not found: is libgstdeltacnn.so built and loadable?";
+    return e;
+  }
+
+  // A started harness around a deltacnn configured by `configure` (after the YAML + CPU
+  // defaults), with src caps set to `format` at kWidth x kHeight.
+  template <typename Configure>
+  GstHarness* harness(const std::string& yaml, Configure configure,
+                      GstVideoFormat format = GST_VIDEO_FORMAT_RGB, int width = kWidth,
+                      int height = kHeight) {
+    GstElement* e = make_element();
+    if (e == nullptr) return nullptr;
+    g_object_set(e, "config-file-path", yaml.c_str(), "backend", 2 /* cpu */, nullptr);
+    configure(e);
+    GstHarness* h = gst_harness_new_with_element(e, "sink", "src");
+    gst_object_unref(e);
+    harnesses_.push_back(h);
+    gst_harness_set_src_caps_str(h, caps_string(format, width, height).c_str());
+    return h;
+  }
+  GstHarness* harness(const std::string& yaml) {
+    return harness(yaml, [](GstElement*) {});
+  }
+
+  std::string lightning() { return config_path("movenet-lightning.yaml"); }
+
+  std::vector<GstHarness*> harnesses_;
+};
+
+// ROI metas on `buffer`, in attach order.
+std::vector<GstVideoRegionOfInterestMeta*> rois(GstBuffer* buffer) {
+  std::vector<GstVideoRegionOfInterestMeta*> out;
+  gpointer state = nullptr;
+  GstMeta* meta;
+  while ((meta = gst_buffer_iterate_meta_filtered(buffer, &state,
+                                                  GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE)))
+    out.push_back(reinterpret_cast<GstVideoRegionOfInterestMeta*>(meta));
+  return out;
+}
+
+// Pushes `buffer` and returns the frame meta's keyframe flag (fails the test without meta).
+bool push_keyframe(GstHarness* h, GstBuffer* buffer) {
+  GstBuffer* out = gst_harness_push_and_pull(h, buffer);
+  EXPECT_NE(out, nullptr);
+  if (out == nullptr) return false;
+  DeltaCnnFrameMeta* meta = gst_buffer_get_deltacnn_frame_meta(out);
+  EXPECT_NE(meta, nullptr);
+  bool key = meta != nullptr && meta->keyframe;
+  gst_buffer_unref(out);
+  return key;
+}
+
+GstBuffer* frame(int shift = 0, GstVideoFormat format = GST_VIDEO_FORMAT_RGB) {
+  return make_buffer(synthetic_bgr(kWidth, kHeight, shift), format);
+}
+
+/* ------------------------------------------------------------------ caps */
+
+TEST_F(DeltaCnnElementTest, EveryFormatNegotiatesAndGetsMeta) {
+  if (!require_asset(lightning())) return;
+  for (GstVideoFormat format : deltacnn_test::supported_formats()) {
+    SCOPED_TRACE(gst_video_format_to_string(format));
+    GstHarness* h = harness(
+        lightning(), [](GstElement* e) { g_object_set(e, "model-instance-id", "formats", nullptr); },
+        format);
+    ASSERT_NE(h, nullptr);
+    GstBuffer* out = gst_harness_push_and_pull(h, frame(0, format));
+    ASSERT_NE(out, nullptr);
+    DeltaCnnFrameMeta* meta = gst_buffer_get_deltacnn_frame_meta(out);
+    ASSERT_NE(meta, nullptr);
+    EXPECT_TRUE(meta->keyframe);
+    EXPECT_STREQ(meta->backend, "cpu");
+    EXPECT_EQ(meta->n_objects, rois(out).size());
+    EXPECT_GT(meta->n_layers, 0u);
+    gst_buffer_unref(out);
+
+    // Passthrough caps: downstream sees exactly the input caps.
+    GstCaps* src_caps = gst_pad_get_current_caps(h->sinkpad);
+    ASSERT_NE(src_caps, nullptr);
+    GstCaps* expected = gst_caps_from_string(caps_string(format, kWidth, kHeight).c_str());
+    EXPECT_TRUE(gst_caps_is_equal(src_caps, expected));
+    gst_caps_unref(expected);
+    gst_caps_unref(src_caps);
+  }
+}
+
+TEST_F(DeltaCnnElementTest, OddResolutionsWork) {
+  if (!require_asset(lightning())) return;
+  for (GstVideoFormat format : {GST_VIDEO_FORMAT_I420, GST_VIDEO_FORMAT_NV12, GST_VIDEO_FORMAT_RGB}) {
+    SCOPED_TRACE(gst_video_format_to_string(format));
+    GstHarness* h = harness(lightning(), [](GstElement*) {}, format, 33, 25);
+    ASSERT_NE(h, nullptr);
+    for (int i = 0; i < 2; ++i) {
+      GstBuffer* out = gst_harness_push_and_pull(h, make_buffer(synthetic_bgr(33, 25, i), format));
+      ASSERT_NE(out, nullptr);
+      EXPECT_NE(gst_buffer_get_deltacnn_frame_meta(out), nullptr);
+      gst_buffer_unref(out);
+    }
+  }
+}
+
+TEST_F(DeltaCnnElementTest, PixelsAreNotModified) {
+  if (!require_asset(lightning())) return;
+  GstHarness* h = harness(lightning());
+  ASSERT_NE(h, nullptr);
+  GstBuffer* in = frame(3);
+  GstBuffer* reference = gst_buffer_copy_deep(in);
+  GstBuffer* out = gst_harness_push_and_pull(h, in);
+  ASSERT_NE(out, nullptr);
+  GstMapInfo a, b;
+  ASSERT_TRUE(gst_buffer_map(out, &a, GST_MAP_READ));
+  ASSERT_TRUE(gst_buffer_map(reference, &b, GST_MAP_READ));
+  ASSERT_EQ(a.size, b.size);
+  EXPECT_EQ(memcmp(a.data, b.data, a.size), 0);
+  gst_buffer_unmap(out, &a);
+  gst_buffer_unmap(reference, &b);
+  gst_buffer_unref(out);
+  gst_buffer_unref(reference);
+}
+
+TEST_F(DeltaCnnElementTest, UnsupportedFormatsAreRefused) {
+  GstElement* e = make_element();
+  ASSERT_NE(e, nullptr);
+  GstPad* sink = gst_element_get_static_pad(e, "sink");
+  for (const char* format : {"GRAY8", "YUY2", "RGB16", "I420_10LE"}) {
+    GstCaps* caps = gst_caps_from_string(
+        (std::string("video/x-raw,format=") + format + ",width=64,height=48").c_str());
+    EXPECT_FALSE(gst_pad_query_accept_caps(sink, caps)) << format;
+    gst_caps_unref(caps);
+  }
+  for (GstVideoFormat format : deltacnn_test::supported_formats()) {
+    GstCaps* caps = gst_caps_from_string(caps_string(format, 31, 17).c_str());
+    EXPECT_TRUE(gst_pad_query_accept_caps(sink, caps)) << gst_video_format_to_string(format);
+    gst_caps_unref(caps);
+  }
+  gst_object_unref(sink);
+  gst_object_unref(e);
+}
+
+/* ------------------------------------------------------------------ properties */
+
+TEST_F(DeltaCnnElementTest, PropertyDefaults) {
+  GstElement* e = make_element();
+  ASSERT_NE(e, nullptr);
+  gchar *config = nullptr, *model = nullptr, *instance = nullptr;
+  gint backend = -5, device = -5, keyframe = -5, mode = -5;
+  gdouble delta = -5, score = -5;
+  guint unique = 99;
+  gboolean qos = TRUE;
+  g_object_get(e, "config-file-path", &config, "model", &model, "backend", &backend, "device-id",
+               &device, "delta-threshold", &delta, "keyframe-interval", &keyframe, "mode", &mode,
+               "score-threshold", &score, "unique-id", &unique, "model-instance-id", &instance,
+               "qos", &qos, nullptr);
+  EXPECT_EQ(config, nullptr);
+  EXPECT_EQ(model, nullptr);
+  EXPECT_EQ(instance, nullptr);
+  EXPECT_EQ(backend, 0);  // auto
+  EXPECT_EQ(device, 0);
+  EXPECT_DOUBLE_EQ(delta, -1.0);
+  EXPECT_EQ(keyframe, -1);
+  EXPECT_EQ(mode, 0);  // delta
+  EXPECT_DOUBLE_EQ(score, -1.0);
+  EXPECT_EQ(unique, 0u);
+  EXPECT_FALSE(qos);
+  gst_object_unref(e);
+}
+
+TEST_F(DeltaCnnElementTest, PropertyRoundTrip) {
+  GstElement* e = make_element();
+  ASSERT_NE(e, nullptr);
+  gst_util_set_object_arg(G_OBJECT(e), "backend", "cpu");
+  gst_util_set_object_arg(G_OBJECT(e), "mode", "dense");
+  g_object_set(e, "config-file-path", "a.yaml", "model", "m.onnx", "device-id", 2,
+               "delta-threshold", 0.5, "keyframe-interval", 0, "score-threshold", 0.75,
+               "unique-id", 12u, "model-instance-id", "shared", nullptr);
+  gchar *config = nullptr, *model = nullptr, *instance = nullptr;
+  gint backend = -5, device = -5, keyframe = -5, mode = -5;
+  gdouble delta = -5, score = -5;
+  guint unique = 0;
+  g_object_get(e, "config-file-path", &config, "model", &model, "backend", &backend, "device-id",
+               &device, "delta-threshold", &delta, "keyframe-interval", &keyframe, "mode", &mode,
+               "score-threshold", &score, "unique-id", &unique, "model-instance-id", &instance,
+               nullptr);
+  EXPECT_STREQ(config, "a.yaml");
+  EXPECT_STREQ(model, "m.onnx");
+  EXPECT_STREQ(instance, "shared");
+  EXPECT_EQ(backend, 2);
+  EXPECT_EQ(mode, 1);
+  EXPECT_EQ(device, 2);
+  EXPECT_DOUBLE_EQ(delta, 0.5);
+  EXPECT_EQ(keyframe, 0);
+  EXPECT_DOUBLE_EQ(score, 0.75);
+  EXPECT_EQ(unique, 12u);
+  g_free(config);
+  g_free(model);
+  g_free(instance);
+  // Out-of-range values are refused by GObject (a warning), the old value stays.
+  GLogLevelFlags old = g_log_set_always_fatal(static_cast<GLogLevelFlags>(G_LOG_FATAL_MASK));
+  testing::internal::CaptureStderr();
+  g_object_set(e, "score-threshold", 7.0, nullptr);
+  testing::internal::GetCapturedStderr();
+  g_log_set_always_fatal(old);
+  g_object_get(e, "score-threshold", &score, nullptr);
+  EXPECT_DOUBLE_EQ(score, 0.75);
+  gst_object_unref(e);
+}
+
+TEST_F(DeltaCnnElementTest, ReadyOnlyPropertiesAreFrozenWhileRunning) {
+  if (!require_asset(lightning())) return;
+  GstHarness* h = harness(lightning());
+  ASSERT_NE(h, nullptr);
+  g_object_set(h->element, "config-file-path", "/other.yaml", "unique-id", 5u, nullptr);
+  gchar* config = nullptr;
+  guint unique = 0;
+  g_object_get(h->element, "config-file-path", &config, "unique-id", &unique, nullptr);
+  EXPECT_EQ(std::string(config), lightning());
+  EXPECT_EQ(unique, 0u);
+  g_free(config);
+}
+
+/* ------------------------------------------------------------------ meta on every frame */
+
+TEST_F(DeltaCnnElementTest, MetaOnEveryFrameIncludingIdenticalFrames) {
+  if (!require_asset(lightning())) return;
+  GstHarness* h = harness(lightning(), [](GstElement* e) {
+    g_object_set(e, "unique-id", 4u, nullptr);
+  });
+  ASSERT_NE(h, nullptr);
+  const cv::Mat image = synthetic_bgr(kWidth, kHeight, 0);
+  size_t first_count = 0;
+  for (int i = 0; i < 5; ++i) {
+    SCOPED_TRACE(i);
+    GstBuffer* out = gst_harness_push_and_pull(
+        h, make_buffer(image, GST_VIDEO_FORMAT_RGB, i * GST_SECOND / 10));
+    ASSERT_NE(out, nullptr);
+    DeltaCnnFrameMeta* meta = gst_buffer_get_deltacnn_frame_meta(out);
+    ASSERT_NE(meta, nullptr);
+    EXPECT_EQ(meta->frame_index, static_cast<guint64>(i));
+    EXPECT_EQ(meta->keyframe, i == 0);
+    EXPECT_EQ(meta->unique_id, 4u);
+    if (i > 0) {
+      EXPECT_FLOAT_EQ(meta->input_active, 0.f);  // nothing changed
+    }
+    std::vector<GstVideoRegionOfInterestMeta*> objects = rois(out);
+    EXPECT_EQ(meta->n_objects, objects.size());
+    if (i == 0) first_count = objects.size();
+    EXPECT_EQ(objects.size(), first_count);  // results carried over unchanged frames
+    gst_buffer_unref(out);
+  }
+}
+
+TEST_F(DeltaCnnElementTest, RealPeopleOnVtestBecomeRoiMetas) {
+  const std::string yaml = config_path("movenet-multipose.yaml");
+  if (!require_asset(yaml) || !require_asset(deltacnn_test::vtest_path())) return;
+  cv::Mat image = deltacnn_test::vtest_frame(0);
+  ASSERT_FALSE(image.empty()) << "could not decode " << deltacnn_test::vtest_path();
+  GstHarness* h = harness(yaml, [](GstElement*) {}, GST_VIDEO_FORMAT_BGR, image.cols, image.rows);
+  ASSERT_NE(h, nullptr);
+  GstBuffer* out = gst_harness_push_and_pull(h, make_buffer(image, GST_VIDEO_FORMAT_BGR));
+  ASSERT_NE(out, nullptr);
+  std::vector<GstVideoRegionOfInterestMeta*> objects = rois(out);
+  EXPECT_GE(objects.size(), 2u) << "vtest frame 0 shows several pedestrians";
+  for (GstVideoRegionOfInterestMeta* roi : objects) {
+    DeltaCnnDetection det = {};
+    ASSERT_TRUE(deltacnn_roi_get_detection(roi, &det));
+    EXPECT_STREQ(det.label, "person");
+    EXPECT_GE(det.id, 0);
+    EXPECT_GE(det.confidence, 0.25);
+    EXPECT_LE(det.x + det.w, static_cast<guint>(image.cols));
+    EXPECT_LE(det.y + det.h, static_cast<guint>(image.rows));
+    EXPECT_EQ(deltacnn_roi_get_keypoints(roi, nullptr, 0), 17u);
+    EXPECT_GT(deltacnn_roi_get_connections(roi, nullptr, 0), 10u);
+  }
+  gst_buffer_unref(out);
+}
+
+/* ------------------------------------------------------------------ precedence */
+
+TEST_F(DeltaCnnElementTest, KeyframeIntervalPropertyOverridesYaml) {
+  if (!require_asset(lightning())) return;
+  // The YAML says 300: with the property at 2, frames 0, 2, 4 are keyframes.
+  GstHarness* h = harness(lightning(), [](GstElement* e) {
+    g_object_set(e, "keyframe-interval", 2, nullptr);
+  });
+  ASSERT_NE(h, nullptr);
+  std::vector<bool> keys;
+  for (int i = 0; i < 5; ++i) keys.push_back(push_keyframe(h, frame(i)));
+  EXPECT_EQ(keys, (std::vector<bool>{true, false, true, false, true}));
+
+  // Unset again while playing: the YAML's 300, so no keyframe in the next frames.
+  g_object_set(h->element, "keyframe-interval", -1, nullptr);
+  for (int i = 5; i < 8; ++i) EXPECT_FALSE(push_keyframe(h, frame(i))) << i;
+}
+
+TEST_F(DeltaCnnElementTest, ScoreThresholdPropertyOverridesYaml) {
+  const std::string yaml = config_path("movenet-multipose.yaml");
+  if (!require_asset(yaml) || !require_asset(deltacnn_test::vtest_path())) return;
+  cv::Mat image = deltacnn_test::vtest_frame(0);
+  ASSERT_FALSE(image.empty());
+  GstHarness* h = harness(yaml, [](GstElement* e) {
+    g_object_set(e, "score-threshold", 1.0, "mode", 1 /* dense */, nullptr);
+  }, GST_VIDEO_FORMAT_BGR, image.cols, image.rows);
+  ASSERT_NE(h, nullptr);
+  GstBuffer* out = gst_harness_push_and_pull(h, make_buffer(image, GST_VIDEO_FORMAT_BGR));
+  ASSERT_NE(out, nullptr);
+  EXPECT_EQ(rois(out).size(), 0u) << "no pose scores 1.0";
+  gst_buffer_unref(out);
+
+  g_object_set(h->element, "score-threshold", -1.0, nullptr);  // back to the YAML's 0.25
+  out = gst_harness_push_and_pull(h, make_buffer(image, GST_VIDEO_FORMAT_BGR));
+  ASSERT_NE(out, nullptr);
+  EXPECT_GE(rois(out).size(), 2u);
+  gst_buffer_unref(out);
+}
+
+// Mean active fraction of the frame meta after pushing frames with a block moving right.
+double mean_active_after_motion(GstHarness* h) {
+  double active = -1.0;
+  for (int shift = 0; shift < 3; ++shift) {
+    GstBuffer* out = gst_harness_push_and_pull(h, frame(4 * shift));
+    if (out == nullptr) return -1.0;
+    if (DeltaCnnFrameMeta* meta = gst_buffer_get_deltacnn_frame_meta(out))
+      active = meta->mean_active;
+    gst_buffer_unref(out);
+  }
+  return active;
+}
+
+TEST_F(DeltaCnnElementTest, DeltaThresholdPropertyReachesTheEngine) {
+  if (!require_asset(lightning())) return;
+  GstHarness* exact = harness(lightning(), [](GstElement* e) {
+    g_object_set(e, "delta-threshold", 0.0, nullptr);
+  });
+  GstHarness* coarse = harness(lightning(), [](GstElement* e) {
+    g_object_set(e, "delta-threshold", 1000.0, nullptr);
+  });
+  ASSERT_NE(exact, nullptr);
+  ASSERT_NE(coarse, nullptr);
+  const double exact_active = mean_active_after_motion(exact);
+  const double coarse_active = mean_active_after_motion(coarse);
+  EXPECT_GT(exact_active, 0.0);
+  // A huge threshold stops changes early in the network: far fewer active pixels.
+  EXPECT_LT(coarse_active, exact_active);
+}
+
+TEST_F(DeltaCnnElementTest, DenseModeMakesEveryFrameAKeyframe) {
+  if (!require_asset(lightning())) return;
+  GstHarness* h = harness(lightning());
+  ASSERT_NE(h, nullptr);
+  EXPECT_TRUE(push_keyframe(h, frame(0)));
+  EXPECT_FALSE(push_keyframe(h, frame(1)));
+  gst_util_set_object_arg(G_OBJECT(h->element), "mode", "dense");  // mutable while playing
+  EXPECT_TRUE(push_keyframe(h, frame(2)));
+  EXPECT_TRUE(push_keyframe(h, frame(3)));
+  gst_util_set_object_arg(G_OBJECT(h->element), "mode", "delta");
+  push_keyframe(h, frame(4));  // the switch back may run one dense pass
+  EXPECT_FALSE(push_keyframe(h, frame(5)));
+}
+
+/* ------------------------------------------------------------------ resets */
+
+TEST_F(DeltaCnnElementTest, FlushResetsTheDeltaState) {
+  if (!require_asset(lightning())) return;
+  GstHarness* h = harness(lightning());
+  ASSERT_NE(h, nullptr);
+  EXPECT_TRUE(push_keyframe(h, frame(0)));
+  EXPECT_FALSE(push_keyframe(h, frame(1)));
+  ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_flush_start()));
+  ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_flush_stop(TRUE)));
+  GstSegment segment;
+  gst_segment_init(&segment, GST_FORMAT_TIME);
+  ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_segment(&segment)));
+  EXPECT_TRUE(push_keyframe(h, frame(2)));
+  EXPECT_FALSE(push_keyframe(h, frame(3)));
+}
+
+TEST_F(DeltaCnnElementTest, CapsChangeResetsTheDeltaState) {
+  if (!require_asset(lightning())) return;
+  GstHarness* h = harness(lightning());
+  ASSERT_NE(h, nullptr);
+  EXPECT_TRUE(push_keyframe(h, frame(0)));
+  EXPECT_FALSE(push_keyframe(h, frame(1)));
+  // Same caps again (e.g. a renegotiation that changed nothing): no reset.
+  gst_harness_set_src_caps_str(h, caps_string(GST_VIDEO_FORMAT_RGB, kWidth, kHeight).c_str());
+  EXPECT_FALSE(push_keyframe(h, frame(2)));
+  // Another format at the same size: reset.
+  gst_harness_set_src_caps_str(h, caps_string(GST_VIDEO_FORMAT_BGR, kWidth, kHeight).c_str());
+  EXPECT_TRUE(push_keyframe(h, frame(3, GST_VIDEO_FORMAT_BGR)));
+  EXPECT_FALSE(push_keyframe(h, frame(4, GST_VIDEO_FORMAT_BGR)));
+  // Another size: reset.
+  gst_harness_set_src_caps_str(h, caps_string(GST_VIDEO_FORMAT_BGR, 96, 64).c_str());
+  EXPECT_TRUE(push_keyframe(h, make_buffer(synthetic_bgr(96, 64), GST_VIDEO_FORMAT_BGR)));
+}
+
+TEST_F(DeltaCnnElementTest, DiscontResetsTheDeltaState) {
+  if (!require_asset(lightning())) return;
+  GstHarness* h = harness(lightning());
+  ASSERT_NE(h, nullptr);
+  EXPECT_TRUE(push_keyframe(h, frame(0)));
+  EXPECT_FALSE(push_keyframe(h, frame(1)));
+  GstBuffer* discont = frame(2);
+  GST_BUFFER_FLAG_SET(discont, GST_BUFFER_FLAG_DISCONT);
+  EXPECT_TRUE(push_keyframe(h, discont));
+  EXPECT_FALSE(push_keyframe(h, frame(3)));
+}
+
+TEST_F(DeltaCnnElementTest, StreamStartResetsTheDeltaState) {
+  if (!require_asset(lightning())) return;
+  GstHarness* h = harness(lightning());
+  ASSERT_NE(h, nullptr);
+  EXPECT_TRUE(push_keyframe(h, frame(0)));
+  EXPECT_FALSE(push_keyframe(h, frame(1)));
+  ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_stream_start("second-stream")));
+  EXPECT_TRUE(push_keyframe(h, frame(2)));
+}
+
+/* ------------------------------------------------------------------ shared model */
+
+TEST_F(DeltaCnnElementTest, ElementsSharingAModelKeepTheirOwnDeltaState) {
+  if (!require_asset(lightning())) return;
+  auto shared = [](GstElement* e) { g_object_set(e, "model-instance-id", "camera-pool", nullptr); };
+  GstHarness* a = harness(lightning(), shared);
+  GstHarness* b = harness(lightning(), shared);
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  EXPECT_TRUE(push_keyframe(a, frame(0)));
+  EXPECT_FALSE(push_keyframe(a, frame(1)));
+  EXPECT_TRUE(push_keyframe(b, frame(0)));  // b's first frame: its own stream, dense
+  EXPECT_FALSE(push_keyframe(a, frame(2)));
+  EXPECT_FALSE(push_keyframe(b, frame(1)));
+}
+
+}  // namespace

@@ -1,0 +1,289 @@
+// The C++ glue of the plugin, without the plugin loader: property/YAML precedence, the shared
+// model registry, the ErrorKind -> GError mapping, FrameResult -> metas and the JSON record.
+#include <gst/gst.h>
+#include <gst/video/video.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <string>
+
+#include "engine/core/error.h"
+#include "gst/elements/element_settings.h"
+#include "gst/elements/engine_errors.h"
+#include "gst/elements/json_record.h"
+#include "gst/elements/model_registry.h"
+#include "gst/elements/result_metas.h"
+#include "gst/meta/deltacnnmeta.h"
+#include "tests/gst/gst_test_support.h"
+
+namespace {
+
+using deltacnn_gst::ElementSettings;
+using deltacnn_test::config_path;
+using deltacnn_test::require_asset;
+
+class GlueTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { deltacnn_test::init_gstreamer(); }
+};
+
+/* ------------------------------------------------------------------ settings */
+
+TEST_F(GlueTest, UnsetPropertiesTakeTheYamlValues) {
+  const std::string yaml = config_path("movenet-lightning.yaml");
+  if (!require_asset(yaml)) return;
+  ElementSettings s;
+  s.config_file_path = yaml;
+  dcnn::DeploymentConfig config = deltacnn_gst::resolve_config(s);
+  EXPECT_NE(config.model_path.find("movenet-lightning.onnx"), std::string::npos);
+  dcnn::StreamOptions options = deltacnn_gst::stream_options(config, s);
+  EXPECT_EQ(options.delta.keyframe_interval, config.delta.keyframe_interval);
+  EXPECT_FLOAT_EQ(options.delta.threshold_scale, config.delta.threshold_scale);
+  EXPECT_FLOAT_EQ(options.score_threshold, config.decoder.score_threshold);
+  EXPECT_EQ(options.mode, dcnn::ExecMode::Delta);
+}
+
+TEST_F(GlueTest, PropertiesOverrideTheYaml) {
+  const std::string yaml = config_path("movenet-lightning.yaml");
+  const std::string other_model = deltacnn_test::model_path("posenet.onnx");
+  if (!require_asset(yaml) || !require_asset(other_model)) return;
+  ElementSettings s;
+  s.config_file_path = yaml;
+  s.model = other_model;
+  s.keyframe_interval = 7;
+  s.delta_threshold = 0.0;  // 0 is a real value (exact), not "unset"
+  s.score_threshold = 0.9;
+  s.mode = dcnn::ExecMode::Dense;
+  dcnn::DeploymentConfig config = deltacnn_gst::resolve_config(s);
+  EXPECT_EQ(config.model_path, other_model);
+  dcnn::StreamOptions options = deltacnn_gst::stream_options(config, s);
+  EXPECT_EQ(options.delta.keyframe_interval, 7);
+  EXPECT_FLOAT_EQ(options.delta.threshold_scale, 0.f);
+  EXPECT_FLOAT_EQ(options.score_threshold, 0.9f);
+  EXPECT_EQ(options.mode, dcnn::ExecMode::Dense);
+
+  // Back to "unset" while playing: the YAML's values again.
+  s.keyframe_interval = -1;
+  s.score_threshold = -1.0;
+  EXPECT_EQ(deltacnn_gst::effective_keyframe_interval(config, s), config.delta.keyframe_interval);
+  EXPECT_FLOAT_EQ(deltacnn_gst::effective_score_threshold(config, s),
+                  config.decoder.score_threshold);
+}
+
+TEST_F(GlueTest, MissingConfigPathIsAConfigError) {
+  ElementSettings s;
+  try {
+    deltacnn_gst::resolve_config(s);
+    FAIL() << "expected dcnn::Error";
+  } catch (const dcnn::Error& e) {
+    EXPECT_EQ(e.kind(), dcnn::ErrorKind::Config);
+    EXPECT_NE(std::string(e.what()).find("config-file-path"), std::string::npos) << e.what();
+  }
+}
+
+TEST_F(GlueTest, MissingModelOverrideNamesTheProperty) {
+  const std::string yaml = config_path("movenet-lightning.yaml");
+  if (!require_asset(yaml)) return;
+  ElementSettings s;
+  s.config_file_path = yaml;
+  s.model = "/nonexistent/dir/model.onnx";
+  try {
+    deltacnn_gst::resolve_config(s);
+    FAIL() << "expected dcnn::Error";
+  } catch (const dcnn::Error& e) {
+    EXPECT_EQ(e.kind(), dcnn::ErrorKind::NotFound);
+    EXPECT_NE(std::string(e.what()).find("/nonexistent/dir/model.onnx"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("property model"), std::string::npos);
+  }
+}
+
+TEST_F(GlueTest, BackendSettingMapsToModelOptions) {
+  ElementSettings s;
+  s.device_id = 3;
+  s.backend = deltacnn_gst::BackendSetting::Cpu;
+  EXPECT_EQ(deltacnn_gst::model_options(s).backend, dcnn::BackendChoice::Cpu);
+  EXPECT_EQ(deltacnn_gst::model_options(s).device_id, 3);
+  s.backend = deltacnn_gst::BackendSetting::Cuda;
+  EXPECT_EQ(deltacnn_gst::model_options(s).backend, dcnn::BackendChoice::Cuda);
+  s.backend = deltacnn_gst::BackendSetting::Auto;
+  EXPECT_EQ(deltacnn_gst::model_options(s).backend, dcnn::BackendChoice::Auto);
+}
+
+/* ------------------------------------------------------------------ model registry */
+
+TEST_F(GlueTest, SameInstanceIdSharesOneModel) {
+  const std::string yaml = config_path("movenet-lightning.yaml");
+  if (!require_asset(yaml)) return;
+  dcnn::DeploymentConfig config = dcnn::load_config(yaml);
+  dcnn::ModelOptions cpu{dcnn::BackendChoice::Cpu, 0};
+  auto a = deltacnn_gst::acquire_model("glue-shared", config, cpu);
+  auto b = deltacnn_gst::acquire_model("glue-shared", config, cpu);
+  auto c = deltacnn_gst::acquire_model("glue-other", config, cpu);
+  auto d = deltacnn_gst::acquire_model("", config, cpu);
+  EXPECT_EQ(a.get(), b.get());
+  EXPECT_NE(a.get(), c.get());
+  EXPECT_NE(a.get(), d.get());
+
+  // Released by every user: the next acquire loads a fresh model (no stale weights kept).
+  std::weak_ptr<const dcnn::Model> weak = a;
+  a.reset();
+  b.reset();
+  EXPECT_TRUE(weak.expired());
+  auto e = deltacnn_gst::acquire_model("glue-shared", config, cpu);
+  EXPECT_NE(e, nullptr);
+}
+
+TEST_F(GlueTest, InstanceIdWithAnotherModelIsRefused) {
+  const std::string lightning = config_path("movenet-lightning.yaml");
+  const std::string posenet = config_path("posenet.yaml");
+  if (!require_asset(lightning) || !require_asset(posenet)) return;
+  dcnn::ModelOptions cpu{dcnn::BackendChoice::Cpu, 0};
+  auto held = deltacnn_gst::acquire_model("glue-conflict", dcnn::load_config(lightning), cpu);
+  try {
+    deltacnn_gst::acquire_model("glue-conflict", dcnn::load_config(posenet), cpu);
+    FAIL() << "expected dcnn::Error";
+  } catch (const dcnn::Error& e) {
+    EXPECT_EQ(e.kind(), dcnn::ErrorKind::Config);
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("glue-conflict"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("posenet.onnx"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("movenet-lightning.onnx"), std::string::npos) << msg;
+  }
+}
+
+/* ------------------------------------------------------------------ error mapping */
+
+TEST_F(GlueTest, ErrorKindsMapToGstErrorDomains) {
+  using deltacnn_gst::error_code_for;
+  EXPECT_EQ(error_code_for(dcnn::ErrorKind::NotFound).domain, GST_RESOURCE_ERROR);
+  EXPECT_EQ(error_code_for(dcnn::ErrorKind::NotFound).code, GST_RESOURCE_ERROR_NOT_FOUND);
+  EXPECT_EQ(error_code_for(dcnn::ErrorKind::Config).code, GST_RESOURCE_ERROR_SETTINGS);
+  EXPECT_EQ(error_code_for(dcnn::ErrorKind::Device).domain, GST_RESOURCE_ERROR);
+  EXPECT_EQ(error_code_for(dcnn::ErrorKind::Device).code, GST_RESOURCE_ERROR_FAILED);
+  EXPECT_EQ(error_code_for(dcnn::ErrorKind::Model).domain, GST_LIBRARY_ERROR);
+  EXPECT_EQ(error_code_for(dcnn::ErrorKind::Unsupported).domain, GST_STREAM_ERROR);
+  EXPECT_EQ(error_code_for(dcnn::ErrorKind::Unsupported).code, GST_STREAM_ERROR_NOT_IMPLEMENTED);
+  EXPECT_EQ(error_code_for(dcnn::ErrorKind::Input).domain, GST_STREAM_ERROR);
+  EXPECT_EQ(error_code_for(dcnn::ErrorKind::Internal).domain, GST_LIBRARY_ERROR);
+}
+
+/* ------------------------------------------------------------------ FrameResult -> metas */
+
+dcnn::FrameResult pose_result() {
+  dcnn::FrameResult r;
+  dcnn::Detection person;
+  person.id = 11;
+  person.label_id = 0;
+  person.label = "person";
+  person.confidence = 0.5f;
+  person.x_min = 20.f;
+  person.y_min = 10.f;
+  person.x_max = 60.f;
+  person.y_max = 90.f;
+  person.keypoints = {{30.f, 15.f, 0.9f}, {32.f, 14.f, 0.1f}, {28.f, 14.f, 0.8f}};
+  r.objects.push_back(person);
+  r.stats.frame_index = 4;
+  r.stats.keyframe = false;
+  r.stats.input_active = 0.03f;
+  r.stats.mean_active = 0.1f;
+  r.stats.infer_ms = 5.0;
+  r.stats.backend = "cpu";
+  r.stats.layers = {{"conv_a", "Conv", 0.2f, false, 0.0}, {"head", "Conv", 1.f, true, 0.0}};
+  return r;
+}
+
+deltacnn_gst::MetaContext pose_context() {
+  dcnn::ModelInfo info;
+  info.name = "toy-pose";
+  info.task = dcnn::Task::Pose;
+  info.keypoint_names = {"nose", "left_eye", "right_eye"};
+  info.skeleton = {{0, 1}, {0, 2}, {0, 7}};  // the last pair is out of range: dropped
+  return deltacnn_gst::MetaContext::make(info, 9);
+}
+
+TEST_F(GlueTest, FrameResultBecomesRoiAndFrameMetas) {
+  GstBuffer* buffer = gst_buffer_new();
+  deltacnn_gst::attach_frame_result(buffer, pose_result(), 100, 100, pose_context());
+
+  DeltaCnnFrameMeta* frame = gst_buffer_get_deltacnn_frame_meta(buffer);
+  ASSERT_NE(frame, nullptr);
+  EXPECT_EQ(frame->frame_index, 4u);
+  EXPECT_FALSE(frame->keyframe);
+  EXPECT_FLOAT_EQ(frame->input_active, 0.03f);
+  EXPECT_EQ(frame->n_objects, 1u);
+  EXPECT_EQ(frame->unique_id, 9u);
+  EXPECT_STREQ(frame->backend, "cpu");
+  EXPECT_STREQ(frame->model_name, "toy-pose");
+  ASSERT_EQ(frame->n_layers, 2u);
+  EXPECT_STREQ(frame->layer_names[1], "head");
+  EXPECT_TRUE(frame->layer_dense[1]);
+
+  auto* roi = gst_buffer_get_video_region_of_interest_meta_id(buffer, 11);
+  ASSERT_NE(roi, nullptr);
+  DeltaCnnDetection det = {};
+  ASSERT_TRUE(deltacnn_roi_get_detection(roi, &det));
+  EXPECT_STREQ(det.label, "person");
+  EXPECT_DOUBLE_EQ(det.x_min, 0.2);
+  EXPECT_DOUBLE_EQ(det.y_max, 0.9);
+  EXPECT_EQ(det.unique_id, 9u);
+  DeltaCnnKeypoint points[3] = {};
+  ASSERT_EQ(deltacnn_roi_get_keypoints(roi, points, 3), 3u);
+  EXPECT_STREQ(points[2].name, "right_eye");
+  EXPECT_FLOAT_EQ(points[2].x, 28.f);
+  EXPECT_FLOAT_EQ(points[1].confidence, 0.1f);
+  EXPECT_EQ(deltacnn_roi_get_connections(roi, nullptr, 0), 2u);
+  gst_buffer_unref(buffer);
+}
+
+TEST_F(GlueTest, EmptyResultStillGetsAFrameMeta) {
+  GstBuffer* buffer = gst_buffer_new();
+  dcnn::FrameResult empty;
+  deltacnn_gst::attach_frame_result(buffer, empty, 100, 100, pose_context());
+  ASSERT_NE(gst_buffer_get_deltacnn_frame_meta(buffer), nullptr);
+  EXPECT_EQ(gst_buffer_get_deltacnn_frame_meta(buffer)->n_objects, 0u);
+  EXPECT_EQ(gst_buffer_get_meta(buffer, GST_VIDEO_REGION_OF_INTEREST_META_API_TYPE), nullptr);
+  gst_buffer_unref(buffer);
+}
+
+/* ------------------------------------------------------------------ JSON record */
+
+TEST_F(GlueTest, JsonRecordHasTheDocumentedFields) {
+  GstBuffer* buffer = gst_buffer_new();
+  GST_BUFFER_PTS(buffer) = 2 * GST_SECOND;
+  deltacnn_gst::attach_frame_result(buffer, pose_result(), 100, 100, pose_context());
+  nlohmann::json j = deltacnn_gst::frame_record(buffer, 5, 100, 100);
+  EXPECT_EQ(j["frame"], 5);
+  EXPECT_EQ(j["pts"], 2000000000ull);
+  EXPECT_EQ(j["width"], 100);
+  EXPECT_EQ(j["height"], 100);
+  ASSERT_EQ(j["objects"].size(), 1u);
+  const nlohmann::json& o = j["objects"][0];
+  EXPECT_EQ(o["id"], 11);
+  EXPECT_EQ(o["label"], "person");
+  EXPECT_EQ(o["label_id"], 0);
+  EXPECT_NEAR(o["confidence"].get<double>(), 0.5, 1e-6);
+  EXPECT_NEAR(o["box"]["x_min"].get<double>(), 20.0, 1e-6);
+  EXPECT_NEAR(o["box"]["y_max"].get<double>(), 90.0, 1e-6);
+  ASSERT_EQ(o["keypoints"].size(), 3u);
+  EXPECT_EQ(o["keypoints"][0]["name"], "nose");
+  EXPECT_NEAR(o["keypoints"][0]["x"].get<double>(), 30.0, 1e-4);
+  EXPECT_NEAR(o["keypoints"][0]["score"].get<double>(), 0.9, 1e-6);
+  EXPECT_EQ(j["stats"]["keyframe"], false);
+  EXPECT_NEAR(j["stats"]["input_active"].get<double>(), 0.03, 1e-6);
+  EXPECT_EQ(j["stats"]["backend"], "cpu");
+  EXPECT_TRUE(j["stats"].contains("infer_ms"));
+  EXPECT_TRUE(j["stats"].contains("mean_active"));
+  gst_buffer_unref(buffer);
+}
+
+TEST_F(GlueTest, JsonRecordWithoutMetaOrPts) {
+  GstBuffer* buffer = gst_buffer_new();
+  nlohmann::json j = deltacnn_gst::frame_record(buffer, 0, 64, 48);
+  EXPECT_TRUE(j["pts"].is_null());
+  EXPECT_TRUE(j["objects"].is_array());
+  EXPECT_TRUE(j["objects"].empty());
+  EXPECT_TRUE(j["stats"].is_null());
+  gst_buffer_unref(buffer);
+}
+
+}  // namespace

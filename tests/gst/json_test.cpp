@@ -1,0 +1,126 @@
+// deltacnnjson through GstHarness: one flushed JSON line per frame, the documented fields, and
+// a clean error for a location it cannot write.
+#include <gst/check/gstharness.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "gst/meta/deltacnnmeta.h"
+#include "tests/gst/gst_test_support.h"
+
+namespace {
+
+std::vector<std::string> read_lines(const std::string& path) {
+  std::ifstream in(path);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+class JsonTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { deltacnn_test::init_gstreamer(); }
+  void SetUp() override { path_ = deltacnn_test::temp_path("deltacnn-json", ".jsonl"); }
+  void TearDown() override { std::remove(path_.c_str()); }
+  std::string path_;
+};
+
+GstBuffer* frame_with_person(GstClockTime pts) {
+  GstBuffer* b = deltacnn_test::make_buffer(deltacnn_test::synthetic_bgr(64, 48),
+                                            GST_VIDEO_FORMAT_RGB, pts);
+  DeltaCnnDetection d = {};
+  d.id = 3;
+  d.label = "person";
+  d.label_id = 0;
+  d.confidence = 0.75;
+  d.x_min = 0.25;
+  d.y_min = 0.5;
+  d.x_max = 0.5;
+  d.y_max = 1.0;
+  GstVideoRegionOfInterestMeta* roi = gst_buffer_add_deltacnn_object(b, &d, 64, 48);
+  DeltaCnnKeypoint p = {"nose", 20.f, 30.f, 0.f, 0.f, 0.5f};
+  deltacnn_roi_add_keypoints(roi, &p, 1, nullptr, 0, 64, 48);
+  DeltaCnnFrameMeta* m = gst_buffer_add_deltacnn_frame_meta(b);
+  m->keyframe = TRUE;
+  m->input_active = 1.f;
+  m->infer_ms = 3.5;
+  deltacnn_frame_meta_set_backend(m, "cpu");
+  return b;
+}
+
+TEST_F(JsonTest, OneFlushedRecordPerFrame) {
+  GstHarness* h = gst_harness_new_parse(("deltacnnjson location=" + path_).c_str());
+  ASSERT_NE(h, nullptr);
+  gst_harness_set_src_caps_str(h, deltacnn_test::caps_string(GST_VIDEO_FORMAT_RGB, 64, 48).c_str());
+
+  gst_buffer_unref(gst_harness_push_and_pull(h, frame_with_person(GST_SECOND)));
+  EXPECT_EQ(read_lines(path_).size(), 1u) << "each record is flushed at once";
+  GstBuffer* plain = deltacnn_test::make_buffer(deltacnn_test::synthetic_bgr(64, 48),
+                                                GST_VIDEO_FORMAT_RGB);
+  GST_BUFFER_PTS(plain) = GST_CLOCK_TIME_NONE;
+  gst_buffer_unref(gst_harness_push_and_pull(h, plain));
+  gst_buffer_unref(gst_harness_push_and_pull(h, frame_with_person(3 * GST_SECOND)));
+  gst_harness_teardown(h);
+
+  std::vector<std::string> lines = read_lines(path_);
+  ASSERT_EQ(lines.size(), 3u);
+  nlohmann::json first = nlohmann::json::parse(lines[0]);
+  EXPECT_EQ(first["frame"], 0);
+  EXPECT_EQ(first["pts"], 1000000000ull);
+  EXPECT_EQ(first["width"], 64);
+  EXPECT_EQ(first["height"], 48);
+  ASSERT_EQ(first["objects"].size(), 1u);
+  const nlohmann::json& o = first["objects"][0];
+  EXPECT_EQ(o["id"], 3);
+  EXPECT_EQ(o["label"], "person");
+  EXPECT_EQ(o["label_id"], 0);
+  EXPECT_DOUBLE_EQ(o["confidence"].get<double>(), 0.75);
+  EXPECT_DOUBLE_EQ(o["box"]["x_min"].get<double>(), 16.0);
+  EXPECT_DOUBLE_EQ(o["box"]["y_min"].get<double>(), 24.0);
+  EXPECT_DOUBLE_EQ(o["box"]["x_max"].get<double>(), 32.0);
+  EXPECT_DOUBLE_EQ(o["box"]["y_max"].get<double>(), 48.0);
+  ASSERT_EQ(o["keypoints"].size(), 1u);
+  EXPECT_EQ(o["keypoints"][0]["name"], "nose");
+  EXPECT_DOUBLE_EQ(o["keypoints"][0]["x"].get<double>(), 20.0);
+  EXPECT_DOUBLE_EQ(o["keypoints"][0]["score"].get<double>(), 0.5);
+  EXPECT_EQ(first["stats"]["keyframe"], true);
+  EXPECT_EQ(first["stats"]["backend"], "cpu");
+  EXPECT_DOUBLE_EQ(first["stats"]["infer_ms"].get<double>(), 3.5);
+
+  nlohmann::json second = nlohmann::json::parse(lines[1]);
+  EXPECT_EQ(second["frame"], 1);
+  EXPECT_TRUE(second["pts"].is_null());
+  EXPECT_TRUE(second["objects"].empty());
+  EXPECT_TRUE(second["stats"].is_null());
+  EXPECT_EQ(nlohmann::json::parse(lines[2])["frame"], 2);
+}
+
+TEST_F(JsonTest, UnwritableLocationIsAnOpenWriteError) {
+  GstElement* e = gst_element_factory_make("deltacnnjson", nullptr);
+  ASSERT_NE(e, nullptr);
+  g_object_set(e, "location", "/nonexistent/deltacnn/out.jsonl", nullptr);
+  auto error = deltacnn_test::start_and_get_error(e);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->domain, GST_RESOURCE_ERROR);
+  EXPECT_EQ(error->code, GST_RESOURCE_ERROR_OPEN_WRITE);
+  EXPECT_NE(error->message.find("/nonexistent/deltacnn/out.jsonl"), std::string::npos)
+      << error->message;
+}
+
+TEST_F(JsonTest, LocationDefaultsToStdout) {
+  GstElement* e = gst_element_factory_make("deltacnnjson", nullptr);
+  ASSERT_NE(e, nullptr);
+  gchar* location = nullptr;
+  g_object_get(e, "location", &location, nullptr);
+  EXPECT_STREQ(location, "-");
+  g_free(location);
+  gst_object_unref(e);
+}
+
+}  // namespace
