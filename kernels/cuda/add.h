@@ -1,0 +1,20 @@
+// out = coef_a * a + coef_b * b per pixel, and the union of two pixel masks. Linear, so the
+// same kernel serves dense values and deltas: a delta map holds 0 at its inactive pixels, so
+// adding over the union of the two masks is exact.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+namespace dcnn::cuda {
+
+// For the n listed pixels (device list; null: pixels 0..n-1), c channels each. b is the same
+// map as a, or with b_broadcast a single c-vector added at every pixel. out may alias a or b.
+cudaError_t add(const float* a, const float* b, bool b_broadcast, float coef_a, float coef_b,
+                float* out, const int32_t* list, int64_t n, int c, cudaStream_t stream);
+
+// dst[i] = dst[i] | src[i] for n mask bytes.
+cudaError_t mask_union(uint8_t* dst, const uint8_t* src, int64_t n, cudaStream_t stream);
+
+}  // namespace dcnn::cuda

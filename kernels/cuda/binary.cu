@@ -1,0 +1,40 @@
+#include "kernels/cuda/binary.h"
+
+#include "kernels/cuda/launch.cuh"
+
+namespace dcnn::cuda {
+namespace {
+
+__global__ void binary_kernel(BinaryFn fn, BroadcastView a, BroadcastView b, int out_w, int c,
+                              float* prev_out, bool emit_delta, float* out,
+                              const int32_t* __restrict__ list, int64_t n) {
+  int64_t t = blockIdx.x * int64_t{blockDim.x} + threadIdx.x;
+  if (t >= n * c) return;
+  int ch = static_cast<int>(t % c);
+  int64_t p = detail::listed_pixel(list, t / c);
+  int64_t y = p / out_w, x = p % out_w;
+  float va = a.data[y * a.sy + x * a.sx + ch * a.sc];
+  float vb = b.data[y * b.sy + x * b.sx + ch * b.sc];
+  float f = fn == BinaryFn::Mul ? va * vb : va / vb;
+  int64_t i = p * c + ch;
+  if (!prev_out) {
+    out[i] = f;
+    return;
+  }
+  if (emit_delta) out[i] = f - prev_out[i];
+  prev_out[i] = f;
+}
+
+}  // namespace
+
+cudaError_t binary(BinaryFn fn, const BroadcastView& a, const BroadcastView& b, int out_w, int c,
+                   float* prev_out, bool emit_delta, float* out, const int32_t* list, int64_t n,
+                   cudaStream_t stream) {
+  if (n < 0 || c <= 0 || out_w <= 0 || !a.data || !b.data) return cudaErrorInvalidValue;
+  if (n == 0) return cudaSuccess;
+  binary_kernel<<<detail::blocks_for(n * c), detail::kBlock, 0, stream>>>(
+      fn, a, b, out_w, c, prev_out, emit_delta, out, list, n);
+  return cudaGetLastError();
+}
+
+}  // namespace dcnn::cuda

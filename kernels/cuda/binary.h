@@ -1,0 +1,29 @@
+// Elementwise a * b or a / b with broadcasting (squeeze-excite gates: a HxWxC map times a
+// 1x1xC gate), on accumulated (full) values. Such products are not linear in the deltas, so in
+// delta mode the caller keeps both inputs accumulated and the kernel turns the new product
+// into a change: out = f(a, b) - prev_out, prev_out = f(a, b) (DESIGN.md, "Delta semantics").
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+namespace dcnn::cuda {
+
+enum class BinaryFn : int { Mul, Div };
+
+// Element (y, x, ch) of an operand is data[y * sy + x * sx + ch * sc]; a broadcast axis has
+// stride 0. Passed to the kernel by value.
+struct BroadcastView {
+  const float* data = nullptr;
+  int64_t sy = 0, sx = 0, sc = 0;
+};
+
+// For the n listed output pixels (device list; null: pixels 0..n-1) of an out_w-wide,
+// c-channel map. prev_out null: out = f(a, b). Otherwise out = f - prev_out when emit_delta
+// (and is left alone when not: the first, dense pass only records prev_out = f).
+cudaError_t binary(BinaryFn fn, const BroadcastView& a, const BroadcastView& b, int out_w, int c,
+                   float* prev_out, bool emit_delta, float* out, const int32_t* list, int64_t n,
+                   cudaStream_t stream);
+
+}  // namespace dcnn::cuda

@@ -1,0 +1,40 @@
+#include "kernels/cuda/clear_pixels.h"
+
+#include "kernels/cuda/launch.cuh"
+
+namespace dcnn::cuda {
+namespace {
+
+__global__ void clear_kernel(float* __restrict__ values, uint8_t* __restrict__ mask,
+                             const int32_t* __restrict__ list, const int* __restrict__ count,
+                             int64_t n, int c) {
+  if (count) n = min(n, static_cast<int64_t>(*count));
+  int64_t t = blockIdx.x * int64_t{blockDim.x} + threadIdx.x;
+  if (t >= n * c) return;
+  int64_t p = list[t / c];
+  int ch = static_cast<int>(t % c);
+  values[p * c + ch] = 0.f;
+  if (mask && ch == 0) mask[p] = 0;
+}
+
+}  // namespace
+
+cudaError_t clear_pixels(float* values, uint8_t* mask, const int32_t* list, int64_t n, int c,
+                         cudaStream_t stream) {
+  if (n < 0 || c <= 0 || (n > 0 && !list)) return cudaErrorInvalidValue;
+  if (n == 0) return cudaSuccess;
+  clear_kernel<<<detail::blocks_for(n * c), detail::kBlock, 0, stream>>>(values, mask, list,
+                                                                         nullptr, n, c);
+  return cudaGetLastError();
+}
+
+cudaError_t clear_pixels(float* values, uint8_t* mask, const int32_t* list, const int* count,
+                         int64_t capacity, int c, cudaStream_t stream) {
+  if (capacity < 0 || c <= 0 || !count || !list) return cudaErrorInvalidValue;
+  if (capacity == 0) return cudaSuccess;
+  clear_kernel<<<detail::blocks_for(capacity * c), detail::kBlock, 0, stream>>>(values, mask, list,
+                                                                                count, capacity, c);
+  return cudaGetLastError();
+}
+
+}  // namespace dcnn::cuda

@@ -1,0 +1,21 @@
+// Global average pooling: out[c] = scale * sum over pixels of in[p][c]. Dense: all pixels,
+// scale 1/(H*W). Delta: only the active pixels (the others hold zero change), same scale, which
+// is exactly the change of the mean of the accumulated map (a linear mean of deltas). The
+// gate's delta is thresholded downstream, like any activation.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+namespace dcnn::cuda {
+
+// Floats of scratch global_sum needs for c channels.
+int64_t global_sum_scratch_floats(int c);
+
+// Sums the n listed pixels (device list; null: pixels 0..n-1) into out[c] (device). Two
+// launches with fixed chunking, so the result does not depend on scheduling (no atomics).
+cudaError_t global_sum(const float* in, const int32_t* list, int64_t n, int c, float scale,
+                       float* scratch, float* out, cudaStream_t stream);
+
+}  // namespace dcnn::cuda

@@ -1,0 +1,21 @@
+// Max pooling. Max is not linear, so the delta form runs on the accumulated input (the caller
+// adds the input delta into it first, kernels/cuda/densify.h) and keeps the previous output:
+//   out = max_window(acc) - prev_out, prev_out = max_window(acc)
+// which is DESIGN.md's max(acc + d) - max(acc). Padding never wins (ONNX pads with -inf).
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+
+#include "kernels/cuda/window.h"
+
+namespace dcnn::cuda {
+
+// For the n listed output pixels (device list; null: pixels 0..n-1), c channels.
+// prev_out null: out = max. Otherwise out = max - prev_out when emit_delta (left alone when
+// not: the first, dense pass only records prev_out = max), and prev_out = max.
+cudaError_t max_pool(const Window2D& w, int c, const float* in, float* prev_out, bool emit_delta,
+                     float* out, const int32_t* list, int64_t n, cudaStream_t stream);
+
+}  // namespace dcnn::cuda

@@ -1,0 +1,110 @@
+#include "kernels/cuda/resize.h"
+
+#include "kernels/cuda/launch.cuh"
+
+namespace dcnn::cuda {
+namespace {
+
+// Input indices and weights along one axis: value = (1 - w) * in[i0] + w * in[i1].
+struct Taps {
+  int i0, i1;
+  float w;
+};
+
+__device__ float source_coord(int o, int in_len, int out_len, float scale, CoordMode mode) {
+  switch (mode) {
+    case CoordMode::HalfPixel:
+      return (o + 0.5f) / scale - 0.5f;
+    case CoordMode::PytorchHalfPixel:
+      return out_len > 1 ? (o + 0.5f) / scale - 0.5f : 0.f;
+    case CoordMode::AlignCorners:
+      return out_len > 1 ? o * static_cast<float>(in_len - 1) / static_cast<float>(out_len - 1)
+                         : 0.f;
+    case CoordMode::Asymmetric:
+      return o / scale;
+  }
+  return 0.f;
+}
+
+__device__ int clamp_index(int i, int len) { return i < 0 ? 0 : (i >= len ? len - 1 : i); }
+
+__device__ Taps axis_taps(const ResizeGeometry& g, int o, int in_len, int out_len, float scale) {
+  float s = scale > 0.f ? scale : static_cast<float>(out_len) / static_cast<float>(in_len);
+  float x = source_coord(o, in_len, out_len, s, g.coord);
+  if (g.mode == ResizeMode::Nearest) {
+    float r;
+    switch (g.nearest) {
+      case NearestRound::RoundPreferFloor:
+        r = ceilf(x - 0.5f);
+        break;
+      case NearestRound::RoundPreferCeil:
+        r = floorf(x + 0.5f);
+        break;
+      case NearestRound::Floor:
+        r = floorf(x);
+        break;
+      default:
+        r = ceilf(x);
+        break;
+    }
+    int i = clamp_index(static_cast<int>(r), in_len);
+    return {i, i, 0.f};
+  }
+  // Linear: ONNX pads the input by edge replication, which equals clamping the coordinate.
+  x = fminf(fmaxf(x, 0.f), static_cast<float>(in_len - 1));
+  int i0 = static_cast<int>(floorf(x));
+  int i1 = i0 + 1 < in_len ? i0 + 1 : i0;
+  return {i0, i1, x - static_cast<float>(i0)};
+}
+
+__global__ void resize_kernel(ResizeGeometry g, const float* __restrict__ in,
+                              float* __restrict__ out, const int32_t* __restrict__ list,
+                              int64_t n) {
+  int64_t t = blockIdx.x * int64_t{blockDim.x} + threadIdx.x;
+  if (t >= n * g.c) return;
+  int ch = static_cast<int>(t % g.c);
+  int64_t p = detail::listed_pixel(list, t / g.c);
+  int oy = static_cast<int>(p / g.out_w), ox = static_cast<int>(p % g.out_w);
+  Taps ty = axis_taps(g, oy, g.in_h, g.out_h, g.scale_h);
+  Taps tx = axis_taps(g, ox, g.in_w, g.out_w, g.scale_w);
+  auto at = [&](int y, int x) { return in[(int64_t{y} * g.in_w + x) * g.c + ch]; };
+  float top = (1.f - tx.w) * at(ty.i0, tx.i0) + tx.w * at(ty.i0, tx.i1);
+  float bottom = (1.f - tx.w) * at(ty.i1, tx.i0) + tx.w * at(ty.i1, tx.i1);
+  out[p * g.c + ch] = (1.f - ty.w) * top + ty.w * bottom;
+}
+
+__global__ void resize_mask_kernel(ResizeGeometry g, const uint8_t* __restrict__ in_mask,
+                                   uint8_t* __restrict__ out_mask) {
+  int64_t p = blockIdx.x * int64_t{blockDim.x} + threadIdx.x;
+  if (p >= int64_t{g.out_h} * g.out_w) return;
+  int oy = static_cast<int>(p / g.out_w), ox = static_cast<int>(p % g.out_w);
+  Taps ty = axis_taps(g, oy, g.in_h, g.out_h, g.scale_h);
+  Taps tx = axis_taps(g, ox, g.in_w, g.out_w, g.scale_w);
+  auto m = [&](int y, int x) { return in_mask[int64_t{y} * g.in_w + x]; };
+  out_mask[p] = (m(ty.i0, tx.i0) | m(ty.i0, tx.i1) | m(ty.i1, tx.i0) | m(ty.i1, tx.i1)) ? 1 : 0;
+}
+
+bool geometry_ok(const ResizeGeometry& g) {
+  return g.in_h > 0 && g.in_w > 0 && g.out_h > 0 && g.out_w > 0 && g.c > 0 && g.scale_h >= 0.f &&
+         g.scale_w >= 0.f;
+}
+
+}  // namespace
+
+cudaError_t resize(const ResizeGeometry& g, const float* in, float* out, const int32_t* list,
+                   int64_t n, cudaStream_t stream) {
+  if (!geometry_ok(g) || n < 0) return cudaErrorInvalidValue;
+  if (n == 0) return cudaSuccess;
+  resize_kernel<<<detail::blocks_for(n * g.c), detail::kBlock, 0, stream>>>(g, in, out, list, n);
+  return cudaGetLastError();
+}
+
+cudaError_t resize_mask(const ResizeGeometry& g, const uint8_t* in_mask, uint8_t* out_mask,
+                        cudaStream_t stream) {
+  if (!geometry_ok(g)) return cudaErrorInvalidValue;
+  int64_t n = int64_t{g.out_h} * g.out_w;
+  resize_mask_kernel<<<detail::blocks_for(n), detail::kBlock, 0, stream>>>(g, in_mask, out_mask);
+  return cudaGetLastError();
+}
+
+}  // namespace dcnn::cuda

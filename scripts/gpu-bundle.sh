@@ -1,0 +1,174 @@
+#!/usr/bin/env bash
+# Packs what a GPU machine needs to run the CUDA tests and the benchmark into gpu-bundle/
+# (gitignored), from a CUDA-enabled build:
+#
+#   PATH=/usr/local/cuda/bin:$PATH meson setup build -Dcuda=enabled && ninja -C build
+#   scripts/gpu-bundle.sh [BUILD_DIR (default: build)] [--no-bench] [--no-models]
+#
+# Carrying it to a GPU machine and running it is then one command, e.g.
+#   rsync -a gpu-bundle/ gpu-host:gpu-bundle/ && ssh gpu-host gpu-bundle/run.sh
+# or, with this workplace's device tool, name `gpu-bundle` in `carry` and run `gpu-bundle/run.sh`
+# (the bundle stays under 60 MiB so it fits that tool's 64 MiB working-tree limit).
+#
+# What goes in:
+#   bin/     the GPU test binaries (tests/cuda/test_cuda_*) and, when built, deltacnn-bench
+#   lib/     every shared library they load (ldd) except the C/C++ runtime and the CUDA driver,
+#            runtime, cuBLAS and cuDNN, which the GPU machine has in its own matching versions;
+#            copied under their sonames with debug sections stripped
+#   configs/ the YAML deployment files; models/ the ONNX models that still fit the size budget
+#   run.sh   sets LD_LIBRARY_PATH (bundle libs + wherever the machine keeps CUDA/cuDNN), prints
+#            the device (nvidia-smi), runs the GPU tests, then the benchmarks; exit status 1 if
+#            any of them failed
+set -euo pipefail
+
+readonly LIMIT_BYTES=$((60 * 1024 * 1024))
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+build=""
+with_bench=1
+with_models=1
+for arg in "$@"; do
+  case "$arg" in
+    --no-bench) with_bench=0 ;;
+    --no-models) with_models=0 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -*) echo "gpu-bundle: unknown option '$arg' (expected --no-bench, --no-models)" >&2; exit 2 ;;
+    *) build="$arg" ;;
+  esac
+done
+build=${build:-build}
+[[ "$build" = /* ]] || build="$root/$build"
+out="$root/gpu-bundle"
+
+die() { echo "gpu-bundle: $*" >&2; exit 1; }
+
+[[ -d "$build" ]] || die "build directory $build does not exist (configure with -Dcuda=enabled first)"
+grep -q "DELTACNN_WITH_CUDA=1" "$build/compile_commands.json" 2>/dev/null ||
+  die "$build is not a CUDA-enabled build (meson setup ... -Dcuda=enabled)"
+shopt -s nullglob
+tests=("$build"/tests/cuda/test_cuda_*)
+shopt -u nullglob
+binaries=()
+for t in "${tests[@]}"; do [[ -f "$t" && -x "$t" ]] && binaries+=("$t"); done
+((${#binaries[@]} > 0)) || die "no GPU test binaries in $build/tests/cuda (run: ninja -C $build)"
+bench="$build/tools/bench/deltacnn-bench"
+if ((with_bench)) && [[ -x "$bench" ]]; then binaries+=("$bench"); else bench=""; fi
+
+rm -rf "$out"
+mkdir -p "$out/bin" "$out/lib" "$out/configs" "$out/models"
+cp "${binaries[@]}" "$out/bin/"
+
+# Libraries the GPU machine provides itself: the C/C++ runtime (its own glibc/libstdc++ are at
+# least as new as Debian 12's) and the NVIDIA driver/CUDA/cuDNN stack, which must match its
+# driver and is far too large to carry.
+is_provided() {
+  case "$1" in
+    linux-vdso.so*|ld-linux*|libc.so*|libm.so*|libdl.so*|libpthread.so*|librt.so*|libutil.so*|\
+    libresolv.so*|libstdc++.so*|libgcc_s.so*) return 0 ;;
+    libcuda.so*|libnvidia-*|libcudart.so*|libcublas.so*|libcublasLt.so*|libcudnn*|libnvrtc*|\
+    libnvJitLink*|libcufft*|libcurand*|libcusparse*|libcusolver*|libnvToolsExt*) return 0 ;;
+  esac
+  return 1
+}
+
+missing=()
+while read -r soname path; do
+  is_provided "$soname" && continue
+  if [[ "$path" == "not" || ! -f "$path" ]]; then missing+=("$soname"); continue; fi
+  [[ -e "$out/lib/$soname" ]] && continue
+  cp -L "$path" "$out/lib/$soname"
+  chmod u+w "$out/lib/$soname"
+  strip --strip-debug "$out/lib/$soname" 2>/dev/null || true
+done < <(for b in "${binaries[@]}"; do ldd "$b"; done |
+         awk '$2 == "=>" { print $1, $3 }' | sort -u)
+((${#missing[@]} == 0)) || die "ldd cannot resolve ${missing[*]} on this machine"
+
+cp "$root"/configs/*.yaml "$out/configs/" 2>/dev/null || true
+[[ -d "$root/configs/labels" ]] && cp -r "$root/configs/labels" "$out/configs/"
+
+bytes_of() { du -sb "$1" | cut -f1; }
+
+# Models, smallest first, while they fit; the *.opencv.onnx copies only serve the OpenCV
+# reference on the CPU and are left out.
+skipped_models=()
+if ((with_models)); then
+  while read -r size model; do
+    if (($(bytes_of "$out") + size <= LIMIT_BYTES)); then
+      cp "$model" "$out/models/"
+    else
+      skipped_models+=("$(basename "$model") ($((size / 1024 / 1024)) MiB)")
+    fi
+  done < <(find "$root/models" -maxdepth 1 -name '*.onnx' ! -name '*.opencv.onnx' -printf '%s %p\n' \
+             2>/dev/null | sort -n)
+fi
+
+cat > "$out/run.sh" <<'RUN'
+#!/usr/bin/env bash
+# Runs the bundled GPU tests, then the benchmarks, on this machine's GPU. Exit status 1 when
+# any of them failed. BENCH_FRAMES (default 60) sets the benchmark length.
+set -uo pipefail
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cd "$here"
+
+# CUDA runtime, cuBLAS and cuDNN come from this machine: the toolkit, the system, or the
+# NVIDIA wheels of a Python environment.
+lib_dirs="$here/lib"
+for want in libcudart.so.13 libcublas.so.13 libcudnn.so.9; do
+  dir=""
+  for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/lib/x86_64-linux-gnu \
+           /usr/local/nvidia/lib64; do
+    [[ -e "$d/$want" ]] && { dir=$d; break; }
+  done
+  [[ -n "$dir" ]] || dir=$(find / -xdev \( -path /proc -o -path /sys \) -prune -o -name "$want" -print 2>/dev/null |
+                           head -n1 | xargs -r dirname)
+  if [[ -n "$dir" ]]; then lib_dirs="$lib_dirs:$dir"; else echo "run.sh: $want not found on this machine" >&2; fi
+done
+export LD_LIBRARY_PATH="$lib_dirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export DELTACNN_SOURCE_ROOT="$here" DELTACNN_BUILD_ROOT="$here"
+
+echo "== device"
+nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv ||
+  echo "nvidia-smi failed or is missing"
+unresolved=$(ldd bin/* 2>/dev/null | grep "not found" | sort -u)
+[[ -z "$unresolved" ]] || echo "run.sh: unresolved libraries:"$'\n'"$unresolved" >&2
+
+status=0
+failed=()
+for t in bin/test_cuda_*; do
+  echo "== $t"
+  "./$t" --gtest_brief=1 || { status=1; failed+=("$t"); }
+done
+
+if [[ -x bin/deltacnn-bench ]]; then
+  for config in configs/*.yaml; do
+    # model.onnx is relative to the config file (configs/../models/x.onnx in the bundle).
+    onnx=$(sed -n 's/^[[:space:]]*onnx:[[:space:]]*"\{0,1\}\([^"#[:space:]]*\).*/\1/p' "$config" | head -n1)
+    if [[ -n "$onnx" && "$onnx" != /* ]]; then onnx="$(dirname "$config")/$onnx"; fi
+    if [[ -n "$onnx" && ! -e "$onnx" ]]; then
+      echo "== bench $config: skipped, its model $onnx is not in the bundle"
+      continue
+    fi
+    for backend in cuda cpu; do
+      echo "== bench $config --backend $backend"
+      bin/deltacnn-bench --config "$config" --synthetic --frames "${BENCH_FRAMES:-60}" \
+        --backend "$backend" || { status=1; failed+=("bench $config $backend"); }
+    done
+  done
+fi
+
+if ((status)); then echo "FAILED: ${failed[*]}"; else echo "all passed"; fi
+exit $status
+RUN
+chmod +x "$out/run.sh"
+
+total=$(bytes_of "$out")
+echo "gpu-bundle: $out: ${#binaries[@]} binaries, $(ls "$out/lib" | wc -l) libraries," \
+     "$(ls "$out/models" | wc -l) models, $((total / 1024)) KiB"
+for m in "${skipped_models[@]}"; do echo "gpu-bundle: left out $m: over the 60 MiB budget"; done
+if ((total > LIMIT_BYTES)); then
+  echo "gpu-bundle: bundle is $((total / 1024 / 1024)) MiB ($total bytes), over the 60 MiB limit;" \
+       "largest files:" >&2
+  find "$out" -type f -printf '%s %P\n' | sort -rn | head -n 10 |
+    awk '{ printf "  %8.1f MiB  %s\n", $1 / 1048576, $2 }' >&2
+  echo "gpu-bundle: try --no-bench (the benchmark pulls in OpenCV and its codecs) or --no-models" >&2
+  exit 1
+fi

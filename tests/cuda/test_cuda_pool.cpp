@@ -1,0 +1,140 @@
+// Max pooling on accumulated input (dense and delta form), average pooling with and without
+// padded taps, and global average pooling of deltas, against CPU loops on odd sizes.
+#include <vector>
+
+#include "kernels/cuda/avg_pool.h"
+#include "kernels/cuda/densify.h"
+#include "kernels/cuda/global_pool.h"
+#include "kernels/cuda/max_pool.h"
+#include "tests/cuda/cuda_test_support.h"
+
+namespace dcnn::cuda::test {
+namespace {
+
+class CudaPool : public CudaTest {};
+
+std::vector<float> cpu_pool(const Window2D& w, int c, const std::vector<float>& in, bool max,
+                            bool include_pad) {
+  std::vector<float> out(size_t(w.out_h) * w.out_w * c);
+  for (int oy = 0; oy < w.out_h; ++oy)
+    for (int ox = 0; ox < w.out_w; ++ox)
+      for (int ch = 0; ch < c; ++ch) {
+        float m = -INFINITY;
+        double sum = 0;
+        int taps = 0;
+        for (int ky = 0; ky < w.kh; ++ky)
+          for (int kx = 0; kx < w.kw; ++kx) {
+            int iy = oy * w.stride_h - w.pad_top + ky * w.dil_h;
+            int ix = ox * w.stride_w - w.pad_left + kx * w.dil_w;
+            bool inside = iy >= 0 && iy < w.in_h && ix >= 0 && ix < w.in_w;
+            bool padded = iy >= -w.pad_top && iy < w.in_h + w.pad_bottom && ix >= -w.pad_left &&
+                          ix < w.in_w + w.pad_right;
+            if (inside) {
+              float v = in[(size_t(iy) * w.in_w + ix) * c + ch];
+              m = std::max(m, v);
+              sum += v;
+              ++taps;
+            } else if (include_pad && padded) {
+              ++taps;
+            }
+          }
+        out[(size_t(oy) * w.out_w + ox) * c + ch] = max ? m : (taps ? float(sum / taps) : 0.f);
+      }
+  return out;
+}
+
+TEST_F(CudaPool, MaxPoolDenseAndDeltaTrackTheAccumulatedInput) {
+  const int c = 11;
+  Window2D w = make_window(25, 19, 3, 2, 1, 1, 1);
+  std::vector<float> acc = random_floats(size_t(w.in_h) * w.in_w * c, 1, -2.f, 2.f);
+  const size_t out_n = size_t(w.out_h) * w.out_w * c;
+
+  DeviceBuffer<float> dacc(acc), dprev(out_n), dout(out_n), dd(acc.size());
+  // Dense first pass records prev_out and writes the pooled map.
+  ASSERT_CUDA(max_pool(w, c, dacc.get(), nullptr, false, dout.get(), nullptr,
+                       int64_t{w.out_h} * w.out_w, 0));
+  std::vector<float> pooled = cpu_pool(w, c, acc, true, false);
+  EXPECT_EQ(dout.download(), pooled);
+  ASSERT_CUDA(max_pool(w, c, dacc.get(), dprev.get(), false, dout.get(), nullptr,
+                       int64_t{w.out_h} * w.out_w, 0));
+  EXPECT_EQ(dprev.download(), pooled);
+
+  // Delta frames: accumulate the input delta, pool the listed outputs, sum the changes.
+  std::vector<float> out_sum = pooled;
+  for (int frame = 0; frame < 4; ++frame) {
+    std::vector<uint8_t> in_mask = random_mask(size_t(w.in_h) * w.in_w, 10 + frame, 0.1);
+    std::vector<float> d = random_floats(acc.size(), 20 + frame, -1.f, 1.f);
+    zero_inactive(d, in_mask, c);
+    for (size_t i = 0; i < acc.size(); ++i) acc[i] += d[i];
+    ASSERT_CUDA(dd.upload(d));
+    ASSERT_CUDA(accumulate_pixels(dacc.get(), dd.get(), nullptr, int64_t{w.in_h} * w.in_w, c, 0));
+    // All outputs listed: outputs whose window saw no change must emit exactly 0.
+    ASSERT_CUDA(cudaMemset(dout.get(), 0, out_n * sizeof(float)));
+    ASSERT_CUDA(max_pool(w, c, dacc.get(), dprev.get(), true, dout.get(), nullptr,
+                         int64_t{w.out_h} * w.out_w, 0));
+    std::vector<float> delta = dout.download();
+    for (size_t i = 0; i < out_n; ++i) out_sum[i] += delta[i];
+    expect_near_scaled(out_sum, cpu_pool(w, c, acc, true, false), 1e-5f,
+                       "frame " + std::to_string(frame));
+  }
+}
+
+TEST_F(CudaPool, AvgPoolWithAndWithoutPaddedTaps) {
+  const int c = 7;
+  for (bool include_pad : {false, true}) {
+    Window2D w = make_window(21, 17, 3, 2, 1, 1, 1);
+    std::vector<float> in = random_floats(size_t(w.in_h) * w.in_w * c, 3);
+    std::vector<float> want = cpu_pool(w, c, in, false, include_pad);
+    DeviceBuffer<float> din(in), dout(want.size());
+    ASSERT_CUDA(
+        avg_pool(w, c, include_pad, din.get(), dout.get(), nullptr, int64_t{w.out_h} * w.out_w, 0));
+    expect_near_scaled(dout.download(), want, 1e-5f, include_pad ? "include pad" : "exclude pad");
+  }
+  // Linear: pooling a delta on listed outputs equals the change of the pooled map.
+  Window2D w = make_window(15, 13, 2, 2, 1, 0, 0);
+  std::vector<float> a = random_floats(size_t(w.in_h) * w.in_w * c, 4);
+  std::vector<uint8_t> mask = random_mask(size_t(w.in_h) * w.in_w, 5, 0.2);
+  std::vector<float> d = random_floats(a.size(), 6);
+  zero_inactive(d, mask, c);
+  std::vector<float> b = a;
+  for (size_t i = 0; i < a.size(); ++i) b[i] += d[i];
+  std::vector<float> pa = cpu_pool(w, c, a, false, false), pb = cpu_pool(w, c, b, false, false);
+  std::vector<float> want(pa.size());
+  for (size_t i = 0; i < pa.size(); ++i) want[i] = pb[i] - pa[i];
+  DeviceBuffer<float> dd(d), dout(want.size());
+  ASSERT_CUDA(avg_pool(w, c, false, dd.get(), dout.get(), nullptr, int64_t{w.out_h} * w.out_w, 0));
+  expect_near_scaled(dout.download(), want, 1e-5f, "delta");
+}
+
+TEST_F(CudaPool, GlobalSumOfDeltasIsChangeOfMean) {
+  for (auto [h, w, c] : {std::tuple<int, int, int>{37, 29, 45}, {96, 128, 3}, {1, 1, 70}}) {
+    const int pixels = h * w;
+    std::vector<float> in = random_floats(size_t(pixels) * c, h + c);
+    std::vector<uint8_t> mask = random_mask(pixels, w + c, 0.3);
+    if (pixels == 1) mask[0] = 1;
+    std::vector<int32_t> list = list_of(mask);
+    const float scale = 1.f / pixels;
+    std::vector<float> want_dense(c, 0.f), want_list(c, 0.f);
+    for (int ch = 0; ch < c; ++ch) {
+      double all = 0, listed = 0;
+      for (int p = 0; p < pixels; ++p) all += in[size_t(p) * c + ch];
+      for (int32_t p : list) listed += in[size_t(p) * c + ch];
+      want_dense[ch] = float(all * scale);
+      want_list[ch] = float(listed * scale);
+    }
+    DeviceBuffer<float> din(in), dout(c), scratch(global_sum_scratch_floats(c));
+    DeviceBuffer<int32_t> dlist(list);
+    ASSERT_CUDA(global_sum(din.get(), nullptr, pixels, c, scale, scratch.get(), dout.get(), 0));
+    expect_near_scaled(dout.download(), want_dense, 1e-5f, "dense");
+    ASSERT_CUDA(global_sum(din.get(), dlist.get(), static_cast<int64_t>(list.size()), c, scale,
+                           scratch.get(), dout.get(), 0));
+    expect_near_scaled(dout.download(), want_list, 1e-5f, "listed");
+  }
+  // No active pixel: the mean did not change.
+  DeviceBuffer<float> dout(std::vector<float>(5, 9.f)), scratch(global_sum_scratch_floats(5));
+  ASSERT_CUDA(global_sum(nullptr, nullptr, 0, 5, 1.f, scratch.get(), dout.get(), 0));
+  EXPECT_EQ(dout.download(), std::vector<float>(5, 0.f));
+}
+
+}  // namespace
+}  // namespace dcnn::cuda::test
