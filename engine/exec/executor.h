@@ -37,6 +37,11 @@ struct DeltaSettings {
   int keyframe_interval = 300;  // 0 = never
   float dense_break_even = 0.4f;  // conv runs dense on deltas when its output active fraction exceeds this
   bool time_layers = false;       // fill LayerStat::ms (costs a clock read per node)
+  // Also truncate the outputs of convs / adds / affines that have no activation (an identity
+  // activation step with the same eps bookkeeping: DeltaCNN's "pure truncation layer"), except
+  // graph outputs. Stops linear layers (MobileNet projections, residual adds) from passing on
+  // every tiny change, at the cost of two state buffers per such layer. Off by default.
+  bool truncate_linear = false;
 };
 
 class CompiledModel;  // defined in engine/exec/compiled_model.h

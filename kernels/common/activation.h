@@ -29,8 +29,22 @@ struct ActSpec {
   float beta = 0.f;
 };
 
-DCNN_HOST_DEVICE inline float clampf(float x, float lo, float hi) {
-  return x < lo ? lo : (x > hi ? hi : x);
+// Written as max-then-min of plain comparisons so that compilers emit vector min/max.
+DCNN_HOST_DEVICE inline float maxf(float a, float b) { return a > b ? a : b; }
+DCNN_HOST_DEVICE inline float minf(float a, float b) { return a < b ? a : b; }
+DCNN_HOST_DEVICE inline float clampf(float x, float lo, float hi) { return minf(maxf(x, lo), hi); }
+
+// The same function with the kind fixed at compile time, so per-kind loops vectorise.
+template <ActFn F>
+DCNN_HOST_DEVICE inline float activate_as(float x, float alpha, float beta) {
+  if constexpr (F == ActFn::Identity) return x;
+  if constexpr (F == ActFn::Relu) return maxf(x, 0.f);
+  if constexpr (F == ActFn::Clip) return clampf(x, alpha, beta);
+  if constexpr (F == ActFn::LeakyRelu) return x >= 0.f ? x : alpha * x;
+  if constexpr (F == ActFn::Sigmoid) return 1.f / (1.f + expf(-x));
+  if constexpr (F == ActFn::HardSigmoid) return clampf(alpha * x + beta, 0.f, 1.f);
+  if constexpr (F == ActFn::HardSwish) return x * clampf(x * (1.f / 6.f) + 0.5f, 0.f, 1.f);
+  return x;
 }
 
 DCNN_HOST_DEVICE inline float activate(const ActSpec& a, float x) {

@@ -2,6 +2,11 @@
 // Sparse: gather the receptive fields of a list of output pixels, one sgemm, scatter.
 // Depthwise (groups == cin == cout): direct loops vectorised over channels.
 // Kernels know nothing of graphs or masks beyond the pixel lists they are given.
+// Errors: pack_* throw std::invalid_argument naming the geometry field and value at fault
+// (kernels cannot include engine headers; the engine wraps it into a dcnn::Error naming the
+// node); the sparse entry points throw std::out_of_range for a pixel index outside the map.
+// Threads: OpenMP, at most omp_get_max_threads() of the calling thread (set it per engine
+// thread with omp_set_num_threads); small problems run in the calling thread only.
 #pragma once
 
 #include <cstdint>
@@ -35,6 +40,8 @@ void conv_dense(const PackedConv& p, const float* in, float* out, bool add_bias)
 // For each of the n output pixels in out_pixels (index y*out_w+x), writes all cout channels of
 // conv(in) without bias. `in` must hold 0 at every input pixel that is not active (the delta
 // invariant), so inactive neighbours contribute nothing. Other output pixels are untouched.
+// The list may be in any order; raster order with runs of consecutive pixels is fastest (runs
+// are computed in place). Results do not depend on the thread count.
 void conv_sparse(const PackedConv& p, const float* in, const int32_t* out_pixels, int n, float* out);
 
 // Transposed convolution (ONNX ConvTranspose), weights ONNX [cin][cout/groups][kh][kw].
@@ -55,7 +62,8 @@ struct PackedConvTranspose {
 PackedConvTranspose pack_conv_transpose(const ConvTransposeGeometry& g, const float* weights, const float* bias);
 void conv_transpose_dense(const PackedConvTranspose& p, const float* in, float* out, bool add_bias);
 // Adds the contributions of the n active input pixels in in_pixels to `out`, no bias. The caller
-// zeroes `out` at every output pixel these inputs reach before calling.
+// zeroes `out` at every output pixel these inputs reach before calling. Each pixel must be listed at
+// most once (a repeated pixel would be added twice).
 void conv_transpose_sparse_accumulate(const PackedConvTranspose& p, const float* in,
                                       const int32_t* in_pixels, int n, float* out);
 

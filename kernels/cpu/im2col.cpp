@@ -27,8 +27,10 @@ void gather_row(const ConvGeometry& g, const float* in, int group, int oy, int o
         continue;
       }
       zero(row, int64_t{kx_lo} * cg);
-      const float* src = in + (int64_t{iy} * g.in_w + ix0 + kx_lo) * g.cin;
-      std::memcpy(row + int64_t{kx_lo} * cg, src, sizeof(float) * size_t(kx_hi - kx_lo) * cg);
+      if (kx_hi > kx_lo) {
+        const float* src = in + (int64_t{iy} * g.in_w + ix0 + kx_lo) * g.cin;
+        std::memcpy(row + int64_t{kx_lo} * cg, src, sizeof(float) * size_t(kx_hi - kx_lo) * cg);
+      }
       zero(row + int64_t{kx_hi} * cg, int64_t{g.kw - kx_hi} * cg);
     }
     return;
@@ -52,6 +54,11 @@ void gather_row(const ConvGeometry& g, const float* in, int group, int oy, int o
 }
 
 }  // namespace
+
+int im2col_block_pixels(int64_t row_length) {
+  const int64_t by_cache = (int64_t{256} * 1024 / sizeof(float)) / std::max<int64_t>(1, row_length);
+  return static_cast<int>(std::clamp<int64_t>(by_cache / 16 * 16, 32, 512));
+}
 
 int64_t im2col_row_length(const ConvGeometry& g) {
   return int64_t{g.kh} * g.kw * (g.cin / g.groups);

@@ -11,6 +11,12 @@
 
 namespace dcnn::cpu {
 
+// Pixels per gathered block for rows of row_length floats: the rows of one block should stay
+// within ~256 KiB so they are still in L2 when sgemm streams them; never fewer than 32 rows
+// (sgemm efficiency drops on very short panels) nor more than 512 (load balance across
+// threads). Used by every im2col + GEMM kernel (conv and transposed conv).
+int im2col_block_pixels(int64_t row_length);
+
 // Floats in one gathered row: kh * kw * cin / groups.
 int64_t im2col_row_length(const ConvGeometry& g);
 

@@ -2,6 +2,7 @@
 
 #include <cstdlib>
 #include <new>
+#include <vector>
 
 namespace dcnn::cpu {
 namespace {
@@ -18,6 +19,7 @@ struct ThreadScratch {
 };
 
 thread_local ThreadScratch t_scratch;
+thread_local std::vector<int32_t> t_indices;
 
 }  // namespace
 
@@ -34,6 +36,11 @@ float* scratch_floats(ScratchSlot slot, size_t floats) {
   t_scratch.data[s] = static_cast<float*>(p);
   t_scratch.capacity[s] = want;
   return t_scratch.data[s];
+}
+
+int32_t* scratch_indices(size_t count) {
+  if (t_indices.size() < count) t_indices.resize(count);
+  return t_indices.data();
 }
 
 }  // namespace dcnn::cpu

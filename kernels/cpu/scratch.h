@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 
 namespace dcnn::cpu {
 
@@ -14,5 +15,8 @@ enum class ScratchSlot { Rows = 0, Product = 1, Count = 2 };
 // 64-byte aligned space for at least `floats` floats, owned by the calling thread and valid
 // until that thread's next scratch_floats call with the same slot. Contents are undefined.
 float* scratch_floats(ScratchSlot slot, size_t floats);
+
+// Per-thread space for at least `count` pixel indices, same lifetime rules (one buffer).
+int32_t* scratch_indices(size_t count);
 
 }  // namespace dcnn::cpu

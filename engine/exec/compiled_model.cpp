@@ -1,0 +1,103 @@
+#include "engine/exec/compiled_model.h"
+
+#include <cblas.h>
+
+#include <mutex>
+
+#include "engine/core/error.h"
+#include "engine/exec/ops/activation.h"
+#include "engine/exec/ops/add.h"
+#include "engine/exec/ops/affine.h"
+#include "engine/exec/ops/binary.h"
+#include "engine/exec/ops/concat.h"
+#include "engine/exec/ops/conv.h"
+#include "engine/exec/ops/conv_transpose.h"
+#include "engine/exec/ops/global_pool.h"
+#include "engine/exec/ops/pool.h"
+#include "engine/exec/ops/resize.h"
+
+namespace dcnn {
+
+const char* to_string(Backend backend) noexcept {
+  switch (backend) {
+    case Backend::Cpu: return "cpu";
+    case Backend::Cuda: return "cuda";
+  }
+  return "?";
+}
+
+CompiledModel::CompiledModel(ir::Graph graph, Backend backend, const InputNormalization& norm,
+                             std::vector<std::unique_ptr<Op>> ops)
+    : graph_(std::move(graph)), backend_(backend), norm_(norm), ops_(std::move(ops)) {
+  for (const auto& op : ops_) total_macs_ += op->macs();
+}
+
+namespace {
+
+std::unique_ptr<Op> make_cpu_op(const ir::Node& node, const ir::Graph& graph) {
+  switch (node.kind) {
+    case ir::OpKind::Conv: return make_conv_op(node, graph);
+    case ir::OpKind::ConvTranspose: return make_conv_transpose_op(node, graph);
+    case ir::OpKind::Activation: return make_activation_op(node, graph);
+    case ir::OpKind::Affine: return make_affine_op(node, graph);
+    case ir::OpKind::Add: return make_add_op(node, graph);
+    case ir::OpKind::Binary: return make_binary_op(node, graph);
+    case ir::OpKind::Concat: return make_concat_op(node, graph);
+    case ir::OpKind::Pool: return make_pool_op(node, graph);
+    case ir::OpKind::GlobalPool: return make_global_pool_op(node, graph);
+    case ir::OpKind::Resize: return make_resize_op(node, graph);
+  }
+  throw Error(ErrorKind::Unsupported, "node '" + node.name + "': op kind " +
+                                          std::to_string(int(node.kind)) + " has no CPU implementation");
+}
+
+void check_graph(const ir::Graph& graph) {
+  const std::string where = graph.source.empty() ? std::string("graph") : graph.source;
+  const int n = int(graph.tensors.size());
+  if (graph.input < 0 || graph.input >= n)
+    throw Error(ErrorKind::Model, where + ": no image input tensor (input id " +
+                                      std::to_string(graph.input) + ")");
+  if (graph.outputs.empty())
+    throw Error(ErrorKind::Model, where + ": the graph has no output");
+  // Every tensor a node reads must be the input or written by an earlier node (topological order).
+  std::vector<bool> ready(size_t(n), false);
+  ready[size_t(graph.input)] = true;
+  for (const ir::Node& node : graph.nodes) {
+    for (int id : node.inputs)
+      if (id < 0 || id >= n || !ready[size_t(id)])
+        throw Error(ErrorKind::Model, where + ": node '" + node.name + "' reads tensor " +
+                                          (id >= 0 && id < n ? "'" + graph.tensors[size_t(id)].name + "'"
+                                                             : std::to_string(id)) +
+                                          " before any node writes it");
+    if (node.output < 0 || node.output >= n || ready[size_t(node.output)])
+      throw Error(ErrorKind::Model, where + ": node '" + node.name +
+                                        "' writes an invalid or already written tensor");
+    ready[size_t(node.output)] = true;
+  }
+  for (int id : graph.outputs)
+    if (id < 0 || id >= n || !ready[size_t(id)])
+      throw Error(ErrorKind::Model, where + ": graph output " + std::to_string(id) +
+                                        " is not produced by any node");
+}
+
+}  // namespace
+
+std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend backend,
+                                                   const InputNormalization& norm, int device_id) {
+  (void)device_id;
+  if (backend == Backend::Cuda)
+    throw Error(ErrorKind::Device,
+                "backend 'cuda': the CUDA executor is not yet implemented in this build "
+                "(DeltaCNN was built without CUDA execution support); use backend 'cpu'");
+  // Our kernels parallelise with OpenMP; a second (OpenBLAS) thread pool would oversubscribe.
+  static std::once_flag blas_threads_once;
+  std::call_once(blas_threads_once, [] { openblas_set_num_threads(1); });
+
+  check_graph(graph);
+  std::vector<std::unique_ptr<Op>> ops;
+  ops.reserve(graph.nodes.size());
+  for (const ir::Node& node : graph.nodes) ops.push_back(make_cpu_op(node, graph));
+  return std::make_shared<const CompiledModel>(std::move(graph), backend, norm, std::move(ops));
+}
+
+}  // namespace dcnn

@@ -1,0 +1,263 @@
+// One stream: every per-stream buffer (tensor deltas, masks, active lists, op states, input
+// reference, dense heads) is allocated here once, so steady-state frames allocate nothing.
+#include "engine/exec/executor.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "engine/core/error.h"
+#include "engine/exec/compiled_model.h"
+#include "engine/exec/ops/input_stage.h"
+#include "engine/exec/ops/output_densify.h"
+
+namespace dcnn {
+
+struct Executor::Impl {
+  std::shared_ptr<const CompiledModel> model;
+  ExecMode mode = ExecMode::Delta;
+  DeltaSettings settings;
+  std::vector<TensorBuffer> tensors;
+  std::vector<std::unique_ptr<OpState>> states;
+  std::vector<float> base_eps;  // per op, before threshold_scale
+  std::vector<bool> truncates_linear;  // per op: runs an identity truncation step
+  std::unique_ptr<InputStage> input;
+  std::vector<OutputDensify> heads;
+  std::vector<std::string> head_names;
+  AlignedBuffer<uint8_t> mask_scratch;
+  AlignedBuffer<double> sum_scratch;
+  FrameStats stats;
+  int64_t frames_since_reset = 0;
+  int64_t frames_since_keyframe = 0;
+  bool force_dense = true;  // first frame / after reset / after a settings change
+
+  bool next_is_keyframe() const {
+    if (mode == ExecMode::Dense || force_dense) return true;
+    return settings.keyframe_interval > 0 && frames_since_keyframe >= settings.keyframe_interval;
+  }
+  void run_dense(const float* x);
+  void run_delta(const float* x);
+  OpContext context(size_t k);
+};
+
+namespace {
+
+void validate_settings(const DeltaSettings& s) {
+  auto bad = [](const std::string& key, const std::string& value, const std::string& expected) {
+    return Error(ErrorKind::Config, "delta setting '" + key + "' is " + value + "; expected " + expected);
+  };
+  if (!(s.input_threshold >= 0.f)) throw bad("input_threshold", std::to_string(s.input_threshold), "a value >= 0");
+  if (s.input_dilation < 0) throw bad("input_dilation", std::to_string(s.input_dilation), "0 or more pixels");
+  if (!(s.default_threshold >= 0.f)) throw bad("threshold", std::to_string(s.default_threshold), "a value >= 0");
+  if (!(s.threshold_scale >= 0.f)) throw bad("threshold_scale", std::to_string(s.threshold_scale), "a value >= 0");
+  if (s.keyframe_interval < 0) throw bad("keyframe_interval", std::to_string(s.keyframe_interval), "0 (never) or a frame count");
+  if (!(s.dense_break_even >= 0.f && s.dense_break_even <= 1.f))
+    throw bad("dense_break_even", std::to_string(s.dense_break_even), "a fraction in [0, 1]");
+}
+
+}  // namespace
+
+Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, DeltaSettings settings)
+    : impl_(std::make_unique<Impl>()) {
+  if (!model) throw Error(ErrorKind::Internal, "Executor created without a compiled model");
+  validate_settings(settings);
+  Impl& m = *impl_;
+  m.model = std::move(model);
+  m.mode = mode;
+  m.settings = std::move(settings);
+  const ir::Graph& g = m.model->graph();
+
+  m.tensors.resize(g.tensors.size());
+  for (size_t t = 0; t < g.tensors.size(); ++t) m.tensors[t].allocate(g.tensors[t].shape);
+
+  const auto& ops = m.model->ops();
+  size_t scratch = 0;
+  int max_c = 1;
+  std::map<std::string, bool> used;
+  for (const auto& kv : m.settings.layer_thresholds) {
+    if (!(kv.second >= 0.f))
+      throw Error(ErrorKind::Config, "delta.layer_thresholds." + kv.first + " is " +
+                                         std::to_string(kv.second) + "; expected a value >= 0");
+    used[kv.first] = false;
+  }
+  std::vector<bool> is_output(g.tensors.size(), false);
+  for (int id : g.outputs) is_output.at(size_t(id)) = true;
+  for (const auto& op : ops) {
+    StateOptions so;
+    so.truncate_linear = m.settings.truncate_linear && op->can_truncate_linear() &&
+                         !is_output[size_t(op->output())];
+    m.truncates_linear.push_back(so.truncate_linear);
+    m.states.push_back(op->make_state(so));
+    scratch = std::max(scratch, op->mask_scratch_bytes());
+    max_c = std::max(max_c, op->output_shape().c);
+    float eps = m.settings.default_threshold;
+    auto it = m.settings.layer_thresholds.find(op->name());
+    if (it != m.settings.layer_thresholds.end()) {
+      if (!op->has_threshold() && !so.truncate_linear)
+        throw Error(ErrorKind::Config, "delta.layer_thresholds." + op->name() + ": node '" +
+                                           op->name() + "' (" + op->kind_name() +
+                                           ") has no nonlinear activation, so it does not truncate; "
+                                           "expected the name of a node with an activation (or "
+                                           "truncate_linear on)");
+      eps = it->second;
+      used[op->name()] = true;
+    }
+    m.base_eps.push_back(eps);
+  }
+  for (const auto& kv : used)
+    if (!kv.second)
+      throw Error(ErrorKind::Config, "delta.layer_thresholds." + kv.first + ": the model '" +
+                                         g.source + "' has no node named '" + kv.first +
+                                         "'; expected an ONNX node name of a layer with an activation");
+  m.mask_scratch.resize(std::max<size_t>(scratch, 1));
+  m.sum_scratch.resize(size_t(max_c));
+
+  m.input = std::make_unique<InputStage>(m.model->input_shape(), m.model->normalization(),
+                                         m.settings.input_threshold, m.settings.input_dilation);
+  for (int id : g.outputs) {
+    m.heads.emplace_back(g.tensors.at(size_t(id)).shape);
+    m.head_names.push_back(g.tensors.at(size_t(id)).name);
+  }
+  m.stats.backend = to_string(m.model->backend());
+  m.stats.layers.resize(ops.size());
+  for (size_t k = 0; k < ops.size(); ++k) {
+    m.stats.layers[k].name = ops[k]->name();
+    m.stats.layers[k].op = ops[k]->kind_name();
+  }
+}
+
+Executor::~Executor() = default;
+
+OpContext Executor::Impl::context(size_t k) {
+  OpContext ctx{tensors};
+  ctx.state = states[k].get();
+  ctx.eps = base_eps[k] * settings.threshold_scale;
+  ctx.dense_break_even = settings.dense_break_even;
+  ctx.keep_state = mode == ExecMode::Delta;
+  ctx.mask_scratch = mask_scratch.data();
+  ctx.sum_scratch = sum_scratch.data();
+  ctx.stat = &stats.layers[k];
+  ctx.truncate_linear = truncates_linear[k];
+  return ctx;
+}
+
+void Executor::Impl::run_dense(const float* x) {
+  const auto& ops = model->ops();
+  const ir::Graph& g = model->graph();
+  const bool keep = mode == ExecMode::Delta;
+  input->dense(x, tensors[size_t(g.input)], keep);
+  tensors[size_t(g.input)].mark_dense_write();
+  for (size_t k = 0; k < ops.size(); ++k) {
+    auto t0 = std::chrono::steady_clock::now();
+    OpContext ctx = context(k);
+    ops[k]->run_dense(ctx);
+    tensors[size_t(ops[k]->output())].mark_dense_write();
+    LayerStat& st = stats.layers[k];
+    st.active = 1.f;
+    st.dense = true;
+    if (settings.time_layers)
+      st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }
+  for (size_t h = 0; h < heads.size(); ++h) heads[h].dense(tensors[size_t(g.outputs[h])]);
+}
+
+void Executor::Impl::run_delta(const float* x) {
+  const auto& ops = model->ops();
+  const ir::Graph& g = model->graph();
+  TensorBuffer& in = tensors[size_t(g.input)];
+  in.clear_for_write();
+  input->delta(x, in);
+  in.finish_write();
+  for (size_t k = 0; k < ops.size(); ++k) {
+    auto t0 = std::chrono::steady_clock::now();
+    TensorBuffer& o = tensors[size_t(ops[k]->output())];
+    o.clear_for_write();
+    LayerStat& st = stats.layers[k];
+    st.dense = false;
+    OpContext ctx = context(k);
+    ops[k]->run_delta(ctx);
+    o.finish_write();
+    st.active = o.active_fraction();
+    if (settings.time_layers)
+      st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }
+  for (size_t h = 0; h < heads.size(); ++h) heads[h].delta(tensors[size_t(g.outputs[h])]);
+}
+
+void Executor::run(const float* input) {
+  if (!input) throw Error(ErrorKind::Input, "Executor::run: input is null; expected H*W*3 floats");
+  Impl& m = *impl_;
+  const bool keyframe = m.next_is_keyframe();
+  auto t0 = std::chrono::steady_clock::now();
+  if (keyframe) {
+    m.run_dense(input);
+    m.frames_since_keyframe = 0;
+    m.force_dense = false;
+  } else {
+    m.run_delta(input);
+  }
+  m.frames_since_keyframe++;
+  m.stats.infer_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  m.stats.frame_index = m.frames_since_reset++;
+  m.stats.keyframe = keyframe;
+  m.stats.mode = m.mode == ExecMode::Delta ? "delta" : "dense";
+  m.stats.input_active = keyframe ? 1.f : m.input->active_fraction();
+  if (!m.settings.time_layers)
+    for (auto& l : m.stats.layers) l.ms = 0.0;
+  // Mean active fraction, weighted by the cost of each layer (its dense MACs).
+  double weighted = 0.0, total = 0.0;
+  const auto& ops = m.model->ops();
+  for (size_t k = 0; k < ops.size(); ++k) {
+    const double w = double(ops[k]->macs());
+    weighted += w * m.stats.layers[k].active;
+    total += w;
+  }
+  m.stats.mean_active = total > 0.0 ? float(weighted / total) : (keyframe ? 1.f : m.stats.input_active);
+}
+
+void Executor::reset() {
+  impl_->force_dense = true;
+  impl_->frames_since_reset = 0;
+}
+
+void Executor::set_mode(ExecMode mode) {
+  if (mode != impl_->mode) impl_->force_dense = true;
+  impl_->mode = mode;
+}
+
+void Executor::set_threshold_scale(float scale) {
+  if (!(scale >= 0.f))
+    throw Error(ErrorKind::Config, "threshold scale is " + std::to_string(scale) + "; expected a value >= 0");
+  impl_->settings.threshold_scale = scale;
+}
+
+void Executor::set_keyframe_interval(int interval) {
+  if (interval < 0)
+    throw Error(ErrorKind::Config, "keyframe interval is " + std::to_string(interval) +
+                                       "; expected 0 (never) or a frame count");
+  impl_->settings.keyframe_interval = interval;
+}
+
+int Executor::num_outputs() const { return int(impl_->heads.size()); }
+
+const std::string& Executor::output_name(int i) const {
+  if (i < 0 || i >= num_outputs())
+    throw Error(ErrorKind::Internal, "output index " + std::to_string(i) + " out of range (model has " +
+                                         std::to_string(num_outputs()) + " outputs)");
+  return impl_->head_names[size_t(i)];
+}
+
+Shape Executor::output_shape(int i) const {
+  output_name(i);  // range check
+  return impl_->heads[size_t(i)].shape();
+}
+
+const float* Executor::output(int i) const {
+  output_name(i);  // range check
+  return impl_->heads[size_t(i)].head();
+}
+
+const FrameStats& Executor::stats() const { return impl_->stats; }
+const ir::Graph& Executor::graph() const { return impl_->model->graph(); }
+
+}  // namespace dcnn

@@ -1,0 +1,89 @@
+// The interface every compiled op implements. An Op is immutable and shared by every stream of a
+// model (weights re-laid out once); what a stream needs per op lives in its OpState, created by
+// make_state() when the Executor is built. Ops do no math themselves: they pick the backend's
+// kernels (kernels/cpu today; a CUDA op set can implement the same interface later).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "engine/api/results.h"
+#include "engine/core/shape.h"
+#include "engine/exec/tensor_buffer.h"
+#include "engine/ir/graph.h"
+
+namespace dcnn {
+
+// Per-stream, per-op state (accumulators, residuals). Ops define their own subclasses.
+struct OpState {
+  virtual ~OpState() = default;
+};
+
+// What a stream asks of its ops' state.
+struct StateOptions {
+  bool truncate_linear = false;  // ops with an activation slot but no activation truncate too
+};
+
+// Everything one op call needs from the stream that runs it.
+struct OpContext {
+  std::vector<TensorBuffer>& tensors;  // indexed by graph tensor id
+  OpState* state = nullptr;            // this op's state (nullptr when it has none)
+  float eps = 0.f;                     // truncation threshold of this node, already scaled
+  float dense_break_even = 0.4f;       // run a conv dense when its output active fraction is above
+  bool keep_state = true;              // false in ExecMode::Dense: no stateful buffer needed
+  uint8_t* mask_scratch = nullptr;     // at least mask_scratch_bytes() of this op
+  double* sum_scratch = nullptr;       // at least max channels doubles
+  LayerStat* stat = nullptr;           // set `dense` (active is filled by the executor)
+  bool truncate_linear = false;        // this op truncates its output even without activation
+};
+
+class Op {
+ public:
+  Op(const ir::Node& node, const ir::Graph& graph);
+  virtual ~Op() = default;
+  Op(const Op&) = delete;
+  Op& operator=(const Op&) = delete;
+
+  virtual std::unique_ptr<OpState> make_state(const StateOptions&) const { return nullptr; }
+  // Full values in, full values out (bias applied); initialises the state when keep_state.
+  virtual void run_dense(OpContext& ctx) const = 0;
+  // Deltas in, deltas out. The output tensor has been cleared (no active pixel, all zero).
+  virtual void run_delta(OpContext& ctx) const = 0;
+
+  // Multiply-accumulates of a dense pass (weights the mean active fraction); 0 for cheap ops.
+  virtual int64_t macs() const { return 0; }
+  virtual size_t mask_scratch_bytes() const { return 0; }
+  // Whether the node truncates (has a nonlinear activation) and so takes a threshold.
+  virtual bool has_threshold() const { return false; }
+  // Whether the node can truncate its linear output (an identity activation step: DeltaCNN's
+  // "pure truncation layer") when DeltaSettings::truncate_linear asks for it.
+  virtual bool can_truncate_linear() const { return false; }
+
+  const std::string& name() const { return name_; }
+  const std::string& kind_name() const { return kind_name_; }
+  const std::vector<int>& inputs() const { return inputs_; }
+  int output() const { return output_; }
+  const Shape& output_shape() const { return output_shape_; }
+  const Shape& input_shape(size_t i) const { return input_shapes_.at(i); }
+
+ protected:
+  TensorBuffer& in(OpContext& ctx, size_t i) const { return ctx.tensors[size_t(inputs_[i])]; }
+  TensorBuffer& out(OpContext& ctx) const { return ctx.tensors[size_t(output_)]; }
+  // "node 'conv_3' (Conv): " for error messages.
+  std::string where() const;
+
+ private:
+  std::string name_;
+  std::string kind_name_;
+  std::string onnx_op_;
+  std::vector<int> inputs_;
+  int output_ = -1;
+  std::vector<Shape> input_shapes_;
+  Shape output_shape_;
+};
+
+const char* op_kind_name(ir::OpKind kind) noexcept;
+
+}  // namespace dcnn

@@ -1,0 +1,81 @@
+// Channel concatenation. Linear and stateless: masks union, and an input inactive at a pixel
+// contributes its zeros (the delta invariant) for its channel slice.
+#include "engine/exec/ops/concat.h"
+
+#include "engine/core/error.h"
+#include "kernels/cpu/concat.h"
+#include "kernels/cpu/mask.h"
+
+namespace dcnn {
+namespace {
+
+// Input pointer table, reserved once so a frame allocates nothing.
+struct ConcatState : OpState {
+  std::vector<const float*> inputs;
+};
+
+class ConcatOp : public Op {
+ public:
+  ConcatOp(const ir::Node& node, const ir::Graph& graph) : Op(node, graph) {
+    const Shape& os = output_shape();
+    int total = 0;
+    for (size_t k = 0; k < inputs().size(); ++k) {
+      const Shape& s = input_shape(k);
+      if (s.h != os.h || s.w != os.w)
+        throw Error(ErrorKind::Unsupported, where() + "input " + std::to_string(k) + " is " +
+                                                s.str() + " but the output is " + os.str() +
+                                                "; expected the same height and width");
+      channels_.push_back(s.c);
+      total += s.c;
+    }
+    if (inputs().empty() || total != os.c)
+      throw Error(ErrorKind::Model, where() + "input channels sum to " + std::to_string(total) +
+                                        ", expected the output's " + std::to_string(os.c));
+  }
+
+  std::unique_ptr<OpState> make_state(const StateOptions&) const override {
+    auto st = std::make_unique<ConcatState>();
+    st->inputs.reserve(inputs().size());
+    return st;
+  }
+
+  void run_dense(OpContext& ctx) const override {
+    TensorBuffer& o = out(ctx);
+    const std::vector<const float*>& ptrs = pointers(ctx);
+    cpu::concat(ptrs.data(), channels_.data(), int(ptrs.size()), o.values(), o.shape().c, nullptr,
+                o.pixels());
+  }
+  void run_delta(OpContext& ctx) const override {
+    TensorBuffer& o = out(ctx);
+    bool any = false;
+    for (size_t k = 0; k < inputs().size(); ++k) {
+      const TensorBuffer& i = in(ctx, k);
+      if (i.active() == 0) continue;
+      cpu::mask_or(o.mask(), i.mask(), o.pixels());
+      any = true;
+    }
+    if (!any) return;
+    o.list_from_mask();
+    const std::vector<const float*>& ptrs = pointers(ctx);
+    cpu::concat(ptrs.data(), channels_.data(), int(ptrs.size()), o.values(), o.shape().c, o.list(),
+                o.active());
+  }
+
+ private:
+  const std::vector<const float*>& pointers(OpContext& ctx) const {
+    auto* st = dynamic_cast<ConcatState*>(ctx.state);
+    if (!st) throw Error(ErrorKind::Internal, where() + "run without its state");
+    st->inputs.clear();
+    for (size_t k = 0; k < inputs().size(); ++k) st->inputs.push_back(in(ctx, k).values());
+    return st->inputs;
+  }
+  std::vector<int> channels_;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> make_concat_op(const ir::Node& node, const ir::Graph& graph) {
+  return std::make_unique<ConcatOp>(node, graph);
+}
+
+}  // namespace dcnn

@@ -1,0 +1,97 @@
+// Conv / depthwise / grouped conv. Linear: out_delta = W * in_delta without bias. An output pixel
+// is active iff its receptive field holds an active input pixel. Per frame the op picks the
+// cheaper exact form: a dense conv over the whole delta map (inactive inputs are 0, so inactive
+// outputs come out 0) when many outputs are active, else the sparse conv over the active list.
+#include "engine/exec/ops/conv.h"
+
+#include <stdexcept>
+
+#include "engine/core/error.h"
+#include "engine/exec/ops/activation_step.h"
+#include "kernels/cpu/conv.h"
+#include "kernels/cpu/mask.h"
+
+namespace dcnn {
+namespace {
+
+class ConvOp : public Op {
+ public:
+  ConvOp(const ir::Node& node, const ir::Graph& graph)
+      : Op(node, graph), act_(node.as<ir::ConvParams>().act) {
+    const auto& p = node.as<ir::ConvParams>();
+    if (inputs().size() != 1)
+      throw Error(ErrorKind::Unsupported, where() + "expected 1 input (weights are constants), got " +
+                                              std::to_string(inputs().size()));
+    const Shape& is = input_shape(0);
+    const Shape& os = output_shape();
+    if (is.c != p.cin || os.c != p.cout)
+      throw Error(ErrorKind::Model, where() + "channels do not match: input " + is.str() +
+                                        ", output " + os.str() + ", params cin " +
+                                        std::to_string(p.cin) + " cout " + std::to_string(p.cout));
+    cpu::ConvGeometry g;
+    g.in_h = is.h; g.in_w = is.w; g.cin = is.c;
+    g.out_h = os.h; g.out_w = os.w; g.cout = os.c;
+    g.kh = p.kh; g.kw = p.kw;
+    g.stride_h = p.stride_h; g.stride_w = p.stride_w;
+    g.dil_h = p.dil_h; g.dil_w = p.dil_w;
+    g.pad_top = p.pad_top; g.pad_left = p.pad_left;
+    g.groups = p.groups;
+    const size_t expected = size_t(p.cout) * size_t(p.groups > 0 ? p.cin / p.groups : 0) * p.kh * p.kw;
+    if (p.weights.size() != expected || (!p.bias.empty() && p.bias.size() != size_t(p.cout)))
+      throw Error(ErrorKind::Model, where() + "weights hold " + std::to_string(p.weights.size()) +
+                                        " values, expected " + std::to_string(expected) +
+                                        " (OIHW); bias " + std::to_string(p.bias.size()) +
+                                        ", expected " + std::to_string(p.cout));
+    try {
+      packed_ = cpu::pack_conv(g, p.weights.data(), p.bias.empty() ? nullptr : p.bias.data());
+    } catch (const std::invalid_argument& e) {
+      throw Error(ErrorKind::Unsupported, where() + e.what());
+    }
+    rows_ = cpu::window_footprint(is.h, os.h, p.kh, p.stride_h, p.dil_h, p.pad_top);
+    cols_ = cpu::window_footprint(is.w, os.w, p.kw, p.stride_w, p.dil_w, p.pad_left);
+    macs_ = os.size() * int64_t(p.cin / p.groups) * p.kh * p.kw;
+  }
+
+  std::unique_ptr<OpState> make_state(const StateOptions& options) const override {
+    return act_.make_state(output_shape(), options);
+  }
+  bool can_truncate_linear() const override { return !act_.enabled(); }
+  int64_t macs() const override { return macs_; }
+  size_t mask_scratch_bytes() const override { return size_t(input_shape(0).h) * size_t(output_shape().w); }
+  bool has_threshold() const override { return act_.enabled(); }
+
+  void run_dense(OpContext& ctx) const override {
+    TensorBuffer& o = out(ctx);
+    cpu::conv_dense(packed_, in(ctx, 0).values(), o.values(), true);
+    act_.dense(o, ctx);
+  }
+
+  void run_delta(OpContext& ctx) const override {
+    const TensorBuffer& i = in(ctx, 0);
+    TensorBuffer& o = out(ctx);
+    if (i.active() == 0) return;
+    cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_, cols_, ctx.mask_scratch, o.mask());
+    o.list_from_mask();
+    if (o.active_fraction() > ctx.dense_break_even) {
+      cpu::conv_dense(packed_, i.values(), o.values_for_full_write(), false);
+      if (ctx.stat) ctx.stat->dense = true;
+    } else {
+      cpu::conv_sparse(packed_, i.values(), o.list(), o.active(), o.values());
+    }
+    act_.delta(o, ctx);
+  }
+
+ private:
+  ActivationStep act_;
+  cpu::PackedConv packed_;
+  cpu::Footprint1D rows_, cols_;
+  int64_t macs_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<Op> make_conv_op(const ir::Node& node, const ir::Graph& graph) {
+  return std::make_unique<ConvOp>(node, graph);
+}
+
+}  // namespace dcnn

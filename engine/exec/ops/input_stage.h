@@ -1,0 +1,33 @@
+// The executor's input stage: raw HxWx3 pixels (0..255) -> the graph's input tensor.
+// Dense: (x - mean) / std, ref = x. Delta: d = x - ref; a pixel is active where
+// max_c |d| > threshold (then the mask optionally grows by `dilation` pixels); active pixels emit
+// d / std and set ref = x; inactive pixels keep ref, so a slow drift is sent later in full.
+#pragma once
+
+#include "engine/core/aligned_buffer.h"
+#include "engine/exec/tensor_buffer.h"
+#include "kernels/cpu/mask.h"
+
+namespace dcnn {
+
+struct InputNormalization;
+
+class InputStage {
+ public:
+  InputStage(const Shape& shape, const InputNormalization& norm, float threshold, int dilation);
+  void dense(const float* x, TensorBuffer& out, bool keep_state);
+  void delta(const float* x, TensorBuffer& out);
+  float active_fraction() const { return active_fraction_; }
+
+ private:
+  Shape shape_;
+  float mean_[3], inv_std_[3];
+  float threshold_;
+  int dilation_;
+  AlignedBuffer<float> ref_;
+  AlignedBuffer<uint8_t> change_mask_, scratch_;
+  cpu::Footprint1D grow_rows_, grow_cols_;
+  float active_fraction_ = 1.f;
+};
+
+}  // namespace dcnn

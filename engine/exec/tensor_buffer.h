@@ -1,0 +1,74 @@
+// One stream's buffers for one tensor of the graph: values (HxWxC; full values after a dense
+// pass, deltas otherwise), the pixel mask and the ascending list of active pixels.
+//
+// CPU invariant in delta mode: every pixel that is not active holds exactly 0 in every channel,
+// so linear kernels may read neighbours without looking at masks and a conv may run dense on the
+// delta map. clear_for_write() restores it cheaply before an op writes the tensor again.
+#pragma once
+
+#include <cstdint>
+
+#include "engine/core/aligned_buffer.h"
+#include "engine/core/shape.h"
+
+namespace dcnn {
+
+class TensorBuffer {
+ public:
+  void allocate(const Shape& shape);
+
+  // Zeroes what the last write left: the listed pixels, or everything when that was a dense
+  // write (values everywhere) or most of the map. Afterwards no pixel is active. A whole-map
+  // clear of the values is deferred to the first values() call, so an op that overwrites every
+  // value anyway (values_for_full_write) does not pay for a memset it does not need.
+  void clear_for_write();
+  // Completes a deferred clear the op did not trigger (it wrote nothing): run after every op.
+  void finish_write() {
+    if (pending_zero_) values_.zero();
+    pending_zero_ = false;
+  }
+  // After a dense pass: every pixel holds a value; mask and list are meaningless until the next
+  // clear_for_write() (which then zeroes the whole map).
+  void mark_dense_write();
+
+  // Rebuilds the list from the mask.
+  void list_from_mask();
+  // Drops listed pixels whose mask byte was cleared (e.g. by an activation that did not fire).
+  void compact_list();
+  // Makes every pixel active (a broadcast input changed).
+  void activate_all();
+  // Copies the mask and list of `other` (same spatial size), e.g. for elementwise ops.
+  void copy_mask_from(const TensorBuffer& other);
+
+  const Shape& shape() const { return shape_; }
+  int64_t pixels() const { return shape_.pixels(); }
+  // Writable values; completes a deferred clear first, so the delta invariant holds.
+  float* values() {
+    finish_write();
+    return values_.data();
+  }
+  // Writable values for an op that writes every value of the map itself (skips a deferred clear).
+  float* values_for_full_write() {
+    pending_zero_ = false;
+    values_everywhere_ = true;
+    return values_.data();
+  }
+  const float* values() const { return values_.data(); }
+  uint8_t* mask() { return mask_.data(); }
+  const uint8_t* mask() const { return mask_.data(); }
+  int32_t* list() { return list_.data(); }
+  const int32_t* list() const { return list_.data(); }
+  int active() const { return active_; }
+  float active_fraction() const { return pixels() ? float(active_) / float(pixels()) : 0.f; }
+
+ private:
+  Shape shape_;
+  AlignedBuffer<float> values_;
+  AlignedBuffer<uint8_t> mask_;
+  AlignedBuffer<int32_t> list_;
+  int active_ = 0;
+  bool values_everywhere_ = false;
+  bool pending_zero_ = false;
+};
+
+}  // namespace dcnn

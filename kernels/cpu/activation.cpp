@@ -1,0 +1,90 @@
+#include "kernels/cpu/activation.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace dcnn::cpu {
+namespace {
+
+using kern::ActFn;
+
+// One loop per activation kind (the kind is a template argument): with the switch inside the
+// loop the compiler cannot vectorise, and this kernel runs on every activation site.
+template <ActFn F>
+void dense_loop(const float* x, float* out, int64_t total, float alpha, float beta) {
+#pragma omp parallel for schedule(static) if (total > 65536)
+  for (int64_t i = 0; i < total; ++i) out[i] = kern::activate_as<F>(x[i], alpha, beta);
+}
+
+template <ActFn F>
+void delta_loop(const float* d, float* out, float* acc, float* res, const int32_t* list, int n,
+                int c, float eps, uint8_t* mask, float alpha, float beta) {
+#pragma omp parallel for schedule(static) if (int64_t(n) * c > 32768)
+  for (int i = 0; i < n; ++i) {
+    const int64_t base = int64_t(list[i]) * c;
+    const float* dp = d + base;  // d and out may alias (in-place step)
+    float* op = out + base;
+    float* __restrict ap = acc + base;
+    float* __restrict rp = res + base;
+    // Residual update and the change of the output, written tentatively; then its peak (two
+    // loops, each of which the compiler vectorises).
+    for (int ch = 0; ch < c; ++ch) {
+      const float r = rp[ch] + dp[ch];
+      rp[ch] = r;
+      const float a = ap[ch];
+      op[ch] = kern::activate_as<F>(a + r, alpha, beta) - kern::activate_as<F>(a, alpha, beta);
+    }
+    float peak = 0.f;
+    for (int ch = 0; ch < c; ++ch) peak = kern::maxf(peak, std::fabs(op[ch]));
+    if (peak > eps) {
+      for (int ch = 0; ch < c; ++ch) {
+        ap[ch] += rp[ch];
+        rp[ch] = 0.f;
+      }
+    } else {
+      std::memset(op, 0, sizeof(float) * size_t(c));
+      mask[list[i]] = 0;
+    }
+  }
+}
+
+template <template <ActFn> class Call, typename... Args>
+void dispatch(ActFn fn, Args&&... args) {
+  switch (fn) {
+    case ActFn::Identity: Call<ActFn::Identity>::run(args...); break;
+    case ActFn::Relu: Call<ActFn::Relu>::run(args...); break;
+    case ActFn::Clip: Call<ActFn::Clip>::run(args...); break;
+    case ActFn::LeakyRelu: Call<ActFn::LeakyRelu>::run(args...); break;
+    case ActFn::Sigmoid: Call<ActFn::Sigmoid>::run(args...); break;
+    case ActFn::HardSigmoid: Call<ActFn::HardSigmoid>::run(args...); break;
+    case ActFn::HardSwish: Call<ActFn::HardSwish>::run(args...); break;
+  }
+}
+
+template <ActFn F>
+struct Dense {
+  template <typename... A> static void run(A... a) { dense_loop<F>(a...); }
+};
+template <ActFn F>
+struct Delta {
+  template <typename... A> static void run(A... a) { delta_loop<F>(a...); }
+};
+
+}  // namespace
+
+void activation_dense(const kern::ActSpec& a, const float* x, float* out, float* acc, float* res,
+                      int64_t pixels, int c) {
+  const int64_t total = pixels * c;
+  if (acc) {
+    if (acc != x) std::memcpy(acc, x, sizeof(float) * size_t(total));
+    std::memset(res, 0, sizeof(float) * size_t(total));
+  }
+  dispatch<Dense>(a.fn, x, out, total, a.alpha, a.beta);
+}
+
+void activation_delta(const kern::ActSpec& a, const float* d, float* out, float* acc, float* res,
+                      const int32_t* list, int n, int c, float eps, uint8_t* mask) {
+  dispatch<Delta>(a.fn, d, out, acc, res, list, n, c, eps, mask, a.alpha, a.beta);
+}
+
+}  // namespace dcnn::cpu

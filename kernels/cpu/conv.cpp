@@ -1,0 +1,211 @@
+// Dense and sparse (delta) convolution, NHWC float.
+// Packed weight layout (private to this file and depthwise.cpp):
+//  - depthwise (groups == cin == cout > 1): [ky][kx][c]
+//  - otherwise, per group: [(ky, kx, ci)][co], i.e. the B matrix of rows(im2col) x B, so one
+//    sgemm per group produces cout/groups output channels of a block of pixels.
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "kernels/cpu/conv.h"
+#include "kernels/cpu/conv_geometry_check.h"
+#include "kernels/cpu/depthwise.h"
+#include "kernels/cpu/gemm.h"
+#include "kernels/cpu/im2col.h"
+#include "kernels/cpu/scratch.h"
+
+namespace dcnn::cpu {
+namespace {
+
+bool is_depthwise(const ConvGeometry& g) {
+  return g.groups > 1 && g.groups == g.cin && g.cout == g.cin;
+}
+
+// A 1x1 stride-1 unpadded conv over the same map is a plain GEMM on the NHWC buffer: the input
+// already is the im2col matrix.
+bool is_pointwise_gemm(const ConvGeometry& g) {
+  return g.kh == 1 && g.kw == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
+         g.pad_left == 0 && g.groups == 1 && g.in_h == g.out_h && g.in_w == g.out_w;
+}
+
+void add_bias_rows(float* out, int rows, int cout, const float* bias) {
+  for (int r = 0; r < rows; ++r) {
+    float* __restrict o = out + int64_t{r} * cout;
+    for (int c = 0; c < cout; ++c) o[c] += bias[c];
+  }
+}
+
+void validate(const ConvGeometry& g) {
+  const char* w = "conv geometry";
+  require_geometry(g.in_h > 0, w, "in_h", g.in_h, "> 0");
+  require_geometry(g.in_w > 0, w, "in_w", g.in_w, "> 0");
+  require_geometry(g.out_h > 0, w, "out_h", g.out_h, "> 0");
+  require_geometry(g.out_w > 0, w, "out_w", g.out_w, "> 0");
+  require_geometry(g.kh > 0, w, "kh", g.kh, "> 0");
+  require_geometry(g.kw > 0, w, "kw", g.kw, "> 0");
+  require_geometry(g.stride_h > 0, w, "stride_h", g.stride_h, "> 0");
+  require_geometry(g.stride_w > 0, w, "stride_w", g.stride_w, "> 0");
+  require_geometry(g.dil_h > 0, w, "dil_h", g.dil_h, "> 0");
+  require_geometry(g.dil_w > 0, w, "dil_w", g.dil_w, "> 0");
+  require_geometry(g.pad_top >= 0, w, "pad_top", g.pad_top, ">= 0");
+  require_geometry(g.pad_left >= 0, w, "pad_left", g.pad_left, ">= 0");
+  require_geometry(g.groups > 0, w, "groups", g.groups, "> 0");
+  require_geometry(g.cin > 0 && g.cin % g.groups == 0, w, "cin", g.cin,
+                   "a positive multiple of groups");
+  require_geometry(g.cout > 0 && g.cout % g.groups == 0, w, "cout", g.cout,
+                   "a positive multiple of groups");
+  // The first tap of the last output pixel must not lie beyond the padded input: otherwise
+  // out_h/out_w disagree with the ONNX output size formula for any non-negative bottom pad.
+  const long long last_y = (long long)(g.out_h - 1) * g.stride_h - g.pad_top;
+  const long long last_x = (long long)(g.out_w - 1) * g.stride_w - g.pad_left;
+  require_geometry(last_y + (long long)(g.kh - 1) * g.dil_h >= 0 && last_y < g.in_h + g.kh * g.dil_h,
+                   w, "out_h", g.out_h, "consistent with in_h, kernel, stride, dilation and pads");
+  require_geometry(last_x + (long long)(g.kw - 1) * g.dil_w >= 0 && last_x < g.in_w + g.kw * g.dil_w,
+                   w, "out_w", g.out_w, "consistent with in_w, kernel, stride, dilation and pads");
+}
+
+}  // namespace
+
+PackedConv pack_conv(const ConvGeometry& g, const float* weights_oihw, const float* bias) {
+  validate(g);
+  if (!weights_oihw) throw std::invalid_argument("pack_conv: weights pointer is null");
+  PackedConv p;
+  p.geometry = g;
+  const int cg = g.cin / g.groups;
+  const int og = g.cout / g.groups;
+  const int taps = g.kh * g.kw;
+  p.weights.resize(size_t(g.cout) * cg * taps);
+  if (is_depthwise(g)) {
+    for (int c = 0; c < g.cout; ++c)
+      for (int t = 0; t < taps; ++t) p.weights[size_t(t) * g.cout + c] = weights_oihw[size_t(c) * taps + t];
+  } else {
+    const size_t group_size = size_t(taps) * cg * og;
+    for (int grp = 0; grp < g.groups; ++grp)
+      for (int co = 0; co < og; ++co)
+        for (int ci = 0; ci < cg; ++ci)
+          for (int t = 0; t < taps; ++t) {
+            const float v = weights_oihw[((size_t(grp) * og + co) * cg + ci) * taps + t];
+            p.weights[grp * group_size + (size_t(t) * cg + ci) * og + co] = v;
+          }
+  }
+  p.bias.assign(size_t(g.cout), 0.f);
+  if (bias) std::copy(bias, bias + g.cout, p.bias.begin());
+  return p;
+}
+
+namespace {
+
+// Output pixels first .. first+n-1 (consecutive in NHWC, so consecutive rows of `out`): the
+// GEMM writes them in place, no bias. Pointwise convs multiply the input rows where they lie.
+void conv_run(const PackedConv& p, const float* in, int first, int n, float* out) {
+  const ConvGeometry& g = p.geometry;
+  float* o = out + int64_t{first} * g.cout;
+  if (is_pointwise_gemm(g)) {
+    sgemm_rows(n, g.cout, g.cin, in + int64_t{first} * g.cin, g.cin, p.weights.data(), g.cout, o,
+               g.cout, false);
+    return;
+  }
+  const int og = g.cout / g.groups;
+  const int64_t k = im2col_row_length(g);
+  float* rows = scratch_floats(ScratchSlot::Rows, size_t(n) * k);
+  for (int grp = 0; grp < g.groups; ++grp) {
+    im2col_range(g, in, grp, first, n, rows);
+    sgemm_rows(n, og, static_cast<int>(k), rows, static_cast<int>(k),
+               p.weights.data() + size_t(grp) * k * og, og, o + grp * og, g.cout, false);
+  }
+}
+
+// n scattered output pixels: gather, GEMM into scratch, copy each row to its pixel. No bias.
+void conv_scattered(const PackedConv& p, const float* in, const int32_t* list, int n, float* out) {
+  const ConvGeometry& g = p.geometry;
+  const int og = g.cout / g.groups;
+  const int64_t k = im2col_row_length(g);
+  float* rows = scratch_floats(ScratchSlot::Rows, size_t(n) * k);
+  float* product = scratch_floats(ScratchSlot::Product, size_t(n) * g.cout);
+  for (int grp = 0; grp < g.groups; ++grp) {
+    im2col_list(g, in, grp, list, n, rows);
+    sgemm_rows(n, og, static_cast<int>(k), rows, static_cast<int>(k),
+               p.weights.data() + size_t(grp) * k * og, og, product + grp * og, g.cout, false);
+  }
+  for (int r = 0; r < n; ++r)
+    std::memcpy(out + int64_t{list[r]} * g.cout, product + int64_t{r} * g.cout,
+                sizeof(float) * g.cout);
+}
+
+// Runs of at least this many consecutive pixels in a sparse list are computed in place like a
+// dense block (no scatter copy; pointwise convs also skip the gather). Shorter runs would make
+// the GEMMs too thin to pay their call overhead, so they are batched and scattered instead.
+// Delta masks are blobs of moving objects, so most active pixels sit in long horizontal runs.
+constexpr int kMinDirectRun = 16;
+
+void conv_sparse_block(const PackedConv& p, const float* in, const int32_t* list, int n, float* out) {
+  int32_t* batch = scratch_indices(size_t(n));
+  int batched = 0;
+  for (int i = 0; i < n;) {
+    int j = i + 1;
+    while (j < n && list[j] == list[j - 1] + 1) ++j;
+    if (j - i >= kMinDirectRun) {
+      conv_run(p, in, list[i], j - i, out);
+    } else {
+      std::copy(list + i, list + j, batch + batched);
+      batched += j - i;
+    }
+    i = j;
+  }
+  if (batched > 0) conv_scattered(p, in, batch, batched, out);
+}
+
+}  // namespace
+
+void conv_dense(const PackedConv& p, const float* in, float* out, bool add_bias) {
+  const ConvGeometry& g = p.geometry;
+  const float* bias = add_bias ? p.bias.data() : nullptr;
+  if (is_depthwise(g)) {
+    depthwise_dense(g, p.weights.data(), bias, in, out);
+    return;
+  }
+  const int pixels = g.out_h * g.out_w;
+  const int64_t k = im2col_row_length(g);
+  // Pointwise blocks need no gather scratch; 256 rows keep the C block of one GEMM in L2.
+  const int block = is_pointwise_gemm(g) ? 256 : im2col_block_pixels(k);
+  const int blocks = (pixels + block - 1) / block;
+  const int threads = std::min(threads_for_flops(2 * int64_t{pixels} * g.cout * k), blocks);
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int b = 0; b < blocks; ++b) {
+    const int first = b * block;
+    const int n = std::min(block, pixels - first);
+    conv_run(p, in, first, n, out);
+    // Added while the block is still in cache.
+    if (bias) add_bias_rows(out + int64_t{first} * g.cout, n, g.cout, bias);
+  }
+}
+
+void conv_sparse(const PackedConv& p, const float* in, const int32_t* out_pixels, int n, float* out) {
+  const ConvGeometry& g = p.geometry;
+  if (n <= 0) return;
+  // Checked up front (cheap next to the GEMM): an out-of-range index would write outside `out`,
+  // and nothing may throw inside the OpenMP region below.
+  const int64_t pixels = int64_t{g.out_h} * g.out_w;
+  for (int i = 0; i < n; ++i)
+    if (out_pixels[i] < 0 || out_pixels[i] >= pixels)
+      throw std::out_of_range("conv_sparse: out_pixels[" + std::to_string(i) + "] = " +
+                              std::to_string(out_pixels[i]) + ", expected 0.." +
+                              std::to_string(pixels - 1) + " (out_h*out_w)");
+  if (is_depthwise(g)) {
+    depthwise_sparse(g, p.weights.data(), in, out_pixels, n, out);
+    return;
+  }
+  const int64_t k = im2col_row_length(g);
+  // Same block sizes as the dense pass, so a fully active list costs what the dense pass does.
+  const int block = is_pointwise_gemm(g) ? 256 : im2col_block_pixels(k);
+  const int blocks = (n + block - 1) / block;
+  const int threads = std::min(threads_for_flops(2 * int64_t{n} * g.cout * k), blocks);
+#pragma omp parallel for num_threads(threads) schedule(static)
+  for (int b = 0; b < blocks; ++b) {
+    const int i0 = b * block;
+    conv_sparse_block(p, in, out_pixels + i0, std::min(block, n - i0), out);
+  }
+}
+
+}  // namespace dcnn::cpu

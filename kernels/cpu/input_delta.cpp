@@ -1,0 +1,38 @@
+#include "kernels/cpu/input_delta.h"
+
+#include <cmath>
+#include <cstring>
+
+namespace dcnn::cpu {
+
+void input_change_mask(const float* x, const float* ref, int64_t pixels, int c, float threshold,
+                       uint8_t* mask) {
+#pragma omp parallel for schedule(static) if (pixels > 16384)
+  for (int64_t p = 0; p < pixels; ++p) {
+    float peak = 0.f;
+    for (int ch = 0; ch < c; ++ch) peak = std::fmax(peak, std::fabs(x[p * c + ch] - ref[p * c + ch]));
+    mask[p] = peak > threshold ? 1 : 0;
+  }
+}
+
+void input_delta_emit(const float* x, float* ref, const float* inv_std, float* out,
+                      const int32_t* list, int n, int c) {
+#pragma omp parallel for schedule(static) if (int64_t(n) * c > 65536)
+  for (int i = 0; i < n; ++i) {
+    const int64_t base = int64_t(list[i]) * c;
+    for (int ch = 0; ch < c; ++ch) {
+      out[base + ch] = (x[base + ch] - ref[base + ch]) * inv_std[ch];
+      ref[base + ch] = x[base + ch];
+    }
+  }
+}
+
+void input_dense(const float* x, float* ref, const float* mean, const float* inv_std, float* out,
+                 int64_t pixels, int c) {
+  if (ref) std::memcpy(ref, x, sizeof(float) * size_t(pixels * c));
+#pragma omp parallel for schedule(static) if (pixels > 16384)
+  for (int64_t p = 0; p < pixels; ++p)
+    for (int ch = 0; ch < c; ++ch) out[p * c + ch] = (x[p * c + ch] - mean[ch]) * inv_std[ch];
+}
+
+}  // namespace dcnn::cpu

@@ -1,0 +1,21 @@
+// The input stage on raw pixels (0..255): which pixels changed beyond the threshold, their
+// normalised deltas, and the dense normalisation for keyframes.
+#pragma once
+
+#include <cstdint>
+
+namespace dcnn::cpu {
+
+// mask[p] = max_c |x - ref| > threshold.
+void input_change_mask(const float* x, const float* ref, int64_t pixels, int c, float threshold,
+                       uint8_t* mask);
+
+// For the n listed pixels: out = (x - ref) * inv_std[c]; ref = x.
+void input_delta_emit(const float* x, float* ref, const float* inv_std, float* out,
+                      const int32_t* list, int n, int c);
+
+// Dense pass: out = (x - mean[c]) * inv_std[c]; ref = x when ref is not null.
+void input_dense(const float* x, float* ref, const float* mean, const float* inv_std, float* out,
+                 int64_t pixels, int c);
+
+}  // namespace dcnn::cpu

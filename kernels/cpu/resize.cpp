@@ -1,0 +1,22 @@
+#include "kernels/cpu/resize.h"
+
+namespace dcnn::cpu {
+
+void resize(const float* in, int in_w, int c, const ResizeAxis& rows, const ResizeAxis& cols,
+            float* out, int out_w, const int32_t* list, int64_t n) {
+#pragma omp parallel for schedule(static) if (n * c > 65536)
+  for (int64_t i = 0; i < n; ++i) {
+    const int64_t pixel = list ? int64_t(list[i]) : i;
+    const int oy = int(pixel / out_w), ox = int(pixel % out_w);
+    const float* p00 = in + (int64_t(rows.i0[oy]) * in_w + cols.i0[ox]) * c;
+    const float* p01 = in + (int64_t(rows.i0[oy]) * in_w + cols.i1[ox]) * c;
+    const float* p10 = in + (int64_t(rows.i1[oy]) * in_w + cols.i0[ox]) * c;
+    const float* p11 = in + (int64_t(rows.i1[oy]) * in_w + cols.i1[ox]) * c;
+    const float a = rows.w0[oy], b = rows.w1[oy], u = cols.w0[ox], v = cols.w1[ox];
+    float* op = out + pixel * c;
+    for (int ch = 0; ch < c; ++ch)
+      op[ch] = a * (u * p00[ch] + v * p01[ch]) + b * (u * p10[ch] + v * p11[ch]);
+  }
+}
+
+}  // namespace dcnn::cpu

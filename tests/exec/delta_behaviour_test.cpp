@@ -1,0 +1,218 @@
+// Executor behaviour beyond exactness: bounded error with thresholds over 2,000 frames (no
+// drift), keyframes and reset reproduce the dense result exactly, sparsity really happens, and
+// bad input becomes a dcnn::Error that names what is wrong.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstring>
+#include <numeric>
+
+#include "engine/core/error.h"
+#include "engine/exec/compiled_model.h"
+#include "tests/exec/delta_harness.h"
+#include "tests/exec/graph_builder.h"
+#include "tests/exec/networks.h"
+
+namespace dcnn::test {
+namespace {
+
+DeltaSettings lossy_settings() {
+  DeltaSettings s;
+  s.input_threshold = 4.f;
+  s.default_threshold = 0.02f;
+  s.keyframe_interval = 0;  // nothing may hide a drift
+  return s;
+}
+
+double mean_error(const std::vector<FrameError>& e, size_t from, size_t to) {
+  double sum = 0.0;
+  for (size_t f = from; f < to; ++f) sum += e[f].mean_rel;
+  return sum / double(to - from);
+}
+
+TEST(DeltaDrift, ErrorStaysBoundedOver2000Frames) {
+  SequenceOptions seq;
+  seq.height = 40;
+  seq.width = 56;
+  seq.patches = 3;
+  seq.patch_size = 7;
+  seq.noise_sigma = 1.f;
+  for (bool truncate_linear : {false, true}) {
+    for (auto build : {mobilenet_v2_block, squeeze_excite_block}) {
+      DeltaSettings settings = lossy_settings();
+      settings.truncate_linear = truncate_linear;
+      auto errors = compare_dense_delta(build(40, 56, 9), settings, seq, 2000);
+      const double early = mean_error(errors, 100, 300);
+      const double late = mean_error(errors, 1800, 2000);
+      EXPECT_GT(early, 0.0) << "thresholds > 0 should truncate something";
+      EXPECT_LE(late, 1.2 * early) << "error grew from " << early << " to " << late;
+      EXPECT_LT(worst(errors), 0.25f);
+      // And the thresholds buy sparsity: most frames skip most of the work.
+      double active = 0.0;
+      for (size_t f = 1; f < errors.size(); ++f) active += errors[f].mean_active;
+      EXPECT_LT(active / double(errors.size() - 1), 0.6);
+      std::printf("truncate_linear %d: mean rel error frames 100-300: %.3g, 1800-2000: %.3g, mean "
+                  "active %.3f\n", int(truncate_linear), early, late, active / double(errors.size() - 1));
+    }
+  }
+}
+
+bool same_heads(const Executor& a, const Executor& b) {
+  for (int h = 0; h < a.num_outputs(); ++h)
+    if (std::memcmp(a.output(h), b.output(h), sizeof(float) * size_t(a.output_shape(h).size())) != 0)
+      return false;
+  return true;
+}
+
+TEST(DeltaKeyframes, KeyframeResetAndModeSwitchGiveTheDenseResultExactly) {
+  auto model = compile_model(fpn_upsample_add(40, 56), Backend::Cpu, test_normalization());
+  DeltaSettings s = lossy_settings();
+  s.keyframe_interval = 10;
+  Executor dense(model, ExecMode::Dense, s);
+  Executor delta(model, ExecMode::Delta, s);
+  SequenceOptions so;
+  so.height = 40;
+  so.width = 56;
+  so.noise_sigma = 2.f;
+  SyntheticSequence seq(so);
+  int differing_delta_frames = 0;
+  for (int f = 0; f < 45; ++f) {
+    if (f == 25) delta.reset();
+    if (f == 37) delta.set_mode(ExecMode::Dense);
+    if (f == 40) delta.set_mode(ExecMode::Delta);
+    const auto& frame = seq.next();
+    dense.run(frame.data());
+    delta.run(frame.data());
+    // The interval counts from the last dense pass: 0, 10, 20, reset at 25, 35; dense mode 37-39
+    // and the switch back at 40 are dense too.
+    const bool expect_key = f == 0 || f == 10 || f == 20 || f == 25 || f == 35 || (f >= 37 && f <= 40);
+    EXPECT_EQ(delta.stats().keyframe, expect_key) << "frame " << f;
+    if (expect_key) {
+      EXPECT_TRUE(same_heads(dense, delta)) << "keyframe " << f << " differs from dense";
+    } else if (!same_heads(dense, delta)) {
+      ++differing_delta_frames;
+    }
+  }
+  EXPECT_EQ(delta.stats().frame_index, 44 - 25);
+  // Thresholded delta frames are approximations; if none differed the test proves nothing.
+  EXPECT_GT(differing_delta_frames, 5);
+}
+
+TEST(DeltaSparsity, StaticInputHasNoActivePixelsAfterTheFirstFrame) {
+  auto model = compile_model(mobilenet_v2_block(48, 64), Backend::Cpu, test_normalization());
+  Executor delta(model, ExecMode::Delta, exact_settings());
+  SequenceOptions so;
+  so.height = 48;
+  so.width = 64;
+  so.patches = 0;
+  SyntheticSequence seq(so);
+  delta.run(seq.next().data());
+  EXPECT_TRUE(delta.stats().keyframe);
+  std::vector<float> first(delta.output(0), delta.output(0) + delta.output_shape(0).size());
+  for (int f = 1; f < 5; ++f) {
+    delta.run(seq.next().data());
+    const FrameStats& st = delta.stats();
+    EXPECT_FALSE(st.keyframe);
+    EXPECT_EQ(st.input_active, 0.f);
+    EXPECT_EQ(st.mean_active, 0.f);
+    for (const LayerStat& l : st.layers) {
+      EXPECT_EQ(l.active, 0.f) << l.name;
+      EXPECT_FALSE(l.dense) << l.name;
+    }
+    EXPECT_EQ(0, std::memcmp(first.data(), delta.output(0), sizeof(float) * first.size()));
+  }
+}
+
+TEST(DeltaSparsity, MovingPatchActivatesAboutItsFootprint) {
+  const int H = 64, W = 96, P = 8;
+  auto model = compile_model(mobilenet_v2_block(H, W), Backend::Cpu, test_normalization());
+  Executor delta(model, ExecMode::Delta, exact_settings());
+  SequenceOptions so;
+  so.height = H;
+  so.width = W;
+  so.patches = 1;
+  so.patch_size = P;
+  SyntheticSequence seq(so);
+  delta.run(seq.next().data());
+  for (int f = 1; f < 20; ++f) {
+    delta.run(seq.next().data());
+    const FrameStats& st = delta.stats();
+    // Changed pixels lie in the union of the patch's old and new squares.
+    const float footprint = 2.f * P * P / float(H * W);
+    EXPECT_GT(st.input_active, 0.f) << "frame " << f;
+    EXPECT_LE(st.input_active, footprint) << "frame " << f;
+    EXPECT_GT(st.mean_active, 0.f);
+    EXPECT_LT(st.mean_active, 0.25f) << "frame " << f;
+    ASSERT_EQ(st.layers.size(), model->graph().nodes.size());
+  }
+}
+
+TEST(ExecutorErrors, CudaBackendIsAnEngineError) {
+  try {
+    compile_model(mobilenet_v2_block(16, 16), Backend::Cuda, test_normalization());
+    FAIL() << "expected dcnn::Error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Device);
+    EXPECT_NE(std::string(e.what()).find("cuda"), std::string::npos) << e.what();
+  }
+}
+
+TEST(ExecutorErrors, UnknownLayerThresholdNamesTheKey) {
+  auto model = compile_model(mobilenet_v2_block(16, 16), Backend::Cpu, test_normalization());
+  DeltaSettings s;
+  s.layer_thresholds["no_such_node"] = 0.1f;
+  try {
+    Executor e(model, ExecMode::Delta, s);
+    FAIL() << "expected dcnn::Error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Config);
+    EXPECT_NE(std::string(e.what()).find("no_such_node"), std::string::npos) << e.what();
+  }
+  // A real node with an activation is accepted; one without an activation is refused.
+  const auto& nodes = model->graph().nodes;
+  DeltaSettings ok;
+  ok.layer_thresholds[nodes[0].name] = 0.1f;
+  EXPECT_NO_THROW(Executor(model, ExecMode::Delta, ok));
+  DeltaSettings linear;
+  linear.layer_thresholds[nodes[3].name] = 0.1f;  // the 1x1 projection has no activation
+  EXPECT_THROW(Executor(model, ExecMode::Delta, linear), Error);
+}
+
+TEST(ExecutorErrors, BadGraphsNameTheNode) {
+  GraphBuilder b(16, 16);
+  int x = b.conv(b.input(), 8, 3);
+  ir::Graph g = b.finish({x});
+  g.nodes[0].as<ir::ConvParams>().cin = 5;
+  try {
+    compile_model(g, Backend::Cpu, test_normalization());
+    FAIL() << "expected dcnn::Error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find(g.nodes[0].name), std::string::npos) << e.what();
+  }
+
+  GraphBuilder b2(16, 16);
+  int y = b2.conv(b2.input(), 8, 3);
+  int z = b2.conv(b2.input(), 4, 3);
+  ir::Graph g2 = b2.finish({b2.add(y, z)});
+  EXPECT_THROW(compile_model(g2, Backend::Cpu, test_normalization()), Error);
+
+  GraphBuilder b3(16, 16);
+  ir::Graph g3 = b3.finish({});
+  b3.conv(b3.input(), 4, 3);
+  EXPECT_THROW(compile_model(g3, Backend::Cpu, test_normalization()), Error);
+}
+
+TEST(ExecutorErrors, BadRuntimeInput) {
+  auto model = compile_model(mobilenet_v2_block(16, 16), Backend::Cpu, test_normalization());
+  Executor e(model, ExecMode::Delta, DeltaSettings{});
+  EXPECT_THROW(e.run(nullptr), Error);
+  EXPECT_THROW(e.set_threshold_scale(-1.f), Error);
+  EXPECT_THROW(e.set_keyframe_interval(-3), Error);
+  EXPECT_THROW(e.output(5), Error);
+  DeltaSettings bad;
+  bad.dense_break_even = 2.f;
+  EXPECT_THROW(Executor(model, ExecMode::Delta, bad), Error);
+}
+
+}  // namespace
+}  // namespace dcnn::test

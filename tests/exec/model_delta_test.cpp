@@ -1,0 +1,118 @@
+// The real thing: shipped models imported from ONNX, run on vtest frames. With every threshold 0
+// the delta heads equal the dense heads to float tolerance; with the shipped thresholds the
+// error stays bounded and most input pixels are skipped. Needs ./scripts/setup.sh (models/,
+// data/vtest.avi); fails with that message when they are missing.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+#include "engine/ir/onnx_import.h"
+#include "engine/ir/passes.h"
+#include "engine/ir/shape_inference.h"
+#include "tests/common/test_paths.h"
+#include "tests/exec/delta_harness.h"
+
+namespace dcnn::test {
+namespace {
+
+// vtest frames resized (INTER_LINEAR) to w x h, RGB, 0..255 floats.
+std::vector<std::vector<float>> vtest_frames(int w, int h, int count) {
+  const std::string path = source_path("data/vtest.avi");
+  if (!file_exists(path)) ADD_FAILURE() << missing_asset_message(path);
+  cv::VideoCapture cap(path);
+  std::vector<std::vector<float>> frames;
+  cv::Mat f, r, rgb, f32;
+  while (int(frames.size()) < count && cap.read(f)) {
+    cv::resize(f, r, cv::Size(w, h), 0, 0, cv::INTER_LINEAR);
+    cv::cvtColor(r, rgb, cv::COLOR_BGR2RGB);
+    rgb.convertTo(f32, CV_32FC3);
+    frames.emplace_back(f32.ptr<float>(), f32.ptr<float>() + size_t(w) * h * 3);
+  }
+  return frames;
+}
+
+ir::Graph load(const std::string& relative, int w, int h) {
+  const std::string path = source_path(relative);
+  if (!file_exists(path)) ADD_FAILURE() << missing_asset_message(path);
+  ir::ImportOptions o;
+  o.input_width = w;
+  o.input_height = h;
+  ir::Graph g = ir::import_onnx(path, o);
+  ir::run_default_passes(g);
+  ir::infer_shapes(g);
+  return g;
+}
+
+struct ModelRun {
+  float max_rel = 0.f, mean_rel = 0.f, input_active = 0.f;
+};
+
+ModelRun run(const ir::Graph& g, const DeltaSettings& s, const std::vector<std::vector<float>>& frames) {
+  auto model = compile_model(g, Backend::Cpu, InputNormalization{});
+  Executor dense(model, ExecMode::Dense, s);
+  Executor delta(model, ExecMode::Delta, s);
+  ModelRun r;
+  double mean_sum = 0.0;
+  for (const auto& f : frames) {
+    dense.run(f.data());
+    delta.run(f.data());
+    for (int h = 0; h < dense.num_outputs(); ++h) {
+      const int64_t n = dense.output_shape(h).size();
+      float scale = 1e-3f;
+      for (int64_t i = 0; i < n; ++i) scale = std::max(scale, std::fabs(dense.output(h)[i]));
+      double sum = 0.0;
+      for (int64_t i = 0; i < n; ++i) {
+        const float d = std::fabs(dense.output(h)[i] - delta.output(h)[i]);
+        r.max_rel = std::max(r.max_rel, d / scale);
+        sum += d / scale;
+      }
+      mean_sum += sum / double(n) / dense.num_outputs();
+    }
+    if (!delta.stats().keyframe) r.input_active += delta.stats().input_active;
+  }
+  r.mean_rel = float(mean_sum / frames.size());
+  r.input_active /= float(frames.size() - 1);
+  return r;
+}
+
+TEST(ModelDelta, MoveNetMultiPoseExactWithZeroThresholds) {
+  const int w = 256, h = 192;  // fully convolutional: any multiple of 32
+  ir::Graph g = load("models/movenet-multipose.onnx", w, h);
+  auto frames = vtest_frames(w, h, 5);
+  ASSERT_EQ(frames.size(), 5u);
+  for (float break_even : {1.f, 0.4f}) {
+    ModelRun r = run(g, exact_settings(break_even), frames);
+    EXPECT_LE(r.max_rel, 1e-4f) << "break_even " << break_even;
+  }
+}
+
+TEST(ModelDelta, MoveNetMultiPoseBoundedWithShippedThresholds) {
+  const int w = 256, h = 192;
+  ir::Graph g = load("models/movenet-multipose.onnx", w, h);
+  auto frames = vtest_frames(w, h, 8);
+  ASSERT_EQ(frames.size(), 8u);
+  DeltaSettings s;  // the config's defaults: input 10 levels, eps 0.05
+  s.input_threshold = 10.f;
+  s.default_threshold = 0.05f;
+  ModelRun r = run(g, s, frames);
+  EXPECT_LT(r.input_active, 0.2f) << "a static camera should leave most pixels inactive";
+  EXPECT_GT(r.mean_rel, 0.f);
+  EXPECT_LT(r.mean_rel, 0.05f);
+  std::printf("movenet-multipose %dx%d, shipped thresholds: input active %.4f, max rel err %.4f, mean %.5f\n",
+              w, h, r.input_active, r.max_rel, r.mean_rel);
+}
+
+TEST(ModelDelta, CenterNetWithSqueezeExciteExactWithZeroThresholds) {
+  const int w = 256, h = 256;
+  ir::Graph g = load("models/centernet.onnx", w, h);
+  auto frames = vtest_frames(w, h, 4);
+  ASSERT_EQ(frames.size(), 4u);
+  ModelRun r = run(g, exact_settings(), frames);
+  EXPECT_LE(r.max_rel, 1e-4f);
+}
+
+}  // namespace
+}  // namespace dcnn::test

@@ -1,0 +1,330 @@
+// deltacnn-bench: dense vs delta vs OpenCV DNN on the same pre-processed frames, in one run.
+//
+//   deltacnn-bench --config configs/movenet-multipose.yaml --video data/vtest.avi --frames 100
+//                  --reference opencv [--threshold 1.0] [--backend cpu] [--json]
+//   deltacnn-bench --model models/x.onnx --size 512x512 --synthetic
+//
+// Prints dense and delta ms/frame, speedup, the reference's ms/frame, input and per-layer active
+// fractions, and how far the delta heads are from the dense heads (relative to the head scale).
+// The first frame (a dense keyframe) is reported but left out of the delta average; the first
+// OpenCV forward (its one-time initialisation) likewise. Every number is measured, none assumed.
+#include <omp.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "engine/config/config.h"
+#include "engine/core/error.h"
+#include "engine/exec/compiled_model.h"
+#include "engine/exec/executor.h"
+#include "engine/ir/onnx_import.h"
+#include "engine/ir/passes.h"
+#include "engine/ir/shape_inference.h"
+#include "tools/bench/bench_frames.h"
+#include "tools/bench/opencv_reference.h"
+
+namespace {
+
+using namespace dcnn;
+
+struct Args {
+  std::string model, config, video, backend = "cpu", reference;
+  bool synthetic = false, json = false, layers = false, truncate_linear = false;
+  float input_threshold = -1.f;  // < 0: the config's (or the default)
+  int frames = 100, width = 0, height = 0;
+  float threshold_scale = 1.f;
+};
+
+[[noreturn]] void usage(const std::string& why) {
+  std::cerr << "deltacnn-bench: " << why << "\n"
+            << "usage: deltacnn-bench (--model X.onnx [--size WxH] | --config Y.yaml)\n"
+               "                      (--video PATH | --synthetic) [--frames N] [--backend cpu|cuda]\n"
+               "                      [--threshold SCALE] [--input-threshold PIXELS] [--reference opencv]\n"
+               "                      [--layers] [--truncate-linear] [--json]\n"
+               "  --threshold 0 --input-threshold 0 makes delta exact: its error is then float rounding.\n"
+               "  --layers adds per-layer wall time (dense and delta) of the 15 slowest delta layers.\n";
+  std::exit(2);
+}
+
+Args parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    std::string k = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage(k + " needs a value");
+      return argv[++i];
+    };
+    if (k == "--model") a.model = value();
+    else if (k == "--config") a.config = value();
+    else if (k == "--video") a.video = value();
+    else if (k == "--synthetic") a.synthetic = true;
+    else if (k == "--json") a.json = true;
+    else if (k == "--layers") a.layers = true;
+    else if (k == "--truncate-linear") a.truncate_linear = true;
+    else if (k == "--input-threshold") {
+      std::string v = value();
+      char* end = nullptr;
+      a.input_threshold = std::strtof(v.c_str(), &end);
+      if (*end || !(a.input_threshold >= 0.f)) usage("--input-threshold " + v + ": expected pixel units >= 0");
+    }
+    else if (k == "--backend") a.backend = value();
+    else if (k == "--reference") a.reference = value();
+    else if (k == "--frames") {
+      std::string v = value();
+      char* end = nullptr;
+      long n = std::strtol(v.c_str(), &end, 10);
+      if (*end || n < 2) usage("--frames " + v + ": expected an integer >= 2");
+      a.frames = int(n);
+    } else if (k == "--threshold") {
+      std::string v = value();
+      char* end = nullptr;
+      a.threshold_scale = std::strtof(v.c_str(), &end);
+      if (*end || !(a.threshold_scale >= 0.f)) usage("--threshold " + v + ": expected a number >= 0");
+    } else if (k == "--size") {
+      std::string v = value();
+      if (std::sscanf(v.c_str(), "%dx%d", &a.width, &a.height) != 2 || a.width <= 0 || a.height <= 0)
+        usage("--size " + v + ": expected WIDTHxHEIGHT, e.g. 768x576");
+    } else if (k == "-h" || k == "--help") usage("help");
+    else usage("unknown argument '" + k + "'");
+  }
+  if (a.model.empty() && a.config.empty()) usage("give --model or --config");
+  if (a.video.empty() == !a.synthetic) usage("give exactly one of --video and --synthetic");
+  if (a.backend != "cpu" && a.backend != "cuda") usage("--backend " + a.backend + ": expected cpu or cuda");
+  if (!a.reference.empty() && a.reference != "opencv") usage("--reference " + a.reference + ": expected opencv");
+  return a;
+}
+
+struct HeadError {
+  double max_rel = 0.0, mean_rel_sum = 0.0;
+  int frames = 0;
+};
+
+void compare_heads(const Executor& dense, const Executor& delta, HeadError& err) {
+  double frame_mean = 0.0;
+  for (int h = 0; h < dense.num_outputs(); ++h) {
+    const int64_t n = dense.output_shape(h).size();
+    const float* a = dense.output(h);
+    const float* b = delta.output(h);
+    float scale = 1e-6f;
+    for (int64_t i = 0; i < n; ++i) scale = std::max(scale, std::fabs(a[i]));
+    double sum = 0.0;
+    for (int64_t i = 0; i < n; ++i) {
+      const double d = std::fabs(double(a[i]) - double(b[i]));
+      err.max_rel = std::max(err.max_rel, d / scale);
+      sum += d;
+    }
+    frame_mean += sum / double(n) / scale / dense.num_outputs();
+  }
+  err.mean_rel_sum += frame_mean;
+  err.frames++;
+}
+
+int run(const Args& args) {
+  // ---- model and settings
+  std::string model_path = args.model;
+  int width = args.width, height = args.height;
+  bool bgr = false;
+  InputNormalization norm;
+  DeltaSettings settings;
+  std::string name;
+  if (!args.config.empty()) {
+    DeploymentConfig cfg = load_config(args.config);
+    if (model_path.empty()) model_path = cfg.model_path;
+    if (!width) width = cfg.input.width, height = cfg.input.height;
+    bgr = cfg.input.color == ColorOrder::BGR;
+    for (int c = 0; c < 3; ++c) norm.mean[c] = cfg.input.mean[c], norm.std[c] = cfg.input.std[c];
+    settings.input_threshold = cfg.delta.input_threshold;
+    settings.input_dilation = cfg.delta.input_dilation;
+    settings.default_threshold = cfg.delta.threshold;
+    settings.layer_thresholds = cfg.delta.layer_thresholds;
+    settings.keyframe_interval = cfg.delta.keyframe_interval;
+    settings.dense_break_even = cfg.delta.dense_break_even;
+    name = cfg.name;
+  }
+  settings.threshold_scale = args.threshold_scale;
+  if (args.input_threshold >= 0.f) settings.input_threshold = args.input_threshold;
+  settings.time_layers = args.layers;
+  if (args.truncate_linear) settings.truncate_linear = true;
+  if (name.empty()) name = model_path;
+
+  ir::ImportOptions import;
+  import.input_width = width;
+  import.input_height = height;
+  ir::Graph graph = ir::import_onnx(model_path, import);
+  ir::run_default_passes(graph);
+  ir::infer_shapes(graph);
+  const Shape in_shape = graph.tensors.at(size_t(graph.input)).shape;
+  width = in_shape.w;
+  height = in_shape.h;
+  const Backend backend = args.backend == "cuda" ? Backend::Cuda : Backend::Cpu;
+  auto model = compile_model(std::move(graph), backend, norm);
+
+  DeltaSettings dense_settings = settings;
+  Executor dense(model, ExecMode::Dense, dense_settings);
+  Executor delta(model, ExecMode::Delta, settings);
+
+  std::unique_ptr<bench::OpenCvReference> reference;
+  const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+  if (!args.reference.empty()) {
+    cv::setNumThreads(cores);
+    reference = std::make_unique<bench::OpenCvReference>(model_path, width, height, norm);
+  }
+  auto source = args.synthetic ? bench::make_synthetic(width, height)
+                               : bench::open_video(args.video, width, height, bgr);
+
+  // ---- run
+  const auto& ops = model->ops();
+  std::vector<double> layer_active(ops.size(), 0.0), layer_dense(ops.size(), 0.0);
+  std::vector<double> layer_ms_dense(ops.size(), 0.0), layer_ms_delta(ops.size(), 0.0);
+  double dense_ms = 0.0, delta_ms = 0.0, ref_ms = 0.0, first_delta_ms = 0.0;
+  double input_active = 0.0, mean_active = 0.0;
+  int frames = 0, delta_frames = 0, ref_frames = 0, keyframes = 0;
+  HeadError err;
+  std::vector<float> frame;
+  while (frames < args.frames && source->next(frame)) {
+    auto t0 = std::chrono::steady_clock::now();
+    dense.run(frame.data());
+    auto t1 = std::chrono::steady_clock::now();
+    delta.run(frame.data());
+    auto t2 = std::chrono::steady_clock::now();
+    const double dms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    const double xms = std::chrono::duration<double, std::milli>(t2 - t1).count();
+    dense_ms += dms;
+    const FrameStats& st = delta.stats();
+    if (frames == 0) {
+      first_delta_ms = xms;
+    } else {
+      delta_ms += xms;
+      ++delta_frames;
+      if (st.keyframe) ++keyframes;
+      input_active += st.input_active;
+      mean_active += st.mean_active;
+      for (size_t k = 0; k < ops.size(); ++k) {
+        layer_ms_delta[k] += st.layers[k].ms;
+        layer_ms_dense[k] += dense.stats().layers[k].ms;
+        layer_active[k] += st.layers[k].active;
+        layer_dense[k] += st.layers[k].dense ? 1.0 : 0.0;
+      }
+    }
+    if (reference) {
+      const double r = reference->run(frame.data());
+      if (frames > 0) ref_ms += r, ++ref_frames;
+    }
+    compare_heads(dense, delta, err);
+    ++frames;
+  }
+  if (frames < 2)
+    throw Error(ErrorKind::Input, "the frame source " + source->describe() + " gave " +
+                                      std::to_string(frames) + " frame(s); expected at least 2");
+
+  const double dense_avg = dense_ms / frames;
+  const double delta_avg = delta_ms / delta_frames;
+  const double ref_avg = ref_frames ? ref_ms / ref_frames : 0.0;
+  input_active /= delta_frames;
+  mean_active /= delta_frames;
+
+  // ---- report
+  std::printf("deltacnn-bench: %s  input %dx%d  backend %s  %d frames of %s\n", name.c_str(), width,
+              height, to_string(backend), frames, source->describe().c_str());
+  const char* wait_policy = std::getenv("OMP_WAIT_POLICY");
+  std::printf("threads: %d OpenMP (OMP_WAIT_POLICY=%s; OpenBLAS single-threaded)%s\n",
+              omp_get_max_threads(), wait_policy ? wait_policy : "default",
+              reference ? (", OpenCV DNN " + std::to_string(cv::getNumThreads())).c_str() : "");
+  if (!wait_policy)
+    std::printf("note: OpenMP threads spin while waiting; on a shared or oversubscribed machine run\n"
+                "      with OMP_WAIT_POLICY=passive, or spinning dominates both of our timings\n");
+  std::printf("settings: input_threshold %.3g  threshold %.3g x %.3g  keyframe_interval %d  break_even %.2f"
+              "  truncate_linear %s\n",
+              settings.input_threshold, settings.default_threshold, settings.threshold_scale,
+              settings.keyframe_interval, settings.dense_break_even, settings.truncate_linear ? "on" : "off");
+  std::printf("\n%-34s %10s\n", "", "ms/frame");
+  std::printf("%-34s %10.2f\n", "dense (ours)", dense_avg);
+  std::printf("%-34s %10.2f   (first frame, dense keyframe: %.2f ms; %d later keyframes)\n",
+              "delta (ours, frames 2..N)", delta_avg, first_delta_ms, keyframes);
+  if (reference)
+    std::printf("%-34s %10.2f   (%s, first forward excluded)\n", "OpenCV DNN dense", ref_avg,
+                reference->path().c_str());
+  std::printf("\nspeedup delta vs our dense: %.2fx\n", dense_avg / delta_avg);
+  if (reference) {
+    std::printf("speedup delta vs OpenCV DNN: %.2fx\n", ref_avg / delta_avg);
+    std::printf("our dense / OpenCV DNN:      %.2fx\n", dense_avg / ref_avg);
+  }
+  std::printf("input active fraction: %.4f   mean active (MAC-weighted): %.4f\n", input_active, mean_active);
+  std::printf("delta heads vs dense heads (relative to head scale): max %.4g  mean %.4g\n",
+              err.max_rel, err.mean_rel_sum / err.frames);
+
+  std::vector<size_t> order(ops.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ops[a]->macs() > ops[b]->macs(); });
+  std::printf("\ntop-10 costliest layers (delta frames):\n%-40s %-14s %10s %10s %10s\n", "node", "op",
+              "MMACs", "active", "dense%");
+  for (size_t i = 0; i < std::min<size_t>(10, order.size()); ++i) {
+    const size_t k = order[i];
+    std::printf("%-40s %-14s %10.1f %10.4f %9.0f%%\n", ops[k]->name().substr(0, 40).c_str(),
+                ops[k]->kind_name().c_str(), double(ops[k]->macs()) / 1e6,
+                layer_active[k] / delta_frames, 100.0 * layer_dense[k] / delta_frames);
+  }
+
+  if (args.layers) {
+    std::vector<size_t> slow(ops.size());
+    for (size_t k = 0; k < slow.size(); ++k) slow[k] = k;
+    std::sort(slow.begin(), slow.end(), [&](size_t a, size_t b) { return layer_ms_delta[a] > layer_ms_delta[b]; });
+    double total_dense = 0.0, total_delta = 0.0;
+    for (size_t k = 0; k < ops.size(); ++k) total_dense += layer_ms_dense[k], total_delta += layer_ms_delta[k];
+    std::printf("\nslowest delta layers (ms/frame over frames 2..N; sums: dense %.2f, delta %.2f):\n"
+                "%-40s %-14s %-12s %10s %10s %10s\n", total_dense / delta_frames, total_delta / delta_frames,
+                "node", "op", "output", "dense ms", "delta ms", "active");
+    for (size_t i = 0; i < std::min<size_t>(15, slow.size()); ++i) {
+      const size_t k = slow[i];
+      std::printf("%-40s %-14s %-12s %10.3f %10.3f %10.4f\n", ops[k]->name().substr(0, 40).c_str(),
+                  ops[k]->kind_name().c_str(), ops[k]->output_shape().str().c_str(),
+                  layer_ms_dense[k] / delta_frames,
+                  layer_ms_delta[k] / delta_frames, layer_active[k] / delta_frames);
+    }
+  }
+
+  if (args.json) {
+    nlohmann::json j;
+    j["model"] = name;
+    j["backend"] = to_string(backend);
+    j["frames"] = frames;
+    j["dense_ms"] = dense_avg;
+    j["delta_ms"] = delta_avg;
+    j["delta_first_frame_ms"] = first_delta_ms;
+    j["speedup"] = dense_avg / delta_avg;
+    if (reference) j["reference_ms"] = ref_avg;
+    j["input_active"] = input_active;
+    j["mean_active"] = mean_active;
+    j["max_err"] = err.max_rel;
+    j["mean_err"] = err.mean_rel_sum / err.frames;
+    j["threshold_scale"] = settings.threshold_scale;
+    j["truncate_linear"] = settings.truncate_linear;
+    std::printf("%s\n", j.dump().c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Args args = parse(argc, argv);
+  try {
+    return run(args);
+  } catch (const dcnn::Error& e) {
+    std::cerr << "deltacnn-bench: error (" << dcnn::to_string(e.kind()) << "): " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "deltacnn-bench: error: " << e.what() << "\n";
+    return 1;
+  }
+}
