@@ -1,0 +1,33 @@
+// Graph rewrites run after import, before compilation. Each keeps the nodes in topological order
+// and leaves shapes valid; run_default_passes runs them in the order that lets each see the
+// patterns it expects (HardSwish is matched before its Clip is fused into the Add in front).
+#pragma once
+
+#include "engine/ir/graph.h"
+
+namespace dcnn::ir {
+
+// x * clip(x + 3, 0, 6) * (1/6) (also "/ 6", "(clip(...) / 6) * x", and x * HardSigmoid(x) with
+// alpha 1/6, beta 0.5) -> one Activation(HardSwish). Returns the number of fusions.
+int fuse_hardswish(Graph& graph);
+
+// Conv/ConvTranspose (no activation yet) -> Affine, where the conv output feeds only the Affine:
+// scale the weights and bias per output channel, drop the Affine. Returns the number folded.
+int fold_affine_into_conv(Graph& graph);
+
+// A standalone Activation whose producer is a Conv, ConvTranspose, Affine or Add without an
+// activation and with no other consumer becomes that producer's fused activation.
+int fuse_activations(Graph& graph);
+
+// A scale-only Affine (no shift, no activation) whose every consumer is a Conv/ConvTranspose
+// folds into those consumers' weights along their input channels (exact: zero padding stays
+// zero when scaled). Returns the number of Affines removed.
+int fold_scale_into_consumers(Graph& graph);
+
+// Drops nodes whose output does not reach a graph output, and tensors no node uses.
+int remove_dead_nodes(Graph& graph);
+
+// All of the above, then shape inference and validation.
+void run_default_passes(Graph& graph);
+
+}  // namespace dcnn::ir
