@@ -102,6 +102,7 @@ StreamOptions StreamOptions::from(const DeploymentConfig& cfg) {
   o.delta.layer_thresholds = cfg.delta.layer_thresholds;
   o.delta.keyframe_interval = cfg.delta.keyframe_interval;
   o.delta.dense_break_even = cfg.delta.dense_break_even;
+  o.delta.truncate_linear = cfg.delta.truncate_linear;
   o.score_threshold = cfg.decoder.score_threshold;
   return o;
 }

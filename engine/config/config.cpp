@@ -33,6 +33,7 @@
 //       conv_3: 0.1
 //     keyframe_interval: 300         # >= 0: dense refresh every N frames, 0 = never (default 300)
 //     dense_break_even: 0.4          # 0..1: a layer runs dense above this active fraction
+//     truncate_linear: false         # also truncate convs/adds without activation (default false)
 //
 // Errors read "<file>: <key.path>: <problem>; expected <what>" (dcnn::Error kind Config, or
 // NotFound for a missing model / labels file). YAML syntax errors carry line and column.
@@ -61,7 +62,7 @@ const std::vector<std::string> kDecoderKeys = {
     "nms_iou", "output_stride",   "labels",             "labels_file"};
 const std::vector<std::string> kDeltaKeys = {
     "input_threshold",  "input_dilation",    "threshold",       "threshold_scale",
-    "layer_thresholds", "keyframe_interval", "dense_break_even"};
+    "layer_thresholds", "keyframe_interval", "dense_break_even", "truncate_linear"};
 
 // Resolves `relative` against the YAML's folder and insists that the file exists, so a typo in
 // a path is reported at load time with the key that holds it, not later by the ONNX importer.
@@ -186,6 +187,8 @@ void parse_delta(const YamlReader& r, const YAML::Node& node, DeltaConfig& d) {
         r.read_int(node["keyframe_interval"], "delta.keyframe_interval", 0, 1000000000);
   if (node["dense_break_even"])
     d.dense_break_even = r.read_float(node["dense_break_even"], "delta.dense_break_even", 0.f, 1.f);
+  if (node["truncate_linear"])
+    d.truncate_linear = r.read_bool(node["truncate_linear"], "delta.truncate_linear");
 }
 
 }  // namespace

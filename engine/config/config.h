@@ -43,6 +43,10 @@ struct DeltaConfig {
   std::map<std::string, float> layer_thresholds;  // ONNX node name -> eps (before scaling)
   int keyframe_interval = 300;  // dense refresh every N frames; 0 = never
   float dense_break_even = 0.4f;  // per layer: run dense when the active fraction is above this
+  // Truncate the outputs of linear layers (convs, adds, affines without activation) too, as
+  // pure truncation layers (identity g): stops masks from growing through projection convs and
+  // residual adds. Exact bookkeeping is kept either way.
+  bool truncate_linear = false;
 };
 
 struct DeploymentConfig {

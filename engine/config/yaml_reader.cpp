@@ -97,6 +97,15 @@ std::string YamlReader::read_string(const YAML::Node& node, const std::string& k
   return node.Scalar();
 }
 
+bool YamlReader::read_bool(const YAML::Node& node, const std::string& key) const {
+  const std::string expected = "true or false";
+  if (!node.IsScalar()) fail(key, "is not a scalar" + where(node), expected);
+  const std::string& text = node.Scalar();
+  if (text == "true" || text == "True" || text == "yes") return true;
+  if (text == "false" || text == "False" || text == "no") return false;
+  fail(key, "'" + text + "' is not a boolean" + where(node), expected);
+}
+
 int YamlReader::read_int(const YAML::Node& node, const std::string& key, int min, int max) const {
   const std::string expected =
       "an integer in [" + std::to_string(min) + ", " + std::to_string(max) + "]";

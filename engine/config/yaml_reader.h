@@ -27,6 +27,7 @@ class YamlReader {
                   const std::vector<std::string>& allowed) const;
 
   std::string read_string(const YAML::Node& node, const std::string& key) const;
+  bool read_bool(const YAML::Node& node, const std::string& key) const;
   int read_int(const YAML::Node& node, const std::string& key, int min, int max) const;
   float read_float(const YAML::Node& node, const std::string& key, float min, float max) const;
   // Three floats in [min, max]; strictly_positive additionally rejects 0.
