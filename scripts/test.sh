@@ -12,10 +12,12 @@ meson test -C "$build" --print-errorlogs --num-processes "$(nproc)" "$@" || rc=$
 # test binaries only).
 log="$build/meson-logs/testlog.txt"
 if [ -f "$log" ]; then
-  passed=$(grep -hoE '^\[  PASSED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
-  failed=$(grep -hoE '^\[  FAILED  \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
-  skipped=$(grep -hoE '^\[  SKIPPED \] [0-9]+ test' "$log" | awk '{s+=$4} END {print s+0}')
-  [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ] && failed=1
+  # grep finds nothing for a clean run; keep pipefail from treating that as an error.
+  count() { { grep -hoE "^\[  $1 *\] [0-9]+ test" "$log" || true; } | awk '{s+=$(NF-1)} END {print s+0}'; }
+  passed=$(count PASSED)
+  failed=$(count FAILED)
+  skipped=$(count SKIPPED)
+  if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
   echo "gtest: $passed passed, $failed failed, $skipped skipped"
 fi
 exit "$rc"
