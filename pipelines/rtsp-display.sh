@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
 # RTSP camera -> deltacnn -> overlay -> screen.
 #   pipelines/rtsp-display.sh rtsp://camera.local:554/stream1
-# Expected: a window with the live video, skeletons/boxes and the stats line. sync=false and a
-# leaky queue keep latency from building up when inference is slower than the camera.
+# Expected: a window with the live video, skeletons/boxes and the stats line. sync=false and the
+# leaky queue of rtsp_source keep latency from building up when inference is slower than the camera.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 url="${1:?usage: $0 RTSP_URL}"
 # shellcheck disable=SC2046
 exec gst-launch-1.0 $(rtsp_source "$url") ! \
-  queue max-size-buffers=2 leaky=downstream ! \
   deltacnn config-file-path="$CONFIG" backend="$BACKEND" ! \
   deltacnnoverlay show-stats=true ! videoconvert ! autovideosink sync=false

@@ -1,0 +1,48 @@
+// Child processes of the RTSP tests: the stand-in camera (rtsp-test-server), which the tests
+// kill for real, and the nvr-reader example, whose output they check. Every wait is bounded.
+#pragma once
+
+#include <sys/types.h>
+
+#include <string>
+#include <vector>
+
+namespace deltacnn_test {
+
+// A free TCP port on 127.0.0.1 (bound to port 0, read back, closed). Another process could
+// take it before the server binds; the server then exits with "cannot listen", which the
+// caller reports.
+int free_tcp_port();
+
+// rtsp-test-server PORT VIDEO, started with fork/exec. The destructor SIGKILLs and reaps it.
+class RtspServerProcess {
+ public:
+  RtspServerProcess(const std::string& server_binary, int port, const std::string& video);
+  ~RtspServerProcess();
+  RtspServerProcess(const RtspServerProcess&) = delete;
+  RtspServerProcess& operator=(const RtspServerProcess&) = delete;
+
+  // Waits (at most timeout_s) for the server's "READY" line. False with `error` set if the
+  // server exited or said nothing in time.
+  bool wait_ready(int timeout_s, std::string* error);
+  // SIGKILL and reap; a no-op when already dead.
+  void kill_now();
+  std::string url() const;
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+  int stdout_fd_ = -1;
+  int port_ = 0;
+};
+
+struct ProcessResult {
+  int exit_code = -1;     // -1: killed by a signal or the timeout
+  bool timed_out = false;
+  std::string out, err;
+};
+
+// Runs argv to completion, capturing stdout and stderr; SIGKILLs it after timeout_s.
+ProcessResult run_process(const std::vector<std::string>& argv, int timeout_s);
+
+}  // namespace deltacnn_test
