@@ -21,8 +21,8 @@
  *
  * The deployment (model, input size, decoder, per-layer delta thresholds) comes from a YAML
  * file (`config-file-path`); properties set on the element override the file. The delta state
- * restarts with a dense pass on flushes, stream starts, caps changes and discontinuities, and
- * every `keyframe-interval` frames.
+ * restarts with a dense pass on flushes, stream starts, caps changes and discontinuities
+ * (`reset-on-discont`), and every `keyframe-interval` frames.
  *
  * ## Example launch lines
  * |[
@@ -81,6 +81,8 @@ struct DeltaCnnPrivate {
 
   // Set from event handlers and set_caps, consumed by the next transform_ip.
   std::atomic<bool> reset_pending{false};
+  // Read per buffer without the settings lock.
+  std::atomic<bool> reset_on_discont{true};
 };
 
 }  // namespace
@@ -102,6 +104,7 @@ enum {
   PROP_SCORE_THRESHOLD,
   PROP_UNIQUE_ID,
   PROP_MODEL_INSTANCE_ID,
+  PROP_RESET_ON_DISCONT,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -177,6 +180,13 @@ install_properties (GObjectClass * gobject_class)
           "Elements with the same id share one loaded model (one copy of the weights) and "
           "keep their own delta state; they must use the same model, backend and device. "
           "Unset (default): this element loads its own", nullptr, ready));
+  g_object_class_install_property (gobject_class, PROP_RESET_ON_DISCONT,
+      g_param_spec_boolean ("reset-on-discont", "Reset on discontinuity",
+          "Restart the delta state with a dense pass on buffers flagged DISCONT (decoder "
+          "glitches, packet loss). A dropped frame alone does not need it: the next delta is "
+          "taken against the last processed frame, so live pipelines that drop frames on "
+          "purpose (leaky queues) can turn it off to keep their savings. Default true",
+          TRUE, playing));
 }
 
 static void
@@ -303,6 +313,9 @@ gst_deltacnn_set_property (GObject * object, guint prop_id, const GValue * value
       if (!frozen (self, pspec))
         s.unique_id = g_value_get_uint (value);
       break;
+    case PROP_RESET_ON_DISCONT:
+      priv->reset_on_discont = g_value_get_boolean (value);
+      break;
     case PROP_MODEL_INSTANCE_ID:
       if (frozen (self, pspec))
         break;
@@ -361,6 +374,9 @@ gst_deltacnn_get_property (GObject * object, guint prop_id, GValue * value, GPar
       break;
     case PROP_MODEL_INSTANCE_ID:
       g_value_set_string (value, nullable (s.model_instance_id));
+      break;
+    case PROP_RESET_ON_DISCONT:
+      g_value_set_boolean (value, self->priv->reset_on_discont);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -531,7 +547,8 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 
   try {
     apply_live_settings (self);
-    bool discont = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT);
+    bool discont = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT)
+        && priv->reset_on_discont;
     if (priv->reset_pending.exchange (false) || discont) {
       GST_DEBUG_OBJECT (self, "resetting the delta state (%s)", discont ? "discont" : "event");
       priv->stream->reset ();

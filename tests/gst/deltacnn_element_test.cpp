@@ -440,6 +440,25 @@ TEST_F(DeltaCnnElementTest, DiscontResetsTheDeltaState) {
   EXPECT_FALSE(push_keyframe(h, frame(3)));
 }
 
+TEST_F(DeltaCnnElementTest, DiscontKeepsTheDeltaStateWhenResetOnDiscontIsOff) {
+  if (!require_asset(lightning())) return;
+  GstHarness* h = harness(lightning());
+  ASSERT_NE(h, nullptr);
+  gboolean reset_on_discont = FALSE;
+  g_object_get(h->element, "reset-on-discont", &reset_on_discont, nullptr);
+  EXPECT_TRUE(reset_on_discont);  // documented default
+  g_object_set(h->element, "reset-on-discont", FALSE, nullptr);
+  EXPECT_TRUE(push_keyframe(h, frame(0)));
+  EXPECT_FALSE(push_keyframe(h, frame(1)));
+  GstBuffer* discont = frame(2);
+  GST_BUFFER_FLAG_SET(discont, GST_BUFFER_FLAG_DISCONT);
+  EXPECT_FALSE(push_keyframe(h, discont));  // a dropped frame needs no dense pass
+  g_object_set(h->element, "reset-on-discont", TRUE, nullptr);
+  GstBuffer* discont2 = frame(3);
+  GST_BUFFER_FLAG_SET(discont2, GST_BUFFER_FLAG_DISCONT);
+  EXPECT_TRUE(push_keyframe(h, discont2));
+}
+
 TEST_F(DeltaCnnElementTest, StreamStartResetsTheDeltaState) {
   if (!require_asset(lightning())) return;
   GstHarness* h = harness(lightning());
