@@ -42,7 +42,7 @@ struct Args {
   bool synthetic = false, json = false, layers = false, truncate_linear = false;
   float input_threshold = -1.f;  // < 0: the config's (or the default)
   int frames = 100, width = 0, height = 0;
-  float threshold_scale = 1.f;
+  float threshold_scale = -1.f;  // < 0: the config's delta.threshold_scale (or 1)
 };
 
 [[noreturn]] void usage(const std::string& why) {
@@ -149,9 +149,12 @@ int run(const Args& args) {
     settings.layer_thresholds = cfg.delta.layer_thresholds;
     settings.keyframe_interval = cfg.delta.keyframe_interval;
     settings.dense_break_even = cfg.delta.dense_break_even;
+    settings.threshold_scale = cfg.delta.threshold_scale;
+    settings.truncate_linear = cfg.delta.truncate_linear;
     name = cfg.name;
   }
-  settings.threshold_scale = args.threshold_scale;
+  // Flags override the YAML, as element properties do.
+  if (args.threshold_scale >= 0.f) settings.threshold_scale = args.threshold_scale;
   if (args.input_threshold >= 0.f) settings.input_threshold = args.input_threshold;
   settings.time_layers = args.layers;
   if (args.truncate_linear) settings.truncate_linear = true;

@@ -1,0 +1,57 @@
+#include "tools/tune/frame_cache.h"
+
+#include <opencv2/videoio.hpp>
+
+#include <chrono>
+#include <filesystem>
+
+#include "engine/core/error.h"
+#include "tools/tune/scoring.h"
+
+namespace dcnn::tune {
+
+FrameCache build_frame_cache(const std::shared_ptr<Model>& model, const std::string& video, int frames) {
+  // Checked first: OpenCV would otherwise try the name as a GStreamer pipeline and print noise.
+  if (!std::filesystem::is_regular_file(video))
+    throw Error(ErrorKind::NotFound, video + ": the video does not exist; expected a video file "
+                                             "(run ./scripts/setup.sh for data/vtest.avi)");
+  cv::VideoCapture capture(video);
+  if (!capture.isOpened())
+    throw Error(ErrorKind::NotFound, video + ": cannot open the video; expected a file OpenCV can decode");
+
+  const DeploymentConfig& cfg = model->config();
+  StreamOptions dense_options = StreamOptions::from(cfg);
+  dense_options.mode = ExecMode::Dense;
+  Stream dense(model, dense_options);
+  const Preprocessor pre(cfg.input);
+  const bool pose = model->info().task == Task::Pose;
+
+  FrameCache cache;
+  double total_ms = 0.0;
+  cv::Mat frame;
+  while (int(cache.inputs.size()) < frames && capture.read(frame)) {
+    ImageView view;
+    view.format = PixelFormat::BGR;  // OpenCV decodes to BGR
+    view.width = frame.cols;
+    view.height = frame.rows;
+    view.planes[0] = frame.data;
+    view.strides[0] = int(frame.step);
+    std::vector<float> input(size_t(cfg.input.width) * cfg.input.height * 3);
+    pre.run(view, input.data());
+
+    const auto t0 = std::chrono::steady_clock::now();
+    FrameResult r = dense.process_input(input.data(), frame.cols, frame.rows);
+    total_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    add_frame(pose, r.objects, r.objects, cache.totals);
+    cache.dense.push_back(std::move(r.objects));
+    cache.inputs.push_back(std::move(input));
+    cache.frame_width = frame.cols;
+    cache.frame_height = frame.rows;
+  }
+  if (cache.inputs.size() < 2)
+    throw Error(ErrorKind::Input, video + ": fewer than 2 frames could be read; expected a video of at least 2 frames");
+  cache.dense_ms = total_ms / double(cache.inputs.size());
+  return cache;
+}
+
+}  // namespace dcnn::tune

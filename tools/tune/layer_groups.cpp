@@ -1,0 +1,55 @@
+#include "tools/tune/layer_groups.h"
+
+#include <map>
+#include <regex>
+
+#include "engine/exec/compiled_model.h"
+
+namespace dcnn::tune {
+
+std::string stage_of(const std::string& node_name) {
+  static const std::regex stage(R"(^(.*?(block_\d+|expanded_conv(_\d+)?))(_|/|$))");
+  std::smatch m;
+  if (std::regex_search(node_name, m, stage)) return m[1].str();
+  const size_t first = node_name.find('/');
+  if (first == std::string::npos) return node_name;
+  const size_t second = node_name.find('/', first + 1);
+  return second == std::string::npos ? node_name.substr(0, first) : node_name.substr(0, second);
+}
+
+std::vector<LayerGroup> tunable_groups(const Model& model, bool truncate_linear) {
+  const CompiledModel& compiled = *model.compiled();
+  const ir::Graph& g = compiled.graph();
+  std::vector<bool> is_output(g.tensors.size(), false);
+  for (int id : g.outputs) is_output.at(size_t(id)) = true;
+  const double total = double(std::max<int64_t>(compiled.total_macs(), 1));
+
+  std::vector<LayerGroup> groups;
+  std::map<std::string, size_t> index;
+  for (const auto& op : compiled.ops()) {
+    // Mirrors the executor's rule for which node names delta.layer_thresholds accepts.
+    const bool tunable = op->has_threshold() ||
+                         (truncate_linear && op->can_truncate_linear() && !is_output[size_t(op->output())]);
+    if (!tunable) continue;
+    // A squeeze-excite gate (1x1 spatial output) is its own group: any change of it multiplies
+    // a whole feature map, so it wants a much larger eps than the stage's pixel-wise layers.
+    const Shape& shape = op->output_shape();
+    const std::string key = stage_of(op->name()) + (shape.h == 1 && shape.w == 1 ? " (gate)" : "");
+    auto it = index.find(key);
+    if (it == index.end()) {
+      it = index.emplace(key, groups.size()).first;
+      groups.push_back(LayerGroup{key, {}, 0.0});
+    }
+    groups[it->second].nodes.push_back(op->name());
+  }
+  // MAC share of each group: the cost of the nodes between the group's thresholds and the next
+  // stage is what raising its eps saves; the nodes' own MACs are a good enough proxy to report.
+  for (const auto& op : compiled.ops()) {
+    const Shape& shape = op->output_shape();
+    auto it = index.find(stage_of(op->name()) + (shape.h == 1 && shape.w == 1 ? " (gate)" : ""));
+    if (it != index.end()) groups[it->second].macs_share += double(op->macs()) / total;
+  }
+  return groups;
+}
+
+}  // namespace dcnn::tune
