@@ -38,23 +38,7 @@ void add_bias_rows(float* out, int rows, int cout, const float* bias) {
 
 void validate(const ConvGeometry& g) {
   const char* w = "conv geometry";
-  require_geometry(g.in_h > 0, w, "in_h", g.in_h, "> 0");
-  require_geometry(g.in_w > 0, w, "in_w", g.in_w, "> 0");
-  require_geometry(g.out_h > 0, w, "out_h", g.out_h, "> 0");
-  require_geometry(g.out_w > 0, w, "out_w", g.out_w, "> 0");
-  require_geometry(g.kh > 0, w, "kh", g.kh, "> 0");
-  require_geometry(g.kw > 0, w, "kw", g.kw, "> 0");
-  require_geometry(g.stride_h > 0, w, "stride_h", g.stride_h, "> 0");
-  require_geometry(g.stride_w > 0, w, "stride_w", g.stride_w, "> 0");
-  require_geometry(g.dil_h > 0, w, "dil_h", g.dil_h, "> 0");
-  require_geometry(g.dil_w > 0, w, "dil_w", g.dil_w, "> 0");
-  require_geometry(g.pad_top >= 0, w, "pad_top", g.pad_top, ">= 0");
-  require_geometry(g.pad_left >= 0, w, "pad_left", g.pad_left, ">= 0");
-  require_geometry(g.groups > 0, w, "groups", g.groups, "> 0");
-  require_geometry(g.cin > 0 && g.cin % g.groups == 0, w, "cin", g.cin,
-                   "a positive multiple of groups");
-  require_geometry(g.cout > 0 && g.cout % g.groups == 0, w, "cout", g.cout,
-                   "a positive multiple of groups");
+  require_window_geometry(g, w);
   // The first tap of the last output pixel must not lie beyond the padded input: otherwise
   // out_h/out_w disagree with the ONNX output size formula for any non-negative bottom pad.
   const long long last_y = (long long)(g.out_h - 1) * g.stride_h - g.pad_top;

@@ -30,24 +30,7 @@ namespace {
 using TG = ConvTransposeGeometry;
 
 void validate(const TG& g) {
-  const char* w = "conv_transpose geometry";
-  require_geometry(g.in_h > 0, w, "in_h", g.in_h, "> 0");
-  require_geometry(g.in_w > 0, w, "in_w", g.in_w, "> 0");
-  require_geometry(g.out_h > 0, w, "out_h", g.out_h, "> 0");
-  require_geometry(g.out_w > 0, w, "out_w", g.out_w, "> 0");
-  require_geometry(g.kh > 0, w, "kh", g.kh, "> 0");
-  require_geometry(g.kw > 0, w, "kw", g.kw, "> 0");
-  require_geometry(g.stride_h > 0, w, "stride_h", g.stride_h, "> 0");
-  require_geometry(g.stride_w > 0, w, "stride_w", g.stride_w, "> 0");
-  require_geometry(g.dil_h > 0, w, "dil_h", g.dil_h, "> 0");
-  require_geometry(g.dil_w > 0, w, "dil_w", g.dil_w, "> 0");
-  require_geometry(g.pad_top >= 0, w, "pad_top", g.pad_top, ">= 0");
-  require_geometry(g.pad_left >= 0, w, "pad_left", g.pad_left, ">= 0");
-  require_geometry(g.groups > 0, w, "groups", g.groups, "> 0");
-  require_geometry(g.cin > 0 && g.cin % g.groups == 0, w, "cin", g.cin,
-                   "a positive multiple of groups");
-  require_geometry(g.cout > 0 && g.cout % g.groups == 0, w, "cout", g.cout,
-                   "a positive multiple of groups");
+  require_window_geometry(g, "conv_transpose geometry");
 }
 
 // Input pixels of the block: the n listed ones, or first .. first+n-1 when list is null.
