@@ -238,4 +238,19 @@ std::string temp_path(const std::string& stem, const std::string& suffix) {
          "-" + std::to_string(counter++) + suffix;
 }
 
+void expect_pushed_buffer_unchanged(GstHarness* h, GstBuffer* in) {
+  GstBuffer* reference = gst_buffer_copy_deep(in);
+  GstBuffer* out = gst_harness_push_and_pull(h, in);
+  ASSERT_NE(out, nullptr);
+  GstMapInfo a, b;
+  ASSERT_TRUE(gst_buffer_map(out, &a, GST_MAP_READ));
+  ASSERT_TRUE(gst_buffer_map(reference, &b, GST_MAP_READ));
+  ASSERT_EQ(a.size, b.size);
+  EXPECT_EQ(memcmp(a.data, b.data, a.size), 0);
+  gst_buffer_unmap(out, &a);
+  gst_buffer_unmap(reference, &b);
+  gst_buffer_unref(out);
+  gst_buffer_unref(reference);
+}
+
 }  // namespace deltacnn_test

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <gst/gst.h>
+#include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 
 #include <opencv2/core.hpp>
@@ -33,6 +34,10 @@ cv::Mat synthetic_bgr(int width, int height, int shift = 0);
 // default strides. Sets PTS = pts_ns.
 GstBuffer* make_buffer(const cv::Mat& bgr, GstVideoFormat format, GstClockTime pts_ns = 0);
 std::string caps_string(GstVideoFormat format, int width, int height);
+
+// Pushes `in` (ownership taken) through the harness and asserts (gtest) that the buffer that
+// comes out holds exactly the input's bytes: the element did not touch the pixels.
+void expect_pushed_buffer_unchanged(GstHarness* h, GstBuffer* in);
 
 // All formats the elements accept.
 const std::vector<GstVideoFormat>& supported_formats();
