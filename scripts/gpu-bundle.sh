@@ -11,10 +11,12 @@
 # (the bundle stays under 60 MiB so it fits that tool's 64 MiB working-tree limit).
 #
 # What goes in:
-#   bin/     the GPU test binaries (tests/cuda/test_cuda_*) and, when built, deltacnn-bench
-#   lib/     every shared library they load (ldd) except the C/C++ runtime and the CUDA driver,
-#            runtime, cuBLAS and cuDNN, which the GPU machine has in its own matching versions;
-#            copied under their sonames with debug sections stripped
+#   bin/     the GPU test binaries (tests/cuda/test_cuda_*), deltacnn-cuda-bench (CUDA streams
+#            benchmark, no OpenCV) and, when built and not --no-bench, deltacnn-bench
+#   lib.tar.xz  every shared library they load (ldd) except the C/C++ runtime and the CUDA
+#            driver, runtime, cuBLAS and cuDNN, which the GPU machine has in its own matching
+#            versions; under their sonames, debug sections stripped, xz-compressed (OpenBLAS alone
+#            is 36 MiB, 4 MiB packed); run.sh unpacks them into a temporary directory
 #   configs/ the YAML deployment files; models/ the ONNX models that still fit the size budget
 #   run.sh   sets LD_LIBRARY_PATH (bundle libs + wherever the machine keeps CUDA/cuDNN), prints
 #            the device (nvidia-smi), runs the GPU tests, then the benchmarks; exit status 1 if
@@ -52,6 +54,8 @@ for t in "${tests[@]}"; do [[ -f "$t" && -x "$t" ]] && binaries+=("$t"); done
 ((${#binaries[@]} > 0)) || die "no GPU test binaries in $build/tests/cuda (run: ninja -C $build)"
 bench="$build/tools/bench/deltacnn-bench"
 if ((with_bench)) && [[ -x "$bench" ]]; then binaries+=("$bench"); else bench=""; fi
+cuda_bench="$build/tools/bench/deltacnn-cuda-bench"
+[[ -x "$cuda_bench" ]] && binaries+=("$cuda_bench")
 
 rm -rf "$out"
 mkdir -p "$out/bin" "$out/lib" "$out/configs" "$out/models"
@@ -81,6 +85,9 @@ while read -r soname path; do
 done < <(for b in "${binaries[@]}"; do ldd "$b"; done |
          awk '$2 == "=>" { print $1, $3 }' | sort -u)
 ((${#missing[@]} == 0)) || die "ldd cannot resolve ${missing[*]} on this machine"
+# Packed before the models are counted, so the size budget sees the packed size.
+XZ_OPT=-9 tar -cJf "$out/lib.tar.xz" -C "$out" lib
+rm -rf "$out/lib"
 
 cp "$root"/configs/*.yaml "$out/configs/" 2>/dev/null || true
 [[ -d "$root/configs/labels" ]] && cp -r "$root/configs/labels" "$out/configs/"
@@ -111,7 +118,12 @@ cd "$here"
 
 # CUDA runtime, cuBLAS and cuDNN come from this machine: the toolkit, the system, or the
 # NVIDIA wheels of a Python environment.
-lib_dirs="$here/lib"
+# The bundle's own libraries, packed by gpu-bundle.sh; unpacked outside the bundle, which may
+# be read-only.
+unpacked=$(mktemp -d)
+trap 'rm -rf "$unpacked"' EXIT
+tar -xJf "$here/lib.tar.xz" -C "$unpacked" || { echo "run.sh: cannot unpack lib.tar.xz (xz missing?)" >&2; exit 1; }
+lib_dirs="$unpacked/lib"
 for want in libcudart.so.13 libcublas.so.13 libcudnn.so.9; do
   dir=""
   for d in /usr/local/cuda/lib64 /usr/local/cuda/targets/x86_64-linux/lib /usr/lib/x86_64-linux-gnu \
@@ -138,6 +150,22 @@ for t in bin/test_cuda_*; do
   "./$t" --gtest_brief=1 || { status=1; failed+=("$t"); }
 done
 
+# CUDA streams benchmark (cuDNN dense vs our dense vs our delta at 1, 8, 32 streams) on every
+# config whose model is in the bundle; synthetic frames, so it needs neither OpenCV nor video.
+if [[ -x bin/deltacnn-cuda-bench ]]; then
+  for config in configs/*.yaml; do
+    onnx=$(sed -n 's/^[[:space:]]*onnx:[[:space:]]*"\{0,1\}\([^"#[:space:]]*\).*/\1/p' "$config" | head -n1)
+    if [[ -n "$onnx" && "$onnx" != /* ]]; then onnx="$(dirname "$config")/$onnx"; fi
+    if [[ -n "$onnx" && ! -e "$onnx" ]]; then
+      echo "== cuda bench $config: skipped, its model $onnx is not in the bundle"
+      continue
+    fi
+    echo "== cuda bench $config"
+    bin/deltacnn-cuda-bench --config "$config" --frames "${BENCH_FRAMES:-60}" ||
+      { status=1; failed+=("cuda bench $config"); }
+  done
+fi
+
 if [[ -x bin/deltacnn-bench ]]; then
   for config in configs/*.yaml; do
     # model.onnx is relative to the config file (configs/../models/x.onnx in the bundle).
@@ -161,7 +189,7 @@ RUN
 chmod +x "$out/run.sh"
 
 total=$(bytes_of "$out")
-echo "gpu-bundle: $out: ${#binaries[@]} binaries, $(ls "$out/lib" | wc -l) libraries," \
+echo "gpu-bundle: $out: ${#binaries[@]} binaries, $(tar -tJf "$out/lib.tar.xz" | grep -c '\.so') libraries," \
      "$(ls "$out/models" | wc -l) models, $((total / 1024)) KiB"
 for m in "${skipped_models[@]}"; do echo "gpu-bundle: left out $m: over the 60 MiB budget"; done
 if ((total > LIMIT_BYTES)); then

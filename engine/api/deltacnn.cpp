@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "engine/config/delta_settings.h"
 #include "engine/core/error.h"
 #include "engine/exec/compiled_model.h"
 #include "engine/ir/onnx_import.h"
@@ -95,14 +96,7 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
 StreamOptions StreamOptions::from(const DeploymentConfig& cfg) {
   StreamOptions o;
   o.mode = ExecMode::Delta;
-  o.delta.input_threshold = cfg.delta.input_threshold;
-  o.delta.input_dilation = cfg.delta.input_dilation;
-  o.delta.default_threshold = cfg.delta.threshold;
-  o.delta.threshold_scale = cfg.delta.threshold_scale;
-  o.delta.layer_thresholds = cfg.delta.layer_thresholds;
-  o.delta.keyframe_interval = cfg.delta.keyframe_interval;
-  o.delta.dense_break_even = cfg.delta.dense_break_even;
-  o.delta.truncate_linear = cfg.delta.truncate_linear;
+  o.delta = to_delta_settings(cfg.delta);
   o.score_threshold = cfg.decoder.score_threshold;
   return o;
 }

@@ -27,6 +27,8 @@
 //     input_threshold: 8             # 0..255: max-over-channels pixel change that marks a
 //                                    #         pixel active (default 8)
 //     input_dilation: 0              # 0..32: grow the input mask by this many pixels (default 0)
+//     input_block: 0                 # 0..64: tile size of the block-mean change test, 0 = off
+//     input_block_threshold: 2       # 0..255: mean change over a tile that activates the tile
 //     threshold: 0.05                # >= 0: default per-layer truncation threshold (default 0.05)
 //     threshold_scale: 1.0           # >= 0: multiplies every layer threshold (default 1)
 //     layer_thresholds:              # ONNX node name -> threshold >= 0 (before scaling)
@@ -34,6 +36,8 @@
 //     keyframe_interval: 300         # >= 0: dense refresh every N frames, 0 = never (default 300)
 //     dense_break_even: 0.4          # 0..1: a layer runs dense above this active fraction
 //     truncate_linear: false         # also truncate convs/adds without activation (default false)
+//     head_dense_break_even: 0.25    # 0..1: heads run dense on their accumulated input above
+//                                    #       this changed fraction; 1 = never (default 0.25)
 //
 // Errors read "<file>: <key.path>: <problem>; expected <what>" (dcnn::Error kind Config, or
 // NotFound for a missing model / labels file). YAML syntax errors carry line and column.
@@ -62,7 +66,8 @@ const std::vector<std::string> kDecoderKeys = {
     "nms_iou", "output_stride",   "labels",             "labels_file"};
 const std::vector<std::string> kDeltaKeys = {
     "input_threshold",  "input_dilation",    "threshold",       "threshold_scale",
-    "layer_thresholds", "keyframe_interval", "dense_break_even", "truncate_linear"};
+    "layer_thresholds", "keyframe_interval", "dense_break_even", "truncate_linear",
+    "input_block",      "input_block_threshold", "head_dense_break_even"};
 
 // Resolves `relative` against the YAML's folder and insists that the file exists, so a typo in
 // a path is reported at load time with the key that holds it, not later by the ONNX importer.
@@ -189,6 +194,13 @@ void parse_delta(const YamlReader& r, const YAML::Node& node, DeltaConfig& d) {
     d.dense_break_even = r.read_float(node["dense_break_even"], "delta.dense_break_even", 0.f, 1.f);
   if (node["truncate_linear"])
     d.truncate_linear = r.read_bool(node["truncate_linear"], "delta.truncate_linear");
+  if (node["input_block"]) d.input_block = r.read_int(node["input_block"], "delta.input_block", 0, 64);
+  if (node["input_block_threshold"])
+    d.input_block_threshold =
+        r.read_float(node["input_block_threshold"], "delta.input_block_threshold", 0.f, 255.f);
+  if (node["head_dense_break_even"])
+    d.head_dense_break_even =
+        r.read_float(node["head_dense_break_even"], "delta.head_dense_break_even", 0.f, 1.f);
 }
 
 }  // namespace

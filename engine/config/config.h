@@ -38,6 +38,8 @@ struct DecoderConfig {
 struct DeltaConfig {
   float input_threshold = 8.f;  // max-over-channels |pixel change| (0..255 units) to mark a pixel active
   int input_dilation = 0;       // grow the input mask by this many pixels (sensor-noise recipe)
+  int input_block = 0;          // tile size of the block-mean change test, 0 = off
+  float input_block_threshold = 2.f;  // mean |change| over a tile (0..255 units) that activates it
   float threshold = 0.05f;      // default per-layer truncation threshold eps
   float threshold_scale = 1.f;  // global multiplier of every eps (element property delta-threshold)
   std::map<std::string, float> layer_thresholds;  // ONNX node name -> eps (before scaling)
@@ -47,6 +49,8 @@ struct DeltaConfig {
   // pure truncation layers (identity g): stops masks from growing through projection convs and
   // residual adds. Exact bookkeeping is kept either way.
   bool truncate_linear = false;
+  // Output heads run dense on their accumulated input above this changed fraction (1 = never).
+  float head_dense_break_even = 0.25f;
 };
 
 struct DeploymentConfig {

@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "engine/core/error.h"
+#include "engine/exec/cuda/gpu_stream.h"
 #include "engine/exec/ops/activation.h"
 #include "engine/exec/ops/add.h"
 #include "engine/exec/ops/affine.h"
@@ -84,11 +85,17 @@ void check_graph(const ir::Graph& graph) {
 
 std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend backend,
                                                    const InputNormalization& norm, int device_id) {
-  (void)device_id;
-  if (backend == Backend::Cuda)
+  if (backend == Backend::Cuda) {
+#if DCNN_EXEC_CUDA
+    check_graph(graph);
+    return cuda_exec::compile_cuda_model(std::move(graph), norm, device_id);
+#else
     throw Error(ErrorKind::Device,
                 "backend 'cuda': the CUDA executor is not yet implemented in this build "
                 "(DeltaCNN was built without CUDA execution support); use backend 'cpu'");
+#endif
+  }
+  (void)device_id;
   // Our kernels parallelise with OpenMP; a second (OpenBLAS) thread pool would oversubscribe.
   static std::once_flag blas_threads_once;
   std::call_once(blas_threads_once, [] { openblas_set_num_threads(1); });

@@ -8,6 +8,8 @@
 
 #include "engine/core/error.h"
 #include "engine/exec/compiled_model.h"
+#include "engine/exec/cuda/gpu_stream.h"
+#include "engine/exec/dense_tail.h"
 #include "engine/exec/ops/input_stage.h"
 #include "engine/exec/ops/output_densify.h"
 
@@ -15,6 +17,7 @@ namespace dcnn {
 
 struct Executor::Impl {
   std::shared_ptr<const CompiledModel> model;
+  std::unique_ptr<cuda_exec::GpuStream> gpu;  // Backend::Cuda: the stream runs there
   ExecMode mode = ExecMode::Delta;
   DeltaSettings settings;
   std::vector<TensorBuffer> tensors;
@@ -23,6 +26,7 @@ struct Executor::Impl {
   std::vector<bool> truncates_linear;  // per op: runs an identity truncation step
   std::unique_ptr<InputStage> input;
   std::vector<OutputDensify> heads;
+  std::unique_ptr<DenseTail> tail;  // delta mode: the output heads' dense path
   std::vector<std::string> head_names;
   AlignedBuffer<uint8_t> mask_scratch;
   AlignedBuffer<double> sum_scratch;
@@ -37,6 +41,8 @@ struct Executor::Impl {
   }
   void run_dense(const float* x);
   void run_delta(const float* x);
+  void run_delta_op(size_t k);
+  bool run_tail(DenseTail::Plan plan);
   OpContext context(size_t k);
 };
 
@@ -48,6 +54,11 @@ void validate_settings(const DeltaSettings& s) {
   };
   if (!(s.input_threshold >= 0.f)) throw bad("input_threshold", std::to_string(s.input_threshold), "a value >= 0");
   if (s.input_dilation < 0) throw bad("input_dilation", std::to_string(s.input_dilation), "0 or more pixels");
+  if (s.input_block < 0) throw bad("input_block", std::to_string(s.input_block), "0 (off) or a tile size in pixels");
+  if (!(s.input_block_threshold >= 0.f))
+    throw bad("input_block_threshold", std::to_string(s.input_block_threshold), "a value >= 0");
+  if (!(s.head_dense_break_even >= 0.f))
+    throw bad("head_dense_break_even", std::to_string(s.head_dense_break_even), "a fraction >= 0 (1 = never)");
   if (!(s.default_threshold >= 0.f)) throw bad("threshold", std::to_string(s.default_threshold), "a value >= 0");
   if (!(s.threshold_scale >= 0.f)) throw bad("threshold_scale", std::to_string(s.threshold_scale), "a value >= 0");
   if (s.keyframe_interval < 0) throw bad("keyframe_interval", std::to_string(s.keyframe_interval), "0 (never) or a frame count");
@@ -65,6 +76,14 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
   m.model = std::move(model);
   m.mode = mode;
   m.settings = std::move(settings);
+  if (m.model->backend() == Backend::Cuda) {
+#if DCNN_EXEC_CUDA
+    m.gpu = cuda_exec::make_gpu_stream(m.model, mode, m.settings);
+    return;
+#else
+    throw Error(ErrorKind::Internal, "a CUDA model in a build without the CUDA executor");
+#endif
+  }
   const ir::Graph& g = m.model->graph();
 
   m.tensors.resize(g.tensors.size());
@@ -113,11 +132,12 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
   m.sum_scratch.resize(size_t(max_c));
 
   m.input = std::make_unique<InputStage>(m.model->input_shape(), m.model->normalization(),
-                                         m.settings.input_threshold, m.settings.input_dilation);
+                                         InputDeltaRule::from(m.settings));
   for (int id : g.outputs) {
     m.heads.emplace_back(g.tensors.at(size_t(id)).shape);
     m.head_names.push_back(g.tensors.at(size_t(id)).name);
   }
+  m.tail = std::make_unique<DenseTail>(*m.model, m.settings.head_dense_break_even);
   m.stats.backend = to_string(m.model->backend());
   m.stats.layers.resize(ops.size());
   for (size_t k = 0; k < ops.size(); ++k) {
@@ -159,6 +179,22 @@ void Executor::Impl::run_dense(const float* x) {
       st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   }
   for (size_t h = 0; h < heads.size(); ++h) heads[h].dense(tensors[size_t(g.outputs[h])]);
+  if (keep) tail->on_dense_pass(tensors);
+}
+
+void Executor::Impl::run_delta_op(size_t k) {
+  auto t0 = std::chrono::steady_clock::now();
+  const auto& ops = model->ops();
+  TensorBuffer& o = tensors[size_t(ops[k]->output())];
+  o.clear_for_write();
+  LayerStat& st = stats.layers[k];
+  st.dense = false;
+  OpContext ctx = context(k);
+  ops[k]->run_delta(ctx);
+  o.finish_write();
+  st.active = o.active_fraction();
+  if (settings.time_layers)
+    st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
 void Executor::Impl::run_delta(const float* x) {
@@ -168,24 +204,65 @@ void Executor::Impl::run_delta(const float* x) {
   in.clear_for_write();
   input->delta(x, in);
   in.finish_write();
-  for (size_t k = 0; k < ops.size(); ++k) {
+  for (size_t k = 0; k < ops.size(); ++k)
+    if (!tail->contains(k)) run_delta_op(k);  // the tail runs after the rest: see run_tail
+  const bool tail_dense = !tail->empty() && run_tail(tail->plan(tensors));
+  for (size_t h = 0; h < heads.size(); ++h) {
+    const TensorBuffer& t = tensors[size_t(g.outputs[h])];
+    if (tail_dense && tail->produces(g.outputs[h]))
+      heads[h].dense(t);
+    else
+      heads[h].delta(t);
+  }
+}
+
+// The tail's nodes read only frontier tensors and each other (DenseTail), so they may run after
+// every other node. Returns whether the tail's outputs now hold full values.
+bool Executor::Impl::run_tail(DenseTail::Plan plan) {
+  const auto& ops = model->ops();
+  tail->accumulate(tensors);
+  switch (plan) {
+    case DenseTail::Plan::Skip:
+      // Nothing the tail reads changed: its outputs carry no delta (the heads stay as they are).
+      for (size_t k : tail->ops()) {
+        TensorBuffer& o = tensors[size_t(ops[k]->output())];
+        o.clear_for_write();
+        o.finish_write();
+        stats.layers[k].active = 0.f;
+        stats.layers[k].dense = false;
+        stats.layers[k].ms = 0.0;
+      }
+      return false;
+    case DenseTail::Plan::Delta:
+      for (size_t k : tail->ops()) run_delta_op(k);
+      return false;
+    case DenseTail::Plan::DenseStateless:
+    case DenseTail::Plan::DenseReinit:
+      break;
+  }
+  // Dense on the accumulated frontier; DenseReinit also re-initialises the tail's delta state.
+  const bool keep = plan == DenseTail::Plan::DenseReinit;
+  tail->swap_frontier(tensors);
+  for (size_t k : tail->ops()) {
     auto t0 = std::chrono::steady_clock::now();
-    TensorBuffer& o = tensors[size_t(ops[k]->output())];
-    o.clear_for_write();
-    LayerStat& st = stats.layers[k];
-    st.dense = false;
     OpContext ctx = context(k);
-    ops[k]->run_delta(ctx);
-    o.finish_write();
-    st.active = o.active_fraction();
+    ctx.keep_state = keep;
+    ops[k]->run_dense(ctx);
+    tensors[size_t(ops[k]->output())].mark_dense_write();
+    LayerStat& st = stats.layers[k];
+    st.active = 1.f;
+    st.dense = true;
     if (settings.time_layers)
       st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   }
-  for (size_t h = 0; h < heads.size(); ++h) heads[h].delta(tensors[size_t(g.outputs[h])]);
+  tail->swap_frontier(tensors);
+  tail->set_state_valid(keep);
+  return true;
 }
 
 void Executor::run(const float* input) {
   if (!input) throw Error(ErrorKind::Input, "Executor::run: input is null; expected H*W*3 floats");
+  if (impl_->gpu) return impl_->gpu->run(input);
   Impl& m = *impl_;
   const bool keyframe = m.next_is_keyframe();
   auto t0 = std::chrono::steady_clock::now();
@@ -216,11 +293,13 @@ void Executor::run(const float* input) {
 }
 
 void Executor::reset() {
+  if (impl_->gpu) return impl_->gpu->reset();
   impl_->force_dense = true;
   impl_->frames_since_reset = 0;
 }
 
 void Executor::set_mode(ExecMode mode) {
+  if (impl_->gpu) impl_->gpu->set_mode(mode);
   if (mode != impl_->mode) impl_->force_dense = true;
   impl_->mode = mode;
 }
@@ -229,6 +308,7 @@ void Executor::set_threshold_scale(float scale) {
   if (!(scale >= 0.f))
     throw Error(ErrorKind::Config, "threshold scale is " + std::to_string(scale) + "; expected a value >= 0");
   impl_->settings.threshold_scale = scale;
+  if (impl_->gpu) impl_->gpu->set_threshold_scale(scale);
 }
 
 void Executor::set_keyframe_interval(int interval) {
@@ -236,28 +316,33 @@ void Executor::set_keyframe_interval(int interval) {
     throw Error(ErrorKind::Config, "keyframe interval is " + std::to_string(interval) +
                                        "; expected 0 (never) or a frame count");
   impl_->settings.keyframe_interval = interval;
+  if (impl_->gpu) impl_->gpu->set_keyframe_interval(interval);
 }
 
-int Executor::num_outputs() const { return int(impl_->heads.size()); }
+int Executor::num_outputs() const {
+  return impl_->gpu ? impl_->gpu->num_outputs() : int(impl_->heads.size());
+}
 
 const std::string& Executor::output_name(int i) const {
   if (i < 0 || i >= num_outputs())
     throw Error(ErrorKind::Internal, "output index " + std::to_string(i) + " out of range (model has " +
                                          std::to_string(num_outputs()) + " outputs)");
-  return impl_->head_names[size_t(i)];
+  return impl_->gpu ? impl_->gpu->output_name(i) : impl_->head_names[size_t(i)];
 }
 
 Shape Executor::output_shape(int i) const {
   output_name(i);  // range check
-  return impl_->heads[size_t(i)].shape();
+  return impl_->gpu ? impl_->gpu->output_shape(i) : impl_->heads[size_t(i)].shape();
 }
 
 const float* Executor::output(int i) const {
   output_name(i);  // range check
-  return impl_->heads[size_t(i)].head();
+  return impl_->gpu ? impl_->gpu->output(i) : impl_->heads[size_t(i)].head();
 }
 
-const FrameStats& Executor::stats() const { return impl_->stats; }
+const FrameStats& Executor::stats() const {
+  return impl_->gpu ? impl_->gpu->stats() : impl_->stats;
+}
 const ir::Graph& Executor::graph() const { return impl_->model->graph(); }
 
 }  // namespace dcnn

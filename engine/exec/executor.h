@@ -31,6 +31,12 @@ struct InputNormalization {
 struct DeltaSettings {
   float input_threshold = 8.f;  // raw pixel units, max over channels
   int input_dilation = 0;       // grow the input mask by this many pixels
+  // Block test (0 = off): a whole input_block x input_block tile is active when the mean change of
+  // a channel over the tile exceeds input_block_threshold (raw pixel units). Catches the faint,
+  // coherent change of a slow low-contrast object that stays under input_threshold per pixel,
+  // while independent per-pixel codec noise averages out over the tile.
+  int input_block = 0;
+  float input_block_threshold = 2.f;
   float default_threshold = 0.05f;
   float threshold_scale = 1.f;  // multiplies every eps (input threshold excluded)
   std::map<std::string, float> layer_thresholds;  // node name -> eps (unknown names: error at Executor creation)
@@ -42,6 +48,13 @@ struct DeltaSettings {
   // graph outputs. Stops linear layers (MobileNet projections, residual adds) from passing on
   // every tiny change, at the cost of two state buffers per such layer. Off by default.
   bool truncate_linear = false;
+  // The output heads (engine/exec/dense_tail.h) run dense on their accumulated input when more
+  // than this fraction of it changed; >= 1 keeps them in delta mode always.
+  float head_dense_break_even = 1.f;
+  // Backend 'cuda' only: replay steady-state delta frames as CUDA graphs (one launch per frame
+  // instead of several per layer). Off launches every kernel directly (debugging); time_layers
+  // also launches directly, to time each layer. Results are the same either way.
+  bool cuda_graphs = true;
 };
 
 class CompiledModel;  // defined in engine/exec/compiled_model.h

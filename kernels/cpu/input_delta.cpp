@@ -1,5 +1,6 @@
 #include "kernels/cpu/input_delta.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -12,6 +13,30 @@ void input_change_mask(const float* x, const float* ref, int64_t pixels, int c, 
     float peak = 0.f;
     for (int ch = 0; ch < c; ++ch) peak = std::fmax(peak, std::fabs(x[p * c + ch] - ref[p * c + ch]));
     mask[p] = peak > threshold ? 1 : 0;
+  }
+}
+
+void input_block_change_mask(const float* x, const float* ref, int h, int w, int c, int block,
+                             float threshold, uint8_t* mask) {
+  const int tiles_y = (h + block - 1) / block;
+  const int tiles_x = (w + block - 1) / block;
+#pragma omp parallel for schedule(static) if (int64_t(h) * w > 16384)
+  for (int ty = 0; ty < tiles_y; ++ty) {
+    const int y0 = ty * block, y1 = std::min(h, y0 + block);
+    for (int tx = 0; tx < tiles_x; ++tx) {
+      const int x0 = tx * block, x1 = std::min(w, x0 + block);
+      float sum[4] = {0.f, 0.f, 0.f, 0.f};
+      for (int y = y0; y < y1; ++y)
+        for (int xx = x0; xx < x1; ++xx) {
+          const int64_t base = (int64_t(y) * w + xx) * c;
+          for (int ch = 0; ch < c && ch < 4; ++ch) sum[ch] += x[base + ch] - ref[base + ch];
+        }
+      const float count = float((y1 - y0) * (x1 - x0));
+      float peak = 0.f;
+      for (int ch = 0; ch < c && ch < 4; ++ch) peak = std::fmax(peak, std::fabs(sum[ch]) / count);
+      if (peak <= threshold) continue;
+      for (int y = y0; y < y1; ++y) std::memset(mask + int64_t(y) * w + x0, 1, size_t(x1 - x0));
+    }
   }
 }
 

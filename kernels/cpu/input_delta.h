@@ -10,6 +10,13 @@ namespace dcnn::cpu {
 void input_change_mask(const float* x, const float* ref, int64_t pixels, int c, float threshold,
                        uint8_t* mask);
 
+// Coherent faint change: for each block x block tile, the mean of (x - ref) per channel; where
+// max_c |mean| > threshold every pixel of the tile is set in mask (others are left as they are).
+// Codec and sensor noise is independent per pixel and averages out over a tile; the fringe of a
+// slow, low-contrast object changes a whole region the same way and does not.
+void input_block_change_mask(const float* x, const float* ref, int h, int w, int c, int block,
+                             float threshold, uint8_t* mask);
+
 // For the n listed pixels: out = (x - ref) * inv_std[c]; ref = x.
 void input_delta_emit(const float* x, float* ref, const float* inv_std, float* out,
                       const int32_t* list, int n, int c);

@@ -26,37 +26,40 @@ __global__ void activation_delta_kernel(kern::ActSpec a, const float* d, float* 
                                         const int32_t* __restrict__ list,
                                         const int* __restrict__ count, int n, int c, float eps,
                                         uint8_t* __restrict__ mask) {
-  int warp = static_cast<int>((blockIdx.x * int64_t{blockDim.x} + threadIdx.x) >> 5);
+  const int first_warp = static_cast<int>((blockIdx.x * int64_t{blockDim.x} + threadIdx.x) >> 5);
+  const int warps = static_cast<int>((int64_t{gridDim.x} * blockDim.x) >> 5);
   int lane = threadIdx.x & 31;
   if (count) n = min(n, *count);
-  if (warp >= n) return;  // whole warps leave together: n is per warp
-  int64_t base = int64_t{list[warp]} * c;
-  float max_change = 0.f;
-  for (int ch = lane; ch < c; ch += 32) {
-    int64_t i = base + ch;
-    float r = res[i] + d[i];
-    float before = acc[i];
-    max_change =
-        fmaxf(max_change, fabsf(kern::activate(a, before + r) - kern::activate(a, before)));
-  }
-  for (int off = 16; off > 0; off >>= 1)
-    max_change = fmaxf(max_change, __shfl_xor_sync(0xffffffffu, max_change, off));
-  bool fire = max_change > eps;
-  for (int ch = lane; ch < c; ch += 32) {
-    int64_t i = base + ch;
-    float r = res[i] + d[i];
-    float before = acc[i];
-    float cand = before + r;
-    if (fire) {
-      out[i] = kern::activate(a, cand) - kern::activate(a, before);
-      acc[i] = cand;
-      res[i] = 0.f;
-    } else {
-      out[i] = 0.f;
-      res[i] = r;
+  // Warp-stride over the listed pixels; the loop bound is per warp, so warps stay converged.
+  for (int warp = first_warp; warp < n; warp += warps) {
+    int64_t base = int64_t{list[warp]} * c;
+    float max_change = 0.f;
+    for (int ch = lane; ch < c; ch += 32) {
+      int64_t i = base + ch;
+      float r = res[i] + d[i];
+      float before = acc[i];
+      max_change =
+          fmaxf(max_change, fabsf(kern::activate(a, before + r) - kern::activate(a, before)));
     }
+    for (int off = 16; off > 0; off >>= 1)
+      max_change = fmaxf(max_change, __shfl_xor_sync(0xffffffffu, max_change, off));
+    bool fire = max_change > eps;
+    for (int ch = lane; ch < c; ch += 32) {
+      int64_t i = base + ch;
+      float r = res[i] + d[i];
+      float before = acc[i];
+      float cand = before + r;
+      if (fire) {
+        out[i] = kern::activate(a, cand) - kern::activate(a, before);
+        acc[i] = cand;
+        res[i] = 0.f;
+      } else {
+        out[i] = 0.f;
+        res[i] = r;
+      }
+    }
+    if (!fire && lane == 0) mask[list[warp]] = 0;
   }
-  if (!fire && lane == 0) mask[list[warp]] = 0;
 }
 
 }  // namespace
@@ -88,7 +91,7 @@ cudaError_t activation_delta(const kern::ActSpec& a, const float* d, float* out,
   if (capacity < 0 || c <= 0 || eps < 0.f || !count) return cudaErrorInvalidValue;
   if (capacity == 0) return cudaSuccess;
   int64_t threads = int64_t{capacity} * 32;
-  activation_delta_kernel<<<detail::blocks_for(threads), detail::kBlock, 0, stream>>>(
+  activation_delta_kernel<<<detail::capped_blocks(threads), detail::kBlock, 0, stream>>>(
       a, d, out, acc, res, list, count, capacity, c, eps, mask);
   return cudaGetLastError();
 }

@@ -6,13 +6,16 @@ namespace dcnn::cuda {
 namespace {
 
 __global__ void add_kernel(const float* a, const float* b, bool b_broadcast, float coef_a,
-                           float coef_b, float* out, const int32_t* __restrict__ list, int64_t n,
-                           int c) {
-  int64_t t = blockIdx.x * int64_t{blockDim.x} + threadIdx.x;
-  if (t >= n * c) return;
-  int ch = static_cast<int>(t % c);
-  int64_t i = detail::listed_pixel(list, t / c) * c + ch;
-  out[i] = coef_a * a[i] + coef_b * b[b_broadcast ? ch : i];
+                           float coef_b, float* out, const int32_t* __restrict__ list,
+                           const int* __restrict__ count, int64_t n, int c) {
+  if (count) n = min(n, static_cast<int64_t>(*count));
+  const int64_t total = n * c;
+  for (int64_t t = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; t < total;
+       t += int64_t{gridDim.x} * blockDim.x) {
+    int ch = static_cast<int>(t % c);
+    int64_t i = detail::listed_pixel(list, t / c) * c + ch;
+    out[i] = coef_a * a[i] + coef_b * b[b_broadcast ? ch : i];
+  }
 }
 
 __global__ void mask_union_kernel(uint8_t* __restrict__ dst, const uint8_t* __restrict__ src,
@@ -28,7 +31,18 @@ cudaError_t add(const float* a, const float* b, bool b_broadcast, float coef_a, 
   if (n < 0 || c <= 0) return cudaErrorInvalidValue;
   if (n == 0) return cudaSuccess;
   add_kernel<<<detail::blocks_for(n * c), detail::kBlock, 0, stream>>>(a, b, b_broadcast, coef_a,
-                                                                       coef_b, out, list, n, c);
+                                                                       coef_b, out, list, nullptr,
+                                                                       n, c);
+  return cudaGetLastError();
+}
+
+cudaError_t add(const float* a, const float* b, bool b_broadcast, float coef_a, float coef_b,
+                float* out, const int32_t* list, const int* count, int64_t capacity, int c,
+                cudaStream_t stream) {
+  if (capacity < 0 || c <= 0 || !count || !list) return cudaErrorInvalidValue;
+  if (capacity == 0) return cudaSuccess;
+  add_kernel<<<detail::capped_blocks(capacity * c), detail::kBlock, 0, stream>>>(
+      a, b, b_broadcast, coef_a, coef_b, out, list, count, capacity, c);
   return cudaGetLastError();
 }
 

@@ -13,6 +13,11 @@ namespace dcnn::cuda {
 // map as a, or with b_broadcast a single c-vector added at every pixel. out may alias a or b.
 cudaError_t add(const float* a, const float* b, bool b_broadcast, float coef_a, float coef_b,
                 float* out, const int32_t* list, int64_t n, int c, cudaStream_t stream);
+// The same with the count of listed pixels read on the device (*count, as compact_mask leaves
+// it): no host synchronisation, graph-capturable; the grid is sized for `capacity` pixels.
+cudaError_t add(const float* a, const float* b, bool b_broadcast, float coef_a, float coef_b,
+                float* out, const int32_t* list, const int* count, int64_t capacity, int c,
+                cudaStream_t stream);
 
 // dst[i] = dst[i] | src[i] for n mask bytes.
 cudaError_t mask_union(uint8_t* dst, const uint8_t* src, int64_t n, cudaStream_t stream);

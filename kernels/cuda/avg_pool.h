@@ -15,5 +15,9 @@ namespace dcnn::cuda {
 // input [-pad_top, in_h + pad_bottom) x [-pad_left, in_w + pad_right) (ONNX semantics).
 cudaError_t avg_pool(const Window2D& w, int c, bool count_include_pad, const float* in, float* out,
                      const int32_t* list, int64_t n, cudaStream_t stream);
+// The same with the count of listed pixels read on the device (graph-capturable); the grid is
+// sized for `capacity` pixels.
+cudaError_t avg_pool(const Window2D& w, int c, bool count_include_pad, const float* in, float* out,
+                     const int32_t* list, const int* count, int64_t capacity, cudaStream_t stream);
 
 }  // namespace dcnn::cuda

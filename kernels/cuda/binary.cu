@@ -7,22 +7,26 @@ namespace {
 
 __global__ void binary_kernel(BinaryFn fn, BroadcastView a, BroadcastView b, int out_w, int c,
                               float* prev_out, bool emit_delta, float* out,
-                              const int32_t* __restrict__ list, int64_t n) {
-  int64_t t = blockIdx.x * int64_t{blockDim.x} + threadIdx.x;
-  if (t >= n * c) return;
-  int ch = static_cast<int>(t % c);
-  int64_t p = detail::listed_pixel(list, t / c);
-  int64_t y = p / out_w, x = p % out_w;
-  float va = a.data[y * a.sy + x * a.sx + ch * a.sc];
-  float vb = b.data[y * b.sy + x * b.sx + ch * b.sc];
-  float f = fn == BinaryFn::Mul ? va * vb : va / vb;
-  int64_t i = p * c + ch;
-  if (!prev_out) {
-    out[i] = f;
-    return;
+                              const int32_t* __restrict__ list,
+                              const int* __restrict__ count, int64_t n) {
+  if (count) n = min(n, static_cast<int64_t>(*count));
+  const int64_t total = n * c;
+  for (int64_t t = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; t < total;
+       t += int64_t{gridDim.x} * blockDim.x) {
+    int ch = static_cast<int>(t % c);
+    int64_t p = detail::listed_pixel(list, t / c);
+    int64_t y = p / out_w, x = p % out_w;
+    float va = a.data[y * a.sy + x * a.sx + ch * a.sc];
+    float vb = b.data[y * b.sy + x * b.sx + ch * b.sc];
+    float f = fn == BinaryFn::Mul ? va * vb : va / vb;
+    int64_t i = p * c + ch;
+    if (!prev_out) {
+      out[i] = f;
+      continue;
+    }
+    if (emit_delta) out[i] = f - prev_out[i];
+    prev_out[i] = f;
   }
-  if (emit_delta) out[i] = f - prev_out[i];
-  prev_out[i] = f;
 }
 
 }  // namespace
@@ -33,7 +37,18 @@ cudaError_t binary(BinaryFn fn, const BroadcastView& a, const BroadcastView& b, 
   if (n < 0 || c <= 0 || out_w <= 0 || !a.data || !b.data) return cudaErrorInvalidValue;
   if (n == 0) return cudaSuccess;
   binary_kernel<<<detail::blocks_for(n * c), detail::kBlock, 0, stream>>>(
-      fn, a, b, out_w, c, prev_out, emit_delta, out, list, n);
+      fn, a, b, out_w, c, prev_out, emit_delta, out, list, nullptr, n);
+  return cudaGetLastError();
+}
+
+cudaError_t binary(BinaryFn fn, const BroadcastView& a, const BroadcastView& b, int out_w, int c,
+                   float* prev_out, bool emit_delta, float* out, const int32_t* list,
+                   const int* count, int64_t capacity, cudaStream_t stream) {
+  if (capacity < 0 || c <= 0 || out_w <= 0 || !a.data || !b.data || !count || !list)
+    return cudaErrorInvalidValue;
+  if (capacity == 0) return cudaSuccess;
+  binary_kernel<<<detail::capped_blocks(capacity * c), detail::kBlock, 0, stream>>>(
+      fn, a, b, out_w, c, prev_out, emit_delta, out, list, count, capacity);
   return cudaGetLastError();
 }
 

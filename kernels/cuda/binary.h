@@ -25,5 +25,10 @@ struct BroadcastView {
 cudaError_t binary(BinaryFn fn, const BroadcastView& a, const BroadcastView& b, int out_w, int c,
                    float* prev_out, bool emit_delta, float* out, const int32_t* list, int64_t n,
                    cudaStream_t stream);
+// The same with the count of listed pixels read on the device (graph-capturable); the grid is
+// sized for `capacity` pixels.
+cudaError_t binary(BinaryFn fn, const BroadcastView& a, const BroadcastView& b, int out_w, int c,
+                   float* prev_out, bool emit_delta, float* out, const int32_t* list,
+                   const int* count, int64_t capacity, cudaStream_t stream);
 
 }  // namespace dcnn::cuda

@@ -9,12 +9,14 @@ __global__ void clear_kernel(float* __restrict__ values, uint8_t* __restrict__ m
                              const int32_t* __restrict__ list, const int* __restrict__ count,
                              int64_t n, int c) {
   if (count) n = min(n, static_cast<int64_t>(*count));
-  int64_t t = blockIdx.x * int64_t{blockDim.x} + threadIdx.x;
-  if (t >= n * c) return;
-  int64_t p = list[t / c];
-  int ch = static_cast<int>(t % c);
-  values[p * c + ch] = 0.f;
-  if (mask && ch == 0) mask[p] = 0;
+  const int64_t total = n * c;
+  for (int64_t t = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; t < total;
+       t += int64_t{gridDim.x} * blockDim.x) {
+    int64_t p = list[t / c];
+    int ch = static_cast<int>(t % c);
+    values[p * c + ch] = 0.f;
+    if (mask && ch == 0) mask[p] = 0;
+  }
 }
 
 }  // namespace
@@ -32,7 +34,7 @@ cudaError_t clear_pixels(float* values, uint8_t* mask, const int32_t* list, cons
                          int64_t capacity, int c, cudaStream_t stream) {
   if (capacity < 0 || c <= 0 || !count || !list) return cudaErrorInvalidValue;
   if (capacity == 0) return cudaSuccess;
-  clear_kernel<<<detail::blocks_for(capacity * c), detail::kBlock, 0, stream>>>(values, mask, list,
+  clear_kernel<<<detail::capped_blocks(capacity * c), detail::kBlock, 0, stream>>>(values, mask, list,
                                                                                 count, capacity, c);
   return cudaGetLastError();
 }

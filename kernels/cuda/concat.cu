@@ -6,17 +6,41 @@ namespace dcnn::cuda {
 namespace {
 
 __global__ void concat_kernel(ConcatInputs in, float* __restrict__ out, int out_c,
-                              const int32_t* __restrict__ list, int64_t n) {
-  int64_t t = blockIdx.x * int64_t{blockDim.x} + threadIdx.x;
-  if (t >= n * out_c) return;
-  int ch = static_cast<int>(t % out_c);
-  int64_t p = detail::listed_pixel(list, t / out_c);
-  int k = 0, first = 0;
-  while (ch >= first + in.channels[k]) first += in.channels[k++];
-  out[p * out_c + ch] = in.data[k][p * in.channels[k] + (ch - first)];
+                              const int32_t* __restrict__ list,
+                              const int* __restrict__ count, int64_t n) {
+  if (count) n = min(n, static_cast<int64_t>(*count));
+  const int64_t total = n * out_c;
+  for (int64_t t = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; t < total;
+       t += int64_t{gridDim.x} * blockDim.x) {
+    int ch = static_cast<int>(t % out_c);
+    int64_t p = detail::listed_pixel(list, t / out_c);
+    int k = 0, first = 0;
+    while (ch >= first + in.channels[k]) first += in.channels[k++];
+    out[p * out_c + ch] = in.data[k][p * in.channels[k] + (ch - first)];
+  }
+}
+
+
+bool inputs_ok(const ConcatInputs& inputs, int out_c) {
+  if (inputs.count <= 0 || inputs.count > kMaxConcatInputs || out_c <= 0) return false;
+  int sum = 0;
+  for (int k = 0; k < inputs.count; ++k) {
+    if (inputs.channels[k] <= 0 || !inputs.data[k]) return false;
+    sum += inputs.channels[k];
+  }
+  return sum == out_c;
 }
 
 }  // namespace
+
+cudaError_t concat(const ConcatInputs& inputs, float* out, int out_c, const int32_t* list,
+                   const int* count, int64_t capacity, cudaStream_t stream) {
+  if (!inputs_ok(inputs, out_c) || capacity < 0 || !count || !list) return cudaErrorInvalidValue;
+  if (capacity == 0) return cudaSuccess;
+  concat_kernel<<<detail::capped_blocks(capacity * out_c), detail::kBlock, 0, stream>>>(
+      inputs, out, out_c, list, count, capacity);
+  return cudaGetLastError();
+}
 
 cudaError_t concat(const ConcatInputs& inputs, float* out, int out_c, const int32_t* list,
                    int64_t n, cudaStream_t stream) {
@@ -30,7 +54,7 @@ cudaError_t concat(const ConcatInputs& inputs, float* out, int out_c, const int3
   if (sum != out_c) return cudaErrorInvalidValue;
   if (n == 0) return cudaSuccess;
   concat_kernel<<<detail::blocks_for(n * out_c), detail::kBlock, 0, stream>>>(inputs, out, out_c,
-                                                                              list, n);
+                                                                              list, nullptr, n);
   return cudaGetLastError();
 }
 

@@ -22,5 +22,9 @@ struct ConcatInputs {
 // input channels; more than kMaxConcatInputs inputs is cudaErrorInvalidValue.
 cudaError_t concat(const ConcatInputs& inputs, float* out, int out_c, const int32_t* list,
                    int64_t n, cudaStream_t stream);
+// The same with the count of listed pixels read on the device (graph-capturable); the grid is
+// sized for `capacity` pixels.
+cudaError_t concat(const ConcatInputs& inputs, float* out, int out_c, const int32_t* list,
+                   const int* count, int64_t capacity, cudaStream_t stream);
 
 }  // namespace dcnn::cuda

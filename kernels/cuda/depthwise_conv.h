@@ -23,5 +23,13 @@ cudaError_t depthwise_conv(const ConvShape& s, const float* weights, const float
 cudaError_t depthwise_conv(const ConvShape& s, const float* weights, const float* bias,
                            const __half* in, __half* out, const int32_t* list, int64_t n,
                            cudaStream_t stream);
+// The same with the count of listed output pixels read on the device (graph-capturable); the
+// grid is sized for `capacity` pixels.
+cudaError_t depthwise_conv(const ConvShape& s, const float* weights, const float* bias,
+                           const float* in, float* out, const int32_t* list, const int* count,
+                           int64_t capacity, cudaStream_t stream);
+cudaError_t depthwise_conv(const ConvShape& s, const float* weights, const float* bias,
+                           const __half* in, __half* out, const int32_t* list, const int* count,
+                           int64_t capacity, cudaStream_t stream);
 
 }  // namespace dcnn::cuda

@@ -12,9 +12,12 @@ constexpr int64_t kMinPixelsPerChunk = 256;
 
 // Block (32 channels x 8 rows) sums its chunk of pixels for 32 channels into partial[chunk][c].
 __global__ void partial_sum_kernel(const float* __restrict__ in, const int32_t* __restrict__ list,
-                                   int64_t n, int c, int64_t per_chunk,
-                                   float* __restrict__ partial) {
+                                   const int* __restrict__ count, int64_t n, int c,
+                                   int64_t per_chunk, float* __restrict__ partial) {
   __shared__ float rows[kRows][kChannelsPerBlock];
+  // With a device count the chunking is fixed by the capacity; chunks past the count sum to 0.
+  if (count) n = min(n, static_cast<int64_t>(*count));
+
   int ch = blockIdx.x * kChannelsPerBlock + threadIdx.x;
   int64_t begin = blockIdx.y * per_chunk;
   int64_t end = begin + per_chunk < n ? begin + per_chunk : n;
@@ -40,6 +43,21 @@ __global__ void finish_kernel(const float* __restrict__ partial, int chunks, int
   out[ch] = scale * total;
 }
 
+
+cudaError_t launch(const float* in, const int32_t* list, const int* count, int64_t n, int c,
+                   float scale, float* scratch, float* out, cudaStream_t stream) {
+  int64_t chunks = (n + kMinPixelsPerChunk - 1) / kMinPixelsPerChunk;
+  if (chunks > kMaxChunks) chunks = kMaxChunks;
+  int64_t per_chunk = (n + chunks - 1) / chunks;
+  chunks = (n + per_chunk - 1) / per_chunk;  // no empty trailing chunk
+  dim3 grid((c + kChannelsPerBlock - 1) / kChannelsPerBlock, static_cast<unsigned>(chunks));
+  partial_sum_kernel<<<grid, dim3(kChannelsPerBlock, kRows), 0, stream>>>(in, list, count, n, c,
+                                                                          per_chunk, scratch);
+  finish_kernel<<<detail::blocks_for(c), detail::kBlock, 0, stream>>>(
+      scratch, static_cast<int>(chunks), c, scale, out);
+  return cudaGetLastError();
+}
+
 }  // namespace
 
 int64_t global_sum_scratch_floats(int c) { return int64_t{kMaxChunks} * c; }
@@ -48,16 +66,14 @@ cudaError_t global_sum(const float* in, const int32_t* list, int64_t n, int c, f
                        float* scratch, float* out, cudaStream_t stream) {
   if (n < 0 || c <= 0) return cudaErrorInvalidValue;
   if (n == 0) return cudaMemsetAsync(out, 0, sizeof(float) * c, stream);
-  int64_t chunks = (n + kMinPixelsPerChunk - 1) / kMinPixelsPerChunk;
-  if (chunks > kMaxChunks) chunks = kMaxChunks;
-  int64_t per_chunk = (n + chunks - 1) / chunks;
-  chunks = (n + per_chunk - 1) / per_chunk;  // no empty trailing chunk
-  dim3 grid((c + kChannelsPerBlock - 1) / kChannelsPerBlock, static_cast<unsigned>(chunks));
-  partial_sum_kernel<<<grid, dim3(kChannelsPerBlock, kRows), 0, stream>>>(in, list, n, c, per_chunk,
-                                                                          scratch);
-  finish_kernel<<<detail::blocks_for(c), detail::kBlock, 0, stream>>>(
-      scratch, static_cast<int>(chunks), c, scale, out);
-  return cudaGetLastError();
+  return launch(in, list, nullptr, n, c, scale, scratch, out, stream);
+}
+
+cudaError_t global_sum(const float* in, const int32_t* list, const int* count, int64_t capacity,
+                       int c, float scale, float* scratch, float* out, cudaStream_t stream) {
+  if (capacity < 0 || c <= 0 || !count || !list) return cudaErrorInvalidValue;
+  if (capacity == 0) return cudaMemsetAsync(out, 0, sizeof(float) * c, stream);
+  return launch(in, list, count, capacity, c, scale, scratch, out, stream);
 }
 
 }  // namespace dcnn::cuda

@@ -17,5 +17,10 @@ int64_t global_sum_scratch_floats(int c);
 // launches with fixed chunking, so the result does not depend on scheduling (no atomics).
 cudaError_t global_sum(const float* in, const int32_t* list, int64_t n, int c, float scale,
                        float* scratch, float* out, cudaStream_t stream);
+// The same with the count of listed pixels read on the device (graph-capturable). The chunking
+// follows `capacity`, so the sum of a given list is the same whatever the capacity's slack
+// (chunks past the count add zeros).
+cudaError_t global_sum(const float* in, const int32_t* list, const int* count, int64_t capacity,
+                       int c, float scale, float* scratch, float* out, cudaStream_t stream);
 
 }  // namespace dcnn::cuda

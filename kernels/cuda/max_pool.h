@@ -17,5 +17,10 @@ namespace dcnn::cuda {
 // not: the first, dense pass only records prev_out = max), and prev_out = max.
 cudaError_t max_pool(const Window2D& w, int c, const float* in, float* prev_out, bool emit_delta,
                      float* out, const int32_t* list, int64_t n, cudaStream_t stream);
+// The same with the count of listed pixels read on the device (graph-capturable); the grid is
+// sized for `capacity` pixels.
+cudaError_t max_pool(const Window2D& w, int c, const float* in, float* prev_out, bool emit_delta,
+                     float* out, const int32_t* list, const int* count, int64_t capacity,
+                     cudaStream_t stream);
 
 }  // namespace dcnn::cuda

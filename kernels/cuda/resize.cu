@@ -59,18 +59,21 @@ __device__ Taps axis_taps(const ResizeGeometry& g, int o, int in_len, int out_le
 
 __global__ void resize_kernel(ResizeGeometry g, const float* __restrict__ in,
                               float* __restrict__ out, const int32_t* __restrict__ list,
-                              int64_t n) {
-  int64_t t = blockIdx.x * int64_t{blockDim.x} + threadIdx.x;
-  if (t >= n * g.c) return;
-  int ch = static_cast<int>(t % g.c);
-  int64_t p = detail::listed_pixel(list, t / g.c);
-  int oy = static_cast<int>(p / g.out_w), ox = static_cast<int>(p % g.out_w);
-  Taps ty = axis_taps(g, oy, g.in_h, g.out_h, g.scale_h);
-  Taps tx = axis_taps(g, ox, g.in_w, g.out_w, g.scale_w);
-  auto at = [&](int y, int x) { return in[(int64_t{y} * g.in_w + x) * g.c + ch]; };
-  float top = (1.f - tx.w) * at(ty.i0, tx.i0) + tx.w * at(ty.i0, tx.i1);
-  float bottom = (1.f - tx.w) * at(ty.i1, tx.i0) + tx.w * at(ty.i1, tx.i1);
-  out[p * g.c + ch] = (1.f - ty.w) * top + ty.w * bottom;
+                              const int* __restrict__ count, int64_t n) {
+  if (count) n = min(n, static_cast<int64_t>(*count));
+  const int64_t total = n * g.c;
+  for (int64_t t = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; t < total;
+       t += int64_t{gridDim.x} * blockDim.x) {
+    int ch = static_cast<int>(t % g.c);
+    int64_t p = detail::listed_pixel(list, t / g.c);
+    int oy = static_cast<int>(p / g.out_w), ox = static_cast<int>(p % g.out_w);
+    Taps ty = axis_taps(g, oy, g.in_h, g.out_h, g.scale_h);
+    Taps tx = axis_taps(g, ox, g.in_w, g.out_w, g.scale_w);
+    auto at = [&](int y, int x) { return in[(int64_t{y} * g.in_w + x) * g.c + ch]; };
+    float top = (1.f - tx.w) * at(ty.i0, tx.i0) + tx.w * at(ty.i0, tx.i1);
+    float bottom = (1.f - tx.w) * at(ty.i1, tx.i0) + tx.w * at(ty.i1, tx.i1);
+    out[p * g.c + ch] = (1.f - ty.w) * top + ty.w * bottom;
+  }
 }
 
 __global__ void resize_mask_kernel(ResizeGeometry g, const uint8_t* __restrict__ in_mask,
@@ -95,7 +98,17 @@ cudaError_t resize(const ResizeGeometry& g, const float* in, float* out, const i
                    int64_t n, cudaStream_t stream) {
   if (!geometry_ok(g) || n < 0) return cudaErrorInvalidValue;
   if (n == 0) return cudaSuccess;
-  resize_kernel<<<detail::blocks_for(n * g.c), detail::kBlock, 0, stream>>>(g, in, out, list, n);
+  resize_kernel<<<detail::blocks_for(n * g.c), detail::kBlock, 0, stream>>>(g, in, out, list,
+                                                                            nullptr, n);
+  return cudaGetLastError();
+}
+
+cudaError_t resize(const ResizeGeometry& g, const float* in, float* out, const int32_t* list,
+                   const int* count, int64_t capacity, cudaStream_t stream) {
+  if (!geometry_ok(g) || capacity < 0 || !count || !list) return cudaErrorInvalidValue;
+  if (capacity == 0) return cudaSuccess;
+  resize_kernel<<<detail::capped_blocks(capacity * g.c), detail::kBlock, 0, stream>>>(
+      g, in, out, list, count, capacity);
   return cudaGetLastError();
 }
 

@@ -31,6 +31,10 @@ struct ResizeGeometry {
 // out at the n listed output pixels (device list; null: pixels 0..n-1), all channels.
 cudaError_t resize(const ResizeGeometry& g, const float* in, float* out, const int32_t* list,
                    int64_t n, cudaStream_t stream);
+// The same with the count of listed pixels read on the device (graph-capturable); the grid is
+// sized for `capacity` pixels.
+cudaError_t resize(const ResizeGeometry& g, const float* in, float* out, const int32_t* list,
+                   const int* count, int64_t capacity, cudaStream_t stream);
 
 // out_mask[out_h * out_w]: 1 where an input pixel the output reads (nearest: one; linear: up
 // to four, edge-clamped) is set in in_mask.

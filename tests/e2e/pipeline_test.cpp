@@ -102,6 +102,7 @@ TEST_F(PipelineTest, PosesOnVtestOnTheCpuBackend) {
   ASSERT_EQ(static_cast<int>(records.size()), buffers) << "one JSON record per frame";
 
   int people = 0;
+  double input_active_sum = 0.0;
   int persisting_ids = 0, ids_before = 0;
   std::set<int> previous_ids;
   for (size_t i = 0; i < records.size(); ++i) {
@@ -120,8 +121,11 @@ TEST_F(PipelineTest, PosesOnVtestOnTheCpuBackend) {
     EXPECT_EQ(stats["backend"], "cpu");
     EXPECT_EQ(stats["keyframe"].get<bool>(), i == 0) << "YAML keyframe_interval is 300";
     if (i > 0) {
-      // A static camera: only walking people and codec noise change.
-      EXPECT_LT(stats["input_active"].get<double>(), 0.2);
+      // A static camera: only walking people and codec noise change. The decoder's first
+      // P-frames shift whole regions by a few levels, which the block-mean test catches (0.2 -
+      // 0.35 on frames 1-3 of vtest); later frames stay near 0.1 (checked on the mean below).
+      EXPECT_LT(stats["input_active"].get<double>(), 0.4);
+      input_active_sum += stats["input_active"].get<double>();
     }
 
     const nlohmann::json& objects = r["objects"];
@@ -143,6 +147,7 @@ TEST_F(PipelineTest, PosesOnVtestOnTheCpuBackend) {
     previous_ids = ids;
   }
   EXPECT_GE(static_cast<double>(people) / records.size(), 3.0) << "people per frame on average";
+  EXPECT_LT(input_active_sum / double(records.size() - 1), 0.15) << "mean input active fraction";
   // Pedestrians walk slowly at 10 fps: most keep their id from one frame to the next.
   EXPECT_GE(persisting_ids, ids_before * 7 / 10);
 }

@@ -1,6 +1,7 @@
 // Whole small networks: delta mode with all thresholds 0 equals dense to float tolerance over
-// 60 frames, with the convs forced sparse, forced dense-on-deltas, or chosen by break-even, and
-// with linear truncation on.
+// 60 frames, with the convs forced sparse, forced dense-on-deltas, or chosen by break-even, with
+// linear truncation on, with the output heads run dense from their accumulated input (always, or
+// switching between dense and delta by activity) and with the block-mean input test.
 #include <gtest/gtest.h>
 
 #include <functional>
@@ -16,11 +17,24 @@ struct NetCase {
   std::function<ir::Graph(int, int)> build;
 };
 
+struct ExactCase {
+  float break_even;
+  bool truncate_linear;
+  float head_dense_break_even;  // 1: heads always delta; 0: dense tail whenever anything changed
+  int input_block;              // block-mean input test on (it only adds active pixels)
+};
+
 void expect_exact(const NetCase& net, bool noisy) {
-  for (float break_even : {1.f, 0.f, 0.4f, -1.f}) {
-    // -1: break-even 0.4 with linear truncation on (eps 0 keeps it exact too).
-    DeltaSettings settings = exact_settings(break_even < 0.f ? 0.4f : break_even);
-    settings.truncate_linear = break_even < 0.f;
+  const ExactCase cases[] = {
+      {1.f, false, 1.f, 0},   {0.f, false, 1.f, 0},   {0.4f, false, 1.f, 0},
+      {0.4f, true, 1.f, 0},   {0.4f, true, 0.f, 0},   {0.4f, true, 0.1f, 4},
+  };
+  for (const ExactCase& c : cases) {
+    DeltaSettings settings = exact_settings(c.break_even);
+    settings.truncate_linear = c.truncate_linear;
+    settings.head_dense_break_even = c.head_dense_break_even;
+    settings.input_block = c.input_block;
+    settings.input_block_threshold = 0.5f;
     SequenceOptions seq;
     seq.height = 48;
     seq.width = 64;
@@ -30,7 +44,9 @@ void expect_exact(const NetCase& net, bool noisy) {
     seq.shake_period = 23;
     seq.noise_sigma = noisy ? 1.5f : 0.f;
     auto errors = compare_dense_delta(net.build(48, 64), settings, seq, 60);
-    EXPECT_LE(worst(errors), 1e-4f) << net.name << " break_even " << break_even;
+    EXPECT_LE(worst(errors), 1e-4f) << net.name << " break_even " << c.break_even << " truncate_linear "
+                                    << c.truncate_linear << " head_dense_break_even "
+                                    << c.head_dense_break_even << " input_block " << c.input_block;
   }
 }
 
@@ -39,12 +55,14 @@ const NetCase kNets[] = {
     {"squeeze_excite_block", [](int h, int w) { return squeeze_excite_block(h, w); }},
     {"fpn_upsample_add", [](int h, int w) { return fpn_upsample_add(h, w); }},
     {"concat_branches", [](int h, int w) { return concat_branches(h, w); }},
+    {"fpn_with_heads", [](int h, int w) { return fpn_with_heads(h, w); }},
 };
 
 TEST(DeltaNetworks, MobileNetV2BlockWithResidual) { expect_exact(kNets[0], false); }
 TEST(DeltaNetworks, SqueezeExciteBlock) { expect_exact(kNets[1], false); }
 TEST(DeltaNetworks, FpnUpsampleAdd) { expect_exact(kNets[2], false); }
 TEST(DeltaNetworks, ConcatBranches) { expect_exact(kNets[3], false); }
+TEST(DeltaNetworks, FpnWithHeads) { expect_exact(kNets[4], false); }
 TEST(DeltaNetworks, AllNetworksNoisyInput) {
   for (const NetCase& net : kNets) expect_exact(net, true);
 }

@@ -52,6 +52,26 @@ ir::Graph fpn_upsample_add(int h, int w, uint32_t seed) {
   return b.finish({head_a, head_b});
 }
 
+ir::Graph fpn_with_heads(int h, int w, uint32_t seed) {
+  GraphBuilder b(h, w, seed);
+  int c1 = b.conv(b.input(), 16, 3, 2, 1, kRelu);
+  int c1b = b.conv(c1, 16, 3, 1, 1, kRelu);
+  int c2 = b.conv(c1b, 32, 3, 2, 1, kRelu);
+  int c3 = b.conv(c2, 32, 3, 2, 1, kRelu);
+  Shape s2 = b.shape(c2), s1 = b.shape(c1);
+  int p2 = b.add(b.resize(c3, s2.h, s2.w, ir::ResizeMode::Nearest, ir::CoordMode::Asymmetric,
+                          ir::NearestRound::Floor, 2.f),
+                 c2, 1.f, 1.f, kRelu);
+  int p1 = b.add(b.resize(b.conv(p2, 16, 1), s1.h, s1.w, ir::ResizeMode::Linear,
+                          ir::CoordMode::HalfPixel),
+                 c1b);
+  // Shared depthwise + pointwise, then two heads (1x1 ReLU, 1x1 out), as in MoveNet.
+  int feat = b.conv(b.conv(p1, 16, 3, 1, 16, kRelu), 16, 1, 1, 1, kRelu);
+  int head_a = b.conv(b.conv(feat, 12, 1, 1, 1, kRelu), 2, 1);
+  int head_b = b.conv(b.conv(feat, 12, 1, 1, 1, kRelu), 3, 1, 1, 1, GraphBuilder::act(ActKind::Sigmoid));
+  return b.finish({head_a, head_b});
+}
+
 ir::Graph concat_branches(int h, int w, uint32_t seed) {
   GraphBuilder b(h, w, seed);
   int x = b.conv(b.input(), 8, 3, 2, 1, kRelu);

@@ -15,4 +15,8 @@ ir::Graph fpn_upsample_add(int h, int w, uint32_t seed = 5);
 // Two branches (conv, max pool + conv) concatenated, then a sigmoid head, like CenterNet heads.
 ir::Graph concat_branches(int h, int w, uint32_t seed = 6);
 
+// An FPN (upsample + add) whose stride-2 map feeds a shared depthwise + pointwise layer and two
+// cheap heads (1x1 ReLU, 1x1 output): the shape DenseTail is for.
+ir::Graph fpn_with_heads(int h, int w, uint32_t seed = 8);
+
 }  // namespace dcnn::test

@@ -8,6 +8,9 @@
 // fractions, and how far the delta heads are from the dense heads (relative to the head scale).
 // The first frame (a dense keyframe) is reported but left out of the delta average; the first
 // OpenCV forward (its one-time initialisation) likewise. Every number is measured, none assumed.
+// With --backend cuda it then times cuDNN dense vs our dense vs our delta (and the eps=inf
+// overhead bound) at 1, 8 and 32 streams (tools/bench/cuda_streams.h); --json adds those
+// numbers under "cuda_streams" to the final line, whose other keys stay as they are.
 #include <omp.h>
 
 #include <algorithm>
@@ -24,6 +27,7 @@
 #include <vector>
 
 #include "engine/config/config.h"
+#include "engine/config/delta_settings.h"
 #include "engine/core/error.h"
 #include "engine/exec/compiled_model.h"
 #include "engine/exec/executor.h"
@@ -32,6 +36,9 @@
 #include "engine/ir/shape_inference.h"
 #include "tools/bench/bench_frames.h"
 #include "tools/bench/opencv_reference.h"
+#if DCNN_BENCH_CUDA
+#include "tools/bench/cuda_streams.h"
+#endif
 
 namespace {
 
@@ -143,14 +150,7 @@ int run(const Args& args) {
     if (!width) width = cfg.input.width, height = cfg.input.height;
     bgr = cfg.input.color == ColorOrder::BGR;
     for (int c = 0; c < 3; ++c) norm.mean[c] = cfg.input.mean[c], norm.std[c] = cfg.input.std[c];
-    settings.input_threshold = cfg.delta.input_threshold;
-    settings.input_dilation = cfg.delta.input_dilation;
-    settings.default_threshold = cfg.delta.threshold;
-    settings.layer_thresholds = cfg.delta.layer_thresholds;
-    settings.keyframe_interval = cfg.delta.keyframe_interval;
-    settings.dense_break_even = cfg.delta.dense_break_even;
-    settings.threshold_scale = cfg.delta.threshold_scale;
-    settings.truncate_linear = cfg.delta.truncate_linear;
+    settings = to_delta_settings(cfg.delta);
     name = cfg.name;
   }
   // Flags override the YAML, as element properties do.
@@ -194,7 +194,9 @@ int run(const Args& args) {
   int frames = 0, delta_frames = 0, ref_frames = 0, keyframes = 0;
   HeadError err;
   std::vector<float> frame;
+  std::vector<std::vector<float>> kept;  // the first frames, replayed by the CUDA stream runs
   while (frames < args.frames && source->next(frame)) {
+    if (backend == Backend::Cuda && kept.size() < 32) kept.push_back(frame);
     auto t0 = std::chrono::steady_clock::now();
     dense.run(frame.data());
     auto t1 = std::chrono::steady_clock::now();
@@ -296,8 +298,14 @@ int run(const Args& args) {
     }
   }
 
+  nlohmann::json cuda_streams;
+#if DCNN_BENCH_CUDA
+  if (backend == Backend::Cuda) cuda_streams = bench::cuda_stream_report(model, settings, kept, frames - 1);
+#endif
+
   if (args.json) {
     nlohmann::json j;
+    if (!cuda_streams.is_null()) j["cuda_streams"] = cuda_streams;
     j["model"] = name;
     j["backend"] = to_string(backend);
     j["frames"] = frames;

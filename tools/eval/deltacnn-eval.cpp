@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <algorithm>
 #include <iostream>
 #include <string>
 
@@ -35,12 +36,14 @@ struct Args {
   int frames = 100;
   float threshold_scale = -1.f;  // < 0: the config's
   bool json = false;
+  bool show_disagreements = false;
 };
 
 [[noreturn]] void usage(const std::string& problem) {
   std::cerr << "deltacnn-eval: " << problem << "\n"
             << "usage: deltacnn-eval --config X.yaml --video V.avi [--frames N] "
-               "[--backend cpu|cuda|auto] [--threshold SCALE] [--json]\n";
+               "[--backend cpu|cuda|auto] [--threshold SCALE] [--json]\n"
+               "                     [--show-disagreements]  (frames whose object count differs, with the scores)\n";
   std::exit(2);
 }
 
@@ -59,6 +62,7 @@ Args parse_args(int argc, char** argv) {
       else if (k == "--backend") a.backend = value();
       else if (k == "--threshold") a.threshold_scale = std::stof(value());
       else if (k == "--json") a.json = true;
+      else if (k == "--show-disagreements") a.show_disagreements = true;
       else if (k == "--help" || k == "-h") usage("help");
       else usage("unknown option '" + k + "'");
     } catch (const std::logic_error&) {
@@ -71,6 +75,20 @@ Args parse_args(int argc, char** argv) {
   if (a.backend != "cpu" && a.backend != "cuda" && a.backend != "auto")
     usage("--backend must be cpu, cuda or auto");
   return a;
+}
+
+// "3 [0.61 0.44 0.26]": how many objects and their scores, highest first.
+std::string describe_objects(const std::vector<dcnn::Detection>& objects) {
+  std::vector<float> scores;
+  for (const auto& o : objects) scores.push_back(o.confidence);
+  std::sort(scores.rbegin(), scores.rend());
+  std::string s = std::to_string(objects.size()) + " [";
+  char buf[16];
+  for (size_t i = 0; i < scores.size(); ++i) {
+    std::snprintf(buf, sizeof buf, i ? " %.3f" : "%.3f", scores[i]);
+    s += buf;
+  }
+  return s + "]";
 }
 
 double ms_of(std::chrono::steady_clock::time_point t0) {
@@ -130,6 +148,9 @@ int run(const Args& args) {
     active_total += s.stats.mean_active;
     decode_total += s.stats.decode_ms;
 
+    if (args.show_disagreements && d.objects.size() != s.objects.size())
+      std::fprintf(stderr, "frame %d: dense %s, delta %s\n", n, describe_objects(d.objects).c_str(),
+                   describe_objects(s.objects).c_str());
     if (pose) dcnn::eval::add_pose_frame(d.objects, s.objects, kKeypointScore, kKeypointRadiusPx, agreement);
     else dcnn::eval::add_detection_frame(d.objects, s.objects, kDetectionIou, agreement);
     ++n;

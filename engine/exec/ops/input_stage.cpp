@@ -6,9 +6,17 @@
 
 namespace dcnn {
 
-InputStage::InputStage(const Shape& shape, const InputNormalization& norm, float threshold,
-                       int dilation)
-    : shape_(shape), threshold_(threshold), dilation_(dilation) {
+InputDeltaRule InputDeltaRule::from(const DeltaSettings& s) {
+  InputDeltaRule r;
+  r.threshold = s.input_threshold;
+  r.dilation = s.input_dilation;
+  r.block = s.input_block;
+  r.block_threshold = s.input_block_threshold;
+  return r;
+}
+
+InputStage::InputStage(const Shape& shape, const InputNormalization& norm, const InputDeltaRule& rule)
+    : shape_(shape), rule_(rule) {
   if (shape.c != 3)
     throw Error(ErrorKind::Unsupported, "model input has shape " + shape.str() +
                                             "; expected HxWx3 (an image)");
@@ -19,15 +27,19 @@ InputStage::InputStage(const Shape& shape, const InputNormalization& norm, float
     mean_[c] = norm.mean[c];
     inv_std_[c] = 1.f / norm.std[c];
   }
-  if (dilation < 0)
-    throw Error(ErrorKind::Config, "input_dilation is " + std::to_string(dilation) +
+  if (rule.dilation < 0)
+    throw Error(ErrorKind::Config, "input_dilation is " + std::to_string(rule.dilation) +
                                        "; expected 0 or more pixels");
+  if (rule.block < 0)
+    throw Error(ErrorKind::Config, "input_block is " + std::to_string(rule.block) +
+                                       "; expected 0 (off) or a tile size in pixels");
   ref_.resize(size_t(shape.size()));
-  if (dilation_ > 0) {
+  if (rule.dilation > 0) {
+    const int d = rule.dilation;
     change_mask_.resize(size_t(shape.pixels()));
     scratch_.resize(size_t(shape.pixels()));
-    grow_rows_ = cpu::window_footprint(shape.h, shape.h, 2 * dilation_ + 1, 1, 1, dilation_);
-    grow_cols_ = cpu::window_footprint(shape.w, shape.w, 2 * dilation_ + 1, 1, 1, dilation_);
+    grow_rows_ = cpu::window_footprint(shape.h, shape.h, 2 * d + 1, 1, 1, d);
+    grow_cols_ = cpu::window_footprint(shape.w, shape.w, 2 * d + 1, 1, 1, d);
   }
 }
 
@@ -38,13 +50,14 @@ void InputStage::dense(const float* x, TensorBuffer& out, bool keep_state) {
 }
 
 void InputStage::delta(const float* x, TensorBuffer& out) {
-  if (dilation_ > 0) {
-    cpu::input_change_mask(x, ref_.data(), shape_.pixels(), 3, threshold_, change_mask_.data());
-    cpu::footprint_mask(change_mask_.data(), shape_.h, shape_.w, grow_rows_, grow_cols_,
-                        scratch_.data(), out.mask());
-  } else {
-    cpu::input_change_mask(x, ref_.data(), shape_.pixels(), 3, threshold_, out.mask());
-  }
+  // The change mask goes straight to the output unless dilation grows it from a scratch copy.
+  uint8_t* change = rule_.dilation > 0 ? change_mask_.data() : out.mask();
+  cpu::input_change_mask(x, ref_.data(), shape_.pixels(), 3, rule_.threshold, change);
+  if (rule_.block > 0)
+    cpu::input_block_change_mask(x, ref_.data(), shape_.h, shape_.w, 3, rule_.block,
+                                 rule_.block_threshold, change);
+  if (rule_.dilation > 0)
+    cpu::footprint_mask(change, shape_.h, shape_.w, grow_rows_, grow_cols_, scratch_.data(), out.mask());
   out.list_from_mask();
   cpu::input_delta_emit(x, ref_.data(), inv_std_, out.values(), out.list(), out.active(), 3);
   active_fraction_ = out.active_fraction();

@@ -2,6 +2,8 @@
 // Dense: (x - mean) / std, ref = x. Delta: d = x - ref; a pixel is active where
 // max_c |d| > threshold (then the mask optionally grows by `dilation` pixels); active pixels emit
 // d / std and set ref = x; inactive pixels keep ref, so a slow drift is sent later in full.
+// With a block test, a tile whose mean change exceeds the block threshold is active as a whole
+// (before dilation).
 #pragma once
 
 #include "engine/core/aligned_buffer.h"
@@ -11,10 +13,20 @@
 namespace dcnn {
 
 struct InputNormalization;
+struct DeltaSettings;
+
+// The input-delta part of DeltaSettings (see there).
+struct InputDeltaRule {
+  float threshold = 8.f;
+  int dilation = 0;
+  int block = 0;
+  float block_threshold = 2.f;
+  static InputDeltaRule from(const DeltaSettings& settings);
+};
 
 class InputStage {
  public:
-  InputStage(const Shape& shape, const InputNormalization& norm, float threshold, int dilation);
+  InputStage(const Shape& shape, const InputNormalization& norm, const InputDeltaRule& rule);
   void dense(const float* x, TensorBuffer& out, bool keep_state);
   void delta(const float* x, TensorBuffer& out);
   float active_fraction() const { return active_fraction_; }
@@ -22,8 +34,7 @@ class InputStage {
  private:
   Shape shape_;
   float mean_[3], inv_std_[3];
-  float threshold_;
-  int dilation_;
+  InputDeltaRule rule_;
   AlignedBuffer<float> ref_;
   AlignedBuffer<uint8_t> change_mask_, scratch_;
   cpu::Footprint1D grow_rows_, grow_cols_;

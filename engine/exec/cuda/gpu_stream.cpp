@@ -1,0 +1,408 @@
+// One stream of a CUDA model (the GPU side of an Executor). Every buffer is allocated here,
+// once: tensors (values, mask, list), op states, the input stage, cuDNN workspace, scratch,
+// dense heads on the device and their pinned host copies. A frame enqueues every op on this
+// stream's cudaStream_t without host synchronisation (pixel counts stay on the device), then
+// makes one batched device->host copy of all counts and one copy per head, and synchronises
+// once. Per-frame choices that need counts on the host (dense or sparse form of a conv) use the
+// previous frame's counts: both forms are exact, so a stale choice costs time, never accuracy.
+// Steady-state delta frames (not the first after a keyframe) are replayed as CUDA graphs keyed
+// by those choices (graph_cache.h) unless DeltaSettings::cuda_graphs is off or time_layers on.
+#include "engine/exec/cuda/gpu_stream.h"
+
+#include <cudnn.h>
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+#include "engine/core/error.h"
+#include "engine/exec/cuda/cuda_model.h"
+#include "engine/exec/cuda/graph_cache.h"
+#include "engine/exec/cuda/input_stage.h"
+#include "kernels/cuda/compact.h"
+#include "kernels/cuda/densify.h"
+#include "kernels/cuda/global_pool.h"
+
+namespace dcnn::cuda_exec {
+namespace {
+
+// Device-side resources owned by one stream, destroyed on its device.
+struct StreamHandles {
+  int device = 0;
+  cudaStream_t stream = nullptr;
+  cudnnHandle_t cudnn = nullptr;
+  std::vector<cudaEvent_t> events;  // per-layer timing (time_layers), ops + 1
+
+  ~StreamHandles() {
+    cudaSetDevice(device);
+    if (stream) cudaStreamSynchronize(stream);
+    for (cudaEvent_t e : events) cudaEventDestroy(e);
+    if (cudnn) cudnnDestroy(cudnn);
+    if (stream) cudaStreamDestroy(stream);
+  }
+};
+
+struct Head {
+  std::string name;
+  Shape shape;
+  int tensor = -1;
+  DeviceBuffer<float> dense;  // accumulated head on the device
+  PinnedBuffer<float> host;   // what output() returns
+};
+
+class GpuStreamImpl final : public GpuStream {
+ public:
+  GpuStreamImpl(std::shared_ptr<const CompiledModel> model, ExecMode mode,
+                const DeltaSettings& settings);
+  ~GpuStreamImpl() override;
+
+  void run(const float* input) override;
+  void reset() override {
+    force_dense_ = true;
+    frames_since_reset_ = 0;
+  }
+  void set_mode(ExecMode mode) override {
+    if (mode != mode_) force_dense_ = true;
+    mode_ = mode;
+  }
+  void set_threshold_scale(float scale) override { settings_.threshold_scale = scale; }
+  void set_keyframe_interval(int interval) override { settings_.keyframe_interval = interval; }
+  int num_outputs() const override { return int(heads_.size()); }
+  const std::string& output_name(int i) const override { return heads_[size_t(i)].name; }
+  Shape output_shape(int i) const override { return heads_[size_t(i)].shape; }
+  const float* output(int i) const override { return heads_[size_t(i)].host.get(); }
+  const FrameStats& stats() const override { return stats_; }
+
+ private:
+  bool next_is_keyframe() const {
+    if (mode_ == ExecMode::Dense || force_dense_) return true;
+    return settings_.keyframe_interval > 0 && frames_since_keyframe_ >= settings_.keyframe_interval;
+  }
+  void check_layer_thresholds();
+  CudaOpContext context(size_t k);
+  void choose_conv_forms();
+  void record_event(size_t k);
+  // Enqueue a whole frame on the stream (upload, ops, heads, downloads); no synchronisation.
+  void enqueue_dense_frame();
+  void enqueue_delta_frame();
+  void enqueue_downloads(bool counts);
+  void finish_frame(bool keyframe, std::chrono::steady_clock::time_point t0);
+
+  std::shared_ptr<const CompiledModel> model_;
+  const CudaCompiledModel& cuda_;
+  ExecMode mode_;
+  DeltaSettings settings_;
+  StreamHandles handles_;
+  GpuFrame frame_;
+  DeviceBuffer<int> counts_;      // one per graph tensor
+  PinnedBuffer<int> host_counts_;
+  std::vector<GpuTensor> tensors_;
+  std::vector<std::unique_ptr<GpuOpState>> states_;
+  std::vector<float> base_eps_;
+  std::vector<bool> truncates_linear_;
+  std::vector<float> last_active_;  // per op, from the last delta frame (conv form choice)
+  std::vector<uint8_t> dense_form_;  // per op, this frame: conv runs dense on the delta map
+  GraphCache graphs_{8};
+  std::vector<uint8_t> graph_key_;  // conv forms + threshold scale (capacity kept across frames)
+  bool use_graphs_ = false;
+  int64_t delta_frames_since_keyframe_ = 0;
+  DeviceBuffer<uint8_t> workspace_;
+  DeviceBuffer<int> compact_scratch_;
+  DeviceBuffer<float> sum_scratch_;
+  std::unique_ptr<GpuInputStage> input_;
+  std::vector<Head> heads_;
+  FrameStats stats_;
+  int64_t frames_since_reset_ = 0;
+  int64_t frames_since_keyframe_ = 0;
+  bool force_dense_ = true;
+};
+
+GpuStreamImpl::GpuStreamImpl(std::shared_ptr<const CompiledModel> model, ExecMode mode,
+                             const DeltaSettings& settings)
+    : model_(std::move(model)), cuda_(cuda_model_of(*model_)), mode_(mode), settings_(settings) {
+  const ir::Graph& g = model_->graph();
+  const auto& ops = cuda_.cuda_ops();
+  check_layer_thresholds();
+
+  handles_.device = cuda_.device_id();
+  const std::string where = "stream set-up: ";
+  check(cudaSetDevice(handles_.device), where, "cudaSetDevice");
+  check(cudaStreamCreateWithFlags(&handles_.stream, cudaStreamNonBlocking), where, "cudaStreamCreate");
+  check(cuda::check_cudnn(cudnnCreate(&handles_.cudnn), "cudnnCreate"), where);
+  check(cuda::check_cudnn(cudnnSetStream(handles_.cudnn, handles_.stream), "cudnnSetStream"), where);
+  if (settings_.time_layers) {
+    handles_.events.resize(ops.size() + 1, nullptr);
+    for (cudaEvent_t& e : handles_.events) check(cudaEventCreate(&e), where, "cudaEventCreate");
+  }
+
+  counts_.allocate(g.tensors.size(), "pixel counts");
+  host_counts_.allocate(g.tensors.size(), "pixel counts (host)");
+  tensors_.resize(g.tensors.size());
+  int64_t max_pixels = 1;
+  int max_c = 1;
+  for (size_t t = 0; t < g.tensors.size(); ++t) {
+    tensors_[t].allocate(g.tensors[t].shape, counts_.get() + t, g.tensors[t].name);
+    max_pixels = std::max(max_pixels, g.tensors[t].shape.pixels());
+    max_c = std::max(max_c, g.tensors[t].shape.c);
+  }
+
+  std::vector<bool> is_output(g.tensors.size(), false);
+  for (int id : g.outputs) is_output.at(size_t(id)) = true;
+  for (const auto& op : ops) {
+    StateOptions so;
+    so.truncate_linear = settings_.truncate_linear && op->can_truncate_linear() &&
+                         !is_output[size_t(op->output())];
+    truncates_linear_.push_back(so.truncate_linear);
+    states_.push_back(op->make_state(so));
+    auto it = settings_.layer_thresholds.find(op->name());
+    base_eps_.push_back(it != settings_.layer_thresholds.end() ? it->second
+                                                               : settings_.default_threshold);
+  }
+  last_active_.assign(ops.size(), 0.f);
+  dense_form_.assign(ops.size(), 0);
+  use_graphs_ = settings_.cuda_graphs && !settings_.time_layers;
+
+  workspace_.allocate(std::max<size_t>(cuda_.workspace_bytes(), 1), "cuDNN workspace");
+  compact_scratch_.allocate(size_t(cuda::compact_scratch_ints(max_pixels)), "compaction scratch");
+  sum_scratch_.allocate(size_t(cuda::global_sum_scratch_floats(max_c)), "global pool scratch");
+  frame_.stream = handles_.stream;
+  frame_.cudnn = handles_.cudnn;
+  frame_.workspace = workspace_.get();
+  frame_.workspace_bytes = workspace_.bytes();
+  frame_.compact_scratch = compact_scratch_.get();
+  frame_.sum_scratch = sum_scratch_.get();
+
+  input_ = std::make_unique<GpuInputStage>(model_->input_shape(), model_->normalization(),
+                                           InputDeltaRule::from(settings_));
+  heads_.resize(g.outputs.size());
+  for (size_t h = 0; h < g.outputs.size(); ++h) {
+    Head& head = heads_[h];
+    head.tensor = g.outputs[h];
+    head.name = g.tensors.at(size_t(head.tensor)).name;
+    head.shape = g.tensors.at(size_t(head.tensor)).shape;
+    head.dense.allocate(size_t(head.shape.size()), "output head '" + head.name + "'");
+    head.host.allocate(size_t(head.shape.size()), "output head '" + head.name + "' (host)");
+  }
+  stats_.backend = to_string(Backend::Cuda);
+  stats_.layers.resize(ops.size());
+  for (size_t k = 0; k < ops.size(); ++k) {
+    stats_.layers[k].name = ops[k]->name();
+    stats_.layers[k].op = ops[k]->kind_name();
+  }
+}
+
+GpuStreamImpl::~GpuStreamImpl() {
+  // Buffers are freed by their own destructors after this; make their device current first.
+  cudaSetDevice(handles_.device);
+  if (handles_.stream) cudaStreamSynchronize(handles_.stream);
+}
+
+// head_dense_break_even (the CPU's dense tail, engine/exec/dense_tail.h) is a speed choice with
+// the same accuracy bound, and every YAML config sets it (default 0.25). This backend does not
+// implement the dense tail: its heads always stay in delta mode, as with the value 1.
+
+// Same rules and messages as the CPU executor (executor.cpp).
+void GpuStreamImpl::check_layer_thresholds() {
+  const auto& ops = cuda_.cuda_ops();
+  std::map<std::string, bool> used;
+  for (const auto& kv : settings_.layer_thresholds) {
+    if (!(kv.second >= 0.f))
+      throw Error(ErrorKind::Config, "delta.layer_thresholds." + kv.first + " is " +
+                                         std::to_string(kv.second) + "; expected a value >= 0");
+    used[kv.first] = false;
+  }
+  const ir::Graph& g = model_->graph();
+  std::vector<bool> is_output(g.tensors.size(), false);
+  for (int id : g.outputs) is_output.at(size_t(id)) = true;
+  for (const auto& op : ops) {
+    auto it = settings_.layer_thresholds.find(op->name());
+    if (it == settings_.layer_thresholds.end()) continue;
+    const bool truncates = settings_.truncate_linear && op->can_truncate_linear() &&
+                           !is_output[size_t(op->output())];
+    if (!op->has_threshold() && !truncates)
+      throw Error(ErrorKind::Config, "delta.layer_thresholds." + op->name() + ": node '" +
+                                         op->name() + "' (" + op->kind_name() +
+                                         ") has no nonlinear activation, so it does not truncate; "
+                                         "expected the name of a node with an activation (or "
+                                         "truncate_linear on)");
+    used[op->name()] = true;
+  }
+  for (const auto& kv : used)
+    if (!kv.second)
+      throw Error(ErrorKind::Config, "delta.layer_thresholds." + kv.first + ": the model '" +
+                                         g.source + "' has no node named '" + kv.first +
+                                         "'; expected an ONNX node name of a layer with an activation");
+}
+
+CudaOpContext GpuStreamImpl::context(size_t k) {
+  CudaOpContext ctx{tensors_, frame_};
+  ctx.state = states_[k].get();
+  ctx.eps = base_eps_[k] * settings_.threshold_scale;
+  ctx.keep_state = mode_ == ExecMode::Delta;
+  ctx.truncate_linear = truncates_linear_[k];
+  ctx.stat = &stats_.layers[k];
+  return ctx;
+}
+
+// break-even 0: always the dense form (as the CPU's "fraction > 0"); 1: never. In between, the
+// conv's output active fraction of the previous delta frame decides (0 after a keyframe).
+void GpuStreamImpl::choose_conv_forms() {
+  const auto& ops = cuda_.cuda_ops();
+  const float be = settings_.dense_break_even;
+  for (size_t k = 0; k < ops.size(); ++k) {
+    bool dense = false;
+    if (ops[k]->has_dense_form() && be < 1.f) dense = be <= 0.f || last_active_[k] > be;
+    dense_form_[k] = dense ? 1 : 0;
+    stats_.layers[k].dense = dense;
+  }
+}
+
+void GpuStreamImpl::record_event(size_t k) {
+  if (!handles_.events.empty())
+    check(cudaEventRecord(handles_.events[k], handles_.stream), "layer timing: ", "cudaEventRecord");
+}
+
+void GpuStreamImpl::enqueue_dense_frame() {
+  const auto& ops = cuda_.cuda_ops();
+  const ir::Graph& g = model_->graph();
+  const bool keep = mode_ == ExecMode::Delta;
+  GpuTensor& in = tensors_[size_t(g.input)];
+  input_->enqueue_upload(handles_.stream);
+  input_->dense(in, keep, handles_.stream);
+  in.mark_dense_write();
+  for (size_t k = 0; k < ops.size(); ++k) {
+    record_event(k);
+    CudaOpContext ctx = context(k);
+    ops[k]->run_dense(ctx);
+    tensors_[size_t(ops[k]->output())].mark_dense_write();
+    stats_.layers[k].active = 1.f;
+    stats_.layers[k].dense = true;
+  }
+  record_event(ops.size());
+  for (Head& h : heads_)
+    check(cudaMemcpyAsync(h.dense.get(), tensors_[size_t(h.tensor)].values(), h.dense.bytes(),
+                          cudaMemcpyDeviceToDevice, handles_.stream),
+          "output head '" + h.name + "': ", "cudaMemcpyAsync (dense head)");
+  enqueue_downloads(false);
+}
+
+void GpuStreamImpl::enqueue_delta_frame() {
+  const auto& ops = cuda_.cuda_ops();
+  const ir::Graph& g = model_->graph();
+  GpuTensor& in = tensors_[size_t(g.input)];
+  input_->enqueue_upload(handles_.stream);
+  in.clear_for_write(handles_.stream);
+  input_->delta(in, frame_.compact_scratch, handles_.stream);
+  for (size_t k = 0; k < ops.size(); ++k) {
+    record_event(k);
+    GpuTensor& o = tensors_[size_t(ops[k]->output())];
+    o.clear_for_write(handles_.stream);
+    CudaOpContext ctx = context(k);
+    ctx.conv_dense_form = dense_form_[k] != 0;
+    ops[k]->run_delta(ctx);
+  }
+  record_event(ops.size());
+  for (Head& h : heads_) {
+    const GpuTensor& t = tensors_[size_t(h.tensor)];
+    check(cuda::check_cuda(cuda::accumulate_pixels(h.dense.get(), t.values(), t.list(), t.count(),
+                                                   t.pixels(), t.channels(), handles_.stream),
+                           "accumulate_pixels"),
+          "output head '" + h.name + "': ");
+  }
+  enqueue_downloads(true);
+}
+
+// Heads to their pinned host copies; in delta frames every tensor's count in one copy.
+void GpuStreamImpl::enqueue_downloads(bool counts) {
+  cudaStream_t s = handles_.stream;
+  for (Head& h : heads_)
+    check(cudaMemcpyAsync(h.host.get(), h.dense.get(), h.dense.bytes(), cudaMemcpyDeviceToHost, s),
+          "output head '" + h.name + "': ", "cudaMemcpyAsync (head download)");
+  if (counts)
+    check(cudaMemcpyAsync(host_counts_.get(), counts_.get(), counts_.bytes(), cudaMemcpyDeviceToHost, s),
+          "frame end: ", "cudaMemcpyAsync (pixel counts)");
+}
+
+void GpuStreamImpl::run(const float* input) {
+  const auto t0 = std::chrono::steady_clock::now();
+  check(cudaSetDevice(handles_.device), "run: ", "cudaSetDevice");
+  const bool keyframe = next_is_keyframe();
+  input_->stage(input);
+  if (keyframe) {
+    enqueue_dense_frame();
+    frames_since_keyframe_ = 0;
+    delta_frames_since_keyframe_ = 0;
+    force_dense_ = false;
+    std::fill(last_active_.begin(), last_active_.end(), 0.f);
+  } else {
+    choose_conv_forms();
+    // The first delta frame after a dense pass clears whole maps (different launches), so it
+    // runs directly; later frames replay the graph recorded for this frame's choices.
+    if (use_graphs_ && delta_frames_since_keyframe_ > 0) {
+      graph_key_.assign(dense_form_.begin(), dense_form_.end());
+      const uint8_t* scale = reinterpret_cast<const uint8_t*>(&settings_.threshold_scale);
+      graph_key_.insert(graph_key_.end(), scale, scale + sizeof(float));
+      graphs_.launch(graph_key_, handles_.stream, [this] { enqueue_delta_frame(); }, "delta frame graph: ");
+    } else {
+      enqueue_delta_frame();
+    }
+    delta_frames_since_keyframe_++;
+  }
+  frames_since_keyframe_++;
+  finish_frame(keyframe, t0);
+}
+
+void GpuStreamImpl::finish_frame(bool keyframe, std::chrono::steady_clock::time_point t0) {
+  const auto& ops = cuda_.cuda_ops();
+  cudaStream_t s = handles_.stream;
+  // Kernel execution errors are asynchronous: they surface here without the layer that caused
+  // them; CUDA_LAUNCH_BLOCKING=1 makes the failing launch's own check report it instead.
+  check(cudaStreamSynchronize(s),
+        "frame " + std::to_string(frames_since_reset_) +
+            " (an asynchronous kernel failure; rerun with CUDA_LAUNCH_BLOCKING=1 to name the layer): ",
+        "cudaStreamSynchronize");
+
+  const ir::Graph& g = model_->graph();
+  if (!keyframe) {
+    for (size_t k = 0; k < ops.size(); ++k) {
+      const GpuTensor& t = tensors_[size_t(ops[k]->output())];
+      const float active = float(host_counts_.get()[ops[k]->output()]) / float(t.pixels());
+      stats_.layers[k].active = active;
+      last_active_[k] = active;
+    }
+  }
+  if (settings_.time_layers) {
+    for (size_t k = 0; k < ops.size(); ++k) {
+      float ms = 0.f;
+      check(cudaEventElapsedTime(&ms, handles_.events[k], handles_.events[k + 1]), "layer timing: ",
+            "cudaEventElapsedTime");
+      stats_.layers[k].ms = ms;
+    }
+  } else {
+    for (auto& l : stats_.layers) l.ms = 0.0;
+  }
+  stats_.infer_ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  stats_.frame_index = frames_since_reset_++;
+  stats_.keyframe = keyframe;
+  stats_.mode = mode_ == ExecMode::Delta ? "delta" : "dense";
+  const GpuTensor& in = tensors_[size_t(g.input)];
+  stats_.input_active = keyframe ? 1.f : float(host_counts_.get()[g.input]) / float(in.pixels());
+  // Mean active fraction, weighted by the cost of each layer (its dense MACs), as on the CPU.
+  double weighted = 0.0, total = 0.0;
+  for (size_t k = 0; k < ops.size(); ++k) {
+    const double w = double(ops[k]->macs());
+    weighted += w * stats_.layers[k].active;
+    total += w;
+  }
+  stats_.mean_active = total > 0.0 ? float(weighted / total) : (keyframe ? 1.f : stats_.input_active);
+}
+
+}  // namespace
+
+std::unique_ptr<GpuStream> make_gpu_stream(std::shared_ptr<const CompiledModel> model,
+                                           ExecMode mode, const DeltaSettings& settings) {
+  return std::make_unique<GpuStreamImpl>(std::move(model), mode, settings);
+}
+
+}  // namespace dcnn::cuda_exec

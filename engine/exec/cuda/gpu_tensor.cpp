@@ -1,0 +1,42 @@
+#include "engine/exec/cuda/gpu_tensor.h"
+
+#include "kernels/cuda/clear_pixels.h"
+#include "kernels/cuda/compact.h"
+
+namespace dcnn::cuda_exec {
+
+void GpuTensor::allocate(const Shape& shape, int* count_slot, const std::string& name) {
+  shape_ = shape;
+  name_ = name;
+  const size_t pixels = size_t(shape.pixels());
+  values_.allocate(size_t(shape.size()), "values of tensor '" + name + "'");
+  mask_.allocate(pixels, "mask of tensor '" + name + "'");
+  list_.allocate(pixels, "pixel list of tensor '" + name + "'");
+  count_ = count_slot;
+  dense_written_ = false;
+}
+
+void GpuTensor::clear_for_write(cudaStream_t stream) {
+  if (dense_written_) {
+    check(cudaMemsetAsync(values_.get(), 0, values_.bytes(), stream), where(), "cudaMemsetAsync (values)");
+    check(cudaMemsetAsync(mask_.get(), 0, mask_.bytes(), stream), where(), "cudaMemsetAsync (mask)");
+    dense_written_ = false;
+    return;
+  }
+  check(cuda::clear_pixels(values_.get(), mask_.get(), list_.get(), count_, pixels(), shape_.c,
+                           stream),
+        where(), "clear_pixels");
+}
+
+void GpuTensor::compact(int* scratch, cudaStream_t stream) {
+  check(cuda::compact_mask(mask_.get(), pixels(), list_.get(), count_, scratch, stream), where(),
+        "compact_mask");
+}
+
+void GpuTensor::copy_mask_from(const GpuTensor& other, int* scratch, cudaStream_t stream) {
+  check(cudaMemcpyAsync(mask_.get(), other.mask(), size_t(pixels()), cudaMemcpyDeviceToDevice, stream),
+        where(), "cudaMemcpyAsync (mask)");
+  compact(scratch, stream);
+}
+
+}  // namespace dcnn::cuda_exec

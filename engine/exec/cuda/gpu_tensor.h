@@ -1,0 +1,54 @@
+// One stream's device buffers for one graph tensor: values (HxWxC floats; full values after a
+// dense pass, deltas otherwise), the pixel mask, the ascending list of active pixels, and the
+// count of listed pixels, which stays on the device (a slot of the stream's count array, so
+// all counts reach the host in one copy per frame).
+//
+// Delta invariant (as on the CPU, tensor_buffer.h): in delta mode every inactive pixel holds 0
+// in every channel. clear_for_write() restores it before an op writes the tensor again: a
+// memset after a dense write, else a clear of the pixels listed last time (count read on the
+// device). Every delta-mode op leaves list/count = compaction of the mask (compact()).
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <string>
+
+#include "engine/core/shape.h"
+#include "engine/exec/cuda/device_memory.h"
+
+namespace dcnn::cuda_exec {
+
+class GpuTensor {
+ public:
+  // count_slot: this tensor's int in the stream's device count array. `name` for errors.
+  void allocate(const Shape& shape, int* count_slot, const std::string& name);
+
+  void clear_for_write(cudaStream_t stream);
+  // After a dense pass: values everywhere; the next clear zeroes the whole map.
+  void mark_dense_write() { dense_written_ = true; }
+  // list/count from the mask (scratch: compact_scratch_ints(pixels) ints).
+  void compact(int* scratch, cudaStream_t stream);
+  // mask = other's mask (same spatial size), then compact.
+  void copy_mask_from(const GpuTensor& other, int* scratch, cudaStream_t stream);
+
+  const Shape& shape() const { return shape_; }
+  int64_t pixels() const { return shape_.pixels(); }
+  int channels() const { return shape_.c; }
+  float* values() const { return values_.get(); }
+  uint8_t* mask() const { return mask_.get(); }
+  int32_t* list() const { return list_.get(); }
+  int* count() const { return count_; }  // device int
+
+ private:
+  std::string where() const { return "tensor '" + name_ + "': "; }
+  Shape shape_;
+  std::string name_;
+  DeviceBuffer<float> values_;
+  DeviceBuffer<uint8_t> mask_;
+  DeviceBuffer<int32_t> list_;
+  int* count_ = nullptr;
+  bool dense_written_ = false;
+};
+
+}  // namespace dcnn::cuda_exec

@@ -1,0 +1,83 @@
+#include "engine/exec/cuda/input_stage.h"
+
+#include <cstring>
+
+#include "engine/core/error.h"
+#include "kernels/cuda/mask_dilate.h"
+
+namespace dcnn::cuda_exec {
+
+namespace {
+const char* const kWhere = "input stage: ";
+}
+
+GpuInputStage::GpuInputStage(const Shape& shape, const InputNormalization& norm,
+                             const InputDeltaRule& rule)
+    : shape_(shape), rule_(rule) {
+  if (shape.c != cuda::kInputChannels)
+    throw Error(ErrorKind::Unsupported, "model input has shape " + shape.str() +
+                                            "; expected HxWx3 (an image)");
+  for (int c = 0; c < 3; ++c) {
+    if (!(norm.std[c] != 0.f))
+      throw Error(ErrorKind::Config, "input normalisation std[" + std::to_string(c) +
+                                         "] is 0; expected a non-zero value");
+    norm_.mean[c] = norm.mean[c];
+    norm_.inv_std[c] = 1.f / norm.std[c];
+  }
+  if (rule.dilation < 0)
+    throw Error(ErrorKind::Config, "input_dilation is " + std::to_string(rule.dilation) +
+                                       "; expected 0 or more pixels");
+  if (rule.block < 0)
+    throw Error(ErrorKind::Config, "input_block is " + std::to_string(rule.block) +
+                                       "; expected 0 (off) or a tile size in pixels");
+  const size_t n = size_t(shape.size());
+  staging_.allocate(n, "input staging");
+  x_.allocate(n, "input frame");
+  ref_.allocate(n, "input reference");
+  if (rule_.dilation > 0) {
+    const int d = rule_.dilation;
+    change_mask_.allocate(size_t(shape.pixels()), "input change mask");
+    grow_.in_h = grow_.out_h = shape.h;
+    grow_.in_w = grow_.out_w = shape.w;
+    grow_.kh = grow_.kw = 2 * d + 1;
+    grow_.pad_top = grow_.pad_left = grow_.pad_bottom = grow_.pad_right = d;
+  }
+}
+
+void GpuInputStage::stage(const float* host) {
+  std::memcpy(staging_.get(), host, sizeof(float) * size_t(shape_.size()));
+}
+
+void GpuInputStage::enqueue_upload(cudaStream_t stream) {
+  check(cudaMemcpyAsync(x_.get(), staging_.get(), x_.bytes(), cudaMemcpyHostToDevice, stream),
+        kWhere, "cudaMemcpyAsync (frame upload)");
+}
+
+void GpuInputStage::dense(GpuTensor& out, bool keep_state, cudaStream_t stream) {
+  check(cuda::input_dense(x_.get(), keep_state ? ref_.get() : nullptr, norm_, out.values(),
+                          shape_.pixels(), stream),
+        kWhere, "input_dense");
+}
+
+void GpuInputStage::delta(GpuTensor& out, int* compact_scratch, cudaStream_t stream) {
+  // The change mask goes straight to the output unless dilation grows it from a scratch copy.
+  uint8_t* change = rule_.dilation > 0 ? change_mask_.get() : out.mask();
+  check(cuda::input_change_mask(x_.get(), ref_.get(), shape_.pixels(), rule_.threshold, change,
+                                stream),
+        kWhere, "input_change_mask");
+  if (rule_.block > 0)
+    check(cuda::input_block_change_mask(x_.get(), ref_.get(), shape_.h, shape_.w, rule_.block,
+                                        rule_.block_threshold, change, stream),
+          kWhere, "input_block_change_mask");
+  if (rule_.dilation > 0)
+    check(cuda::dilate_mask_to_list(change, grow_, out.mask(), out.list(), out.count(),
+                                    compact_scratch, stream),
+          kWhere, "dilate_mask_to_list");
+  else
+    out.compact(compact_scratch, stream);
+  check(cuda::input_delta_emit(x_.get(), ref_.get(), norm_, out.values(), out.list(), out.count(),
+                               out.pixels(), stream),
+        kWhere, "input_delta_emit");
+}
+
+}  // namespace dcnn::cuda_exec

@@ -1,0 +1,42 @@
+// The executor's input stage on the GPU: raw HxWx3 pixels (0..255) -> the graph's input tensor,
+// with the rule of the CPU stage (engine/exec/ops/input_stage.h), kept here in one place:
+// dense: (x - mean) / std, ref = x. Delta: a pixel is active where max_c |x - ref| > threshold,
+// or (block test) its tile's mean change exceeds the block threshold; then the mask optionally
+// grows by `dilation` pixels; active pixels emit (x - ref) / std and set ref = x; inactive
+// pixels keep ref, so a slow drift is sent later in full. The rule's parameters come from the
+// CPU stage's InputDeltaRule, so a new parameter shows up here as a compile-time reminder.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include "engine/exec/cuda/device_memory.h"
+#include "engine/exec/cuda/gpu_tensor.h"
+#include "engine/exec/executor.h"
+#include "engine/exec/ops/input_stage.h"
+#include "kernels/cuda/input_stage.h"
+#include "kernels/cuda/window.h"
+
+namespace dcnn::cuda_exec {
+
+class GpuInputStage {
+ public:
+  GpuInputStage(const Shape& shape, const InputNormalization& norm, const InputDeltaRule& rule);
+  // Copies the host frame into the pinned staging buffer (host side, before any launch).
+  void stage(const float* host);
+  // Queues the staging -> device copy on `stream` (fixed addresses: graph-capturable). The
+  // staging buffer is reused: the caller synchronises before staging the next frame.
+  void enqueue_upload(cudaStream_t stream);
+  void dense(GpuTensor& out, bool keep_state, cudaStream_t stream);
+  void delta(GpuTensor& out, int* compact_scratch, cudaStream_t stream);
+
+ private:
+  Shape shape_;
+  cuda::InputNormalisation norm_;
+  InputDeltaRule rule_;
+  cuda::Window2D grow_{};  // (2 * dilation + 1)^2 window, stride 1, same size
+  PinnedBuffer<float> staging_;
+  DeviceBuffer<float> x_, ref_;
+  DeviceBuffer<uint8_t> change_mask_;  // before dilation
+};
+
+}  // namespace dcnn::cuda_exec

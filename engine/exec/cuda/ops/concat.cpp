@@ -1,0 +1,68 @@
+// Channel concatenation. Linear and stateless: masks union, and an input inactive at a pixel
+// contributes its zeros (the delta invariant) for its channel slice.
+#include "engine/core/error.h"
+#include "engine/exec/cuda/ops/cuda_ops.h"
+#include "kernels/cuda/add.h"
+#include "kernels/cuda/concat.h"
+
+namespace dcnn::cuda_exec {
+namespace {
+
+class CudaConcatOp : public CudaOp {
+ public:
+  CudaConcatOp(const ir::Node& node, const ir::Graph& graph) : CudaOp(node, graph) {
+    const Shape& os = output_shape();
+    int total = 0;
+    if (inputs().size() > size_t(cuda::kMaxConcatInputs))
+      throw Error(ErrorKind::Unsupported, where() + std::to_string(inputs().size()) +
+                                              " inputs; the CUDA concat kernel takes at most " +
+                                              std::to_string(cuda::kMaxConcatInputs));
+    for (size_t k = 0; k < inputs().size(); ++k) {
+      const Shape& s = input_shape(k);
+      if (s.h != os.h || s.w != os.w)
+        throw Error(ErrorKind::Unsupported, where() + "input " + std::to_string(k) + " is " +
+                                                s.str() + " but the output is " + os.str() +
+                                                "; expected the same height and width");
+      total += s.c;
+    }
+    if (inputs().empty() || total != os.c)
+      throw Error(ErrorKind::Model, where() + "input channels sum to " + std::to_string(total) +
+                                        ", expected the output's " + std::to_string(os.c));
+  }
+
+  void run_dense(CudaOpContext& ctx) const override {
+    GpuTensor& o = out(ctx);
+    check(cuda::concat(table(ctx), o.values(), o.channels(), static_cast<const int32_t*>(nullptr),
+                       o.pixels(), ctx.frame.stream),
+          "concat (dense)");
+  }
+  void run_delta(CudaOpContext& ctx) const override {
+    GpuTensor& o = out(ctx);
+    cudaStream_t s = ctx.frame.stream;
+    for (size_t k = 0; k < inputs().size(); ++k)
+      check(cuda::mask_union(o.mask(), in(ctx, k).mask(), o.pixels(), s), "mask_union");
+    o.compact(ctx.frame.compact_scratch, s);
+    check(cuda::concat(table(ctx), o.values(), o.channels(), o.list(), o.count(), o.pixels(), s),
+          "concat (delta)");
+  }
+
+ private:
+  // Passed to the kernel by value: built per call, no allocation.
+  cuda::ConcatInputs table(CudaOpContext& ctx) const {
+    cuda::ConcatInputs t;
+    t.count = int(inputs().size());
+    for (size_t k = 0; k < inputs().size(); ++k) {
+      t.data[k] = in(ctx, k).values();
+      t.channels[k] = input_shape(k).c;
+    }
+    return t;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<CudaOp> make_cuda_concat_op(const ir::Node& node, const ir::Graph& graph) {
+  return std::make_unique<CudaConcatOp>(node, graph);
+}
+
+}  // namespace dcnn::cuda_exec

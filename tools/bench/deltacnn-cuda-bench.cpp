@@ -1,0 +1,198 @@
+// deltacnn-cuda-bench: the CUDA streams benchmark without OpenCV, so it fits the GPU bundle
+// (scripts/gpu-bundle.sh). Synthetic frames (static textured background, moving squares, mild
+// noise), then the table of tools/bench/cuda_streams.h: cuDNN dense vs our dense vs our delta
+// (with and without CUDA graphs) and the eps=inf overhead bound, at 1, 8 and 32 streams, plus
+// how far one delta stream's heads are from dense. deltacnn-bench --backend cuda prints the same
+// table after its single-stream report (and takes videos and the OpenCV reference).
+//
+//   deltacnn-cuda-bench (--config Y.yaml | --model X.onnx [--size WxH]) [--frames N]
+//                       [--threshold SCALE] [--input-threshold PIXELS] [--json]
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <iostream>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "engine/config/config.h"
+#include "engine/config/delta_settings.h"
+#include "engine/core/error.h"
+#include "engine/exec/executor.h"
+#include "engine/ir/onnx_import.h"
+#include "engine/ir/passes.h"
+#include "engine/ir/shape_inference.h"
+#include "tools/bench/cuda_streams.h"
+
+namespace {
+
+using namespace dcnn;
+
+struct Args {
+  std::string model, config;
+  int frames = 60, width = 0, height = 0;
+  float threshold_scale = -1.f, input_threshold = -1.f;
+  bool json = false;
+};
+
+[[noreturn]] void usage(const std::string& why) {
+  std::cerr << "deltacnn-cuda-bench: " << why << "\n"
+            << "usage: deltacnn-cuda-bench (--config Y.yaml | --model X.onnx [--size WxH]) [--frames N]\n"
+               "                           [--threshold SCALE] [--input-threshold PIXELS] [--json]\n";
+  std::exit(2);
+}
+
+float parse_float(const std::string& key, const std::string& v) {
+  char* end = nullptr;
+  const float f = std::strtof(v.c_str(), &end);
+  if (*end || !(f >= 0.f)) usage(key + " " + v + ": expected a number >= 0");
+  return f;
+}
+
+Args parse(int argc, char** argv) {
+  Args a;
+  for (int i = 1; i < argc; ++i) {
+    const std::string k = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) usage(k + " needs a value");
+      return argv[++i];
+    };
+    if (k == "--model") a.model = value();
+    else if (k == "--config") a.config = value();
+    else if (k == "--json") a.json = true;
+    else if (k == "--threshold") a.threshold_scale = parse_float(k, value());
+    else if (k == "--input-threshold") a.input_threshold = parse_float(k, value());
+    else if (k == "--frames") {
+      const std::string v = value();
+      char* end = nullptr;
+      const long n = std::strtol(v.c_str(), &end, 10);
+      if (*end || n < 2) usage("--frames " + v + ": expected an integer >= 2");
+      a.frames = int(n);
+    } else if (k == "--size") {
+      const std::string v = value();
+      if (std::sscanf(v.c_str(), "%dx%d", &a.width, &a.height) != 2 || a.width <= 0 || a.height <= 0)
+        usage("--size " + v + ": expected WIDTHxHEIGHT");
+    } else if (k == "-h" || k == "--help") usage("help");
+    else usage("unknown argument '" + k + "'");
+  }
+  if (a.model.empty() == a.config.empty()) usage("give exactly one of --model and --config");
+  return a;
+}
+
+// Deterministic frames: textured background, 3 squares moving a few pixels per frame, noise.
+std::vector<std::vector<float>> synthetic_frames(int w, int h, int count) {
+  std::mt19937 rng(1);
+  std::uniform_real_distribution<float> level(40.f, 215.f);
+  std::normal_distribution<float> noise(0.f, 1.f);
+  std::vector<float> background(size_t(w) * h * 3);
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x)
+      for (int c = 0; c < 3; ++c)
+        background[(size_t(y) * w + x) * 3 + c] =
+            127.f + 60.f * std::sin(0.07f * x + 1.3f * c) * std::cos(0.05f * y - 0.4f * c);
+  struct Square { float x, y, vx, vy, color[3]; };
+  std::vector<Square> squares(3);
+  for (Square& s : squares) {
+    s = {float(rng() % unsigned(w)), float(rng() % unsigned(h)), 2.f + float(rng() % 3),
+         1.f + float(rng() % 2), {level(rng), level(rng), level(rng)}};
+  }
+  const int side = std::max(4, w / 16);
+  std::vector<std::vector<float>> frames;
+  for (int f = 0; f < count; ++f) {
+    std::vector<float> frame = background;
+    for (Square& s : squares) {
+      s.x = std::fmod(s.x + s.vx + float(w), float(w));
+      s.y = std::fmod(s.y + s.vy + float(h), float(h));
+      for (int y = int(s.y); y < std::min(h, int(s.y) + side); ++y)
+        for (int x = int(s.x); x < std::min(w, int(s.x) + side); ++x)
+          for (int c = 0; c < 3; ++c) frame[(size_t(y) * w + x) * 3 + c] = s.color[c];
+    }
+    for (float& v : frame) v = std::clamp(v + noise(rng), 0.f, 255.f);
+    frames.push_back(std::move(frame));
+  }
+  return frames;
+}
+
+int run(const Args& args) {
+  std::string model_path = args.model, name = args.model;
+  int width = args.width, height = args.height;
+  InputNormalization norm;
+  DeltaSettings settings;
+  if (!args.config.empty()) {
+    const DeploymentConfig cfg = load_config(args.config);
+    model_path = cfg.model_path;
+    name = cfg.name;
+    if (!width) width = cfg.input.width, height = cfg.input.height;
+    for (int c = 0; c < 3; ++c) norm.mean[c] = cfg.input.mean[c], norm.std[c] = cfg.input.std[c];
+    settings = to_delta_settings(cfg.delta);
+  }
+  if (args.threshold_scale >= 0.f) settings.threshold_scale = args.threshold_scale;
+  if (args.input_threshold >= 0.f) settings.input_threshold = args.input_threshold;
+
+  ir::ImportOptions import;
+  import.input_width = width;
+  import.input_height = height;
+  ir::Graph graph = ir::import_onnx(model_path, import);
+  ir::run_default_passes(graph);
+  ir::infer_shapes(graph);
+  const Shape in = graph.tensors.at(size_t(graph.input)).shape;
+  auto model = compile_model(std::move(graph), Backend::Cuda, norm);
+  const auto frames = synthetic_frames(in.w, in.h, std::min(args.frames, 32));
+
+  // One stream: agreement of the delta heads with dense, and activity.
+  Executor dense(model, ExecMode::Dense, settings), delta(model, ExecMode::Delta, settings);
+  double max_err = 0.0, input_active = 0.0, mean_active = 0.0;
+  for (int f = 0; f < args.frames; ++f) {
+    const float* x = frames[size_t(f) % frames.size()].data();
+    dense.run(x);
+    delta.run(x);
+    for (int h = 0; h < dense.num_outputs(); ++h) {
+      const int64_t n = dense.output_shape(h).size();
+      float scale = 1e-6f;
+      for (int64_t i = 0; i < n; ++i) scale = std::max(scale, std::fabs(dense.output(h)[i]));
+      for (int64_t i = 0; i < n; ++i)
+        max_err = std::max(max_err, double(std::fabs(dense.output(h)[i] - delta.output(h)[i]) / scale));
+    }
+    if (f > 0) input_active += delta.stats().input_active, mean_active += delta.stats().mean_active;
+  }
+  input_active /= args.frames - 1;
+  mean_active /= args.frames - 1;
+  std::printf("deltacnn-cuda-bench: %s  input %dx%d  %d synthetic frames (%zu distinct, cycled)\n",
+              name.c_str(), in.w, in.h, args.frames, frames.size());
+  std::printf("settings: input_threshold %.3g  threshold %.3g x %.3g  keyframe_interval %d  break_even %.2f"
+              "  truncate_linear %s\n",
+              settings.input_threshold, settings.default_threshold, settings.threshold_scale,
+              settings.keyframe_interval, settings.dense_break_even, settings.truncate_linear ? "on" : "off");
+  std::printf("one stream: input active %.4f  mean active (MAC-weighted) %.4f  delta vs dense heads max rel %.4g\n",
+              input_active, mean_active, max_err);
+  const nlohmann::json streams = bench::cuda_stream_report(model, settings, frames, args.frames - 1);
+  if (args.json) {
+    nlohmann::json j;
+    j["model"] = name;
+    j["backend"] = "cuda";
+    j["frames"] = args.frames;
+    j["input_active"] = input_active;
+    j["mean_active"] = mean_active;
+    j["max_err"] = max_err;
+    j["threshold_scale"] = settings.threshold_scale;
+    j["cuda_streams"] = streams;
+    std::printf("%s\n", j.dump().c_str());
+  }
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const Args args = parse(argc, argv);
+  try {
+    return run(args);
+  } catch (const dcnn::Error& e) {
+    std::cerr << "deltacnn-cuda-bench: error (" << dcnn::to_string(e.kind()) << "): " << e.what() << "\n";
+    return 1;
+  } catch (const std::exception& e) {
+    std::cerr << "deltacnn-cuda-bench: error: " << e.what() << "\n";
+    return 1;
+  }
+}
