@@ -30,7 +30,25 @@ const char* to_string(Backend backend) noexcept {
 CompiledModel::CompiledModel(ir::Graph graph, Backend backend, const InputNormalization& norm,
                              std::vector<std::unique_ptr<Op>> ops)
     : graph_(std::move(graph)), backend_(backend), norm_(norm), ops_(std::move(ops)) {
-  for (const auto& op : ops_) total_macs_ += op->macs();
+  std::vector<NodeInfo> nodes;
+  nodes.reserve(ops_.size());
+  for (const auto& op : ops_)
+    nodes.push_back(NodeInfo{op->name(), op->kind_name(), op->output_shape(), op->output(),
+                             op->macs(), op->has_threshold(), op->can_truncate_linear()});
+  set_nodes(std::move(nodes));
+}
+
+void CompiledModel::set_nodes(std::vector<NodeInfo> nodes) {
+  nodes_ = std::move(nodes);
+  total_macs_ = 0;
+  for (const NodeInfo& n : nodes_) total_macs_ += n.macs;
+}
+
+std::vector<int64_t> CompiledModel::node_macs() const {
+  std::vector<int64_t> macs;
+  macs.reserve(nodes_.size());
+  for (const NodeInfo& n : nodes_) macs.push_back(n.macs);
+  return macs;
 }
 
 namespace {

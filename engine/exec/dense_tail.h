@@ -19,11 +19,16 @@
 //    delta state becomes stale);
 //  - otherwise the tail runs in delta mode; if its state is stale it first re-initialises it with
 //    one dense pass that keeps state (the same pass a keyframe does for the whole graph).
+//
+// The selection and the per-frame rule are backend-neutral (dense_tail_plan.h, also used by the
+// CUDA executor); this class is the CPU executor's side: frontier buffers and the plan from this
+// frame's host-side active fractions.
 #pragma once
 
 #include <memory>
 #include <vector>
 
+#include "engine/exec/dense_tail_plan.h"
 #include "engine/exec/tensor_buffer.h"
 
 namespace dcnn {
@@ -32,19 +37,17 @@ class CompiledModel;
 
 class DenseTail {
  public:
-  // Share of the model's MACs the tail may hold: beyond it, running the tail dense on a frame with
-  // moderate change would cost more than the truncation steps it saves.
-  static constexpr double kMaxMacShare = 0.15;
+  static constexpr double kMaxMacShare = kDenseTailMaxMacShare;
 
   DenseTail(const CompiledModel& model, float break_even);
 
-  bool empty() const { return frontier_.empty(); }
-  bool contains(size_t op) const { return in_tail_[op]; }
-  const std::vector<size_t>& ops() const { return tail_ops_; }  // in graph order
-  bool produces(int tensor) const;
+  bool empty() const { return nodes_.empty(); }
+  bool contains(size_t op) const { return nodes_.in_tail[op]; }
+  const std::vector<size_t>& ops() const { return nodes_.nodes; }  // in graph order
+  bool produces(int tensor) const { return nodes_.produces(tensor); }
 
   // How the tail runs this delta frame (see the header comment).
-  enum class Plan { Skip, DenseStateless, DenseReinit, Delta };
+  using Plan = TailPlan;
   Plan plan(const std::vector<TensorBuffer>& tensors) const;
 
   // Keyframe: the frontier tensors hold full values; copy them and mark the tail state valid.
@@ -58,10 +61,7 @@ class DenseTail {
 
  private:
   float break_even_;
-  std::vector<bool> in_tail_;   // per op
-  std::vector<size_t> tail_ops_;
-  std::vector<int> produced_;   // tensor ids written by tail ops
-  std::vector<int> frontier_;   // tensor ids the tail reads from outside
+  DenseTailNodes nodes_;
   std::vector<TensorBuffer> accumulated_;  // per frontier tensor: full values
   bool state_valid_ = false;
 };

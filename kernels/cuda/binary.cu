@@ -24,7 +24,7 @@ __global__ void binary_kernel(BinaryFn fn, BroadcastView a, BroadcastView b, int
       out[i] = f;
       continue;
     }
-    if (emit_delta) out[i] = f - prev_out[i];
+    out[i] = emit_delta ? f - prev_out[i] : f;
     prev_out[i] = f;
   }
 }

@@ -21,7 +21,7 @@ struct BroadcastView {
 
 // For the n listed output pixels (device list; null: pixels 0..n-1) of an out_w-wide,
 // c-channel map. prev_out null: out = f(a, b). Otherwise out = f - prev_out when emit_delta
-// (and is left alone when not: the first, dense pass only records prev_out = f).
+// (else out = f: a dense pass that keeps state), and prev_out = f. As kernels/cpu/binary.h.
 cudaError_t binary(BinaryFn fn, const BroadcastView& a, const BroadcastView& b, int out_w, int c,
                    float* prev_out, bool emit_delta, float* out, const int32_t* list, int64_t n,
                    cudaStream_t stream);

@@ -3,9 +3,7 @@
 // - fill_mask_if_any: a broadcast operand (1x1xC gate, global pool output) that changed makes
 //   every pixel of the consumer active;
 // - zero_inactive_pixels: after a dense conv on a delta map, restore "inactive pixels hold
-//   exactly 0" (cuDNN's FFT / Winograd algorithms may leave rounding noise there);
-// - drop_unchanged_pixels: clear the mask byte of listed pixels whose values are all exactly 0
-//   (a max pool whose maximum did not move), as the CPU backend does.
+//   exactly 0" (cuDNN's FFT / Winograd algorithms may leave rounding noise there).
 #pragma once
 
 #include <cuda_runtime.h>
@@ -20,10 +18,5 @@ cudaError_t fill_mask_if_any(uint8_t* mask, int64_t n, const int* count, cudaStr
 // values[p][*] = 0 wherever mask[p] == 0, for a pixels x c map.
 cudaError_t zero_inactive_pixels(float* values, const uint8_t* mask, int64_t pixels, int c,
                                  cudaStream_t stream);
-
-// mask[p] = 0 for listed pixels p whose c values are all 0 (count read on the device; grid
-// sized for `capacity`). Re-compact the mask afterwards.
-cudaError_t drop_unchanged_pixels(const float* values, const int32_t* list, const int* count,
-                                  int64_t capacity, int c, uint8_t* mask, cudaStream_t stream);
 
 }  // namespace dcnn::cuda

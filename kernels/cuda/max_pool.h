@@ -13,14 +13,17 @@
 namespace dcnn::cuda {
 
 // For the n listed output pixels (device list; null: pixels 0..n-1), c channels.
-// prev_out null: out = max. Otherwise out = max - prev_out when emit_delta (left alone when
-// not: the first, dense pass only records prev_out = max), and prev_out = max.
+// prev_out null: out = max. Otherwise out = max - prev_out when emit_delta (else out = max: a
+// dense pass that keeps state), and prev_out = max. When emit_delta and mask is not null, a
+// pixel whose change is exactly 0 in every channel (its maximum did not move) gets mask 0:
+// re-compact the list afterwards. As kernels/cpu/pool.h. One warp per pixel.
 cudaError_t max_pool(const Window2D& w, int c, const float* in, float* prev_out, bool emit_delta,
-                     float* out, const int32_t* list, int64_t n, cudaStream_t stream);
+                     float* out, uint8_t* mask, const int32_t* list, int64_t n,
+                     cudaStream_t stream);
 // The same with the count of listed pixels read on the device (graph-capturable); the grid is
 // sized for `capacity` pixels.
 cudaError_t max_pool(const Window2D& w, int c, const float* in, float* prev_out, bool emit_delta,
-                     float* out, const int32_t* list, const int* count, int64_t capacity,
-                     cudaStream_t stream);
+                     float* out, uint8_t* mask, const int32_t* list, const int* count,
+                     int64_t capacity, cudaStream_t stream);
 
 }  // namespace dcnn::cuda

@@ -83,8 +83,13 @@ __global__ void resize_mask_kernel(ResizeGeometry g, const uint8_t* __restrict__
   int oy = static_cast<int>(p / g.out_w), ox = static_cast<int>(p % g.out_w);
   Taps ty = axis_taps(g, oy, g.in_h, g.out_h, g.scale_h);
   Taps tx = axis_taps(g, ox, g.in_w, g.out_w, g.scale_w);
-  auto m = [&](int y, int x) { return in_mask[int64_t{y} * g.in_w + x]; };
-  out_mask[p] = (m(ty.i0, tx.i0) | m(ty.i0, tx.i1) | m(ty.i1, tx.i0) | m(ty.i1, tx.i1)) ? 1 : 0;
+  // A second tap of weight 0 contributes nothing (resize_kernel multiplies it by 0): reading it
+  // would only grow the mask, unlike the CPU's.
+  const bool y1 = ty.i1 != ty.i0 && ty.w != 0.f, x1 = tx.i1 != tx.i0 && tx.w != 0.f;
+  auto m = [&](int y, int x) { return in_mask[int64_t{y} * g.in_w + x] != 0; };
+  const bool any = m(ty.i0, tx.i0) || (x1 && m(ty.i0, tx.i1)) || (y1 && m(ty.i1, tx.i0)) ||
+                   (y1 && x1 && m(ty.i1, tx.i1));
+  out_mask[p] = any ? 1 : 0;
 }
 
 bool geometry_ok(const ResizeGeometry& g) {

@@ -37,7 +37,8 @@ cudaError_t resize(const ResizeGeometry& g, const float* in, float* out, const i
                    const int* count, int64_t capacity, cudaStream_t stream);
 
 // out_mask[out_h * out_w]: 1 where an input pixel the output reads (nearest: one; linear: up
-// to four, edge-clamped) is set in in_mask.
+// to four, edge-clamped; a second tap of weight 0 is not read) is set in in_mask. The same
+// footprint as the CPU's (engine/exec/ops/resize.cpp).
 cudaError_t resize_mask(const ResizeGeometry& g, const uint8_t* in_mask, uint8_t* out_mask,
                         cudaStream_t stream);
 

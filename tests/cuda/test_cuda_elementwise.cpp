@@ -80,6 +80,14 @@ TEST_F(CudaElementwise, GateMultiplyEmitsChangeOfProduct) {
     ASSERT_CUDA(binary(fn, va, vb, w, c, nullptr, false, dout2.get(), dlist.get(),
                        static_cast<int64_t>(list.size()), 0));
     expect_near_scaled(dout2.download(), want, 1e-6f, "listed");
+
+    // Dense pass that keeps state (emit off): out and prev_out both get the product, as on the
+    // CPU (kernels/cpu/binary.h).
+    DeviceBuffer<float> dout3(sentinel), dprev3(prev);
+    ASSERT_CUDA(binary(fn, va, vb, w, c, dprev3.get(), false, dout3.get(), nullptr,
+                       int64_t{h} * w, 0));
+    expect_near_scaled(dout3.download(), want_prev, 1e-6f, "emit off: out");
+    expect_near_scaled(dprev3.download(), want_prev, 1e-6f, "emit off: prev");
   }
 }
 

@@ -106,23 +106,29 @@ TEST_F(CudaMask, ResizeFootprintMatchesCpu) {
   ASSERT_CUDA(resize_mask(g, din.get(), dout.get(), 0));
   EXPECT_EQ(dout.download(), want);
 
-  // Bilinear x2 half_pixel: output x reads floor((x + 0.5) / 2 - 0.5) clamped and the next.
+  // Bilinear x2: output x reads floor(x_in) and the next index, but not a second tap of weight
+  // 0 (the CPU's footprint, engine/exec/ops/resize.cpp): half_pixel has one at the clamped
+  // border, asymmetric one at every even output.
   g.mode = ResizeMode::Linear;
-  g.coord = CoordMode::HalfPixel;
-  auto taps = [](int o, int in_len) {
-    float x = std::min(std::max((o + 0.5f) / 2.f - 0.5f, 0.f), float(in_len - 1));
-    int i0 = int(std::floor(x));
-    return std::pair<int, int>(i0, std::min(i0 + 1, in_len - 1));
-  };
-  for (int y = 0; y < g.out_h; ++y)
-    for (int x = 0; x < g.out_w; ++x) {
-      auto [y0, y1] = taps(y, g.in_h);
-      auto [x0, x1] = taps(x, g.in_w);
-      auto m = [&](int yy, int xx) { return in[size_t(yy) * g.in_w + xx]; };
-      want[size_t(y) * g.out_w + x] = (m(y0, x0) | m(y0, x1) | m(y1, x0) | m(y1, x1)) ? 1 : 0;
-    }
-  ASSERT_CUDA(resize_mask(g, din.get(), dout.get(), 0));
-  EXPECT_EQ(dout.download(), want);
+  for (CoordMode coord : {CoordMode::HalfPixel, CoordMode::Asymmetric}) {
+    g.coord = coord;
+    auto taps = [&](int o, int in_len) {
+      const float raw = coord == CoordMode::HalfPixel ? (o + 0.5f) / 2.f - 0.5f : o / 2.f;
+      const float x = std::min(std::max(raw, 0.f), float(in_len - 1));
+      const int i0 = int(std::floor(x));
+      const int i1 = std::min(i0 + 1, in_len - 1);
+      return std::pair<int, int>(i0, x - float(i0) != 0.f ? i1 : i0);
+    };
+    for (int y = 0; y < g.out_h; ++y)
+      for (int x = 0; x < g.out_w; ++x) {
+        auto [y0, y1] = taps(y, g.in_h);
+        auto [x0, x1] = taps(x, g.in_w);
+        auto m = [&](int yy, int xx) { return in[size_t(yy) * g.in_w + xx]; };
+        want[size_t(y) * g.out_w + x] = (m(y0, x0) | m(y0, x1) | m(y1, x0) | m(y1, x1)) ? 1 : 0;
+      }
+    ASSERT_CUDA(resize_mask(g, din.get(), dout.get(), 0));
+    EXPECT_EQ(dout.download(), want) << (coord == CoordMode::HalfPixel ? "half_pixel" : "asymmetric");
+  }
 }
 
 TEST_F(CudaMask, UnionIsBytewiseOr) {

@@ -50,14 +50,18 @@ TEST_F(CudaPool, MaxPoolDenseAndDeltaTrackTheAccumulatedInput) {
   const size_t out_n = size_t(w.out_h) * w.out_w * c;
 
   DeviceBuffer<float> dacc(acc), dprev(out_n), dout(out_n), dd(acc.size());
-  // Dense first pass records prev_out and writes the pooled map.
-  ASSERT_CUDA(max_pool(w, c, dacc.get(), nullptr, false, dout.get(), nullptr,
+  // Dense pass without state writes the pooled map.
+  ASSERT_CUDA(max_pool(w, c, dacc.get(), nullptr, false, dout.get(), nullptr, nullptr,
                        int64_t{w.out_h} * w.out_w, 0));
   std::vector<float> pooled = cpu_pool(w, c, acc, true, false);
   EXPECT_EQ(dout.download(), pooled);
-  ASSERT_CUDA(max_pool(w, c, dacc.get(), dprev.get(), false, dout.get(), nullptr,
+  // Dense first pass that keeps state (emit off): records prev_out and writes the pooled map
+  // too, as the CPU kernel does.
+  ASSERT_CUDA(cudaMemset(dout.get(), 0, out_n * sizeof(float)));
+  ASSERT_CUDA(max_pool(w, c, dacc.get(), dprev.get(), false, dout.get(), nullptr, nullptr,
                        int64_t{w.out_h} * w.out_w, 0));
   EXPECT_EQ(dprev.download(), pooled);
+  EXPECT_EQ(dout.download(), pooled);
 
   // Delta frames: accumulate the input delta, pool the listed outputs, sum the changes.
   std::vector<float> out_sum = pooled;
@@ -70,12 +74,52 @@ TEST_F(CudaPool, MaxPoolDenseAndDeltaTrackTheAccumulatedInput) {
     ASSERT_CUDA(accumulate_pixels(dacc.get(), dd.get(), nullptr, int64_t{w.in_h} * w.in_w, c, 0));
     // All outputs listed: outputs whose window saw no change must emit exactly 0.
     ASSERT_CUDA(cudaMemset(dout.get(), 0, out_n * sizeof(float)));
-    ASSERT_CUDA(max_pool(w, c, dacc.get(), dprev.get(), true, dout.get(), nullptr,
+    ASSERT_CUDA(max_pool(w, c, dacc.get(), dprev.get(), true, dout.get(), nullptr, nullptr,
                          int64_t{w.out_h} * w.out_w, 0));
     std::vector<float> delta = dout.download();
     for (size_t i = 0; i < out_n; ++i) out_sum[i] += delta[i];
     expect_near_scaled(out_sum, cpu_pool(w, c, acc, true, false), 1e-5f,
                        "frame " + std::to_string(frame));
+  }
+}
+
+// With a mask, the delta form masks off the listed outputs whose maximum did not move (every
+// channel's change exactly 0) and keeps the others, like the CPU kernel; unlisted outputs are
+// left alone. Wide channels (> 32) exercise the warp's channel loop.
+TEST_F(CudaPool, MaxPoolMasksOffUnchangedOutputs) {
+  for (int c : {3, 40}) {
+    Window2D w = make_window(17, 23, 3, 2, 1, 1, 1);
+    std::vector<float> acc = random_floats(size_t(w.in_h) * w.in_w * c, 31, -2.f, 2.f);
+    const int64_t out_pixels = int64_t{w.out_h} * w.out_w;
+    const size_t out_n = size_t(out_pixels) * c;
+    std::vector<float> prev = cpu_pool(w, c, acc, true, false);
+    // Change one input pixel by a large positive amount in every channel: only the outputs
+    // whose window holds it move (their maximum becomes that pixel).
+    const int cy = 8, cx = 11;
+    for (int ch = 0; ch < c; ++ch) acc[(size_t(cy) * w.in_w + cx) * c + ch] += 100.f;
+    std::vector<float> now = cpu_pool(w, c, acc, true, false);
+    // List every other output pixel, all with mask 1; the rest keep a sentinel mask 7.
+    std::vector<int32_t> list;
+    std::vector<uint8_t> mask(size_t(out_pixels), 7), want_mask(size_t(out_pixels), 7);
+    for (int32_t p = 0; p < out_pixels; p += 2) {
+      list.push_back(p);
+      mask[size_t(p)] = 1;
+      bool moved = false;
+      for (int ch = 0; ch < c; ++ch) moved |= now[size_t(p) * c + ch] != prev[size_t(p) * c + ch];
+      want_mask[size_t(p)] = moved ? 1 : 0;
+    }
+    DeviceBuffer<float> dacc(acc), dprev(prev), dout(out_n);
+    DeviceBuffer<uint8_t> dmask(mask);
+    DeviceBuffer<int32_t> dlist(list);
+    const std::vector<int> count{int(list.size())};
+    DeviceBuffer<int> dcount(count);
+    ASSERT_CUDA(max_pool(w, c, dacc.get(), dprev.get(), true, dout.get(), dmask.get(), dlist.get(),
+                         dcount.get(), out_pixels, 0));
+    EXPECT_EQ(dmask.download(), want_mask) << c << " channels";
+    int moved = 0;
+    for (uint8_t m : want_mask) moved += m == 1;
+    EXPECT_GT(moved, 0);
+    EXPECT_LT(moved, int(list.size())) << "the test should see both kinds of output";
   }
 }
 

@@ -186,9 +186,9 @@ int run(const Args& args) {
                                : bench::open_video(args.video, width, height, bgr);
 
   // ---- run
-  const auto& ops = model->ops();
-  std::vector<double> layer_active(ops.size(), 0.0), layer_dense(ops.size(), 0.0);
-  std::vector<double> layer_ms_dense(ops.size(), 0.0), layer_ms_delta(ops.size(), 0.0);
+  const auto& nodes = model->nodes();  // every backend (a CUDA model has no CPU ops())
+  std::vector<double> layer_active(nodes.size(), 0.0), layer_dense(nodes.size(), 0.0);
+  std::vector<double> layer_ms_dense(nodes.size(), 0.0), layer_ms_delta(nodes.size(), 0.0);
   double dense_ms = 0.0, delta_ms = 0.0, ref_ms = 0.0, first_delta_ms = 0.0;
   double input_active = 0.0, mean_active = 0.0;
   int frames = 0, delta_frames = 0, ref_frames = 0, keyframes = 0;
@@ -214,7 +214,7 @@ int run(const Args& args) {
       if (st.keyframe) ++keyframes;
       input_active += st.input_active;
       mean_active += st.mean_active;
-      for (size_t k = 0; k < ops.size(); ++k) {
+      for (size_t k = 0; k < nodes.size(); ++k) {
         layer_ms_delta[k] += st.layers[k].ms;
         layer_ms_dense[k] += dense.stats().layers[k].ms;
         layer_active[k] += st.layers[k].active;
@@ -268,31 +268,31 @@ int run(const Args& args) {
   std::printf("delta heads vs dense heads (relative to head scale): max %.4g  mean %.4g\n",
               err.max_rel, err.mean_rel_sum / err.frames);
 
-  std::vector<size_t> order(ops.size());
+  std::vector<size_t> order(nodes.size());
   for (size_t k = 0; k < order.size(); ++k) order[k] = k;
-  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ops[a]->macs() > ops[b]->macs(); });
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return nodes[a].macs > nodes[b].macs; });
   std::printf("\ntop-10 costliest layers (delta frames):\n%-40s %-14s %10s %10s %10s\n", "node", "op",
               "MMACs", "active", "dense%");
   for (size_t i = 0; i < std::min<size_t>(10, order.size()); ++i) {
     const size_t k = order[i];
-    std::printf("%-40s %-14s %10.1f %10.4f %9.0f%%\n", ops[k]->name().substr(0, 40).c_str(),
-                ops[k]->kind_name().c_str(), double(ops[k]->macs()) / 1e6,
+    std::printf("%-40s %-14s %10.1f %10.4f %9.0f%%\n", nodes[k].name.substr(0, 40).c_str(),
+                nodes[k].kind.c_str(), double(nodes[k].macs) / 1e6,
                 layer_active[k] / delta_frames, 100.0 * layer_dense[k] / delta_frames);
   }
 
   if (args.layers) {
-    std::vector<size_t> slow(ops.size());
+    std::vector<size_t> slow(nodes.size());
     for (size_t k = 0; k < slow.size(); ++k) slow[k] = k;
     std::sort(slow.begin(), slow.end(), [&](size_t a, size_t b) { return layer_ms_delta[a] > layer_ms_delta[b]; });
     double total_dense = 0.0, total_delta = 0.0;
-    for (size_t k = 0; k < ops.size(); ++k) total_dense += layer_ms_dense[k], total_delta += layer_ms_delta[k];
+    for (size_t k = 0; k < nodes.size(); ++k) total_dense += layer_ms_dense[k], total_delta += layer_ms_delta[k];
     std::printf("\nslowest delta layers (ms/frame over frames 2..N; sums: dense %.2f, delta %.2f):\n"
                 "%-40s %-14s %-12s %10s %10s %10s\n", total_dense / delta_frames, total_delta / delta_frames,
                 "node", "op", "output", "dense ms", "delta ms", "active");
     for (size_t i = 0; i < std::min<size_t>(15, slow.size()); ++i) {
       const size_t k = slow[i];
-      std::printf("%-40s %-14s %-12s %10.3f %10.3f %10.4f\n", ops[k]->name().substr(0, 40).c_str(),
-                  ops[k]->kind_name().c_str(), ops[k]->output_shape().str().c_str(),
+      std::printf("%-40s %-14s %-12s %10.3f %10.3f %10.4f\n", nodes[k].name.substr(0, 40).c_str(),
+                  nodes[k].kind.c_str(), nodes[k].output_shape.str().c_str(),
                   layer_ms_dense[k] / delta_frames,
                   layer_ms_delta[k] / delta_frames, layer_active[k] / delta_frames);
     }

@@ -26,28 +26,29 @@ std::vector<LayerGroup> tunable_groups(const Model& model, bool truncate_linear)
 
   std::vector<LayerGroup> groups;
   std::map<std::string, size_t> index;
-  for (const auto& op : compiled.ops()) {
+  // nodes(), not ops(): the same for every backend (a CUDA model has no CPU ops).
+  for (const NodeInfo& node : compiled.nodes()) {
     // Mirrors the executor's rule for which node names delta.layer_thresholds accepts.
-    const bool tunable = op->has_threshold() ||
-                         (truncate_linear && op->can_truncate_linear() && !is_output[size_t(op->output())]);
+    const bool tunable = node.has_threshold ||
+                         (truncate_linear && node.can_truncate_linear && !is_output[size_t(node.output)]);
     if (!tunable) continue;
     // A squeeze-excite gate (1x1 spatial output) is its own group: any change of it multiplies
     // a whole feature map, so it wants a much larger eps than the stage's pixel-wise layers.
-    const Shape& shape = op->output_shape();
-    const std::string key = stage_of(op->name()) + (shape.h == 1 && shape.w == 1 ? " (gate)" : "");
+    const Shape& shape = node.output_shape;
+    const std::string key = stage_of(node.name) + (shape.h == 1 && shape.w == 1 ? " (gate)" : "");
     auto it = index.find(key);
     if (it == index.end()) {
       it = index.emplace(key, groups.size()).first;
       groups.push_back(LayerGroup{key, {}, 0.0});
     }
-    groups[it->second].nodes.push_back(op->name());
+    groups[it->second].nodes.push_back(node.name);
   }
   // MAC share of each group: the cost of the nodes between the group's thresholds and the next
   // stage is what raising its eps saves; the nodes' own MACs are a good enough proxy to report.
-  for (const auto& op : compiled.ops()) {
-    const Shape& shape = op->output_shape();
-    auto it = index.find(stage_of(op->name()) + (shape.h == 1 && shape.w == 1 ? " (gate)" : ""));
-    if (it != index.end()) groups[it->second].macs_share += double(op->macs()) / total;
+  for (const NodeInfo& node : compiled.nodes()) {
+    const Shape& shape = node.output_shape;
+    auto it = index.find(stage_of(node.name) + (shape.h == 1 && shape.w == 1 ? " (gate)" : ""));
+    if (it != index.end()) groups[it->second].macs_share += double(node.macs) / total;
   }
   return groups;
 }

@@ -46,11 +46,16 @@ CudaCompiledModel::CudaCompiledModel(ir::Graph graph, const InputNormalization& 
   cc.workspace_limit = kConvWorkspaceLimit;
   const ir::Graph& g = this->graph();
   ops_.reserve(g.nodes.size());
+  std::vector<NodeInfo> nodes;
+  nodes.reserve(g.nodes.size());
   for (const ir::Node& node : g.nodes) {
     ops_.push_back(make_cuda_op(node, g, cc));
-    total_macs_ += ops_.back()->macs();
-    workspace_bytes_ = std::max(workspace_bytes_, ops_.back()->workspace_bytes());
+    const CudaOp& op = *ops_.back();
+    workspace_bytes_ = std::max(workspace_bytes_, op.workspace_bytes());
+    nodes.push_back(NodeInfo{op.name(), op.kind_name(), op.output_shape(), op.output(), op.macs(),
+                             op.has_threshold(), op.can_truncate_linear()});
   }
+  set_nodes(std::move(nodes));  // what tools see of a CUDA model (its ops() stay empty)
 }
 
 CudaCompiledModel::~CudaCompiledModel() {

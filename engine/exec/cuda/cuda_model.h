@@ -1,7 +1,7 @@
 // A model compiled for the CUDA backend: the CompiledModel every Executor takes (graph,
 // normalisation, backend = Cuda) plus the CUDA op set, whose weights live on the GPU once and
 // are shared by every stream (Executor) of the model. ops() of the base is empty for a CUDA
-// model: the per-node facts live in cuda_ops().
+// model; nodes() of the base describes its nodes like a CPU model's.
 #pragma once
 
 #include <memory>
@@ -19,14 +19,12 @@ class CudaCompiledModel final : public CompiledModel {
 
   int device_id() const { return device_id_; }
   const std::vector<std::unique_ptr<CudaOp>>& cuda_ops() const { return ops_; }
-  int64_t cuda_total_macs() const { return total_macs_; }
   // Largest cuDNN workspace any conv needs: what each stream allocates.
   size_t workspace_bytes() const { return workspace_bytes_; }
 
  private:
   int device_id_;
   std::vector<std::unique_ptr<CudaOp>> ops_;
-  int64_t total_macs_ = 0;
   size_t workspace_bytes_ = 0;
 };
 

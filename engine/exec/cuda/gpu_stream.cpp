@@ -7,6 +7,12 @@
 // previous frame's counts: both forms are exact, so a stale choice costs time, never accuracy.
 // Steady-state delta frames (not the first after a keyframe) are replayed as CUDA graphs keyed
 // by those choices (graph_cache.h) unless DeltaSettings::cuda_graphs is off or time_layers on.
+//
+// The dense tail (engine/exec/dense_tail.h; nodes from dense_tail_plan.h, as on the CPU) runs
+// after every other node. Its frontier is accumulated on the device every delta frame. Its plan
+// needs the frontier's active fraction on the host; this frame's is only known on the device, and
+// reading it would cost a host sync mid-frame (and split the CUDA graph). The previous delta
+// frame's counts decide instead, as for the conv forms (choose_tail_plan()).
 #include "engine/exec/cuda/gpu_stream.h"
 
 #include <cudnn.h>
@@ -17,6 +23,7 @@
 
 #include "engine/core/error.h"
 #include "engine/exec/cuda/cuda_model.h"
+#include "engine/exec/dense_tail_plan.h"
 #include "engine/exec/cuda/graph_cache.h"
 #include "engine/exec/cuda/input_stage.h"
 #include "kernels/cuda/compact.h"
@@ -31,7 +38,7 @@ struct StreamHandles {
   int device = 0;
   cudaStream_t stream = nullptr;
   cudnnHandle_t cudnn = nullptr;
-  std::vector<cudaEvent_t> events;  // per-layer timing (time_layers), ops + 1
+  std::vector<cudaEvent_t> events;  // per-layer timing (time_layers): start and end per op
 
   ~StreamHandles() {
     cudaSetDevice(device);
@@ -81,10 +88,15 @@ class GpuStreamImpl final : public GpuStream {
   void check_layer_thresholds();
   CudaOpContext context(size_t k);
   void choose_conv_forms();
-  void record_event(size_t k);
+  void choose_tail_plan();
+  void record_event(size_t k, bool end);
   // Enqueue a whole frame on the stream (upload, ops, heads, downloads); no synchronisation.
   void enqueue_dense_frame();
   void enqueue_delta_frame();
+  void enqueue_delta_op(size_t k);
+  void enqueue_tail();  // accumulates the frontier, then runs the tail per tail_plan_
+  // What a delta frame leaves in host-side tail state (also after a replayed graph).
+  void after_delta_frame();
   void enqueue_downloads(bool counts);
   void finish_frame(bool keyframe, std::chrono::steady_clock::time_point t0);
 
@@ -102,8 +114,8 @@ class GpuStreamImpl final : public GpuStream {
   std::vector<bool> truncates_linear_;
   std::vector<float> last_active_;  // per op, from the last delta frame (conv form choice)
   std::vector<uint8_t> dense_form_;  // per op, this frame: conv runs dense on the delta map
-  GraphCache graphs_{8};
-  std::vector<uint8_t> graph_key_;  // conv forms + threshold scale (capacity kept across frames)
+  GraphCache graphs_{16};  // conv-form choices x tail plans (up to 4 per choice)
+  std::vector<uint8_t> graph_key_;  // conv forms, tail plan, threshold scale (capacity kept)
   bool use_graphs_ = false;
   int64_t delta_frames_since_keyframe_ = 0;
   DeviceBuffer<uint8_t> workspace_;
@@ -111,6 +123,13 @@ class GpuStreamImpl final : public GpuStream {
   DeviceBuffer<float> sum_scratch_;
   std::unique_ptr<GpuInputStage> input_;
   std::vector<Head> heads_;
+  // The dense tail (empty when head_dense_break_even >= 1 or no node qualifies).
+  DenseTailNodes tail_;
+  std::vector<DeviceBuffer<float>> tail_accumulated_;  // per frontier tensor: full values
+  bool tail_state_valid_ = false;    // the tail's delta state matches the accumulated frontier
+  bool tail_outputs_dense_ = false;  // the tail's outputs hold full values (dense-written)
+  float tail_frontier_active_ = 0.f; // largest frontier active fraction, last delta frame
+  TailPlan tail_plan_ = TailPlan::Delta;  // this frame's
   FrameStats stats_;
   int64_t frames_since_reset_ = 0;
   int64_t frames_since_keyframe_ = 0;
@@ -131,7 +150,7 @@ GpuStreamImpl::GpuStreamImpl(std::shared_ptr<const CompiledModel> model, ExecMod
   check(cuda::check_cudnn(cudnnCreate(&handles_.cudnn), "cudnnCreate"), where);
   check(cuda::check_cudnn(cudnnSetStream(handles_.cudnn, handles_.stream), "cudnnSetStream"), where);
   if (settings_.time_layers) {
-    handles_.events.resize(ops.size() + 1, nullptr);
+    handles_.events.resize(2 * ops.size(), nullptr);
     for (cudaEvent_t& e : handles_.events) check(cudaEventCreate(&e), where, "cudaEventCreate");
   }
 
@@ -183,6 +202,12 @@ GpuStreamImpl::GpuStreamImpl(std::shared_ptr<const CompiledModel> model, ExecMod
     head.dense.allocate(size_t(head.shape.size()), "output head '" + head.name + "'");
     head.host.allocate(size_t(head.shape.size()), "output head '" + head.name + "' (host)");
   }
+  tail_ = select_dense_tail(g, model_->node_macs(), settings_.head_dense_break_even);
+  tail_accumulated_.resize(tail_.frontier.size());
+  for (size_t j = 0; j < tail_.frontier.size(); ++j) {
+    const ir::Tensor& t = g.tensors[size_t(tail_.frontier[j])];
+    tail_accumulated_[j].allocate(size_t(t.shape.size()), "dense tail frontier '" + t.name + "'");
+  }
   stats_.backend = to_string(Backend::Cuda);
   stats_.layers.resize(ops.size());
   for (size_t k = 0; k < ops.size(); ++k) {
@@ -196,10 +221,6 @@ GpuStreamImpl::~GpuStreamImpl() {
   cudaSetDevice(handles_.device);
   if (handles_.stream) cudaStreamSynchronize(handles_.stream);
 }
-
-// head_dense_break_even (the CPU's dense tail, engine/exec/dense_tail.h) is a speed choice with
-// the same accuracy bound, and every YAML config sets it (default 0.25). This backend does not
-// implement the dense tail: its heads always stay in delta mode, as with the value 1.
 
 // Same rules and messages as the CPU executor (executor.cpp).
 void GpuStreamImpl::check_layer_thresholds() {
@@ -257,9 +278,24 @@ void GpuStreamImpl::choose_conv_forms() {
   }
 }
 
-void GpuStreamImpl::record_event(size_t k) {
+// The CPU's rule (dense_tail_plan.h) on the previous delta frame's frontier fraction (0 after a
+// keyframe). Every plan but Skip is exact whatever the frontier did this frame, so a stale
+// fraction costs time, never accuracy. Skip is exact only when the frontier did not change this
+// frame, which stale counts cannot tell; in its place the tail runs in delta mode (an empty
+// frontier delta gives empty outputs: launches sized by capacity that find no work), or, when
+// its state is stale, one dense pass that re-initialises it so that later quiet frames are cheap.
+void GpuStreamImpl::choose_tail_plan() {
+  if (tail_.empty()) return;
+  TailPlan plan = dcnn::choose_tail_plan(tail_frontier_active_, settings_.head_dense_break_even,
+                                         tail_state_valid_);
+  if (plan == TailPlan::Skip) plan = tail_state_valid_ ? TailPlan::Delta : TailPlan::DenseReinit;
+  tail_plan_ = plan;
+}
+
+void GpuStreamImpl::record_event(size_t k, bool end) {
   if (!handles_.events.empty())
-    check(cudaEventRecord(handles_.events[k], handles_.stream), "layer timing: ", "cudaEventRecord");
+    check(cudaEventRecord(handles_.events[2 * k + (end ? 1 : 0)], handles_.stream), "layer timing: ",
+          "cudaEventRecord");
 }
 
 void GpuStreamImpl::enqueue_dense_frame() {
@@ -271,19 +307,98 @@ void GpuStreamImpl::enqueue_dense_frame() {
   input_->dense(in, keep, handles_.stream);
   in.mark_dense_write();
   for (size_t k = 0; k < ops.size(); ++k) {
-    record_event(k);
+    record_event(k, false);
     CudaOpContext ctx = context(k);
     ops[k]->run_dense(ctx);
     tensors_[size_t(ops[k]->output())].mark_dense_write();
     stats_.layers[k].active = 1.f;
     stats_.layers[k].dense = true;
+    record_event(k, true);
   }
-  record_event(ops.size());
   for (Head& h : heads_)
     check(cudaMemcpyAsync(h.dense.get(), tensors_[size_t(h.tensor)].values(), h.dense.bytes(),
                           cudaMemcpyDeviceToDevice, handles_.stream),
           "output head '" + h.name + "': ", "cudaMemcpyAsync (dense head)");
+  if (keep) {  // the tail's frontier starts from this pass's full values, its state is valid
+    for (size_t j = 0; j < tail_.frontier.size(); ++j)
+      check(cudaMemcpyAsync(tail_accumulated_[j].get(), tensors_[size_t(tail_.frontier[j])].values(),
+                            tail_accumulated_[j].bytes(), cudaMemcpyDeviceToDevice, handles_.stream),
+            "dense tail: ", "cudaMemcpyAsync (frontier)");
+    tail_state_valid_ = true;
+    tail_outputs_dense_ = true;
+    tail_frontier_active_ = 0.f;
+  }
   enqueue_downloads(false);
+}
+
+void GpuStreamImpl::enqueue_delta_op(size_t k) {
+  const auto& ops = cuda_.cuda_ops();
+  record_event(k, false);
+  GpuTensor& o = tensors_[size_t(ops[k]->output())];
+  o.clear_for_write(handles_.stream);
+  CudaOpContext ctx = context(k);
+  ctx.conv_dense_form = dense_form_[k] != 0;
+  ops[k]->run_delta(ctx);
+  record_event(k, true);
+}
+
+// The frontier tensors hold the accumulated values while the tail runs dense, and their deltas
+// again afterwards (also when an op throws).
+class FrontierSwap {
+ public:
+  FrontierSwap(std::vector<GpuTensor>& tensors, const std::vector<int>& frontier,
+               std::vector<DeviceBuffer<float>>& accumulated)
+      : tensors_(tensors), frontier_(frontier), accumulated_(accumulated) {
+    swap();
+  }
+  ~FrontierSwap() { swap(); }
+  FrontierSwap(const FrontierSwap&) = delete;
+  FrontierSwap& operator=(const FrontierSwap&) = delete;
+
+ private:
+  void swap() {
+    for (size_t j = 0; j < frontier_.size(); ++j)
+      tensors_[size_t(frontier_[j])].swap_values(accumulated_[j]);
+  }
+  std::vector<GpuTensor>& tensors_;
+  const std::vector<int>& frontier_;
+  std::vector<DeviceBuffer<float>>& accumulated_;
+};
+
+// The tail's nodes read only frontier tensors and each other (dense_tail_plan.h), so they run
+// after every other node, on this frame's frontier.
+void GpuStreamImpl::enqueue_tail() {
+  const auto& ops = cuda_.cuda_ops();
+  for (size_t j = 0; j < tail_.frontier.size(); ++j) {
+    const GpuTensor& d = tensors_[size_t(tail_.frontier[j])];
+    check(cuda::check_cuda(cuda::accumulate_pixels(tail_accumulated_[j].get(), d.values(), d.list(),
+                                                   d.count(), d.pixels(), d.channels(),
+                                                   handles_.stream),
+                           "accumulate_pixels"),
+          "dense tail frontier '" + model_->graph().tensors[size_t(tail_.frontier[j])].name + "': ");
+  }
+  if (!runs_dense(tail_plan_)) {
+    for (size_t k : tail_.nodes) enqueue_delta_op(k);
+    return;
+  }
+  // Dense on the accumulated frontier; DenseReinit also re-initialises the tail's delta state.
+  FrontierSwap swapped(tensors_, tail_.frontier, tail_accumulated_);
+  for (size_t k : tail_.nodes) {
+    record_event(k, false);
+    CudaOpContext ctx = context(k);
+    ctx.keep_state = tail_plan_ == TailPlan::DenseReinit;
+    ops[k]->run_dense(ctx);
+    tensors_[size_t(ops[k]->output())].mark_dense_write();
+    record_event(k, true);
+  }
+}
+
+void GpuStreamImpl::after_delta_frame() {
+  if (tail_.empty()) return;
+  const bool dense = runs_dense(tail_plan_);
+  for (int t : tail_.produced) tensors_[size_t(t)].restore_dense_written(dense);
+  tail_outputs_dense_ = dense;
+  if (dense) tail_state_valid_ = tail_plan_ == TailPlan::DenseReinit;
 }
 
 void GpuStreamImpl::enqueue_delta_frame() {
@@ -293,17 +408,18 @@ void GpuStreamImpl::enqueue_delta_frame() {
   input_->enqueue_upload(handles_.stream);
   in.clear_for_write(handles_.stream);
   input_->delta(in, frame_.compact_scratch, handles_.stream);
-  for (size_t k = 0; k < ops.size(); ++k) {
-    record_event(k);
-    GpuTensor& o = tensors_[size_t(ops[k]->output())];
-    o.clear_for_write(handles_.stream);
-    CudaOpContext ctx = context(k);
-    ctx.conv_dense_form = dense_form_[k] != 0;
-    ops[k]->run_delta(ctx);
-  }
-  record_event(ops.size());
+  for (size_t k = 0; k < ops.size(); ++k)
+    if (!tail_.in_tail[k]) enqueue_delta_op(k);
+  if (!tail_.empty()) enqueue_tail();
+  const bool tail_dense = !tail_.empty() && runs_dense(tail_plan_);
   for (Head& h : heads_) {
     const GpuTensor& t = tensors_[size_t(h.tensor)];
+    if (tail_dense && tail_.produces(h.tensor)) {  // full values: the head takes them as they are
+      check(cudaMemcpyAsync(h.dense.get(), t.values(), h.dense.bytes(), cudaMemcpyDeviceToDevice,
+                            handles_.stream),
+            "output head '" + h.name + "': ", "cudaMemcpyAsync (dense tail head)");
+      continue;
+    }
     check(cuda::check_cuda(cuda::accumulate_pixels(h.dense.get(), t.values(), t.list(), t.count(),
                                                    t.pixels(), t.channels(), handles_.stream),
                            "accumulate_pixels"),
@@ -336,16 +452,22 @@ void GpuStreamImpl::run(const float* input) {
     std::fill(last_active_.begin(), last_active_.end(), 0.f);
   } else {
     choose_conv_forms();
+    choose_tail_plan();
     // The first delta frame after a dense pass clears whole maps (different launches), so it
-    // runs directly; later frames replay the graph recorded for this frame's choices.
+    // runs directly; later frames replay the graph recorded for this frame's choices. The tail's
+    // outputs are cleared whole after a dense tail pass too: that flag is part of the key.
     if (use_graphs_ && delta_frames_since_keyframe_ > 0) {
       graph_key_.assign(dense_form_.begin(), dense_form_.end());
+      graph_key_.push_back(uint8_t(tail_plan_));
+      // Only a delta-mode tail clears its outputs (a dense one overwrites them).
+      graph_key_.push_back(tail_plan_ == TailPlan::Delta && tail_outputs_dense_ ? 1 : 0);
       const uint8_t* scale = reinterpret_cast<const uint8_t*>(&settings_.threshold_scale);
       graph_key_.insert(graph_key_.end(), scale, scale + sizeof(float));
       graphs_.launch(graph_key_, handles_.stream, [this] { enqueue_delta_frame(); }, "delta frame graph: ");
     } else {
       enqueue_delta_frame();
     }
+    after_delta_frame();
     delta_frames_since_keyframe_++;
   }
   frames_since_keyframe_++;
@@ -364,18 +486,28 @@ void GpuStreamImpl::finish_frame(bool keyframe, std::chrono::steady_clock::time_
 
   const ir::Graph& g = model_->graph();
   if (!keyframe) {
+    const bool tail_dense = runs_dense(tail_plan_);
     for (size_t k = 0; k < ops.size(); ++k) {
+      if (tail_dense && tail_.in_tail[k]) {  // ran dense: its count is stale, as on the CPU
+        stats_.layers[k].active = 1.f;
+        stats_.layers[k].dense = true;
+        continue;
+      }
       const GpuTensor& t = tensors_[size_t(ops[k]->output())];
       const float active = float(host_counts_.get()[ops[k]->output()]) / float(t.pixels());
       stats_.layers[k].active = active;
       last_active_[k] = active;
     }
+    tail_frontier_active_ = 0.f;
+    for (int t : tail_.frontier)
+      tail_frontier_active_ = std::max(tail_frontier_active_, float(host_counts_.get()[t]) /
+                                                                  float(tensors_[size_t(t)].pixels()));
   }
   if (settings_.time_layers) {
     for (size_t k = 0; k < ops.size(); ++k) {
       float ms = 0.f;
-      check(cudaEventElapsedTime(&ms, handles_.events[k], handles_.events[k + 1]), "layer timing: ",
-            "cudaEventElapsedTime");
+      check(cudaEventElapsedTime(&ms, handles_.events[2 * k], handles_.events[2 * k + 1]),
+            "layer timing: ", "cudaEventElapsedTime");
       stats_.layers[k].ms = ms;
     }
   } else {

@@ -1,5 +1,8 @@
 #include "engine/exec/cuda/gpu_tensor.h"
 
+#include <utility>
+
+#include "engine/core/error.h"
 #include "kernels/cuda/clear_pixels.h"
 #include "kernels/cuda/compact.h"
 
@@ -26,6 +29,14 @@ void GpuTensor::clear_for_write(cudaStream_t stream) {
   check(cuda::clear_pixels(values_.get(), mask_.get(), list_.get(), count_, pixels(), shape_.c,
                            stream),
         where(), "clear_pixels");
+}
+
+void GpuTensor::swap_values(DeviceBuffer<float>& other) {
+  if (other.size() != values_.size())
+    throw Error(ErrorKind::Internal, where() + "swap_values with a buffer of " +
+                                         std::to_string(other.size()) + " floats; expected " +
+                                         std::to_string(values_.size()));
+  std::swap(values_, other);
 }
 
 void GpuTensor::compact(int* scratch, cudaStream_t stream) {

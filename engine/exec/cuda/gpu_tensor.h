@@ -27,6 +27,11 @@ class GpuTensor {
   void clear_for_write(cudaStream_t stream);
   // After a dense pass: values everywhere; the next clear zeroes the whole map.
   void mark_dense_write() { dense_written_ = true; }
+  // A replayed CUDA graph runs no host code: the stream restores the flag its recording left.
+  void restore_dense_written(bool written) { dense_written_ = written; }
+  // Exchanges the values buffer (same size) with `other`: the dense tail runs on accumulated
+  // frontier values in place of the frontier's deltas (gpu_stream.cpp).
+  void swap_values(DeviceBuffer<float>& other);
   // list/count from the mask (scratch: compact_scratch_ints(pixels) ints).
   void compact(int* scratch, cudaStream_t stream);
   // mask = other's mask (same spatial size), then compact.

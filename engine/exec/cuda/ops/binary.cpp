@@ -48,15 +48,15 @@ class CudaBinaryOp : public CudaOp {
     GpuTensor& o = out(ctx);
     const GpuTensor& a = in(ctx, 0);
     const GpuTensor& b = in(ctx, 1);
+    // Keeping state: the same launch also records prev_out.
+    GpuBinaryState* st = ctx.keep_state ? &state(ctx) : nullptr;
     check(cuda::binary(fn_, view(a.values(), a.shape()), view(b.values(), b.shape()), o.shape().w,
-                       o.channels(), nullptr, false, o.values(), static_cast<const int32_t*>(nullptr),
-                       o.pixels(), ctx.frame.stream),
+                       o.channels(), st ? st->prev_out.get() : nullptr, false, o.values(),
+                       static_cast<const int32_t*>(nullptr), o.pixels(), ctx.frame.stream),
           "binary (dense)");
-    if (!ctx.keep_state) return;
-    GpuBinaryState& st = state(ctx);
-    copy(st.acc_a.get(), a.values(), st.acc_a.bytes(), ctx);
-    copy(st.acc_b.get(), b.values(), st.acc_b.bytes(), ctx);
-    copy(st.prev_out.get(), o.values(), st.prev_out.bytes(), ctx);
+    if (!st) return;
+    copy(st->acc_a.get(), a.values(), st->acc_a.bytes(), ctx);
+    copy(st->acc_b.get(), b.values(), st->acc_b.bytes(), ctx);
   }
 
   void run_delta(CudaOpContext& ctx) const override {

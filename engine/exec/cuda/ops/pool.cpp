@@ -7,7 +7,6 @@
 #include "kernels/cuda/avg_pool.h"
 #include "kernels/cuda/densify.h"
 #include "kernels/cuda/mask_dilate.h"
-#include "kernels/cuda/mask_ops.h"
 #include "kernels/cuda/max_pool.h"
 
 namespace dcnn::cuda_exec {
@@ -57,13 +56,12 @@ class CudaPoolOp : public CudaOp {
             "avg_pool (dense)");
       return;
     }
-    check(cuda::max_pool(window_, o.channels(), i.values(), nullptr, false, o.values(),
-                         static_cast<const int32_t*>(nullptr), o.pixels(), s),
+    // Keeping state: the same launch also records prev_out.
+    GpuMaxPoolState* st = ctx.keep_state ? &state(ctx) : nullptr;
+    check(cuda::max_pool(window_, o.channels(), i.values(), st ? st->prev_out.get() : nullptr, false,
+                         o.values(), nullptr, static_cast<const int32_t*>(nullptr), o.pixels(), s),
           "max_pool (dense)");
-    if (!ctx.keep_state) return;
-    GpuMaxPoolState& st = state(ctx);
-    copy(st.acc_in.get(), i.values(), st.acc_in.bytes(), ctx);
-    copy(st.prev_out.get(), o.values(), st.prev_out.bytes(), ctx);
+    if (st) copy(st->acc_in.get(), i.values(), st->acc_in.bytes(), ctx);
   }
 
   void run_delta(CudaOpContext& ctx) const override {
@@ -83,12 +81,10 @@ class CudaPoolOp : public CudaOp {
     check(cuda::accumulate_pixels(st.acc_in.get(), i.values(), i.list(), i.count(), i.pixels(),
                                   i.channels(), s),
           "accumulate_pixels");
+    // Also masks off the outputs whose maximum did not move; the list is rebuilt after.
     check(cuda::max_pool(window_, o.channels(), st.acc_in.get(), st.prev_out.get(), true,
-                         o.values(), o.list(), o.count(), o.pixels(), s),
+                         o.values(), o.mask(), o.list(), o.count(), o.pixels(), s),
           "max_pool (delta)");
-    check(cuda::drop_unchanged_pixels(o.values(), o.list(), o.count(), o.pixels(), o.channels(),
-                                      o.mask(), s),
-          "drop_unchanged_pixels");
     o.compact(ctx.frame.compact_scratch, s);
   }
 
