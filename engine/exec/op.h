@@ -1,16 +1,16 @@
-// The interface every compiled op implements. An Op is immutable and shared by every stream of a
-// model (weights re-laid out once); what a stream needs per op lives in its OpState, created by
-// make_state() when the Executor is built. Ops do no math themselves: they pick the backend's
-// kernels (kernels/cpu today; a CUDA op set can implement the same interface later).
+// The interface every compiled CPU op implements. An Op is immutable and shared by every stream
+// of a model (weights re-laid out once); what a stream needs per op lives in its OpState,
+// created by make_state() when the Executor is built. Ops do no math themselves: they pick the
+// backend's kernels (kernels/cpu). The CUDA op set (cuda/cuda_op.h) has its own interface and
+// shares the node half (op_node.h) and the shape checks (op_checks.h).
 #pragma once
 
 #include <cstdint>
 #include <memory>
-#include <string>
 #include <vector>
 
 #include "engine/api/results.h"
-#include "engine/core/shape.h"
+#include "engine/exec/op_node.h"
 #include "engine/exec/tensor_buffer.h"
 #include "engine/ir/graph.h"
 
@@ -39,12 +39,10 @@ struct OpContext {
   bool truncate_linear = false;        // this op truncates its output even without activation
 };
 
-class Op {
+class Op : public OpNode {
  public:
-  Op(const ir::Node& node, const ir::Graph& graph);
+  Op(const ir::Node& node, const ir::Graph& graph) : OpNode(node, graph) {}
   virtual ~Op() = default;
-  Op(const Op&) = delete;
-  Op& operator=(const Op&) = delete;
 
   virtual std::unique_ptr<OpState> make_state(const StateOptions&) const { return nullptr; }
   // Full values in, full values out (bias applied); initialises the state when keep_state.
@@ -61,29 +59,9 @@ class Op {
   // "pure truncation layer") when DeltaSettings::truncate_linear asks for it.
   virtual bool can_truncate_linear() const { return false; }
 
-  const std::string& name() const { return name_; }
-  const std::string& kind_name() const { return kind_name_; }
-  const std::vector<int>& inputs() const { return inputs_; }
-  int output() const { return output_; }
-  const Shape& output_shape() const { return output_shape_; }
-  const Shape& input_shape(size_t i) const { return input_shapes_.at(i); }
-
  protected:
-  TensorBuffer& in(OpContext& ctx, size_t i) const { return ctx.tensors[size_t(inputs_[i])]; }
-  TensorBuffer& out(OpContext& ctx) const { return ctx.tensors[size_t(output_)]; }
-  // "node 'conv_3' (Conv): " for error messages.
-  std::string where() const;
-
- private:
-  std::string name_;
-  std::string kind_name_;
-  std::string onnx_op_;
-  std::vector<int> inputs_;
-  int output_ = -1;
-  std::vector<Shape> input_shapes_;
-  Shape output_shape_;
+  TensorBuffer& in(OpContext& ctx, size_t i) const { return ctx.tensors[size_t(inputs()[i])]; }
+  TensorBuffer& out(OpContext& ctx) const { return ctx.tensors[size_t(output())]; }
 };
-
-const char* op_kind_name(ir::OpKind kind) noexcept;
 
 }  // namespace dcnn

@@ -14,11 +14,10 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <iostream>
 #include <sstream>
 
 #include "engine/api/deltacnn.h"
-#include "engine/core/error.h"
+#include "tools/common/tool_main.h"
 #include "tools/tune/delta_yaml_writer.h"
 #include "tools/tune/frame_cache.h"
 #include "tools/tune/layer_groups.h"
@@ -111,13 +110,5 @@ int run(const TuneOptions& o) {
 
 int main(int argc, char** argv) {
   const TuneOptions options = parse_tune_options(argc, argv);
-  try {
-    return run(options);
-  } catch (const dcnn::Error& e) {
-    std::cerr << "deltacnn-tune: " << dcnn::to_string(e.kind()) << ": " << e.what() << "\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "deltacnn-tune: " << e.what() << "\n";
-    return 1;
-  }
+  return dcnn::tools::run_tool("deltacnn-tune", [&] { return run(options); });
 }

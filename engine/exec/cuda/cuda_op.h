@@ -15,7 +15,8 @@
 #include "engine/api/results.h"
 #include "engine/exec/cuda/cuda_error.h"
 #include "engine/exec/cuda/gpu_tensor.h"
-#include "engine/exec/op.h"
+#include "engine/exec/op.h"  // StateOptions
+#include "engine/exec/op_node.h"
 #include "engine/ir/graph.h"
 
 namespace dcnn::cuda_exec {
@@ -45,12 +46,10 @@ struct CudaOpContext {
   LayerStat* stat = nullptr;     // ops set `dense` when they take the dense form
 };
 
-class CudaOp {
+class CudaOp : public OpNode {
  public:
-  CudaOp(const ir::Node& node, const ir::Graph& graph);
+  CudaOp(const ir::Node& node, const ir::Graph& graph) : OpNode(node, graph) {}
   virtual ~CudaOp() = default;
-  CudaOp(const CudaOp&) = delete;
-  CudaOp& operator=(const CudaOp&) = delete;
 
   virtual std::unique_ptr<GpuOpState> make_state(const StateOptions&) const { return nullptr; }
   // Full values in, full values out (bias applied); initialises the state when keep_state.
@@ -67,15 +66,6 @@ class CudaOp {
   // cuDNN workspace bytes this op needs per stream.
   virtual size_t workspace_bytes() const { return 0; }
 
-  const std::string& name() const { return name_; }
-  const std::string& kind_name() const { return kind_name_; }
-  const std::vector<int>& inputs() const { return inputs_; }
-  int output() const { return output_; }
-  const Shape& output_shape() const { return output_shape_; }
-  const Shape& input_shape(size_t i) const { return input_shapes_.at(i); }
-  // "node 'conv_3' (Conv): " for error messages.
-  std::string where() const;
-
   // Throw a Device error naming this node when a call failed.
   void check(cudaError_t err, const char* what) const {
     if (err != cudaSuccess) cuda_exec::check(err, where(), what);
@@ -85,19 +75,10 @@ class CudaOp {
   }
 
  protected:
-  GpuTensor& in(CudaOpContext& ctx, size_t i) const { return ctx.tensors[size_t(inputs_[i])]; }
-  GpuTensor& out(CudaOpContext& ctx) const { return ctx.tensors[size_t(output_)]; }
+  GpuTensor& in(CudaOpContext& ctx, size_t i) const { return ctx.tensors[size_t(inputs()[i])]; }
+  GpuTensor& out(CudaOpContext& ctx) const { return ctx.tensors[size_t(output())]; }
   // Device-to-device copy of `bytes` on the frame's stream.
   void copy(void* dst, const void* src, size_t bytes, const CudaOpContext& ctx) const;
-
- private:
-  std::string name_;
-  std::string kind_name_;
-  std::string onnx_op_;
-  std::vector<int> inputs_;
-  int output_ = -1;
-  std::vector<Shape> input_shapes_;
-  Shape output_shape_;
 };
 
 // What op constructors need at model compile time.

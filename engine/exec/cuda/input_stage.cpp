@@ -2,34 +2,25 @@
 
 #include <cstring>
 
-#include "engine/core/error.h"
+#include "engine/exec/op_checks.h"
 #include "kernels/cuda/mask_dilate.h"
 
 namespace dcnn::cuda_exec {
 
 namespace {
 const char* const kWhere = "input stage: ";
+// check_input_stage admits HxWx3 inputs only, which is what the kernels are written for.
+static_assert(cuda::kInputChannels == 3, "the CUDA input kernels must take 3 channels");
 }
 
 GpuInputStage::GpuInputStage(const Shape& shape, const InputNormalization& norm,
                              const InputDeltaRule& rule)
     : shape_(shape), rule_(rule) {
-  if (shape.c != cuda::kInputChannels)
-    throw Error(ErrorKind::Unsupported, "model input has shape " + shape.str() +
-                                            "; expected HxWx3 (an image)");
+  check_input_stage(shape, norm, rule);
   for (int c = 0; c < 3; ++c) {
-    if (!(norm.std[c] != 0.f))
-      throw Error(ErrorKind::Config, "input normalisation std[" + std::to_string(c) +
-                                         "] is 0; expected a non-zero value");
     norm_.mean[c] = norm.mean[c];
     norm_.inv_std[c] = 1.f / norm.std[c];
   }
-  if (rule.dilation < 0)
-    throw Error(ErrorKind::Config, "input_dilation is " + std::to_string(rule.dilation) +
-                                       "; expected 0 or more pixels");
-  if (rule.block < 0)
-    throw Error(ErrorKind::Config, "input_block is " + std::to_string(rule.block) +
-                                       "; expected 0 (off) or a tile size in pixels");
   const size_t n = size_t(shape.size());
   staging_.allocate(n, "input staging");
   x_.allocate(n, "input frame");

@@ -3,6 +3,7 @@
 #include "engine/exec/ops/concat.h"
 
 #include "engine/core/error.h"
+#include "engine/exec/op_checks.h"
 #include "kernels/cpu/concat.h"
 #include "kernels/cpu/mask.h"
 
@@ -17,20 +18,8 @@ struct ConcatState : OpState {
 class ConcatOp : public Op {
  public:
   ConcatOp(const ir::Node& node, const ir::Graph& graph) : Op(node, graph) {
-    const Shape& os = output_shape();
-    int total = 0;
-    for (size_t k = 0; k < inputs().size(); ++k) {
-      const Shape& s = input_shape(k);
-      if (s.h != os.h || s.w != os.w)
-        throw Error(ErrorKind::Unsupported, where() + "input " + std::to_string(k) + " is " +
-                                                s.str() + " but the output is " + os.str() +
-                                                "; expected the same height and width");
-      channels_.push_back(s.c);
-      total += s.c;
-    }
-    if (inputs().empty() || total != os.c)
-      throw Error(ErrorKind::Model, where() + "input channels sum to " + std::to_string(total) +
-                                        ", expected the output's " + std::to_string(os.c));
+    check_concat_inputs(*this);
+    for (size_t k = 0; k < inputs().size(); ++k) channels_.push_back(input_shape(k).c);
   }
 
   std::unique_ptr<OpState> make_state(const StateOptions&) const override {

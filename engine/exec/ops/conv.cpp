@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include "engine/core/error.h"
+#include "engine/exec/op_checks.h"
 #include "engine/exec/ops/activation_step.h"
 #include "kernels/cpu/conv.h"
 #include "kernels/cpu/mask.h"
@@ -19,15 +20,9 @@ class ConvOp : public Op {
   ConvOp(const ir::Node& node, const ir::Graph& graph)
       : Op(node, graph), act_(node.as<ir::ConvParams>().act) {
     const auto& p = node.as<ir::ConvParams>();
-    if (inputs().size() != 1)
-      throw Error(ErrorKind::Unsupported, where() + "expected 1 input (weights are constants), got " +
-                                              std::to_string(inputs().size()));
+    check_conv_io(*this, p.cin, p.cout);
     const Shape& is = input_shape(0);
     const Shape& os = output_shape();
-    if (is.c != p.cin || os.c != p.cout)
-      throw Error(ErrorKind::Model, where() + "channels do not match: input " + is.str() +
-                                        ", output " + os.str() + ", params cin " +
-                                        std::to_string(p.cin) + " cout " + std::to_string(p.cout));
     cpu::ConvGeometry g;
     g.in_h = is.h; g.in_w = is.w; g.cin = is.c;
     g.out_h = os.h; g.out_w = os.w; g.cout = os.c;
@@ -36,12 +31,7 @@ class ConvOp : public Op {
     g.dil_h = p.dil_h; g.dil_w = p.dil_w;
     g.pad_top = p.pad_top; g.pad_left = p.pad_left;
     g.groups = p.groups;
-    const size_t expected = size_t(p.cout) * size_t(p.groups > 0 ? p.cin / p.groups : 0) * p.kh * p.kw;
-    if (p.weights.size() != expected || (!p.bias.empty() && p.bias.size() != size_t(p.cout)))
-      throw Error(ErrorKind::Model, where() + "weights hold " + std::to_string(p.weights.size()) +
-                                        " values, expected " + std::to_string(expected) +
-                                        " (OIHW); bias " + std::to_string(p.bias.size()) +
-                                        ", expected " + std::to_string(p.cout));
+    check_conv_weights(*this, p);
     try {
       packed_ = cpu::pack_conv(g, p.weights.data(), p.bias.empty() ? nullptr : p.bias.data());
     } catch (const std::invalid_argument& e) {

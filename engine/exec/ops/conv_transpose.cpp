@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "engine/core/error.h"
+#include "engine/exec/op_checks.h"
 #include "engine/exec/ops/activation_step.h"
 #include "kernels/cpu/conv.h"
 #include "kernels/cpu/mask.h"
@@ -18,15 +19,9 @@ class ConvTransposeOp : public Op {
   ConvTransposeOp(const ir::Node& node, const ir::Graph& graph)
       : Op(node, graph), act_(node.as<ir::ConvTransposeParams>().act) {
     const auto& p = node.as<ir::ConvTransposeParams>();
-    if (inputs().size() != 1)
-      throw Error(ErrorKind::Unsupported, where() + "expected 1 input (weights are constants), got " +
-                                              std::to_string(inputs().size()));
+    check_conv_io(*this, p.cin, p.cout);
     const Shape& is = input_shape(0);
     const Shape& os = output_shape();
-    if (is.c != p.cin || os.c != p.cout)
-      throw Error(ErrorKind::Model, where() + "channels do not match: input " + is.str() +
-                                        ", output " + os.str() + ", params cin " +
-                                        std::to_string(p.cin) + " cout " + std::to_string(p.cout));
     const size_t expected = size_t(p.cin) * size_t(p.groups > 0 ? p.cout / p.groups : 0) * p.kh * p.kw;
     if (p.weights.size() != expected || (!p.bias.empty() && p.bias.size() != size_t(p.cout)))
       throw Error(ErrorKind::Model, where() + "weights hold " + std::to_string(p.weights.size()) +

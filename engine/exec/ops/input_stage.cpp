@@ -1,7 +1,7 @@
 #include "engine/exec/ops/input_stage.h"
 
-#include "engine/core/error.h"
 #include "engine/exec/executor.h"
+#include "engine/exec/op_checks.h"
 #include "kernels/cpu/input_delta.h"
 
 namespace dcnn {
@@ -17,22 +17,11 @@ InputDeltaRule InputDeltaRule::from(const DeltaSettings& s) {
 
 InputStage::InputStage(const Shape& shape, const InputNormalization& norm, const InputDeltaRule& rule)
     : shape_(shape), rule_(rule) {
-  if (shape.c != 3)
-    throw Error(ErrorKind::Unsupported, "model input has shape " + shape.str() +
-                                            "; expected HxWx3 (an image)");
+  check_input_stage(shape, norm, rule);
   for (int c = 0; c < 3; ++c) {
-    if (!(norm.std[c] != 0.f))
-      throw Error(ErrorKind::Config, "input normalisation std[" + std::to_string(c) +
-                                         "] is 0; expected a non-zero value");
     mean_[c] = norm.mean[c];
     inv_std_[c] = 1.f / norm.std[c];
   }
-  if (rule.dilation < 0)
-    throw Error(ErrorKind::Config, "input_dilation is " + std::to_string(rule.dilation) +
-                                       "; expected 0 or more pixels");
-  if (rule.block < 0)
-    throw Error(ErrorKind::Config, "input_block is " + std::to_string(rule.block) +
-                                       "; expected 0 (off) or a tile size in pixels");
   ref_.resize(size_t(shape.size()));
   if (rule.dilation > 0) {
     const int d = rule.dilation;

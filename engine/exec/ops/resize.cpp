@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "engine/core/error.h"
+#include "engine/exec/op_checks.h"
 #include "kernels/cpu/mask.h"
 #include "kernels/cpu/resize.h"
 
@@ -78,11 +78,9 @@ class ResizeOp : public Op {
  public:
   ResizeOp(const ir::Node& node, const ir::Graph& graph) : Op(node, graph) {
     const auto& p = node.as<ir::ResizeParams>();
+    check_resize_shapes(*this);
     const Shape& is = input_shape(0);
     const Shape& os = output_shape();
-    if (is.c != os.c || is.h < 1 || is.w < 1)
-      throw Error(ErrorKind::Model, where() + "input " + is.str() + " and output " + os.str() +
-                                        " must have the same channels");
     rows_ = build_axis(p, is.h, os.h, p.scale_h);
     cols_ = build_axis(p, is.w, os.w, p.scale_w);
   }

@@ -4,6 +4,7 @@
 // touches every pixel (its upstream activation's threshold keeps that rare).
 #include "engine/core/error.h"
 #include "engine/exec/cuda/ops/cuda_ops.h"
+#include "engine/exec/op_checks.h"
 #include "kernels/cuda/add.h"
 #include "kernels/cuda/binary.h"
 #include "kernels/cuda/densify.h"
@@ -21,19 +22,7 @@ class CudaBinaryOp : public CudaOp {
   CudaBinaryOp(const ir::Node& node, const ir::Graph& graph) : CudaOp(node, graph) {
     fn_ = node.as<ir::BinaryParams>().kind == ir::BinaryKind::Mul ? cuda::BinaryFn::Mul
                                                                    : cuda::BinaryFn::Div;
-    if (inputs().size() != 2)
-      throw Error(ErrorKind::Model, where() + "expected 2 inputs, got " + std::to_string(inputs().size()));
-    const Shape& os = output_shape();
-    for (size_t k = 0; k < 2; ++k) {
-      const Shape& s = input_shape(k);
-      const bool spatial_ok = (s.h == os.h && s.w == os.w) || (s.h == 1 && s.w == 1);
-      const bool channel_ok = s.c == os.c || s.c == 1;
-      if (!spatial_ok || !channel_ok)
-        throw Error(ErrorKind::Unsupported,
-                    where() + "input " + std::to_string(k) + " has shape " + s.str() +
-                        ", which does not broadcast to the output " + os.str() +
-                        "; expected the output's shape, 1x1xC or HxWx1");
-    }
+    check_binary_inputs(*this);
   }
   std::unique_ptr<GpuOpState> make_state(const StateOptions&) const override {
     auto st = std::make_unique<GpuBinaryState>();

@@ -2,6 +2,7 @@
 // contributes its zeros (the delta invariant) for its channel slice.
 #include "engine/core/error.h"
 #include "engine/exec/cuda/ops/cuda_ops.h"
+#include "engine/exec/op_checks.h"
 #include "kernels/cuda/add.h"
 #include "kernels/cuda/concat.h"
 
@@ -11,23 +12,11 @@ namespace {
 class CudaConcatOp : public CudaOp {
  public:
   CudaConcatOp(const ir::Node& node, const ir::Graph& graph) : CudaOp(node, graph) {
-    const Shape& os = output_shape();
-    int total = 0;
     if (inputs().size() > size_t(cuda::kMaxConcatInputs))
       throw Error(ErrorKind::Unsupported, where() + std::to_string(inputs().size()) +
                                               " inputs; the CUDA concat kernel takes at most " +
                                               std::to_string(cuda::kMaxConcatInputs));
-    for (size_t k = 0; k < inputs().size(); ++k) {
-      const Shape& s = input_shape(k);
-      if (s.h != os.h || s.w != os.w)
-        throw Error(ErrorKind::Unsupported, where() + "input " + std::to_string(k) + " is " +
-                                                s.str() + " but the output is " + os.str() +
-                                                "; expected the same height and width");
-      total += s.c;
-    }
-    if (inputs().empty() || total != os.c)
-      throw Error(ErrorKind::Model, where() + "input channels sum to " + std::to_string(total) +
-                                        ", expected the output's " + std::to_string(os.c));
+    check_concat_inputs(*this);
   }
 
   void run_dense(CudaOpContext& ctx) const override {

@@ -11,6 +11,7 @@
 #include "engine/core/error.h"
 #include "engine/exec/cuda/ops/activation_step.h"
 #include "engine/exec/cuda/ops/cuda_ops.h"
+#include "engine/exec/op_checks.h"
 #include "kernels/cuda/conv_dense.h"
 #include "kernels/cuda/conv_shape.h"
 #include "kernels/cuda/conv_sparse_tiled.h"
@@ -26,15 +27,9 @@ class CudaConvOp : public CudaOp {
   CudaConvOp(const ir::Node& node, const ir::Graph& graph, const CompileContext& cc)
       : CudaOp(node, graph), act_(node.as<ir::ConvParams>().act) {
     const auto& p = node.as<ir::ConvParams>();
-    if (inputs().size() != 1)
-      throw Error(ErrorKind::Unsupported, where() + "expected 1 input (weights are constants), got " +
-                                              std::to_string(inputs().size()));
+    check_conv_io(*this, p.cin, p.cout);
     const Shape& is = input_shape(0);
     const Shape& os = output_shape();
-    if (is.c != p.cin || os.c != p.cout)
-      throw Error(ErrorKind::Model, where() + "channels do not match: input " + is.str() +
-                                        ", output " + os.str() + ", params cin " +
-                                        std::to_string(p.cin) + " cout " + std::to_string(p.cout));
     cuda::Window2D& w = shape_.window;
     w.in_h = is.h; w.in_w = is.w; w.out_h = os.h; w.out_w = os.w;
     w.kh = p.kh; w.kw = p.kw;
@@ -50,12 +45,7 @@ class CudaConvOp : public CudaOp {
                   where() + "geometry " + is.str() + " -> " + os.str() + ", kernel " +
                       std::to_string(p.kh) + "x" + std::to_string(p.kw) + ", groups " +
                       std::to_string(p.groups) + " is not a valid convolution for the CUDA kernels");
-    const size_t expected = size_t(p.cout) * size_t(p.cin / p.groups) * p.kh * p.kw;
-    if (p.weights.size() != expected || (!p.bias.empty() && p.bias.size() != size_t(p.cout)))
-      throw Error(ErrorKind::Model, where() + "weights hold " + std::to_string(p.weights.size()) +
-                                        " values, expected " + std::to_string(expected) +
-                                        " (OIHW); bias " + std::to_string(p.bias.size()) +
-                                        ", expected " + std::to_string(p.cout));
+    check_conv_weights(*this, p);
     const std::string label = "node '" + name() + "'";
     if (!p.bias.empty()) bias_.upload(p.bias, "bias of " + label);
     depthwise_ = p.groups == p.cin && p.cin == p.cout;

@@ -1,8 +1,8 @@
 // Resize (ONNX Resize / Upsample): nearest or (bi)linear, every coordinate transformation mode
 // of ir::ResizeParams. Linear and stateless on deltas; an output pixel is active iff an input
 // pixel it reads is (resize_mask).
-#include "engine/core/error.h"
 #include "engine/exec/cuda/ops/cuda_ops.h"
+#include "engine/exec/op_checks.h"
 #include "kernels/cuda/resize.h"
 
 namespace dcnn::cuda_exec {
@@ -32,11 +32,9 @@ class CudaResizeOp : public CudaOp {
  public:
   CudaResizeOp(const ir::Node& node, const ir::Graph& graph) : CudaOp(node, graph) {
     const auto& p = node.as<ir::ResizeParams>();
+    check_resize_shapes(*this);
     const Shape& is = input_shape(0);
     const Shape& os = output_shape();
-    if (is.c != os.c || is.h < 1 || is.w < 1)
-      throw Error(ErrorKind::Model, where() + "input " + is.str() + " and output " + os.str() +
-                                        " must have the same channels");
     g_.in_h = is.h; g_.in_w = is.w; g_.out_h = os.h; g_.out_w = os.w; g_.c = os.c;
     g_.scale_h = p.scale_h;
     g_.scale_w = p.scale_w;

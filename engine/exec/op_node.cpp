@@ -1,4 +1,4 @@
-#include "engine/exec/op.h"
+#include "engine/exec/op_node.h"
 
 #include "engine/core/error.h"
 
@@ -20,9 +20,11 @@ const char* op_kind_name(ir::OpKind kind) noexcept {
   return "?";
 }
 
-Op::Op(const ir::Node& node, const ir::Graph& graph)
+OpNode::OpNode(const ir::Node& node, const ir::Graph& graph)
     : name_(node.name), kind_name_(op_kind_name(node.kind)), onnx_op_(node.onnx_op),
       inputs_(node.inputs), output_(node.output) {
+  // compile_model's graph check has validated the ids already (both backends); checking again
+  // keeps the class safe on its own: an Internal error rather than an out-of-range read.
   const int num_tensors = int(graph.tensors.size());
   for (int id : inputs_) {
     if (id < 0 || id >= num_tensors)
@@ -41,7 +43,7 @@ Op::Op(const ir::Node& node, const ir::Graph& graph)
                                       "); expected shape inference to have run");
 }
 
-std::string Op::where() const {
+std::string OpNode::where() const {
   return "node '" + name_ + "' (" + (onnx_op_.empty() ? kind_name_ : onnx_op_) + "): ";
 }
 
