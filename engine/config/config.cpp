@@ -34,6 +34,9 @@
 //     layer_thresholds:              # ONNX node name -> threshold >= 0 (before scaling)
 //       conv_3: 0.1
 //     keyframe_interval: 300         # >= 0: dense refresh every N frames, 0 = never (default 300)
+//     keyframe_break_even: 1.0       # 0..1: a delta frame above this MAC-weighted active fraction
+//                                    #       is followed by dense frames until the scene calms;
+//                                    #       1 = never (default 1)
 //     dense_break_even: 0.4          # 0..1: a layer runs dense above this active fraction
 //     truncate_linear: false         # also truncate convs/adds without activation (default false)
 //     head_dense_break_even: 0.25    # 0..1: heads run dense on their accumulated input above
@@ -67,7 +70,7 @@ const std::vector<std::string> kDecoderKeys = {
 const std::vector<std::string> kDeltaKeys = {
     "input_threshold",  "input_dilation",    "threshold",       "threshold_scale",
     "layer_thresholds", "keyframe_interval", "dense_break_even", "truncate_linear",
-    "input_block",      "input_block_threshold", "head_dense_break_even"};
+    "input_block",      "input_block_threshold", "head_dense_break_even", "keyframe_break_even"};
 
 // Resolves `relative` against the YAML's folder and insists that the file exists, so a typo in
 // a path is reported at load time with the key that holds it, not later by the ONNX importer.
@@ -190,6 +193,9 @@ void parse_delta(const YamlReader& r, const YAML::Node& node, DeltaConfig& d) {
   if (node["keyframe_interval"])
     d.keyframe_interval =
         r.read_int(node["keyframe_interval"], "delta.keyframe_interval", 0, 1000000000);
+  if (node["keyframe_break_even"])
+    d.keyframe_break_even =
+        r.read_float(node["keyframe_break_even"], "delta.keyframe_break_even", 0.f, 1.f);
   if (node["dense_break_even"])
     d.dense_break_even = r.read_float(node["dense_break_even"], "delta.dense_break_even", 0.f, 1.f);
   if (node["truncate_linear"])

@@ -44,6 +44,9 @@ struct DeltaConfig {
   float threshold_scale = 1.f;  // global multiplier of every eps (element property delta-threshold)
   std::map<std::string, float> layer_thresholds;  // ONNX node name -> eps (before scaling)
   int keyframe_interval = 300;  // dense refresh every N frames; 0 = never
+  // Busy scenes: a delta frame above this MAC-weighted active fraction is followed by dense
+  // keyframes until a probe finds the scene calm (engine/exec/keyframe_policy.h); 1 = never.
+  float keyframe_break_even = 1.f;
   float dense_break_even = 0.4f;  // per layer: run dense when the active fraction is above this
   // Truncate the outputs of linear layers (convs, adds, affines without activation) too, as
   // pure truncation layers (identity g): stops masks from growing through projection convs and

@@ -19,6 +19,7 @@ inline DeltaSettings to_delta_settings(const DeltaConfig& d) {
   s.threshold_scale = d.threshold_scale;
   s.layer_thresholds = d.layer_thresholds;
   s.keyframe_interval = d.keyframe_interval;
+  s.keyframe_break_even = d.keyframe_break_even;
   s.dense_break_even = d.dense_break_even;
   s.truncate_linear = d.truncate_linear;
   s.head_dense_break_even = d.head_dense_break_even;

@@ -10,6 +10,7 @@
 #include "engine/exec/compiled_model.h"
 #include "engine/exec/cuda/gpu_stream.h"
 #include "engine/exec/dense_tail.h"
+#include "engine/exec/keyframe_policy.h"
 #include "engine/exec/ops/input_stage.h"
 #include "engine/exec/ops/output_densify.h"
 
@@ -32,14 +33,10 @@ struct Executor::Impl {
   AlignedBuffer<double> sum_scratch;
   FrameStats stats;
   int64_t frames_since_reset = 0;
-  int64_t frames_since_keyframe = 0;
-  bool force_dense = true;  // first frame / after reset / after a settings change
+  KeyframePolicy keyframes{0, 1.f};  // set from settings in the constructor
 
-  bool next_is_keyframe() const {
-    if (mode == ExecMode::Dense || force_dense) return true;
-    return settings.keyframe_interval > 0 && frames_since_keyframe >= settings.keyframe_interval;
-  }
-  void run_dense(const float* x);
+  bool next_is_keyframe() const { return mode == ExecMode::Dense || keyframes.next_is_keyframe(); }
+  void run_dense(const float* x, bool keep_state);
   void run_delta(const float* x);
   void run_delta_op(size_t k);
   bool run_tail(DenseTail::Plan plan);
@@ -62,6 +59,8 @@ void validate_settings(const DeltaSettings& s) {
   if (!(s.default_threshold >= 0.f)) throw bad("threshold", std::to_string(s.default_threshold), "a value >= 0");
   if (!(s.threshold_scale >= 0.f)) throw bad("threshold_scale", std::to_string(s.threshold_scale), "a value >= 0");
   if (s.keyframe_interval < 0) throw bad("keyframe_interval", std::to_string(s.keyframe_interval), "0 (never) or a frame count");
+  if (!(s.keyframe_break_even >= 0.f))
+    throw bad("keyframe_break_even", std::to_string(s.keyframe_break_even), "a fraction >= 0 (1 = never)");
   if (!(s.dense_break_even >= 0.f && s.dense_break_even <= 1.f))
     throw bad("dense_break_even", std::to_string(s.dense_break_even), "a fraction in [0, 1]");
 }
@@ -76,6 +75,7 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
   m.model = std::move(model);
   m.mode = mode;
   m.settings = std::move(settings);
+  m.keyframes = KeyframePolicy(m.settings.keyframe_interval, m.settings.keyframe_break_even);
   if (m.model->backend() == Backend::Cuda) {
 #if DCNN_EXEC_CUDA
     m.gpu = cuda_exec::make_gpu_stream(m.model, mode, m.settings);
@@ -161,15 +161,18 @@ OpContext Executor::Impl::context(size_t k) {
   return ctx;
 }
 
-void Executor::Impl::run_dense(const float* x) {
+// keep_state: re-initialise every delta state from this pass (a keyframe); false for dense mode
+// and for dense frames of a busy run that another dense frame follows (KeyframePolicy).
+void Executor::Impl::run_dense(const float* x, bool keep_state) {
   const auto& ops = model->ops();
   const ir::Graph& g = model->graph();
-  const bool keep = mode == ExecMode::Delta;
+  const bool keep = keep_state;
   input->dense(x, tensors[size_t(g.input)], keep);
   tensors[size_t(g.input)].mark_dense_write();
   for (size_t k = 0; k < ops.size(); ++k) {
     auto t0 = std::chrono::steady_clock::now();
     OpContext ctx = context(k);
+    ctx.keep_state = keep;
     ops[k]->run_dense(ctx);
     tensors[size_t(ops[k]->output())].mark_dense_write();
     LayerStat& st = stats.layers[k];
@@ -266,14 +269,10 @@ void Executor::run(const float* input) {
   Impl& m = *impl_;
   const bool keyframe = m.next_is_keyframe();
   auto t0 = std::chrono::steady_clock::now();
-  if (keyframe) {
-    m.run_dense(input);
-    m.frames_since_keyframe = 0;
-    m.force_dense = false;
-  } else {
+  if (keyframe)
+    m.run_dense(input, m.mode == ExecMode::Delta && m.keyframes.keeps_state());
+  else
     m.run_delta(input);
-  }
-  m.frames_since_keyframe++;
   m.stats.infer_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   m.stats.frame_index = m.frames_since_reset++;
   m.stats.keyframe = keyframe;
@@ -290,17 +289,18 @@ void Executor::run(const float* input) {
     total += w;
   }
   m.stats.mean_active = total > 0.0 ? float(weighted / total) : (keyframe ? 1.f : m.stats.input_active);
+  m.keyframes.after_frame(keyframe, m.stats.mean_active);
 }
 
 void Executor::reset() {
   if (impl_->gpu) return impl_->gpu->reset();
-  impl_->force_dense = true;
+  impl_->keyframes.force();
   impl_->frames_since_reset = 0;
 }
 
 void Executor::set_mode(ExecMode mode) {
   if (impl_->gpu) impl_->gpu->set_mode(mode);
-  if (mode != impl_->mode) impl_->force_dense = true;
+  if (mode != impl_->mode) impl_->keyframes.force();
   impl_->mode = mode;
 }
 
@@ -316,6 +316,7 @@ void Executor::set_keyframe_interval(int interval) {
     throw Error(ErrorKind::Config, "keyframe interval is " + std::to_string(interval) +
                                        "; expected 0 (never) or a frame count");
   impl_->settings.keyframe_interval = interval;
+  impl_->keyframes.set_interval(interval);
   if (impl_->gpu) impl_->gpu->set_keyframe_interval(interval);
 }
 

@@ -41,6 +41,10 @@ struct DeltaSettings {
   float threshold_scale = 1.f;  // multiplies every eps (input threshold excluded)
   std::map<std::string, float> layer_thresholds;  // node name -> eps (unknown names: error at Executor creation)
   int keyframe_interval = 300;  // 0 = never
+  // A delta frame whose MAC-weighted active fraction exceeds this makes the next frames dense
+  // keyframes until a probe finds the scene calm again (engine/exec/keyframe_policy.h);
+  // >= 1 never does.
+  float keyframe_break_even = 1.f;
   float dense_break_even = 0.4f;  // conv runs dense on deltas when its output active fraction exceeds this
   bool time_layers = false;       // fill LayerStat::ms (costs a clock read per node)
   // Also truncate the outputs of convs / adds / affines that have no activation (an identity

@@ -102,6 +102,15 @@ TEST_F(CudaTest, ExecutorNetworksExactWithInputDilation) {
   for (const NetCase& net : kNets) expect_exact(net, s, false);
 }
 
+// Busy-scene keyframes (break-even 0: every delta frame with any change is busy): both backends
+// pick the same dense frames, the dense runs skip the state except their last frame, and the
+// delta probes between them still equal dense.
+TEST_F(CudaTest, ExecutorNetworksExactWithBusyKeyframes) {
+  DeltaSettings s = exact_settings(0.4f);
+  s.keyframe_break_even = 0.f;
+  for (const NetCase& net : kNets) expect_exact(net, s, true);
+}
+
 // eps > 0 over 60 frames: the CUDA delta error against dense stays bounded like the CPU's (the
 // two backends may truncate a pixel differently after float rounding, so they are compared by
 // their error, not value by value), and the input masks agree exactly.

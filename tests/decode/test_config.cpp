@@ -90,7 +90,7 @@ TEST_F(ConfigTest, FullFileParsesEveryKey) {
       "  max_objects: 6\n  nms_iou: 0\n  output_stride: 8\n  labels_file: labels.txt\n"
       "delta:\n  input_threshold: 12\n  input_dilation: 2\n  threshold: 0.1\n"
       "  threshold_scale: 2\n  layer_thresholds: {conv_3: 0.2, head/x: 0}\n"
-      "  keyframe_interval: 0\n  dense_break_even: 0.6\n");
+      "  keyframe_interval: 0\n  dense_break_even: 0.6\n  keyframe_break_even: 0.7\n");
   EXPECT_EQ(c.input.color, dcnn::ColorOrder::BGR);
   EXPECT_FLOAT_EQ(c.input.mean[2], 3.5f);
   EXPECT_FLOAT_EQ(c.input.std[0], 127.5f);
@@ -111,6 +111,7 @@ TEST_F(ConfigTest, FullFileParsesEveryKey) {
   EXPECT_FLOAT_EQ(c.delta.layer_thresholds.at("conv_3"), 0.2f);
   EXPECT_EQ(c.delta.keyframe_interval, 0);
   EXPECT_FLOAT_EQ(c.delta.dense_break_even, 0.6f);
+  EXPECT_FLOAT_EQ(c.delta.keyframe_break_even, 0.7f);
 }
 
 TEST_F(ConfigTest, InlineLabels) {
@@ -189,6 +190,7 @@ TEST_F(ConfigTest, OutOfRangeValues) {
   EXPECT_NE(error_of(with("delta: {input_dilation: 33}\n")).find("delta.input_dilation: value 33 is out of range"), std::string::npos);
   EXPECT_NE(error_of(with("delta: {threshold: -1}\n")).find("delta.threshold: value -1 is out of range"), std::string::npos);
   EXPECT_NE(error_of(with("delta: {dense_break_even: 2}\n")).find("delta.dense_break_even: value 2 is out of range"), std::string::npos);
+  EXPECT_NE(error_of(with("delta: {keyframe_break_even: 1.5}\n")).find("delta.keyframe_break_even: value 1.5 is out of range"), std::string::npos);
   EXPECT_NE(error_of(with("delta: {layer_thresholds: {conv_3: -0.5}}\n"))
                 .find("delta.layer_thresholds.conv_3: value -0.5 is out of range"), std::string::npos);
   EXPECT_NE(error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 0, height: 8}\ndecoder: {type: posenet}\n")

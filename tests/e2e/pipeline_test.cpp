@@ -103,6 +103,7 @@ TEST_F(PipelineTest, PosesOnVtestOnTheCpuBackend) {
 
   int people = 0;
   double input_active_sum = 0.0;
+  int delta_frames = 0;
   int persisting_ids = 0, ids_before = 0;
   std::set<int> previous_ids;
   for (size_t i = 0; i < records.size(); ++i) {
@@ -119,13 +120,18 @@ TEST_F(PipelineTest, PosesOnVtestOnTheCpuBackend) {
     const nlohmann::json& stats = r["stats"];
     ASSERT_TRUE(stats.is_object());
     EXPECT_EQ(stats["backend"], "cpu");
-    EXPECT_EQ(stats["keyframe"].get<bool>(), i == 0) << "YAML keyframe_interval is 300";
-    if (i > 0) {
-      // A static camera: only walking people and codec noise change. The decoder's first
-      // P-frames shift whole regions by a few levels, which the block-mean test catches (0.2 -
-      // 0.35 on frames 1-3 of vtest); later frames stay near 0.1 (checked on the mean below).
+    // keyframe_interval is 300, so besides frame 0 only busy-scene frames run dense
+    // (keyframe_break_even): vtest's first P-frames shift whole regions by a few levels, which
+    // the block-mean test catches, and frames 2, 4 and 5 follow busy frames.
+    if (i == 0) {
+      EXPECT_TRUE(stats["keyframe"].get<bool>());
+    }
+    if (i > 0 && !stats["keyframe"].get<bool>()) {
+      // A static camera: only walking people and codec noise change (0.2 - 0.35 of the input on
+      // frames 1-3, later frames near 0.1: checked on the mean below).
       EXPECT_LT(stats["input_active"].get<double>(), 0.4);
       input_active_sum += stats["input_active"].get<double>();
+      ++delta_frames;
     }
 
     const nlohmann::json& objects = r["objects"];
@@ -147,7 +153,10 @@ TEST_F(PipelineTest, PosesOnVtestOnTheCpuBackend) {
     previous_ids = ids;
   }
   EXPECT_GE(static_cast<double>(people) / records.size(), 3.0) << "people per frame on average";
-  EXPECT_LT(input_active_sum / double(records.size() - 1), 0.15) << "mean input active fraction";
+  // Most frames of a static camera must run as delta frames, or the element is just dense.
+  ASSERT_GE(delta_frames, int(records.size()) * 2 / 3) << "delta frames among " << records.size();
+  EXPECT_TRUE(records.back()["stats"]["keyframe"] == false) << "the scene is calm by the last frame";
+  EXPECT_LT(input_active_sum / delta_frames, 0.15) << "mean input active fraction of the delta frames";
   // Pedestrians walk slowly at 10 fps: most keep their id from one frame to the next.
   EXPECT_GE(persisting_ids, ids_before * 7 / 10);
 }

@@ -98,6 +98,62 @@ TEST(DeltaKeyframes, KeyframeResetAndModeSwitchGiveTheDenseResultExactly) {
   EXPECT_GT(differing_delta_frames, 5);
 }
 
+// A scene cut makes one delta frame fully active: with keyframe_break_even below that, the next
+// frame runs dense (and equals the dense executor bit for bit), the one after probes delta again
+// and, the scene being calm, stays in delta. Without it (break-even 1) no extra keyframe runs.
+TEST(DeltaKeyframes, BusyFrameIsFollowedByADenseFrameUntilTheSceneCalms) {
+  auto model = compile_model(fpn_upsample_add(40, 56), Backend::Cpu, test_normalization());
+  const int cut = 6;
+  for (float break_even : {0.5f, 1.f}) {
+    DeltaSettings s = lossy_settings();
+    s.keyframe_break_even = break_even;
+    Executor dense(model, ExecMode::Dense, s);
+    Executor delta(model, ExecMode::Delta, s);
+    SequenceOptions so;
+    so.height = 40;
+    so.width = 56;
+    so.scene_cut_frame = cut;
+    SyntheticSequence seq(so);
+    for (int f = 0; f < cut + 4; ++f) {
+      const auto& frame = seq.next();
+      dense.run(frame.data());
+      delta.run(frame.data());
+      const FrameStats& st = delta.stats();
+      if (f == cut) {
+        EXPECT_GT(st.mean_active, 0.9f) << "the cut should make the frame busy";
+      }
+      const bool expect_key = f == 0 || (break_even < 1.f && f == cut + 1);
+      EXPECT_EQ(st.keyframe, expect_key) << "frame " << f << ", break-even " << break_even;
+      if (expect_key) {
+        EXPECT_TRUE(same_heads(dense, delta)) << "keyframe " << f << " differs from dense";
+      }
+      if (f > cut + 1) {
+        EXPECT_LT(st.mean_active, 0.5f) << "frame " << f;
+      }
+    }
+  }
+}
+
+// Every delta frame is "busy" at break-even 0, so the stream alternates dense runs (most of them
+// without keeping state) and single delta probes. Thresholds 0: a probe that starts from a stale
+// state (a dense frame that should have kept it but did not) would differ from dense.
+TEST(DeltaKeyframes, BusyRunsLeaveAnExactStateForTheNextProbe) {
+  DeltaSettings s = exact_settings();
+  s.keyframe_interval = 0;
+  s.keyframe_break_even = 0.f;
+  SequenceOptions so;
+  so.height = 40;
+  so.width = 56;
+  so.noise_sigma = 2.f;
+  const auto errors = compare_dense_delta(fpn_upsample_add(40, 56), s, so, 60);
+  std::string pattern;
+  for (const FrameError& e : errors) pattern += e.keyframe ? 'K' : 'd';
+  // Dense runs of 1, 2, 4, 8, 16, 16 frames between the probes.
+  EXPECT_EQ(pattern, "Kd" "K" "d" "KK" "d" "KKKK" "d" "KKKKKKKK" "d" + std::string(16, 'K') + "d" +
+                         std::string(16, 'K') + "d" + std::string(5, 'K'));
+  EXPECT_LE(worst(errors), 1e-4f);
+}
+
 TEST(DeltaSparsity, StaticInputHasNoActivePixelsAfterTheFirstFrame) {
   auto model = compile_model(mobilenet_v2_block(48, 64), Backend::Cpu, test_normalization());
   Executor delta(model, ExecMode::Delta, exact_settings());
@@ -212,6 +268,9 @@ TEST(ExecutorErrors, BadRuntimeInput) {
   DeltaSettings bad;
   bad.dense_break_even = 2.f;
   EXPECT_THROW(Executor(model, ExecMode::Delta, bad), Error);
+  DeltaSettings bad_keyframes;
+  bad_keyframes.keyframe_break_even = -0.5f;
+  EXPECT_THROW(Executor(model, ExecMode::Delta, bad_keyframes), Error);
 }
 
 }  // namespace

@@ -304,18 +304,20 @@ TEST_F(DeltaCnnElementTest, RealPeopleOnVtestBecomeRoiMetas) {
 
 TEST_F(DeltaCnnElementTest, KeyframeIntervalPropertyOverridesYaml) {
   if (!require_asset(lightning())) return;
-  // The YAML says 300: with the property at 2, frames 0, 2, 4 are keyframes.
+  // The YAML says 300: with the property at 2, frames 0, 2, 4 are keyframes. The frames are all
+  // the same picture: a changing one could make frames dense for a busy scene as well
+  // (keyframe_break_even), and this test is about the interval only.
   GstHarness* h = harness(lightning(), [](GstElement* e) {
     g_object_set(e, "keyframe-interval", 2, nullptr);
   });
   ASSERT_NE(h, nullptr);
   std::vector<bool> keys;
-  for (int i = 0; i < 5; ++i) keys.push_back(push_keyframe(h, frame(i)));
+  for (int i = 0; i < 5; ++i) keys.push_back(push_keyframe(h, frame(0)));
   EXPECT_EQ(keys, (std::vector<bool>{true, false, true, false, true}));
 
   // Unset again while playing: the YAML's 300, so no keyframe in the next frames.
   g_object_set(h->element, "keyframe-interval", -1, nullptr);
-  for (int i = 5; i < 8; ++i) EXPECT_FALSE(push_keyframe(h, frame(i))) << i;
+  for (int i = 5; i < 8; ++i) EXPECT_FALSE(push_keyframe(h, frame(0))) << i;
 }
 
 TEST_F(DeltaCnnElementTest, ScoreThresholdPropertyOverridesYaml) {

@@ -23,9 +23,10 @@
 
 #include "engine/core/error.h"
 #include "engine/exec/cuda/cuda_model.h"
-#include "engine/exec/dense_tail_plan.h"
 #include "engine/exec/cuda/graph_cache.h"
 #include "engine/exec/cuda/input_stage.h"
+#include "engine/exec/dense_tail_plan.h"
+#include "engine/exec/keyframe_policy.h"
 #include "kernels/cuda/compact.h"
 #include "kernels/cuda/densify.h"
 #include "kernels/cuda/global_pool.h"
@@ -65,15 +66,18 @@ class GpuStreamImpl final : public GpuStream {
 
   void run(const float* input) override;
   void reset() override {
-    force_dense_ = true;
+    keyframes_.force();
     frames_since_reset_ = 0;
   }
   void set_mode(ExecMode mode) override {
-    if (mode != mode_) force_dense_ = true;
+    if (mode != mode_) keyframes_.force();
     mode_ = mode;
   }
   void set_threshold_scale(float scale) override { settings_.threshold_scale = scale; }
-  void set_keyframe_interval(int interval) override { settings_.keyframe_interval = interval; }
+  void set_keyframe_interval(int interval) override {
+    settings_.keyframe_interval = interval;
+    keyframes_.set_interval(interval);
+  }
   int num_outputs() const override { return int(heads_.size()); }
   const std::string& output_name(int i) const override { return heads_[size_t(i)].name; }
   Shape output_shape(int i) const override { return heads_[size_t(i)].shape; }
@@ -81,17 +85,15 @@ class GpuStreamImpl final : public GpuStream {
   const FrameStats& stats() const override { return stats_; }
 
  private:
-  bool next_is_keyframe() const {
-    if (mode_ == ExecMode::Dense || force_dense_) return true;
-    return settings_.keyframe_interval > 0 && frames_since_keyframe_ >= settings_.keyframe_interval;
-  }
+  bool next_is_keyframe() const { return mode_ == ExecMode::Dense || keyframes_.next_is_keyframe(); }
   void check_layer_thresholds();
   CudaOpContext context(size_t k);
   void choose_conv_forms();
   void choose_tail_plan();
   void record_event(size_t k, bool end);
   // Enqueue a whole frame on the stream (upload, ops, heads, downloads); no synchronisation.
-  void enqueue_dense_frame();
+  // keep_state: a keyframe that re-initialises the delta state (see KeyframePolicy).
+  void enqueue_dense_frame(bool keep_state);
   void enqueue_delta_frame();
   void enqueue_delta_op(size_t k);
   void enqueue_tail();  // accumulates the frontier, then runs the tail per tail_plan_
@@ -132,13 +134,16 @@ class GpuStreamImpl final : public GpuStream {
   TailPlan tail_plan_ = TailPlan::Delta;  // this frame's
   FrameStats stats_;
   int64_t frames_since_reset_ = 0;
-  int64_t frames_since_keyframe_ = 0;
-  bool force_dense_ = true;
+  KeyframePolicy keyframes_;  // the same choice of dense frames as the CPU executor
 };
 
 GpuStreamImpl::GpuStreamImpl(std::shared_ptr<const CompiledModel> model, ExecMode mode,
                              const DeltaSettings& settings)
-    : model_(std::move(model)), cuda_(cuda_model_of(*model_)), mode_(mode), settings_(settings) {
+    : model_(std::move(model)),
+      cuda_(cuda_model_of(*model_)),
+      mode_(mode),
+      settings_(settings),
+      keyframes_(settings.keyframe_interval, settings.keyframe_break_even) {
   const ir::Graph& g = model_->graph();
   const auto& ops = cuda_.cuda_ops();
   check_layer_thresholds();
@@ -298,10 +303,10 @@ void GpuStreamImpl::record_event(size_t k, bool end) {
           "cudaEventRecord");
 }
 
-void GpuStreamImpl::enqueue_dense_frame() {
+void GpuStreamImpl::enqueue_dense_frame(bool keep_state) {
   const auto& ops = cuda_.cuda_ops();
   const ir::Graph& g = model_->graph();
-  const bool keep = mode_ == ExecMode::Delta;
+  const bool keep = keep_state;
   GpuTensor& in = tensors_[size_t(g.input)];
   input_->enqueue_upload(handles_.stream);
   input_->dense(in, keep, handles_.stream);
@@ -309,6 +314,7 @@ void GpuStreamImpl::enqueue_dense_frame() {
   for (size_t k = 0; k < ops.size(); ++k) {
     record_event(k, false);
     CudaOpContext ctx = context(k);
+    ctx.keep_state = keep;
     ops[k]->run_dense(ctx);
     tensors_[size_t(ops[k]->output())].mark_dense_write();
     stats_.layers[k].active = 1.f;
@@ -445,10 +451,8 @@ void GpuStreamImpl::run(const float* input) {
   const bool keyframe = next_is_keyframe();
   input_->stage(input);
   if (keyframe) {
-    enqueue_dense_frame();
-    frames_since_keyframe_ = 0;
+    enqueue_dense_frame(mode_ == ExecMode::Delta && keyframes_.keeps_state());
     delta_frames_since_keyframe_ = 0;
-    force_dense_ = false;
     std::fill(last_active_.begin(), last_active_.end(), 0.f);
   } else {
     choose_conv_forms();
@@ -470,7 +474,6 @@ void GpuStreamImpl::run(const float* input) {
     after_delta_frame();
     delta_frames_since_keyframe_++;
   }
-  frames_since_keyframe_++;
   finish_frame(keyframe, t0);
 }
 
@@ -528,6 +531,7 @@ void GpuStreamImpl::finish_frame(bool keyframe, std::chrono::steady_clock::time_
     total += w;
   }
   stats_.mean_active = total > 0.0 ? float(weighted / total) : (keyframe ? 1.f : stats_.input_active);
+  keyframes_.after_frame(keyframe, stats_.mean_active);
 }
 
 }  // namespace
