@@ -36,6 +36,8 @@
 #include "engine/ir/shape_inference.h"
 #include "tools/bench/bench_frames.h"
 #include "tools/bench/opencv_reference.h"
+#include "tools/bench/settings_line.h"
+#include "tools/common/tool_main.h"
 #if DCNN_BENCH_CUDA
 #include "tools/bench/cuda_streams.h"
 #endif
@@ -248,10 +250,7 @@ int run(const Args& args) {
   if (!wait_policy)
     std::printf("note: OpenMP threads spin while waiting; on a shared or oversubscribed machine run\n"
                 "      with OMP_WAIT_POLICY=passive, or spinning dominates both of our timings\n");
-  std::printf("settings: input_threshold %.3g  threshold %.3g x %.3g  keyframe_interval %d  break_even %.2f"
-              "  truncate_linear %s\n",
-              settings.input_threshold, settings.default_threshold, settings.threshold_scale,
-              settings.keyframe_interval, settings.dense_break_even, settings.truncate_linear ? "on" : "off");
+  bench::print_settings_line(settings);
   std::printf("\n%-34s %10s\n", "", "ms/frame");
   std::printf("%-34s %10.2f\n", "dense (ours)", dense_avg);
   std::printf("%-34s %10.2f   (first frame, dense keyframe: %.2f ms; %d later keyframes)\n",
@@ -318,6 +317,7 @@ int run(const Args& args) {
     j["mean_active"] = mean_active;
     j["max_err"] = err.max_rel;
     j["mean_err"] = err.mean_rel_sum / err.frames;
+    j["keyframes"] = keyframes;  // dense frames after the first (periodic and busy-scene)
     j["threshold_scale"] = settings.threshold_scale;
     j["truncate_linear"] = settings.truncate_linear;
     std::printf("%s\n", j.dump().c_str());
@@ -329,13 +329,5 @@ int run(const Args& args) {
 
 int main(int argc, char** argv) {
   const Args args = parse(argc, argv);
-  try {
-    return run(args);
-  } catch (const dcnn::Error& e) {
-    std::cerr << "deltacnn-bench: error (" << dcnn::to_string(e.kind()) << "): " << e.what() << "\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "deltacnn-bench: error: " << e.what() << "\n";
-    return 1;
-  }
+  return dcnn::tools::run_tool("deltacnn-bench", [&] { return run(args); });
 }

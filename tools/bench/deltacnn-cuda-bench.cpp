@@ -18,12 +18,13 @@
 
 #include "engine/config/config.h"
 #include "engine/config/delta_settings.h"
-#include "engine/core/error.h"
 #include "engine/exec/executor.h"
 #include "engine/ir/onnx_import.h"
 #include "engine/ir/passes.h"
 #include "engine/ir/shape_inference.h"
 #include "tools/bench/cuda_streams.h"
+#include "tools/bench/settings_line.h"
+#include "tools/common/tool_main.h"
 
 namespace {
 
@@ -160,10 +161,7 @@ int run(const Args& args) {
   mean_active /= args.frames - 1;
   std::printf("deltacnn-cuda-bench: %s  input %dx%d  %d synthetic frames (%zu distinct, cycled)\n",
               name.c_str(), in.w, in.h, args.frames, frames.size());
-  std::printf("settings: input_threshold %.3g  threshold %.3g x %.3g  keyframe_interval %d  break_even %.2f"
-              "  truncate_linear %s\n",
-              settings.input_threshold, settings.default_threshold, settings.threshold_scale,
-              settings.keyframe_interval, settings.dense_break_even, settings.truncate_linear ? "on" : "off");
+  bench::print_settings_line(settings);
   std::printf("one stream: input active %.4f  mean active (MAC-weighted) %.4f  delta vs dense heads max rel %.4g\n",
               input_active, mean_active, max_err);
   const nlohmann::json streams = bench::cuda_stream_report(model, settings, frames, args.frames - 1);
@@ -186,13 +184,5 @@ int run(const Args& args) {
 
 int main(int argc, char** argv) {
   const Args args = parse(argc, argv);
-  try {
-    return run(args);
-  } catch (const dcnn::Error& e) {
-    std::cerr << "deltacnn-cuda-bench: error (" << dcnn::to_string(e.kind()) << "): " << e.what() << "\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "deltacnn-cuda-bench: error: " << e.what() << "\n";
-    return 1;
-  }
+  return dcnn::tools::run_tool("deltacnn-cuda-bench", [&] { return run(args); });
 }

@@ -23,6 +23,7 @@
 
 #include "engine/api/deltacnn.h"
 #include "engine/core/error.h"
+#include "tools/common/tool_main.h"
 #include "tools/eval/agreement.h"
 
 namespace {
@@ -128,6 +129,7 @@ int run(const Args& args) {
   dcnn::eval::Agreement agreement;
   const bool pose = model->info().task == dcnn::Task::Pose;
   double dense_total = 0.0, delta_total = 0.0, active_total = 0.0, decode_total = 0.0;
+  int keyframes = 0;  // frames the delta stream ran dense
   int n = 0;
   cv::Mat frame;
   while (n < args.frames && video.read(frame)) {
@@ -146,6 +148,7 @@ int run(const Args& args) {
     const dcnn::FrameResult s = delta.process_input(input.data(), frame.cols, frame.rows);
     delta_total += ms_of(t0);
     active_total += s.stats.mean_active;
+    if (s.stats.keyframe) ++keyframes;
     decode_total += s.stats.decode_ms;
 
     if (args.show_disagreements && d.objects.size() != s.objects.size())
@@ -169,8 +172,8 @@ int run(const Args& args) {
               dcnn::to_string(model->backend()), n, frame.cols, frame.rows, cfg.input.width,
               cfg.input.height);
   std::printf("dense %.2f ms/frame, delta %.2f ms/frame, speedup %.2fx, mean active %.3f "
-              "(decoding %.2f ms/frame of each)\n",
-              dense_ms, delta_ms, dense_ms / delta_ms, active_total / n, decode_total / n);
+              "(decoding %.2f ms/frame of each), %d of the delta stream's frames ran dense\n",
+              dense_ms, delta_ms, dense_ms / delta_ms, active_total / n, decode_total / n, keyframes);
   if (pose) {
     std::printf("kpt_agree %.4f (%ld keypoints >= %.1f within %.0f px), count_agree %.4f\n",
                 agreement.kpt_agree(), agreement.keypoints, kKeypointScore, kKeypointRadiusPx,
@@ -190,6 +193,7 @@ int run(const Args& args) {
     j["speedup"] = dense_ms / delta_ms;
     j["mean_active"] = active_total / n;
     j["decode_ms"] = decode_total / n;
+    j["keyframes"] = keyframes;  // first frame, periodic and busy-scene dense frames
     if (pose) {
       j["kpt_agree"] = agreement.kpt_agree();
       j["count_agree"] = agreement.count_agree();
@@ -206,13 +210,5 @@ int run(const Args& args) {
 
 int main(int argc, char** argv) {
   const Args args = parse_args(argc, argv);
-  try {
-    return run(args);
-  } catch (const dcnn::Error& e) {
-    std::cerr << "deltacnn-eval: " << dcnn::to_string(e.kind()) << ": " << e.what() << "\n";
-    return 1;
-  } catch (const std::exception& e) {
-    std::cerr << "deltacnn-eval: " << e.what() << "\n";
-    return 1;
-  }
+  return dcnn::tools::run_tool("deltacnn-eval", [&] { return run(args); });
 }
