@@ -34,7 +34,7 @@ struct LayerStat {
 
 struct FrameStats {
   int64_t frame_index = 0;   // frames since the last reset
-  bool keyframe = true;      // dense pass (first frame, reset, periodic keyframe, dense mode)
+  bool keyframe = true;      // dense pass (first frame, reset, periodic keyframe, busy scene, dense mode)
   float input_active = 1.f;  // fraction of input pixels above the input threshold
   float mean_active = 1.f;   // mean over layers of the active fraction, weighted by layer cost
   std::vector<LayerStat> layers;

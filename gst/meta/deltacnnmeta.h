@@ -82,7 +82,7 @@ typedef struct _DeltaCnnFrameMeta DeltaCnnFrameMeta;
  * @meta: parent
  * @frame_index: frames since the producing element's last reset (flush, caps change,
  *   discontinuity, stream start); 0 is a keyframe
- * @keyframe: the frame ran dense (first frame, reset, periodic keyframe, mode=dense)
+ * @keyframe: the frame ran dense (first frame, reset, periodic keyframe, busy scene, mode=dense)
  * @input_active: fraction (0..1) of input pixels whose change exceeded the input threshold
  * @mean_active: mean over layers of the active fraction, weighted by layer cost
  * @n_layers: length of the three layer arrays below
