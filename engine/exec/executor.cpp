@@ -36,7 +36,7 @@ struct Executor::Impl {
   KeyframePolicy keyframes{0, 1.f};  // set from settings in the constructor
 
   bool next_is_keyframe() const { return mode == ExecMode::Dense || keyframes.next_is_keyframe(); }
-  void run_dense(const float* x, bool keep_state);
+  void run_dense(const float* x, bool keep);
   void run_delta(const float* x);
   void run_delta_op(size_t k);
   bool run_tail(DenseTail::Plan plan);
@@ -161,12 +161,11 @@ OpContext Executor::Impl::context(size_t k) {
   return ctx;
 }
 
-// keep_state: re-initialise every delta state from this pass (a keyframe); false for dense mode
+// keep: re-initialise every delta state from this pass (a keyframe); false for dense mode
 // and for dense frames of a busy run that another dense frame follows (KeyframePolicy).
-void Executor::Impl::run_dense(const float* x, bool keep_state) {
+void Executor::Impl::run_dense(const float* x, bool keep) {
   const auto& ops = model->ops();
   const ir::Graph& g = model->graph();
-  const bool keep = keep_state;
   input->dense(x, tensors[size_t(g.input)], keep);
   tensors[size_t(g.input)].mark_dense_write();
   for (size_t k = 0; k < ops.size(); ++k) {
@@ -315,8 +314,7 @@ void Executor::set_keyframe_interval(int interval) {
   if (interval < 0)
     throw Error(ErrorKind::Config, "keyframe interval is " + std::to_string(interval) +
                                        "; expected 0 (never) or a frame count");
-  impl_->settings.keyframe_interval = interval;
-  impl_->keyframes.set_interval(interval);
+  impl_->keyframes.set_interval(interval);  // the policy owns the interval from construction on
   if (impl_->gpu) impl_->gpu->set_keyframe_interval(interval);
 }
 

@@ -74,10 +74,7 @@ class GpuStreamImpl final : public GpuStream {
     mode_ = mode;
   }
   void set_threshold_scale(float scale) override { settings_.threshold_scale = scale; }
-  void set_keyframe_interval(int interval) override {
-    settings_.keyframe_interval = interval;
-    keyframes_.set_interval(interval);
-  }
+  void set_keyframe_interval(int interval) override { keyframes_.set_interval(interval); }
   int num_outputs() const override { return int(heads_.size()); }
   const std::string& output_name(int i) const override { return heads_[size_t(i)].name; }
   Shape output_shape(int i) const override { return heads_[size_t(i)].shape; }
@@ -92,8 +89,8 @@ class GpuStreamImpl final : public GpuStream {
   void choose_tail_plan();
   void record_event(size_t k, bool end);
   // Enqueue a whole frame on the stream (upload, ops, heads, downloads); no synchronisation.
-  // keep_state: a keyframe that re-initialises the delta state (see KeyframePolicy).
-  void enqueue_dense_frame(bool keep_state);
+  // keep: a keyframe that re-initialises the delta state (see KeyframePolicy).
+  void enqueue_dense_frame(bool keep);
   void enqueue_delta_frame();
   void enqueue_delta_op(size_t k);
   void enqueue_tail();  // accumulates the frontier, then runs the tail per tail_plan_
@@ -303,10 +300,9 @@ void GpuStreamImpl::record_event(size_t k, bool end) {
           "cudaEventRecord");
 }
 
-void GpuStreamImpl::enqueue_dense_frame(bool keep_state) {
+void GpuStreamImpl::enqueue_dense_frame(bool keep) {
   const auto& ops = cuda_.cuda_ops();
   const ir::Graph& g = model_->graph();
-  const bool keep = keep_state;
   GpuTensor& in = tensors_[size_t(g.input)];
   input_->enqueue_upload(handles_.stream);
   input_->dense(in, keep, handles_.stream);
