@@ -39,7 +39,7 @@ struct FrameStats {
   float mean_active = 1.f;   // mean over layers of the active fraction, weighted by layer cost
   std::vector<LayerStat> layers;
   double preprocess_ms = 0.0;
-  double infer_ms = 0.0;
+  double infer_ms = 0.0;  // Executor::submit() to finish(): with streams stepped together, their GPU time overlaps
   double decode_ms = 0.0;
   std::string backend;  // "cpu" or "cuda"
   std::string mode;     // "delta" or "dense"

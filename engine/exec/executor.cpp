@@ -34,6 +34,21 @@ struct Executor::Impl {
   FrameStats stats;
   int64_t frames_since_reset = 0;
   KeyframePolicy keyframes{0, 1.f};  // set from settings in the constructor
+  bool in_flight = false;            // submitted, not yet finished (CUDA only)
+
+  void finish_pending() {
+    if (in_flight) {
+      in_flight = false;  // a frame whose finish throws is over all the same
+      gpu->finish();
+    }
+  }
+  void require_finished(const char* what) const {
+    if (in_flight)
+      throw Error(ErrorKind::Internal, std::string("Executor::") + what +
+                                           ": a frame is in flight; call finish() first (the GPU may "
+                                           "still be writing the outputs and stats)");
+  }
+  void run_cpu_frame(const float* frame);
 
   bool next_is_keyframe() const { return mode == ExecMode::Dense || keyframes.next_is_keyframe(); }
   void run_dense(const float* x, bool keep);
@@ -263,41 +278,58 @@ bool Executor::Impl::run_tail(DenseTail::Plan plan) {
 }
 
 void Executor::run(const float* input) {
+  submit(input);
+  finish();
+}
+
+void Executor::submit(const float* input) {
   if (!input) throw Error(ErrorKind::Input, "Executor::run: input is null; expected H*W*3 floats");
-  if (impl_->gpu) return impl_->gpu->run(input);
   Impl& m = *impl_;
-  const bool keyframe = m.next_is_keyframe();
+  if (!m.gpu) return m.run_cpu_frame(input);
+  m.finish_pending();
+  m.gpu->submit(input);
+  m.in_flight = true;
+}
+
+void Executor::finish() { impl_->finish_pending(); }
+
+bool Executor::in_flight() const { return impl_->in_flight; }
+
+void Executor::Impl::run_cpu_frame(const float* frame) {
+  const bool keyframe = next_is_keyframe();
   auto t0 = std::chrono::steady_clock::now();
   if (keyframe)
-    m.run_dense(input, m.mode == ExecMode::Delta && m.keyframes.keeps_state());
+    run_dense(frame, mode == ExecMode::Delta && keyframes.keeps_state());
   else
-    m.run_delta(input);
-  m.stats.infer_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  m.stats.frame_index = m.frames_since_reset++;
-  m.stats.keyframe = keyframe;
-  m.stats.mode = m.mode == ExecMode::Delta ? "delta" : "dense";
-  m.stats.input_active = keyframe ? 1.f : m.input->active_fraction();
-  if (!m.settings.time_layers)
-    for (auto& l : m.stats.layers) l.ms = 0.0;
+    run_delta(frame);
+  stats.infer_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  stats.frame_index = frames_since_reset++;
+  stats.keyframe = keyframe;
+  stats.mode = mode == ExecMode::Delta ? "delta" : "dense";
+  stats.input_active = keyframe ? 1.f : input->active_fraction();
+  if (!settings.time_layers)
+    for (auto& l : stats.layers) l.ms = 0.0;
   // Mean active fraction, weighted by the cost of each layer (its dense MACs).
   double weighted = 0.0, total = 0.0;
-  const auto& ops = m.model->ops();
+  const auto& ops = model->ops();
   for (size_t k = 0; k < ops.size(); ++k) {
     const double w = double(ops[k]->macs());
-    weighted += w * m.stats.layers[k].active;
+    weighted += w * stats.layers[k].active;
     total += w;
   }
-  m.stats.mean_active = total > 0.0 ? float(weighted / total) : (keyframe ? 1.f : m.stats.input_active);
-  m.keyframes.after_frame(keyframe, m.stats.mean_active);
+  stats.mean_active = total > 0.0 ? float(weighted / total) : (keyframe ? 1.f : stats.input_active);
+  keyframes.after_frame(keyframe, stats.mean_active);
 }
 
 void Executor::reset() {
+  impl_->finish_pending();
   if (impl_->gpu) return impl_->gpu->reset();
   impl_->keyframes.force();
   impl_->frames_since_reset = 0;
 }
 
 void Executor::set_mode(ExecMode mode) {
+  impl_->finish_pending();
   if (impl_->gpu) impl_->gpu->set_mode(mode);
   if (mode != impl_->mode) impl_->keyframes.force();
   impl_->mode = mode;
@@ -306,6 +338,7 @@ void Executor::set_mode(ExecMode mode) {
 void Executor::set_threshold_scale(float scale) {
   if (!(scale >= 0.f))
     throw Error(ErrorKind::Config, "threshold scale is " + std::to_string(scale) + "; expected a value >= 0");
+  impl_->finish_pending();
   impl_->settings.threshold_scale = scale;
   if (impl_->gpu) impl_->gpu->set_threshold_scale(scale);
 }
@@ -314,6 +347,7 @@ void Executor::set_keyframe_interval(int interval) {
   if (interval < 0)
     throw Error(ErrorKind::Config, "keyframe interval is " + std::to_string(interval) +
                                        "; expected 0 (never) or a frame count");
+  impl_->finish_pending();
   impl_->keyframes.set_interval(interval);  // the policy owns the interval from construction on
   if (impl_->gpu) impl_->gpu->set_keyframe_interval(interval);
 }
@@ -335,11 +369,13 @@ Shape Executor::output_shape(int i) const {
 }
 
 const float* Executor::output(int i) const {
+  impl_->require_finished("output");
   output_name(i);  // range check
   return impl_->gpu ? impl_->gpu->output(i) : impl_->heads[size_t(i)].head();
 }
 
 const FrameStats& Executor::stats() const {
+  impl_->require_finished("stats");
   return impl_->gpu ? impl_->gpu->stats() : impl_->stats;
 }
 const ir::Graph& Executor::graph() const { return impl_->model->graph(); }

@@ -79,12 +79,25 @@ class Executor {
   // frame after reset() and every keyframe_interval-th frame run dense and re-initialise every
   // stateful buffer.
   void run(const float* input);
+
+  // run() in two halves, so that several streams can step together (run_together.h): submit()
+  // starts the frame and returns as soon as the backend allows. The CUDA backend enqueues the
+  // whole frame on this stream's own CUDA stream and returns with the GPU still working; the CPU
+  // backend runs the frame inside submit(). finish() waits for the frame and publishes its
+  // outputs and stats. run() is submit() then finish(). The input is copied before submit()
+  // returns, so the caller may reuse it at once. A submit() while a frame is in flight finishes
+  // that frame first. Outputs and stats are the last finished frame's; reading them while a
+  // frame is in flight is an error (Internal) because the GPU may be overwriting them.
+  void submit(const float* input);
+  void finish();
+  bool in_flight() const;
+
   void reset();
   void set_mode(ExecMode mode);             // takes effect at the next frame (forces a dense pass)
   void set_threshold_scale(float scale);    // takes effect at the next frame
   void set_keyframe_interval(int interval);
 
-  // Dense head tensors (accumulated in delta mode), valid until the next run().
+  // Dense head tensors (accumulated in delta mode), valid until the next run() or submit().
   int num_outputs() const;
   const std::string& output_name(int i) const;
   Shape output_shape(int i) const;

@@ -6,6 +6,8 @@
 //   - our dense: the CUDA executor in ExecMode::Dense;
 //   - our delta: the CUDA executor in ExecMode::Delta with the given settings (CUDA graphs on),
 //     and the same with cuda_graphs off (every kernel launched directly);
+//   - delta stepped: the same delta streams stepped together from one host thread
+//     (engine/exec/run_together.h: every stream's frame enqueued before any is waited for);
 //   - eps=inf: delta with threshold_scale 1e30, so every activation truncates everything after
 //     the input (the executor's fixed overhead: masks, compaction, launches).
 // Only built with CUDA (DCNN_BENCH_CUDA).

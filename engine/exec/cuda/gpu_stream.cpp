@@ -64,7 +64,8 @@ class GpuStreamImpl final : public GpuStream {
                 const DeltaSettings& settings);
   ~GpuStreamImpl() override;
 
-  void run(const float* input) override;
+  void submit(const float* input) override;
+  void finish() override;
   void reset() override {
     keyframes_.force();
     frames_since_reset_ = 0;
@@ -98,6 +99,9 @@ class GpuStreamImpl final : public GpuStream {
   void after_delta_frame();
   void enqueue_downloads(bool counts);
   void finish_frame(bool keyframe, std::chrono::steady_clock::time_point t0);
+  // The submitted frame finish() completes.
+  bool pending_keyframe_ = false;
+  std::chrono::steady_clock::time_point pending_t0_;
 
   std::shared_ptr<const CompiledModel> model_;
   const CudaCompiledModel& cuda_;
@@ -441,10 +445,10 @@ void GpuStreamImpl::enqueue_downloads(bool counts) {
           "frame end: ", "cudaMemcpyAsync (pixel counts)");
 }
 
-void GpuStreamImpl::run(const float* input) {
-  const auto t0 = std::chrono::steady_clock::now();
+void GpuStreamImpl::submit(const float* input) {
+  pending_t0_ = std::chrono::steady_clock::now();
   check(cudaSetDevice(handles_.device), "run: ", "cudaSetDevice");
-  const bool keyframe = next_is_keyframe();
+  const bool keyframe = pending_keyframe_ = next_is_keyframe();
   input_->stage(input);
   if (keyframe) {
     enqueue_dense_frame(mode_ == ExecMode::Delta && keyframes_.keeps_state());
@@ -470,8 +474,9 @@ void GpuStreamImpl::run(const float* input) {
     after_delta_frame();
     delta_frames_since_keyframe_++;
   }
-  finish_frame(keyframe, t0);
 }
+
+void GpuStreamImpl::finish() { finish_frame(pending_keyframe_, pending_t0_); }
 
 void GpuStreamImpl::finish_frame(bool keyframe, std::chrono::steady_clock::time_point t0) {
   const auto& ops = cuda_.cuda_ops();

@@ -22,7 +22,10 @@ namespace cuda_exec {
 class GpuStream {
  public:
   virtual ~GpuStream() = default;
-  virtual void run(const float* input) = 0;
+  // Enqueue a frame and return without waiting for the GPU; finish() waits and publishes the
+  // outputs and stats. Called strictly alternately by the Executor.
+  virtual void submit(const float* input) = 0;
+  virtual void finish() = 0;
   virtual void reset() = 0;
   virtual void set_mode(ExecMode mode) = 0;
   virtual void set_threshold_scale(float scale) = 0;  // validated by the Executor
