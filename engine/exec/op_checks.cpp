@@ -74,6 +74,17 @@ void check_conv_weights(const OpNode& op, const ir::ConvParams& p) {
                                       ", expected " + std::to_string(p.cout));
 }
 
+void check_conv_transpose_weights(const OpNode& op, const ir::ConvTransposeParams& p) {
+  const size_t expected =
+      size_t(p.cin) * size_t(p.groups > 0 ? p.cout / p.groups : 0) * p.kh * p.kw;
+  if (p.weights.size() != expected || (!p.bias.empty() && p.bias.size() != size_t(p.cout)))
+    throw Error(ErrorKind::Model, op.where() + "weights hold " + std::to_string(p.weights.size()) +
+                                      " values, expected " + std::to_string(expected) +
+                                      " ([cin][cout/groups][kh][kw]); bias " +
+                                      std::to_string(p.bias.size()) + ", expected " +
+                                      std::to_string(p.cout));
+}
+
 void check_concat_inputs(const OpNode& op) {
   const Shape& os = op.output_shape();
   int total = 0;

@@ -33,6 +33,8 @@ void check_binary_inputs(const OpNode& op);
 void check_conv_io(const OpNode& op, int cin, int cout);
 // Conv: weights in OIHW ([cout][cin / groups][kh][kw]), bias empty or [cout].
 void check_conv_weights(const OpNode& op, const ir::ConvParams& params);
+// ConvTranspose: weights [cin][cout / groups][kh][kw] (ONNX), bias empty or [cout].
+void check_conv_transpose_weights(const OpNode& op, const ir::ConvTransposeParams& params);
 
 // Concat: every input of the output's height and width, channels summing to the output's.
 void check_concat_inputs(const OpNode& op);

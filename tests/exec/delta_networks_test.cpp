@@ -56,6 +56,7 @@ const NetCase kNets[] = {
     {"fpn_upsample_add", [](int h, int w) { return fpn_upsample_add(h, w); }},
     {"concat_branches", [](int h, int w) { return concat_branches(h, w); }},
     {"fpn_with_heads", [](int h, int w) { return fpn_with_heads(h, w); }},
+    {"deconv_decoder", [](int h, int w) { return deconv_decoder(h, w); }},
 };
 
 TEST(DeltaNetworks, MobileNetV2BlockWithResidual) { expect_exact(kNets[0], false); }
@@ -63,6 +64,7 @@ TEST(DeltaNetworks, SqueezeExciteBlock) { expect_exact(kNets[1], false); }
 TEST(DeltaNetworks, FpnUpsampleAdd) { expect_exact(kNets[2], false); }
 TEST(DeltaNetworks, ConcatBranches) { expect_exact(kNets[3], false); }
 TEST(DeltaNetworks, FpnWithHeads) { expect_exact(kNets[4], false); }
+TEST(DeltaNetworks, DeconvDecoder) { expect_exact(kNets[5], false); }
 TEST(DeltaNetworks, AllNetworksNoisyInput) {
   for (const NetCase& net : kNets) expect_exact(net, true);
 }

@@ -52,6 +52,16 @@ ir::Graph fpn_upsample_add(int h, int w, uint32_t seed) {
   return b.finish({head_a, head_b});
 }
 
+ir::Graph deconv_decoder(int h, int w, uint32_t seed) {
+  GraphBuilder b(h, w, seed);
+  int c1 = b.conv(b.input(), 8, 3, 2, 1, kRelu);
+  int c2 = b.conv(c1, 16, 3, 2, 1, kRelu);
+  int up = b.conv_transpose(c2, 8, 4, 2, 1, kRelu);
+  int p1 = b.add(up, b.conv(c1, 8, 1));
+  int head = b.conv(b.conv_transpose(p1, 4, 2, 2, 0), 3, 3, 1, 1, GraphBuilder::act(ActKind::Sigmoid));
+  return b.finish({head});
+}
+
 ir::Graph fpn_with_heads(int h, int w, uint32_t seed) {
   GraphBuilder b(h, w, seed);
   int c1 = b.conv(b.input(), 16, 3, 2, 1, kRelu);

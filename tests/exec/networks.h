@@ -15,6 +15,10 @@ ir::Graph fpn_upsample_add(int h, int w, uint32_t seed = 5);
 // Two branches (conv, max pool + conv) concatenated, then a sigmoid head, like CenterNet heads.
 ir::Graph concat_branches(int h, int w, uint32_t seed = 6);
 
+// Two strided convs, then transposed-conv upsampling (4x4 stride 2, ReLU; then a 2x2 stride 2) added to a lateral 1x1 conv, and a sigmoid head: the decoder of CenterNet's ResNet
+// variants, which upsample with ConvTranspose.
+ir::Graph deconv_decoder(int h, int w, uint32_t seed = 9);
+
 // An FPN (upsample + add) whose stride-2 map feeds a shared depthwise + pointwise layer and two
 // cheap heads (1x1 ReLU, 1x1 output): the shape DenseTail is for.
 ir::Graph fpn_with_heads(int h, int w, uint32_t seed = 8);

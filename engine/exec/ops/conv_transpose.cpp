@@ -22,13 +22,7 @@ class ConvTransposeOp : public Op {
     check_conv_io(*this, p.cin, p.cout);
     const Shape& is = input_shape(0);
     const Shape& os = output_shape();
-    const size_t expected = size_t(p.cin) * size_t(p.groups > 0 ? p.cout / p.groups : 0) * p.kh * p.kw;
-    if (p.weights.size() != expected || (!p.bias.empty() && p.bias.size() != size_t(p.cout)))
-      throw Error(ErrorKind::Model, where() + "weights hold " + std::to_string(p.weights.size()) +
-                                        " values, expected " + std::to_string(expected) +
-                                        " ([cin][cout/groups][kh][kw]); bias " +
-                                        std::to_string(p.bias.size()) + ", expected " +
-                                        std::to_string(p.cout));
+    check_conv_transpose_weights(*this, p);
     cpu::ConvTransposeGeometry g;
     g.in_h = is.h; g.in_w = is.w; g.cin = is.c;
     g.out_h = os.h; g.out_w = os.w; g.cout = os.c;

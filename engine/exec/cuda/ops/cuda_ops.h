@@ -9,6 +9,7 @@ namespace dcnn::cuda_exec {
 
 std::unique_ptr<CudaOp> make_cuda_conv_op(const ir::Node& node, const ir::Graph& graph,
                                           const CompileContext& cc);
+std::unique_ptr<CudaOp> make_cuda_conv_transpose_op(const ir::Node& node, const ir::Graph& graph);
 std::unique_ptr<CudaOp> make_cuda_activation_op(const ir::Node& node, const ir::Graph& graph);
 std::unique_ptr<CudaOp> make_cuda_affine_op(const ir::Node& node, const ir::Graph& graph);
 std::unique_ptr<CudaOp> make_cuda_add_op(const ir::Node& node, const ir::Graph& graph);

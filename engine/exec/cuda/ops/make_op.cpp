@@ -1,5 +1,4 @@
-// Node kind -> CUDA op. ConvTranspose has no CUDA kernel yet: a clear Unsupported error, so a
-// model that needs it is sent to the CPU backend by the user, never half-run.
+// Node kind -> CUDA op, one file per op under ops/.
 #include "engine/core/error.h"
 #include "engine/exec/cuda/ops/cuda_ops.h"
 
@@ -17,11 +16,7 @@ std::unique_ptr<CudaOp> make_cuda_op(const ir::Node& node, const ir::Graph& grap
     case ir::OpKind::Pool: return make_cuda_pool_op(node, graph);
     case ir::OpKind::GlobalPool: return make_cuda_global_pool_op(node, graph);
     case ir::OpKind::Resize: return make_cuda_resize_op(node, graph);
-    case ir::OpKind::ConvTranspose:
-      throw Error(ErrorKind::Unsupported,
-                  "node '" + node.name + "' (" + node.onnx_op +
-                      "): backend 'cuda' has no ConvTranspose kernel yet; use backend 'cpu' "
-                      "for this model");
+    case ir::OpKind::ConvTranspose: return make_cuda_conv_transpose_op(node, graph);
   }
   throw Error(ErrorKind::Unsupported, "node '" + node.name + "': op kind " +
                                           std::to_string(int(node.kind)) +

@@ -1,0 +1,50 @@
+// Transposed convolution (ONNX ConvTranspose) on the GPU, NHWC fp32:
+//   out[oy][ox][co] += in[iy][ix][ci] * w[ci][co][ky][kx]  where oy = iy * stride - pad + ky * dil.
+// Gather form: one thread per (output pixel, output channel) sums the input pixels that write
+// to it, so outputs never race and need no atomics, and the same kernel runs the dense pass
+// (every pixel, with bias) and the delta pass (listed output pixels, no bias; inactive inputs
+// hold 0 by the delta invariant, so they add nothing). Channels are innermost, so a warp reads
+// consecutive weights and one broadcast input value per tap.
+#pragma once
+
+#include <cuda_runtime.h>
+
+#include <cstdint>
+#include <vector>
+
+namespace dcnn::cuda {
+
+// Geometry along both axes: output index o receives input index i = (o + pad - k * dil) / stride
+// for every tap k where that division is exact and 0 <= i < in.
+struct ConvTransposeShape {
+  int in_h = 0, in_w = 0, cin = 0;
+  int out_h = 0, out_w = 0, cout = 0;
+  int kh = 1, kw = 1;
+  int stride_h = 1, stride_w = 1;
+  int dil_h = 1, dil_w = 1;
+  int pad_top = 0, pad_left = 0;
+  int groups = 1;
+};
+
+// Positive sizes, groups dividing both channel counts.
+bool conv_transpose_shape_is_valid(const ConvTransposeShape& s);
+
+// ONNX weights [cin][cout/groups][kh][kw] -> [ky][kx][cin][cout/groups] (the kernel's layout).
+std::vector<float> pack_weights_for_conv_transpose(const ConvTransposeShape& s, const float* weights);
+
+// out_mask[out_h * out_w]: 1 where any input pixel that writes to the output pixel is active.
+cudaError_t conv_transpose_mask(const ConvTransposeShape& s, const uint8_t* in_mask, uint8_t* out_mask,
+                                cudaStream_t stream);
+
+// out = conv_transpose(in) (+ bias when not null) at the n listed output pixels (device list;
+// null: all out_h * out_w pixels, the dense pass). weights: pack_weights_for_conv_transpose.
+cudaError_t conv_transpose(const ConvTransposeShape& s, const float* weights, const float* bias,
+                           const float* in, float* out, const int32_t* list, int64_t n,
+                           cudaStream_t stream);
+// The same with the count of listed output pixels read on the device (graph-capturable); the
+// grid is sized for `capacity` pixels.
+cudaError_t conv_transpose(const ConvTransposeShape& s, const float* weights, const float* bias,
+                           const float* in, float* out, const int32_t* list, const int* count,
+                           int64_t capacity, cudaStream_t stream);
+
+}  // namespace dcnn::cuda
