@@ -1,5 +1,6 @@
 #include "kernels/cuda/conv_sparse_tiled.h"
 
+#include "kernels/cuda/conv_sparse_wmma.h"
 #include "kernels/cuda/launch.cuh"
 
 namespace dcnn::cuda {
@@ -134,9 +135,17 @@ cudaError_t conv_sparse_tiled(const ConvShape& s, const float* weights, const fl
   return launch(s, weights, in, list, count, capacity, out, stream);
 }
 
+// fp16: tensor cores where the device has them (conv_sparse_wmma.h), FMAs otherwise.
 cudaError_t conv_sparse_tiled(const ConvShape& s, const __half* weights, const __half* in,
                               const int32_t* list, const int* count, int capacity, __half* out,
                               cudaStream_t stream) {
+  if (wmma_available()) return conv_sparse_wmma(s, weights, in, list, count, capacity, out, stream);
+  return conv_sparse_tiled_fma(s, weights, in, list, count, capacity, out, stream);
+}
+
+cudaError_t conv_sparse_tiled_fma(const ConvShape& s, const __half* weights, const __half* in,
+                                  const int32_t* list, const int* count, int capacity, __half* out,
+                                  cudaStream_t stream) {
   return launch(s, weights, in, list, count, capacity, out, stream);
 }
 

@@ -22,8 +22,13 @@ namespace dcnn::cuda {
 cudaError_t conv_sparse_tiled(const ConvShape& s, const float* weights, const float* in,
                               const int32_t* list, const int* count, int capacity, float* out,
                               cudaStream_t stream);
+// fp16 runs on tensor cores (conv_sparse_wmma.h) on sm_70 and later, else on FMAs.
 cudaError_t conv_sparse_tiled(const ConvShape& s, const __half* weights, const __half* in,
                               const int32_t* list, const int* count, int capacity, __half* out,
                               cudaStream_t stream);
+// The FMA form of the fp16 kernel whatever the device (the tests compare the two forms).
+cudaError_t conv_sparse_tiled_fma(const ConvShape& s, const __half* weights, const __half* in,
+                                  const int32_t* list, const int* count, int capacity, __half* out,
+                                  cudaStream_t stream);
 
 }  // namespace dcnn::cuda

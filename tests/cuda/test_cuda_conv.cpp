@@ -9,6 +9,7 @@
 #include "kernels/cuda/conv_shape.h"
 #include "kernels/cuda/conv_sparse.h"
 #include "kernels/cuda/conv_sparse_tiled.h"
+#include "kernels/cuda/conv_sparse_wmma.h"
 #include "kernels/cuda/depthwise_conv.h"
 #include "tests/cuda/cuda_test_support.h"
 
@@ -270,6 +271,42 @@ TEST_F(CudaConv, CudnnReportsMisuseWithAMessage) {
   st = conv.configure(cudnn_, s, Storage::F32, 1 << 20);
   EXPECT_FALSE(st.ok);
   EXPECT_NE(st.message.find("invalid convolution shape"), std::string::npos) << st.message;
+}
+
+// The tensor-core fp16 form against the reference on the fp16-rounded operands and against the
+// FMA fp16 form, on every case (odd channel counts leave partial fragments and tiles), with a
+// list longer than one 64-row tile and a count below its length.
+TEST_F(CudaConv, TensorCoreFp16MatchesReferenceAndFmaForm) {
+  if (!wmma_available()) GTEST_SKIP() << "no tensor cores (compute capability < 7.0)";
+  for (const ConvCase& c : kCases) {
+    ConvShape s = shape_of(c);
+    const Window2D& w = s.window;
+    std::vector<float> oihw = weights_for(s, 21);
+    std::vector<float> in = random_floats(size_t(w.in_h) * w.in_w * s.cin, 22);
+    std::vector<uint8_t> out_mask = random_mask(size_t(w.out_h) * w.out_w, 23, 0.6);
+    std::vector<int32_t> list = list_of(out_mask);
+    const int n = static_cast<int>(list.size());
+    std::vector<int32_t> padded_list = list;
+    for (size_t p = 0; p < out_mask.size() && padded_list.size() < list.size() + 70; ++p)
+      if (!out_mask[p]) padded_list.push_back(static_cast<int32_t>(p));
+    std::vector<float> full = ref_of(s).dense(to_float(to_half(in)), to_float(to_half(oihw)), nullptr);
+    std::vector<float> want(full.size(), 5.f);
+    for (int32_t p : list)
+      for (int co = 0; co < s.cout; ++co) want[size_t(p) * s.cout + co] = full[size_t(p) * s.cout + co];
+
+    DeviceBuffer<__half> dw(to_half(pack_weights_for_gemm(s, oihw.data()))), din(to_half(in));
+    DeviceBuffer<int32_t> dlist(padded_list);
+    DeviceBuffer<int> dcount(std::vector<int>{n});
+    DeviceBuffer<__half> tc(to_half(std::vector<float>(want.size(), 5.f)));
+    DeviceBuffer<__half> fma(to_half(std::vector<float>(want.size(), 5.f)));
+    ASSERT_CUDA(conv_sparse_wmma(s, dw.get(), din.get(), dlist.get(), dcount.get(),
+                                 static_cast<int>(padded_list.size()), tc.get(), 0));
+    ASSERT_CUDA(conv_sparse_tiled_fma(s, dw.get(), din.get(), dlist.get(), dcount.get(),
+                                      static_cast<int>(padded_list.size()), fma.get(), 0));
+    const std::vector<float> got = to_float(tc.download());
+    expect_near_scaled(got, want, 1e-3f, std::string("tensor cores ") + c.name);
+    expect_near_scaled(got, to_float(fma.download()), 1e-3f, std::string("tensor cores vs FMA ") + c.name);
+  }
 }
 
 }  // namespace
