@@ -150,8 +150,9 @@ for t in bin/test_cuda_*; do
   "./$t" --gtest_brief=1 || { status=1; failed+=("$t"); }
 done
 
-# CUDA streams benchmark (cuDNN dense vs our dense vs our delta at 1, 8, 32 streams) on every
-# config whose model is in the bundle; synthetic frames, so it needs neither OpenCV nor video.
+# CUDA streams benchmark (cuDNN dense vs our dense vs our delta at 1, 8, 32 streams, threaded and
+# stepped together) on every config whose model is in the bundle, fp32 and fp16 storage;
+# synthetic frames, so it needs neither OpenCV nor video.
 if [[ -x bin/deltacnn-cuda-bench ]]; then
   for config in configs/*.yaml; do
     onnx=$(sed -n 's/^[[:space:]]*onnx:[[:space:]]*"\{0,1\}\([^"#[:space:]]*\).*/\1/p' "$config" | head -n1)
@@ -160,9 +161,12 @@ if [[ -x bin/deltacnn-cuda-bench ]]; then
       echo "== cuda bench $config: skipped, its model $onnx is not in the bundle"
       continue
     fi
-    echo "== cuda bench $config"
-    bin/deltacnn-cuda-bench --config "$config" --frames "${BENCH_FRAMES:-60}" ||
-      { status=1; failed+=("cuda bench $config"); }
+    # BENCH_PRECISIONS="fp32" halves the time when device time is short.
+    for precision in ${BENCH_PRECISIONS:-fp32 fp16}; do
+      echo "== cuda bench $config --precision $precision"
+      bin/deltacnn-cuda-bench --config "$config" --frames "${BENCH_FRAMES:-60}" --precision "$precision" ||
+        { status=1; failed+=("cuda bench $config $precision"); }
+    done
   done
 fi
 

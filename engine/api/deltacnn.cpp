@@ -83,7 +83,16 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
     norm.mean[c] = cfg.input.mean[c];
     norm.std[c] = cfg.input.std[c];
   }
-  model->compiled_ = compile_model(std::move(graph), model->backend_, norm, options.device_id);
+  Precision precision = options.precision;
+  if (precision == Precision::F16 && model->backend_ == Backend::Cpu) {
+    if (options.backend == BackendChoice::Cpu)
+      throw Error(ErrorKind::Config, "model '" + cfg.name + "': precision 'fp16' needs backend 'cuda' "
+                                     "(the CPU backend stores fp32); expected precision fp32, or "
+                                     "backend cuda/auto");
+    precision = Precision::F32;  // auto without a GPU: the CPU backend, which stores fp32
+  }
+  model->compiled_ =
+      compile_model(std::move(graph), model->backend_, norm, options.device_id, precision);
 
   model->info_ = model->decoder_->info();
   model->info_.name = cfg.name;
@@ -92,6 +101,8 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
   model->info_.heads = heads;
   return model;
 }
+
+Precision Model::precision() const { return compiled_->precision(); }
 
 StreamOptions StreamOptions::from(const DeploymentConfig& cfg) {
   StreamOptions o;

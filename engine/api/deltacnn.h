@@ -25,6 +25,9 @@ enum class BackendChoice { Auto, Cpu, Cuda };
 struct ModelOptions {
   BackendChoice backend = BackendChoice::Auto;  // Auto: CUDA when a usable GPU is present
   int device_id = 0;
+  // Storage of activations (executor.h). F16 applies to the CUDA backend: with backend Auto on a
+  // machine without a usable GPU the CPU runs fp32; with backend Cpu it is a Config error.
+  Precision precision = Precision::F32;
 };
 
 // True when the engine was built with CUDA and a usable GPU is present (never throws).
@@ -40,6 +43,7 @@ class Model {
   const DeploymentConfig& config() const { return config_; }
   const ModelInfo& info() const { return info_; }
   Backend backend() const { return backend_; }
+  Precision precision() const;  // what the model was compiled with (fp32 on the CPU)
   const std::shared_ptr<const CompiledModel>& compiled() const { return compiled_; }
   const Decoder& decoder() const { return *decoder_; }
 

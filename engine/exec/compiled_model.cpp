@@ -27,9 +27,13 @@ const char* to_string(Backend backend) noexcept {
   return "?";
 }
 
+const char* to_string(Precision precision) noexcept {
+  return precision == Precision::F16 ? "fp16" : "fp32";
+}
+
 CompiledModel::CompiledModel(ir::Graph graph, Backend backend, const InputNormalization& norm,
-                             std::vector<std::unique_ptr<Op>> ops)
-    : graph_(std::move(graph)), backend_(backend), norm_(norm), ops_(std::move(ops)) {
+                             std::vector<std::unique_ptr<Op>> ops, Precision precision)
+    : graph_(std::move(graph)), backend_(backend), precision_(precision), norm_(norm), ops_(std::move(ops)) {
   std::vector<NodeInfo> nodes;
   nodes.reserve(ops_.size());
   for (const auto& op : ops_)
@@ -102,11 +106,12 @@ void check_graph(const ir::Graph& graph) {
 }  // namespace
 
 std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend backend,
-                                                   const InputNormalization& norm, int device_id) {
+                                                   const InputNormalization& norm, int device_id,
+                                                   Precision precision) {
   if (backend == Backend::Cuda) {
 #if DCNN_EXEC_CUDA
     check_graph(graph);
-    return cuda_exec::compile_cuda_model(std::move(graph), norm, device_id);
+    return cuda_exec::compile_cuda_model(std::move(graph), norm, device_id, precision);
 #else
     throw Error(ErrorKind::Device,
                 "backend 'cuda': the CUDA executor is not yet implemented in this build "
@@ -114,6 +119,9 @@ std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend back
 #endif
   }
   (void)device_id;
+  if (precision != Precision::F32)
+    throw Error(ErrorKind::Unsupported, "precision 'fp16' needs backend 'cuda'; the CPU backend "
+                                        "stores fp32 only (use precision 'fp32')");
   // Our kernels parallelise with OpenMP; a second (OpenBLAS) thread pool would oversubscribe.
   static std::once_flag blas_threads_once;
   std::call_once(blas_threads_once, [] { openblas_set_num_threads(1); });

@@ -28,10 +28,11 @@ struct NodeInfo {
 class CompiledModel {
  public:
   CompiledModel(ir::Graph graph, Backend backend, const InputNormalization& norm,
-                std::vector<std::unique_ptr<Op>> ops);
+                std::vector<std::unique_ptr<Op>> ops, Precision precision = Precision::F32);
 
   const ir::Graph& graph() const { return graph_; }
   Backend backend() const { return backend_; }
+  Precision precision() const { return precision_; }
   const InputNormalization& normalization() const { return norm_; }
   // CPU ops, one per graph node; empty for other backends (use nodes()).
   const std::vector<std::unique_ptr<Op>>& ops() const { return ops_; }
@@ -49,6 +50,7 @@ class CompiledModel {
  private:
   ir::Graph graph_;
   Backend backend_;
+  Precision precision_;
   InputNormalization norm_;
   std::vector<std::unique_ptr<Op>> ops_;
   std::vector<NodeInfo> nodes_;

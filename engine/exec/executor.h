@@ -23,6 +23,13 @@ const char* to_string(Backend backend) noexcept;
 
 enum class ExecMode { Dense, Delta };
 
+// Element type of the activations a backend stores. F16 halves the memory and the bytes moved by
+// the memory-bound delta kernels; arithmetic, accumulators, residuals and the output heads stay
+// fp32, and keyframes bound the rounding that fp16 deltas add up. Only the CUDA backend stores
+// fp16; the CPU backend always stores fp32 (compile_model refuses F16 there).
+enum class Precision { F32, F16 };
+const char* to_string(Precision precision) noexcept;
+
 struct InputNormalization {
   float mean[3] = {0.f, 0.f, 0.f};
   float std[3] = {1.f, 1.f, 1.f};
@@ -64,9 +71,11 @@ struct DeltaSettings {
 class CompiledModel;  // defined in engine/exec/compiled_model.h
 
 // Builds the ops for `graph` on `backend` (throws dcnn::Error: Unsupported naming the node for an
-// op/shape the backend cannot run; Device when the backend is unavailable).
+// op/shape the backend cannot run, or for Precision::F16 on the CPU; Device when the backend is
+// unavailable).
 std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend backend,
-                                                   const InputNormalization& norm, int device_id = 0);
+                                                   const InputNormalization& norm, int device_id = 0,
+                                                   Precision precision = Precision::F32);
 
 class Executor {
  public:

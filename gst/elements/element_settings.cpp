@@ -41,6 +41,7 @@ dcnn::ModelOptions model_options(const ElementSettings& settings) {
     case BackendSetting::Cpu: options.backend = dcnn::BackendChoice::Cpu; break;
   }
   options.device_id = settings.device_id;
+  options.precision = settings.precision;
   return options;
 }
 

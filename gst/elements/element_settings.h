@@ -17,6 +17,7 @@ struct ElementSettings {
   std::string model;             // ONNX path; empty: the YAML's model.onnx
   BackendSetting backend = BackendSetting::Auto;
   int device_id = 0;
+  dcnn::Precision precision = dcnn::Precision::F32;
   double delta_threshold = -1.0;  // global eps scale; < 0: the YAML's delta.threshold_scale
   int keyframe_interval = -1;     // < 0: the YAML's delta.keyframe_interval; 0 = never
   dcnn::ExecMode mode = dcnn::ExecMode::Delta;

@@ -98,6 +98,7 @@ enum {
   PROP_MODEL,
   PROP_BACKEND,
   PROP_DEVICE_ID,
+  PROP_PRECISION,
   PROP_DELTA_THRESHOLD,
   PROP_KEYFRAME_INTERVAL,
   PROP_MODE,
@@ -154,6 +155,12 @@ install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_DEVICE_ID,
       g_param_spec_int ("device-id", "Device ID",
           "CUDA device index (backend cuda or auto). Default 0", 0, G_MAXINT, 0, ready));
+  g_object_class_install_property (gobject_class, PROP_PRECISION,
+      g_param_spec_enum ("precision", "Precision",
+          "Storage of activations on the CUDA backend: fp32 (default) or fp16 (half the "
+          "memory traffic; arithmetic stays fp32). The CPU backend runs fp32: with backend "
+          "auto and no GPU fp16 falls back to fp32, with backend cpu it is an error",
+          GST_TYPE_DELTACNN_PRECISION, GST_DELTACNN_PRECISION_FP32, ready));
   g_object_class_install_property (gobject_class, PROP_DELTA_THRESHOLD,
       g_param_spec_double ("delta-threshold", "Delta threshold scale",
           "Multiplies every layer's delta threshold: 0 = exact (dense-equivalent), larger = "
@@ -178,7 +185,7 @@ install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_MODEL_INSTANCE_ID,
       g_param_spec_string ("model-instance-id", "Model instance ID",
           "Elements with the same id share one loaded model (one copy of the weights) and "
-          "keep their own delta state; they must use the same model, backend and device. "
+          "keep their own delta state; they must use the same model, backend, device and precision. "
           "Unset (default): this element loads its own", nullptr, ready));
   g_object_class_install_property (gobject_class, PROP_RESET_ON_DISCONT,
       g_param_spec_boolean ("reset-on-discont", "Reset on discontinuity",
@@ -220,6 +227,7 @@ gst_deltacnn_class_init (GstDeltaCnnClass * klass)
 
   gst_type_mark_as_plugin_api (GST_TYPE_DELTACNN_BACKEND, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (GST_TYPE_DELTACNN_MODE, (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_DELTACNN_PRECISION, (GstPluginAPIFlags) 0);
 }
 
 static void
@@ -292,6 +300,11 @@ gst_deltacnn_set_property (GObject * object, guint prop_id, const GValue * value
       if (!frozen (self, pspec))
         s.device_id = g_value_get_int (value);
       break;
+    case PROP_PRECISION:
+      if (!frozen (self, pspec))
+        s.precision = g_value_get_enum (value) == GST_DELTACNN_PRECISION_FP16 ?
+            dcnn::Precision::F16 : dcnn::Precision::F32;
+      break;
     case PROP_DELTA_THRESHOLD:
       s.delta_threshold = g_value_get_double (value);
       priv->live_changed = true;
@@ -356,6 +369,10 @@ gst_deltacnn_get_property (GObject * object, guint prop_id, GValue * value, GPar
     case PROP_DEVICE_ID:
       g_value_set_int (value, s.device_id);
       break;
+    case PROP_PRECISION:
+      g_value_set_enum (value, s.precision == dcnn::Precision::F16 ?
+          GST_DELTACNN_PRECISION_FP16 : GST_DELTACNN_PRECISION_FP32);
+      break;
     case PROP_DELTA_THRESHOLD:
       g_value_set_double (value, s.delta_threshold);
       break;
@@ -393,7 +410,8 @@ describe (const ElementSettings & s)
   const char *backend = s.backend == BackendSetting::Cuda ? "cuda" :
       s.backend == BackendSetting::Cpu ? "cpu" : "auto";
   return "config-file-path='" + s.config_file_path + "' model='" + s.model + "' backend=" +
-      backend + " device-id=" + std::to_string (s.device_id) + " model-instance-id='" +
+      backend + " device-id=" + std::to_string (s.device_id) + " precision=" +
+      dcnn::to_string (s.precision) + " model-instance-id='" +
       s.model_instance_id + "'";
 }
 
@@ -434,9 +452,10 @@ gst_deltacnn_start (GstBaseTransform * trans)
   priv->applied = settings;
   priv->have_info = false;
   priv->reset_pending = false;
-  GST_INFO_OBJECT (self, "loaded model '%s' (%s) from '%s' on backend %s",
+  GST_INFO_OBJECT (self, "loaded model '%s' (%s) from '%s' on backend %s, %s",
       priv->model->info ().name.c_str (), priv->config.model_path.c_str (),
-      priv->config.source.c_str (), dcnn::to_string (priv->model->backend ()));
+      priv->config.source.c_str (), dcnn::to_string (priv->model->backend ()),
+      dcnn::to_string (priv->model->precision ()));
   return TRUE;
 }
 

@@ -32,3 +32,19 @@ gst_deltacnn_mode_get_type (void)
   }
   return (GType) type;
 }
+
+GType
+gst_deltacnn_precision_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    {GST_DELTACNN_PRECISION_FP32, "fp32 activations", "fp32"},
+    {GST_DELTACNN_PRECISION_FP16, "fp16 activations on the CUDA backend (fp32 arithmetic)", "fp16"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type)) {
+    GType registered = g_enum_register_static ("GstDeltaCnnPrecision", values);
+    g_once_init_leave (&type, registered);
+  }
+  return (GType) type;
+}

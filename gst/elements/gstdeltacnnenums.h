@@ -17,10 +17,18 @@ typedef enum {
   GST_DELTACNN_MODE_DENSE = 1,  // every frame runs the full network (baseline)
 } GstDeltaCnnMode;
 
+typedef enum {
+  GST_DELTACNN_PRECISION_FP32 = 0,
+  GST_DELTACNN_PRECISION_FP16 = 1,  // CUDA storage in half precision (fp32 arithmetic)
+} GstDeltaCnnPrecision;
+
 #define GST_TYPE_DELTACNN_BACKEND (gst_deltacnn_backend_get_type ())
 GType gst_deltacnn_backend_get_type (void);
 
 #define GST_TYPE_DELTACNN_MODE (gst_deltacnn_mode_get_type ())
 GType gst_deltacnn_mode_get_type (void);
+
+#define GST_TYPE_DELTACNN_PRECISION (gst_deltacnn_precision_get_type ())
+GType gst_deltacnn_precision_get_type (void);
 
 G_END_DECLS

@@ -15,6 +15,7 @@ struct Entry {
   std::string config_source;
   dcnn::BackendChoice backend = dcnn::BackendChoice::Auto;
   int device_id = 0;
+  dcnn::Precision precision = dcnn::Precision::F32;
 };
 
 const char* backend_name(dcnn::BackendChoice backend) {
@@ -48,15 +49,17 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
     if (auto live = found->second.model.lock()) {
       const Entry& e = found->second;
       if (e.model_path != config.model_path || e.backend != options.backend ||
-          e.device_id != options.device_id)
+          e.device_id != options.device_id || e.precision != options.precision)
         throw dcnn::Error(
             dcnn::ErrorKind::Config,
             "model-instance-id '" + instance_id + "' is already in use by model '" +
                 e.model_path + "' (config '" + e.config_source + "', backend " +
                 backend_name(e.backend) + ", device-id " + std::to_string(e.device_id) +
+                ", precision " + dcnn::to_string(e.precision) +
                 "); this element asks for model '" + config.model_path + "' (config '" +
                 config.source + "', backend " + backend_name(options.backend) +
                 ", device-id " + std::to_string(options.device_id) +
+                ", precision " + dcnn::to_string(options.precision) +
                 "): use another model-instance-id or the same model settings");
       return live;
     }
@@ -64,7 +67,7 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
   }
   std::shared_ptr<const dcnn::Model> model = dcnn::Model::load(config, options);
   entries[instance_id] = Entry{model, config.model_path, config.source, options.backend,
-                               options.device_id};
+                               options.device_id, options.precision};
   return model;
 }
 

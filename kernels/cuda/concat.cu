@@ -5,7 +5,8 @@
 namespace dcnn::cuda {
 namespace {
 
-__global__ void concat_kernel(ConcatInputs in, float* __restrict__ out, int out_c,
+template <typename T>
+__global__ void concat_kernel(ConcatInputs<T> in, T* __restrict__ out, int out_c,
                               const int32_t* __restrict__ list,
                               const int* __restrict__ count, int64_t n) {
   if (count) n = min(n, static_cast<int64_t>(*count));
@@ -20,8 +21,8 @@ __global__ void concat_kernel(ConcatInputs in, float* __restrict__ out, int out_
   }
 }
 
-
-bool inputs_ok(const ConcatInputs& inputs, int out_c) {
+template <typename T>
+bool inputs_ok(const ConcatInputs<T>& inputs, int out_c) {
   if (inputs.count <= 0 || inputs.count > kMaxConcatInputs || out_c <= 0) return false;
   int sum = 0;
   for (int k = 0; k < inputs.count; ++k) {
@@ -33,16 +34,18 @@ bool inputs_ok(const ConcatInputs& inputs, int out_c) {
 
 }  // namespace
 
-cudaError_t concat(const ConcatInputs& inputs, float* out, int out_c, const int32_t* list,
+template <typename T>
+cudaError_t concat(const ConcatInputs<T>& inputs, T* out, int out_c, const int32_t* list,
                    const int* count, int64_t capacity, cudaStream_t stream) {
   if (!inputs_ok(inputs, out_c) || capacity < 0 || !count || !list) return cudaErrorInvalidValue;
   if (capacity == 0) return cudaSuccess;
-  concat_kernel<<<detail::capped_blocks(capacity * out_c), detail::kBlock, 0, stream>>>(
+  concat_kernel<T><<<detail::capped_blocks(capacity * out_c), detail::kBlock, 0, stream>>>(
       inputs, out, out_c, list, count, capacity);
   return cudaGetLastError();
 }
 
-cudaError_t concat(const ConcatInputs& inputs, float* out, int out_c, const int32_t* list,
+template <typename T>
+cudaError_t concat(const ConcatInputs<T>& inputs, T* out, int out_c, const int32_t* list,
                    int64_t n, cudaStream_t stream) {
   if (inputs.count <= 0 || inputs.count > kMaxConcatInputs || n < 0 || out_c <= 0)
     return cudaErrorInvalidValue;
@@ -53,9 +56,18 @@ cudaError_t concat(const ConcatInputs& inputs, float* out, int out_c, const int3
   }
   if (sum != out_c) return cudaErrorInvalidValue;
   if (n == 0) return cudaSuccess;
-  concat_kernel<<<detail::blocks_for(n * out_c), detail::kBlock, 0, stream>>>(inputs, out, out_c,
-                                                                              list, nullptr, n);
+  concat_kernel<T><<<detail::blocks_for(n * out_c), detail::kBlock, 0, stream>>>(
+      inputs, out, out_c, list, nullptr, n);
   return cudaGetLastError();
 }
+
+#define DCNN_INSTANTIATE(T)                                                                   \
+  template cudaError_t concat<T>(const ConcatInputs<T>&, T*, int, const int32_t*, int64_t,    \
+                                 cudaStream_t);                                               \
+  template cudaError_t concat<T>(const ConcatInputs<T>&, T*, int, const int32_t*, const int*, \
+                                 int64_t, cudaStream_t);
+DCNN_INSTANTIATE(float)
+DCNN_INSTANTIATE(__half)
+#undef DCNN_INSTANTIATE
 
 }  // namespace dcnn::cuda

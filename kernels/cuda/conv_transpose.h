@@ -1,4 +1,5 @@
-// Transposed convolution (ONNX ConvTranspose) on the GPU, NHWC fp32:
+// Transposed convolution (ONNX ConvTranspose) on the GPU, NHWC; in and out are fp32 or fp16
+// (`T`: float or __half), accumulated in fp32; weights and bias are fp32:
 //   out[oy][ox][co] += in[iy][ix][ci] * w[ci][co][ky][kx]  where oy = iy * stride - pad + ky * dil.
 // Gather form: one thread per (output pixel, output channel) sums the input pixels that write
 // to it, so outputs never race and need no atomics, and the same kernel runs the dense pass
@@ -7,6 +8,7 @@
 // consecutive weights and one broadcast input value per tap.
 #pragma once
 
+#include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -38,13 +40,15 @@ cudaError_t conv_transpose_mask(const ConvTransposeShape& s, const uint8_t* in_m
 
 // out = conv_transpose(in) (+ bias when not null) at the n listed output pixels (device list;
 // null: all out_h * out_w pixels, the dense pass). weights: pack_weights_for_conv_transpose.
+template <typename T>
 cudaError_t conv_transpose(const ConvTransposeShape& s, const float* weights, const float* bias,
-                           const float* in, float* out, const int32_t* list, int64_t n,
+                           const T* in, T* out, const int32_t* list, int64_t n,
                            cudaStream_t stream);
 // The same with the count of listed output pixels read on the device (graph-capturable); the
 // grid is sized for `capacity` pixels.
+template <typename T>
 cudaError_t conv_transpose(const ConvTransposeShape& s, const float* weights, const float* bias,
-                           const float* in, float* out, const int32_t* list, const int* count,
+                           const T* in, T* out, const int32_t* list, const int* count,
                            int64_t capacity, cudaStream_t stream);
 
 }  // namespace dcnn::cuda

@@ -4,6 +4,8 @@
 // inversion and the weight packing are proven on machines without a GPU.
 #pragma once
 
+#include <cuda_fp16.h>
+
 #include <cstdint>
 
 #include "kernels/cuda/conv_transpose.h"
@@ -15,6 +17,10 @@
 #endif
 
 namespace dcnn::cuda::gather {
+
+// Input values are fp32 or fp16 (`T`); the arithmetic is fp32 (__half2float is host + device).
+DCNN_HOST_DEVICE inline float to_float(float v) { return v; }
+DCNN_HOST_DEVICE inline float to_float(__half v) { return __half2float(v); }
 
 // The input index that writes output index o through tap k along one axis, or -1 (input i
 // writes o = i * stride - pad + k * dil).
@@ -41,8 +47,9 @@ DCNN_HOST_DEVICE inline bool output_reached(const ConvTransposeShape& s, const u
 
 // acc + sum over the inputs that write output (oy, ox), channel co_all. weights: the packed
 // [ky][kx][cin][cout/groups] layout (pack_weights_for_conv_transpose).
+template <typename T>
 DCNN_HOST_DEVICE inline float output_value(const ConvTransposeShape& s, const float* weights,
-                                           const float* in, int oy, int ox, int co_all, float acc) {
+                                           const T* in, int oy, int ox, int co_all, float acc) {
   const int og = s.cout / s.groups, cg = s.cin / s.groups;
   const int group = co_all / og, co = co_all % og;
   for (int ky = 0; ky < s.kh; ++ky) {
@@ -51,9 +58,9 @@ DCNN_HOST_DEVICE inline float output_value(const ConvTransposeShape& s, const fl
     for (int kx = 0; kx < s.kw; ++kx) {
       const int ix = source_index(ox, kx, s.stride_w, s.dil_w, s.pad_left, s.in_w);
       if (ix < 0) continue;
-      const float* x = in + (int64_t{iy} * s.in_w + ix) * s.cin + int64_t{group} * cg;
+      const T* x = in + (int64_t{iy} * s.in_w + ix) * s.cin + int64_t{group} * cg;
       const float* w = weights + (int64_t{ky * s.kw + kx} * s.cin + int64_t{group} * cg) * og + co;
-      for (int ci = 0; ci < cg; ++ci) acc += x[ci] * w[int64_t{ci} * og];
+      for (int ci = 0; ci < cg; ++ci) acc += to_float(x[ci]) * w[int64_t{ci} * og];
     }
   }
   return acc;

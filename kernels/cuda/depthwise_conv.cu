@@ -1,14 +1,10 @@
 #include "kernels/cuda/depthwise_conv.h"
 
+#include "kernels/cuda/element.cuh"
 #include "kernels/cuda/launch.cuh"
 
 namespace dcnn::cuda {
 namespace {
-
-__device__ __forceinline__ float to_float(float v) { return v; }
-__device__ __forceinline__ float to_float(__half v) { return __half2float(v); }
-__device__ __forceinline__ void store(float* p, float v) { *p = v; }
-__device__ __forceinline__ void store(__half* p, float v) { *p = __float2half_rn(v); }
 
 template <typename T>
 __global__ void depthwise_kernel(Window2D w, int c, const float* __restrict__ weights,
@@ -30,10 +26,10 @@ __global__ void depthwise_kernel(Window2D w, int c, const float* __restrict__ we
         int ix = ox * w.stride_w - w.pad_left + kx * w.dil_w;
         if (ix < 0 || ix >= w.in_w) continue;
         acc = fmaf(weights[(ky * w.kw + kx) * c + ch],
-                   to_float(in[(int64_t{iy} * w.in_w + ix) * c + ch]), acc);
+                   detail::load(in + (int64_t{iy} * w.in_w + ix) * c + ch), acc);
       }
     }
-    store(out + p * c + ch, acc);
+    detail::store(out + p * c + ch, acc);
   }
 }
 

@@ -1,5 +1,6 @@
 #include "kernels/cuda/input_stage.h"
 
+#include "kernels/cuda/element.cuh"
 #include "kernels/cuda/launch.cuh"
 
 namespace dcnn::cuda {
@@ -39,8 +40,9 @@ __global__ void block_change_kernel(const float* __restrict__ x, const float* __
 }
 
 // One thread per (listed pixel, channel).
+template <typename T>
 __global__ void emit_kernel(const float* __restrict__ x, float* __restrict__ ref,
-                            InputNormalisation norm, float* __restrict__ out,
+                            InputNormalisation norm, T* __restrict__ out,
                             const int32_t* __restrict__ list, const int* __restrict__ count,
                             int64_t capacity) {
   int64_t n = min(capacity, static_cast<int64_t>(*count));
@@ -50,18 +52,19 @@ __global__ void emit_kernel(const float* __restrict__ x, float* __restrict__ ref
     int ch = static_cast<int>(t % kInputChannels);
     int64_t i = int64_t{list[t / kInputChannels]} * kInputChannels + ch;
     float v = x[i];
-    out[i] = (v - ref[i]) * norm.inv_std[ch];
+    detail::store(out + i, (v - ref[i]) * norm.inv_std[ch]);
     ref[i] = v;
   }
 }
 
+template <typename T>
 __global__ void dense_kernel(const float* __restrict__ x, float* __restrict__ ref,
-                             InputNormalisation norm, float* __restrict__ out, int64_t total) {
+                             InputNormalisation norm, T* __restrict__ out, int64_t total) {
   int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x;
   if (i >= total) return;
   int ch = static_cast<int>(i % kInputChannels);
   float v = x[i];
-  out[i] = (v - norm.mean[ch]) * norm.inv_std[ch];
+  detail::store(out + i, (v - norm.mean[ch]) * norm.inv_std[ch]);
   if (ref) ref[i] = v;
 }
 
@@ -86,23 +89,36 @@ cudaError_t input_block_change_mask(const float* x, const float* ref, int h, int
   return cudaGetLastError();
 }
 
-cudaError_t input_delta_emit(const float* x, float* ref, const InputNormalisation& norm, float* out,
+template <typename T>
+cudaError_t input_delta_emit(const float* x, float* ref, const InputNormalisation& norm, T* out,
                              const int32_t* list, const int* count, int64_t capacity,
                              cudaStream_t stream) {
   if (capacity < 0 || !count || !list) return cudaErrorInvalidValue;
   if (capacity == 0) return cudaSuccess;
-  emit_kernel<<<detail::capped_blocks(capacity * kInputChannels), detail::kBlock, 0, stream>>>(
+  emit_kernel<T><<<detail::capped_blocks(capacity * kInputChannels), detail::kBlock, 0, stream>>>(
       x, ref, norm, out, list, count, capacity);
   return cudaGetLastError();
 }
 
-cudaError_t input_dense(const float* x, float* ref, const InputNormalisation& norm, float* out,
+template <typename T>
+cudaError_t input_dense(const float* x, float* ref, const InputNormalisation& norm, T* out,
                         int64_t pixels, cudaStream_t stream) {
   if (pixels < 0) return cudaErrorInvalidValue;
   int64_t total = pixels * kInputChannels;
   if (total == 0) return cudaSuccess;
-  dense_kernel<<<detail::blocks_for(total), detail::kBlock, 0, stream>>>(x, ref, norm, out, total);
+  dense_kernel<T><<<detail::blocks_for(total), detail::kBlock, 0, stream>>>(x, ref, norm, out,
+                                                                            total);
   return cudaGetLastError();
 }
+
+#define DCNN_INSTANTIATE(T)                                                                   \
+  template cudaError_t input_delta_emit<T>(const float*, float*, const InputNormalisation&,    \
+                                           T*, const int32_t*, const int*, int64_t,           \
+                                           cudaStream_t);                                     \
+  template cudaError_t input_dense<T>(const float*, float*, const InputNormalisation&, T*,     \
+                                      int64_t, cudaStream_t);
+DCNN_INSTANTIATE(float)
+DCNN_INSTANTIATE(__half)
+#undef DCNN_INSTANTIATE
 
 }  // namespace dcnn::cuda

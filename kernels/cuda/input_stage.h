@@ -6,8 +6,10 @@
 //   emit, at the listed (possibly dilated) pixels: out = (x - ref) * inv_std[c], ref = x;
 //   dense pass: out = (x - mean[c]) * inv_std[c], ref = x.
 // input_delta.h is the older fused form (no normalisation, no dilation); the executor uses these.
+// The frame x and the reference (state) are fp32; out is fp32 or fp16 (`T`: float or __half).
 #pragma once
 
+#include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -35,12 +37,14 @@ cudaError_t input_block_change_mask(const float* x, const float* ref, int h, int
 
 // For the listed pixels (count read on the device; grid sized for `capacity`):
 // out = (x - ref) * inv_std, ref = x.
-cudaError_t input_delta_emit(const float* x, float* ref, const InputNormalisation& norm, float* out,
+template <typename T>
+cudaError_t input_delta_emit(const float* x, float* ref, const InputNormalisation& norm, T* out,
                              const int32_t* list, const int* count, int64_t capacity,
                              cudaStream_t stream);
 
 // Dense pass over all pixels: out = (x - mean) * inv_std; ref = x when ref is not null.
-cudaError_t input_dense(const float* x, float* ref, const InputNormalisation& norm, float* out,
+template <typename T>
+cudaError_t input_dense(const float* x, float* ref, const InputNormalisation& norm, T* out,
                         int64_t pixels, cudaStream_t stream);
 
 }  // namespace dcnn::cuda

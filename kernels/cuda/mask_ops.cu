@@ -1,5 +1,6 @@
 #include "kernels/cuda/mask_ops.h"
 
+#include "kernels/cuda/element.cuh"
 #include "kernels/cuda/launch.cuh"
 
 namespace dcnn::cuda {
@@ -12,10 +13,11 @@ __global__ void fill_if_any_kernel(uint8_t* __restrict__ mask, int64_t n,
   if (i < n) mask[i] = 1;
 }
 
-__global__ void zero_inactive_kernel(float* __restrict__ values, const uint8_t* __restrict__ mask,
+template <typename T>
+__global__ void zero_inactive_kernel(T* __restrict__ values, const uint8_t* __restrict__ mask,
                                      int64_t total, int c) {
   int64_t i = blockIdx.x * int64_t{blockDim.x} + threadIdx.x;
-  if (i < total && !mask[i / c]) values[i] = 0.f;
+  if (i < total && !mask[i / c]) detail::store(values + i, 0.f);
 }
 
 }  // namespace
@@ -27,13 +29,19 @@ cudaError_t fill_mask_if_any(uint8_t* mask, int64_t n, const int* count, cudaStr
   return cudaGetLastError();
 }
 
-cudaError_t zero_inactive_pixels(float* values, const uint8_t* mask, int64_t pixels, int c,
+template <typename T>
+cudaError_t zero_inactive_pixels(T* values, const uint8_t* mask, int64_t pixels, int c,
                                  cudaStream_t stream) {
   if (pixels < 0 || c <= 0) return cudaErrorInvalidValue;
   if (pixels == 0) return cudaSuccess;
-  zero_inactive_kernel<<<detail::blocks_for(pixels * c), detail::kBlock, 0, stream>>>(
+  zero_inactive_kernel<T><<<detail::blocks_for(pixels * c), detail::kBlock, 0, stream>>>(
       values, mask, pixels * c, c);
   return cudaGetLastError();
 }
+
+template cudaError_t zero_inactive_pixels<float>(float*, const uint8_t*, int64_t, int,
+                                                 cudaStream_t);
+template cudaError_t zero_inactive_pixels<__half>(__half*, const uint8_t*, int64_t, int,
+                                                  cudaStream_t);
 
 }  // namespace dcnn::cuda

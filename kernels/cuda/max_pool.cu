@@ -1,5 +1,6 @@
 #include "kernels/cuda/max_pool.h"
 
+#include "kernels/cuda/element.cuh"
 #include "kernels/cuda/launch.cuh"
 
 namespace dcnn::cuda {
@@ -7,8 +8,9 @@ namespace {
 
 // One warp per listed pixel, lanes over channels: the warp can tell (ballot) whether any channel
 // of the pixel changed, which the mask update needs.
-__global__ void max_pool_kernel(Window2D w, int c, const float* __restrict__ in, float* prev_out,
-                                bool emit_delta, float* out, uint8_t* __restrict__ mask,
+template <typename TIn, typename TOut>
+__global__ void max_pool_kernel(Window2D w, int c, const TIn* __restrict__ in, float* prev_out,
+                                bool emit_delta, TOut* out, uint8_t* __restrict__ mask,
                                 const int32_t* __restrict__ list, const int* __restrict__ count,
                                 int64_t n) {
   if (count) n = min(n, static_cast<int64_t>(*count));
@@ -27,16 +29,16 @@ __global__ void max_pool_kernel(Window2D w, int c, const float* __restrict__ in,
         for (int kx = 0; kx < w.kw; ++kx) {
           const int ix = ox * w.stride_w - w.pad_left + kx * w.dil_w;
           if (ix < 0 || ix >= w.in_w) continue;
-          m = fmaxf(m, in[(int64_t{iy} * w.in_w + ix) * c + ch]);
+          m = fmaxf(m, detail::load(in + (int64_t{iy} * w.in_w + ix) * c + ch));
         }
       }
       const int64_t i = p * c + ch;
       if (!prev_out) {
-        out[i] = m;
+        detail::store(out + i, m);
         continue;
       }
       const float v = emit_delta ? m - prev_out[i] : m;
-      out[i] = v;
+      detail::store(out + i, v);
       changed |= v != 0.f;
       prev_out[i] = m;
     }
@@ -46,24 +48,38 @@ __global__ void max_pool_kernel(Window2D w, int c, const float* __restrict__ in,
 
 }  // namespace
 
-cudaError_t max_pool(const Window2D& w, int c, const float* in, float* prev_out, bool emit_delta,
-                     float* out, uint8_t* mask, const int32_t* list, int64_t n,
+template <typename TIn, typename TOut>
+cudaError_t max_pool(const Window2D& w, int c, const TIn* in, float* prev_out, bool emit_delta,
+                     TOut* out, uint8_t* mask, const int32_t* list, int64_t n,
                      cudaStream_t stream) {
   if (!window_is_valid(w) || c <= 0 || n < 0) return cudaErrorInvalidValue;
   if (n == 0) return cudaSuccess;
-  max_pool_kernel<<<detail::blocks_for(n * 32), detail::kBlock, 0, stream>>>(
+  max_pool_kernel<TIn, TOut><<<detail::blocks_for(n * 32), detail::kBlock, 0, stream>>>(
       w, c, in, prev_out, emit_delta, out, mask, list, nullptr, n);
   return cudaGetLastError();
 }
 
-cudaError_t max_pool(const Window2D& w, int c, const float* in, float* prev_out, bool emit_delta,
-                     float* out, uint8_t* mask, const int32_t* list, const int* count,
+template <typename TIn, typename TOut>
+cudaError_t max_pool(const Window2D& w, int c, const TIn* in, float* prev_out, bool emit_delta,
+                     TOut* out, uint8_t* mask, const int32_t* list, const int* count,
                      int64_t capacity, cudaStream_t stream) {
   if (!window_is_valid(w) || c <= 0 || capacity < 0 || !count || !list) return cudaErrorInvalidValue;
   if (capacity == 0) return cudaSuccess;
-  max_pool_kernel<<<detail::capped_blocks(capacity * 32), detail::kBlock, 0, stream>>>(
+  max_pool_kernel<TIn, TOut><<<detail::capped_blocks(capacity * 32), detail::kBlock, 0, stream>>>(
       w, c, in, prev_out, emit_delta, out, mask, list, count, capacity);
   return cudaGetLastError();
 }
+
+#define DCNN_INSTANTIATE(TIn, TOut)                                                            \
+  template cudaError_t max_pool<TIn, TOut>(const Window2D&, int, const TIn*, float*, bool,     \
+                                           TOut*, uint8_t*, const int32_t*, int64_t,          \
+                                           cudaStream_t);                                      \
+  template cudaError_t max_pool<TIn, TOut>(const Window2D&, int, const TIn*, float*, bool,     \
+                                           TOut*, uint8_t*, const int32_t*, const int*,       \
+                                           int64_t, cudaStream_t);
+DCNN_INSTANTIATE(float, float)
+DCNN_INSTANTIATE(__half, __half)
+DCNN_INSTANTIATE(float, __half)
+#undef DCNN_INSTANTIATE
 
 }  // namespace dcnn::cuda

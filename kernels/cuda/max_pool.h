@@ -2,8 +2,11 @@
 // adds the input delta into it first, kernels/cuda/densify.h) and keeps the previous output:
 //   out = max_window(acc) - prev_out, prev_out = max_window(acc)
 // which is DESIGN.md's max(acc + d) - max(acc). Padding never wins (ONNX pads with -inf).
+// in (`TIn`) and out (`TOut`) are fp32 or fp16 (float or __half), computed in fp32; prev_out
+// (state) is fp32.
 #pragma once
 
+#include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -17,13 +20,15 @@ namespace dcnn::cuda {
 // dense pass that keeps state), and prev_out = max. When emit_delta and mask is not null, a
 // pixel whose change is exactly 0 in every channel (its maximum did not move) gets mask 0:
 // re-compact the list afterwards. As kernels/cpu/pool.h. One warp per pixel.
-cudaError_t max_pool(const Window2D& w, int c, const float* in, float* prev_out, bool emit_delta,
-                     float* out, uint8_t* mask, const int32_t* list, int64_t n,
+template <typename TIn, typename TOut>
+cudaError_t max_pool(const Window2D& w, int c, const TIn* in, float* prev_out, bool emit_delta,
+                     TOut* out, uint8_t* mask, const int32_t* list, int64_t n,
                      cudaStream_t stream);
 // The same with the count of listed pixels read on the device (graph-capturable); the grid is
 // sized for `capacity` pixels.
-cudaError_t max_pool(const Window2D& w, int c, const float* in, float* prev_out, bool emit_delta,
-                     float* out, uint8_t* mask, const int32_t* list, const int* count,
+template <typename TIn, typename TOut>
+cudaError_t max_pool(const Window2D& w, int c, const TIn* in, float* prev_out, bool emit_delta,
+                     TOut* out, uint8_t* mask, const int32_t* list, const int* count,
                      int64_t capacity, cudaStream_t stream);
 
 }  // namespace dcnn::cuda

@@ -1,5 +1,6 @@
 #include "kernels/cuda/resize.h"
 
+#include "kernels/cuda/element.cuh"
 #include "kernels/cuda/launch.cuh"
 
 namespace dcnn::cuda {
@@ -57,9 +58,10 @@ __device__ Taps axis_taps(const ResizeGeometry& g, int o, int in_len, int out_le
   return {i0, i1, x - static_cast<float>(i0)};
 }
 
-__global__ void resize_kernel(ResizeGeometry g, const float* __restrict__ in,
-                              float* __restrict__ out, const int32_t* __restrict__ list,
-                              const int* __restrict__ count, int64_t n) {
+template <typename T>
+__global__ void resize_kernel(ResizeGeometry g, const T* __restrict__ in, T* __restrict__ out,
+                              const int32_t* __restrict__ list, const int* __restrict__ count,
+                              int64_t n) {
   if (count) n = min(n, static_cast<int64_t>(*count));
   const int64_t total = n * g.c;
   for (int64_t t = blockIdx.x * int64_t{blockDim.x} + threadIdx.x; t < total;
@@ -69,10 +71,12 @@ __global__ void resize_kernel(ResizeGeometry g, const float* __restrict__ in,
     int oy = static_cast<int>(p / g.out_w), ox = static_cast<int>(p % g.out_w);
     Taps ty = axis_taps(g, oy, g.in_h, g.out_h, g.scale_h);
     Taps tx = axis_taps(g, ox, g.in_w, g.out_w, g.scale_w);
-    auto at = [&](int y, int x) { return in[(int64_t{y} * g.in_w + x) * g.c + ch]; };
+    auto at = [&](int y, int x) {
+      return detail::load(in + (int64_t{y} * g.in_w + x) * g.c + ch);
+    };
     float top = (1.f - tx.w) * at(ty.i0, tx.i0) + tx.w * at(ty.i0, tx.i1);
     float bottom = (1.f - tx.w) * at(ty.i1, tx.i0) + tx.w * at(ty.i1, tx.i1);
-    out[p * g.c + ch] = (1.f - ty.w) * top + ty.w * bottom;
+    detail::store(out + p * g.c + ch, (1.f - ty.w) * top + ty.w * bottom);
   }
 }
 
@@ -99,23 +103,34 @@ bool geometry_ok(const ResizeGeometry& g) {
 
 }  // namespace
 
-cudaError_t resize(const ResizeGeometry& g, const float* in, float* out, const int32_t* list,
-                   int64_t n, cudaStream_t stream) {
+template <typename T>
+cudaError_t resize(const ResizeGeometry& g, const T* in, T* out, const int32_t* list, int64_t n,
+                   cudaStream_t stream) {
   if (!geometry_ok(g) || n < 0) return cudaErrorInvalidValue;
   if (n == 0) return cudaSuccess;
-  resize_kernel<<<detail::blocks_for(n * g.c), detail::kBlock, 0, stream>>>(g, in, out, list,
-                                                                            nullptr, n);
+  resize_kernel<T><<<detail::blocks_for(n * g.c), detail::kBlock, 0, stream>>>(g, in, out, list,
+                                                                               nullptr, n);
   return cudaGetLastError();
 }
 
-cudaError_t resize(const ResizeGeometry& g, const float* in, float* out, const int32_t* list,
+template <typename T>
+cudaError_t resize(const ResizeGeometry& g, const T* in, T* out, const int32_t* list,
                    const int* count, int64_t capacity, cudaStream_t stream) {
   if (!geometry_ok(g) || capacity < 0 || !count || !list) return cudaErrorInvalidValue;
   if (capacity == 0) return cudaSuccess;
-  resize_kernel<<<detail::capped_blocks(capacity * g.c), detail::kBlock, 0, stream>>>(
+  resize_kernel<T><<<detail::capped_blocks(capacity * g.c), detail::kBlock, 0, stream>>>(
       g, in, out, list, count, capacity);
   return cudaGetLastError();
 }
+
+#define DCNN_INSTANTIATE(T)                                                                   \
+  template cudaError_t resize<T>(const ResizeGeometry&, const T*, T*, const int32_t*, int64_t, \
+                                 cudaStream_t);                                               \
+  template cudaError_t resize<T>(const ResizeGeometry&, const T*, T*, const int32_t*,         \
+                                 const int*, int64_t, cudaStream_t);
+DCNN_INSTANTIATE(float)
+DCNN_INSTANTIATE(__half)
+#undef DCNN_INSTANTIATE
 
 cudaError_t resize_mask(const ResizeGeometry& g, const uint8_t* in_mask, uint8_t* out_mask,
                         cudaStream_t stream) {

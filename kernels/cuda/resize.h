@@ -1,8 +1,10 @@
 // ONNX Resize on NHWC maps, nearest or (bi)linear, with the four coordinate transformation
 // modes exported models use. Linear in its input, so it runs on deltas unchanged; an output
-// pixel is active iff an input pixel it reads is active (resize_mask).
+// pixel is active iff an input pixel it reads is active (resize_mask). Values are fp32 or fp16
+// (`T`: float or __half), interpolated in fp32.
 #pragma once
 
+#include <cuda_fp16.h>
 #include <cuda_runtime.h>
 
 #include <cstdint>
@@ -29,11 +31,13 @@ struct ResizeGeometry {
 };
 
 // out at the n listed output pixels (device list; null: pixels 0..n-1), all channels.
-cudaError_t resize(const ResizeGeometry& g, const float* in, float* out, const int32_t* list,
-                   int64_t n, cudaStream_t stream);
+template <typename T>
+cudaError_t resize(const ResizeGeometry& g, const T* in, T* out, const int32_t* list, int64_t n,
+                   cudaStream_t stream);
 // The same with the count of listed pixels read on the device (graph-capturable); the grid is
 // sized for `capacity` pixels.
-cudaError_t resize(const ResizeGeometry& g, const float* in, float* out, const int32_t* list,
+template <typename T>
+cudaError_t resize(const ResizeGeometry& g, const T* in, T* out, const int32_t* list,
                    const int* count, int64_t capacity, cudaStream_t stream);
 
 // out_mask[out_h * out_w]: 1 where an input pixel the output reads (nearest: one; linear: up

@@ -129,6 +129,11 @@ inline std::vector<float> to_float(const std::vector<__half>& v) {
   for (size_t i = 0; i < v.size(); ++i) f[i] = __half2float(v[i]);
   return f;
 }
+// The values an fp16 buffer holds for v (round to nearest): the inputs of an fp16 case, on
+// which its fp32 reference is computed.
+inline std::vector<float> round_to_half(const std::vector<float>& v) {
+  return to_float(to_half(v));
+}
 
 // Reference NHWC convolution on the host (ONNX OIHW weights), double accumulation.
 struct RefConv {

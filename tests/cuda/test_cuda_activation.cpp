@@ -133,6 +133,55 @@ TEST_P(CudaActivation, ZeroThresholdSequenceEqualsDense) {
   }
 }
 
+// fp16 storage (x, d, out in __half; acc, res fp32): the float bookkeeping on the half-rounded
+// inputs, out within fp16 rounding; in place (d == out) gives the same as out of place.
+TEST_P(CudaActivation, Fp16StorageMatchesCpuLoop) {
+  const ActSpec a = GetParam();
+  const int pixels = 41 * 23, c = 37;
+  const size_t n = size_t(pixels) * c;
+  const std::vector<float> x = round_to_half(random_floats(n, 61, -4.f, 4.f));
+  DeviceBuffer<__half> dx(to_half(x)), dy(n);
+  DeviceBuffer<float> dacc0(n), dres0(n);
+  ASSERT_TRUE(dx.ok() && dy.ok() && dacc0.ok() && dres0.ok());
+  ASSERT_CUDA(activation_dense(a, dx.get(), dy.get(), dacc0.get(), dres0.get(), pixels, c, 0));
+  std::vector<float> want_y(n);
+  for (size_t i = 0; i < n; ++i) want_y[i] = kern::activate(a, x[i]);
+  expect_near_scaled(to_float(dy.download()), want_y, 1e-2f, "fp16 dense");
+  EXPECT_EQ(dacc0.download(), x);  // acc = float(x): exact
+  EXPECT_EQ(dres0.download(), std::vector<float>(n, 0.f));
+
+  std::vector<float> acc = random_floats(n, 62, -4.f, 4.f);
+  std::vector<float> res = random_floats(n, 63, -0.05f, 0.05f);
+  std::vector<uint8_t> mask = random_mask(pixels, 64, 0.4);
+  std::vector<float> d = random_floats(n, 65, -0.3f, 0.3f);
+  zero_inactive(d, mask, c);
+  d = round_to_half(d);
+  const std::vector<int32_t> list = list_of(mask);
+  const float eps = 0.05f;
+  DeviceBuffer<__half> dd(to_half(d)), dinplace(to_half(d)), dout(n);
+  DeviceBuffer<float> dacc(acc), dres(res), dacc2(acc), dres2(res);
+  DeviceBuffer<uint8_t> dmask(mask), dmask2(mask);
+  DeviceBuffer<int32_t> dlist(list);
+  ASSERT_TRUE(dd.ok() && dinplace.ok() && dout.ok() && dacc.ok() && dres.ok() && dacc2.ok() &&
+              dres2.ok() && dmask.ok() && dmask2.ok() && dlist.ok());
+  ASSERT_CUDA(cudaMemset(dout.get(), 0, n * sizeof(__half)));
+  ASSERT_CUDA(activation_delta(a, dd.get(), dout.get(), dacc.get(), dres.get(), dlist.get(),
+                               static_cast<int>(list.size()), c, eps, dmask.get(), 0));
+  ASSERT_CUDA(activation_delta(a, dinplace.get(), dinplace.get(), dacc2.get(), dres2.get(),
+                               dlist.get(), static_cast<int>(list.size()), c, eps, dmask2.get(),
+                               0));
+
+  std::vector<float> out(n, 0.f);
+  cpu_delta(a, d, out, acc, res, list, c, eps, mask);
+  const std::vector<float> got = to_float(dout.download());
+  expect_near_scaled(got, out, 1e-2f, "fp16 out");
+  expect_near_scaled(dacc.download(), acc, 1e-5f, "fp16 acc");
+  expect_near_scaled(dres.download(), res, 1e-5f, "fp16 res");
+  EXPECT_EQ(dmask.download(), mask);
+  EXPECT_EQ(to_float(dinplace.download()), got);
+  EXPECT_EQ(dmask2.download(), mask);
+}
+
 TEST_F(CudaTest, ActivationRejectsNegativeThreshold) {
   DeviceBuffer<float> buf(8);
   DeviceBuffer<int32_t> list(1);

@@ -1,7 +1,8 @@
 // The CUDA ConvTranspose kernels on the GPU against the naive ONNX reference of the CPU kernel
 // tests (the geometries of tests/kernels/conv_transpose_cases.h): the dense pass with bias, the
 // output mask, and the delta pass on listed pixels with the count read on the device. The same
-// arithmetic is checked on the CPU by test_conv_transpose_gather.cpp.
+// arithmetic is checked on the CPU by test_conv_transpose_gather.cpp. fp16 storage: the dense
+// pass on half-rounded input against the reference on the same values.
 #include <string>
 #include <vector>
 
@@ -37,6 +38,23 @@ TEST_F(CudaTest, ConvTransposeDenseMatchesReference) {
     ASSERT_CUDA(conv_transpose(s, dw.get(), dbias.get(), din.get(), dout.get(), nullptr, int64_t{0}, 0));
     expect_near_scaled(dout.download(), cpu::test::reference_conv_transpose(g, in, w, bias.data()), 1e-4f,
                        std::string("dense ") + c.name);
+  }
+}
+
+TEST_F(CudaTest, ConvTransposeFp16DenseMatchesReference) {
+  for (const cpu::test::TransposeCase& c : cpu::test::kTransposeCases) {
+    const cpu::ConvTransposeGeometry g = cpu::test::geometry_of(c);
+    const ConvTransposeShape s = cuda_shape(g);
+    const auto in = round_to_half(random_floats(size_t(g.in_h) * g.in_w * g.cin, 1));
+    const auto w = random_floats(size_t(g.cin) * (g.cout / g.groups) * g.kh * g.kw, 2);
+    const auto bias = random_floats(size_t(g.cout), 3);
+    DeviceBuffer<float> dw(pack_weights_for_conv_transpose(s, w.data())), dbias(bias);
+    DeviceBuffer<__half> din(to_half(in)), dout(size_t(g.out_h) * g.out_w * g.cout);
+    ASSERT_CUDA(
+        conv_transpose(s, dw.get(), dbias.get(), din.get(), dout.get(), nullptr, int64_t{0}, 0));
+    expect_near_scaled(to_float(dout.download()),
+                       cpu::test::reference_conv_transpose(g, in, w, bias.data()), 1e-2f,
+                       std::string("fp16 dense ") + c.name);
   }
 }
 

@@ -1,12 +1,15 @@
 // Add, broadcast mul/div on accumulated values, concat, densify and resize values, each against
-// a CPU loop on random data with odd sizes and channel counts.
+// a CPU loop on random data with odd sizes and channel counts; fp16 storage of each (and of
+// affine, zero_inactive_pixels, convert) against the fp32 loop on half-rounded inputs.
 #include <vector>
 
 #include "kernels/cuda/add.h"
+#include "kernels/cuda/affine.h"
 #include "kernels/cuda/binary.h"
 #include "kernels/cuda/clear_pixels.h"
 #include "kernels/cuda/concat.h"
 #include "kernels/cuda/densify.h"
+#include "kernels/cuda/mask_ops.h"
 #include "kernels/cuda/resize.h"
 #include "tests/cuda/cuda_test_support.h"
 
@@ -50,7 +53,7 @@ TEST_F(CudaElementwise, GateMultiplyEmitsChangeOfProduct) {
   const size_t n = size_t(h) * w * c;
   std::vector<float> map = random_floats(n, 5), gate = random_floats(c, 6, 0.1f, 1.f);
   std::vector<float> prev = random_floats(n, 7);
-  BroadcastView va{nullptr, int64_t{w} * c, c, 1}, vb{nullptr, 0, 0, 1};
+  BroadcastView<float> va{nullptr, int64_t{w} * c, c, 1}, vb{nullptr, 0, 0, 1};
   for (BinaryFn fn : {BinaryFn::Mul, BinaryFn::Div}) {
     DeviceBuffer<float> dmap(map), dgate(gate), dprev(prev), dout(n);
     va.data = dmap.get();
@@ -108,7 +111,7 @@ TEST_F(CudaElementwise, ConcatThreeInputsOnListedPixels) {
   DeviceBuffer<float> d0(in[0]), d1(in[1]), d2(in[2]), dout(want.size());
   DeviceBuffer<int32_t> dlist(list);
   ASSERT_CUDA(cudaMemset(dout.get(), 0, want.size() * sizeof(float)));
-  ConcatInputs inputs;
+  ConcatInputs<float> inputs;
   inputs.count = 3;
   inputs.data[0] = d0.get();
   inputs.data[1] = d1.get();
@@ -222,6 +225,7 @@ std::vector<float> ref_resize(const ResizeGeometry& g, const std::vector<float>&
 
 TEST_F(CudaElementwise, ResizeAllModesMatchReference) {
   std::vector<float> in = random_floats(size_t(7) * 11 * 5, 30);
+  const std::vector<float> in_half = round_to_half(in);
   for (ResizeMode mode : {ResizeMode::Nearest, ResizeMode::Linear})
     for (CoordMode coord : {CoordMode::HalfPixel, CoordMode::PytorchHalfPixel,
                             CoordMode::AlignCorners, CoordMode::Asymmetric})
@@ -246,13 +250,171 @@ TEST_F(CudaElementwise, ResizeAllModesMatchReference) {
           std::vector<float> want = ref_resize(g, in);
           DeviceBuffer<float> din(in), dout(want.size());
           ASSERT_CUDA(resize(g, din.get(), dout.get(), nullptr, int64_t{oh} * ow, 0));
-          expect_near_scaled(dout.download(), want, 1e-5f,
-                             "mode " + std::to_string(int(mode)) + " coord " +
-                                 std::to_string(int(coord)) + " round " +
-                                 std::to_string(int(round)) + " out " + std::to_string(oh) + "x" +
-                                 std::to_string(ow));
+          const std::string what = "mode " + std::to_string(int(mode)) + " coord " +
+                                   std::to_string(int(coord)) + " round " +
+                                   std::to_string(int(round)) + " out " + std::to_string(oh) +
+                                   "x" + std::to_string(ow);
+          expect_near_scaled(dout.download(), want, 1e-5f, what);
+          // fp16 storage: the same geometry on half-rounded input.
+          const std::vector<float> want_half = ref_resize(g, in_half);
+          DeviceBuffer<__half> hin(to_half(in_half)), hout(want_half.size());
+          ASSERT_CUDA(resize(g, hin.get(), hout.get(), nullptr, int64_t{oh} * ow, 0));
+          expect_near_scaled(to_float(hout.download()), want_half, 1e-2f, "fp16 " + what);
         }
       }
+}
+
+TEST_F(CudaElementwise, Fp16AddAffineAndZeroInactive) {
+  const int pixels = 31 * 17, c = 19;
+  const size_t n = size_t(pixels) * c;
+  const std::vector<float> a = round_to_half(random_floats(n, 101));
+  const std::vector<float> b = round_to_half(random_floats(n, 102));
+  const std::vector<float> bvec = round_to_half(random_floats(c, 103));
+  const std::vector<uint8_t> mask = random_mask(pixels, 104, 0.3);
+  const std::vector<int32_t> list = list_of(mask);
+  DeviceBuffer<int32_t> dlist(list);
+  DeviceBuffer<int> dcount(std::vector<int>{int(list.size())});
+
+  // add: listed pixels with broadcast (count on the device), then dense in place into a.
+  std::vector<float> want(n, 7.f);
+  for (int32_t p : list)
+    for (int ch = 0; ch < c; ++ch)
+      want[size_t(p) * c + ch] = 0.5f * a[size_t(p) * c + ch] - 2.f * bvec[ch];
+  DeviceBuffer<__half> ha(to_half(a)), hb(to_half(b)), hbvec(to_half(bvec));
+  DeviceBuffer<__half> hout(to_half(std::vector<float>(n, 7.f)));
+  ASSERT_CUDA(add(ha.get(), hbvec.get(), true, 0.5f, -2.f, hout.get(), dlist.get(), dcount.get(),
+                  static_cast<int64_t>(list.size()), c, 0));
+  expect_near_scaled(to_float(hout.download()), want, 1e-2f, "fp16 add broadcast");
+  for (size_t i = 0; i < n; ++i) want[i] = a[i] + b[i];
+  ASSERT_CUDA(add(ha.get(), hb.get(), false, 1.f, 1.f, ha.get(), nullptr, pixels, c, 0));
+  expect_near_scaled(to_float(ha.download()), want, 1e-2f, "fp16 add dense in place");
+
+  // affine: dense with shift, then listed pixels without (fp32 scale and shift).
+  const std::vector<float> scale = random_floats(c, 105), shift = random_floats(c, 106);
+  DeviceBuffer<float> dscale(scale), dshift(shift);
+  DeviceBuffer<__half> hx(to_half(a)), hy(n);
+  ASSERT_CUDA(affine(hx.get(), hy.get(), dscale.get(), dshift.get(), pixels, c, 0));
+  for (size_t i = 0; i < n; ++i) want[i] = scale[i % c] * a[i] + shift[i % c];
+  expect_near_scaled(to_float(hy.download()), want, 1e-2f, "fp16 affine dense");
+  std::vector<float> want_listed = a;
+  for (int32_t p : list)
+    for (int ch = 0; ch < c; ++ch) want_listed[size_t(p) * c + ch] *= scale[ch];
+  ASSERT_CUDA(affine(hx.get(), hx.get(), dscale.get(), dlist.get(), dcount.get(),
+                     static_cast<int64_t>(list.size()), c, 0));
+  expect_near_scaled(to_float(hx.download()), want_listed, 1e-2f, "fp16 affine listed");
+
+  // zero_inactive_pixels: exact zeros at inactive pixels, other values untouched.
+  std::vector<float> want_zeroed = b;
+  zero_inactive(want_zeroed, mask, c);
+  DeviceBuffer<uint8_t> dmask(mask);
+  DeviceBuffer<__half> hz(to_half(b));
+  ASSERT_CUDA(zero_inactive_pixels(hz.get(), dmask.get(), pixels, c, 0));
+  EXPECT_EQ(to_float(hz.download()), want_zeroed);
+}
+
+TEST_F(CudaElementwise, Fp16BinaryStorageCombinations) {
+  const int h = 9, w = 13, c = 21;
+  const size_t n = size_t(h) * w * c;
+  const std::vector<float> map = round_to_half(random_floats(n, 111));
+  const std::vector<float> gate = round_to_half(random_floats(c, 112, 0.1f, 1.f));
+  const std::vector<float> prev = random_floats(n, 113);
+  for (BinaryFn fn : {BinaryFn::Mul, BinaryFn::Div}) {
+    std::vector<float> want_out(n), want_prev(n);
+    for (size_t i = 0; i < n; ++i) {
+      want_prev[i] = fn == BinaryFn::Mul ? map[i] * gate[i % c] : map[i] / gate[i % c];
+      want_out[i] = want_prev[i] - prev[i];
+    }
+    // (__half, __half): fp16 operands and out, fp32 prev_out.
+    DeviceBuffer<__half> hmap(to_half(map)), hgate(to_half(gate)), hout(n);
+    DeviceBuffer<float> dprev(prev);
+    BroadcastView<__half> ha{hmap.get(), int64_t{w} * c, c, 1}, hb{hgate.get(), 0, 0, 1};
+    ASSERT_CUDA(
+        binary(fn, ha, hb, w, c, dprev.get(), true, hout.get(), nullptr, int64_t{h} * w, 0));
+    expect_near_scaled(to_float(hout.download()), want_out, 1e-2f, "fp16 delta");
+    expect_near_scaled(dprev.download(), want_prev, 1e-6f, "fp16 prev");
+    // (float, __half): fp32 operands (accumulated inputs), fp16 out.
+    DeviceBuffer<float> fmap(map), fgate(gate), dprev2(prev);
+    BroadcastView<float> fa{fmap.get(), int64_t{w} * c, c, 1}, fb{fgate.get(), 0, 0, 1};
+    DeviceBuffer<__half> hout2(n);
+    ASSERT_CUDA(
+        binary(fn, fa, fb, w, c, dprev2.get(), true, hout2.get(), nullptr, int64_t{h} * w, 0));
+    expect_near_scaled(to_float(hout2.download()), want_out, 1e-2f, "fp32 in, fp16 delta");
+    expect_near_scaled(dprev2.download(), want_prev, 1e-6f, "fp32 in, prev");
+  }
+}
+
+TEST_F(CudaElementwise, Fp16ConcatDensifyAndClear) {
+  const int pixels = 23 * 11;
+  const int ch[2] = {5, 17};
+  const int out_c = 22;
+  std::vector<std::vector<float>> in;
+  for (int k = 0; k < 2; ++k)
+    in.push_back(round_to_half(random_floats(size_t(pixels) * ch[k], 120 + k)));
+  const std::vector<uint8_t> mask = random_mask(pixels, 122, 0.5);
+  const std::vector<int32_t> list = list_of(mask);
+  DeviceBuffer<int32_t> dlist(list);
+  std::vector<float> want(size_t(pixels) * out_c, 0.f);
+  for (int32_t p : list) {
+    int o = 0;
+    for (int k = 0; k < 2; ++k)
+      for (int j = 0; j < ch[k]; ++j) want[size_t(p) * out_c + o++] = in[k][size_t(p) * ch[k] + j];
+  }
+  DeviceBuffer<__half> h0(to_half(in[0])), h1(to_half(in[1])), hout(want.size());
+  ConcatInputs<__half> inputs;
+  inputs.count = 2;
+  inputs.data[0] = h0.get();
+  inputs.data[1] = h1.get();
+  inputs.channels[0] = ch[0];
+  inputs.channels[1] = ch[1];
+  ASSERT_CUDA(concat(inputs, hout.get(), out_c, dlist.get(), static_cast<int64_t>(list.size()), 0));
+  expect_near_scaled(to_float(hout.download()), want, 1e-2f, "fp16 concat");
+
+  // densify: fp32 dense += fp16 delta at the listed pixels.
+  const int c = ch[1];
+  const size_t n = size_t(pixels) * c;
+  const std::vector<float> dense = random_floats(n, 123);
+  std::vector<float> want_dense = dense;
+  for (int32_t p : list)
+    for (int j = 0; j < c; ++j) want_dense[size_t(p) * c + j] += in[1][size_t(p) * c + j];
+  DeviceBuffer<float> ddense(dense);
+  ASSERT_CUDA(accumulate_pixels(ddense.get(), h1.get(), dlist.get(),
+                                static_cast<int64_t>(list.size()), c, 0));
+  expect_near_scaled(ddense.download(), want_dense, 1e-2f, "fp16 densify");
+
+  // clear_pixels: listed fp16 values and mask bytes zeroed.
+  std::vector<float> want_cleared = in[1];
+  std::vector<uint8_t> cmask(pixels, 1), want_cmask(pixels, 1);
+  for (int32_t p : list) {
+    want_cmask[p] = 0;
+    for (int j = 0; j < c; ++j) want_cleared[size_t(p) * c + j] = 0.f;
+  }
+  DeviceBuffer<uint8_t> dcmask(cmask);
+  ASSERT_CUDA(clear_pixels(h1.get(), dcmask.get(), dlist.get(), static_cast<int64_t>(list.size()),
+                           c, 0));
+  EXPECT_EQ(to_float(h1.download()), want_cleared);
+  EXPECT_EQ(dcmask.download(), want_cmask);
+}
+
+TEST_F(CudaElementwise, ConvertBetweenFp32AndFp16) {
+  const size_t n = 1000003;  // more than one grid-stride pass of the capped grid
+  const std::vector<float> x = random_floats(n, 130, -300.f, 300.f);
+  const std::vector<float> x_half = round_to_half(x);
+  DeviceBuffer<float> dx(x), dback(n), dcopy(n);
+  DeviceBuffer<__half> dh(n), dh2(n);
+  ASSERT_TRUE(dx.ok() && dback.ok() && dcopy.ok() && dh.ok() && dh2.ok());
+  ASSERT_CUDA(convert(dx.get(), dh.get(), int64_t(n), 0));
+  EXPECT_EQ(to_float(dh.download()), x_half);  // round to nearest, as the host conversion
+  ASSERT_CUDA(convert(dh.get(), dback.get(), int64_t(n), 0));
+  EXPECT_EQ(dback.download(), x_half);  // widening is exact
+  ASSERT_CUDA(convert(dh.get(), dh2.get(), int64_t(n), 0));
+  EXPECT_EQ(to_float(dh2.download()), x_half);
+  ASSERT_CUDA(convert(dx.get(), dcopy.get(), int64_t(n), 0));
+  EXPECT_EQ(dcopy.download(), x);
+  expect_near_scaled(x_half, x, 1e-2f, "fp16 rounding of the data");
+  EXPECT_EQ((convert<float, __half>(nullptr, nullptr, 0, 0)), cudaSuccess);
+  EXPECT_EQ((convert<float, __half>(nullptr, dh.get(), 4, 0)), cudaErrorInvalidValue);
+  EXPECT_EQ((convert<__half, float>(dh.get(), nullptr, 4, 0)), cudaErrorInvalidValue);
+  EXPECT_EQ(convert(dx.get(), dh.get(), -1, 0), cudaErrorInvalidValue);
 }
 
 }  // namespace

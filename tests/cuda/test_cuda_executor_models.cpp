@@ -103,12 +103,46 @@ class CudaModelTest : public CudaTest {
       EXPECT_LE(gpu_err, 2.f * cpu_err + 1e-3f) << m.file;
     }
   }
+
+  // fp16 storage: dense and delta (every threshold 0) within 1e-2 x scale of the CPU's fp32 dense.
+  void compare_fp16(const ModelCase& m, int frames) {
+    ir::Graph g;
+    if (!load(m, &g)) GTEST_SKIP() << missing_asset_message(source_path(m.file));
+    InputNormalization norm;
+    for (int c = 0; c < 3; ++c) {
+      norm.mean[c] = m.mean;
+      norm.std[c] = m.std;
+    }
+    auto cpu = compile_model(g, Backend::Cpu, norm);
+    auto half = compile_model(g, Backend::Cuda, norm, 0, Precision::F16);
+    SequenceOptions so;
+    so.width = m.width;
+    so.height = m.height;
+    so.patches = 3;
+    so.patch_size = m.width / 12;
+    so.noise_sigma = 1.f;
+    const DeltaSettings s = exact_settings(0.4f);
+    Executor cd(cpu, ExecMode::Dense, s), hd(half, ExecMode::Dense, s), hx(half, ExecMode::Delta, s);
+    SyntheticSequence seq(so);
+    float dense_gap = 0.f, delta_gap = 0.f;
+    run_side_by_side({&cd, &hd, &hx}, frames, [&]() -> const std::vector<float>& { return seq.next(); },
+                     [&](int) {
+                       dense_gap = std::max(dense_gap, head_difference(hd, cd, cd));
+                       delta_gap = std::max(delta_gap, head_difference(hx, cd, cd));
+                     });
+    std::printf("%s fp16: dense vs CPU fp32 %.2e, delta (eps 0) vs CPU fp32 %.2e\n", m.file,
+                dense_gap, delta_gap);
+    EXPECT_LE(dense_gap, 1e-2f) << m.file;
+    EXPECT_LE(delta_gap, 1e-2f) << m.file;
+  }
 };
 
 TEST_F(CudaModelTest, PoseNetCpuVsCuda) { compare(kPoseNet, 8); }
 TEST_F(CudaModelTest, MoveNetLightningCpuVsCuda) { compare(kLightning, 8); }
 TEST_F(CudaModelTest, MoveNetMultiPoseCpuVsCuda) { compare(kMultiPose, 8); }
 TEST_F(CudaModelTest, CenterNetCpuVsCuda) { compare(kCenterNet, 6); }
+TEST_F(CudaModelTest, MoveNetMultiPoseFp16) { compare_fp16(kMultiPose, 8); }
+TEST_F(CudaModelTest, CenterNetFp16) { compare_fp16(kCenterNet, 6); }
 
 }  // namespace
 }  // namespace dcnn::test

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/core/error.h"
+#include "engine/exec/compiled_model.h"
 #include "engine/exec/executor.h"
 #include "engine/exec/run_together.h"
 #include "tests/cuda/cuda_test_support.h"
@@ -339,6 +340,61 @@ TEST_F(CudaTest, ExecutorStreamsSteppedTogether) {
   together[0]->finish();
   EXPECT_FALSE(together[0]->in_flight());
   EXPECT_EQ(together[0]->stats().frame_index, 40);
+}
+
+// fp16 storage (Precision::F16): every small network, dense and delta with every threshold 0,
+// within the fp16 bound of the CPU's fp32 dense heads (1e-2 x scale); thresholds on, the
+// fp16 delta stays as close to the fp16 dense as the fp32 pair stays to each other, plus that bound.
+TEST_F(CudaTest, ExecutorFp16NetworksWithinHalfPrecisionBound) {
+  for (const NetCase& net : kNets) {
+    const ir::Graph g = net.build(48, 64);
+    auto cpu = compile_model(g, Backend::Cpu, test_normalization());
+    auto half = compile_model(g, Backend::Cuda, test_normalization(), 0, Precision::F16);
+    EXPECT_EQ(half->precision(), Precision::F16);
+    const DeltaSettings s = exact_settings(0.4f);
+    Executor ref(cpu, ExecMode::Dense, s), hd(half, ExecMode::Dense, s), hx(half, ExecMode::Delta, s);
+    SyntheticSequence seq(busy_sequence(true));
+    float dense_gap = 0.f, delta_gap = 0.f;
+    run_side_by_side({&ref, &hd, &hx}, 60, [&]() -> const std::vector<float>& { return seq.next(); },
+                     [&](int) {
+                       dense_gap = std::max(dense_gap, head_difference(hd, ref, ref));
+                       delta_gap = std::max(delta_gap, head_difference(hx, ref, ref));
+                     });
+    std::printf("%s fp16: dense vs CPU fp32 %.2e, delta (eps 0) vs CPU fp32 %.2e\n", net.name,
+                dense_gap, delta_gap);
+    EXPECT_LE(dense_gap, 1e-2f) << net.name << ": fp16 dense";
+    EXPECT_LE(delta_gap, 1e-2f) << net.name << ": fp16 delta, eps 0";
+  }
+}
+
+// fp16 deltas are rounded where they are stored, so the sum downstream drifts a little per frame;
+// fp32 accumulators keep it small and keyframes reset it. 600 frames, keyframe every 100, eps 0:
+// the worst error of the last 100 frames is no worse than that of the first 100 (plus margin).
+TEST_F(CudaTest, ExecutorFp16DriftIsBoundedByKeyframes) {
+  DeltaSettings s = exact_settings(0.4f);
+  s.keyframe_interval = 100;
+  const ir::Graph g = mobilenet_v2_block(32, 32);
+  auto cpu = compile_model(g, Backend::Cpu, test_normalization());
+  auto half = compile_model(g, Backend::Cuda, test_normalization(), 0, Precision::F16);
+  Executor ref(cpu, ExecMode::Dense, s), delta(half, ExecMode::Delta, s);
+  SequenceOptions o;
+  o.height = 32;
+  o.width = 32;
+  o.noise_sigma = 2.f;
+  o.shake_period = 97;
+  SyntheticSequence seq(o);
+  float first = 0.f, last = 0.f;
+  for (int f = 0; f < 600; ++f) {
+    const std::vector<float>& frame = seq.next();
+    ref.run(frame.data());
+    delta.run(frame.data());
+    const float e = head_difference(delta, ref, ref);
+    if (f < 100) first = std::max(first, e);
+    if (f >= 500) last = std::max(last, e);
+  }
+  std::printf("fp16 long run: max rel error frames 0-99 %.5f, 500-599 %.5f\n", first, last);
+  EXPECT_LE(first, 1e-2f);
+  EXPECT_LE(last, 1.5f * first + 1e-3f) << "fp16 error grows from keyframe period to period";
 }
 
 }  // namespace

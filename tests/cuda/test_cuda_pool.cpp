@@ -1,5 +1,6 @@
 // Max pooling on accumulated input (dense and delta form), average pooling with and without
-// padded taps, and global average pooling of deltas, against CPU loops on odd sizes.
+// padded taps, and global average pooling of deltas, against CPU loops on odd sizes; fp16
+// storage of each against the fp32 loops on half-rounded inputs.
 #include <vector>
 
 #include "kernels/cuda/avg_pool.h"
@@ -176,8 +177,80 @@ TEST_F(CudaPool, GlobalSumOfDeltasIsChangeOfMean) {
   }
   // No active pixel: the mean did not change.
   DeviceBuffer<float> dout(std::vector<float>(5, 9.f)), scratch(global_sum_scratch_floats(5));
-  ASSERT_CUDA(global_sum(nullptr, nullptr, 0, 5, 1.f, scratch.get(), dout.get(), 0));
+  ASSERT_CUDA(global_sum<float>(nullptr, nullptr, 0, 5, 1.f, scratch.get(), dout.get(), 0));
   EXPECT_EQ(dout.download(), std::vector<float>(5, 0.f));
+}
+
+// Max pooling with fp16 storage: (__half, __half) dense, and (float, __half): fp32 accumulated
+// input and prev_out, fp16 change out, with the mask update.
+TEST_F(CudaPool, MaxPoolFp16Storage) {
+  const int c = 40;
+  Window2D w = make_window(17, 23, 3, 2, 1, 1, 1);
+  const int64_t out_pixels = int64_t{w.out_h} * w.out_w;
+  const size_t out_n = size_t(out_pixels) * c;
+  std::vector<float> acc = round_to_half(random_floats(size_t(w.in_h) * w.in_w * c, 41, -2.f, 2.f));
+  const std::vector<float> pooled = cpu_pool(w, c, acc, true, false);
+  DeviceBuffer<__half> hacc(to_half(acc)), hout(out_n);
+  ASSERT_CUDA(max_pool(w, c, hacc.get(), nullptr, false, hout.get(), nullptr, nullptr, out_pixels,
+                       0));
+  expect_near_scaled(to_float(hout.download()), pooled, 1e-2f, "fp16 dense");
+
+  const int cy = 8, cx = 11;
+  for (int ch = 0; ch < c; ++ch) acc[(size_t(cy) * w.in_w + cx) * c + ch] += 100.f;
+  const std::vector<float> now = cpu_pool(w, c, acc, true, false);
+  std::vector<float> want(out_n);
+  std::vector<uint8_t> want_mask(size_t(out_pixels), 0);
+  for (size_t i = 0; i < out_n; ++i) {
+    want[i] = now[i] - pooled[i];
+    if (want[i] != 0.f) want_mask[i / c] = 1;
+  }
+  DeviceBuffer<float> dacc(acc), dprev(pooled);
+  DeviceBuffer<__half> hdelta(out_n);
+  DeviceBuffer<uint8_t> dmask(std::vector<uint8_t>(size_t(out_pixels), 1));
+  ASSERT_CUDA(max_pool(w, c, dacc.get(), dprev.get(), true, hdelta.get(), dmask.get(), nullptr,
+                       out_pixels, 0));
+  expect_near_scaled(to_float(hdelta.download()), want, 1e-2f, "fp32 in, fp16 delta");
+  EXPECT_EQ(dprev.download(), now);
+  EXPECT_EQ(dmask.download(), want_mask);
+}
+
+TEST_F(CudaPool, AvgAndGlobalPoolFp16Storage) {
+  const int c = 7;
+  Window2D w = make_window(21, 17, 3, 2, 1, 1, 1);
+  const std::vector<float> in = round_to_half(random_floats(size_t(w.in_h) * w.in_w * c, 51));
+  DeviceBuffer<__half> hin(to_half(in));
+  for (bool include_pad : {false, true}) {
+    const std::vector<float> want = cpu_pool(w, c, in, false, include_pad);
+    DeviceBuffer<__half> hout(want.size());
+    ASSERT_CUDA(avg_pool(w, c, include_pad, hin.get(), hout.get(), nullptr,
+                         int64_t{w.out_h} * w.out_w, 0));
+    expect_near_scaled(to_float(hout.download()), want, 1e-2f,
+                       include_pad ? "fp16 include pad" : "fp16 exclude pad");
+  }
+
+  const int pixels = w.in_h * w.in_w;
+  const std::vector<uint8_t> mask = random_mask(pixels, 52, 0.3);
+  const std::vector<int32_t> list = list_of(mask);
+  const float scale = 1.f / pixels;
+  std::vector<float> want_dense(c, 0.f), want_list(c, 0.f);
+  for (int ch = 0; ch < c; ++ch) {
+    double all = 0, listed = 0;
+    for (int p = 0; p < pixels; ++p) all += in[size_t(p) * c + ch];
+    for (int32_t p : list) listed += in[size_t(p) * c + ch];
+    want_dense[ch] = float(all * scale);
+    want_list[ch] = float(listed * scale);
+  }
+  DeviceBuffer<__half> hsum(c);
+  DeviceBuffer<float> scratch(global_sum_scratch_floats(c));
+  DeviceBuffer<int32_t> dlist(list);
+  DeviceBuffer<int> dcount(std::vector<int>{int(list.size())});
+  ASSERT_CUDA(global_sum(hin.get(), nullptr, pixels, c, scale, scratch.get(), hsum.get(), 0));
+  expect_near_scaled(to_float(hsum.download()), want_dense, 1e-2f, "fp16 global dense");
+  ASSERT_CUDA(global_sum(hin.get(), dlist.get(), dcount.get(), int64_t{pixels}, c, scale,
+                         scratch.get(), hsum.get(), 0));
+  expect_near_scaled(to_float(hsum.download()), want_list, 1e-2f, "fp16 global listed");
+  ASSERT_CUDA(global_sum<__half>(nullptr, nullptr, 0, c, 1.f, scratch.get(), hsum.get(), 0));
+  EXPECT_EQ(to_float(hsum.download()), std::vector<float>(c, 0.f));
 }
 
 }  // namespace

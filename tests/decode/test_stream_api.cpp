@@ -64,6 +64,25 @@ TEST(StreamApi, CudaRequestWithoutAGpuIsADeviceError) {
   EXPECT_EQ(dcnn::Model::load(cfg, {dcnn::BackendChoice::Auto, 0})->backend(), dcnn::Backend::Cpu);
 }
 
+// fp16 is CUDA storage: an explicit CPU backend refuses it with the setting named; auto on a
+// machine without a GPU runs the CPU backend in fp32 rather than failing at 3 a.m.
+TEST(StreamApi, Fp16PrecisionOnTheCpu) {
+  dcnn::DeploymentConfig cfg;
+  if (!load_posenet(cfg)) return;
+  dcnn::ModelOptions cpu{dcnn::BackendChoice::Cpu, 0, dcnn::Precision::F16};
+  try {
+    dcnn::Model::load(cfg, cpu);
+    FAIL() << "no error";
+  } catch (const dcnn::Error& e) {
+    EXPECT_EQ(e.kind(), dcnn::ErrorKind::Config);
+    EXPECT_NE(std::string(e.what()).find("precision 'fp16' needs backend 'cuda'"), std::string::npos) << e.what();
+  }
+  if (dcnn::cuda_available()) return;  // auto would pick the GPU
+  const auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Auto, 0, dcnn::Precision::F16});
+  EXPECT_EQ(model->backend(), dcnn::Backend::Cpu);
+  EXPECT_EQ(model->precision(), dcnn::Precision::F32);
+}
+
 TEST(StreamApi, WrongDecoderForTheModelNamesTheMissingHead) {
   dcnn::DeploymentConfig cfg;
   if (!load_posenet(cfg)) return;

@@ -188,6 +188,12 @@ TEST_F(DeltaCnnElementTest, PropertyDefaults) {
   EXPECT_DOUBLE_EQ(score, -1.0);
   EXPECT_EQ(unique, 0u);
   EXPECT_FALSE(qos);
+  gint precision = -5;
+  g_object_get(e, "precision", &precision, nullptr);
+  EXPECT_EQ(precision, 0);  // fp32
+  gst_util_set_object_arg(G_OBJECT(e), "precision", "fp16");
+  g_object_get(e, "precision", &precision, nullptr);
+  EXPECT_EQ(precision, 1);
   gst_object_unref(e);
 }
 

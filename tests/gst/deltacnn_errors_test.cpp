@@ -155,6 +155,14 @@ TEST_F(DeltaCnnErrorsTest, CudaBackendWithoutGpu) {
   EXPECT_FALSE(error->message.empty());
 }
 
+TEST_F(DeltaCnnErrorsTest, Fp16PrecisionWithCpuBackend) {
+  if (!require_asset(config_path("movenet-lightning.yaml"))) return;
+  GstElement* e = element(config_path("movenet-lightning.yaml"));  // backend=cpu
+  gst_util_set_object_arg(G_OBJECT(e), "precision", "fp16");
+  auto error = start_and_get_error(e);
+  expect_error(error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS, "precision 'fp16' needs backend 'cuda'");
+}
+
 TEST_F(DeltaCnnErrorsTest, ModelInstanceIdConflict) {
   if (!require_asset(config_path("movenet-lightning.yaml")) ||
       !require_asset(config_path("posenet.yaml")))

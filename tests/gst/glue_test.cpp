@@ -107,6 +107,9 @@ TEST_F(GlueTest, BackendSettingMapsToModelOptions) {
   EXPECT_EQ(deltacnn_gst::model_options(s).backend, dcnn::BackendChoice::Cuda);
   s.backend = deltacnn_gst::BackendSetting::Auto;
   EXPECT_EQ(deltacnn_gst::model_options(s).backend, dcnn::BackendChoice::Auto);
+  EXPECT_EQ(deltacnn_gst::model_options(s).precision, dcnn::Precision::F32);
+  s.precision = dcnn::Precision::F16;
+  EXPECT_EQ(deltacnn_gst::model_options(s).precision, dcnn::Precision::F16);
 }
 
 /* ------------------------------------------------------------------ model registry */
@@ -148,6 +151,22 @@ TEST_F(GlueTest, InstanceIdWithAnotherModelIsRefused) {
     EXPECT_NE(msg.find("glue-conflict"), std::string::npos) << msg;
     EXPECT_NE(msg.find("posenet.onnx"), std::string::npos) << msg;
     EXPECT_NE(msg.find("movenet-lightning.onnx"), std::string::npos) << msg;
+  }
+}
+
+// Same model, another precision: sharing would silently run the other precision.
+TEST_F(GlueTest, InstanceIdWithAnotherPrecisionIsRefused) {
+  const std::string lightning = config_path("movenet-lightning.yaml");
+  if (!require_asset(lightning)) return;
+  const dcnn::DeploymentConfig config = dcnn::load_config(lightning);
+  auto held = deltacnn_gst::acquire_model("glue-precision", config, {dcnn::BackendChoice::Auto, 0});
+  try {
+    deltacnn_gst::acquire_model("glue-precision", config,
+                                {dcnn::BackendChoice::Auto, 0, dcnn::Precision::F16});
+    FAIL() << "expected dcnn::Error";
+  } catch (const dcnn::Error& e) {
+    EXPECT_EQ(e.kind(), dcnn::ErrorKind::Config);
+    EXPECT_NE(std::string(e.what()).find("precision fp16"), std::string::npos) << e.what();
   }
 }
 

@@ -30,10 +30,11 @@ void cuda_ok(const cuda::Status& st) {
 }
 
 // Every Conv node of the graph as a cuDNN forward with its own input/output buffers (weights
-// random: the timing does not depend on values). One instance per stream.
+// zero: the timing does not depend on values), in the model's storage type (fp16: cuDNN's
+// tensor-core path, the fair baseline for fp16 storage). One instance per stream.
 class CudnnConvChain {
  public:
-  explicit CudnnConvChain(const ir::Graph& g) {
+  CudnnConvChain(const ir::Graph& g, cuda::Storage storage) {
     cuda_ok(cuda::check_cudnn(cudnnCreate(&handle_), "cudnnCreate"));
     cuda_ok(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking), "cudaStreamCreate");
     for (const ir::Node& node : g.nodes) {
@@ -52,7 +53,7 @@ class CudnnConvChain {
     size_t in_max = 1, out_max = 1, w_max = 1, ws_max = 1, b_max = 1;
     for (Layer& l : layers_) {
       l.conv = std::make_unique<cuda::CudnnConv>();
-      cuda_ok(l.conv->configure(handle_, l.shape, cuda::Storage::F32, size_t{256} << 20));
+      cuda_ok(l.conv->configure(handle_, l.shape, storage, size_t{256} << 20));
       const cuda::Window2D& w = l.shape.window;
       in_max = std::max(in_max, size_t(w.in_h) * w.in_w * l.shape.cin);
       out_max = std::max(out_max, size_t(w.out_h) * w.out_w * l.shape.cout);
@@ -60,16 +61,17 @@ class CudnnConvChain {
       b_max = std::max(b_max, size_t(l.shape.cout));
       ws_max = std::max(ws_max, l.conv->workspace_bytes());
     }
+    const size_t e = cuda::storage_bytes(storage);
     for (void** p : {&in_, &out_, &weights_, &bias_, &workspace_}) *p = nullptr;
-    cuda_ok(cudaMalloc(&in_, in_max * 4), "cudaMalloc");
-    cuda_ok(cudaMalloc(&out_, out_max * 4), "cudaMalloc");
-    cuda_ok(cudaMalloc(&weights_, w_max * 4), "cudaMalloc");
-    cuda_ok(cudaMalloc(&bias_, b_max * 4), "cudaMalloc");
+    cuda_ok(cudaMalloc(&in_, in_max * e), "cudaMalloc");
+    cuda_ok(cudaMalloc(&out_, out_max * e), "cudaMalloc");
+    cuda_ok(cudaMalloc(&weights_, w_max * e), "cudaMalloc");
+    cuda_ok(cudaMalloc(&bias_, b_max * e), "cudaMalloc");
     cuda_ok(cudaMalloc(&workspace_, ws_max), "cudaMalloc");
     workspace_bytes_ = ws_max;
-    cuda_ok(cudaMemset(in_, 0, in_max * 4), "cudaMemset");
-    cuda_ok(cudaMemset(weights_, 0, w_max * 4), "cudaMemset");
-    cuda_ok(cudaMemset(bias_, 0, b_max * 4), "cudaMemset");
+    cuda_ok(cudaMemset(in_, 0, in_max * e), "cudaMemset");
+    cuda_ok(cudaMemset(weights_, 0, w_max * e), "cudaMemset");
+    cuda_ok(cudaMemset(bias_, 0, b_max * e), "cudaMemset");
   }
   ~CudnnConvChain() {
     for (void* p : {in_, out_, weights_, bias_, workspace_}) cudaFree(p);
@@ -160,16 +162,19 @@ nlohmann::json cuda_stream_report(const std::shared_ptr<const CompiledModel>& mo
   DeltaSettings direct = settings;
   direct.cuda_graphs = false;
 
-  std::printf("\nCUDA streams (%s; %d frames per stream after %d warm-up frames; ms per frame per\n"
-              "stream = wall clock / (frames x streams), every stream on its own thread and CUDA stream)\n",
-              cuda::describe_device(0).c_str(), frames_per_run, kWarmUp);
+  std::printf("\nCUDA streams (%s; %s storage, cuDNN in the same; %d frames per stream after %d warm-up\n"
+              "frames; ms per frame per stream = wall clock / (frames x streams), every stream on its own\n"
+              "CUDA stream, on its own thread except 'stepped': one thread, run_together)\n",
+              cuda::describe_device(0).c_str(), to_string(model->precision()), frames_per_run, kWarmUp);
   std::printf("%8s %12s %12s %12s %14s %14s %14s %10s %10s %12s\n", "streams", "cuDNN dense",
               "our dense", "our delta", "delta no-graph", "delta stepped", "delta eps=inf", "vs cuDNN",
               "vs dense", "stepped/cuDNN");
   nlohmann::json out = nlohmann::json::array();
   for (int streams : {1, 8, 32}) {
     std::vector<std::unique_ptr<CudnnConvChain>> chains;
-    for (int s = 0; s < streams; ++s) chains.push_back(std::make_unique<CudnnConvChain>(model->graph()));
+    const cuda::Storage storage =
+        model->precision() == Precision::F16 ? cuda::Storage::F16 : cuda::Storage::F32;
+    for (int s = 0; s < streams; ++s) chains.push_back(std::make_unique<CudnnConvChain>(model->graph(), storage));
     const double cudnn_ms =
         time_streams(streams, frames_per_run, [&](int s, int) { guarded([&] { chains[size_t(s)]->run(); }); });
     chains.clear();

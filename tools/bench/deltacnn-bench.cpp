@@ -47,7 +47,7 @@ namespace {
 using namespace dcnn;
 
 struct Args {
-  std::string model, config, video, backend = "cpu", reference;
+  std::string model, config, video, backend = "cpu", reference, precision = "fp32";
   bool synthetic = false, json = false, layers = false, truncate_linear = false;
   float input_threshold = -1.f;  // < 0: the config's (or the default)
   int frames = 100, width = 0, height = 0;
@@ -59,7 +59,7 @@ struct Args {
             << "usage: deltacnn-bench (--model X.onnx [--size WxH] | --config Y.yaml)\n"
                "                      (--video PATH | --synthetic) [--frames N] [--backend cpu|cuda]\n"
                "                      [--threshold SCALE] [--input-threshold PIXELS] [--reference opencv]\n"
-               "                      [--layers] [--truncate-linear] [--json]\n"
+               "                      [--layers] [--truncate-linear] [--precision fp32|fp16] [--json]\n"
                "  --threshold 0 --input-threshold 0 makes delta exact: its error is then float rounding.\n"
                "  --layers adds per-layer wall time (dense and delta) of the 15 slowest delta layers.\n";
   std::exit(2);
@@ -87,6 +87,7 @@ Args parse(int argc, char** argv) {
       if (*end || !(a.input_threshold >= 0.f)) usage("--input-threshold " + v + ": expected pixel units >= 0");
     }
     else if (k == "--backend") a.backend = value();
+    else if (k == "--precision") a.precision = value();
     else if (k == "--reference") a.reference = value();
     else if (k == "--frames") {
       std::string v = value();
@@ -109,6 +110,8 @@ Args parse(int argc, char** argv) {
   if (a.model.empty() && a.config.empty()) usage("give --model or --config");
   if (a.video.empty() == !a.synthetic) usage("give exactly one of --video and --synthetic");
   if (a.backend != "cpu" && a.backend != "cuda") usage("--backend " + a.backend + ": expected cpu or cuda");
+  if (a.precision != "fp32" && a.precision != "fp16") usage("--precision " + a.precision + ": expected fp32 or fp16");
+  if (a.precision == "fp16" && a.backend != "cuda") usage("--precision fp16 needs --backend cuda");
   if (!a.reference.empty() && a.reference != "opencv") usage("--reference " + a.reference + ": expected opencv");
   return a;
 }
@@ -172,7 +175,8 @@ int run(const Args& args) {
   width = in_shape.w;
   height = in_shape.h;
   const Backend backend = args.backend == "cuda" ? Backend::Cuda : Backend::Cpu;
-  auto model = compile_model(std::move(graph), backend, norm);
+  auto model = compile_model(std::move(graph), backend, norm, 0,
+                             args.precision == "fp16" ? Precision::F16 : Precision::F32);
 
   DeltaSettings dense_settings = settings;
   Executor dense(model, ExecMode::Dense, dense_settings);
@@ -241,8 +245,8 @@ int run(const Args& args) {
   mean_active /= delta_frames;
 
   // ---- report
-  std::printf("deltacnn-bench: %s  input %dx%d  backend %s  %d frames of %s\n", name.c_str(), width,
-              height, to_string(backend), frames, source->describe().c_str());
+  std::printf("deltacnn-bench: %s  input %dx%d  backend %s (%s)  %d frames of %s\n", name.c_str(), width,
+              height, to_string(backend), args.precision.c_str(), frames, source->describe().c_str());
   const char* wait_policy = std::getenv("OMP_WAIT_POLICY");
   std::printf("threads: %d OpenMP (OMP_WAIT_POLICY=%s; OpenBLAS single-threaded)%s\n",
               omp_get_max_threads(), wait_policy ? wait_policy : "default",
@@ -307,6 +311,7 @@ int run(const Args& args) {
     if (!cuda_streams.is_null()) j["cuda_streams"] = cuda_streams;
     j["model"] = name;
     j["backend"] = to_string(backend);
+    j["precision"] = args.precision;
     j["frames"] = frames;
     j["dense_ms"] = dense_avg;
     j["delta_ms"] = delta_avg;

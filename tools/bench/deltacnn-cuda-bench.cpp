@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <iostream>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -35,12 +36,15 @@ struct Args {
   int frames = 60, width = 0, height = 0;
   float threshold_scale = -1.f, input_threshold = -1.f;
   bool json = false;
+  Precision precision = Precision::F32;
 };
 
 [[noreturn]] void usage(const std::string& why) {
   std::cerr << "deltacnn-cuda-bench: " << why << "\n"
             << "usage: deltacnn-cuda-bench (--config Y.yaml | --model X.onnx [--size WxH]) [--frames N]\n"
-               "                           [--threshold SCALE] [--input-threshold PIXELS] [--json]\n";
+               "                           [--threshold SCALE] [--input-threshold PIXELS] [--precision fp32|fp16]\n"
+               "                           [--json]\n"
+               "  fp16: the one-stream line also gives the fp16 heads' distance from an fp32 dense run.\n";
   std::exit(2);
 }
 
@@ -64,6 +68,11 @@ Args parse(int argc, char** argv) {
     else if (k == "--json") a.json = true;
     else if (k == "--threshold") a.threshold_scale = parse_float(k, value());
     else if (k == "--input-threshold") a.input_threshold = parse_float(k, value());
+    else if (k == "--precision") {
+      const std::string v = value();
+      if (v != "fp32" && v != "fp16") usage("--precision " + v + ": expected fp32 or fp16");
+      a.precision = v == "fp16" ? Precision::F16 : Precision::F32;
+    }
     else if (k == "--frames") {
       const std::string v = value();
       char* end = nullptr;
@@ -138,37 +147,57 @@ int run(const Args& args) {
   ir::run_default_passes(graph);
   ir::infer_shapes(graph);
   const Shape in = graph.tensors.at(size_t(graph.input)).shape;
-  auto model = compile_model(std::move(graph), Backend::Cuda, norm);
+  // fp16: an fp32 model of the same graph is the reference its heads are measured against.
+  std::shared_ptr<const CompiledModel> fp32_model;
+  if (args.precision == Precision::F16) fp32_model = compile_model(graph, Backend::Cuda, norm);
+  auto model = compile_model(std::move(graph), Backend::Cuda, norm, 0, args.precision);
   const auto frames = synthetic_frames(in.w, in.h, std::min(args.frames, 32));
 
   // One stream: agreement of the delta heads with dense, and activity.
   Executor dense(model, ExecMode::Dense, settings), delta(model, ExecMode::Delta, settings);
-  double max_err = 0.0, input_active = 0.0, mean_active = 0.0;
+  std::unique_ptr<Executor> fp32_dense;
+  if (fp32_model) fp32_dense = std::make_unique<Executor>(fp32_model, ExecMode::Dense, settings);
+  // max |a - b| / max |ref| over every head of the frame.
+  auto max_rel = [](const Executor& a, const Executor& b, const Executor& ref) {
+    double worst = 0.0;
+    for (int h = 0; h < ref.num_outputs(); ++h) {
+      const int64_t n = ref.output_shape(h).size();
+      float scale = 1e-6f;
+      for (int64_t i = 0; i < n; ++i) scale = std::max(scale, std::fabs(ref.output(h)[i]));
+      for (int64_t i = 0; i < n; ++i)
+        worst = std::max(worst, double(std::fabs(a.output(h)[i] - b.output(h)[i]) / scale));
+    }
+    return worst;
+  };
+  double max_err = 0.0, fp16_dense_err = 0.0, fp16_delta_err = 0.0, input_active = 0.0, mean_active = 0.0;
   for (int f = 0; f < args.frames; ++f) {
     const float* x = frames[size_t(f) % frames.size()].data();
     dense.run(x);
     delta.run(x);
-    for (int h = 0; h < dense.num_outputs(); ++h) {
-      const int64_t n = dense.output_shape(h).size();
-      float scale = 1e-6f;
-      for (int64_t i = 0; i < n; ++i) scale = std::max(scale, std::fabs(dense.output(h)[i]));
-      for (int64_t i = 0; i < n; ++i)
-        max_err = std::max(max_err, double(std::fabs(dense.output(h)[i] - delta.output(h)[i]) / scale));
+    max_err = std::max(max_err, max_rel(dense, delta, dense));
+    if (fp32_dense) {
+      fp32_dense->run(x);
+      fp16_dense_err = std::max(fp16_dense_err, max_rel(dense, *fp32_dense, *fp32_dense));
+      fp16_delta_err = std::max(fp16_delta_err, max_rel(delta, *fp32_dense, *fp32_dense));
     }
     if (f > 0) input_active += delta.stats().input_active, mean_active += delta.stats().mean_active;
   }
   input_active /= args.frames - 1;
   mean_active /= args.frames - 1;
-  std::printf("deltacnn-cuda-bench: %s  input %dx%d  %d synthetic frames (%zu distinct, cycled)\n",
-              name.c_str(), in.w, in.h, args.frames, frames.size());
+  std::printf("deltacnn-cuda-bench: %s  input %dx%d  %d synthetic frames (%zu distinct, cycled)  precision %s\n",
+              name.c_str(), in.w, in.h, args.frames, frames.size(), to_string(args.precision));
   bench::print_settings_line(settings);
   std::printf("one stream: input active %.4f  mean active (MAC-weighted) %.4f  delta vs dense heads max rel %.4g\n",
               input_active, mean_active, max_err);
+  if (fp32_dense)
+    std::printf("fp16 vs fp32 dense heads max rel: dense %.4g  delta %.4g\n", fp16_dense_err, fp16_delta_err);
   const nlohmann::json streams = bench::cuda_stream_report(model, settings, frames, args.frames - 1);
   if (args.json) {
     nlohmann::json j;
     j["model"] = name;
     j["backend"] = "cuda";
+    j["precision"] = to_string(args.precision);
+    if (fp32_dense) j["fp16_vs_fp32_dense_max_rel"] = {{"dense", fp16_dense_err}, {"delta", fp16_delta_err}};
     j["frames"] = args.frames;
     j["input_active"] = input_active;
     j["mean_active"] = mean_active;

@@ -38,11 +38,15 @@ struct CudnnHandle {
 
 }  // namespace
 
-CudaCompiledModel::CudaCompiledModel(ir::Graph graph, const InputNormalization& norm, int device_id)
-    : CompiledModel(std::move(graph), Backend::Cuda, norm, {}), device_id_(device_id) {
+CudaCompiledModel::CudaCompiledModel(ir::Graph graph, const InputNormalization& norm, int device_id,
+                                     Precision precision)
+    : CompiledModel(std::move(graph), Backend::Cuda, norm, {}, precision),
+      device_id_(device_id),
+      storage_(precision == Precision::F16 ? cuda::Storage::F16 : cuda::Storage::F32) {
   CudnnHandle cudnn;
   CompileContext cc;
   cc.cudnn = cudnn.h;
+  cc.storage = storage_;
   cc.workspace_limit = kConvWorkspaceLimit;
   const ir::Graph& g = this->graph();
   ops_.reserve(g.nodes.size());
@@ -74,9 +78,9 @@ const CudaCompiledModel& cuda_model_of(const CompiledModel& model) {
 
 std::shared_ptr<const CompiledModel> compile_cuda_model(ir::Graph graph,
                                                         const InputNormalization& norm,
-                                                        int device_id) {
+                                                        int device_id, Precision precision) {
   select_device(device_id);
-  return std::make_shared<const CudaCompiledModel>(std::move(graph), norm, device_id);
+  return std::make_shared<const CudaCompiledModel>(std::move(graph), norm, device_id, precision);
 }
 
 }  // namespace dcnn::cuda_exec

@@ -81,10 +81,16 @@ class CudaOp : public OpNode {
   void copy(void* dst, const void* src, size_t bytes, const CudaOpContext& ctx) const;
 };
 
+// Uploads `host` converted to the storage type (fp16: rounded to nearest) into `buffer` (bytes),
+// for weights that a kernel reads in the tensors' type (cuDNN, the tiled sparse conv).
+void upload_as(cuda::Storage storage, const std::vector<float>& host, DeviceBuffer<uint8_t>& buffer,
+               const std::string& what);
+
 // What op constructors need at model compile time.
 struct CompileContext {
   cudnnHandle_t cudnn = nullptr;   // for cuDNN algorithm selection only
   size_t workspace_limit = 0;      // per conv
+  cuda::Storage storage = cuda::Storage::F32;  // of every tensor's values (weights follow where read so)
 };
 
 }  // namespace dcnn::cuda_exec

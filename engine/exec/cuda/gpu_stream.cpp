@@ -98,6 +98,9 @@ class GpuStreamImpl final : public GpuStream {
   // What a delta frame leaves in host-side tail state (also after a replayed graph).
   void after_delta_frame();
   void enqueue_downloads(bool counts);
+  // dst (fp32, the tensor's size) = t's values; dst += t's deltas at t's listed pixels.
+  void to_fp32(const GpuTensor& t, DeviceBuffer<float>& dst, const std::string& where);
+  void accumulate(const GpuTensor& t, DeviceBuffer<float>& dst, const std::string& where);
   void finish_frame(bool keyframe, std::chrono::steady_clock::time_point t0);
   // The submitted frame finish() completes.
   bool pending_keyframe_ = false;
@@ -128,7 +131,10 @@ class GpuStreamImpl final : public GpuStream {
   std::vector<Head> heads_;
   // The dense tail (empty when head_dense_break_even >= 1 or no node qualifies).
   DenseTailNodes tail_;
-  std::vector<DeviceBuffer<float>> tail_accumulated_;  // per frontier tensor: full values
+  std::vector<DeviceBuffer<float>> tail_accumulated_;  // per frontier tensor: full values, fp32
+  // The accumulated frontier in the storage type, swapped into the frontier tensors while the
+  // tail runs dense (fp32 accumulation, so fp16 storage does not drift the frontier).
+  std::vector<DeviceBuffer<uint8_t>> tail_dense_input_;
   bool tail_state_valid_ = false;    // the tail's delta state matches the accumulated frontier
   bool tail_outputs_dense_ = false;  // the tail's outputs hold full values (dense-written)
   float tail_frontier_active_ = 0.f; // largest frontier active fraction, last delta frame
@@ -166,7 +172,7 @@ GpuStreamImpl::GpuStreamImpl(std::shared_ptr<const CompiledModel> model, ExecMod
   int64_t max_pixels = 1;
   int max_c = 1;
   for (size_t t = 0; t < g.tensors.size(); ++t) {
-    tensors_[t].allocate(g.tensors[t].shape, counts_.get() + t, g.tensors[t].name);
+    tensors_[t].allocate(g.tensors[t].shape, cuda_.storage(), counts_.get() + t, g.tensors[t].name);
     max_pixels = std::max(max_pixels, g.tensors[t].shape.pixels());
     max_c = std::max(max_c, g.tensors[t].shape.c);
   }
@@ -210,9 +216,12 @@ GpuStreamImpl::GpuStreamImpl(std::shared_ptr<const CompiledModel> model, ExecMod
   }
   tail_ = select_dense_tail(g, model_->node_macs(), settings_.head_dense_break_even);
   tail_accumulated_.resize(tail_.frontier.size());
+  tail_dense_input_.resize(tail_.frontier.size());
   for (size_t j = 0; j < tail_.frontier.size(); ++j) {
     const ir::Tensor& t = g.tensors[size_t(tail_.frontier[j])];
     tail_accumulated_[j].allocate(size_t(t.shape.size()), "dense tail frontier '" + t.name + "'");
+    tail_dense_input_[j].allocate(size_t(t.shape.size()) * cuda::storage_bytes(cuda_.storage()),
+                                  "dense tail input '" + t.name + "'");
   }
   stats_.backend = to_string(Backend::Cuda);
   stats_.layers.resize(ops.size());
@@ -321,15 +330,10 @@ void GpuStreamImpl::enqueue_dense_frame(bool keep) {
     stats_.layers[k].dense = true;
     record_event(k, true);
   }
-  for (Head& h : heads_)
-    check(cudaMemcpyAsync(h.dense.get(), tensors_[size_t(h.tensor)].values(), h.dense.bytes(),
-                          cudaMemcpyDeviceToDevice, handles_.stream),
-          "output head '" + h.name + "': ", "cudaMemcpyAsync (dense head)");
+  for (Head& h : heads_) to_fp32(tensors_[size_t(h.tensor)], h.dense, "output head '" + h.name + "': ");
   if (keep) {  // the tail's frontier starts from this pass's full values, its state is valid
     for (size_t j = 0; j < tail_.frontier.size(); ++j)
-      check(cudaMemcpyAsync(tail_accumulated_[j].get(), tensors_[size_t(tail_.frontier[j])].values(),
-                            tail_accumulated_[j].bytes(), cudaMemcpyDeviceToDevice, handles_.stream),
-            "dense tail: ", "cudaMemcpyAsync (frontier)");
+      to_fp32(tensors_[size_t(tail_.frontier[j])], tail_accumulated_[j], "dense tail frontier: ");
     tail_state_valid_ = true;
     tail_outputs_dense_ = true;
     tail_frontier_active_ = 0.f;
@@ -353,7 +357,7 @@ void GpuStreamImpl::enqueue_delta_op(size_t k) {
 class FrontierSwap {
  public:
   FrontierSwap(std::vector<GpuTensor>& tensors, const std::vector<int>& frontier,
-               std::vector<DeviceBuffer<float>>& accumulated)
+               std::vector<DeviceBuffer<uint8_t>>& accumulated)
       : tensors_(tensors), frontier_(frontier), accumulated_(accumulated) {
     swap();
   }
@@ -368,27 +372,32 @@ class FrontierSwap {
   }
   std::vector<GpuTensor>& tensors_;
   const std::vector<int>& frontier_;
-  std::vector<DeviceBuffer<float>>& accumulated_;
+  std::vector<DeviceBuffer<uint8_t>>& accumulated_;
 };
 
 // The tail's nodes read only frontier tensors and each other (dense_tail_plan.h), so they run
 // after every other node, on this frame's frontier.
 void GpuStreamImpl::enqueue_tail() {
   const auto& ops = cuda_.cuda_ops();
-  for (size_t j = 0; j < tail_.frontier.size(); ++j) {
-    const GpuTensor& d = tensors_[size_t(tail_.frontier[j])];
-    check(cuda::check_cuda(cuda::accumulate_pixels(tail_accumulated_[j].get(), d.values(), d.list(),
-                                                   d.count(), d.pixels(), d.channels(),
-                                                   handles_.stream),
-                           "accumulate_pixels"),
-          "dense tail frontier '" + model_->graph().tensors[size_t(tail_.frontier[j])].name + "': ");
-  }
+  for (size_t j = 0; j < tail_.frontier.size(); ++j)
+    accumulate(tensors_[size_t(tail_.frontier[j])], tail_accumulated_[j],
+               "dense tail frontier '" + model_->graph().tensors[size_t(tail_.frontier[j])].name + "': ");
   if (!runs_dense(tail_plan_)) {
     for (size_t k : tail_.nodes) enqueue_delta_op(k);
     return;
   }
-  // Dense on the accumulated frontier; DenseReinit also re-initialises the tail's delta state.
-  FrontierSwap swapped(tensors_, tail_.frontier, tail_accumulated_);
+  // Dense on the accumulated frontier (in the storage type); DenseReinit also re-initialises the
+  // tail's delta state.
+  for (size_t j = 0; j < tail_.frontier.size(); ++j)
+    with_storage(cuda_.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::check_cuda(cuda::convert(tail_accumulated_[j].get(),
+                                           reinterpret_cast<T*>(tail_dense_input_[j].get()),
+                                           int64_t(tail_accumulated_[j].size()), handles_.stream),
+                             "convert"),
+            "dense tail input: ");
+    });
+  FrontierSwap swapped(tensors_, tail_.frontier, tail_dense_input_);
   for (size_t k : tail_.nodes) {
     record_event(k, false);
     CudaOpContext ctx = context(k);
@@ -421,17 +430,31 @@ void GpuStreamImpl::enqueue_delta_frame() {
   for (Head& h : heads_) {
     const GpuTensor& t = tensors_[size_t(h.tensor)];
     if (tail_dense && tail_.produces(h.tensor)) {  // full values: the head takes them as they are
-      check(cudaMemcpyAsync(h.dense.get(), t.values(), h.dense.bytes(), cudaMemcpyDeviceToDevice,
-                            handles_.stream),
-            "output head '" + h.name + "': ", "cudaMemcpyAsync (dense tail head)");
+      to_fp32(t, h.dense, "output head '" + h.name + "' (dense tail): ");
       continue;
     }
-    check(cuda::check_cuda(cuda::accumulate_pixels(h.dense.get(), t.values(), t.list(), t.count(),
-                                                   t.pixels(), t.channels(), handles_.stream),
-                           "accumulate_pixels"),
-          "output head '" + h.name + "': ");
+    accumulate(t, h.dense, "output head '" + h.name + "': ");
   }
   enqueue_downloads(true);
+}
+
+void GpuStreamImpl::to_fp32(const GpuTensor& t, DeviceBuffer<float>& dst, const std::string& where) {
+  with_storage(t.storage(), [&](auto zero) {
+    using T = decltype(zero);
+    check(cuda::check_cuda(cuda::convert(t.values<T>(), dst.get(), int64_t(dst.size()), handles_.stream),
+                           "convert"),
+          where);
+  });
+}
+
+void GpuStreamImpl::accumulate(const GpuTensor& t, DeviceBuffer<float>& dst, const std::string& where) {
+  with_storage(t.storage(), [&](auto zero) {
+    using T = decltype(zero);
+    check(cuda::check_cuda(cuda::accumulate_pixels(dst.get(), t.values<T>(), t.list(), t.count(),
+                                                   t.pixels(), t.channels(), handles_.stream),
+                           "accumulate_pixels"),
+          where);
+  });
 }
 
 // Heads to their pinned host copies; in delta frames every tensor's count in one copy.

@@ -37,12 +37,13 @@ class GpuStream {
   virtual const FrameStats& stats() const = 0;
 };
 
-// Weights uploaded and cuDNN algorithms chosen once on GPU `device_id`; throws dcnn::Error
+// Weights uploaded (in the storage type of `precision` where a kernel reads them so) and cuDNN
+// algorithms chosen once on GPU `device_id`; throws dcnn::Error
 // (Device: no usable GPU or a CUDA/cuDNN failure, naming the node; Unsupported: an op the
 // CUDA backend does not run).
 std::shared_ptr<const CompiledModel> compile_cuda_model(ir::Graph graph,
                                                         const InputNormalization& norm,
-                                                        int device_id);
+                                                        int device_id, Precision precision);
 
 // Allocates every per-stream buffer; `settings` were validated by the Executor.
 std::unique_ptr<GpuStream> make_gpu_stream(std::shared_ptr<const CompiledModel> model,

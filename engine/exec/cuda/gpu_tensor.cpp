@@ -8,11 +8,13 @@
 
 namespace dcnn::cuda_exec {
 
-void GpuTensor::allocate(const Shape& shape, int* count_slot, const std::string& name) {
+void GpuTensor::allocate(const Shape& shape, cuda::Storage storage, int* count_slot,
+                         const std::string& name) {
   shape_ = shape;
   name_ = name;
+  storage_ = storage;
   const size_t pixels = size_t(shape.pixels());
-  values_.allocate(size_t(shape.size()), "values of tensor '" + name + "'");
+  values_.allocate(size_t(shape.size()) * cuda::storage_bytes(storage), "values of tensor '" + name + "'");
   mask_.allocate(pixels, "mask of tensor '" + name + "'");
   list_.allocate(pixels, "pixel list of tensor '" + name + "'");
   count_ = count_slot;
@@ -26,16 +28,18 @@ void GpuTensor::clear_for_write(cudaStream_t stream) {
     dense_written_ = false;
     return;
   }
-  check(cuda::clear_pixels(values_.get(), mask_.get(), list_.get(), count_, pixels(), shape_.c,
-                           stream),
-        where(), "clear_pixels");
+  with_storage(storage_, [&](auto zero) {
+    using T = decltype(zero);
+    check(cuda::clear_pixels(values<T>(), mask_.get(), list_.get(), count_, pixels(), shape_.c, stream),
+          where(), "clear_pixels");
+  });
 }
 
-void GpuTensor::swap_values(DeviceBuffer<float>& other) {
-  if (other.size() != values_.size())
+void GpuTensor::swap_values(DeviceBuffer<uint8_t>& other) {
+  if (other.bytes() != values_.bytes())
     throw Error(ErrorKind::Internal, where() + "swap_values with a buffer of " +
-                                         std::to_string(other.size()) + " floats; expected " +
-                                         std::to_string(values_.size()));
+                                         std::to_string(other.bytes()) + " bytes; expected " +
+                                         std::to_string(values_.bytes()));
   std::swap(values_, other);
 }
 

@@ -45,9 +45,12 @@ void GpuInputStage::enqueue_upload(cudaStream_t stream) {
 }
 
 void GpuInputStage::dense(GpuTensor& out, bool keep_state, cudaStream_t stream) {
-  check(cuda::input_dense(x_.get(), keep_state ? ref_.get() : nullptr, norm_, out.values(),
-                          shape_.pixels(), stream),
-        kWhere, "input_dense");
+  with_storage(out.storage(), [&](auto zero) {
+    using T = decltype(zero);
+    check(cuda::input_dense(x_.get(), keep_state ? ref_.get() : nullptr, norm_, out.values<T>(),
+                            shape_.pixels(), stream),
+          kWhere, "input_dense");
+  });
 }
 
 void GpuInputStage::delta(GpuTensor& out, int* compact_scratch, cudaStream_t stream) {
@@ -66,9 +69,12 @@ void GpuInputStage::delta(GpuTensor& out, int* compact_scratch, cudaStream_t str
           kWhere, "dilate_mask_to_list");
   else
     out.compact(compact_scratch, stream);
-  check(cuda::input_delta_emit(x_.get(), ref_.get(), norm_, out.values(), out.list(), out.count(),
-                               out.pixels(), stream),
-        kWhere, "input_delta_emit");
+  with_storage(out.storage(), [&](auto zero) {
+    using T = decltype(zero);
+    check(cuda::input_delta_emit(x_.get(), ref_.get(), norm_, out.values<T>(), out.list(), out.count(),
+                                 out.pixels(), stream),
+          kWhere, "input_delta_emit");
+  });
 }
 
 }  // namespace dcnn::cuda_exec

@@ -22,14 +22,14 @@ class CudaActivationOp : public CudaOp {
 
   void run_dense(CudaOpContext& ctx) const override {
     GpuTensor& o = out(ctx);
-    copy(o.values(), in(ctx, 0).values(), sizeof(float) * size_t(o.shape().size()), ctx);
+    copy(o.raw_values(), in(ctx, 0).raw_values(), o.value_bytes(), ctx);
     act_.dense(o, ctx, *this);
   }
   void run_delta(CudaOpContext& ctx) const override {
     const GpuTensor& i = in(ctx, 0);
     GpuTensor& o = out(ctx);
     if (!act_.runs(ctx)) {  // identity: pass the deltas through
-      copy(o.values(), i.values(), sizeof(float) * size_t(o.shape().size()), ctx);
+      copy(o.raw_values(), i.raw_values(), o.value_bytes(), ctx);
       o.copy_mask_from(i, ctx.frame.compact_scratch, ctx.frame.stream);
       return;
     }

@@ -37,9 +37,12 @@ void GpuActivationStep::dense(GpuTensor& t, CudaOpContext& ctx, const CudaOp& op
     acc = st.acc.get();
     res = st.res.get();
   }
-  op.check(cuda::activation_dense(spec_, t.values(), t.values(), acc, res, t.pixels(),
-                                  t.channels(), ctx.frame.stream),
-           "activation_dense");
+  with_storage(t.storage(), [&](auto zero) {
+    using T = decltype(zero);
+    op.check(cuda::activation_dense(spec_, t.values<T>(), t.values<T>(), acc, res, t.pixels(),
+                                    t.channels(), ctx.frame.stream),
+             "activation_dense");
+  });
 }
 
 void GpuActivationStep::delta(GpuTensor& t, CudaOpContext& ctx, const CudaOp& op) const {
@@ -50,10 +53,13 @@ void GpuActivationStep::delta_from(const GpuTensor& in, GpuTensor& t, CudaOpCont
                                    const CudaOp& op) const {
   if (!runs(ctx)) return;
   GpuActivationState& st = state_of(ctx, op);
-  op.check(cuda::activation_delta(spec_, in.values(), t.values(), st.acc.get(), st.res.get(),
-                                  in.list(), in.count(), int(in.pixels()), t.channels(), ctx.eps,
-                                  t.mask(), ctx.frame.stream),
-           "activation_delta");
+  with_storage(t.storage(), [&](auto zero) {
+    using T = decltype(zero);
+    op.check(cuda::activation_delta(spec_, in.values<T>(), t.values<T>(), st.acc.get(), st.res.get(),
+                                    in.list(), in.count(), int(in.pixels()), t.channels(), ctx.eps,
+                                    t.mask(), ctx.frame.stream),
+             "activation_delta");
+  });
   t.compact(ctx.frame.compact_scratch, ctx.frame.stream);
 }
 

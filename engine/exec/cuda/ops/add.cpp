@@ -23,11 +23,14 @@ class CudaAddOp : public CudaOp {
 
   void run_dense(CudaOpContext& ctx) const override {
     GpuTensor& o = out(ctx);
-    check(cuda::add(in(ctx, args_.full).values(), in(ctx, 1 - args_.full).values(),
-                    args_.broadcast, args_.coef_full, args_.coef_other, o.values(),
-                    static_cast<const int32_t*>(nullptr), o.pixels(), o.channels(),
-                    ctx.frame.stream),
-          "add (dense)");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::add(in(ctx, args_.full).values<T>(), in(ctx, 1 - args_.full).values<T>(),
+                      args_.broadcast, args_.coef_full, args_.coef_other, o.values<T>(),
+                      static_cast<const int32_t*>(nullptr), o.pixels(), o.channels(),
+                      ctx.frame.stream),
+            "add (dense)");
+    });
     act_.dense(o, ctx, *this);
   }
   void run_delta(CudaOpContext& ctx) const override {
@@ -41,9 +44,12 @@ class CudaAddOp : public CudaOp {
     else
       check(cuda::mask_union(o.mask(), b.mask(), o.pixels(), s), "mask_union");
     o.compact(ctx.frame.compact_scratch, s);
-    check(cuda::add(a.values(), b.values(), args_.broadcast, args_.coef_full, args_.coef_other,
-                    o.values(), o.list(), o.count(), o.pixels(), o.channels(), s),
-          "add (delta)");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::add(a.values<T>(), b.values<T>(), args_.broadcast, args_.coef_full, args_.coef_other,
+                      o.values<T>(), o.list(), o.count(), o.pixels(), o.channels(), s),
+            "add (delta)");
+    });
     act_.delta(o, ctx, *this);
   }
 

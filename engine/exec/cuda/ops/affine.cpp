@@ -32,18 +32,24 @@ class CudaAffineOp : public CudaOp {
 
   void run_dense(CudaOpContext& ctx) const override {
     GpuTensor& o = out(ctx);
-    check(cuda::affine(in(ctx, 0).values(), o.values(), scale_.get(), shift_.get(), o.pixels(),
-                       o.channels(), ctx.frame.stream),
-          "affine (dense)");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::affine(in(ctx, 0).values<T>(), o.values<T>(), scale_.get(), shift_.get(), o.pixels(),
+                         o.channels(), ctx.frame.stream),
+            "affine (dense)");
+    });
     act_.dense(o, ctx, *this);
   }
   void run_delta(CudaOpContext& ctx) const override {
     const GpuTensor& i = in(ctx, 0);
     GpuTensor& o = out(ctx);
     o.copy_mask_from(i, ctx.frame.compact_scratch, ctx.frame.stream);
-    check(cuda::affine(i.values(), o.values(), scale_.get(), o.list(), o.count(), o.pixels(),
-                       o.channels(), ctx.frame.stream),
-          "affine (delta)");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::affine(i.values<T>(), o.values<T>(), scale_.get(), o.list(), o.count(), o.pixels(),
+                         o.channels(), ctx.frame.stream),
+            "affine (delta)");
+    });
     act_.delta(o, ctx, *this);
   }
 

@@ -39,13 +39,21 @@ class CudaBinaryOp : public CudaOp {
     const GpuTensor& b = in(ctx, 1);
     // Keeping state: the same launch also records prev_out.
     GpuBinaryState* st = ctx.keep_state ? &state(ctx) : nullptr;
-    check(cuda::binary(fn_, view(a.values(), a.shape()), view(b.values(), b.shape()), o.shape().w,
-                       o.channels(), st ? st->prev_out.get() : nullptr, false, o.values(),
-                       static_cast<const int32_t*>(nullptr), o.pixels(), ctx.frame.stream),
-          "binary (dense)");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::binary(fn_, view(a.values<T>(), a.shape()), view(b.values<T>(), b.shape()), o.shape().w,
+                         o.channels(), st ? st->prev_out.get() : nullptr, false, o.values<T>(),
+                         static_cast<const int32_t*>(nullptr), o.pixels(), ctx.frame.stream),
+            "binary (dense)");
+    });
     if (!st) return;
-    copy(st->acc_a.get(), a.values(), st->acc_a.bytes(), ctx);
-    copy(st->acc_b.get(), b.values(), st->acc_b.bytes(), ctx);
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::convert(a.values<T>(), st->acc_a.get(), int64_t(st->acc_a.size()), ctx.frame.stream),
+            "convert (accumulated input 0)");
+      check(cuda::convert(b.values<T>(), st->acc_b.get(), int64_t(st->acc_b.size()), ctx.frame.stream),
+            "convert (accumulated input 1)");
+    });
   }
 
   void run_delta(CudaOpContext& ctx) const override {
@@ -54,12 +62,15 @@ class CudaBinaryOp : public CudaOp {
     GpuTensor& o = out(ctx);
     GpuBinaryState& st = state(ctx);
     cudaStream_t s = ctx.frame.stream;
-    check(cuda::accumulate_pixels(st.acc_a.get(), a.values(), a.list(), a.count(), a.pixels(),
-                                  a.channels(), s),
-          "accumulate_pixels (input 0)");
-    check(cuda::accumulate_pixels(st.acc_b.get(), b.values(), b.list(), b.count(), b.pixels(),
-                                  b.channels(), s),
-          "accumulate_pixels (input 1)");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::accumulate_pixels(st.acc_a.get(), a.values<T>(), a.list(), a.count(), a.pixels(),
+                                    a.channels(), s),
+            "accumulate_pixels (input 0)");
+      check(cuda::accumulate_pixels(st.acc_b.get(), b.values<T>(), b.list(), b.count(), b.pixels(),
+                                    b.channels(), s),
+            "accumulate_pixels (input 1)");
+    });
     // The output mask is empty after clear_for_write; union the inputs' masks into it.
     for (const GpuTensor* t : {&a, &b}) {
       if (t->pixels() == 1)
@@ -68,10 +79,13 @@ class CudaBinaryOp : public CudaOp {
         check(cuda::mask_union(o.mask(), t->mask(), o.pixels(), s), "mask_union");
     }
     o.compact(ctx.frame.compact_scratch, s);
-    check(cuda::binary(fn_, view(st.acc_a.get(), a.shape()), view(st.acc_b.get(), b.shape()),
-                       o.shape().w, o.channels(), st.prev_out.get(), true, o.values(), o.list(),
-                       o.count(), o.pixels(), s),
-          "binary (delta)");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::binary(fn_, view(st.acc_a.get(), a.shape()), view(st.acc_b.get(), b.shape()),
+                         o.shape().w, o.channels(), st.prev_out.get(), true, o.values<T>(), o.list(),
+                         o.count(), o.pixels(), s),
+            "binary (delta)");
+    });
   }
 
  private:
@@ -80,8 +94,9 @@ class CudaBinaryOp : public CudaOp {
     if (!st) throw Error(ErrorKind::Internal, where() + "run without its state");
     return *st;
   }
-  cuda::BroadcastView view(const float* data, const Shape& s) const {
-    cuda::BroadcastView v;
+  template <typename T>
+  cuda::BroadcastView<T> view(const T* data, const Shape& s) const {
+    cuda::BroadcastView<T> v;
     v.data = data;
     v.sc = s.c == 1 ? 0 : 1;
     v.sx = s.w == 1 && output_shape().w != 1 ? 0 : s.c;

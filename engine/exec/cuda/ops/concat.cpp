@@ -21,9 +21,12 @@ class CudaConcatOp : public CudaOp {
 
   void run_dense(CudaOpContext& ctx) const override {
     GpuTensor& o = out(ctx);
-    check(cuda::concat(table(ctx), o.values(), o.channels(), static_cast<const int32_t*>(nullptr),
-                       o.pixels(), ctx.frame.stream),
-          "concat (dense)");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::concat(table<T>(ctx), o.values<T>(), o.channels(), static_cast<const int32_t*>(nullptr),
+                         o.pixels(), ctx.frame.stream),
+            "concat (dense)");
+    });
   }
   void run_delta(CudaOpContext& ctx) const override {
     GpuTensor& o = out(ctx);
@@ -31,17 +34,21 @@ class CudaConcatOp : public CudaOp {
     for (size_t k = 0; k < inputs().size(); ++k)
       check(cuda::mask_union(o.mask(), in(ctx, k).mask(), o.pixels(), s), "mask_union");
     o.compact(ctx.frame.compact_scratch, s);
-    check(cuda::concat(table(ctx), o.values(), o.channels(), o.list(), o.count(), o.pixels(), s),
-          "concat (delta)");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::concat(table<T>(ctx), o.values<T>(), o.channels(), o.list(), o.count(), o.pixels(), s),
+            "concat (delta)");
+    });
   }
 
  private:
   // Passed to the kernel by value: built per call, no allocation.
-  cuda::ConcatInputs table(CudaOpContext& ctx) const {
-    cuda::ConcatInputs t;
+  template <typename T>
+  cuda::ConcatInputs<T> table(CudaOpContext& ctx) const {
+    cuda::ConcatInputs<T> t;
     t.count = int(inputs().size());
     for (size_t k = 0; k < inputs().size(); ++k) {
-      t.data[k] = in(ctx, k).values();
+      t.data[k] = in(ctx, k).values<T>();
       t.channels[k] = input_shape(k).c;
     }
     return t;

@@ -6,6 +6,8 @@
 // the device), or cuDNN over the whole delta map (inactive inputs are 0, so inactive outputs
 // come out 0; zero_inactive_pixels makes that exact whatever algorithm cuDNN picked).
 // Dense passes (first frame, keyframes, dense mode) run cuDNN with the bias.
+// fp16 storage: cuDNN and the tiled kernel read weights (and cuDNN the bias) in half, uploaded
+// once; the depthwise kernel keeps fp32 weights. Every form accumulates in fp32.
 #include <string>
 
 #include "engine/core/error.h"
@@ -47,17 +49,18 @@ class CudaConvOp : public CudaOp {
                       std::to_string(p.groups) + " is not a valid convolution for the CUDA kernels");
     check_conv_weights(*this, p);
     const std::string label = "node '" + name() + "'";
-    if (!p.bias.empty()) bias_.upload(p.bias, "bias of " + label);
     depthwise_ = p.groups == p.cin && p.cin == p.cout;
     if (depthwise_) {
+      if (!p.bias.empty()) bias_.upload(p.bias, "bias of " + label);
       weights_dw_.upload(cuda::pack_weights_for_depthwise(shape_, p.weights.data()),
                          "depthwise weights of " + label);
     } else {
-      weights_cudnn_.upload(cuda::pack_weights_for_cudnn(shape_, p.weights.data()),
-                            "cuDNN weights of " + label);
-      weights_gemm_.upload(cuda::pack_weights_for_gemm(shape_, p.weights.data()),
-                           "sparse-conv weights of " + label);
-      check(cudnn_.configure(cc.cudnn, shape_, cuda::Storage::F32, cc.workspace_limit));
+      if (!p.bias.empty()) upload_as(cc.storage, p.bias, bias_cudnn_, "cuDNN bias of " + label);
+      upload_as(cc.storage, cuda::pack_weights_for_cudnn(shape_, p.weights.data()), weights_cudnn_,
+                "cuDNN weights of " + label);
+      upload_as(cc.storage, cuda::pack_weights_for_gemm(shape_, p.weights.data()), weights_gemm_,
+                "sparse-conv weights of " + label);
+      check(cudnn_.configure(cc.cudnn, shape_, cc.storage, cc.workspace_limit));
     }
     macs_ = os.size() * int64_t(p.cin / p.groups) * p.kh * p.kw;
   }
@@ -73,14 +76,19 @@ class CudaConvOp : public CudaOp {
 
   void run_dense(CudaOpContext& ctx) const override {
     GpuTensor& o = out(ctx);
-    const float* x = in(ctx, 0).values();
-    if (depthwise_)
-      check(cuda::depthwise_conv(shape_, weights_dw_.get(), bias_.get(), x, o.values(), nullptr,
-                                 int64_t{0}, ctx.frame.stream),
-            "depthwise_conv (dense)");
-    else
-      check(cudnn_.forward(ctx.frame.cudnn, x, weights_cudnn_.get(), bias_.get(), o.values(),
-                           ctx.frame.workspace, ctx.frame.workspace_bytes, ctx.frame.stream));
+    const GpuTensor& i = in(ctx, 0);
+    if (depthwise_) {
+      with_storage(o.storage(), [&](auto zero) {
+        using T = decltype(zero);
+        check(cuda::depthwise_conv(shape_, weights_dw_.get(), bias_.get(), i.values<T>(), o.values<T>(),
+                                   nullptr, int64_t{0}, ctx.frame.stream),
+              "depthwise_conv (dense)");
+      });
+    } else {
+      check(cudnn_.forward(ctx.frame.cudnn, i.raw_values(), weights_cudnn_.get(), bias_cudnn_.get(),
+                           o.raw_values(), ctx.frame.workspace, ctx.frame.workspace_bytes,
+                           ctx.frame.stream));
+    }
     act_.dense(o, ctx, *this);
   }
 
@@ -91,21 +99,25 @@ class CudaConvOp : public CudaOp {
     check(cuda::dilate_mask_to_list(i.mask(), shape_.window, o.mask(), o.list(), o.count(),
                                     ctx.frame.compact_scratch, s),
           "dilate_mask_to_list");
-    if (depthwise_) {
-      check(cuda::depthwise_conv(shape_, weights_dw_.get(), nullptr, i.values(), o.values(),
-                                 o.list(), o.count(), o.pixels(), s),
-            "depthwise_conv (delta)");
-    } else if (ctx.conv_dense_form) {
-      check(cudnn_.forward(ctx.frame.cudnn, i.values(), weights_cudnn_.get(), nullptr, o.values(),
-                           ctx.frame.workspace, ctx.frame.workspace_bytes, s));
-      check(cuda::zero_inactive_pixels(o.values(), o.mask(), o.pixels(), o.channels(), s),
-            "zero_inactive_pixels");
-      if (ctx.stat) ctx.stat->dense = true;
-    } else {
-      check(cuda::conv_sparse_tiled(shape_, weights_gemm_.get(), i.values(), o.list(), o.count(),
-                                    int(o.pixels()), o.values(), s),
-            "conv_sparse_tiled");
-    }
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      if (depthwise_) {
+        check(cuda::depthwise_conv(shape_, weights_dw_.get(), nullptr, i.values<T>(), o.values<T>(),
+                                   o.list(), o.count(), o.pixels(), s),
+              "depthwise_conv (delta)");
+      } else if (ctx.conv_dense_form) {
+        check(cudnn_.forward(ctx.frame.cudnn, i.raw_values(), weights_cudnn_.get(), nullptr,
+                             o.raw_values(), ctx.frame.workspace, ctx.frame.workspace_bytes, s));
+        check(cuda::zero_inactive_pixels(o.values<T>(), o.mask(), o.pixels(), o.channels(), s),
+              "zero_inactive_pixels");
+        if (ctx.stat) ctx.stat->dense = true;
+      } else {
+        check(cuda::conv_sparse_tiled(shape_, reinterpret_cast<const T*>(weights_gemm_.get()),
+                                      i.values<T>(), o.list(), o.count(), int(o.pixels()),
+                                      o.values<T>(), s),
+              "conv_sparse_tiled");
+      }
+    });
     act_.delta(o, ctx, *this);
   }
 
@@ -113,7 +125,8 @@ class CudaConvOp : public CudaOp {
   GpuActivationStep act_;
   cuda::ConvShape shape_{};
   bool depthwise_ = false;
-  DeviceBuffer<float> bias_, weights_dw_, weights_cudnn_, weights_gemm_;
+  DeviceBuffer<float> bias_, weights_dw_;  // depthwise: fp32 whatever the storage
+  DeviceBuffer<uint8_t> bias_cudnn_, weights_cudnn_, weights_gemm_;  // in the storage type
   cuda::CudnnConv cudnn_;
   int64_t macs_ = 0;
 };

@@ -51,9 +51,12 @@ class CudaConvTransposeOp : public CudaOp {
 
   void run_dense(CudaOpContext& ctx) const override {
     GpuTensor& o = out(ctx);
-    check(cuda::conv_transpose(shape_, weights_.get(), bias_.get(), in(ctx, 0).values(), o.values(),
-                               nullptr, int64_t{0}, ctx.frame.stream),
-          "conv_transpose (dense)");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::conv_transpose(shape_, weights_.get(), bias_.get(), in(ctx, 0).values<T>(), o.values<T>(),
+                                 nullptr, int64_t{0}, ctx.frame.stream),
+            "conv_transpose (dense)");
+    });
     act_.dense(o, ctx, *this);
   }
 
@@ -64,9 +67,12 @@ class CudaConvTransposeOp : public CudaOp {
     check(cuda::conv_transpose_mask(shape_, i.mask(), o.mask(), s), "conv_transpose_mask");
     check(cuda::compact_mask(o.mask(), o.pixels(), o.list(), o.count(), ctx.frame.compact_scratch, s),
           "compact_mask");
-    check(cuda::conv_transpose(shape_, weights_.get(), nullptr, i.values(), o.values(), o.list(),
-                               o.count(), o.pixels(), s),
-          "conv_transpose (delta)");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::conv_transpose(shape_, weights_.get(), nullptr, i.values<T>(), o.values<T>(), o.list(),
+                                 o.count(), o.pixels(), s),
+            "conv_transpose (delta)");
+    });
     act_.delta(o, ctx, *this);
   }
 

@@ -21,18 +21,24 @@ class CudaGlobalPoolOp : public CudaOp {
 
   void run_dense(CudaOpContext& ctx) const override {
     const GpuTensor& i = in(ctx, 0);
-    check(cuda::global_sum(i.values(), static_cast<const int32_t*>(nullptr), i.pixels(),
-                           i.channels(), 1.0f / float(i.pixels()), ctx.frame.sum_scratch,
-                           out(ctx).values(), ctx.frame.stream),
-          "global_sum (dense)");
+    with_storage(i.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::global_sum(i.values<T>(), static_cast<const int32_t*>(nullptr), i.pixels(),
+                             i.channels(), 1.0f / float(i.pixels()), ctx.frame.sum_scratch,
+                             out(ctx).values<T>(), ctx.frame.stream),
+            "global_sum (dense)");
+    });
   }
   void run_delta(CudaOpContext& ctx) const override {
     const GpuTensor& i = in(ctx, 0);
     GpuTensor& o = out(ctx);
     cudaStream_t s = ctx.frame.stream;
-    check(cuda::global_sum(i.values(), i.list(), i.count(), i.pixels(), i.channels(),
-                           1.0f / float(i.pixels()), ctx.frame.sum_scratch, o.values(), s),
-          "global_sum (delta)");
+    with_storage(i.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::global_sum(i.values<T>(), i.list(), i.count(), i.pixels(), i.channels(),
+                             1.0f / float(i.pixels()), ctx.frame.sum_scratch, o.values<T>(), s),
+            "global_sum (delta)");
+    });
     check(cuda::fill_mask_if_any(o.mask(), 1, i.count(), s), "fill_mask_if_any");
     o.compact(ctx.frame.compact_scratch, s);
   }

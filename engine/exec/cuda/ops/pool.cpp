@@ -51,17 +51,28 @@ class CudaPoolOp : public CudaOp {
     GpuTensor& o = out(ctx);
     cudaStream_t s = ctx.frame.stream;
     if (params_.kind == ir::PoolKind::Average) {
-      check(cuda::avg_pool(window_, o.channels(), params_.count_include_pad, i.values(), o.values(),
-                           static_cast<const int32_t*>(nullptr), o.pixels(), s),
-            "avg_pool (dense)");
+      with_storage(o.storage(), [&](auto zero) {
+        using T = decltype(zero);
+        check(cuda::avg_pool(window_, o.channels(), params_.count_include_pad, i.values<T>(), o.values<T>(),
+                             static_cast<const int32_t*>(nullptr), o.pixels(), s),
+              "avg_pool (dense)");
+      });
       return;
     }
     // Keeping state: the same launch also records prev_out.
     GpuMaxPoolState* st = ctx.keep_state ? &state(ctx) : nullptr;
-    check(cuda::max_pool(window_, o.channels(), i.values(), st ? st->prev_out.get() : nullptr, false,
-                         o.values(), nullptr, static_cast<const int32_t*>(nullptr), o.pixels(), s),
-          "max_pool (dense)");
-    if (st) copy(st->acc_in.get(), i.values(), st->acc_in.bytes(), ctx);
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::max_pool(window_, o.channels(), i.values<T>(), st ? st->prev_out.get() : nullptr, false,
+                           o.values<T>(), nullptr, static_cast<const int32_t*>(nullptr), o.pixels(), s),
+            "max_pool (dense)");
+    });
+    if (!st) return;
+    with_storage(i.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::convert(i.values<T>(), st->acc_in.get(), int64_t(st->acc_in.size()), s),
+            "convert (accumulated input)");
+    });
   }
 
   void run_delta(CudaOpContext& ctx) const override {
@@ -72,19 +83,28 @@ class CudaPoolOp : public CudaOp {
                                     ctx.frame.compact_scratch, s),
           "dilate_mask_to_list");
     if (params_.kind == ir::PoolKind::Average) {
-      check(cuda::avg_pool(window_, o.channels(), params_.count_include_pad, i.values(), o.values(),
-                           o.list(), o.count(), o.pixels(), s),
-            "avg_pool (delta)");
+      with_storage(o.storage(), [&](auto zero) {
+        using T = decltype(zero);
+        check(cuda::avg_pool(window_, o.channels(), params_.count_include_pad, i.values<T>(), o.values<T>(),
+                             o.list(), o.count(), o.pixels(), s),
+              "avg_pool (delta)");
+      });
       return;
     }
     GpuMaxPoolState& st = state(ctx);
-    check(cuda::accumulate_pixels(st.acc_in.get(), i.values(), i.list(), i.count(), i.pixels(),
-                                  i.channels(), s),
-          "accumulate_pixels");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::accumulate_pixels(st.acc_in.get(), i.values<T>(), i.list(), i.count(), i.pixels(),
+                                    i.channels(), s),
+            "accumulate_pixels");
+    });
     // Also masks off the outputs whose maximum did not move; the list is rebuilt after.
-    check(cuda::max_pool(window_, o.channels(), st.acc_in.get(), st.prev_out.get(), true,
-                         o.values(), o.mask(), o.list(), o.count(), o.pixels(), s),
-          "max_pool (delta)");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::max_pool(window_, o.channels(), st.acc_in.get(), st.prev_out.get(), true,
+                           o.values<T>(), o.mask(), o.list(), o.count(), o.pixels(), s),
+            "max_pool (delta)");
+    });
     o.compact(ctx.frame.compact_scratch, s);
   }
 

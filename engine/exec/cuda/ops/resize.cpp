@@ -45,9 +45,12 @@ class CudaResizeOp : public CudaOp {
 
   void run_dense(CudaOpContext& ctx) const override {
     GpuTensor& o = out(ctx);
-    check(cuda::resize(g_, in(ctx, 0).values(), o.values(), static_cast<const int32_t*>(nullptr),
-                       o.pixels(), ctx.frame.stream),
-          "resize (dense)");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::resize(g_, in(ctx, 0).values<T>(), o.values<T>(), static_cast<const int32_t*>(nullptr),
+                         o.pixels(), ctx.frame.stream),
+            "resize (dense)");
+    });
   }
   void run_delta(CudaOpContext& ctx) const override {
     const GpuTensor& i = in(ctx, 0);
@@ -55,8 +58,11 @@ class CudaResizeOp : public CudaOp {
     cudaStream_t s = ctx.frame.stream;
     check(cuda::resize_mask(g_, i.mask(), o.mask(), s), "resize_mask");
     o.compact(ctx.frame.compact_scratch, s);
-    check(cuda::resize(g_, i.values(), o.values(), o.list(), o.count(), o.pixels(), s),
-          "resize (delta)");
+    with_storage(o.storage(), [&](auto zero) {
+      using T = decltype(zero);
+      check(cuda::resize(g_, i.values<T>(), o.values<T>(), o.list(), o.count(), o.pixels(), s),
+            "resize (delta)");
+    });
   }
 
  private:
