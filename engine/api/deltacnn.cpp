@@ -132,6 +132,20 @@ Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
 Stream::~Stream() = default;
 
 FrameResult Stream::process(const ImageView& frame) {
+  if (executor_->takes_frames()) {
+    // The CUDA backend pre-processes on the GPU: the frame goes to the executor as it is.
+    check_image_view(frame);
+    const FramePlacement placement = preprocessor_.placement(frame.width, frame.height);
+    double staging_ms = 0.0;
+    FrameResult r = run_and_decode(frame.width, frame.height, [&] {
+      const auto t0 = Clock::now();
+      executor_->submit_frame(frame, placement);
+      staging_ms = ms_since(t0);
+      executor_->finish();
+    });
+    r.stats.preprocess_ms = staging_ms;  // host part: packing the planes; the rest is in infer_ms
+    return r;
+  }
   const auto t0 = Clock::now();
   preprocessor_.run(frame, input_.data());
   const double preprocess_ms = ms_since(t0);
@@ -142,6 +156,10 @@ FrameResult Stream::process(const ImageView& frame) {
 
 FrameResult Stream::process_input(const float* model_input, int frame_width, int frame_height) {
   if (!model_input) throw Error(ErrorKind::Input, "stream: model input is null; expected H*W*3 floats");
+  return run_and_decode(frame_width, frame_height, [&] { executor_->run(model_input); });
+}
+
+FrameResult Stream::run_and_decode(int frame_width, int frame_height, const std::function<void()>& run) {
   // Validates the size (Error(Input) for zero sizes) before any state changes.
   const FrameGeometry geometry = preprocessor_.geometry(frame_width, frame_height);
   if (last_width_ != 0 && (frame_width != last_width_ || frame_height != last_height_)) {
@@ -152,7 +170,7 @@ FrameResult Stream::process_input(const float* model_input, int frame_width, int
   last_height_ = frame_height;
 
   const auto t0 = Clock::now();
-  executor_->run(model_input);
+  run();
   const double infer_ms = ms_since(t0);
 
   const auto t1 = Clock::now();

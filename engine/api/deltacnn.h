@@ -8,6 +8,7 @@
 //   dcnn::FrameResult r = stream.process(image_view);
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -71,7 +72,8 @@ class Stream {
   ~Stream();
 
   // Pre-process, run (dense or delta), decode, assign ids. Results are in frame pixels.
-  // A frame size different from the previous one resets the delta state first.
+  // A frame size different from the previous one resets the delta state first. On the CUDA
+  // backend the pre-processing runs on the GPU (Executor::submit_frame); on the CPU, engine/pre.
   FrameResult process(const ImageView& frame);
   // Same, from an already pre-processed model input (H*W*3 floats, 0..255) of a frame of the
   // given size: used by tools and tests that share one pre-processed input between streams.
@@ -88,6 +90,9 @@ class Stream {
   std::vector<HeadView> heads() const;  // dense heads of the last frame
 
  private:
+  // Resets on a new frame size, runs `run` (which runs the executor on this frame), decodes.
+  FrameResult run_and_decode(int frame_width, int frame_height, const std::function<void()>& run);
+
   std::shared_ptr<const Model> model_;
   StreamOptions options_;
   Preprocessor preprocessor_;

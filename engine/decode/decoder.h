@@ -7,6 +7,7 @@
 
 #include "engine/api/results.h"
 #include "engine/config/config.h"
+#include "engine/core/image.h"
 #include "engine/core/shape.h"
 
 namespace dcnn {
@@ -36,6 +37,11 @@ struct FrameGeometry {
   float to_frame_x(float model_x) const { return (model_x - pad_x) / scale_x; }
   float to_frame_y(float model_y) const { return (model_y - pad_y) / scale_y; }
 };
+
+// Where a frame of frame_w x frame_h lands in the model input `input` describes (stretch: the
+// whole input; letterbox: the content of FrameGeometry::make, centred), with the border value and
+// channel order: what the CPU pre-processing fills and the CUDA executor is told.
+FramePlacement frame_placement(const InputConfig& input, int frame_w, int frame_h);
 
 class Decoder {
  public:

@@ -39,4 +39,20 @@ FrameGeometry FrameGeometry::make(int frame_w, int frame_h, int model_w, int mod
   return g;
 }
 
+FramePlacement frame_placement(const InputConfig& input, int frame_w, int frame_h) {
+  const FrameGeometry g = FrameGeometry::make(frame_w, frame_h, input.width, input.height, input.resize);
+  FramePlacement p;
+  p.width = p.content_w = input.width;
+  p.height = p.content_h = input.height;
+  if (input.resize == ResizeKind::Letterbox) {
+    p.content_w = int(std::lround(frame_w * double(g.scale_x)));
+    p.content_h = int(std::lround(frame_h * double(g.scale_y)));
+    p.content_x = int(g.pad_x);
+    p.content_y = int(g.pad_y);
+  }
+  p.pad_value = input.pad_value;
+  p.bgr = input.color == ColorOrder::BGR;
+  return p;
+}
+
 }  // namespace dcnn

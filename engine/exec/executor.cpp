@@ -293,6 +293,30 @@ void Executor::submit(const float* input) {
 
 void Executor::finish() { impl_->finish_pending(); }
 
+bool Executor::takes_frames() const { return impl_->gpu != nullptr; }
+
+void Executor::submit_frame(const ImageView& frame, const FramePlacement& placement) {
+  Impl& m = *impl_;
+  if (!m.gpu)
+    throw Error(ErrorKind::Unsupported, "Executor::submit_frame: backend 'cpu' pre-processes frames on "
+                                        "the host (engine/pre); expected run() with the model input");
+  const Shape& in = m.model->input_shape();
+  if (placement.width != in.w || placement.height != in.h || placement.content_w <= 0 ||
+      placement.content_h <= 0 || placement.content_x < 0 || placement.content_y < 0 ||
+      placement.content_x + placement.content_w > in.w || placement.content_y + placement.content_h > in.h)
+    throw Error(ErrorKind::Input, "Executor::submit_frame: placement " + std::to_string(placement.width) +
+                                      "x" + std::to_string(placement.height) + " with content " +
+                                      std::to_string(placement.content_w) + "x" +
+                                      std::to_string(placement.content_h) + " at (" +
+                                      std::to_string(placement.content_x) + ", " +
+                                      std::to_string(placement.content_y) + "); expected content inside the " +
+                                      std::to_string(in.w) + "x" + std::to_string(in.h) + " model input");
+  check_image_view(frame);
+  m.finish_pending();
+  m.gpu->submit_frame(frame, placement);
+  m.in_flight = true;
+}
+
 bool Executor::in_flight() const { return impl_->in_flight; }
 
 void Executor::Impl::run_cpu_frame(const float* frame) {

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "engine/api/results.h"
+#include "engine/core/image.h"
 #include "engine/core/shape.h"
 #include "engine/ir/graph.h"
 
@@ -100,6 +101,16 @@ class Executor {
   void submit(const float* input);
   void finish();
   bool in_flight() const;
+
+  // The CUDA backend also takes the decoded frame itself and pre-processes it on the GPU: its
+  // planes are packed into pinned memory here (row padding dropped), uploaded, converted to the
+  // model's channel order and resized into `placement` (Preprocessor::placement) by one kernel,
+  // in place of the host pre-processing and the upload of model-input floats. Same results as
+  // engine/pre's OpenCV path: exact colour conversion, resampling within one level. Like
+  // submit(), finish() completes it. Backend 'cpu' pre-processes on the host: takes_frames() is
+  // false there and submit_frame is an Unsupported error. Input errors name the format and plane.
+  bool takes_frames() const;
+  void submit_frame(const ImageView& frame, const FramePlacement& placement);
 
   void reset();
   void set_mode(ExecMode mode);             // takes effect at the next frame (forces a dense pass)

@@ -14,33 +14,6 @@
 namespace dcnn {
 namespace {
 
-int packed_channels(PixelFormat f) {
-  switch (f) {
-    case PixelFormat::RGB:
-    case PixelFormat::BGR: return 3;
-    case PixelFormat::RGBx:
-    case PixelFormat::BGRx:
-    case PixelFormat::RGBA:
-    case PixelFormat::BGRA: return 4;
-    default: return 0;
-  }
-}
-
-[[noreturn]] void bad_frame(const ImageView& f, const std::string& problem,
-                            const std::string& expected) {
-  throw Error(ErrorKind::Input, std::string("pre-processing ") + to_string(f.format) + " " +
-                                    std::to_string(f.width) + "x" + std::to_string(f.height) +
-                                    " frame: " + problem + "; expected " + expected);
-}
-
-void check_plane(const ImageView& f, int plane, int row_bytes) {
-  if (!f.planes[plane]) bad_frame(f, "plane " + std::to_string(plane) + " is null", "a mapped plane");
-  if (f.strides[plane] < row_bytes) {
-    bad_frame(f, "plane " + std::to_string(plane) + " stride " + std::to_string(f.strides[plane]) +
-                     " is smaller than a row", "a stride >= " + std::to_string(row_bytes) + " bytes");
-  }
-}
-
 // Copies planar/semi-planar YUV into one contiguous buffer of even size (OpenCV's YUV 4:2:0
 // converters want that), replicating the last row/column for odd sizes so the extra pixels
 // (cropped away afterwards) see the same chroma as their neighbours.
@@ -80,7 +53,6 @@ cv::Mat to_model_order(const ImageView& f, ColorOrder order) {
   const bool bgr = order == ColorOrder::BGR;
   const int channels = packed_channels(f.format);
   if (channels > 0) {
-    check_plane(f, 0, f.width * channels);
     const cv::Mat src(f.height, f.width, CV_8UC(channels), const_cast<uint8_t*>(f.planes[0]),
                       size_t(f.strides[0]));
     cv::Mat out;
@@ -102,34 +74,10 @@ cv::Mat to_model_order(const ImageView& f, ColorOrder order) {
         return out;
     }
   }
-  const int cw = (f.width + 1) / 2;
-  check_plane(f, 0, f.width);
-  if (f.format == PixelFormat::I420) {
-    check_plane(f, 1, cw);
-    check_plane(f, 2, cw);
-  } else if (f.format == PixelFormat::NV12) {
-    check_plane(f, 1, 2 * cw);
-  } else {
-    bad_frame(f, "unknown pixel format", "RGB, BGR, RGBx, BGRx, RGBA, BGRA, I420 or NV12");
-  }
   return yuv420_to_rgb(f, bgr);
 }
 
 }  // namespace
-
-const char* to_string(PixelFormat format) noexcept {
-  switch (format) {
-    case PixelFormat::RGB: return "RGB";
-    case PixelFormat::BGR: return "BGR";
-    case PixelFormat::RGBx: return "RGBx";
-    case PixelFormat::BGRx: return "BGRx";
-    case PixelFormat::RGBA: return "RGBA";
-    case PixelFormat::BGRA: return "BGRA";
-    case PixelFormat::I420: return "I420";
-    case PixelFormat::NV12: return "NV12";
-  }
-  return "unknown";
-}
 
 Preprocessor::Preprocessor(const InputConfig& config) : config_(config) {
   if (config_.width <= 0 || config_.height <= 0) {
@@ -145,20 +93,22 @@ FrameGeometry Preprocessor::geometry(int frame_width, int frame_height) const {
                              config_.resize);
 }
 
+FramePlacement Preprocessor::placement(int frame_width, int frame_height) const {
+  return frame_placement(config_, frame_width, frame_height);
+}
+
 void Preprocessor::run(const ImageView& frame, float* out) const {
-  if (frame.width <= 0 || frame.height <= 0) bad_frame(frame, "zero or negative size", "a positive width and height");
+  check_image_view(frame);
   if (!out) throw Error(ErrorKind::Internal, "pre-processing: output buffer is null");
   const cv::Mat rgb = to_model_order(frame, config_.color);
   const int W = config_.width, H = config_.height;
   cv::Mat dst(H, W, CV_32FC3, out);
-  const FrameGeometry g = geometry(frame.width, frame.height);
+  const FramePlacement p = placement(frame.width, frame.height);
   cv::Mat target = dst;
-  int content_w = W, content_h = H;
+  const int content_w = p.content_w, content_h = p.content_h;
   if (config_.resize == ResizeKind::Letterbox) {
-    content_w = int(std::lround(frame.width * double(g.scale_x)));
-    content_h = int(std::lround(frame.height * double(g.scale_y)));
     dst.setTo(cv::Scalar::all(config_.pad_value));
-    target = dst(cv::Rect(int(g.pad_x), int(g.pad_y), content_w, content_h));
+    target = dst(cv::Rect(p.content_x, p.content_y, content_w, content_h));
   }
   if (rgb.cols == content_w && rgb.rows == content_h) {
     rgb.convertTo(target, CV_32F);  // same size: no interpolation at all

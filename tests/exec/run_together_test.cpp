@@ -1,6 +1,7 @@
-// Streams stepped together (engine/exec/run_together.h) on the CPU backend: the same results,
-// bit for bit, as each stream running alone, the argument errors, and that a failing stream
-// leaves none of the others in flight. The CUDA counterpart (where frames really overlap) is in
+// The Executor's split API on the CPU backend: streams stepped together (engine/exec/
+// run_together.h) give the same results, bit for bit, as each stream running alone; argument
+// errors; a failing stream leaves none of the others in flight; submit_frame (on-GPU
+// pre-processing) is refused with a clear error. The CUDA counterpart (where frames really overlap) is in
 // tests/cuda/test_cuda_executor_networks.cpp.
 #include <gtest/gtest.h>
 
@@ -105,6 +106,29 @@ TEST(RunTogether, BadArgumentsAreNamed) {
   expect_input_error({&a, &b}, {frame, nullptr}, "input is null");
   EXPECT_FALSE(a.in_flight());
   EXPECT_EQ(a.stats().frame_index, 0);
+}
+
+TEST(RunTogether, SubmitFrameIsRefusedOnTheCpu) {
+  auto model = compile_model(mobilenet_v2_block(32, 48), Backend::Cpu, test_normalization());
+  Executor e(model, ExecMode::Delta, exact_settings());
+  EXPECT_FALSE(e.takes_frames());
+  std::vector<uint8_t> pixels(32 * 48 * 3, 7);
+  ImageView view;
+  view.width = 48;
+  view.height = 32;
+  view.planes[0] = pixels.data();
+  view.strides[0] = 48 * 3;
+  FramePlacement placement;
+  placement.width = placement.content_w = 48;
+  placement.height = placement.content_h = 32;
+  try {
+    e.submit_frame(view, placement);
+    ADD_FAILURE() << "expected an Unsupported error";
+  } catch (const Error& err) {
+    EXPECT_EQ(err.kind(), ErrorKind::Unsupported);
+    EXPECT_NE(std::string(err.what()).find("backend 'cpu' pre-processes frames on the host"), std::string::npos)
+        << err.what();
+  }
 }
 
 }  // namespace

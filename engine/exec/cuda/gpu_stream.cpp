@@ -65,6 +65,7 @@ class GpuStreamImpl final : public GpuStream {
   ~GpuStreamImpl() override;
 
   void submit(const float* input) override;
+  void submit_frame(const ImageView& frame, const FramePlacement& placement) override;
   void finish() override;
   void reset() override {
     keyframes_.force();
@@ -102,6 +103,8 @@ class GpuStreamImpl final : public GpuStream {
   void to_fp32(const GpuTensor& t, DeviceBuffer<float>& dst, const std::string& where);
   void accumulate(const GpuTensor& t, DeviceBuffer<float>& dst, const std::string& where);
   void finish_frame(bool keyframe, std::chrono::steady_clock::time_point t0);
+  // After staging: upload the input, then enqueue the dense or delta frame.
+  void enqueue_frame();
   // The submitted frame finish() completes.
   bool pending_keyframe_ = false;
   std::chrono::steady_clock::time_point pending_t0_;
@@ -317,7 +320,6 @@ void GpuStreamImpl::enqueue_dense_frame(bool keep) {
   const auto& ops = cuda_.cuda_ops();
   const ir::Graph& g = model_->graph();
   GpuTensor& in = tensors_[size_t(g.input)];
-  input_->enqueue_upload(handles_.stream);
   input_->dense(in, keep, handles_.stream);
   in.mark_dense_write();
   for (size_t k = 0; k < ops.size(); ++k) {
@@ -420,7 +422,6 @@ void GpuStreamImpl::enqueue_delta_frame() {
   const auto& ops = cuda_.cuda_ops();
   const ir::Graph& g = model_->graph();
   GpuTensor& in = tensors_[size_t(g.input)];
-  input_->enqueue_upload(handles_.stream);
   in.clear_for_write(handles_.stream);
   input_->delta(in, frame_.compact_scratch, handles_.stream);
   for (size_t k = 0; k < ops.size(); ++k)
@@ -471,8 +472,22 @@ void GpuStreamImpl::enqueue_downloads(bool counts) {
 void GpuStreamImpl::submit(const float* input) {
   pending_t0_ = std::chrono::steady_clock::now();
   check(cudaSetDevice(handles_.device), "run: ", "cudaSetDevice");
-  const bool keyframe = pending_keyframe_ = next_is_keyframe();
   input_->stage(input);
+  enqueue_frame();
+}
+
+void GpuStreamImpl::submit_frame(const ImageView& frame, const FramePlacement& placement) {
+  pending_t0_ = std::chrono::steady_clock::now();
+  check(cudaSetDevice(handles_.device), "run: ", "cudaSetDevice");
+  input_->stage_frame(frame, placement);
+  enqueue_frame();
+}
+
+void GpuStreamImpl::enqueue_frame() {
+  const bool keyframe = pending_keyframe_ = next_is_keyframe();
+  // The input is uploaded (and a frame converted) ahead of the recorded graphs: its size and
+  // kind may change from frame to frame, the graphs' launches do not.
+  input_->enqueue_input(handles_.stream);
   if (keyframe) {
     enqueue_dense_frame(mode_ == ExecMode::Delta && keyframes_.keeps_state());
     delta_frames_since_keyframe_ = 0;

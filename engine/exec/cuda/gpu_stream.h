@@ -25,6 +25,8 @@ class GpuStream {
   // Enqueue a frame and return without waiting for the GPU; finish() waits and publishes the
   // outputs and stats. Called strictly alternately by the Executor.
   virtual void submit(const float* input) = 0;
+  // A decoded frame pre-processed on the GPU (Executor::submit_frame; arguments validated).
+  virtual void submit_frame(const ImageView& frame, const FramePlacement& placement) = 0;
   virtual void finish() = 0;
   virtual void reset() = 0;
   virtual void set_mode(ExecMode mode) = 0;

@@ -3,6 +3,8 @@
 #include <cstring>
 
 #include "engine/exec/op_checks.h"
+#include "engine/exec/cuda/frame_mapping.h"
+#include "kernels/cuda/frame_convert.h"
 #include "kernels/cuda/mask_dilate.h"
 
 namespace dcnn::cuda_exec {
@@ -37,11 +39,48 @@ GpuInputStage::GpuInputStage(const Shape& shape, const InputNormalization& norm,
 
 void GpuInputStage::stage(const float* host) {
   std::memcpy(staging_.get(), host, sizeof(float) * size_t(shape_.size()));
+  frame_staged_ = false;
 }
 
-void GpuInputStage::enqueue_upload(cudaStream_t stream) {
-  check(cudaMemcpyAsync(x_.get(), staging_.get(), x_.bytes(), cudaMemcpyHostToDevice, stream),
+void GpuInputStage::stage_frame(const ImageView& frame, const FramePlacement& placement) {
+  size_t offsets[3] = {0, 0, 0};
+  int strides[3] = {0, 0, 0};
+  size_t total = 0;
+  for (int p = 0; p < plane_count(frame.format); ++p) {
+    offsets[p] = total;
+    strides[p] = plane_row_bytes(frame, p);
+    total += size_t(strides[p]) * size_t(plane_rows(frame, p));
+  }
+  if (total > frame_bytes_) {
+    frame_host_.allocate(total, "frame staging (" + std::to_string(frame.width) + "x" +
+                                    std::to_string(frame.height) + " " + to_string(frame.format) + ")");
+    frame_device_.allocate(total, "frame on the device");
+    frame_bytes_ = total;
+  }
+  const uint8_t* device_planes[3] = {nullptr, nullptr, nullptr};
+  for (int p = 0; p < plane_count(frame.format); ++p) {
+    uint8_t* dst = frame_host_.get() + offsets[p];
+    for (int y = 0; y < plane_rows(frame, p); ++y)
+      std::memcpy(dst + size_t(y) * size_t(strides[p]), frame.planes[p] + int64_t(y) * frame.strides[p],
+                  size_t(strides[p]));
+    device_planes[p] = frame_device_.get() + offsets[p];
+  }
+  frame_planes_ = to_frame_planes(frame, device_planes, strides);
+  mapping_ = to_input_mapping(placement);
+  frame_used_bytes_ = total;
+  frame_staged_ = true;
+}
+
+void GpuInputStage::enqueue_input(cudaStream_t stream) {
+  if (!frame_staged_) {
+    check(cudaMemcpyAsync(x_.get(), staging_.get(), x_.bytes(), cudaMemcpyHostToDevice, stream),
+          kWhere, "cudaMemcpyAsync (model input upload)");
+    return;
+  }
+  check(cudaMemcpyAsync(frame_device_.get(), frame_host_.get(), frame_used_bytes_,
+                        cudaMemcpyHostToDevice, stream),
         kWhere, "cudaMemcpyAsync (frame upload)");
+  check(cuda::frame_to_input(frame_planes_, mapping_, x_.get(), stream), kWhere, "frame_to_input");
 }
 
 void GpuInputStage::dense(GpuTensor& out, bool keep_state, cudaStream_t stream) {

@@ -9,10 +9,12 @@
 
 #include <cuda_runtime.h>
 
+#include "engine/core/image.h"
 #include "engine/exec/cuda/device_memory.h"
 #include "engine/exec/cuda/gpu_tensor.h"
 #include "engine/exec/executor.h"
 #include "engine/exec/ops/input_stage.h"
+#include "kernels/cuda/frame_sample.h"
 #include "kernels/cuda/input_stage.h"
 #include "kernels/cuda/window.h"
 
@@ -21,11 +23,17 @@ namespace dcnn::cuda_exec {
 class GpuInputStage {
  public:
   GpuInputStage(const Shape& shape, const InputNormalization& norm, const InputDeltaRule& rule);
-  // Copies the host frame into the pinned staging buffer (host side, before any launch).
+  // Copies the host model input into the pinned staging buffer (host side, before any launch).
   void stage(const float* host);
-  // Queues the staging -> device copy on `stream` (fixed addresses: graph-capturable). The
-  // staging buffer is reused: the caller synchronises before staging the next frame.
-  void enqueue_upload(cudaStream_t stream);
+  // Or a decoded frame to pre-process on the GPU (Executor::submit_frame): its planes are packed
+  // into pinned staging, row padding dropped. The frame buffers grow when a larger frame comes
+  // (the first frame, a resolution change), never per frame.
+  void stage_frame(const ImageView& frame, const FramePlacement& placement);
+  // Queues what was staged on `stream`: the upload of the model input, or the frame's upload and
+  // its conversion into the model input (kernels/cuda/frame_convert.h). Outside any CUDA graph,
+  // since a frame's size and planes may change. The staging buffers are reused: the caller
+  // synchronises before staging the next frame.
+  void enqueue_input(cudaStream_t stream);
   void dense(GpuTensor& out, bool keep_state, cudaStream_t stream);
   void delta(GpuTensor& out, int* compact_scratch, cudaStream_t stream);
 
@@ -36,6 +44,14 @@ class GpuInputStage {
   cuda::Window2D grow_{};  // (2 * dilation + 1)^2 window, stride 1, same size
   PinnedBuffer<float> staging_;
   DeviceBuffer<float> x_, ref_;
+  // The staged frame (stage_frame): packed planes on the host and the device, their offsets.
+  bool frame_staged_ = false;
+  PinnedBuffer<uint8_t> frame_host_;
+  DeviceBuffer<uint8_t> frame_device_;
+  size_t frame_bytes_ = 0;       // allocated
+  size_t frame_used_bytes_ = 0;  // this frame's
+  cuda::FramePlanes frame_planes_{};  // pointers into frame_device_
+  cuda::InputMapping mapping_{};
   DeviceBuffer<uint8_t> change_mask_;  // before dilation
 };
 
