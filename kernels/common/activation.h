@@ -1,15 +1,11 @@
-// Per-element activation math shared by the CPU kernels and (later) the CUDA kernels, so both
+// Per-element activation math shared by the CPU kernels and the CUDA kernels, so both
 // backends compute bit-for-bit the same function. Kernels know nothing of the graph IR: the
 // engine translates ir::Activation into ActSpec once at model load.
 #pragma once
 
 #include <cmath>
 
-#if defined(__CUDACC__)
-#define DCNN_HOST_DEVICE __host__ __device__
-#else
-#define DCNN_HOST_DEVICE
-#endif
+#include "kernels/common/host_device.h"
 
 namespace dcnn::kern {
 

@@ -1,20 +1,15 @@
 // The per-output arithmetic of kernels/cuda/conv_transpose.cu as __host__ __device__ inline
 // functions: the kernel calls them on the GPU, and tests/cuda/test_conv_transpose_gather.cpp
-// runs the very same code on the CPU against the CPU backend's scatter kernel, so the index
-// inversion and the weight packing are proven on machines without a GPU.
+// runs the very same code on the CPU against the naive ONNX reference, so the index inversion
+// and the weight packing are proven on machines without a GPU.
 #pragma once
 
 #include <cuda_fp16.h>
 
 #include <cstdint>
 
+#include "kernels/common/host_device.h"
 #include "kernels/cuda/conv_transpose.h"
-
-#if defined(__CUDACC__)
-#define DCNN_HOST_DEVICE __host__ __device__
-#else
-#define DCNN_HOST_DEVICE
-#endif
 
 namespace dcnn::cuda::gather {
 

@@ -13,11 +13,7 @@
 #include <cmath>
 #include <cstdint>
 
-#if defined(__CUDACC__)
-#define DCNN_HOST_DEVICE __host__ __device__
-#else
-#define DCNN_HOST_DEVICE
-#endif
+#include "kernels/common/host_device.h"
 
 namespace dcnn::cuda {
 

@@ -11,24 +11,13 @@
 
 #include "kernels/cuda/conv_transpose.h"
 #include "kernels/cuda/conv_transpose_gather.h"
+#include "tests/cuda/conv_transpose_shape_of.h"
 #include "tests/kernels/conv_transpose_cases.h"
 #include "tests/kernels/reference_conv.h"
 #include "tests/kernels/test_util.h"
 
 namespace dcnn::cpu::test {
 namespace {
-
-cuda::ConvTransposeShape cuda_shape(const ConvTransposeGeometry& g) {
-  cuda::ConvTransposeShape s;
-  s.in_h = g.in_h; s.in_w = g.in_w; s.cin = g.cin;
-  s.out_h = g.out_h; s.out_w = g.out_w; s.cout = g.cout;
-  s.kh = g.kh; s.kw = g.kw;
-  s.stride_h = g.stride_h; s.stride_w = g.stride_w;
-  s.dil_h = g.dil_h; s.dil_w = g.dil_w;
-  s.pad_top = g.pad_top; s.pad_left = g.pad_left;
-  s.groups = g.groups;
-  return s;
-}
 
 // Every output of the gather over the whole map (the dense pass).
 std::vector<float> gather_all(const cuda::ConvTransposeShape& s, const std::vector<float>& packed,
@@ -47,7 +36,7 @@ class ConvTransposeGather : public ::testing::TestWithParam<TransposeCase> {};
 TEST_P(ConvTransposeGather, DenseMatchesReference) {
   const TransposeCase& c = GetParam();
   const ConvTransposeGeometry g = geometry_of(c);
-  const cuda::ConvTransposeShape s = cuda_shape(g);
+  const cuda::ConvTransposeShape s = cuda::test::shape_of(g);
   ASSERT_TRUE(cuda::conv_transpose_shape_is_valid(s)) << c.name;
   std::mt19937 rng(91);
   const auto in = random_floats(size_t(g.in_h) * g.in_w * g.cin, rng);
@@ -66,7 +55,7 @@ TEST_P(ConvTransposeGather, DenseMatchesReference) {
 TEST_P(ConvTransposeGather, MaskMarksExactlyTheOutputsActiveInputsReach) {
   const TransposeCase& c = GetParam();
   const ConvTransposeGeometry g = geometry_of(c);
-  const cuda::ConvTransposeShape s = cuda_shape(g);
+  const cuda::ConvTransposeShape s = cuda::test::shape_of(g);
   std::mt19937 rng(92);
   const auto w = random_floats(size_t(g.cin) * (g.cout / g.groups) * g.kh * g.kw, rng);
   const auto packed = cuda::pack_weights_for_conv_transpose(s, w.data());

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "kernels/cuda/conv_transpose.h"
+#include "tests/cuda/conv_transpose_shape_of.h"
 #include "tests/cuda/cuda_test_support.h"
 #include "tests/kernels/conv_transpose_cases.h"
 #include "tests/kernels/reference_conv.h"
@@ -14,22 +15,10 @@
 namespace dcnn::cuda::test {
 namespace {
 
-ConvTransposeShape cuda_shape(const cpu::ConvTransposeGeometry& g) {
-  ConvTransposeShape s;
-  s.in_h = g.in_h; s.in_w = g.in_w; s.cin = g.cin;
-  s.out_h = g.out_h; s.out_w = g.out_w; s.cout = g.cout;
-  s.kh = g.kh; s.kw = g.kw;
-  s.stride_h = g.stride_h; s.stride_w = g.stride_w;
-  s.dil_h = g.dil_h; s.dil_w = g.dil_w;
-  s.pad_top = g.pad_top; s.pad_left = g.pad_left;
-  s.groups = g.groups;
-  return s;
-}
-
 TEST_F(CudaTest, ConvTransposeDenseMatchesReference) {
   for (const cpu::test::TransposeCase& c : cpu::test::kTransposeCases) {
     const cpu::ConvTransposeGeometry g = cpu::test::geometry_of(c);
-    const ConvTransposeShape s = cuda_shape(g);
+    const ConvTransposeShape s = shape_of(g);
     const auto in = random_floats(size_t(g.in_h) * g.in_w * g.cin, 1);
     const auto w = random_floats(size_t(g.cin) * (g.cout / g.groups) * g.kh * g.kw, 2);
     const auto bias = random_floats(size_t(g.cout), 3);
@@ -44,7 +33,7 @@ TEST_F(CudaTest, ConvTransposeDenseMatchesReference) {
 TEST_F(CudaTest, ConvTransposeFp16DenseMatchesReference) {
   for (const cpu::test::TransposeCase& c : cpu::test::kTransposeCases) {
     const cpu::ConvTransposeGeometry g = cpu::test::geometry_of(c);
-    const ConvTransposeShape s = cuda_shape(g);
+    const ConvTransposeShape s = shape_of(g);
     const auto in = round_to_half(random_floats(size_t(g.in_h) * g.in_w * g.cin, 1));
     const auto w = random_floats(size_t(g.cin) * (g.cout / g.groups) * g.kh * g.kw, 2);
     const auto bias = random_floats(size_t(g.cout), 3);
@@ -63,7 +52,7 @@ TEST_F(CudaTest, ConvTransposeFp16DenseMatchesReference) {
 TEST_F(CudaTest, ConvTransposeDeltaOnListedPixels) {
   for (const cpu::test::TransposeCase& c : cpu::test::kTransposeCases) {
     const cpu::ConvTransposeGeometry g = cpu::test::geometry_of(c);
-    const ConvTransposeShape s = cuda_shape(g);
+    const ConvTransposeShape s = shape_of(g);
     const size_t in_pixels = size_t(g.in_h) * g.in_w, out_pixels = size_t(g.out_h) * g.out_w;
     auto in = random_floats(in_pixels * g.cin, 4);
     const auto w = random_floats(size_t(g.cin) * (g.cout / g.groups) * g.kh * g.kw, 5);

@@ -50,22 +50,33 @@ class CudaModelTest : public CudaTest {
     return true;
   }
 
-  void compare(const ModelCase& m, int frames) {
-    ir::Graph g;
-    if (!load(m, &g)) GTEST_SKIP() << missing_asset_message(source_path(m.file));
+  static InputNormalization normalization(const ModelCase& m) {
     InputNormalization norm;
     for (int c = 0; c < 3; ++c) {
       norm.mean[c] = m.mean;
       norm.std[c] = m.std;
     }
-    auto cpu = compile_model(g, Backend::Cpu, norm);
-    auto gpu = compile_model(g, Backend::Cuda, norm);
+    return norm;
+  }
+
+  // Moving patches with sensor noise at the model's input size.
+  static SequenceOptions sequence(const ModelCase& m) {
     SequenceOptions so;
     so.width = m.width;
     so.height = m.height;
     so.patches = 3;
     so.patch_size = m.width / 12;
     so.noise_sigma = 1.f;
+    return so;
+  }
+
+  void compare(const ModelCase& m, int frames) {
+    ir::Graph g;
+    if (!load(m, &g)) GTEST_SKIP() << missing_asset_message(source_path(m.file));
+    const InputNormalization norm = normalization(m);
+    auto cpu = compile_model(g, Backend::Cpu, norm);
+    auto gpu = compile_model(g, Backend::Cuda, norm);
+    const SequenceOptions so = sequence(m);
 
     // Every threshold 0: CUDA dense == CPU dense, CUDA delta == CPU dense.
     {
@@ -108,19 +119,10 @@ class CudaModelTest : public CudaTest {
   void compare_fp16(const ModelCase& m, int frames) {
     ir::Graph g;
     if (!load(m, &g)) GTEST_SKIP() << missing_asset_message(source_path(m.file));
-    InputNormalization norm;
-    for (int c = 0; c < 3; ++c) {
-      norm.mean[c] = m.mean;
-      norm.std[c] = m.std;
-    }
+    const InputNormalization norm = normalization(m);
     auto cpu = compile_model(g, Backend::Cpu, norm);
     auto half = compile_model(g, Backend::Cuda, norm, 0, Precision::F16);
-    SequenceOptions so;
-    so.width = m.width;
-    so.height = m.height;
-    so.patches = 3;
-    so.patch_size = m.width / 12;
-    so.noise_sigma = 1.f;
+    const SequenceOptions so = sequence(m);
     const DeltaSettings s = exact_settings(0.4f);
     Executor cd(cpu, ExecMode::Dense, s), hd(half, ExecMode::Dense, s), hx(half, ExecMode::Delta, s);
     SyntheticSequence seq(so);

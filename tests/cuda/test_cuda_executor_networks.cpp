@@ -65,6 +65,16 @@ struct Quad {
   std::vector<Executor*> all() { return {cpu_dense.get(), cpu_delta.get(), gpu_dense.get(), gpu_delta.get()}; }
 };
 
+// Noisy 32x32 video with a camera shake every 97 frames, for the long-run (drift) tests.
+SequenceOptions long_run_sequence() {
+  SequenceOptions o;
+  o.height = 32;
+  o.width = 32;
+  o.noise_sigma = 2.f;
+  o.shake_period = 97;
+  return o;
+}
+
 // eps = 0: CUDA dense == CPU dense, CUDA delta == CPU dense, and the input masks agree exactly.
 void expect_exact(const NetCase& net, const DeltaSettings& settings, bool noisy, int frames = 60) {
   Quad q(net.build(48, 64), settings);
@@ -208,12 +218,7 @@ TEST_F(CudaTest, ExecutorLongRunNoDrift) {
   const ir::Graph g = mobilenet_v2_block(32, 32);
   auto model = compile_model(g, Backend::Cuda, test_normalization());
   Executor dense(model, ExecMode::Dense, s), delta(model, ExecMode::Delta, s);
-  SequenceOptions o;
-  o.height = 32;
-  o.width = 32;
-  o.noise_sigma = 2.f;
-  o.shake_period = 97;
-  SyntheticSequence seq(o);
+  SyntheticSequence seq(long_run_sequence());
   const int frames = 1000;
   float first = 0.f, last = 0.f;
   for (int f = 0; f < frames; ++f) {
@@ -377,12 +382,7 @@ TEST_F(CudaTest, ExecutorFp16DriftIsBoundedByKeyframes) {
   auto cpu = compile_model(g, Backend::Cpu, test_normalization());
   auto half = compile_model(g, Backend::Cuda, test_normalization(), 0, Precision::F16);
   Executor ref(cpu, ExecMode::Dense, s), delta(half, ExecMode::Delta, s);
-  SequenceOptions o;
-  o.height = 32;
-  o.width = 32;
-  o.noise_sigma = 2.f;
-  o.shake_period = 97;
-  SyntheticSequence seq(o);
+  SyntheticSequence seq(long_run_sequence());
   float first = 0.f, last = 0.f;
   for (int f = 0; f < 600; ++f) {
     const std::vector<float>& frame = seq.next();

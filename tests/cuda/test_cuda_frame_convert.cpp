@@ -36,16 +36,6 @@ struct DeviceFrame {
   }
 };
 
-// The model input the host computes with the kernel's own per-pixel code.
-std::vector<float> host_input(const RandomFrame& frame, const InputConfig& cfg) {
-  const cuda::InputMapping m = input_mapping(frame.view, cfg);
-  const cuda::FramePlanes planes = frame_planes(frame.view);
-  std::vector<float> out(size_t(cfg.width) * cfg.height * 3);
-  for (int y = 0; y < cfg.height; ++y)
-    for (int x = 0; x < cfg.width; ++x) cuda::frame::input_pixel(planes, m, x, y, &out[(size_t(y) * cfg.width + x) * 3]);
-  return out;
-}
-
 InputConfig model_input(int w, int h, ResizeKind resize, ColorOrder order) {
   InputConfig cfg;
   cfg.width = w;
