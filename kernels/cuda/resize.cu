@@ -2,61 +2,10 @@
 
 #include "kernels/cuda/element.cuh"
 #include "kernels/cuda/launch.cuh"
+#include "kernels/cuda/resize_taps.h"
 
 namespace dcnn::cuda {
 namespace {
-
-// Input indices and weights along one axis: value = (1 - w) * in[i0] + w * in[i1].
-struct Taps {
-  int i0, i1;
-  float w;
-};
-
-__device__ float source_coord(int o, int in_len, int out_len, float scale, CoordMode mode) {
-  switch (mode) {
-    case CoordMode::HalfPixel:
-      return (o + 0.5f) / scale - 0.5f;
-    case CoordMode::PytorchHalfPixel:
-      return out_len > 1 ? (o + 0.5f) / scale - 0.5f : 0.f;
-    case CoordMode::AlignCorners:
-      return out_len > 1 ? o * static_cast<float>(in_len - 1) / static_cast<float>(out_len - 1)
-                         : 0.f;
-    case CoordMode::Asymmetric:
-      return o / scale;
-  }
-  return 0.f;
-}
-
-__device__ int clamp_index(int i, int len) { return i < 0 ? 0 : (i >= len ? len - 1 : i); }
-
-__device__ Taps axis_taps(const ResizeGeometry& g, int o, int in_len, int out_len, float scale) {
-  float s = scale > 0.f ? scale : static_cast<float>(out_len) / static_cast<float>(in_len);
-  float x = source_coord(o, in_len, out_len, s, g.coord);
-  if (g.mode == ResizeMode::Nearest) {
-    float r;
-    switch (g.nearest) {
-      case NearestRound::RoundPreferFloor:
-        r = ceilf(x - 0.5f);
-        break;
-      case NearestRound::RoundPreferCeil:
-        r = floorf(x + 0.5f);
-        break;
-      case NearestRound::Floor:
-        r = floorf(x);
-        break;
-      default:
-        r = ceilf(x);
-        break;
-    }
-    int i = clamp_index(static_cast<int>(r), in_len);
-    return {i, i, 0.f};
-  }
-  // Linear: ONNX pads the input by edge replication, which equals clamping the coordinate.
-  x = fminf(fmaxf(x, 0.f), static_cast<float>(in_len - 1));
-  int i0 = static_cast<int>(floorf(x));
-  int i1 = i0 + 1 < in_len ? i0 + 1 : i0;
-  return {i0, i1, x - static_cast<float>(i0)};
-}
 
 template <typename T>
 __global__ void resize_kernel(ResizeGeometry g, const T* __restrict__ in, T* __restrict__ out,
@@ -69,8 +18,8 @@ __global__ void resize_kernel(ResizeGeometry g, const T* __restrict__ in, T* __r
     int ch = static_cast<int>(t % g.c);
     int64_t p = detail::listed_pixel(list, t / g.c);
     int oy = static_cast<int>(p / g.out_w), ox = static_cast<int>(p % g.out_w);
-    Taps ty = axis_taps(g, oy, g.in_h, g.out_h, g.scale_h);
-    Taps tx = axis_taps(g, ox, g.in_w, g.out_w, g.scale_w);
+    resize_taps::Taps ty = resize_taps::axis_taps(g, oy, g.in_h, g.out_h, g.scale_h);
+    resize_taps::Taps tx = resize_taps::axis_taps(g, ox, g.in_w, g.out_w, g.scale_w);
     auto at = [&](int y, int x) {
       return detail::load(in + (int64_t{y} * g.in_w + x) * g.c + ch);
     };
@@ -85,15 +34,9 @@ __global__ void resize_mask_kernel(ResizeGeometry g, const uint8_t* __restrict__
   int64_t p = blockIdx.x * int64_t{blockDim.x} + threadIdx.x;
   if (p >= int64_t{g.out_h} * g.out_w) return;
   int oy = static_cast<int>(p / g.out_w), ox = static_cast<int>(p % g.out_w);
-  Taps ty = axis_taps(g, oy, g.in_h, g.out_h, g.scale_h);
-  Taps tx = axis_taps(g, ox, g.in_w, g.out_w, g.scale_w);
-  // A second tap of weight 0 contributes nothing (resize_kernel multiplies it by 0): reading it
-  // would only grow the mask, unlike the CPU's.
-  const bool y1 = ty.i1 != ty.i0 && ty.w != 0.f, x1 = tx.i1 != tx.i0 && tx.w != 0.f;
-  auto m = [&](int y, int x) { return in_mask[int64_t{y} * g.in_w + x] != 0; };
-  const bool any = m(ty.i0, tx.i0) || (x1 && m(ty.i0, tx.i1)) || (y1 && m(ty.i1, tx.i0)) ||
-                   (y1 && x1 && m(ty.i1, tx.i1));
-  out_mask[p] = any ? 1 : 0;
+  resize_taps::Taps ty = resize_taps::axis_taps(g, oy, g.in_h, g.out_h, g.scale_h);
+  resize_taps::Taps tx = resize_taps::axis_taps(g, ox, g.in_w, g.out_w, g.scale_w);
+  out_mask[p] = resize_taps::footprint_active(g, in_mask, ty, tx) ? 1 : 0;
 }
 
 bool geometry_ok(const ResizeGeometry& g) {
