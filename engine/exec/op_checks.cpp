@@ -85,6 +85,20 @@ void check_conv_transpose_weights(const OpNode& op, const ir::ConvTransposeParam
                                       std::to_string(p.cout));
 }
 
+kern::ConvTransposeGeometry conv_transpose_geometry(const OpNode& op, const ir::ConvTransposeParams& p) {
+  const Shape& is = op.input_shape(0);
+  const Shape& os = op.output_shape();
+  kern::ConvTransposeGeometry g;
+  g.in_h = is.h; g.in_w = is.w; g.cin = is.c;
+  g.out_h = os.h; g.out_w = os.w; g.cout = os.c;
+  g.kh = p.kh; g.kw = p.kw;
+  g.stride_h = p.stride_h; g.stride_w = p.stride_w;
+  g.dil_h = p.dil_h; g.dil_w = p.dil_w;
+  g.pad_top = p.pad_top; g.pad_left = p.pad_left;
+  g.groups = p.groups;
+  return g;
+}
+
 void check_concat_inputs(const OpNode& op) {
   const Shape& os = op.output_shape();
   int total = 0;

@@ -9,6 +9,7 @@
 #include "engine/core/shape.h"
 #include "engine/exec/op_node.h"
 #include "engine/ir/graph.h"
+#include "kernels/common/conv_transpose_geometry.h"
 
 namespace dcnn {
 
@@ -35,6 +36,8 @@ void check_conv_io(const OpNode& op, int cin, int cout);
 void check_conv_weights(const OpNode& op, const ir::ConvParams& params);
 // ConvTranspose: weights [cin][cout / groups][kh][kw] (ONNX), bias empty or [cout].
 void check_conv_transpose_weights(const OpNode& op, const ir::ConvTransposeParams& params);
+// The kernels' geometry of a ConvTranspose node: its input/output shapes and params.
+kern::ConvTransposeGeometry conv_transpose_geometry(const OpNode& op, const ir::ConvTransposeParams& params);
 
 // Concat: every input of the output's height and width, channels summing to the output's.
 void check_concat_inputs(const OpNode& op);

@@ -12,6 +12,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/common/conv_transpose_geometry.h"
+
 namespace dcnn::cpu {
 
 struct ConvGeometry {
@@ -45,15 +47,7 @@ void conv_dense(const PackedConv& p, const float* in, float* out, bool add_bias)
 void conv_sparse(const PackedConv& p, const float* in, const int32_t* out_pixels, int n, float* out);
 
 // Transposed convolution (ONNX ConvTranspose), weights ONNX [cin][cout/groups][kh][kw].
-struct ConvTransposeGeometry {
-  int in_h = 0, in_w = 0, cin = 0;
-  int out_h = 0, out_w = 0, cout = 0;
-  int kh = 1, kw = 1;
-  int stride_h = 1, stride_w = 1;
-  int dil_h = 1, dil_w = 1;
-  int pad_top = 0, pad_left = 0;
-  int groups = 1;
-};
+using ConvTransposeGeometry = kern::ConvTransposeGeometry;
 struct PackedConvTranspose {
   ConvTransposeGeometry geometry;
   std::vector<float> weights;

@@ -1,6 +1,8 @@
 #include "kernels/cuda/conv_sparse_tiled.h"
 
+#include "kernels/cuda/conv_gather.cuh"
 #include "kernels/cuda/conv_sparse_wmma.h"
+#include "kernels/cuda/element.cuh"
 #include "kernels/cuda/launch.cuh"
 
 namespace dcnn::cuda {
@@ -11,11 +13,6 @@ constexpr int kTileCols = 64;  // output channels (of one group) per block
 constexpr int kTileK = 16;     // reduction step
 constexpr int kThreads = 256;  // 16 x 16, each thread owns a 4 x 4 block of outputs
 constexpr int kPerThread = 4;
-
-__device__ __forceinline__ float to_float(float v) { return v; }
-__device__ __forceinline__ float to_float(__half v) { return __half2float(v); }
-__device__ __forceinline__ void store(float* p, float v) { *p = v; }
-__device__ __forceinline__ void store(__half* p, float v) { *p = __float2half_rn(v); }
 
 template <typename T>
 __global__ void __launch_bounds__(kThreads)
@@ -42,16 +39,8 @@ __global__ void __launch_bounds__(kThreads)
   // This thread gathers rows load_row + 16 * i at reduction offset load_k; their window
   // origins are fixed for the whole reduction.
   const int load_k = tid % kTileK, load_row = tid / kTileK;
-  int origin_y[kPerThread], origin_x[kPerThread];
-  bool row_valid[kPerThread];
-#pragma unroll
-  for (int i = 0; i < kPerThread; ++i) {
-    int r = row0 + load_row + 16 * i;
-    row_valid[i] = r < n;
-    int p = row_valid[i] ? list[r] : 0;
-    origin_y[i] = (p / w.out_w) * w.stride_h - w.pad_top;
-    origin_x[i] = (p % w.out_w) * w.stride_w - w.pad_left;
-  }
+  detail::GatherRows<kPerThread> rows;
+  rows.init(w, list, n, row0 + load_row);
   // Weights: this thread loads column load_col at reduction offsets load_kb + 4 * j.
   const int load_col = tid % kTileCols, load_kb = tid / kTileCols;
   const T* w_group = weights + static_cast<int64_t>(g) * k_group * cout_g;
@@ -62,24 +51,17 @@ __global__ void __launch_bounds__(kThreads)
 
   for (int k0 = 0; k0 < k_group; k0 += kTileK) {
     {
-      const int k = k0 + load_k;
-      const bool k_valid = k < k_group;
-      const int ci = k_valid ? k % cin_g : 0;
-      const int kx = k_valid ? (k / cin_g) % w.kw : 0;
-      const int ky = k_valid ? k / (cin_g * w.kw) : 0;
+      const detail::GatherTap tap = detail::gather_tap(k0 + load_k, k_group, cin_g, w.kw);
 #pragma unroll
       for (int i = 0; i < kPerThread; ++i) {
-        const int iy = origin_y[i] + ky * w.dil_h, ix = origin_x[i] + kx * w.dil_w;
-        float v = 0.f;
-        if (k_valid && row_valid[i] && iy >= 0 && iy < w.in_h && ix >= 0 && ix < w.in_w)
-          v = to_float(in_group[(static_cast<int64_t>(iy) * w.in_w + ix) * s.cin + ci]);
-        a_tile[load_k][load_row + 16 * i] = v;
+        const T* src = detail::gather_source(rows, i, tap, w, s.cin, in_group);
+        a_tile[load_k][load_row + 16 * i] = src ? detail::load(src) : 0.f;
       }
 #pragma unroll
       for (int j = 0; j < kPerThread; ++j) {
         const int kk = load_kb + 4 * j, k2 = k0 + kk, col = col0 + load_col;
         b_tile[kk][load_col] = (k2 < k_group && col < cout_g)
-                                   ? to_float(w_group[static_cast<int64_t>(k2) * cout_g + col])
+                                   ? detail::load(w_group + static_cast<int64_t>(k2) * cout_g + col)
                                    : 0.f;
       }
     }
@@ -107,7 +89,7 @@ __global__ void __launch_bounds__(kThreads)
 #pragma unroll
     for (int j = 0; j < kPerThread; ++j) {
       const int col = col0 + tx + 16 * j;
-      if (col < cout_g) store(out_row + col, acc[i][j]);
+      if (col < cout_g) detail::store(out_row + col, acc[i][j]);
     }
   }
 }

@@ -4,6 +4,8 @@
 
 #include <atomic>
 
+#include "kernels/cuda/conv_gather.cuh"
+
 namespace dcnn::cuda {
 namespace {
 
@@ -44,18 +46,10 @@ __global__ void __launch_bounds__(kThreads)
   __shared__ __align__(32) __half b_tile[kTileK * kStrideB];     // [k][col]
   __shared__ __align__(32) float c_tile[kTileRows * kStrideC];   // [row][col]
 
-  // The gathered rows of this thread (load_row + 16 i) and their window origins.
+  // The gathered rows of this thread: load_row + 16 i at reduction offset load_k.
   const int load_k = tid % kTileK, load_row = tid / kTileK;
-  int origin_y[kLoads], origin_x[kLoads];
-  bool row_valid[kLoads];
-#pragma unroll
-  for (int i = 0; i < kLoads; ++i) {
-    const int r = row0 + load_row + 16 * i;
-    row_valid[i] = r < n;
-    const int p = row_valid[i] ? list[r] : 0;
-    origin_y[i] = (p / w.out_w) * w.stride_h - w.pad_top;
-    origin_x[i] = (p % w.out_w) * w.stride_w - w.pad_left;
-  }
+  detail::GatherRows<kLoads> rows;
+  rows.init(w, list, n, row0 + load_row);
   const int load_col = tid % kTileCols, load_kb = tid / kTileCols;
   const __half* w_group = weights + static_cast<int64_t>(g) * k_group * cout_g;
   const __half* in_group = in + g * cin_g;
@@ -68,18 +62,11 @@ __global__ void __launch_bounds__(kThreads)
 
   for (int k0 = 0; k0 < k_group; k0 += kTileK) {
     {
-      const int k = k0 + load_k;
-      const bool k_valid = k < k_group;
-      const int ci = k_valid ? k % cin_g : 0;
-      const int kx = k_valid ? (k / cin_g) % w.kw : 0;
-      const int ky = k_valid ? k / (cin_g * w.kw) : 0;
+      const detail::GatherTap tap = detail::gather_tap(k0 + load_k, k_group, cin_g, w.kw);
 #pragma unroll
       for (int i = 0; i < kLoads; ++i) {
-        const int iy = origin_y[i] + ky * w.dil_h, ix = origin_x[i] + kx * w.dil_w;
-        __half v = zero;
-        if (k_valid && row_valid[i] && iy >= 0 && iy < w.in_h && ix >= 0 && ix < w.in_w)
-          v = in_group[(static_cast<int64_t>(iy) * w.in_w + ix) * s.cin + ci];
-        a_tile[(load_row + 16 * i) * kStrideA + load_k] = v;
+        const __half* src = detail::gather_source(rows, i, tap, w, s.cin, in_group);
+        a_tile[(load_row + 16 * i) * kStrideA + load_k] = src ? *src : zero;
       }
 #pragma unroll
       for (int j = 0; j < kLoads; ++j) {

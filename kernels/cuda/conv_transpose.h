@@ -14,19 +14,13 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/common/conv_transpose_geometry.h"
+
 namespace dcnn::cuda {
 
-// Geometry along both axes: output index o receives input index i = (o + pad - k * dil) / stride
-// for every tap k where that division is exact and 0 <= i < in.
-struct ConvTransposeShape {
-  int in_h = 0, in_w = 0, cin = 0;
-  int out_h = 0, out_w = 0, cout = 0;
-  int kh = 1, kw = 1;
-  int stride_h = 1, stride_w = 1;
-  int dil_h = 1, dil_w = 1;
-  int pad_top = 0, pad_left = 0;
-  int groups = 1;
-};
+// The CPU kernels' geometry. Gathered per output: output index o receives input index
+// i = (o + pad - k * dil) / stride for every tap k where that division is exact and 0 <= i < in.
+using ConvTransposeShape = kern::ConvTransposeGeometry;
 
 // Positive sizes, groups dividing both channel counts.
 bool conv_transpose_shape_is_valid(const ConvTransposeShape& s);

@@ -113,6 +113,26 @@ inline std::vector<int32_t> list_of(const std::vector<uint8_t>& mask) {
   return list;
 }
 
+// `list` followed by up to `extra` pixels the mask leaves out: list entries past a device count,
+// which a kernel reading the count must never write.
+inline std::vector<int32_t> pad_with_inactive(const std::vector<int32_t>& list,
+                                              const std::vector<uint8_t>& mask, size_t extra) {
+  std::vector<int32_t> padded = list;
+  for (size_t p = 0; p < mask.size() && padded.size() < list.size() + extra; ++p)
+    if (!mask[p]) padded.push_back(static_cast<int32_t>(p));
+  return padded;
+}
+
+// `full` (c values per pixel) at the listed pixels, `sentinel` everywhere else: what a kernel
+// that writes only the listed pixels of a buffer pre-filled with the sentinel must leave.
+inline std::vector<float> at_listed_pixels(const std::vector<float>& full,
+                                           const std::vector<int32_t>& list, int c, float sentinel) {
+  std::vector<float> want(full.size(), sentinel);
+  for (int32_t p : list)
+    for (int ch = 0; ch < c; ++ch) want[size_t(p) * c + ch] = full[size_t(p) * c + ch];
+  return want;
+}
+
 // Zeroes the channels of every pixel whose mask byte is 0 (the delta invariant).
 inline void zero_inactive(std::vector<float>& values, const std::vector<uint8_t>& mask, int c) {
   for (size_t p = 0; p < mask.size(); ++p)

@@ -45,6 +45,17 @@ struct RandomFrame {
   }
 };
 
+// A model input of w x h with the given resize and channel order, border value 114.
+inline InputConfig model_input(int w, int h, ResizeKind resize, ColorOrder order) {
+  InputConfig cfg;
+  cfg.width = w;
+  cfg.height = h;
+  cfg.resize = resize;
+  cfg.color = order;
+  cfg.pad_value = 114.f;
+  return cfg;
+}
+
 inline cuda::FramePlanes frame_planes(const ImageView& v) {
   return cuda_exec::to_frame_planes(v, v.planes, v.strides);
 }

@@ -11,7 +11,6 @@
 
 #include "kernels/cuda/conv_transpose.h"
 #include "kernels/cuda/conv_transpose_gather.h"
-#include "tests/cuda/conv_transpose_shape_of.h"
 #include "tests/kernels/conv_transpose_cases.h"
 #include "tests/kernels/reference_conv.h"
 #include "tests/kernels/test_util.h"
@@ -36,16 +35,15 @@ class ConvTransposeGather : public ::testing::TestWithParam<TransposeCase> {};
 TEST_P(ConvTransposeGather, DenseMatchesReference) {
   const TransposeCase& c = GetParam();
   const ConvTransposeGeometry g = geometry_of(c);
-  const cuda::ConvTransposeShape s = cuda::test::shape_of(g);
-  ASSERT_TRUE(cuda::conv_transpose_shape_is_valid(s)) << c.name;
+  ASSERT_TRUE(cuda::conv_transpose_shape_is_valid(g)) << c.name;
   std::mt19937 rng(91);
   const auto in = random_floats(size_t(g.in_h) * g.in_w * g.cin, rng);
   const auto w = random_floats(size_t(g.cin) * (g.cout / g.groups) * g.kh * g.kw, rng);
   const auto bias = random_floats(size_t(g.cout), rng);
-  const auto packed = cuda::pack_weights_for_conv_transpose(s, w.data());
-  expect_close(reference_conv_transpose(g, in, w, bias.data()), gather_all(s, packed, in, bias.data()),
+  const auto packed = cuda::pack_weights_for_conv_transpose(g, w.data());
+  expect_close(reference_conv_transpose(g, in, w, bias.data()), gather_all(g, packed, in, bias.data()),
                std::string(c.name) + " bias");
-  expect_close(reference_conv_transpose(g, in, w, nullptr), gather_all(s, packed, in, nullptr),
+  expect_close(reference_conv_transpose(g, in, w, nullptr), gather_all(g, packed, in, nullptr),
                std::string(c.name) + " no bias");
 }
 
@@ -55,10 +53,9 @@ TEST_P(ConvTransposeGather, DenseMatchesReference) {
 TEST_P(ConvTransposeGather, MaskMarksExactlyTheOutputsActiveInputsReach) {
   const TransposeCase& c = GetParam();
   const ConvTransposeGeometry g = geometry_of(c);
-  const cuda::ConvTransposeShape s = cuda::test::shape_of(g);
   std::mt19937 rng(92);
   const auto w = random_floats(size_t(g.cin) * (g.cout / g.groups) * g.kh * g.kw, rng);
-  const auto packed = cuda::pack_weights_for_conv_transpose(s, w.data());
+  const auto packed = cuda::pack_weights_for_conv_transpose(g, w.data());
   const int in_pixels = g.in_h * g.in_w;
   for (double fraction : {0.02, 0.2, 1.0}) {
     auto in = random_floats(size_t(in_pixels) * g.cin, rng);
@@ -81,11 +78,11 @@ TEST_P(ConvTransposeGather, MaskMarksExactlyTheOutputsActiveInputsReach) {
               reached = (p / g.in_w) * g.stride_h - g.pad_top + ky * g.dil_h == oy &&
                         (p % g.in_w) * g.stride_w - g.pad_left + kx * g.dil_w == ox;
         }
-        ASSERT_EQ(cuda::gather::output_reached(s, mask.data(), oy, ox), reached)
+        ASSERT_EQ(cuda::gather::output_reached(g, mask.data(), oy, ox), reached)
             << what << " output (" << oy << ", " << ox << ")";
         for (int co = 0; co < g.cout; ++co) {
           if (reached)
-            listed[q * g.cout + co] = cuda::gather::output_value(s, packed.data(), in.data(), oy, ox, co, 0.f);
+            listed[q * g.cout + co] = cuda::gather::output_value(g, packed.data(), in.data(), oy, ox, co, 0.f);
           else
             ASSERT_EQ(dense[q * g.cout + co], 0.f) << what << ": an unmarked output is not zero";
         }

@@ -76,11 +76,7 @@ TEST_F(CudaConv, SparseMatchesReferenceAtListedPixelsOnly) {
     std::vector<uint8_t> out_mask = random_mask(size_t(w.out_h) * w.out_w, 4, 0.4);
     std::vector<int32_t> list = list_of(out_mask);
 
-    std::vector<float> want(size_t(w.out_h) * w.out_w * s.cout, 5.f);  // sentinel elsewhere
-    std::vector<float> full = ref_of(s).dense(in, oihw, nullptr);
-    for (int32_t p : list)
-      for (int co = 0; co < s.cout; ++co)
-        want[size_t(p) * s.cout + co] = full[size_t(p) * s.cout + co];
+    const std::vector<float> want = at_listed_pixels(ref_of(s).dense(in, oihw, nullptr), list, s.cout, 5.f);
 
     DeviceBuffer<float> dw(pack_weights_for_gemm(s, oihw.data())), din(in), dout(want.size());
     DeviceBuffer<int32_t> dlist(list);
@@ -108,15 +104,8 @@ TEST_F(CudaConv, TiledSparseReadsTheCountOnTheDevice) {
     std::vector<int32_t> list = list_of(out_mask);
     const int n = static_cast<int>(list.size());
     // Entries past the count name pixels outside the list: writing them would show below.
-    std::vector<int32_t> padded_list = list;
-    for (size_t p = 0; p < out_mask.size() && padded_list.size() < list.size() + 70; ++p)
-      if (!out_mask[p]) padded_list.push_back(static_cast<int32_t>(p));
-
-    std::vector<float> full = ref_of(s).dense(in, oihw, nullptr);
-    std::vector<float> want(full.size(), 5.f);
-    for (int32_t p : list)
-      for (int co = 0; co < s.cout; ++co)
-        want[size_t(p) * s.cout + co] = full[size_t(p) * s.cout + co];
+    const std::vector<int32_t> padded_list = pad_with_inactive(list, out_mask, 70);
+    const std::vector<float> want = at_listed_pixels(ref_of(s).dense(in, oihw, nullptr), list, s.cout, 5.f);
 
     DeviceBuffer<float> dw(pack_weights_for_gemm(s, oihw.data())), din(in);
     DeviceBuffer<float> dout(std::vector<float>(want.size(), 5.f));
@@ -127,12 +116,8 @@ TEST_F(CudaConv, TiledSparseReadsTheCountOnTheDevice) {
     expect_near_scaled(dout.download(), want, 1e-4f, std::string("tiled ") + c.name);
 
     // fp16 storage: operands rounded like the kernel sees them, output rounded to half.
-    std::vector<float> full16 =
-        ref_of(s).dense(to_float(to_half(in)), to_float(to_half(oihw)), nullptr);
-    std::vector<float> want16(full.size(), 5.f);
-    for (int32_t p : list)
-      for (int co = 0; co < s.cout; ++co)
-        want16[size_t(p) * s.cout + co] = full16[size_t(p) * s.cout + co];
+    const std::vector<float> want16 = at_listed_pixels(
+        ref_of(s).dense(to_float(to_half(in)), to_float(to_half(oihw)), nullptr), list, s.cout, 5.f);
     DeviceBuffer<__half> dw16(to_half(pack_weights_for_gemm(s, oihw.data()))), din16(to_half(in));
     DeviceBuffer<__half> dout16(to_half(std::vector<float>(want.size(), 5.f)));
     ASSERT_CUDA(conv_sparse_tiled(s, dw16.get(), din16.get(), dlist.get(), dcount.get(),
@@ -286,13 +271,9 @@ TEST_F(CudaConv, TensorCoreFp16MatchesReferenceAndFmaForm) {
     std::vector<uint8_t> out_mask = random_mask(size_t(w.out_h) * w.out_w, 23, 0.6);
     std::vector<int32_t> list = list_of(out_mask);
     const int n = static_cast<int>(list.size());
-    std::vector<int32_t> padded_list = list;
-    for (size_t p = 0; p < out_mask.size() && padded_list.size() < list.size() + 70; ++p)
-      if (!out_mask[p]) padded_list.push_back(static_cast<int32_t>(p));
-    std::vector<float> full = ref_of(s).dense(to_float(to_half(in)), to_float(to_half(oihw)), nullptr);
-    std::vector<float> want(full.size(), 5.f);
-    for (int32_t p : list)
-      for (int co = 0; co < s.cout; ++co) want[size_t(p) * s.cout + co] = full[size_t(p) * s.cout + co];
+    const std::vector<int32_t> padded_list = pad_with_inactive(list, out_mask, 70);
+    const std::vector<float> want = at_listed_pixels(
+        ref_of(s).dense(to_float(to_half(in)), to_float(to_half(oihw)), nullptr), list, s.cout, 5.f);
 
     DeviceBuffer<__half> dw(to_half(pack_weights_for_gemm(s, oihw.data()))), din(to_half(in));
     DeviceBuffer<int32_t> dlist(padded_list);

@@ -7,7 +7,6 @@
 #include <vector>
 
 #include "kernels/cuda/conv_transpose.h"
-#include "tests/cuda/conv_transpose_shape_of.h"
 #include "tests/cuda/cuda_test_support.h"
 #include "tests/kernels/conv_transpose_cases.h"
 #include "tests/kernels/reference_conv.h"
@@ -18,13 +17,12 @@ namespace {
 TEST_F(CudaTest, ConvTransposeDenseMatchesReference) {
   for (const cpu::test::TransposeCase& c : cpu::test::kTransposeCases) {
     const cpu::ConvTransposeGeometry g = cpu::test::geometry_of(c);
-    const ConvTransposeShape s = shape_of(g);
     const auto in = random_floats(size_t(g.in_h) * g.in_w * g.cin, 1);
     const auto w = random_floats(size_t(g.cin) * (g.cout / g.groups) * g.kh * g.kw, 2);
     const auto bias = random_floats(size_t(g.cout), 3);
-    DeviceBuffer<float> dw(pack_weights_for_conv_transpose(s, w.data())), din(in), dbias(bias);
+    DeviceBuffer<float> dw(pack_weights_for_conv_transpose(g, w.data())), din(in), dbias(bias);
     DeviceBuffer<float> dout(size_t(g.out_h) * g.out_w * g.cout);
-    ASSERT_CUDA(conv_transpose(s, dw.get(), dbias.get(), din.get(), dout.get(), nullptr, int64_t{0}, 0));
+    ASSERT_CUDA(conv_transpose(g, dw.get(), dbias.get(), din.get(), dout.get(), nullptr, int64_t{0}, 0));
     expect_near_scaled(dout.download(), cpu::test::reference_conv_transpose(g, in, w, bias.data()), 1e-4f,
                        std::string("dense ") + c.name);
   }
@@ -33,14 +31,13 @@ TEST_F(CudaTest, ConvTransposeDenseMatchesReference) {
 TEST_F(CudaTest, ConvTransposeFp16DenseMatchesReference) {
   for (const cpu::test::TransposeCase& c : cpu::test::kTransposeCases) {
     const cpu::ConvTransposeGeometry g = cpu::test::geometry_of(c);
-    const ConvTransposeShape s = shape_of(g);
     const auto in = round_to_half(random_floats(size_t(g.in_h) * g.in_w * g.cin, 1));
     const auto w = random_floats(size_t(g.cin) * (g.cout / g.groups) * g.kh * g.kw, 2);
     const auto bias = random_floats(size_t(g.cout), 3);
-    DeviceBuffer<float> dw(pack_weights_for_conv_transpose(s, w.data())), dbias(bias);
+    DeviceBuffer<float> dw(pack_weights_for_conv_transpose(g, w.data())), dbias(bias);
     DeviceBuffer<__half> din(to_half(in)), dout(size_t(g.out_h) * g.out_w * g.cout);
     ASSERT_CUDA(
-        conv_transpose(s, dw.get(), dbias.get(), din.get(), dout.get(), nullptr, int64_t{0}, 0));
+        conv_transpose(g, dw.get(), dbias.get(), din.get(), dout.get(), nullptr, int64_t{0}, 0));
     expect_near_scaled(to_float(dout.download()),
                        cpu::test::reference_conv_transpose(g, in, w, bias.data()), 1e-2f,
                        std::string("fp16 dense ") + c.name);
@@ -52,7 +49,6 @@ TEST_F(CudaTest, ConvTransposeFp16DenseMatchesReference) {
 TEST_F(CudaTest, ConvTransposeDeltaOnListedPixels) {
   for (const cpu::test::TransposeCase& c : cpu::test::kTransposeCases) {
     const cpu::ConvTransposeGeometry g = cpu::test::geometry_of(c);
-    const ConvTransposeShape s = shape_of(g);
     const size_t in_pixels = size_t(g.in_h) * g.in_w, out_pixels = size_t(g.out_h) * g.out_w;
     auto in = random_floats(in_pixels * g.cin, 4);
     const auto w = random_floats(size_t(g.cin) * (g.cout / g.groups) * g.kh * g.kw, 5);
@@ -61,7 +57,7 @@ TEST_F(CudaTest, ConvTransposeDeltaOnListedPixels) {
     const auto full = cpu::test::reference_conv_transpose(g, in, w, nullptr);
 
     DeviceBuffer<uint8_t> dmask(in_mask), dout_mask(out_pixels);
-    ASSERT_CUDA(conv_transpose_mask(s, dmask.get(), dout_mask.get(), 0));
+    ASSERT_CUDA(conv_transpose_mask(g, dmask.get(), dout_mask.get(), 0));
     const std::vector<uint8_t> out_mask = dout_mask.download();
     std::vector<uint8_t> want_mask(out_pixels, 0);
     for (size_t p = 0; p < in_pixels; ++p) {
@@ -76,17 +72,14 @@ TEST_F(CudaTest, ConvTransposeDeltaOnListedPixels) {
     ASSERT_EQ(out_mask, want_mask) << c.name;
 
     const std::vector<int32_t> list = list_of(out_mask);
-    std::vector<int32_t> padded = list;  // entries past the count: pixels that must stay untouched
-    for (size_t p = 0; p < out_pixels && padded.size() < list.size() + 40; ++p)
-      if (!out_mask[p]) padded.push_back(int32_t(p));
-    std::vector<float> want(full.size(), 5.f);
-    for (int32_t p : list)
-      for (int co = 0; co < g.cout; ++co) want[size_t(p) * g.cout + co] = full[size_t(p) * g.cout + co];
-    DeviceBuffer<float> dw(pack_weights_for_conv_transpose(s, w.data())), din(in);
+    // Entries past the count: pixels that must stay untouched.
+    const std::vector<int32_t> padded = pad_with_inactive(list, out_mask, 40);
+    const std::vector<float> want = at_listed_pixels(full, list, g.cout, 5.f);
+    DeviceBuffer<float> dw(pack_weights_for_conv_transpose(g, w.data())), din(in);
     DeviceBuffer<float> dout(std::vector<float>(full.size(), 5.f));
     DeviceBuffer<int32_t> dlist(padded);
     DeviceBuffer<int> dcount(std::vector<int>{int(list.size())});
-    ASSERT_CUDA(conv_transpose(s, dw.get(), nullptr, din.get(), dout.get(), dlist.get(), dcount.get(),
+    ASSERT_CUDA(conv_transpose(g, dw.get(), nullptr, din.get(), dout.get(), dlist.get(), dcount.get(),
                                int64_t(padded.size()), 0));
     expect_near_scaled(dout.download(), want, 1e-4f, std::string("delta ") + c.name);
   }

@@ -36,16 +36,6 @@ struct DeviceFrame {
   }
 };
 
-InputConfig model_input(int w, int h, ResizeKind resize, ColorOrder order) {
-  InputConfig cfg;
-  cfg.width = w;
-  cfg.height = h;
-  cfg.resize = resize;
-  cfg.color = order;
-  cfg.pad_value = 114.f;
-  return cfg;
-}
-
 TEST_F(CudaTest, FrameToInputMatchesHostConversion) {
   const PixelFormat formats[] = {PixelFormat::RGB, PixelFormat::BGR, PixelFormat::RGBx, PixelFormat::BGRx,
                                  PixelFormat::RGBA, PixelFormat::BGRA, PixelFormat::I420, PixelFormat::NV12};

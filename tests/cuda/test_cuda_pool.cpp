@@ -44,6 +44,22 @@ std::vector<float> cpu_pool(const Window2D& w, int c, const std::vector<float>& 
   return out;
 }
 
+// Reference of global_sum: per channel, scale x the sum over the listed pixels (all `pixels`
+// when list is null), accumulated in double.
+std::vector<float> scaled_channel_sums(const std::vector<float>& in, int c, const std::vector<int32_t>* list,
+                                       int pixels, float scale) {
+  std::vector<float> out(static_cast<size_t>(c));
+  for (int ch = 0; ch < c; ++ch) {
+    double sum = 0;
+    if (list)
+      for (int32_t p : *list) sum += in[size_t(p) * c + ch];
+    else
+      for (int p = 0; p < pixels; ++p) sum += in[size_t(p) * c + ch];
+    out[size_t(ch)] = float(sum * scale);
+  }
+  return out;
+}
+
 TEST_F(CudaPool, MaxPoolDenseAndDeltaTrackTheAccumulatedInput) {
   const int c = 11;
   Window2D w = make_window(25, 19, 3, 2, 1, 1, 1);
@@ -159,14 +175,8 @@ TEST_F(CudaPool, GlobalSumOfDeltasIsChangeOfMean) {
     if (pixels == 1) mask[0] = 1;
     std::vector<int32_t> list = list_of(mask);
     const float scale = 1.f / pixels;
-    std::vector<float> want_dense(c, 0.f), want_list(c, 0.f);
-    for (int ch = 0; ch < c; ++ch) {
-      double all = 0, listed = 0;
-      for (int p = 0; p < pixels; ++p) all += in[size_t(p) * c + ch];
-      for (int32_t p : list) listed += in[size_t(p) * c + ch];
-      want_dense[ch] = float(all * scale);
-      want_list[ch] = float(listed * scale);
-    }
+    const std::vector<float> want_dense = scaled_channel_sums(in, c, nullptr, pixels, scale);
+    const std::vector<float> want_list = scaled_channel_sums(in, c, &list, pixels, scale);
     DeviceBuffer<float> din(in), dout(c), scratch(global_sum_scratch_floats(c));
     DeviceBuffer<int32_t> dlist(list);
     ASSERT_CUDA(global_sum(din.get(), nullptr, pixels, c, scale, scratch.get(), dout.get(), 0));
@@ -232,14 +242,8 @@ TEST_F(CudaPool, AvgAndGlobalPoolFp16Storage) {
   const std::vector<uint8_t> mask = random_mask(pixels, 52, 0.3);
   const std::vector<int32_t> list = list_of(mask);
   const float scale = 1.f / pixels;
-  std::vector<float> want_dense(c, 0.f), want_list(c, 0.f);
-  for (int ch = 0; ch < c; ++ch) {
-    double all = 0, listed = 0;
-    for (int p = 0; p < pixels; ++p) all += in[size_t(p) * c + ch];
-    for (int32_t p : list) listed += in[size_t(p) * c + ch];
-    want_dense[ch] = float(all * scale);
-    want_list[ch] = float(listed * scale);
-  }
+  const std::vector<float> want_dense = scaled_channel_sums(in, c, nullptr, pixels, scale);
+  const std::vector<float> want_list = scaled_channel_sums(in, c, &list, pixels, scale);
   DeviceBuffer<__half> hsum(c);
   DeviceBuffer<float> scratch(global_sum_scratch_floats(c));
   DeviceBuffer<int32_t> dlist(list);

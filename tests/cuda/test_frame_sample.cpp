@@ -37,16 +37,6 @@ Gap compare(const RandomFrame& frame, const InputConfig& cfg) {
   return gap;
 }
 
-InputConfig model_input(int w, int h, ColorOrder order, ResizeKind resize) {
-  InputConfig cfg;
-  cfg.width = w;
-  cfg.height = h;
-  cfg.color = order;
-  cfg.resize = resize;
-  cfg.pad_value = 114.f;
-  return cfg;
-}
-
 const PixelFormat kFormats[] = {PixelFormat::RGB,  PixelFormat::BGR,  PixelFormat::RGBx, PixelFormat::BGRx,
                                 PixelFormat::RGBA, PixelFormat::BGRA, PixelFormat::I420, PixelFormat::NV12};
 
@@ -54,7 +44,7 @@ TEST(FrameSample, SameSizeIsExactForEveryFormatAndOrder) {
   for (PixelFormat format : kFormats)
     for (ColorOrder order : {ColorOrder::RGB, ColorOrder::BGR}) {
       const RandomFrame frame(format, 37, 29, 5);  // odd: 4:2:0 chroma of the last row/column
-      const Gap gap = compare(frame, model_input(37, 29, order, ResizeKind::Stretch));
+      const Gap gap = compare(frame, model_input(37, 29, ResizeKind::Stretch, order));
       EXPECT_EQ(gap.worst, 0.f) << to_string(format) << (order == ColorOrder::BGR ? " to BGR" : " to RGB")
                                 << ": " << gap.differing << " values differ";
     }
@@ -75,7 +65,7 @@ TEST(FrameSample, ResizeWithinOneLevelOfOpenCv) {
   for (const Case& c : cases)
     for (PixelFormat format : {PixelFormat::RGB, PixelFormat::BGRx, PixelFormat::I420, PixelFormat::NV12}) {
       const RandomFrame frame(format, c.fw, c.fh, 9, /*smooth=*/true);
-      const Gap gap = compare(frame, model_input(c.mw, c.mh, ColorOrder::RGB, c.resize));
+      const Gap gap = compare(frame, model_input(c.mw, c.mh, c.resize, ColorOrder::RGB));
       EXPECT_LE(gap.worst, 1.f) << to_string(format) << " " << c.fw << "x" << c.fh << " -> " << c.mw
                                 << "x" << c.mh << ": " << gap.differing << " values differ";
     }
@@ -84,7 +74,7 @@ TEST(FrameSample, ResizeWithinOneLevelOfOpenCv) {
 // The border of a letterboxed input holds the pad value exactly, on both sides.
 TEST(FrameSample, LetterboxBorderHoldsThePadValue) {
   const RandomFrame frame(PixelFormat::RGB, 120, 50, 3);
-  const InputConfig cfg = model_input(64, 64, ColorOrder::RGB, ResizeKind::Letterbox);
+  const InputConfig cfg = model_input(64, 64, ResizeKind::Letterbox, ColorOrder::RGB);
   const cuda::InputMapping m = input_mapping(frame.view, cfg);
   ASSERT_GT(m.content_y, 0);
   float v[3];

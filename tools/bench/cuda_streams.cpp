@@ -13,6 +13,7 @@
 
 #include "engine/core/error.h"
 #include "engine/exec/compiled_model.h"
+#include "engine/exec/cuda/storage_dispatch.h"
 #include "engine/exec/run_together.h"
 #include "kernels/cuda/conv_dense.h"
 #include "kernels/cuda/conv_shape.h"
@@ -172,8 +173,7 @@ nlohmann::json cuda_stream_report(const std::shared_ptr<const CompiledModel>& mo
   nlohmann::json out = nlohmann::json::array();
   for (int streams : {1, 8, 32}) {
     std::vector<std::unique_ptr<CudnnConvChain>> chains;
-    const cuda::Storage storage =
-        model->precision() == Precision::F16 ? cuda::Storage::F16 : cuda::Storage::F32;
+    const cuda::Storage storage = cuda_exec::storage_of(model->precision());
     for (int s = 0; s < streams; ++s) chains.push_back(std::make_unique<CudnnConvChain>(model->graph(), storage));
     const double cudnn_ms =
         time_streams(streams, frames_per_run, [&](int s, int) { guarded([&] { chains[size_t(s)]->run(); }); });

@@ -40,13 +40,11 @@ struct CudnnHandle {
 
 CudaCompiledModel::CudaCompiledModel(ir::Graph graph, const InputNormalization& norm, int device_id,
                                      Precision precision)
-    : CompiledModel(std::move(graph), Backend::Cuda, norm, {}, precision),
-      device_id_(device_id),
-      storage_(precision == Precision::F16 ? cuda::Storage::F16 : cuda::Storage::F32) {
+    : CompiledModel(std::move(graph), Backend::Cuda, norm, {}, precision), device_id_(device_id) {
   CudnnHandle cudnn;
   CompileContext cc;
   cc.cudnn = cudnn.h;
-  cc.storage = storage_;
+  cc.storage = storage();
   cc.workspace_limit = kConvWorkspaceLimit;
   const ir::Graph& g = this->graph();
   ops_.reserve(g.nodes.size());

@@ -20,14 +20,13 @@ class CudaCompiledModel final : public CompiledModel {
 
   int device_id() const { return device_id_; }
   // Element type of every tensor's values in every stream of this model.
-  cuda::Storage storage() const { return storage_; }
+  cuda::Storage storage() const { return storage_of(precision()); }
   const std::vector<std::unique_ptr<CudaOp>>& cuda_ops() const { return ops_; }
   // Largest cuDNN workspace any conv needs: what each stream allocates.
   size_t workspace_bytes() const { return workspace_bytes_; }
 
  private:
   int device_id_;
-  cuda::Storage storage_;
   std::vector<std::unique_ptr<CudaOp>> ops_;
   size_t workspace_bytes_ = 0;
 };

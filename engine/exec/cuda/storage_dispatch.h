@@ -6,6 +6,7 @@
 
 #include <cuda_fp16.h>
 
+#include "engine/exec/executor.h"  // Precision
 #include "kernels/cuda/storage.h"
 
 namespace dcnn::cuda_exec {
@@ -16,6 +17,11 @@ void with_storage(cuda::Storage storage, F&& f) {
     f(__half{});
   else
     f(float{});
+}
+
+// The kernels' element type for a model's precision.
+constexpr cuda::Storage storage_of(Precision precision) {
+  return precision == Precision::F16 ? cuda::Storage::F16 : cuda::Storage::F32;
 }
 
 template <typename T>

@@ -23,14 +23,7 @@ class ConvTransposeOp : public Op {
     const Shape& is = input_shape(0);
     const Shape& os = output_shape();
     check_conv_transpose_weights(*this, p);
-    cpu::ConvTransposeGeometry g;
-    g.in_h = is.h; g.in_w = is.w; g.cin = is.c;
-    g.out_h = os.h; g.out_w = os.w; g.cout = os.c;
-    g.kh = p.kh; g.kw = p.kw;
-    g.stride_h = p.stride_h; g.stride_w = p.stride_w;
-    g.dil_h = p.dil_h; g.dil_w = p.dil_w;
-    g.pad_top = p.pad_top; g.pad_left = p.pad_left;
-    g.groups = p.groups;
+    const cpu::ConvTransposeGeometry g = conv_transpose_geometry(*this, p);
     try {
       packed_ = cpu::pack_conv_transpose(g, p.weights.data(), p.bias.empty() ? nullptr : p.bias.data());
     } catch (const std::invalid_argument& e) {

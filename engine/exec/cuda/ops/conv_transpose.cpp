@@ -24,13 +24,7 @@ class CudaConvTransposeOp : public CudaOp {
     check_conv_transpose_weights(*this, p);
     const Shape& is = input_shape(0);
     const Shape& os = output_shape();
-    shape_.in_h = is.h; shape_.in_w = is.w; shape_.cin = is.c;
-    shape_.out_h = os.h; shape_.out_w = os.w; shape_.cout = os.c;
-    shape_.kh = p.kh; shape_.kw = p.kw;
-    shape_.stride_h = p.stride_h; shape_.stride_w = p.stride_w;
-    shape_.dil_h = p.dil_h; shape_.dil_w = p.dil_w;
-    shape_.pad_top = p.pad_top; shape_.pad_left = p.pad_left;
-    shape_.groups = p.groups;
+    shape_ = conv_transpose_geometry(*this, p);
     if (!cuda::conv_transpose_shape_is_valid(shape_))
       throw Error(ErrorKind::Unsupported,
                   where() + "geometry " + is.str() + " -> " + os.str() + ", kernel " +
