@@ -41,6 +41,8 @@
 //     truncate_linear: false         # also truncate convs/adds without activation (default false)
 //     head_dense_break_even: 0.25    # 0..1: heads run dense on their accumulated input above
 //                                    #       this changed fraction; 1 = never (default 0.25)
+//     form: propagate                # propagate | recompute: the CPU backend's delta state
+//                                    #       (docs/cpu-engine.md; default propagate)
 //
 // Errors read "<file>: <key.path>: <problem>; expected <what>" (dcnn::Error kind Config, or
 // NotFound for a missing model / labels file). YAML syntax errors carry line and column.
@@ -70,7 +72,8 @@ const std::vector<std::string> kDecoderKeys = {
 const std::vector<std::string> kDeltaKeys = {
     "input_threshold",  "input_dilation",    "threshold",       "threshold_scale",
     "layer_thresholds", "keyframe_interval", "dense_break_even", "truncate_linear",
-    "input_block",      "input_block_threshold", "head_dense_break_even", "keyframe_break_even"};
+    "input_block",      "input_block_threshold", "head_dense_break_even", "keyframe_break_even",
+    "form"};
 
 // Resolves `relative` against the YAML's folder and insists that the file exists, so a typo in
 // a path is reported at load time with the key that holds it, not later by the ONNX importer.
@@ -207,6 +210,8 @@ void parse_delta(const YamlReader& r, const YAML::Node& node, DeltaConfig& d) {
   if (node["head_dense_break_even"])
     d.head_dense_break_even =
         r.read_float(node["head_dense_break_even"], "delta.head_dense_break_even", 0.f, 1.f);
+  if (node["form"])
+    d.recompute = r.read_enum<bool>(node["form"], "delta.form", {{"propagate", false}, {"recompute", true}});
 }
 
 }  // namespace

@@ -54,6 +54,9 @@ struct DeltaConfig {
   bool truncate_linear = false;
   // Output heads run dense on their accumulated input above this changed fraction (1 = never).
   float head_dense_break_even = 0.25f;
+  // delta.form: how the CPU backend keeps delta state (DeltaSettings::form): false =
+  // "propagate" (accumulators and residuals), true = "recompute" (stored maps).
+  bool recompute = false;
 };
 
 struct DeploymentConfig {

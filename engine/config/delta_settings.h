@@ -23,6 +23,7 @@ inline DeltaSettings to_delta_settings(const DeltaConfig& d) {
   s.dense_break_even = d.dense_break_even;
   s.truncate_linear = d.truncate_linear;
   s.head_dense_break_even = d.head_dense_break_even;
+  s.form = d.recompute ? DeltaForm::Recompute : DeltaForm::Propagate;
   return s;
 }
 

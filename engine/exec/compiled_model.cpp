@@ -31,6 +31,10 @@ const char* to_string(Precision precision) noexcept {
   return precision == Precision::F16 ? "fp16" : "fp32";
 }
 
+const char* to_string(DeltaForm form) noexcept {
+  return form == DeltaForm::Recompute ? "recompute" : "propagate";
+}
+
 CompiledModel::CompiledModel(ir::Graph graph, Backend backend, const InputNormalization& norm,
                              std::vector<std::unique_ptr<Op>> ops, Precision precision)
     : graph_(std::move(graph)), backend_(backend), precision_(precision), norm_(norm), ops_(std::move(ops)) {

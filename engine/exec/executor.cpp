@@ -7,6 +7,7 @@
 #include <cmath>
 
 #include "engine/core/error.h"
+#include "engine/exec/buffer_plan.h"
 #include "engine/exec/compiled_model.h"
 #include "engine/exec/cuda/gpu_stream.h"
 #include "engine/exec/dense_tail.h"
@@ -22,6 +23,7 @@ struct Executor::Impl {
   ExecMode mode = ExecMode::Delta;
   DeltaSettings settings;
   std::vector<TensorBuffer> tensors;
+  AlignedBuffer<float> dense_arena;  // ExecMode::Dense: every tensor's values, shared by lifetime
   std::vector<std::unique_ptr<OpState>> states;
   std::vector<float> base_eps;  // per op, before threshold_scale
   std::vector<bool> truncates_linear;  // per op: runs an identity truncation step
@@ -31,6 +33,7 @@ struct Executor::Impl {
   std::vector<std::string> head_names;
   AlignedBuffer<uint8_t> mask_scratch;
   AlignedBuffer<double> sum_scratch;
+  AlignedBuffer<float> map_scratch;  // DeltaForm::Recompute: candidates of map-based ops
   FrameStats stats;
   int64_t frames_since_reset = 0;
   KeyframePolicy keyframes{0, 1.f};  // set from settings in the constructor
@@ -49,10 +52,16 @@ struct Executor::Impl {
                                            "still be writing the outputs and stats)");
   }
   void run_cpu_frame(const float* frame);
+  // (Re)allocates tensors and op states for `mode`: one buffer per tensor plus the delta state in
+  // delta mode; lifetime-shared values and no delta state in dense mode.
+  void allocate_for(ExecMode mode);
 
   bool next_is_keyframe() const { return mode == ExecMode::Dense || keyframes.next_is_keyframe(); }
   void run_dense(const float* x, bool keep);
   void run_delta(const float* x);
+  void run_recompute(const float* x);
+  // Delta frames keep full maps per tensor instead of acc/res (DeltaForm::Recompute).
+  bool recomputes() const { return settings.form == DeltaForm::Recompute; }
   void run_delta_op(size_t k);
   bool run_tail(DenseTail::Plan plan);
   OpContext context(size_t k);
@@ -100,10 +109,6 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
 #endif
   }
   const ir::Graph& g = m.model->graph();
-
-  m.tensors.resize(g.tensors.size());
-  for (size_t t = 0; t < g.tensors.size(); ++t) m.tensors[t].allocate(g.tensors[t].shape);
-
   const auto& ops = m.model->ops();
   size_t scratch = 0;
   int max_c = 1;
@@ -117,17 +122,14 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
   std::vector<bool> is_output(g.tensors.size(), false);
   for (int id : g.outputs) is_output.at(size_t(id)) = true;
   for (const auto& op : ops) {
-    StateOptions so;
-    so.truncate_linear = m.settings.truncate_linear && op->can_truncate_linear() &&
-                         !is_output[size_t(op->output())];
-    m.truncates_linear.push_back(so.truncate_linear);
-    m.states.push_back(op->make_state(so));
+    m.truncates_linear.push_back(m.settings.truncate_linear && op->can_truncate_linear() &&
+                                 !is_output[size_t(op->output())]);
     scratch = std::max(scratch, op->mask_scratch_bytes());
     max_c = std::max(max_c, op->output_shape().c);
     float eps = m.settings.default_threshold;
     auto it = m.settings.layer_thresholds.find(op->name());
     if (it != m.settings.layer_thresholds.end()) {
-      if (!op->has_threshold() && !so.truncate_linear)
+      if (!op->has_threshold() && !m.truncates_linear.back())
         throw Error(ErrorKind::Config, "delta.layer_thresholds." + op->name() + ": node '" +
                                            op->name() + "' (" + op->kind_name() +
                                            ") has no nonlinear activation, so it does not truncate; "
@@ -143,6 +145,20 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
       throw Error(ErrorKind::Config, "delta.layer_thresholds." + kv.first + ": the model '" +
                                          g.source + "' has no node named '" + kv.first +
                                          "'; expected an ONNX node name of a layer with an activation");
+  if (m.recomputes()) {
+    std::string missing;
+    size_t map_floats = 0;
+    for (const auto& op : ops) {
+      map_floats = std::max(map_floats, op->recompute_scratch_floats());
+      if (!op->can_recompute()) missing += (missing.empty() ? "" : ", ") + op->name() + " (" + op->kind_name() + ")";
+    }
+    if (!missing.empty())
+      throw Error(ErrorKind::Config, "delta.form is recompute, but these nodes of '" + g.source +
+                                         "' have no recompute form yet: " + missing +
+                                         "; expected delta.form: propagate for this model");
+    m.map_scratch.resize(std::max<size_t>(map_floats, 1));
+  }
+  m.allocate_for(m.mode);
   m.mask_scratch.resize(std::max<size_t>(scratch, 1));
   m.sum_scratch.resize(size_t(max_c));
 
@@ -163,6 +179,39 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
 
 Executor::~Executor() = default;
 
+void Executor::Impl::allocate_for(ExecMode for_mode) {
+  const ir::Graph& g = model->graph();
+  const auto& ops = model->ops();
+  states.clear();
+  for (size_t k = 0; k < ops.size(); ++k) {
+    StateOptions so;
+    so.truncate_linear = truncates_linear[k];
+    // Recompute keeps its state in the tensors' own maps: the ops need none.
+    so.keeps_state = for_mode == ExecMode::Delta && !recomputes();
+    states.push_back(ops[k]->make_state(so));
+  }
+  tensors.clear();
+  dense_arena = AlignedBuffer<float>();
+  tensors.resize(g.tensors.size());
+  if (for_mode == ExecMode::Delta) {
+    for (size_t t = 0; t < g.tensors.size(); ++t) tensors[t].allocate(g.tensors[t].shape);
+    return;
+  }
+  std::vector<size_t> floats(g.tensors.size());
+  for (size_t t = 0; t < g.tensors.size(); ++t) floats[t] = size_t(g.tensors[t].shape.size());
+  std::vector<int> writes;
+  std::vector<std::vector<int>> reads;
+  for (const auto& op : ops) {
+    writes.push_back(op->output());
+    reads.push_back(op->inputs());
+  }
+  const BufferPlan plan = plan_buffers(floats, writes, reads, g.input, g.outputs);
+  dense_arena.resize(plan.arena_floats);
+  for (size_t t = 0; t < g.tensors.size(); ++t)
+    if (plan.offset_of_tensor[t] != BufferPlan::kUnused)
+      tensors[t].attach_dense(g.tensors[t].shape, dense_arena.data() + plan.offset_of_tensor[t]);
+}
+
 OpContext Executor::Impl::context(size_t k) {
   OpContext ctx{tensors};
   ctx.state = states[k].get();
@@ -173,6 +222,7 @@ OpContext Executor::Impl::context(size_t k) {
   ctx.sum_scratch = sum_scratch.data();
   ctx.stat = &stats.layers[k];
   ctx.truncate_linear = truncates_linear[k];
+  ctx.map_scratch = map_scratch.data();
   return ctx;
 }
 
@@ -181,12 +231,16 @@ OpContext Executor::Impl::context(size_t k) {
 void Executor::Impl::run_dense(const float* x, bool keep) {
   const auto& ops = model->ops();
   const ir::Graph& g = model->graph();
-  input->dense(x, tensors[size_t(g.input)], keep);
+  // Recompute form: the tensors' maps are the state and a dense pass rewrites all of them, so
+  // every dense pass of a delta stream leaves an exact state (the input reference included)
+  // and the ops keep none of their own.
+  const bool state_in_maps = mode == ExecMode::Delta && recomputes();
+  input->dense(x, tensors[size_t(g.input)], keep || state_in_maps);
   tensors[size_t(g.input)].mark_dense_write();
   for (size_t k = 0; k < ops.size(); ++k) {
     auto t0 = std::chrono::steady_clock::now();
     OpContext ctx = context(k);
-    ctx.keep_state = keep;
+    ctx.keep_state = keep && !state_in_maps;
     ops[k]->run_dense(ctx);
     tensors[size_t(ops[k]->output())].mark_dense_write();
     LayerStat& st = stats.layers[k];
@@ -195,8 +249,29 @@ void Executor::Impl::run_dense(const float* x, bool keep) {
     if (settings.time_layers)
       st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   }
+  if (state_in_maps) return;  // the heads are the output tensors' maps (Executor::output)
   for (size_t h = 0; h < heads.size(); ++h) heads[h].dense(tensors[size_t(g.outputs[h])]);
   if (keep) tail->on_dense_pass(tensors);
+}
+
+void Executor::Impl::run_recompute(const float* x) {
+  const auto& ops = model->ops();
+  const ir::Graph& g = model->graph();
+  TensorBuffer& in = tensors[size_t(g.input)];
+  in.clear_fired();
+  input->recompute(x, in);
+  for (size_t k = 0; k < ops.size(); ++k) {
+    auto t0 = std::chrono::steady_clock::now();
+    TensorBuffer& o = tensors[size_t(ops[k]->output())];
+    o.clear_fired();
+    LayerStat& st = stats.layers[k];
+    st.dense = false;
+    OpContext ctx = context(k);
+    ops[k]->run_recompute(ctx);
+    st.active = o.active_fraction();
+    if (settings.time_layers)
+      st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }
 }
 
 void Executor::Impl::run_delta_op(size_t k) {
@@ -324,6 +399,8 @@ void Executor::Impl::run_cpu_frame(const float* frame) {
   auto t0 = std::chrono::steady_clock::now();
   if (keyframe)
     run_dense(frame, mode == ExecMode::Delta && keyframes.keeps_state());
+  else if (recomputes())
+    run_recompute(frame);
   else
     run_delta(frame);
   stats.infer_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -355,7 +432,10 @@ void Executor::reset() {
 void Executor::set_mode(ExecMode mode) {
   impl_->finish_pending();
   if (impl_->gpu) impl_->gpu->set_mode(mode);
-  if (mode != impl_->mode) impl_->keyframes.force();
+  if (mode != impl_->mode) {
+    impl_->keyframes.force();
+    if (!impl_->gpu) impl_->allocate_for(mode);  // the next frame is dense: nothing to carry over
+  }
   impl_->mode = mode;
 }
 
@@ -395,7 +475,10 @@ Shape Executor::output_shape(int i) const {
 const float* Executor::output(int i) const {
   impl_->require_finished("output");
   output_name(i);  // range check
-  return impl_->gpu ? impl_->gpu->output(i) : impl_->heads[size_t(i)].head();
+  if (impl_->gpu) return impl_->gpu->output(i);
+  if (impl_->mode == ExecMode::Delta && impl_->recomputes())
+    return impl_->tensors[size_t(impl_->model->graph().outputs[size_t(i)])].values();
+  return impl_->heads[size_t(i)].head();
 }
 
 const FrameStats& Executor::stats() const {

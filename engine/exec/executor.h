@@ -36,6 +36,17 @@ struct InputNormalization {
   float std[3] = {1.f, 1.f, 1.f};
 };
 
+// How the CPU backend keeps a stream's delta state (docs/cpu-engine.md); both obey the delta
+// semantics of ../shared/DESIGN.md and give the same results to float tolerance.
+//  - Propagate: deltas flow between layers; each activation keeps its accumulated
+//    pre-activation and a truncation residual (acc + res).
+//  - Recompute: every tensor keeps its propagated map; at the pixels whose inputs fired, a layer
+//    recomputes conv + bias + activation from its stored input map and writes what differs from
+//    its stored output by more than eps. No accumulators or residuals.
+// The CUDA backend always propagates.
+enum class DeltaForm { Propagate, Recompute };
+const char* to_string(DeltaForm form) noexcept;
+
 struct DeltaSettings {
   float input_threshold = 8.f;  // raw pixel units, max over channels
   int input_dilation = 0;       // grow the input mask by this many pixels
@@ -67,6 +78,7 @@ struct DeltaSettings {
   // instead of several per layer). Off launches every kernel directly (debugging); time_layers
   // also launches directly, to time each layer. Results are the same either way.
   bool cuda_graphs = true;
+  DeltaForm form = DeltaForm::Propagate;  // CPU backend only; see DeltaForm
 };
 
 class CompiledModel;  // defined in engine/exec/compiled_model.h

@@ -24,6 +24,9 @@ struct OpState {
 // What a stream asks of its ops' state.
 struct StateOptions {
   bool truncate_linear = false;  // ops with an activation slot but no activation truncate too
+  // False for a stream in ExecMode::Dense: run_dense is only ever called with keep_state false,
+  // so the state holds at most scratch (no accumulators, residuals or previous outputs).
+  bool keeps_state = true;
 };
 
 // Everything one op call needs from the stream that runs it.
@@ -36,6 +39,9 @@ struct OpContext {
   uint8_t* mask_scratch = nullptr;     // at least mask_scratch_bytes() of this op
   double* sum_scratch = nullptr;       // at least max channels doubles
   LayerStat* stat = nullptr;           // set `dense` (active is filled by the executor)
+  // DeltaForm::Recompute: at least the largest output of an op whose recompute computes its
+  // candidates into a full-size map before the fire step (recompute_scratch_floats()).
+  float* map_scratch = nullptr;
   bool truncate_linear = false;        // this op truncates its output even without activation
 };
 
@@ -49,6 +55,17 @@ class Op : public OpNode {
   virtual void run_dense(OpContext& ctx) const = 0;
   // Deltas in, deltas out. The output tensor has been cleared (no active pixel, all zero).
   virtual void run_delta(OpContext& ctx) const = 0;
+
+  // DeltaForm::Recompute (docs/cpu-engine.md). Tensors hold their propagated maps; the input
+  // tensors' masks and lists name the pixels that fired this frame. The op computes its
+  // candidates (the pixels whose inputs' footprint holds a fired pixel) from the stored input
+  // maps, writes into its stored output map the ones that differ by more than ctx.eps (0 for a
+  // linear op that does not truncate) and leaves exactly those in its output's mask and list.
+  // The output's mask and list have been cleared; its values hold last frame's map.
+  virtual bool can_recompute() const { return false; }
+  virtual void run_recompute(OpContext& ctx) const;
+  // Floats of ctx.map_scratch this op needs in recompute form (0: none).
+  virtual size_t recompute_scratch_floats() const { return 0; }
 
   // Multiply-accumulates of a dense pass (weights the mean active fraction); 0 for cheap ops.
   virtual int64_t macs() const { return 0; }

@@ -14,8 +14,20 @@ void TensorBuffer::allocate(const Shape& shape) {
   list_.resize(size_t(shape.pixels()));
   values_.zero();
   mask_.zero();
+  data_ = values_.data();
   active_ = 0;
   values_everywhere_ = false;
+  pending_zero_ = false;
+}
+
+void TensorBuffer::attach_dense(const Shape& shape, float* values) {
+  shape_ = shape;
+  values_ = AlignedBuffer<float>();
+  mask_ = AlignedBuffer<uint8_t>();
+  list_ = AlignedBuffer<int32_t>();
+  data_ = values;
+  active_ = 0;
+  values_everywhere_ = true;
   pending_zero_ = false;
 }
 
@@ -26,10 +38,26 @@ void TensorBuffer::clear_for_write() {
     pending_zero_ = true;
     mask_.zero();
   } else if (active_ > 0) {
-    cpu::clear_pixels(values_.data(), mask_.data(), list_.data(), active_, shape_.c);
+    cpu::clear_pixels(data_, mask_.data(), list_.data(), active_, shape_.c);
   }
   active_ = 0;
   values_everywhere_ = false;
+}
+
+void TensorBuffer::clear_fired() {
+  pending_zero_ = false;
+  if (values_everywhere_ || int64_t(active_) * 4 > pixels())
+    mask_.zero();  // after a dense pass the mask holds whatever the last delta frame left
+  else
+    for (int i = 0; i < active_; ++i) mask_[size_t(list_[size_t(i)])] = 0;
+  active_ = 0;
+  values_everywhere_ = false;
+}
+
+int TensorBuffer::take_candidates() {
+  list_from_mask();
+  for (int i = 0; i < active_; ++i) mask_[size_t(list_[size_t(i)])] = 0;
+  return active_;
 }
 
 void TensorBuffer::mark_dense_write() {

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <cstring>
 
 #include "engine/core/aligned_buffer.h"
 #include "engine/core/shape.h"
@@ -15,7 +16,11 @@ namespace dcnn {
 
 class TensorBuffer {
  public:
+  // Own values, mask and list (delta mode).
   void allocate(const Shape& shape);
+  // Values only, in storage the executor shares between tensors of a dense pass (buffer_plan.h);
+  // no mask or list (mask() and list() return null). The storage must outlive the buffer.
+  void attach_dense(const Shape& shape, float* values);
 
   // Zeroes what the last write left: the listed pixels, or everything when that was a dense
   // write (values everywhere) or most of the map. Afterwards no pixel is active. A whole-map
@@ -24,12 +29,21 @@ class TensorBuffer {
   void clear_for_write();
   // Completes a deferred clear the op did not trigger (it wrote nothing): run after every op.
   void finish_write() {
-    if (pending_zero_) values_.zero();
+    if (pending_zero_) std::memset(data_, 0, sizeof(float) * size_t(shape_.size()));
     pending_zero_ = false;
   }
   // After a dense pass: every pixel holds a value; mask and list are meaningless until the next
   // clear_for_write() (which then zeroes the whole map).
   void mark_dense_write();
+
+  // DeltaForm::Recompute: the values are the tensor's propagated map and stay; only the mask and
+  // list of the pixels that fired last frame are cleared.
+  void clear_fired();
+
+  // Recompute form: the mask holds this op's candidates. Lists them, clears their mask bytes (so
+  // the fire step can set the ones that fire) and returns how many there are; compact_list()
+  // then keeps the fired ones.
+  int take_candidates();
 
   // Rebuilds the list from the mask.
   void list_from_mask();
@@ -45,15 +59,15 @@ class TensorBuffer {
   // Writable values; completes a deferred clear first, so the delta invariant holds.
   float* values() {
     finish_write();
-    return values_.data();
+    return data_;
   }
   // Writable values for an op that writes every value of the map itself (skips a deferred clear).
   float* values_for_full_write() {
     pending_zero_ = false;
     values_everywhere_ = true;
-    return values_.data();
+    return data_;
   }
-  const float* values() const { return values_.data(); }
+  const float* values() const { return data_; }
   uint8_t* mask() { return mask_.data(); }
   const uint8_t* mask() const { return mask_.data(); }
   int32_t* list() { return list_.data(); }
@@ -63,7 +77,8 @@ class TensorBuffer {
 
  private:
   Shape shape_;
-  AlignedBuffer<float> values_;
+  AlignedBuffer<float> values_;  // owned storage (allocate); empty after attach_dense
+  float* data_ = nullptr;        // the values: values_ or shared storage
   AlignedBuffer<uint8_t> mask_;
   AlignedBuffer<int32_t> list_;
   int active_ = 0;

@@ -86,7 +86,20 @@ DCNN_SIMD_CLONES void depthwise_list(const ConvGeometry& g, const float* w, cons
   }
 }
 
+DCNN_SIMD_CLONES void depthwise_compact(const ConvGeometry& g, const float* w, const float* in,
+                                        const int32_t* pixels, int n, float* rows) {
+  for (int i = 0; i < n; ++i) {
+    const int p = pixels[i];
+    depthwise_pixel(g, w, nullptr, in, p / g.out_w, p % g.out_w, rows + int64_t{i} * g.cout);
+  }
+}
+
 }  // namespace
+
+void depthwise_rows_of(const ConvGeometry& g, const float* w, const float* in, const int32_t* pixels, int n,
+                       float* rows) {
+  depthwise_compact(g, w, in, pixels, n, rows);
+}
 
 void depthwise_dense(const ConvGeometry& g, const float* w, const float* bias, const float* in,
                      float* out) {

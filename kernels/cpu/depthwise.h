@@ -18,4 +18,9 @@ void depthwise_dense(const ConvGeometry& g, const float* weights_tap_channel, co
 void depthwise_sparse(const ConvGeometry& g, const float* weights_tap_channel, const float* in,
                       const int32_t* pixels, int n, float* out);
 
+// All channels at the n listed output pixels, no bias, into compact rows: row i (at i*cout)
+// holds pixel pixels[i]. Single-threaded (the caller splits the list).
+void depthwise_rows_of(const ConvGeometry& g, const float* weights_tap_channel, const float* in,
+                       const int32_t* pixels, int n, float* rows);
+
 }  // namespace dcnn::cpu

@@ -52,6 +52,18 @@ void input_delta_emit(const float* x, float* ref, const float* inv_std, float* o
   }
 }
 
+void input_emit_values(const float* x, float* ref, const float* mean, const float* inv_std, float* out,
+                       const int32_t* list, int n, int c) {
+#pragma omp parallel for schedule(static) if (int64_t(n) * c > 65536)
+  for (int i = 0; i < n; ++i) {
+    const int64_t base = int64_t(list[i]) * c;
+    for (int ch = 0; ch < c; ++ch) {
+      out[base + ch] = (x[base + ch] - mean[ch]) * inv_std[ch];
+      ref[base + ch] = x[base + ch];
+    }
+  }
+}
+
 void input_dense(const float* x, float* ref, const float* mean, const float* inv_std, float* out,
                  int64_t pixels, int c) {
   if (ref) std::memcpy(ref, x, sizeof(float) * size_t(pixels * c));

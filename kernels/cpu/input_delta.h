@@ -21,6 +21,11 @@ void input_block_change_mask(const float* x, const float* ref, int h, int w, int
 void input_delta_emit(const float* x, float* ref, const float* inv_std, float* out,
                       const int32_t* list, int n, int c);
 
+// Recompute form: for the n listed pixels, out = (x - mean[c]) * inv_std[c] (the propagated
+// input map takes the new pixel) and ref = x.
+void input_emit_values(const float* x, float* ref, const float* mean, const float* inv_std, float* out,
+                       const int32_t* list, int n, int c);
+
 // Dense pass: out = (x - mean[c]) * inv_std[c]; ref = x when ref is not null.
 void input_dense(const float* x, float* ref, const float* mean, const float* inv_std, float* out,
                  int64_t pixels, int c);

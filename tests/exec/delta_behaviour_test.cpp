@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstring>
 #include <numeric>
+#include <string>
 
 #include "engine/core/error.h"
 #include "engine/exec/compiled_model.h"
@@ -30,30 +31,46 @@ double mean_error(const std::vector<FrameError>& e, size_t from, size_t to) {
   return sum / double(to - from);
 }
 
-TEST(DeltaDrift, ErrorStaysBoundedOver2000Frames) {
+// 2,000 frames of a noisy sequence with thresholds > 0 and no keyframes: the error must not
+// grow (a change below eps stays pending and fires once it adds up), and the thresholds must
+// buy sparsity.
+void expect_no_drift(const ir::Graph& graph, const DeltaSettings& settings, const std::string& label) {
   SequenceOptions seq;
   seq.height = 40;
   seq.width = 56;
   seq.patches = 3;
   seq.patch_size = 7;
   seq.noise_sigma = 1.f;
+  auto errors = compare_dense_delta(graph, settings, seq, 2000);
+  const double early = mean_error(errors, 100, 300);
+  const double late = mean_error(errors, 1800, 2000);
+  EXPECT_GT(early, 0.0) << label << ": thresholds > 0 should truncate something";
+  EXPECT_LE(late, 1.2 * early) << label << ": error grew from " << early << " to " << late;
+  EXPECT_LT(worst(errors), 0.25f) << label;
+  double active = 0.0;
+  for (size_t f = 1; f < errors.size(); ++f) active += errors[f].mean_active;
+  EXPECT_LT(active / double(errors.size() - 1), 0.6) << label;
+  std::printf("%s: mean rel error frames 100-300: %.3g, 1800-2000: %.3g, mean active %.3f\n", label.c_str(),
+              early, late, active / double(errors.size() - 1));
+}
+
+TEST(DeltaDrift, ErrorStaysBoundedOver2000Frames) {
   for (bool truncate_linear : {false, true}) {
     for (auto build : {mobilenet_v2_block, squeeze_excite_block}) {
       DeltaSettings settings = lossy_settings();
       settings.truncate_linear = truncate_linear;
-      auto errors = compare_dense_delta(build(40, 56, 9), settings, seq, 2000);
-      const double early = mean_error(errors, 100, 300);
-      const double late = mean_error(errors, 1800, 2000);
-      EXPECT_GT(early, 0.0) << "thresholds > 0 should truncate something";
-      EXPECT_LE(late, 1.2 * early) << "error grew from " << early << " to " << late;
-      EXPECT_LT(worst(errors), 0.25f);
-      // And the thresholds buy sparsity: most frames skip most of the work.
-      double active = 0.0;
-      for (size_t f = 1; f < errors.size(); ++f) active += errors[f].mean_active;
-      EXPECT_LT(active / double(errors.size() - 1), 0.6);
-      std::printf("truncate_linear %d: mean rel error frames 100-300: %.3g, 1800-2000: %.3g, mean "
-                  "active %.3f\n", int(truncate_linear), early, late, active / double(errors.size() - 1));
+      expect_no_drift(build(40, 56, 9), settings, "propagate, truncate_linear " + std::to_string(truncate_linear));
     }
+  }
+}
+
+// The recompute form compares against the last propagated map: no drift either.
+TEST(DeltaDrift, RecomputeFormErrorStaysBoundedOver2000Frames) {
+  for (bool truncate_linear : {false, true}) {
+    DeltaSettings settings = lossy_settings();
+    settings.truncate_linear = truncate_linear;
+    settings.form = DeltaForm::Recompute;
+    expect_no_drift(mobilenet_v2_block(40, 56, 9), settings, "recompute, truncate_linear " + std::to_string(truncate_linear));
   }
 }
 

@@ -6,6 +6,8 @@
 
 #include <functional>
 
+#include "engine/core/error.h"
+#include "engine/exec/compiled_model.h"
 #include "tests/exec/delta_harness.h"
 #include "tests/exec/networks.h"
 
@@ -24,6 +26,19 @@ struct ExactCase {
   int input_block;              // block-mean input test on (it only adds active pixels)
 };
 
+// 60 frames at 48x64: moving patches, camera shake and a scene cut, optionally noisy.
+SequenceOptions test_sequence(float noise_sigma) {
+  SequenceOptions seq;
+  seq.height = 48;
+  seq.width = 64;
+  seq.patches = 3;
+  seq.patch_size = 8;
+  seq.scene_cut_frame = 35;
+  seq.shake_period = 23;
+  seq.noise_sigma = noise_sigma;
+  return seq;
+}
+
 void expect_exact(const NetCase& net, bool noisy) {
   const ExactCase cases[] = {
       {1.f, false, 1.f, 0},   {0.f, false, 1.f, 0},   {0.4f, false, 1.f, 0},
@@ -35,15 +50,7 @@ void expect_exact(const NetCase& net, bool noisy) {
     settings.head_dense_break_even = c.head_dense_break_even;
     settings.input_block = c.input_block;
     settings.input_block_threshold = 0.5f;
-    SequenceOptions seq;
-    seq.height = 48;
-    seq.width = 64;
-    seq.patches = 3;
-    seq.patch_size = 8;
-    seq.scene_cut_frame = 35;
-    seq.shake_period = 23;
-    seq.noise_sigma = noisy ? 1.5f : 0.f;
-    auto errors = compare_dense_delta(net.build(48, 64), settings, seq, 60);
+    auto errors = compare_dense_delta(net.build(48, 64), settings, test_sequence(noisy ? 1.5f : 0.f), 60);
     EXPECT_LE(worst(errors), 1e-4f) << net.name << " break_even " << c.break_even << " truncate_linear "
                                     << c.truncate_linear << " head_dense_break_even "
                                     << c.head_dense_break_even << " input_block " << c.input_block;
@@ -67,6 +74,41 @@ TEST(DeltaNetworks, FpnWithHeads) { expect_exact(kNets[4], false); }
 TEST(DeltaNetworks, DeconvDecoder) { expect_exact(kNets[5], false); }
 TEST(DeltaNetworks, AllNetworksNoisyInput) {
   for (const NetCase& net : kNets) expect_exact(net, true);
+}
+
+// DeltaForm::Recompute (stored maps instead of acc + res) on the networks whose ops all have a
+// recompute form: with every threshold 0 it equals dense, with and without linear truncation,
+// under noise, shake and a scene cut.
+void expect_exact_recompute(const NetCase& net) {
+  for (bool truncate_linear : {false, true})
+    for (float noise : {0.f, 1.5f}) {
+      DeltaSettings settings = exact_settings();
+      settings.form = DeltaForm::Recompute;
+      settings.truncate_linear = truncate_linear;
+      auto errors = compare_dense_delta(net.build(48, 64), settings, test_sequence(noise), 60);
+      EXPECT_LE(worst(errors), 1e-4f) << net.name << " truncate_linear " << truncate_linear << " noise " << noise;
+      // Delta frames really ran sparse (not a string of keyframes that trivially match dense).
+      int sparse = 0;
+      for (const FrameError& e : errors) sparse += e.keyframe ? 0 : 1;
+      EXPECT_GT(sparse, 40) << net.name;
+    }
+}
+
+TEST(DeltaNetworksRecompute, MobileNetV2BlockWithResidual) { expect_exact_recompute(kNets[0]); }
+TEST(DeltaNetworksRecompute, FpnUpsampleAdd) { expect_exact_recompute(kNets[2]); }
+
+TEST(DeltaNetworksRecompute, AnOpWithoutRecomputeFormIsAConfigErrorNamingIt) {
+  DeltaSettings settings = exact_settings();
+  settings.form = DeltaForm::Recompute;
+  auto model = compile_model(squeeze_excite_block(48, 64), Backend::Cpu, test_normalization());
+  try {
+    Executor e(model, ExecMode::Delta, settings);
+    FAIL() << "expected a Config error";
+  } catch (const Error& err) {
+    EXPECT_EQ(err.kind(), ErrorKind::Config);
+    EXPECT_NE(std::string(err.what()).find("GlobalPool"), std::string::npos) << err.what();
+    EXPECT_NE(std::string(err.what()).find("delta.form"), std::string::npos) << err.what();
+  }
 }
 
 }  // namespace

@@ -89,6 +89,34 @@ TEST(ModelDelta, MoveNetMultiPoseExactWithZeroThresholds) {
   }
 }
 
+TEST(ModelDelta, MoveNetMultiPoseRecomputeFormExactWithZeroThresholds) {
+  const int w = 256, h = 192;
+  ir::Graph g = load("models/movenet-multipose.onnx", w, h);
+  auto frames = vtest_frames(w, h, 5);
+  ASSERT_EQ(frames.size(), 5u);
+  DeltaSettings s = exact_settings();
+  s.form = DeltaForm::Recompute;
+  ModelRun r = run(g, s, frames);
+  EXPECT_LE(r.max_rel, 1e-4f);
+}
+
+TEST(ModelDelta, MoveNetMultiPoseRecomputeFormBoundedWithShippedThresholds) {
+  const int w = 256, h = 192;
+  ir::Graph g = load("models/movenet-multipose.onnx", w, h);
+  auto frames = vtest_frames(w, h, 8);
+  ASSERT_EQ(frames.size(), 8u);
+  DeltaSettings s;
+  s.input_threshold = 10.f;
+  s.default_threshold = 0.05f;
+  s.form = DeltaForm::Recompute;
+  ModelRun r = run(g, s, frames);
+  EXPECT_LT(r.input_active, 0.2f);
+  EXPECT_GT(r.mean_rel, 0.f);
+  EXPECT_LT(r.mean_rel, 0.05f);
+  std::printf("movenet-multipose %dx%d recompute, shipped thresholds: input active %.4f, max rel err %.4f, "
+              "mean %.5f\n", w, h, r.input_active, r.max_rel, r.mean_rel);
+}
+
 TEST(ModelDelta, MoveNetMultiPoseBoundedWithShippedThresholds) {
   const int w = 256, h = 192;
   ir::Graph g = load("models/movenet-multipose.onnx", w, h);

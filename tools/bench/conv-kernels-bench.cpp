@@ -6,6 +6,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <cmath>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -17,6 +18,9 @@
 #include <vector>
 
 #include "kernels/cpu/conv.h"
+#include "kernels/cpu/conv_onednn.h"
+#include "tools/bench/blob_mask.h"
+#include "tools/bench/conv_shapes.h"
 
 namespace {
 
@@ -28,18 +32,7 @@ struct Layer {
 };
 
 ConvGeometry geometry_of(const Layer& l) {
-  ConvGeometry g;
-  g.in_h = l.in_h;
-  g.in_w = l.in_w;
-  g.cin = l.cin;
-  g.cout = l.cout;
-  g.kh = g.kw = l.k;
-  g.stride_h = g.stride_w = l.stride;
-  g.pad_top = g.pad_left = l.k / 2;
-  g.groups = l.groups;
-  g.out_h = (l.in_h + 2 * (l.k / 2) - l.k) / l.stride + 1;
-  g.out_w = (l.in_w + 2 * (l.k / 2) - l.k) / l.stride + 1;
-  return g;
+  return dcnn::bench::same_padded_conv(l.in_h, l.in_w, l.cin, l.cout, l.k, l.stride, l.groups);
 }
 
 // Fastest of repeated timings (at least 5 runs, at least min_seconds in total). The minimum,
@@ -84,14 +77,17 @@ std::pair<double, double> best_ms_interleaved(const std::function<void()>& a,
 struct Bench {
   ConvGeometry g;
   dcnn::cpu::PackedConv packed;
-  std::vector<float> in, out;
+  std::vector<float> w, bias, in, out;
 };
 
 Bench make_bench(const Layer& l, std::mt19937& rng) {
   Bench b;
   b.g = geometry_of(l);
   std::uniform_real_distribution<float> d(-1.f, 1.f);
-  std::vector<float> w(size_t(b.g.cout) * (b.g.cin / b.g.groups) * b.g.kh * b.g.kw), bias(b.g.cout);
+  std::vector<float>& w = b.w;
+  std::vector<float>& bias = b.bias;
+  w.resize(size_t(b.g.cout) * (b.g.cin / b.g.groups) * b.g.kh * b.g.kw);
+  bias.resize(size_t(b.g.cout));
   for (float& x : w) x = d(rng);
   for (float& x : bias) x = d(rng);
   b.packed = dcnn::cpu::pack_conv(b.g, w.data(), bias.data());
@@ -111,30 +107,6 @@ std::vector<int32_t> scattered_pixels(int pixels, double fraction, std::mt19937&
   return all;
 }
 
-// Rectangles of 8..48 pixels a side until `fraction` of the map is covered: the shape of a
-// real delta mask (moving objects, dilated by the receptive fields), in raster order.
-std::vector<int32_t> blob_pixels(int h, int w, double fraction, std::mt19937& rng) {
-  std::vector<char> on(size_t(h) * w, 0);
-  size_t covered = 0;
-  const size_t want = std::max<size_t>(1, size_t(fraction * h * w));
-  std::uniform_int_distribution<int> side(8, 48);
-  while (covered < want) {
-    const int bh = side(rng), bw = side(rng);
-    const int y0 = std::uniform_int_distribution<int>(0, h - 1)(rng);
-    const int x0 = std::uniform_int_distribution<int>(0, w - 1)(rng);
-    for (int y = y0; y < std::min(h, y0 + bh) && covered < want; ++y)
-      for (int x = x0; x < std::min(w, x0 + bw); ++x)
-        if (!on[size_t(y) * w + x]) {
-          on[size_t(y) * w + x] = 1;
-          ++covered;
-        }
-  }
-  std::vector<int32_t> list;
-  for (size_t i = 0; i < on.size(); ++i)
-    if (on[i]) list.push_back(int32_t(i));
-  return list;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -148,7 +120,8 @@ int main(int argc, char** argv) {
     }
   }
   std::mt19937 rng(11);
-  std::printf("OpenMP threads: %d\n\nDense pass, best of runs, ms:\n", omp_get_max_threads());
+  std::printf("OpenMP threads: %d\n\nDense pass with bias, best of runs (interleaved), ms: ours (im2col + OpenBLAS,\n"
+              "direct depthwise) vs oneDNN (bias fused), and the largest |difference|:\n", omp_get_max_threads());
   const Layer dense_layers[] = {
       {"stem 3x3 s2 3->16 @768x576", 576, 768, 3, 16, 3, 2, 1},
       {"expand 1x1 16->96 @384x288", 288, 384, 16, 96, 1, 1, 1},
@@ -166,10 +139,16 @@ int main(int argc, char** argv) {
   };
   for (const Layer& l : dense_layers) {
     Bench b = make_bench(l, rng);
-    const double ms = best_ms([&] { dcnn::cpu::conv_dense(b.packed, b.in.data(), b.out.data(), true); },
-                                min_seconds);
+    dcnn::cpu::OnednnConv onednn(b.g, b.w.data(), b.bias.data(), dcnn::kern::ActSpec{});
+    std::vector<float> out2(b.out.size());
+    const auto [ms, ms2] = best_ms_interleaved(
+        [&] { dcnn::cpu::conv_dense(b.packed, b.in.data(), b.out.data(), true); },
+        [&] { onednn.run(b.in.data(), out2.data()); }, min_seconds);
+    float diff = 0.f;
+    for (size_t i = 0; i < out2.size(); ++i) diff = std::max(diff, std::fabs(out2[i] - b.out[i]));
     const double flops = 2.0 * b.g.out_h * b.g.out_w * b.g.cout * (b.g.cin / b.g.groups) * b.g.kh * b.g.kw;
-    std::printf("  %-32s %8.3f ms  %6.1f GFLOP/s\n", l.name, ms, flops / ms * 1e-6);
+    std::printf("  %-32s %8.3f ms %6.1f GFLOP/s | oneDNN %8.3f ms %6.1f GFLOP/s  %5.2fx  diff %.2g  %s\n", l.name,
+                ms, flops / ms * 1e-6, ms2, flops / ms2 * 1e-6, ms / ms2, diff, onednn.implementation());
   }
 
   std::printf("\nSparse/dense time ratio (output pixel lists in raster order, no bias):\n");
@@ -189,7 +168,7 @@ int main(int argc, char** argv) {
       double break_even = -1, prev_f = 0, prev_r = 0;
       for (double f : {0.01, 0.05, 0.2, 0.5, 1.0}) {
         const auto list = mask[0] == 's' ? scattered_pixels(b.g.out_h * b.g.out_w, f, rng)
-                                         : blob_pixels(b.g.out_h, b.g.out_w, f, rng);
+                                         : dcnn::bench::blob_pixels(b.g.out_h, b.g.out_w, f, rng);
         const auto [dense_now, sparse_now] = best_ms_interleaved(
             [&] { dcnn::cpu::conv_dense(b.packed, b.in.data(), b.out.data(), false); },
             [&] { dcnn::cpu::conv_sparse(b.packed, b.in.data(), list.data(), int(list.size()), b.out.data()); },

@@ -52,7 +52,7 @@ namespace {
 using namespace dcnn;
 
 struct Args {
-  std::string model, config, video, backend = "cpu", reference, precision = "fp32", csv;
+  std::string model, config, video, backend = "cpu", reference, precision = "fp32", csv, form;
   bool synthetic = false, json = false, layers = false, truncate_linear = false;
   float input_threshold = -1.f;  // < 0: the config's (or the default)
   int frames = 100, width = 0, height = 0;
@@ -68,6 +68,7 @@ struct Args {
                "                      [--threshold SCALE] [--input-threshold PIXELS]\n"
                "                      [--reference opencv|onnxruntime] [--ort-runs N] [--csv FILE]\n"
                "                      [--layers] [--truncate-linear] [--precision fp32|fp16] [--json]\n"
+               "                      [--form propagate|recompute]\n"
                "  --threshold 0 --input-threshold 0 makes delta exact: its error is then float rounding.\n"
                "  --layers adds per-layer wall time (dense and delta) of the 15 slowest delta layers and\n"
                "    the overhead per active value: delta_ms / (active * dense_ms).\n"
@@ -101,6 +102,10 @@ Args parse(int argc, char** argv) {
     else if (k == "--precision") a.precision = value();
     else if (k == "--reference") a.reference = value();
     else if (k == "--csv") a.csv = value();
+    else if (k == "--form") {
+      a.form = value();
+      if (a.form != "propagate" && a.form != "recompute") usage("--form " + a.form + ": expected propagate or recompute");
+    }
     else if (k == "--ort-runs") {
       std::string v = value();
       char* end = nullptr;
@@ -183,6 +188,7 @@ int run(const Args& args) {
   if (args.input_threshold >= 0.f) settings.input_threshold = args.input_threshold;
   settings.time_layers = args.layers;
   if (args.truncate_linear) settings.truncate_linear = true;
+  if (!args.form.empty()) settings.form = args.form == "recompute" ? DeltaForm::Recompute : DeltaForm::Propagate;
   if (name.empty()) name = model_path;
 
   ir::ImportOptions import;
@@ -398,6 +404,7 @@ int run(const Args& args) {
     j["keyframes"] = keyframes;  // dense frames after the first (periodic and busy-scene)
     j["threshold_scale"] = settings.threshold_scale;
     j["truncate_linear"] = settings.truncate_linear;
+    j["form"] = to_string(settings.form);
     std::printf("%s\n", j.dump().c_str());
   }
   return 0;

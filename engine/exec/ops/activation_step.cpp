@@ -23,7 +23,7 @@ kern::ActSpec to_act_spec(const ir::Activation& act) {
 
 std::unique_ptr<ActivationState> ActivationStep::make_state(const Shape& shape,
                                                            const StateOptions& options) const {
-  if (!enabled_ && !options.truncate_linear) return nullptr;
+  if ((!enabled_ && !options.truncate_linear) || !options.keeps_state) return nullptr;
   auto st = std::make_unique<ActivationState>();
   st->acc.resize(size_t(shape.size()));
   st->res.resize(size_t(shape.size()));

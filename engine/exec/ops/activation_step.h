@@ -25,6 +25,7 @@ class ActivationStep {
  public:
   explicit ActivationStep(const ir::Activation& act) : spec_(to_act_spec(act)), enabled_(!act.is_none()) {}
   bool enabled() const { return enabled_; }
+  const kern::ActSpec& spec() const { return spec_; }
 
   // The state when this step will run (an activation, or linear truncation asked for); else null.
   std::unique_ptr<ActivationState> make_state(const Shape& shape, const StateOptions& options) const;

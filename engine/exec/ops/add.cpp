@@ -2,9 +2,12 @@
 // operand broadcast over the map makes every output pixel active when it changes.
 #include "engine/exec/ops/add.h"
 
+#include <algorithm>
+
 #include "engine/exec/op_checks.h"
 #include "engine/exec/ops/activation_step.h"
 #include "kernels/cpu/add.h"
+#include "kernels/cpu/fire.h"
 #include "kernels/cpu/mask.h"
 
 namespace dcnn {
@@ -32,20 +35,45 @@ class AddOp : public Op {
     const TensorBuffer& a = in(ctx, args_.full);
     const TensorBuffer& b = in(ctx, 1 - args_.full);
     TensorBuffer& o = out(ctx);
-    if (args_.broadcast && b.active() > 0) {
-      o.activate_all();
-    } else {
-      if (a.active() == 0 && b.active() == 0) return;
-      std::copy(a.mask(), a.mask() + o.pixels(), o.mask());
-      if (!args_.broadcast) cpu::mask_or(o.mask(), b.mask(), o.pixels());
-      o.list_from_mask();
-    }
+    if (!mark_changed(ctx)) return;
+    o.list_from_mask();
     cpu::add(a.values(), b.values(), args_.broadcast, args_.coef_full, args_.coef_other, o.values(),
              o.list(), o.active(), o.shape().c);
     act_.delta(o, ctx);
   }
 
+  bool can_recompute() const override { return true; }
+  size_t recompute_scratch_floats() const override { return size_t(output_shape().size()); }
+  void run_recompute(OpContext& ctx) const override {
+    const TensorBuffer& a = in(ctx, args_.full);
+    const TensorBuffer& b = in(ctx, 1 - args_.full);
+    TensorBuffer& o = out(ctx);
+    if (!mark_changed(ctx)) return;
+    const int candidates = o.take_candidates();
+    cpu::add(a.values(), b.values(), args_.broadcast, args_.coef_full, args_.coef_other, ctx.map_scratch,
+             o.list(), candidates, o.shape().c);
+    cpu::fire_at_pixels(act_.spec(), ctx.map_scratch, o.list(), candidates, o.shape().c,
+                        act_.runs(ctx) ? ctx.eps : 0.f, o.values(), o.mask());
+    o.compact_list();
+  }
+
  private:
+  // The output's mask = the pixels where an input changed (all of them when a broadcast operand
+  // did); false when nothing changed.
+  bool mark_changed(OpContext& ctx) const {
+    const TensorBuffer& a = in(ctx, args_.full);
+    const TensorBuffer& b = in(ctx, 1 - args_.full);
+    TensorBuffer& o = out(ctx);
+    if (args_.broadcast && b.active() > 0) {
+      std::fill(o.mask(), o.mask() + o.pixels(), uint8_t{1});
+      return true;
+    }
+    if (a.active() == 0 && b.active() == 0) return false;
+    std::copy(a.mask(), a.mask() + o.pixels(), o.mask());
+    if (!args_.broadcast) cpu::mask_or(o.mask(), b.mask(), o.pixels());
+    return true;
+  }
+
   ActivationStep act_;
   AddOperands args_;  // which input is full, whether the other is broadcast, coefficients
 };

@@ -2,9 +2,12 @@
 // the mask passes through unchanged, and the activation step (if any) truncates.
 #include "engine/exec/ops/affine.h"
 
+#include <algorithm>
+
 #include "engine/core/error.h"
 #include "engine/exec/ops/activation_step.h"
 #include "kernels/cpu/affine.h"
+#include "kernels/cpu/fire.h"
 
 namespace dcnn {
 namespace {
@@ -42,6 +45,21 @@ class AffineOp : public Op {
     cpu::affine(i.values(), o.values(), params_.scale.data(), nullptr, o.list(), o.active(),
                 o.shape().c);
     act_.delta(o, ctx);
+  }
+
+  bool can_recompute() const override { return true; }
+  size_t recompute_scratch_floats() const override { return size_t(output_shape().size()); }
+  void run_recompute(OpContext& ctx) const override {
+    const TensorBuffer& i = in(ctx, 0);
+    TensorBuffer& o = out(ctx);
+    if (i.active() == 0) return;
+    std::copy(i.mask(), i.mask() + o.pixels(), o.mask());
+    const int candidates = o.take_candidates();
+    cpu::affine(i.values(), ctx.map_scratch, params_.scale.data(), params_.shift.data(), o.list(), candidates,
+                o.shape().c);
+    cpu::fire_at_pixels(act_.spec(), ctx.map_scratch, o.list(), candidates, o.shape().c,
+                        act_.runs(ctx) ? ctx.eps : 0.f, o.values(), o.mask());
+    o.compact_list();
   }
 
  private:

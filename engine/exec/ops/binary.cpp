@@ -28,7 +28,8 @@ class BinaryOp : public Op {
                                                                   : cpu::BinaryFn::Div;
     check_binary_inputs(*this);
   }
-  std::unique_ptr<OpState> make_state(const StateOptions&) const override {
+  std::unique_ptr<OpState> make_state(const StateOptions& options) const override {
+    if (!options.keeps_state) return nullptr;
     auto st = std::make_unique<BinaryState>();
     st->acc_a.resize(size_t(input_shape(0).size()));
     st->acc_b.resize(size_t(input_shape(1).size()));

@@ -2,14 +2,22 @@
 // is active iff its receptive field holds an active input pixel. Per frame the op picks the
 // cheaper exact form: a dense conv over the whole delta map (inactive inputs are 0, so inactive
 // outputs come out 0) when many outputs are active, else the sparse conv over the active list.
+// Dense passes run through oneDNN (kernels/cpu/conv_onednn.h) where it has the geometry: with
+// the activation fused when no delta state is kept, bias only when the pre-activation must be
+// kept, neither on delta maps. DELTACNN_CPU_DENSE_CONV=blas keeps im2col + OpenBLAS everywhere
+// (the ablation baseline of docs/cpu-engine.md).
 #include "engine/exec/ops/conv.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <stdexcept>
 
 #include "engine/core/error.h"
 #include "engine/exec/op_checks.h"
 #include "engine/exec/ops/activation_step.h"
 #include "kernels/cpu/conv.h"
+#include "kernels/cpu/conv_onednn.h"
+#include "kernels/cpu/conv_recompute.h"
 #include "kernels/cpu/mask.h"
 
 namespace dcnn {
@@ -37,6 +45,19 @@ class ConvOp : public Op {
     } catch (const std::invalid_argument& e) {
       throw Error(ErrorKind::Unsupported, where() + e.what());
     }
+    if (use_onednn()) {
+      const float* bias = p.bias.empty() ? nullptr : p.bias.data();
+      try {
+        biased_ = std::make_unique<cpu::OnednnConv>(g, p.weights.data(), bias, kern::ActSpec{});
+        if (act_.enabled() && fuses_exactly(act_.spec()))
+          fused_ = std::make_unique<cpu::OnednnConv>(g, p.weights.data(), bias, act_.spec(), biased_.get());
+        plain_ = std::make_unique<cpu::OnednnConv>(g, p.weights.data(), nullptr, kern::ActSpec{}, biased_.get());
+      } catch (const std::invalid_argument&) {
+        biased_.reset();  // oneDNN lacks this geometry: our kernels run every pass
+        fused_.reset();
+        plain_.reset();
+      }
+    }
     rows_ = cpu::window_footprint(is.h, os.h, p.kh, p.stride_h, p.dil_h, p.pad_top);
     cols_ = cpu::window_footprint(is.w, os.w, p.kw, p.stride_w, p.dil_w, p.pad_left);
     macs_ = os.size() * int64_t(p.cin / p.groups) * p.kh * p.kw;
@@ -52,7 +73,15 @@ class ConvOp : public Op {
 
   void run_dense(OpContext& ctx) const override {
     TensorBuffer& o = out(ctx);
-    cpu::conv_dense(packed_, in(ctx, 0).values(), o.values(), true);
+    const float* x = in(ctx, 0).values();
+    if (fused_ && !ctx.keep_state) {  // no pre-activation to keep: activation in the epilogue
+      fused_->run(x, o.values_for_full_write());
+      return;
+    }
+    if (biased_)
+      biased_->run(x, o.values_for_full_write());
+    else
+      cpu::conv_dense(packed_, x, o.values(), true);
     act_.dense(o, ctx);
   }
 
@@ -63,7 +92,10 @@ class ConvOp : public Op {
     cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_, cols_, ctx.mask_scratch, o.mask());
     o.list_from_mask();
     if (o.active_fraction() > ctx.dense_break_even) {
-      cpu::conv_dense(packed_, i.values(), o.values_for_full_write(), false);
+      if (plain_)
+        plain_->run(i.values(), o.values_for_full_write());
+      else
+        cpu::conv_dense(packed_, i.values(), o.values_for_full_write(), false);
       if (ctx.stat) ctx.stat->dense = true;
     } else {
       cpu::conv_sparse(packed_, i.values(), o.list(), o.active(), o.values());
@@ -71,9 +103,37 @@ class ConvOp : public Op {
     act_.delta(o, ctx);
   }
 
+  bool can_recompute() const override { return true; }
+  void run_recompute(OpContext& ctx) const override {
+    const TensorBuffer& i = in(ctx, 0);
+    TensorBuffer& o = out(ctx);
+    if (i.active() == 0) return;
+    // Candidates: the footprint of the fired inputs; then the mask is rebuilt as "fired".
+    cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_, cols_, ctx.mask_scratch, o.mask());
+    const int candidates = o.take_candidates();
+    const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
+    cpu::conv_recompute(packed_, act_.spec(), i.values(), o.list(), candidates, eps, o.values(), o.mask());
+    o.compact_list();
+  }
+
  private:
+  // Activations oneDNN's epilogue computes bit for bit as kernels/common/activation.h does
+  // (comparisons and one multiply), so a keyframe of a delta stream (conv, then our activation,
+  // keeping the pre-activation) equals a dense stream's fused pass exactly. oneDNN evaluates
+  // sigmoid and hard-swish with other roundings; those stay a separate pass.
+  static bool fuses_exactly(const kern::ActSpec& a) {
+    return a.fn == kern::ActFn::Relu || a.fn == kern::ActFn::Clip || a.fn == kern::ActFn::LeakyRelu;
+  }
+  static bool use_onednn() {
+    const char* v = std::getenv("DELTACNN_CPU_DENSE_CONV");
+    return !(v && std::strcmp(v, "blas") == 0);
+  }
+
   ActivationStep act_;
   cpu::PackedConv packed_;
+  // oneDNN dense passes (null where oneDNN lacks the geometry): bias + activation, bias only,
+  // and neither (on delta maps).
+  std::unique_ptr<cpu::OnednnConv> fused_, biased_, plain_;
   cpu::Footprint1D rows_, cols_;
   int64_t macs_ = 0;
 };

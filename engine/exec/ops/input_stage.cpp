@@ -38,7 +38,7 @@ void InputStage::dense(const float* x, TensorBuffer& out, bool keep_state) {
   active_fraction_ = 1.f;
 }
 
-void InputStage::delta(const float* x, TensorBuffer& out) {
+void InputStage::change_mask(const float* x, TensorBuffer& out) {
   // The change mask goes straight to the output unless dilation grows it from a scratch copy.
   uint8_t* change = rule_.dilation > 0 ? change_mask_.data() : out.mask();
   cpu::input_change_mask(x, ref_.data(), shape_.pixels(), 3, rule_.threshold, change);
@@ -48,8 +48,17 @@ void InputStage::delta(const float* x, TensorBuffer& out) {
   if (rule_.dilation > 0)
     cpu::footprint_mask(change, shape_.h, shape_.w, grow_rows_, grow_cols_, scratch_.data(), out.mask());
   out.list_from_mask();
-  cpu::input_delta_emit(x, ref_.data(), inv_std_, out.values(), out.list(), out.active(), 3);
   active_fraction_ = out.active_fraction();
+}
+
+void InputStage::delta(const float* x, TensorBuffer& out) {
+  change_mask(x, out);
+  cpu::input_delta_emit(x, ref_.data(), inv_std_, out.values(), out.list(), out.active(), 3);
+}
+
+void InputStage::recompute(const float* x, TensorBuffer& out) {
+  change_mask(x, out);
+  cpu::input_emit_values(x, ref_.data(), mean_, inv_std_, out.values(), out.list(), out.active(), 3);
 }
 
 }  // namespace dcnn

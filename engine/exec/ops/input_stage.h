@@ -29,9 +29,15 @@ class InputStage {
   InputStage(const Shape& shape, const InputNormalization& norm, const InputDeltaRule& rule);
   void dense(const float* x, TensorBuffer& out, bool keep_state);
   void delta(const float* x, TensorBuffer& out);
+  // DeltaForm::Recompute: the same change test; the changed pixels' normalised values go into
+  // out's (propagated) map, whose other pixels keep what they hold.
+  void recompute(const float* x, TensorBuffer& out);
   float active_fraction() const { return active_fraction_; }
 
  private:
+  // The pixels that changed (threshold, block test, dilation) into out's mask and list.
+  void change_mask(const float* x, TensorBuffer& out);
+
   Shape shape_;
   float mean_[3], inv_std_[3];
   InputDeltaRule rule_;

@@ -42,8 +42,8 @@ class PoolOp : public Op {
         throw Error(ErrorKind::Unsupported, where() + "output row " + std::to_string(o) +
                                                 " has a window entirely in the padding");
   }
-  std::unique_ptr<OpState> make_state(const StateOptions&) const override {
-    if (params_.kind != ir::PoolKind::Max) return nullptr;
+  std::unique_ptr<OpState> make_state(const StateOptions& options) const override {
+    if (params_.kind != ir::PoolKind::Max || !options.keeps_state) return nullptr;
     auto st = std::make_unique<MaxPoolState>();
     st->acc_in.resize(size_t(input_shape(0).size()));
     st->prev_out.resize(size_t(output_shape().size()));

@@ -9,6 +9,7 @@
 
 #include "engine/exec/op_checks.h"
 #include "kernels/cpu/mask.h"
+#include "kernels/cpu/fire.h"
 #include "kernels/cpu/resize.h"
 
 namespace dcnn {
@@ -101,6 +102,23 @@ class ResizeOp : public Op {
     o.list_from_mask();
     cpu::resize(i.values(), i.shape().w, i.shape().c, rows_.view(), cols_.view(), o.values(),
                 o.shape().w, o.list(), o.active());
+  }
+
+  bool can_recompute() const override { return true; }
+  size_t recompute_scratch_floats() const override { return size_t(output_shape().size()); }
+  void run_recompute(OpContext& ctx) const override {
+    const TensorBuffer& i = in(ctx, 0);
+    TensorBuffer& o = out(ctx);
+    if (i.active() == 0) return;
+    cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_.footprint, cols_.footprint,
+                        ctx.mask_scratch, o.mask());
+    const int candidates = o.take_candidates();
+    cpu::resize(i.values(), i.shape().w, i.shape().c, rows_.view(), cols_.view(), ctx.map_scratch,
+                o.shape().w, o.list(), candidates);
+    // Interpolation has no threshold of its own: every changed candidate fires.
+    cpu::fire_at_pixels(kern::ActSpec{}, ctx.map_scratch, o.list(), candidates, o.shape().c, 0.f, o.values(),
+                        o.mask());
+    o.compact_list();
   }
 
  private:

@@ -1,0 +1,81 @@
+#include "kernels/cpu/conv_recompute.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <stdexcept>
+#include <string>
+
+#include "kernels/cpu/depthwise.h"
+#include "kernels/cpu/fire.h"
+#include "kernels/cpu/gemm.h"
+#include "kernels/cpu/im2col.h"
+#include "kernels/cpu/scratch.h"
+
+namespace dcnn::cpu {
+namespace {
+
+bool is_depthwise(const ConvGeometry& g) { return g.groups > 1 && g.groups == g.cin && g.cout == g.cin; }
+
+bool is_pointwise(const ConvGeometry& g) {
+  return g.kh == 1 && g.kw == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 && g.pad_left == 0 &&
+         g.groups == 1 && g.in_h == g.out_h && g.in_w == g.out_w;
+}
+
+// The candidates of one block, computed into `tile` (n rows of cout, no bias).
+void compute_block(const PackedConv& p, const float* in, const int32_t* cand, int n, float* tile) {
+  const ConvGeometry& g = p.geometry;
+  if (is_depthwise(g)) {
+    depthwise_rows_of(g, p.weights.data(), in, cand, n, tile);
+    return;
+  }
+  // A pointwise block of consecutive pixels is a GEMM on the input rows where they lie.
+  if (is_pointwise(g) && cand[n - 1] - cand[0] == n - 1) {
+    sgemm_rows(n, g.cout, g.cin, in + int64_t{cand[0]} * g.cin, g.cin, p.weights.data(), g.cout, tile, g.cout,
+               false);
+    return;
+  }
+  const int og = g.cout / g.groups;
+  const int64_t k = im2col_row_length(g);
+  float* rows = scratch_floats(ScratchSlot::Rows, size_t(n) * size_t(k));
+  for (int grp = 0; grp < g.groups; ++grp) {
+    im2col_list(g, in, grp, cand, n, rows);
+    sgemm_rows(n, og, int(k), rows, int(k), p.weights.data() + size_t(grp) * size_t(k) * size_t(og), og,
+               tile + grp * og, g.cout, false);
+  }
+}
+
+}  // namespace
+
+int conv_recompute(const PackedConv& p, const kern::ActSpec& act, const float* in_map, const int32_t* cand,
+                   int n, float eps, float* out_map, uint8_t* fired) {
+  const ConvGeometry& g = p.geometry;
+  if (n <= 0) return 0;
+  const int64_t pixels = int64_t{g.out_h} * g.out_w;
+  for (int i = 0; i < n; ++i)
+    if (cand[i] < 0 || cand[i] >= pixels)
+      throw std::out_of_range("conv_recompute: cand[" + std::to_string(i) + "] = " + std::to_string(cand[i]) +
+                              ", expected 0.." + std::to_string(pixels - 1) + " (out_h*out_w)");
+  const int64_t k = im2col_row_length(g);
+  // Blocks small enough that the tile (and the gathered rows) stay in L2 for the epilogue.
+  int block = is_depthwise(g) ? 64 : std::min(is_pointwise(g) ? 256 : im2col_block_pixels(k), 256);
+  const int64_t macs = int64_t{n} * g.cout * k;
+  const int want_threads = threads_for_flops(2 * macs);
+  // Small maps (the stride-32 layers hold a few hundred pixels) would fit one block and one
+  // thread: split them so every thread the work pays for gets a share (in 16-row panels).
+  if (want_threads > 1 && n < want_threads * block) block = std::max(16, (n / want_threads + 15) / 16 * 16);
+  const int blocks = (n + block - 1) / block;
+  const int threads = std::min(want_threads, blocks);
+  int total = 0;
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : total)
+  for (int b = 0; b < blocks; ++b) {
+    const int i0 = b * block;
+    const int m = std::min(block, n - i0);
+    float* tile = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(g.cout));
+    compute_block(p, in_map, cand + i0, m, tile);
+    total += fire_rows(act, tile, g.cout, cand + i0, m, g.cout, p.bias.data(), eps, out_map, fired);
+  }
+  return total;
+}
+
+}  // namespace dcnn::cpu

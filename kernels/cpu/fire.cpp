@@ -1,0 +1,80 @@
+#include "kernels/cpu/fire.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "kernels/cpu/simd_dispatch.h"
+
+namespace dcnn::cpu {
+namespace {
+
+using kern::ActFn;
+
+// The activation kind is a template argument so each loop vectorises (as in activation.cpp).
+// AtPixels: row i is at rows + pixels[i] * ld (a full-size map) instead of rows + i * ld.
+template <ActFn F, bool AtPixels>
+DCNN_SIMD_CLONES int fire_loop(const float* rows, int64_t ld, const int32_t* pixels, int n, int c,
+                               const float* bias, float eps, float* stored, uint8_t* fired, float alpha,
+                               float beta) {
+  int count = 0;
+  constexpr int kStack = 1024;
+  float local[kStack];
+  float* v = local;
+  for (int i = 0; i < n; ++i) {
+    const float* __restrict r = rows + (AtPixels ? int64_t{pixels[i]} : int64_t{i}) * ld;
+    float* __restrict s = stored + int64_t{pixels[i]} * c;
+    float peak = 0.f;
+    // Channels in chunks that fit the stack buffer (c is at most a few thousand).
+    for (int c0 = 0; c0 < c; c0 += kStack) {
+      const int cn = c - c0 < kStack ? c - c0 : kStack;
+      for (int j = 0; j < cn; ++j) {
+        const float x = bias ? r[c0 + j] + bias[c0 + j] : r[c0 + j];
+        v[j] = kern::activate_as<F>(x, alpha, beta);
+        peak = kern::maxf(peak, std::fabs(v[j] - s[c0 + j]));
+      }
+    }
+    if (peak > eps) {
+      if (c <= kStack) {
+        std::memcpy(s, v, sizeof(float) * size_t(c));
+      } else {
+        for (int j = 0; j < c; ++j)
+          s[j] = kern::activate_as<F>(bias ? r[j] + bias[j] : r[j], alpha, beta);
+      }
+      fired[pixels[i]] = 1;
+      ++count;
+    }
+  }
+  return count;
+}
+
+template <bool AtPixels>
+int fire_dispatch(const kern::ActSpec& a, const float* rows, int64_t ld, const int32_t* pixels, int n, int c,
+                  const float* bias, float eps, float* stored, uint8_t* fired) {
+#define DCNN_FIRE_CASE(K) \
+  case ActFn::K: return fire_loop<ActFn::K, AtPixels>(rows, ld, pixels, n, c, bias, eps, stored, fired, a.alpha, a.beta);
+  switch (a.fn) {
+    DCNN_FIRE_CASE(Identity)
+    DCNN_FIRE_CASE(Relu)
+    DCNN_FIRE_CASE(Clip)
+    DCNN_FIRE_CASE(LeakyRelu)
+    DCNN_FIRE_CASE(Sigmoid)
+    DCNN_FIRE_CASE(HardSigmoid)
+    DCNN_FIRE_CASE(HardSwish)
+  }
+#undef DCNN_FIRE_CASE
+  return 0;
+}
+
+}  // namespace
+
+int fire_rows(const kern::ActSpec& a, const float* rows, int64_t ld, const int32_t* pixels, int n, int c,
+              const float* bias, float eps, float* stored, uint8_t* fired) {
+  return fire_dispatch<false>(a, rows, ld, pixels, n, c, bias, eps, stored, fired);
+}
+
+int fire_at_pixels(const kern::ActSpec& a, const float* values, const int32_t* pixels, int n, int c, float eps,
+                   float* stored, uint8_t* fired) {
+  return fire_dispatch<true>(a, values, c, pixels, n, c, nullptr, eps, stored, fired);
+}
+
+}  // namespace dcnn::cpu
