@@ -52,7 +52,7 @@ namespace {
 using namespace dcnn;
 
 struct Args {
-  std::string model, config, video, backend = "cpu", reference, precision = "fp32", csv, form;
+  std::string model, config, video, backend = "cpu", reference, precision = "fp32", csv, form, layers_csv;
   bool synthetic = false, json = false, layers = false, truncate_linear = false;
   float input_threshold = -1.f;  // < 0: the config's (or the default)
   int frames = 100, width = 0, height = 0;
@@ -68,10 +68,11 @@ struct Args {
                "                      [--threshold SCALE] [--input-threshold PIXELS]\n"
                "                      [--reference opencv|onnxruntime] [--ort-runs N] [--csv FILE]\n"
                "                      [--layers] [--truncate-linear] [--precision fp32|fp16] [--json]\n"
-               "                      [--form propagate|recompute]\n"
+               "                      [--form propagate|recompute] [--layers-csv FILE]\n"
                "  --threshold 0 --input-threshold 0 makes delta exact: its error is then float rounding.\n"
                "  --layers adds per-layer wall time (dense and delta) of the 15 slowest delta layers and\n"
-               "    the overhead per active value: delta_ms / (active * dense_ms).\n"
+               "    the overhead per active value: delta_ms / (active * dense_ms); --layers-csv writes\n"
+               "    every layer's numbers to FILE (implies --layers).\n"
                "  --reference onnxruntime needs ./scripts/fetch-ort.sh; it runs --ort-runs (default 10)\n"
                "    before and as many after our frames, with as many threads as ours.\n";
   std::exit(why == "help" ? 0 : 2);
@@ -102,6 +103,7 @@ Args parse(int argc, char** argv) {
     else if (k == "--precision") a.precision = value();
     else if (k == "--reference") a.reference = value();
     else if (k == "--csv") a.csv = value();
+    else if (k == "--layers-csv") a.layers_csv = value(), a.layers = true;
     else if (k == "--form") {
       a.form = value();
       if (a.form != "propagate" && a.form != "recompute") usage("--form " + a.form + ": expected propagate or recompute");
@@ -371,6 +373,17 @@ int run(const Args& args) {
                   nodes[k].kind.c_str(), nodes[k].output_shape.str().c_str(), dms, xms, act,
                   act * dms > 1e-6 ? (std::to_string(xms / (act * dms)).substr(0, 5) + "x").c_str() : "-");
     }
+  }
+
+  if (!args.layers_csv.empty()) {
+    std::FILE* f = std::fopen(args.layers_csv.c_str(), "w");
+    if (!f) throw Error(ErrorKind::Config, "--layers-csv " + args.layers_csv + ": cannot open it for writing");
+    std::fprintf(f, "node,op,output,macs,dense_ms,delta_ms,active,dense_share\n");
+    for (size_t k = 0; k < nodes.size(); ++k)
+      std::fprintf(f, "%s,%s,%s,%lld,%.4f,%.4f,%.4f,%.3f\n", nodes[k].name.c_str(), nodes[k].kind.c_str(),
+                   nodes[k].output_shape.str().c_str(), (long long)nodes[k].macs, layer_ms_dense[k] / delta_frames,
+                   layer_ms_delta[k] / delta_frames, layer_active[k] / delta_frames, layer_dense[k] / delta_frames);
+    std::fclose(f);
   }
 
   nlohmann::json cuda_streams;
