@@ -64,8 +64,9 @@ class Op : public OpNode {
   // The output's mask and list have been cleared; its values hold last frame's map.
   virtual bool can_recompute() const { return false; }
   virtual void run_recompute(OpContext& ctx) const;
-  // Floats of ctx.map_scratch this op needs in recompute form (0: none).
-  virtual size_t recompute_scratch_floats() const { return 0; }
+  // Floats of ctx.map_scratch this op needs in recompute form: its output (the dense fallback
+  // of recompute_candidates) unless it overrides this.
+  virtual size_t recompute_scratch_floats() const { return size_t(output_shape().size()); }
 
   // Multiply-accumulates of a dense pass (weights the mean active fraction); 0 for cheap ops.
   virtual int64_t macs() const { return 0; }
@@ -77,6 +78,13 @@ class Op : public OpNode {
   virtual bool can_truncate_linear() const { return false; }
 
  protected:
+  // Recompute form, once the op has marked its candidates in its output's mask: lists them and
+  // returns how many (their mask bytes cleared for the fire step). When more than
+  // ctx.dense_break_even of the map are candidates, one dense pass costs less than recomputing
+  // them a list at a time: the op's dense pass runs into ctx.map_scratch, the candidates fire
+  // from it with threshold `eps` exactly as the sparse path would, and -1 is returned.
+  int recompute_candidates(OpContext& ctx, float eps) const;
+
   TensorBuffer& in(OpContext& ctx, size_t i) const { return ctx.tensors[size_t(inputs()[i])]; }
   TensorBuffer& out(OpContext& ctx) const { return ctx.tensors[size_t(output())]; }
 };

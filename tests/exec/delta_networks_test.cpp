@@ -95,18 +95,21 @@ void expect_exact_recompute(const NetCase& net) {
 }
 
 TEST(DeltaNetworksRecompute, MobileNetV2BlockWithResidual) { expect_exact_recompute(kNets[0]); }
+TEST(DeltaNetworksRecompute, SqueezeExciteBlock) { expect_exact_recompute(kNets[1]); }
 TEST(DeltaNetworksRecompute, FpnUpsampleAdd) { expect_exact_recompute(kNets[2]); }
+TEST(DeltaNetworksRecompute, ConcatBranches) { expect_exact_recompute(kNets[3]); }
+TEST(DeltaNetworksRecompute, FpnWithHeads) { expect_exact_recompute(kNets[4]); }
 
 TEST(DeltaNetworksRecompute, AnOpWithoutRecomputeFormIsAConfigErrorNamingIt) {
   DeltaSettings settings = exact_settings();
   settings.form = DeltaForm::Recompute;
-  auto model = compile_model(squeeze_excite_block(48, 64), Backend::Cpu, test_normalization());
+  auto model = compile_model(deconv_decoder(48, 64), Backend::Cpu, test_normalization());
   try {
     Executor e(model, ExecMode::Delta, settings);
     FAIL() << "expected a Config error";
   } catch (const Error& err) {
     EXPECT_EQ(err.kind(), ErrorKind::Config);
-    EXPECT_NE(std::string(err.what()).find("GlobalPool"), std::string::npos) << err.what();
+    EXPECT_NE(std::string(err.what()).find("ConvTranspose"), std::string::npos) << err.what();
     EXPECT_NE(std::string(err.what()).find("delta.form"), std::string::npos) << err.what();
   }
 }

@@ -114,13 +114,16 @@ struct ExactParam {
   OpCase op;
   float break_even;
   bool noisy;
+  bool recompute = false;  // DeltaForm::Recompute (break_even does not apply there)
 };
 
 void PrintTo(const ExactParam& p, std::ostream* os) {
-  *os << p.op.name << " break_even " << p.break_even << (p.noisy ? " noisy" : "");
+  *os << p.op.name << " break_even " << p.break_even << (p.noisy ? " noisy" : "")
+      << (p.recompute ? " recompute" : "");
 }
 
 std::string param_name(const testing::TestParamInfo<ExactParam>& info) {
+  if (info.param.recompute) return info.param.op.name + "_recompute" + (info.param.noisy ? "_noisy" : "");
   std::string be = info.param.break_even == 0.f ? "conv_dense" : info.param.break_even >= 1.f ? "conv_sparse" : "auto";
   return info.param.op.name + "_" + be + (info.param.noisy ? "_noisy" : "");
 }
@@ -131,6 +134,11 @@ std::vector<ExactParam> exact_params() {
     params.push_back({c, 1.f, false});
     params.push_back({c, 0.f, false});
     params.push_back({c, 0.4f, true});
+    // Every op but the transposed conv has a recompute form.
+    if (c.name.rfind("conv_transpose", 0) != 0) {
+      params.push_back({c, 0.4f, false, true});
+      params.push_back({c, 0.4f, true, true});
+    }
   }
   return params;
 }
@@ -151,7 +159,9 @@ TEST_P(DeltaEqualsDense, FiftyFramesWithinFloatTolerance) {
   seq.scene_cut_frame = 30;
   seq.shake_period = 17;
   seq.noise_sigma = p.noisy ? 2.f : 0.f;
-  auto errors = compare_dense_delta(g, exact_settings(p.break_even), seq, 50);
+  DeltaSettings settings = exact_settings(p.break_even);
+  if (p.recompute) settings.form = DeltaForm::Recompute;
+  auto errors = compare_dense_delta(g, settings, seq, 50);
   ASSERT_EQ(errors.size(), 50u);
   EXPECT_TRUE(errors[0].keyframe);
   int sparse_frames = 0;

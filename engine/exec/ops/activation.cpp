@@ -6,6 +6,7 @@
 
 #include "engine/core/error.h"
 #include "engine/exec/ops/activation_step.h"
+#include "kernels/cpu/fire.h"
 
 namespace dcnn {
 namespace {
@@ -37,6 +38,21 @@ class ActivationOp : public Op {
       return;
     }
     act_.delta_from(i, o, ctx);
+  }
+
+  bool can_recompute() const override { return true; }
+  void run_recompute(OpContext& ctx) const override {
+    const TensorBuffer& i = in(ctx, 0);
+    TensorBuffer& o = out(ctx);
+    if (i.active() == 0) return;
+    std::memcpy(o.mask(), i.mask(), size_t(o.pixels()));
+    const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
+    const int candidates = recompute_candidates(ctx, eps);
+    if (candidates < 0) return;
+    // Pointwise: the candidates' new values are the activation of the stored input map.
+    cpu::fire_at_pixels(act_.spec(), i.values(), o.list(), candidates, o.shape().c,
+                        eps, o.values(), o.mask());
+    o.compact_list();
   }
 
  private:

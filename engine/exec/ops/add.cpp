@@ -43,17 +43,18 @@ class AddOp : public Op {
   }
 
   bool can_recompute() const override { return true; }
-  size_t recompute_scratch_floats() const override { return size_t(output_shape().size()); }
   void run_recompute(OpContext& ctx) const override {
     const TensorBuffer& a = in(ctx, args_.full);
     const TensorBuffer& b = in(ctx, 1 - args_.full);
     TensorBuffer& o = out(ctx);
     if (!mark_changed(ctx)) return;
-    const int candidates = o.take_candidates();
+    const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
+    const int candidates = recompute_candidates(ctx, eps);
+    if (candidates < 0) return;
     cpu::add(a.values(), b.values(), args_.broadcast, args_.coef_full, args_.coef_other, ctx.map_scratch,
              o.list(), candidates, o.shape().c);
     cpu::fire_at_pixels(act_.spec(), ctx.map_scratch, o.list(), candidates, o.shape().c,
-                        act_.runs(ctx) ? ctx.eps : 0.f, o.values(), o.mask());
+                        eps, o.values(), o.mask());
     o.compact_list();
   }
 

@@ -48,17 +48,18 @@ class AffineOp : public Op {
   }
 
   bool can_recompute() const override { return true; }
-  size_t recompute_scratch_floats() const override { return size_t(output_shape().size()); }
   void run_recompute(OpContext& ctx) const override {
     const TensorBuffer& i = in(ctx, 0);
     TensorBuffer& o = out(ctx);
     if (i.active() == 0) return;
     std::copy(i.mask(), i.mask() + o.pixels(), o.mask());
-    const int candidates = o.take_candidates();
+    const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
+    const int candidates = recompute_candidates(ctx, eps);
+    if (candidates < 0) return;
     cpu::affine(i.values(), ctx.map_scratch, params_.scale.data(), params_.shift.data(), o.list(), candidates,
                 o.shape().c);
     cpu::fire_at_pixels(act_.spec(), ctx.map_scratch, o.list(), candidates, o.shape().c,
-                        act_.runs(ctx) ? ctx.eps : 0.f, o.values(), o.mask());
+                        eps, o.values(), o.mask());
     o.compact_list();
   }
 

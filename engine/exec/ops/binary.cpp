@@ -5,6 +5,7 @@
 // activation fired, so the gate's threshold is what keeps small global changes sparse.
 #include "engine/exec/ops/binary.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "engine/core/aligned_buffer.h"
@@ -12,6 +13,7 @@
 #include "engine/exec/op_checks.h"
 #include "kernels/cpu/binary.h"
 #include "kernels/cpu/densify.h"
+#include "kernels/cpu/fire.h"
 #include "kernels/cpu/mask.h"
 
 namespace dcnn {
@@ -70,6 +72,29 @@ class BinaryOp : public Op {
     }
     cpu::binary(fn_, view(st.acc_a.data(), a.shape()), view(st.acc_b.data(), b.shape()),
                 o.shape().w, o.shape().c, st.prev_out.data(), true, o.values(), o.list(), o.active());
+  }
+
+  bool can_recompute() const override { return true; }
+  void run_recompute(OpContext& ctx) const override {
+    const TensorBuffer& a = in(ctx, 0);
+    const TensorBuffer& b = in(ctx, 1);
+    TensorBuffer& o = out(ctx);
+    if (a.active() == 0 && b.active() == 0) return;
+    // A changed 1x1 operand (a squeeze-excite gate) changes every output pixel.
+    const bool a_global = a.pixels() == 1, b_global = b.pixels() == 1;
+    if ((a_global && a.active() > 0) || (b_global && b.active() > 0)) {
+      std::fill(o.mask(), o.mask() + o.pixels(), uint8_t{1});
+    } else {
+      if (!a_global) cpu::mask_or(o.mask(), a.mask(), o.pixels());
+      if (!b_global) cpu::mask_or(o.mask(), b.mask(), o.pixels());
+    }
+    const int candidates = recompute_candidates(ctx, 0.f);
+    if (candidates < 0) return;
+    cpu::binary(fn_, view(a.values(), a.shape()), view(b.values(), b.shape()), o.shape().w, o.shape().c, nullptr,
+                false, ctx.map_scratch, o.list(), candidates);
+    cpu::fire_at_pixels(kern::ActSpec{}, ctx.map_scratch, o.list(), candidates, o.shape().c, 0.f, o.values(),
+                        o.mask());
+    o.compact_list();
   }
 
  private:

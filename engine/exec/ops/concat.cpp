@@ -5,6 +5,7 @@
 #include "engine/core/error.h"
 #include "engine/exec/op_checks.h"
 #include "kernels/cpu/concat.h"
+#include "kernels/cpu/fire.h"
 #include "kernels/cpu/mask.h"
 
 namespace dcnn {
@@ -36,6 +37,31 @@ class ConcatOp : public Op {
   }
   void run_delta(OpContext& ctx) const override {
     TensorBuffer& o = out(ctx);
+    if (!mark_changed(ctx)) return;
+    o.list_from_mask();
+    const std::vector<const float*>& ptrs = pointers(ctx);
+    cpu::concat(ptrs.data(), channels_.data(), int(ptrs.size()), o.values(), o.shape().c, o.list(),
+                o.active());
+  }
+
+  bool can_recompute() const override { return true; }
+  void run_recompute(OpContext& ctx) const override {
+    TensorBuffer& o = out(ctx);
+    if (!mark_changed(ctx)) return;
+    const int candidates = recompute_candidates(ctx, 0.f);
+    if (candidates < 0) return;
+    const std::vector<const float*>& ptrs = pointers(ctx);
+    cpu::concat(ptrs.data(), channels_.data(), int(ptrs.size()), ctx.map_scratch, o.shape().c, o.list(),
+                candidates);
+    cpu::fire_at_pixels(kern::ActSpec{}, ctx.map_scratch, o.list(), candidates, o.shape().c, 0.f, o.values(),
+                        o.mask());
+    o.compact_list();
+  }
+
+ private:
+  // The output's mask |= every input's mask; false when no input changed.
+  bool mark_changed(OpContext& ctx) const {
+    TensorBuffer& o = out(ctx);
     bool any = false;
     for (size_t k = 0; k < inputs().size(); ++k) {
       const TensorBuffer& i = in(ctx, k);
@@ -43,14 +69,8 @@ class ConcatOp : public Op {
       cpu::mask_or(o.mask(), i.mask(), o.pixels());
       any = true;
     }
-    if (!any) return;
-    o.list_from_mask();
-    const std::vector<const float*>& ptrs = pointers(ctx);
-    cpu::concat(ptrs.data(), channels_.data(), int(ptrs.size()), o.values(), o.shape().c, o.list(),
-                o.active());
+    return any;
   }
-
- private:
   const std::vector<const float*>& pointers(OpContext& ctx) const {
     auto* st = dynamic_cast<ConcatState*>(ctx.state);
     if (!st) throw Error(ErrorKind::Internal, where() + "run without its state");

@@ -110,8 +110,9 @@ class ConvOp : public Op {
     if (i.active() == 0) return;
     // Candidates: the footprint of the fired inputs; then the mask is rebuilt as "fired".
     cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_, cols_, ctx.mask_scratch, o.mask());
-    const int candidates = o.take_candidates();
     const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
+    const int candidates = recompute_candidates(ctx, eps);
+    if (candidates < 0) return;
     cpu::conv_recompute(packed_, act_.spec(), i.values(), o.list(), candidates, eps, o.values(), o.mask());
     o.compact_list();
   }

@@ -6,6 +6,7 @@
 #include "engine/exec/ops/global_pool.h"
 
 #include "engine/core/error.h"
+#include "kernels/cpu/fire.h"
 #include "kernels/cpu/global_pool.h"
 
 namespace dcnn {
@@ -33,6 +34,23 @@ class GlobalPoolOp : public Op {
     cpu::global_sum(i.values(), i.list(), i.active(), i.shape().c, 1.0f / float(i.pixels()),
                     ctx.sum_scratch, o.values());
     o.activate_all();
+  }
+
+  // Recompute form: the stored input map holds only new values, so the mean is recomputed
+  // over the whole (small) map whenever an input pixel fired; the 1x1 output fires when any
+  // channel changed (the gate built from it thresholds downstream).
+  bool can_recompute() const override { return true; }
+  size_t recompute_scratch_floats() const override { return size_t(output_shape().c); }
+  void run_recompute(OpContext& ctx) const override {
+    const TensorBuffer& i = in(ctx, 0);
+    TensorBuffer& o = out(ctx);
+    if (i.active() == 0) return;
+    cpu::global_sum(i.values(), nullptr, i.pixels(), i.shape().c, 1.0f / float(i.pixels()), ctx.sum_scratch,
+                    ctx.map_scratch);
+    const int32_t pixel = 0;
+    o.mask()[0] = 0;
+    if (cpu::fire_at_pixels(kern::ActSpec{}, ctx.map_scratch, &pixel, 1, o.shape().c, 0.f, o.values(), o.mask()))
+      o.list_from_mask();
   }
 };
 

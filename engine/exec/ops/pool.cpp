@@ -9,6 +9,7 @@
 #include "engine/core/aligned_buffer.h"
 #include "engine/core/error.h"
 #include "kernels/cpu/densify.h"
+#include "kernels/cpu/fire.h"
 #include "kernels/cpu/mask.h"
 #include "kernels/cpu/pool.h"
 
@@ -84,6 +85,25 @@ class PoolOp : public Op {
     cpu::accumulate_pixels(st.acc_in.data(), i.values(), i.list(), i.active(), i.shape().c);
     cpu::max_pool(st.acc_in.data(), i.shape().w, i.shape().c, rows_, cols_, st.prev_out.data(),
                   true, o.values(), o.mask(), o.list(), o.active());
+    o.compact_list();
+  }
+
+  bool can_recompute() const override { return true; }
+  void run_recompute(OpContext& ctx) const override {
+    const TensorBuffer& i = in(ctx, 0);
+    TensorBuffer& o = out(ctx);
+    if (i.active() == 0) return;
+    cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_, cols_, ctx.mask_scratch, o.mask());
+    const int candidates = recompute_candidates(ctx, 0.f);
+    if (candidates < 0) return;
+    if (params_.kind == ir::PoolKind::Average)
+      cpu::avg_pool(i.values(), i.shape().w, i.shape().c, rows_, cols_, kernel_area(), ctx.map_scratch, o.list(),
+                    candidates);
+    else
+      cpu::max_pool(i.values(), i.shape().w, i.shape().c, rows_, cols_, nullptr, false, ctx.map_scratch, nullptr,
+                    o.list(), candidates);
+    cpu::fire_at_pixels(kern::ActSpec{}, ctx.map_scratch, o.list(), candidates, o.shape().c, 0.f, o.values(),
+                        o.mask());
     o.compact_list();
   }
 

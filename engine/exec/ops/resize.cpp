@@ -105,14 +105,14 @@ class ResizeOp : public Op {
   }
 
   bool can_recompute() const override { return true; }
-  size_t recompute_scratch_floats() const override { return size_t(output_shape().size()); }
   void run_recompute(OpContext& ctx) const override {
     const TensorBuffer& i = in(ctx, 0);
     TensorBuffer& o = out(ctx);
     if (i.active() == 0) return;
     cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_.footprint, cols_.footprint,
                         ctx.mask_scratch, o.mask());
-    const int candidates = o.take_candidates();
+    const int candidates = recompute_candidates(ctx, 0.f);
+    if (candidates < 0) return;
     cpu::resize(i.values(), i.shape().w, i.shape().c, rows_.view(), cols_.view(), ctx.map_scratch,
                 o.shape().w, o.list(), candidates);
     // Interpolation has no threshold of its own: every changed candidate fires.

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Draw docs/benchmarks.png-style plots from deltacnn-bench --csv runs (tools/bench/plot_bench.py).
+# Installs Debian's python3-matplotlib on first use (it is needed for plots only, so setup.sh
+# leaves it out). Usage: scripts/plot-bench.sh OUT.png TITLE RUN.csv[:LABEL] ... [--ort MS]
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+if ! /usr/bin/python3 -c 'import matplotlib' 2>/dev/null; then
+  SUDO=""
+  [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  echo "[plot-bench] installing python3-matplotlib" >&2
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends python3-matplotlib >/dev/null ||
+    { $SUDO apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q \
+        --no-install-recommends python3-matplotlib >/dev/null; } ||
+    { echo "[plot-bench] ERROR: apt-get install python3-matplotlib failed" >&2; exit 1; }
+fi
+exec /usr/bin/python3 "$repo/tools/bench/plot_bench.py" "$@"
