@@ -30,6 +30,8 @@ class CompiledModel {
   CompiledModel(ir::Graph graph, Backend backend, const InputNormalization& norm,
                 std::vector<std::unique_ptr<Op>> ops, Precision precision = Precision::F32);
 
+  // Structure, shapes and parameters; on the CPU backend the conv and transposed-conv weights
+  // are released once the ops hold their own layouts (ConvParams::weights is empty).
   const ir::Graph& graph() const { return graph_; }
   Backend backend() const { return backend_; }
   Precision precision() const { return precision_; }
