@@ -12,16 +12,21 @@ void Op::run_recompute(OpContext&) const {
 
 int Op::recompute_candidates(OpContext& ctx, float eps) const {
   TensorBuffer& o = out(ctx);
-  o.list_from_mask();
   const int candidates = o.take_candidates();
   if (o.active_fraction() <= ctx.dense_break_even) return candidates;
   float* stored = o.redirect_values(ctx.map_scratch);
-  run_dense(ctx);
+  run_dense(ctx);  // the activation is part of the dense pass
   o.redirect_values(stored);
-  cpu::fire_at_pixels(kern::ActSpec{}, ctx.map_scratch, o.list(), candidates, o.shape().c, eps, stored, o.mask());
-  o.compact_list();
+  fire_candidates(ctx, kern::ActSpec{}, ctx.map_scratch, candidates, eps);
   if (ctx.stat) ctx.stat->dense = true;
   return -1;
+}
+
+void Op::fire_candidates(OpContext& ctx, const kern::ActSpec& act, const float* values, int candidates,
+                         float eps) const {
+  TensorBuffer& o = out(ctx);
+  cpu::fire_at_pixels(act, values, o.list(), candidates, o.shape().c, eps, o.values(), o.mask());
+  o.compact_list();
 }
 
 }  // namespace dcnn

@@ -13,6 +13,7 @@
 #include "engine/exec/op_node.h"
 #include "engine/exec/tensor_buffer.h"
 #include "engine/ir/graph.h"
+#include "kernels/common/activation.h"
 
 namespace dcnn {
 
@@ -84,6 +85,11 @@ class Op : public OpNode {
   // them a list at a time: the op's dense pass runs into ctx.map_scratch, the candidates fire
   // from it with threshold `eps` exactly as the sparse path would, and -1 is returned.
   int recompute_candidates(OpContext& ctx, float eps) const;
+  // The fire step of the recompute form: the candidates' new values are act(values) at their
+  // own pixels of the full-size map `values`; the ones differing from the stored output by more
+  // than eps are written and stay in the output's mask and list.
+  void fire_candidates(OpContext& ctx, const kern::ActSpec& act, const float* values, int candidates,
+                       float eps) const;
 
   TensorBuffer& in(OpContext& ctx, size_t i) const { return ctx.tensors[size_t(inputs()[i])]; }
   TensorBuffer& out(OpContext& ctx) const { return ctx.tensors[size_t(output())]; }

@@ -55,6 +55,7 @@ void TensorBuffer::clear_fired() {
 }
 
 int TensorBuffer::take_candidates() {
+  list_from_mask();
   for (int i = 0; i < active_; ++i) mask_[size_t(list_[size_t(i)])] = 0;
   return active_;
 }

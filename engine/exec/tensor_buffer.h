@@ -40,8 +40,8 @@ class TensorBuffer {
   // list of the pixels that fired last frame are cleared.
   void clear_fired();
 
-  // Recompute form: the list holds this op's candidates (list_from_mask). Clears their mask
-  // bytes, so the fire step can set the ones that fire, and returns how many there are;
+  // Recompute form: the mask holds this op's candidates. Lists them, clears their mask bytes
+  // (so the fire step can set the ones that fire) and returns how many there are;
   // compact_list() then keeps the fired ones.
   int take_candidates();
   // Points the values at other storage (of at least this tensor's size) and returns the old

@@ -16,18 +16,26 @@
 #include "kernels/cpu/scratch.h"
 
 namespace dcnn::cpu {
-namespace {
 
 bool is_depthwise(const ConvGeometry& g) {
   return g.groups > 1 && g.groups == g.cin && g.cout == g.cin;
 }
 
-// A 1x1 stride-1 unpadded conv over the same map is a plain GEMM on the NHWC buffer: the input
-// already is the im2col matrix.
 bool is_pointwise_gemm(const ConvGeometry& g) {
   return g.kh == 1 && g.kw == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 &&
          g.pad_left == 0 && g.groups == 1 && g.in_h == g.out_h && g.in_w == g.out_w;
 }
+
+void require_output_pixels(const char* who, const ConvGeometry& g, const int32_t* pixels, int n) {
+  const int64_t map = int64_t{g.out_h} * g.out_w;
+  for (int i = 0; i < n; ++i)
+    if (pixels[i] < 0 || pixels[i] >= map)
+      throw std::out_of_range(std::string(who) + ": out_pixels[" + std::to_string(i) + "] = " +
+                              std::to_string(pixels[i]) + ", expected 0.." + std::to_string(map - 1) +
+                              " (out_h*out_w)");
+}
+
+namespace {
 
 void add_bias_rows(float* out, int rows, int cout, const float* bias) {
   for (int r = 0; r < rows; ++r) {
@@ -168,14 +176,8 @@ void conv_dense(const PackedConv& p, const float* in, float* out, bool add_bias)
 void conv_sparse(const PackedConv& p, const float* in, const int32_t* out_pixels, int n, float* out) {
   const ConvGeometry& g = p.geometry;
   if (n <= 0) return;
-  // Checked up front (cheap next to the GEMM): an out-of-range index would write outside `out`,
-  // and nothing may throw inside the OpenMP region below.
-  const int64_t pixels = int64_t{g.out_h} * g.out_w;
-  for (int i = 0; i < n; ++i)
-    if (out_pixels[i] < 0 || out_pixels[i] >= pixels)
-      throw std::out_of_range("conv_sparse: out_pixels[" + std::to_string(i) + "] = " +
-                              std::to_string(out_pixels[i]) + ", expected 0.." +
-                              std::to_string(pixels - 1) + " (out_h*out_w)");
+  // Checked up front (cheap next to the GEMM): an out-of-range index would write outside `out`.
+  require_output_pixels("conv_sparse", g, out_pixels, n);
   if (is_depthwise(g)) {
     depthwise_sparse(g, p.weights.data(), in, out_pixels, n, out);
     return;

@@ -33,6 +33,16 @@ struct PackedConv {
   std::vector<float> bias;     // [cout]
 };
 
+// Which kernel a geometry takes (shared by the dense, sparse and recompute kernels).
+// Depthwise: groups == cin == cout > 1, direct loops per channel.
+bool is_depthwise(const ConvGeometry& g);
+// A 1x1 stride-1 unpadded conv over the same map is a plain GEMM on the NHWC buffer: the input
+// already is the im2col matrix.
+bool is_pointwise_gemm(const ConvGeometry& g);
+// Throws std::out_of_range naming `who`, the index and the value unless every listed output
+// pixel lies in the out_h x out_w map. Called before any OpenMP region (nothing may throw in one).
+void require_output_pixels(const char* who, const ConvGeometry& g, const int32_t* pixels, int n);
+
 // weights_oihw: ONNX [cout][cin/groups][kh][kw]; bias may be null (zeros).
 PackedConv pack_conv(const ConvGeometry& g, const float* weights_oihw, const float* bias);
 

@@ -3,8 +3,6 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <stdexcept>
-#include <string>
 
 #include "kernels/cpu/depthwise.h"
 #include "kernels/cpu/fire.h"
@@ -15,13 +13,6 @@
 namespace dcnn::cpu {
 namespace {
 
-bool is_depthwise(const ConvGeometry& g) { return g.groups > 1 && g.groups == g.cin && g.cout == g.cin; }
-
-bool is_pointwise(const ConvGeometry& g) {
-  return g.kh == 1 && g.kw == 1 && g.stride_h == 1 && g.stride_w == 1 && g.pad_top == 0 && g.pad_left == 0 &&
-         g.groups == 1 && g.in_h == g.out_h && g.in_w == g.out_w;
-}
-
 // The candidates of one block, computed into `tile` (n rows of cout, no bias).
 void compute_block(const PackedConv& p, const float* in, const int32_t* cand, int n, float* tile) {
   const ConvGeometry& g = p.geometry;
@@ -30,7 +21,7 @@ void compute_block(const PackedConv& p, const float* in, const int32_t* cand, in
     return;
   }
   // A pointwise block of consecutive pixels is a GEMM on the input rows where they lie.
-  if (is_pointwise(g) && cand[n - 1] - cand[0] == n - 1) {
+  if (is_pointwise_gemm(g) && cand[n - 1] - cand[0] == n - 1) {
     sgemm_rows(n, g.cout, g.cin, in + int64_t{cand[0]} * g.cin, g.cin, p.weights.data(), g.cout, tile, g.cout,
                false);
     return;
@@ -51,14 +42,10 @@ int conv_recompute(const PackedConv& p, const kern::ActSpec& act, const float* i
                    int n, float eps, float* out_map, uint8_t* fired) {
   const ConvGeometry& g = p.geometry;
   if (n <= 0) return 0;
-  const int64_t pixels = int64_t{g.out_h} * g.out_w;
-  for (int i = 0; i < n; ++i)
-    if (cand[i] < 0 || cand[i] >= pixels)
-      throw std::out_of_range("conv_recompute: cand[" + std::to_string(i) + "] = " + std::to_string(cand[i]) +
-                              ", expected 0.." + std::to_string(pixels - 1) + " (out_h*out_w)");
+  require_output_pixels("conv_recompute", g, cand, n);
   const int64_t k = im2col_row_length(g);
   // Blocks small enough that the tile (and the gathered rows) stay in L2 for the epilogue.
-  int block = is_depthwise(g) ? 64 : std::min(is_pointwise(g) ? 256 : im2col_block_pixels(k), 256);
+  int block = is_depthwise(g) ? 64 : std::min(is_pointwise_gemm(g) ? 256 : im2col_block_pixels(k), 256);
   const int64_t macs = int64_t{n} * g.cout * k;
   const int want_threads = threads_for_flops(2 * macs);
   // Small maps (the stride-32 layers hold a few hundred pixels) would fit one block and one

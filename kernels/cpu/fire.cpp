@@ -1,7 +1,6 @@
 #include "kernels/cpu/fire.h"
 
 #include <cmath>
-#include <cstring>
 
 #include "kernels/cpu/simd_dispatch.h"
 
@@ -17,29 +16,18 @@ DCNN_SIMD_CLONES int fire_loop(const float* rows, int64_t ld, const int32_t* pix
                                const float* bias, float eps, float* stored, uint8_t* fired, float alpha,
                                float beta) {
   int count = 0;
-  constexpr int kStack = 1024;
-  float local[kStack];
-  float* v = local;
   for (int i = 0; i < n; ++i) {
     const float* __restrict r = rows + (AtPixels ? int64_t{pixels[i]} : int64_t{i}) * ld;
     float* __restrict s = stored + int64_t{pixels[i]} * c;
+    // Two passes over the row (it is in cache): the peak change, then, only for a pixel that
+    // fires, the same values again into the stored map.
     float peak = 0.f;
-    // Channels in chunks that fit the stack buffer (c is at most a few thousand).
-    for (int c0 = 0; c0 < c; c0 += kStack) {
-      const int cn = c - c0 < kStack ? c - c0 : kStack;
-      for (int j = 0; j < cn; ++j) {
-        const float x = bias ? r[c0 + j] + bias[c0 + j] : r[c0 + j];
-        v[j] = kern::activate_as<F>(x, alpha, beta);
-        peak = kern::maxf(peak, std::fabs(v[j] - s[c0 + j]));
-      }
+    for (int j = 0; j < c; ++j) {
+      const float v = kern::activate_as<F>(bias ? r[j] + bias[j] : r[j], alpha, beta);
+      peak = kern::maxf(peak, std::fabs(v - s[j]));
     }
     if (peak > eps) {
-      if (c <= kStack) {
-        std::memcpy(s, v, sizeof(float) * size_t(c));
-      } else {
-        for (int j = 0; j < c; ++j)
-          s[j] = kern::activate_as<F>(bias ? r[j] + bias[j] : r[j], alpha, beta);
-      }
+      for (int j = 0; j < c; ++j) s[j] = kern::activate_as<F>(bias ? r[j] + bias[j] : r[j], alpha, beta);
       fired[pixels[i]] = 1;
       ++count;
     }

@@ -6,7 +6,6 @@
 
 #include "engine/core/error.h"
 #include "engine/exec/ops/activation_step.h"
-#include "kernels/cpu/fire.h"
 
 namespace dcnn {
 namespace {
@@ -50,9 +49,7 @@ class ActivationOp : public Op {
     const int candidates = recompute_candidates(ctx, eps);
     if (candidates < 0) return;
     // Pointwise: the candidates' new values are the activation of the stored input map.
-    cpu::fire_at_pixels(act_.spec(), i.values(), o.list(), candidates, o.shape().c,
-                        eps, o.values(), o.mask());
-    o.compact_list();
+    fire_candidates(ctx, act_.spec(), i.values(), candidates, eps);
   }
 
  private:

@@ -7,7 +7,6 @@
 #include "engine/exec/op_checks.h"
 #include "engine/exec/ops/activation_step.h"
 #include "kernels/cpu/add.h"
-#include "kernels/cpu/fire.h"
 #include "kernels/cpu/mask.h"
 
 namespace dcnn {
@@ -53,9 +52,7 @@ class AddOp : public Op {
     if (candidates < 0) return;
     cpu::add(a.values(), b.values(), args_.broadcast, args_.coef_full, args_.coef_other, ctx.map_scratch,
              o.list(), candidates, o.shape().c);
-    cpu::fire_at_pixels(act_.spec(), ctx.map_scratch, o.list(), candidates, o.shape().c,
-                        eps, o.values(), o.mask());
-    o.compact_list();
+    fire_candidates(ctx, act_.spec(), ctx.map_scratch, candidates, eps);
   }
 
  private:

@@ -7,7 +7,6 @@
 #include "engine/core/error.h"
 #include "engine/exec/ops/activation_step.h"
 #include "kernels/cpu/affine.h"
-#include "kernels/cpu/fire.h"
 
 namespace dcnn {
 namespace {
@@ -58,9 +57,7 @@ class AffineOp : public Op {
     if (candidates < 0) return;
     cpu::affine(i.values(), ctx.map_scratch, params_.scale.data(), params_.shift.data(), o.list(), candidates,
                 o.shape().c);
-    cpu::fire_at_pixels(act_.spec(), ctx.map_scratch, o.list(), candidates, o.shape().c,
-                        eps, o.values(), o.mask());
-    o.compact_list();
+    fire_candidates(ctx, act_.spec(), ctx.map_scratch, candidates, eps);
   }
 
  private:

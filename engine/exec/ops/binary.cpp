@@ -13,7 +13,6 @@
 #include "engine/exec/op_checks.h"
 #include "kernels/cpu/binary.h"
 #include "kernels/cpu/densify.h"
-#include "kernels/cpu/fire.h"
 #include "kernels/cpu/mask.h"
 
 namespace dcnn {
@@ -62,14 +61,8 @@ class BinaryOp : public Op {
     BinaryState& st = state(ctx);
     cpu::accumulate_pixels(st.acc_a.data(), a.values(), a.list(), a.active(), a.shape().c);
     cpu::accumulate_pixels(st.acc_b.data(), b.values(), b.list(), b.active(), b.shape().c);
-    const bool a_global = a.pixels() == 1, b_global = b.pixels() == 1;
-    if ((a_global && a.active() > 0) || (b_global && b.active() > 0)) {
-      o.activate_all();
-    } else {
-      if (!a_global) cpu::mask_or(o.mask(), a.mask(), o.pixels());
-      if (!b_global) cpu::mask_or(o.mask(), b.mask(), o.pixels());
-      o.list_from_mask();
-    }
+    mark_changed(ctx);
+    o.list_from_mask();
     cpu::binary(fn_, view(st.acc_a.data(), a.shape()), view(st.acc_b.data(), b.shape()),
                 o.shape().w, o.shape().c, st.prev_out.data(), true, o.values(), o.list(), o.active());
   }
@@ -80,24 +73,30 @@ class BinaryOp : public Op {
     const TensorBuffer& b = in(ctx, 1);
     TensorBuffer& o = out(ctx);
     if (a.active() == 0 && b.active() == 0) return;
-    // A changed 1x1 operand (a squeeze-excite gate) changes every output pixel.
-    const bool a_global = a.pixels() == 1, b_global = b.pixels() == 1;
-    if ((a_global && a.active() > 0) || (b_global && b.active() > 0)) {
-      std::fill(o.mask(), o.mask() + o.pixels(), uint8_t{1});
-    } else {
-      if (!a_global) cpu::mask_or(o.mask(), a.mask(), o.pixels());
-      if (!b_global) cpu::mask_or(o.mask(), b.mask(), o.pixels());
-    }
+    mark_changed(ctx);
     const int candidates = recompute_candidates(ctx, 0.f);
     if (candidates < 0) return;
     cpu::binary(fn_, view(a.values(), a.shape()), view(b.values(), b.shape()), o.shape().w, o.shape().c, nullptr,
                 false, ctx.map_scratch, o.list(), candidates);
-    cpu::fire_at_pixels(kern::ActSpec{}, ctx.map_scratch, o.list(), candidates, o.shape().c, 0.f, o.values(),
-                        o.mask());
-    o.compact_list();
+    fire_candidates(ctx, kern::ActSpec{}, ctx.map_scratch, candidates, 0.f);
   }
 
  private:
+  // The output's mask = the pixels where an operand changed; all of them when a changed operand
+  // is 1x1 (a squeeze-excite gate multiplies every pixel).
+  void mark_changed(OpContext& ctx) const {
+    const TensorBuffer& a = in(ctx, 0);
+    const TensorBuffer& b = in(ctx, 1);
+    TensorBuffer& o = out(ctx);
+    const bool a_global = a.pixels() == 1, b_global = b.pixels() == 1;
+    if ((a_global && a.active() > 0) || (b_global && b.active() > 0)) {
+      std::fill(o.mask(), o.mask() + o.pixels(), uint8_t{1});
+      return;
+    }
+    if (!a_global) cpu::mask_or(o.mask(), a.mask(), o.pixels());
+    if (!b_global) cpu::mask_or(o.mask(), b.mask(), o.pixels());
+  }
+
   static BinaryState& state(OpContext& ctx) {
     auto* st = dynamic_cast<BinaryState*>(ctx.state);
     if (!st) throw Error(ErrorKind::Internal, "binary op run without its state");

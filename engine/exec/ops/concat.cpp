@@ -5,7 +5,6 @@
 #include "engine/core/error.h"
 #include "engine/exec/op_checks.h"
 #include "kernels/cpu/concat.h"
-#include "kernels/cpu/fire.h"
 #include "kernels/cpu/mask.h"
 
 namespace dcnn {
@@ -53,9 +52,7 @@ class ConcatOp : public Op {
     const std::vector<const float*>& ptrs = pointers(ctx);
     cpu::concat(ptrs.data(), channels_.data(), int(ptrs.size()), ctx.map_scratch, o.shape().c, o.list(),
                 candidates);
-    cpu::fire_at_pixels(kern::ActSpec{}, ctx.map_scratch, o.list(), candidates, o.shape().c, 0.f, o.values(),
-                        o.mask());
-    o.compact_list();
+    fire_candidates(ctx, kern::ActSpec{}, ctx.map_scratch, candidates, 0.f);
   }
 
  private:

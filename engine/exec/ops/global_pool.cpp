@@ -6,7 +6,6 @@
 #include "engine/exec/ops/global_pool.h"
 
 #include "engine/core/error.h"
-#include "kernels/cpu/fire.h"
 #include "kernels/cpu/global_pool.h"
 
 namespace dcnn {
@@ -47,10 +46,8 @@ class GlobalPoolOp : public Op {
     if (i.active() == 0) return;
     cpu::global_sum(i.values(), nullptr, i.pixels(), i.shape().c, 1.0f / float(i.pixels()), ctx.sum_scratch,
                     ctx.map_scratch);
-    const int32_t pixel = 0;
-    o.mask()[0] = 0;
-    if (cpu::fire_at_pixels(kern::ActSpec{}, ctx.map_scratch, &pixel, 1, o.shape().c, 0.f, o.values(), o.mask()))
-      o.list_from_mask();
+    o.mask()[0] = 1;  // the one output pixel is the candidate
+    fire_candidates(ctx, kern::ActSpec{}, ctx.map_scratch, o.take_candidates(), 0.f);
   }
 };
 

@@ -9,7 +9,6 @@
 #include "engine/core/aligned_buffer.h"
 #include "engine/core/error.h"
 #include "kernels/cpu/densify.h"
-#include "kernels/cpu/fire.h"
 #include "kernels/cpu/mask.h"
 #include "kernels/cpu/pool.h"
 
@@ -102,9 +101,7 @@ class PoolOp : public Op {
     else
       cpu::max_pool(i.values(), i.shape().w, i.shape().c, rows_, cols_, nullptr, false, ctx.map_scratch, nullptr,
                     o.list(), candidates);
-    cpu::fire_at_pixels(kern::ActSpec{}, ctx.map_scratch, o.list(), candidates, o.shape().c, 0.f, o.values(),
-                        o.mask());
-    o.compact_list();
+    fire_candidates(ctx, kern::ActSpec{}, ctx.map_scratch, candidates, 0.f);
   }
 
  private:

@@ -9,7 +9,6 @@
 
 #include "engine/exec/op_checks.h"
 #include "kernels/cpu/mask.h"
-#include "kernels/cpu/fire.h"
 #include "kernels/cpu/resize.h"
 
 namespace dcnn {
@@ -116,9 +115,7 @@ class ResizeOp : public Op {
     cpu::resize(i.values(), i.shape().w, i.shape().c, rows_.view(), cols_.view(), ctx.map_scratch,
                 o.shape().w, o.list(), candidates);
     // Interpolation has no threshold of its own: every changed candidate fires.
-    cpu::fire_at_pixels(kern::ActSpec{}, ctx.map_scratch, o.list(), candidates, o.shape().c, 0.f, o.values(),
-                        o.mask());
-    o.compact_list();
+    fire_candidates(ctx, kern::ActSpec{}, ctx.map_scratch, candidates, 0.f);
   }
 
  private:
