@@ -60,6 +60,11 @@ cuda_bench="$build/tools/bench/deltacnn-cuda-bench"
 rm -rf "$out"
 mkdir -p "$out/bin" "$out/lib" "$out/configs" "$out/models"
 cp "${binaries[@]}" "$out/bin/"
+# The CUDA backend module: programs that use the engine library open it at run time
+# (engine/exec/cuda_backend.h); run.sh points DELTACNN_CUDA_MODULE at it.
+cuda_module="$build/engine/api/libdeltacnn-cuda.so"
+[[ -f "$cuda_module" ]] || die "$cuda_module is missing (run: ninja -C $build)"
+cp "$cuda_module" "$out/lib/"
 
 # Libraries the GPU machine provides itself: the C/C++ runtime (its own glibc/libstdc++ are at
 # least as new as Debian 12's) and the NVIDIA driver/CUDA/cuDNN stack, which must match its
@@ -82,7 +87,7 @@ while read -r soname path; do
   cp -L "$path" "$out/lib/$soname"
   chmod u+w "$out/lib/$soname"
   strip --strip-debug "$out/lib/$soname" 2>/dev/null || true
-done < <(for b in "${binaries[@]}"; do ldd "$b"; done |
+done < <(for b in "${binaries[@]}" "$cuda_module"; do ldd "$b"; done |
          awk '$2 == "=>" { print $1, $3 }' | sort -u)
 ((${#missing[@]} == 0)) || die "ldd cannot resolve ${missing[*]} on this machine"
 # Packed before the models are counted, so the size budget sees the packed size.
@@ -137,6 +142,7 @@ for want in libcudart.so.13 libcublas.so.13 libcudnn.so.9; do
   if [[ -n "$dir" ]]; then lib_dirs="$lib_dirs:$dir"; else echo "run.sh: $want not found on this machine" >&2; fi
 done
 export LD_LIBRARY_PATH="$lib_dirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export DELTACNN_CUDA_MODULE="$unpacked/lib/libdeltacnn-cuda.so"
 export DELTACNN_SOURCE_ROOT="$here" DELTACNN_BUILD_ROOT="$here"
 
 echo "== device"

@@ -7,13 +7,11 @@
 #include "engine/config/delta_settings.h"
 #include "engine/core/error.h"
 #include "engine/exec/compiled_model.h"
+#include "engine/exec/cuda_backend.h"
 #include "engine/ir/onnx_import.h"
 #include "engine/ir/passes.h"
 #include "engine/ir/shape_inference.h"
 
-#if DELTACNN_CUDA_ENABLED
-#include <cuda_runtime_api.h>
-#endif
 
 namespace dcnn {
 namespace {
@@ -42,22 +40,8 @@ Backend choose_backend(const ModelOptions& options, const std::string& model_nam
 }  // namespace
 
 bool cuda_available(std::string* why_not) {
-#if DELTACNN_CUDA_ENABLED
-  int count = 0;
-  const cudaError_t status = cudaGetDeviceCount(&count);
-  if (status != cudaSuccess) {
-    if (why_not) *why_not = std::string("no usable GPU (cudaGetDeviceCount: ") + cudaGetErrorString(status) + ")";
-    return false;
-  }
-  if (count == 0) {
-    if (why_not) *why_not = "no CUDA device is present";
-    return false;
-  }
-  return true;
-#else
-  if (why_not) *why_not = "this build of deltacnn has no CUDA backend (configured without CUDA)";
-  return false;
-#endif
+  const cuda_exec::CudaBackendApi* cuda = cuda_exec::cuda_backend(why_not);
+  return cuda && cuda->device_available(why_not);
 }
 
 std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptions& options) {

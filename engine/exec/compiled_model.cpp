@@ -5,7 +5,7 @@
 #include <mutex>
 
 #include "engine/core/error.h"
-#include "engine/exec/cuda/gpu_stream.h"
+#include "engine/exec/cuda_backend.h"
 #include "engine/exec/ops/activation.h"
 #include "engine/exec/ops/add.h"
 #include "engine/exec/ops/affine.h"
@@ -113,14 +113,11 @@ std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend back
                                                    const InputNormalization& norm, int device_id,
                                                    Precision precision) {
   if (backend == Backend::Cuda) {
-#if DCNN_EXEC_CUDA
+    std::string why;
+    const cuda_exec::CudaBackendApi* cuda = cuda_exec::cuda_backend(&why);
+    if (!cuda) throw Error(ErrorKind::Device, "backend 'cuda': " + why + "; use backend 'cpu'");
     check_graph(graph);
-    return cuda_exec::compile_cuda_model(std::move(graph), norm, device_id, precision);
-#else
-    throw Error(ErrorKind::Device,
-                "backend 'cuda': the CUDA executor is not yet implemented in this build "
-                "(DeltaCNN was built without CUDA execution support); use backend 'cpu'");
-#endif
+    return cuda->compile(std::move(graph), norm, device_id, precision);
   }
   (void)device_id;
   if (precision != Precision::F32)

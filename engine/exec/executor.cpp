@@ -9,7 +9,7 @@
 #include "engine/core/error.h"
 #include "engine/exec/buffer_plan.h"
 #include "engine/exec/compiled_model.h"
-#include "engine/exec/cuda/gpu_stream.h"
+#include "engine/exec/cuda_backend.h"
 #include "engine/exec/dense_tail.h"
 #include "engine/exec/keyframe_policy.h"
 #include "engine/exec/ops/input_stage.h"
@@ -117,12 +117,12 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
   m.settings = std::move(settings);
   m.keyframes = KeyframePolicy(m.settings.keyframe_interval, m.settings.keyframe_break_even);
   if (m.model->backend() == Backend::Cuda) {
-#if DCNN_EXEC_CUDA
-    m.gpu = cuda_exec::make_gpu_stream(m.model, mode, m.settings);
+    // A CUDA model exists only if its backend was loaded, so this cannot fail here.
+    std::string why;
+    const cuda_exec::CudaBackendApi* cuda = cuda_exec::cuda_backend(&why);
+    if (!cuda) throw Error(ErrorKind::Internal, "a CUDA model without a CUDA backend: " + why);
+    m.gpu = cuda->make_stream(m.model, mode, m.settings);
     return;
-#else
-    throw Error(ErrorKind::Internal, "a CUDA model in a build without the CUDA executor");
-#endif
   }
   const ir::Graph& g = m.model->graph();
   const auto& ops = m.model->ops();

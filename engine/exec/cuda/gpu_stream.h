@@ -1,7 +1,7 @@
 // The CUDA backend as the rest of the engine sees it: compile a graph for a GPU, and create the
 // per-stream runner an Executor forwards to. This header has no CUDA includes, so executor.cpp
-// and compiled_model.cpp include it in every build; the definitions exist only in CUDA builds
-// (DCNN_EXEC_CUDA, set by engine/exec/meson.build), which are the only builds that call them.
+// and compiled_model.cpp include it in every build; the definitions exist only in CUDA builds,
+// and the engine reaches them through the entry table of cuda_backend.h, never by linking.
 #pragma once
 
 #include <memory>
