@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 #include "engine/core/error.h"
 #include "engine/exec/buffer_plan.h"
@@ -44,6 +46,11 @@ struct Executor::Impl {
   size_t map_scratch_floats = 0;
   AlignedBuffer<float> own_map_scratch;
   float* map_scratch = nullptr;
+  // DeltaForm::Recompute: per op, whether its output has no stored map (its consumer computes
+  // it, Op::can_compute_input_from), and the producer an op computes its input 0 from.
+  // Unstored tensors take their values from map_scratch within dense passes.
+  std::vector<bool> output_unstored;
+  std::vector<const Op*> input_producer;
   FrameStats stats;
   int64_t frames_since_reset = 0;
   KeyframePolicy keyframes{0, 1.f};  // set from settings in the constructor
@@ -75,6 +82,8 @@ struct Executor::Impl {
   // Recompute form, delta mode: the output tensors' maps are the heads, unless the last frame
   // was a dense frame that ran in the arena (then the heads were copied).
   bool heads_in_maps = false;
+  // Recompute form: which tensors need no stored map (output_unstored / input_producer).
+  void plan_unstored_tensors();
   // Attaches `views` to a fresh arena holding every tensor of a dense pass.
   void plan_arena(std::vector<TensorBuffer>& views);
   void run_delta_op(size_t k);
@@ -173,6 +182,7 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
                                          "' have no recompute form yet: " + missing +
                                          "; expected delta.form: propagate for this model");
     m.map_scratch_floats = std::max<size_t>(map_floats, 1);
+    m.plan_unstored_tensors();
   }
   m.allocate_for(m.mode);
   m.mask_scratch.resize(std::max<size_t>(scratch, 1));
@@ -213,7 +223,11 @@ void Executor::Impl::allocate_for(ExecMode for_mode) {
   map_scratch = nullptr;
   tensors.resize(g.tensors.size());
   if (for_mode == ExecMode::Dense) return plan_arena(tensors);
-  for (size_t t = 0; t < g.tensors.size(); ++t) tensors[t].allocate(g.tensors[t].shape);
+  std::vector<bool> unstored(g.tensors.size(), false);
+  for (size_t k = 0; k < output_unstored.size(); ++k)
+    if (output_unstored[k]) unstored[size_t(ops[k]->output())] = true;
+  for (size_t t = 0; t < g.tensors.size(); ++t)
+    if (!unstored[t]) tensors[t].allocate(g.tensors[t].shape);
   if (settings.keyframe_break_even < 1.f) plan_arena(arena_tensors);  // busy runs are possible
   if (!recomputes()) return;
   if (dense_arena.size() >= map_scratch_floats) {
@@ -221,6 +235,36 @@ void Executor::Impl::allocate_for(ExecMode for_mode) {
   } else {
     own_map_scratch.resize(map_scratch_floats);
     map_scratch = own_map_scratch.data();
+  }
+  // map_scratch holds at least every op's output (recompute_scratch_floats), and a dense pass
+  // uses it for nothing else; the producer and the consumer run one after the other
+  // (plan_unstored_tensors), so unstored tensors never overlap in it.
+  for (size_t t = 0; t < g.tensors.size(); ++t)
+    if (unstored[t]) tensors[t].allocate_unstored(g.tensors[t].shape, map_scratch);
+}
+
+void Executor::Impl::plan_unstored_tensors() {
+  const ir::Graph& g = model->graph();
+  const auto& ops = model->ops();
+  output_unstored.assign(ops.size(), false);
+  input_producer.assign(ops.size(), nullptr);
+  // DELTACNN_CPU_STORE_ALL_MAPS=1: every tensor keeps its map (the ablation of
+  // docs/cpu-engine.md).
+  if (const char* v = std::getenv("DELTACNN_CPU_STORE_ALL_MAPS"); v && std::string(v) == "1") return;
+  std::vector<int> readers(g.tensors.size(), 0);
+  for (const auto& op : ops)
+    for (int t : op->inputs()) ++readers[size_t(t)];
+  for (int t : g.outputs) ++readers[size_t(t)];
+  for (size_t k = 1; k < ops.size(); ++k) {
+    const Op& producer = *ops[k - 1];
+    const Op& consumer = *ops[k];
+    const int t = producer.output();
+    if (consumer.inputs().size() == 1 && consumer.inputs()[0] == t && readers[size_t(t)] == 1 &&
+        t != g.input && !output_unstored[k - 1] && !input_producer[k - 1] &&
+        consumer.can_compute_input_from(producer)) {
+      output_unstored[k - 1] = true;
+      input_producer[k] = &producer;
+    }
   }
 }
 
@@ -303,6 +347,8 @@ void Executor::Impl::run_recompute(const float* x) {
     st.dense = false;
     OpContext ctx = context(k);
     ctx.keep_state = false;  // the maps are the state; a dense pass inside keeps none of its own
+    ctx.output_unstored = output_unstored[k];
+    ctx.input_producer = input_producer[k];
     ops[k]->run_recompute(ctx);
     st.active = o.active_fraction();
     if (settings.time_layers)
@@ -446,11 +492,19 @@ void Executor::Impl::run_cpu_frame(const float* frame) {
   stats.input_active = keyframe ? 1.f : input->active_fraction();
   if (!settings.time_layers)
     for (auto& l : stats.layers) l.ms = 0.0;
-  // Mean active fraction, weighted by the cost of each layer (its dense MACs).
+  // Mean active fraction, weighted by the cost of each layer (its dense MACs). A tensor without
+  // a stored map is computed inside its consumer, so its producer's MACs count at the
+  // consumer's activity: the pair is one unit of work, measured at its thresholded output.
   double weighted = 0.0, total = 0.0;
   const auto& ops = model->ops();
+  double carried = 0.0;
   for (size_t k = 0; k < ops.size(); ++k) {
-    const double w = double(ops[k]->macs());
+    const double w = double(ops[k]->macs()) + carried;
+    carried = 0.0;
+    if (mode == ExecMode::Delta && !keyframe && k < output_unstored.size() && output_unstored[k]) {
+      carried = w;
+      continue;
+    }
     weighted += w * stats.layers[k].active;
     total += w;
   }
@@ -515,6 +569,16 @@ const float* Executor::output(int i) const {
   if (impl_->mode == ExecMode::Delta && impl_->heads_in_maps)
     return impl_->tensors[size_t(impl_->model->graph().outputs[size_t(i)])].values();
   return impl_->heads[size_t(i)].head();
+}
+
+size_t Executor::activation_bytes() const {
+  const Impl& m = *impl_;
+  if (m.gpu) return 0;
+  size_t bytes = (m.dense_arena.size() + m.own_map_scratch.size()) * sizeof(float) + m.mask_scratch.size() +
+                 m.sum_scratch.size() * sizeof(double);
+  for (const TensorBuffer& t : m.tensors) bytes += t.owned_bytes();
+  for (const TensorBuffer& t : m.arena_tensors) bytes += t.owned_bytes();
+  return bytes;
 }
 
 const FrameStats& Executor::stats() const {

@@ -138,6 +138,9 @@ class Executor {
   // Stats of the last run: keyframe flag, input/per-layer active fractions, dense choices.
   const FrameStats& stats() const;
   const ir::Graph& graph() const;
+  // Host bytes of this stream's tensor storage (maps, masks, lists, the lifetime-shared arena,
+  // scratch); 0 on the CUDA backend, whose buffers are device memory.
+  size_t activation_bytes() const;
 
  private:
   struct Impl;

@@ -17,6 +17,8 @@
 
 namespace dcnn {
 
+class Op;
+
 // Per-stream, per-op state (accumulators, residuals). Ops define their own subclasses.
 struct OpState {
   virtual ~OpState() = default;
@@ -44,6 +46,11 @@ struct OpContext {
   // candidates into a full-size map before the fire step (recompute_scratch_floats()).
   float* map_scratch = nullptr;
   bool truncate_linear = false;        // this op truncates its output even without activation
+  // DeltaForm::Recompute, tensors without a stored map (Op::can_compute_input_from): this op's
+  // output is one (its consumer computes the values where it reads them), or input 0 is one
+  // and this is the op that writes it.
+  bool output_unstored = false;
+  const Op* input_producer = nullptr;
 };
 
 class Op : public OpNode {
@@ -68,6 +75,12 @@ class Op : public OpNode {
   // Floats of ctx.map_scratch this op needs in recompute form: its output (the dense fallback
   // of recompute_candidates) unless it overrides this.
   virtual size_t recompute_scratch_floats() const { return size_t(output_shape().size()); }
+  // Recompute form: whether this op can compute its input 0 itself, from `producer` (the op that
+  // writes it) and the producer's input map, at just the pixels it reads, so that a stream needs
+  // no stored map for that tensor. The stream then runs the producer with ctx.output_unstored
+  // (it only passes its input's fired pixels on: threshold 0) and this op with
+  // ctx.input_producer. Dense passes are unchanged.
+  virtual bool can_compute_input_from(const Op& /*producer*/) const { return false; }
 
   // Multiply-accumulates of a dense pass (weights the mean active fraction); 0 for cheap ops.
   virtual int64_t macs() const { return 0; }

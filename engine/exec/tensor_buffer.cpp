@@ -20,6 +20,18 @@ void TensorBuffer::allocate(const Shape& shape) {
   pending_zero_ = false;
 }
 
+void TensorBuffer::allocate_unstored(const Shape& shape, float* values) {
+  shape_ = shape;
+  values_ = AlignedBuffer<float>();
+  mask_.resize(size_t(shape.pixels()));
+  list_.resize(size_t(shape.pixels()));
+  mask_.zero();
+  data_ = values;
+  active_ = 0;
+  values_everywhere_ = false;
+  pending_zero_ = false;
+}
+
 void TensorBuffer::attach_dense(const Shape& shape, float* values) {
   shape_ = shape;
   values_ = AlignedBuffer<float>();

@@ -18,6 +18,10 @@ class TensorBuffer {
  public:
   // Own values, mask and list (delta mode).
   void allocate(const Shape& shape);
+  // Mask and list only; the values live in `values` (shared scratch, at least this tensor's
+  // size): a recompute-form tensor without a stored map (Op::can_compute_input_from), whose
+  // values exist only within a dense pass.
+  void allocate_unstored(const Shape& shape, float* values);
   // Values only, in storage the executor shares between tensors of a dense pass (buffer_plan.h);
   // no mask or list (mask() and list() return null). The storage must outlive the buffer.
   void attach_dense(const Shape& shape, float* values);
@@ -61,6 +65,10 @@ class TensorBuffer {
   // Copies the mask and list of `other` (same spatial size), e.g. for elementwise ops.
   void copy_mask_from(const TensorBuffer& other);
 
+  // Bytes this buffer owns (values it shares with other storage are not counted).
+  size_t owned_bytes() const {
+    return values_.size() * sizeof(float) + mask_.size() + list_.size() * sizeof(int32_t);
+  }
   const Shape& shape() const { return shape_; }
   int64_t pixels() const { return shape_.pixels(); }
   // Writable values; completes a deferred clear first, so the delta invariant holds.

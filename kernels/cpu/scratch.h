@@ -10,7 +10,7 @@ namespace dcnn::cpu {
 
 // Which scratch buffer of the calling thread to use; a kernel that needs two live buffers at
 // once (gathered rows and GEMM result) takes two different slots.
-enum class ScratchSlot { Rows = 0, Product = 1, Count = 2 };
+enum class ScratchSlot { Rows = 0, Product = 1, Band = 2, Count = 3 };
 
 // 64-byte aligned space for at least `floats` floats, owned by the calling thread and valid
 // until that thread's next scratch_floats call with the same slot. Contents are undefined.

@@ -4,6 +4,8 @@
 // switching between dense and delta by activity) and with the block-mean input test.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <functional>
 
 #include "engine/core/error.h"
@@ -99,6 +101,29 @@ TEST(DeltaNetworksRecompute, SqueezeExciteBlock) { expect_exact_recompute(kNets[
 TEST(DeltaNetworksRecompute, FpnUpsampleAdd) { expect_exact_recompute(kNets[2]); }
 TEST(DeltaNetworksRecompute, ConcatBranches) { expect_exact_recompute(kNets[3]); }
 TEST(DeltaNetworksRecompute, FpnWithHeads) { expect_exact_recompute(kNets[4]); }
+
+// The expanded tensor of an inverted-residual block has no stored map in the recompute form
+// (the depthwise conv computes it where it reads it, kernels/cpu/expand_depthwise.h): the
+// stream holds at least its size less than with every map stored (the ablation switch).
+TEST(DeltaNetworksRecompute, ExpandedTensorHasNoStoredMap) {
+  DeltaSettings settings = exact_settings();
+  settings.form = DeltaForm::Recompute;
+  auto model = compile_model(kNets[0].build(48, 64), Backend::Cpu, test_normalization());
+  size_t expanded = 0;  // the largest output of a 1x1 conv feeding a depthwise conv
+  const ir::Graph& g = model->graph();
+  for (size_t k = 0; k + 1 < model->ops().size(); ++k) {
+    const Op& a = *model->ops()[k];
+    const Op& b = *model->ops()[k + 1];
+    if (b.can_compute_input_from(a))
+      expanded = std::max(expanded, size_t(g.tensors[size_t(a.output())].shape.size()) * sizeof(float));
+  }
+  ASSERT_GT(expanded, 0u) << "the MobileNetV2 block has no expand -> depthwise pair";
+  const size_t unstored = Executor(model, ExecMode::Delta, settings).activation_bytes();
+  setenv("DELTACNN_CPU_STORE_ALL_MAPS", "1", 1);
+  const size_t stored = Executor(model, ExecMode::Delta, settings).activation_bytes();
+  unsetenv("DELTACNN_CPU_STORE_ALL_MAPS");
+  EXPECT_GE(stored, unstored + expanded);
+}
 
 TEST(DeltaNetworksRecompute, AnOpWithoutRecomputeFormIsAConfigErrorNamingIt) {
   DeltaSettings settings = exact_settings();

@@ -412,15 +412,18 @@ TEST_F(DeltaCnnElementTest, CapsChangeResetsTheDeltaState) {
   if (!require_asset(lightning())) return;
   GstHarness* h = harness(lightning());
   ASSERT_NE(h, nullptr);
+  // Frames that must stay delta frames repeat the picture: on a 64x48 frame even the 1-pixel
+  // move of frame(n) leaves about half of Lightning's MACs active, at its busy-scene
+  // break-even (0.5), and this test is about resets only.
   EXPECT_TRUE(push_keyframe(h, frame(0)));
-  EXPECT_FALSE(push_keyframe(h, frame(1)));
+  EXPECT_FALSE(push_keyframe(h, frame(0)));
   // Same caps again (e.g. a renegotiation that changed nothing): no reset.
   gst_harness_set_src_caps_str(h, caps_string(GST_VIDEO_FORMAT_RGB, kWidth, kHeight).c_str());
-  EXPECT_FALSE(push_keyframe(h, frame(2)));
+  EXPECT_FALSE(push_keyframe(h, frame(0)));
   // Another format at the same size: reset.
   gst_harness_set_src_caps_str(h, caps_string(GST_VIDEO_FORMAT_BGR, kWidth, kHeight).c_str());
   EXPECT_TRUE(push_keyframe(h, frame(3, GST_VIDEO_FORMAT_BGR)));
-  EXPECT_FALSE(push_keyframe(h, frame(4, GST_VIDEO_FORMAT_BGR)));
+  EXPECT_FALSE(push_keyframe(h, frame(3, GST_VIDEO_FORMAT_BGR)));
   // Another size: reset.
   gst_harness_set_src_caps_str(h, caps_string(GST_VIDEO_FORMAT_BGR, 96, 64).c_str());
   EXPECT_TRUE(push_keyframe(h, make_buffer(synthetic_bgr(96, 64), GST_VIDEO_FORMAT_BGR)));
@@ -447,8 +450,8 @@ TEST_F(DeltaCnnElementTest, DiscontKeepsTheDeltaStateWhenResetOnDiscontIsOff) {
   EXPECT_TRUE(reset_on_discont);  // documented default
   g_object_set(h->element, "reset-on-discont", FALSE, nullptr);
   EXPECT_TRUE(push_keyframe(h, frame(0)));
-  EXPECT_FALSE(push_keyframe(h, frame(1)));
-  GstBuffer* discont = frame(2);
+  EXPECT_FALSE(push_keyframe(h, frame(0)));  // the same picture: see CapsChangeResetsTheDeltaState
+  GstBuffer* discont = frame(1);
   GST_BUFFER_FLAG_SET(discont, GST_BUFFER_FLAG_DISCONT);
   EXPECT_FALSE(push_keyframe(h, discont));  // a dropped frame needs no dense pass
   g_object_set(h->element, "reset-on-discont", TRUE, nullptr);
@@ -476,11 +479,12 @@ TEST_F(DeltaCnnElementTest, ElementsSharingAModelKeepTheirOwnDeltaState) {
   GstHarness* b = harness(lightning(), shared);
   ASSERT_NE(a, nullptr);
   ASSERT_NE(b, nullptr);
-  EXPECT_TRUE(push_keyframe(a, frame(0)));
+  // Repeated pictures stay delta frames (see CapsChangeResetsTheDeltaState).
+  EXPECT_TRUE(push_keyframe(a, frame(1)));
   EXPECT_FALSE(push_keyframe(a, frame(1)));
   EXPECT_TRUE(push_keyframe(b, frame(0)));  // b's first frame: its own stream, dense
-  EXPECT_FALSE(push_keyframe(a, frame(2)));
-  EXPECT_FALSE(push_keyframe(b, frame(1)));
+  EXPECT_FALSE(push_keyframe(a, frame(1)));
+  EXPECT_FALSE(push_keyframe(b, frame(0)));
 }
 
 }  // namespace

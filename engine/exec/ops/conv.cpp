@@ -18,6 +18,7 @@
 #include "kernels/cpu/conv.h"
 #include "kernels/cpu/conv_onednn.h"
 #include "kernels/cpu/conv_recompute.h"
+#include "kernels/cpu/expand_depthwise.h"
 #include "kernels/cpu/mask.h"
 
 namespace dcnn {
@@ -104,10 +105,22 @@ class ConvOp : public Op {
   }
 
   bool can_recompute() const override { return true; }
+  // A depthwise conv computes its input from the pointwise expand conv before it
+  // (kernels/cpu/expand_depthwise.h): MobileNetV2's expanded tensors need no stored map.
+  bool can_compute_input_from(const Op& producer) const override {
+    const auto* expand = dynamic_cast<const ConvOp*>(&producer);
+    return expand && producer.output() == inputs()[0] &&
+           cpu::expand_depthwise_fits(expand->packed_.geometry, packed_.geometry);
+  }
   void run_recompute(OpContext& ctx) const override {
     const TensorBuffer& i = in(ctx, 0);
     TensorBuffer& o = out(ctx);
     if (i.active() == 0) return;
+    if (ctx.output_unstored) {  // the consumer computes the values; candidates pass on as they are
+      o.copy_mask_from(i);
+      return;
+    }
+    if (ctx.input_producer) return run_recompute_from_producer(ctx);
     // Candidates: the footprint of the fired inputs; then the mask is rebuilt as "fired".
     cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_, cols_, ctx.mask_scratch, o.mask());
     const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
@@ -118,6 +131,21 @@ class ConvOp : public Op {
   }
 
  private:
+  // Recompute with no stored input map: the candidates are the footprint of the expand's
+  // input pixels that fired, and no dense fallback exists (it would need the whole map).
+  void run_recompute_from_producer(OpContext& ctx) const {
+    const auto& expand = static_cast<const ConvOp&>(*ctx.input_producer);
+    const TensorBuffer& i = in(ctx, 0);
+    const TensorBuffer& x = ctx.tensors[size_t(expand.inputs()[0])];
+    TensorBuffer& o = out(ctx);
+    cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_, cols_, ctx.mask_scratch, o.mask());
+    const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
+    const int candidates = o.take_candidates();
+    cpu::expand_depthwise_recompute(expand.packed_, expand.act_.spec(), packed_, act_.spec(), x.values(),
+                                    o.list(), candidates, eps, o.values(), o.mask());
+    o.compact_list();
+  }
+
   // Activations oneDNN's epilogue computes bit for bit as kernels/common/activation.h does
   // (comparisons and one multiply), so a keyframe of a delta stream (conv, then our activation,
   // keeping the pre-activation) equals a dense stream's fused pass exactly. oneDNN evaluates

@@ -1,0 +1,239 @@
+#include "kernels/cpu/expand_depthwise.h"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <cstring>
+#include <stdexcept>
+#include <vector>
+
+#include "kernels/cpu/depthwise.h"
+#include "kernels/cpu/fire.h"
+#include "kernels/cpu/gemm.h"
+#include "kernels/cpu/scratch.h"
+#include "kernels/cpu/simd_dispatch.h"
+
+namespace dcnn::cpu {
+namespace {
+
+using kern::ActFn;
+
+// Scatter of the expand's GEMM rows into the row buffer, with its bias and activation (the
+// activation kind a template argument so the loop vectorises, as in fire.cpp).
+template <ActFn F>
+DCNN_SIMD_CLONES void scatter_loop(const float* rows, const int32_t* slots, int n, int c, const float* bias,
+                                   float alpha, float beta, float* buffer) {
+  for (int i = 0; i < n; ++i) {
+    const float* __restrict r = rows + int64_t{i} * c;
+    float* __restrict d = buffer + int64_t{slots[i]} * c;
+    for (int j = 0; j < c; ++j) d[j] = kern::activate_as<F>(bias ? r[j] + bias[j] : r[j], alpha, beta);
+  }
+}
+
+void scatter_activated(const kern::ActSpec& a, const float* rows, const int32_t* slots, int n, int c,
+                       const float* bias, float* buffer) {
+  switch (a.fn) {
+    case ActFn::Identity: return scatter_loop<ActFn::Identity>(rows, slots, n, c, bias, a.alpha, a.beta, buffer);
+    case ActFn::Relu: return scatter_loop<ActFn::Relu>(rows, slots, n, c, bias, a.alpha, a.beta, buffer);
+    case ActFn::Clip: return scatter_loop<ActFn::Clip>(rows, slots, n, c, bias, a.alpha, a.beta, buffer);
+    case ActFn::LeakyRelu: return scatter_loop<ActFn::LeakyRelu>(rows, slots, n, c, bias, a.alpha, a.beta, buffer);
+    case ActFn::Sigmoid: return scatter_loop<ActFn::Sigmoid>(rows, slots, n, c, bias, a.alpha, a.beta, buffer);
+    case ActFn::HardSigmoid:
+      return scatter_loop<ActFn::HardSigmoid>(rows, slots, n, c, bias, a.alpha, a.beta, buffer);
+    case ActFn::HardSwish: return scatter_loop<ActFn::HardSwish>(rows, slots, n, c, bias, a.alpha, a.beta, buffer);
+  }
+}
+
+// Bytes of expanded rows a thread keeps: about L2, so the depthwise conv reads them from cache.
+constexpr int64_t kWindowBytes = int64_t{1} << 20;
+constexpr int kMaxGroupRows = 8;
+
+// One thread's share: consecutive candidates (whole output rows). The expanded rows the windows
+// read are kept in a buffer of `capacity` rows starting at input row `base`, each with a mask of
+// the pixels computed so far, so that rows shared by consecutive output rows (kh > stride) are
+// computed once.
+class Worker {
+ public:
+  Worker(const PackedConv& e, const kern::ActSpec& ea, const PackedConv& d, const kern::ActSpec& da,
+         const float* x, float eps, float* out_map, uint8_t* fired)
+      : e_(e), ea_(ea), d_(d), da_(da), x_(x), eps_(eps), out_map_(out_map), fired_(fired),
+        ge_(e.geometry), gd_(d.geometry), c_(gd_.cin) {
+    const int64_t row_bytes = int64_t{gd_.in_w} * c_ * int64_t(sizeof(float));
+    const int window_rows = int(std::max<int64_t>(kWindowBytes / row_bytes, window_rows_for(1)));
+    group_rows_ = 1;
+    while (group_rows_ < kMaxGroupRows && window_rows_for(group_rows_ + 1) <= window_rows) ++group_rows_;
+    capacity_ = 2 * window_rows_for(group_rows_);
+    buffer_ = scratch_floats(ScratchSlot::Band, size_t(capacity_) * size_t(gd_.in_w) * size_t(c_));
+    // Per-thread byte masks that only grow, so steady-state frames allocate nothing.
+    thread_local std::vector<uint8_t> computed_store, need_store;
+    const size_t cells = size_t(capacity_) * size_t(gd_.in_w);
+    if (computed_store.size() < cells) computed_store.resize(cells);
+    if (need_store.size() < cells) need_store.resize(cells);
+    computed_ = computed_store.data();
+    need_ = need_store.data();
+    cells_ = cells;
+  }
+
+  // Candidates [0, n) of this share, ascending; returns how many fired.
+  int run(const int32_t* cand, int n) {
+    int fired = 0;
+    for (int i = 0; i < n;) {
+      const int r0 = cand[i] / gd_.out_w;
+      int j = i;
+      while (j < n && cand[j] / gd_.out_w < r0 + group_rows_) ++j;
+      fired += run_group(cand + i, j - i, r0, cand[j - 1] / gd_.out_w);
+      i = j;
+    }
+    return fired;
+  }
+
+ private:
+  int window_rows_for(int out_rows) const {
+    return std::min(gd_.in_h, (out_rows - 1) * gd_.stride_h + (gd_.kh - 1) * gd_.dil_h + 1);
+  }
+
+  // Makes rows [w0, w1) addressable in the buffer, keeping what is computed of them.
+  void cover(int w0, int w1) {
+    const int64_t row = int64_t{gd_.in_w};
+    if (base_ < 0 || w0 >= base_ + capacity_) {
+      base_ = w0;
+      std::memset(computed_, 0, cells_);
+      return;
+    }
+    if (w1 <= base_ + capacity_) return;
+    // Slide: rows from w0 on move to the top, the rest of the buffer is free.
+    const int keep = base_ + capacity_ - w0;
+    std::memmove(buffer_, buffer_ + (w0 - base_) * row * c_, sizeof(float) * size_t(keep * row * c_));
+    std::memmove(computed_, computed_ + (w0 - base_) * row, size_t(keep * row));
+    std::memset(computed_ + keep * row, 0, cells_ - size_t(keep * row));
+    base_ = w0;
+  }
+
+  int run_group(const int32_t* cand, int n, int r0, int r1) {
+    const int w0 = std::max(0, r0 * gd_.stride_h - gd_.pad_top);
+    const int w1 = std::min(gd_.in_h, r1 * gd_.stride_h - gd_.pad_top + (gd_.kh - 1) * gd_.dil_h + 1);
+    cover(w0, w1);
+    const int w = gd_.in_w;
+    // The input pixels the candidates' windows read.
+    uint8_t* need = need_ + int64_t{w0 - base_} * w;
+    std::memset(need, 0, size_t(int64_t{w1 - w0} * w));
+    for (int i = 0; i < n; ++i) {
+      const int oy = cand[i] / gd_.out_w, ox = cand[i] % gd_.out_w;
+      const int ix0 = ox * gd_.stride_w - gd_.pad_left;
+      for (int ky = 0; ky < gd_.kh; ++ky) {
+        const int iy = oy * gd_.stride_h - gd_.pad_top + ky * gd_.dil_h;
+        if (iy < w0 || iy >= w1) continue;
+        uint8_t* nrow = need + int64_t{iy - w0} * w;
+        for (int kx = 0; kx < gd_.kw; ++kx) {
+          const int ix = ix0 + kx * gd_.dil_w;
+          if (ix >= 0 && ix < w) nrow[ix] = 1;
+        }
+      }
+    }
+    // Those not computed yet: gather their input rows, one GEMM, scatter activated.
+    const int64_t span = int64_t{w1 - w0} * w;
+    uint8_t* done = computed_ + int64_t{w0 - base_} * w;
+    int32_t* slots = scratch_indices(size_t(span) + size_t(n));
+    int m = 0;
+    for (int64_t p = 0; p < span; ++p)
+      if (need[p] && !done[p]) {
+        slots[m++] = int32_t(p + int64_t{w0 - base_} * w);
+        done[p] = 1;
+      }
+    if (m > 0) {
+      const int cin = ge_.cin;
+      float* rows = scratch_floats(ScratchSlot::Rows, size_t(m) * size_t(cin));
+      const int64_t first = int64_t{base_} * w;  // global input pixel of buffer slot 0
+      bool contiguous = slots[m - 1] - slots[0] == m - 1;
+      const float* a = x_ + (first + slots[0]) * cin;
+      if (!contiguous) {
+        for (int i = 0; i < m; ++i)
+          std::memcpy(rows + int64_t{i} * cin, x_ + (first + slots[i]) * cin, sizeof(float) * size_t(cin));
+        a = rows;
+      }
+      float* product = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(c_));
+      sgemm_rows(m, c_, cin, a, cin, e_.weights.data(), c_, product, c_, false);
+      scatter_activated(ea_, product, slots, m, c_, e_.bias.empty() ? nullptr : e_.bias.data(), buffer_);
+    }
+    // The depthwise conv on the buffer: a geometry whose input starts at row w0.
+    ConvGeometry sub = gd_;
+    sub.in_h = w1 - w0;
+    sub.pad_top = gd_.pad_top + w0 - r0 * gd_.stride_h;
+    sub.out_h = r1 - r0 + 1;
+    const float* in = buffer_ + int64_t{w0 - base_} * w * c_;
+    int32_t* local = slots + span;  // after the slots, which are no longer needed
+    for (int i = 0; i < n; ++i) local[i] = cand[i] - r0 * gd_.out_w;
+    int fired = 0;
+    constexpr int kBlock = 64;
+    for (int i0 = 0; i0 < n; i0 += kBlock) {
+      const int k = std::min(kBlock, n - i0);
+      float* tile = scratch_floats(ScratchSlot::Product, size_t(k) * size_t(c_));
+      depthwise_rows_of(sub, d_.weights.data(), in, local + i0, k, tile);
+      fired += fire_rows(da_, tile, c_, cand + i0, k, c_, d_.bias.empty() ? nullptr : d_.bias.data(), eps_,
+                         out_map_, fired_);
+    }
+    return fired;
+  }
+
+  const PackedConv& e_;
+  const kern::ActSpec& ea_;
+  const PackedConv& d_;
+  const kern::ActSpec& da_;
+  const float* x_;
+  float eps_;
+  float* out_map_;
+  uint8_t* fired_;
+  const ConvGeometry& ge_;
+  const ConvGeometry& gd_;
+  int c_;
+  int group_rows_ = 1;
+  int capacity_ = 0;
+  int base_ = -1;
+  float* buffer_ = nullptr;
+  uint8_t* computed_ = nullptr;  // per buffer pixel: holds the expand's value
+  uint8_t* need_ = nullptr;      // per buffer pixel: read by this group's windows
+  size_t cells_ = 0;
+};
+
+}  // namespace
+
+bool expand_depthwise_fits(const ConvGeometry& e, const ConvGeometry& d) {
+  return is_pointwise_gemm(e) && is_depthwise(d) && e.cout == d.cin && e.out_h == d.in_h && e.out_w == d.in_w;
+}
+
+int expand_depthwise_recompute(const PackedConv& expand, const kern::ActSpec& expand_act,
+                               const PackedConv& depthwise, const kern::ActSpec& depthwise_act,
+                               const float* x, const int32_t* cand, int n, float eps, float* out_map,
+                               uint8_t* fired) {
+  const ConvGeometry& ge = expand.geometry;
+  const ConvGeometry& gd = depthwise.geometry;
+  if (!expand_depthwise_fits(ge, gd))
+    throw std::invalid_argument("expand_depthwise_recompute: not a pointwise conv feeding a depthwise conv");
+  if (n <= 0) return 0;
+  require_output_pixels("expand_depthwise_recompute", gd, cand, n);
+  // Expand MACs at about the window's pixels plus the depthwise taps, per candidate.
+  const int64_t flops = 2 * int64_t{n} * gd.cin * (int64_t{ge.cin} * gd.stride_h * gd.stride_w + gd.kh * gd.kw);
+  const int rows_with_work = cand[n - 1] / gd.out_w - cand[0] / gd.out_w + 1;
+  const int threads = std::max(1, std::min(threads_for_flops(flops), rows_with_work));
+  int total = 0;
+#pragma omp parallel num_threads(threads) reduction(+ : total)
+  {
+    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    // Equal shares of candidates, each moved to a row boundary so no output row is split.
+    auto boundary = [&](int k) {
+      int i = int(int64_t{n} * k / nt);
+      if (i <= 0 || i >= n) return std::clamp(i, 0, n);
+      const int row = cand[i] / gd.out_w;
+      while (i < n && cand[i] / gd.out_w == row && cand[i - 1] / gd.out_w == row) ++i;
+      return i;
+    };
+    const int i0 = boundary(t), i1 = boundary(t + 1);
+    if (i1 > i0) {
+      Worker worker(expand, expand_act, depthwise, depthwise_act, x, eps, out_map, fired);
+      total += worker.run(cand + i0, i1 - i0);
+    }
+  }
+  return total;
+}
+
+}  // namespace dcnn::cpu

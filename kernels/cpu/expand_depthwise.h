@@ -1,0 +1,31 @@
+// The recompute form (docs/cpu-engine.md) of an inverted-residual pair, pointwise "expand" conv
+// then depthwise conv, when the expanded tensor has no stored map. MobileNetV2's expanded
+// tensors are 6x the block's channels and the largest maps of the network (half of a stream's
+// state); here they only ever exist for a band of rows in the thread's cache. At the depthwise
+// conv's candidate output pixels, the expand's activated output is computed from the stored
+// block-input map at exactly the pixels their windows read, the depthwise conv runs on it, and
+// the fire step compares with the depthwise conv's stored map. The expanded tensor's values
+// are therefore always exact functions of the block input's propagated map (threshold 0).
+#pragma once
+
+#include <cstdint>
+
+#include "kernels/common/activation.h"
+#include "kernels/cpu/conv.h"
+
+namespace dcnn::cpu {
+
+// expand: 1x1, stride 1, no padding, groups 1 (is_pointwise_gemm), expand.geometry.cout ==
+// depthwise.geometry.cin, same spatial size as the depthwise input. x: the expand's input map.
+// cand: n depthwise output pixels, ascending. Fires as conv_recompute does (fire.h) into
+// out_map / fired and returns how many fired. Threads: OpenMP over bands of output rows.
+// Throws std::invalid_argument for mismatched convs, std::out_of_range for a bad candidate.
+int expand_depthwise_recompute(const PackedConv& expand, const kern::ActSpec& expand_act,
+                               const PackedConv& depthwise, const kern::ActSpec& depthwise_act,
+                               const float* x, const int32_t* cand, int n, float eps, float* out_map,
+                               uint8_t* fired);
+
+// Whether expand_depthwise_recompute takes this pair.
+bool expand_depthwise_fits(const ConvGeometry& expand, const ConvGeometry& depthwise);
+
+}  // namespace dcnn::cpu
