@@ -45,7 +45,8 @@
 //                                    #       (docs/cpu-engine.md; default propagate)
 //
 // Errors read "<file>: <key.path>: <problem>; expected <what>" (dcnn::Error kind Config, or
-// NotFound for a missing model / labels file). YAML syntax errors carry line and column.
+// NotFound for a missing model / labels file). YAML syntax errors carry line and column. A key
+// given twice in one section (or a section given twice) is an error naming both lines.
 #include "engine/config/config.h"
 
 #include <yaml-cpp/yaml.h>
@@ -233,6 +234,7 @@ DeploymentConfig parse_config(const std::string& yaml_text, const std::string& s
     r.fail("(top level)", root.IsNull() ? "the document is empty" : "is not a mapping",
            "a mapping with the sections model, input, decoder and optionally delta");
   }
+  r.check_unique_keys(root);
   r.check_keys(root, "", kTopKeys);
 
   DeploymentConfig cfg;
