@@ -276,6 +276,27 @@ TEST_F(ConfigTest, MissingFilesAreNotFound) {
   }
 }
 
+// "models/" in place of "models/x.onnx" is a directory, not a missing file.
+TEST_F(ConfigTest, DirectoriesAreNotFiles) {
+  fs::create_directories(dir_ / "models");
+  std::string m = error_of("model: {name: m, onnx: models}\ninput: {width: 8, height: 8}\n"
+                           "decoder: {type: posenet}\n", ErrorKind::NotFound);
+  EXPECT_NE(m.find("test.yaml: model.onnx: file '" + (dir_ / "models").string() +
+                   "' is a directory, expected a file"), std::string::npos) << m;
+  m = error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8}\n"
+               "decoder: {type: centernet, labels_file: models}\n", ErrorKind::NotFound);
+  EXPECT_NE(m.find("decoder.labels_file: file '" + (dir_ / "models").string() +
+                   "' is a directory, expected a file"), std::string::npos) << m;
+  try {
+    dcnn::load_config((dir_ / "models").string());
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::NotFound);
+    EXPECT_NE(std::string(e.what()).find("models: config file is a directory, expected a file"),
+              std::string::npos) << e.what();
+  }
+}
+
 TEST_F(ConfigTest, LabelsAndLabelsFileConflict) {
   write("l.txt", "a\n");
   const std::string m = error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8}\n"

@@ -16,7 +16,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <filesystem>
 #include <algorithm>
 #include <iostream>
 #include <string>
@@ -24,6 +23,7 @@
 #include "engine/api/deltacnn.h"
 #include "engine/core/error.h"
 #include "tools/common/tool_main.h"
+#include "tools/common/video_file.h"
 #include "tools/eval/agreement.h"
 
 namespace {
@@ -99,11 +99,7 @@ double ms_of(std::chrono::steady_clock::time_point t0) {
 int run(const Args& args) {
   // Checked first: OpenCV would otherwise try the name as a GStreamer pipeline and an image
   // pattern, and print its own errors, before failing.
-  if (!std::filesystem::is_regular_file(args.video)) {
-    throw dcnn::Error(dcnn::ErrorKind::NotFound,
-                      args.video + ": the video does not exist; expected a video file "
-                                   "(run ./scripts/setup.sh for data/vtest.avi)");
-  }
+  dcnn::tools::require_video_file(args.video);
   const dcnn::DeploymentConfig cfg = dcnn::load_config(args.config);
   dcnn::ModelOptions mo;
   mo.backend = args.backend == "cpu"    ? dcnn::BackendChoice::Cpu
