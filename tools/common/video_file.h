@@ -3,6 +3,7 @@
 // fail without saying why (a directory included).
 #pragma once
 
+#include <iostream>
 #include <string>
 
 #include "engine/core/file_check.h"
@@ -14,6 +15,16 @@ namespace dcnn::tools {
 inline void require_video_file(const std::string& path) {
   require_regular_file(path, "--video",
                        "a video file OpenCV can decode; run ./scripts/setup.sh for data/vtest.avi");
+}
+
+// A video with fewer frames than --frames asked for is not an error: the tools run on the frames
+// it has (the numbers they print are per frame) and say so on stderr, with both counts.
+inline void warn_if_short(const char* tool, const std::string& path, int frames_read,
+                          int frames_asked) {
+  if (frames_read >= frames_asked) return;
+  std::cerr << tool << ": warning: --video '" << path << "' has only " << frames_read
+            << " frame" << (frames_read == 1 ? "" : "s") << ", fewer than --frames " << frames_asked
+            << "; the results are over those " << frames_read << "\n";
 }
 
 }  // namespace dcnn::tools

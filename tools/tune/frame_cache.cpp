@@ -48,6 +48,7 @@ FrameCache build_frame_cache(const std::shared_ptr<Model>& model, const std::str
   }
   if (cache.inputs.size() < 2)
     throw Error(ErrorKind::Input, video + ": fewer than 2 frames could be read; expected a video of at least 2 frames");
+  tools::warn_if_short("deltacnn-tune", video, int(cache.inputs.size()), frames);
   cache.dense_ms = total_ms / double(cache.inputs.size());
   return cache;
 }
