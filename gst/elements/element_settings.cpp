@@ -5,6 +5,15 @@
 
 namespace deltacnn_gst {
 
+const char* backend_name(BackendSetting backend) {
+  switch (backend) {
+    case BackendSetting::Cuda: return "cuda";
+    case BackendSetting::Cpu: return "cpu";
+    case BackendSetting::Auto: break;
+  }
+  return "auto";
+}
+
 dcnn::DeploymentConfig resolve_config(const ElementSettings& settings) {
   if (settings.config_file_path.empty())
     throw dcnn::Error(dcnn::ErrorKind::Config,

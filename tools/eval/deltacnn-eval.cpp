@@ -22,6 +22,7 @@
 #include "engine/api/deltacnn.h"
 #include "engine/core/error.h"
 #include "tools/common/command_line.h"
+#include "tools/common/model_warnings.h"
 #include "tools/common/tool_main.h"
 #include "tools/common/video_file.h"
 #include "tools/eval/agreement.h"
@@ -95,6 +96,7 @@ int run(const Args& args) {
                : args.backend == "cuda" ? dcnn::BackendChoice::Cuda
                                         : dcnn::BackendChoice::Auto;
   const auto model = dcnn::Model::load(cfg, mo);
+  dcnn::tools::print_model_warnings("deltacnn-eval", *model);
 
   dcnn::StreamOptions dense_opts = dcnn::StreamOptions::from(cfg);
   dense_opts.mode = dcnn::ExecMode::Dense;
