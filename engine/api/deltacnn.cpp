@@ -22,11 +22,16 @@ double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-Backend choose_backend(const ModelOptions& options, const std::string& model_name) {
+// `fallback` gets why backend auto runs on the CPU ("" when it runs on the GPU or was not auto).
+Backend choose_backend(const ModelOptions& options, const std::string& model_name,
+                       std::string* fallback) {
   std::string why;
   switch (options.backend) {
     case BackendChoice::Cpu: return Backend::Cpu;
-    case BackendChoice::Auto: return cuda_available() ? Backend::Cuda : Backend::Cpu;
+    case BackendChoice::Auto:
+      if (cuda_available(&why)) return Backend::Cuda;
+      *fallback = why;
+      return Backend::Cpu;
     case BackendChoice::Cuda:
       if (!cuda_available(&why)) {
         throw Error(ErrorKind::Device, "model '" + model_name + "': backend 'cuda' was requested but " +
@@ -47,7 +52,8 @@ bool cuda_available(std::string* why_not) {
 std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptions& options) {
   std::shared_ptr<Model> model(new Model());
   model->config_ = cfg;
-  model->backend_ = choose_backend(options, cfg.name);
+  std::string fallback;
+  model->backend_ = choose_backend(options, cfg.name, &fallback);
 
   ir::ImportOptions import;
   import.input_width = cfg.input.width;
@@ -74,6 +80,12 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
                                      "(the CPU backend stores fp32); expected precision fp32, or "
                                      "backend cuda/auto");
     precision = Precision::F32;  // auto without a GPU: the CPU backend, which stores fp32
+  }
+  if (!fallback.empty()) {
+    // Said once at load: a CPU run is several times slower than the GPU the user may expect.
+    model->warnings_.push_back(
+        "model '" + cfg.name + "': backend auto runs on the CPU: " + fallback +
+        (precision != options.precision ? "; precision fp16 runs as fp32 there" : ""));
   }
   model->compiled_ =
       compile_model(std::move(graph), model->backend_, norm, options.device_id, precision);

@@ -47,6 +47,10 @@ class Model {
   Precision precision() const;  // what the model was compiled with (fp32 on the CPU)
   const std::shared_ptr<const CompiledModel>& compiled() const { return compiled_; }
   const Decoder& decoder() const { return *decoder_; }
+  // What the loader did not do as asked, for the caller to tell the user once (the element
+  // posts each as a GST_ELEMENT_WARNING, the tools print them): backend auto running on the CPU
+  // and why, an input size the model was not made for. Empty when everything is as asked.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
   Model() = default;
@@ -55,6 +59,7 @@ class Model {
   Backend backend_ = Backend::Cpu;
   std::shared_ptr<const CompiledModel> compiled_;
   std::unique_ptr<Decoder> decoder_;
+  std::vector<std::string> warnings_;
 };
 
 struct StreamOptions {

@@ -45,7 +45,8 @@
 //                                    #       (docs/cpu-engine.md; default propagate)
 //
 // Errors read "<file>: <key.path>: <problem>; expected <what>" (dcnn::Error kind Config, or
-// NotFound for a missing model / labels file). YAML syntax errors carry line and column.
+// NotFound for a missing model / labels file). YAML syntax errors carry line and column. A key
+// given twice in one section (or a section given twice) is an error naming both lines.
 #include "engine/config/config.h"
 
 #include <yaml-cpp/yaml.h>
@@ -56,6 +57,7 @@
 
 #include "engine/config/yaml_reader.h"
 #include "engine/core/error.h"
+#include "engine/core/file_check.h"
 
 namespace dcnn {
 namespace {
@@ -82,14 +84,11 @@ std::string resolve_existing(const YamlReader& reader, const std::string& key,
   fs::path p(relative);
   if (p.is_relative() && !base_dir.empty()) p = fs::path(base_dir) / p;
   p = p.lexically_normal();
-  std::error_code ec;
-  if (!fs::is_regular_file(p, ec)) {
-    throw Error(ErrorKind::NotFound,
-                reader.source() + ": " + key + ": file '" + p.string() +
-                    "' does not exist; expected a readable file path relative to the YAML file" +
-                    (key == "model.onnx" ? " (run ./scripts/setup.sh to fetch and convert the models)"
-                                         : ""));
-  }
+  require_regular_file(p.string(), reader.source() + ": " + key + ": file",
+                       std::string("a readable file path relative to the YAML file") +
+                           (key == "model.onnx"
+                                ? " (run ./scripts/setup.sh to fetch and convert the models)"
+                                : ""));
   return p.string();
 }
 
@@ -233,6 +232,7 @@ DeploymentConfig parse_config(const std::string& yaml_text, const std::string& s
     r.fail("(top level)", root.IsNull() ? "the document is empty" : "is not a mapping",
            "a mapping with the sections model, input, decoder and optionally delta");
   }
+  r.check_unique_keys(root);
   r.check_keys(root, "", kTopKeys);
 
   DeploymentConfig cfg;
@@ -254,10 +254,10 @@ DeploymentConfig parse_config(const std::string& yaml_text, const std::string& s
 DeploymentConfig load_config(const std::string& yaml_path) {
   std::error_code ec;
   const fs::path path = fs::absolute(fs::path(yaml_path), ec).lexically_normal();
-  if (ec || !fs::is_regular_file(path, ec)) {
-    throw Error(ErrorKind::NotFound, yaml_path +
-                                         ": config file does not exist; expected the path of a "
-                                         "deployment YAML file (see configs/)");
+  const std::string problem = ec ? "does not exist" : file_problem(path.string());
+  if (!problem.empty()) {
+    throw Error(ErrorKind::NotFound, yaml_path + ": config file " + problem +
+                                         "; expected the path of a deployment YAML file (see configs/)");
   }
   std::ifstream in(path);
   if (!in) {

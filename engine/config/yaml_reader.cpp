@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <map>
 
 #include "engine/core/error.h"
 
@@ -22,6 +23,22 @@ std::string number_text(float v) {
     if (!s.empty() && s.back() == '.') s.pop_back();
   }
   return s;
+}
+
+// "line 3" (1-based, as editors count); the column too when both keys share a line (flow maps).
+std::string position(const YAML::Mark& m, bool with_column) {
+  std::string s = "line " + std::to_string(m.line + 1);
+  if (with_column) s += " column " + std::to_string(m.column + 1);
+  return s;
+}
+
+// YAML's own spellings of infinity (strtod does not read them).
+bool is_yaml_infinity(const std::string& text) {
+  static const char* const kForms[] = {".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF",
+                                       "-.inf", "-.Inf", "-.INF"};
+  for (const char* form : kForms)
+    if (text == form) return true;
+  return false;
 }
 
 }  // namespace
@@ -89,6 +106,32 @@ void YamlReader::check_keys(const YAML::Node& node, const std::string& section,
   }
 }
 
+void YamlReader::check_unique_keys(const YAML::Node& node, const std::string& path) const {
+  if (node.IsSequence()) {
+    for (size_t i = 0; i < node.size(); ++i)
+      check_unique_keys(node[i], path + "[" + std::to_string(i) + "]");
+    return;
+  }
+  if (!node.IsMap()) return;
+  std::map<std::string, YAML::Mark> seen;
+  for (const auto& kv : node) {
+    if (kv.first.IsScalar()) {  // non-scalar keys are refused by check_keys with their line
+      const std::string& key = kv.first.Scalar();
+      const YAML::Mark mark = kv.first.Mark();
+      const auto first = seen.find(key);
+      if (first != seen.end()) {
+        const bool same_line = first->second.line == mark.line;
+        fail(join_key(path, key),
+             "is given twice (" + position(first->second, same_line) + " and " +
+                 position(mark, same_line) + ")",
+             "each key once per section; delete one of them (the first would win silently)");
+      }
+      seen.emplace(key, mark);
+    }
+    check_unique_keys(kv.second, kv.first.IsScalar() ? join_key(path, kv.first.Scalar()) : path);
+  }
+}
+
 std::string YamlReader::read_string(const YAML::Node& node, const std::string& key) const {
   if (!node.IsScalar()) {
     fail(key, std::string(node.IsSequence() ? "is a list" : node.IsMap() ? "is a mapping" : "is empty") + where(node),
@@ -114,10 +157,10 @@ int YamlReader::read_int(const YAML::Node& node, const std::string& key, int min
   errno = 0;
   char* end = nullptr;
   const long v = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0' || errno == ERANGE) {
+  if (text.empty() || *end != '\0') {
     fail(key, "'" + text + "' is not an integer" + where(node), expected);
   }
-  if (v < min || v > max) fail(key, "value " + text + " is out of range" + where(node), expected);
+  if (errno == ERANGE || v < min || v > max) fail(key, "value " + text + " is out of range" + where(node), expected);
   return int(v);
 }
 
@@ -126,14 +169,19 @@ float YamlReader::read_float(const YAML::Node& node, const std::string& key, flo
   const std::string expected = "a number in [" + number_text(min) + ", " + number_text(max) + "]";
   if (!node.IsScalar()) fail(key, "is not a scalar" + where(node), expected);
   const std::string& text = node.Scalar();
-  errno = 0;
+  const std::string out_of_range = "value " + text + " is out of range" + where(node);
+  if (is_yaml_infinity(text)) fail(key, out_of_range, expected);
+  // Parsed as a double and compared before narrowing: 1e300 is a number, just far too large
+  // (strtof would only say ERANGE). A double overflow (1e400) is out of range too; an underflow
+  // (1e-400) is a number that rounds to 0 and is checked against the range like any other.
   char* end = nullptr;
-  const float v = std::strtof(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || errno == ERANGE || !std::isfinite(v)) {
+  const double v = std::strtod(text.c_str(), &end);
+  if (text.empty() || *end != '\0' || std::isnan(v)) {
     fail(key, "'" + text + "' is not a number" + where(node), expected);
   }
-  if (v < min || v > max) fail(key, "value " + text + " is out of range" + where(node), expected);
-  return v;
+  // strtod returns +-HUGE_VAL (infinite) on overflow, as it does for "inf".
+  if (std::isinf(v) || v < double(min) || v > double(max)) fail(key, out_of_range, expected);
+  return float(v);
 }
 
 void YamlReader::read_float3(const YAML::Node& node, const std::string& key, float min, float max,

@@ -25,9 +25,15 @@ class YamlReader {
   // Unknown keys fail with the closest allowed name as a "did you mean" hint.
   void check_keys(const YAML::Node& node, const std::string& section,
                   const std::vector<std::string>& allowed) const;
+  // yaml-cpp keeps every pair of a mapping and node[key] returns the first, so a key given twice
+  // would silently lose its second value. Walks every mapping below `node` (inside lists too)
+  // and fails on the first key that repeats within one mapping, naming both lines.
+  void check_unique_keys(const YAML::Node& node, const std::string& path = "") const;
 
   std::string read_string(const YAML::Node& node, const std::string& key) const;
   bool read_bool(const YAML::Node& node, const std::string& key) const;
+  // Numbers that parse but do not fit (1e300 for a float, 99999999999 for an int) are "out of
+  // range" with the allowed range, not "not a number".
   int read_int(const YAML::Node& node, const std::string& key, int min, int max) const;
   float read_float(const YAML::Node& node, const std::string& key, float min, float max) const;
   // Three floats in [min, max]; strictly_positive additionally rejects 0.

@@ -7,6 +7,7 @@
 #include <onnx/onnx_pb.h>
 
 #include "engine/core/error.h"
+#include "engine/core/file_check.h"
 #include "engine/ir/onnx/import_context.h"
 #include "engine/ir/onnx/import_ops.h"
 #include "engine/ir/shape_inference.h"
@@ -254,6 +255,8 @@ Graph import_onnx_from_memory(const std::string& bytes, const std::string& sourc
 }
 
 Graph import_onnx(const std::string& path, const ImportOptions& options) {
+  // A directory opens as an empty stream: without this it would read as "the file is empty".
+  require_regular_file(path, "ONNX model", "the path of an .onnx file");
   std::ifstream file(path, std::ios::binary);
   if (!file) throw Error(ErrorKind::NotFound, path + ": cannot open the ONNX model (missing or unreadable)");
   std::ostringstream data;

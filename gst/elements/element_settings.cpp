@@ -1,19 +1,18 @@
 #include "gst/elements/element_settings.h"
 
-#include <sys/stat.h>
-
 #include "engine/core/error.h"
+#include "engine/core/file_check.h"
 
 namespace deltacnn_gst {
 
-namespace {
-
-bool file_exists(const std::string& path) {
-  struct stat st;
-  return ::stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+const char* backend_name(BackendSetting backend) {
+  switch (backend) {
+    case BackendSetting::Cuda: return "cuda";
+    case BackendSetting::Cpu: return "cpu";
+    case BackendSetting::Auto: break;
+  }
+  return "auto";
 }
-
-}  // namespace
 
 dcnn::DeploymentConfig resolve_config(const ElementSettings& settings) {
   if (settings.config_file_path.empty())
@@ -23,11 +22,7 @@ dcnn::DeploymentConfig resolve_config(const ElementSettings& settings) {
   dcnn::DeploymentConfig config = dcnn::load_config(settings.config_file_path);
   if (!settings.model.empty()) {
     // Checked here so that the message names the property, not only the engine's import.
-    if (!file_exists(settings.model))
-      throw dcnn::Error(dcnn::ErrorKind::NotFound,
-                        "model file '" + settings.model +
-                            "' (property model) does not exist or is not a regular file; "
-                            "expected an ONNX file");
+    dcnn::require_regular_file(settings.model, "property model: file", "an ONNX model file");
     config.model_path = settings.model;
   }
   return config;

@@ -12,6 +12,9 @@ namespace deltacnn_gst {
 
 enum class BackendSetting { Auto, Cuda, Cpu };
 
+// "auto", "cuda" or "cpu": the property's nick, as the frame meta's requested_backend says it.
+const char* backend_name(BackendSetting backend);
+
 struct ElementSettings {
   std::string config_file_path;  // YAML deployment file (required)
   std::string model;             // ONNX path; empty: the YAML's model.onnx

@@ -46,6 +46,7 @@
 #include <atomic>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 
 #include "engine/api/deltacnn.h"
@@ -86,6 +87,9 @@ struct DeltaCnnPrivate {
   std::atomic<bool> reset_pending{false};
   // Read per buffer without the settings lock.
   std::atomic<bool> reset_on_discont{true};
+
+  // Model warnings already on the bus (start() only): each is posted once per element.
+  std::set<std::string> posted_warnings;
 };
 
 }  // namespace
@@ -410,12 +414,24 @@ gst_deltacnn_get_property (GObject * object, guint prop_id, GValue * value, GPar
 static std::string
 describe (const ElementSettings & s)
 {
-  const char *backend = s.backend == BackendSetting::Cuda ? "cuda" :
-      s.backend == BackendSetting::Cpu ? "cpu" : "auto";
   return "config-file-path='" + s.config_file_path + "' model='" + s.model + "' backend=" +
-      backend + " device-id=" + std::to_string (s.device_id) + " precision=" +
+      deltacnn_gst::backend_name (s.backend) + " device-id=" + std::to_string (s.device_id) + " precision=" +
       dcnn::to_string (s.precision) + " model-instance-id='" +
       s.model_instance_id + "'";
+}
+
+// What the loader did not do as asked (backend auto on the CPU and why, an input size the model
+// was not made for) becomes a WARNING message: an application sees it on the bus, where an INFO
+// log line goes unread. Once per element, not on every restart.
+static void
+post_model_warnings (GstDeltaCnn * self, const dcnn::Model & model, const ElementSettings & s)
+{
+  for (const std::string & warning : model.warnings ()) {
+    if (!self->priv->posted_warnings.insert (warning).second)
+      continue;
+    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("%s", warning.c_str ()),
+        ("%s", describe (s).c_str ()));
+  }
 }
 
 static gboolean
@@ -436,6 +452,8 @@ gst_deltacnn_start (GstBaseTransform * trans)
     auto stream = std::make_unique<dcnn::Stream> (model,
         deltacnn_gst::stream_options (config, settings));
     priv->meta_context = deltacnn_gst::MetaContext::make (model->info (), settings.unique_id);
+    priv->meta_context.requested_backend = deltacnn_gst::backend_name (settings.backend);
+    post_model_warnings (self, *model, settings);
     priv->config = std::move (config);
     priv->model = std::move (model);
     priv->stream = std::move (stream);

@@ -53,6 +53,7 @@ nlohmann::json stats_record(GstBuffer* buffer) {
           {"infer_ms", meta->infer_ms},
           {"decode_ms", meta->decode_ms},
           {"backend", meta->backend != nullptr ? meta->backend : ""},
+          {"requested_backend", meta->requested_backend != nullptr ? meta->requested_backend : ""},
           {"model", meta->model_name != nullptr ? meta->model_name : ""}};
 }
 

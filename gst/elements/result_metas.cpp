@@ -73,6 +73,8 @@ void attach_frame_meta(GstBuffer* buffer, const dcnn::FrameResult& result,
   meta->n_objects = static_cast<guint>(result.objects.size());
   deltacnn_frame_meta_set_backend(meta, stats.backend.c_str());
   deltacnn_frame_meta_set_model_name(meta, context.model_name.c_str());
+  if (!context.requested_backend.empty())
+    deltacnn_frame_meta_set_requested_backend(meta, context.requested_backend.c_str());
 
   const size_t n = stats.layers.size();
   std::vector<const gchar*> names(n);

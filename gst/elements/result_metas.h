@@ -15,6 +15,7 @@ namespace deltacnn_gst {
 struct MetaContext {
   unsigned unique_id = 0;
   std::string model_name;
+  std::string requested_backend;  // the element's backend property: "auto", "cpu" or "cuda"
   std::vector<std::string> keypoint_names;
   std::vector<unsigned> connections;  // skeleton index pairs, flattened, validated
 

@@ -31,6 +31,7 @@ deltacnn_frame_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
   m->model_name = NULL;
   m->unique_id = 0;
   m->n_objects = 0;
+  m->requested_backend = NULL;
   return TRUE;
 }
 
@@ -55,8 +56,10 @@ deltacnn_frame_meta_free (GstMeta * meta, GstBuffer * buffer)
   clear_layers (m);
   g_free (m->backend);
   g_free (m->model_name);
+  g_free (m->requested_backend);
   m->backend = NULL;
   m->model_name = NULL;
+  m->requested_backend = NULL;
 }
 
 /* Every transform (copy, scale, colour conversion) keeps the meta: it describes the frame's
@@ -86,6 +89,7 @@ deltacnn_frame_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buf
   dst->decode_ms = src->decode_ms;
   deltacnn_frame_meta_set_backend (dst, src->backend);
   deltacnn_frame_meta_set_model_name (dst, src->model_name);
+  deltacnn_frame_meta_set_requested_backend (dst, src->requested_backend);
   dst->unique_id = src->unique_id;
   dst->n_objects = src->n_objects;
   return TRUE;
@@ -178,18 +182,31 @@ deltacnn_frame_meta_set_layers (DeltaCnnFrameMeta * meta, guint n_layers,
   }
 }
 
+/* The string setters: the meta owns a copy of each string. */
+static void
+replace_string (gchar ** field, const gchar * value)
+{
+  g_free (*field);
+  *field = g_strdup (value);
+}
+
 void
 deltacnn_frame_meta_set_backend (DeltaCnnFrameMeta * meta, const gchar * value)
 {
   g_return_if_fail (meta != NULL);
-  g_free (meta->backend);
-  meta->backend = g_strdup (value);
+  replace_string (&meta->backend, value);
+}
+
+void
+deltacnn_frame_meta_set_requested_backend (DeltaCnnFrameMeta * meta, const gchar * value)
+{
+  g_return_if_fail (meta != NULL);
+  replace_string (&meta->requested_backend, value);
 }
 
 void
 deltacnn_frame_meta_set_model_name (DeltaCnnFrameMeta * meta, const gchar * value)
 {
   g_return_if_fail (meta != NULL);
-  g_free (meta->model_name);
-  meta->model_name = g_strdup (value);
+  replace_string (&meta->model_name, value);
 }

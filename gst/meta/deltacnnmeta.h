@@ -92,10 +92,13 @@ typedef struct _DeltaCnnFrameMeta DeltaCnnFrameMeta;
  * @preprocess_ms: wall time of colour conversion / resize, milliseconds
  * @infer_ms: wall time of the network, milliseconds
  * @decode_ms: wall time of decoding heads into objects, milliseconds
- * @backend: "cpu" or "cuda" (owned by the meta)
+ * @backend: the backend that ran the frame, "cpu" or "cuda" (owned by the meta)
  * @model_name: the deployment's model name (owned by the meta)
  * @unique_id: the producing element's unique-id property
  * @n_objects: number of ROI metas the producing element attached to this buffer
+ * @requested_backend: what the element's backend property asked for: "auto", "cpu" or "cuda"
+ *   (owned by the meta); "auto" with @backend "cpu" means no usable GPU was found (the element
+ *   posted a warning saying why when it started)
  *
  * Engine numbers for one frame. Read with gst_buffer_get_deltacnn_frame_meta(); fill with
  * gst_buffer_add_deltacnn_frame_meta() and the setters (which copy their arguments).
@@ -121,6 +124,8 @@ struct _DeltaCnnFrameMeta {
   gchar *model_name;
   guint unique_id;
   guint n_objects;
+  /* Appended after the first release: readers compiled against the shorter struct still work. */
+  gchar *requested_backend;
 };
 
 DELTACNN_META_API GType deltacnn_frame_meta_api_get_type (void);
@@ -145,8 +150,10 @@ gst_buffer_get_deltacnn_frame_meta_by_unique_id (GstBuffer * buffer, guint uniqu
 DELTACNN_META_API void deltacnn_frame_meta_set_layers (DeltaCnnFrameMeta * meta, guint n_layers,
     const gchar * const *names, const gfloat * active, const gboolean * dense);
 
-/* Replace @backend / @model_name with a copy of @value (NULL allowed). */
+/* Replace @backend / @model_name / @requested_backend with a copy of @value (NULL allowed). */
 DELTACNN_META_API void deltacnn_frame_meta_set_backend (DeltaCnnFrameMeta * meta,
+    const gchar * value);
+DELTACNN_META_API void deltacnn_frame_meta_set_requested_backend (DeltaCnnFrameMeta * meta,
     const gchar * value);
 DELTACNN_META_API void deltacnn_frame_meta_set_model_name (DeltaCnnFrameMeta * meta,
     const gchar * value);

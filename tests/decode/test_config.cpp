@@ -211,6 +211,54 @@ TEST_F(ConfigTest, LineNumbersAreReported) {
   }
 }
 
+// yaml-cpp accepts a repeated key and node[key] returns the first: the second value would be
+// ignored without a word. Each repeat is an error naming the key and both lines.
+TEST_F(ConfigTest, DuplicateKeysNameBothLines) {
+  std::string m = error_of(with("delta:\n  input_threshold: 200\n  threshold: 0.1\n  input_threshold: 10\n"));
+  EXPECT_NE(m.find("test.yaml: delta.input_threshold: is given twice (line 5 and line 7)"),
+            std::string::npos) << m;
+  EXPECT_NE(m.find("; expected each key once per section"), std::string::npos) << m;
+  // A whole section given twice.
+  m = error_of(with("delta:\n  threshold: 0.1\ndelta:\n  threshold: 0.2\n"));
+  EXPECT_NE(m.find("test.yaml: delta: is given twice (line 4 and line 6)"), std::string::npos) << m;
+  // In a flow map both keys share a line: the columns tell them apart.
+  m = error_of("model: {name: m, onnx: model.onnx, name: n}\ninput: {width: 8, height: 8}\n"
+               "decoder: {type: posenet}\n");
+  EXPECT_NE(m.find("test.yaml: model.name: is given twice (line 1 column 9 and line 1 column 36)"),
+            std::string::npos) << m;
+  // Free-form maps too: a layer threshold given twice.
+  m = error_of(with("delta:\n  layer_thresholds:\n    conv_3: 0.1\n    conv_3: 0.2\n"));
+  EXPECT_NE(m.find("test.yaml: delta.layer_thresholds.conv_3: is given twice (line 6 and line 7)"),
+            std::string::npos) << m;
+  // The same key in two different sections is fine.
+  const DeploymentConfig c = parse(with("delta: {threshold: 0.1, input_threshold: 9}\n"));
+  EXPECT_FLOAT_EQ(c.delta.input_threshold, 9.f);
+}
+
+// A number that parses but does not fit the type is out of range (with the range), not "not a
+// number".
+TEST_F(ConfigTest, NumbersBeyondTheTypeAreOutOfRange) {
+  std::string m = error_of(with("delta: {threshold: 1e300}\n"));
+  EXPECT_NE(m.find("test.yaml: delta.threshold: value 1e300 is out of range; expected a number in [0, 1000000]"),
+            std::string::npos) << m;
+  m = error_of(with("delta: {threshold: 1e400}\n"));
+  EXPECT_NE(m.find("delta.threshold: value 1e400 is out of range; expected a number in [0, 1000000]"),
+            std::string::npos) << m;
+  m = error_of(with("delta: {threshold: -1e300}\n"));
+  EXPECT_NE(m.find("delta.threshold: value -1e300 is out of range"), std::string::npos) << m;
+  m = error_of(with("delta: {threshold: .inf}\n"));
+  EXPECT_NE(m.find("delta.threshold: value .inf is out of range"), std::string::npos) << m;
+  m = error_of(with("delta: {layer_thresholds: {conv_3: 3.5e38}}\n"));
+  EXPECT_NE(m.find("delta.layer_thresholds.conv_3: value 3.5e38 is out of range"), std::string::npos) << m;
+  m = error_of(with("delta: {keyframe_interval: 99999999999999999999}\n"));
+  EXPECT_NE(m.find("delta.keyframe_interval: value 99999999999999999999 is out of range; "
+                   "expected an integer in [0, 1000000000]"), std::string::npos) << m;
+  m = error_of(with("delta: {threshold: nan}\n"));
+  EXPECT_NE(m.find("delta.threshold: 'nan' is not a number"), std::string::npos) << m;
+  // An underflow is a tiny number, in range: it rounds towards 0.
+  EXPECT_LE(parse(with("delta: {threshold: 1e-300}\n")).delta.threshold, 1e-30f);
+}
+
 TEST_F(ConfigTest, MissingFilesAreNotFound) {
   std::string m = error_of("model: {name: m, onnx: nope.onnx}\ninput: {width: 8, height: 8}\ndecoder: {type: posenet}\n",
                            ErrorKind::NotFound);
@@ -225,6 +273,27 @@ TEST_F(ConfigTest, MissingFilesAreNotFound) {
   } catch (const Error& e) {
     EXPECT_EQ(e.kind(), ErrorKind::NotFound);
     EXPECT_NE(std::string(e.what()).find("absent.yaml: config file does not exist"), std::string::npos);
+  }
+}
+
+// "models/" in place of "models/x.onnx" is a directory, not a missing file.
+TEST_F(ConfigTest, DirectoriesAreNotFiles) {
+  fs::create_directories(dir_ / "models");
+  std::string m = error_of("model: {name: m, onnx: models}\ninput: {width: 8, height: 8}\n"
+                           "decoder: {type: posenet}\n", ErrorKind::NotFound);
+  EXPECT_NE(m.find("test.yaml: model.onnx: file '" + (dir_ / "models").string() +
+                   "' is a directory, expected a file"), std::string::npos) << m;
+  m = error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8}\n"
+               "decoder: {type: centernet, labels_file: models}\n", ErrorKind::NotFound);
+  EXPECT_NE(m.find("decoder.labels_file: file '" + (dir_ / "models").string() +
+                   "' is a directory, expected a file"), std::string::npos) << m;
+  try {
+    dcnn::load_config((dir_ / "models").string());
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::NotFound);
+    EXPECT_NE(std::string(e.what()).find("models: config file is a directory, expected a file"),
+              std::string::npos) << e.what();
   }
 }
 

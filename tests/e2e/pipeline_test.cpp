@@ -5,7 +5,6 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
@@ -21,13 +20,6 @@ using deltacnn_test::require_asset;
 
 // Frames to run: enough for delta frames to dominate, small enough for ~1 min on 2 cores.
 constexpr int kFrames = 40;
-
-std::vector<nlohmann::json> read_records(const std::string& path) {
-  std::vector<nlohmann::json> records;
-  std::ifstream in(path);
-  for (std::string line; std::getline(in, line);) records.push_back(nlohmann::json::parse(line));
-  return records;
-}
 
 GstPadProbeReturn count_buffer(GstPad*, GstPadProbeInfo*, gpointer counter) {
   ++*static_cast<int*>(counter);
@@ -98,7 +90,7 @@ TEST_F(PipelineTest, PosesOnVtestOnTheCpuBackend) {
   ASSERT_GT(buffers, 0);
   EXPECT_GE(buffers, kFrames - 1);
 
-  std::vector<nlohmann::json> records = read_records(json_);
+  std::vector<nlohmann::json> records = deltacnn_test::read_json_records(json_);
   ASSERT_EQ(static_cast<int>(records.size()), buffers) << "one JSON record per frame";
 
   int people = 0;
@@ -172,7 +164,7 @@ TEST_F(PipelineTest, Nv12ThroughOverlayConvertAndScale) {
       "video/x-raw,width=384,height=288 ! deltacnnjson location=\"" + json_ + "\" ! fakesink";
   const int buffers = run_counting(pipeline, 120);
   ASSERT_GT(buffers, 0);
-  std::vector<nlohmann::json> records = read_records(json_);
+  std::vector<nlohmann::json> records = deltacnn_test::read_json_records(json_);
   ASSERT_EQ(static_cast<int>(records.size()), buffers);
   // The metas survive colour conversion and scaling; boxes follow the scaled frame.
   for (const nlohmann::json& r : records) {

@@ -97,6 +97,23 @@ TEST_F(GlueTest, MissingModelOverrideNamesTheProperty) {
   }
 }
 
+TEST_F(GlueTest, ModelOverrideThatIsADirectorySaysSo) {
+  const std::string yaml = config_path("movenet-lightning.yaml");
+  if (!require_asset(yaml)) return;
+  ElementSettings s;
+  s.config_file_path = yaml;
+  s.model = ::testing::TempDir();
+  try {
+    deltacnn_gst::resolve_config(s);
+    FAIL() << "expected dcnn::Error";
+  } catch (const dcnn::Error& e) {
+    EXPECT_EQ(e.kind(), dcnn::ErrorKind::NotFound);
+    EXPECT_NE(std::string(e.what()).find("property model: file '" + s.model +
+                                         "' is a directory, expected a file"),
+              std::string::npos) << e.what();
+  }
+}
+
 TEST_F(GlueTest, BackendSettingMapsToModelOptions) {
   ElementSettings s;
   s.device_id = 3;

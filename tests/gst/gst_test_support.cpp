@@ -3,10 +3,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <mutex>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
@@ -161,7 +163,10 @@ BusError to_bus_error(GstMessage* message) {
   BusError out;
   GError* error = nullptr;
   gchar* debug = nullptr;
-  gst_message_parse_error(message, &error, &debug);
+  if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_WARNING)
+    gst_message_parse_warning(message, &error, &debug);
+  else
+    gst_message_parse_error(message, &error, &debug);
   out.domain = error->domain;
   out.code = error->code;
   out.message = error->message ? error->message : "";
@@ -197,7 +202,7 @@ std::optional<BusError> start_and_get_error(GstElement* element) {
 }
 
 std::optional<BusError> run_pipeline(const std::string& description, int timeout_s,
-                                     bool* reached_eos) {
+                                     bool* reached_eos, std::vector<BusError>* warnings) {
   *reached_eos = false;
   GError* parse_error = nullptr;
   GstElement* pipeline = gst_parse_launch(description.c_str(), &parse_error);
@@ -213,9 +218,17 @@ std::optional<BusError> run_pipeline(const std::string& description, int timeout
   std::optional<BusError> result;
   gst_element_set_state(pipeline, GST_STATE_PLAYING);
   GstBus* bus = gst_element_get_bus(pipeline);
-  GstMessage* message = gst_bus_timed_pop_filtered(
-      bus, static_cast<GstClockTime>(timeout_s) * GST_SECOND,
-      static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_EOS));
+  const gint64 deadline = g_get_monotonic_time() + gint64(timeout_s) * G_USEC_PER_SEC;
+  GstMessage* message = nullptr;
+  for (;;) {
+    const gint64 left_us = std::max<gint64>(0, deadline - g_get_monotonic_time());
+    message = gst_bus_timed_pop_filtered(
+        bus, static_cast<GstClockTime>(left_us) * GST_USECOND,
+        static_cast<GstMessageType>(GST_MESSAGE_ERROR | GST_MESSAGE_EOS | GST_MESSAGE_WARNING));
+    if (message == nullptr || GST_MESSAGE_TYPE(message) != GST_MESSAGE_WARNING) break;
+    if (warnings != nullptr) warnings->push_back(to_bus_error(message));
+    gst_message_unref(message);
+  }
   if (message == nullptr) {
     result = BusError{};
     result->message = "timeout after " + std::to_string(timeout_s) + " s";
@@ -229,6 +242,13 @@ std::optional<BusError> run_pipeline(const std::string& description, int timeout
   gst_element_set_state(pipeline, GST_STATE_NULL);
   gst_object_unref(pipeline);
   return result;
+}
+
+std::vector<nlohmann::json> read_json_records(const std::string& path) {
+  std::vector<nlohmann::json> records;
+  std::ifstream in(path);
+  for (std::string line; std::getline(in, line);) records.push_back(nlohmann::json::parse(line));
+  return records;
 }
 
 std::string temp_path(const std::string& stem, const std::string& suffix) {

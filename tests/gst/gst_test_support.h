@@ -6,6 +6,7 @@
 #include <gst/check/gstharness.h>
 #include <gst/video/video.h>
 
+#include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 #include <optional>
 #include <string>
@@ -55,9 +56,13 @@ struct BusError {
 std::optional<BusError> start_and_get_error(GstElement* element);
 
 // Runs a gst_parse_launch pipeline to EOS or ERROR (timeout in seconds); returns the error,
-// if any. *reached_eos tells whether EOS came.
+// if any. *reached_eos tells whether EOS came; `warnings`, when given, gets every WARNING
+// message posted until then.
 std::optional<BusError> run_pipeline(const std::string& description, int timeout_s,
-                                     bool* reached_eos);
+                                     bool* reached_eos, std::vector<BusError>* warnings = nullptr);
+
+// The JSON records of a deltacnnjson output file, one per line.
+std::vector<nlohmann::json> read_json_records(const std::string& path);
 
 // A fresh file name under TMPDIR (the file does not exist yet).
 std::string temp_path(const std::string& stem, const std::string& suffix);

@@ -36,6 +36,7 @@ class MetaTest : public ::testing::Test {
     deltacnn_frame_meta_set_layers(m, 2, names, active, dense);
     deltacnn_frame_meta_set_backend(m, "cpu");
     deltacnn_frame_meta_set_model_name(m, "movenet-multipose");
+    deltacnn_frame_meta_set_requested_backend(m, "auto");
     return m;
   }
 
@@ -60,6 +61,7 @@ class MetaTest : public ::testing::Test {
     EXPECT_FALSE(m->layer_dense[1]);
     EXPECT_STREQ(m->backend, "cpu");
     EXPECT_STREQ(m->model_name, "movenet-multipose");
+    EXPECT_STREQ(m->requested_backend, "auto");
   }
 
   GstBuffer* buffer_ = nullptr;
@@ -84,6 +86,7 @@ TEST_F(MetaTest, NewFrameMetaIsEmpty) {
   EXPECT_EQ(m->n_layers, 0u);
   EXPECT_EQ(m->layer_names, nullptr);
   EXPECT_EQ(m->backend, nullptr);
+  EXPECT_EQ(m->requested_backend, nullptr);
   EXPECT_FALSE(m->keyframe);
 }
 

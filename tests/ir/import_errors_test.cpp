@@ -44,6 +44,13 @@ TEST(ImportErrors, MissingFileIsNotFound) {
                            ErrorKind::NotFound, {"/nonexistent/dir/model.onnx"}));
 }
 
+// A directory opens as an empty stream on Linux: it must not read as "the file is empty".
+TEST(ImportErrors, DirectoryIsNotAFile) {
+  const std::string dir = ::testing::TempDir();
+  EXPECT_TRUE(throws_error([&] { ir::import_onnx(dir); }, ErrorKind::NotFound,
+                           {dir, "is a directory, expected a file"}));
+}
+
 TEST(ImportErrors, TruncatedFileIsAModelErrorAtEveryCut) {
   const std::string bytes = conv_net().bytes();
   EXPECT_TRUE(throws_error([&] { ir::import_onnx_from_memory(bytes.substr(0, bytes.size() / 2), "cut.onnx"); },

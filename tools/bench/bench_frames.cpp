@@ -6,6 +6,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "engine/core/error.h"
+#include "tools/common/video_file.h"
 
 namespace dcnn::bench {
 namespace {
@@ -14,6 +15,7 @@ class VideoSource : public FrameSource {
  public:
   VideoSource(const std::string& path, int width, int height, bool bgr)
       : path_(path), width_(width), height_(height), bgr_(bgr) {
+    tools::require_video_file(path);
     if (!cap_.open(path))
       throw Error(ErrorKind::NotFound, "--video " + path + ": cannot open the file (expected a "
                                        "video OpenCV can read, e.g. data/vtest.avi from ./scripts/setup.sh)");

@@ -9,8 +9,6 @@
 #include <cmath>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <functional>
 #include <numeric>
 #include <utility>
@@ -21,6 +19,8 @@
 #include "kernels/cpu/conv_onednn.h"
 #include "tools/bench/blob_mask.h"
 #include "tools/bench/conv_shapes.h"
+#include "tools/bench/min_seconds_option.h"
+
 
 namespace {
 
@@ -110,15 +110,7 @@ std::vector<int32_t> scattered_pixels(int pixels, double fraction, std::mt19937&
 }  // namespace
 
 int main(int argc, char** argv) {
-  double min_seconds = 0.3;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--min-seconds") && i + 1 < argc) {
-      min_seconds = std::atof(argv[++i]);
-    } else {
-      std::fprintf(stderr, "usage: %s [--min-seconds S]\n", argv[0]);
-      return 2;
-    }
-  }
+  const double min_seconds = dcnn::tools::min_seconds_option("conv-kernels-bench", argc, argv);
   std::mt19937 rng(11);
   std::printf("OpenMP threads: %d\n\nDense pass with bias, best of runs (interleaved), ms: ours (im2col + OpenBLAS,\n"
               "direct depthwise) vs oneDNN (bias fused), and the largest |difference|:\n", omp_get_max_threads());

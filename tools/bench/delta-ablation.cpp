@@ -17,8 +17,6 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <functional>
 #include <random>
 #include <vector>
@@ -30,6 +28,8 @@
 #include "kernels/cpu/mask.h"
 #include "tools/bench/blob_mask.h"
 #include "tools/bench/conv_shapes.h"
+#include "tools/bench/min_seconds_option.h"
+
 
 namespace {
 
@@ -59,18 +59,7 @@ double best_ms(const std::function<void()>& setup, const std::function<void()>& 
 }  // namespace
 
 int main(int argc, char** argv) {
-  double min_seconds = 0.3;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--min-seconds") && i + 1 < argc) {
-      min_seconds = std::atof(argv[++i]);
-    } else if (!std::strcmp(argv[i], "--help") || !std::strcmp(argv[i], "-h")) {
-      std::printf("usage: %s [--min-seconds S]\n", argv[0]);
-      return 0;
-    } else {
-      std::fprintf(stderr, "usage: %s [--min-seconds S]\n", argv[0]);
-      return 2;
-    }
-  }
+  const double min_seconds = dcnn::tools::min_seconds_option("delta-ablation", argc, argv);
   const Layer layers[] = {
       {"block_1_expand 1x1 24->144 @384x288", 288, 384, 24, 144, 1, 1, 1, true},
       {"block_1_depthwise 3x3 s2 C144 @384x288", 288, 384, 144, 144, 3, 2, 144, true},

@@ -22,7 +22,6 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
-#include <iostream>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
@@ -42,7 +41,9 @@
 #include "tools/bench/opencv_reference.h"
 #include "tools/bench/ort_reference.h"
 #include "tools/bench/settings_line.h"
+#include "tools/common/command_line.h"
 #include "tools/common/tool_main.h"
+#include "tools/common/video_file.h"
 #if DCNN_BENCH_CUDA
 #include "tools/bench/cuda_streams.h"
 #endif
@@ -60,87 +61,52 @@ struct Args {
   float threshold_scale = -1.f;  // < 0: the config's delta.threshold_scale (or 1)
 };
 
-[[noreturn]] void usage(const std::string& why) {
-  std::ostream& os = why == "help" ? std::cout : std::cerr;
-  if (why != "help") os << "deltacnn-bench: " << why << "\n";
-  os << "usage: deltacnn-bench (--model X.onnx [--size WxH] | --config Y.yaml)\n"
-               "                      (--video PATH | --synthetic) [--frames N] [--backend cpu|cuda]\n"
-               "                      [--threshold SCALE] [--input-threshold PIXELS]\n"
-               "                      [--reference opencv|onnxruntime] [--ort-runs N] [--csv FILE]\n"
-               "                      [--layers] [--truncate-linear] [--precision fp32|fp16] [--json]\n"
-               "                      [--form propagate|recompute] [--layers-csv FILE]\n"
-               "  --threshold 0 --input-threshold 0 makes delta exact: its error is then float rounding.\n"
-               "  --layers adds per-layer wall time (dense and delta) of the 15 slowest delta layers and\n"
-               "    the overhead per active value: delta_ms / (active * dense_ms); --layers-csv writes\n"
-               "    every layer's numbers to FILE (implies --layers).\n"
-               "  --reference onnxruntime needs ./scripts/fetch-ort.sh; it runs --ort-runs (default 10)\n"
-               "    before and as many after our frames, with as many threads as ours.\n";
-  std::exit(why == "help" ? 0 : 2);
-}
+const char* const kUsage =
+    "usage: deltacnn-bench (--model X.onnx [--size WxH] | --config Y.yaml)\n"
+    "                      (--video PATH | --synthetic) [--frames N] [--backend cpu|cuda]\n"
+    "                      [--threshold SCALE] [--input-threshold PIXELS]\n"
+    "                      [--reference opencv|onnxruntime] [--ort-runs N] [--csv FILE]\n"
+    "                      [--layers] [--truncate-linear] [--precision fp32|fp16] [--json]\n"
+    "                      [--form propagate|recompute] [--layers-csv FILE]\n"
+    "  --threshold 0 --input-threshold 0 makes delta exact: its error is then float rounding.\n"
+    "  --frames N (>= 2, default 100): a shorter video runs on the frames it has, with a warning.\n"
+    "  --layers adds per-layer wall time (dense and delta) of the 15 slowest delta layers and\n"
+    "    the overhead per active value: delta_ms / (active * dense_ms); --layers-csv writes\n"
+    "    every layer's numbers to FILE (implies --layers).\n"
+    "  --reference onnxruntime needs ./scripts/fetch-ort.sh; it runs --ort-runs (default 10)\n"
+    "    before and as many after our frames, with as many threads as ours.\n";
 
 Args parse(int argc, char** argv) {
-  Args a;
-  for (int i = 1; i < argc; ++i) {
-    std::string k = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage(k + " needs a value");
-      return argv[++i];
-    };
-    if (k == "--model") a.model = value();
-    else if (k == "--config") a.config = value();
-    else if (k == "--video") a.video = value();
-    else if (k == "--synthetic") a.synthetic = true;
-    else if (k == "--json") a.json = true;
-    else if (k == "--layers") a.layers = true;
-    else if (k == "--truncate-linear") a.truncate_linear = true;
-    else if (k == "--input-threshold") {
-      std::string v = value();
-      char* end = nullptr;
-      a.input_threshold = std::strtof(v.c_str(), &end);
-      if (*end || !(a.input_threshold >= 0.f)) usage("--input-threshold " + v + ": expected pixel units >= 0");
+  using tools::UsageError;
+  return tools::parse_or_exit("deltacnn-bench", kUsage, [&] {
+    Args a;
+    tools::CommandLine cl(argc, argv);
+    while (cl.next()) {
+      if (cl.is("--model")) a.model = cl.text();
+      else if (cl.is("--config")) a.config = cl.text();
+      else if (cl.is("--video")) a.video = cl.text();
+      else if (cl.is("--synthetic")) a.synthetic = true;
+      else if (cl.is("--json")) a.json = true;
+      else if (cl.is("--layers")) a.layers = true;
+      else if (cl.is("--truncate-linear")) a.truncate_linear = true;
+      else if (cl.is("--input-threshold")) a.input_threshold = float(cl.number(0.0, 255.0));
+      else if (cl.is("--backend")) a.backend = cl.choice("cpu|cuda");
+      else if (cl.is("--precision")) a.precision = cl.choice("fp32|fp16");
+      else if (cl.is("--reference")) a.reference = cl.choice("opencv|onnxruntime");
+      else if (cl.is("--csv")) a.csv = cl.text();
+      else if (cl.is("--layers-csv")) a.layers_csv = cl.text(), a.layers = true;
+      else if (cl.is("--form")) a.form = cl.choice("propagate|recompute");
+      else if (cl.is("--ort-runs")) a.ort_runs = int(cl.integer(1, 10000));
+      else if (cl.is("--frames")) a.frames = int(cl.integer(2, 1000000000));
+      else if (cl.is("--threshold")) a.threshold_scale = float(cl.number(0.0, 1e6));
+      else if (cl.is("--size")) cl.size(&a.width, &a.height);
+      else cl.unknown();
     }
-    else if (k == "--backend") a.backend = value();
-    else if (k == "--precision") a.precision = value();
-    else if (k == "--reference") a.reference = value();
-    else if (k == "--csv") a.csv = value();
-    else if (k == "--layers-csv") a.layers_csv = value(), a.layers = true;
-    else if (k == "--form") {
-      a.form = value();
-      if (a.form != "propagate" && a.form != "recompute") usage("--form " + a.form + ": expected propagate or recompute");
-    }
-    else if (k == "--ort-runs") {
-      std::string v = value();
-      char* end = nullptr;
-      long n = std::strtol(v.c_str(), &end, 10);
-      if (v.empty() || *end || n < 1 || n > 10000) usage("--ort-runs " + v + ": expected an integer in 1..10000");
-      a.ort_runs = int(n);
-    }
-    else if (k == "--frames") {
-      std::string v = value();
-      char* end = nullptr;
-      long n = std::strtol(v.c_str(), &end, 10);
-      if (*end || n < 2) usage("--frames " + v + ": expected an integer >= 2");
-      a.frames = int(n);
-    } else if (k == "--threshold") {
-      std::string v = value();
-      char* end = nullptr;
-      a.threshold_scale = std::strtof(v.c_str(), &end);
-      if (*end || !(a.threshold_scale >= 0.f)) usage("--threshold " + v + ": expected a number >= 0");
-    } else if (k == "--size") {
-      std::string v = value();
-      if (std::sscanf(v.c_str(), "%dx%d", &a.width, &a.height) != 2 || a.width <= 0 || a.height <= 0)
-        usage("--size " + v + ": expected WIDTHxHEIGHT, e.g. 768x576");
-    } else if (k == "-h" || k == "--help") usage("help");
-    else usage("unknown argument '" + k + "'");
-  }
-  if (a.model.empty() && a.config.empty()) usage("give --model or --config");
-  if (a.video.empty() == !a.synthetic) usage("give exactly one of --video and --synthetic");
-  if (a.backend != "cpu" && a.backend != "cuda") usage("--backend " + a.backend + ": expected cpu or cuda");
-  if (a.precision != "fp32" && a.precision != "fp16") usage("--precision " + a.precision + ": expected fp32 or fp16");
-  if (a.precision == "fp16" && a.backend != "cuda") usage("--precision fp16 needs --backend cuda");
-  if (!a.reference.empty() && a.reference != "opencv" && a.reference != "onnxruntime")
-    usage("--reference " + a.reference + ": expected opencv or onnxruntime");
-  return a;
+    if (a.model.empty() && a.config.empty()) throw UsageError("give --model or --config");
+    if (a.video.empty() == !a.synthetic) throw UsageError("give exactly one of --video and --synthetic");
+    if (a.precision == "fp16" && a.backend != "cuda") throw UsageError("--precision fp16 needs --backend cuda");
+    return a;
+  });
 }
 
 struct HeadError {
@@ -295,6 +261,7 @@ int run(const Args& args) {
   if (frames < 2)
     throw Error(ErrorKind::Input, "the frame source " + source->describe() + " gave " +
                                       std::to_string(frames) + " frame(s); expected at least 2");
+  tools::warn_if_short("deltacnn-bench", source->describe(), frames, args.frames);
 
   if (csv) std::fclose(csv);
   if (ort) ort->measure(args.ort_runs);

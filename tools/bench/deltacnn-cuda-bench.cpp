@@ -10,8 +10,6 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
-#include <iostream>
 #include <memory>
 #include <random>
 #include <string>
@@ -25,6 +23,7 @@
 #include "engine/ir/shape_inference.h"
 #include "tools/bench/cuda_streams.h"
 #include "tools/bench/settings_line.h"
+#include "tools/common/command_line.h"
 #include "tools/common/tool_main.h"
 
 namespace {
@@ -39,55 +38,32 @@ struct Args {
   Precision precision = Precision::F32;
 };
 
-[[noreturn]] void usage(const std::string& why) {
-  std::cerr << "deltacnn-cuda-bench: " << why << "\n"
-            << "usage: deltacnn-cuda-bench (--config Y.yaml | --model X.onnx [--size WxH]) [--frames N]\n"
-               "                           [--threshold SCALE] [--input-threshold PIXELS] [--precision fp32|fp16]\n"
-               "                           [--json]\n"
-               "  fp16: the one-stream line also gives the fp16 heads' distance from an fp32 dense run.\n";
-  std::exit(2);
-}
-
-float parse_float(const std::string& key, const std::string& v) {
-  char* end = nullptr;
-  const float f = std::strtof(v.c_str(), &end);
-  if (*end || !(f >= 0.f)) usage(key + " " + v + ": expected a number >= 0");
-  return f;
-}
+const char* const kUsage =
+    "usage: deltacnn-cuda-bench (--config Y.yaml | --model X.onnx [--size WxH]) [--frames N]\n"
+    "                           [--threshold SCALE] [--input-threshold PIXELS] [--precision fp32|fp16]\n"
+    "                           [--json]\n"
+    "  fp16: the one-stream line also gives the fp16 heads' distance from an fp32 dense run.\n";
 
 Args parse(int argc, char** argv) {
-  Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string k = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage(k + " needs a value");
-      return argv[++i];
-    };
-    if (k == "--model") a.model = value();
-    else if (k == "--config") a.config = value();
-    else if (k == "--json") a.json = true;
-    else if (k == "--threshold") a.threshold_scale = parse_float(k, value());
-    else if (k == "--input-threshold") a.input_threshold = parse_float(k, value());
-    else if (k == "--precision") {
-      const std::string v = value();
-      if (v != "fp32" && v != "fp16") usage("--precision " + v + ": expected fp32 or fp16");
-      a.precision = v == "fp16" ? Precision::F16 : Precision::F32;
+  return tools::parse_or_exit("deltacnn-cuda-bench", kUsage, [&] {
+    Args a;
+    tools::CommandLine cl(argc, argv);
+    while (cl.next()) {
+      if (cl.is("--model")) a.model = cl.text();
+      else if (cl.is("--config")) a.config = cl.text();
+      else if (cl.is("--json")) a.json = true;
+      else if (cl.is("--threshold")) a.threshold_scale = float(cl.number(0.0, 1e6));
+      else if (cl.is("--input-threshold")) a.input_threshold = float(cl.number(0.0, 255.0));
+      else if (cl.is("--precision"))
+        a.precision = cl.choice("fp32|fp16") == "fp16" ? Precision::F16 : Precision::F32;
+      else if (cl.is("--frames")) a.frames = int(cl.integer(2, 1000000000));
+      else if (cl.is("--size")) cl.size(&a.width, &a.height);
+      else cl.unknown();
     }
-    else if (k == "--frames") {
-      const std::string v = value();
-      char* end = nullptr;
-      const long n = std::strtol(v.c_str(), &end, 10);
-      if (*end || n < 2) usage("--frames " + v + ": expected an integer >= 2");
-      a.frames = int(n);
-    } else if (k == "--size") {
-      const std::string v = value();
-      if (std::sscanf(v.c_str(), "%dx%d", &a.width, &a.height) != 2 || a.width <= 0 || a.height <= 0)
-        usage("--size " + v + ": expected WIDTHxHEIGHT");
-    } else if (k == "-h" || k == "--help") usage("help");
-    else usage("unknown argument '" + k + "'");
-  }
-  if (a.model.empty() == a.config.empty()) usage("give exactly one of --model and --config");
-  return a;
+    if (a.model.empty() == a.config.empty())
+      throw tools::UsageError("give exactly one of --model and --config");
+    return a;
+  });
 }
 
 // Deterministic frames: textured background, 3 squares moving a few pixels per frame, noise.

@@ -10,12 +10,12 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <cstring>
 #include <functional>
 #include <random>
 #include <string>
 #include <vector>
+
+#include "tools/common/command_line.h"
 
 namespace {
 
@@ -82,22 +82,26 @@ double seconds_per_call(const std::function<void()>& call, double min_seconds) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  int threads = omp_get_max_threads();
-  double min_seconds = 0.3;
-  for (int i = 1; i < argc; ++i) {
-    if (!std::strcmp(argv[i], "--threads") && i + 1 < argc) {
-      threads = std::atoi(argv[++i]);
-    } else if (!std::strcmp(argv[i], "--min-seconds") && i + 1 < argc) {
-      min_seconds = std::atof(argv[++i]);
-    } else {
-      std::fprintf(stderr, "usage: %s [--threads N] [--min-seconds S]\n", argv[0]);
-      return 2;
-    }
-  }
-  if (threads < 1 || min_seconds <= 0) {
-    std::fprintf(stderr, "gemm-compare: --threads must be >= 1 and --min-seconds > 0\n");
-    return 2;
-  }
+  struct Options {
+    int threads = omp_get_max_threads();
+    double min_seconds = 0.3;
+  };
+  const Options options = dcnn::tools::parse_or_exit(
+      "gemm-compare",
+      "usage: gemm-compare [--threads N] [--min-seconds S]  (N >= 1, default all cores; S > 0, "
+      "default 0.3)\n",
+      [&] {
+        Options o;
+        dcnn::tools::CommandLine cl(argc, argv);
+        while (cl.next()) {
+          if (cl.is("--threads")) o.threads = int(cl.integer(1, 1024));
+          else if (cl.is("--min-seconds")) o.min_seconds = cl.number(0.0, 3600.0, dcnn::tools::Bound::Exclusive);
+          else cl.unknown();
+        }
+        return o;
+      });
+  const int threads = options.threads;
+  const double min_seconds = options.min_seconds;
   openblas_set_num_threads(1);
   Eigen::setNbThreads(1);
   std::printf("threads %d, Eigen SIMD: %s\n", threads, Eigen::SimdInstructionSetsInUse());

@@ -15,15 +15,16 @@
 
 #include <chrono>
 #include <cstdio>
-#include <cstdlib>
-#include <filesystem>
 #include <algorithm>
 #include <iostream>
 #include <string>
 
 #include "engine/api/deltacnn.h"
 #include "engine/core/error.h"
+#include "tools/common/command_line.h"
+#include "tools/common/model_warnings.h"
 #include "tools/common/tool_main.h"
+#include "tools/common/video_file.h"
 #include "tools/eval/agreement.h"
 
 namespace {
@@ -40,42 +41,31 @@ struct Args {
   bool show_disagreements = false;
 };
 
-[[noreturn]] void usage(const std::string& problem) {
-  std::cerr << "deltacnn-eval: " << problem << "\n"
-            << "usage: deltacnn-eval --config X.yaml --video V.avi [--frames N] "
-               "[--backend cpu|cuda|auto] [--threshold SCALE] [--json]\n"
-               "                     [--show-disagreements]  (frames whose object count differs, with the scores)\n";
-  std::exit(2);
-}
+const char* const kUsage =
+    "usage: deltacnn-eval --config X.yaml --video V.avi [--frames N] [--backend cpu|cuda|auto]\n"
+    "                     [--threshold SCALE] [--json]\n"
+    "                     [--show-disagreements]  (frames whose object count differs, with the scores)\n"
+    "  --frames N (default 100): a shorter video runs on the frames it has, with a warning.\n"
+    "  --threshold SCALE >= 0 multiplies every layer threshold (default: the YAML's threshold_scale).\n";
 
 Args parse_args(int argc, char** argv) {
-  Args a;
-  for (int i = 1; i < argc; ++i) {
-    const std::string k = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage(k + " needs a value");
-      return argv[++i];
-    };
-    try {
-      if (k == "--config") a.config = value();
-      else if (k == "--video") a.video = value();
-      else if (k == "--frames") a.frames = std::stoi(value());
-      else if (k == "--backend") a.backend = value();
-      else if (k == "--threshold") a.threshold_scale = std::stof(value());
-      else if (k == "--json") a.json = true;
-      else if (k == "--show-disagreements") a.show_disagreements = true;
-      else if (k == "--help" || k == "-h") usage("help");
-      else usage("unknown option '" + k + "'");
-    } catch (const std::logic_error&) {
-      usage("bad number for " + k);
+  return dcnn::tools::parse_or_exit("deltacnn-eval", kUsage, [&] {
+    Args a;
+    dcnn::tools::CommandLine cl(argc, argv);
+    while (cl.next()) {
+      if (cl.is("--config")) a.config = cl.text();
+      else if (cl.is("--video")) a.video = cl.text();
+      else if (cl.is("--frames")) a.frames = int(cl.integer(1, 1000000000));
+      else if (cl.is("--backend")) a.backend = cl.choice("cpu|cuda|auto");
+      else if (cl.is("--threshold")) a.threshold_scale = float(cl.number(0.0, 1e6));
+      else if (cl.is("--json")) a.json = true;
+      else if (cl.is("--show-disagreements")) a.show_disagreements = true;
+      else cl.unknown();
     }
-  }
-  if (a.config.empty()) usage("--config is required");
-  if (a.video.empty()) usage("--video is required");
-  if (a.frames <= 0) usage("--frames must be positive");
-  if (a.backend != "cpu" && a.backend != "cuda" && a.backend != "auto")
-    usage("--backend must be cpu, cuda or auto");
-  return a;
+    if (a.config.empty()) throw dcnn::tools::UsageError("--config is required");
+    if (a.video.empty()) throw dcnn::tools::UsageError("--video is required");
+    return a;
+  });
 }
 
 // "3 [0.61 0.44 0.26]": how many objects and their scores, highest first.
@@ -99,17 +89,14 @@ double ms_of(std::chrono::steady_clock::time_point t0) {
 int run(const Args& args) {
   // Checked first: OpenCV would otherwise try the name as a GStreamer pipeline and an image
   // pattern, and print its own errors, before failing.
-  if (!std::filesystem::is_regular_file(args.video)) {
-    throw dcnn::Error(dcnn::ErrorKind::NotFound,
-                      args.video + ": the video does not exist; expected a video file "
-                                   "(run ./scripts/setup.sh for data/vtest.avi)");
-  }
+  dcnn::tools::require_video_file(args.video);
   const dcnn::DeploymentConfig cfg = dcnn::load_config(args.config);
   dcnn::ModelOptions mo;
   mo.backend = args.backend == "cpu"    ? dcnn::BackendChoice::Cpu
                : args.backend == "cuda" ? dcnn::BackendChoice::Cuda
                                         : dcnn::BackendChoice::Auto;
   const auto model = dcnn::Model::load(cfg, mo);
+  dcnn::tools::print_model_warnings("deltacnn-eval", *model);
 
   dcnn::StreamOptions dense_opts = dcnn::StreamOptions::from(cfg);
   dense_opts.mode = dcnn::ExecMode::Dense;
@@ -131,8 +118,11 @@ int run(const Args& args) {
   double dense_total = 0.0, delta_total = 0.0, active_total = 0.0, decode_total = 0.0;
   int keyframes = 0;  // frames the delta stream ran dense
   int n = 0;
+  int frame_width = 0, frame_height = 0;  // of the last frame read (a failed read empties `frame`)
   cv::Mat frame;
   while (n < args.frames && video.read(frame)) {
+    frame_width = frame.cols;
+    frame_height = frame.rows;
     dcnn::ImageView view;
     view.format = dcnn::PixelFormat::BGR;  // OpenCV decodes to BGR
     view.width = frame.cols;
@@ -166,10 +156,11 @@ int run(const Args& args) {
   if (n == 0) {
     throw dcnn::Error(dcnn::ErrorKind::Input, args.video + ": no frame could be read; expected a non-empty video");
   }
+  dcnn::tools::warn_if_short("deltacnn-eval", args.video, n, args.frames);
 
   const double dense_ms = dense_total / n, delta_ms = delta_total / n;
   std::printf("model %s, backend %s, %d frames (%dx%d -> %dx%d)\n", cfg.name.c_str(),
-              dcnn::to_string(model->backend()), n, frame.cols, frame.rows, cfg.input.width,
+              dcnn::to_string(model->backend()), n, frame_width, frame_height, cfg.input.width,
               cfg.input.height);
   std::printf("dense %.2f ms/frame, delta %.2f ms/frame, speedup %.2fx, mean active %.3f "
               "(decoding %.2f ms/frame of each), %d of the delta stream's frames ran dense\n",

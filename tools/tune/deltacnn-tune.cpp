@@ -17,6 +17,7 @@
 #include <sstream>
 
 #include "engine/api/deltacnn.h"
+#include "tools/common/model_warnings.h"
 #include "tools/common/tool_main.h"
 #include "tools/tune/delta_yaml_writer.h"
 #include "tools/tune/frame_cache.h"
@@ -60,6 +61,7 @@ int run(const TuneOptions& o) {
   const dcnn::DeploymentConfig cfg = dcnn::load_config(o.config);
   // CPU: the tuned values ship for the CPU path (the CUDA path computes the same deltas).
   const auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+  dcnn::tools::print_model_warnings("deltacnn-tune", *model);
   const bool pose = model->info().task == dcnn::Task::Pose;
   if (o.list_layers) {
     for (bool truncate_linear : {false, true}) {

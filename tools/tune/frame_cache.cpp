@@ -3,18 +3,16 @@
 #include <opencv2/videoio.hpp>
 
 #include <chrono>
-#include <filesystem>
 
 #include "engine/core/error.h"
+#include "tools/common/video_file.h"
 #include "tools/tune/scoring.h"
 
 namespace dcnn::tune {
 
 FrameCache build_frame_cache(const std::shared_ptr<Model>& model, const std::string& video, int frames) {
   // Checked first: OpenCV would otherwise try the name as a GStreamer pipeline and print noise.
-  if (!std::filesystem::is_regular_file(video))
-    throw Error(ErrorKind::NotFound, video + ": the video does not exist; expected a video file "
-                                             "(run ./scripts/setup.sh for data/vtest.avi)");
+  tools::require_video_file(video);
   cv::VideoCapture capture(video);
   if (!capture.isOpened())
     throw Error(ErrorKind::NotFound, video + ": cannot open the video; expected a file OpenCV can decode");
@@ -50,6 +48,7 @@ FrameCache build_frame_cache(const std::shared_ptr<Model>& model, const std::str
   }
   if (cache.inputs.size() < 2)
     throw Error(ErrorKind::Input, video + ": fewer than 2 frames could be read; expected a video of at least 2 frames");
+  tools::warn_if_short("deltacnn-tune", video, int(cache.inputs.size()), frames);
   cache.dense_ms = total_ms / double(cache.inputs.size());
   return cache;
 }

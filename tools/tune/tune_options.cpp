@@ -1,58 +1,41 @@
 #include "tools/tune/tune_options.h"
 
-#include <cstdlib>
-#include <iostream>
-#include <stdexcept>
+#include "tools/common/command_line.h"
 
 namespace dcnn::tune {
 namespace {
 
-[[noreturn]] void usage(const std::string& problem) {
-  std::cerr << "deltacnn-tune: " << problem << "\n"
-            << "usage: deltacnn-tune --config X.yaml --video V.avi [--frames N (<= 200)]\n"
-               "                     [--target-kpt 0.985] [--target-count 0.985] [--target-f1 0.975]\n"
-               "                     [--max-minutes 30] [--write] [--list-layers]\n";
-  std::exit(2);
-}
-
-double in_unit_interval(const std::string& key, const std::string& text) {
-  const double v = std::stod(text);
-  if (!(v > 0.0 && v <= 1.0)) usage(key + " is " + text + "; expected a value in (0, 1]");
-  return v;
-}
+const char* const kUsage =
+    "usage: deltacnn-tune --config X.yaml --video V.avi [--frames N (2..200)]\n"
+    "                     [--target-kpt 0.985] [--target-count 0.985] [--target-f1 0.975]\n"
+    "                     [--max-minutes 30] [--write] [--list-layers]\n"
+    "  targets are in (0, 1]; a video shorter than --frames tunes on the frames it has, with a\n"
+    "  warning (at least 2).\n";
 
 }  // namespace
 
 TuneOptions parse_tune_options(int argc, char** argv) {
-  TuneOptions o;
-  for (int i = 1; i < argc; ++i) {
-    const std::string k = argv[i];
-    auto value = [&]() -> std::string {
-      if (i + 1 >= argc) usage(k + " needs a value");
-      return argv[++i];
-    };
-    try {
-      if (k == "--config") o.config = value();
-      else if (k == "--video") o.video = value();
-      else if (k == "--frames") o.frames = std::stoi(value());
-      else if (k == "--target-kpt") o.target_kpt = in_unit_interval(k, value());
-      else if (k == "--target-count") o.target_count = in_unit_interval(k, value());
-      else if (k == "--target-f1") o.target_f1 = in_unit_interval(k, value());
-      else if (k == "--max-minutes") o.max_minutes = std::stod(value());
-      else if (k == "--write") o.write = true;
-      else if (k == "--list-layers") o.list_layers = true;
-      else if (k == "--help" || k == "-h") usage("help");
-      else usage("unknown option '" + k + "'");
-    } catch (const std::logic_error&) {
-      usage("bad number for " + k);
+  using tools::Bound;
+  return tools::parse_or_exit("deltacnn-tune", kUsage, [&] {
+    TuneOptions o;
+    tools::CommandLine cl(argc, argv);
+    while (cl.next()) {
+      if (cl.is("--config")) o.config = cl.text();
+      else if (cl.is("--video")) o.video = cl.text();
+      // The cache holds every pre-processed tuning frame in memory (768x576x3 floats = 5.3 MB each).
+      else if (cl.is("--frames")) o.frames = int(cl.integer(2, 200));
+      else if (cl.is("--target-kpt")) o.target_kpt = cl.number(0.0, 1.0, Bound::Exclusive);
+      else if (cl.is("--target-count")) o.target_count = cl.number(0.0, 1.0, Bound::Exclusive);
+      else if (cl.is("--target-f1")) o.target_f1 = cl.number(0.0, 1.0, Bound::Exclusive);
+      else if (cl.is("--max-minutes")) o.max_minutes = cl.number(0.0, 1e6, Bound::Exclusive);
+      else if (cl.is("--write")) o.write = true;
+      else if (cl.is("--list-layers")) o.list_layers = true;
+      else cl.unknown();
     }
-  }
-  if (o.config.empty()) usage("--config is required");
-  if (o.video.empty() && !o.list_layers) usage("--video is required");
-  // The cache holds every pre-processed tuning frame in memory (768x576x3 floats = 5.3 MB each).
-  if (o.frames < 2 || o.frames > 200) usage("--frames must be in 2..200 (the frames are cached in memory)");
-  if (!(o.max_minutes > 0.0)) usage("--max-minutes must be positive");
-  return o;
+    if (o.config.empty()) throw tools::UsageError("--config is required");
+    if (o.video.empty() && !o.list_layers) throw tools::UsageError("--video is required");
+    return o;
+  });
 }
 
 }  // namespace dcnn::tune

@@ -18,7 +18,7 @@ struct TuneOptions {
   bool list_layers = false;   // print the tunable node groups and exit
 };
 
-// Parses argv; prints usage and exits(2) on a bad command line.
+// Parses argv; prints usage and exits 2 on a bad command line, 0 after --help (stdout).
 TuneOptions parse_tune_options(int argc, char** argv);
 
 }  // namespace dcnn::tune

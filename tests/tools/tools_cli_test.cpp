@@ -1,0 +1,189 @@
+// Every tool under tools/ as a user runs it: a value that does not parse in full is a usage
+// error (exit 2) naming the option, the value and what is expected; --help and -h print the
+// usage on stdout and exit 0; a --video that is a directory says so; deltacnn-eval on a video
+// shorter than --frames runs on the frames it has and warns with both counts.
+//
+// The tools are found through DELTACNN_TOOLS ("name=path;name=path", set by meson). No test here
+// starts a benchmark: every command line is refused before any work.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <opencv2/imgproc.hpp>
+#include <opencv2/videoio.hpp>
+
+#include "tests/common/test_paths.h"
+
+namespace {
+
+namespace fs = std::filesystem;
+
+std::map<std::string, std::string> tool_paths() {
+  std::map<std::string, std::string> tools;
+  const char* list = std::getenv("DELTACNN_TOOLS");
+  std::stringstream in(list != nullptr ? list : "");
+  for (std::string entry; std::getline(in, entry, ';');) {
+    const size_t eq = entry.find('=');
+    if (eq != std::string::npos) tools[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  return tools;
+}
+
+struct ToolRun {
+  int status = -1;
+  std::string out, err;
+};
+
+std::string slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::string quoted(const std::string& word) {
+  std::string q = "'";
+  for (char c : word) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+  return q + "'";
+}
+
+// Runs `tool args...` with stdout and stderr captured separately.
+ToolRun run_tool(const std::string& tool, const std::vector<std::string>& args) {
+  const std::string base = (fs::temp_directory_path() / ("dcnn-tools-" + std::to_string(::getpid()))).string();
+  std::string command = quoted(tool);
+  for (const std::string& a : args) command += " " + quoted(a);
+  command += " >" + quoted(base + ".out") + " 2>" + quoted(base + ".err") + " </dev/null";
+  const int raw = std::system(command.c_str());
+  ToolRun r;
+  r.status = WIFEXITED(raw) ? WEXITSTATUS(raw) : -1;
+  r.out = slurp(base + ".out");
+  r.err = slurp(base + ".err");
+  std::remove((base + ".out").c_str());
+  std::remove((base + ".err").c_str());
+  return r;
+}
+
+class ToolsCli : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    tools_ = tool_paths();
+    ASSERT_FALSE(tools_.empty()) << "DELTACNN_TOOLS is not set (run through meson test)";
+  }
+  std::map<std::string, std::string> tools_;
+};
+
+TEST_F(ToolsCli, HelpGoesToStdoutAndExitsZero) {
+  for (const auto& [name, path] : tools_) {
+    for (const char* help : {"--help", "-h"}) {
+      SCOPED_TRACE(name + " " + help);
+      const ToolRun r = run_tool(path, {help});
+      EXPECT_EQ(r.status, 0) << r.err;
+      EXPECT_EQ(r.out.rfind("usage: " + name, 0), 0u) << r.out;
+      EXPECT_EQ(r.err, "");
+    }
+  }
+}
+
+TEST_F(ToolsCli, ValuesThatDoNotParseAreUsageErrors) {
+  struct Case {
+    std::string tool;
+    std::vector<std::string> args;
+    std::string message;  // the first line of stderr after "<tool>: "
+  };
+  const std::vector<std::string> eval = {"--config", "c.yaml", "--video", "v.avi"};
+  auto eval_with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = eval;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  const std::vector<Case> cases = {
+      {"deltacnn-eval", eval_with({"--threshold", "-5"}), "--threshold '-5': expected a number in [0, 1000000]"},
+      {"deltacnn-eval", eval_with({"--threshold", "nan"}), "--threshold 'nan': expected a number in [0, 1000000]"},
+      {"deltacnn-eval", eval_with({"--frames", "3abc"}), "--frames '3abc': expected an integer in [1, 1000000000]"},
+      {"deltacnn-eval", eval_with({"--frames", "-1"}), "--frames '-1': expected an integer in [1, 1000000000]"},
+      {"deltacnn-eval", eval_with({"--frames", ""}), "--frames needs a value, got an empty one"},
+      {"deltacnn-eval", {"--config", "", "--video", "v.avi"}, "--config needs a value, got an empty one"},
+      {"deltacnn-eval", eval_with({"--backend", "gpu"}), "--backend 'gpu': expected one of cpu|cuda|auto"},
+      {"deltacnn-eval", {"--video", "v.avi"}, "--config is required"},
+      {"deltacnn-eval", eval_with({"--fast"}), "unknown option '--fast'"},
+      {"deltacnn-bench", {"--config", "c.yaml", "--synthetic", "--frames", "1"}, "--frames '1': expected an integer in [2, 1000000000]"},
+      {"deltacnn-bench", {"--config", "c.yaml", "--synthetic", "--threshold", "-5"}, "--threshold '-5': expected a number in [0, 1000000]"},
+      {"deltacnn-bench", {"--model", "m.onnx", "--synthetic", "--size", "64x64abc"}, "--size '64x64abc': expected WIDTHxHEIGHT with both in 1..16384, e.g. 768x576"},
+      {"deltacnn-bench", {"--config", "c.yaml", "--synthetic", "--ort-runs", "10k"}, "--ort-runs '10k': expected an integer in [1, 10000]"},
+      {"deltacnn-bench", {"--config", "c.yaml", "--synthetic", "--input-threshold", "nan"}, "--input-threshold 'nan': expected a number in [0, 255]"},
+      {"deltacnn-tune", {"--config", "c.yaml", "--video", "v.avi", "--frames", "3abc"}, "--frames '3abc': expected an integer in [2, 200]"},
+      {"deltacnn-tune", {"--config", "c.yaml", "--video", "v.avi", "--target-kpt", "0"}, "--target-kpt '0': expected a number in (0, 1]"},
+      {"deltacnn-tune", {"--config", "c.yaml", "--video", "v.avi", "--max-minutes", "-1"}, "--max-minutes '-1': expected a number in (0, 1000000]"},
+      {"gemm-compare", {"--threads", "4x"}, "--threads '4x': expected an integer in [1, 1024]"},
+      {"gemm-compare", {"--min-seconds", "0"}, "--min-seconds '0': expected a number in (0, 3600]"},
+      {"conv-kernels-bench", {"--min-seconds", "fast"}, "--min-seconds 'fast': expected a number in (0, 3600]"},
+      {"delta-ablation", {"--min-seconds", ""}, "--min-seconds needs a value, got an empty one"},
+      {"deltacnn-cuda-bench", {"--config", "c.yaml", "--frames", "-1"}, "--frames '-1': expected an integer in [2, 1000000000]"},
+  };
+  for (const Case& c : cases) {
+    if (!tools_.count(c.tool)) {
+      // deltacnn-cuda-bench exists only in CUDA builds; every other tool must be there.
+      EXPECT_EQ(c.tool, "deltacnn-cuda-bench") << c.tool << " is not built";
+      continue;
+    }
+    std::string line = c.tool;
+    for (const std::string& a : c.args) line += " '" + a + "'";
+    SCOPED_TRACE(line);
+    const ToolRun r = run_tool(tools_.at(c.tool), c.args);
+    EXPECT_EQ(r.status, 2) << r.err;
+    EXPECT_EQ(r.err.substr(0, r.err.find('\n')), c.tool + ": " + c.message);
+    EXPECT_NE(r.err.find("usage: " + c.tool), std::string::npos) << "the usage follows the problem";
+    EXPECT_EQ(r.out, "");
+  }
+}
+
+TEST_F(ToolsCli, VideoThatIsADirectorySaysSo) {
+  const std::string yaml = dcnn::test::source_path("configs/movenet-lightning.yaml");
+  const std::string dir = fs::temp_directory_path().string();
+  const ToolRun eval = run_tool(tools_.at("deltacnn-eval"), {"--config", yaml, "--video", dir});
+  EXPECT_EQ(eval.status, 1);
+  EXPECT_NE(eval.err.find("--video '" + dir + "' is a directory, expected a file"), std::string::npos)
+      << eval.err;
+  const ToolRun tune = run_tool(tools_.at("deltacnn-tune"), {"--config", yaml, "--video", dir});
+  EXPECT_EQ(tune.status, 1);
+  EXPECT_NE(tune.err.find("--video '" + dir + "' is a directory, expected a file"), std::string::npos)
+      << tune.err;
+}
+
+// A 3-frame video and --frames 10: deltacnn-eval runs on the 3 frames, says so on stderr, and
+// reports the real frame size (it printed "(0x0 -> ...)", the size of the failed 4th read).
+TEST_F(ToolsCli, EvalOnAShortVideoWarnsAndUsesTheFramesItHas) {
+  const std::string yaml = dcnn::test::source_path("configs/movenet-lightning.yaml");
+  const std::string model = dcnn::test::source_path("models/movenet-lightning.onnx");
+  ASSERT_TRUE(dcnn::test::file_exists(model)) << dcnn::test::missing_asset_message(model);
+  const std::string video =
+      (fs::temp_directory_path() / ("dcnn-short-" + std::to_string(::getpid()) + ".avi")).string();
+  {
+    cv::VideoWriter writer(video, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0, cv::Size(160, 120));
+    ASSERT_TRUE(writer.isOpened()) << "OpenCV cannot write " << video;
+    for (int i = 0; i < 3; ++i) {
+      cv::Mat frame(120, 160, CV_8UC3, cv::Scalar(90, 100, 110));
+      cv::rectangle(frame, cv::Rect(20 + 10 * i, 30, 30, 60), cv::Scalar(220, 220, 220), cv::FILLED);
+      writer.write(frame);
+    }
+  }
+  const ToolRun r = run_tool(tools_.at("deltacnn-eval"),
+                    {"--config", yaml, "--video", video, "--frames", "10", "--backend", "cpu"});
+  std::remove(video.c_str());
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_NE(r.err.find("deltacnn-eval: warning: --video '" + video +
+                       "' has only 3 frames, fewer than --frames 10; the results are over those 3"),
+            std::string::npos) << r.err;
+  EXPECT_NE(r.out.find("3 frames (160x120 -> 192x192)"), std::string::npos) << r.out;
+}
+
+}  // namespace

@@ -1,0 +1,17 @@
+// What the engine's loader did not do as asked (dcnn::Model::warnings(): backend auto on the
+// CPU and why, an input size the model was not made for), said once on stderr by every tool
+// that loads a Model, as the element posts them on the bus.
+#pragma once
+
+#include <iostream>
+
+#include "engine/api/deltacnn.h"
+
+namespace dcnn::tools {
+
+inline void print_model_warnings(const char* tool, const Model& model) {
+  for (const std::string& warning : model.warnings())
+    std::cerr << tool << ": warning: " << warning << "\n";
+}
+
+}  // namespace dcnn::tools
