@@ -140,4 +140,24 @@ TEST_F(PipelineMetadataTest, ChainedElementsSayWhichMadeEachObject) {
   EXPECT_TRUE(same_id_in_both) << "the case that was ambiguous: one id from both elements";
 }
 
+// The same unique-id set by hand on two running elements is kept (the user asked for it), with
+// one warning saying their metadata shares it.
+TEST_F(PipelineMetadataTest, UniqueIdSetTwiceByHandWarnsOnce) {
+  const std::string yaml = config_path("movenet-lightning.yaml");
+  if (!require_asset(yaml)) return;
+  const std::vector<BusError> warnings = run_to_eos(
+      "videotestsrc num-buffers=1 ! video/x-raw,format=RGB,width=96,height=64 ! "
+      "deltacnn name=a unique-id=77 backend=cpu config-file-path=\"" + yaml + "\" ! "
+      "deltacnn name=b unique-id=77 backend=cpu config-file-path=\"" + yaml + "\" ! "
+      "deltacnnjson location=\"" + json_ + "\" ! fakesink");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].message.find("unique-id 77 is also used by another running deltacnn element"),
+            std::string::npos) << warnings[0].message;
+  const std::vector<nlohmann::json> records = deltacnn_test::read_json_records(json_);
+  ASSERT_EQ(records.size(), 1u);
+  ASSERT_EQ(records[0]["sources"].size(), 2u);
+  EXPECT_EQ(records[0]["sources"][0]["unique_id"], 77);
+  EXPECT_EQ(records[0]["sources"][1]["unique_id"], 77);
+}
+
 }  // namespace
