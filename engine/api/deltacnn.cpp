@@ -6,6 +6,7 @@
 
 #include "engine/config/delta_settings.h"
 #include "engine/core/error.h"
+#include "engine/decode/input_size_rules.h"
 #include "engine/exec/compiled_model.h"
 #include "engine/exec/cuda_backend.h"
 #include "engine/ir/onnx_import.h"
@@ -58,7 +59,17 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
   ir::ImportOptions import;
   import.input_width = cfg.input.width;
   import.input_height = cfg.input.height;
-  ir::Graph graph = ir::import_onnx(cfg.model_path, import);
+  ir::Graph graph;
+  try {
+    graph = ir::import_onnx(cfg.model_path, import);
+  } catch (const Error& e) {
+    // A size off the model's grid often fails here, as a shape mismatch deep in the graph (an
+    // FPN Add of 24x24 and 25x25 maps, reported as Unsupported): say which sizes the model
+    // takes instead. A size that fits rethrows the importer's own error.
+    if (e.kind() == ErrorKind::Model || e.kind() == ErrorKind::Unsupported)
+      require_supported_input_size(cfg);
+    throw;
+  }
   ir::run_default_passes(graph);
   ir::infer_shapes(graph);
 
@@ -67,6 +78,12 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
   std::vector<std::string> heads;
   for (int id : graph.outputs) heads.push_back(graph.tensor(id).name);
   model->decoder_ = make_decoder(cfg.decoder, heads);
+  // The right decoder, so its size rules apply: a size off the grid may import cleanly and
+  // still decode every point a little off (MoveNet at 193: 48 head cells read as 193 px).
+  require_supported_input_size(cfg);
+  const std::string size_warning =
+      input_size_warning(cfg, graph.exported_width, graph.exported_height);
+  if (!size_warning.empty()) model->warnings_.push_back(size_warning);
 
   InputNormalization norm;
   for (int c = 0; c < 3; ++c) {

@@ -8,6 +8,8 @@
 //   input:
 //     width: 768                     # required: model input width in pixels, 1..8192
 //     height: 576                    # required: model input height in pixels, 1..8192
+//                                    # (Model::load also checks both against the decoder's
+//                                    #  grid: engine/decode/input_size_rules.h)
 //     color: rgb                     # rgb | bgr: channel order the model expects (default rgb)
 //     mean: [0, 0, 0]                # per-channel mean, 0..255 units (default 0)
 //     std: [1, 1, 1]                 # per-channel std, > 0 (default 1); model sees (px-mean)/std

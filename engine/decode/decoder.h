@@ -55,6 +55,9 @@ class Decoder {
   virtual const ModelInfo& info() const = 0;
 };
 
+// The YAML's name of a decoder type (decoder.type), for messages.
+const char* decoder_name(DecoderKind kind);
+
 // Throws dcnn::Error(Model) naming the missing head and the heads the model has.
 std::unique_ptr<Decoder> make_decoder(const DecoderConfig& config,
                                       const std::vector<std::string>& available_heads);

@@ -23,6 +23,8 @@ std::vector<std::string> required_heads(DecoderKind kind) {
   return {};
 }
 
+}  // namespace
+
 const char* decoder_name(DecoderKind kind) {
   switch (kind) {
     case DecoderKind::MoveNetMultiPose: return "movenet_multipose";
@@ -32,8 +34,6 @@ const char* decoder_name(DecoderKind kind) {
   }
   return "?";
 }
-
-}  // namespace
 
 ModelInfo pose_model_info(const DecoderConfig& config) {
   ModelInfo info;

@@ -164,6 +164,9 @@ struct Graph {
   int input = -1;           // the image input tensor id (HxWx3, RGB or as configured)
   std::vector<int> outputs; // head tensor ids, in ONNX graph-output order
   std::string source;       // file it was imported from (for error messages)
+  // The input H and W the file declares (0 when dynamic): for single-size models the size they
+  // were trained and exported at, whatever size the import ran at (ImportOptions).
+  int exported_height = 0, exported_width = 0;
 
   int add_tensor(const std::string& name, Shape shape = {});
   int find_tensor(const std::string& name) const;  // -1 when absent

@@ -1,5 +1,6 @@
 #include "engine/ir/onnx_import.h"
 
+#include <algorithm>
 #include <fstream>
 #include <set>
 #include <sstream>
@@ -138,6 +139,8 @@ void add_graph_input(ImportContext& ctx, const onnx::GraphProto& g, const Import
   }
   if (h > 16384 || w > 16384) throw Error(ErrorKind::Input, where + ": input size above 16384");
   Graph& graph = ctx.graph();
+  graph.exported_height = int(std::clamp<int64_t>(fixed(2), 0, 1 << 30));  // -1: dynamic -> 0
+  graph.exported_width = int(std::clamp<int64_t>(fixed(3), 0, 1 << 30));
   graph.input = graph.add_tensor(in.name(), Shape{int(h), int(w), int(fixed(1))});
   ctx.set_runtime(in.name(), graph.input);
 }

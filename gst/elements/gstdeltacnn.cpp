@@ -55,6 +55,7 @@
 #include "gst/elements/gstdeltacnnenums.h"
 #include "gst/elements/model_registry.h"
 #include "gst/elements/result_metas.h"
+#include "gst/elements/unique_ids.h"
 #include "gst/elements/video_formats.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_deltacnn_debug);
@@ -79,6 +80,7 @@ struct DeltaCnnPrivate {
   std::unique_ptr<dcnn::Stream> stream;
   ElementSettings applied;  // per-stream settings the stream currently runs with
   deltacnn_gst::MetaContext meta_context;
+  deltacnn_gst::UniqueIdClaim unique_id;  // held from start() to stop()
   GstVideoInfo info;
   bool have_info = false;
   dcnn::PixelFormat pixel_format = dcnn::PixelFormat::RGB;
@@ -187,8 +189,10 @@ install_properties (GObjectClass * gobject_class)
           "decoder.score_threshold", -1.0, 1.0, -1.0, playing));
   g_object_class_install_property (gobject_class, PROP_UNIQUE_ID,
       g_param_spec_uint ("unique-id", "Unique ID",
-          "Written into every meta this element attaches, to tell several deltacnn elements "
-          "of one pipeline apart. Default 0", 0, G_MAXUINT, 0, ready));
+          "Written into every meta this element attaches (with its element name), to tell "
+          "several deltacnn elements of one pipeline apart. 0 (default): the lowest id that "
+          "no other running deltacnn element holds (1, 2, ...), taken at start",
+          0, G_MAXUINT, 0, ready));
   g_object_class_install_property (gobject_class, PROP_MODEL_INSTANCE_ID,
       g_param_spec_string ("model-instance-id", "Model instance ID",
           "Elements with the same id share one loaded model (one copy of the weights) and "
@@ -451,9 +455,18 @@ gst_deltacnn_start (GstBaseTransform * trans)
         settings.model_instance_id, config, deltacnn_gst::model_options (settings));
     auto stream = std::make_unique<dcnn::Stream> (model,
         deltacnn_gst::stream_options (config, settings));
-    priv->meta_context = deltacnn_gst::MetaContext::make (model->info (), settings.unique_id);
+    deltacnn_gst::UniqueIdClaim unique_id (settings.unique_id);
+    priv->meta_context = deltacnn_gst::MetaContext::make (model->info (), unique_id.id ());
     priv->meta_context.requested_backend = deltacnn_gst::backend_name (settings.backend);
+    const gchar *name = GST_ELEMENT_NAME (self);
+    priv->meta_context.element_name = name != nullptr ? name : "";
     post_model_warnings (self, *model, settings);
+    if (unique_id.shared ())
+      GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
+          ("unique-id %u is also used by another running deltacnn element: their metadata "
+              "shares it (the element name in it still tells them apart)", unique_id.id ()),
+          ("leave unique-id at 0 to have a free one assigned"));
+    priv->unique_id = std::move (unique_id);
     priv->config = std::move (config);
     priv->model = std::move (model);
     priv->stream = std::move (stream);
@@ -473,10 +486,10 @@ gst_deltacnn_start (GstBaseTransform * trans)
   priv->applied = settings;
   priv->have_info = false;
   priv->reset_pending = false;
-  GST_INFO_OBJECT (self, "loaded model '%s' (%s) from '%s' on backend %s, %s",
+  GST_INFO_OBJECT (self, "loaded model '%s' (%s) from '%s' on backend %s, %s, unique id %u",
       priv->model->info ().name.c_str (), priv->config.model_path.c_str (),
       priv->config.source.c_str (), dcnn::to_string (priv->model->backend ()),
-      dcnn::to_string (priv->model->precision ()));
+      dcnn::to_string (priv->model->precision ()), priv->unique_id.id ());
   return TRUE;
 }
 
@@ -488,6 +501,7 @@ gst_deltacnn_stop (GstBaseTransform * trans)
 
   priv->stream.reset ();
   priv->model.reset ();         // the registry frees it when no other element holds it
+  priv->unique_id = deltacnn_gst::UniqueIdClaim ();  // free for the next element that starts
   priv->have_info = false;
   std::lock_guard < std::mutex > lock (priv->settings_lock);
   priv->running = false;

@@ -16,7 +16,18 @@ nlohmann::json object_record(GstVideoRegionOfInterestMeta* roi, int width, int h
   o["id"] = roi->id;
   o["label"] = label != nullptr ? label : "";
   DeltaCnnDetection det;
+  const gchar* element = nullptr;
+  const gchar* model = nullptr;
+  // Who made it: ids are unique per producing element, not across several chained ones.
+  if (deltacnn_roi_get_source(roi, &element, &model)) {
+    o["source"] = element;
+    o["model"] = model;
+  } else {
+    o["source"] = nullptr;
+    o["model"] = nullptr;
+  }
   if (deltacnn_roi_get_detection(roi, &det)) {
+    o["unique_id"] = det.unique_id;
     o["label_id"] = det.label_id;
     o["confidence"] = det.confidence;
     // The normalised box keeps sub-pixel precision that the ROI's integer box lost.
@@ -25,6 +36,7 @@ nlohmann::json object_record(GstVideoRegionOfInterestMeta* roi, int width, int h
                 {"x_max", det.x_max * width},
                 {"y_max", det.y_max * height}};
   } else {  // a ROI from another element: only what the ROI meta itself holds
+    o["unique_id"] = nullptr;
     o["label_id"] = nullptr;
     o["confidence"] = nullptr;
     o["box"] = {{"x_min", roi->x}, {"y_min", roi->y}, {"x_max", roi->x + roi->w},
@@ -42,19 +54,31 @@ nlohmann::json object_record(GstVideoRegionOfInterestMeta* roi, int width, int h
   return o;
 }
 
-nlohmann::json stats_record(GstBuffer* buffer) {
-  const DeltaCnnFrameMeta* meta = gst_buffer_get_deltacnn_frame_meta(buffer);
-  if (meta == nullptr) return nullptr;
-  return {{"frame_index", meta->frame_index},
+const char* text_or_empty(const gchar* s) { return s != nullptr ? s : ""; }
+
+nlohmann::json stats_record(const DeltaCnnFrameMeta* meta) {
+  return {{"unique_id", meta->unique_id},
+          {"source", text_or_empty(meta->element_name)},
+          {"frame_index", meta->frame_index},
           {"keyframe", static_cast<bool>(meta->keyframe)},
           {"input_active", meta->input_active},
           {"mean_active", meta->mean_active},
           {"preprocess_ms", meta->preprocess_ms},
           {"infer_ms", meta->infer_ms},
           {"decode_ms", meta->decode_ms},
-          {"backend", meta->backend != nullptr ? meta->backend : ""},
-          {"requested_backend", meta->requested_backend != nullptr ? meta->requested_backend : ""},
-          {"model", meta->model_name != nullptr ? meta->model_name : ""}};
+          {"backend", text_or_empty(meta->backend)},
+          {"requested_backend", text_or_empty(meta->requested_backend)},
+          {"model", text_or_empty(meta->model_name)}};
+}
+
+// One stats record per producing element, in attach order (upstream element first).
+nlohmann::json sources_record(GstBuffer* buffer) {
+  nlohmann::json sources = nlohmann::json::array();
+  gpointer state = nullptr;
+  GstMeta* meta;
+  while ((meta = gst_buffer_iterate_meta_filtered(buffer, &state, DELTACNN_FRAME_META_API_TYPE)))
+    sources.push_back(stats_record(reinterpret_cast<const DeltaCnnFrameMeta*>(meta)));
+  return sources;
 }
 
 }  // namespace
@@ -76,7 +100,10 @@ nlohmann::json frame_record(GstBuffer* buffer, uint64_t frame_number, int width,
     objects.push_back(
         object_record(reinterpret_cast<GstVideoRegionOfInterestMeta*>(meta), width, height));
   record["objects"] = std::move(objects);
-  record["stats"] = stats_record(buffer);
+  nlohmann::json sources = sources_record(buffer);
+  // "stats": the first (upstream) producer's, as before several elements were told apart.
+  record["stats"] = sources.empty() ? nlohmann::json(nullptr) : sources[0];
+  record["sources"] = std::move(sources);
   return record;
 }
 

@@ -38,7 +38,10 @@ void attach_object(GstBuffer* buffer, const dcnn::Detection& object, int width, 
   d.unique_id = context.unique_id;
   GstVideoRegionOfInterestMeta* roi = gst_buffer_add_deltacnn_object(
       buffer, &d, static_cast<guint>(width), static_cast<guint>(height));
-  if (roi == nullptr || object.keypoints.empty()) return;
+  if (roi == nullptr) return;
+  // Which element and model made it: ids are unique per element, not across elements.
+  deltacnn_roi_set_source(roi, context.element_name.c_str(), context.model_name.c_str());
+  if (object.keypoints.empty()) return;
 
   points.resize(object.keypoints.size());
   for (size_t i = 0; i < object.keypoints.size(); ++i) {
@@ -73,6 +76,7 @@ void attach_frame_meta(GstBuffer* buffer, const dcnn::FrameResult& result,
   meta->n_objects = static_cast<guint>(result.objects.size());
   deltacnn_frame_meta_set_backend(meta, stats.backend.c_str());
   deltacnn_frame_meta_set_model_name(meta, context.model_name.c_str());
+  deltacnn_frame_meta_set_element_name(meta, context.element_name.c_str());
   if (!context.requested_backend.empty())
     deltacnn_frame_meta_set_requested_backend(meta, context.requested_backend.c_str());
 

@@ -13,7 +13,8 @@ namespace deltacnn_gst {
 
 // What stays the same for every frame of a loaded model: precomputed once at start.
 struct MetaContext {
-  unsigned unique_id = 0;
+  unsigned unique_id = 0;     // the element's unique id (set by hand or claimed at start)
+  std::string element_name;  // the element's GStreamer name
   std::string model_name;
   std::string requested_backend;  // the element's backend property: "auto", "cpu" or "cuda"
   std::vector<std::string> keypoint_names;

@@ -32,6 +32,7 @@ deltacnn_frame_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
   m->unique_id = 0;
   m->n_objects = 0;
   m->requested_backend = NULL;
+  m->element_name = NULL;
   return TRUE;
 }
 
@@ -57,9 +58,11 @@ deltacnn_frame_meta_free (GstMeta * meta, GstBuffer * buffer)
   g_free (m->backend);
   g_free (m->model_name);
   g_free (m->requested_backend);
+  g_free (m->element_name);
   m->backend = NULL;
   m->model_name = NULL;
   m->requested_backend = NULL;
+  m->element_name = NULL;
 }
 
 /* Every transform (copy, scale, colour conversion) keeps the meta: it describes the frame's
@@ -90,6 +93,7 @@ deltacnn_frame_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buf
   deltacnn_frame_meta_set_backend (dst, src->backend);
   deltacnn_frame_meta_set_model_name (dst, src->model_name);
   deltacnn_frame_meta_set_requested_backend (dst, src->requested_backend);
+  deltacnn_frame_meta_set_element_name (dst, src->element_name);
   dst->unique_id = src->unique_id;
   dst->n_objects = src->n_objects;
   return TRUE;
@@ -209,4 +213,11 @@ deltacnn_frame_meta_set_model_name (DeltaCnnFrameMeta * meta, const gchar * valu
 {
   g_return_if_fail (meta != NULL);
   replace_string (&meta->model_name, value);
+}
+
+void
+deltacnn_frame_meta_set_element_name (DeltaCnnFrameMeta * meta, const gchar * value)
+{
+  g_return_if_fail (meta != NULL);
+  replace_string (&meta->element_name, value);
 }

@@ -36,7 +36,9 @@
  *                confidence                  (gdouble, 0..1)
  *                label_id                    (gint, index in the model's label list)
  *                label                       (gchararray)
- *                unique_id                   (guint, the producing element's unique-id)
+ *                unique_id                   (guint, the producing element's unique id)
+ *                element_name                (gchararray, the producing element's name)
+ *                model_name                  (gchararray, the model it ran: model.name)
  *              pose models only, GstStructure "keypoints":
  *                format             "keypoints"
  *                dims               GstValueArray of gint <n_points, 2>
@@ -50,7 +52,12 @@
  *                point_connection_indices  GstValueArray of guint, same pairs as indices
  *
  * Per frame: one DeltaCnnFrameMeta (a registered GstMeta, API "DeltaCnnFrameMetaAPI") per
- * producing element, on EVERY buffer, including frames where nothing changed. It is copied on
+ * producing element, on EVERY buffer, including frames where nothing changed.
+ *
+ * Several deltacnn elements on one stream (e.g. pose then detection) each attach their own
+ * objects and frame meta. Tell them apart by unique_id (the element's unique-id property;
+ * left at 0, each running element takes the lowest id no other running element holds: 1, 2,
+ * ...) or by element_name; object ids are unique per producing element, not across them. It is copied on
  * buffer copies and kept through scaling transforms (it holds no coordinates).
  *
  * Strings returned by the accessors (label, keypoint names) are interned GLib strings: they
@@ -94,8 +101,10 @@ typedef struct _DeltaCnnFrameMeta DeltaCnnFrameMeta;
  * @decode_ms: wall time of decoding heads into objects, milliseconds
  * @backend: the backend that ran the frame, "cpu" or "cuda" (owned by the meta)
  * @model_name: the deployment's model name (owned by the meta)
- * @unique_id: the producing element's unique-id property
+ * @unique_id: the producing element's unique id (its unique-id property, or the id it took
+ *   when the property is 0)
  * @n_objects: number of ROI metas the producing element attached to this buffer
+ * @element_name: the producing element's GStreamer name, e.g. "deltacnn0" (owned by the meta)
  * @requested_backend: what the element's backend property asked for: "auto", "cpu" or "cuda"
  *   (owned by the meta); "auto" with @backend "cpu" means no usable GPU was found (the element
  *   posted a warning saying why when it started)
@@ -126,6 +135,7 @@ struct _DeltaCnnFrameMeta {
   guint n_objects;
   /* Appended after the first release: readers compiled against the shorter struct still work. */
   gchar *requested_backend;
+  gchar *element_name;
 };
 
 DELTACNN_META_API GType deltacnn_frame_meta_api_get_type (void);
@@ -150,10 +160,13 @@ gst_buffer_get_deltacnn_frame_meta_by_unique_id (GstBuffer * buffer, guint uniqu
 DELTACNN_META_API void deltacnn_frame_meta_set_layers (DeltaCnnFrameMeta * meta, guint n_layers,
     const gchar * const *names, const gfloat * active, const gboolean * dense);
 
-/* Replace @backend / @model_name / @requested_backend with a copy of @value (NULL allowed). */
+/* Replace @backend / @model_name / @requested_backend / @element_name with a copy of @value
+ * (NULL allowed). */
 DELTACNN_META_API void deltacnn_frame_meta_set_backend (DeltaCnnFrameMeta * meta,
     const gchar * value);
 DELTACNN_META_API void deltacnn_frame_meta_set_requested_backend (DeltaCnnFrameMeta * meta,
+    const gchar * value);
+DELTACNN_META_API void deltacnn_frame_meta_set_element_name (DeltaCnnFrameMeta * meta,
     const gchar * value);
 DELTACNN_META_API void deltacnn_frame_meta_set_model_name (DeltaCnnFrameMeta * meta,
     const gchar * value);
@@ -214,6 +227,17 @@ DELTACNN_META_API gboolean deltacnn_roi_add_keypoints (GstVideoRegionOfInterestM
  * structure (e.g. a ROI from another element); @out is then left untouched. */
 DELTACNN_META_API gboolean deltacnn_roi_get_detection (GstVideoRegionOfInterestMeta * roi,
     DeltaCnnDetection * out);
+
+/* Records which element and model produced @roi (a ROI of gst_buffer_add_deltacnn_object())
+ * in its "detection" structure. FALSE when @roi has no detection structure. */
+DELTACNN_META_API gboolean deltacnn_roi_set_source (GstVideoRegionOfInterestMeta * roi,
+    const gchar * element_name, const gchar * model_name);
+
+/* The producing element's name and model name (interned strings; either out pointer may be
+ * NULL). FALSE, with the outputs left untouched, when @roi has no detection structure or no
+ * source (written before sources were recorded, or by another producer). */
+DELTACNN_META_API gboolean deltacnn_roi_get_source (GstVideoRegionOfInterestMeta * roi,
+    const gchar ** element_name, const gchar ** model_name);
 
 /* Number of keypoints on @roi (0 when it has no "keypoints" structure); fills the first
  * min(count, @max) entries of @out (which may be NULL when @max is 0). */

@@ -226,6 +226,46 @@ deltacnn_roi_get_detection (GstVideoRegionOfInterestMeta * roi, DeltaCnnDetectio
   return TRUE;
 }
 
+gboolean
+deltacnn_roi_set_source (GstVideoRegionOfInterestMeta * roi, const gchar * element_name,
+    const gchar * model_name)
+{
+  GstStructure *s;
+
+  g_return_val_if_fail (roi != NULL, FALSE);
+
+  s = gst_video_region_of_interest_meta_get_param (roi, DELTACNN_DETECTION_STRUCTURE_NAME);
+  if (s == NULL)
+    return FALSE;
+  gst_structure_set (s, "element_name", G_TYPE_STRING, element_name != NULL ? element_name : "",
+      "model_name", G_TYPE_STRING, model_name != NULL ? model_name : "", NULL);
+  return TRUE;
+}
+
+gboolean
+deltacnn_roi_get_source (GstVideoRegionOfInterestMeta * roi, const gchar ** element_name,
+    const gchar ** model_name)
+{
+  GstStructure *s;
+  const gchar *element, *model;
+
+  g_return_val_if_fail (roi != NULL, FALSE);
+
+  s = gst_video_region_of_interest_meta_get_param (roi, DELTACNN_DETECTION_STRUCTURE_NAME);
+  if (s == NULL)
+    return FALSE;
+  element = gst_structure_get_string (s, "element_name");
+  model = gst_structure_get_string (s, "model_name");
+  if (element == NULL)
+    return FALSE;
+  /* Interned, as the other accessors' strings: valid after the buffer is gone. */
+  if (element_name != NULL)
+    *element_name = g_intern_string (element);
+  if (model_name != NULL)
+    *model_name = g_intern_string (model != NULL ? model : "");
+  return TRUE;
+}
+
 guint
 deltacnn_roi_get_keypoints (GstVideoRegionOfInterestMeta * roi, DeltaCnnKeypoint * out,
     guint max)

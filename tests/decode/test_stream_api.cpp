@@ -18,15 +18,18 @@ fs::path source_root() {
   return root ? fs::path(root) : fs::path(".");
 }
 
-bool load_posenet(dcnn::DeploymentConfig& cfg) {
-  const fs::path onnx = source_root() / "models" / "posenet.onnx";
+// configs/<name>.yaml into cfg; false (after a failure) when its model is not fetched.
+bool load_shipped(const std::string& name, dcnn::DeploymentConfig& cfg) {
+  const fs::path onnx = source_root() / "models" / (name + ".onnx");
   if (!fs::exists(onnx)) {
     ADD_FAILURE() << onnx << " is missing: run ./scripts/setup.sh";
     return false;
   }
-  cfg = dcnn::load_config((source_root() / "configs" / "posenet.yaml").string());
+  cfg = dcnn::load_config((source_root() / "configs" / (name + ".yaml")).string());
   return true;
 }
+
+bool load_posenet(dcnn::DeploymentConfig& cfg) { return load_shipped("posenet", cfg); }
 
 // A flat grey frame with a bright square: deterministic and cheap.
 struct GreyFrame {
@@ -96,6 +99,46 @@ TEST(StreamApi, WrongDecoderForTheModelNamesTheMissingHead) {
     EXPECT_NE(m.find("no output 'keypoints'"), std::string::npos) << m;
     EXPECT_NE(m.find("heatmap"), std::string::npos) << m;  // lists what the model has
   }
+}
+
+// An input size the graph was not made for used to load silently and return nothing.
+TEST(StreamApi, InputSizesOffTheModelsGridAreConfigErrors) {
+  dcnn::DeploymentConfig cfg;
+  if (!load_shipped("movenet-lightning", cfg)) return;
+  // 193 imports (the convs floor it to 192) and would decode 48 head cells as 193 px; 200 fails
+  // inside the graph (an FPN Add of 24x24 and 25x25): both now say what the model takes.
+  for (int size : {193, 200}) {
+    cfg.input.width = cfg.input.height = size;
+    try {
+      dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+      ADD_FAILURE() << size << ": no error";
+    } catch (const dcnn::Error& e) {
+      EXPECT_EQ(e.kind(), dcnn::ErrorKind::Config) << e.what();
+      const std::string expected = "movenet-lightning.yaml: input.width, input.height: " +
+                                   std::to_string(size) + "x" + std::to_string(size) +
+                                   " does not fit a movenet_singlepose model; expected multiples of 32";
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+  }
+}
+
+TEST(StreamApi, InputSizesTheModelWasNotMadeForLoadWithAWarning) {
+  dcnn::DeploymentConfig cfg;
+  if (!load_shipped("movenet-lightning", cfg)) return;
+  EXPECT_TRUE(dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0})->warnings().empty());
+  cfg.input.width = cfg.input.height = 384;
+  auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+  ASSERT_EQ(model->warnings().size(), 1u);
+  EXPECT_NE(model->warnings()[0].find("input 384x384: movenet_singlepose models are made for the one "
+                                      "size they were exported at, 192x192"),
+            std::string::npos) << model->warnings()[0];
+
+  if (!load_posenet(cfg)) return;
+  cfg.input.width = cfg.input.height = 17;
+  model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+  ASSERT_EQ(model->warnings().size(), 1u);
+  EXPECT_NE(model->warnings()[0].find("input 17x17: posenet models are made for sizes from 161 to 801"),
+            std::string::npos) << model->warnings()[0];
 }
 
 TEST(StreamApi, ProcessFillsStatsIdsAndResetsOnGeometryChange) {

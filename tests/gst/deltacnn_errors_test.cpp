@@ -88,6 +88,21 @@ TEST_F(DeltaCnnErrorsTest, UnknownYamlKey) {
   expect_error(error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS, "scroe_threshold");
 }
 
+// MoveNet Lightning at 193x193 used to start and find nobody: its grid is multiples of 32.
+TEST_F(DeltaCnnErrorsTest, InputSizeOffTheModelsGrid) {
+  if (!require_asset(config_path("movenet-lightning.yaml"))) return;
+  std::string yaml = yaml_variant([](std::string& text) {
+    for (const std::string key : {"width: 192", "height: 192"}) {
+      const size_t at = text.find(key);
+      ASSERT_NE(at, std::string::npos) << key;
+      text.replace(at, key.size(), key.substr(0, key.size() - 3) + "193");
+    }
+  });
+  auto error = start_and_get_error(element(yaml));
+  expect_error(error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+               "193x193 does not fit a movenet_singlepose model; expected multiples of 32");
+}
+
 TEST_F(DeltaCnnErrorsTest, MissingModelProperty) {
   if (!require_asset(config_path("movenet-lightning.yaml"))) return;
   GstElement* e = element(config_path("movenet-lightning.yaml"));

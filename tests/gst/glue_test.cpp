@@ -13,6 +13,7 @@
 #include "gst/elements/json_record.h"
 #include "gst/elements/model_registry.h"
 #include "gst/elements/result_metas.h"
+#include "gst/elements/unique_ids.h"
 #include "gst/meta/deltacnnmeta.h"
 #include "tests/gst/gst_test_support.h"
 
@@ -112,6 +113,26 @@ TEST_F(GlueTest, ModelOverrideThatIsADirectorySaysSo) {
                                          "' is a directory, expected a file"),
               std::string::npos) << e.what();
   }
+}
+
+// unique-id 0 takes the lowest id no running element holds; an id set by hand is kept and says
+// when another element holds it too.
+TEST_F(GlueTest, UniqueIdClaimsAreFreeIdsUnlessSetByHand) {
+  using deltacnn_gst::UniqueIdClaim;
+  UniqueIdClaim first(0), second(0);
+  EXPECT_NE(first.id(), 0u);
+  EXPECT_NE(second.id(), 0u);
+  EXPECT_NE(first.id(), second.id());
+  EXPECT_FALSE(first.shared());
+  const unsigned freed = first.id();
+  first = UniqueIdClaim();  // stop(): the id is free again
+  UniqueIdClaim third(0);
+  EXPECT_LE(third.id(), freed) << "the lowest free id is taken again";
+  UniqueIdClaim by_hand(second.id());
+  EXPECT_EQ(by_hand.id(), second.id());
+  EXPECT_TRUE(by_hand.shared());
+  UniqueIdClaim next(0);
+  EXPECT_NE(next.id(), second.id()) << "an automatic id never joins a held one";
 }
 
 TEST_F(GlueTest, BackendSettingMapsToModelOptions) {
@@ -234,7 +255,10 @@ deltacnn_gst::MetaContext pose_context() {
   info.task = dcnn::Task::Pose;
   info.keypoint_names = {"nose", "left_eye", "right_eye"};
   info.skeleton = {{0, 1}, {0, 2}, {0, 7}};  // the last pair is out of range: dropped
-  return deltacnn_gst::MetaContext::make(info, 9);
+  deltacnn_gst::MetaContext context = deltacnn_gst::MetaContext::make(info, 9);
+  context.element_name = "pose";
+  context.requested_backend = "auto";
+  return context;
 }
 
 TEST_F(GlueTest, FrameResultBecomesRoiAndFrameMetas) {
@@ -250,6 +274,8 @@ TEST_F(GlueTest, FrameResultBecomesRoiAndFrameMetas) {
   EXPECT_EQ(frame->unique_id, 9u);
   EXPECT_STREQ(frame->backend, "cpu");
   EXPECT_STREQ(frame->model_name, "toy-pose");
+  EXPECT_STREQ(frame->element_name, "pose");
+  EXPECT_STREQ(frame->requested_backend, "auto");
   ASSERT_EQ(frame->n_layers, 2u);
   EXPECT_STREQ(frame->layer_names[1], "head");
   EXPECT_TRUE(frame->layer_dense[1]);
@@ -262,6 +288,10 @@ TEST_F(GlueTest, FrameResultBecomesRoiAndFrameMetas) {
   EXPECT_DOUBLE_EQ(det.x_min, 0.2);
   EXPECT_DOUBLE_EQ(det.y_max, 0.9);
   EXPECT_EQ(det.unique_id, 9u);
+  const gchar *element = nullptr, *model = nullptr;
+  ASSERT_TRUE(deltacnn_roi_get_source(roi, &element, &model));
+  EXPECT_STREQ(element, "pose");
+  EXPECT_STREQ(model, "toy-pose");
   DeltaCnnKeypoint points[3] = {};
   ASSERT_EQ(deltacnn_roi_get_keypoints(roi, points, 3), 3u);
   EXPECT_STREQ(points[2].name, "right_eye");
@@ -295,6 +325,9 @@ TEST_F(GlueTest, JsonRecordHasTheDocumentedFields) {
   ASSERT_EQ(j["objects"].size(), 1u);
   const nlohmann::json& o = j["objects"][0];
   EXPECT_EQ(o["id"], 11);
+  EXPECT_EQ(o["source"], "pose");
+  EXPECT_EQ(o["unique_id"], 9);
+  EXPECT_EQ(o["model"], "toy-pose");
   EXPECT_EQ(o["label"], "person");
   EXPECT_EQ(o["label_id"], 0);
   EXPECT_NEAR(o["confidence"].get<double>(), 0.5, 1e-6);
@@ -309,6 +342,11 @@ TEST_F(GlueTest, JsonRecordHasTheDocumentedFields) {
   EXPECT_EQ(j["stats"]["backend"], "cpu");
   EXPECT_TRUE(j["stats"].contains("infer_ms"));
   EXPECT_TRUE(j["stats"].contains("mean_active"));
+  EXPECT_EQ(j["stats"]["source"], "pose");
+  EXPECT_EQ(j["stats"]["unique_id"], 9);
+  EXPECT_EQ(j["stats"]["requested_backend"], "auto");
+  ASSERT_EQ(j["sources"].size(), 1u);
+  EXPECT_EQ(j["sources"][0], j["stats"]);
   gst_buffer_unref(buffer);
 }
 
@@ -319,6 +357,8 @@ TEST_F(GlueTest, JsonRecordWithoutMetaOrPts) {
   EXPECT_TRUE(j["objects"].is_array());
   EXPECT_TRUE(j["objects"].empty());
   EXPECT_TRUE(j["stats"].is_null());
+  EXPECT_TRUE(j["sources"].is_array());
+  EXPECT_TRUE(j["sources"].empty());
   gst_buffer_unref(buffer);
 }
 

@@ -37,6 +37,7 @@ class MetaTest : public ::testing::Test {
     deltacnn_frame_meta_set_backend(m, "cpu");
     deltacnn_frame_meta_set_model_name(m, "movenet-multipose");
     deltacnn_frame_meta_set_requested_backend(m, "auto");
+    deltacnn_frame_meta_set_element_name(m, "pose");
     return m;
   }
 
@@ -62,6 +63,7 @@ class MetaTest : public ::testing::Test {
     EXPECT_STREQ(m->backend, "cpu");
     EXPECT_STREQ(m->model_name, "movenet-multipose");
     EXPECT_STREQ(m->requested_backend, "auto");
+    EXPECT_STREQ(m->element_name, "pose");
   }
 
   GstBuffer* buffer_ = nullptr;
@@ -87,6 +89,7 @@ TEST_F(MetaTest, NewFrameMetaIsEmpty) {
   EXPECT_EQ(m->layer_names, nullptr);
   EXPECT_EQ(m->backend, nullptr);
   EXPECT_EQ(m->requested_backend, nullptr);
+  EXPECT_EQ(m->element_name, nullptr);
   EXPECT_FALSE(m->keyframe);
 }
 
@@ -181,6 +184,30 @@ TEST_F(MetaTest, ObjectRoundTripsThroughRoiMeta) {
   EXPECT_EQ(out.h, 300u);
   EXPECT_EQ(out.unique_id, 3u);
   EXPECT_EQ(deltacnn_roi_get_keypoints(roi, nullptr, 0), 0u);
+}
+
+// Which element and model made an object: several deltacnn elements number their objects
+// independently, so the source is what tells two objects with the same id apart.
+TEST_F(MetaTest, ObjectSourceRoundTrips) {
+  DeltaCnnDetection in = person(0);
+  GstVideoRegionOfInterestMeta* roi = gst_buffer_add_deltacnn_object(buffer_, &in, 100, 100);
+  ASSERT_NE(roi, nullptr);
+  const gchar *element = "untouched", *model = "untouched";
+  EXPECT_FALSE(deltacnn_roi_get_source(roi, &element, &model)) << "no source recorded yet";
+  EXPECT_STREQ(element, "untouched");
+  ASSERT_TRUE(deltacnn_roi_set_source(roi, "pose", "movenet-lightning"));
+  ASSERT_TRUE(deltacnn_roi_get_source(roi, &element, &model));
+  EXPECT_STREQ(element, "pose");
+  EXPECT_STREQ(model, "movenet-lightning");
+  EXPECT_TRUE(deltacnn_roi_get_source(roi, nullptr, &model));
+  GstStructure* s = gst_video_region_of_interest_meta_get_param(roi, "detection");
+  EXPECT_STREQ(gst_structure_get_string(s, "element_name"), "pose");
+  EXPECT_STREQ(gst_structure_get_string(s, "model_name"), "movenet-lightning");
+  // A ROI from another element has nowhere to record it.
+  GstVideoRegionOfInterestMeta* face =
+      gst_buffer_add_video_region_of_interest_meta(buffer_, "face", 1, 2, 3, 4);
+  EXPECT_FALSE(deltacnn_roi_set_source(face, "pose", "m"));
+  EXPECT_FALSE(deltacnn_roi_get_source(face, &element, &model));
 }
 
 TEST_F(MetaTest, DetectionStructureUsesDlStreamerNames) {

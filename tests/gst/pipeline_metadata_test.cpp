@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <map>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -79,6 +81,83 @@ TEST_F(PipelineMetadataTest, CpuBackendAskedForPostsNoWarning) {
   const std::vector<nlohmann::json> records = deltacnn_test::read_json_records(json_);
   ASSERT_EQ(records.size(), 2u);
   EXPECT_EQ(records[0]["stats"]["requested_backend"], "cpu");
+}
+
+// Two deltacnn elements on one stream (MoveNet Lightning, then PoseNet) into one deltacnnjson.
+// Both number their people from 0, so ids alone were ambiguous and the records merged both
+// models' objects: now every object names its element and model and carries that element's
+// unique id, which each element took by itself (unique-id left at 0).
+TEST_F(PipelineMetadataTest, ChainedElementsSayWhichMadeEachObject) {
+  const std::string lightning = config_path("movenet-lightning.yaml");
+  const std::string posenet = config_path("posenet.yaml");
+  const std::string video = deltacnn_test::vtest_path();
+  if (!require_asset(lightning) || !require_asset(posenet) || !require_asset(video)) return;
+  // identity eos-after=4 lets 3 frames through.
+  const std::vector<BusError> warnings = run_to_eos(
+      "filesrc location=\"" + video + "\" ! avidemux ! avdec_msmpeg4 ! videoconvert ! "
+      "identity eos-after=4 ! "
+      "deltacnn name=single backend=cpu config-file-path=\"" + lightning + "\" ! "
+      "deltacnn name=multi backend=cpu config-file-path=\"" + posenet + "\" ! "
+      "deltacnnjson location=\"" + json_ + "\" ! fakesink");
+  for (const BusError& w : warnings) ADD_FAILURE() << w.source << ": " << w.message;
+
+  const std::vector<nlohmann::json> records = deltacnn_test::read_json_records(json_);
+  ASSERT_EQ(records.size(), 3u);
+  const std::map<std::string, std::string> model_of = {{"single", "movenet-lightning"},
+                                                       {"multi", "posenet"}};
+  std::map<std::string, int> objects_of;
+  bool same_id_in_both = false;
+  for (const nlohmann::json& r : records) {
+    SCOPED_TRACE("frame " + r["frame"].dump());
+    // One stats record per element, upstream first; "stats" is the first of them.
+    const nlohmann::json& sources = r["sources"];
+    ASSERT_EQ(sources.size(), 2u);
+    EXPECT_EQ(sources[0]["source"], "single");
+    EXPECT_EQ(sources[0]["model"], "movenet-lightning");
+    EXPECT_EQ(sources[1]["source"], "multi");
+    EXPECT_EQ(sources[1]["model"], "posenet");
+    EXPECT_EQ(r["stats"], sources[0]);
+    const unsigned single_id = sources[0]["unique_id"], multi_id = sources[1]["unique_id"];
+    EXPECT_NE(single_id, 0u);
+    EXPECT_NE(multi_id, 0u);
+    EXPECT_NE(single_id, multi_id) << "each element took its own unique id";
+
+    std::map<std::string, std::set<int>> ids;
+    for (const nlohmann::json& o : r["objects"]) {
+      ASSERT_TRUE(o["source"].is_string()) << o.dump();
+      const std::string source = o["source"];
+      ASSERT_EQ(model_of.count(source), 1u) << source;
+      EXPECT_EQ(o["model"], model_of.at(source));
+      EXPECT_EQ(o["unique_id"], source == "single" ? single_id : multi_id);
+      EXPECT_TRUE(ids[source].insert(o["id"].get<int>()).second)
+          << "id " << o["id"] << " twice from " << source;
+      ++objects_of[source];
+    }
+    for (int id : ids["single"]) same_id_in_both = same_id_in_both || ids["multi"].count(id) != 0;
+  }
+  EXPECT_GT(objects_of["single"], 0) << "MoveNet Lightning finds a pedestrian on vtest";
+  EXPECT_GT(objects_of["multi"], 0) << "PoseNet finds pedestrians on vtest";
+  EXPECT_TRUE(same_id_in_both) << "the case that was ambiguous: one id from both elements";
+}
+
+// The same unique-id set by hand on two running elements is kept (the user asked for it), with
+// one warning saying their metadata shares it.
+TEST_F(PipelineMetadataTest, UniqueIdSetTwiceByHandWarnsOnce) {
+  const std::string yaml = config_path("movenet-lightning.yaml");
+  if (!require_asset(yaml)) return;
+  const std::vector<BusError> warnings = run_to_eos(
+      "videotestsrc num-buffers=1 ! video/x-raw,format=RGB,width=96,height=64 ! "
+      "deltacnn name=a unique-id=77 backend=cpu config-file-path=\"" + yaml + "\" ! "
+      "deltacnn name=b unique-id=77 backend=cpu config-file-path=\"" + yaml + "\" ! "
+      "deltacnnjson location=\"" + json_ + "\" ! fakesink");
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].message.find("unique-id 77 is also used by another running deltacnn element"),
+            std::string::npos) << warnings[0].message;
+  const std::vector<nlohmann::json> records = deltacnn_test::read_json_records(json_);
+  ASSERT_EQ(records.size(), 1u);
+  ASSERT_EQ(records[0]["sources"].size(), 2u);
+  EXPECT_EQ(records[0]["sources"][0]["unique_id"], 77);
+  EXPECT_EQ(records[0]["sources"][1]["unique_id"], 77);
 }
 
 }  // namespace

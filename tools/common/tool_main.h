@@ -1,7 +1,7 @@
 // The top level the command-line tools share (deltacnn-bench, deltacnn-cuda-bench, deltacnn-eval,
 // deltacnn-tune): run the tool's body and turn an exception that escapes it into one line on
 // stderr, "TOOL: error (KIND): message" for a dcnn::Error, and exit status 1. Usage errors exit
-// with 2 from each tool's own parser, before this runs.
+// with 2 from the command-line reader (command_line.h), before this runs.
 #pragma once
 
 #include <exception>

@@ -1,0 +1,27 @@
+// Which input sizes each model family runs at, decided per decoder type (README, "Input sizes").
+// A size off the network's grid is an error: the graph either fails deep inside (an FPN Add of
+// 24x24 and 25x25 maps) or, worse, runs with its heads misaligned to the input and decodes
+// every point a little off (MoveNet at 193 reads heads of 48 cells as if they covered 193 px).
+// A size on the grid that the model was not made for runs, with a warning: the people it sees
+// are at a scale it was not trained on, and it may find nobody (PoseNet at 17: 2x2 heads).
+#pragma once
+
+#include <string>
+
+#include "engine/config/config.h"
+
+namespace dcnn {
+
+// Throws dcnn::Error(Config) naming the config file, the input key(s) at fault, the sizes the
+// decoder's models support and the nearest that fit, e.g.
+// "configs/x.yaml: input.width, input.height: 193x193 does not fit a movenet_singlepose model;
+//  expected multiples of 32 (...), e.g. 192x192 or 224x224".
+void require_supported_input_size(const DeploymentConfig& config);
+
+// "" when config.input's size is one the model was made for; else one line saying what it was
+// made for. exported_width / exported_height: the input size the ONNX file declares (0 when
+// dynamic), which is the size single-size models (MoveNet SinglePose, CenterNet) were made for.
+std::string input_size_warning(const DeploymentConfig& config, int exported_width,
+                               int exported_height);
+
+}  // namespace dcnn
