@@ -82,10 +82,17 @@ struct Executor::Impl {
   // Recompute form, delta mode: the output tensors' maps are the heads, unless the last frame
   // was a dense frame that ran in the arena (then the heads were copied).
   bool heads_in_maps = false;
-  // Recompute form: which tensors need no stored map (output_unstored / input_producer).
+  // Which tensors the stream never holds (output_unstored / input_producer): computed by their
+  // consumer, in dense passes and in recompute passes (fuses()).
   void plan_unstored_tensors();
-  // Attaches `views` to a fresh arena holding every tensor of a dense pass.
-  void plan_arena(std::vector<TensorBuffer>& views);
+  // Whether passes of `for_mode` run those pairs fused: not in the propagate form's delta
+  // passes, whose keyframes must leave every tensor's accumulators behind.
+  bool fuses(ExecMode for_mode) const { return for_mode == ExecMode::Dense || recomputes(); }
+  // Per tensor: no storage of its own in passes of `for_mode`.
+  std::vector<bool> unstored_tensors(ExecMode for_mode) const;
+  // Attaches `views` to a fresh arena holding every tensor of a dense pass of a `for_mode`
+  // stream.
+  void plan_arena(std::vector<TensorBuffer>& views, ExecMode for_mode);
   void run_delta_op(size_t k);
   bool run_tail(DenseTail::Plan plan);
   OpContext context(size_t k) { return context(k, tensors); }
@@ -182,8 +189,8 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
                                          "' have no recompute form yet: " + missing +
                                          "; expected delta.form: propagate for this model");
     m.map_scratch_floats = std::max<size_t>(map_floats, 1);
-    m.plan_unstored_tensors();
   }
+  m.plan_unstored_tensors();
   m.allocate_for(m.mode);
   m.mask_scratch.resize(std::max<size_t>(scratch, 1));
   m.sum_scratch.resize(size_t(max_c));
@@ -222,13 +229,11 @@ void Executor::Impl::allocate_for(ExecMode for_mode) {
   own_map_scratch = AlignedBuffer<float>();
   map_scratch = nullptr;
   tensors.resize(g.tensors.size());
-  if (for_mode == ExecMode::Dense) return plan_arena(tensors);
-  std::vector<bool> unstored(g.tensors.size(), false);
-  for (size_t k = 0; k < output_unstored.size(); ++k)
-    if (output_unstored[k]) unstored[size_t(ops[k]->output())] = true;
+  if (for_mode == ExecMode::Dense) return plan_arena(tensors, for_mode);
+  const std::vector<bool> unstored = unstored_tensors(for_mode);
   for (size_t t = 0; t < g.tensors.size(); ++t)
     if (!unstored[t]) tensors[t].allocate(g.tensors[t].shape);
-  if (settings.keyframe_break_even < 1.f) plan_arena(arena_tensors);  // busy runs are possible
+  if (settings.keyframe_break_even < 1.f) plan_arena(arena_tensors, for_mode);  // busy runs are possible
   if (!recomputes()) return;
   if (dense_arena.size() >= map_scratch_floats) {
     map_scratch = dense_arena.data();
@@ -236,11 +241,18 @@ void Executor::Impl::allocate_for(ExecMode for_mode) {
     own_map_scratch.resize(map_scratch_floats);
     map_scratch = own_map_scratch.data();
   }
-  // map_scratch holds at least every op's output (recompute_scratch_floats), and a dense pass
-  // uses it for nothing else; the producer and the consumer run one after the other
-  // (plan_unstored_tensors), so unstored tensors never overlap in it.
+  // Fused passes never write an unstored tensor's values; they point at scratch all the same.
   for (size_t t = 0; t < g.tensors.size(); ++t)
     if (unstored[t]) tensors[t].allocate_unstored(g.tensors[t].shape, map_scratch);
+}
+
+std::vector<bool> Executor::Impl::unstored_tensors(ExecMode for_mode) const {
+  std::vector<bool> unstored(model->graph().tensors.size(), false);
+  if (!fuses(for_mode)) return unstored;
+  const auto& ops = model->ops();
+  for (size_t k = 0; k < output_unstored.size(); ++k)
+    if (output_unstored[k]) unstored[size_t(ops[k]->output())] = true;
+  return unstored;
 }
 
 void Executor::Impl::plan_unstored_tensors() {
@@ -248,9 +260,9 @@ void Executor::Impl::plan_unstored_tensors() {
   const auto& ops = model->ops();
   output_unstored.assign(ops.size(), false);
   input_producer.assign(ops.size(), nullptr);
-  // DELTACNN_CPU_STORE_ALL_MAPS=1: every tensor keeps its map (the ablation of
-  // docs/cpu-engine.md).
-  if (const char* v = std::getenv("DELTACNN_CPU_STORE_ALL_MAPS"); v && std::string(v) == "1") return;
+  // DELTACNN_CPU_FUSE_EXPAND=0: every tensor is held and every op runs on its own (the ablation
+  // of docs/cpu-engine.md).
+  if (const char* v = std::getenv("DELTACNN_CPU_FUSE_EXPAND"); v && std::string(v) == "0") return;
   std::vector<int> readers(g.tensors.size(), 0);
   for (const auto& op : ops)
     for (int t : op->inputs()) ++readers[size_t(t)];
@@ -268,17 +280,22 @@ void Executor::Impl::plan_unstored_tensors() {
   }
 }
 
-void Executor::Impl::plan_arena(std::vector<TensorBuffer>& views) {
+void Executor::Impl::plan_arena(std::vector<TensorBuffer>& views, ExecMode for_mode) {
   const ir::Graph& g = model->graph();
   const auto& ops = model->ops();
   views.resize(g.tensors.size());
   std::vector<size_t> floats(g.tensors.size());
-  for (size_t t = 0; t < g.tensors.size(); ++t) floats[t] = size_t(g.tensors[t].shape.size());
+  // Fused pairs' inner tensors need no place in the arena.
+  const std::vector<bool> unstored = unstored_tensors(for_mode);
+  for (size_t t = 0; t < g.tensors.size(); ++t) floats[t] = unstored[t] ? 0 : size_t(g.tensors[t].shape.size());
   std::vector<int> writes;
   std::vector<std::vector<int>> reads;
-  for (const auto& op : ops) {
-    writes.push_back(op->output());
-    reads.push_back(op->inputs());
+  for (size_t k = 0; k < ops.size(); ++k) {
+    writes.push_back(ops[k]->output());
+    reads.push_back(ops[k]->inputs());
+    // A fused consumer reads its producer's input, which must outlive the producer.
+    if (fuses(for_mode) && input_producer[k])
+      for (int t : input_producer[k]->inputs()) reads.back().push_back(t);
   }
   const BufferPlan plan = plan_buffers(floats, writes, reads, g.input, g.outputs);
   dense_arena.resize(plan.arena_floats);
@@ -318,6 +335,10 @@ void Executor::Impl::run_dense(const float* x, bool keep) {
     auto t0 = std::chrono::steady_clock::now();
     OpContext ctx = context(k, ts);
     ctx.keep_state = keep && !state_in_maps && !in_arena;
+    if (fuses(mode)) {
+      ctx.output_unstored = output_unstored[k];
+      ctx.input_producer = input_producer[k];
+    }
     ops[k]->run_dense(ctx);
     ts[size_t(ops[k]->output())].mark_dense_write();
     LayerStat& st = stats.layers[k];

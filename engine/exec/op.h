@@ -46,9 +46,9 @@ struct OpContext {
   // candidates into a full-size map before the fire step (recompute_scratch_floats()).
   float* map_scratch = nullptr;
   bool truncate_linear = false;        // this op truncates its output even without activation
-  // DeltaForm::Recompute, tensors without a stored map (Op::can_compute_input_from): this op's
-  // output is one (its consumer computes the values where it reads them), or input 0 is one
-  // and this is the op that writes it.
+  // Tensors the stream never holds (Op::can_compute_input_from): this op's output is one (its
+  // consumer computes the values where it reads them), or input 0 is one and this is the op
+  // that writes it. Set in dense passes and recompute passes of the streams that fuse.
   bool output_unstored = false;
   const Op* input_producer = nullptr;
 };
@@ -75,11 +75,12 @@ class Op : public OpNode {
   // Floats of ctx.map_scratch this op needs in recompute form: its output (the dense fallback
   // of recompute_candidates) unless it overrides this.
   virtual size_t recompute_scratch_floats() const { return size_t(output_shape().size()); }
-  // Recompute form: whether this op can compute its input 0 itself, from `producer` (the op that
-  // writes it) and the producer's input map, at just the pixels it reads, so that a stream needs
-  // no stored map for that tensor. The stream then runs the producer with ctx.output_unstored
-  // (it only passes its input's fired pixels on: threshold 0) and this op with
-  // ctx.input_producer. Dense passes are unchanged.
+  // Whether this op can compute its input 0 itself, from `producer` (the op that writes it) and
+  // the producer's input map, at just the pixels it reads, so that the stream never holds that
+  // tensor. The stream then runs the producer with ctx.output_unstored (a dense pass does
+  // nothing; a recompute pass only passes its input's fired pixels on: threshold 0) and this op
+  // with ctx.input_producer. Streams that keep per-tensor delta state (the propagate form)
+  // never do this.
   virtual bool can_compute_input_from(const Op& /*producer*/) const { return false; }
 
   // Multiply-accumulates of a dense pass (weights the mean active fraction); 0 for cheap ops.

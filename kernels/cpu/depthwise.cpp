@@ -101,6 +101,11 @@ void depthwise_rows_of(const ConvGeometry& g, const float* w, const float* in, c
   depthwise_compact(g, w, in, pixels, n, rows);
 }
 
+void depthwise_dense_rows(const ConvGeometry& g, const float* w, const float* bias, const float* in, int oy0,
+                          int oy1, float* out) {
+  depthwise_rows(g, w, bias, in, oy0, oy1, out);
+}
+
 void depthwise_dense(const ConvGeometry& g, const float* w, const float* bias, const float* in,
                      float* out) {
   const int threads = std::min(threads_for_flops(depthwise_flops(g, int64_t{g.out_h} * g.out_w)), g.out_h);

@@ -14,6 +14,11 @@ namespace dcnn::cpu {
 void depthwise_dense(const ConvGeometry& g, const float* weights_tap_channel, const float* bias,
                      const float* in, float* out);
 
+// Output rows oy0 .. oy1-1 of `out` (the full output map), every pixel; single-threaded (the
+// caller splits the rows). bias may be null.
+void depthwise_dense_rows(const ConvGeometry& g, const float* weights_tap_channel, const float* bias,
+                          const float* in, int oy0, int oy1, float* out);
+
 // All channels at the n listed output pixels (y*out_w+x), no bias.
 void depthwise_sparse(const ConvGeometry& g, const float* weights_tap_channel, const float* in,
                       const int32_t* pixels, int n, float* out);

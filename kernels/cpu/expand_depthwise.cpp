@@ -18,31 +18,34 @@ namespace {
 
 using kern::ActFn;
 
-// Scatter of the expand's GEMM rows into the row buffer, with its bias and activation (the
-// activation kind a template argument so the loop vectorises, as in fire.cpp).
+// Bias and activation from `rows` (row i) into dst (row slots[i], or row i when slots is null;
+// dst may be rows): the activation kind a template argument so the loop vectorises, as in
+// fire.cpp.
 template <ActFn F>
-DCNN_SIMD_CLONES void scatter_loop(const float* rows, const int32_t* slots, int n, int c, const float* bias,
-                                   float alpha, float beta, float* buffer) {
-  for (int i = 0; i < n; ++i) {
-    const float* __restrict r = rows + int64_t{i} * c;
-    float* __restrict d = buffer + int64_t{slots[i]} * c;
+DCNN_SIMD_CLONES void activate_loop(const float* rows, const int32_t* slots, int64_t n, int c, const float* bias,
+                                    float alpha, float beta, float* dst) {
+  for (int64_t i = 0; i < n; ++i) {
+    const float* r = rows + i * c;
+    float* d = dst + (slots ? int64_t{slots[i]} : i) * c;
     for (int j = 0; j < c; ++j) d[j] = kern::activate_as<F>(bias ? r[j] + bias[j] : r[j], alpha, beta);
   }
 }
 
-void scatter_activated(const kern::ActSpec& a, const float* rows, const int32_t* slots, int n, int c,
-                       const float* bias, float* buffer) {
+void activate_rows(const kern::ActSpec& a, const float* rows, const int32_t* slots, int64_t n, int c,
+                   const float* bias, float* dst) {
   switch (a.fn) {
-    case ActFn::Identity: return scatter_loop<ActFn::Identity>(rows, slots, n, c, bias, a.alpha, a.beta, buffer);
-    case ActFn::Relu: return scatter_loop<ActFn::Relu>(rows, slots, n, c, bias, a.alpha, a.beta, buffer);
-    case ActFn::Clip: return scatter_loop<ActFn::Clip>(rows, slots, n, c, bias, a.alpha, a.beta, buffer);
-    case ActFn::LeakyRelu: return scatter_loop<ActFn::LeakyRelu>(rows, slots, n, c, bias, a.alpha, a.beta, buffer);
-    case ActFn::Sigmoid: return scatter_loop<ActFn::Sigmoid>(rows, slots, n, c, bias, a.alpha, a.beta, buffer);
+    case ActFn::Identity: return activate_loop<ActFn::Identity>(rows, slots, n, c, bias, a.alpha, a.beta, dst);
+    case ActFn::Relu: return activate_loop<ActFn::Relu>(rows, slots, n, c, bias, a.alpha, a.beta, dst);
+    case ActFn::Clip: return activate_loop<ActFn::Clip>(rows, slots, n, c, bias, a.alpha, a.beta, dst);
+    case ActFn::LeakyRelu: return activate_loop<ActFn::LeakyRelu>(rows, slots, n, c, bias, a.alpha, a.beta, dst);
+    case ActFn::Sigmoid: return activate_loop<ActFn::Sigmoid>(rows, slots, n, c, bias, a.alpha, a.beta, dst);
     case ActFn::HardSigmoid:
-      return scatter_loop<ActFn::HardSigmoid>(rows, slots, n, c, bias, a.alpha, a.beta, buffer);
-    case ActFn::HardSwish: return scatter_loop<ActFn::HardSwish>(rows, slots, n, c, bias, a.alpha, a.beta, buffer);
+      return activate_loop<ActFn::HardSigmoid>(rows, slots, n, c, bias, a.alpha, a.beta, dst);
+    case ActFn::HardSwish: return activate_loop<ActFn::HardSwish>(rows, slots, n, c, bias, a.alpha, a.beta, dst);
   }
 }
+
+const float* bias_of(const PackedConv& p) { return p.bias.empty() ? nullptr : p.bias.data(); }
 
 // Bytes of expanded rows a thread keeps: about L2, so the depthwise conv reads them from cache.
 constexpr int64_t kWindowBytes = int64_t{1} << 20;
@@ -153,7 +156,7 @@ class Worker {
       }
       float* product = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(c_));
       sgemm_rows(m, c_, cin, a, cin, e_.weights.data(), c_, product, c_, false);
-      scatter_activated(ea_, product, slots, m, c_, e_.bias.empty() ? nullptr : e_.bias.data(), buffer_);
+      activate_rows(ea_, product, slots, m, c_, bias_of(e_), buffer_);
     }
     // The depthwise conv on the buffer: a geometry whose input starts at row w0.
     ConvGeometry sub = gd_;
@@ -169,8 +172,7 @@ class Worker {
       const int k = std::min(kBlock, n - i0);
       float* tile = scratch_floats(ScratchSlot::Product, size_t(k) * size_t(c_));
       depthwise_rows_of(sub, d_.weights.data(), in, local + i0, k, tile);
-      fired += fire_rows(da_, tile, c_, cand + i0, k, c_, d_.bias.empty() ? nullptr : d_.bias.data(), eps_,
-                         out_map_, fired_);
+      fired += fire_rows(da_, tile, c_, cand + i0, k, c_, bias_of(d_), eps_, out_map_, fired_);
     }
     return fired;
   }
@@ -195,7 +197,94 @@ class Worker {
   size_t cells_ = 0;
 };
 
+// One thread's output rows of the dense pass. Expanded rows [base_, done_) are in the buffer;
+// consecutive groups share the rows their windows overlap on.
+class DenseWorker {
+ public:
+  DenseWorker(const PackedConv& e, const kern::ActSpec& ea, const PackedConv& d, const kern::ActSpec& da,
+              const float* x, float* out)
+      : e_(e), ea_(ea), d_(d), da_(da), x_(x), out_(out), gd_(d.geometry), c_(gd_.cin) {
+    const int64_t row_bytes = int64_t{gd_.in_w} * c_ * int64_t(sizeof(float));
+    const int window_rows = int(std::max<int64_t>(kWindowBytes / row_bytes, window_rows_for(1)));
+    while (group_rows_ < kMaxGroupRows && window_rows_for(group_rows_ + 1) <= window_rows) ++group_rows_;
+    capacity_ = 2 * window_rows_for(group_rows_);
+    buffer_ = scratch_floats(ScratchSlot::Band, size_t(capacity_) * size_t(gd_.in_w) * size_t(c_));
+  }
+
+  void run(int oy0, int oy1) {
+    for (int r0 = oy0; r0 < oy1; r0 += group_rows_) {
+      const int r1 = std::min(oy1, r0 + group_rows_);  // exclusive
+      const int w0 = std::max(0, r0 * gd_.stride_h - gd_.pad_top);
+      const int w1 = std::min(gd_.in_h, (r1 - 1) * gd_.stride_h - gd_.pad_top + (gd_.kh - 1) * gd_.dil_h + 1);
+      expand_rows(w0, w1);
+      ConvGeometry sub = gd_;
+      sub.in_h = w1 - w0;
+      sub.pad_top = gd_.pad_top + w0 - r0 * gd_.stride_h;
+      sub.out_h = r1 - r0;
+      float* rows_out = out_ + int64_t{r0} * gd_.out_w * c_;
+      depthwise_dense_rows(sub, d_.weights.data(), bias_of(d_), buffer_ + int64_t{w0 - base_} * gd_.in_w * c_, 0,
+                           r1 - r0, rows_out);
+      activate_rows(da_, rows_out, nullptr, int64_t{r1 - r0} * gd_.out_w, c_, nullptr, rows_out);
+    }
+  }
+
+ private:
+  int window_rows_for(int out_rows) const {
+    return std::min(gd_.in_h, (out_rows - 1) * gd_.stride_h + (gd_.kh - 1) * gd_.dil_h + 1);
+  }
+
+  // Makes expanded rows [w0, w1) present in the buffer.
+  void expand_rows(int w0, int w1) {
+    const int64_t row = int64_t{gd_.in_w} * c_;
+    if (base_ < 0 || w0 >= done_) {
+      base_ = done_ = w0;
+    } else if (w1 > base_ + capacity_) {  // slide rows [w0, done_) to the top
+      std::memmove(buffer_, buffer_ + (w0 - base_) * row, sizeof(float) * size_t((done_ - w0) * row));
+      base_ = w0;
+    }
+    if (w1 <= done_) return;
+    const int64_t pixels = int64_t{w1 - done_} * gd_.in_w;
+    float* dst = buffer_ + (done_ - base_) * row;
+    const int cin = e_.geometry.cin;
+    sgemm_rows(int(pixels), c_, cin, x_ + int64_t{done_} * gd_.in_w * cin, cin, e_.weights.data(), c_, dst, c_,
+               false);
+    activate_rows(ea_, dst, nullptr, pixels, c_, bias_of(e_), dst);
+    done_ = w1;
+  }
+
+  const PackedConv& e_;
+  const kern::ActSpec& ea_;
+  const PackedConv& d_;
+  const kern::ActSpec& da_;
+  const float* x_;
+  float* out_;
+  const ConvGeometry& gd_;
+  int c_;
+  int group_rows_ = 1;
+  int capacity_ = 0;
+  int base_ = -1, done_ = -1;
+  float* buffer_ = nullptr;
+};
+
 }  // namespace
+
+void expand_depthwise_dense(const PackedConv& expand, const kern::ActSpec& expand_act,
+                            const PackedConv& depthwise, const kern::ActSpec& depthwise_act, const float* x,
+                            float* out) {
+  const ConvGeometry& ge = expand.geometry;
+  const ConvGeometry& gd = depthwise.geometry;
+  if (!expand_depthwise_fits(ge, gd))
+    throw std::invalid_argument("expand_depthwise_dense: not a pointwise conv feeding a depthwise conv");
+  const int64_t flops = 2 * int64_t{gd.in_h} * gd.in_w * gd.cin * ge.cin +
+                        2 * int64_t{gd.out_h} * gd.out_w * gd.cin * gd.kh * gd.kw;
+  const int threads = std::max(1, std::min(threads_for_flops(flops), gd.out_h));
+#pragma omp parallel num_threads(threads)
+  {
+    const int t = omp_get_thread_num(), nt = omp_get_num_threads();
+    DenseWorker worker(expand, expand_act, depthwise, depthwise_act, x, out);
+    worker.run(gd.out_h * t / nt, gd.out_h * (t + 1) / nt);
+  }
+}
 
 bool expand_depthwise_fits(const ConvGeometry& e, const ConvGeometry& d) {
   return is_pointwise_gemm(e) && is_depthwise(d) && e.cout == d.cin && e.out_h == d.in_h && e.out_w == d.in_w;

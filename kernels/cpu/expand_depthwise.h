@@ -25,7 +25,14 @@ int expand_depthwise_recompute(const PackedConv& expand, const kern::ActSpec& ex
                                const float* x, const int32_t* cand, int n, float eps, float* out_map,
                                uint8_t* fired);
 
-// Whether expand_depthwise_recompute takes this pair.
+// The dense pass of the pair: out = act_d(depthwise(act_e(expand(x) + b_e)) + b_d) over the whole
+// map, with the expanded rows computed in groups into a per-thread buffer of about 1 MiB, so
+// the expanded tensor is never written to memory. Threads: OpenMP over output rows.
+void expand_depthwise_dense(const PackedConv& expand, const kern::ActSpec& expand_act,
+                            const PackedConv& depthwise, const kern::ActSpec& depthwise_act, const float* x,
+                            float* out);
+
+// Whether expand_depthwise_recompute and expand_depthwise_dense take this pair.
 bool expand_depthwise_fits(const ConvGeometry& expand, const ConvGeometry& depthwise);
 
 }  // namespace dcnn::cpu

@@ -164,6 +164,25 @@ TEST_P(ExpandDepthwise, FiresExactlyWhereTheStoredMapIsStale) {
   expect_close(exact, got, c.name);
 }
 
+// The dense pass against conv_dense of the stored expanded map, then the activation.
+TEST_P(ExpandDepthwise, DenseEqualsTheTwoConvsOverTheStoredMap) {
+  const PairCase& c = GetParam();
+  PairWithOracle setup(c, 14);
+  auto& [rng, pair, gd, e] = setup;
+  (void)rng;
+  std::vector<float> want(size_t(gd.out_h) * gd.out_w * gd.cout);
+  conv_dense(pair.dw, e.data(), want.data(), true);
+  for (float& v : want) v = kern::activate(pair.dw_act, v);
+  const int saved = omp_get_max_threads();
+  for (int threads : {1, 2}) {
+    omp_set_num_threads(threads);
+    std::vector<float> got(want.size(), -1000.f);
+    expand_depthwise_dense(pair.expand, pair.expand_act, pair.dw, pair.dw_act, pair.x.data(), got.data());
+    expect_close(want, got, std::string(c.name) + ", " + std::to_string(threads) + " threads");
+  }
+  omp_set_num_threads(saved);
+}
+
 INSTANTIATE_TEST_SUITE_P(Shapes, ExpandDepthwise, ::testing::ValuesIn(kPairs),
                          [](const auto& info) { return std::string(info.param.name); });
 

@@ -58,6 +58,7 @@ struct Args {
   float input_threshold = -1.f;  // < 0: the config's (or the default)
   int frames = 100, width = 0, height = 0;
   int ort_runs = 10;  // onnxruntime runs before and after ours (each)
+  int ort_every = 10; // and 2 more runs after every this many of our frames (0: none)
   float threshold_scale = -1.f;  // < 0: the config's delta.threshold_scale (or 1)
 };
 
@@ -65,7 +66,8 @@ const char* const kUsage =
     "usage: deltacnn-bench (--model X.onnx [--size WxH] | --config Y.yaml)\n"
     "                      (--video PATH | --synthetic) [--frames N] [--backend cpu|cuda]\n"
     "                      [--threshold SCALE] [--input-threshold PIXELS]\n"
-    "                      [--reference opencv|onnxruntime] [--ort-runs N] [--csv FILE]\n"
+    "                      [--reference opencv|onnxruntime] [--ort-runs N] [--ort-every N]\n"
+    "                      [--csv FILE]\n"
     "                      [--layers] [--truncate-linear] [--precision fp32|fp16] [--json]\n"
     "                      [--form propagate|recompute] [--layers-csv FILE]\n"
     "  --threshold 0 --input-threshold 0 makes delta exact: its error is then float rounding.\n"
@@ -74,7 +76,8 @@ const char* const kUsage =
     "    the overhead per active value: delta_ms / (active * dense_ms); --layers-csv writes\n"
     "    every layer's numbers to FILE (implies --layers).\n"
     "  --reference onnxruntime needs ./scripts/fetch-ort.sh; it runs --ort-runs (default 10)\n"
-    "    before and as many after our frames, with as many threads as ours.\n";
+    "    before and as many after our frames, and 2 runs after every --ort-every (default 10,\n"
+    "    0: none) of our frames, with as many threads as ours; ort_ms is the median of all.\n";
 
 Args parse(int argc, char** argv) {
   using tools::UsageError;
@@ -97,6 +100,7 @@ Args parse(int argc, char** argv) {
       else if (cl.is("--layers-csv")) a.layers_csv = cl.text(), a.layers = true;
       else if (cl.is("--form")) a.form = cl.choice("propagate|recompute");
       else if (cl.is("--ort-runs")) a.ort_runs = int(cl.integer(1, 10000));
+      else if (cl.is("--ort-every")) a.ort_every = int(cl.integer(0, 1000000));
       else if (cl.is("--frames")) a.frames = int(cl.integer(2, 1000000000));
       else if (cl.is("--threshold")) a.threshold_scale = float(cl.number(0.0, 1e6));
       else if (cl.is("--size")) cl.size(&a.width, &a.height);
@@ -224,6 +228,9 @@ int run(const Args& args) {
   std::vector<std::vector<float>> kept;  // the first frames, replayed by the CUDA stream runs
   while (frames < args.frames && next_frame(frame)) {
     if (backend == Backend::Cuda && kept.size() < 32) kept.push_back(frame);
+    // onnxruntime between our frames too: the host's speed drifts by ±20 % over a run, and runs
+    // interleaved with ours see the same drift (the median takes every run).
+    if (ort && args.ort_every > 0 && frames > 0 && frames % args.ort_every == 0) ort->measure(2);
     auto t0 = std::chrono::steady_clock::now();
     dense.run(frame.data());
     auto t1 = std::chrono::steady_clock::now();

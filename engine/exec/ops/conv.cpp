@@ -74,6 +74,14 @@ class ConvOp : public Op {
 
   void run_dense(OpContext& ctx) const override {
     TensorBuffer& o = out(ctx);
+    if (ctx.output_unstored) return;  // the consumer computes it in its own dense pass
+    if (ctx.input_producer) {  // expand rows in cache, never the whole expanded map
+      const auto& expand = static_cast<const ConvOp&>(*ctx.input_producer);
+      const TensorBuffer& x = ctx.tensors[size_t(expand.inputs()[0])];
+      cpu::expand_depthwise_dense(expand.packed_, expand.act_.spec(), packed_, act_.spec(), x.values(),
+                                  o.values_for_full_write());
+      return;
+    }
     const float* x = in(ctx, 0).values();
     if (fused_ && !ctx.keep_state) {  // no pre-activation to keep: activation in the epilogue
       fused_->run(x, o.values_for_full_write());
