@@ -51,6 +51,9 @@ struct Executor::Impl {
   // Unstored tensors take their values from map_scratch within dense passes.
   std::vector<bool> output_unstored;
   std::vector<const Op*> input_producer;
+  // Per op: it has an input_producer and its dense passes run the pair fused as well
+  // (Op::fuses_dense_pass_with); the other pairs run apart in dense passes.
+  std::vector<bool> dense_fused;
   FrameStats stats;
   int64_t frames_since_reset = 0;
   KeyframePolicy keyframes{0, 1.f};  // set from settings in the constructor
@@ -88,8 +91,9 @@ struct Executor::Impl {
   // Whether passes of `for_mode` run those pairs fused: not in the propagate form's delta
   // passes, whose keyframes must leave every tensor's accumulators behind.
   bool fuses(ExecMode for_mode) const { return for_mode == ExecMode::Dense || recomputes(); }
-  // Per tensor: no storage of its own in passes of `for_mode`.
-  std::vector<bool> unstored_tensors(ExecMode for_mode) const;
+  // Per tensor: written by a producer whose consumer computes it, in passes of `for_mode`;
+  // dense_only: only the pairs whose dense passes run fused.
+  std::vector<bool> unstored_tensors(ExecMode for_mode, bool dense_only) const;
   // Attaches `views` to a fresh arena holding every tensor of a dense pass of a `for_mode`
   // stream.
   void plan_arena(std::vector<TensorBuffer>& views, ExecMode for_mode);
@@ -230,7 +234,7 @@ void Executor::Impl::allocate_for(ExecMode for_mode) {
   map_scratch = nullptr;
   tensors.resize(g.tensors.size());
   if (for_mode == ExecMode::Dense) return plan_arena(tensors, for_mode);
-  const std::vector<bool> unstored = unstored_tensors(for_mode);
+  const std::vector<bool> unstored = unstored_tensors(for_mode, false);
   for (size_t t = 0; t < g.tensors.size(); ++t)
     if (!unstored[t]) tensors[t].allocate(g.tensors[t].shape);
   if (settings.keyframe_break_even < 1.f) plan_arena(arena_tensors, for_mode);  // busy runs are possible
@@ -241,17 +245,19 @@ void Executor::Impl::allocate_for(ExecMode for_mode) {
     own_map_scratch.resize(map_scratch_floats);
     map_scratch = own_map_scratch.data();
   }
-  // Fused passes never write an unstored tensor's values; they point at scratch all the same.
+  // Dense passes of the pairs that run apart there (keyframes) write the inner tensor into the
+  // scratch, which a dense pass uses for nothing else, and the consumer reads it right away
+  // (the pair is adjacent in the op order, so two such tensors never meet in it).
   for (size_t t = 0; t < g.tensors.size(); ++t)
     if (unstored[t]) tensors[t].allocate_unstored(g.tensors[t].shape, map_scratch);
 }
 
-std::vector<bool> Executor::Impl::unstored_tensors(ExecMode for_mode) const {
+std::vector<bool> Executor::Impl::unstored_tensors(ExecMode for_mode, bool dense_only) const {
   std::vector<bool> unstored(model->graph().tensors.size(), false);
   if (!fuses(for_mode)) return unstored;
   const auto& ops = model->ops();
   for (size_t k = 0; k < output_unstored.size(); ++k)
-    if (output_unstored[k]) unstored[size_t(ops[k]->output())] = true;
+    if (output_unstored[k] && (!dense_only || dense_fused[k + 1])) unstored[size_t(ops[k]->output())] = true;
   return unstored;
 }
 
@@ -260,6 +266,7 @@ void Executor::Impl::plan_unstored_tensors() {
   const auto& ops = model->ops();
   output_unstored.assign(ops.size(), false);
   input_producer.assign(ops.size(), nullptr);
+  dense_fused.assign(ops.size(), false);
   // DELTACNN_CPU_FUSE_EXPAND=0: every tensor is held and every op runs on its own (the ablation
   // of docs/cpu-engine.md).
   if (const char* v = std::getenv("DELTACNN_CPU_FUSE_EXPAND"); v && std::string(v) == "0") return;
@@ -276,6 +283,7 @@ void Executor::Impl::plan_unstored_tensors() {
         consumer.can_compute_input_from(producer)) {
       output_unstored[k - 1] = true;
       input_producer[k] = &producer;
+      dense_fused[k] = consumer.fuses_dense_pass_with(producer);
     }
   }
 }
@@ -285,8 +293,8 @@ void Executor::Impl::plan_arena(std::vector<TensorBuffer>& views, ExecMode for_m
   const auto& ops = model->ops();
   views.resize(g.tensors.size());
   std::vector<size_t> floats(g.tensors.size());
-  // Fused pairs' inner tensors need no place in the arena.
-  const std::vector<bool> unstored = unstored_tensors(for_mode);
+  // The inner tensors of pairs fused in dense passes need no place in the arena.
+  const std::vector<bool> unstored = unstored_tensors(for_mode, true);
   for (size_t t = 0; t < g.tensors.size(); ++t) floats[t] = unstored[t] ? 0 : size_t(g.tensors[t].shape.size());
   std::vector<int> writes;
   std::vector<std::vector<int>> reads;
@@ -294,7 +302,7 @@ void Executor::Impl::plan_arena(std::vector<TensorBuffer>& views, ExecMode for_m
     writes.push_back(ops[k]->output());
     reads.push_back(ops[k]->inputs());
     // A fused consumer reads its producer's input, which must outlive the producer.
-    if (fuses(for_mode) && input_producer[k])
+    if (fuses(for_mode) && dense_fused[k])
       for (int t : input_producer[k]->inputs()) reads.back().push_back(t);
   }
   const BufferPlan plan = plan_buffers(floats, writes, reads, g.input, g.outputs);
@@ -336,8 +344,8 @@ void Executor::Impl::run_dense(const float* x, bool keep) {
     OpContext ctx = context(k, ts);
     ctx.keep_state = keep && !state_in_maps && !in_arena;
     if (fuses(mode)) {
-      ctx.output_unstored = output_unstored[k];
-      ctx.input_producer = input_producer[k];
+      ctx.output_unstored = output_unstored[k] && dense_fused[k + 1];
+      if (dense_fused[k]) ctx.input_producer = input_producer[k];
     }
     ops[k]->run_dense(ctx);
     ts[size_t(ops[k]->output())].mark_dense_write();

@@ -82,6 +82,9 @@ class Op : public OpNode {
   // with ctx.input_producer. Streams that keep per-tensor delta state (the propagate form)
   // never do this.
   virtual bool can_compute_input_from(const Op& /*producer*/) const { return false; }
+  // Whether dense passes should run that pair fused too (it pays where the inner tensor does
+  // not stay in cache between the two ops); the others run the two ops apart in dense passes.
+  virtual bool fuses_dense_pass_with(const Op& /*producer*/) const { return false; }
 
   // Multiply-accumulates of a dense pass (weights the mean active fraction); 0 for cheap ops.
   virtual int64_t macs() const { return 0; }

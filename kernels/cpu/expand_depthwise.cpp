@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "kernels/cpu/conv_onednn.h"
 #include "kernels/cpu/depthwise.h"
 #include "kernels/cpu/fire.h"
 #include "kernels/cpu/gemm.h"
@@ -202,12 +203,13 @@ class Worker {
 class DenseWorker {
  public:
   DenseWorker(const PackedConv& e, const kern::ActSpec& ea, const PackedConv& d, const kern::ActSpec& da,
-              const float* x, float* out)
-      : e_(e), ea_(ea), d_(d), da_(da), x_(x), out_(out), gd_(d.geometry), c_(gd_.cin) {
+              const float* x, float* out, const ExpandRowsConv& fast)
+      : e_(e), ea_(ea), d_(d), da_(da), x_(x), out_(out), fast_(fast), gd_(d.geometry), c_(gd_.cin) {
     const int64_t row_bytes = int64_t{gd_.in_w} * c_ * int64_t(sizeof(float));
     const int window_rows = int(std::max<int64_t>(kWindowBytes / row_bytes, window_rows_for(1)));
     while (group_rows_ < kMaxGroupRows && window_rows_for(group_rows_ + 1) <= window_rows) ++group_rows_;
-    capacity_ = 2 * window_rows_for(group_rows_);
+    // Room for two windows and one fast call beyond them, so a slide always makes room.
+    capacity_ = 2 * window_rows_for(group_rows_) + (fast_.conv ? fast_.rows : 0);
     buffer_ = scratch_floats(ScratchSlot::Band, size_t(capacity_) * size_t(gd_.in_w) * size_t(c_));
   }
 
@@ -233,23 +235,30 @@ class DenseWorker {
     return std::min(gd_.in_h, (out_rows - 1) * gd_.stride_h + (gd_.kh - 1) * gd_.dil_h + 1);
   }
 
-  // Makes expanded rows [w0, w1) present in the buffer.
+  // Makes expanded rows [w0, w1) present in the buffer: whole calls of the fast conv while they
+  // fit the map, sgemm for the rest.
   void expand_rows(int w0, int w1) {
     const int64_t row = int64_t{gd_.in_w} * c_;
-    if (base_ < 0 || w0 >= done_) {
-      base_ = done_ = w0;
-    } else if (w1 > base_ + capacity_) {  // slide rows [w0, done_) to the top
-      std::memmove(buffer_, buffer_ + (w0 - base_) * row, sizeof(float) * size_t((done_ - w0) * row));
-      base_ = w0;
+    if (base_ < 0 || w0 >= done_) base_ = done_ = w0;
+    while (done_ < w1) {
+      const bool fast = fast_.conv && done_ + fast_.rows <= gd_.in_h;
+      const int next = fast ? done_ + fast_.rows : w1;
+      if (next > base_ + capacity_) {  // slide rows [w0, done_) to the top
+        std::memmove(buffer_, buffer_ + (w0 - base_) * row, sizeof(float) * size_t((done_ - w0) * row));
+        base_ = w0;
+      }
+      const int cin = e_.geometry.cin;
+      const float* src = x_ + int64_t{done_} * gd_.in_w * cin;
+      float* dst = buffer_ + (done_ - base_) * row;
+      if (fast) {
+        fast_.conv->run(src, dst);
+      } else {
+        const int64_t pixels = int64_t{next - done_} * gd_.in_w;
+        sgemm_rows(int(pixels), c_, cin, src, cin, e_.weights.data(), c_, dst, c_, false);
+        activate_rows(ea_, dst, nullptr, pixels, c_, bias_of(e_), dst);
+      }
+      done_ = next;
     }
-    if (w1 <= done_) return;
-    const int64_t pixels = int64_t{w1 - done_} * gd_.in_w;
-    float* dst = buffer_ + (done_ - base_) * row;
-    const int cin = e_.geometry.cin;
-    sgemm_rows(int(pixels), c_, cin, x_ + int64_t{done_} * gd_.in_w * cin, cin, e_.weights.data(), c_, dst, c_,
-               false);
-    activate_rows(ea_, dst, nullptr, pixels, c_, bias_of(e_), dst);
-    done_ = w1;
   }
 
   const PackedConv& e_;
@@ -258,6 +267,7 @@ class DenseWorker {
   const kern::ActSpec& da_;
   const float* x_;
   float* out_;
+  const ExpandRowsConv& fast_;
   const ConvGeometry& gd_;
   int c_;
   int group_rows_ = 1;
@@ -270,7 +280,7 @@ class DenseWorker {
 
 void expand_depthwise_dense(const PackedConv& expand, const kern::ActSpec& expand_act,
                             const PackedConv& depthwise, const kern::ActSpec& depthwise_act, const float* x,
-                            float* out) {
+                            float* out, const ExpandRowsConv& fast) {
   const ConvGeometry& ge = expand.geometry;
   const ConvGeometry& gd = depthwise.geometry;
   if (!expand_depthwise_fits(ge, gd))
@@ -281,10 +291,12 @@ void expand_depthwise_dense(const PackedConv& expand, const kern::ActSpec& expan
 #pragma omp parallel num_threads(threads)
   {
     const int t = omp_get_thread_num(), nt = omp_get_num_threads();
-    DenseWorker worker(expand, expand_act, depthwise, depthwise_act, x, out);
+    DenseWorker worker(expand, expand_act, depthwise, depthwise_act, x, out, fast);
     worker.run(gd.out_h * t / nt, gd.out_h * (t + 1) / nt);
   }
 }
+
+bool expand_depthwise_dense_pays(int64_t expanded_tensor_bytes) { return expanded_tensor_bytes >= (int64_t{16} << 20); }
 
 bool expand_depthwise_fits(const ConvGeometry& e, const ConvGeometry& d) {
   return is_pointwise_gemm(e) && is_depthwise(d) && e.cout == d.cin && e.out_h == d.in_h && e.out_w == d.in_w;

@@ -25,12 +25,28 @@ int expand_depthwise_recompute(const PackedConv& expand, const kern::ActSpec& ex
                                const float* x, const int32_t* cand, int n, float eps, float* out_map,
                                uint8_t* fired);
 
+class OnednnConv;
+
+// The expand conv over `rows` whole rows of its map, bias and activation included (a oneDNN
+// 1x1 conv built for that many rows): the dense pass's fast path for the expand GEMM. Rows
+// at the bottom edge that do not fill a call go through sgemm.
+struct ExpandRowsConv {
+  const OnednnConv* conv = nullptr;
+  int rows = 0;
+};
+
 // The dense pass of the pair: out = act_d(depthwise(act_e(expand(x) + b_e)) + b_d) over the whole
 // map, with the expanded rows computed in groups into a per-thread buffer of about 1 MiB, so
 // the expanded tensor is never written to memory. Threads: OpenMP over output rows.
 void expand_depthwise_dense(const PackedConv& expand, const kern::ActSpec& expand_act,
                             const PackedConv& depthwise, const kern::ActSpec& depthwise_act, const float* x,
-                            float* out);
+                            float* out, const ExpandRowsConv& fast = {});
+
+// Whether the dense pass of a pair with this depthwise conv is faster fused than as two convs
+// through oneDNN: where the expanded tensor is at least 16 MiB, so that written out it would
+// come back from memory (MultiPose, 2-core EPYC: -3.2 ms at 64 MB, -0.3 and -0.9 ms at 26 MB,
+// +0.2 to +1.1 ms at 2.5 to 8 MB, where oneDNN's single pass over the map is faster).
+bool expand_depthwise_dense_pays(int64_t expanded_tensor_bytes);
 
 // Whether expand_depthwise_recompute and expand_depthwise_dense take this pair.
 bool expand_depthwise_fits(const ConvGeometry& expand, const ConvGeometry& depthwise);

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
@@ -98,6 +99,37 @@ TEST(ModelDelta, MoveNetMultiPoseRecomputeFormExactWithZeroThresholds) {
   s.form = DeltaForm::Recompute;
   ModelRun r = run(g, s, frames);
   EXPECT_LE(r.max_rel, 1e-4f);
+}
+
+// At the shipped 768x576 the first blocks' expanded tensors are 26-64 MB, so dense passes run
+// expand -> depthwise fused (kernels/cpu/expand_depthwise.h): a dense stream equals the unfused
+// one (DELTACNN_CPU_FUSE_EXPAND=0), and the recompute stream with its fused keyframes equals
+// dense with every threshold 0.
+TEST(ModelDelta, MoveNetMultiPoseFusedDensePassesAtTheShippedSize) {
+  const int w = 768, h = 576;
+  ir::Graph g = load("models/movenet-multipose.onnx", w, h);
+  auto frames = vtest_frames(w, h, 3);
+  ASSERT_EQ(frames.size(), 3u);
+  auto model = compile_model(g, Backend::Cpu, InputNormalization{});
+  DeltaSettings s = exact_settings();
+  s.form = DeltaForm::Recompute;
+  Executor fused(model, ExecMode::Dense, s);
+  setenv("DELTACNN_CPU_FUSE_EXPAND", "0", 1);
+  Executor apart(model, ExecMode::Dense, s);
+  unsetenv("DELTACNN_CPU_FUSE_EXPAND");
+  EXPECT_LT(fused.activation_bytes(), apart.activation_bytes());  // the arena drops the 64 MB map
+  for (const auto& f : frames) {
+    fused.run(f.data());
+    apart.run(f.data());
+    for (int o = 0; o < fused.num_outputs(); ++o) {
+      const int64_t n = fused.output_shape(o).size();
+      float scale = 1e-3f, worst = 0.f;
+      for (int64_t i = 0; i < n; ++i) scale = std::max(scale, std::fabs(apart.output(o)[i]));
+      for (int64_t i = 0; i < n; ++i) worst = std::max(worst, std::fabs(fused.output(o)[i] - apart.output(o)[i]));
+      EXPECT_LE(worst, 1e-4f * scale) << fused.output_name(o);
+    }
+  }
+  EXPECT_LE(run(g, s, frames).max_rel, 1e-4f);
 }
 
 TEST(ModelDelta, MoveNetMultiPoseRecomputeFormBoundedWithShippedThresholds) {

@@ -12,6 +12,7 @@
 #include <stdexcept>
 
 #include "kernels/cpu/conv.h"
+#include "kernels/cpu/conv_onednn.h"
 #include "kernels/cpu/conv_recompute.h"
 #include "kernels/cpu/expand_depthwise.h"
 #include "tests/kernels/test_util.h"
@@ -60,11 +61,12 @@ struct Pair {
   kern::ActSpec expand_act{kern::ActFn::Clip, 0.f, 6.f};
   kern::ActSpec dw_act{kern::ActFn::Clip, 0.f, 6.f};
   std::vector<float> x;
+  std::vector<float> we, be;  // the expand's ONNX-layout weights and bias
 
   Pair(const PairCase& c, std::mt19937& rng) {
     const ConvGeometry ge = pointwise(c), gd = depthwise(c);
-    const auto we = random_floats(size_t(c.cin) * c.expanded, rng, -0.5f, 0.5f);
-    const auto be = random_floats(size_t(c.expanded), rng, 0.f, 1.f);
+    we = random_floats(size_t(c.cin) * c.expanded, rng, -0.5f, 0.5f);
+    be = random_floats(size_t(c.expanded), rng, 0.f, 1.f);
     const auto wd = random_floats(size_t(c.expanded) * 9, rng, -0.5f, 0.5f);
     const auto bd = random_floats(size_t(c.expanded), rng, -0.2f, 0.2f);
     expand = pack_conv(ge, we.data(), be.data());
@@ -174,12 +176,19 @@ TEST_P(ExpandDepthwise, DenseEqualsTheTwoConvsOverTheStoredMap) {
   conv_dense(pair.dw, e.data(), want.data(), true);
   for (float& v : want) v = kern::activate(pair.dw_act, v);
   const int saved = omp_get_max_threads();
-  for (int threads : {1, 2}) {
-    omp_set_num_threads(threads);
-    std::vector<float> got(want.size(), -1000.f);
-    expand_depthwise_dense(pair.expand, pair.expand_act, pair.dw, pair.dw_act, pair.x.data(), got.data());
-    expect_close(want, got, std::string(c.name) + ", " + std::to_string(threads) + " threads");
-  }
+  // The expand rows through sgemm, or through a oneDNN conv over 3 rows (the edge rows that do
+  // not fill a call through sgemm).
+  ConvGeometry three_rows = pair.expand.geometry;
+  three_rows.in_h = three_rows.out_h = std::min(3, three_rows.out_h);
+  const OnednnConv rows_conv(three_rows, pair.we.data(), pair.be.data(), pair.expand_act);
+  for (const ExpandRowsConv fast : {ExpandRowsConv{}, ExpandRowsConv{&rows_conv, three_rows.out_h}})
+    for (int threads : {1, 2}) {
+      omp_set_num_threads(threads);
+      std::vector<float> got(want.size(), -1000.f);
+      expand_depthwise_dense(pair.expand, pair.expand_act, pair.dw, pair.dw_act, pair.x.data(), got.data(), fast);
+      expect_close(want, got, std::string(c.name) + ", " + std::to_string(threads) + " threads" +
+                                  (fast.conv ? ", oneDNN rows" : ""));
+    }
   omp_set_num_threads(saved);
 }
 

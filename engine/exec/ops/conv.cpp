@@ -8,6 +8,7 @@
 // (the ablation baseline of docs/cpu-engine.md).
 #include "engine/exec/ops/conv.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <stdexcept>
@@ -58,6 +59,7 @@ class ConvOp : public Op {
         fused_.reset();
         plain_.reset();
       }
+      make_rows_conv(g, p);
     }
     rows_ = cpu::window_footprint(is.h, os.h, p.kh, p.stride_h, p.dil_h, p.pad_top);
     cols_ = cpu::window_footprint(is.w, os.w, p.kw, p.stride_w, p.dil_w, p.pad_left);
@@ -79,7 +81,7 @@ class ConvOp : public Op {
       const auto& expand = static_cast<const ConvOp&>(*ctx.input_producer);
       const TensorBuffer& x = ctx.tensors[size_t(expand.inputs()[0])];
       cpu::expand_depthwise_dense(expand.packed_, expand.act_.spec(), packed_, act_.spec(), x.values(),
-                                  o.values_for_full_write());
+                                  o.values_for_full_write(), {expand.rows_conv_.get(), expand.rows_conv_rows_});
       return;
     }
     const float* x = in(ctx, 0).values();
@@ -120,6 +122,9 @@ class ConvOp : public Op {
     return expand && producer.output() == inputs()[0] &&
            cpu::expand_depthwise_fits(expand->packed_.geometry, packed_.geometry);
   }
+  bool fuses_dense_pass_with(const Op& producer) const override {
+    return can_compute_input_from(producer) && cpu::expand_depthwise_dense_pays(input_shape(0).size() * 4);
+  }
   void run_recompute(OpContext& ctx) const override {
     const TensorBuffer& i = in(ctx, 0);
     TensorBuffer& o = out(ctx);
@@ -139,6 +144,25 @@ class ConvOp : public Op {
   }
 
  private:
+  // A pointwise conv that may run as the expand of a fused dense pass (expand_depthwise_dense)
+  // gets a oneDNN conv over a few whole rows (about 256 KiB of output), with bias and the
+  // activation fused where oneDNN computes it bit for bit as ours does.
+  void make_rows_conv(const cpu::ConvGeometry& g, const ir::ConvParams& p) {
+    if (!biased_ || !cpu::is_pointwise_gemm(g) || (act_.enabled() && !fuses_exactly(act_.spec())) ||
+        !cpu::expand_depthwise_dense_pays(output_shape().size() * 4))
+      return;  // (its own copy of the weights is only worth it where the fused pass runs)
+    const int64_t row_bytes = int64_t{g.out_w} * g.cout * int64_t(sizeof(float));
+    cpu::ConvGeometry rows = g;
+    rows.in_h = rows.out_h = int(std::clamp<int64_t>((int64_t{1} << 18) / row_bytes, 1, g.out_h));
+    try {
+      rows_conv_ = std::make_unique<cpu::OnednnConv>(rows, p.weights.data(), p.bias.empty() ? nullptr : p.bias.data(),
+                                                     act_.enabled() ? act_.spec() : kern::ActSpec{}, biased_.get());
+      rows_conv_rows_ = rows.out_h;
+    } catch (const std::invalid_argument&) {
+      rows_conv_.reset();  // sgemm does the rows
+    }
+  }
+
   // Recompute with no stored input map: the candidates are the footprint of the expand's
   // input pixels that fired, and no dense fallback exists (it would need the whole map).
   void run_recompute_from_producer(OpContext& ctx) const {
@@ -171,6 +195,8 @@ class ConvOp : public Op {
   // oneDNN dense passes (null where oneDNN lacks the geometry): bias + activation, bias only,
   // and neither (on delta maps).
   std::unique_ptr<cpu::OnednnConv> fused_, biased_, plain_;
+  std::unique_ptr<cpu::OnednnConv> rows_conv_;  // make_rows_conv
+  int rows_conv_rows_ = 0;
   cpu::Footprint1D rows_, cols_;
   int64_t macs_ = 0;
 };
