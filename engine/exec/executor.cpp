@@ -181,12 +181,19 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
       throw Error(ErrorKind::Config, "delta.layer_thresholds." + kv.first + ": the model '" +
                                          g.source + "' has no node named '" + kv.first +
                                          "'; expected an ONNX node name of a layer with an activation");
+  m.plan_unstored_tensors();
   if (m.recomputes()) {
     std::string missing;
     size_t map_floats = 0;
-    for (const auto& op : ops) {
-      map_floats = std::max(map_floats, op->recompute_scratch_floats());
-      if (!op->can_recompute()) missing += (missing.empty() ? "" : ", ") + op->name() + " (" + op->kind_name() + ")";
+    for (size_t k = 0; k < ops.size(); ++k) {
+      const Op& op = *ops[k];
+      // A producer whose consumer computes its output never falls back to a dense pass; the
+      // scratch holds its output only in dense passes that run the pair apart.
+      if (!m.output_unstored[k])
+        map_floats = std::max(map_floats, op.recompute_scratch_floats());
+      else if (!m.dense_fused[k + 1])
+        map_floats = std::max(map_floats, size_t(op.output_shape().size()));
+      if (!op.can_recompute()) missing += (missing.empty() ? "" : ", ") + op.name() + " (" + op.kind_name() + ")";
     }
     if (!missing.empty())
       throw Error(ErrorKind::Config, "delta.form is recompute, but these nodes of '" + g.source +
@@ -194,7 +201,6 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
                                          "; expected delta.form: propagate for this model");
     m.map_scratch_floats = std::max<size_t>(map_floats, 1);
   }
-  m.plan_unstored_tensors();
   m.allocate_for(m.mode);
   m.mask_scratch.resize(std::max<size_t>(scratch, 1));
   m.sum_scratch.resize(size_t(max_c));

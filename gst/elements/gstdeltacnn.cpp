@@ -11,9 +11,9 @@
  * element pushes only the *changes* (deltas) of the pixels that moved through the network
  * (DeltaCNN) and still emits metadata on every frame, including frames where nothing changed.
  * What that saves depends on the scene and the model: measured on the CPU backend (2-core
- * AVX-512 VM, MoveNet MultiPose on the vtest street scene) a delta frame costs about 0.9x of a
- * dense one, and about 1.1x of onnxruntime's dense frame; docs/benchmarks.md has the machine,
- * the runs and the other models. On the GPU it is not yet measured.
+ * AVX-512 VM, MoveNet MultiPose on the vtest street scene) a delta frame costs 0.86-0.93x of
+ * a dense one, and 0.95-1.13x of onnxruntime's dense frame; docs/benchmarks.md has the
+ * machine, the runs and the other models. On the GPU it is not yet measured.
  *
  * Each object becomes a #GstVideoRegionOfInterestMeta (roi_type = label, box in frame pixels,
  * a stable `id`) with a DL Streamer compatible `detection` structure (normalised box,
