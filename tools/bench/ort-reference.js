@@ -7,6 +7,9 @@
 //   frames.f32: raw little-endian float32, whole frames of [1,3,H,W] (the model's normalised
 //   NCHW input), one after the other. Runs cycle over the frames.
 // Prints one JSON line: {"ort_version", "threads", "runs", "warmup", "ms": [...], "median_ms"}.
+// DCNN_ORT_PROFILE=<prefix>: onnxruntime also writes its per-node profile (JSON trace) of the
+// timed runs to <prefix>_<date>.json, named in the output line as "profile"; it is what
+// tools/bench/ort_profile_compare.py sets against deltacnn-bench --layers-csv.
 // Exit 1 with a message naming the file and what was expected on any error.
 'use strict';
 
@@ -57,6 +60,8 @@ async function main() {
       interOpNumThreads: 1,
       executionMode: 'sequential',
       graphOptimizationLevel: 'all',
+      ...(process.env.DCNN_ORT_PROFILE ? {enableProfiling: true, profileFilePrefix: process.env.DCNN_ORT_PROFILE}
+                                       : {}),
     });
   } catch (e) {
     fail(`${modelPath}: onnxruntime could not load it: ${e.message}`);
@@ -78,7 +83,8 @@ async function main() {
                                    : 0.5 * (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]);
   let version = 'unknown';
   try { version = require('onnxruntime-node/package.json').version; } catch (e) { /* keep unknown */ }
-  console.log(JSON.stringify({ort_version: version, threads, runs, warmup, ms, median_ms: median}));
+  const profile = process.env.DCNN_ORT_PROFILE ? session.endProfiling() : undefined;
+  console.log(JSON.stringify({ort_version: version, threads, runs, warmup, ms, median_ms: median, profile}));
 }
 
 main().catch((e) => fail(e.message));
