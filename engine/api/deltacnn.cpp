@@ -3,9 +3,11 @@
 #include "engine/api/deltacnn.h"
 
 #include <chrono>
+#include <new>
 
 #include "engine/config/delta_settings.h"
 #include "engine/core/error.h"
+#include "engine/core/memory_budget.h"
 #include "engine/decode/input_size_rules.h"
 #include "engine/exec/compiled_model.h"
 #include "engine/exec/cuda_backend.h"
@@ -104,8 +106,15 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
         "model '" + cfg.name + "': backend auto runs on the CPU: " + fallback +
         (precision != options.precision ? "; precision fp16 runs as fp32 there" : ""));
   }
-  model->compiled_ =
-      compile_model(std::move(graph), model->backend_, norm, options.device_id, precision);
+  try {
+    model->compiled_ =
+        compile_model(std::move(graph), model->backend_, norm, options.device_id, precision);
+  } catch (const std::bad_alloc&) {  // the weights in their kernel layouts, oneDNN's primitives
+    throw Error(ErrorKind::Memory, "model '" + cfg.name + "' (" + cfg.model_path + ") at " +
+                                       std::to_string(cfg.input.width) + "x" + std::to_string(cfg.input.height) +
+                                       ": out of memory while compiling it (" + megabytes(memory_budget().bytes) +
+                                       " more may be taken, " + memory_budget().limit + ")");
+  }
 
   model->info_ = model->decoder_->info();
   model->info_.name = cfg.name;

@@ -10,6 +10,7 @@ const char* to_string(ErrorKind kind) noexcept {
     case ErrorKind::Unsupported: return "unsupported";
     case ErrorKind::Input: return "input error";
     case ErrorKind::Device: return "device error";
+    case ErrorKind::Memory: return "out of memory";
     case ErrorKind::Internal: return "internal error";
   }
   return "error";

@@ -15,6 +15,7 @@ enum class ErrorKind {
   Unsupported,  // ONNX: op, attribute or shape the engine does not implement
   Input,        // bad frame: wrong size/format/stride
   Device,       // GPU absent or a CUDA/cuDNN call failed
+  Memory,       // host memory: the need of a model / stream exceeds what the process may use
   Internal,     // a broken invariant: a bug in the engine
 };
 

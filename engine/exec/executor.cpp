@@ -6,9 +6,11 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <new>
 #include <string>
 
 #include "engine/core/error.h"
+#include "engine/core/memory_budget.h"
 #include "engine/exec/buffer_plan.h"
 #include "engine/exec/compiled_model.h"
 #include "engine/exec/cuda_backend.h"
@@ -75,6 +77,13 @@ struct Executor::Impl {
   // (Re)allocates tensors and op states for `mode`: one buffer per tensor plus the delta state in
   // delta mode; lifetime-shared values and no delta state in dense mode.
   void allocate_for(ExecMode mode);
+  // allocate_for after checking the planned bytes against memory_budget(); a shortfall or a
+  // std::bad_alloc becomes an Error(Memory) naming the model, input size, mode and bytes.
+  void allocate_checked(ExecMode mode);
+  // Bytes allocate_for(mode) will take for tensor storage (a lower bound in the propagate form,
+  // whose op states come on top).
+  size_t planned_bytes(ExecMode mode) const;
+  BufferPlan arena_plan(ExecMode for_mode) const;
 
   bool next_is_keyframe() const { return mode == ExecMode::Dense || keyframes.next_is_keyframe(); }
   void run_dense(const float* x, bool keep);
@@ -201,7 +210,7 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
                                          "; expected delta.form: propagate for this model");
     m.map_scratch_floats = std::max<size_t>(map_floats, 1);
   }
-  m.allocate_for(m.mode);
+  m.allocate_checked(m.mode);
   m.mask_scratch.resize(std::max<size_t>(scratch, 1));
   m.sum_scratch.resize(size_t(max_c));
 
@@ -296,8 +305,17 @@ void Executor::Impl::plan_unstored_tensors() {
 
 void Executor::Impl::plan_arena(std::vector<TensorBuffer>& views, ExecMode for_mode) {
   const ir::Graph& g = model->graph();
-  const auto& ops = model->ops();
   views.resize(g.tensors.size());
+  const BufferPlan plan = arena_plan(for_mode);
+  dense_arena.resize(plan.arena_floats);
+  for (size_t t = 0; t < g.tensors.size(); ++t)
+    if (plan.offset_of_tensor[t] != BufferPlan::kUnused)
+      views[t].attach_dense(g.tensors[t].shape, dense_arena.data() + plan.offset_of_tensor[t]);
+}
+
+BufferPlan Executor::Impl::arena_plan(ExecMode for_mode) const {
+  const ir::Graph& g = model->graph();
+  const auto& ops = model->ops();
   std::vector<size_t> floats(g.tensors.size());
   // The inner tensors of pairs fused in dense passes need no place in the arena.
   const std::vector<bool> unstored = unstored_tensors(for_mode, true);
@@ -311,11 +329,45 @@ void Executor::Impl::plan_arena(std::vector<TensorBuffer>& views, ExecMode for_m
     if (fuses(for_mode) && dense_fused[k])
       for (int t : input_producer[k]->inputs()) reads.back().push_back(t);
   }
-  const BufferPlan plan = plan_buffers(floats, writes, reads, g.input, g.outputs);
-  dense_arena.resize(plan.arena_floats);
-  for (size_t t = 0; t < g.tensors.size(); ++t)
-    if (plan.offset_of_tensor[t] != BufferPlan::kUnused)
-      views[t].attach_dense(g.tensors[t].shape, dense_arena.data() + plan.offset_of_tensor[t]);
+  return plan_buffers(floats, writes, reads, g.input, g.outputs);
+}
+
+size_t Executor::Impl::planned_bytes(ExecMode for_mode) const {
+  const ir::Graph& g = model->graph();
+  const size_t arena = arena_plan(for_mode).arena_floats * sizeof(float);
+  if (for_mode == ExecMode::Dense) return arena;
+  const std::vector<bool> unstored = unstored_tensors(for_mode, false);
+  size_t bytes = 0;
+  for (size_t t = 0; t < g.tensors.size(); ++t) {
+    const Shape& s = g.tensors[t].shape;
+    bytes += size_t(s.pixels()) * (sizeof(uint8_t) + sizeof(int32_t));  // mask and list
+    if (!unstored[t]) bytes += size_t(s.size()) * sizeof(float);
+  }
+  if (settings.keyframe_break_even < 1.f) bytes += arena;
+  if (recomputes() && (settings.keyframe_break_even >= 1.f || arena < map_scratch_floats * sizeof(float)))
+    bytes += map_scratch_floats * sizeof(float);
+  return bytes;  // the propagate form's op states (accumulators, residuals) come on top
+}
+
+void Executor::Impl::allocate_checked(ExecMode for_mode) {
+  const ir::Graph& g = model->graph();
+  const Shape& in = g.tensors.at(size_t(g.input)).shape;
+  const std::string what = "model '" + g.source + "' at " + std::to_string(in.w) + "x" + std::to_string(in.h) +
+                           ", a " + (for_mode == ExecMode::Dense ? "dense" : "delta") + " stream";
+  const size_t need = planned_bytes(for_mode);
+  const MemoryBudget budget = memory_budget();
+  if (need > budget.bytes)
+    throw Error(ErrorKind::Memory, what + " needs at least " + megabytes(need) +
+                                       " of activation buffers, but this process may take only " +
+                                       megabytes(budget.bytes) + " more (" + budget.limit +
+                                       "); expected a smaller input size, mode dense, or more memory");
+  try {
+    allocate_for(for_mode);
+  } catch (const std::bad_alloc&) {
+    throw Error(ErrorKind::Memory, what + ": allocating its buffers (at least " + megabytes(need) +
+                                       ") failed: out of memory; expected a smaller input size, mode "
+                                       "dense, or more memory");
+  }
 }
 
 OpContext Executor::Impl::context(size_t k, std::vector<TensorBuffer>& on) {
@@ -559,7 +611,7 @@ void Executor::set_mode(ExecMode mode) {
   if (impl_->gpu) impl_->gpu->set_mode(mode);
   if (mode != impl_->mode) {
     impl_->keyframes.force();
-    if (!impl_->gpu) impl_->allocate_for(mode);  // the next frame is dense: nothing to carry over
+    if (!impl_->gpu) impl_->allocate_checked(mode);  // the next frame is dense: nothing to carry over
   }
   impl_->mode = mode;
 }

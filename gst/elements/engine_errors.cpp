@@ -12,6 +12,7 @@ GstErrorCode error_code_for(dcnn::ErrorKind kind) {
     case dcnn::ErrorKind::Unsupported: return {GST_STREAM_ERROR, GST_STREAM_ERROR_NOT_IMPLEMENTED};
     case dcnn::ErrorKind::Input: return {GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT};
     case dcnn::ErrorKind::Device: return {GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_FAILED};
+    case dcnn::ErrorKind::Memory: return {GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NO_SPACE_LEFT};
     case dcnn::ErrorKind::Internal: return {GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED};
   }
   return {GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED};

@@ -222,6 +222,8 @@ TEST_F(GlueTest, ErrorKindsMapToGstErrorDomains) {
   EXPECT_EQ(error_code_for(dcnn::ErrorKind::Unsupported).code, GST_STREAM_ERROR_NOT_IMPLEMENTED);
   EXPECT_EQ(error_code_for(dcnn::ErrorKind::Input).domain, GST_STREAM_ERROR);
   EXPECT_EQ(error_code_for(dcnn::ErrorKind::Internal).domain, GST_LIBRARY_ERROR);
+  EXPECT_EQ(error_code_for(dcnn::ErrorKind::Memory).domain, GST_RESOURCE_ERROR);
+  EXPECT_EQ(error_code_for(dcnn::ErrorKind::Memory).code, GST_RESOURCE_ERROR_NO_SPACE_LEFT);
 }
 
 /* ------------------------------------------------------------------ FrameResult -> metas */
