@@ -48,9 +48,10 @@ struct Executor::Impl {
   size_t map_scratch_floats = 0;
   AlignedBuffer<float> own_map_scratch;
   float* map_scratch = nullptr;
-  // DeltaForm::Recompute: per op, whether its output has no stored map (its consumer computes
-  // it, Op::can_compute_input_from), and the producer an op computes its input 0 from.
-  // Unstored tensors take their values from map_scratch within dense passes.
+  // Pairs whose consumer computes the producer's output (Op::can_compute_input_from): per op,
+  // whether its output is such a tensor, and the producer an op computes its input 0 from.
+  // Recompute passes run every pair fused, so the tensor has no stored map; dense passes that
+  // run a pair apart put it in map_scratch (delta streams) or the arena (dense streams).
   std::vector<bool> output_unstored;
   std::vector<const Op*> input_producer;
   // Per op: it has an input_producer and its dense passes run the pair fused as well
