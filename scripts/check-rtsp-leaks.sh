@@ -69,19 +69,4 @@ reader_pid=""
 echo "reader exited with $reader_rc $((SECONDS - killed_at)) s after the kill; its stderr:"
 sed 's/^/  /' "$work/reader.err" | head -5
 
-python3 - "$work/valgrind.log" <<'PY'
-import re, sys
-log = open(sys.argv[1]).read()
-# One loss record: from "... are definitely lost in loss record" to the next blank line.
-records = re.findall(r"==\d+== ([\d,]+ \(?[\d, a-z]*\)? ?bytes in [\d,]+ blocks are definitely lost.*?)\n==\d+== \n",
-                     log, re.S)
-ours = [r for r in records if re.search(r"deltacnn|dcnn::|nvr-reader|libdcnn|gstdeltacnn", r)]
-summary = re.search(r"definitely lost: .*", log)
-print("valgrind:", summary.group(0) if summary else "no leak summary (did valgrind finish?)")
-print(f"definite loss records: {len(records)}, attributable to deltacnn: {len(ours)}")
-for r in ours:
-    print("---- ours ----\n" + re.sub(r"==\d+== ", "", r))
-errors = re.search(r"ERROR SUMMARY: (\d+) errors", log)
-print("valgrind", errors.group(0) if errors else "no ERROR SUMMARY")
-sys.exit(1 if ours or not summary and not errors else 0)
-PY
+python3 "$repo/scripts/valgrind_definite_leaks.py" "$work/valgrind.log"

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# The element test suites (tests/gst: gst_glue, gst_element) under valgrind memcheck, with the
+# suppressions of GLib/GStreamer/OpenCV/OpenBLAS one-time allocations in tests/rtsp/valgrind.supp.
+# Fails (exit 1) on any "definitely lost" block whose stack reaches deltacnn code, or on a
+# failing test; prints the loss summary of each suite. Not part of meson test: under valgrind
+# the suites run ~50x slower (the full gst_element suite takes most of an hour on 2 cores).
+#   scripts/valgrind-element-tests.sh                       # both suites, every test
+#   scripts/valgrind-element-tests.sh 'DeltaCnnErrorsTest.*' # a gtest filter for gst_element
+# Environment: DELTACNN_BUILD_DIR (build).
+set -euo pipefail
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$repo"
+build="${DELTACNN_BUILD_DIR:-build}"
+filter="${1:-*}"
+command -v valgrind >/dev/null || { echo "valgrind-element-tests.sh: valgrind is not installed (apt-get install valgrind)" >&2; exit 2; }
+for bin in "$build/tests/gst/gst_glue_test" "$build/tests/gst/gst_element_test"; do
+  [ -x "$bin" ] || { echo "valgrind-element-tests.sh: $bin is missing: run ninja -C $build" >&2; exit 2; }
+done
+
+work="$(mktemp -d)"
+echo "logs in $work"
+export DELTACNN_SOURCE_ROOT="$repo" DELTACNN_BUILD_ROOT="$repo/$build"
+export GST_PLUGIN_PATH="$repo/$build/gst/elements"
+export GST_REGISTRY="$work/registry.bin"
+# Scan the plugins once outside valgrind (the scanner is a child process it would not follow).
+gst-inspect-1.0 deltacnn >/dev/null
+# Plain malloc for GLib's slices, so valgrind sees every block; one OpenMP thread keeps the
+# run affordable (the leak picture does not depend on the team size).
+export G_SLICE=always-malloc G_DEBUG=gc-friendly OMP_NUM_THREADS=1
+
+status=0
+run() {  # name binary gtest-filter
+  local log="$work/$1.valgrind.log"
+  echo "== $1 (filter '$3')"
+  if ! valgrind --leak-check=full --show-leak-kinds=definite --errors-for-leak-kinds=definite \
+      --num-callers=40 --suppressions="$repo/tests/rtsp/valgrind.supp" --log-file="$log" \
+      "$2" --gtest_filter="$3" >"$work/$1.out" 2>&1; then
+    echo "FAIL: $1 exited non-zero under valgrind:"; grep -E "FAILED|Failure" "$work/$1.out" | head -20
+    status=1
+  fi
+  grep -E "^\[  (PASSED|FAILED)  \]" "$work/$1.out" | head -3 || true
+  python3 "$repo/scripts/valgrind_definite_leaks.py" "$log" || status=1
+}
+SECONDS=0
+run gst_glue "$build/tests/gst/gst_glue_test" '*'
+run gst_element "$build/tests/gst/gst_element_test" "$filter"
+echo "valgrind-element-tests: $([ $status -eq 0 ] && echo OK || echo FAILED) in ${SECONDS} s"
+exit $status
