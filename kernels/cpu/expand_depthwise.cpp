@@ -52,6 +52,40 @@ const float* bias_of(const PackedConv& p) { return p.bias.empty() ? nullptr : p.
 constexpr int64_t kWindowBytes = int64_t{1} << 20;
 constexpr int kMaxGroupRows = 8;
 
+// The groups of depthwise output rows both passes walk: how many rows a group takes (its window
+// of expanded rows about kWindowBytes), which expanded rows a group's windows read, and the
+// depthwise geometry of a group over a buffer that starts at one of those rows.
+class RowGroups {
+ public:
+  explicit RowGroups(const ConvGeometry& d) : g_(d) {
+    const int64_t row_bytes = int64_t{g_.in_w} * g_.cin * int64_t(sizeof(float));
+    const int window_rows = int(std::max<int64_t>(kWindowBytes / row_bytes, window_rows_for(1)));
+    while (rows_ < kMaxGroupRows && window_rows_for(rows_ + 1) <= window_rows) ++rows_;
+  }
+  int rows() const { return rows_; }
+  // Expanded rows the windows of `out_rows` consecutive output rows span.
+  int window_rows_for(int out_rows) const {
+    return std::min(g_.in_h, (out_rows - 1) * g_.stride_h + (g_.kh - 1) * g_.dil_h + 1);
+  }
+  // Expanded rows [first, end) read by output rows r0 .. r_last.
+  int first(int r0) const { return std::max(0, r0 * g_.stride_h - g_.pad_top); }
+  int end(int r_last) const {
+    return std::min(g_.in_h, r_last * g_.stride_h - g_.pad_top + (g_.kh - 1) * g_.dil_h + 1);
+  }
+  // The depthwise conv of output rows r0 .. r_last on input rows [w0, w1) only.
+  ConvGeometry on_rows(int w0, int w1, int r0, int r_last) const {
+    ConvGeometry sub = g_;
+    sub.in_h = w1 - w0;
+    sub.pad_top = g_.pad_top + w0 - r0 * g_.stride_h;
+    sub.out_h = r_last - r0 + 1;
+    return sub;
+  }
+
+ private:
+  const ConvGeometry& g_;
+  int rows_ = 1;
+};
+
 // One thread's share: consecutive candidates (whole output rows). The expanded rows the windows
 // read are kept in a buffer of `capacity` rows starting at input row `base`, each with a mask of
 // the pixels computed so far, so that rows shared by consecutive output rows (kh > stride) are
@@ -61,12 +95,8 @@ class Worker {
   Worker(const PackedConv& e, const kern::ActSpec& ea, const PackedConv& d, const kern::ActSpec& da,
          const float* x, float eps, float* out_map, uint8_t* fired)
       : e_(e), ea_(ea), d_(d), da_(da), x_(x), eps_(eps), out_map_(out_map), fired_(fired),
-        ge_(e.geometry), gd_(d.geometry), c_(gd_.cin) {
-    const int64_t row_bytes = int64_t{gd_.in_w} * c_ * int64_t(sizeof(float));
-    const int window_rows = int(std::max<int64_t>(kWindowBytes / row_bytes, window_rows_for(1)));
-    group_rows_ = 1;
-    while (group_rows_ < kMaxGroupRows && window_rows_for(group_rows_ + 1) <= window_rows) ++group_rows_;
-    capacity_ = 2 * window_rows_for(group_rows_);
+        ge_(e.geometry), gd_(d.geometry), c_(gd_.cin), groups_(gd_) {
+    capacity_ = 2 * groups_.window_rows_for(groups_.rows());
     buffer_ = scratch_floats(ScratchSlot::Band, size_t(capacity_) * size_t(gd_.in_w) * size_t(c_));
     // Per-thread byte masks that only grow, so steady-state frames allocate nothing.
     thread_local std::vector<uint8_t> computed_store, need_store;
@@ -84,7 +114,7 @@ class Worker {
     for (int i = 0; i < n;) {
       const int r0 = cand[i] / gd_.out_w;
       int j = i;
-      while (j < n && cand[j] / gd_.out_w < r0 + group_rows_) ++j;
+      while (j < n && cand[j] / gd_.out_w < r0 + groups_.rows()) ++j;
       fired += run_group(cand + i, j - i, r0, cand[j - 1] / gd_.out_w);
       i = j;
     }
@@ -92,10 +122,6 @@ class Worker {
   }
 
  private:
-  int window_rows_for(int out_rows) const {
-    return std::min(gd_.in_h, (out_rows - 1) * gd_.stride_h + (gd_.kh - 1) * gd_.dil_h + 1);
-  }
-
   // Makes rows [w0, w1) addressable in the buffer, keeping what is computed of them.
   void cover(int w0, int w1) {
     const int64_t row = int64_t{gd_.in_w};
@@ -114,8 +140,7 @@ class Worker {
   }
 
   int run_group(const int32_t* cand, int n, int r0, int r1) {
-    const int w0 = std::max(0, r0 * gd_.stride_h - gd_.pad_top);
-    const int w1 = std::min(gd_.in_h, r1 * gd_.stride_h - gd_.pad_top + (gd_.kh - 1) * gd_.dil_h + 1);
+    const int w0 = groups_.first(r0), w1 = groups_.end(r1);
     cover(w0, w1);
     const int w = gd_.in_w;
     // The input pixels the candidates' windows read.
@@ -160,10 +185,7 @@ class Worker {
       activate_rows(ea_, product, slots, m, c_, bias_of(e_), buffer_);
     }
     // The depthwise conv on the buffer: a geometry whose input starts at row w0.
-    ConvGeometry sub = gd_;
-    sub.in_h = w1 - w0;
-    sub.pad_top = gd_.pad_top + w0 - r0 * gd_.stride_h;
-    sub.out_h = r1 - r0 + 1;
+    const ConvGeometry sub = groups_.on_rows(w0, w1, r0, r1);
     const float* in = buffer_ + int64_t{w0 - base_} * w * c_;
     int32_t* local = slots + span;  // after the slots, which are no longer needed
     for (int i = 0; i < n; ++i) local[i] = cand[i] - r0 * gd_.out_w;
@@ -189,7 +211,7 @@ class Worker {
   const ConvGeometry& ge_;
   const ConvGeometry& gd_;
   int c_;
-  int group_rows_ = 1;
+  RowGroups groups_;
   int capacity_ = 0;
   int base_ = -1;
   float* buffer_ = nullptr;
@@ -204,25 +226,19 @@ class DenseWorker {
  public:
   DenseWorker(const PackedConv& e, const kern::ActSpec& ea, const PackedConv& d, const kern::ActSpec& da,
               const float* x, float* out, const ExpandRowsConv& fast)
-      : e_(e), ea_(ea), d_(d), da_(da), x_(x), out_(out), fast_(fast), gd_(d.geometry), c_(gd_.cin) {
-    const int64_t row_bytes = int64_t{gd_.in_w} * c_ * int64_t(sizeof(float));
-    const int window_rows = int(std::max<int64_t>(kWindowBytes / row_bytes, window_rows_for(1)));
-    while (group_rows_ < kMaxGroupRows && window_rows_for(group_rows_ + 1) <= window_rows) ++group_rows_;
+      : e_(e), ea_(ea), d_(d), da_(da), x_(x), out_(out), fast_(fast), gd_(d.geometry), c_(gd_.cin),
+        groups_(gd_) {
     // Room for two windows and one fast call beyond them, so a slide always makes room.
-    capacity_ = 2 * window_rows_for(group_rows_) + (fast_.conv ? fast_.rows : 0);
+    capacity_ = 2 * groups_.window_rows_for(groups_.rows()) + (fast_.conv ? fast_.rows : 0);
     buffer_ = scratch_floats(ScratchSlot::Band, size_t(capacity_) * size_t(gd_.in_w) * size_t(c_));
   }
 
   void run(int oy0, int oy1) {
-    for (int r0 = oy0; r0 < oy1; r0 += group_rows_) {
-      const int r1 = std::min(oy1, r0 + group_rows_);  // exclusive
-      const int w0 = std::max(0, r0 * gd_.stride_h - gd_.pad_top);
-      const int w1 = std::min(gd_.in_h, (r1 - 1) * gd_.stride_h - gd_.pad_top + (gd_.kh - 1) * gd_.dil_h + 1);
+    for (int r0 = oy0; r0 < oy1; r0 += groups_.rows()) {
+      const int r1 = std::min(oy1, r0 + groups_.rows());  // exclusive
+      const int w0 = groups_.first(r0), w1 = groups_.end(r1 - 1);
       expand_rows(w0, w1);
-      ConvGeometry sub = gd_;
-      sub.in_h = w1 - w0;
-      sub.pad_top = gd_.pad_top + w0 - r0 * gd_.stride_h;
-      sub.out_h = r1 - r0;
+      const ConvGeometry sub = groups_.on_rows(w0, w1, r0, r1 - 1);
       float* rows_out = out_ + int64_t{r0} * gd_.out_w * c_;
       depthwise_dense_rows(sub, d_.weights.data(), bias_of(d_), buffer_ + int64_t{w0 - base_} * gd_.in_w * c_, 0,
                            r1 - r0, rows_out);
@@ -231,10 +247,6 @@ class DenseWorker {
   }
 
  private:
-  int window_rows_for(int out_rows) const {
-    return std::min(gd_.in_h, (out_rows - 1) * gd_.stride_h + (gd_.kh - 1) * gd_.dil_h + 1);
-  }
-
   // Makes expanded rows [w0, w1) present in the buffer: whole calls of the fast conv while they
   // fit the map, sgemm for the rest.
   void expand_rows(int w0, int w1) {
@@ -270,7 +282,7 @@ class DenseWorker {
   const ExpandRowsConv& fast_;
   const ConvGeometry& gd_;
   int c_;
-  int group_rows_ = 1;
+  RowGroups groups_;
   int capacity_ = 0;
   int base_ = -1, done_ = -1;
   float* buffer_ = nullptr;
