@@ -110,10 +110,11 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
     model->compiled_ =
         compile_model(std::move(graph), model->backend_, norm, options.device_id, precision);
   } catch (const std::bad_alloc&) {  // the weights in their kernel layouts, oneDNN's primitives
+    const MemoryBudget budget = memory_budget();
     throw Error(ErrorKind::Memory, "model '" + cfg.name + "' (" + cfg.model_path + ") at " +
                                        std::to_string(cfg.input.width) + "x" + std::to_string(cfg.input.height) +
-                                       ": out of memory while compiling it (" + megabytes(memory_budget().bytes) +
-                                       " more may be taken, " + memory_budget().limit + ")");
+                                       ": out of memory while compiling it (" + megabytes(budget.bytes) +
+                                       " more may be taken, " + budget.limit + ")");
   }
 
   model->info_ = model->decoder_->info();
