@@ -49,11 +49,12 @@ struct Executor::Impl {
   AlignedBuffer<float> own_map_scratch;
   float* map_scratch = nullptr;
   // Pairs whose consumer computes the producer's output (Op::can_compute_input_from): per op,
-  // whether its output is such a tensor, and the producer an op computes its input 0 from.
-  // Recompute passes run every pair fused, so the tensor has no stored map; dense passes that
-  // run a pair apart put it in map_scratch (delta streams) or the arena (dense streams).
-  std::vector<bool> output_unstored;
+  // the producer it computes its input 0 from (always the op just before it). Recompute passes
+  // run every pair fused, so that tensor has no stored map; dense passes that run a pair apart
+  // put it in map_scratch (delta streams) or the arena (dense streams).
   std::vector<const Op*> input_producer;
+  // Whether op k's output is such a tensor.
+  bool output_unstored(size_t k) const { return k + 1 < input_producer.size() && input_producer[k + 1]; }
   // Per op: it has an input_producer and its dense passes run the pair fused as well
   // (Op::fuses_dense_pass_with); the other pairs run apart in dense passes.
   std::vector<bool> dense_fused;
@@ -199,7 +200,7 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
       const Op& op = *ops[k];
       // A producer whose consumer computes its output never falls back to a dense pass; the
       // scratch holds its output only in dense passes that run the pair apart.
-      if (!m.output_unstored[k])
+      if (!m.output_unstored(k))
         map_floats = std::max(map_floats, op.recompute_scratch_floats());
       else if (!m.dense_fused[k + 1])
         map_floats = std::max(map_floats, size_t(op.output_shape().size()));
@@ -272,15 +273,14 @@ std::vector<bool> Executor::Impl::unstored_tensors(ExecMode for_mode, bool dense
   std::vector<bool> unstored(model->graph().tensors.size(), false);
   if (!fuses(for_mode)) return unstored;
   const auto& ops = model->ops();
-  for (size_t k = 0; k < output_unstored.size(); ++k)
-    if (output_unstored[k] && (!dense_only || dense_fused[k + 1])) unstored[size_t(ops[k]->output())] = true;
+  for (size_t k = 0; k < ops.size(); ++k)
+    if (output_unstored(k) && (!dense_only || dense_fused[k + 1])) unstored[size_t(ops[k]->output())] = true;
   return unstored;
 }
 
 void Executor::Impl::plan_unstored_tensors() {
   const ir::Graph& g = model->graph();
   const auto& ops = model->ops();
-  output_unstored.assign(ops.size(), false);
   input_producer.assign(ops.size(), nullptr);
   dense_fused.assign(ops.size(), false);
   // DELTACNN_CPU_FUSE_EXPAND=0: every tensor is held and every op runs on its own (the ablation
@@ -295,9 +295,7 @@ void Executor::Impl::plan_unstored_tensors() {
     const Op& consumer = *ops[k];
     const int t = producer.output();
     if (consumer.inputs().size() == 1 && consumer.inputs()[0] == t && readers[size_t(t)] == 1 &&
-        t != g.input && !output_unstored[k - 1] && !input_producer[k - 1] &&
-        consumer.can_compute_input_from(producer)) {
-      output_unstored[k - 1] = true;
+        t != g.input && !input_producer[k - 1] && consumer.can_compute_input_from(producer)) {
       input_producer[k] = &producer;
       dense_fused[k] = consumer.fuses_dense_pass_with(producer);
     }
@@ -403,7 +401,7 @@ void Executor::Impl::run_dense(const float* x, bool keep) {
     OpContext ctx = context(k, ts);
     ctx.keep_state = keep && !state_in_maps && !in_arena;
     if (fuses(mode)) {
-      ctx.output_unstored = output_unstored[k] && dense_fused[k + 1];
+      ctx.output_unstored = output_unstored(k) && dense_fused[k + 1];
       if (dense_fused[k]) ctx.input_producer = input_producer[k];
     }
     ops[k]->run_dense(ctx);
@@ -435,7 +433,7 @@ void Executor::Impl::run_recompute(const float* x) {
     st.dense = false;
     OpContext ctx = context(k);
     ctx.keep_state = false;  // the maps are the state; a dense pass inside keeps none of its own
-    ctx.output_unstored = output_unstored[k];
+    ctx.output_unstored = output_unstored(k);
     ctx.input_producer = input_producer[k];
     ops[k]->run_recompute(ctx);
     st.active = o.active_fraction();
@@ -589,7 +587,7 @@ void Executor::Impl::run_cpu_frame(const float* frame) {
   for (size_t k = 0; k < ops.size(); ++k) {
     const double w = double(ops[k]->macs()) + carried;
     carried = 0.0;
-    if (mode == ExecMode::Delta && !keyframe && k < output_unstored.size() && output_unstored[k]) {
+    if (mode == ExecMode::Delta && !keyframe && output_unstored(k)) {
       carried = w;
       continue;
     }
