@@ -44,6 +44,7 @@ CompiledModel::CompiledModel(ir::Graph graph, Backend backend, const InputNormal
     nodes.push_back(NodeInfo{op->name(), op->kind_name(), op->output_shape(), op->output(),
                              op->macs(), op->has_threshold(), op->can_truncate_linear()});
   set_nodes(std::move(nodes));
+  if (backend_ == Backend::Cpu) cpu_runner_ = std::make_unique<CpuFrameRunner>();
 }
 
 void CompiledModel::set_nodes(std::vector<NodeInfo> nodes) {

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/exec/cpu_frame_runner.h"
 #include "engine/exec/executor.h"
 #include "engine/exec/op.h"
 
@@ -44,6 +45,9 @@ class CompiledModel {
   const Shape& input_shape() const { return graph_.tensors.at(size_t(graph_.input)).shape; }
   // Sum of the nodes' MACs (weights of the mean active fraction).
   int64_t total_macs() const { return total_macs_; }
+  // Backend::Cpu: the threads every stream of this model runs its frames on, with their
+  // workspaces (engine/exec/cpu_frame_runner.h). Thread-safe; null on other backends.
+  CpuFrameRunner* cpu_runner() const { return cpu_runner_.get(); }
 
  protected:
   // Backends whose ops are not CPU Ops describe their nodes here (once, in their constructor).
@@ -57,6 +61,8 @@ class CompiledModel {
   std::vector<std::unique_ptr<Op>> ops_;
   std::vector<NodeInfo> nodes_;
   int64_t total_macs_ = 0;
+  // Mutable state behind an immutable model: frames of const streams run on it.
+  std::unique_ptr<CpuFrameRunner> cpu_runner_;
 };
 
 }  // namespace dcnn

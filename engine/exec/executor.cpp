@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 #include <string>
 
@@ -31,8 +32,22 @@ struct Executor::Impl {
   // in a delta stream with the busy-scene rule on, the tensors of the dense frames that keep no
   // state. Those run in the arena, hot in cache, instead of through the per-tensor buffers
   // spread over the whole delta state: measured 10-15 % faster on CenterNet's busy frames.
-  AlignedBuffer<float> dense_arena;
-  std::vector<TensorBuffer> arena_tensors;  // delta streams: views into dense_arena
+  // The arena lives in the workspace of the runner the frame runs on (cpu_frame_runner.h),
+  // shared with the model's other streams; nothing in it outlives a frame.
+  std::vector<TensorBuffer> arena_tensors;  // delta streams: views into the arena
+  std::vector<TensorBuffer>* arena_views = nullptr;  // tensors (dense streams) or arena_tensors
+  std::vector<size_t> arena_offsets;                 // per tensor, BufferPlan::kUnused if none
+  size_t arena_floats = 0;
+  // Floats of workspace a frame needs: the arena and the recompute scratch (they share it).
+  size_t workspace_floats = 1;
+  float* workspace = nullptr;  // the workspace the views point into (null: none yet)
+  bool scratch_in_workspace = false;  // the recompute scratch (map_scratch) is the workspace's start
+  // Points the arena views, the recompute scratch and the unstored tensors at `base` (a
+  // workspace of at least workspace_floats) when it is not where they point already.
+  void bind_workspace(float* base);
+  // The output heads: for dense streams and the propagate form; none in recompute delta streams.
+  void allocate_heads(ExecMode for_mode);
+  std::vector<bool> unstored_now;  // unstored_tensors(mode, false) of the current allocation
   std::vector<std::unique_ptr<OpState>> states;
   std::vector<float> base_eps;  // per op, before threshold_scale
   std::vector<bool> truncates_linear;  // per op: runs an identity truncation step
@@ -43,10 +58,9 @@ struct Executor::Impl {
   AlignedBuffer<uint8_t> mask_scratch;
   AlignedBuffer<double> sum_scratch;
   // DeltaForm::Recompute: where ops compute candidates (and dense fallbacks) before they fire.
-  // Recompute frames and the arena's dense frames never overlap, so it is the arena's storage
-  // when the stream has an arena large enough, else its own buffer.
+  // Recompute frames and the arena's dense frames never overlap, so it starts where the arena
+  // does, in the workspace.
   size_t map_scratch_floats = 0;
-  AlignedBuffer<float> own_map_scratch;
   float* map_scratch = nullptr;
   // Pairs whose consumer computes the producer's output (Op::can_compute_input_from): per op,
   // the producer it computes its input 0 from (always the op just before it). Recompute passes
@@ -85,6 +99,8 @@ struct Executor::Impl {
   // Bytes allocate_for(mode) will take for tensor storage (a lower bound in the propagate form,
   // whose op states come on top).
   size_t planned_bytes(ExecMode mode) const;
+  // What a workspace of `workspace_bytes` adds to what the model's runners hold already.
+  size_t new_workspace_bytes(size_t workspace_bytes) const;
   BufferPlan arena_plan(ExecMode for_mode) const;
 
   bool next_is_keyframe() const { return mode == ExecMode::Dense || keyframes.next_is_keyframe(); }
@@ -93,9 +109,8 @@ struct Executor::Impl {
   void run_recompute(const float* x);
   // Delta frames keep full maps per tensor instead of acc/res (DeltaForm::Recompute).
   bool recomputes() const { return settings.form == DeltaForm::Recompute; }
-  // Recompute form, delta mode: the output tensors' maps are the heads, unless the last frame
-  // was a dense frame that ran in the arena (then the heads were copied).
-  bool heads_in_maps = false;
+  // Recompute form, delta mode: the output tensors' maps are the heads (allocate_heads).
+  bool outputs_in_maps() const { return mode == ExecMode::Delta && recomputes(); }
   // Which tensors the stream never holds (output_unstored / input_producer): computed by their
   // consumer, in dense passes and in recompute passes (fuses()).
   void plan_unstored_tensors();
@@ -218,10 +233,7 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
 
   m.input = std::make_unique<InputStage>(m.model->input_shape(), m.model->normalization(),
                                          InputDeltaRule::from(m.settings));
-  for (int id : g.outputs) {
-    m.heads.emplace_back(g.tensors.at(size_t(id)).shape);
-    m.head_names.push_back(g.tensors.at(size_t(id)).name);
-  }
+  for (int id : g.outputs) m.head_names.push_back(g.tensors.at(size_t(id)).name);
   m.tail = std::make_unique<DenseTail>(*m.model, m.settings.head_dense_break_even);
   m.stats.backend = to_string(m.model->backend());
   m.stats.layers.resize(ops.size());
@@ -246,27 +258,50 @@ void Executor::Impl::allocate_for(ExecMode for_mode) {
   }
   tensors.clear();
   arena_tensors.clear();
-  dense_arena = AlignedBuffer<float>();
-  own_map_scratch = AlignedBuffer<float>();
+  arena_views = nullptr;
+  arena_offsets.clear();
+  arena_floats = 0;
+  workspace = nullptr;
   map_scratch = nullptr;
   tensors.resize(g.tensors.size());
-  if (for_mode == ExecMode::Dense) return plan_arena(tensors, for_mode);
-  const std::vector<bool> unstored = unstored_tensors(for_mode, false);
-  for (size_t t = 0; t < g.tensors.size(); ++t)
-    if (!unstored[t]) tensors[t].allocate(g.tensors[t].shape);
-  if (settings.keyframe_break_even < 1.f) plan_arena(arena_tensors, for_mode);  // busy runs are possible
-  if (!recomputes()) return;
-  if (dense_arena.size() >= map_scratch_floats) {
-    map_scratch = dense_arena.data();
+  unstored_now.assign(g.tensors.size(), false);
+  if (for_mode == ExecMode::Dense) {
+    plan_arena(tensors, for_mode);
   } else {
-    own_map_scratch.resize(map_scratch_floats);
-    map_scratch = own_map_scratch.data();
+    unstored_now = unstored_tensors(for_mode, false);
+    for (size_t t = 0; t < g.tensors.size(); ++t)
+      if (!unstored_now[t]) tensors[t].allocate(g.tensors[t].shape);
+    if (settings.keyframe_break_even < 1.f) plan_arena(arena_tensors, for_mode);  // busy runs are possible
+    // Dense passes of the pairs that run apart there (keyframes) write the inner tensor into the
+    // scratch, which a dense pass uses for nothing else, and the consumer reads it right away
+    // (the pair is adjacent in the op order, so two such tensors never meet in it).
+    for (size_t t = 0; t < g.tensors.size(); ++t)
+      if (unstored_now[t]) tensors[t].allocate_unstored(g.tensors[t].shape, nullptr);
   }
-  // Dense passes of the pairs that run apart there (keyframes) write the inner tensor into the
-  // scratch, which a dense pass uses for nothing else, and the consumer reads it right away
-  // (the pair is adjacent in the op order, so two such tensors never meet in it).
-  for (size_t t = 0; t < g.tensors.size(); ++t)
-    if (unstored[t]) tensors[t].allocate_unstored(g.tensors[t].shape, map_scratch);
+  allocate_heads(for_mode);
+  scratch_in_workspace = recomputes() && for_mode == ExecMode::Delta;
+  workspace_floats = std::max<size_t>({arena_floats, scratch_in_workspace ? map_scratch_floats : 0, 1});
+}
+
+void Executor::Impl::allocate_heads(ExecMode for_mode) {
+  heads.clear();
+  // A recompute delta stream reads its outputs from the output tensors' maps (run_dense).
+  if (for_mode == ExecMode::Delta && recomputes()) return;
+  for (int id : model->graph().outputs) heads.emplace_back(model->graph().tensors.at(size_t(id)).shape);
+}
+
+void Executor::Impl::bind_workspace(float* base) {
+  if (base == workspace) return;
+  const ir::Graph& g = model->graph();
+  if (arena_views)
+    for (size_t t = 0; t < arena_offsets.size(); ++t)
+      if (arena_offsets[t] != BufferPlan::kUnused) (*arena_views)[t].attach_dense(g.tensors[t].shape, base + arena_offsets[t]);
+  if (scratch_in_workspace) {
+    map_scratch = base;
+    for (size_t t = 0; t < unstored_now.size(); ++t)
+      if (unstored_now[t]) tensors[t].rebind_unstored(base);
+  }
+  workspace = base;
 }
 
 std::vector<bool> Executor::Impl::unstored_tensors(ExecMode for_mode, bool dense_only) const {
@@ -305,11 +340,10 @@ void Executor::Impl::plan_unstored_tensors() {
 void Executor::Impl::plan_arena(std::vector<TensorBuffer>& views, ExecMode for_mode) {
   const ir::Graph& g = model->graph();
   views.resize(g.tensors.size());
-  const BufferPlan plan = arena_plan(for_mode);
-  dense_arena.resize(plan.arena_floats);
-  for (size_t t = 0; t < g.tensors.size(); ++t)
-    if (plan.offset_of_tensor[t] != BufferPlan::kUnused)
-      views[t].attach_dense(g.tensors[t].shape, dense_arena.data() + plan.offset_of_tensor[t]);
+  BufferPlan plan = arena_plan(for_mode);
+  arena_floats = plan.arena_floats;
+  arena_offsets = std::move(plan.offset_of_tensor);
+  arena_views = &views;  // attached to a workspace by bind_workspace, before each frame
 }
 
 BufferPlan Executor::Impl::arena_plan(ExecMode for_mode) const {
@@ -334,7 +368,7 @@ BufferPlan Executor::Impl::arena_plan(ExecMode for_mode) const {
 size_t Executor::Impl::planned_bytes(ExecMode for_mode) const {
   const ir::Graph& g = model->graph();
   const size_t arena = arena_plan(for_mode).arena_floats * sizeof(float);
-  if (for_mode == ExecMode::Dense) return arena;
+  if (for_mode == ExecMode::Dense) return new_workspace_bytes(arena);
   const std::vector<bool> unstored = unstored_tensors(for_mode, false);
   size_t bytes = 0;
   for (size_t t = 0; t < g.tensors.size(); ++t) {
@@ -342,10 +376,15 @@ size_t Executor::Impl::planned_bytes(ExecMode for_mode) const {
     bytes += size_t(s.pixels()) * (sizeof(uint8_t) + sizeof(int32_t));  // mask and list
     if (!unstored[t]) bytes += size_t(s.size()) * sizeof(float);
   }
-  if (settings.keyframe_break_even < 1.f) bytes += arena;
-  if (recomputes() && (settings.keyframe_break_even >= 1.f || arena < map_scratch_floats * sizeof(float)))
-    bytes += map_scratch_floats * sizeof(float);
-  return bytes;  // the propagate form's op states (accumulators, residuals) come on top
+  size_t workspace_bytes = settings.keyframe_break_even < 1.f ? arena : 0;
+  if (recomputes()) workspace_bytes = std::max(workspace_bytes, map_scratch_floats * sizeof(float));
+  return bytes + new_workspace_bytes(workspace_bytes);  // the propagate form's op states come on top
+}
+
+size_t Executor::Impl::new_workspace_bytes(size_t workspace_bytes) const {
+  // The model's runners may already hold a workspace this large (another stream's frames).
+  const size_t held = model->cpu_runner()->largest_workspace_bytes();
+  return workspace_bytes > held ? workspace_bytes - held : 0;
 }
 
 void Executor::Impl::allocate_checked(ExecMode for_mode) {
@@ -412,8 +451,17 @@ void Executor::Impl::run_dense(const float* x, bool keep) {
     if (settings.time_layers)
       st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   }
-  heads_in_maps = state_in_maps;
   if (state_in_maps) return;  // the heads are the output tensors' maps (Executor::output)
+  if (in_arena && recomputes()) {
+    // A recompute stream keeps no heads of its own: its outputs are the output tensors' maps.
+    // A dense frame that keeps no state is always followed by another dense frame (KeyframePolicy),
+    // which rewrites every map, so until then the output maps may hold this frame's outputs.
+    for (int id : g.outputs) {
+      const TensorBuffer& from = ts[size_t(id)];
+      std::memcpy(tensors[size_t(id)].values_for_full_write(), from.values(), size_t(from.shape().size()) * sizeof(float));
+    }
+    return;
+  }
   for (size_t h = 0; h < heads.size(); ++h) heads[h].dense(ts[size_t(g.outputs[h])]);
   if (keep && !in_arena) tail->on_dense_pass(tensors);
 }
@@ -421,7 +469,6 @@ void Executor::Impl::run_dense(const float* x, bool keep) {
 void Executor::Impl::run_recompute(const float* x) {
   const auto& ops = model->ops();
   const ir::Graph& g = model->graph();
-  heads_in_maps = true;
   TensorBuffer& in = tensors[size_t(g.input)];
   in.clear_fired();
   input->recompute(x, in);
@@ -528,7 +575,14 @@ void Executor::run(const float* input) {
 void Executor::submit(const float* input) {
   if (!input) throw Error(ErrorKind::Input, "Executor::run: input is null; expected H*W*3 floats");
   Impl& m = *impl_;
-  if (!m.gpu) return m.run_cpu_frame(input);
+  if (!m.gpu) {
+    // On one of the model's runner threads, in its workspace (cpu_frame_runner.h).
+    m.model->cpu_runner()->run([&m, input](CpuWorkspace& ws) {
+      m.bind_workspace(ws.at_least(m.workspace_floats));
+      m.run_cpu_frame(input);
+    });
+    return;
+  }
   m.finish_pending();
   m.gpu->submit(input);
   m.in_flight = true;
@@ -633,7 +687,7 @@ void Executor::set_keyframe_interval(int interval) {
 }
 
 int Executor::num_outputs() const {
-  return impl_->gpu ? impl_->gpu->num_outputs() : int(impl_->heads.size());
+  return impl_->gpu ? impl_->gpu->num_outputs() : int(impl_->head_names.size());
 }
 
 const std::string& Executor::output_name(int i) const {
@@ -645,14 +699,16 @@ const std::string& Executor::output_name(int i) const {
 
 Shape Executor::output_shape(int i) const {
   output_name(i);  // range check
-  return impl_->gpu ? impl_->gpu->output_shape(i) : impl_->heads[size_t(i)].shape();
+  if (impl_->gpu) return impl_->gpu->output_shape(i);
+  const ir::Graph& g = impl_->model->graph();
+  return g.tensors.at(size_t(g.outputs[size_t(i)])).shape;
 }
 
 const float* Executor::output(int i) const {
   impl_->require_finished("output");
   output_name(i);  // range check
   if (impl_->gpu) return impl_->gpu->output(i);
-  if (impl_->mode == ExecMode::Delta && impl_->heads_in_maps)
+  if (impl_->outputs_in_maps())
     return impl_->tensors[size_t(impl_->model->graph().outputs[size_t(i)])].values();
   return impl_->heads[size_t(i)].head();
 }
@@ -660,10 +716,16 @@ const float* Executor::output(int i) const {
 size_t Executor::activation_bytes() const {
   const Impl& m = *impl_;
   if (m.gpu) return 0;
-  size_t bytes = (m.dense_arena.size() + m.own_map_scratch.size()) * sizeof(float) + m.mask_scratch.size() +
-                 m.sum_scratch.size() * sizeof(double);
+  return persistent_bytes() + m.workspace_floats * sizeof(float);
+}
+
+size_t Executor::persistent_bytes() const {
+  const Impl& m = *impl_;
+  if (m.gpu) return 0;
+  size_t bytes = m.mask_scratch.size() + m.sum_scratch.size() * sizeof(double) + m.input->bytes();
   for (const TensorBuffer& t : m.tensors) bytes += t.owned_bytes();
   for (const TensorBuffer& t : m.arena_tensors) bytes += t.owned_bytes();
+  for (const OutputDensify& h : m.heads) bytes += size_t(h.shape().size()) * sizeof(float);
   return bytes;
 }
 

@@ -138,9 +138,14 @@ class Executor {
   // Stats of the last run: keyframe flag, input/per-layer active fractions, dense choices.
   const FrameStats& stats() const;
   const ir::Graph& graph() const;
-  // Host bytes of this stream's tensor storage (maps, masks, lists, the lifetime-shared arena,
-  // scratch); 0 on the CUDA backend, whose buffers are device memory.
+  // Host bytes of this stream's tensor storage: persistent_bytes() plus the workspace its frames
+  // need (the lifetime-shared arena and the recompute scratch), which it shares with the other
+  // streams of its model (engine/exec/cpu_frame_runner.h). 0 on the CUDA backend, whose buffers
+  // are device memory.
   size_t activation_bytes() const;
+  // What this stream alone holds between frames: maps, masks, lists, output heads, the input
+  // reference.
+  size_t persistent_bytes() const;
 
  private:
   struct Impl;

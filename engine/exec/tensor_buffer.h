@@ -22,6 +22,9 @@ class TensorBuffer {
   // size): a recompute-form tensor without a stored map (Op::can_compute_input_from), whose
   // values exist only within a dense pass.
   void allocate_unstored(const Shape& shape, float* values);
+  // An unstored tensor's scratch moved (the stream's frame runs on another runner's workspace):
+  // points the values there and keeps the mask and list.
+  void rebind_unstored(float* values) { data_ = values; }
   // Values only, in storage the executor shares between tensors of a dense pass (buffer_plan.h);
   // no mask or list (mask() and list() return null). The storage must outlive the buffer.
   void attach_dense(const Shape& shape, float* values);

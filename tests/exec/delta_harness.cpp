@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 
 namespace dcnn::test {
 
@@ -67,6 +68,14 @@ float worst(const std::vector<FrameError>& errors) {
   float w = 0.f;
   for (const auto& e : errors) w = std::max(w, e.max_rel);
   return w;
+}
+
+bool same_heads(const Executor& a, const Executor& b) {
+  if (a.num_outputs() != b.num_outputs()) return false;
+  for (int i = 0; i < a.num_outputs(); ++i)
+    if (std::memcmp(a.output(i), b.output(i), size_t(a.output_shape(i).size()) * sizeof(float)) != 0)
+      return false;
+  return true;
 }
 
 }  // namespace dcnn::test

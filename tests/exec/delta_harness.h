@@ -27,6 +27,9 @@ InputNormalization test_normalization();
 std::vector<FrameError> compare_dense_delta(const ir::Graph& graph, const DeltaSettings& settings,
                                             const SequenceOptions& sequence, int frames);
 
+// Whether two streams' heads are equal bit for bit.
+bool same_heads(const Executor& a, const Executor& b);
+
 // Largest max_rel over the frames.
 float worst(const std::vector<FrameError>& errors);
 

@@ -96,6 +96,23 @@ void expect_exact_recompute(const NetCase& net) {
     }
 }
 
+// The busy-scene rule on: busy runs of dense frames that keep no state run in the workspace's
+// arena and leave their outputs in the output maps (a recompute stream has no heads of its own);
+// the frame after a run re-initialises every map. Every frame, busy or not, equals dense.
+TEST(DeltaNetworksRecompute, BusyRunsInTheArenaEqualDense) {
+  for (const NetCase& net : {kNets[0], kNets[4]}) {
+    DeltaSettings settings = exact_settings();
+    settings.form = DeltaForm::Recompute;
+    settings.keyframe_break_even = 0.15f;
+    auto errors = compare_dense_delta(net.build(48, 64), settings, test_sequence(1.5f), 60);
+    EXPECT_LE(worst(errors), 1e-4f) << net.name;
+    int busy = 0, sparse = 0;
+    for (size_t f = 1; f < errors.size(); ++f) (errors[f].keyframe ? busy : sparse) += 1;
+    EXPECT_GT(busy, 6) << net.name << ": the sequence should make busy runs";
+    EXPECT_GT(sparse, 6) << net.name << ": and calm probes between them";
+  }
+}
+
 TEST(DeltaNetworksRecompute, MobileNetV2BlockWithResidual) { expect_exact_recompute(kNets[0]); }
 TEST(DeltaNetworksRecompute, SqueezeExciteBlock) { expect_exact_recompute(kNets[1]); }
 TEST(DeltaNetworksRecompute, FpnUpsampleAdd) { expect_exact_recompute(kNets[2]); }

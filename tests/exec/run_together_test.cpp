@@ -31,14 +31,6 @@ SequenceOptions camera(int k) {
   return seq;
 }
 
-bool same_heads(const Executor& a, const Executor& b) {
-  if (a.num_outputs() != b.num_outputs()) return false;
-  for (int i = 0; i < a.num_outputs(); ++i)
-    if (std::memcmp(a.output(i), b.output(i), size_t(a.output_shape(i).size()) * sizeof(float)) != 0)
-      return false;
-  return true;
-}
-
 TEST(RunTogether, EqualsEveryStreamRunningAlone) {
   DeltaSettings s = exact_settings();
   s.default_threshold = 0.02f;  // truncation on: each stream's state must stay its own

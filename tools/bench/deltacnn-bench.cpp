@@ -384,6 +384,10 @@ int run(const Args& args) {
       j["delta_vs_ort"] = ort_avg / delta_avg;  // speedup: ort_ms / delta_ms
       j["dense_vs_ort"] = dense_avg / ort_avg;  // time ratio: dense_ms / ort_ms
     }
+    // Host memory of the delta stream: what it alone holds between frames, and the workspace its
+    // frames use on the model's runner (shared with every other stream of the model).
+    j["delta_state_mb"] = double(delta.persistent_bytes()) / (1 << 20);
+    j["workspace_mb"] = double(delta.activation_bytes() - delta.persistent_bytes()) / (1 << 20);
     j["input_active"] = input_active;
     j["mean_active"] = mean_active;
     j["max_err"] = err.max_rel;

@@ -33,6 +33,8 @@ class InputStage {
   // out's (propagated) map, whose other pixels keep what they hold.
   void recompute(const float* x, TensorBuffer& out);
   float active_fraction() const { return active_fraction_; }
+  // The reference frame and the masks it keeps between frames.
+  size_t bytes() const { return ref_.size() * sizeof(float) + change_mask_.size() + scratch_.size(); }
 
  private:
   // The pixels that changed (threshold, block test, dilation) into out's mask and list.
