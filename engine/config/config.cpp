@@ -52,6 +52,7 @@
 //                                    #       (score_on) (default: score_on, no hysteresis)
 //     min_hits: 1                    # 1..1000: frames in a row >= score_on before a track starts
 //     max_misses: 3                  # 0..100000: missed frames a track survives, keeping its id
+//     hold_missed: false             # also publish a track on those frames, as last seen
 //     min_iou: 0.3                   # 0..1: least box overlap to continue a track
 //     keypoint_weight: 0.5           # 0..1: share of the keypoint similarity in the link score (poses)
 //
@@ -87,8 +88,9 @@ const std::vector<std::string> kDeltaKeys = {
     "layer_thresholds", "keyframe_interval", "dense_break_even", "truncate_linear",
     "input_block",      "input_block_threshold", "head_dense_break_even", "keyframe_break_even",
     "form"};
-const std::vector<std::string> kTrackerKeys = {"enabled", "score_off", "min_hits", "max_misses",
-                                               "min_iou", "keypoint_weight"};
+const std::vector<std::string> kTrackerKeys = {"enabled",  "score_off", "min_hits",
+                                               "max_misses", "hold_missed", "min_iou",
+                                               "keypoint_weight"};
 
 // Resolves `relative` against the YAML's folder and insists that the file exists, so a typo in
 // a path is reported at load time with the key that holds it, not later by the ONNX importer.
@@ -248,6 +250,7 @@ void parse_tracker(const YamlReader& r, const YAML::Node& node, const DecoderCon
   if (node["min_hits"]) t.min_hits = r.read_int(node["min_hits"], "tracker.min_hits", 1, 1000);
   if (node["max_misses"])
     t.max_misses = r.read_int(node["max_misses"], "tracker.max_misses", 0, 100000);
+  if (node["hold_missed"]) t.hold_missed = r.read_bool(node["hold_missed"], "tracker.hold_missed");
   if (node["min_iou"]) t.min_iou = r.read_float(node["min_iou"], "tracker.min_iou", 0.f, 1.f);
   if (node["keypoint_weight"])
     t.keypoint_weight = r.read_float(node["keypoint_weight"], "tracker.keypoint_weight", 0.f, 1.f);

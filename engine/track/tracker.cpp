@@ -21,6 +21,14 @@ void require(bool ok, const std::string& key, float value, const std::string& ex
 
 bool unit(float v) { return v >= 0.f && v <= 1.f; }  // false for NaN too
 
+// `object` as published for track `t` on frame `frame_index`.
+Detection as_published(const Detection& object, const Track& t, int64_t frame_index) {
+  Detection d = object;
+  d.id = t.id;
+  d.track_age = int(std::min<int64_t>(t.age(frame_index), INT32_MAX));
+  return d;
+}
+
 }  // namespace
 
 void validate(const TrackerSettings& s) {
@@ -97,13 +105,14 @@ std::vector<Detection> Tracker::update(const std::vector<Detection>& candidates,
       t.confirmed = true;
       t.id = next_id_++;
     }
-    if (!t.confirmed) continue;
-    Detection d = candidates[i];
-    d.id = t.id;
-    d.track_age = int(std::min<int64_t>(t.age(frame_index_), INT32_MAX));
-    published.push_back(std::move(d));
+    if (t.confirmed) published.push_back(as_published(candidates[i], t, frame_index_));
   }
   age_unmatched(matched);
+  if (settings_.hold_missed) {
+    // After the matched ones, oldest track first: the held tracks, as last seen.
+    for (const Track& t : tracks_)
+      if (t.confirmed && t.misses > 0) published.push_back(as_published(t.last, t, frame_index_));
+  }
   return published;
 }
 

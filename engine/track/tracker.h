@@ -12,7 +12,8 @@
 //     miss; after min_hits frames in a row it is confirmed and takes the next id;
 //   - a candidate that links to nothing and scores >= score_on starts a tentative track.
 // Published: the confirmed tracks matched on this frame, as their candidates (box, keypoints,
-// confidence), with id = track id and track_age set, in candidate order. Deterministic: the same
+// confidence), with id = track id and track_age set, in candidate order; with hold_missed also
+// the confirmed tracks missed on this frame (as last matched), after them. Deterministic: the same
 // candidates give the same ids. reset() forgets every track; ids keep counting up, never reused.
 #pragma once
 
@@ -50,8 +51,6 @@ class Tracker {
   int64_t frame_index() const { return frame_index_; }
 
  private:
-  void start_tracks(const std::vector<Detection>& candidates, const std::vector<bool>& linked,
-                    int64_t pts);
   void age_unmatched(const std::vector<bool>& matched);
 
   TrackerSettings settings_;

@@ -17,6 +17,10 @@ struct TrackerSettings {
   float score_off = 0.3f;
   int min_hits = 1;
   int max_misses = 3;
+  // Also publish a confirmed track on the frames it is missed (at most max_misses in a row), as
+  // its last matched object: a short drop-out then neither removes the object nor changes the
+  // count. Off: only tracks matched on the frame are published.
+  bool hold_missed = false;
   // Association: a candidate can continue a track of its label when their boxes overlap by at
   // least min_iou; among those, pairs rank by (1 - keypoint_weight) * IoU + keypoint_weight *
   // keypoint similarity (poses only; detections rank by IoU).

@@ -127,6 +127,28 @@ TEST(Tracker, MaxMissesKeepsTheIdThroughAGap) {
             (std::vector<int>{2, 1}));
 }
 
+// hold_missed: a missed confirmed track is still published (as last matched) while it is kept,
+// so a short drop-out changes neither the count nor the id; after max_misses it ends.
+TEST(Tracker, HoldMissedPublishesAMissedTrackWhileItIsKept) {
+  TrackerSettings s = hysteresis(0.3f, 0.2f, 1, 2);
+  s.hold_missed = true;
+  Tracker t(s);
+  t.update({box(0, 0, 10, 20, 0.5f), box(50, 0, 10, 20, 0.6f)});
+  for (int i = 0; i < 2; ++i) {
+    const std::vector<Detection> out = t.update({box(51, 0, 10, 20, 0.6f)});
+    ASSERT_EQ(ids_of(out), (std::vector<int>{1, 0})) << "matched first, then the held one";
+    EXPECT_FLOAT_EQ(out[1].x_min, 0.f) << "held at its last box";
+    EXPECT_FLOAT_EQ(out[1].confidence, 0.5f);
+    EXPECT_EQ(out[1].track_age, i + 2);
+  }
+  EXPECT_EQ(ids_of(t.update({box(52, 0, 10, 20, 0.6f)})), (std::vector<int>{1})) << "ended";
+  // Without hold_missed the missed track is kept (same id on return) but not published.
+  Tracker quiet(hysteresis(0.3f, 0.2f, 1, 2));
+  quiet.update({box(0, 0, 10, 20, 0.5f)});
+  EXPECT_TRUE(quiet.update({}).empty());
+  EXPECT_EQ(ids_of(quiet.update({box(1, 0, 10, 20, 0.5f)})), (std::vector<int>{0}));
+}
+
 TEST(Tracker, ResetEndsTracksButNeverReusesIds) {
   Tracker t(hysteresis(0.3f, 0.2f));
   EXPECT_EQ(ids_of(t.update({box(0, 0, 10, 10, 0.5f)}, 1000)), (std::vector<int>{0}));
