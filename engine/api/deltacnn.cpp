@@ -1,7 +1,8 @@
 // The engine's front door: Model (import + passes + compile + decoder, shared by streams) and
-// Stream (pre-processing, per-stream executor state, decoding, stable ids).
+// Stream (pre-processing, per-stream executor state, decoding, tracking).
 #include "engine/api/deltacnn.h"
 
+#include <algorithm>
 #include <chrono>
 #include <new>
 
@@ -132,6 +133,7 @@ StreamOptions StreamOptions::from(const DeploymentConfig& cfg) {
   o.mode = ExecMode::Delta;
   o.delta = to_delta_settings(cfg.delta);
   o.score_threshold = cfg.decoder.score_threshold;
+  o.tracker = cfg.tracker;
   return o;
 }
 
@@ -150,17 +152,18 @@ Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
       options_(std::move(options)),
       preprocessor_(model_->config().input),
       executor_(std::make_unique<Executor>(model_->compiled(), options_.mode, settings_of(options_))),
+      tracker_(tracker_settings()),
       input_(size_t(model_->config().input.width) * model_->config().input.height * 3) {}
 
 Stream::~Stream() = default;
 
-FrameResult Stream::process(const ImageView& frame) {
+FrameResult Stream::process(const ImageView& frame, int64_t pts) {
   if (executor_->takes_frames()) {
     // The CUDA backend pre-processes on the GPU: the frame goes to the executor as it is.
     check_image_view(frame);
     const FramePlacement placement = preprocessor_.placement(frame.width, frame.height);
     double staging_ms = 0.0;
-    FrameResult r = run_and_decode(frame.width, frame.height, [&] {
+    FrameResult r = run_and_decode(frame.width, frame.height, pts, [&] {
       const auto t0 = Clock::now();
       executor_->submit_frame(frame, placement);
       staging_ms = ms_since(t0);
@@ -172,17 +175,19 @@ FrameResult Stream::process(const ImageView& frame) {
   const auto t0 = Clock::now();
   preprocessor_.run(frame, input_.data());
   const double preprocess_ms = ms_since(t0);
-  FrameResult r = process_input(input_.data(), frame.width, frame.height);
+  FrameResult r = process_input(input_.data(), frame.width, frame.height, pts);
   r.stats.preprocess_ms = preprocess_ms;
   return r;
 }
 
-FrameResult Stream::process_input(const float* model_input, int frame_width, int frame_height) {
+FrameResult Stream::process_input(const float* model_input, int frame_width, int frame_height,
+                                  int64_t pts) {
   if (!model_input) throw Error(ErrorKind::Input, "stream: model input is null; expected H*W*3 floats");
-  return run_and_decode(frame_width, frame_height, [&] { executor_->run(model_input); });
+  return run_and_decode(frame_width, frame_height, pts, [&] { executor_->run(model_input); });
 }
 
-FrameResult Stream::run_and_decode(int frame_width, int frame_height, const std::function<void()>& run) {
+FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pts,
+                                   const std::function<void()>& run) {
   // Validates the size (Error(Input) for zero sizes) before any state changes.
   const FrameGeometry geometry = preprocessor_.geometry(frame_width, frame_height);
   if (last_width_ != 0 && (frame_width != last_width_ || frame_height != last_height_)) {
@@ -197,11 +202,16 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, const std:
   const double infer_ms = ms_since(t0);
 
   const auto t1 = Clock::now();
-  const float threshold = options_.score_threshold >= 0.f ? options_.score_threshold
-                                                          : model_->config().decoder.score_threshold;
   FrameResult r;
-  r.objects = model_->decoder().decode(heads(), geometry, threshold);
-  ids_.assign(r.objects);
+  if (options_.tracker.enabled) {
+    // Candidates down to score_off: the tracker keeps a track alive on them and publishes.
+    const TrackerSettings& track = tracker_.settings();
+    const float cut_off = std::min(track.score_off, track.score_on);
+    r.objects = tracker_.update(model_->decoder().decode(heads(), geometry, cut_off), pts);
+  } else {
+    r.objects = model_->decoder().decode(heads(), geometry, score_threshold());
+    ids_.assign(r.objects);
+  }
   const double decode_ms = ms_since(t1);
 
   r.stats = executor_->stats();
@@ -215,6 +225,18 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, const std:
 void Stream::reset() {
   executor_->reset();
   ids_.reset();
+  tracker_.reset();
+}
+
+float Stream::score_threshold() const {
+  return options_.score_threshold >= 0.f ? options_.score_threshold
+                                         : model_->config().decoder.score_threshold;
+}
+
+TrackerSettings Stream::tracker_settings() const {
+  TrackerSettings s = options_.tracker;
+  s.score_on = score_threshold();
+  return s;
 }
 
 void Stream::set_mode(ExecMode mode) {
@@ -246,6 +268,16 @@ void Stream::set_score_threshold(float threshold) {
                                        "; expected a number <= 1 (negative: the config's)");
   }
   options_.score_threshold = threshold;
+  tracker_.set_settings(tracker_settings());
+}
+
+void Stream::set_track_score_off(float score_off) {
+  if (!(score_off >= 0.f && score_off <= 1.f)) {
+    throw Error(ErrorKind::Config, "stream: track score_off " + std::to_string(score_off) +
+                                       "; expected a number in [0, 1]");
+  }
+  options_.tracker.score_off = score_off;
+  tracker_.set_settings(tracker_settings());
 }
 
 std::vector<HeadView> Stream::heads() const {

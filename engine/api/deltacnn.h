@@ -1,6 +1,6 @@
 // The engine's front door, used by the GStreamer element, the tools and the end-to-end tests:
 // a Model (loaded once, shareable between streams: one copy of the weights) and a Stream (one
-// camera: pre-processing, per-stream delta state, decoding, stable object ids).
+// camera: pre-processing, per-stream delta state, decoding, tracking).
 //
 //   auto cfg = dcnn::load_config("configs/movenet-multipose.yaml");
 //   auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Auto, 0});
@@ -18,6 +18,7 @@
 #include "engine/decode/decoder.h"
 #include "engine/exec/executor.h"
 #include "engine/pre/preprocess.h"
+#include "engine/track/tracker.h"
 
 namespace dcnn {
 
@@ -67,6 +68,9 @@ struct StreamOptions {
   DeltaSettings delta;
   float score_threshold = -1.f;  // < 0: the config's decoder.score_threshold
   bool time_layers = false;
+  // The config's tracker block. Its score_on is replaced by the stream's score threshold (the
+  // line above), so there is one cut-off where objects start; score_off above it acts as it.
+  TrackerSettings tracker;
 
   static StreamOptions from(const DeploymentConfig& cfg);
 };
@@ -76,33 +80,45 @@ class Stream {
   Stream(std::shared_ptr<const Model> model, StreamOptions options);
   ~Stream();
 
-  // Pre-process, run (dense or delta), decode, assign ids. Results are in frame pixels.
-  // A frame size different from the previous one resets the delta state first. On the CUDA
-  // backend the pre-processing runs on the GPU (Executor::submit_frame); on the CPU, engine/pre.
-  FrameResult process(const ImageView& frame);
+  // Pre-process, run (dense or delta), decode, track (or assign ids, tracker off). Results are
+  // in frame pixels. A frame size different from the previous one resets the delta state
+  // first. On the CUDA backend the pre-processing runs on the GPU (Executor::submit_frame); on
+  // the CPU, engine/pre. `pts`: the frame's stream time in ns (-1: unknown), kept in the
+  // tracks' first/last seen.
+  FrameResult process(const ImageView& frame, int64_t pts = -1);
   // Same, from an already pre-processed model input (H*W*3 floats, 0..255) of a frame of the
   // given size: used by tools and tests that share one pre-processed input between streams.
-  FrameResult process_input(const float* model_input, int frame_width, int frame_height);
+  FrameResult process_input(const float* model_input, int frame_width, int frame_height,
+                            int64_t pts = -1);
 
   void reset();  // next frame runs dense and re-initialises every state (flush, discont, caps)
   void set_mode(ExecMode mode);
   void set_threshold_scale(float scale);
   void set_keyframe_interval(int interval);
+  // With the tracker on, the threshold is where tracks start (score_on).
   void set_score_threshold(float threshold);
+  void set_track_score_off(float score_off);  // [0, 1]; tracker on only
 
   const Model& model() const { return *model_; }
   const Executor& executor() const { return *executor_; }
+  // The stream's tracker (its live and ended tracks); nullptr when the tracker is off.
+  const Tracker* tracker() const { return options_.tracker.enabled ? &tracker_ : nullptr; }
+  // The tracker's settings as they apply now (score_on = the stream's score threshold).
+  TrackerSettings tracker_settings() const;
   std::vector<HeadView> heads() const;  // dense heads of the last frame
 
  private:
   // Resets on a new frame size, runs `run` (which runs the executor on this frame), decodes.
-  FrameResult run_and_decode(int frame_width, int frame_height, const std::function<void()>& run);
+  FrameResult run_and_decode(int frame_width, int frame_height, int64_t pts,
+                             const std::function<void()>& run);
+  float score_threshold() const;  // the option, or the config's when unset
 
   std::shared_ptr<const Model> model_;
   StreamOptions options_;
   Preprocessor preprocessor_;
   std::unique_ptr<Executor> executor_;
-  IdAssigner ids_;
+  IdAssigner ids_;     // tracker off
+  Tracker tracker_;    // tracker on
   std::vector<float> input_;
   int last_width_ = 0, last_height_ = 0;
 };

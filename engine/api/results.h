@@ -16,12 +16,15 @@ struct Keypoint {
 };
 
 struct Detection {
-  int id = -1;  // stable across frames (IoU matching), -1 before assignment
+  int id = -1;  // stable across frames: the track id (or IoU-matched id, tracker off); -1 before
   int label_id = 0;
   std::string label;
   float confidence = 0.f;
   float x_min = 0.f, y_min = 0.f, x_max = 0.f, y_max = 0.f;  // frame pixels
   std::vector<Keypoint> keypoints;  // empty for detection models
+  // Frames since the object's track was first seen, 1 on its first frame (engine/track);
+  // 0 when the tracker is off and `id` comes from previous-frame IoU matching only.
+  int track_age = 0;
 };
 
 struct LayerStat {

@@ -45,6 +45,16 @@
 //                                    #       this changed fraction; 1 = never (default 0.25)
 //     form: propagate                # propagate | recompute: the CPU backend's delta state
 //                                    #       (docs/cpu-engine.md; default propagate)
+//   tracker:                         # stable track ids with score hysteresis (engine/track)
+//     enabled: true                  # false: previous-frame IoU ids, hard score cut-off (default true)
+//     score_off: 0.15                # 0..decoder.score_threshold: a track continues on scores down
+//                                    #       to this; it starts at decoder.score_threshold
+//                                    #       (score_on) (default: score_on, no hysteresis)
+//     min_hits: 1                    # 1..1000: frames in a row >= score_on before a track starts
+//     max_misses: 3                  # 0..100000: missed frames a track survives, keeping its id
+//     hold_missed: false             # also publish a track on those frames, as last seen
+//     min_iou: 0.3                   # 0..1: least box overlap to continue a track
+//     keypoint_weight: 0.5           # 0..1: share of the keypoint similarity in the link score (poses)
 //
 // Errors read "<file>: <key.path>: <problem>; expected <what>" (dcnn::Error kind Config, or
 // NotFound for a missing model / labels file). YAML syntax errors carry line and column. A key
@@ -66,7 +76,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kTopKeys = {"model", "input", "decoder", "delta"};
+const std::vector<std::string> kTopKeys = {"model", "input", "decoder", "delta", "tracker"};
 const std::vector<std::string> kModelKeys = {"name", "onnx"};
 const std::vector<std::string> kInputKeys = {"width", "height", "color", "mean",
                                              "std", "resize", "pad_value"};
@@ -78,6 +88,9 @@ const std::vector<std::string> kDeltaKeys = {
     "layer_thresholds", "keyframe_interval", "dense_break_even", "truncate_linear",
     "input_block",      "input_block_threshold", "head_dense_break_even", "keyframe_break_even",
     "form"};
+const std::vector<std::string> kTrackerKeys = {"enabled",  "score_off", "min_hits",
+                                               "max_misses", "hold_missed", "min_iou",
+                                               "keypoint_weight"};
 
 // Resolves `relative` against the YAML's folder and insists that the file exists, so a typo in
 // a path is reported at load time with the key that holds it, not later by the ONNX importer.
@@ -215,6 +228,34 @@ void parse_delta(const YamlReader& r, const YAML::Node& node, DeltaConfig& d) {
     d.recompute = r.read_enum<bool>(node["form"], "delta.form", {{"propagate", false}, {"recompute", true}});
 }
 
+// After the decoder: the tracker's score_on and keypoint_score are the decoder's thresholds.
+void parse_tracker(const YamlReader& r, const YAML::Node& node, const DecoderConfig& dec,
+                   TrackerSettings& t) {
+  t.score_on = dec.score_threshold;
+  t.score_off = dec.score_threshold;
+  t.keypoint_score = dec.keypoint_threshold;
+  if (!node) return;
+  r.require_map(node, "tracker");
+  r.check_keys(node, "tracker", kTrackerKeys);
+  if (node["enabled"]) t.enabled = r.read_bool(node["enabled"], "tracker.enabled");
+  // Above score_on the hysteresis would run backwards: a track would end before it could start.
+  if (node["score_off"]) {
+    t.score_off = r.read_float(node["score_off"], "tracker.score_off", 0.f, 1.f);
+    if (t.score_off > dec.score_threshold)
+      r.fail("tracker.score_off",
+             "value " + node["score_off"].Scalar() + " is above decoder.score_threshold (" +
+                 YAML::Dump(YAML::Node(dec.score_threshold)) + ", where tracks start)",
+             "a number in [0, decoder.score_threshold]");
+  }
+  if (node["min_hits"]) t.min_hits = r.read_int(node["min_hits"], "tracker.min_hits", 1, 1000);
+  if (node["max_misses"])
+    t.max_misses = r.read_int(node["max_misses"], "tracker.max_misses", 0, 100000);
+  if (node["hold_missed"]) t.hold_missed = r.read_bool(node["hold_missed"], "tracker.hold_missed");
+  if (node["min_iou"]) t.min_iou = r.read_float(node["min_iou"], "tracker.min_iou", 0.f, 1.f);
+  if (node["keypoint_weight"])
+    t.keypoint_weight = r.read_float(node["keypoint_weight"], "tracker.keypoint_weight", 0.f, 1.f);
+}
+
 }  // namespace
 
 DeploymentConfig parse_config(const std::string& yaml_text, const std::string& source_name,
@@ -232,7 +273,7 @@ DeploymentConfig parse_config(const std::string& yaml_text, const std::string& s
   const YamlReader r(source_name);
   if (!root.IsMap()) {
     r.fail("(top level)", root.IsNull() ? "the document is empty" : "is not a mapping",
-           "a mapping with the sections model, input, decoder and optionally delta");
+           "a mapping with the sections model, input, decoder and optionally delta and tracker");
   }
   r.check_unique_keys(root);
   r.check_keys(root, "", kTopKeys);
@@ -244,6 +285,7 @@ DeploymentConfig parse_config(const std::string& yaml_text, const std::string& s
     parse_input(r, r.require(root, "", "input"), cfg.input);
     parse_decoder(r, r.require(root, "", "decoder"), base_dir, cfg.decoder);
     if (root["delta"]) parse_delta(r, root["delta"], cfg.delta);
+    parse_tracker(r, root["tracker"], cfg.decoder, cfg.tracker);
   } catch (const YAML::Exception& e) {
     // Should not happen (the reader checks node types first), but never let a bare yaml-cpp
     // exception escape the engine.

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "engine/track/tracker_settings.h"
+
 namespace dcnn {
 
 enum class ColorOrder { RGB, BGR };
@@ -66,6 +68,9 @@ struct DeploymentConfig {
   InputConfig input;
   DecoderConfig decoder;
   DeltaConfig delta;
+  // tracker: block. score_on is decoder.score_threshold and keypoint_score
+  // decoder.keypoint_threshold (one source for each); score_off defaults to score_on.
+  TrackerSettings tracker;
 };
 
 // Parses and validates; throws dcnn::Error (NotFound for a missing file, Config otherwise).

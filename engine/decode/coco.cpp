@@ -19,6 +19,14 @@ const std::vector<std::pair<int, int>>& coco_skeleton() {
   return edges;
 }
 
+const std::vector<float>& coco_keypoint_sigmas() {
+  // From the COCO keypoint evaluation (cocoeval.py): face points are tight, hips loose.
+  static const std::vector<float> sigmas = {
+      0.026f, 0.025f, 0.025f, 0.035f, 0.035f, 0.079f, 0.079f, 0.072f, 0.072f,
+      0.062f, 0.062f, 0.107f, 0.107f, 0.087f, 0.087f, 0.089f, 0.089f};
+  return sigmas;
+}
+
 const std::vector<std::string>& coco_labels() {
   static const std::vector<std::string> labels = {
       "person",        "bicycle",      "car",           "motorcycle",    "airplane",

@@ -47,6 +47,9 @@ dcnn::StreamOptions stream_options(const dcnn::DeploymentConfig& config,
   options.delta.threshold_scale = effective_threshold_scale(config, settings);
   options.delta.keyframe_interval = effective_keyframe_interval(config, settings);
   options.score_threshold = effective_score_threshold(config, settings);
+  if (settings.tracker != TrackerSetting::Config)
+    options.tracker.enabled = settings.tracker == TrackerSetting::On;
+  options.tracker.score_off = effective_track_score_off(config, settings);
   return options;
 }
 
@@ -66,6 +69,12 @@ float effective_score_threshold(const dcnn::DeploymentConfig& config,
                                 const ElementSettings& settings) {
   return settings.score_threshold >= 0.0 ? static_cast<float>(settings.score_threshold)
                                          : config.decoder.score_threshold;
+}
+
+float effective_track_score_off(const dcnn::DeploymentConfig& config,
+                                const ElementSettings& settings) {
+  return settings.track_score_off >= 0.0 ? static_cast<float>(settings.track_score_off)
+                                         : config.tracker.score_off;
 }
 
 }  // namespace deltacnn_gst

@@ -11,6 +11,7 @@
 namespace deltacnn_gst {
 
 enum class BackendSetting { Auto, Cuda, Cpu };
+enum class TrackerSetting { Config, On, Off };  // Config: the YAML's tracker.enabled
 
 // "auto", "cuda" or "cpu": the property's nick, as the frame meta's requested_backend says it.
 const char* backend_name(BackendSetting backend);
@@ -25,6 +26,8 @@ struct ElementSettings {
   int keyframe_interval = -1;     // < 0: the YAML's delta.keyframe_interval; 0 = never
   dcnn::ExecMode mode = dcnn::ExecMode::Delta;
   double score_threshold = -1.0;  // < 0: the YAML's decoder.score_threshold
+  TrackerSetting tracker = TrackerSetting::Config;
+  double track_score_off = -1.0;  // < 0: the YAML's tracker.score_off
   unsigned unique_id = 0;
   std::string model_instance_id;  // empty: this element loads its own model
 };
@@ -47,6 +50,8 @@ float effective_threshold_scale(const dcnn::DeploymentConfig& config,
 int effective_keyframe_interval(const dcnn::DeploymentConfig& config,
                                 const ElementSettings& settings);
 float effective_score_threshold(const dcnn::DeploymentConfig& config,
+                                const ElementSettings& settings);
+float effective_track_score_off(const dcnn::DeploymentConfig& config,
                                 const ElementSettings& settings);
 
 }  // namespace deltacnn_gst

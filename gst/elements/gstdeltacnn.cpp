@@ -16,8 +16,9 @@
  * machine, the runs and the other models. On the GPU it is not yet measured.
  *
  * Each object becomes a #GstVideoRegionOfInterestMeta (roi_type = label, box in frame pixels,
- * a stable `id`) with a DL Streamer compatible `detection` structure (normalised box,
- * `confidence`, `label_id`, `label`) and, for pose models, a `keypoints` structure. Each frame
+ * `id` = its track id, stable across frames and short misses: see `tracker`) with a DL
+ * Streamer compatible `detection` structure (normalised box, `confidence`, `label_id`,
+ * `label`, `track_age`) and, for pose models, a `keypoints` structure. Each frame
  * gets a `DeltaCnnFrameMeta` (keyframe flag, active-pixel fractions at the input and per
  * layer, timings, backend). Read them from C with `gstdeltacnnmeta-1.0`
  * (`gst/deltacnn/deltacnnmeta.h`).
@@ -115,6 +116,8 @@ enum {
   PROP_UNIQUE_ID,
   PROP_MODEL_INSTANCE_ID,
   PROP_RESET_ON_DISCONT,
+  PROP_TRACKER,
+  PROP_TRACK_SCORE_OFF,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -185,8 +188,20 @@ install_properties (GObjectClass * gobject_class)
           "frame (baseline)", GST_TYPE_DELTACNN_MODE, GST_DELTACNN_MODE_DELTA, playing));
   g_object_class_install_property (gobject_class, PROP_SCORE_THRESHOLD,
       g_param_spec_double ("score-threshold", "Score threshold",
-          "Objects with a lower confidence are dropped. -1 (default): the YAML's "
+          "Objects with a lower confidence are dropped; with the tracker on, a track starts "
+          "at this score and continues down to track-score-off. -1 (default): the YAML's "
           "decoder.score_threshold", -1.0, 1.0, -1.0, playing));
+  // READY only: switching id sources mid-stream would hand out ids from two counters.
+  g_object_class_install_property (gobject_class, PROP_TRACKER,
+      g_param_spec_enum ("tracker", "Tracker",
+          "Stable track ids with score hysteresis (on), or previous-frame IoU ids with a hard "
+          "score cut-off (off). config (default): the YAML's tracker.enabled",
+          GST_TYPE_DELTACNN_TRACKER, GST_DELTACNN_TRACKER_CONFIG, ready));
+  g_object_class_install_property (gobject_class, PROP_TRACK_SCORE_OFF,
+      g_param_spec_double ("track-score-off", "Track score off",
+          "With the tracker on: a started track continues on scores down to this (above "
+          "score-threshold it acts as score-threshold: no hysteresis). -1 (default): the "
+          "YAML's tracker.score_off", -1.0, 1.0, -1.0, playing));
   g_object_class_install_property (gobject_class, PROP_UNIQUE_ID,
       g_param_spec_uint ("unique-id", "Unique ID",
           "Written into every meta this element attaches (with its element name), to tell "
@@ -239,6 +254,7 @@ gst_deltacnn_class_init (GstDeltaCnnClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_DELTACNN_BACKEND, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (GST_TYPE_DELTACNN_MODE, (GstPluginAPIFlags) 0);
   gst_type_mark_as_plugin_api (GST_TYPE_DELTACNN_PRECISION, (GstPluginAPIFlags) 0);
+  gst_type_mark_as_plugin_api (GST_TYPE_DELTACNN_TRACKER, (GstPluginAPIFlags) 0);
 }
 
 static void
@@ -333,6 +349,19 @@ gst_deltacnn_set_property (GObject * object, guint prop_id, const GValue * value
       s.score_threshold = g_value_get_double (value);
       priv->live_changed = true;
       break;
+    case PROP_TRACK_SCORE_OFF:
+      s.track_score_off = g_value_get_double (value);
+      priv->live_changed = true;
+      break;
+    case PROP_TRACKER:
+      if (frozen (self, pspec))
+        break;
+      switch (g_value_get_enum (value)) {
+        case GST_DELTACNN_TRACKER_ON: s.tracker = deltacnn_gst::TrackerSetting::On; break;
+        case GST_DELTACNN_TRACKER_OFF: s.tracker = deltacnn_gst::TrackerSetting::Off; break;
+        default: s.tracker = deltacnn_gst::TrackerSetting::Config; break;
+      }
+      break;
     case PROP_UNIQUE_ID:
       if (!frozen (self, pspec))
         s.unique_id = g_value_get_uint (value);
@@ -396,6 +425,14 @@ gst_deltacnn_get_property (GObject * object, guint prop_id, GValue * value, GPar
       break;
     case PROP_SCORE_THRESHOLD:
       g_value_set_double (value, s.score_threshold);
+      break;
+    case PROP_TRACK_SCORE_OFF:
+      g_value_set_double (value, s.track_score_off);
+      break;
+    case PROP_TRACKER:
+      g_value_set_enum (value, s.tracker == deltacnn_gst::TrackerSetting::On ?
+          GST_DELTACNN_TRACKER_ON : s.tracker == deltacnn_gst::TrackerSetting::Off ?
+          GST_DELTACNN_TRACKER_OFF : GST_DELTACNN_TRACKER_CONFIG);
       break;
     case PROP_UNIQUE_ID:
       g_value_set_uint (value, s.unique_id);
@@ -579,10 +616,13 @@ apply_live_settings (GstDeltaCnn * self)
     stream.set_keyframe_interval (deltacnn_gst::effective_keyframe_interval (priv->config, s));
   if (s.score_threshold != applied.score_threshold)
     stream.set_score_threshold (deltacnn_gst::effective_score_threshold (priv->config, s));
+  if (s.track_score_off != applied.track_score_off)
+    stream.set_track_score_off (deltacnn_gst::effective_track_score_off (priv->config, s));
   applied.mode = s.mode;
   applied.delta_threshold = s.delta_threshold;
   applied.keyframe_interval = s.keyframe_interval;
   applied.score_threshold = s.score_threshold;
+  applied.track_score_off = s.track_score_off;
 }
 
 static GstFlowReturn
@@ -621,7 +661,9 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     return GST_FLOW_ERROR;
   }
   try {
-    result = priv->stream->process (deltacnn_gst::image_view (frame, priv->pixel_format));
+    const int64_t pts = GST_BUFFER_PTS_IS_VALID (buf) ?
+        static_cast<int64_t> (GST_BUFFER_PTS (buf)) : -1;
+    result = priv->stream->process (deltacnn_gst::image_view (frame, priv->pixel_format), pts);
   } catch (const dcnn::Error & e) {
     gst_video_frame_unmap (&frame);
     DELTACNN_POST_ENGINE_ERROR (self, e, "to process a frame");

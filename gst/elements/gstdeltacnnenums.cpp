@@ -48,3 +48,20 @@ gst_deltacnn_precision_get_type (void)
   }
   return (GType) type;
 }
+
+GType
+gst_deltacnn_tracker_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    {GST_DELTACNN_TRACKER_CONFIG, "As the YAML's tracker.enabled", "config"},
+    {GST_DELTACNN_TRACKER_ON, "Track ids with score hysteresis", "on"},
+    {GST_DELTACNN_TRACKER_OFF, "Previous-frame IoU ids, hard score cut-off", "off"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type)) {
+    GType registered = g_enum_register_static ("GstDeltaCnnTracker", values);
+    g_once_init_leave (&type, registered);
+  }
+  return (GType) type;
+}

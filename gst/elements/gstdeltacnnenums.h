@@ -22,6 +22,12 @@ typedef enum {
   GST_DELTACNN_PRECISION_FP16 = 1,  // CUDA storage in half precision (fp32 arithmetic)
 } GstDeltaCnnPrecision;
 
+typedef enum {
+  GST_DELTACNN_TRACKER_CONFIG = 0,  // the YAML's tracker.enabled
+  GST_DELTACNN_TRACKER_ON = 1,      // track ids with score hysteresis (engine/track)
+  GST_DELTACNN_TRACKER_OFF = 2,     // previous-frame IoU ids, hard score cut-off
+} GstDeltaCnnTracker;
+
 #define GST_TYPE_DELTACNN_BACKEND (gst_deltacnn_backend_get_type ())
 GType gst_deltacnn_backend_get_type (void);
 
@@ -30,5 +36,8 @@ GType gst_deltacnn_mode_get_type (void);
 
 #define GST_TYPE_DELTACNN_PRECISION (gst_deltacnn_precision_get_type ())
 GType gst_deltacnn_precision_get_type (void);
+
+#define GST_TYPE_DELTACNN_TRACKER (gst_deltacnn_tracker_get_type ())
+GType gst_deltacnn_tracker_get_type (void);
 
 G_END_DECLS

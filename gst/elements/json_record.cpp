@@ -14,6 +14,15 @@ nlohmann::json object_record(GstVideoRegionOfInterestMeta* roi, int width, int h
   nlohmann::json o;
   const gchar* label = g_quark_to_string(roi->roi_type);
   o["id"] = roi->id;
+  // Tracked objects (tracker on): id is the track id, and the track's age in frames.
+  gint track_age = 0;
+  if (deltacnn_roi_get_track_age(roi, &track_age)) {
+    o["track_id"] = roi->id;
+    o["track_age"] = track_age;
+  } else {
+    o["track_id"] = nullptr;
+    o["track_age"] = nullptr;
+  }
   o["label"] = label != nullptr ? label : "";
   DeltaCnnDetection det;
   const gchar* element = nullptr;

@@ -41,6 +41,7 @@ void attach_object(GstBuffer* buffer, const dcnn::Detection& object, int width, 
   if (roi == nullptr) return;
   // Which element and model made it: ids are unique per element, not across elements.
   deltacnn_roi_set_source(roi, context.element_name.c_str(), context.model_name.c_str());
+  if (object.track_age > 0) deltacnn_roi_set_track_age(roi, object.track_age);
   if (object.keypoints.empty()) return;
 
   points.resize(object.keypoints.size());

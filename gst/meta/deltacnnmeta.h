@@ -28,7 +28,8 @@
  * Per object: one GstVideoRegionOfInterestMeta (gstreamer-video), DL Streamer compatible:
  *
  *   roi_type   quark of the label ("person", "car", ...)
- *   id         stable object id (same person on the next frame keeps its id; -1 if untracked)
+ *   id         stable object id: the track id with the tracker on (same person keeps it across
+ *              frames and short misses), else the previous frame's IoU match; -1 if untracked
  *   parent_id  -1
  *   x, y, w, h box in frame pixels (clipped to the frame)
  *   params     GstStructure "detection":
@@ -39,6 +40,8 @@
  *                unique_id                   (guint, the producing element's unique id)
  *                element_name                (gchararray, the producing element's name)
  *                model_name                  (gchararray, the model it ran: model.name)
+ *                track_age                   (gint, tracker on only: frames since the object's
+ *                                             track was first seen, 1 on that frame)
  *              pose models only, GstStructure "keypoints":
  *                format             "keypoints"
  *                dims               GstValueArray of gint <n_points, 2>
@@ -238,6 +241,16 @@ DELTACNN_META_API gboolean deltacnn_roi_set_source (GstVideoRegionOfInterestMeta
  * source (written before sources were recorded, or by another producer). */
 DELTACNN_META_API gboolean deltacnn_roi_get_source (GstVideoRegionOfInterestMeta * roi,
     const gchar ** element_name, const gchar ** model_name);
+
+/* Records the age of the object's track (frames since it was first seen, 1 on that frame) in
+ * @roi's "detection" structure. FALSE when @roi has no detection structure or @age < 1. */
+DELTACNN_META_API gboolean deltacnn_roi_set_track_age (GstVideoRegionOfInterestMeta * roi,
+    gint age);
+
+/* The age of the object's track in frames (then @roi->id is its track id). FALSE, with @age
+ * left untouched, when the object was not tracked (tracker off, or another producer). */
+DELTACNN_META_API gboolean deltacnn_roi_get_track_age (GstVideoRegionOfInterestMeta * roi,
+    gint * age);
 
 /* Number of keypoints on @roi (0 when it has no "keypoints" structure); fills the first
  * min(count, @max) entries of @out (which may be NULL when @max is 0). */

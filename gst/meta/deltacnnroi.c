@@ -266,6 +266,37 @@ deltacnn_roi_get_source (GstVideoRegionOfInterestMeta * roi, const gchar ** elem
   return TRUE;
 }
 
+gboolean
+deltacnn_roi_set_track_age (GstVideoRegionOfInterestMeta * roi, gint age)
+{
+  GstStructure *s;
+
+  g_return_val_if_fail (roi != NULL, FALSE);
+  g_return_val_if_fail (age >= 1, FALSE);
+
+  s = gst_video_region_of_interest_meta_get_param (roi, DELTACNN_DETECTION_STRUCTURE_NAME);
+  if (s == NULL)
+    return FALSE;
+  gst_structure_set (s, "track_age", G_TYPE_INT, age, NULL);
+  return TRUE;
+}
+
+gboolean
+deltacnn_roi_get_track_age (GstVideoRegionOfInterestMeta * roi, gint * age)
+{
+  GstStructure *s;
+  gint value;
+
+  g_return_val_if_fail (roi != NULL, FALSE);
+  g_return_val_if_fail (age != NULL, FALSE);
+
+  s = gst_video_region_of_interest_meta_get_param (roi, DELTACNN_DETECTION_STRUCTURE_NAME);
+  if (s == NULL || !gst_structure_get_int (s, "track_age", &value))
+    return FALSE;
+  *age = value;
+  return TRUE;
+}
+
 guint
 deltacnn_roi_get_keypoints (GstVideoRegionOfInterestMeta * roi, DeltaCnnKeypoint * out,
     guint max)

@@ -331,6 +331,68 @@ TEST_F(ConfigTest, LoadConfigResolvesPathsAgainstTheYamlFolder) {
   EXPECT_EQ(fs::path(c.source), (dir_ / "sub" / "x.yaml").lexically_normal());
 }
 
+// The tracker block: defaults tie score_on and keypoint_score to the decoder's thresholds.
+TEST_F(ConfigTest, TrackerDefaultsFollowTheDecoder) {
+  const DeploymentConfig c = parse(
+      "model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8}\n"
+      "decoder: {type: posenet, score_threshold: 0.4, keypoint_threshold: 0.2}\n");
+  const dcnn::TrackerSettings defaults;
+  EXPECT_EQ(c.tracker.enabled, defaults.enabled);
+  EXPECT_FLOAT_EQ(c.tracker.score_on, 0.4f);
+  EXPECT_FLOAT_EQ(c.tracker.score_off, 0.4f) << "no hysteresis unless asked for";
+  EXPECT_FLOAT_EQ(c.tracker.keypoint_score, 0.2f);
+  EXPECT_EQ(c.tracker.min_hits, defaults.min_hits);
+  EXPECT_EQ(c.tracker.max_misses, defaults.max_misses);
+  EXPECT_EQ(c.tracker.hold_missed, defaults.hold_missed);
+  EXPECT_FLOAT_EQ(c.tracker.min_iou, defaults.min_iou);
+  EXPECT_FLOAT_EQ(c.tracker.keypoint_weight, defaults.keypoint_weight);
+}
+
+TEST_F(ConfigTest, TrackerBlockParsesEveryKey) {
+  const DeploymentConfig c = parse(with(
+      "tracker:\n  enabled: false\n  score_off: 0.1\n  min_hits: 3\n  max_misses: 7\n"
+      "  hold_missed: true\n  min_iou: 0.2\n  keypoint_weight: 0.25\n"));
+  EXPECT_TRUE(c.tracker.hold_missed);
+  EXPECT_FALSE(c.tracker.enabled);
+  EXPECT_FLOAT_EQ(c.tracker.score_off, 0.1f);
+  EXPECT_EQ(c.tracker.min_hits, 3);
+  EXPECT_EQ(c.tracker.max_misses, 7);
+  EXPECT_FLOAT_EQ(c.tracker.min_iou, 0.2f);
+  EXPECT_FLOAT_EQ(c.tracker.keypoint_weight, 0.25f);
+}
+
+TEST_F(ConfigTest, TrackerBlockErrorsNameTheKey) {
+  std::string m = error_of(with("tracker: {score_of: 0.1}\n"));
+  EXPECT_NE(m.find("test.yaml: tracker.score_of: unknown key"), std::string::npos) << m;
+  EXPECT_NE(m.find("did you mean 'score_off'"), std::string::npos) << m;
+  // The default decoder.score_threshold is 0.3: a score_off above it would end tracks before
+  // they could start.
+  m = error_of(with("tracker: {score_off: 0.35}\n"));
+  EXPECT_NE(m.find("test.yaml: tracker.score_off: value 0.35 is above decoder.score_threshold (0.3"),
+            std::string::npos) << m;
+  EXPECT_NE(m.find("expected a number in [0, decoder.score_threshold]"), std::string::npos) << m;
+  const struct {
+    std::string yaml, message;
+  } cases[] = {
+      {"tracker: {score_off: -0.1}", "tracker.score_off: value -0.1 is out of range; expected a number in [0, 1]"},
+      {"tracker: {min_hits: 0}", "tracker.min_hits: value 0 is out of range; expected an integer in [1, 1000]"},
+      {"tracker: {max_misses: -1}", "tracker.max_misses: value -1 is out of range; expected an integer in [0, 100000]"},
+      {"tracker: {min_iou: 1.5}", "tracker.min_iou: value 1.5 is out of range; expected a number in [0, 1]"},
+      {"tracker: {keypoint_weight: 2}", "tracker.keypoint_weight: value 2 is out of range"},
+      {"tracker: {enabled: maybe}", "tracker.enabled: 'maybe' is not a boolean; expected true or false"},
+      {"tracker: {hold_missed: 1}", "tracker.hold_missed: '1' is not a boolean"},
+      {"tracker: {min_hits: 2.5}", "tracker.min_hits: '2.5' is not an integer"},
+      {"tracker: 3", "test.yaml: tracker: is not a mapping"},
+  };
+  for (const auto& c : cases) {
+    m = error_of(with(c.yaml + "\n"));
+    EXPECT_NE(m.find(c.message), std::string::npos) << c.yaml << " -> " << m;
+  }
+  m = error_of(with("tracker:\n  max_misses: 2\n  min_hits: 2\n  max_misses: 4\n"));
+  EXPECT_NE(m.find("test.yaml: tracker.max_misses: is given twice (line 5 and line 7)"),
+            std::string::npos) << m;
+}
+
 // The configs the project ships must parse. Their models are fetched by setup.
 TEST(ShippedConfigs, AllParse) {
   const char* root = std::getenv("DELTACNN_SOURCE_ROOT");

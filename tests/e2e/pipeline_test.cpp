@@ -132,7 +132,10 @@ TEST_F(PipelineTest, PosesOnVtestOnTheCpuBackend) {
     std::set<int> ids;
     for (const nlohmann::json& o : objects) {
       EXPECT_EQ(o["label"], "person");
-      EXPECT_GE(o["confidence"].get<double>(), 0.25);
+      // A track starts at 0.25 and, with the shipped tracker's hysteresis, continues down to
+      // tracker.score_off (0.12).
+      EXPECT_GE(o["confidence"].get<double>(), 0.12);
+      EXPECT_GE(o["track_age"].get<int>(), 1);
       EXPECT_GE(o["box"]["x_min"].get<double>(), 0.0);
       EXPECT_LE(o["box"]["x_max"].get<double>(), 768.0);
       EXPECT_LT(o["box"]["y_min"].get<double>(), o["box"]["y_max"].get<double>());

@@ -7,6 +7,7 @@
 #include <gst/video/video.h>
 #include <gtest/gtest.h>
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -304,6 +305,77 @@ TEST_F(DeltaCnnElementTest, RealPeopleOnVtestBecomeRoiMetas) {
     EXPECT_GT(deltacnn_roi_get_connections(roi, nullptr, 0), 10u);
   }
   gst_buffer_unref(out);
+}
+
+/* ------------------------------------------------------------------ tracking */
+
+TEST_F(DeltaCnnElementTest, TrackerPropertiesDefaultAndRoundTrip) {
+  GstElement* e = make_element();
+  ASSERT_NE(e, nullptr);
+  gint tracker = -5;
+  gdouble score_off = -5;
+  g_object_get(e, "tracker", &tracker, "track-score-off", &score_off, nullptr);
+  EXPECT_EQ(tracker, 0);  // config: the YAML's tracker.enabled
+  EXPECT_DOUBLE_EQ(score_off, -1.0);
+  gst_util_set_object_arg(G_OBJECT(e), "tracker", "off");
+  g_object_set(e, "track-score-off", 0.1, nullptr);
+  g_object_get(e, "tracker", &tracker, "track-score-off", &score_off, nullptr);
+  EXPECT_EQ(tracker, 2);
+  EXPECT_DOUBLE_EQ(score_off, 0.1);
+  gst_util_set_object_arg(G_OBJECT(e), "tracker", "on");
+  g_object_get(e, "tracker", &tracker, nullptr);
+  EXPECT_EQ(tracker, 1);
+  gst_object_unref(e);
+}
+
+// The first frames of vtest through MultiPose: the ROI id is the track id, the same person keeps
+// it from frame to frame and its track age grows by one per frame. tracker=off: ids from the
+// previous frame only, and no track age on the ROIs.
+TEST_F(DeltaCnnElementTest, RoiIdsAreTrackIdsStableAcrossFrames) {
+  const std::string yaml = config_path("movenet-multipose.yaml");
+  if (!require_asset(yaml) || !require_asset(deltacnn_test::vtest_path())) return;
+  std::vector<cv::Mat> images;
+  for (int i = 0; i < 4; ++i) images.push_back(deltacnn_test::vtest_frame(i));
+  ASSERT_FALSE(images.back().empty());
+  const int w = images[0].cols, h = images[0].rows;
+  GstHarness* tracked = harness(yaml, [](GstElement*) {}, GST_VIDEO_FORMAT_BGR, w, h);
+  GstHarness* untracked = harness(yaml, [](GstElement* e) {
+    gst_util_set_object_arg(G_OBJECT(e), "tracker", "off");
+  }, GST_VIDEO_FORMAT_BGR, w, h);
+  ASSERT_NE(tracked, nullptr);
+  ASSERT_NE(untracked, nullptr);
+
+  std::map<gint, gint> first_ids;  // id -> track age on frame 0
+  int kept = 0;
+  for (size_t f = 0; f < images.size(); ++f) {
+    SCOPED_TRACE("frame " + std::to_string(f));
+    GstBuffer* out = gst_harness_push_and_pull(
+        tracked, make_buffer(images[f], GST_VIDEO_FORMAT_BGR, f * GST_SECOND / 10));
+    ASSERT_NE(out, nullptr);
+    for (GstVideoRegionOfInterestMeta* roi : rois(out)) {
+      gint age = 0;
+      ASSERT_TRUE(deltacnn_roi_get_track_age(roi, &age));
+      if (f == 0) {
+        EXPECT_EQ(age, 1);
+        first_ids[roi->id] = age;
+      } else if (first_ids.count(roi->id)) {
+        EXPECT_EQ(age, static_cast<gint>(f) + 1) << "id " << roi->id;
+        if (f + 1 == images.size()) ++kept;
+      }
+    }
+    gst_buffer_unref(out);
+
+    out = gst_harness_push_and_pull(untracked, make_buffer(images[f], GST_VIDEO_FORMAT_BGR));
+    ASSERT_NE(out, nullptr);
+    for (GstVideoRegionOfInterestMeta* roi : rois(out)) {
+      gint age = 0;
+      EXPECT_FALSE(deltacnn_roi_get_track_age(roi, &age));
+      EXPECT_GE(roi->id, 0);
+    }
+    gst_buffer_unref(out);
+  }
+  EXPECT_GE(first_ids.size(), 2u);
+  EXPECT_GE(kept, 2) << "the walkers of frame 0 keep their ids through frame 3";
 }
 
 /* ------------------------------------------------------------------ precedence */

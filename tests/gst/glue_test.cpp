@@ -71,6 +71,29 @@ TEST_F(GlueTest, PropertiesOverrideTheYaml) {
                   config.decoder.score_threshold);
 }
 
+// tracker=on|off overrides the YAML's tracker.enabled; track-score-off its score_off, and
+// unset (-1) returns to the YAML's.
+TEST_F(GlueTest, TrackerPropertiesOverrideTheYaml) {
+  const std::string yaml = config_path("movenet-multipose.yaml");
+  if (!require_asset(yaml)) return;
+  ElementSettings s;
+  s.config_file_path = yaml;
+  dcnn::DeploymentConfig config = deltacnn_gst::resolve_config(s);
+  dcnn::StreamOptions options = deltacnn_gst::stream_options(config, s);
+  EXPECT_EQ(options.tracker.enabled, config.tracker.enabled);
+  EXPECT_FLOAT_EQ(options.tracker.score_off, config.tracker.score_off);
+  s.tracker = deltacnn_gst::TrackerSetting::Off;
+  s.track_score_off = 0.05;
+  options = deltacnn_gst::stream_options(config, s);
+  EXPECT_FALSE(options.tracker.enabled);
+  EXPECT_FLOAT_EQ(options.tracker.score_off, 0.05f);
+  s.tracker = deltacnn_gst::TrackerSetting::On;
+  config.tracker.enabled = false;
+  EXPECT_TRUE(deltacnn_gst::stream_options(config, s).tracker.enabled);
+  s.track_score_off = -1.0;
+  EXPECT_FLOAT_EQ(deltacnn_gst::effective_track_score_off(config, s), config.tracker.score_off);
+}
+
 TEST_F(GlueTest, MissingConfigPathIsAConfigError) {
   ElementSettings s;
   try {
@@ -327,6 +350,8 @@ TEST_F(GlueTest, JsonRecordHasTheDocumentedFields) {
   ASSERT_EQ(j["objects"].size(), 1u);
   const nlohmann::json& o = j["objects"][0];
   EXPECT_EQ(o["id"], 11);
+  EXPECT_TRUE(o["track_id"].is_null()) << "not tracked (track_age 0)";
+  EXPECT_TRUE(o["track_age"].is_null());
   EXPECT_EQ(o["source"], "pose");
   EXPECT_EQ(o["unique_id"], 9);
   EXPECT_EQ(o["model"], "toy-pose");
@@ -349,6 +374,24 @@ TEST_F(GlueTest, JsonRecordHasTheDocumentedFields) {
   EXPECT_EQ(j["stats"]["requested_backend"], "auto");
   ASSERT_EQ(j["sources"].size(), 1u);
   EXPECT_EQ(j["sources"][0], j["stats"]);
+  gst_buffer_unref(buffer);
+}
+
+// A tracked object (the tracker on): the record carries its track id and age.
+TEST_F(GlueTest, JsonRecordOfATrackedObjectHasTrackIdAndAge) {
+  GstBuffer* buffer = gst_buffer_new();
+  dcnn::FrameResult r = pose_result();
+  r.objects[0].track_age = 6;
+  deltacnn_gst::attach_frame_result(buffer, r, 100, 100, pose_context());
+  auto* roi = gst_buffer_get_video_region_of_interest_meta_id(buffer, 11);
+  ASSERT_NE(roi, nullptr);
+  gint age = 0;
+  ASSERT_TRUE(deltacnn_roi_get_track_age(roi, &age));
+  EXPECT_EQ(age, 6);
+  const nlohmann::json o = deltacnn_gst::frame_record(buffer, 5, 100, 100)["objects"][0];
+  EXPECT_EQ(o["id"], 11);
+  EXPECT_EQ(o["track_id"], 11);
+  EXPECT_EQ(o["track_age"], 6);
   gst_buffer_unref(buffer);
 }
 

@@ -210,6 +210,31 @@ TEST_F(MetaTest, ObjectSourceRoundTrips) {
   EXPECT_FALSE(deltacnn_roi_get_source(face, &element, &model));
 }
 
+// The track age: present only on tracked objects; then roi->id is the track id.
+TEST_F(MetaTest, TrackAgeRoundTripsAndIsAbsentWhenUntracked) {
+  DeltaCnnDetection in = person(4);
+  GstVideoRegionOfInterestMeta* roi = gst_buffer_add_deltacnn_object(buffer_, &in, 100, 100);
+  ASSERT_NE(roi, nullptr);
+  gint age = -7;
+  EXPECT_FALSE(deltacnn_roi_get_track_age(roi, &age)) << "not tracked yet";
+  EXPECT_EQ(age, -7);
+  ASSERT_TRUE(deltacnn_roi_set_track_age(roi, 12));
+  ASSERT_TRUE(deltacnn_roi_get_track_age(roi, &age));
+  EXPECT_EQ(age, 12);
+  GstStructure* s = gst_video_region_of_interest_meta_get_param(roi, "detection");
+  gint field = 0;
+  EXPECT_TRUE(gst_structure_get_int(s, "track_age", &field));
+  EXPECT_EQ(field, 12);
+  // Ages start at 1; a ROI from another element has no detection structure to hold one.
+  GLogLevelFlags old = g_log_set_always_fatal(static_cast<GLogLevelFlags>(G_LOG_FATAL_MASK));
+  EXPECT_FALSE(deltacnn_roi_set_track_age(roi, 0));
+  g_log_set_always_fatal(old);
+  GstVideoRegionOfInterestMeta* face =
+      gst_buffer_add_video_region_of_interest_meta(buffer_, "face", 1, 2, 3, 4);
+  EXPECT_FALSE(deltacnn_roi_set_track_age(face, 3));
+  EXPECT_FALSE(deltacnn_roi_get_track_age(face, &age));
+}
+
 TEST_F(MetaTest, DetectionStructureUsesDlStreamerNames) {
   DeltaCnnDetection in = person(1);
   GstVideoRegionOfInterestMeta* roi = gst_buffer_add_deltacnn_object(buffer_, &in, 100, 100);

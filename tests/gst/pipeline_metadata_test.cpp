@@ -74,6 +74,38 @@ TEST_F(PipelineMetadataTest, AutoBackendWithoutGpuWarnsOnceAndTheMetaSaysCpu) {
   }
 }
 
+// deltacnnjson's records of tracked people: track_id is the object's id, track_age counts the
+// frames since the track began, one more on each frame the same id comes back.
+TEST_F(PipelineMetadataTest, JsonRecordsCarryTrackIdAndAge) {
+  const std::string yaml = config_path("movenet-multipose.yaml");
+  const std::string video = deltacnn_test::vtest_path();
+  if (!require_asset(yaml) || !require_asset(video)) return;
+  run_to_eos("filesrc location=\"" + video + "\" ! avidemux ! avdec_msmpeg4 ! videoconvert ! "
+             "identity eos-after=5 ! deltacnn backend=cpu config-file-path=\"" + yaml + "\" ! "
+             "deltacnnjson location=\"" + json_ + "\" ! fakesink");
+  const std::vector<nlohmann::json> records = deltacnn_test::read_json_records(json_);
+  ASSERT_EQ(records.size(), 4u);
+  std::map<int, int> age_of;  // id -> age on the previous record
+  int continued = 0;
+  for (const nlohmann::json& r : records) {
+    SCOPED_TRACE("frame " + r["frame"].dump());
+    EXPECT_FALSE(r["objects"].empty());
+    for (const nlohmann::json& o : r["objects"]) {
+      ASSERT_TRUE(o["track_id"].is_number()) << o.dump();
+      EXPECT_EQ(o["track_id"], o["id"]);
+      const int id = o["id"], age = o["track_age"];
+      EXPECT_GE(age, 1);
+      const auto it = age_of.find(id);
+      if (it != age_of.end()) {
+        EXPECT_EQ(age, it->second + 1) << "id " << id;
+        ++continued;
+      }
+      age_of[id] = age;
+    }
+  }
+  EXPECT_GE(continued, 6) << "the pedestrians keep their track ids from frame to frame";
+}
+
 // backend=cpu is what was asked: no warning.
 TEST_F(PipelineMetadataTest, CpuBackendAskedForPostsNoWarning) {
   const std::vector<BusError> warnings = run_lightning("cpu", 2);

@@ -1,12 +1,18 @@
 // deltacnn-eval: how closely the delta engine's decoded results follow dense inference.
 //
 //   deltacnn-eval --config configs/movenet-multipose.yaml --video data/vtest.avi --frames 300
-//                 [--backend cpu|cuda|auto] [--threshold SCALE] [--json]
+//                 [--backend cpu|cuda|auto] [--threshold SCALE] [--tracker on|off]
+//                 [--track-score-off X] [--json]
 //
 // One model, two streams (dense and delta) fed the same pre-processed frames. Reports, over
 // all frames: pose models: kpt_agree (share of dense keypoints scoring >= 0.3 whose delta
 // counterpart is within 3 px) and count_agree (share of frames with the same person count);
 // detection models: det_f1 (F1 of delta boxes against dense boxes, same label, IoU >= 0.5).
+// Both on the objects the streams publish (tracked, when the YAML's tracker is on). Then the
+// tracking table: for each way of publishing (tracker off, tracker without hysteresis, tracker
+// as configured; tools/eval/tracking_variants.h), replayed on the same decoded candidates:
+// count_agree and kpt_agree, and per stream track births per 100 frames and blinks (a track
+// that starts within 3 frames after one ended, at IoU >= 0.5 with it; track_stats.h).
 // Plus the mean per-frame time of each stream (inference + decoding), their ratio, the delta
 // stream's mean active fraction and the decoders' share of the time.
 // --json ends the output with one JSON line holding all of these.
@@ -26,6 +32,8 @@
 #include "tools/common/tool_main.h"
 #include "tools/common/video_file.h"
 #include "tools/eval/agreement.h"
+#include "tools/eval/track_stats.h"
+#include "tools/eval/tracking_variants.h"
 
 namespace {
 
@@ -37,16 +45,21 @@ struct Args {
   std::string config, video, backend = "auto";
   int frames = 100;
   float threshold_scale = -1.f;  // < 0: the config's
+  std::string tracker;            // "on" / "off"; empty: the config's tracker.enabled
+  float track_score_off = -1.f;   // < 0: the config's tracker.score_off
   bool json = false;
   bool show_disagreements = false;
 };
 
 const char* const kUsage =
     "usage: deltacnn-eval --config X.yaml --video V.avi [--frames N] [--backend cpu|cuda|auto]\n"
-    "                     [--threshold SCALE] [--json]\n"
+    "                     [--threshold SCALE] [--tracker on|off] [--track-score-off X] [--json]\n"
     "                     [--show-disagreements]  (frames whose object count differs, with the scores)\n"
     "  --frames N (default 100): a shorter video runs on the frames it has, with a warning.\n"
-    "  --threshold SCALE >= 0 multiplies every layer threshold (default: the YAML's threshold_scale).\n";
+    "  --threshold SCALE >= 0 multiplies every layer threshold (default: the YAML's threshold_scale).\n"
+    "  --tracker on|off: the streams' tracker (default: the YAML's tracker.enabled).\n"
+    "  --track-score-off X in [0, 1]: the tracker's score_off (default: the YAML's; above the\n"
+    "                     score threshold it acts as the threshold).\n";
 
 Args parse_args(int argc, char** argv) {
   return dcnn::tools::parse_or_exit("deltacnn-eval", kUsage, [&] {
@@ -58,6 +71,8 @@ Args parse_args(int argc, char** argv) {
       else if (cl.is("--frames")) a.frames = int(cl.integer(1, 1000000000));
       else if (cl.is("--backend")) a.backend = cl.choice("cpu|cuda|auto");
       else if (cl.is("--threshold")) a.threshold_scale = float(cl.number(0.0, 1e6));
+      else if (cl.is("--tracker")) a.tracker = cl.choice("on|off");
+      else if (cl.is("--track-score-off")) a.track_score_off = float(cl.number(0.0, 1.0));
       else if (cl.is("--json")) a.json = true;
       else if (cl.is("--show-disagreements")) a.show_disagreements = true;
       else cl.unknown();
@@ -99,8 +114,10 @@ int run(const Args& args) {
   dcnn::tools::print_model_warnings("deltacnn-eval", *model);
 
   dcnn::StreamOptions dense_opts = dcnn::StreamOptions::from(cfg);
+  if (!args.tracker.empty()) dense_opts.tracker.enabled = args.tracker == "on";
+  if (args.track_score_off >= 0.f) dense_opts.tracker.score_off = args.track_score_off;
+  dcnn::StreamOptions delta_opts = dense_opts;
   dense_opts.mode = dcnn::ExecMode::Dense;
-  dcnn::StreamOptions delta_opts = dcnn::StreamOptions::from(cfg);
   if (args.threshold_scale >= 0.f) delta_opts.delta.threshold_scale = args.threshold_scale;
   dcnn::Stream dense(model, dense_opts);
   dcnn::Stream delta(model, delta_opts);
@@ -115,6 +132,17 @@ int run(const Args& args) {
   std::vector<float> input(size_t(cfg.input.width) * cfg.input.height * 3);
   dcnn::eval::Agreement agreement;
   const bool pose = model->info().task == dcnn::Task::Pose;
+  auto compare = [&](const std::vector<dcnn::Detection>& d, const std::vector<dcnn::Detection>& s,
+                     dcnn::eval::Agreement& a) {
+    if (pose) dcnn::eval::add_pose_frame(d, s, kKeypointScore, kKeypointRadiusPx, a);
+    else dcnn::eval::add_detection_frame(d, s, kDetectionIou, a);
+  };
+  // Each stream's candidates down to the lowest score any tracking variant publishes, per frame:
+  // the variants are replayed on them after the run.
+  const dcnn::TrackerSettings configured_tracker = dense.tracker_settings();
+  const float cut_off = dcnn::eval::lowest_cut_off(configured_tracker);
+  std::vector<std::vector<dcnn::Detection>> dense_candidates, delta_candidates;
+  std::vector<std::vector<dcnn::Detection>> delta_published;
   double dense_total = 0.0, delta_total = 0.0, active_total = 0.0, decode_total = 0.0;
   int keyframes = 0;  // frames the delta stream ran dense
   int n = 0;
@@ -144,8 +172,11 @@ int run(const Args& args) {
     if (args.show_disagreements && d.objects.size() != s.objects.size())
       std::fprintf(stderr, "frame %d: dense %s, delta %s\n", n, describe_objects(d.objects).c_str(),
                    describe_objects(s.objects).c_str());
-    if (pose) dcnn::eval::add_pose_frame(d.objects, s.objects, kKeypointScore, kKeypointRadiusPx, agreement);
-    else dcnn::eval::add_detection_frame(d.objects, s.objects, kDetectionIou, agreement);
+    compare(d.objects, s.objects, agreement);
+    const dcnn::FrameGeometry geometry = pre.geometry(frame.cols, frame.rows);
+    dense_candidates.push_back(model->decoder().decode(dense.heads(), geometry, cut_off));
+    delta_candidates.push_back(model->decoder().decode(delta.heads(), geometry, cut_off));
+    delta_published.push_back(s.objects);
     ++n;
     if (n % 100 == 0) {
       std::fprintf(stderr, "frame %d: dense %.1f ms, delta %.1f ms (mean so far), active %.3f, %s %.4f\n",
@@ -174,6 +205,49 @@ int run(const Args& args) {
                 agreement.true_positives, agreement.false_positives, agreement.false_negatives,
                 kDetectionIou);
   }
+
+  // The tracking table: every variant on the same candidates.
+  std::printf("tracking (score_on %.2f, score_off %.2f, min_hits %d, max_misses %d; blinks: a track "
+              "starting <= %d frames after one ended, IoU >= %.1f):\n",
+              configured_tracker.score_on, std::min(configured_tracker.score_off, configured_tracker.score_on),
+              configured_tracker.min_hits, configured_tracker.max_misses, dcnn::eval::kBlinkFrames,
+              dcnn::eval::kBlinkIou);
+  std::printf("  %-14s %11s %9s %17s %12s %17s %12s\n", "variant", "count_agree",
+              pose ? "kpt_agree" : "det_f1", "dense births/100", "dense blinks", "delta births/100",
+              "delta blinks");
+  nlohmann::json tracking = nlohmann::json::object();
+  for (const dcnn::eval::TrackingVariant& variant : dcnn::eval::tracking_variants(configured_tracker)) {
+    const auto dense_out = dcnn::eval::publish(variant, dense_candidates);
+    const auto delta_out = dcnn::eval::publish(variant, delta_candidates);
+    dcnn::eval::Agreement a;
+    dcnn::eval::TrackStatsCounter dense_tracks, delta_tracks;
+    for (size_t f = 0; f < dense_out.size(); ++f) {
+      compare(dense_out[f], delta_out[f], a);
+      dense_tracks.add_frame(dense_out[f]);
+      delta_tracks.add_frame(delta_out[f]);
+    }
+    // The replay must publish what the delta stream published when it ran this variant:
+    // otherwise the table would describe something the element does not do.
+    const bool streams_ran_it = variant.name == (!delta.tracker() ? "off" : "hysteresis");
+    bool replay_differs = false;
+    for (size_t f = 0; f < delta_out.size(); ++f)
+      replay_differs = replay_differs || !dcnn::eval::same_objects(delta_out[f], delta_published[f]);
+    if (streams_ran_it && replay_differs)
+      std::fprintf(stderr, "deltacnn-eval: warning: the '%s' replay differs from the delta stream's "
+                   "own results\n", variant.name.c_str());
+    const dcnn::eval::TrackStats ds = dense_tracks.stats(), ss = delta_tracks.stats();
+    const double quality = pose ? a.kpt_agree() : a.det_f1();
+    std::printf("  %-14s %11.4f %9.4f %17.2f %12ld %17.2f %12ld\n", variant.name.c_str(),
+                a.count_agree(), quality, ds.births_per_100_frames(), ds.blinks,
+                ss.births_per_100_frames(), ss.blinks);
+    tracking[variant.name] = {{"count_agree", a.count_agree()},
+                              {pose ? "kpt_agree" : "det_f1", quality},
+                              {"dense_births_per_100", ds.births_per_100_frames()},
+                              {"dense_blinks", ds.blinks},
+                              {"delta_births_per_100", ss.births_per_100_frames()},
+                              {"delta_blinks", ss.blinks}};
+  }
+
   if (args.json) {
     nlohmann::json j;
     j["model"] = cfg.name;
@@ -192,6 +266,8 @@ int run(const Args& args) {
       j["det_f1"] = agreement.det_f1();
       j["count_agree"] = agreement.count_agree();
     }
+    j["tracker"] = delta.tracker() != nullptr;  // what the streams above ran
+    j["tracking"] = std::move(tracking);
     std::cout << j.dump() << std::endl;
   }
   return 0;

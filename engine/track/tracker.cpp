@@ -1,0 +1,142 @@
+#include "engine/track/tracker.h"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include "engine/core/error.h"
+#include "engine/decode/greedy_match.h"
+#include "engine/track/similarity.h"
+
+namespace dcnn {
+namespace {
+
+void require(bool ok, const std::string& key, float value, const std::string& expected) {
+  if (ok) return;
+  std::string text = std::to_string(value);
+  text.erase(text.find_last_not_of('0') + 1);
+  if (!text.empty() && text.back() == '.') text.pop_back();
+  throw Error(ErrorKind::Config, "tracker." + key + ": value " + text + " is out of range; expected " + expected);
+}
+
+bool unit(float v) { return v >= 0.f && v <= 1.f; }  // false for NaN too
+
+// `object` as published for track `t` on frame `frame_index`.
+Detection as_published(const Detection& object, const Track& t, int64_t frame_index) {
+  Detection d = object;
+  d.id = t.id;
+  d.track_age = int(std::min<int64_t>(t.age(frame_index), INT32_MAX));
+  return d;
+}
+
+}  // namespace
+
+void validate(const TrackerSettings& s) {
+  require(unit(s.score_on), "score_on", s.score_on, "a number in [0, 1]");
+  require(unit(s.score_off), "score_off", s.score_off, "a number in [0, 1]");
+  require(s.min_hits >= 1 && s.min_hits <= 1000, "min_hits", float(s.min_hits), "an integer in [1, 1000]");
+  require(s.max_misses >= 0 && s.max_misses <= 100000, "max_misses", float(s.max_misses),
+          "an integer in [0, 100000]");
+  require(unit(s.min_iou), "min_iou", s.min_iou, "a number in [0, 1]");
+  require(unit(s.keypoint_weight), "keypoint_weight", s.keypoint_weight, "a number in [0, 1]");
+  require(unit(s.keypoint_score), "keypoint_score", s.keypoint_score, "a number in [0, 1]");
+}
+
+Tracker::Tracker(const TrackerSettings& settings) : settings_(settings) { validate(settings_); }
+
+void Tracker::set_settings(const TrackerSettings& settings) {
+  validate(settings);
+  settings_ = settings;
+}
+
+std::vector<Detection> Tracker::update(const std::vector<Detection>& candidates, int64_t pts) {
+  ++frame_index_;
+  ended_.clear();
+  const float score_on = settings_.score_on;
+  const float score_off = std::min(settings_.score_off, score_on);
+
+  // Which candidate may continue which track: confirmed tracks down to score_off, tentative
+  // ones only at score_on (a track starts after min_hits frames >= score_on in a row).
+  std::vector<ScoredPair> pairs;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    const Detection& c = candidates[i];
+    if (!(c.confidence >= score_off)) continue;
+    for (size_t j = 0; j < tracks_.size(); ++j) {
+      const Track& t = tracks_[j];
+      if (t.last.label_id != c.label_id || (!t.confirmed && c.confidence < score_on)) continue;
+      const float affinity = link_affinity(t.last, c, settings_);
+      if (affinity >= 0.f) pairs.push_back({affinity, i, j});
+    }
+  }
+
+  std::vector<long> owner(candidates.size(), -1);  // candidate -> index in tracks_
+  std::vector<bool> matched(tracks_.size(), false);
+  for (const auto& [i, j] : greedy_match(std::move(pairs), candidates.size(), tracks_.size())) {
+    Track& t = tracks_[j];
+    t.last = candidates[i];
+    ++t.hits;
+    t.misses = 0;
+    t.last_seen_frame = frame_index_;
+    t.last_seen_pts = pts;
+    t.best_score = std::max(t.best_score, candidates[i].confidence);
+    owner[i] = long(j);
+    matched[j] = true;
+  }
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (owner[i] >= 0 || !(candidates[i].confidence >= score_on)) continue;
+    Track t;
+    t.last = candidates[i];
+    t.hits = 1;
+    t.first_seen_frame = t.last_seen_frame = frame_index_;
+    t.first_seen_pts = t.last_seen_pts = pts;
+    t.best_score = candidates[i].confidence;
+    owner[i] = long(tracks_.size());
+    tracks_.push_back(std::move(t));
+    matched.push_back(true);
+  }
+
+  // Confirmation and publication in candidate order, so that ids are numbered in the
+  // decoder's (score) order when several tracks start on one frame.
+  std::vector<Detection> published;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    if (owner[i] < 0) continue;
+    Track& t = tracks_[size_t(owner[i])];
+    if (!t.confirmed && t.hits >= settings_.min_hits) {
+      t.confirmed = true;
+      t.id = next_id_++;
+    }
+    if (t.confirmed) published.push_back(as_published(candidates[i], t, frame_index_));
+  }
+  age_unmatched(matched);
+  if (settings_.hold_missed) {
+    // After the matched ones, oldest track first: the held tracks, as last seen.
+    for (const Track& t : tracks_)
+      if (t.confirmed && t.misses > 0) published.push_back(as_published(t.last, t, frame_index_));
+  }
+  return published;
+}
+
+void Tracker::age_unmatched(const std::vector<bool>& matched) {
+  std::vector<Track> alive;
+  alive.reserve(tracks_.size());
+  for (size_t j = 0; j < tracks_.size(); ++j) {
+    Track& t = tracks_[j];
+    if (!matched[j]) ++t.misses;
+    // A tentative track must be seen on consecutive frames; a confirmed one is kept through
+    // max_misses missed frames so that a short drop-out keeps its id.
+    const bool ends = t.confirmed ? t.misses > settings_.max_misses : t.misses > 0;
+    if (!ends) alive.push_back(std::move(t));
+    else if (t.confirmed) ended_.push_back(std::move(t));
+  }
+  tracks_ = std::move(alive);
+}
+
+void Tracker::reset() {
+  ended_.clear();
+  for (Track& t : tracks_)
+    if (t.confirmed) ended_.push_back(std::move(t));
+  tracks_.clear();
+  frame_index_ = -1;
+}
+
+}  // namespace dcnn

@@ -1,0 +1,34 @@
+// How the tracker (tracker.h) links objects across frames and decides what is published. Plain
+// values, no dependencies: the YAML reader fills it (the deployment's `tracker:` block) without
+// linking the tracker.
+#pragma once
+
+namespace dcnn {
+
+struct TrackerSettings {
+  // Off: ids come from IdAssigner (previous-frame IoU only) and objects below the decoder's
+  // score threshold are dropped, exactly as before the tracker existed.
+  bool enabled = true;
+  // Score hysteresis. A track starts when a candidate scores >= score_on for min_hits frames in
+  // a row; it then continues on candidates down to score_off, and ends after max_misses frames
+  // without one. score_on is the stream's score threshold (decoder.score_threshold or the
+  // element's score-threshold); score_off above it acts as score_on.
+  float score_on = 0.3f;
+  float score_off = 0.3f;
+  int min_hits = 1;
+  int max_misses = 3;
+  // Also publish a confirmed track on the frames it is missed (at most max_misses in a row), as
+  // its last matched object: a short drop-out then neither removes the object nor changes the
+  // count. Off: only tracks matched on the frame are published.
+  bool hold_missed = false;
+  // Association: a candidate can continue a track of its label when their boxes overlap by at
+  // least min_iou; among those, pairs rank by (1 - keypoint_weight) * IoU + keypoint_weight *
+  // keypoint similarity (poses only; detections rank by IoU).
+  float min_iou = 0.3f;
+  float keypoint_weight = 0.5f;
+  // Pose keypoints scoring below this take no part in the keypoint similarity (the decoder's
+  // keypoint_threshold: below it a point is a guess).
+  float keypoint_score = 0.3f;
+};
+
+}  // namespace dcnn

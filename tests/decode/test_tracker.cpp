@@ -1,0 +1,288 @@
+// The tracker (engine/track): score hysteresis, min_hits, memory of missed frames, ids never
+// reused, determinism, and poses told apart by their keypoints when their boxes overlap.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <vector>
+
+#include "engine/core/error.h"
+#include "engine/track/similarity.h"
+#include "engine/track/tracker.h"
+
+namespace {
+
+using dcnn::Detection;
+using dcnn::Tracker;
+using dcnn::TrackerSettings;
+
+Detection box(float x, float y, float w, float h, float score, int label = 0) {
+  Detection d;
+  d.label_id = label;
+  d.x_min = x, d.y_min = y, d.x_max = x + w, d.y_max = y + h;
+  d.confidence = score;
+  return d;
+}
+
+TrackerSettings hysteresis(float on, float off, int min_hits = 1, int max_misses = 3) {
+  TrackerSettings s;
+  s.score_on = on;
+  s.score_off = off;
+  s.min_hits = min_hits;
+  s.max_misses = max_misses;
+  return s;
+}
+
+std::vector<int> ids_of(const std::vector<Detection>& objects) {
+  std::vector<int> ids;
+  for (const Detection& d : objects) ids.push_back(d.id);
+  return ids;
+}
+
+// A person whose score hovers around the cut-off: with a hard cut-off (score_off = score_on)
+// they blink out on every low frame and come back with a new id; with hysteresis they stay,
+// with one id.
+TEST(Tracker, ScoreHoveringAtTheCutOffDoesNotBlink) {
+  const float scores[] = {0.27f, 0.24f, 0.26f, 0.23f, 0.25f, 0.22f, 0.26f, 0.24f};
+  Tracker hard(hysteresis(0.25f, 0.25f, 1, 0));
+  Tracker soft(hysteresis(0.25f, 0.15f, 1, 0));
+  int hard_published = 0;
+  std::vector<int> hard_ids;
+  for (int i = 0; i < 8; ++i) {
+    SCOPED_TRACE(i);
+    const std::vector<Detection> frame = {box(100.f + i, 50, 40, 100, scores[i])};
+    const std::vector<Detection> h = hard.update(frame);
+    hard_published += int(h.size());
+    for (const Detection& d : h) hard_ids.push_back(d.id);
+    const std::vector<Detection> s = soft.update(frame);
+    ASSERT_EQ(s.size(), 1u);
+    EXPECT_EQ(s[0].id, 0);
+    EXPECT_EQ(s[0].track_age, i + 1);
+    EXPECT_FLOAT_EQ(s[0].confidence, scores[i]);  // published as scored, also below score_on
+  }
+  EXPECT_EQ(hard_published, 4);  // the frames >= 0.25
+  EXPECT_EQ(hard_ids, (std::vector<int>{0, 1, 2, 3})) << "the hard cut-off blinks";
+}
+
+TEST(Tracker, TrackStartsOnlyAtScoreOnAndEndsBelowScoreOff) {
+  Tracker t(hysteresis(0.3f, 0.1f, 1, 0));
+  EXPECT_TRUE(t.update({box(0, 0, 10, 10, 0.2f)}).empty()) << "below score_on: no start";
+  EXPECT_EQ(t.update({box(0, 0, 10, 10, 0.3f)}).size(), 1u);
+  EXPECT_EQ(t.update({box(0, 0, 10, 10, 0.1f)}).size(), 1u) << "down to score_off it continues";
+  EXPECT_TRUE(t.update({box(0, 0, 10, 10, 0.09f)}).empty()) << "below score_off it is missed";
+  ASSERT_EQ(t.ended().size(), 1u);
+  EXPECT_EQ(t.ended()[0].id, 0);
+  EXPECT_EQ(t.ended()[0].last_seen_frame, 2);
+  // A low-scoring candidate does not start a new track either.
+  EXPECT_TRUE(t.update({box(0, 0, 10, 10, 0.2f)}).empty());
+}
+
+TEST(Tracker, MinHitsDelaysTheStartAndNeedsFramesInARow) {
+  Tracker t(hysteresis(0.3f, 0.1f, 3, 2));
+  const Detection p = box(0, 0, 10, 20, 0.5f);
+  EXPECT_TRUE(t.update({p}).empty());
+  EXPECT_TRUE(t.update({p}).empty());
+  EXPECT_TRUE(t.tracks()[0].id < 0) << "tentative tracks have no id yet";
+  std::vector<Detection> out = t.update({p});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].id, 0);
+  EXPECT_EQ(out[0].track_age, 3) << "age counts from the first frame the object was seen";
+
+  // Another object: two hits, a gap, two hits: a tentative track does not survive the gap,
+  // and a hit needs score_on (0.2 between score_off and score_on is no hit for it).
+  Tracker u(hysteresis(0.3f, 0.1f, 3, 2));
+  EXPECT_TRUE(u.update({p}).empty());
+  EXPECT_TRUE(u.update({p}).empty());
+  EXPECT_TRUE(u.update({}).empty());
+  EXPECT_TRUE(u.update({p}).empty());
+  EXPECT_TRUE(u.update({box(0, 0, 10, 20, 0.2f)}).empty());
+  EXPECT_TRUE(u.update({p}).empty());
+  EXPECT_TRUE(u.update({p}).empty());
+  out = u.update({p});
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].id, 0) << "ids count confirmed tracks only";
+}
+
+TEST(Tracker, MaxMissesKeepsTheIdThroughAGap) {
+  Tracker t(hysteresis(0.3f, 0.2f, 1, 3));
+  EXPECT_EQ(ids_of(t.update({box(0, 0, 10, 20, 0.5f), box(50, 0, 10, 20, 0.5f)})),
+            (std::vector<int>{0, 1}));
+  // Object 0 is missed for 3 frames (the held box still links it), object 1 stays.
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(ids_of(t.update({box(51, 0, 10, 20, 0.5f)})), (std::vector<int>{1})) << i;
+    EXPECT_TRUE(t.ended().empty());
+  }
+  std::vector<Detection> out = t.update({box(1, 0, 10, 20, 0.5f), box(52, 0, 10, 20, 0.5f)});
+  EXPECT_EQ(ids_of(out), (std::vector<int>{0, 1}));
+  EXPECT_EQ(out[0].track_age, 5);
+  const dcnn::Track& held = t.tracks()[0];
+  EXPECT_EQ(held.hits, 2);
+  EXPECT_EQ(held.first_seen_frame, 0);
+  EXPECT_EQ(held.last_seen_frame, 4);
+
+  // One frame more than max_misses: the track ends and the object comes back with a new id.
+  for (int i = 0; i < 4; ++i) t.update({box(52, 0, 10, 20, 0.5f)});
+  ASSERT_EQ(t.ended().size(), 1u);
+  EXPECT_EQ(t.ended()[0].id, 0);
+  EXPECT_EQ(ids_of(t.update({box(1, 0, 10, 20, 0.5f), box(52, 0, 10, 20, 0.5f)})),
+            (std::vector<int>{2, 1}));
+}
+
+// hold_missed: a missed confirmed track is still published (as last matched) while it is kept,
+// so a short drop-out changes neither the count nor the id; after max_misses it ends.
+TEST(Tracker, HoldMissedPublishesAMissedTrackWhileItIsKept) {
+  TrackerSettings s = hysteresis(0.3f, 0.2f, 1, 2);
+  s.hold_missed = true;
+  Tracker t(s);
+  t.update({box(0, 0, 10, 20, 0.5f), box(50, 0, 10, 20, 0.6f)});
+  for (int i = 0; i < 2; ++i) {
+    const std::vector<Detection> out = t.update({box(51, 0, 10, 20, 0.6f)});
+    ASSERT_EQ(ids_of(out), (std::vector<int>{1, 0})) << "matched first, then the held one";
+    EXPECT_FLOAT_EQ(out[1].x_min, 0.f) << "held at its last box";
+    EXPECT_FLOAT_EQ(out[1].confidence, 0.5f);
+    EXPECT_EQ(out[1].track_age, i + 2);
+  }
+  EXPECT_EQ(ids_of(t.update({box(52, 0, 10, 20, 0.6f)})), (std::vector<int>{1})) << "ended";
+  // Without hold_missed the missed track is kept (same id on return) but not published.
+  Tracker quiet(hysteresis(0.3f, 0.2f, 1, 2));
+  quiet.update({box(0, 0, 10, 20, 0.5f)});
+  EXPECT_TRUE(quiet.update({}).empty());
+  EXPECT_EQ(ids_of(quiet.update({box(1, 0, 10, 20, 0.5f)})), (std::vector<int>{0}));
+}
+
+TEST(Tracker, ResetEndsTracksButNeverReusesIds) {
+  Tracker t(hysteresis(0.3f, 0.2f));
+  EXPECT_EQ(ids_of(t.update({box(0, 0, 10, 10, 0.5f)}, 1000)), (std::vector<int>{0}));
+  EXPECT_EQ(t.frame_index(), 0);
+  t.reset();
+  ASSERT_EQ(t.ended().size(), 1u);
+  EXPECT_EQ(t.ended()[0].first_seen_pts, 1000);
+  EXPECT_TRUE(t.tracks().empty());
+  EXPECT_EQ(t.frame_index(), -1);
+  const std::vector<Detection> out = t.update({box(0, 0, 10, 10, 0.5f)}, 2000);
+  EXPECT_EQ(ids_of(out), (std::vector<int>{1}));
+  EXPECT_EQ(out[0].track_age, 1);
+  EXPECT_EQ(t.tracks()[0].first_seen_pts, 2000);
+  EXPECT_EQ(t.tracks()[0].first_seen_frame, 0);
+}
+
+TEST(Tracker, TrackStateRecordsFirstLastSeenAndBestScore) {
+  Tracker t(hysteresis(0.3f, 0.1f, 1, 5));
+  t.update({box(0, 0, 10, 10, 0.4f)}, 100);
+  t.update({box(1, 0, 10, 10, 0.7f)}, 200);
+  t.update({}, 300);
+  t.update({box(1, 0, 10, 10, 0.2f)}, 400);
+  ASSERT_EQ(t.tracks().size(), 1u);
+  const dcnn::Track& tr = t.tracks()[0];
+  EXPECT_TRUE(tr.confirmed);
+  EXPECT_EQ(tr.first_seen_frame, 0);
+  EXPECT_EQ(tr.first_seen_pts, 100);
+  EXPECT_EQ(tr.last_seen_frame, 3);
+  EXPECT_EQ(tr.last_seen_pts, 400);
+  EXPECT_FLOAT_EQ(tr.best_score, 0.7f);
+  EXPECT_EQ(tr.hits, 3);
+  EXPECT_EQ(tr.misses, 0);
+  EXPECT_EQ(tr.age(t.frame_index()), 4);
+}
+
+TEST(Tracker, LabelsMustMatch) {
+  Tracker t(hysteresis(0.3f, 0.2f));
+  t.update({box(0, 0, 10, 10, 0.5f, 0)});
+  EXPECT_EQ(ids_of(t.update({box(0, 0, 10, 10, 0.5f, 1)})), (std::vector<int>{1}));
+}
+
+// The same candidates in the same order give the same ids and output, run after run; and ids
+// of tracks starting on one frame follow the candidates' (score) order.
+TEST(Tracker, Deterministic) {
+  auto run = [] {
+    Tracker t(hysteresis(0.3f, 0.15f, 2, 2));
+    std::vector<std::vector<Detection>> out;
+    for (int f = 0; f < 40; ++f) {
+      std::vector<Detection> frame;
+      for (int k = 0; k < 5; ++k) {
+        const float score = 0.2f + 0.1f * std::sin(0.7f * f + float(k));
+        frame.push_back(box(30.f * k + 0.5f * f, 10.f * k, 20, 40, score));
+      }
+      out.push_back(t.update(frame, f));
+    }
+    return out;
+  };
+  const auto a = run(), b = run();
+  ASSERT_EQ(a.size(), b.size());
+  for (size_t f = 0; f < a.size(); ++f) {
+    ASSERT_EQ(ids_of(a[f]), ids_of(b[f])) << f;
+    for (size_t i = 0; i < a[f].size(); ++i) EXPECT_EQ(a[f][i].track_age, b[f][i].track_age);
+  }
+  Tracker t(hysteresis(0.3f, 0.15f));
+  EXPECT_EQ(ids_of(t.update({box(0, 0, 10, 10, 0.9f), box(50, 0, 10, 10, 0.5f),
+                             box(100, 0, 10, 10, 0.7f)})),
+            (std::vector<int>{0, 1, 2}));
+}
+
+// Two people side by side with strongly overlapping boxes; on the next frame their boxes
+// barely move but the candidates come in the other order and one box sits slightly closer to
+// the other person. Box IoU alone would swap the ids; the keypoints keep them.
+Detection pose(float x, float box_x, float score) {
+  Detection d = box(box_x, 0, 40, 100, score);
+  for (int k = 0; k < 17; ++k) d.keypoints.push_back({x + float(k % 3), 5.f * float(k + 1), 0.9f});
+  return d;
+}
+
+TEST(Tracker, PosesWithOverlappingBoxesAreMatchedByTheirKeypoints) {
+  TrackerSettings s = hysteresis(0.3f, 0.2f);
+  s.keypoint_weight = 0.5f;
+  Tracker t(s);
+  // Person A: joints near x=10, box at 0; person B: joints near x=30, box at 6.
+  EXPECT_EQ(ids_of(t.update({pose(10, 0, 0.9f), pose(30, 6, 0.8f)})), (std::vector<int>{0, 1}));
+  // Next frame: B's box is now at 1 (closer to A's old box), A's at 5, joints unchanged.
+  const std::vector<Detection> out = t.update({pose(30, 1, 0.9f), pose(10, 5, 0.8f)});
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[0].id, 1) << "the pose with B's joints keeps B's id";
+  EXPECT_EQ(out[1].id, 0);
+
+  // Control: the same frames as plain boxes (no keypoints) swap, as IoU says.
+  Tracker boxes(s);
+  boxes.update({box(0, 0, 40, 100, 0.9f), box(6, 0, 40, 100, 0.8f)});
+  EXPECT_EQ(ids_of(boxes.update({box(1, 0, 40, 100, 0.9f), box(5, 0, 40, 100, 0.8f)})),
+            (std::vector<int>{0, 1}));
+}
+
+TEST(TrackSimilarity, KeypointSimilarityIsOneForTheSamePoseAndFallsWithDistance) {
+  const Detection a = pose(10, 0, 0.9f);
+  EXPECT_FLOAT_EQ(dcnn::keypoint_similarity(a, a, 0.3f), 1.f);
+  const float near = dcnn::keypoint_similarity(a, pose(12, 0, 0.9f), 0.3f);
+  const float far = dcnn::keypoint_similarity(a, pose(30, 0, 0.9f), 0.3f);
+  EXPECT_LT(near, 1.f);
+  EXPECT_LT(far, near);
+  EXPECT_GT(far, 0.f);
+  // No confident keypoint in common, or none at all: no keypoint term.
+  Detection weak = pose(10, 0, 0.9f);
+  for (auto& k : weak.keypoints) k.score = 0.1f;
+  EXPECT_EQ(dcnn::keypoint_similarity(a, weak, 0.3f), -1.f);
+  EXPECT_EQ(dcnn::keypoint_similarity(box(0, 0, 1, 1, 1), box(0, 0, 1, 1, 1), 0.3f), -1.f);
+}
+
+TEST(Tracker, SettingsOutOfRangeAreConfigErrorsNamingTheKey) {
+  auto message_of = [](TrackerSettings s) -> std::string {
+    try {
+      Tracker t(s);
+    } catch (const dcnn::Error& e) {
+      EXPECT_EQ(e.kind(), dcnn::ErrorKind::Config);
+      return e.what();
+    }
+    return "no error";
+  };
+  TrackerSettings s;
+  s.min_hits = 0;
+  EXPECT_EQ(message_of(s), "tracker.min_hits: value 0 is out of range; expected an integer in [1, 1000]");
+  s = TrackerSettings();
+  s.score_off = 1.5f;
+  EXPECT_EQ(message_of(s), "tracker.score_off: value 1.5 is out of range; expected a number in [0, 1]");
+  s = TrackerSettings();
+  s.max_misses = -1;
+  EXPECT_NE(message_of(s).find("tracker.max_misses: value -1 is out of range"), std::string::npos);
+  s = TrackerSettings();
+  s.min_iou = std::nanf("");
+  EXPECT_NE(message_of(s).find("tracker.min_iou:"), std::string::npos);
+}
+
+}  // namespace
