@@ -48,7 +48,21 @@ TEST(EvalAgreement, DetectionF1NeedsSameLabelAndIou) {
   EXPECT_DOUBLE_EQ(a.det_f1(), 2.0 / (2 + 2 + 2));
   dcnn::eval::Agreement empty;
   dcnn::eval::add_detection_frame({}, {}, 0.5f, empty);
-  EXPECT_DOUBLE_EQ(empty.det_f1(), 1.0);
+  EXPECT_DOUBLE_EQ(empty.det_f1(), 1.0);  // the tuner's reading: nothing was lost
+  EXPECT_TRUE(a.measured_det_f1());
+  EXPECT_FALSE(empty.measured_det_f1());
+  EXPECT_EQ(dcnn::eval::format_metric(empty.det_f1(), empty.measured_det_f1()), "n/a");
+  EXPECT_EQ(dcnn::eval::format_metric(a.det_f1(), a.measured_det_f1()), "0.3333");
+}
+
+// Frames without a dense keypoint leave kpt_agree unmeasured: reports print "n/a", never 1.0.
+TEST(EvalAgreement, NoDenseKeypointsIsNotAgreement) {
+  dcnn::eval::Agreement a;
+  dcnn::eval::add_pose_frame({}, {}, 0.3f, 3.f, a);
+  EXPECT_EQ(a.keypoints, 0);
+  EXPECT_FALSE(a.measured_kpt_agree());
+  EXPECT_EQ(dcnn::eval::format_metric(a.kpt_agree(), a.measured_kpt_agree()), "n/a");
+  EXPECT_DOUBLE_EQ(a.count_agree(), 1.0);  // both saw nobody: that is agreement
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
 #include "tools/eval/agreement.h"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -83,6 +85,13 @@ void add_detection_frame(const std::vector<Detection>& dense, const std::vector<
   a.true_positives += tp;
   a.false_negatives += long(dense.size()) - tp;
   a.false_positives += long(delta.size()) - tp;
+}
+
+std::string format_metric(double value, bool measured) {
+  if (!measured) return "n/a";
+  char text[32];
+  std::snprintf(text, sizeof text, "%.4f", value);
+  return text;
 }
 
 }  // namespace dcnn::eval

@@ -2,6 +2,7 @@
 // pose keypoints within a pixel radius, person counts, and detection F1 at an IoU threshold.
 #pragma once
 
+#include <string>
 #include <vector>
 
 #include "engine/api/results.h"
@@ -17,13 +18,20 @@ struct Agreement {
   // Detection.
   long true_positives = 0, false_positives = 0, false_negatives = 0;
 
+  // With nothing to compare these return 1.0 (nothing was lost: what the tuner's constraints
+  // want); reports must check measured_*() and say "n/a" instead of a vacuous 1.0.
   double kpt_agree() const { return keypoints ? double(keypoints_close) / keypoints : 1.0; }
   double count_agree() const { return frames ? double(frames_same_count) / frames : 1.0; }
   double det_f1() const {
     const long denom = 2 * true_positives + false_positives + false_negatives;
     return denom ? 2.0 * true_positives / denom : 1.0;
   }
+  bool measured_kpt_agree() const { return keypoints > 0; }  // dense had a keypoint to match
+  bool measured_det_f1() const { return true_positives + false_positives + false_negatives > 0; }
 };
+
+// "0.9912", or "n/a" when the metric had nothing to compare.
+std::string format_metric(double value, bool measured);
 
 // Matches delta poses to dense ones (greedy by box IoU, ties by keypoint distance) and counts
 // dense keypoints scored >= keypoint_score whose counterpart lies within radius_px.

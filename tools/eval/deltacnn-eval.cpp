@@ -197,11 +197,13 @@ int run(const Args& args) {
               "(decoding %.2f ms/frame of each), %d of the delta stream's frames ran dense\n",
               dense_ms, delta_ms, dense_ms / delta_ms, active_total / n, decode_total / n, keyframes);
   if (pose) {
-    std::printf("kpt_agree %.4f (%ld keypoints >= %.1f within %.0f px), count_agree %.4f\n",
-                agreement.kpt_agree(), agreement.keypoints, kKeypointScore, kKeypointRadiusPx,
-                agreement.count_agree());
+    // "n/a" when dense had no keypoint to compare: a 1.0 there would claim agreement on nothing.
+    std::printf("kpt_agree %s (%ld keypoints >= %.1f within %.0f px), count_agree %.4f\n",
+                dcnn::eval::format_metric(agreement.kpt_agree(), agreement.measured_kpt_agree()).c_str(),
+                agreement.keypoints, kKeypointScore, kKeypointRadiusPx, agreement.count_agree());
   } else {
-    std::printf("det_f1 %.4f (tp %ld, fp %ld, fn %ld at IoU %.1f)\n", agreement.det_f1(),
+    std::printf("det_f1 %s (tp %ld, fp %ld, fn %ld at IoU %.1f)\n",
+                dcnn::eval::format_metric(agreement.det_f1(), agreement.measured_det_f1()).c_str(),
                 agreement.true_positives, agreement.false_positives, agreement.false_negatives,
                 kDetectionIou);
   }
@@ -237,11 +239,12 @@ int run(const Args& args) {
                    "own results\n", variant.name.c_str());
     const dcnn::eval::TrackStats ds = dense_tracks.stats(), ss = delta_tracks.stats();
     const double quality = pose ? a.kpt_agree() : a.det_f1();
-    std::printf("  %-14s %11.4f %9.4f %17.2f %12ld %17.2f %12ld\n", variant.name.c_str(),
-                a.count_agree(), quality, ds.births_per_100_frames(), ds.blinks,
+    const bool quality_measured = pose ? a.measured_kpt_agree() : a.measured_det_f1();
+    std::printf("  %-14s %11.4f %9s %17.2f %12ld %17.2f %12ld\n", variant.name.c_str(), a.count_agree(),
+                dcnn::eval::format_metric(quality, quality_measured).c_str(), ds.births_per_100_frames(), ds.blinks,
                 ss.births_per_100_frames(), ss.blinks);
     tracking[variant.name] = {{"count_agree", a.count_agree()},
-                              {pose ? "kpt_agree" : "det_f1", quality},
+                              {pose ? "kpt_agree" : "det_f1", quality_measured ? nlohmann::json(quality) : nlohmann::json()},
                               {"dense_births_per_100", ds.births_per_100_frames()},
                               {"dense_blinks", ds.blinks},
                               {"delta_births_per_100", ss.births_per_100_frames()},
@@ -260,10 +263,13 @@ int run(const Args& args) {
     j["decode_ms"] = decode_total / n;
     j["keyframes"] = keyframes;  // first frame, periodic and busy-scene dense frames
     if (pose) {
-      j["kpt_agree"] = agreement.kpt_agree();
+      // null, not 1.0, when there was nothing to compare; the counts say why.
+      j["kpt_agree"] = agreement.measured_kpt_agree() ? nlohmann::json(agreement.kpt_agree()) : nlohmann::json();
+      j["keypoints_compared"] = agreement.keypoints;
       j["count_agree"] = agreement.count_agree();
     } else {
-      j["det_f1"] = agreement.det_f1();
+      j["det_f1"] = agreement.measured_det_f1() ? nlohmann::json(agreement.det_f1()) : nlohmann::json();
+      j["boxes_compared"] = agreement.true_positives + agreement.false_positives + agreement.false_negatives;
       j["count_agree"] = agreement.count_agree();
     }
     j["tracker"] = delta.tracker() != nullptr;  // what the streams above ran
