@@ -1,0 +1,79 @@
+// Camera-shift estimation (engine/stabilize/global_shift.h) against known synthetic shifts of a
+// textured scene: integer and sub-pixel, with moving objects, with noise; low confidence for a
+// frame that is not a shifted copy (a scene cut); clear errors for bad input.
+#include <gtest/gtest.h>
+
+#include <opencv2/imgproc.hpp>
+
+#include <cmath>
+#include <random>
+
+#include "engine/core/error.h"
+#include "engine/stabilize/global_shift.h"
+#include "tests/stabilize/textured_scene.h"
+
+namespace dcnn::test {
+namespace {
+
+constexpr double kSubpixelBound = 0.1;  // full-resolution pixels, at downscale 2 (measured worst 0.06)
+
+TEST(GlobalShift, RecoversIntegerAndSubpixelShifts) {
+  const cv::Mat scene = textured_scene(576, 768, 1);
+  GlobalShiftEstimator est(2);
+  est.set_reference(scene);
+  const cv::Point2d shifts[] = {{0, 0}, {1, 0}, {0, -2}, {3, 3}, {0.5, -0.25}, {-1.75, 2.5}, {12, -9}};
+  for (const cv::Point2d& s : shifts) {
+    const ShiftEstimate e = est.estimate(shifted(scene, s.x, s.y));
+    EXPECT_NEAR(e.dx, s.x, kSubpixelBound) << "shift " << s;
+    EXPECT_NEAR(e.dy, s.y, kSubpixelBound) << "shift " << s;
+    EXPECT_GT(e.confidence, 0.3) << "shift " << s;
+  }
+}
+
+TEST(GlobalShift, MovingObjectsAndNoiseDoNotPullTheEstimate) {
+  const cv::Mat scene = textured_scene(576, 768, 2);
+  GlobalShiftEstimator est(2);
+  est.set_reference(scene);
+  cv::Mat frame = shifted(scene, 2.25, -1.5);
+  // Three "people" (10 % of the picture) that moved on their own, and sensor noise.
+  for (int k = 0; k < 3; ++k) frame(cv::Rect(100 + 200 * k, 150, 80, 230)).setTo(cv::Scalar(40 + 60 * k));
+  cv::Mat noise(frame.size(), CV_32FC1);
+  cv::randn(noise, 0, 3);
+  frame += noise;
+  const ShiftEstimate e = est.estimate(frame);
+  EXPECT_NEAR(e.dx, 2.25, 0.25);
+  EXPECT_NEAR(e.dy, -1.5, 0.25);
+}
+
+TEST(GlobalShift, AnotherSceneHasLowConfidence) {
+  GlobalShiftEstimator est(2);
+  est.set_reference(textured_scene(576, 768, 3));
+  const double same = est.estimate(shifted(textured_scene(576, 768, 3), 1, 1)).confidence;
+  const double other = est.estimate(textured_scene(576, 768, 4)).confidence;
+  EXPECT_LT(other, 0.1);
+  EXPECT_GT(same, 4 * other);
+}
+
+TEST(GlobalShift, BadInputIsAClearError) {
+  EXPECT_THROW(GlobalShiftEstimator(0), Error);
+  GlobalShiftEstimator est(2);
+  EXPECT_THROW(est.estimate(textured_scene(64, 64, 1)), Error);  // no reference yet
+  EXPECT_THROW(est.set_reference(textured_scene(12, 12, 1)), Error);  // 6x6 after downscaling
+  est.set_reference(textured_scene(64, 64, 1));
+  try {
+    est.estimate(textured_scene(64, 80, 1));
+    FAIL() << "a size change must be an error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("80x64"), std::string::npos) << e.what();
+  }
+}
+
+TEST(GlobalShift, LumaOfTheModelInput) {
+  const float rgb[6] = {255.f, 0.f, 0.f, 0.f, 0.f, 255.f};
+  const cv::Mat l = luma_of(rgb, 2, 1);
+  EXPECT_NEAR(l.at<float>(0, 0), 0.299f * 255.f, 1e-3f);
+  EXPECT_NEAR(l.at<float>(0, 1), 0.114f * 255.f, 1e-3f);
+}
+
+}  // namespace
+}  // namespace dcnn::test
