@@ -12,6 +12,7 @@
 #include "engine/decode/input_size_rules.h"
 #include "engine/exec/compiled_model.h"
 #include "engine/exec/cuda_backend.h"
+#include "engine/stabilize/input_stabilizer.h"
 #include "engine/ir/onnx_import.h"
 #include "engine/ir/passes.h"
 #include "engine/ir/shape_inference.h"
@@ -134,6 +135,7 @@ StreamOptions StreamOptions::from(const DeploymentConfig& cfg) {
   o.delta = to_delta_settings(cfg.delta);
   o.score_threshold = cfg.decoder.score_threshold;
   o.tracker = cfg.tracker;
+  o.stabilize = cfg.stabilize;
   return o;
 }
 
@@ -153,7 +155,13 @@ Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
       preprocessor_(model_->config().input),
       executor_(std::make_unique<Executor>(model_->compiled(), options_.mode, settings_of(options_))),
       tracker_(tracker_settings()),
-      input_(size_t(model_->config().input.width) * model_->config().input.height * 3) {}
+      input_(size_t(model_->config().input.width) * model_->config().input.height * 3) {
+  if (options_.stabilize.enabled()) {
+    stabilizer_ = std::make_unique<InputStabilizer>(options_.stabilize, model_->config().input.width,
+                                                    model_->config().input.height);
+    stabilized_.resize(input_.size());
+  }
+}
 
 Stream::~Stream() = default;
 
@@ -183,13 +191,27 @@ FrameResult Stream::process(const ImageView& frame, int64_t pts) {
 FrameResult Stream::process_input(const float* model_input, int frame_width, int frame_height,
                                   int64_t pts) {
   if (!model_input) throw Error(ErrorKind::Input, "stream: model input is null; expected H*W*3 floats");
-  return run_and_decode(frame_width, frame_height, pts, [&] { executor_->run(model_input); });
+  StabilizeResult shift;
+  return run_and_decode(
+      frame_width, frame_height, pts,
+      [&] {
+        if (!stabilizer_ || options_.mode != ExecMode::Delta || executor_->takes_frames())
+          return executor_->run(model_input);
+        const auto t0 = Clock::now();
+        std::copy(model_input, model_input + stabilized_.size(), stabilized_.begin());
+        shift = stabilizer_->apply(stabilized_.data());
+        // A new reference (first frame, a pan, a scene cut): the delta state refers to the old one.
+        if (shift.new_reference) executor_->reset();
+        stabilize_ms_ = ms_since(t0);
+        executor_->run(stabilized_.data());
+      },
+      &shift);
 }
 
 FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pts,
-                                   const std::function<void()>& run) {
+                                   const std::function<void()>& run, const StabilizeResult* shift) {
   // Validates the size (Error(Input) for zero sizes) before any state changes.
-  const FrameGeometry geometry = preprocessor_.geometry(frame_width, frame_height);
+  FrameGeometry geometry = preprocessor_.geometry(frame_width, frame_height);
   if (last_width_ != 0 && (frame_width != last_width_ || frame_height != last_height_)) {
     // New geometry: every delta state refers to a different image, and ids to other boxes.
     reset();
@@ -197,9 +219,15 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
   last_width_ = frame_width;
   last_height_ = frame_height;
 
+  stabilize_ms_ = 0.0;
   const auto t0 = Clock::now();
   run();
-  const double infer_ms = ms_since(t0);
+  const double infer_ms = ms_since(t0) - stabilize_ms_;
+  if (shift) {
+    // The network saw frame(x + d) at x: what it found at x is at x + d in the model input.
+    geometry.pad_x -= float(shift->dx);
+    geometry.pad_y -= float(shift->dy);
+  }
 
   const auto t1 = Clock::now();
   FrameResult r;
@@ -217,6 +245,13 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
   r.stats = executor_->stats();
   r.stats.infer_ms = infer_ms;
   r.stats.decode_ms = decode_ms;
+  if (shift) {
+    r.stats.stabilize_ms = stabilize_ms_;
+    r.stats.shift_x = float(shift->dx);
+    r.stats.shift_y = float(shift->dy);
+    r.stats.exposure_gain = shift->exposure_compensated ? float(shift->gain) : 1.f;
+    r.stats.exposure_offset = shift->exposure_compensated ? float(shift->offset) : 0.f;
+  }
   r.stats.backend = to_string(model_->backend());
   r.stats.mode = options_.mode == ExecMode::Dense ? "dense" : "delta";
   return r;
@@ -224,6 +259,7 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
 
 void Stream::reset() {
   executor_->reset();
+  if (stabilizer_) stabilizer_->reset();
   ids_.reset();
   tracker_.reset();
 }

@@ -18,6 +18,7 @@
 #include "engine/decode/decoder.h"
 #include "engine/exec/executor.h"
 #include "engine/pre/preprocess.h"
+#include "engine/stabilize/stabilize_settings.h"
 #include "engine/track/tracker.h"
 
 namespace dcnn {
@@ -63,6 +64,9 @@ class Model {
   std::vector<std::string> warnings_;
 };
 
+class InputStabilizer;   // engine/stabilize/input_stabilizer.h (keeps OpenCV out of this header)
+struct StabilizeResult;
+
 struct StreamOptions {
   ExecMode mode = ExecMode::Delta;
   DeltaSettings delta;
@@ -71,6 +75,8 @@ struct StreamOptions {
   // The config's tracker block. Its score_on is replaced by the stream's score threshold (the
   // line above), so there is one cut-off where objects start; score_off above it acts as it.
   TrackerSettings tracker;
+  // The config's stabilize block (docs/stabilize.md): applied to delta-mode streams only.
+  StabilizeSettings stabilize;
 
   static StreamOptions from(const DeploymentConfig& cfg);
 };
@@ -109,8 +115,10 @@ class Stream {
 
  private:
   // Resets on a new frame size, runs `run` (which runs the executor on this frame), decodes.
+  // `shift` (model pixels): where the network saw the frame's content (a stabilised input),
+  // read after `run`; objects are moved back by it.
   FrameResult run_and_decode(int frame_width, int frame_height, int64_t pts,
-                             const std::function<void()>& run);
+                             const std::function<void()>& run, const StabilizeResult* shift = nullptr);
   float score_threshold() const;  // the option, or the config's when unset
 
   std::shared_ptr<const Model> model_;
@@ -120,6 +128,10 @@ class Stream {
   IdAssigner ids_;     // tracker off
   Tracker tracker_;    // tracker on
   std::vector<float> input_;
+  // Delta mode with stabilize on: the input moved into the reference's geometry and exposure.
+  std::unique_ptr<InputStabilizer> stabilizer_;
+  std::vector<float> stabilized_;
+  double stabilize_ms_ = 0.0;
   int last_width_ = 0, last_height_ = 0;
 };
 

@@ -44,6 +44,11 @@ struct FrameStats {
   double preprocess_ms = 0.0;
   double infer_ms = 0.0;  // Executor::submit() to finish(): with streams stepped together, their GPU time overlaps
   double decode_ms = 0.0;
+  // Stabilised delta input (docs/stabilize.md): time spent, the camera shift the network's
+  // input was moved back by (model pixels) and the exposure map applied (1, 0: none).
+  double stabilize_ms = 0.0;
+  float shift_x = 0.f, shift_y = 0.f;
+  float exposure_gain = 1.f, exposure_offset = 0.f;
   std::string backend;  // "cpu" or "cuda"
   std::string mode;     // "delta" or "dense"
 };

@@ -55,6 +55,13 @@
 //     hold_missed: false             # also publish a track on those frames, as last seen
 //     min_iou: 0.3                   # 0..1: least box overlap to continue a track
 //     keypoint_weight: 0.5           # 0..1: share of the keypoint similarity in the link score (poses)
+//   stabilize:                       # shaking / flickering cameras (engine/stabilize, docs/stabilize.md)
+//     shift: off                     # auto | off: run delta on the frame moved back into the
+//                                    #       reference's geometry (default off)
+//     exposure: off                  # auto | off: map global brightness changes back (default off)
+//     max_offset: 24                 # model pixels > 0: a larger shift starts a new reference (keyframe)
+//     min_confidence: 0.05           # [0, 1): a less certain shift starts a new reference
+//     max_gain_change: 0.3           # (0, 1): gains beyond 1 +- this are real changes, not compensated
 //
 // Errors read "<file>: <key.path>: <problem>; expected <what>" (dcnn::Error kind Config, or
 // NotFound for a missing model / labels file). YAML syntax errors carry line and column. A key
@@ -76,7 +83,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kTopKeys = {"model", "input", "decoder", "delta", "tracker"};
+const std::vector<std::string> kTopKeys = {"model", "input", "decoder", "delta", "tracker", "stabilize"};
+const std::vector<std::string> kStabilizeKeys = {"shift", "exposure", "max_offset", "min_confidence",
+                                                 "max_gain_change"};
 const std::vector<std::string> kModelKeys = {"name", "onnx"};
 const std::vector<std::string> kInputKeys = {"width", "height", "color", "mean",
                                              "std", "resize", "pad_value"};
@@ -256,6 +265,19 @@ void parse_tracker(const YamlReader& r, const YAML::Node& node, const DecoderCon
     t.keypoint_weight = r.read_float(node["keypoint_weight"], "tracker.keypoint_weight", 0.f, 1.f);
 }
 
+void parse_stabilize(const YamlReader& r, const YAML::Node& node, StabilizeSettings& s) {
+  r.require_map(node, "stabilize");
+  r.check_keys(node, "stabilize", kStabilizeKeys);
+  const std::vector<std::pair<std::string, bool>> auto_off = {{"auto", true}, {"off", false}};
+  if (node["shift"]) s.shift = r.read_enum<bool>(node["shift"], "stabilize.shift", auto_off);
+  if (node["exposure"]) s.exposure = r.read_enum<bool>(node["exposure"], "stabilize.exposure", auto_off);
+  if (node["max_offset"]) s.max_offset = r.read_float(node["max_offset"], "stabilize.max_offset", 0.5f, 1e4f);
+  if (node["min_confidence"])
+    s.min_confidence = r.read_float(node["min_confidence"], "stabilize.min_confidence", 0.f, 0.99f);
+  if (node["max_gain_change"])
+    s.max_gain_change = r.read_float(node["max_gain_change"], "stabilize.max_gain_change", 0.01f, 0.99f);
+}
+
 }  // namespace
 
 DeploymentConfig parse_config(const std::string& yaml_text, const std::string& source_name,
@@ -286,6 +308,7 @@ DeploymentConfig parse_config(const std::string& yaml_text, const std::string& s
     parse_decoder(r, r.require(root, "", "decoder"), base_dir, cfg.decoder);
     if (root["delta"]) parse_delta(r, root["delta"], cfg.delta);
     parse_tracker(r, root["tracker"], cfg.decoder, cfg.tracker);
+    if (root["stabilize"]) parse_stabilize(r, root["stabilize"], cfg.stabilize);
   } catch (const YAML::Exception& e) {
     // Should not happen (the reader checks node types first), but never let a bare yaml-cpp
     // exception escape the engine.

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/stabilize/stabilize_settings.h"
 #include "engine/track/tracker_settings.h"
 
 namespace dcnn {
@@ -71,6 +72,8 @@ struct DeploymentConfig {
   // tracker: block. score_on is decoder.score_threshold and keypoint_score
   // decoder.keypoint_threshold (one source for each); score_off defaults to score_on.
   TrackerSettings tracker;
+  // stabilize: block (docs/stabilize.md); both off by default.
+  StabilizeSettings stabilize;
 };
 
 // Parses and validates; throws dcnn::Error (NotFound for a missing file, Config otherwise).

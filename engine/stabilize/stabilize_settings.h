@@ -1,0 +1,23 @@
+// YAML `stabilize:` block (engine/config) and StreamOptions::stabilize: what the stream does
+// about a shaking camera and a flickering exposure before the delta input test.
+#pragma once
+
+namespace dcnn {
+
+struct StabilizeSettings {
+  // Estimate the camera's shift against the stream's reference frame and run the network on
+  // the frame moved back into the reference's geometry (outputs are moved forward again).
+  bool shift = false;
+  // Estimate a global gain/offset against the reference on the pixels that did not move and
+  // map the frame's brightness back to the reference's before the network sees it.
+  bool exposure = false;
+  // Past this offset (model input pixels) or under this confidence the stream starts a new
+  // reference with a dense keyframe: a pan, a bumped camera, a scene cut.
+  float max_offset = 24.f;
+  float min_confidence = 0.05f;
+  // Gain changes beyond 1 +- this are treated as real (not compensated).
+  float max_gain_change = 0.3f;
+  bool enabled() const { return shift || exposure; }
+};
+
+}  // namespace dcnn
