@@ -62,6 +62,7 @@
 //     max_offset: 24                 # model pixels > 0: a larger shift starts a new reference (keyframe)
 //     min_confidence: 0.05           # [0, 1): a less certain shift starts a new reference
 //     max_gain_change: 0.3           # (0, 1): gains beyond 1 +- this are real changes, not compensated
+//     subpixel: false                # move by the sub-pixel shift (bilinear) instead of whole pixels
 //
 // Errors read "<file>: <key.path>: <problem>; expected <what>" (dcnn::Error kind Config, or
 // NotFound for a missing model / labels file). YAML syntax errors carry line and column. A key
@@ -85,7 +86,7 @@ namespace fs = std::filesystem;
 
 const std::vector<std::string> kTopKeys = {"model", "input", "decoder", "delta", "tracker", "stabilize"};
 const std::vector<std::string> kStabilizeKeys = {"shift", "exposure", "max_offset", "min_confidence",
-                                                 "max_gain_change"};
+                                                 "max_gain_change", "subpixel"};
 const std::vector<std::string> kModelKeys = {"name", "onnx"};
 const std::vector<std::string> kInputKeys = {"width", "height", "color", "mean",
                                              "std", "resize", "pad_value"};
@@ -274,6 +275,7 @@ void parse_stabilize(const YamlReader& r, const YAML::Node& node, StabilizeSetti
   if (node["max_offset"]) s.max_offset = r.read_float(node["max_offset"], "stabilize.max_offset", 0.5f, 1e4f);
   if (node["min_confidence"])
     s.min_confidence = r.read_float(node["min_confidence"], "stabilize.min_confidence", 0.f, 0.99f);
+  if (node["subpixel"]) s.subpixel = r.read_bool(node["subpixel"], "stabilize.subpixel");
   if (node["max_gain_change"])
     s.max_gain_change = r.read_float(node["max_gain_change"], "stabilize.max_gain_change", 0.01f, 0.99f);
 }

@@ -60,13 +60,15 @@ StabilizeResult InputStabilizer::apply(float* input) {
     r.confidence = e.confidence;
     if (e.confidence < settings_.min_confidence || std::hypot(e.dx, e.dy) > settings_.max_offset)
       return start_reference(input, luma);
-    if (std::fabs(e.dx) >= kNegligibleShift || std::fabs(e.dy) >= kNegligibleShift) {
-      r.dx = e.dx;
-      r.dy = e.dy;
+    const double dx = settings_.subpixel ? e.dx : std::round(e.dx);
+    const double dy = settings_.subpixel ? e.dy : std::round(e.dy);
+    if (std::fabs(dx) >= kNegligibleShift || std::fabs(dy) >= kNegligibleShift) {
+      r.dx = dx;
+      r.dy = dy;
       // aligned(x) = frame(x + d); where x + d falls outside the frame the last fed value stays
       // (BORDER_TRANSPARENT leaves those destination pixels as they are).
       cv::Mat aligned(height_, width_, CV_32FC3, last_fed_.data());
-      const cv::Mat m = (cv::Mat_<double>(2, 3) << 1, 0, e.dx, 0, 1, e.dy);
+      const cv::Mat m = (cv::Mat_<double>(2, 3) << 1, 0, dx, 0, 1, dy);
       cv::warpAffine(frame, aligned, m, frame.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP,
                      cv::BORDER_TRANSPARENT);
       std::memcpy(input, last_fed_.data(), last_fed_.size() * sizeof(float));

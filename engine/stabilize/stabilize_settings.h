@@ -17,6 +17,9 @@ struct StabilizeSettings {
   float min_confidence = 0.05f;
   // Gain changes beyond 1 +- this are treated as real (not compensated).
   float max_gain_change = 0.3f;
+  // Move the frame by the sub-pixel shift (bilinear) or by the shift rounded to whole pixels
+  // (exact copies of the frame's pixels, no resampling blur that differs from frame to frame).
+  bool subpixel = false;
   bool enabled() const { return shift || exposure; }
 };
 

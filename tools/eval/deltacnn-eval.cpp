@@ -20,6 +20,7 @@
 #include <opencv2/videoio.hpp>
 
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <algorithm>
 #include <iostream>
@@ -32,6 +33,7 @@
 #include "tools/common/tool_main.h"
 #include "tools/common/video_file.h"
 #include "tools/eval/agreement.h"
+#include "tools/eval/perturb.h"
 #include "tools/eval/track_stats.h"
 #include "tools/eval/tracking_variants.h"
 
@@ -49,6 +51,10 @@ struct Args {
   float track_score_off = -1.f;   // < 0: the config's tracker.score_off
   bool json = false;
   bool show_disagreements = false;
+  std::string perturb = "none";  // none|shake|drift|flicker (tools/eval/perturb.h)
+  int perturb_seed = 1;
+  std::string stabilize;         // off|shift|exposure|both; empty: the config's stabilize block
+  bool subpixel = false;         // stabilize.subpixel on
 };
 
 const char* const kUsage =
@@ -59,7 +65,13 @@ const char* const kUsage =
     "  --threshold SCALE >= 0 multiplies every layer threshold (default: the YAML's threshold_scale).\n"
     "  --tracker on|off: the streams' tracker (default: the YAML's tracker.enabled).\n"
     "  --track-score-off X in [0, 1]: the tracker's score_off (default: the YAML's; above the\n"
-    "                     score threshold it acts as the threshold).\n";
+    "                     score threshold it acts as the threshold).\n"
+    "  --perturb none|shake|drift|flicker [--perturb-seed N]: the delta stream sees each frame\n"
+    "                     shifted (0-3 px per axis; drift adds a 0.2 px/frame pan) or with a\n"
+    "                     0.9-1.1 gain, the dense stream the original; delta's objects are moved\n"
+    "                     back by the known shift before comparing (tools/eval/perturb.h).\n"
+    "  --stabilize off|shift|exposure|both: the delta stream's stabilize block (default: the YAML's);\n"
+    "                     --subpixel moves frames by the sub-pixel shift instead of whole pixels.\n";
 
 Args parse_args(int argc, char** argv) {
   return dcnn::tools::parse_or_exit("deltacnn-eval", kUsage, [&] {
@@ -74,6 +86,10 @@ Args parse_args(int argc, char** argv) {
       else if (cl.is("--tracker")) a.tracker = cl.choice("on|off");
       else if (cl.is("--track-score-off")) a.track_score_off = float(cl.number(0.0, 1.0));
       else if (cl.is("--json")) a.json = true;
+      else if (cl.is("--perturb")) a.perturb = cl.choice("none|shake|drift|flicker");
+      else if (cl.is("--perturb-seed")) a.perturb_seed = int(cl.integer(0, 1000000000));
+      else if (cl.is("--stabilize")) a.stabilize = cl.choice("off|shift|exposure|both");
+      else if (cl.is("--subpixel")) a.subpixel = true;
       else if (cl.is("--show-disagreements")) a.show_disagreements = true;
       else cl.unknown();
     }
@@ -119,6 +135,12 @@ int run(const Args& args) {
   dcnn::StreamOptions delta_opts = dense_opts;
   dense_opts.mode = dcnn::ExecMode::Dense;
   if (args.threshold_scale >= 0.f) delta_opts.delta.threshold_scale = args.threshold_scale;
+  if (!args.stabilize.empty()) {
+    delta_opts.stabilize.shift = args.stabilize == "shift" || args.stabilize == "both";
+    delta_opts.stabilize.exposure = args.stabilize == "exposure" || args.stabilize == "both";
+  }
+  if (args.subpixel) delta_opts.stabilize.subpixel = true;
+  dcnn::eval::Perturber perturber(dcnn::eval::perturbation_from(args.perturb), uint32_t(args.perturb_seed));
   dcnn::Stream dense(model, dense_opts);
   dcnn::Stream delta(model, delta_opts);
   const dcnn::Preprocessor pre(cfg.input);
@@ -129,7 +151,7 @@ int run(const Args& args) {
                       args.video + ": cannot open the video; expected a file OpenCV can decode "
                                    "(run ./scripts/setup.sh for data/vtest.avi)");
   }
-  std::vector<float> input(size_t(cfg.input.width) * cfg.input.height * 3);
+  std::vector<float> input(size_t(cfg.input.width) * cfg.input.height * 3), delta_input(input.size());
   dcnn::eval::Agreement agreement;
   const bool pose = model->info().task == dcnn::Task::Pose;
   auto compare = [&](const std::vector<dcnn::Detection>& d, const std::vector<dcnn::Detection>& s,
@@ -145,6 +167,8 @@ int run(const Args& args) {
   std::vector<std::vector<dcnn::Detection>> delta_published;
   double dense_total = 0.0, delta_total = 0.0, active_total = 0.0, decode_total = 0.0;
   int keyframes = 0;  // frames the delta stream ran dense
+  double shift_total = 0.0;  // stabiliser: sum of the shift magnitudes (model pixels)
+  int exposure_frames = 0;   // stabiliser: frames whose exposure was mapped back
   int n = 0;
   int frame_width = 0, frame_height = 0;  // of the last frame read (a failed read empties `frame`)
   cv::Mat frame;
@@ -158,13 +182,25 @@ int run(const Args& args) {
     view.planes[0] = frame.data;
     view.strides[0] = int(frame.step);
     pre.run(view, input.data());
+    const dcnn::eval::FramePerturbation perturbation = perturber.next();
+    const bool perturbing = args.perturb != "none";
+    if (perturbing) {
+      const cv::Mat moved = dcnn::eval::perturbed(frame, perturbation);
+      dcnn::ImageView moved_view = view;
+      moved_view.planes[0] = moved.data;
+      moved_view.strides[0] = int(moved.step);
+      pre.run(moved_view, delta_input.data());
+    }
 
     auto t0 = std::chrono::steady_clock::now();
     const dcnn::FrameResult d = dense.process_input(input.data(), frame.cols, frame.rows);
     dense_total += ms_of(t0);
     t0 = std::chrono::steady_clock::now();
-    const dcnn::FrameResult s = delta.process_input(input.data(), frame.cols, frame.rows);
+    dcnn::FrameResult s = delta.process_input(perturbing ? delta_input.data() : input.data(), frame.cols, frame.rows);
     delta_total += ms_of(t0);
+    dcnn::eval::to_original(s.objects, perturbation);
+    shift_total += std::hypot(s.stats.shift_x, s.stats.shift_y);
+    if (s.stats.exposure_gain != 1.f) ++exposure_frames;
     active_total += s.stats.mean_active;
     if (s.stats.keyframe) ++keyframes;
     decode_total += s.stats.decode_ms;
@@ -175,7 +211,13 @@ int run(const Args& args) {
     compare(d.objects, s.objects, agreement);
     const dcnn::FrameGeometry geometry = pre.geometry(frame.cols, frame.rows);
     dense_candidates.push_back(model->decoder().decode(dense.heads(), geometry, cut_off));
-    delta_candidates.push_back(model->decoder().decode(delta.heads(), geometry, cut_off));
+    // The delta stream's heads are in its stabilised geometry (stats.shift), and its frame was
+    // perturbed: both moves undone, as the stream itself and to_original do.
+    dcnn::FrameGeometry delta_geometry = geometry;
+    delta_geometry.pad_x -= s.stats.shift_x;
+    delta_geometry.pad_y -= s.stats.shift_y;
+    delta_candidates.push_back(model->decoder().decode(delta.heads(), delta_geometry, cut_off));
+    dcnn::eval::to_original(delta_candidates.back(), perturbation);
     delta_published.push_back(s.objects);
     ++n;
     if (n % 100 == 0) {
@@ -196,6 +238,11 @@ int run(const Args& args) {
   std::printf("dense %.2f ms/frame, delta %.2f ms/frame, speedup %.2fx, mean active %.3f "
               "(decoding %.2f ms/frame of each), %d of the delta stream's frames ran dense\n",
               dense_ms, delta_ms, dense_ms / delta_ms, active_total / n, decode_total / n, keyframes);
+  if (args.perturb != "none" || delta_opts.stabilize.enabled())
+    std::printf("perturbation %s (seed %d), stabilize shift %s exposure %s: mean |shift| %.2f model px, "
+                "%d frames exposure-compensated\n",
+                args.perturb.c_str(), args.perturb_seed, delta_opts.stabilize.shift ? "auto" : "off",
+                delta_opts.stabilize.exposure ? "auto" : "off", shift_total / n, exposure_frames);
   if (pose) {
     // "n/a" when dense had no keypoint to compare: a 1.0 there would claim agreement on nothing.
     std::printf("kpt_agree %s (%ld keypoints >= %.1f within %.0f px), count_agree %.4f\n",
@@ -262,6 +309,11 @@ int run(const Args& args) {
     j["mean_active"] = active_total / n;
     j["decode_ms"] = decode_total / n;
     j["keyframes"] = keyframes;  // first frame, periodic and busy-scene dense frames
+    j["perturb"] = args.perturb;
+    j["stabilize_shift"] = delta_opts.stabilize.shift;
+    j["stabilize_exposure"] = delta_opts.stabilize.exposure;
+    j["mean_shift_px"] = shift_total / n;
+    j["exposure_frames"] = exposure_frames;
     if (pose) {
       // null, not 1.0, when there was nothing to compare; the counts say why.
       j["kpt_agree"] = agreement.measured_kpt_agree() ? nlohmann::json(agreement.kpt_agree()) : nlohmann::json();

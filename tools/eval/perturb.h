@@ -1,0 +1,45 @@
+// Synthetic camera trouble for deltacnn-eval (issue 16's shaky / drifting / flickering clips):
+// each vtest frame is shifted and/or rescaled in brightness by a seeded random amount before
+// the delta stream sees it, while the dense stream sees the original frame; the delta stream's
+// objects are moved back by the known shift, so keypoints are compared in the original frame's
+// coordinates. The same seed gives the same clip on every machine.
+#pragma once
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <opencv2/core.hpp>
+
+#include "engine/api/results.h"
+
+namespace dcnn::eval {
+
+enum class Perturbation { None, Shake, Drift, Flicker };
+Perturbation perturbation_from(const std::string& name);  // none|shake|drift|flicker
+
+struct FramePerturbation {
+  double dx = 0.0, dy = 0.0;  // frame pixels: perturbed(x) = original(x - d)
+  double gain = 1.0;          // perturbed = gain * original
+};
+
+class Perturber {
+ public:
+  Perturber(Perturbation kind, uint32_t seed);
+  // Shake: a random 0..3 px offset per axis every frame. Drift: a 0.2 px/frame pan along x
+  // plus the shake. Flicker: a random gain in 0.9..1.1 every frame.
+  FramePerturbation next();
+
+ private:
+  Perturbation kind_;
+  std::mt19937 rng_;
+  int64_t frame_ = 0;
+};
+
+// The perturbed frame (bilinear shift, mirrored border; gain saturated to 0..255).
+cv::Mat perturbed(const cv::Mat& frame, const FramePerturbation& p);
+// Objects found on the perturbed frame, moved into the original frame's coordinates.
+void to_original(std::vector<Detection>& objects, const FramePerturbation& p);
+
+}  // namespace dcnn::eval
