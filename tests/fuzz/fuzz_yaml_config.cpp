@@ -2,8 +2,9 @@
 //
 // The input bytes are the YAML file's text, parsed by dcnn::parse_config exactly as load_config
 // does after reading a file. Every outcome must be a DeploymentConfig or a dcnn::Error whose
-// message names the file: yaml-cpp exceptions, other exception types, crashes and sanitizer
-// reports are bugs. Seeds: the shipped configs/ (tests/fuzz/corpus/yaml_config/).
+// message names the file and what was expected: yaml-cpp exceptions, other exception types,
+// crashes and sanitizer reports are bugs. Seeds: the shipped configs/
+// (tests/fuzz/corpus/yaml_config/).
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -63,9 +64,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   try {
     dcnn::parse_config(text, kSource, sandbox().configs.string());
   } catch (const dcnn::Error& e) {
-    // Expected for bad input, but the message must say which file is at fault.
-    if (std::string(e.what()).find(kSource) == std::string::npos) {
-      std::fprintf(stderr, "fuzz_yaml_config: error message without the file name: %s\n", e.what());
+    // Expected for bad input, but the message must have the documented form
+    // "<file>: <key.path>: <problem>; expected <what>": the file and what was expected.
+    const std::string message = e.what();
+    if (message.find(kSource) == std::string::npos || message.find("expected") == std::string::npos) {
+      std::fprintf(stderr, "fuzz_yaml_config: message without the file or what is expected: %s\n",
+                   e.what());
       std::abort();
     }
   }
