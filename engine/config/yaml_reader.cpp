@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <unordered_map>
 
 #include "engine/core/error.h"
 
@@ -106,13 +107,36 @@ void YamlReader::check_keys(const YAML::Node& node, const std::string& section,
   }
 }
 
-void YamlReader::check_unique_keys(const YAML::Node& node, const std::string& path) const {
+namespace {
+
+// The containers a walk has already been through. An alias (*name) puts one node in many places,
+// and a chain of aliases to lists of aliases repeats it exponentially often: a 425-byte
+// "billion laughs" file made the walk below run for hours (found by
+// tests/fuzz/fuzz_yaml_config.cpp). Keyed by the node's position in the text, then compared by
+// identity (Node::is), so each distinct node is walked once whatever the position marks hold.
+class VisitedNodes {
+ public:
+  // True the first time `node` is seen.
+  bool first_visit(const YAML::Node& node) {
+    const auto range = by_position_.equal_range(node.Mark().pos);
+    for (auto it = range.first; it != range.second; ++it)
+      if (it->second.is(node)) return false;
+    by_position_.emplace(node.Mark().pos, node);
+    return true;
+  }
+
+ private:
+  std::unordered_multimap<int, YAML::Node> by_position_;
+};
+
+void check_unique_keys_below(const YamlReader& r, const YAML::Node& node, const std::string& path,
+                             VisitedNodes& visited) {
+  if (!(node.IsSequence() || node.IsMap()) || !visited.first_visit(node)) return;
   if (node.IsSequence()) {
     for (size_t i = 0; i < node.size(); ++i)
-      check_unique_keys(node[i], path + "[" + std::to_string(i) + "]");
+      check_unique_keys_below(r, node[i], path + "[" + std::to_string(i) + "]", visited);
     return;
   }
-  if (!node.IsMap()) return;
   std::map<std::string, YAML::Mark> seen;
   for (const auto& kv : node) {
     if (kv.first.IsScalar()) {  // non-scalar keys are refused by check_keys with their line
@@ -121,15 +145,23 @@ void YamlReader::check_unique_keys(const YAML::Node& node, const std::string& pa
       const auto first = seen.find(key);
       if (first != seen.end()) {
         const bool same_line = first->second.line == mark.line;
-        fail(join_key(path, key),
-             "is given twice (" + position(first->second, same_line) + " and " +
-                 position(mark, same_line) + ")",
-             "each key once per section; delete one of them (the first would win silently)");
+        r.fail(join_key(path, key),
+               "is given twice (" + position(first->second, same_line) + " and " +
+                   position(mark, same_line) + ")",
+               "each key once per section; delete one of them (the first would win silently)");
       }
       seen.emplace(key, mark);
     }
-    check_unique_keys(kv.second, kv.first.IsScalar() ? join_key(path, kv.first.Scalar()) : path);
+    check_unique_keys_below(r, kv.second,
+                            kv.first.IsScalar() ? join_key(path, kv.first.Scalar()) : path, visited);
   }
+}
+
+}  // namespace
+
+void YamlReader::check_unique_keys(const YAML::Node& node, const std::string& path) const {
+  VisitedNodes visited;
+  check_unique_keys_below(*this, node, path, visited);
 }
 
 std::string YamlReader::read_string(const YAML::Node& node, const std::string& key) const {
