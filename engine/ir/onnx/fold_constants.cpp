@@ -141,8 +141,13 @@ ConstTensor slice(ImportContext& ctx, const ConstTensor& data) {
   std::vector<int64_t> begin(size_t(rank), 0), step(size_t(rank), 1), count(data.dims);
   for (size_t i = 0; i < starts.size(); ++i) {
     const size_t a = size_t(normalise_axis(ctx, axes[i], rank, "Slice"));
-    const int64_t dim = data.dims[a], s = steps[i];
-    if (s == 0) ctx.model_error("Slice step 0");
+    const int64_t dim = data.dims[a];
+    if (steps[i] == 0) ctx.model_error("Slice step 0");
+    // A step longer than the axis takes the same single element as a step of the axis's
+    // length; clamping keeps the count arithmetic below in range (a step of INT64_MIN or
+    // INT64_MAX overflowed it: found with the fuzz_onnx_import harness).
+    const int64_t longest = std::max<int64_t>(dim, 1);
+    const int64_t s = std::clamp(steps[i], -longest, longest);
     auto clamp = [&](int64_t v, int64_t lo, int64_t hi) {
       if (v < 0) v += dim;  // ONNX: negative counts from the end (no overflow: dim > 0)
       return std::min(std::max(v, lo), hi);
