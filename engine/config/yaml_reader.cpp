@@ -42,6 +42,13 @@ bool is_yaml_infinity(const std::string& text) {
   return false;
 }
 
+// strtol/strtod stopped at `end` after reading all of `text`. Compared with the string's own
+// end, not with a NUL: a YAML string can hold "\0", and "1\0junk" must not read as 1 (found by
+// tests/fuzz/fuzz_yaml_config.cpp).
+bool parsed_whole(const std::string& text, const char* end) {
+  return !text.empty() && end == text.c_str() + text.size();
+}
+
 }  // namespace
 
 int edit_distance(const std::string& a, const std::string& b) {
@@ -169,6 +176,10 @@ std::string YamlReader::read_string(const YAML::Node& node, const std::string& k
     fail(key, std::string(node.IsSequence() ? "is a list" : node.IsMap() ? "is a mapping" : "is empty") + where(node),
          "a string");
   }
+  // Names, paths and labels go on to C APIs (open(), GStreamer) that would stop at a NUL and
+  // silently use what comes before it.
+  if (node.Scalar().find('\0') != std::string::npos)
+    fail(key, "'" + node.Scalar() + "' holds a NUL byte" + where(node), "a string without NUL bytes");
   return node.Scalar();
 }
 
@@ -189,7 +200,7 @@ int YamlReader::read_int(const YAML::Node& node, const std::string& key, int min
   errno = 0;
   char* end = nullptr;
   const long v = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0') {
+  if (!parsed_whole(text, end)) {
     fail(key, "'" + text + "' is not an integer" + where(node), expected);
   }
   if (errno == ERANGE || v < min || v > max) fail(key, "value " + text + " is out of range" + where(node), expected);
@@ -208,7 +219,7 @@ float YamlReader::read_float(const YAML::Node& node, const std::string& key, flo
   // (1e-400) is a number that rounds to 0 and is checked against the range like any other.
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || std::isnan(v)) {
+  if (!parsed_whole(text, end) || std::isnan(v)) {
     fail(key, "'" + text + "' is not a number" + where(node), expected);
   }
   // strtod returns +-HUGE_VAL (infinite) on overflow, as it does for "inf".
