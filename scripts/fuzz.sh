@@ -84,7 +84,9 @@ for t in "${targets[@]}"; do
   final_stat() { sed -n "s/^stat::$1: *//p" "$work/log.txt" | tail -1; }
   # Coverage from the last status line (DONE, or the last before a crash).
   cov=$({ grep -oE 'cov: [0-9]+ ft: [0-9]+' "$work/log.txt" || true; } | tail -1)
-  line="$t: $(final_stat number_of_executed_units) execs, $(final_stat average_exec_per_sec) exec/s, ${t_s} s, corpus $(ls "$work/corpus" | wc -l) files, ${cov:-cov: ? ft: ?}, peak RSS $(final_stat peak_rss_mb) MB"
+  # What cov: is out of: the edges instrumented in the harness and the engine code it links.
+  edges=$(sed -n 's/.*(\([0-9]*\) inline 8-bit counters).*/\1/p' "$work/log.txt" | head -1)
+  line="$t: $(final_stat number_of_executed_units) execs, $(final_stat average_exec_per_sec) exec/s, ${t_s} s, corpus $(ls "$work/corpus" | wc -l) files, ${cov:-cov: ? ft: ?} (of ${edges:-?} edges), peak RSS $(final_stat peak_rss_mb) MB"
   if [ "$frc" -ne 0 ]; then
     rc=1
     mkdir -p "tests/fuzz/regressions/$t"
