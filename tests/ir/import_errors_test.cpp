@@ -350,6 +350,35 @@ TEST(ImportErrors, Int64AttributesAreCheckedBeforeNarrowing) {
   }
 }
 
+// Found by fuzz_onnx_import (tests/fuzz/regressions/onnx_import/slice-of-a-scalar-*,
+// unsqueeze-axis-twice-*): slicing a scalar read dims[0] of an empty vector, and Unsqueeze with
+// an axis given twice inserted past the end of dims (heap overflow under ASan).
+TEST(ImportErrors, ConstantFoldingOfScalarSliceAndRepeatedUnsqueezeAxes) {
+  {
+    OnnxBuilder b;
+    b.input("x", {1, 3, 8, 8});
+    b.int64_constant("scalar", {}, {4});
+    b.int64_initializer("zero", {1}, {0});
+    b.int64_initializer("one", {1}, {1});
+    b.node("Slice", {"scalar", "zero", "one", "zero"}, {"s"}, "slice_scalar");
+    b.node("Identity", {"x"}, {"y"});
+    b.output("y");
+    EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model,
+                             {"bad.onnx", "slice_scalar", "Slice of a scalar; expected a tensor of rank >= 1"}));
+  }
+  {
+    OnnxBuilder b;
+    b.input("x", {1, 3, 8, 8});
+    b.node("Shape", {"x"}, {"s"});
+    b.int64_initializer("axes", {2}, {2, 2});
+    b.node("Unsqueeze", {"s", "axes"}, {"u"}, "twice");
+    b.node("Identity", {"x"}, {"y"});
+    b.output("y");
+    EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model,
+                             {"bad.onnx", "twice", "name an axis twice; expected distinct axes"}));
+  }
+}
+
 // Thousands of corrupted variants of a valid model (flipped/erased bytes; attributes, dims,
 // op types and wiring changed at random): each imports or fails with a dcnn::Error, never
 // anything else. (Run under ASan/UBSan during development; here it guards the behaviour.)

@@ -138,6 +138,9 @@ ConstTensor slice(ImportContext& ctx, const ConstTensor& data) {
     ctx.model_error("starts, ends, axes and steps differ in length");
   }
   const int rank = data.rank();
+  // normalise_axis lets axis 0 through for rank 0 (Unsqueeze of a scalar needs that); a scalar
+  // has no axis to slice (found by fuzz_onnx_import: dims[0] of a scalar was read).
+  if (rank == 0) ctx.model_error("Slice of a scalar; expected a tensor of rank >= 1");
   std::vector<int64_t> begin(size_t(rank), 0), step(size_t(rank), 1), count(data.dims);
   for (size_t i = 0; i < starts.size(); ++i) {
     const size_t a = size_t(normalise_axis(ctx, axes[i], rank, "Slice"));
@@ -225,6 +228,9 @@ ConstTensor unsqueeze(ImportContext& ctx, ConstTensor t) {
   const int out_rank = t.rank() + int(axes.size());
   for (int64_t& a : axes) a = normalise_axis(ctx, a, out_rank, "Unsqueeze");
   std::sort(axes.begin(), axes.end());
+  // An axis named twice would insert past the end of dims (checked while fuzzing the importer).
+  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+    ctx.model_error("Unsqueeze axes name an axis twice; expected distinct axes");
   for (int64_t a : axes) t.dims.insert(t.dims.begin() + a, 1);
   return t;
 }
