@@ -379,6 +379,21 @@ TEST(ImportErrors, ConstantFoldingOfScalarSliceAndRepeatedUnsqueezeAxes) {
   }
 }
 
+// Found by fuzz_onnx_import (tests/fuzz/regressions/onnx_import/gather-nan-index-*): a float NaN
+// used as a Gather index was converted to int64 (undefined behaviour). Every constant read as
+// integers (indices, axes, shapes, sizes, starts/ends/steps) now refuses NaN, naming the input.
+TEST(ImportErrors, NanWhereAnIntegerIsExpected) {
+  OnnxBuilder b;
+  b.input("x", {1, 3, 8, 8});
+  b.node("Shape", {"x"}, {"s"});
+  b.initializer("idx", {1}, {std::numeric_limits<float>::quiet_NaN()});
+  b.node("Gather", {"s", "idx"}, {"g"}, "gather_nan");
+  b.node("Identity", {"x"}, {"y"});
+  b.output("y");
+  EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model,
+                           {"bad.onnx", "gather_nan", "the indices ('idx') holds NaN; expected integers"}));
+}
+
 // Thousands of corrupted variants of a valid model (flipped/erased bytes; attributes, dims,
 // op types and wiring changed at random): each imports or fails with a dcnn::Error, never
 // anything else. (Run under ASan/UBSan during development; here it guards the behaviour.)

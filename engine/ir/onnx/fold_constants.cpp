@@ -93,7 +93,8 @@ ConstTensor elementwise(ImportContext& ctx, const ConstTensor& a, const ConstTen
   return r;
 }
 
-ConstTensor gather(ImportContext& ctx, const ConstTensor& data, const ConstTensor& indices) {
+ConstTensor gather(ImportContext& ctx, const ConstTensor& data, const ConstTensor& indices,
+                   const std::vector<int64_t>& idx) {
   if (data.rank() == 0) ctx.model_error("Gather on a scalar");
   const int64_t axis = normalise_axis(ctx, ctx.attr_int("axis", 0), data.rank(), "Gather");
   const int64_t extent = data.dims[size_t(axis)];
@@ -105,7 +106,6 @@ ConstTensor gather(ImportContext& ctx, const ConstTensor& data, const ConstTenso
   r.dims.assign(data.dims.begin(), data.dims.begin() + axis);
   r.dims.insert(r.dims.end(), indices.dims.begin(), indices.dims.end());
   r.dims.insert(r.dims.end(), data.dims.begin() + axis + 1, data.dims.end());
-  const auto idx = indices.ints();
   for (int64_t o = 0; o < outer; ++o) {
     for (int64_t k : idx) {
       if (k < 0) k += extent;
@@ -125,10 +125,10 @@ ConstTensor slice(ImportContext& ctx, const ConstTensor& data) {
     ends = ctx.attr_ints("ends", {});
     axes = ctx.attr_ints("axes", {});
   } else {
-    starts = ctx.constant_input(1, "starts").ints();
-    ends = ctx.constant_input(2, "ends").ints();
-    if (!ctx.input(3).empty()) axes = ctx.constant_input(3, "axes").ints();
-    if (!ctx.input(4).empty()) steps = ctx.constant_input(4, "steps").ints();
+    starts = ctx.int_input(1, "starts");
+    ends = ctx.int_input(2, "ends");
+    if (!ctx.input(3).empty()) axes = ctx.int_input(3, "axes");
+    if (!ctx.input(4).empty()) steps = ctx.int_input(4, "steps");
   }
   if (axes.empty()) {
     for (size_t i = 0; i < starts.size(); ++i) axes.push_back(int64_t(i));
@@ -219,7 +219,7 @@ ConstTensor concat(ImportContext& ctx) {
 
 std::vector<int64_t> axes_argument(ImportContext& ctx) {
   if (ctx.has_attr("axes")) return ctx.attr_ints("axes", {});
-  if (!ctx.input(1).empty()) return ctx.constant_input(1, "axes").ints();
+  if (!ctx.input(1).empty()) return ctx.int_input(1, "axes");
   return {};
 }
 
@@ -255,7 +255,7 @@ ConstTensor squeeze(ImportContext& ctx, ConstTensor t) {
 }
 
 ConstTensor reshape(ImportContext& ctx, ConstTensor t) {
-  auto shape = ctx.constant_input(1, "shape").ints();
+  auto shape = ctx.int_input(1, "shape");
   int64_t known = 1;
   int infer = -1;
   for (size_t i = 0; i < shape.size(); ++i) {
@@ -297,7 +297,7 @@ ConstTensor cast(ImportContext& ctx, ConstTensor t) {
 
 ConstTensor constant_of_shape(ImportContext& ctx) {
   ConstTensor r;
-  r.dims = ctx.constant_input(0, "shape").ints();
+  r.dims = ctx.int_input(0, "shape");
   int64_t count = 1;
   for (int64_t d : r.dims) {
     if (d < 0 || d > (1 << 24)) ctx.model_error("ConstantOfShape dims must be in 0..2^24");
@@ -360,7 +360,8 @@ bool try_fold_constant(ImportContext& ctx) {
     if (std::find(std::begin(foldable), std::end(foldable), op) == std::end(foldable)) return false;
     if (ctx.num_inputs() == 0 || !all_inputs_constant(ctx)) return false;
     const ConstTensor& x = ctx.constant(ctx.input(0));
-    if (op == "Gather") result = gather(ctx, x, ctx.constant_input(1, "indices"));
+    if (op == "Gather")
+      result = gather(ctx, x, ctx.constant_input(1, "indices"), ctx.int_input(1, "indices"));
     else if (op == "Slice") result = slice(ctx, x);
     else if (op == "Concat") result = concat(ctx);
     else if (op == "Unsqueeze") result = unsqueeze(ctx, x);
