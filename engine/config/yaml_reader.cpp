@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <map>
+#include <unordered_map>
 
 #include "engine/core/error.h"
 
@@ -39,6 +40,13 @@ bool is_yaml_infinity(const std::string& text) {
   for (const char* form : kForms)
     if (text == form) return true;
   return false;
+}
+
+// strtol/strtod stopped at `end` after reading all of `text`. Compared with the string's own
+// end, not with a NUL: a YAML string can hold "\0", and "1\0junk" must not read as 1 (found by
+// tests/fuzz/fuzz_yaml_config.cpp).
+bool parsed_whole(const std::string& text, const char* end) {
+  return !text.empty() && end == text.c_str() + text.size();
 }
 
 }  // namespace
@@ -106,13 +114,36 @@ void YamlReader::check_keys(const YAML::Node& node, const std::string& section,
   }
 }
 
-void YamlReader::check_unique_keys(const YAML::Node& node, const std::string& path) const {
+namespace {
+
+// The containers a walk has already been through. An alias (*name) puts one node in many places,
+// and a chain of aliases to lists of aliases repeats it exponentially often: a 425-byte
+// "billion laughs" file made the walk below run for hours (found by
+// tests/fuzz/fuzz_yaml_config.cpp). Keyed by the node's position in the text, then compared by
+// identity (Node::is), so each distinct node is walked once whatever the position marks hold.
+class VisitedNodes {
+ public:
+  // True the first time `node` is seen.
+  bool first_visit(const YAML::Node& node) {
+    const auto range = by_position_.equal_range(node.Mark().pos);
+    for (auto it = range.first; it != range.second; ++it)
+      if (it->second.is(node)) return false;
+    by_position_.emplace(node.Mark().pos, node);
+    return true;
+  }
+
+ private:
+  std::unordered_multimap<int, YAML::Node> by_position_;
+};
+
+void check_unique_keys_below(const YamlReader& r, const YAML::Node& node, const std::string& path,
+                             VisitedNodes& visited) {
+  if (!(node.IsSequence() || node.IsMap()) || !visited.first_visit(node)) return;
   if (node.IsSequence()) {
     for (size_t i = 0; i < node.size(); ++i)
-      check_unique_keys(node[i], path + "[" + std::to_string(i) + "]");
+      check_unique_keys_below(r, node[i], path + "[" + std::to_string(i) + "]", visited);
     return;
   }
-  if (!node.IsMap()) return;
   std::map<std::string, YAML::Mark> seen;
   for (const auto& kv : node) {
     if (kv.first.IsScalar()) {  // non-scalar keys are refused by check_keys with their line
@@ -121,15 +152,23 @@ void YamlReader::check_unique_keys(const YAML::Node& node, const std::string& pa
       const auto first = seen.find(key);
       if (first != seen.end()) {
         const bool same_line = first->second.line == mark.line;
-        fail(join_key(path, key),
-             "is given twice (" + position(first->second, same_line) + " and " +
-                 position(mark, same_line) + ")",
-             "each key once per section; delete one of them (the first would win silently)");
+        r.fail(join_key(path, key),
+               "is given twice (" + position(first->second, same_line) + " and " +
+                   position(mark, same_line) + ")",
+               "each key once per section; delete one of them (the first would win silently)");
       }
       seen.emplace(key, mark);
     }
-    check_unique_keys(kv.second, kv.first.IsScalar() ? join_key(path, kv.first.Scalar()) : path);
+    check_unique_keys_below(r, kv.second,
+                            kv.first.IsScalar() ? join_key(path, kv.first.Scalar()) : path, visited);
   }
+}
+
+}  // namespace
+
+void YamlReader::check_unique_keys(const YAML::Node& node, const std::string& path) const {
+  VisitedNodes visited;
+  check_unique_keys_below(*this, node, path, visited);
 }
 
 std::string YamlReader::read_string(const YAML::Node& node, const std::string& key) const {
@@ -137,6 +176,10 @@ std::string YamlReader::read_string(const YAML::Node& node, const std::string& k
     fail(key, std::string(node.IsSequence() ? "is a list" : node.IsMap() ? "is a mapping" : "is empty") + where(node),
          "a string");
   }
+  // Names, paths and labels go on to C APIs (open(), GStreamer) that would stop at a NUL and
+  // silently use what comes before it.
+  if (node.Scalar().find('\0') != std::string::npos)
+    fail(key, "'" + node.Scalar() + "' holds a NUL byte" + where(node), "a string without NUL bytes");
   return node.Scalar();
 }
 
@@ -157,7 +200,7 @@ int YamlReader::read_int(const YAML::Node& node, const std::string& key, int min
   errno = 0;
   char* end = nullptr;
   const long v = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end != '\0') {
+  if (!parsed_whole(text, end)) {
     fail(key, "'" + text + "' is not an integer" + where(node), expected);
   }
   if (errno == ERANGE || v < min || v > max) fail(key, "value " + text + " is out of range" + where(node), expected);
@@ -176,7 +219,7 @@ float YamlReader::read_float(const YAML::Node& node, const std::string& key, flo
   // (1e-400) is a number that rounds to 0 and is checked against the range like any other.
   char* end = nullptr;
   const double v = std::strtod(text.c_str(), &end);
-  if (text.empty() || *end != '\0' || std::isnan(v)) {
+  if (!parsed_whole(text, end) || std::isnan(v)) {
     fail(key, "'" + text + "' is not a number" + where(node), expected);
   }
   // strtod returns +-HUGE_VAL (infinite) on overflow, as it does for "inf".

@@ -27,7 +27,9 @@ class YamlReader {
                   const std::vector<std::string>& allowed) const;
   // yaml-cpp keeps every pair of a mapping and node[key] returns the first, so a key given twice
   // would silently lose its second value. Walks every mapping below `node` (inside lists too)
-  // and fails on the first key that repeats within one mapping, naming both lines.
+  // and fails on the first key that repeats within one mapping, naming both lines. Each
+  // distinct node is walked once: aliases (*name) to a node already seen are not walked again,
+  // so alias chains cannot make the walk exponential.
   void check_unique_keys(const YAML::Node& node, const std::string& path = "") const;
 
   std::string read_string(const YAML::Node& node, const std::string& key) const;

@@ -19,9 +19,16 @@ enum class ErrorKind {
   Internal,     // a broken invariant: a bug in the engine
 };
 
+// Messages quote input (YAML values and keys, ONNX names, yaml-cpp's parser messages), and
+// input can hold control bytes: a NUL would cut what() short, before the "; expected ..." part
+// (found by tests/fuzz/fuzz_yaml_config.cpp), and a newline or escape sequence would garble a
+// log line. The constructor writes every control byte as \xNN, so what() is one printable line.
+std::string printable_message(const std::string& message);
+
 class Error : public std::runtime_error {
  public:
-  Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+  Error(ErrorKind kind, const std::string& message)
+      : std::runtime_error(printable_message(message)), kind_(kind) {}
   ErrorKind kind() const noexcept { return kind_; }
 
  private:

@@ -64,6 +64,11 @@ int plane_rows(const ImageView& v, int plane) noexcept {
 
 void check_image_view(const ImageView& f) {
   if (f.width <= 0 || f.height <= 0) bad_frame(f, "zero or negative size", "a positive width and height");
+  // Before any row arithmetic: 4 * width overflows an int from width 2^29 on, and a wrapped
+  // row size would let a too-small stride through (found by tests/fuzz/fuzz_preprocess.cpp).
+  if (f.width > kMaxFrameSide || f.height > kMaxFrameSide)
+    bad_frame(f, "size above " + std::to_string(kMaxFrameSide) + " pixels",
+              "a width and height of at most " + std::to_string(kMaxFrameSide));
   if (plane_count(f.format) == 0)
     bad_frame(f, "unknown pixel format", "RGB, BGR, RGBx, BGRx, RGBA, BGRA, I420 or NV12");
   for (int p = 0; p < plane_count(f.format); ++p) {

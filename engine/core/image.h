@@ -25,8 +25,14 @@ const char* to_string(PixelFormat format) noexcept;
 // Bytes per pixel of a packed format (3 or 4), 0 for the YUV 4:2:0 formats.
 int packed_channels(PixelFormat format) noexcept;
 
+// Largest frame width or height check_image_view accepts. Far above any video a camera or
+// decoder produces (8K is 7680), and small enough that a row's bytes (4 x width) and every
+// stride x rows product of a valid view fit the ints and int64s the pre-processing uses.
+constexpr int kMaxFrameSide = 1 << 16;
+
 // Number of planes a format uses, and the bytes of one row of plane p at the view's size
 // (chroma planes of 4:2:0 formats cover (width + 1) / 2 columns and (height + 1) / 2 rows).
+// Defined for sizes up to kMaxFrameSide (call check_image_view first).
 int plane_count(PixelFormat format) noexcept;
 int plane_row_bytes(const ImageView& view, int plane) noexcept;
 int plane_rows(const ImageView& view, int plane) noexcept;
@@ -42,7 +48,8 @@ struct FramePlacement {
 };
 
 // Throws dcnn::Error(Input) naming the format, size and plane when the view cannot be read: a
-// non-positive size, a null plane, a stride smaller than a row, an unknown format.
+// non-positive size or one above kMaxFrameSide, a null plane, a stride smaller than a row, an
+// unknown format.
 void check_image_view(const ImageView& view);
 
 }  // namespace dcnn

@@ -213,6 +213,64 @@ TEST_F(ConfigTest, LineNumbersAreReported) {
 
 // yaml-cpp accepts a repeated key and node[key] returns the first: the second value would be
 // ignored without a word. Each repeat is an error naming the key and both lines.
+// Found while fuzzing the loader (tests/fuzz/regressions/yaml_config/alias-bomb-*.yaml): the
+// duplicate-key walk followed every alias, and 12 levels of lists (or maps) of 8 aliases to
+// the level below made it visit 8^12 nodes: a file of under 1 KB hung the loader. Each node is
+// walked once now, so these parse at once (without the fix this test runs into meson's
+// timeout), and a duplicate key inside an aliased map is still reported, at its first place.
+TEST_F(ConfigTest, AliasChainsAreWalkedOnceNotExponentially) {
+  std::string lists = "l0: &l0 [x, x, x, x, x, x, x, x]\n";
+  std::string maps = "m0: &m0 {a: 1, b: 2}\n";
+  for (int i = 1; i <= 12; ++i) {
+    const std::string prev = std::to_string(i - 1), cur = std::to_string(i);
+    lists += "l" + cur + ": &l" + cur + " [";
+    maps += "m" + cur + ": &m" + cur + " {";
+    for (int j = 0; j < 8; ++j) {
+      lists += std::string(j ? ", " : "") + "*l" + prev;
+      maps += std::string(j ? ", " : "") + "k" + std::to_string(j) + ": *m" + prev;
+    }
+    lists += "]\n";
+    maps += "}\n";
+  }
+  // The walk finishes; then the top-level keys are what is wrong.
+  EXPECT_NE(error_of(with(lists)).find("test.yaml: l0: unknown key"), std::string::npos);
+  EXPECT_NE(error_of(with(maps)).find("test.yaml: m0: unknown key"), std::string::npos);
+  // An aliased free-form map with a duplicate key: reported once, under the anchor's path.
+  const std::string m = error_of(with("delta:\n  layer_thresholds: &t {c: 0.1, c: 0.2}\n"
+                                      "decoder_copy: *t\n"));
+  EXPECT_NE(m.find("test.yaml: delta.layer_thresholds.c: is given twice"), std::string::npos) << m;
+}
+
+// Found by fuzz_yaml_config (tests/fuzz/regressions/yaml_config/nul-bytes-cut-the-syntax-error-
+// message.yaml): messages quote the input, and a NUL byte in it cut what() short before the
+// "; expected ..." part. Control bytes are now written as \xNN, so the whole message arrives.
+// Writing this test showed that the number readers stopped at a NUL too ("1\0" read as 1), and
+// strings with a NUL would reach open() cut short: both are errors now.
+TEST_F(ConfigTest, ControlBytesInTheInputDoNotCutTheMessage) {
+  // A NUL inside a plain scalar: yaml-cpp's syntax error quotes it.
+  const std::string nul_in_key =
+      "model: {name: m, onnx: model.onnx}\ninput: {wid" + std::string(3, '\0') + "th: 64}\n";
+  std::string m = error_of(nul_in_key);
+  EXPECT_NE(m.find("; expected a valid YAML document"), std::string::npos) << m;
+  // A NUL (double-quoted escape) and an ANSI escape in values the reader quotes.
+  m = error_of(with("delta: {input_dilation: \"1\\0\"}\n"));
+  EXPECT_NE(m.find("test.yaml: delta.input_dilation: '1\\x00' is not an integer; expected an integer"),
+            std::string::npos)
+      << m;
+  m = error_of(with("delta: {threshold: \"0.5\\0junk\"}\n"));
+  EXPECT_NE(m.find("test.yaml: delta.threshold: '0.5\\x00junk' is not a number"), std::string::npos) << m;
+  m = error_of("model: {name: m, onnx: \"model.onnx\\0.txt\"}\ninput: {width: 64, height: 32}\n"
+               "decoder: {type: centernet}\n");
+  EXPECT_NE(m.find("test.yaml: model.onnx: 'model.onnx\\x00.txt' holds a NUL byte; expected a "
+                   "string without NUL bytes"),
+            std::string::npos)
+      << m;
+  m = error_of(with("delta: {form: \"\\e[31mred\"}\n"));
+  EXPECT_NE(m.find("unknown value '\\x1b[31mred'; expected one of propagate | recompute"),
+            std::string::npos)
+      << m;
+}
+
 TEST_F(ConfigTest, DuplicateKeysNameBothLines) {
   std::string m = error_of(with("delta:\n  input_threshold: 200\n  threshold: 0.1\n  input_threshold: 10\n"));
   EXPECT_NE(m.find("test.yaml: delta.input_threshold: is given twice (line 5 and line 7)"),

@@ -5,8 +5,10 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <climits>
 #include <cmath>
 #include <random>
+#include <tuple>
 #include <vector>
 
 #include "engine/core/error.h"
@@ -220,6 +222,36 @@ TEST(Preprocess, BadFramesAreInputErrors) {
   v = n.view;
   v.strides[1] = 7;
   expect_input_error(v, "plane 1 stride 7 is smaller than a row; expected a stride >= 8");
+}
+
+// Found by fuzz_preprocess (tests/fuzz/regressions/preprocess/): a width of 2^30 made the row
+// size of an RGBx frame 4 * 2^30, which wrapped to 0 in an int, so a 16-byte stride passed the
+// check and run() would have read gigabytes past the plane. Sizes above the limit are rejected
+// before any row arithmetic, with the limit in the message.
+TEST(Preprocess, HugeFramesAreInputErrorsNotWrappedRowSizes) {
+  const uint8_t plane = 0;  // never read: the check must fail first
+  for (const auto& [format, width, height] :
+       {std::tuple{PixelFormat::RGBx, 1 << 30, 2}, std::tuple{PixelFormat::RGB, 2, INT_MAX},
+        std::tuple{PixelFormat::NV12, INT_MAX, 2}, std::tuple{PixelFormat::I420, 65537, 1}}) {
+    ImageView v;
+    v.format = format;
+    v.width = width;
+    v.height = height;
+    for (int p = 0; p < 3; ++p) {
+      v.planes[p] = &plane;
+      v.strides[p] = 16;
+    }
+    try {
+      dcnn::check_image_view(v);
+      ADD_FAILURE() << dcnn::to_string(format) << " " << width << "x" << height << " accepted";
+    } catch (const dcnn::Error& e) {
+      EXPECT_EQ(e.kind(), dcnn::ErrorKind::Input);
+      EXPECT_NE(std::string(e.what()).find("size above 65536 pixels; expected a width and height "
+                                           "of at most 65536"),
+                std::string::npos)
+          << e.what();
+    }
+  }
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Every way an ONNX file can be wrong or beyond the engine: a dcnn::Error of the right kind whose
 // message names the file, node, op and what is expected. Never a crash or a bare exception.
 #include <cstdio>
+#include <limits>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -283,6 +284,114 @@ TEST(ImportErrors, InvalidGeometry) {
     b.output("y");
     EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model, {"mismatch", "8x8x3", "4x4x3"}));
   }
+}
+
+// Found with the fuzz_onnx_import harness (tests/fuzz/regressions/onnx_import/): int64 attribute
+// values were narrowed to int before being checked, so 2^30 overflowed cin = dim x group (UB)
+// and 2^32 + 1 truncated to a plausible 1 that imported silently; a Slice step of INT64_MIN
+// overflowed the element count. Each is now an error naming the node and the value, or (Slice)
+// the step is taken as the longest step the axis allows.
+TEST(ImportErrors, Int64AttributesAreCheckedBeforeNarrowing) {
+  const int64_t two_pow_30 = int64_t(1) << 30, two_pow_32_plus_1 = (int64_t(1) << 32) + 1;
+  for (const int64_t group : {two_pow_30, two_pow_32_plus_1, int64_t(0), int64_t(5)}) {
+    OnnxBuilder b;
+    b.input("x", {1, 4, 8, 8});
+    b.initializer("w", {4, 2, 1, 1}, Rng(1).uniform(8));
+    b.node("Conv", {"x", "w"}, {"y"}, "grouped").i("group", group);
+    b.output("y");
+    EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model,
+                             {"bad.onnx", "grouped", "group " + std::to_string(group),
+                              "expected 1..4 (at most the input channels)"}));
+    OnnxBuilder t;
+    t.input("x", {1, 4, 8, 8});
+    t.initializer("w", {4, 2, 1, 1}, Rng(1).uniform(8));
+    t.node("ConvTranspose", {"x", "w"}, {"y"}, "up").i("group", group);
+    t.output("y");
+    EXPECT_TRUE(throws_error(import_of(t), ErrorKind::Model, {"up", "group " + std::to_string(group)}));
+  }
+  auto conv_transpose = [](const std::string& attr, const std::vector<int64_t>& values) {
+    OnnxBuilder b;
+    b.input("x", {1, 2, 8, 8});
+    b.initializer("w", {2, 2, 3, 3}, Rng(2).uniform(36));
+    b.node("ConvTranspose", {"x", "w"}, {"y"}, "up").ints("strides", {2, 2}).ints(attr, values);
+    b.output("y");
+    return b;
+  };
+  EXPECT_TRUE(throws_error(import_of(conv_transpose("output_padding", {two_pow_32_plus_1, 0})),
+                           ErrorKind::Model, {"up", "output_padding [4294967297,0]"}));
+  EXPECT_TRUE(throws_error(import_of(conv_transpose("output_shape", {two_pow_32_plus_1, 16})),
+                           ErrorKind::Unsupported, {"up", "output_shape [4294967297,16] larger"}));
+  EXPECT_TRUE(throws_error(import_of(conv_transpose("output_shape", {0, 16})), ErrorKind::Model,
+                           {"up", "must be positive"}));
+  EXPECT_TRUE(throws_error(import_of(conv_transpose("pads", {two_pow_32_plus_1, 0, 0, 0})),
+                           ErrorKind::Unsupported, {"up", "huge pads", "4294967297"}));
+
+  // Slice of the input's shape [1, 3, 8, 8] with steps INT64_MIN / INT64_MAX: one element each,
+  // as with a step of the axis's length.
+  for (const int64_t step : {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::max()}) {
+    OnnxBuilder b;
+    b.input("x", {1, 3, 8, 8});
+    b.node("Shape", {"x"}, {"s"});
+    b.int64_initializer("starts", {1}, {step > 0 ? 0 : -1});
+    b.int64_initializer("ends", {1}, {step > 0 ? 4 : -5});
+    b.int64_initializer("axes", {1}, {0});
+    b.int64_initializer("steps", {1}, {step});
+    b.node("Slice", {"s", "starts", "ends", "axes", "steps"}, {"one"}, "slice");
+    // The fold must finish without overflow (UBSan checks that in scripts/sanitize.sh and the
+    // fuzz build); its constant result then reaches the graph output, which is refused.
+    b.node("ConstantOfShape", {"one"}, {"y"}, "fill");
+    b.output("y");
+    try {
+      ir::import_onnx_from_memory(b.bytes(), "bad.onnx");
+      ADD_FAILURE() << "a constant graph output was accepted";
+    } catch (const Error& e) {
+      EXPECT_NE(std::string(e.what()).find("is a constant"), std::string::npos) << e.what();
+    }
+  }
+}
+
+// Found by fuzz_onnx_import (tests/fuzz/regressions/onnx_import/slice-of-a-scalar-*,
+// unsqueeze-axis-twice-*): slicing a scalar read dims[0] of an empty vector, and Unsqueeze with
+// an axis given twice inserted past the end of dims (heap overflow under ASan).
+TEST(ImportErrors, ConstantFoldingOfScalarSliceAndRepeatedUnsqueezeAxes) {
+  {
+    OnnxBuilder b;
+    b.input("x", {1, 3, 8, 8});
+    b.int64_constant("scalar", {}, {4});
+    b.int64_initializer("zero", {1}, {0});
+    b.int64_initializer("one", {1}, {1});
+    b.node("Slice", {"scalar", "zero", "one", "zero"}, {"s"}, "slice_scalar");
+    b.node("Identity", {"x"}, {"y"});
+    b.output("y");
+    EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model,
+                             {"bad.onnx", "slice_scalar", "Slice of a scalar; expected a tensor of rank >= 1"}));
+  }
+  {
+    OnnxBuilder b;
+    b.input("x", {1, 3, 8, 8});
+    b.node("Shape", {"x"}, {"s"});
+    b.int64_initializer("axes", {2}, {2, 2});
+    b.node("Unsqueeze", {"s", "axes"}, {"u"}, "twice");
+    b.node("Identity", {"x"}, {"y"});
+    b.output("y");
+    EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model,
+                             {"bad.onnx", "twice", "name an axis twice; expected distinct axes"}));
+  }
+}
+
+// Found by fuzz_onnx_import (tests/fuzz/regressions/onnx_import/gather-nan-index-*): a float NaN
+// used as a Gather index was converted to int64 (undefined behaviour). Every constant read as
+// integers (indices, axes, shapes, sizes, starts/ends/steps) now refuses NaN, naming the input.
+TEST(ImportErrors, NanWhereAnIntegerIsExpected) {
+  OnnxBuilder b;
+  b.input("x", {1, 3, 8, 8});
+  b.node("Shape", {"x"}, {"s"});
+  b.initializer("idx", {1}, {std::numeric_limits<float>::quiet_NaN()});
+  b.node("Gather", {"s", "idx"}, {"g"}, "gather_nan");
+  b.node("Identity", {"x"}, {"y"});
+  b.output("y");
+  EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model,
+                           {"bad.onnx", "gather_nan", "the indices ('idx') holds NaN; expected integers"}));
 }
 
 // Thousands of corrupted variants of a valid model (flipped/erased bytes; attributes, dims,

@@ -26,7 +26,8 @@ std::vector<int64_t> ConstTensor::ints() const {
   std::vector<int64_t> out(values.size());
   for (size_t i = 0; i < values.size(); ++i) {
     const double v = values[i];
-    if (v >= 9.2e18) out[i] = std::numeric_limits<int64_t>::max();
+    if (std::isnan(v)) out[i] = 0;  // ImportContext::int_input reports NaN first; never UB here
+    else if (v >= 9.2e18) out[i] = std::numeric_limits<int64_t>::max();
     else if (v <= -9.2e18) out[i] = std::numeric_limits<int64_t>::min();
     else out[i] = int64_t(v);
   }

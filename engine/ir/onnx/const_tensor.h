@@ -20,7 +20,8 @@ struct ConstTensor {
   int64_t size() const;
   int rank() const { return int(dims.size()); }
   std::vector<float> floats() const;
-  // Saturating conversion: ONNX uses INT64_MAX / INT64_MIN as "to the end" in Slice.
+  // Saturating conversion: ONNX uses INT64_MAX / INT64_MIN as "to the end" in Slice. Inputs
+  // read as integers go through ImportContext::int_input, which refuses NaN.
   std::vector<int64_t> ints() const;
 };
 

@@ -93,7 +93,8 @@ ConstTensor elementwise(ImportContext& ctx, const ConstTensor& a, const ConstTen
   return r;
 }
 
-ConstTensor gather(ImportContext& ctx, const ConstTensor& data, const ConstTensor& indices) {
+ConstTensor gather(ImportContext& ctx, const ConstTensor& data, const ConstTensor& indices,
+                   const std::vector<int64_t>& idx) {
   if (data.rank() == 0) ctx.model_error("Gather on a scalar");
   const int64_t axis = normalise_axis(ctx, ctx.attr_int("axis", 0), data.rank(), "Gather");
   const int64_t extent = data.dims[size_t(axis)];
@@ -105,7 +106,6 @@ ConstTensor gather(ImportContext& ctx, const ConstTensor& data, const ConstTenso
   r.dims.assign(data.dims.begin(), data.dims.begin() + axis);
   r.dims.insert(r.dims.end(), indices.dims.begin(), indices.dims.end());
   r.dims.insert(r.dims.end(), data.dims.begin() + axis + 1, data.dims.end());
-  const auto idx = indices.ints();
   for (int64_t o = 0; o < outer; ++o) {
     for (int64_t k : idx) {
       if (k < 0) k += extent;
@@ -125,10 +125,10 @@ ConstTensor slice(ImportContext& ctx, const ConstTensor& data) {
     ends = ctx.attr_ints("ends", {});
     axes = ctx.attr_ints("axes", {});
   } else {
-    starts = ctx.constant_input(1, "starts").ints();
-    ends = ctx.constant_input(2, "ends").ints();
-    if (!ctx.input(3).empty()) axes = ctx.constant_input(3, "axes").ints();
-    if (!ctx.input(4).empty()) steps = ctx.constant_input(4, "steps").ints();
+    starts = ctx.int_input(1, "starts");
+    ends = ctx.int_input(2, "ends");
+    if (!ctx.input(3).empty()) axes = ctx.int_input(3, "axes");
+    if (!ctx.input(4).empty()) steps = ctx.int_input(4, "steps");
   }
   if (axes.empty()) {
     for (size_t i = 0; i < starts.size(); ++i) axes.push_back(int64_t(i));
@@ -138,11 +138,19 @@ ConstTensor slice(ImportContext& ctx, const ConstTensor& data) {
     ctx.model_error("starts, ends, axes and steps differ in length");
   }
   const int rank = data.rank();
+  // normalise_axis lets axis 0 through for rank 0 (Unsqueeze of a scalar needs that); a scalar
+  // has no axis to slice (found by fuzz_onnx_import: dims[0] of a scalar was read).
+  if (rank == 0) ctx.model_error("Slice of a scalar; expected a tensor of rank >= 1");
   std::vector<int64_t> begin(size_t(rank), 0), step(size_t(rank), 1), count(data.dims);
   for (size_t i = 0; i < starts.size(); ++i) {
     const size_t a = size_t(normalise_axis(ctx, axes[i], rank, "Slice"));
-    const int64_t dim = data.dims[a], s = steps[i];
-    if (s == 0) ctx.model_error("Slice step 0");
+    const int64_t dim = data.dims[a];
+    if (steps[i] == 0) ctx.model_error("Slice step 0");
+    // A step longer than the axis takes the same single element as a step of the axis's
+    // length; clamping keeps the count arithmetic below in range (a step of INT64_MIN or
+    // INT64_MAX overflowed it: found with the fuzz_onnx_import harness).
+    const int64_t longest = std::max<int64_t>(dim, 1);
+    const int64_t s = std::clamp(steps[i], -longest, longest);
     auto clamp = [&](int64_t v, int64_t lo, int64_t hi) {
       if (v < 0) v += dim;  // ONNX: negative counts from the end (no overflow: dim > 0)
       return std::min(std::max(v, lo), hi);
@@ -211,7 +219,7 @@ ConstTensor concat(ImportContext& ctx) {
 
 std::vector<int64_t> axes_argument(ImportContext& ctx) {
   if (ctx.has_attr("axes")) return ctx.attr_ints("axes", {});
-  if (!ctx.input(1).empty()) return ctx.constant_input(1, "axes").ints();
+  if (!ctx.input(1).empty()) return ctx.int_input(1, "axes");
   return {};
 }
 
@@ -220,6 +228,9 @@ ConstTensor unsqueeze(ImportContext& ctx, ConstTensor t) {
   const int out_rank = t.rank() + int(axes.size());
   for (int64_t& a : axes) a = normalise_axis(ctx, a, out_rank, "Unsqueeze");
   std::sort(axes.begin(), axes.end());
+  // An axis named twice would insert past the end of dims (checked while fuzzing the importer).
+  if (std::adjacent_find(axes.begin(), axes.end()) != axes.end())
+    ctx.model_error("Unsqueeze axes name an axis twice; expected distinct axes");
   for (int64_t a : axes) t.dims.insert(t.dims.begin() + a, 1);
   return t;
 }
@@ -244,7 +255,7 @@ ConstTensor squeeze(ImportContext& ctx, ConstTensor t) {
 }
 
 ConstTensor reshape(ImportContext& ctx, ConstTensor t) {
-  auto shape = ctx.constant_input(1, "shape").ints();
+  auto shape = ctx.int_input(1, "shape");
   int64_t known = 1;
   int infer = -1;
   for (size_t i = 0; i < shape.size(); ++i) {
@@ -286,7 +297,7 @@ ConstTensor cast(ImportContext& ctx, ConstTensor t) {
 
 ConstTensor constant_of_shape(ImportContext& ctx) {
   ConstTensor r;
-  r.dims = ctx.constant_input(0, "shape").ints();
+  r.dims = ctx.int_input(0, "shape");
   int64_t count = 1;
   for (int64_t d : r.dims) {
     if (d < 0 || d > (1 << 24)) ctx.model_error("ConstantOfShape dims must be in 0..2^24");
@@ -349,7 +360,8 @@ bool try_fold_constant(ImportContext& ctx) {
     if (std::find(std::begin(foldable), std::end(foldable), op) == std::end(foldable)) return false;
     if (ctx.num_inputs() == 0 || !all_inputs_constant(ctx)) return false;
     const ConstTensor& x = ctx.constant(ctx.input(0));
-    if (op == "Gather") result = gather(ctx, x, ctx.constant_input(1, "indices"));
+    if (op == "Gather")
+      result = gather(ctx, x, ctx.constant_input(1, "indices"), ctx.int_input(1, "indices"));
     else if (op == "Slice") result = slice(ctx, x);
     else if (op == "Concat") result = concat(ctx);
     else if (op == "Unsqueeze") result = unsqueeze(ctx, x);

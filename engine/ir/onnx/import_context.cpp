@@ -1,6 +1,7 @@
 #include "engine/ir/onnx/import_context.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "engine/ir/shape_inference.h"
 
@@ -45,6 +46,16 @@ std::vector<int64_t> ImportContext::runtime_dims(const std::string& name) const 
 
 std::string ImportContext::input(int i) const {
   return i < node_->input_size() ? node_->input(i) : std::string();
+}
+
+std::vector<int64_t> ImportContext::int_input(int i, const char* what) const {
+  const ConstTensor& t = constant_input(i, what);
+  for (double v : t.values) {
+    if (std::isnan(v)) {
+      model_error(std::string("the ") + what + " ('" + input(i) + "') holds NaN; expected integers");
+    }
+  }
+  return t.ints();
 }
 
 const ConstTensor& ImportContext::constant_input(int i, const char* what) const {

@@ -51,6 +51,9 @@ class ImportContext {
   int num_inputs() const { return node_->input_size(); }
   // The i-th input, which must be a constant; error naming what it is for otherwise.
   const ConstTensor& constant_input(int i, const char* what) const;
+  // Same, as integers (indices, axes, shapes, sizes): a NaN in it is an error naming the input,
+  // never an int64 conversion of NaN (undefined behaviour; found by fuzz_onnx_import).
+  std::vector<int64_t> int_input(int i, const char* what) const;
   // The i-th input, which must be a feature map.
   int runtime_input(int i) const;
 

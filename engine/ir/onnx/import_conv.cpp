@@ -37,6 +37,19 @@ std::vector<float> read_bias(ImportContext& ctx, int cout) {
   return b.floats();
 }
 
+// The group attribute, checked as int64 before the IR keeps it as an int: a group above the
+// input channels can never divide them, and checking first keeps 2^30 from overflowing
+// cin = (weights dim 1) x group and 2^32 + 1 from truncating to a plausible 1 (both found by
+// the fuzz_onnx_import harness on int64 attribute edges).
+int read_group(ImportContext& ctx, int input_channels) {
+  const int64_t group = ctx.attr_int("group", 1);
+  if (group < 1 || group > input_channels) {
+    ctx.model_error("group " + std::to_string(group) + " is out of range; expected 1.." +
+                    std::to_string(input_channels) + " (at most the input channels)");
+  }
+  return int(group);
+}
+
 void check_kernel_shape(ImportContext& ctx, int kh, int kw) {
   if (!ctx.has_attr("kernel_shape")) return;
   const auto ks = ctx.attr_ints("kernel_shape", {});
@@ -57,14 +70,14 @@ void import_conv(ImportContext& ctx) {
   p.cout = int(w.dims[0]);
   p.kh = int(w.dims[2]);
   p.kw = int(w.dims[3]);
-  p.groups = int(ctx.attr_int("group", 1));
-  if (p.groups <= 0) ctx.model_error("group must be >= 1");
-  p.cin = int(w.dims[1]) * p.groups;
-  if (p.cin != in.c) {
+  p.groups = read_group(ctx, in.c);
+  const int64_t cin = w.dims[1] * p.groups;  // dims[1] <= 2^32, group <= in.c: fits
+  if (cin != in.c) {
     ctx.model_error("the weights " + dims_str(w.dims) + " with group " + std::to_string(p.groups) +
-                    " expect " + std::to_string(p.cin) + " input channels but input '" +
+                    " expect " + std::to_string(cin) + " input channels but input '" +
                     ctx.input(0) + "' has " + std::to_string(in.c));
   }
+  p.cin = in.c;
   if (p.cout % p.groups != 0) {
     ctx.model_error("output channels " + std::to_string(p.cout) + " are not divisible by group " +
                     std::to_string(p.groups));
@@ -102,13 +115,13 @@ void import_conv_transpose(ImportContext& ctx) {
   const Shape in = ctx.graph().tensor(x).shape;
   const ConstTensor& w = read_weights(ctx);
   ConvTransposeParams p;
-  p.groups = int(ctx.attr_int("group", 1));
-  if (p.groups <= 0) ctx.model_error("group must be >= 1");
+  p.groups = read_group(ctx, in.c);
+  // The weights hold cin x dims[1] x kh x kw <= 2^32 values and group <= cin, so cout fits.
+  p.cout = int(w.dims[1] * p.groups);
   p.cin = int(w.dims[0]);
-  p.cout = int(w.dims[1]) * p.groups;
   p.kh = int(w.dims[2]);
   p.kw = int(w.dims[3]);
-  if (p.cin != in.c) {
+  if (w.dims[0] != in.c) {
     ctx.model_error("the weights " + dims_str(w.dims) + " expect " + std::to_string(p.cin) +
                     " input channels but input '" + ctx.input(0) + "' has " + std::to_string(in.c));
   }
@@ -119,14 +132,17 @@ void import_conv_transpose(ImportContext& ctx) {
   check_kernel_shape(ctx, p.kh, p.kw);
   read_pair(ctx, "strides", 1, p.stride_h, p.stride_w);
   read_pair(ctx, "dilations", 1, p.dil_h, p.dil_w);
+  // Attribute values are int64: each is range-checked before it is narrowed to int, so a
+  // corrupt 2^32 + 1 is an error, not a silently truncated 1.
   const auto out_pad = ctx.attr_ints("output_padding", {0, 0});
   if (out_pad.size() != 2) ctx.unsupported("output_padding must have 2 values (2-D)");
+  if (out_pad[0] < 0 || out_pad[1] < 0 || out_pad[0] >= std::max(p.stride_h, p.dil_h) ||
+      out_pad[1] >= std::max(p.stride_w, p.dil_w)) {
+    ctx.model_error("output_padding " + dims_str(out_pad) +
+                    " must be >= 0 and smaller than the stride or dilation");
+  }
   p.out_pad_h = int(out_pad[0]);
   p.out_pad_w = int(out_pad[1]);
-  if (p.out_pad_h < 0 || p.out_pad_w < 0 || p.out_pad_h >= std::max(p.stride_h, p.dil_h) ||
-      p.out_pad_w >= std::max(p.stride_w, p.dil_w)) {
-    ctx.model_error("output_padding must be >= 0 and smaller than the stride or dilation");
-  }
   // Full output extent before any padding is removed.
   const int full_h = (in.h - 1) * p.stride_h + p.dil_h * (p.kh - 1) + 1 + p.out_pad_h;
   const int full_w = (in.w - 1) * p.stride_w + p.dil_w * (p.kw - 1) + 1 + p.out_pad_w;
@@ -135,10 +151,13 @@ void import_conv_transpose(ImportContext& ctx) {
     auto os = ctx.attr_ints("output_shape", {});
     if (os.size() == 4) os = {os[2], os[3]};
     if (os.size() != 2) ctx.unsupported("output_shape must give 2 spatial sizes");
-    const int th = full_h - int(os[0]), tw = full_w - int(os[1]);
-    if (th < 0 || tw < 0) {
-      ctx.unsupported("output_shape larger than the unpadded output needs negative padding");
+    if (os[0] < 1 || os[1] < 1) ctx.model_error("output_shape " + dims_str(os) + " must be positive");
+    if (os[0] > full_h || os[1] > full_w) {
+      ctx.unsupported("output_shape " + dims_str(os) + " larger than the unpadded output " +
+                      std::to_string(full_h) + "x" + std::to_string(full_w) +
+                      " needs negative padding");
     }
+    const int th = full_h - int(os[0]), tw = full_w - int(os[1]);
     const bool upper = auto_pad != "SAME_LOWER";
     split_total(th, upper, p.pad_top, p.pad_bottom);
     split_total(tw, upper, p.pad_left, p.pad_right);
@@ -153,7 +172,7 @@ void import_conv_transpose(ImportContext& ctx) {
     const auto pads = ctx.attr_ints("pads", {0, 0, 0, 0});
     if (pads.size() != 4) ctx.unsupported("pads must have 4 values (2-D)");
     for (int64_t v : pads) {
-      if (v < 0) ctx.unsupported("negative pads are not supported");
+      if (v < 0 || v > 4096) ctx.unsupported("negative or huge pads are not supported (" + std::to_string(v) + ")");
     }
     p.pad_top = int(pads[0]);
     p.pad_left = int(pads[1]);

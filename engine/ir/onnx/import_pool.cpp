@@ -73,7 +73,7 @@ void import_global_pool(ImportContext& ctx) {
     ctx.allow_attributes({"axes", "keepdims", "noop_with_empty_axes"});
     std::vector<int64_t> axes;
     if (ctx.has_attr("axes")) axes = ctx.attr_ints("axes", {});
-    else if (!ctx.input(1).empty()) axes = ctx.constant_input(1, "axes").ints();  // opset 18
+    else if (!ctx.input(1).empty()) axes = ctx.int_input(1, "axes");  // opset 18
     for (int64_t& a : axes) {
       if (a < 0) a += 4;
     }

@@ -93,7 +93,7 @@ void import_resize(ImportContext& ctx) {
     const bool has_sizes = ctx.num_inputs() > 3 && present(ctx, 3);
     if (has_scales == has_sizes) ctx.model_error("exactly one of scales and sizes must be given");
     if (has_scales) set_scales(ctx, ctx.constant_input(2, "scales").floats(), p);
-    else set_sizes(ctx, ctx.constant_input(3, "sizes").ints(), channels, p);
+    else set_sizes(ctx, ctx.int_input(3, "sizes"), channels, p);
   }
   ctx.add_node(OpKind::Resize, {x}, std::move(p));
 }
