@@ -476,3 +476,28 @@ TEST(ShippedConfigs, AllParse) {
 }
 
 }  // namespace
+
+namespace {
+
+// The stabilize block: off unless asked for; every key read; bad values name key and range.
+TEST_F(ConfigTest, StabilizeBlock) {
+  const DeploymentConfig off = parse(kMinimal);
+  EXPECT_FALSE(off.stabilize.shift);
+  EXPECT_FALSE(off.stabilize.exposure);
+  const DeploymentConfig on = parse(std::string(kMinimal) +
+                                    "stabilize: {shift: auto, exposure: auto, max_offset: 12, "
+                                    "min_confidence: 0.2, max_gain_change: 0.25, subpixel: true}\n");
+  EXPECT_TRUE(on.stabilize.shift);
+  EXPECT_TRUE(on.stabilize.exposure);
+  EXPECT_TRUE(on.stabilize.subpixel);
+  EXPECT_FLOAT_EQ(on.stabilize.max_offset, 12.f);
+  EXPECT_FLOAT_EQ(on.stabilize.min_confidence, 0.2f);
+  EXPECT_FLOAT_EQ(on.stabilize.max_gain_change, 0.25f);
+  EXPECT_NE(error_of(std::string(kMinimal) + "stabilize: {shift: on}\n").find("stabilize.shift"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "stabilize: {shift: on}\n").find("auto | off"), std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "stabilize: {max_offset: 0}\n").find("stabilize.max_offset"),
+            std::string::npos);
+  EXPECT_NE(error_of(std::string(kMinimal) + "stabilize: {shfit: auto}\n").find("shfit"), std::string::npos);
+}
+
+}  // namespace
