@@ -141,9 +141,11 @@ StreamOptions StreamOptions::from(const DeploymentConfig& cfg) {
 
 namespace {
 
-DeltaSettings settings_of(const StreamOptions& options) {
+DeltaSettings settings_of(const StreamOptions& options, Backend backend) {
   DeltaSettings s = options.delta;
   s.time_layers = s.time_layers || options.time_layers;
+  // A stabilised input still changes its sub-pixel phase every frame (docs/stabilize.md).
+  if (options.stabilize.shift && backend == Backend::Cpu) s.input_phase_tolerant = true;
   return s;
 }
 
@@ -153,7 +155,7 @@ Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
     : model_(std::move(model)),
       options_(std::move(options)),
       preprocessor_(model_->config().input),
-      executor_(std::make_unique<Executor>(model_->compiled(), options_.mode, settings_of(options_))),
+      executor_(std::make_unique<Executor>(model_->compiled(), options_.mode, settings_of(options_, model_->backend()))),
       tracker_(tracker_settings()),
       input_(size_t(model_->config().input.width) * model_->config().input.height * 3) {
   if (options_.stabilize.enabled()) {

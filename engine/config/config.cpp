@@ -62,7 +62,7 @@
 //     max_offset: 24                 # model pixels > 0: a larger shift starts a new reference (keyframe)
 //     min_confidence: 0.05           # [0, 1): a less certain shift starts a new reference
 //     max_gain_change: 0.3           # (0, 1): gains beyond 1 +- this are real changes, not compensated
-//     subpixel: false                # move by the sub-pixel shift (bilinear) instead of whole pixels
+//     subpixel: true                 # move by the sub-pixel shift (bilinear); false: whole pixels
 //
 // Errors read "<file>: <key.path>: <problem>; expected <what>" (dcnn::Error kind Config, or
 // NotFound for a missing model / labels file). YAML syntax errors carry line and column. A key

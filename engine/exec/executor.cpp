@@ -162,6 +162,9 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
   m.mode = mode;
   m.settings = std::move(settings);
   m.keyframes = KeyframePolicy(m.settings.keyframe_interval, m.settings.keyframe_break_even);
+  if (m.model->backend() == Backend::Cuda && m.settings.input_phase_tolerant)
+    throw Error(ErrorKind::Unsupported, "the phase-tolerant input test (stabilize: shift) runs on the CPU "
+                                        "backend only; expected backend 'cpu' or stabilize.shift off");
   if (m.model->backend() == Backend::Cuda) {
     // A CUDA model exists only if its backend was loaded, so this cannot fail here.
     std::string why;

@@ -56,6 +56,11 @@ struct DeltaSettings {
   // while independent per-pixel codec noise averages out over the tile.
   int input_block = 0;
   float input_block_threshold = 2.f;
+  // Stabilised cameras (docs/stabilize.md), CPU backend only: an input pixel counts as changed
+  // only when it leaves the [min, max] range of its reference 3x3 neighbourhood by more than
+  // input_threshold, so re-sampling at a new sub-pixel phase does not fire it. Approximation:
+  // a pixel that does not fire keeps its reference value, off by at most its local contrast.
+  bool input_phase_tolerant = false;
   float default_threshold = 0.05f;
   float threshold_scale = 1.f;  // multiplies every eps (input threshold excluded)
   std::map<std::string, float> layer_thresholds;  // node name -> eps (unknown names: error at Executor creation)

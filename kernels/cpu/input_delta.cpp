@@ -16,6 +16,30 @@ void input_change_mask(const float* x, const float* ref, int64_t pixels, int c, 
   }
 }
 
+void input_change_mask_phase_tolerant(const float* x, const float* ref, int h, int w, int c,
+                                      float threshold, uint8_t* mask) {
+#pragma omp parallel for schedule(static) if (int64_t(h) * w > 16384)
+  for (int y = 0; y < h; ++y) {
+    const int y0 = std::max(0, y - 1), y1 = std::min(h - 1, y + 1);
+    for (int xx = 0; xx < w; ++xx) {
+      const int x0 = std::max(0, xx - 1), x1 = std::min(w - 1, xx + 1);
+      float lo[4] = {1e30f, 1e30f, 1e30f, 1e30f}, hi[4] = {-1e30f, -1e30f, -1e30f, -1e30f};
+      for (int ny = y0; ny <= y1; ++ny)
+        for (int nx = x0; nx <= x1; ++nx) {
+          const float* r = ref + (int64_t(ny) * w + nx) * c;
+          for (int ch = 0; ch < c; ++ch) {
+            lo[ch] = std::fmin(lo[ch], r[ch]);
+            hi[ch] = std::fmax(hi[ch], r[ch]);
+          }
+        }
+      const float* v = x + (int64_t(y) * w + xx) * c;
+      float outside = 0.f;
+      for (int ch = 0; ch < c; ++ch) outside = std::fmax(outside, std::fmax(lo[ch] - v[ch], v[ch] - hi[ch]));
+      mask[int64_t(y) * w + xx] = outside > threshold ? 1 : 0;
+    }
+  }
+}
+
 void input_block_change_mask(const float* x, const float* ref, int h, int w, int c, int block,
                              float threshold, uint8_t* mask) {
   const int tiles_y = (h + block - 1) / block;

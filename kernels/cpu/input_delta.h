@@ -10,6 +10,13 @@ namespace dcnn::cpu {
 void input_change_mask(const float* x, const float* ref, int64_t pixels, int c, float threshold,
                        uint8_t* mask);
 
+// Phase-tolerant test for a stabilised camera (docs/stabilize.md): a frame re-sampled at a new
+// sub-pixel phase moves each value within the range its 3x3 neighbourhood spans, so mask[p] is
+// set only when max_c of x's distance outside [min, max] of ref over the 3x3 neighbourhood
+// (clamped at the border) exceeds the threshold. h x w pixels of c channels (c <= 4).
+void input_change_mask_phase_tolerant(const float* x, const float* ref, int h, int w, int c,
+                                      float threshold, uint8_t* mask);
+
 // Coherent faint change: for each block x block tile, the mean of (x - ref) per channel; where
 // max_c |mean| > threshold every pixel of the tile is set in mask (others are left as they are).
 // Codec and sensor noise is independent per pixel and averages out over a tile; the fringe of a

@@ -486,10 +486,11 @@ TEST_F(ConfigTest, StabilizeBlock) {
   EXPECT_FALSE(off.stabilize.exposure);
   const DeploymentConfig on = parse(std::string(kMinimal) +
                                     "stabilize: {shift: auto, exposure: auto, max_offset: 12, "
-                                    "min_confidence: 0.2, max_gain_change: 0.25, subpixel: true}\n");
+                                    "min_confidence: 0.2, max_gain_change: 0.25, subpixel: false}\n");
   EXPECT_TRUE(on.stabilize.shift);
   EXPECT_TRUE(on.stabilize.exposure);
-  EXPECT_TRUE(on.stabilize.subpixel);
+  EXPECT_FALSE(on.stabilize.subpixel);
+  EXPECT_TRUE(off.stabilize.subpixel);
   EXPECT_FLOAT_EQ(on.stabilize.max_offset, 12.f);
   EXPECT_FLOAT_EQ(on.stabilize.min_confidence, 0.2f);
   EXPECT_FLOAT_EQ(on.stabilize.max_gain_change, 0.25f);

@@ -54,7 +54,7 @@ struct Args {
   std::string perturb = "none";  // none|shake|drift|flicker (tools/eval/perturb.h)
   int perturb_seed = 1;
   std::string stabilize;         // off|shift|exposure|both; empty: the config's stabilize block
-  bool subpixel = false;         // stabilize.subpixel on
+  bool whole_pixels = false;     // stabilize.subpixel off
 };
 
 const char* const kUsage =
@@ -71,7 +71,7 @@ const char* const kUsage =
     "                     0.9-1.1 gain, the dense stream the original; delta's objects are moved\n"
     "                     back by the known shift before comparing (tools/eval/perturb.h).\n"
     "  --stabilize off|shift|exposure|both: the delta stream's stabilize block (default: the YAML's);\n"
-    "                     --subpixel moves frames by the sub-pixel shift instead of whole pixels.\n";
+    "                     --whole-pixels moves frames by whole pixels instead of the sub-pixel shift.\n";
 
 Args parse_args(int argc, char** argv) {
   return dcnn::tools::parse_or_exit("deltacnn-eval", kUsage, [&] {
@@ -89,7 +89,7 @@ Args parse_args(int argc, char** argv) {
       else if (cl.is("--perturb")) a.perturb = cl.choice("none|shake|drift|flicker");
       else if (cl.is("--perturb-seed")) a.perturb_seed = int(cl.integer(0, 1000000000));
       else if (cl.is("--stabilize")) a.stabilize = cl.choice("off|shift|exposure|both");
-      else if (cl.is("--subpixel")) a.subpixel = true;
+      else if (cl.is("--whole-pixels")) a.whole_pixels = true;
       else if (cl.is("--show-disagreements")) a.show_disagreements = true;
       else cl.unknown();
     }
@@ -139,7 +139,7 @@ int run(const Args& args) {
     delta_opts.stabilize.shift = args.stabilize == "shift" || args.stabilize == "both";
     delta_opts.stabilize.exposure = args.stabilize == "exposure" || args.stabilize == "both";
   }
-  if (args.subpixel) delta_opts.stabilize.subpixel = true;
+  if (args.whole_pixels) delta_opts.stabilize.subpixel = false;
   dcnn::eval::Perturber perturber(dcnn::eval::perturbation_from(args.perturb), uint32_t(args.perturb_seed));
   dcnn::Stream dense(model, dense_opts);
   dcnn::Stream delta(model, delta_opts);
@@ -168,7 +168,11 @@ int run(const Args& args) {
   double dense_total = 0.0, delta_total = 0.0, active_total = 0.0, decode_total = 0.0;
   int keyframes = 0;  // frames the delta stream ran dense
   double shift_total = 0.0;  // stabiliser: sum of the shift magnitudes (model pixels)
+  double stabilize_total = 0.0;  // stabiliser: ms (inside the delta stream's time)
   int exposure_frames = 0;   // stabiliser: frames whose exposure was mapped back
+  // Over the frames the delta stream ran as delta (not keyframes): input and MAC-weighted activity.
+  double delta_input_active = 0.0, delta_mean_active = 0.0;
+  int delta_frames = 0;
   int n = 0;
   int frame_width = 0, frame_height = 0;  // of the last frame read (a failed read empties `frame`)
   cv::Mat frame;
@@ -200,7 +204,13 @@ int run(const Args& args) {
     delta_total += ms_of(t0);
     dcnn::eval::to_original(s.objects, perturbation);
     shift_total += std::hypot(s.stats.shift_x, s.stats.shift_y);
+    stabilize_total += s.stats.stabilize_ms;
     if (s.stats.exposure_gain != 1.f) ++exposure_frames;
+    if (!s.stats.keyframe) {
+      delta_input_active += s.stats.input_active;
+      delta_mean_active += s.stats.mean_active;
+      ++delta_frames;
+    }
     active_total += s.stats.mean_active;
     if (s.stats.keyframe) ++keyframes;
     decode_total += s.stats.decode_ms;
@@ -238,11 +248,15 @@ int run(const Args& args) {
   std::printf("dense %.2f ms/frame, delta %.2f ms/frame, speedup %.2fx, mean active %.3f "
               "(decoding %.2f ms/frame of each), %d of the delta stream's frames ran dense\n",
               dense_ms, delta_ms, dense_ms / delta_ms, active_total / n, decode_total / n, keyframes);
+  if (delta_frames > 0)
+    std::printf("on its %d delta frames: input active %.3f, MAC-weighted active %.3f\n", delta_frames,
+                delta_input_active / delta_frames, delta_mean_active / delta_frames);
   if (args.perturb != "none" || delta_opts.stabilize.enabled())
     std::printf("perturbation %s (seed %d), stabilize shift %s exposure %s: mean |shift| %.2f model px, "
-                "%d frames exposure-compensated\n",
+                "%d frames exposure-compensated, %.2f ms/frame\n",
                 args.perturb.c_str(), args.perturb_seed, delta_opts.stabilize.shift ? "auto" : "off",
-                delta_opts.stabilize.exposure ? "auto" : "off", shift_total / n, exposure_frames);
+                delta_opts.stabilize.exposure ? "auto" : "off", shift_total / n, exposure_frames,
+                stabilize_total / n);
   if (pose) {
     // "n/a" when dense had no keypoint to compare: a 1.0 there would claim agreement on nothing.
     std::printf("kpt_agree %s (%ld keypoints >= %.1f within %.0f px), count_agree %.4f\n",
@@ -313,7 +327,10 @@ int run(const Args& args) {
     j["stabilize_shift"] = delta_opts.stabilize.shift;
     j["stabilize_exposure"] = delta_opts.stabilize.exposure;
     j["mean_shift_px"] = shift_total / n;
+    j["stabilize_ms"] = stabilize_total / n;
     j["exposure_frames"] = exposure_frames;
+    j["delta_frames_input_active"] = delta_frames ? delta_input_active / delta_frames : 0.0;
+    j["delta_frames_mean_active"] = delta_frames ? delta_mean_active / delta_frames : 0.0;
     if (pose) {
       // null, not 1.0, when there was nothing to compare; the counts say why.
       j["kpt_agree"] = agreement.measured_kpt_agree() ? nlohmann::json(agreement.kpt_agree()) : nlohmann::json();

@@ -12,6 +12,7 @@ InputDeltaRule InputDeltaRule::from(const DeltaSettings& s) {
   r.dilation = s.input_dilation;
   r.block = s.input_block;
   r.block_threshold = s.input_block_threshold;
+  r.phase_tolerant = s.input_phase_tolerant;
   return r;
 }
 
@@ -41,7 +42,10 @@ void InputStage::dense(const float* x, TensorBuffer& out, bool keep_state) {
 void InputStage::change_mask(const float* x, TensorBuffer& out) {
   // The change mask goes straight to the output unless dilation grows it from a scratch copy.
   uint8_t* change = rule_.dilation > 0 ? change_mask_.data() : out.mask();
-  cpu::input_change_mask(x, ref_.data(), shape_.pixels(), 3, rule_.threshold, change);
+  if (rule_.phase_tolerant)
+    cpu::input_change_mask_phase_tolerant(x, ref_.data(), shape_.h, shape_.w, 3, rule_.threshold, change);
+  else
+    cpu::input_change_mask(x, ref_.data(), shape_.pixels(), 3, rule_.threshold, change);
   if (rule_.block > 0)
     cpu::input_block_change_mask(x, ref_.data(), shape_.h, shape_.w, 3, rule_.block,
                                  rule_.block_threshold, change);

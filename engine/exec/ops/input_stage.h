@@ -21,6 +21,7 @@ struct InputDeltaRule {
   int dilation = 0;
   int block = 0;
   float block_threshold = 2.f;
+  bool phase_tolerant = false;  // DeltaSettings::input_phase_tolerant
   static InputDeltaRule from(const DeltaSettings& settings);
 };
 
