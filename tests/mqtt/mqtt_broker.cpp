@@ -42,18 +42,6 @@ std::string mosquitto_binary() {
   return executable("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "";
 }
 
-int free_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  socklen_t len = sizeof addr;
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
-  ::close(fd);
-  return ntohs(addr.sin_port);
-}
-
 MqttBroker::MqttBroker(int port, bool auth, const std::string& user, const std::string& password)
     : port_(port) {
   char tmpl[] = "/tmp/deltacnn-mqtt-XXXXXX";

@@ -1,5 +1,5 @@
 // A real mosquitto broker for the tests: its own config, persistence and log in a temp dir, on
-// a localhost port; started and stopped (SIGTERM, as an operator would) by the test.
+// a localhost port (tests/rtsp's free_tcp_port); started and stopped (SIGTERM, as an operator would) by the test.
 #pragma once
 
 #include <sys/types.h>
@@ -10,8 +10,6 @@ namespace deltacnn_test {
 
 // The mosquitto binary (PATH, then /usr/sbin), or "" when it is not installed.
 std::string mosquitto_binary();
-// A localhost TCP port that nothing listens on right now.
-int free_port();
 
 class MqttBroker {
  public:

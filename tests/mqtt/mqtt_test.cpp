@@ -20,6 +20,7 @@
 #include "tests/gst/gst_test_support.h"
 #include "tests/mqtt/mqtt_broker.h"
 #include "tests/mqtt/mqtt_subscriber.h"
+#include "tests/rtsp/child_process.h"
 
 namespace {
 
@@ -72,24 +73,6 @@ struct RunResult {
   double seconds = 0;
 };
 
-BusError to_bus_error(GstMessage* msg) {
-  GError* err = nullptr;
-  gchar* debug = nullptr;
-  if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR)
-    gst_message_parse_error(msg, &err, &debug);
-  else
-    gst_message_parse_warning(msg, &err, &debug);
-  BusError e;
-  e.domain = err->domain;
-  e.code = err->code;
-  e.message = err->message;
-  e.debug = debug != nullptr ? debug : "";
-  e.source = GST_OBJECT_NAME(GST_MESSAGE_SRC(msg));
-  g_error_free(err);
-  g_free(debug);
-  return e;
-}
-
 // Runs to EOS or ERROR; `tick` is called with the seconds since PLAYING about every 50 ms.
 // The counters of the element named "pub" are read after the pipeline stopped (final then).
 RunResult run(const std::string& description, int timeout_s,
@@ -113,8 +96,8 @@ RunResult run(const std::string& description, int timeout_s,
         static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING));
     if (msg != nullptr) {
       if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS) r.eos = true;
-      else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) r.error = to_bus_error(msg);
-      else r.warnings.push_back(to_bus_error(msg));
+      else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) r.error = deltacnn_test::to_bus_error(msg);
+      else r.warnings.push_back(deltacnn_test::to_bus_error(msg));
       gst_message_unref(msg);
     }
     if (tick) tick(elapsed());
@@ -184,7 +167,7 @@ class Mqtt : public ::testing::Test {
 };
 
 TEST_F(Mqtt, PublishedEventsEqualTheEventsFile) {
-  MqttBroker broker(deltacnn_test::free_port());
+  MqttBroker broker(deltacnn_test::free_tcp_port());
   ASSERT_TRUE(broker.start()) << broker.why();
   MqttSubscriber sub(broker.port(), "deltacnn/#", "test-equal");
   ASSERT_TRUE(sub.wait_subscribed(5000));
@@ -220,7 +203,7 @@ TEST_F(Mqtt, PublishedEventsEqualTheEventsFile) {
 }
 
 TEST_F(Mqtt, BrokerKilledAndRestartedMidStream) {
-  MqttBroker broker(deltacnn_test::free_port());
+  MqttBroker broker(deltacnn_test::free_tcp_port());
   ASSERT_TRUE(broker.start()) << broker.why();
   MqttSubscriber sub(broker.port(), "deltacnn/cam1/events", "test-restart");
   ASSERT_TRUE(sub.wait_subscribed(5000));
@@ -283,7 +266,7 @@ TEST_F(Mqtt, BrokerKilledAndRestartedMidStream) {
 }
 
 TEST_F(Mqtt, UnreachableBrokerIsAWarningAndThePipelineRuns) {
-  const int port = deltacnn_test::free_port();  // nothing listens there
+  const int port = deltacnn_test::free_tcp_port();  // nothing listens there
   const RunResult r = run(pipeline(30, false, events_file_,
                                    "port=" + std::to_string(port) + " flush-timeout=300"), 120);
   EXPECT_TRUE(r.eos) << (r.error ? r.error->message : "timeout");
@@ -298,7 +281,7 @@ TEST_F(Mqtt, UnreachableBrokerIsAWarningAndThePipelineRuns) {
 }
 
 TEST_F(Mqtt, RefusedCredentialsAreAnErrorAndRightOnesPublish) {
-  MqttBroker broker(deltacnn_test::free_port(), true, "camera", "s3cret");
+  MqttBroker broker(deltacnn_test::free_tcp_port(), true, "camera", "s3cret");
   ASSERT_TRUE(broker.start()) << broker.why();
   const std::string port = "port=" + std::to_string(broker.port());
   const RunResult refused = run(pipeline(150, false, events_file_,
