@@ -54,6 +54,18 @@ void TrackEventBuilder::end_ended(const Tracker& tracker, std::vector<TrackEvent
 std::vector<TrackEvent> TrackEventBuilder::on_frame(const Tracker& tracker, const EventTime& now) {
   std::vector<TrackEvent> out;
   end_ended(tracker, out);
+  // A track that is open here but neither live nor just ended went with a reset that nobody
+  // passed to on_reset (Stream::process resets itself on a new frame size): end it too.
+  for (auto it = open_.begin(); it != open_.end();) {
+    bool live = false;
+    for (const Track& t : tracker.tracks()) live = live || (t.confirmed && t.id == it->first);
+    if (live) {
+      ++it;
+      continue;
+    }
+    out.push_back(make(TrackEventType::End, it->second));
+    it = open_.erase(it);
+  }
   const int64_t clock = clock_ns(now);
   for (const Track& t : tracker.tracks()) {
     // Missed frames neither start nor update a track: its last seen stays where it was.

@@ -50,8 +50,9 @@ class TrackEventBuilder {
   // is matched. Throws dcnn::Error(Config) when negative.
   explicit TrackEventBuilder(int64_t update_interval_ns);
 
-  // After Tracker::update() on a frame seen at `now`: ends of the tracks the tracker ended,
-  // then starts and updates of live confirmed tracks matched on this frame, oldest first.
+  // After Tracker::update() on a frame seen at `now`: ends of the tracks the tracker ended
+  // (and of open tracks it no longer has: a reset not given to on_reset), then starts and
+  // updates of live confirmed tracks matched on this frame, oldest first.
   std::vector<TrackEvent> on_frame(const Tracker& tracker, const EventTime& now);
   // After Tracker::reset(): ends of the tracks the reset ended.
   std::vector<TrackEvent> on_reset(const Tracker& tracker);

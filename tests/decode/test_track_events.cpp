@@ -136,6 +136,19 @@ TEST(TrackEvents, ResetAndFinishEndEveryOpenTrackOnce) {
   EXPECT_TRUE(events.finish().empty());
 }
 
+TEST(TrackEvents, AResetNotPassedOnStillEndsItsTracks) {
+  Tracker tracker(settings(1, 5));
+  TrackEventBuilder events(kSecond);
+  step(tracker, events, {box(100, 0.6f)}, 0);
+  tracker.reset();  // as Stream::process does on a new frame size, without on_reset
+  const auto e = step(tracker, events, {box(300, 0.6f)}, 0);
+  ASSERT_EQ(e.size(), 2u);
+  EXPECT_EQ(e[0].type, TrackEventType::End);
+  EXPECT_EQ(e[0].track_id, 0);
+  EXPECT_EQ(e[1].type, TrackEventType::Start);
+  EXPECT_EQ(e[1].track_id, 1);
+}
+
 TEST(TrackEvents, EveryStartHasExactlyOneEnd) {
   Tracker tracker(settings(1, 1));
   TrackEventBuilder events(0);
@@ -148,7 +161,9 @@ TEST(TrackEvents, EveryStartHasExactlyOneEnd) {
     for (const TrackEvent& e : step(tracker, events, frame, i)) {
       if (e.type == TrackEventType::Start) ++starts[e.track_id];
       if (e.type == TrackEventType::End) ++ends[e.track_id];
-      if (e.type == TrackEventType::Update) EXPECT_EQ(starts.count(e.track_id), 1u);
+      if (e.type == TrackEventType::Update) {
+        EXPECT_EQ(starts.count(e.track_id), 1u);
+      }
     }
   }
   for (const TrackEvent& e : events.finish()) ++ends[e.track_id];
