@@ -186,6 +186,13 @@ bool MqttPublisher::run_connection(bool* was_connected) {
   bool stopping = false;
   while (true) {
     rc = mosquitto_loop(mosq_, kLoopTimeoutMs, 1);
+    // CONNACK 3 (server unavailable) may pass: retried like a lost connection. 2 (client id
+    // rejected), 4 (bad user name or password) and 5 (not authorized) will not.
+    if (connack_ > 0 && connack_ != 2 && connack_ != 4 && connack_ != 5) {
+      last_error_ = "the broker answered: " + std::string(mosquitto_connack_string(connack_));
+      finish();
+      return true;
+    }
     if (connack_ > 0) {
       const std::string why = mosquitto_connack_string(connack_);
       finish();
@@ -288,8 +295,13 @@ void MqttPublisher::run() {
     }
     std::unique_lock<std::mutex> lock(wake_lock_);
     const Clock::time_point until = Clock::now() + backoff;
-    // On stop, wait no longer than the flush deadline (one more attempt may still flush).
-    wake_.wait_until(lock, until, [&] { return stop_requested_ && Clock::now() >= flush_deadline_; });
+    // Once stop is requested, wait no longer than the flush deadline (an attempt before it may
+    // still flush): stop() must not wait out a long backoff.
+    while (true) {
+      const Clock::time_point target = stop_requested_ ? std::min(until, flush_deadline_) : until;
+      if (Clock::now() >= target) break;
+      wake_.wait_until(lock, target);
+    }
     if (stop_requested_ && Clock::now() >= flush_deadline_) break;
     backoff = std::min(backoff * 2, std::chrono::seconds(settings_.reconnect_delay_max_s));
   }

@@ -70,7 +70,8 @@ struct RunResult {
   std::optional<BusError> error;
   std::vector<BusError> warnings;
   uint64_t dropped = 0, published = 0;
-  double seconds = 0;
+  double seconds = 0;       // PLAYING to EOS or ERROR
+  double stop_seconds = 0;  // setting it to NULL: the publisher's flush and join
 };
 
 // Runs to EOS or ERROR; `tick` is called with the seconds since PLAYING about every 50 ms.
@@ -104,6 +105,7 @@ RunResult run(const std::string& description, int timeout_s,
   }
   r.seconds = elapsed();
   gst_element_set_state(pipeline, GST_STATE_NULL);
+  r.stop_seconds = elapsed() - r.seconds;
   if (GstElement* pub = gst_bin_get_by_name(GST_BIN(pipeline), "pub")) {
     guint64 dropped = 0, published = 0;
     g_object_get(pub, "dropped", &dropped, "published", &published, nullptr);
@@ -278,6 +280,8 @@ TEST_F(Mqtt, UnreachableBrokerIsAWarningAndThePipelineRuns) {
   EXPECT_GT(produced, 0u);
   EXPECT_EQ(r.published, 0u);
   EXPECT_EQ(r.dropped, produced);  // nothing could be sent: all counted
+  // Stopping waits for flush-timeout (300 ms), not for the reconnect backoff (up to 30 s).
+  EXPECT_LT(r.stop_seconds, 1.0);
 }
 
 TEST_F(Mqtt, RefusedCredentialsAreAnErrorAndRightOnesPublish) {
