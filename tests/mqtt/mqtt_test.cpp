@@ -173,8 +173,8 @@ TEST_F(Mqtt, PublishedEventsEqualTheEventsFile) {
   ASSERT_TRUE(broker.start()) << broker.why();
   MqttSubscriber sub(broker.port(), "deltacnn/#", "test-equal");
   ASSERT_TRUE(sub.wait_subscribed(5000));
-  const RunResult r = run(pipeline(150, false, events_file_,
-                                   "port=" + std::to_string(broker.port())), 120);
+  const RunResult r = run(pipeline(60, false, events_file_,
+                                   "port=" + std::to_string(broker.port())), 600);
   ASSERT_TRUE(r.eos) << (r.error ? r.error->message : "timeout");
   sub.wait_quiet(500, 5000);
 
@@ -270,7 +270,7 @@ TEST_F(Mqtt, BrokerKilledAndRestartedMidStream) {
 TEST_F(Mqtt, UnreachableBrokerIsAWarningAndThePipelineRuns) {
   const int port = deltacnn_test::free_tcp_port();  // nothing listens there
   const RunResult r = run(pipeline(30, false, events_file_,
-                                   "port=" + std::to_string(port) + " flush-timeout=300"), 120);
+                                   "port=" + std::to_string(port) + " flush-timeout=300"), 600);
   EXPECT_TRUE(r.eos) << (r.error ? r.error->message : "timeout");
   EXPECT_FALSE(r.error.has_value());
   EXPECT_TRUE(mentions(r.warnings, "pub", "cannot reach the MQTT broker 127.0.0.1") ||
@@ -289,7 +289,7 @@ TEST_F(Mqtt, RefusedCredentialsAreAnErrorAndRightOnesPublish) {
   ASSERT_TRUE(broker.start()) << broker.why();
   const std::string port = "port=" + std::to_string(broker.port());
   const RunResult refused = run(pipeline(150, false, events_file_,
-                                         port + " username=camera password=wrong"), 120);
+                                         port + " username=camera password=wrong"), 600);
   ASSERT_TRUE(refused.error.has_value()) << "no error for refused credentials";
   EXPECT_EQ(refused.error->source, "pub");
   EXPECT_EQ(refused.error->domain, GST_RESOURCE_ERROR);
@@ -297,7 +297,7 @@ TEST_F(Mqtt, RefusedCredentialsAreAnErrorAndRightOnesPublish) {
   EXPECT_NE(refused.error->message.find("refused"), std::string::npos) << refused.error->message;
 
   const RunResult ok = run(pipeline(30, false, events_file_,
-                                    port + " username=camera password=s3cret"), 120);
+                                    port + " username=camera password=s3cret"), 600);
   EXPECT_TRUE(ok.eos) << (ok.error ? ok.error->message : "timeout");
   EXPECT_EQ(ok.published, read_lines(events_file_).size());
   EXPECT_EQ(ok.dropped, 0u);
