@@ -383,7 +383,7 @@ gst_deltacnn_publish_class_init (GstDeltaCnnPublishClass * klass)
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
   gst_element_class_set_static_metadata (element_class, "DeltaCNN track events to MQTT",
-      "Sink/Network/Metadata",
+      "Filter/Network/Metadata",
       "Publishes the track events of an upstream deltacnn element to an MQTT broker, "
       "without blocking the stream", "deltacnn developers");
 
