@@ -1,19 +1,29 @@
 #!/usr/bin/env bash
-# The element test suites (tests/gst: gst_glue, gst_element) under valgrind memcheck, with the
+# The element test suites (tests/gst: gst_glue, gst_element; tests/mqtt: mqtt, which starts a
+# real mosquitto broker) under valgrind memcheck, with the
 # suppressions of GLib/GStreamer/OpenCV/OpenBLAS one-time allocations in tests/rtsp/valgrind.supp.
 # Fails (exit 1) on any "definitely lost" block whose stack reaches deltacnn code, or on a
 # failing test; prints the loss summary of each suite. Not part of meson test: under valgrind
 # the suites run ~50x slower (the full gst_element suite takes most of an hour on 2 cores).
 #   scripts/valgrind-element-tests.sh                       # both suites, every test
 #   scripts/valgrind-element-tests.sh 'DeltaCnnErrorsTest.*' # a gtest filter for gst_element
-# Environment: DELTACNN_BUILD_DIR (build).
+#   SUITES=mqtt scripts/valgrind-element-tests.sh            # only deltacnnpublish
+# Environment: DELTACNN_BUILD_DIR (build); SUITES (gst_glue gst_element mqtt); MQTT_FILTER
+# (default: every mqtt test but the broker restart, whose real-time schedule valgrind's
+# slowdown breaks).
 set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 build="${DELTACNN_BUILD_DIR:-build}"
 filter="${1:-*}"
 command -v valgrind >/dev/null || { echo "valgrind-element-tests.sh: valgrind is not installed (apt-get install valgrind)" >&2; exit 2; }
-for bin in "$build/tests/gst/gst_glue_test" "$build/tests/gst/gst_element_test"; do
+suites="${SUITES:-gst_glue gst_element mqtt}"
+mqtt_filter="${MQTT_FILTER:-*:-Mqtt.BrokerKilledAndRestartedMidStream}"
+declare -A binary=([gst_glue]="$build/tests/gst/gst_glue_test"
+                   [gst_element]="$build/tests/gst/gst_element_test"
+                   [mqtt]="$build/tests/mqtt/mqtt_test")
+for suite in $suites; do
+  bin="${binary[$suite]:?unknown suite $suite (gst_glue, gst_element, mqtt)}"
   [ -x "$bin" ] || { echo "valgrind-element-tests.sh: $bin is missing: run ninja -C $build" >&2; exit 2; }
 done
 
@@ -42,7 +52,12 @@ run() {  # name binary gtest-filter
   python3 "$repo/scripts/valgrind_definite_leaks.py" "$log" || status=1
 }
 SECONDS=0
-run gst_glue "$build/tests/gst/gst_glue_test" '*'
-run gst_element "$build/tests/gst/gst_element_test" "$filter"
+for suite in $suites; do
+  case "$suite" in
+    gst_element) run gst_element "${binary[$suite]}" "$filter" ;;
+    mqtt) run mqtt "${binary[$suite]}" "$mqtt_filter" ;;
+    *) run "$suite" "${binary[$suite]}" '*' ;;
+  esac
+done
 echo "valgrind-element-tests: $([ $status -eq 0 ] && echo OK || echo FAILED) in ${SECONDS} s"
 exit $status

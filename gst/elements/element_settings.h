@@ -30,6 +30,8 @@ struct ElementSettings {
   double track_score_off = -1.0;  // < 0: the YAML's tracker.score_off
   unsigned unique_id = 0;
   std::string model_instance_id;  // empty: this element loads its own model
+  std::string camera_id;          // in every track event; empty: the element's name
+  double event_update_interval = 1.0;  // seconds of running time between a track's updates
 };
 
 // Loads the YAML and applies the model-level override (model path); per-stream overrides stay

@@ -28,6 +28,12 @@
  * restarts with a dense pass on flushes, stream starts, caps changes and discontinuities
  * (`reset-on-discont`), and every `keyframe-interval` frames.
  *
+ * With the tracker on, the element also sends each track's `start`, `update` (at most every
+ * `event-update-interval` seconds of running time) and `end` downstream as serialized custom
+ * events (`deltacnn-track-event`, JSON of docs/events.md, tagged with `camera-id`):
+ * `deltacnnjson write=events` writes them, `deltacnnpublish` sends them to an MQTT broker.
+ * Open tracks end at EOS and on every reset.
+ *
  * ## Example launch lines
  * |[
  * gst-launch-1.0 filesrc location=data/vtest.avi ! avidemux ! avdec_msmpeg4 ! videoconvert ! \
@@ -49,6 +55,7 @@
 #include <mutex>
 #include <set>
 #include <string>
+#include <vector>
 
 #include "engine/api/deltacnn.h"
 #include "gst/elements/element_settings.h"
@@ -56,6 +63,7 @@
 #include "gst/elements/gstdeltacnnenums.h"
 #include "gst/elements/model_registry.h"
 #include "gst/elements/result_metas.h"
+#include "gst/elements/track_event_emitter.h"
 #include "gst/elements/unique_ids.h"
 #include "gst/elements/video_formats.h"
 
@@ -82,6 +90,7 @@ struct DeltaCnnPrivate {
   ElementSettings applied;  // per-stream settings the stream currently runs with
   deltacnn_gst::MetaContext meta_context;
   deltacnn_gst::UniqueIdClaim unique_id;  // held from start() to stop()
+  std::unique_ptr<deltacnn_gst::TrackEventEmitter> events;  // start() to stop()
   GstVideoInfo info;
   bool have_info = false;
   dcnn::PixelFormat pixel_format = dcnn::PixelFormat::RGB;
@@ -118,6 +127,8 @@ enum {
   PROP_RESET_ON_DISCONT,
   PROP_TRACKER,
   PROP_TRACK_SCORE_OFF,
+  PROP_CAMERA_ID,
+  PROP_EVENT_UPDATE_INTERVAL,
 };
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
@@ -220,6 +231,15 @@ install_properties (GObjectClass * gobject_class)
           "taken against the last processed frame, so live pipelines that drop frames on "
           "purpose (leaky queues) can turn it off to keep their savings. Default true",
           TRUE, playing));
+  g_object_class_install_property (gobject_class, PROP_CAMERA_ID,
+      g_param_spec_string ("camera-id", "Camera ID",
+          "Names the camera in every track event (camera_id, and the MQTT topic of "
+          "deltacnnpublish). Unset (default): the element's name", nullptr, ready));
+  g_object_class_install_property (gobject_class, PROP_EVENT_UPDATE_INTERVAL,
+      g_param_spec_double ("event-update-interval", "Event update interval",
+          "Least running time in seconds between two update events of one track (start and "
+          "end are always sent); 0 = on every frame the track is seen. Default 1",
+          0.0, 86400.0, 1.0, ready));
 }
 
 static void
@@ -375,6 +395,16 @@ gst_deltacnn_set_property (GObject * object, guint prop_id, const GValue * value
       str = g_value_get_string (value);
       s.model_instance_id = str != nullptr ? str : "";
       break;
+    case PROP_CAMERA_ID:
+      if (frozen (self, pspec))
+        break;
+      str = g_value_get_string (value);
+      s.camera_id = str != nullptr ? str : "";
+      break;
+    case PROP_EVENT_UPDATE_INTERVAL:
+      if (!frozen (self, pspec))
+        s.event_update_interval = g_value_get_double (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -443,6 +473,12 @@ gst_deltacnn_get_property (GObject * object, guint prop_id, GValue * value, GPar
     case PROP_RESET_ON_DISCONT:
       g_value_set_boolean (value, self->priv->reset_on_discont);
       break;
+    case PROP_CAMERA_ID:
+      g_value_set_string (value, nullable (s.camera_id));
+      break;
+    case PROP_EVENT_UPDATE_INTERVAL:
+      g_value_set_double (value, s.event_update_interval);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -498,6 +534,14 @@ gst_deltacnn_start (GstBaseTransform * trans)
     const gchar *name = GST_ELEMENT_NAME (self);
     priv->meta_context.element_name = name != nullptr ? name : "";
     post_model_warnings (self, *model, settings);
+    deltacnn_gst::EventSource source;
+    source.camera_id = settings.camera_id.empty ()? priv->meta_context.element_name :
+        settings.camera_id;
+    source.element_name = priv->meta_context.element_name;
+    source.unique_id = unique_id.id ();
+    source.model_name = model->info ().name;
+    priv->events = std::make_unique<deltacnn_gst::TrackEventEmitter> (std::move (source),
+        static_cast<int64_t> (settings.event_update_interval * GST_SECOND));
     if (unique_id.shared ())
       GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
           ("unique-id %u is also used by another running deltacnn element: their metadata "
@@ -537,6 +581,7 @@ gst_deltacnn_stop (GstBaseTransform * trans)
   DeltaCnnPrivate *priv = self->priv;
 
   priv->stream.reset ();
+  priv->events.reset ();        // tracks still open here get no end: there is no stream left
   priv->model.reset ();         // the registry frees it when no other element holds it
   priv->unique_id = deltacnn_gst::UniqueIdClaim ();  // free for the next element that starts
   priv->have_info = false;
@@ -572,12 +617,30 @@ gst_deltacnn_set_caps (GstBaseTransform * trans, GstCaps * incaps, GstCaps * out
   return TRUE;
 }
 
+// Track events go downstream in stream order, before the buffer (or EOS) that caused them.
+static void
+push_track_events (GstDeltaCnn * self,
+    const std::vector<deltacnn_gst::TrackEventMessage> & messages)
+{
+  GstPad *srcpad = GST_BASE_TRANSFORM_SRC_PAD (self);
+  for (const deltacnn_gst::TrackEventMessage & m : messages) {
+    GST_LOG_OBJECT (self, "track event %s", m.json.c_str ());
+    if (!gst_pad_push_event (srcpad, deltacnn_gst::make_track_event (m)))
+      GST_DEBUG_OBJECT (self, "downstream did not take a track event (nobody handles it)");
+  }
+}
+
 static gboolean
 gst_deltacnn_sink_event (GstBaseTransform * trans, GstEvent * event)
 {
   GstDeltaCnn *self = GST_DELTACNN (trans);
 
   switch (GST_EVENT_TYPE (event)) {
+    case GST_EVENT_EOS:
+      // Every track still open ends with the stream.
+      if (self->priv->events)
+        push_track_events (self, self->priv->events->finish ());
+      break;
     case GST_EVENT_FLUSH_STOP:
     case GST_EVENT_STREAM_START:
       // A seek or a new stream: the previous frame is no reference for the next one.
@@ -646,6 +709,7 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     if (priv->reset_pending.exchange (false) || discont) {
       GST_DEBUG_OBJECT (self, "resetting the delta state (%s)", discont ? "discont" : "event");
       priv->stream->reset ();
+      push_track_events (self, priv->events->on_reset (priv->stream->tracker ()));
     }
   } catch (const dcnn::Error & e) {
     DELTACNN_POST_ENGINE_ERROR (self, e, "to apply the settings");
@@ -675,6 +739,23 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   }
   // Unmap first: the mapped frame holds a reference, which makes the buffer non-writable.
   gst_video_frame_unmap (&frame);
+
+  {
+    dcnn::EventTime now;
+    now.wall_us = g_get_real_time ();
+    if (GST_BUFFER_PTS_IS_VALID (buf)) {
+      const guint64 running = gst_segment_to_running_time (&trans->segment, GST_FORMAT_TIME,
+          GST_BUFFER_PTS (buf));
+      if (GST_CLOCK_TIME_IS_VALID (running))
+        now.running_ns = static_cast<int64_t> (running);
+    }
+    try {
+      push_track_events (self, priv->events->on_frame (priv->stream->tracker (), now));
+    } catch (const std::exception & e) {    // std::bad_alloc, nlohmann::json errors
+      DELTACNN_POST_UNEXPECTED_ERROR (self, e, "to build the track events");
+      return GST_FLOW_ERROR;
+    }
+  }
 
   GST_LOG_OBJECT (self, "frame %" G_GINT64_FORMAT ": %zu objects, keyframe %d, "
       "input active %.3f, %.2f ms", result.stats.frame_index, result.objects.size (),

@@ -65,3 +65,20 @@ gst_deltacnn_tracker_get_type (void)
   }
   return (GType) type;
 }
+
+GType
+gst_deltacnn_json_write_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    {GST_DELTACNN_JSON_WRITE_RECORDS, "One record per frame", "records"},
+    {GST_DELTACNN_JSON_WRITE_EVENTS, "One line per track event (docs/events.md)", "events"},
+    {GST_DELTACNN_JSON_WRITE_BOTH, "Records and track events, in stream order", "both"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type)) {
+    GType registered = g_enum_register_static ("GstDeltaCnnJsonWrite", values);
+    g_once_init_leave (&type, registered);
+  }
+  return (GType) type;
+}

@@ -28,6 +28,13 @@ typedef enum {
   GST_DELTACNN_TRACKER_OFF = 2,     // previous-frame IoU ids, hard score cut-off
 } GstDeltaCnnTracker;
 
+// deltacnnjson's `write`: which lines go to the file.
+typedef enum {
+  GST_DELTACNN_JSON_WRITE_RECORDS = 0,  // one record per frame (the original format)
+  GST_DELTACNN_JSON_WRITE_EVENTS = 1,   // one line per track event (docs/events.md)
+  GST_DELTACNN_JSON_WRITE_BOTH = 2,     // both, in stream order
+} GstDeltaCnnJsonWrite;
+
 #define GST_TYPE_DELTACNN_BACKEND (gst_deltacnn_backend_get_type ())
 GType gst_deltacnn_backend_get_type (void);
 
@@ -39,5 +46,8 @@ GType gst_deltacnn_precision_get_type (void);
 
 #define GST_TYPE_DELTACNN_TRACKER (gst_deltacnn_tracker_get_type ())
 GType gst_deltacnn_tracker_get_type (void);
+
+#define GST_TYPE_DELTACNN_JSON_WRITE (gst_deltacnn_json_write_get_type ())
+GType gst_deltacnn_json_write_get_type (void);
 
 G_END_DECLS

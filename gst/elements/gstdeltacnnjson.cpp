@@ -24,6 +24,10 @@
  * Objects are all GstVideoRegionOfInterestMeta of the frame (`label_id` and `confidence` are
  * null for ROIs that another element attached).
  *
+ * `write=events` writes the track events that an upstream `deltacnn` element sends (one JSON
+ * object per line: `start`, `update`, `end`, schema in docs/events.md) instead of the frame
+ * records; `write=both` writes both, in stream order (a frame's events before its record).
+ *
  * ## Example launch line
  * |[
  * gst-launch-1.0 filesrc location=data/vtest.avi ! avidemux ! avdec_msmpeg4 ! videoconvert ! \
@@ -42,7 +46,9 @@
 #include <mutex>
 #include <string>
 
+#include "gst/elements/gstdeltacnnenums.h"
 #include "gst/elements/json_record.h"
+#include "gst/elements/track_event_transport.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_deltacnn_json_debug);
 #define GST_CAT_DEFAULT gst_deltacnn_json_debug
@@ -54,11 +60,13 @@ namespace {
 struct JsonPrivate {
   std::mutex lock;                       // guards location
   std::string location = DEFAULT_LOCATION;
+  GstDeltaCnnJsonWrite write = GST_DELTACNN_JSON_WRITE_RECORDS;  // guarded by lock
 
   // Streaming thread, between start() and stop().
   std::FILE *out = nullptr;
   bool owns_out = false;
   std::string open_location;
+  bool write_records = true, write_events = false;
   guint64 frames = 0;
   GstVideoInfo info;
 };
@@ -73,6 +81,7 @@ struct _GstDeltaCnnJson {
 enum {
   PROP_0,
   PROP_LOCATION,
+  PROP_WRITE,
 };
 
 // Any raw video in any memory: the element only reads metadata, never pixels.
@@ -101,6 +110,9 @@ gst_deltacnn_json_set_property (GObject * object, guint prop_id, const GValue * 
       self->priv->location = location != nullptr ? location : "";
       break;
     }
+    case PROP_WRITE:
+      self->priv->write = static_cast<GstDeltaCnnJsonWrite> (g_value_get_enum (value));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -117,6 +129,9 @@ gst_deltacnn_json_get_property (GObject * object, guint prop_id, GValue * value,
   switch (prop_id) {
     case PROP_LOCATION:
       g_value_set_string (value, self->priv->location.c_str ());
+      break;
+    case PROP_WRITE:
+      g_value_set_enum (value, self->priv->write);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -141,10 +156,14 @@ gst_deltacnn_json_start (GstBaseTransform * trans)
   GstDeltaCnnJson *self = GST_DELTACNN_JSON (trans);
   JsonPrivate *priv = self->priv;
   std::string location;
+  GstDeltaCnnJsonWrite write;
   {
     std::lock_guard < std::mutex > lock (priv->lock);
     location = priv->location;
+    write = priv->write;
   }
+  priv->write_records = write != GST_DELTACNN_JSON_WRITE_EVENTS;
+  priv->write_events = write != GST_DELTACNN_JSON_WRITE_RECORDS;
 
   if (location.empty ()) {
     GST_ELEMENT_ERROR (self, RESOURCE, NOT_FOUND,
@@ -199,12 +218,46 @@ gst_deltacnn_json_set_caps (GstBaseTransform * trans, GstCaps * incaps, GstCaps 
   return TRUE;
 }
 
+// One line, flushed so that a consumer can tail the file live.
+static bool
+write_line (GstDeltaCnnJson * self, std::string line)
+{
+  JsonPrivate *priv = self->priv;
+  line += '\n';
+  if (std::fwrite (line.data (), 1, line.size (), priv->out) != line.size ()
+      || std::fflush (priv->out) != 0) {
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("Could not write to '%s': %s",
+            priv->open_location.c_str (), std::strerror (errno)), (nullptr));
+    return false;
+  }
+  return true;
+}
+
+static gboolean
+gst_deltacnn_json_sink_event (GstBaseTransform * trans, GstEvent * event)
+{
+  GstDeltaCnnJson *self = GST_DELTACNN_JSON (trans);
+  JsonPrivate *priv = self->priv;
+  deltacnn_gst::TrackEventMessage message;
+
+  if (priv->out != nullptr && priv->write_events
+      && deltacnn_gst::parse_track_event (event, &message)
+      && !write_line (self, std::move (message.json))) {
+    gst_event_unref (event);
+    return FALSE;
+  }
+  return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
+}
+
 static GstFlowReturn
 gst_deltacnn_json_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
   GstDeltaCnnJson *self = GST_DELTACNN_JSON (trans);
   JsonPrivate *priv = self->priv;
   std::string line;
+
+  if (!priv->write_records)
+    return GST_FLOW_OK;
 
   try {
     line = deltacnn_gst::frame_record (buf, priv->frames, GST_VIDEO_INFO_WIDTH (&priv->info),
@@ -214,15 +267,8 @@ gst_deltacnn_json_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
             e.what ()), (nullptr));
     return GST_FLOW_ERROR;
   }
-  line += '\n';
   priv->frames++;
-  if (std::fwrite (line.data (), 1, line.size (), priv->out) != line.size ()
-      || std::fflush (priv->out) != 0) {
-    GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("Could not write to '%s': %s",
-            priv->open_location.c_str (), std::strerror (errno)), (nullptr));
-    return GST_FLOW_ERROR;
-  }
-  return GST_FLOW_OK;
+  return write_line (self, std::move (line)) ? GST_FLOW_OK : GST_FLOW_ERROR;
 }
 
 static void
@@ -241,6 +287,14 @@ gst_deltacnn_json_class_init (GstDeltaCnnJsonClass * klass)
           "File to write one JSON object per frame to ('-' = standard output). "
           "Default '-'", DEFAULT_LOCATION, static_cast<GParamFlags> (G_PARAM_READWRITE |
               G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_WRITE,
+      g_param_spec_enum ("write", "Write",
+          "What goes to the file: records (default: one per frame), events (the track "
+          "events of an upstream deltacnn element, docs/events.md) or both, in stream order",
+          GST_TYPE_DELTACNN_JSON_WRITE, GST_DELTACNN_JSON_WRITE_RECORDS,
+          static_cast<GParamFlags> (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
+              GST_PARAM_MUTABLE_READY)));
+  gst_type_mark_as_plugin_api (GST_TYPE_DELTACNN_JSON_WRITE, (GstPluginAPIFlags) 0);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -252,6 +306,7 @@ gst_deltacnn_json_class_init (GstDeltaCnnJsonClass * klass)
   trans_class->start = GST_DEBUG_FUNCPTR (gst_deltacnn_json_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_deltacnn_json_stop);
   trans_class->set_caps = GST_DEBUG_FUNCPTR (gst_deltacnn_json_set_caps);
+  trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_deltacnn_json_sink_event);
   trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_deltacnn_json_transform_ip);
   // Read-only: run transform_ip on the passthrough buffer (no copy, no writability needed).
   trans_class->transform_ip_on_passthrough = TRUE;

@@ -157,8 +157,6 @@ GstBuffer* make_buffer(const cv::Mat& bgr, GstVideoFormat format, GstClockTime p
   return buffer;
 }
 
-namespace {
-
 BusError to_bus_error(GstMessage* message) {
   BusError out;
   GError* error = nullptr;
@@ -177,7 +175,6 @@ BusError to_bus_error(GstMessage* message) {
   return out;
 }
 
-}  // namespace
 
 std::optional<BusError> start_and_get_error(GstElement* element) {
   GstElement* pipeline = gst_pipeline_new("start-test");

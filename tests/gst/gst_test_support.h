@@ -51,6 +51,9 @@ struct BusError {
   std::string source;  // name of the element that posted it
 };
 
+// An ERROR or WARNING message as a BusError.
+BusError to_bus_error(GstMessage* message);
+
 // Puts `element` alone into a pipeline, sets it to PAUSED and returns the first ERROR message
 // if the state change failed (nullopt when it succeeded). Takes ownership of `element`.
 std::optional<BusError> start_and_get_error(GstElement* element);

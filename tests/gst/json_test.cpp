@@ -123,4 +123,48 @@ TEST_F(JsonTest, LocationDefaultsToStdout) {
   gst_object_unref(e);
 }
 
+// Track events as the deltacnn element sends them (the documented wire format, built by hand):
+// write=both puts them in stream order, before the record of the frame that follows;
+// write=events writes only them; the default (records) ignores them.
+GstEvent* track_event(const std::string& json) {
+  return gst_event_new_custom(GST_EVENT_CUSTOM_DOWNSTREAM,
+      gst_structure_new("deltacnn-track-event", "camera-id", G_TYPE_STRING, "cam1", "event",
+                        G_TYPE_STRING, "start", "json", G_TYPE_STRING, json.c_str(), nullptr));
+}
+
+std::vector<std::string> run_with_events(const std::string& path, const std::string& write) {
+  GstHarness* h = gst_harness_new_parse(("deltacnnjson location=" + path + write).c_str());
+  gst_harness_set_src_caps_str(h, deltacnn_test::caps_string(GST_VIDEO_FORMAT_RGB, 64, 48).c_str());
+  gst_buffer_unref(gst_harness_push_and_pull(h, frame_with_person(0)));
+  EXPECT_TRUE(gst_harness_push_event(h, track_event("{\"event\":\"start\",\"seq\":0}")));
+  gst_buffer_unref(gst_harness_push_and_pull(h, frame_with_person(GST_SECOND)));
+  EXPECT_TRUE(gst_harness_push_event(h, track_event("{\"event\":\"end\",\"seq\":1}")));
+  // The events go on downstream too (another consumer may want them).
+  int passed = 0;
+  while (GstEvent* e = gst_harness_try_pull_event(h)) {
+    passed += GST_EVENT_TYPE(e) == GST_EVENT_CUSTOM_DOWNSTREAM;
+    gst_event_unref(e);
+  }
+  EXPECT_EQ(passed, 2);
+  gst_harness_teardown(h);
+  return read_lines(path);
+}
+
+TEST_F(JsonTest, WriteSelectsRecordsEventsOrBoth) {
+  std::vector<std::string> both = run_with_events(path_, " write=both");
+  ASSERT_EQ(both.size(), 4u);
+  EXPECT_EQ(nlohmann::json::parse(both[0])["frame"], 0);
+  EXPECT_EQ(both[1], "{\"event\":\"start\",\"seq\":0}");
+  EXPECT_EQ(nlohmann::json::parse(both[2])["frame"], 1);
+  EXPECT_EQ(both[3], "{\"event\":\"end\",\"seq\":1}");
+
+  std::vector<std::string> events = run_with_events(path_, " write=events");
+  ASSERT_EQ(events.size(), 2u);
+  EXPECT_EQ(events[0], "{\"event\":\"start\",\"seq\":0}");
+
+  std::vector<std::string> records = run_with_events(path_, "");
+  ASSERT_EQ(records.size(), 2u);
+  EXPECT_TRUE(nlohmann::json::parse(records[1]).contains("frame"));
+}
+
 }  // namespace

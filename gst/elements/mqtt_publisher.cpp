@@ -1,0 +1,317 @@
+#include "gst/elements/mqtt_publisher.h"
+
+#include <mosquitto.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <set>
+#include <stdexcept>
+#include <utility>
+
+namespace deltacnn_gst {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// Messages handed to libmosquitto and not yet acknowledged (QoS 1) or written (QoS 0): its own
+// default for QoS 1; more would only queue inside libmosquitto.
+constexpr size_t kMaxInFlight = 20;
+constexpr int kLoopTimeoutMs = 50;  // how soon a new message is noticed while connected
+constexpr const char* kOnline = "online";
+constexpr const char* kOffline = "offline";
+
+void init_library_once() {
+  // Never cleaned up: other elements in the process may still use it.
+  static const int rc = mosquitto_lib_init();
+  (void) rc;
+}
+
+std::string host_name() {
+  char name[256] = {};
+  if (::gethostname(name, sizeof name - 1) != 0) return "host";
+  return name;
+}
+
+std::string endpoint(const MqttSettings& s) { return s.host + ":" + std::to_string(s.port); }
+
+// mosquitto_strerror() says "Lookup error." for a bad host; errno says more for the rest.
+std::string connect_error(int rc) {
+  if (rc == MOSQ_ERR_ERRNO) return mosquitto_strerror(rc) + std::string(": ") + std::strerror(errno);
+  return mosquitto_strerror(rc);
+}
+
+}  // namespace
+
+MqttPublisher::MqttPublisher(MqttSettings settings, std::string status_camera_id,
+                             std::string element_name, MqttReporter reporter)
+    : settings_(std::move(settings)),
+      element_name_(std::move(element_name)),
+      reporter_(std::move(reporter)),
+      queue_(settings_.max_queue) {
+  client_id_ = !settings_.client_id.empty()
+                   ? settings_.client_id
+                   : "deltacnn-" + host_name() + "-" + std::to_string(::getpid()) + "-" +
+                         element_name_;
+  status_topic_ = expand_topic(settings_.status_topic, status_camera_id);
+}
+
+MqttPublisher::~MqttPublisher() { stop(); }
+
+mosquitto* MqttPublisher::new_client(std::string* error) {
+  init_library_once();
+  mosquitto* mosq = mosquitto_new(client_id_.c_str(), true, this);
+  if (mosq == nullptr) {
+    *error = "could not create an MQTT client (out of memory)";
+    return nullptr;
+  }
+  mosquitto_int_option(mosq, MOSQ_OPT_PROTOCOL_VERSION, MQTT_PROTOCOL_V311);
+  int rc = mosquitto_will_set(mosq, status_topic_.c_str(), int(std::strlen(kOffline)), kOffline,
+                              1, true);
+  if (rc == MOSQ_ERR_SUCCESS && !settings_.username.empty())
+    rc = mosquitto_username_pw_set(mosq, settings_.username.c_str(),
+                                   settings_.password.empty() ? nullptr
+                                                              : settings_.password.c_str());
+  if (rc != MOSQ_ERR_SUCCESS) {
+    *error = "could not set the last will or the credentials: " + std::string(mosquitto_strerror(rc));
+    mosquitto_destroy(mosq);
+    return nullptr;
+  }
+  if (!settings_.tls_ca_file.empty()) {
+    auto opt = [](const std::string& s) { return s.empty() ? nullptr : s.c_str(); };
+    rc = mosquitto_tls_set(mosq, settings_.tls_ca_file.c_str(), nullptr,
+                           opt(settings_.tls_cert_file), opt(settings_.tls_key_file), nullptr);
+    if (rc != MOSQ_ERR_SUCCESS) {
+      *error = "TLS set-up failed (tls-ca-file '" + settings_.tls_ca_file + "', tls-cert-file '" +
+               settings_.tls_cert_file + "', tls-key-file '" + settings_.tls_key_file +
+               "'): " + mosquitto_strerror(rc) + "; expected readable PEM files";
+      mosquitto_destroy(mosq);
+      return nullptr;
+    }
+  }
+  mosquitto_connect_callback_set(mosq, &MqttPublisher::on_connect);
+  mosquitto_disconnect_callback_set(mosq, &MqttPublisher::on_disconnect);
+  mosquitto_publish_callback_set(mosq, &MqttPublisher::on_publish);
+  return mosq;
+}
+
+void MqttPublisher::start() {
+  std::string error;
+  mosquitto* probe = new_client(&error);  // the settings libmosquitto checks before connecting
+  if (probe == nullptr) throw std::runtime_error(error);
+  mosquitto_destroy(probe);
+  thread_ = std::thread([this] { run(); });
+}
+
+size_t MqttPublisher::publish(std::string topic, std::string payload) {
+  const size_t dropped = queue_.push({std::move(topic), std::move(payload)});
+  dropped_ += dropped;
+  return dropped;
+}
+
+void MqttPublisher::stop() {
+  {
+    std::lock_guard<std::mutex> lock(wake_lock_);
+    if (!stop_requested_) {
+      stop_requested_ = true;
+      flush_deadline_ = Clock::now() + std::chrono::milliseconds(settings_.flush_timeout_ms);
+    }
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+bool MqttPublisher::flush_deadline_passed() const { return Clock::now() >= flush_deadline_; }
+
+void MqttPublisher::on_connect(mosquitto*, void* self, int rc) {
+  static_cast<MqttPublisher*>(self)->connack_ = rc;
+}
+
+void MqttPublisher::on_disconnect(mosquitto*, void* self, int) {
+  static_cast<MqttPublisher*>(self)->lost_ = true;
+}
+
+void MqttPublisher::on_publish(mosquitto*, void* self_ptr, int mid) {
+  auto* self = static_cast<MqttPublisher*>(self_ptr);
+  if (mid == self->status_mid_) {
+    self->status_mid_ = -1;
+    return;
+  }
+  auto it = self->in_flight_.find(mid);
+  if (it == self->in_flight_.end()) {
+    // Called from inside mosquitto_publish (a QoS 0 message written at once), before the
+    // caller could record the mid: run_connection counts it.
+    self->done_early_.insert(mid);
+    return;
+  }
+  self->in_flight_.erase(it);
+  ++self->delivered_;
+}
+
+void MqttPublisher::requeue_in_flight() {
+  std::deque<MqttMessage> back;
+  for (auto& [mid, message] : in_flight_) back.push_back(std::move(message));
+  in_flight_.clear();
+  done_early_.clear();
+  dropped_ += queue_.push_front(std::move(back));
+}
+
+// One connection's life. Returns false when the thread should end (refused, or stopped).
+bool MqttPublisher::run_connection(bool* was_connected) {
+  *was_connected = false;
+  std::string error;
+  mosq_ = new_client(&error);
+  if (mosq_ == nullptr) {
+    if (reporter_.warning) reporter_.warning(error);
+    return true;
+  }
+  auto finish = [this] {
+    requeue_in_flight();
+    mosquitto_destroy(mosq_);
+    mosq_ = nullptr;
+    connected_ = false;
+  };
+  int rc = mosquitto_connect(mosq_, settings_.host.c_str(), settings_.port, settings_.keepalive_s);
+  if (rc != MOSQ_ERR_SUCCESS) {
+    last_error_ = connect_error(rc);
+    finish();
+    return true;
+  }
+  connack_ = -1;
+  lost_ = false;
+  const Clock::time_point connack_deadline = Clock::now() + std::chrono::seconds(settings_.keepalive_s);
+  bool stopping = false;
+  while (true) {
+    rc = mosquitto_loop(mosq_, kLoopTimeoutMs, 1);
+    // CONNACK 3 (server unavailable) may pass: retried like a lost connection. 2 (client id
+    // rejected), 4 (bad user name or password) and 5 (not authorized) will not.
+    if (connack_ > 0 && connack_ != 2 && connack_ != 4 && connack_ != 5) {
+      last_error_ = "the broker answered: " + std::string(mosquitto_connack_string(connack_));
+      finish();
+      return true;
+    }
+    if (connack_ > 0) {
+      const std::string why = mosquitto_connack_string(connack_);
+      finish();
+      if (reporter_.refused)
+        reporter_.refused("the MQTT broker " + endpoint(settings_) + " refused the connection of client '" +
+                          client_id_ + "'" + (settings_.username.empty() ? "" : " as user '" + settings_.username + "'") +
+                          ": " + why + " (properties username, password, client-id); not retrying");
+      return false;
+    }
+    if (rc != MOSQ_ERR_SUCCESS || lost_) {
+      last_error_ = rc != MOSQ_ERR_SUCCESS ? connect_error(rc) : "the broker closed the connection";
+      finish();
+      return !stopping || !flush_deadline_passed();
+    }
+    if (connack_ < 0) {
+      if (Clock::now() > connack_deadline) {
+        last_error_ = "no CONNACK within the keepalive time";
+        finish();
+        return true;
+      }
+      continue;
+    }
+    if (!connected_) {
+      connected_ = true;
+      *was_connected = true;
+      int mid = 0;
+      mosquitto_publish(mosq_, &mid, status_topic_.c_str(), int(std::strlen(kOnline)), kOnline, 1, true);
+      if (reporter_.info)
+        reporter_.info("connected to the MQTT broker " + endpoint(settings_) + " as client '" +
+                       client_id_ + "'; status 'online' on '" + status_topic_ + "'");
+    }
+    {
+      std::lock_guard<std::mutex> lock(wake_lock_);
+      stopping = stop_requested_;
+    }
+    if (stopping && ((queue_.size() == 0 && in_flight_.empty()) || flush_deadline_passed())) {
+      // Clean stop: say offline (the will only fires on an unclean end), then disconnect.
+      status_mid_ = 0;
+      mosquitto_publish(mosq_, &status_mid_, status_topic_.c_str(), int(std::strlen(kOffline)),
+                        kOffline, 1, true);
+      const Clock::time_point until = Clock::now() + std::chrono::milliseconds(500);
+      while (status_mid_ != -1 && Clock::now() < until &&
+             mosquitto_loop(mosq_, kLoopTimeoutMs, 1) == MOSQ_ERR_SUCCESS && !lost_) {
+      }
+      mosquitto_disconnect(mosq_);
+      mosquitto_loop(mosq_, kLoopTimeoutMs, 1);
+      finish();
+      return false;
+    }
+    while (in_flight_.size() < kMaxInFlight) {
+      std::optional<MqttMessage> message = queue_.pop();
+      if (!message) break;
+      int mid = 0;
+      rc = mosquitto_publish(mosq_, &mid, message->topic.c_str(), int(message->payload.size()),
+                             message->payload.data(), settings_.qos, false);
+      if (rc == MOSQ_ERR_SUCCESS) {
+        if (done_early_.erase(mid) > 0)
+          ++delivered_;
+        else
+          in_flight_.emplace(mid, std::move(*message));
+        continue;
+      }
+      if (rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_NOMEM) {
+        std::deque<MqttMessage> back;
+        back.push_back(std::move(*message));
+        dropped_ += queue_.push_front(std::move(back));
+        break;
+      }
+      // The message itself is wrong (topic, size): sending it again cannot help.
+      ++dropped_;
+      if (reporter_.warning)
+        reporter_.warning("dropped a message to '" + message->topic + "': " + mosquitto_strerror(rc));
+    }
+  }
+}
+
+void MqttPublisher::run() {
+  std::chrono::seconds backoff(1);
+  bool warned = false;
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(wake_lock_);
+      if (stop_requested_ && queue_.size() == 0) break;  // nothing left to flush
+    }
+    bool was_connected = false;
+    const bool retry = run_connection(&was_connected);
+    if (!retry) break;
+    if (was_connected) {
+      backoff = std::chrono::seconds(1);
+      warned = false;
+    }
+    if (!warned && reporter_.warning) {
+      reporter_.warning((was_connected ? "lost the connection to the MQTT broker " :
+                                         "cannot reach the MQTT broker ") +
+                        endpoint(settings_) + ": " + last_error_ +
+                        "; events are queued (max-queue " + std::to_string(settings_.max_queue) +
+                        ", oldest dropped first) and the element retries with backoff up to " +
+                        std::to_string(settings_.reconnect_delay_max_s) + " s");
+      warned = true;
+    }
+    std::unique_lock<std::mutex> lock(wake_lock_);
+    const Clock::time_point until = Clock::now() + backoff;
+    // Once stop is requested, wait no longer than the flush deadline (an attempt before it may
+    // still flush): stop() must not wait out a long backoff.
+    while (true) {
+      const Clock::time_point target = stop_requested_ ? std::min(until, flush_deadline_) : until;
+      if (Clock::now() >= target) break;
+      wake_.wait_until(lock, target);
+    }
+    if (stop_requested_ && Clock::now() >= flush_deadline_) break;
+    backoff = std::min(backoff * 2, std::chrono::seconds(settings_.reconnect_delay_max_s));
+  }
+  // Whatever is left could not be sent: count it. After a refusal the thread waits for stop()
+  // so that the count is final when stop() returns.
+  {
+    std::unique_lock<std::mutex> lock(wake_lock_);
+    wake_.wait(lock, [&] { return stop_requested_; });
+  }
+  dropped_ += queue_.clear();
+}
+
+}  // namespace deltacnn_gst

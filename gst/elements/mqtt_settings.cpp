@@ -1,0 +1,64 @@
+#include "gst/elements/mqtt_settings.h"
+
+#include <unistd.h>
+
+namespace deltacnn_gst {
+
+std::string expand_topic(const std::string& pattern, const std::string& camera_id) {
+  static const std::string key = "{camera}";
+  std::string out;
+  size_t from = 0;
+  for (size_t at; (at = pattern.find(key, from)) != std::string::npos; from = at + key.size())
+    out += pattern.substr(from, at - from) + camera_id;
+  return out + pattern.substr(from);
+}
+
+std::string check_publish_topic(const std::string& topic) {
+  if (topic.empty()) return "it is empty";
+  if (topic.size() > 65535) return "it is longer than 65535 bytes";
+  if (topic.find_first_of("+#") != std::string::npos)
+    return "it holds a wildcard ('+' or '#'), which only subscriptions may use";
+  if (topic.find('\0') != std::string::npos) return "it holds a NUL character";
+  return "";
+}
+
+static bool readable(const std::string& path) { return ::access(path.c_str(), R_OK) == 0; }
+
+std::string validate(const MqttSettings& s) {
+  if (s.host.empty()) return "property host is empty; expected a broker host name or address";
+  if (s.port < 1 || s.port > 65535)
+    return "property port is " + std::to_string(s.port) + "; expected 1..65535";
+  if (s.qos != 0 && s.qos != 1)
+    return "property qos is " + std::to_string(s.qos) + "; expected 0 or 1";
+  // Check the templates with a sample camera id: a wildcard or an empty topic stays one.
+  for (const auto& [name, pattern] : {std::pair<const char*, const std::string&>{"topic", s.topic},
+                                      {"status-topic", s.status_topic}}) {
+    const std::string why = check_publish_topic(expand_topic(pattern, "camera"));
+    if (!why.empty())
+      return std::string("property ") + name + " is '" + pattern + "': " + why +
+             "; expected a topic such as 'deltacnn/{camera}/events'";
+  }
+  if (!s.password.empty() && s.username.empty())
+    return "property password is set without username; expected both or neither";
+  if ((!s.tls_cert_file.empty()) != (!s.tls_key_file.empty()))
+    return "properties tls-cert-file and tls-key-file must be set together (client "
+           "certificate and its key)";
+  if (!s.tls_cert_file.empty() && s.tls_ca_file.empty())
+    return "property tls-cert-file is set without tls-ca-file; expected the CA file that "
+           "signs the broker's certificate";
+  for (const auto& [name, path] : {std::pair<const char*, const std::string&>{"tls-ca-file",
+                                                                              s.tls_ca_file},
+                                   {"tls-cert-file", s.tls_cert_file},
+                                   {"tls-key-file", s.tls_key_file}})
+    if (!path.empty() && !readable(path))
+      return std::string("property ") + name + " is '" + path +
+             "', which cannot be read; expected a readable PEM file";
+  if (s.max_queue < 1) return "property max-queue is 0; expected 1 or more";
+  if (s.keepalive_s < 5)
+    return "property keepalive is " + std::to_string(s.keepalive_s) + "; expected 5 or more seconds";
+  if (s.reconnect_delay_max_s < 1)
+    return "property reconnect-delay-max is 0; expected 1 or more seconds";
+  return "";
+}
+
+}  // namespace deltacnn_gst

@@ -1,0 +1,37 @@
+// The deltacnn element's track events: a TrackEventBuilder on the stream's tracker, turned into
+// the messages (docs/events.md JSON, numbered) that the element pushes downstream
+// (track_event_transport.h). Streaming thread only; no GStreamer objects, so tests drive it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "engine/track/track_events.h"
+#include "engine/track/tracker.h"
+#include "gst/elements/track_event_json.h"
+#include "gst/elements/track_event_transport.h"
+
+namespace deltacnn_gst {
+
+class TrackEventEmitter {
+ public:
+  // Throws dcnn::Error(Config) when update_interval_ns is negative.
+  TrackEventEmitter(EventSource source, int64_t update_interval_ns);
+
+  // `tracker` is null when the tracker is off: then there are no tracks and no events.
+  std::vector<TrackEventMessage> on_reset(const dcnn::Tracker* tracker);
+  std::vector<TrackEventMessage> on_frame(const dcnn::Tracker* tracker, const dcnn::EventTime& now);
+  std::vector<TrackEventMessage> finish();  // EOS: every open track ends
+
+  uint64_t emitted() const { return seq_; }
+
+ private:
+  std::vector<TrackEventMessage> to_messages(const std::vector<dcnn::TrackEvent>& events);
+
+  EventSource source_;
+  dcnn::TrackEventBuilder builder_;
+  uint64_t seq_ = 0;
+};
+
+}  // namespace deltacnn_gst

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# RTSP camera -> deltacnn -> track events (start / update / end, docs/events.md) to an MQTT
+# broker, and the same events into a JSON lines file as a local record.
+#   pipelines/rtsp-mqtt.sh rtsp://camera.local:554/stream1 cam1 [BROKER_HOST] [PORT] [out.jsonl]
+#   MQTT_USER=nvr MQTT_PASSWORD=... MQTT_CAFILE=/etc/ssl/broker-ca.pem \
+#     pipelines/rtsp-mqtt.sh rtsp://cam/stream cam1 broker.local 8883
+# Watch: mosquitto_sub -h BROKER_HOST -t 'deltacnn/#' -v
+# Expected: deltacnn/cam1/status "online" (retained) while it runs, "offline" after; one message
+# per track event on deltacnn/cam1/events. A broker that is down is a warning: the pipeline
+# keeps running and reconnects (events beyond max-queue are dropped and counted).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+url="${1:?usage: $0 RTSP_URL CAMERA_ID [BROKER_HOST] [PORT] [EVENTS.jsonl]}"
+camera="${2:?usage: $0 RTSP_URL CAMERA_ID [BROKER_HOST] [PORT] [EVENTS.jsonl]}"
+host="${3:-localhost}"
+port="${4:-1883}"
+events="${5:-/dev/null}"
+auth=()
+[ -n "${MQTT_USER:-}" ] && auth+=(username="$MQTT_USER")
+[ -n "${MQTT_PASSWORD:-}" ] && auth+=(password="$MQTT_PASSWORD")
+[ -n "${MQTT_CAFILE:-}" ] && auth+=(tls-ca-file="$MQTT_CAFILE")
+# shellcheck disable=SC2046
+exec gst-launch-1.0 -q -e $(rtsp_source "$url") ! \
+  deltacnn config-file-path="$CONFIG" backend="$BACKEND" camera-id="$camera" ! \
+  deltacnnjson write=events location="$events" ! \
+  deltacnnpublish host="$host" port="$port" camera-id="$camera" "${auth[@]}" ! \
+  fakesink sync=false

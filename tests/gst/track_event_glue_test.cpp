@@ -1,0 +1,106 @@
+// The track event glue: the docs/events.md JSON (fields, order, times), the per-element
+// numbering of the emitter, and the custom event that carries them downstream.
+#include <gst/gst.h>
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "gst/elements/track_event_emitter.h"
+#include "gst/elements/track_event_json.h"
+#include "gst/elements/track_event_transport.h"
+#include "tests/gst/gst_test_support.h"
+
+namespace {
+
+TEST(TrackEventJson, Iso8601UtcWithMilliseconds) {
+  EXPECT_EQ(deltacnn_gst::iso8601_utc(0), "1970-01-01T00:00:00.000Z");
+  EXPECT_EQ(deltacnn_gst::iso8601_utc(1'764'806'400'123'456), "2025-12-04T00:00:00.123Z");
+  EXPECT_EQ(deltacnn_gst::iso8601_utc(-1), "1969-12-31T23:59:59.999Z");
+}
+
+TEST(TrackEventJson, SchemaFieldsInOrder) {
+  dcnn::TrackEvent e;
+  e.type = dcnn::TrackEventType::End;
+  e.track_id = 7;
+  e.object.label = "person";
+  e.object.confidence = 0.5f;
+  e.object.x_min = 1, e.object.y_min = 2, e.object.x_max = 3, e.object.y_max = 4;
+  e.best_score = 0.75f;
+  e.age_frames = 12;
+  e.first_seen = {1'000'000'000, 0};
+  e.last_seen = {-1, 1'000};
+  const nlohmann::ordered_json j =
+      deltacnn_gst::track_event_record(e, {"cam1", "deltacnn0", 2, "movenet"}, 41);
+  std::vector<std::string> keys;
+  for (const auto& item : j.items()) keys.push_back(item.key());
+  EXPECT_EQ(keys, (std::vector<std::string>{"schema_version", "event", "seq", "camera_id",
+                                            "track_id", "label", "label_id", "score",
+                                            "best_score", "box", "zones", "first_seen",
+                                            "last_seen", "track_age", "source", "unique_id",
+                                            "model"}));
+  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["event"], "end");
+  EXPECT_EQ(j["seq"], 41);
+  EXPECT_EQ(j["track_id"], 7);
+  EXPECT_EQ(j["box"]["x_max"], 3.0);
+  EXPECT_TRUE(j["zones"].is_array() && j["zones"].empty());
+  EXPECT_EQ(j["first_seen"]["running_time"], 1'000'000'000);
+  EXPECT_EQ(j["first_seen"]["utc"], "1970-01-01T00:00:00.000Z");
+  EXPECT_TRUE(j["last_seen"]["running_time"].is_null());
+  EXPECT_EQ(j["last_seen"]["utc"], "1970-01-01T00:00:00.001Z");
+  EXPECT_EQ(j["track_age"], 12);
+  EXPECT_EQ(j["unique_id"], 2);
+}
+
+TEST(TrackEventTransport, RoundTripAndOtherEventsIgnored) {
+  deltacnn_test::init_gstreamer();
+  GstEvent* event = deltacnn_gst::make_track_event({"cam1", "start", "{\"a\":1}"});
+  EXPECT_TRUE(GST_EVENT_IS_SERIALIZED(event));
+  EXPECT_TRUE(GST_EVENT_IS_DOWNSTREAM(event));
+  deltacnn_gst::TrackEventMessage m;
+  ASSERT_TRUE(deltacnn_gst::parse_track_event(event, &m));
+  EXPECT_EQ(m.camera_id, "cam1");
+  EXPECT_EQ(m.type, "start");
+  EXPECT_EQ(m.json, "{\"a\":1}");
+  gst_event_unref(event);
+  GstEvent* other = gst_event_new_custom(GST_EVENT_CUSTOM_DOWNSTREAM,
+                                         gst_structure_new_empty("something-else"));
+  EXPECT_FALSE(deltacnn_gst::parse_track_event(other, &m));
+  gst_event_unref(other);
+  GstEvent* eos = gst_event_new_eos();
+  EXPECT_FALSE(deltacnn_gst::parse_track_event(eos, &m));
+  gst_event_unref(eos);
+}
+
+TEST(TrackEventEmitter, NumbersEventsAndIsSilentWithoutTracker) {
+  dcnn::TrackerSettings s;
+  s.score_on = 0.25f;
+  s.score_off = 0.15f;
+  s.max_misses = 0;
+  dcnn::Tracker tracker(s);
+  deltacnn_gst::TrackEventEmitter emitter({"cam9", "deltacnn0", 1, "m"}, 0);
+  EXPECT_TRUE(emitter.on_frame(nullptr, {0, 0}).empty());
+  dcnn::Detection d;
+  d.x_max = d.y_max = 10;
+  d.confidence = 0.9f;
+  std::vector<deltacnn_gst::TrackEventMessage> all;
+  for (int i = 0; i < 3; ++i) {
+    tracker.update(i < 2 ? std::vector<dcnn::Detection>{d} : std::vector<dcnn::Detection>{});
+    for (auto& m : emitter.on_frame(&tracker, {i * 100, 0})) all.push_back(m);
+  }
+  ASSERT_EQ(all.size(), 3u);  // start, update, end (max_misses 0)
+  for (size_t i = 0; i < all.size(); ++i) {
+    const nlohmann::json j = nlohmann::json::parse(all[i].json);
+    EXPECT_EQ(j["seq"], i);
+    EXPECT_EQ(j["camera_id"], "cam9");
+    EXPECT_EQ(all[i].camera_id, "cam9");
+    EXPECT_EQ(j["event"], all[i].type);
+  }
+  EXPECT_EQ(all[0].type, "start");
+  EXPECT_EQ(all[2].type, "end");
+  EXPECT_EQ(emitter.emitted(), 3u);
+  EXPECT_TRUE(emitter.finish().empty());
+}
+
+}  // namespace

@@ -1,0 +1,315 @@
+// deltacnnpublish against a real mosquitto broker and a real subscriber, on vtest with MoveNet
+// Lightning (needs ./scripts/setup.sh and Debian's mosquitto; skipped with a message without
+// the broker): what arrives equals what deltacnnjson wrote in the same pipeline; a broker
+// killed and restarted mid-stream costs only the counted drops; an unreachable broker is a
+// warning; refused credentials are an error. Plus the queue and settings checks (no broker).
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "gst/elements/drop_oldest_queue.h"
+#include "gst/elements/mqtt_settings.h"
+#include "gst/elements/track_event_json.h"
+#include "tests/gst/gst_test_support.h"
+#include "tests/mqtt/mqtt_broker.h"
+#include "tests/mqtt/mqtt_subscriber.h"
+#include "tests/rtsp/child_process.h"
+
+namespace {
+
+using deltacnn_test::BusError;
+using deltacnn_test::MqttBroker;
+using deltacnn_test::MqttSubscriber;
+using deltacnn_test::ReceivedMessage;
+
+/* ------------------------------------------------------------ no broker needed */
+
+TEST(DropOldestQueue, DropsTheOldestWhenFullAndRequeuesAtTheFront) {
+  deltacnn_gst::DropOldestQueue<int> q(3);
+  EXPECT_EQ(q.push(1) + q.push(2) + q.push(3), 0u);
+  EXPECT_EQ(q.push(4), 1u);  // 1 goes
+  EXPECT_EQ(*q.pop(), 2);
+  // Two taken back (5, 6) but room for one: the oldest of them (5) is dropped.
+  EXPECT_EQ(q.push_front({5, 6}), 1u);
+  EXPECT_EQ(*q.pop(), 6);
+  EXPECT_EQ(*q.pop(), 3);
+  EXPECT_EQ(*q.pop(), 4);
+  EXPECT_FALSE(q.pop().has_value());
+}
+
+TEST(MqttSettings, TopicTemplateAndValidation) {
+  EXPECT_EQ(deltacnn_gst::expand_topic("deltacnn/{camera}/events", "cam1"), "deltacnn/cam1/events");
+  EXPECT_EQ(deltacnn_gst::expand_topic("{camera}/{camera}", "a/b"), "a/b/a/b");
+  deltacnn_gst::MqttSettings s;
+  EXPECT_EQ(deltacnn_gst::validate(s), "");
+  s.topic = "deltacnn/#";
+  EXPECT_NE(deltacnn_gst::validate(s).find("property topic is 'deltacnn/#'"), std::string::npos)
+      << deltacnn_gst::validate(s);
+  s = {};
+  s.password = "secret";
+  EXPECT_NE(deltacnn_gst::validate(s).find("password"), std::string::npos);
+  s = {};
+  s.tls_ca_file = "/nonexistent/ca.pem";
+  EXPECT_NE(deltacnn_gst::validate(s).find("tls-ca-file"), std::string::npos);
+  s = {};
+  s.tls_cert_file = "/etc/hostname";
+  EXPECT_NE(deltacnn_gst::validate(s).find("tls-key-file"), std::string::npos);
+}
+
+/* ------------------------------------------------------------ pipelines */
+
+struct RunResult {
+  bool eos = false;
+  std::optional<BusError> error;
+  std::vector<BusError> warnings;
+  uint64_t dropped = 0, published = 0;
+  double seconds = 0;       // PLAYING to EOS or ERROR
+  double stop_seconds = 0;  // setting it to NULL: the publisher's flush and join
+};
+
+// Runs to EOS or ERROR; `tick` is called with the seconds since PLAYING about every 50 ms.
+// The counters of the element named "pub" are read after the pipeline stopped (final then).
+RunResult run(const std::string& description, int timeout_s,
+              const std::function<void(double)>& tick = {}) {
+  RunResult r;
+  GError* err = nullptr;
+  GstElement* pipeline = gst_parse_launch(description.c_str(), &err);
+  if (pipeline == nullptr) {
+    ADD_FAILURE() << "pipeline '" << description << "': " << (err ? err->message : "?");
+    g_clear_error(&err);
+    return r;
+  }
+  GstBus* bus = gst_element_get_bus(pipeline);
+  const auto t0 = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  };
+  gst_element_set_state(pipeline, GST_STATE_PLAYING);
+  while (elapsed() < timeout_s && !r.eos && !r.error) {
+    GstMessage* msg = gst_bus_timed_pop_filtered(bus, 50 * GST_MSECOND,
+        static_cast<GstMessageType>(GST_MESSAGE_EOS | GST_MESSAGE_ERROR | GST_MESSAGE_WARNING));
+    if (msg != nullptr) {
+      if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_EOS) r.eos = true;
+      else if (GST_MESSAGE_TYPE(msg) == GST_MESSAGE_ERROR) r.error = deltacnn_test::to_bus_error(msg);
+      else r.warnings.push_back(deltacnn_test::to_bus_error(msg));
+      gst_message_unref(msg);
+    }
+    if (tick) tick(elapsed());
+  }
+  r.seconds = elapsed();
+  gst_element_set_state(pipeline, GST_STATE_NULL);
+  r.stop_seconds = elapsed() - r.seconds;
+  if (GstElement* pub = gst_bin_get_by_name(GST_BIN(pipeline), "pub")) {
+    guint64 dropped = 0, published = 0;
+    g_object_get(pub, "dropped", &dropped, "published", &published, nullptr);
+    r.dropped = dropped;
+    r.published = published;
+    gst_object_unref(pub);
+  }
+  gst_object_unref(bus);
+  gst_object_unref(pipeline);
+  return r;
+}
+
+// vtest through deltacnn (Lightning, an update on every frame: many events) into deltacnnjson
+// (write=events) and deltacnnpublish named "pub". `sync`: at the video's speed (10 fps), so
+// that a test can act at a known point of the stream.
+std::string pipeline(int frames, bool sync, const std::string& events_file,
+                     const std::string& publish_properties) {
+  return "filesrc location=" + deltacnn_test::vtest_path() +
+         " ! avidemux ! avdec_msmpeg4 ! videoconvert ! video/x-raw,format=BGRx ! identity sync=" +
+         (sync ? "true" : "false") + " eos-after=" + std::to_string(frames) +
+         " ! deltacnn config-file-path=" + deltacnn_test::config_path("movenet-lightning.yaml") +
+         " backend=cpu camera-id=cam1 event-update-interval=0"
+         " ! deltacnnjson write=events location=" + events_file +
+         " ! deltacnnpublish name=pub camera-id=cam1 " + publish_properties + " ! fakesink";
+}
+
+std::vector<std::string> read_lines(const std::string& path) {
+  std::vector<std::string> lines;
+  for (const nlohmann::json& j : deltacnn_test::read_json_records(path)) lines.push_back(j.dump());
+  return lines;
+}
+
+std::vector<ReceivedMessage> on_topic(const std::vector<ReceivedMessage>& all,
+                                      const std::string& topic) {
+  std::vector<ReceivedMessage> out;
+  for (const ReceivedMessage& m : all)
+    if (m.topic == topic) out.push_back(m);
+  return out;
+}
+
+bool mentions(const std::vector<BusError>& warnings, const std::string& source,
+              const std::string& text) {
+  for (const BusError& w : warnings)
+    if (w.source == source && w.message.find(text) != std::string::npos) return true;
+  return false;
+}
+
+class Mqtt : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (deltacnn_test::mosquitto_binary().empty())
+      GTEST_SKIP() << "mosquitto is not installed (Debian package 'mosquitto'; "
+                      "./scripts/setup.sh installs it)";
+    deltacnn_test::init_gstreamer();
+    ASSERT_TRUE(deltacnn_test::require_asset(deltacnn_test::vtest_path()));
+    ASSERT_TRUE(deltacnn_test::require_asset(deltacnn_test::config_path("movenet-lightning.yaml")));
+    events_file_ = deltacnn_test::temp_path("mqtt-events", ".jsonl");
+  }
+  void TearDown() override { std::remove(events_file_.c_str()); }
+  std::string events_file_;
+};
+
+TEST_F(Mqtt, PublishedEventsEqualTheEventsFile) {
+  MqttBroker broker(deltacnn_test::free_tcp_port());
+  ASSERT_TRUE(broker.start()) << broker.why();
+  MqttSubscriber sub(broker.port(), "deltacnn/#", "test-equal");
+  ASSERT_TRUE(sub.wait_subscribed(5000));
+  const RunResult r = run(pipeline(60, false, events_file_,
+                                   "port=" + std::to_string(broker.port())), 600);
+  ASSERT_TRUE(r.eos) << (r.error ? r.error->message : "timeout");
+  sub.wait_quiet(500, 5000);
+
+  const std::vector<std::string> file = read_lines(events_file_);
+  ASSERT_GT(file.size(), 20u) << "too few events to compare";
+  std::vector<std::string> received;
+  for (const ReceivedMessage& m : on_topic(sub.messages(), "deltacnn/cam1/events"))
+    received.push_back(nlohmann::json::parse(m.payload).dump());
+  EXPECT_EQ(received, file);  // the same events, in the same order, nothing lost or added
+  EXPECT_EQ(r.published, file.size());
+  EXPECT_EQ(r.dropped, 0u);
+  for (size_t i = 0; i < file.size(); ++i) {
+    const nlohmann::json e = nlohmann::json::parse(file[i]);
+    EXPECT_EQ(e["schema_version"], 1);
+    EXPECT_EQ(e["seq"], i);
+    EXPECT_EQ(e["camera_id"], "cam1");
+  }
+  const std::vector<ReceivedMessage> status = on_topic(sub.messages(), "deltacnn/cam1/status");
+  ASSERT_GE(status.size(), 2u);
+  EXPECT_EQ(status.front().payload, "online");
+  EXPECT_EQ(status.back().payload, "offline");  // clean stop; retained for later subscribers
+  MqttSubscriber late(broker.port(), "deltacnn/cam1/status", "test-late");
+  ASSERT_TRUE(late.wait_subscribed(5000));
+  late.wait_quiet(300, 3000);
+  ASSERT_EQ(late.messages().size(), 1u);
+  EXPECT_TRUE(late.messages()[0].retained);
+  EXPECT_EQ(late.messages()[0].payload, "offline");
+}
+
+TEST_F(Mqtt, BrokerKilledAndRestartedMidStream) {
+  MqttBroker broker(deltacnn_test::free_tcp_port());
+  ASSERT_TRUE(broker.start()) << broker.why();
+  MqttSubscriber sub(broker.port(), "deltacnn/cam1/events", "test-restart");
+  ASSERT_TRUE(sub.wait_subscribed(5000));
+  // 8 s of video at its own speed; the broker is down from 2 s to 4.5 s.
+  std::string killed_utc, restarted_utc;
+  bool restart_failed = false;
+  auto now_utc = [] {
+    return deltacnn_gst::iso8601_utc(std::chrono::duration_cast<std::chrono::microseconds>(
+        std::chrono::system_clock::now().time_since_epoch()).count());
+  };
+  const RunResult r = run(pipeline(80, true, events_file_,
+                                   "port=" + std::to_string(broker.port()) +
+                                       " qos=1 max-queue=5 reconnect-delay-max=1 flush-timeout=5000"),
+                          60, [&](double t) {
+                            if (t >= 2.0 && killed_utc.empty()) {
+                              broker.stop();
+                              killed_utc = now_utc();
+                            }
+                            if (t >= 4.5 && restarted_utc.empty()) {
+                              restart_failed = !broker.start();
+                              restarted_utc = now_utc();
+                            }
+                          });
+  ASSERT_FALSE(restart_failed) << broker.why();
+  ASSERT_TRUE(r.eos) << (r.error ? r.error->message : "timeout");
+  ASSERT_FALSE(restarted_utc.empty()) << "the pipeline ended before the broker restarted";
+  sub.wait_quiet(1500, 15000);
+
+  const std::vector<std::string> file = read_lines(events_file_);
+  std::map<uint64_t, std::string> by_seq;
+  size_t during_outage = 0;
+  for (const std::string& line : file) {
+    const nlohmann::json e = nlohmann::json::parse(line);
+    by_seq[e["seq"].get<uint64_t>()] = line;
+    const std::string utc = e["last_seen"]["utc"];
+    during_outage += utc > killed_utc && utc < restarted_utc;
+  }
+  // QoS 1 is at least once: a message resent after the connection broke may arrive twice.
+  std::set<uint64_t> received;
+  for (const ReceivedMessage& m : sub.messages()) {
+    const nlohmann::json e = nlohmann::json::parse(m.payload);
+    const uint64_t seq = e["seq"];
+    ASSERT_TRUE(by_seq.count(seq)) << "seq " << seq << " is not in the events file";
+    EXPECT_EQ(e.dump(), by_seq[seq]) << "seq " << seq;
+    received.insert(seq);
+  }
+  std::cout << "[ figures  ] produced " << file.size() << ", received " << received.size()
+            << ", dropped " << r.dropped << ", produced while the broker was down "
+            << during_outage << ", pipeline " << r.seconds << " s for 8 s of video\n";
+  RecordProperty("produced", int(file.size()));
+  RecordProperty("received", int(received.size()));
+  RecordProperty("dropped", int(r.dropped));
+  EXPECT_GT(during_outage, 10u) << "the stream did not go on while the broker was down";
+  EXPECT_GT(r.dropped, 0u) << "the outage should have overflowed max-queue=5";
+  EXPECT_EQ(received.size() + r.dropped, file.size());
+  EXPECT_TRUE(received.count(by_seq.rbegin()->first)) << "publishing did not resume";
+  // The streaming thread never waited for the network: 8 s of video took about 8 s.
+  EXPECT_LT(r.seconds, 8.0 + 2.0);
+  EXPECT_TRUE(mentions(r.warnings, "pub", "lost the connection"));
+}
+
+TEST_F(Mqtt, UnreachableBrokerIsAWarningAndThePipelineRuns) {
+  const int port = deltacnn_test::free_tcp_port();  // nothing listens there
+  const RunResult r = run(pipeline(30, false, events_file_,
+                                   "port=" + std::to_string(port) + " flush-timeout=300"), 600);
+  EXPECT_TRUE(r.eos) << (r.error ? r.error->message : "timeout");
+  EXPECT_FALSE(r.error.has_value());
+  EXPECT_TRUE(mentions(r.warnings, "pub", "cannot reach the MQTT broker 127.0.0.1") ||
+              mentions(r.warnings, "pub", "cannot reach the MQTT broker localhost"))
+      << r.warnings.size() << " warnings";
+  const size_t produced = read_lines(events_file_).size();
+  EXPECT_GT(produced, 0u);
+  EXPECT_EQ(r.published, 0u);
+  EXPECT_EQ(r.dropped, produced);  // nothing could be sent: all counted
+  // Stopping waits for flush-timeout (300 ms), not for the reconnect backoff (up to 30 s).
+  EXPECT_LT(r.stop_seconds, 1.0);
+}
+
+TEST_F(Mqtt, RefusedCredentialsAreAnErrorAndRightOnesPublish) {
+  MqttBroker broker(deltacnn_test::free_tcp_port(), true, "camera", "s3cret");
+  ASSERT_TRUE(broker.start()) << broker.why();
+  const std::string port = "port=" + std::to_string(broker.port());
+  const RunResult refused = run(pipeline(150, false, events_file_,
+                                         port + " username=camera password=wrong"), 600);
+  ASSERT_TRUE(refused.error.has_value()) << "no error for refused credentials";
+  EXPECT_EQ(refused.error->source, "pub");
+  EXPECT_EQ(refused.error->domain, GST_RESOURCE_ERROR);
+  EXPECT_EQ(refused.error->code, GST_RESOURCE_ERROR_NOT_AUTHORIZED);
+  EXPECT_NE(refused.error->message.find("refused"), std::string::npos) << refused.error->message;
+
+  const RunResult ok = run(pipeline(30, false, events_file_,
+                                    port + " username=camera password=s3cret"), 600);
+  EXPECT_TRUE(ok.eos) << (ok.error ? ok.error->message : "timeout");
+  EXPECT_EQ(ok.published, read_lines(events_file_).size());
+  EXPECT_EQ(ok.dropped, 0u);
+}
+
+TEST_F(Mqtt, BadSettingsFailAtStartNamingTheProperty) {
+  const RunResult tls = run(pipeline(5, false, events_file_, "tls-ca-file=/nonexistent/ca.pem"), 60);
+  ASSERT_TRUE(tls.error.has_value());
+  EXPECT_NE(tls.error->message.find("tls-ca-file"), std::string::npos) << tls.error->message;
+  const RunResult topic = run(pipeline(5, false, events_file_, "topic=deltacnn/+/events"), 60);
+  ASSERT_TRUE(topic.error.has_value());
+  EXPECT_NE(topic.error->message.find("property topic"), std::string::npos) << topic.error->message;
+}
+
+}  // namespace
