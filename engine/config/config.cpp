@@ -45,6 +45,9 @@
 //                                    #       this changed fraction; 1 = never (default 0.25)
 //     form: propagate                # propagate | recompute: the CPU backend's delta state
 //                                    #       (docs/cpu-engine.md; default propagate)
+//     path_choice: break_even        # break_even | measured: recompute form, CPU: a layer runs
+//                                    #       its dense form above dense_break_even, or by the
+//                                    #       measured cost of both forms (default break_even)
 //   tracker:                         # stable track ids with score hysteresis (engine/track)
 //     enabled: true                  # false: previous-frame IoU ids, hard score cut-off (default true)
 //     score_off: 0.15                # 0..decoder.score_threshold: a track continues on scores down
@@ -96,7 +99,7 @@ const std::vector<std::string> kDecoderKeys = {
 const std::vector<std::string> kDeltaKeys = {
     "input_threshold",  "input_dilation",    "threshold",       "threshold_scale",
     "layer_thresholds", "keyframe_interval", "dense_break_even", "truncate_linear",
-    "input_block",      "input_block_threshold", "head_dense_break_even", "keyframe_break_even",
+    "input_block",      "input_block_threshold", "head_dense_break_even", "keyframe_break_even", "path_choice",
     "form"};
 const std::vector<std::string> kTrackerKeys = {"enabled",  "score_off", "min_hits",
                                                "max_misses", "hold_missed", "min_iou",
@@ -236,6 +239,12 @@ void parse_delta(const YamlReader& r, const YAML::Node& node, DeltaConfig& d) {
         r.read_float(node["head_dense_break_even"], "delta.head_dense_break_even", 0.f, 1.f);
   if (node["form"])
     d.recompute = r.read_enum<bool>(node["form"], "delta.form", {{"propagate", false}, {"recompute", true}});
+  if (node["path_choice"])
+    d.measured_path_choice =
+        r.read_enum<bool>(node["path_choice"], "delta.path_choice", {{"break_even", false}, {"measured", true}});
+  if (d.measured_path_choice && !d.recompute)
+    r.fail("delta.path_choice", "is 'measured' with delta.form propagate",
+           "delta.form: recompute (the propagate form has no per-layer choice to measure)");
 }
 
 // After the decoder: the tracker's score_on and keypoint_score are the decoder's thresholds.

@@ -51,6 +51,9 @@ struct DeltaConfig {
   // keyframes until a probe finds the scene calm (engine/exec/keyframe_policy.h); 1 = never.
   float keyframe_break_even = 1.f;
   float dense_break_even = 0.4f;  // per layer: run dense when the active fraction is above this
+  // delta.path_choice: "break_even" (dense_break_even decides for every layer) or "measured"
+  // (each layer by the measured cost of its two forms; recompute form only).
+  bool measured_path_choice = false;
   // Truncate the outputs of linear layers (convs, adds, affines without activation) too, as
   // pure truncation layers (identity g): stops masks from growing through projection convs and
   // residual adds. Exact bookkeeping is kept either way.

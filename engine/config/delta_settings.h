@@ -21,6 +21,7 @@ inline DeltaSettings to_delta_settings(const DeltaConfig& d) {
   s.keyframe_interval = d.keyframe_interval;
   s.keyframe_break_even = d.keyframe_break_even;
   s.dense_break_even = d.dense_break_even;
+  s.measured_path_choice = d.measured_path_choice;
   s.truncate_linear = d.truncate_linear;
   s.head_dense_break_even = d.head_dense_break_even;
   s.form = d.recompute ? DeltaForm::Recompute : DeltaForm::Propagate;

@@ -50,6 +50,9 @@ struct Executor::Impl {
   std::vector<bool> unstored_now;  // unstored_tensors(mode, false) of the current allocation
   std::vector<std::unique_ptr<OpState>> states;
   std::vector<float> base_eps;  // per op, before threshold_scale
+  // delta.path_choice: measured (recompute form): per op, the measured cost of its two forms.
+  std::vector<LayerPathCost> path_costs;
+  bool measures_paths() const { return !path_costs.empty(); }
   std::vector<bool> truncates_linear;  // per op: runs an identity truncation step
   std::unique_ptr<InputStage> input;
   std::vector<OutputDensify> heads;
@@ -220,6 +223,10 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
       // scratch holds its output only in dense passes that run the pair apart.
       if (!m.output_unstored(k))
         map_floats = std::max(map_floats, op.recompute_scratch_floats());
+      // The dense form of a pair whose dense passes run apart holds the expanded tensor after
+      // the output (ConvOp::run_pair_dense).
+      if (m.input_producer[k] && !m.dense_fused[k])
+        map_floats = std::max(map_floats, size_t(op.output_shape().size() + ops[k - 1]->output_shape().size()));
       else if (!m.dense_fused[k + 1])
         map_floats = std::max(map_floats, size_t(op.output_shape().size()));
       if (!op.can_recompute()) missing += (missing.empty() ? "" : ", ") + op.name() + " (" + op.kind_name() + ")";
@@ -229,6 +236,7 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
                                          "' have no recompute form yet: " + missing +
                                          "; expected delta.form: propagate for this model");
     m.map_scratch_floats = std::max<size_t>(map_floats, 1);
+    if (m.settings.measured_path_choice) m.path_costs.assign(ops.size(), LayerPathCost{});
   }
   m.allocate_checked(m.mode);
   m.mask_scratch.resize(std::max<size_t>(scratch, 1));
@@ -451,8 +459,12 @@ void Executor::Impl::run_dense(const float* x, bool keep) {
     LayerStat& st = stats.layers[k];
     st.active = 1.f;
     st.dense = true;
-    if (settings.time_layers)
+    if (settings.time_layers || measures_paths())
       st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    // A dense pass is the first estimate of each layer's dense form; a pair whose expanded
+    // tensor has no map pays for both convs in its dense form.
+    if (measures_paths())
+      seed_dense_cost(path_costs[k], st.ms + (input_producer[k] ? stats.layers[k - 1].ms : 0.0));
   }
   if (state_in_maps) return;  // the heads are the output tensors' maps (Executor::output)
   if (in_arena && recomputes()) {
@@ -485,10 +497,13 @@ void Executor::Impl::run_recompute(const float* x) {
     ctx.keep_state = false;  // the maps are the state; a dense pass inside keeps none of its own
     ctx.output_unstored = output_unstored(k);
     ctx.input_producer = input_producer[k];
+    if (measures_paths()) ctx.path_cost = &path_costs[k];
     ops[k]->run_recompute(ctx);
     st.active = o.active_fraction();
-    if (settings.time_layers)
+    if (settings.time_layers || measures_paths())
       st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    if (measures_paths() && ctx.candidates >= 0)
+      record_layer_path(path_costs[k], st.dense ? LayerPath::Dense : LayerPath::Sparse, st.ms, ctx.candidates);
   }
 }
 

@@ -70,6 +70,9 @@ struct DeltaSettings {
   // >= 1 never does.
   float keyframe_break_even = 1.f;
   float dense_break_even = 0.4f;  // conv runs dense on deltas when its output active fraction exceeds this
+  // Recompute form: each layer takes its dense or sparse form by the measured cost of both
+  // (engine/exec/layer_path.h); dense_break_even decides until a layer has measured both.
+  bool measured_path_choice = false;
   bool time_layers = false;       // fill LayerStat::ms (costs a clock read per node)
   // Also truncate the outputs of convs / adds / affines that have no activation (an identity
   // activation step with the same eps bookkeeping: DeltaCNN's "pure truncation layer"), except

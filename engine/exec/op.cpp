@@ -13,13 +13,20 @@ void Op::run_recompute(OpContext&) const {
 int Op::recompute_candidates(OpContext& ctx, float eps) const {
   TensorBuffer& o = out(ctx);
   const int candidates = o.take_candidates();
-  if (o.active_fraction() <= ctx.dense_break_even) return candidates;
+  if (!takes_dense_form(ctx, o, candidates)) return candidates;
   float* stored = o.redirect_values(ctx.map_scratch);
   run_dense(ctx);  // the activation is part of the dense pass
   o.redirect_values(stored);
   fire_candidates(ctx, kern::ActSpec{}, ctx.map_scratch, candidates, eps);
   if (ctx.stat) ctx.stat->dense = true;
   return -1;
+}
+
+bool Op::takes_dense_form(OpContext& ctx, const TensorBuffer& o, int candidates) {
+  ctx.candidates = candidates;
+  if (ctx.path_cost)
+    return choose_layer_path(*ctx.path_cost, candidates, int(o.pixels()), ctx.dense_break_even) == LayerPath::Dense;
+  return o.active_fraction() > ctx.dense_break_even;
 }
 
 void Op::fire_candidates(OpContext& ctx, const kern::ActSpec& act, const float* values, int candidates,

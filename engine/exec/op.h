@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/api/results.h"
+#include "engine/exec/layer_path.h"
 #include "engine/exec/op_node.h"
 #include "engine/exec/tensor_buffer.h"
 #include "engine/ir/graph.h"
@@ -38,6 +39,10 @@ struct OpContext {
   OpState* state = nullptr;            // this op's state (nullptr when it has none)
   float eps = 0.f;                     // truncation threshold of this node, already scaled
   float dense_break_even = 0.4f;       // run a conv dense when its output active fraction is above
+  // Recompute form with delta.path_choice: measured: this layer's measured costs, which decide
+  // instead of dense_break_even (engine/exec/layer_path.h); null: the fixed fraction decides.
+  const LayerPathCost* path_cost = nullptr;
+  int candidates = -1;                 // set by the op: its candidates this frame (-1: none taken)
   bool keep_state = true;              // false in ExecMode::Dense: no stateful buffer needed
   uint8_t* mask_scratch = nullptr;     // at least mask_scratch_bytes() of this op
   double* sum_scratch = nullptr;       // at least max channels doubles
@@ -102,6 +107,9 @@ class Op : public OpNode {
   // them a list at a time: the op's dense pass runs into ctx.map_scratch, the candidates fire
   // from it with threshold `eps` exactly as the sparse path would, and -1 is returned.
   int recompute_candidates(OpContext& ctx, float eps) const;
+  // Whether this frame's candidates (already taken from the output) run the dense form:
+  // ctx.path_cost's prediction where it has one, else candidates above ctx.dense_break_even.
+  static bool takes_dense_form(OpContext& ctx, const TensorBuffer& out, int candidates);
   // The fire step of the recompute form: the candidates' new values are act(values) at their
   // own pixels of the full-size map `values`; the ones differing from the stored output by more
   // than eps are written and stay in the output's mask and list.

@@ -271,6 +271,19 @@ TEST_F(ConfigTest, ControlBytesInTheInputDoNotCutTheMessage) {
       << m;
 }
 
+TEST_F(ConfigTest, PathChoiceIsMeasuredOnlyInTheRecomputeForm) {
+  EXPECT_FALSE(parse(kMinimal).delta.measured_path_choice);
+  const DeploymentConfig c = parse(with("delta: {form: recompute, path_choice: measured}\n"));
+  EXPECT_TRUE(c.delta.measured_path_choice);
+  EXPECT_FALSE(parse(with("delta: {form: recompute, path_choice: break_even}\n")).delta.measured_path_choice);
+  std::string m = error_of(with("delta: {path_choice: measured}\n"));
+  EXPECT_NE(m.find("test.yaml: delta.path_choice: is 'measured' with delta.form propagate; expected "
+                   "delta.form: recompute"),
+            std::string::npos) << m;
+  m = error_of(with("delta: {form: recompute, path_choice: auto}\n"));
+  EXPECT_NE(m.find("expected one of break_even | measured"), std::string::npos) << m;
+}
+
 TEST_F(ConfigTest, DuplicateKeysNameBothLines) {
   std::string m = error_of(with("delta:\n  input_threshold: 200\n  threshold: 0.1\n  input_threshold: 10\n"));
   EXPECT_NE(m.find("test.yaml: delta.input_threshold: is given twice (line 5 and line 7)"),

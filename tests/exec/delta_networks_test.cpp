@@ -80,15 +80,25 @@ TEST(DeltaNetworks, AllNetworksNoisyInput) {
 
 // DeltaForm::Recompute (stored maps instead of acc + res) on the networks whose ops all have a
 // recompute form: with every threshold 0 it equals dense, with and without linear truncation,
-// under noise, shake and a scene cut.
+// under noise, shake and a scene cut, whichever form each layer takes: by the default
+// break-even, always the dense form (break-even 0: every layer, the expand -> depthwise pairs
+// included, fires from a dense pass) or by measured cost (delta.path_choice: measured).
+struct PathCase {
+  float break_even;
+  bool measured;
+};
+
 void expect_exact_recompute(const NetCase& net) {
+  for (PathCase path : {PathCase{0.4f, false}, PathCase{0.f, false}, PathCase{0.4f, true}})
   for (bool truncate_linear : {false, true})
     for (float noise : {0.f, 1.5f}) {
-      DeltaSettings settings = exact_settings();
+      DeltaSettings settings = exact_settings(path.break_even);
+      settings.measured_path_choice = path.measured;
       settings.form = DeltaForm::Recompute;
       settings.truncate_linear = truncate_linear;
       auto errors = compare_dense_delta(net.build(48, 64), settings, test_sequence(noise), 60);
-      EXPECT_LE(worst(errors), 1e-4f) << net.name << " truncate_linear " << truncate_linear << " noise " << noise;
+      EXPECT_LE(worst(errors), 1e-4f) << net.name << " truncate_linear " << truncate_linear << " noise " << noise
+                                      << " break_even " << path.break_even << " measured " << path.measured;
       // Delta frames really ran sparse (not a string of keyframes that trivially match dense).
       int sparse = 0;
       for (const FrameError& e : errors) sparse += e.keyframe ? 0 : 1;
