@@ -22,4 +22,10 @@ void activation_dense(const kern::ActSpec& a, const float* x, float* out, float*
 void activation_delta(const kern::ActSpec& a, const float* d, float* out, float* acc, float* res,
                       const int32_t* list, int n, int c, float eps, uint8_t* mask);
 
+// dst = g(rows + bias) for n rows of c values (bias may be null): row i of `rows` goes to row
+// slots[i] of dst, or row i when slots is null (dst may be rows then). Runs in the calling
+// thread: the recompute kernels call it on their own blocks.
+void activate_rows(const kern::ActSpec& a, const float* rows, const int32_t* slots, int64_t n, int c,
+                   const float* bias, float* dst);
+
 }  // namespace dcnn::cpu

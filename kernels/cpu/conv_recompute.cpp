@@ -45,14 +45,8 @@ int conv_recompute(const PackedConv& p, const kern::ActSpec& act, const float* i
   require_output_pixels("conv_recompute", g, cand, n);
   const int64_t k = im2col_row_length(g);
   // Blocks small enough that the tile (and the gathered rows) stay in L2 for the epilogue.
-  int block = is_depthwise(g) ? 64 : std::min(is_pointwise_gemm(g) ? 256 : im2col_block_pixels(k), 256);
-  const int64_t macs = int64_t{n} * g.cout * k;
-  const int want_threads = threads_for_flops(2 * macs);
-  // Small maps (the stride-32 layers hold a few hundred pixels) would fit one block and one
-  // thread: split them so every thread the work pays for gets a share (in 16-row panels).
-  if (want_threads > 1 && n < want_threads * block) block = std::max(16, (n / want_threads + 15) / 16 * 16);
-  const int blocks = (n + block - 1) / block;
-  const int threads = std::min(want_threads, blocks);
+  const int most = is_depthwise(g) ? 64 : std::min(is_pointwise_gemm(g) ? 256 : im2col_block_pixels(k), 256);
+  const auto [block, blocks, threads] = split_candidates(n, most, 2 * int64_t{n} * g.cout * k);
   int total = 0;
 #pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : total)
   for (int b = 0; b < blocks; ++b) {

@@ -7,6 +7,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "kernels/cpu/activation.h"
 #include "kernels/cpu/conv_onednn.h"
 #include "kernels/cpu/depthwise.h"
 #include "kernels/cpu/fire.h"
@@ -18,33 +19,6 @@ namespace dcnn::cpu {
 namespace {
 
 using kern::ActFn;
-
-// Bias and activation from `rows` (row i) into dst (row slots[i], or row i when slots is null;
-// dst may be rows): the activation kind a template argument so the loop vectorises, as in
-// fire.cpp.
-template <ActFn F>
-DCNN_SIMD_CLONES void activate_loop(const float* rows, const int32_t* slots, int64_t n, int c, const float* bias,
-                                    float alpha, float beta, float* dst) {
-  for (int64_t i = 0; i < n; ++i) {
-    const float* r = rows + i * c;
-    float* d = dst + (slots ? int64_t{slots[i]} : i) * c;
-    for (int j = 0; j < c; ++j) d[j] = kern::activate_as<F>(bias ? r[j] + bias[j] : r[j], alpha, beta);
-  }
-}
-
-void activate_rows(const kern::ActSpec& a, const float* rows, const int32_t* slots, int64_t n, int c,
-                   const float* bias, float* dst) {
-  switch (a.fn) {
-    case ActFn::Identity: return activate_loop<ActFn::Identity>(rows, slots, n, c, bias, a.alpha, a.beta, dst);
-    case ActFn::Relu: return activate_loop<ActFn::Relu>(rows, slots, n, c, bias, a.alpha, a.beta, dst);
-    case ActFn::Clip: return activate_loop<ActFn::Clip>(rows, slots, n, c, bias, a.alpha, a.beta, dst);
-    case ActFn::LeakyRelu: return activate_loop<ActFn::LeakyRelu>(rows, slots, n, c, bias, a.alpha, a.beta, dst);
-    case ActFn::Sigmoid: return activate_loop<ActFn::Sigmoid>(rows, slots, n, c, bias, a.alpha, a.beta, dst);
-    case ActFn::HardSigmoid:
-      return activate_loop<ActFn::HardSigmoid>(rows, slots, n, c, bias, a.alpha, a.beta, dst);
-    case ActFn::HardSwish: return activate_loop<ActFn::HardSwish>(rows, slots, n, c, bias, a.alpha, a.beta, dst);
-  }
-}
 
 const float* bias_of(const PackedConv& p) { return p.bias.empty() ? nullptr : p.bias.data(); }
 

@@ -88,4 +88,14 @@ void sgemm_rows_parallel(int m, int n, int k, const float* a, int lda, const flo
   }
 }
 
+CandidateBlocks split_candidates(int n, int block, int64_t flops) {
+  const int want_threads = threads_for_flops(flops);
+  if (want_threads > 1 && n < want_threads * block) block = std::max(16, (n / want_threads + 15) / 16 * 16);
+  CandidateBlocks b;
+  b.block = block;
+  b.blocks = (n + block - 1) / block;
+  b.threads = std::max(1, std::min(want_threads, b.blocks));
+  return b;
+}
+
 }  // namespace dcnn::cpu

@@ -22,4 +22,13 @@ void sgemm_rows_parallel(int m, int n, int k, const float* a, int lda, const flo
 // 1 below a threshold where the fork/join costs more than it saves, else all available.
 int threads_for_flops(int64_t flops);
 
+// How a recompute kernel splits n candidate pixels doing `flops` in all into blocks of at most
+// `block` rows for OpenMP: small lists (the stride-32 maps hold a few hundred pixels) would fit
+// one block and one thread, so they are split so that every thread the work pays for gets a
+// share, in 16-row panels.
+struct CandidateBlocks {
+  int block = 1, blocks = 0, threads = 1;
+};
+CandidateBlocks split_candidates(int n, int block, int64_t flops);
+
 }  // namespace dcnn::cpu

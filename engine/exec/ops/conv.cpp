@@ -21,6 +21,7 @@
 #include "kernels/cpu/conv_recompute.h"
 #include "kernels/cpu/expand_depthwise.h"
 #include "kernels/cpu/mask.h"
+#include "kernels/cpu/pointwise_pair.h"
 
 namespace dcnn {
 namespace {
@@ -116,14 +117,22 @@ class ConvOp : public Op {
 
   bool can_recompute() const override { return true; }
   // A depthwise conv computes its input from the pointwise expand conv before it
-  // (kernels/cpu/expand_depthwise.h): MobileNetV2's expanded tensors need no stored map.
+  // (kernels/cpu/expand_depthwise.h): MobileNetV2's expanded tensors need no stored map. A
+  // pointwise conv computes its input from a pointwise conv with an activation before it
+  // (kernels/cpu/pointwise_pair.h): the wide middle layer of MoveNet's heads. A linear first
+  // conv (a block's projection) is left alone: its output is the next block's expand input,
+  // which the expand -> depthwise pair needs stored.
   bool can_compute_input_from(const Op& producer) const override {
-    const auto* expand = dynamic_cast<const ConvOp*>(&producer);
-    return expand && producer.output() == inputs()[0] &&
-           cpu::expand_depthwise_fits(expand->packed_.geometry, packed_.geometry);
+    const auto* first = dynamic_cast<const ConvOp*>(&producer);
+    if (!first || producer.output() != inputs()[0]) return false;
+    return cpu::expand_depthwise_fits(first->packed_.geometry, packed_.geometry) ||
+           (first->act_.enabled() && cpu::pointwise_pair_fits(first->packed_.geometry, packed_.geometry));
   }
   bool fuses_dense_pass_with(const Op& producer) const override {
-    return can_compute_input_from(producer) && cpu::expand_depthwise_dense_pays(input_shape(0).size() * 4);
+    const auto* first = dynamic_cast<const ConvOp*>(&producer);
+    return first && producer.output() == inputs()[0] &&
+           cpu::expand_depthwise_fits(first->packed_.geometry, packed_.geometry) &&
+           cpu::expand_depthwise_dense_pays(input_shape(0).size() * 4);
   }
   void run_recompute(OpContext& ctx) const override {
     const TensorBuffer& i = in(ctx, 0);
@@ -163,8 +172,9 @@ class ConvOp : public Op {
     }
   }
 
-  // Recompute with no stored input map: the candidates are the footprint of the expand's
-  // input pixels that fired, and no dense fallback exists (it would need the whole map).
+  // Recompute with no stored input map (expand -> depthwise or pointwise -> pointwise): the
+  // candidates are the footprint of the first conv's input pixels that fired; the pair's dense
+  // form, where it has one, runs both convs over the whole map (run_pair_dense).
   void run_recompute_from_producer(OpContext& ctx) const {
     const auto& expand = static_cast<const ConvOp&>(*ctx.input_producer);
     const TensorBuffer& i = in(ctx, 0);
@@ -173,13 +183,17 @@ class ConvOp : public Op {
     cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_, cols_, ctx.mask_scratch, o.mask());
     const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
     const int candidates = o.take_candidates();
-    if (takes_dense_form(ctx, o, candidates)) {
+    if (has_pair_dense_form(expand) && takes_dense_form(ctx, o, candidates)) {
       run_pair_dense(ctx, expand, x.values());
       fire_candidates(ctx, kern::ActSpec{}, ctx.map_scratch, candidates, eps);
       if (ctx.stat) ctx.stat->dense = true;
       return;
     }
-    cpu::expand_depthwise_recompute(expand.packed_, expand.act_.spec(), packed_, act_.spec(), x.values(),
+    if (cpu::is_depthwise(packed_.geometry))
+      cpu::expand_depthwise_recompute(expand.packed_, expand.act_.spec(), packed_, act_.spec(), x.values(),
+                                      o.list(), candidates, eps, o.values(), o.mask());
+    else
+      cpu::pointwise_pair_recompute(expand.packed_, expand.act_.spec(), packed_, act_.spec(), x.values(),
                                     o.list(), candidates, eps, o.values(), o.mask());
     o.compact_list();
   }
@@ -188,6 +202,9 @@ class ConvOp : public Op {
   // depthwise output into ctx.map_scratch. Pairs whose dense passes run apart run apart here
   // too, as two oneDNN convs with the expanded tensor after the output in the scratch (the
   // executor sizes it for both): on the small maps that is 1.5-3x faster than the fused rows.
+  bool has_pair_dense_form(const ConvOp& first) const {
+    return cpu::is_depthwise(packed_.geometry) || (first.runs_whole_pass() && runs_whole_pass());
+  }
   void run_pair_dense(OpContext& ctx, const ConvOp& expand, const float* x) const {
     if (!fuses_dense_pass_with(expand) && expand.runs_whole_pass() && runs_whole_pass()) {
       float* expanded = ctx.map_scratch + output_shape().size();
