@@ -9,8 +9,14 @@
 namespace dcnn::ir::onnximport {
 
 int64_t dims_product(const std::vector<int64_t>& dims) {
+  // Saturates instead of overflowing (undefined behaviour): a product beyond int64 is never a
+  // real tensor, and every caller rejects or cannot allocate a size that large. A zero
+  // dimension anywhere makes the product 0 whatever the others are.
+  for (int64_t d : dims)
+    if (d == 0) return 0;
   int64_t n = 1;
-  for (int64_t d : dims) n *= d;
+  for (int64_t d : dims)
+    if (__builtin_mul_overflow(n, d, &n)) return std::numeric_limits<int64_t>::max();
   return n;
 }
 

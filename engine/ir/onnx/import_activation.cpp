@@ -17,6 +17,13 @@ float clip_bound(ImportContext& ctx, int index, const char* what, float fallback
   return float(t.values[0]);
 }
 
+// An infinite or NaN slope or offset turns every output into inf or NaN: silent garbage.
+void require_finite(ImportContext& ctx, const char* attribute, float value) {
+  if (!std::isfinite(value))
+    ctx.model_error(ctx.op() + " attribute '" + attribute + "' is " + std::to_string(value) +
+                    "; expected a finite number");
+}
+
 Activation read_activation(ImportContext& ctx) {
   const std::string& op = ctx.op();
   Activation a;
@@ -53,6 +60,7 @@ Activation read_activation(ImportContext& ctx) {
     ctx.allow_attributes({"alpha"});
     a.kind = ActKind::LeakyRelu;
     a.alpha = ctx.attr_float("alpha", 0.01f);
+    require_finite(ctx, "alpha", a.alpha);
   } else if (op == "Sigmoid") {
     ctx.allow_attributes({});
     a.kind = ActKind::Sigmoid;
@@ -61,6 +69,8 @@ Activation read_activation(ImportContext& ctx) {
     a.kind = ActKind::HardSigmoid;
     a.alpha = ctx.attr_float("alpha", 0.2f);
     a.beta = ctx.attr_float("beta", 0.5f);
+    require_finite(ctx, "alpha", a.alpha);
+    require_finite(ctx, "beta", a.beta);
   } else if (op == "HardSwish") {
     ctx.allow_attributes({});
     a.kind = ActKind::HardSwish;
