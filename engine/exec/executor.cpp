@@ -70,6 +70,11 @@ struct Executor::Impl {
   // run every pair fused, so that tensor has no stored map; dense passes that run a pair apart
   // put it in map_scratch (delta streams) or the arena (dense streams).
   std::vector<const Op*> input_producer;
+  // Chains of three (Op::can_compute_input_from_chain): per op, the op two before it, whose
+  // output its producer would read; the producer then has that op as its input_producer, so
+  // neither inner tensor is held, and the chain always runs fused (two inner tensors could not
+  // share the one scratch place of a dense pass that runs them apart).
+  std::vector<const Op*> chain_head;
   // Whether op k's output is such a tensor.
   bool output_unstored(size_t k) const { return k + 1 < input_producer.size() && input_producer[k + 1]; }
   // Per op: it has an input_producer and its dense passes run the pair fused as well
@@ -328,6 +333,7 @@ void Executor::Impl::plan_unstored_tensors() {
   const ir::Graph& g = model->graph();
   const auto& ops = model->ops();
   input_producer.assign(ops.size(), nullptr);
+  chain_head.assign(ops.size(), nullptr);
   dense_fused.assign(ops.size(), false);
   // DELTACNN_CPU_FUSE_EXPAND=0: every tensor is held and every op runs on its own (the ablation
   // of docs/cpu-engine.md).
@@ -344,6 +350,19 @@ void Executor::Impl::plan_unstored_tensors() {
         t != g.input && !input_producer[k - 1] && consumer.can_compute_input_from(producer)) {
       input_producer[k] = &producer;
       dense_fused[k] = consumer.fuses_dense_pass_with(producer);
+    }
+  }
+  // A pair whose first op's input is written by the op before it, read by nothing else.
+  for (size_t k = 2; k < ops.size(); ++k) {
+    if (!input_producer[k] || input_producer[k - 1] || input_producer[k - 2]) continue;
+    const Op& head = *ops[k - 2];
+    const Op& producer = *ops[k - 1];
+    const int t = head.output();
+    if (producer.inputs().size() == 1 && producer.inputs()[0] == t && readers[size_t(t)] == 1 && t != g.input &&
+        ops[k]->can_compute_input_from_chain(head, producer)) {
+      input_producer[k - 1] = &head;
+      chain_head[k] = &head;
+      dense_fused[k - 1] = dense_fused[k] = true;
     }
   }
 }
@@ -370,8 +389,11 @@ BufferPlan Executor::Impl::arena_plan(ExecMode for_mode) const {
     writes.push_back(ops[k]->output());
     reads.push_back(ops[k]->inputs());
     // A fused consumer reads its producer's input, which must outlive the producer.
-    if (fuses(for_mode) && dense_fused[k])
+    if (fuses(for_mode) && dense_fused[k]) {
       for (int t : input_producer[k]->inputs()) reads.back().push_back(t);
+      if (chain_head[k])
+        for (int t : chain_head[k]->inputs()) reads.back().push_back(t);
+    }
   }
   return plan_buffers(floats, writes, reads, g.input, g.outputs);
 }
@@ -452,7 +474,10 @@ void Executor::Impl::run_dense(const float* x, bool keep) {
     ctx.keep_state = keep && !state_in_maps && !in_arena;
     if (fuses(mode)) {
       ctx.output_unstored = output_unstored(k) && dense_fused[k + 1];
-      if (dense_fused[k]) ctx.input_producer = input_producer[k];
+      if (dense_fused[k]) {
+        ctx.input_producer = input_producer[k];
+        ctx.chain_head = chain_head[k];
+      }
     }
     ops[k]->run_dense(ctx);
     ts[size_t(ops[k]->output())].mark_dense_write();
@@ -497,6 +522,7 @@ void Executor::Impl::run_recompute(const float* x) {
     ctx.keep_state = false;  // the maps are the state; a dense pass inside keeps none of its own
     ctx.output_unstored = output_unstored(k);
     ctx.input_producer = input_producer[k];
+    ctx.chain_head = chain_head[k];
     if (measures_paths()) ctx.path_cost = &path_costs[k];
     ops[k]->run_recompute(ctx);
     st.active = o.active_fraction();

@@ -56,6 +56,9 @@ struct OpContext {
   // that writes it. Set in dense passes and recompute passes of the streams that fuse.
   bool output_unstored = false;
   const Op* input_producer = nullptr;
+  // Set with input_producer when that producer computes its own input from this op too (a chain
+  // of three, Op::can_compute_input_from_chain): the chain's first op.
+  const Op* chain_head = nullptr;
 };
 
 class Op : public OpNode {
@@ -90,6 +93,10 @@ class Op : public OpNode {
   // Whether dense passes should run that pair fused too (it pays where the inner tensor does
   // not stay in cache between the two ops); the others run the two ops apart in dense passes.
   virtual bool fuses_dense_pass_with(const Op& /*producer*/) const { return false; }
+  // Whether this op, which computes its input 0 from `producer`, can also compute the
+  // producer's input from `head` (the op before the producer, whose output only the producer
+  // reads), so that neither tensor is held. Such chains run fused in every pass.
+  virtual bool can_compute_input_from_chain(const Op& /*head*/, const Op& /*producer*/) const { return false; }
 
   // Multiply-accumulates of a dense pass (weights the mean active fraction); 0 for cheap ops.
   virtual int64_t macs() const { return 0; }

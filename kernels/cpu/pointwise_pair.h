@@ -3,10 +3,14 @@
 // pixels from the stored input map, the second conv runs on it while it is in cache, and the
 // fire step compares with the second conv's stored map. The middle tensor's values are exact
 // functions of the input map (threshold 0), as for the expanded tensors of expand_depthwise.h.
+// Optionally a depthwise conv leads the pair (a separable conv followed by a 1x1: MoveNet's
+// heads); its output is computed at the same pixels from its own input map and has no map
+// either.
 //
-// Why: MoveNet's six heads end in 1x1 (24 -> 96, ReLU) then 1x1 (96 -> 1..34). The 96-channel
-// maps are 60 MB of a stream's state, and their fire step (read new and stored values, compare,
-// write) cost more than the two GEMMs at the candidates.
+// Why: MoveNet's six heads are depthwise 3x3 (24 ch) -> 1x1 (24 -> 96, ReLU) -> 1x1
+// (96 -> 1..34). The 96-channel maps were 63 MB of a stream's state, and their fire step (read
+// new and stored values, compare, write) cost more than the two GEMMs at the candidates; the
+// depthwise outputs' fire step cost 2-3x their conv.
 #pragma once
 
 #include <cstdint>
@@ -16,16 +20,32 @@
 
 namespace dcnn::cpu {
 
-// Whether pointwise_pair_recompute takes this pair: both 1x1 stride-1 unpadded ungrouped
-// convs over the same map, first.cout == second.cin.
+// Whether the pair kernels take this pair: both 1x1 stride-1 unpadded ungrouped convs over the
+// same map, first.cout == second.cin.
 bool pointwise_pair_fits(const ConvGeometry& first, const ConvGeometry& second);
 
-// x: the first conv's input map; cand: n output pixels, ascending. Fires as conv_recompute does
-// (fire.h) into out_map / fired and returns how many fired. Threads: OpenMP over candidate
-// blocks; results do not depend on the count. Throws std::invalid_argument for a pair that does
-// not fit, std::out_of_range for a bad candidate.
+// Whether a depthwise conv can lead the pair: depthwise, its output the first conv's input.
+bool leading_depthwise_fits(const ConvGeometry& depthwise, const ConvGeometry& first);
+
+// The depthwise conv before the pair, or none (conv null): the pair's input is then x itself.
+struct LeadingDepthwise {
+  const PackedConv* conv = nullptr;
+  kern::ActSpec act;
+};
+
+// x: the input map of the chain's first conv (the depthwise conv's when there is one); cand: n
+// output pixels, ascending. Fires as conv_recompute does (fire.h) into out_map / fired and
+// returns how many fired. Threads: OpenMP over candidate blocks; results do not depend on the
+// count. Throws std::invalid_argument for convs that do not chain, std::out_of_range for a bad
+// candidate.
 int pointwise_pair_recompute(const PackedConv& first, const kern::ActSpec& first_act, const PackedConv& second,
                              const kern::ActSpec& second_act, const float* x, const int32_t* cand, int n,
-                             float eps, float* out_map, uint8_t* fired);
+                             float eps, float* out_map, uint8_t* fired, const LeadingDepthwise& lead = {});
+
+// The dense pass of the chain over the whole map, the intermediate rows only ever in cache:
+// out = act2(second(act1(first(lead(x)) + b1)) + b2). Threads: OpenMP over pixel blocks.
+void pointwise_pair_dense(const PackedConv& first, const kern::ActSpec& first_act, const PackedConv& second,
+                          const kern::ActSpec& second_act, const float* x, float* out,
+                          const LeadingDepthwise& lead = {});
 
 }  // namespace dcnn::cpu

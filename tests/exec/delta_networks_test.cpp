@@ -128,6 +128,23 @@ TEST(DeltaNetworksRecompute, SqueezeExciteBlock) { expect_exact_recompute(kNets[
 TEST(DeltaNetworksRecompute, FpnUpsampleAdd) { expect_exact_recompute(kNets[2]); }
 TEST(DeltaNetworksRecompute, ConcatBranches) { expect_exact_recompute(kNets[3]); }
 TEST(DeltaNetworksRecompute, FpnWithHeads) { expect_exact_recompute(kNets[4]); }
+// Depthwise -> 1x1 (ReLU) -> 1x1 heads: the chain holds neither inner tensor, and its
+// candidates are the depthwise footprint of the fired feature pixels.
+TEST(DeltaNetworksRecompute, SeparableHeadsChain) {
+  const NetCase net{"separable_heads", [](int h, int w) { return separable_heads(h, w); }};
+  expect_exact_recompute(net);
+  DeltaSettings settings = exact_settings();
+  settings.form = DeltaForm::Recompute;
+  auto model = compile_model(net.build(48, 64), Backend::Cpu, test_normalization());
+  const size_t chained = Executor(model, ExecMode::Delta, settings).activation_bytes();
+  setenv("DELTACNN_CPU_FUSE_EXPAND", "0", 1);
+  const size_t stored = Executor(model, ExecMode::Delta, settings).activation_bytes();
+  unsetenv("DELTACNN_CPU_FUSE_EXPAND");
+  // Per head: the depthwise output (12 ch) and the middle layer (24 ch) on the 24x32 feature
+  // map (12x16 for the stride-2 head), as floats.
+  const size_t inner = (2 * 24 * 32 * 36 + 12 * 16 * 36) * sizeof(float);
+  EXPECT_GE(stored, chained + inner);
+}
 
 // The expanded tensor of an inverted-residual block has no stored map in the recompute form
 // (the depthwise conv computes it where it reads it, kernels/cpu/expand_depthwise.h): the

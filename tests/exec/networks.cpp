@@ -82,6 +82,18 @@ ir::Graph fpn_with_heads(int h, int w, uint32_t seed) {
   return b.finish({head_a, head_b});
 }
 
+// MoveNet's heads: a shared feature map, then per head a linear depthwise 3x3, a 1x1 with ReLU
+// and a 1x1 out (the chain kernels/cpu/pointwise_pair.h runs without holding either inner
+// tensor), one head at stride 2 of the map.
+ir::Graph separable_heads(int h, int w, uint32_t seed) {
+  GraphBuilder b(h, w, seed);
+  int feat = b.conv(b.conv(b.input(), 12, 3, 1, 1, kRelu), 12, 3, 2, 1, kRelu);
+  auto head = [&](int cout, int stride) {
+    return b.conv(b.conv(b.conv(feat, 12, 3, stride, 12), 24, 1, 1, 1, kRelu), cout, 1);
+  };
+  return b.finish({head(2, 1), head(5, 1), head(3, 2)});
+}
+
 ir::Graph concat_branches(int h, int w, uint32_t seed) {
   GraphBuilder b(h, w, seed);
   int x = b.conv(b.input(), 8, 3, 2, 1, kRelu);

@@ -22,5 +22,6 @@ ir::Graph deconv_decoder(int h, int w, uint32_t seed = 9);
 // An FPN (upsample + add) whose stride-2 map feeds a shared depthwise + pointwise layer and two
 // cheap heads (1x1 ReLU, 1x1 output): the shape DenseTail is for.
 ir::Graph fpn_with_heads(int h, int w, uint32_t seed = 8);
+ir::Graph separable_heads(int h, int w, uint32_t seed = 12);
 
 }  // namespace dcnn::test

@@ -1,8 +1,9 @@
-// pointwise_pair_recompute (kernels/cpu/pointwise_pair.h) against the two-step oracle that
-// stores the middle map: the first 1x1 conv over the whole map (conv_dense) and its activation,
-// then conv_recompute of the second 1x1 conv on that map. Shapes: MoveNet's head (24 -> 96 ->
-// 17), a channel count with a remainder, a one-pixel map; candidates in blobs, scattered
-// (gathered rows), the whole map (rows read in place) and one pixel; 1 and 2 threads.
+// pointwise_pair_recompute and pointwise_pair_dense (kernels/cpu/pointwise_pair.h) against the
+// two-step oracle that stores the middle map: the first 1x1 conv over the whole map (conv_dense)
+// and its activation, then conv_recompute (or conv_dense) of the second 1x1 conv on that map.
+// Shapes: MoveNet's head (24 -> 96 -> 17), a channel count with a remainder, a one-pixel map;
+// candidates in blobs, scattered (gathered rows), the whole map (rows read in place) and one
+// pixel; 1 and 2 threads.
 #include <gtest/gtest.h>
 
 #include <omp.h>
@@ -121,6 +122,24 @@ TEST_P(PointwisePair, FiresExactlyWhereTheStoredMapIsStale) {
   EXPECT_EQ(got_n, (n + 2) / 3);
   EXPECT_EQ(fired, stale);
   expect_close(exact, got, c.name);
+}
+
+// The dense pass against conv_dense of the second conv over the stored middle map.
+TEST_P(PointwisePair, DenseEqualsTheTwoConvsOverTheStoredMap) {
+  const PairCase& c = GetParam();
+  std::mt19937 rng(24);
+  const Pair pair(c, rng);
+  std::vector<float> want(size_t(c.h) * c.w * c.cout);
+  conv_dense(pair.second, pair.middle.data(), want.data(), true);
+  for (float& v : want) v = kern::activate(pair.second_act, v);
+  const int saved = omp_get_max_threads();
+  for (int threads : {1, 2}) {
+    omp_set_num_threads(threads);
+    std::vector<float> got(want.size(), -1000.f);
+    pointwise_pair_dense(pair.first, pair.first_act, pair.second, pair.second_act, pair.x.data(), got.data());
+    expect_close(want, got, std::string(c.name) + ", " + std::to_string(threads) + " threads");
+  }
+  omp_set_num_threads(saved);
 }
 
 INSTANTIATE_TEST_SUITE_P(Shapes, PointwisePair, ::testing::ValuesIn(kPairs),

@@ -78,11 +78,15 @@ class ConvOp : public Op {
   void run_dense(OpContext& ctx) const override {
     TensorBuffer& o = out(ctx);
     if (ctx.output_unstored) return;  // the consumer computes it in its own dense pass
-    if (ctx.input_producer) {  // expand rows in cache, never the whole expanded map
-      const auto& expand = static_cast<const ConvOp&>(*ctx.input_producer);
-      const TensorBuffer& x = ctx.tensors[size_t(expand.inputs()[0])];
-      cpu::expand_depthwise_dense(expand.packed_, expand.act_.spec(), packed_, act_.spec(), x.values(),
-                                  o.values_for_full_write(), {expand.rows_conv_.get(), expand.rows_conv_rows_});
+    if (ctx.input_producer) {  // the inner tensors in cache, never a whole map of them
+      const Chain c = chain(ctx);
+      if (!cpu::is_depthwise(packed_.geometry)) {
+        cpu::pointwise_pair_dense(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x,
+                                  o.values_for_full_write(), c.lead);
+        return;
+      }
+      cpu::expand_depthwise_dense(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x,
+                                  o.values_for_full_write(), {c.first.rows_conv_.get(), c.first.rows_conv_rows_});
       return;
     }
     const float* x = in(ctx, 0).values();
@@ -128,18 +132,34 @@ class ConvOp : public Op {
     return cpu::expand_depthwise_fits(first->packed_.geometry, packed_.geometry) ||
            (first->act_.enabled() && cpu::pointwise_pair_fits(first->packed_.geometry, packed_.geometry));
   }
+  // MoveNet's heads: depthwise -> pointwise (activated) -> pointwise, neither inner tensor held.
+  bool can_compute_input_from_chain(const Op& head, const Op& producer) const override {
+    const auto* dw = dynamic_cast<const ConvOp*>(&head);
+    const auto* first = dynamic_cast<const ConvOp*>(&producer);
+    return dw && first && producer.inputs()[0] == head.output() && first->act_.enabled() &&
+           cpu::pointwise_pair_fits(first->packed_.geometry, packed_.geometry) &&
+           cpu::leading_depthwise_fits(dw->packed_.geometry, first->packed_.geometry);
+  }
   bool fuses_dense_pass_with(const Op& producer) const override {
     const auto* first = dynamic_cast<const ConvOp*>(&producer);
-    return first && producer.output() == inputs()[0] &&
-           cpu::expand_depthwise_fits(first->packed_.geometry, packed_.geometry) &&
-           cpu::expand_depthwise_dense_pays(input_shape(0).size() * 4);
+    if (!first || producer.output() != inputs()[0]) return false;
+    if (cpu::expand_depthwise_fits(first->packed_.geometry, packed_.geometry))
+      return cpu::expand_depthwise_dense_pays(input_shape(0).size() * 4);
+    const char* v = std::getenv("DELTACNN_CPU_FUSE_POINTWISE_DENSE");
+    return v && std::strcmp(v, "1") == 0 && can_compute_input_from(producer);
   }
   void run_recompute(OpContext& ctx) const override {
     const TensorBuffer& i = in(ctx, 0);
     TensorBuffer& o = out(ctx);
     if (i.active() == 0) return;
-    if (ctx.output_unstored) {  // the consumer computes the values; candidates pass on as they are
-      o.copy_mask_from(i);
+    if (ctx.output_unstored) {  // the consumer computes the values; candidates pass on
+      if (packed_.geometry.kh == 1 && packed_.geometry.kw == 1 && packed_.geometry.stride_h == 1 &&
+          packed_.geometry.stride_w == 1) {
+        o.copy_mask_from(i);
+      } else {  // a chain's leading depthwise conv: its footprint
+        cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_, cols_, ctx.mask_scratch, o.mask());
+        o.list_from_mask();
+      }
       return;
     }
     if (ctx.input_producer) return run_recompute_from_producer(ctx);
@@ -176,44 +196,66 @@ class ConvOp : public Op {
   // candidates are the footprint of the first conv's input pixels that fired; the pair's dense
   // form, where it has one, runs both convs over the whole map (run_pair_dense).
   void run_recompute_from_producer(OpContext& ctx) const {
-    const auto& expand = static_cast<const ConvOp&>(*ctx.input_producer);
+    const Chain c = chain(ctx);
     const TensorBuffer& i = in(ctx, 0);
-    const TensorBuffer& x = ctx.tensors[size_t(expand.inputs()[0])];
     TensorBuffer& o = out(ctx);
     cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_, cols_, ctx.mask_scratch, o.mask());
     const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
     const int candidates = o.take_candidates();
-    if (has_pair_dense_form(expand) && takes_dense_form(ctx, o, candidates)) {
-      run_pair_dense(ctx, expand, x.values());
+    if (has_pair_dense_form(c) && takes_dense_form(ctx, o, candidates)) {
+      run_pair_dense(ctx, c);
       fire_candidates(ctx, kern::ActSpec{}, ctx.map_scratch, candidates, eps);
       if (ctx.stat) ctx.stat->dense = true;
       return;
     }
     if (cpu::is_depthwise(packed_.geometry))
-      cpu::expand_depthwise_recompute(expand.packed_, expand.act_.spec(), packed_, act_.spec(), x.values(),
-                                      o.list(), candidates, eps, o.values(), o.mask());
+      cpu::expand_depthwise_recompute(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, o.list(),
+                                      candidates, eps, o.values(), o.mask());
     else
-      cpu::pointwise_pair_recompute(expand.packed_, expand.act_.spec(), packed_, act_.spec(), x.values(),
-                                    o.list(), candidates, eps, o.values(), o.mask());
+      cpu::pointwise_pair_recompute(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, o.list(),
+                                    candidates, eps, o.values(), o.mask(), c.lead);
     o.compact_list();
+  }
+
+  // What this op computes its input from: the producer (`first`), the chain's leading
+  // depthwise conv when there is one, and the map they start from.
+  struct Chain {
+    const ConvOp& first;
+    cpu::LeadingDepthwise lead;
+    const float* x;
+  };
+  static Chain chain(const OpContext& ctx) {
+    const auto& first = static_cast<const ConvOp&>(*ctx.input_producer);
+    if (!ctx.chain_head) return {first, {}, ctx.tensors[size_t(first.inputs()[0])].values()};
+    const auto& head = static_cast<const ConvOp&>(*ctx.chain_head);
+    return {first, {&head.packed_, head.act_.spec()}, ctx.tensors[size_t(head.inputs()[0])].values()};
   }
 
   // The dense form of a recompute pass of the pair (the expanded tensor has no map): the
   // depthwise output into ctx.map_scratch. Pairs whose dense passes run apart run apart here
   // too, as two oneDNN convs with the expanded tensor after the output in the scratch (the
   // executor sizes it for both): on the small maps that is 1.5-3x faster than the fused rows.
-  bool has_pair_dense_form(const ConvOp& first) const {
-    return cpu::is_depthwise(packed_.geometry) || (first.runs_whole_pass() && runs_whole_pass());
+  bool runs_pair_apart(const Chain& c) const {
+    return !c.lead.conv && !fuses_dense_pass_with(c.first) && c.first.runs_whole_pass() && runs_whole_pass();
   }
-  void run_pair_dense(OpContext& ctx, const ConvOp& expand, const float* x) const {
-    if (!fuses_dense_pass_with(expand) && expand.runs_whole_pass() && runs_whole_pass()) {
+  bool has_pair_dense_form(const Chain& c) const {
+    return cpu::is_depthwise(packed_.geometry) || c.lead.conv || fuses_dense_pass_with(c.first) ||
+           runs_pair_apart(c);
+  }
+  void run_pair_dense(OpContext& ctx, const Chain& c) const {
+    if (runs_pair_apart(c)) {
       float* expanded = ctx.map_scratch + output_shape().size();
-      expand.run_whole_pass(x, expanded);
+      c.first.run_whole_pass(c.x, expanded);
       run_whole_pass(expanded, ctx.map_scratch);
       return;
     }
-    cpu::expand_depthwise_dense(expand.packed_, expand.act_.spec(), packed_, act_.spec(), x, ctx.map_scratch,
-                                {expand.rows_conv_.get(), expand.rows_conv_rows_});
+    if (!cpu::is_depthwise(packed_.geometry)) {
+      cpu::pointwise_pair_dense(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, ctx.map_scratch,
+                                c.lead);
+      return;
+    }
+    cpu::expand_depthwise_dense(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, ctx.map_scratch,
+                                {c.first.rows_conv_.get(), c.first.rows_conv_rows_});
   }
   // Whether one oneDNN call computes this conv's activated output (bias and activation fused).
   bool runs_whole_pass() const { return act_.enabled() ? bool(fused_) : bool(biased_); }
