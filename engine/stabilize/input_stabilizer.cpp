@@ -30,11 +30,12 @@ double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
-// The exposure plane (1/kExposureDownscale size) from the half-size luma.
-cv::Mat exposure_plane_of(const cv::Mat& half) {
+// The mean of the half-size plane over 4x4 blocks (1/kExposureDownscale of the full size) of
+// the w x h region at (x, y).
+cv::Mat block_means(const cv::Mat& half, int x, int y, int w, int h) {
   constexpr int k = kExposureDownscale / 2;
   cv::Mat small;
-  cv::resize(half, small, cv::Size(half.cols / k, half.rows / k), 0, 0, cv::INTER_AREA);
+  cv::resize(half(cv::Rect(x, y, w, h)), small, cv::Size(w / k, h / k), 0, 0, cv::INTER_AREA);
   return small;
 }
 
@@ -63,7 +64,7 @@ void InputStabilizer::reset() { has_reference_ = false; }
 
 StabilizeResult InputStabilizer::start_reference(const float* input, const cv::Mat& half_luma) {
   if (settings_.shift) shift_.set_reference_rgb(input, half_luma, cv::Size(width_, height_));
-  if (settings_.exposure) reference_small_ = exposure_plane_of(half_luma);
+  if (settings_.exposure) reference_half_ = half_luma.clone();
   std::memcpy(output_.data(), input, output_.size() * sizeof(float));
   has_reference_ = true;
   StabilizeResult r;
@@ -72,20 +73,21 @@ StabilizeResult InputStabilizer::start_reference(const float* input, const cv::M
   return r;
 }
 
+// Block means of the frame against those of the reference, the frame's blocks moved by the
+// shift rounded to whole half-size pixels: aligned to within a pixel, and not resampled. A
+// bilinear resampling blurs, which lowers contrast, which the fit reads as a gain below 1 (on
+// the shaken clip it "compensated" 92 of 100 frames that had no brightness change, and
+// raised the input activity from 0.08 to 0.13). A misalignment of a pixel at this scale adds
+// residuals that do not follow the brightness, which the robust fit leaves out.
 ExposureEstimate InputStabilizer::estimate_exposure(const cv::Mat& half_luma, double dx, double dy) const {
-  cv::Mat small = exposure_plane_of(half_luma);
-  const double sx = dx / kExposureDownscale, sy = dy / kExposureDownscale;
-  if (sx != 0.0 || sy != 0.0) {
-    // aligned(x) = small(x + d / 8); the strip whose source left the plane is left out below.
-    cv::Mat aligned;
-    const cv::Mat m = (cv::Mat_<double>(2, 3) << 1, 0, sx, 0, 1, sy);
-    cv::warpAffine(small, aligned, m, small.size(), cv::INTER_LINEAR | cv::WARP_INVERSE_MAP, cv::BORDER_REPLICATE);
-    small = aligned;
-  }
-  const int margin = 1 + int(std::ceil(std::max(std::fabs(sx), std::fabs(sy))));
-  const cv::Rect inner(margin, margin, small.cols - 2 * margin, small.rows - 2 * margin);
-  if (inner.width < 4 || inner.height < 4) return ExposureEstimate{};  // not global: no compensation
-  return exposure_.estimate(reference_small_(inner), small(inner));
+  constexpr int k = kExposureDownscale / 2;
+  const int ox = int(std::lround(dx / 2.0)), oy = int(std::lround(dy / 2.0));
+  const int w = (half_luma.cols - std::abs(ox)) / k * k, h = (half_luma.rows - std::abs(oy)) / k * k;
+  if (w < 4 * k || h < 4 * k) return ExposureEstimate{};  // not global: no compensation
+  // frame(x + d) ~ reference(x): the frame's region starts d further on.
+  const cv::Mat frame = block_means(half_luma, std::max(ox, 0), std::max(oy, 0), w, h);
+  const cv::Mat reference = block_means(reference_half_, std::max(-ox, 0), std::max(-oy, 0), w, h);
+  return exposure_.estimate(reference, frame);
 }
 
 StabilizeResult InputStabilizer::apply(const float* input) {

@@ -52,15 +52,15 @@ class InputStabilizer {
 
  private:
   StabilizeResult start_reference(const float* input, const cv::Mat& half_luma);
-  // The frame's 1/8-size luma moved by the shift against the reference's, over the part both
-  // cover: the exposure estimate.
+  // The frame's luma (1/8 size, moved by the shift to within a pixel) against the reference's,
+  // over the part both cover: the exposure estimate.
   ExposureEstimate estimate_exposure(const cv::Mat& half_luma, double dx, double dy) const;
 
   StabilizeSettings settings_;
   int width_, height_;
   GlobalShiftEstimator shift_;
   ExposureEstimator exposure_;
-  cv::Mat reference_small_;  // the reference's luma at 1/8 size, for the exposure fit
+  cv::Mat reference_half_;  // the reference's half-size luma, for the exposure fit
   // What the network is fed: the stabilised frame. The exposed border keeps what was fed there
   // last simply by not being written.
   std::vector<float> output_;

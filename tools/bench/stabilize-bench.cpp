@@ -90,15 +90,17 @@ int run(const Args& args) {
   constexpr double kInf = std::numeric_limits<double>::infinity();
   std::vector<double> best_total(n, kInf);
   std::vector<dcnn::StabilizeTimes> best_stage(n, dcnn::StabilizeTimes{kInf, kInf, kInf, kInf});
-  int new_references = 0;
+  int new_references = 0, compensated = 0;
   for (int r = 0; r < args.repeat; ++r) {
     dcnn::InputStabilizer stabilizer(settings, width, height);
     new_references = 0;
+    compensated = 0;
     for (size_t i = 0; i < n; ++i) {
       const auto t0 = Clock::now();
       const dcnn::StabilizeResult s = stabilizer.apply(inputs[i].ptr<float>());
       const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
       new_references += s.new_reference;
+      compensated += s.exposure_compensated;
       best_total[i] = std::min(best_total[i], ms);
       dcnn::StabilizeTimes& b = best_stage[i];
       b.luma = std::min(b.luma, s.ms.luma);
@@ -118,9 +120,9 @@ int run(const Args& args) {
   }
   const double k = double(n - 1);
   std::printf("stabilize-bench: %zu frames %dx%d, perturb %s (seed %d), stabilize %s%s, best of %d, "
-              "%d new references\n",
+              "%d new references, %d frames exposure-compensated\n",
               n, width, height, args.perturb.c_str(), args.perturb_seed, args.stabilize.c_str(),
-              args.whole_pixels ? " (whole pixels)" : "", args.repeat, new_references);
+              args.whole_pixels ? " (whole pixels)" : "", args.repeat, new_references, compensated);
   std::printf("  luma %.3f  shift %.3f  exposure %.3f  warp %.3f  total %.3f ms/frame\n", mean.luma / k,
               mean.shift / k, mean.exposure / k, mean.warp / k, total / k);
   return 0;
