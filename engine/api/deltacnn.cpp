@@ -161,7 +161,6 @@ Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
   if (options_.stabilize.enabled()) {
     stabilizer_ = std::make_unique<InputStabilizer>(options_.stabilize, model_->config().input.width,
                                                     model_->config().input.height);
-    stabilized_.resize(input_.size());
   }
 }
 
@@ -200,12 +199,11 @@ FrameResult Stream::process_input(const float* model_input, int frame_width, int
         if (!stabilizer_ || options_.mode != ExecMode::Delta || executor_->takes_frames())
           return executor_->run(model_input);
         const auto t0 = Clock::now();
-        std::copy(model_input, model_input + stabilized_.size(), stabilized_.begin());
-        shift = stabilizer_->apply(stabilized_.data());
+        shift = stabilizer_->apply(model_input);
         // A new reference (first frame, a pan, a scene cut): the delta state refers to the old one.
         if (shift.new_reference) executor_->reset();
         stabilize_ms_ = ms_since(t0);
-        executor_->run(stabilized_.data());
+        executor_->run(shift.frame);
       },
       &shift);
 }
@@ -253,6 +251,8 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
     r.stats.shift_y = float(shift->dy);
     r.stats.exposure_gain = shift->exposure_compensated ? float(shift->gain) : 1.f;
     r.stats.exposure_offset = shift->exposure_compensated ? float(shift->offset) : 0.f;
+    r.stats.shift_confidence = float(shift->confidence);
+    r.stats.new_reference = shift->new_reference;
   }
   r.stats.backend = to_string(model_->backend());
   r.stats.mode = options_.mode == ExecMode::Dense ? "dense" : "delta";

@@ -128,9 +128,9 @@ class Stream {
   IdAssigner ids_;     // tracker off
   Tracker tracker_;    // tracker on
   std::vector<float> input_;
-  // Delta mode with stabilize on: the input moved into the reference's geometry and exposure.
+  // Delta mode with stabilize on: moves the input into the reference's geometry and exposure
+  // (into a buffer of its own, which the executor then reads).
   std::unique_ptr<InputStabilizer> stabilizer_;
-  std::vector<float> stabilized_;
   double stabilize_ms_ = 0.0;
   int last_width_ = 0, last_height_ = 0;
 };

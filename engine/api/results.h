@@ -49,6 +49,8 @@ struct FrameStats {
   double stabilize_ms = 0.0;
   float shift_x = 0.f, shift_y = 0.f;
   float exposure_gain = 1.f, exposure_offset = 0.f;
+  float shift_confidence = 1.f;  // the shift estimate's phase-correlation peak
+  bool new_reference = false;    // the stabiliser started a new reference (and a keyframe) here
   std::string backend;  // "cpu" or "cuda"
   std::string mode;     // "delta" or "dense"
 };

@@ -1,14 +1,31 @@
 // Global translation between a frame and a reference frame (camera shake, slow drift), for the
 // stabilised delta input of docs/stabilize.md.
 //
-// Phase correlation on a downscaled luma plane, refined by a few Gauss-Newton steps: cheap (an
-// FFT of a ~200x150 plane), sub-pixel, and robust to the moving people and cars of a surveillance scene, which add their own small
-// peaks but leave the background's peak the highest as long as the background dominates.
-// The peak's height (OpenCV's `response`, 0..1) is the confidence: a low peak means the frame
-// is not a shifted copy of the reference (a scene cut, a large pan, heavy motion, low texture).
+// Two stages, both against a reference prepared once (it changes only when the stream starts a
+// new one):
+//  1. Phase correlation (engine/stabilize/phase_correlator.h) on the working plane shrunk by 2
+//     more: whole-pixel shifts of any size and a rough sub-pixel part, robust to the moving
+//     people and cars of a surveillance scene, which add their own small peaks but leave the
+//     background's peak the highest as long as the background dominates. The peak's height is
+//     the confidence: a low peak means the frame is not a shifted copy of the reference (a scene
+//     cut, a large pan, heavy motion, low texture).
+//  2. Gauss-Newton on the working plane (full size / downscale, 3 steps), then 1 step at full
+//     size (the working plane aliases fine texture: 0.2 px off on vtest without it), each on a
+//     few thousand high-gradient reference pixels (the strongest of each 4x4 cell of the working
+//     plane, of each 12x12 cell at full size): brightness constancy up to a global gain and
+//     offset, frame(x + s) = gain * ref(x) + offset, so a flickering
+//     exposure does not bias the shift (the fitted gain itself is not used: on the sharpest
+//     pixels resampling blur lowers it by up to 0.1, engine/stabilize/exposure.h fits the
+//     brightness on all pixels instead); pixels that do not follow the model (moving objects:
+//     residual above 3 robust sigmas) are left out. This removes phase correlation's bias on
+//     natural textures (up to 0.9 px at downscale 4).
 #pragma once
 
+#include <vector>
+
 #include <opencv2/core.hpp>
+
+#include "engine/stabilize/phase_correlator.h"
 
 namespace dcnn {
 
@@ -21,31 +38,53 @@ struct ShiftEstimate {
 
 class GlobalShiftEstimator {
  public:
-  // downscale: the luma plane is shrunk by this factor before correlating (speed; shifts are
-  // scaled back up). 1 keeps full resolution. Worst error measured on the synthetic scenes of
-  // tests/stabilize: 0.03 px at 1, 0.06 px at 2, 0.22 px at 4 (fine texture aliases).
+  // downscale: the luma plane is shrunk by this factor to the working plane (speed; shifts are
+  // scaled back up). 1 keeps full resolution. Worst error measured at downscale 2: 0.015 px on
+  // the synthetic scenes of tests/stabilize (the tests bound it by 0.1), 0.05 px on vtest frames
+  // moved by known 0-3 px shifts (docs/stabilize.md).
   explicit GlobalShiftEstimator(int downscale = 2);
 
-  // Stores `luma` (CV_32FC1 or CV_8UC1, one plane) as the reference.
+  // Full-size luma plane (CV_32FC1 or CV_8UC1), shrunk here by `downscale` (INTER_AREA).
   void set_reference(const cv::Mat& luma);
-  bool has_reference() const { return !reference_.empty(); }
   // Shift of `luma` (same size as the reference) against the reference. Throws dcnn::Error
   // (Input) when there is no reference or the size differs.
   ShiftEstimate estimate(const cv::Mat& luma) const;
 
+  // The stabiliser's path: the model input itself (H x W x 3 floats, 0..255) and its luma
+  // already shrunk by `downscale` (CV_32FC1, engine/stabilize/luma.h builds it in one pass). The
+  // last refinement reads the input's luma at full resolution at the samples only.
+  void set_reference_rgb(const float* rgb, const cv::Mat& small, cv::Size full_size);
+  ShiftEstimate estimate_rgb(const float* rgb, const cv::Mat& small) const;
+
+  bool has_reference() const { return !reference_.empty(); }
+  int downscale() const { return downscale_; }
+
+  // A reference pixel the refinement uses: position, value and central-difference gradient.
+  struct Sample {
+    float x, y, value, gx, gy;
+  };
+
  private:
-  cv::Mat prepare(const cv::Mat& luma) const;  // downscaled CV_64FC1
-  // Gauss-Newton refinement of a shift `s` of `frame` (prepared), in downscaled pixels.
-  cv::Point2d refine(const cv::Mat& frame, cv::Point2d s) const;
+  cv::Mat prepare(const cv::Mat& luma) const;        // downscaled CV_32FC1
+  cv::Mat coarse_plane(const cv::Mat& small) const;  // what phase correlation sees
+  void store_reference(const cv::Mat& small, const cv::Mat& full);
+  void check_estimate(cv::Size full_size, const cv::Mat& small) const;
+  // Phase correlation, then the refinement on the working plane (shift in full-size pixels).
+  ShiftEstimate estimate_working(const cv::Mat& small) const;
+  // The last refinement step at full resolution.
+  template <typename Sampler>
+  void finish_full(const Sampler& frame, ShiftEstimate& e) const;
+  // Gauss-Newton refinement of a shift `s` (the sampler's pixels) on the given samples.
+  template <typename Sampler>
+  cv::Point2d refine(const Sampler& frame, const std::vector<Sample>& samples, cv::Point2d s, int iterations) const;
 
   int downscale_;
+  int coarse_factor_ = 2;  // phase correlation runs at working plane / this (1 on small planes)
   cv::Size full_size_;
-  cv::Mat reference_;  // prepared
-  cv::Mat window_;     // Hanning window: keeps the frame border from dominating the spectrum
-  cv::Mat grad_x_, grad_y_;  // the reference's gradients, for refine()
+  cv::Mat reference_;      // working plane
+  PhaseCorrelator correlator_;
+  std::vector<Sample> samples_;       // of the working plane
+  std::vector<Sample> full_samples_;  // of the full-size plane (downscale > 1)
 };
-
-// Luma (BT.601, 0..255) of an HxWx3 float image in 0..255 (the model input), as CV_32FC1.
-cv::Mat luma_of(const float* rgb, int width, int height);
 
 }  // namespace dcnn

@@ -8,6 +8,11 @@
 // against the reference; pixels whose source x + d lies outside the frame (the exposed border,
 // at most max_offset pixels wide) keep the value last fed there. Objects are found in the
 // reference's geometry and moved by +d, so downstream sees the frame's own coordinates.
+//
+// Cost per frame (docs/stabilize.md has the profile): one pass over the input for a half-size
+// luma plane, phase correlation at quarter size against the reference's stored spectrum, a
+// Gauss-Newton refinement on a few thousand reference samples, the exposure fit at 1/8 size,
+// and one fused pass (shift + exposure) into the stabiliser's own output buffer.
 #pragma once
 
 #include <vector>
@@ -20,31 +25,45 @@
 
 namespace dcnn {
 
+// Where the stabiliser's time went on one frame (ms), for FrameStats and the profile.
+struct StabilizeTimes {
+  double luma = 0.0, shift = 0.0, exposure = 0.0, warp = 0.0;
+};
+
 struct StabilizeResult {
+  // What the network must run on: the stabilised frame (H x W x 3, 0..255), owned by the
+  // stabiliser and valid until its next apply() or reset().
+  const float* frame = nullptr;
   double dx = 0.0, dy = 0.0;     // model input pixels: frame(x + d) is what the network saw at x
   double confidence = 1.0;       // of the shift estimate
   double gain = 1.0, offset = 0.0;
   bool exposure_compensated = false;
   bool new_reference = false;    // this frame starts a new reference: run it as a keyframe
+  StabilizeTimes ms;
 };
 
 class InputStabilizer {
  public:
   InputStabilizer(const StabilizeSettings& settings, int width, int height);
-  // `input`: H x W x 3 floats, 0..255 (the model input), transformed in place.
-  StabilizeResult apply(float* input);
+  // `input`: H x W x 3 floats, 0..255 (the model input); not modified.
+  StabilizeResult apply(const float* input);
   // The next apply() starts a new reference (stream reset, size change).
   void reset();
 
  private:
-  StabilizeResult start_reference(float* input, const cv::Mat& luma);
+  StabilizeResult start_reference(const float* input, const cv::Mat& half_luma);
+  // The frame's luma (1/8 size, moved by the shift to within a pixel) against the reference's,
+  // over the part both cover: the exposure estimate.
+  ExposureEstimate estimate_exposure(const cv::Mat& half_luma, double dx, double dy) const;
 
   StabilizeSettings settings_;
   int width_, height_;
   GlobalShiftEstimator shift_;
   ExposureEstimator exposure_;
-  cv::Mat reference_luma_;      // CV_32FC1, the reference frame's luma
-  std::vector<float> last_fed_;  // what the network saw last (reference geometry), for the border
+  cv::Mat reference_half_;  // the reference's half-size luma, for the exposure fit
+  // What the network is fed: the stabilised frame. The exposed border keeps what was fed there
+  // last simply by not being written.
+  std::vector<float> output_;
   bool has_reference_ = false;
 };
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <vector>
 
 namespace dcnn::cpu {
 
@@ -18,24 +19,43 @@ void input_change_mask(const float* x, const float* ref, int64_t pixels, int c, 
 
 void input_change_mask_phase_tolerant(const float* x, const float* ref, int h, int w, int c,
                                       float threshold, uint8_t* mask) {
-#pragma omp parallel for schedule(static) if (int64_t(h) * w > 16384)
-  for (int y = 0; y < h; ++y) {
-    const int y0 = std::max(0, y - 1), y1 = std::min(h - 1, y + 1);
-    for (int xx = 0; xx < w; ++xx) {
-      const int x0 = std::max(0, xx - 1), x1 = std::min(w - 1, xx + 1);
-      float lo[4] = {1e30f, 1e30f, 1e30f, 1e30f}, hi[4] = {-1e30f, -1e30f, -1e30f, -1e30f};
-      for (int ny = y0; ny <= y1; ++ny)
-        for (int nx = x0; nx <= x1; ++nx) {
-          const float* r = ref + (int64_t(ny) * w + nx) * c;
-          for (int ch = 0; ch < c; ++ch) {
-            lo[ch] = std::fmin(lo[ch], r[ch]);
-            hi[ch] = std::fmax(hi[ch], r[ch]);
-          }
+  // Separable 3x3 min/max of ref: per output row, the element-wise min/max of the (up to) three
+  // reference rows, then a 3-tap min/max along the row (stride c). std::min/max, not std::fmin:
+  // fmin's NaN rules kept the compiler from vectorising, and this pass took 95 ms at 768x576
+  // (measured) against 4 ms for the plain test.
+  const int row = w * c;
+#pragma omp parallel if (int64_t(h) * w > 16384)
+  {
+    const size_t n = size_t(row);
+    std::vector<float> vlo(n), vhi(n), lo(n), hi(n);
+#pragma omp for schedule(static)
+    for (int y = 0; y < h; ++y) {
+      const int y0 = std::max(0, y - 1), y1 = std::min(h - 1, y + 1);
+      const float* first = ref + int64_t(y0) * row;
+      std::copy(first, first + row, vlo.begin());
+      std::copy(first, first + row, vhi.begin());
+      for (int ny = y0 + 1; ny <= y1; ++ny) {
+        const float* r = ref + int64_t(ny) * row;
+        for (int k = 0; k < row; ++k) {
+          vlo[k] = std::min(vlo[k], r[k]);
+          vhi[k] = std::max(vhi[k], r[k]);
         }
-      const float* v = x + (int64_t(y) * w + xx) * c;
-      float outside = 0.f;
-      for (int ch = 0; ch < c; ++ch) outside = std::fmax(outside, std::fmax(lo[ch] - v[ch], v[ch] - hi[ch]));
-      mask[int64_t(y) * w + xx] = outside > threshold ? 1 : 0;
+      }
+      for (int k = 0; k < row; ++k) {
+        const int left = k >= c ? k - c : k, right = k + c < row ? k + c : k;
+        lo[k] = std::min(std::min(vlo[left], vlo[k]), vlo[right]);
+        hi[k] = std::max(std::max(vhi[left], vhi[k]), vhi[right]);
+      }
+      const float* v = x + int64_t(y) * row;
+      uint8_t* m = mask + int64_t(y) * w;
+      for (int xx = 0; xx < w; ++xx) {
+        float outside = 0.f;
+        for (int ch = 0; ch < c; ++ch) {
+          const int k = xx * c + ch;
+          outside = std::max(outside, std::max(lo[k] - v[k], v[k] - hi[k]));
+        }
+        m[xx] = outside > threshold ? 1 : 0;
+      }
     }
   }
 }

@@ -3,6 +3,7 @@
 // most edges, a real change fires in both, and the border is handled.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <vector>
 
 #include "kernels/cpu/input_delta.h"
@@ -63,6 +64,43 @@ TEST(PhaseTolerantInput, EqualFramesFireNothingAndCornersAreInRange) {
   cpu::input_change_mask_phase_tolerant(x.data(), ref.data(), h, w, 3, 0.f, mask.data());
   EXPECT_EQ(mask[0], 0);
   EXPECT_EQ(mask[size_t(h) * w - 1], 1);
+}
+
+// The definition, pixel by pixel: the fast (separable) kernel must give exactly this mask.
+std::vector<uint8_t> brute_force_mask(const std::vector<float>& x, const std::vector<float>& ref, int h, int w, int c,
+                                      float threshold) {
+  std::vector<uint8_t> mask(size_t(h) * w);
+  for (int y = 0; y < h; ++y)
+    for (int xx = 0; xx < w; ++xx) {
+      float outside = 0.f;
+      for (int ch = 0; ch < c; ++ch) {
+        float lo = 1e30f, hi = -1e30f;
+        for (int ny = std::max(0, y - 1); ny <= std::min(h - 1, y + 1); ++ny)
+          for (int nx = std::max(0, xx - 1); nx <= std::min(w - 1, xx + 1); ++nx) {
+            lo = std::min(lo, ref[(size_t(ny) * w + nx) * c + ch]);
+            hi = std::max(hi, ref[(size_t(ny) * w + nx) * c + ch]);
+          }
+        const float v = x[(size_t(y) * w + xx) * c + ch];
+        outside = std::max(outside, std::max(lo - v, v - hi));
+      }
+      mask[size_t(y) * w + xx] = outside > threshold ? 1 : 0;
+    }
+  return mask;
+}
+
+TEST(PhaseTolerantInput, MatchesTheDefinitionOnEveryShape) {
+  cv::RNG rng(17);
+  for (const cv::Size size : {cv::Size(1, 1), cv::Size(9, 1), cv::Size(1, 6), cv::Size(2, 2), cv::Size(33, 17)})
+    for (int c : {1, 3, 4}) {
+      std::vector<float> x(size_t(size.area()) * c), ref(x.size());
+      for (size_t i = 0; i < x.size(); ++i) {
+        ref[i] = rng.uniform(0.f, 255.f);
+        x[i] = ref[i] + rng.uniform(-40.f, 40.f);
+      }
+      std::vector<uint8_t> mask(size_t(size.area()), 9);
+      cpu::input_change_mask_phase_tolerant(x.data(), ref.data(), size.height, size.width, c, 10.f, mask.data());
+      EXPECT_EQ(mask, brute_force_mask(x, ref, size.height, size.width, c, 10.f)) << size << " c " << c;
+    }
 }
 
 }  // namespace

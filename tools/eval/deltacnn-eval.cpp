@@ -51,16 +51,22 @@ struct Args {
   float track_score_off = -1.f;   // < 0: the config's tracker.score_off
   bool json = false;
   bool show_disagreements = false;
+  bool per_frame = false;        // one stderr line per frame: the delta stream's stats
   std::string perturb = "none";  // none|shake|drift|flicker (tools/eval/perturb.h)
   int perturb_seed = 1;
   std::string stabilize;         // off|shift|exposure|both; empty: the config's stabilize block
   bool whole_pixels = false;     // stabilize.subpixel off
+  // What the dense stream sees with --perturb: the original frame (the definition:
+  // agreement with dense on the unshifted frames) or the same perturbed frame as delta (what
+  // delta itself costs, without the model's own sensitivity to the perturbation).
+  std::string dense_input = "original";
 };
 
 const char* const kUsage =
     "usage: deltacnn-eval --config X.yaml --video V.avi [--frames N] [--backend cpu|cuda|auto]\n"
     "                     [--threshold SCALE] [--tracker on|off] [--track-score-off X] [--json]\n"
     "                     [--show-disagreements]  (frames whose object count differs, with the scores)\n"
+    "                     [--per-frame]  (one stderr line per frame: dense or delta, activity, shift)\n"
     "  --frames N (default 100): a shorter video runs on the frames it has, with a warning.\n"
     "  --threshold SCALE >= 0 multiplies every layer threshold (default: the YAML's threshold_scale).\n"
     "  --tracker on|off: the streams' tracker (default: the YAML's tracker.enabled).\n"
@@ -70,6 +76,8 @@ const char* const kUsage =
     "                     shifted (0-3 px per axis; drift adds a 0.2 px/frame pan) or with a\n"
     "                     0.9-1.1 gain, the dense stream the original; delta's objects are moved\n"
     "                     back by the known shift before comparing (tools/eval/perturb.h).\n"
+    "  --dense-input original|perturbed: with --perturb, the frame the dense stream sees (default\n"
+    "                     original; perturbed: the same frame as delta, both moved back alike).\n"
     "  --stabilize off|shift|exposure|both: the delta stream's stabilize block (default: the YAML's);\n"
     "                     --whole-pixels moves frames by whole pixels instead of the sub-pixel shift.\n";
 
@@ -90,7 +98,9 @@ Args parse_args(int argc, char** argv) {
       else if (cl.is("--perturb-seed")) a.perturb_seed = int(cl.integer(0, 1000000000));
       else if (cl.is("--stabilize")) a.stabilize = cl.choice("off|shift|exposure|both");
       else if (cl.is("--whole-pixels")) a.whole_pixels = true;
+      else if (cl.is("--dense-input")) a.dense_input = cl.choice("original|perturbed");
       else if (cl.is("--show-disagreements")) a.show_disagreements = true;
+      else if (cl.is("--per-frame")) a.per_frame = true;
       else cl.unknown();
     }
     if (a.config.empty()) throw dcnn::tools::UsageError("--config is required");
@@ -197,7 +207,9 @@ int run(const Args& args) {
     }
 
     auto t0 = std::chrono::steady_clock::now();
-    const dcnn::FrameResult d = dense.process_input(input.data(), frame.cols, frame.rows);
+    const bool dense_perturbed = perturbing && args.dense_input == "perturbed";
+    dcnn::FrameResult d = dense.process_input(dense_perturbed ? delta_input.data() : input.data(), frame.cols, frame.rows);
+    if (dense_perturbed) dcnn::eval::to_original(d.objects, perturbation);
     dense_total += ms_of(t0);
     t0 = std::chrono::steady_clock::now();
     dcnn::FrameResult s = delta.process_input(perturbing ? delta_input.data() : input.data(), frame.cols, frame.rows);
@@ -215,12 +227,18 @@ int run(const Args& args) {
     if (s.stats.keyframe) ++keyframes;
     decode_total += s.stats.decode_ms;
 
+    if (args.per_frame)
+      std::fprintf(stderr, "frame %d: %s input %.3f mac %.3f shift %+.2f %+.2f conf %.3f%s gain %.3f, dense %.1f ms delta %.1f ms\n",
+                   n, s.stats.keyframe ? "dense" : "delta", s.stats.input_active, s.stats.mean_active, s.stats.shift_x,
+                   s.stats.shift_y, s.stats.shift_confidence, s.stats.new_reference ? " NEW-REFERENCE" : "",
+                   s.stats.exposure_gain, d.stats.infer_ms, s.stats.infer_ms + s.stats.stabilize_ms);
     if (args.show_disagreements && d.objects.size() != s.objects.size())
       std::fprintf(stderr, "frame %d: dense %s, delta %s\n", n, describe_objects(d.objects).c_str(),
                    describe_objects(s.objects).c_str());
     compare(d.objects, s.objects, agreement);
     const dcnn::FrameGeometry geometry = pre.geometry(frame.cols, frame.rows);
     dense_candidates.push_back(model->decoder().decode(dense.heads(), geometry, cut_off));
+    if (dense_perturbed) dcnn::eval::to_original(dense_candidates.back(), perturbation);
     // The delta stream's heads are in its stabilised geometry (stats.shift), and its frame was
     // perturbed: both moves undone, as the stream itself and to_original do.
     dcnn::FrameGeometry delta_geometry = geometry;
@@ -252,9 +270,9 @@ int run(const Args& args) {
     std::printf("on its %d delta frames: input active %.3f, MAC-weighted active %.3f\n", delta_frames,
                 delta_input_active / delta_frames, delta_mean_active / delta_frames);
   if (args.perturb != "none" || delta_opts.stabilize.enabled())
-    std::printf("perturbation %s (seed %d), stabilize shift %s exposure %s: mean |shift| %.2f model px, "
-                "%d frames exposure-compensated, %.2f ms/frame\n",
-                args.perturb.c_str(), args.perturb_seed, delta_opts.stabilize.shift ? "auto" : "off",
+    std::printf("perturbation %s (seed %d, dense sees the %s frame), stabilize shift %s exposure %s: mean |shift| "
+                "%.2f model px, %d frames exposure-compensated, %.2f ms/frame\n",
+                args.perturb.c_str(), args.perturb_seed, args.dense_input.c_str(), delta_opts.stabilize.shift ? "auto" : "off",
                 delta_opts.stabilize.exposure ? "auto" : "off", shift_total / n, exposure_frames,
                 stabilize_total / n);
   if (pose) {
@@ -324,6 +342,7 @@ int run(const Args& args) {
     j["decode_ms"] = decode_total / n;
     j["keyframes"] = keyframes;  // first frame, periodic and busy-scene dense frames
     j["perturb"] = args.perturb;
+    j["dense_input"] = args.dense_input;
     j["stabilize_shift"] = delta_opts.stabilize.shift;
     j["stabilize_exposure"] = delta_opts.stabilize.exposure;
     j["mean_shift_px"] = shift_total / n;
