@@ -297,6 +297,50 @@ deltacnn_roi_get_track_age (GstVideoRegionOfInterestMeta * roi, gint * age)
   return TRUE;
 }
 
+gboolean
+deltacnn_roi_set_zones (GstVideoRegionOfInterestMeta * roi, const gchar * const *zones, guint n)
+{
+  GstStructure *s;
+  GValue names = G_VALUE_INIT;
+  guint i;
+
+  g_return_val_if_fail (roi != NULL, FALSE);
+  g_return_val_if_fail (zones != NULL || n == 0, FALSE);
+
+  s = gst_video_region_of_interest_meta_get_param (roi, DELTACNN_DETECTION_STRUCTURE_NAME);
+  if (s == NULL)
+    return FALSE;
+  g_value_init (&names, GST_TYPE_ARRAY);
+  for (i = 0; i < n; i++)
+    append_string (&names, zones[i]);
+  gst_structure_take_value (s, "zones", &names);
+  return TRUE;
+}
+
+guint
+deltacnn_roi_get_zones (GstVideoRegionOfInterestMeta * roi, const gchar ** out, guint max)
+{
+  GstStructure *s;
+  const GValue *names;
+  guint n, i;
+
+  g_return_val_if_fail (roi != NULL, 0);
+  g_return_val_if_fail (out != NULL || max == 0, 0);
+
+  s = gst_video_region_of_interest_meta_get_param (roi, DELTACNN_DETECTION_STRUCTURE_NAME);
+  if (s == NULL)
+    return 0;
+  names = get_array (s, "zones");
+  n = array_size (names);
+  for (i = 0; i < n && i < max; i++) {
+    const GValue *name = gst_value_array_get_value (names, i);
+    /* Interned, as the other accessors' strings: valid after the buffer is gone. */
+    out[i] = (name != NULL && G_VALUE_HOLDS_STRING (name)) ?
+        g_intern_string (g_value_get_string (name)) : g_intern_static_string ("");
+  }
+  return n;
+}
+
 guint
 deltacnn_roi_get_keypoints (GstVideoRegionOfInterestMeta * roi, DeltaCnnKeypoint * out,
     guint max)

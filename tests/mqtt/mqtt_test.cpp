@@ -188,7 +188,7 @@ TEST_F(Mqtt, PublishedEventsEqualTheEventsFile) {
   EXPECT_EQ(r.dropped, 0u);
   for (size_t i = 0; i < file.size(); ++i) {
     const nlohmann::json e = nlohmann::json::parse(file[i]);
-    EXPECT_EQ(e["schema_version"], 1);
+    EXPECT_EQ(e["schema_version"], 2);
     EXPECT_EQ(e["seq"], i);
     EXPECT_EQ(e["camera_id"], "cam1");
   }
