@@ -6,12 +6,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <filesystem>
-#include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -19,7 +16,6 @@
 
 namespace {
 
-namespace fs = std::filesystem;
 using deltacnn_test::config_path;
 using deltacnn_test::require_asset;
 
@@ -110,19 +106,10 @@ TEST_F(ZonesPipelineTest, MaskLowersInputActivityAndZonesReachRecordsAndEvents) 
 // A deployment whose pixel zone does not fit the camera's frame fails on the first frame with
 // the file, the zone, the point and the frame size, not with a silent wrong answer.
 TEST_F(ZonesPipelineTest, PixelZoneOutsideTheFrameIsAnErrorNamingTheFile) {
-  const std::string lightning = config_path("movenet-lightning.yaml");
-  if (!require_asset(lightning)) return;
-  std::ifstream in(lightning);
-  std::stringstream text;
-  text << in.rdbuf();
-  std::string yaml = text.str();
-  const std::string relative = "onnx: ../models/";
-  const size_t at = yaml.find(relative);
-  ASSERT_NE(at, std::string::npos);
-  yaml.replace(at, relative.size(), "onnx: " + (fs::path(lightning).parent_path().parent_path() / "models").string() + "/");
-  yaml += "\nzones:\n  - name: door\n    polygon: [[0, 0], [500, 10], [10, 40]]\n";
-  const std::string path = deltacnn_test::temp_path("deltacnn-zones", ".yaml");
-  std::ofstream(path) << yaml;
+  if (!require_asset(config_path("movenet-lightning.yaml"))) return;
+  const std::string path = deltacnn_test::config_with(
+      "movenet-lightning.yaml", "zones:\n  - name: door\n    polygon: [[0, 0], [500, 10], [10, 40]]\n");
+  ASSERT_FALSE(path.empty());
   bool eos = false;
   const auto error = deltacnn_test::run_pipeline(
       "videotestsrc num-buffers=2 ! video/x-raw,format=RGB,width=96,height=64 ! deltacnn backend=cpu "
