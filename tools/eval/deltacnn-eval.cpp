@@ -16,6 +16,9 @@
 // Plus the mean per-frame time of each stream (inference + decoding), their ratio, the delta
 // stream's mean active fraction and the decoders' share of the time.
 // --json ends the output with one JSON line holding all of these.
+// Masks (YAML masks:, docs/zones.md) apply to the delta stream as in the element; --no-masks
+// clears them, --outside-masks counts kpt_agree / count_agree / det_f1 only on the objects of
+// both streams whose box bottom centre lies outside every mask (the tracking table stays on all).
 #include <nlohmann/json.hpp>
 #include <opencv2/videoio.hpp>
 
@@ -28,6 +31,7 @@
 
 #include "engine/api/deltacnn.h"
 #include "engine/core/error.h"
+#include "engine/zones/object_filter.h"
 #include "tools/common/command_line.h"
 #include "tools/common/model_warnings.h"
 #include "tools/common/tool_main.h"
@@ -55,6 +59,8 @@ struct Args {
   int perturb_seed = 1;
   std::string stabilize;         // off|shift|exposure|both; empty: the config's stabilize block
   bool whole_pixels = false;     // stabilize.subpixel off
+  bool no_masks = false;         // the delta stream without the YAML's masks
+  bool outside_masks = false;    // agreement on objects outside the masks only
 };
 
 const char* const kUsage =
@@ -71,7 +77,9 @@ const char* const kUsage =
     "                     0.9-1.1 gain, the dense stream the original; delta's objects are moved\n"
     "                     back by the known shift before comparing (tools/eval/perturb.h).\n"
     "  --stabilize off|shift|exposure|both: the delta stream's stabilize block (default: the YAML's);\n"
-    "                     --whole-pixels moves frames by whole pixels instead of the sub-pixel shift.\n";
+    "                     --whole-pixels moves frames by whole pixels instead of the sub-pixel shift.\n"
+    "  --no-masks: the delta stream without the YAML's masks; --outside-masks: agreement only on\n"
+    "                     the objects (both streams) whose box bottom centre is outside every mask.\n";
 
 Args parse_args(int argc, char** argv) {
   return dcnn::tools::parse_or_exit("deltacnn-eval", kUsage, [&] {
@@ -91,6 +99,8 @@ Args parse_args(int argc, char** argv) {
       else if (cl.is("--stabilize")) a.stabilize = cl.choice("off|shift|exposure|both");
       else if (cl.is("--whole-pixels")) a.whole_pixels = true;
       else if (cl.is("--show-disagreements")) a.show_disagreements = true;
+      else if (cl.is("--no-masks")) a.no_masks = true;
+      else if (cl.is("--outside-masks")) a.outside_masks = true;
       else cl.unknown();
     }
     if (a.config.empty()) throw dcnn::tools::UsageError("--config is required");
@@ -140,6 +150,11 @@ int run(const Args& args) {
     delta_opts.stabilize.exposure = args.stabilize == "exposure" || args.stabilize == "both";
   }
   if (args.whole_pixels) delta_opts.stabilize.subpixel = false;
+  if (args.no_masks) delta_opts.zones.masks.clear();
+  // --outside-masks: every mask of the YAML drops the objects standing in it, for the comparison.
+  dcnn::zones::ZonesConfig outside = cfg.zones;
+  for (dcnn::zones::MaskSettings& m : outside.masks) m.drop_objects = true;
+  std::unique_ptr<dcnn::zones::FrameZones> outside_frame;
   dcnn::eval::Perturber perturber(dcnn::eval::perturbation_from(args.perturb), uint32_t(args.perturb_seed));
   dcnn::Stream dense(model, dense_opts);
   dcnn::Stream delta(model, delta_opts);
@@ -218,7 +233,15 @@ int run(const Args& args) {
     if (args.show_disagreements && d.objects.size() != s.objects.size())
       std::fprintf(stderr, "frame %d: dense %s, delta %s\n", n, describe_objects(d.objects).c_str(),
                    describe_objects(s.objects).c_str());
-    compare(d.objects, s.objects, agreement);
+    std::vector<dcnn::Detection> dense_objects = d.objects, delta_objects = s.objects;
+    if (args.outside_masks) {
+      if (!outside_frame || outside_frame->frame_width != frame.cols || outside_frame->frame_height != frame.rows)
+        outside_frame = std::make_unique<dcnn::zones::FrameZones>(
+            dcnn::zones::FrameZones::make(outside, frame.cols, frame.rows));
+      dcnn::zones::drop_masked_objects(dense_objects, outside, *outside_frame);
+      dcnn::zones::drop_masked_objects(delta_objects, outside, *outside_frame);
+    }
+    compare(dense_objects, delta_objects, agreement);
     const dcnn::FrameGeometry geometry = pre.geometry(frame.cols, frame.rows);
     dense_candidates.push_back(model->decoder().decode(dense.heads(), geometry, cut_off));
     // The delta stream's heads are in its stabilised geometry (stats.shift), and its frame was
@@ -257,6 +280,9 @@ int run(const Args& args) {
                 args.perturb.c_str(), args.perturb_seed, delta_opts.stabilize.shift ? "auto" : "off",
                 delta_opts.stabilize.exposure ? "auto" : "off", shift_total / n, exposure_frames,
                 stabilize_total / n);
+  if (!delta_opts.zones.masks.empty() || args.outside_masks)
+    std::printf("masks: %zu on the delta stream%s\n", delta_opts.zones.masks.size(),
+                args.outside_masks ? "; agreement below on objects outside the masks only" : "");
   if (pose) {
     // "n/a" when dense had no keypoint to compare: a 1.0 there would claim agreement on nothing.
     std::printf("kpt_agree %s (%ld keypoints >= %.1f within %.0f px), count_agree %.4f\n",
@@ -330,6 +356,8 @@ int run(const Args& args) {
     j["stabilize_ms"] = stabilize_total / n;
     j["exposure_frames"] = exposure_frames;
     j["delta_frames_input_active"] = delta_frames ? delta_input_active / delta_frames : 0.0;
+    j["masks"] = delta_opts.zones.masks.size();
+    j["outside_masks"] = args.outside_masks;
     j["delta_frames_mean_active"] = delta_frames ? delta_mean_active / delta_frames : 0.0;
     if (pose) {
       // null, not 1.0, when there was nothing to compare; the counts say why.
