@@ -80,6 +80,16 @@ array_size (const GValue * array)
   return array != NULL ? gst_value_array_get_size (array) : 0;
 }
 
+/* String array element, interned (valid after the buffer is gone, as every accessor's strings);
+ * "" when absent or not a string. */
+static const gchar *
+array_string (const GValue * array, guint index)
+{
+  const GValue *v = index < array_size (array) ? gst_value_array_get_value (array, index) : NULL;
+  return (v != NULL && G_VALUE_HOLDS_STRING (v)) ?
+      g_intern_string (g_value_get_string (v)) : g_intern_static_string ("");
+}
+
 static gdouble
 clamp01 (gdouble v)
 {
@@ -332,12 +342,8 @@ deltacnn_roi_get_zones (GstVideoRegionOfInterestMeta * roi, const gchar ** out, 
     return 0;
   names = get_array (s, "zones");
   n = array_size (names);
-  for (i = 0; i < n && i < max; i++) {
-    const GValue *name = gst_value_array_get_value (names, i);
-    /* Interned, as the other accessors' strings: valid after the buffer is gone. */
-    out[i] = (name != NULL && G_VALUE_HOLDS_STRING (name)) ?
-        g_intern_string (g_value_get_string (name)) : g_intern_static_string ("");
-  }
+  for (i = 0; i < n && i < max; i++)
+    out[i] = array_string (names, i);
   return n;
 }
 
@@ -363,12 +369,10 @@ deltacnn_roi_get_keypoints (GstVideoRegionOfInterestMeta * roi, DeltaCnnKeypoint
   n = array_size (confidences);
 
   for (i = 0; i < n && i < max; i++) {
-    const GValue *name = i < array_size (names) ? gst_value_array_get_value (names, i) : NULL;
     const gboolean has_norm = 2 * i + 1 < array_size (positions);
     const gboolean has_px = 2 * i + 1 < array_size (positions_px);
 
-    out[i].name = (name != NULL && G_VALUE_HOLDS_STRING (name)) ?
-        g_intern_string (g_value_get_string (name)) : g_intern_static_string ("");
+    out[i].name = array_string (names, i);
     out[i].confidence = (gfloat) array_number (confidences, i);
     out[i].x_norm = has_norm ? (gfloat) array_number (positions, 2 * i) : 0.f;
     out[i].y_norm = has_norm ? (gfloat) array_number (positions, 2 * i + 1) : 0.f;
