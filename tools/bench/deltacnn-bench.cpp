@@ -166,6 +166,10 @@ int run(const Args& args) {
     name = cfg.name;
     zone_config = cfg.zones;
   }
+  // Before the (slow) model import: nothing to compare without masks.
+  if (args.compare_masks && zone_config.masks.empty())
+    throw Error(ErrorKind::Config, "--compare-masks: " + args.config +
+                                       " has no masks; expected a config with a masks: block");
   // Flags override the YAML, as element properties do.
   if (args.threshold_scale >= 0.f) settings.threshold_scale = args.threshold_scale;
   if (args.input_threshold >= 0.f) settings.input_threshold = args.input_threshold;
@@ -190,9 +194,6 @@ int run(const Args& args) {
   DeltaSettings dense_settings = settings;
   Executor dense(model, ExecMode::Dense, dense_settings);
   Executor delta(model, ExecMode::Delta, settings);
-  if (args.compare_masks && zone_config.masks.empty())
-    throw Error(ErrorKind::Config, "--compare-masks: " + args.config +
-                                       " has no masks; expected a config with a masks: block");
   // The same delta stream with the masks cleared (--compare-masks).
   std::unique_ptr<Executor> unmasked;
   if (args.compare_masks) unmasked = std::make_unique<Executor>(model, ExecMode::Delta, settings);
