@@ -22,6 +22,19 @@ double doubled_area(const Polygon& polygon) {
   return sum;
 }
 
+double distance_to_outline(const Polygon& polygon, Point p) {
+  double best = INFINITY;
+  const size_t n = polygon.size();
+  for (size_t i = 0, j = n - 1; i < n; j = i++) {
+    const Point a = polygon[j], b = polygon[i];
+    const double dx = b.x - a.x, dy = b.y - a.y, length2 = dx * dx + dy * dy;
+    // The segment's point nearest to p: its projection, clamped to the segment.
+    const double t = length2 > 0.0 ? std::clamp(((p.x - a.x) * dx + (p.y - a.y) * dy) / length2, 0.0, 1.0) : 0.0;
+    best = std::min(best, std::hypot(p.x - (a.x + t * dx), p.y - (a.y + t * dy)));
+  }
+  return best;
+}
+
 namespace {
 
 // Sign of the turn a -> b -> c: > 0 left, < 0 right, 0 collinear.

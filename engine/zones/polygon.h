@@ -26,6 +26,9 @@ inline double crossing_x(Point a, Point b, double y) {
 }
 inline bool edge_crosses(Point a, Point b, double y) { return (a.y > y) != (b.y > y); }
 
+// Distance from p to the nearest point of the polygon's outline (0 on it), inside or outside.
+double distance_to_outline(const Polygon& polygon, Point p);
+
 // Twice the signed area (shoelace); 0 for a degenerate polygon (all points on a line).
 double doubled_area(const Polygon& polygon);
 

@@ -55,6 +55,13 @@ TEST(Polygon, ConcaveAndEitherOrientation) {
   EXPECT_FALSE(contains(reversed, {5, 4}));
 }
 
+TEST(Polygon, DistanceToTheOutline) {
+  EXPECT_DOUBLE_EQ(dcnn::zones::distance_to_outline(kSquare, {5, 5}), 5.0);
+  EXPECT_DOUBLE_EQ(dcnn::zones::distance_to_outline(kSquare, {2, 5}), 2.0);
+  EXPECT_DOUBLE_EQ(dcnn::zones::distance_to_outline(kSquare, {13, 14}), 5.0);  // to the corner (10, 10)
+  EXPECT_DOUBLE_EQ(dcnn::zones::distance_to_outline(kSquare, {10, 3}), 0.0);
+}
+
 TEST(Polygon, AreaAndDegenerateShapes) {
   EXPECT_DOUBLE_EQ(dcnn::zones::doubled_area(kSquare), 200.0);
   EXPECT_DOUBLE_EQ(dcnn::zones::doubled_area({{0, 0}, {5, 5}, {10, 10}}), 0.0);

@@ -61,6 +61,7 @@ struct Args {
   bool whole_pixels = false;     // stabilize.subpixel off
   bool no_masks = false;         // the delta stream without the YAML's masks
   bool outside_masks = false;    // agreement on objects outside the masks only
+  double mask_margin = 0.0;      // --outside-masks: also drop objects this close to a mask (px)
 };
 
 const char* const kUsage =
@@ -79,7 +80,8 @@ const char* const kUsage =
     "  --stabilize off|shift|exposure|both: the delta stream's stabilize block (default: the YAML's);\n"
     "                     --whole-pixels moves frames by whole pixels instead of the sub-pixel shift.\n"
     "  --no-masks: the delta stream without the YAML's masks; --outside-masks: agreement only on\n"
-    "                     the objects (both streams) whose box bottom centre is outside every mask.\n";
+    "                     the objects (both streams) whose box bottom centre is outside every mask\n"
+    "                     (--mask-margin PX: and at least PX frame pixels from its outline).\n";
 
 Args parse_args(int argc, char** argv) {
   return dcnn::tools::parse_or_exit("deltacnn-eval", kUsage, [&] {
@@ -101,6 +103,7 @@ Args parse_args(int argc, char** argv) {
       else if (cl.is("--show-disagreements")) a.show_disagreements = true;
       else if (cl.is("--no-masks")) a.no_masks = true;
       else if (cl.is("--outside-masks")) a.outside_masks = true;
+      else if (cl.is("--mask-margin")) a.mask_margin = cl.number(0.0, 100000.0);
       else cl.unknown();
     }
     if (a.config.empty()) throw dcnn::tools::UsageError("--config is required");
@@ -238,8 +241,17 @@ int run(const Args& args) {
       if (!outside_frame || outside_frame->frame_width != frame.cols || outside_frame->frame_height != frame.rows)
         outside_frame = std::make_unique<dcnn::zones::FrameZones>(
             dcnn::zones::FrameZones::make(outside, frame.cols, frame.rows));
-      dcnn::zones::drop_masked_objects(dense_objects, outside, *outside_frame);
-      dcnn::zones::drop_masked_objects(delta_objects, outside, *outside_frame);
+      auto near_a_mask = [&](const dcnn::Detection& o) {
+        const dcnn::zones::Point p = dcnn::zones::anchor_pixel(o, dcnn::zones::Anchor::BottomCenter,
+                                                                frame.cols, frame.rows);
+        for (const dcnn::zones::Polygon& m : outside_frame->masks)
+          if (dcnn::zones::distance_to_outline(m, p) < args.mask_margin) return true;
+        return false;
+      };
+      for (auto* objects : {&dense_objects, &delta_objects}) {
+        dcnn::zones::drop_masked_objects(*objects, outside, *outside_frame);
+        objects->erase(std::remove_if(objects->begin(), objects->end(), near_a_mask), objects->end());
+      }
     }
     compare(dense_objects, delta_objects, agreement);
     const dcnn::FrameGeometry geometry = pre.geometry(frame.cols, frame.rows);
@@ -281,8 +293,9 @@ int run(const Args& args) {
                 delta_opts.stabilize.exposure ? "auto" : "off", shift_total / n, exposure_frames,
                 stabilize_total / n);
   if (!delta_opts.zones.masks.empty() || args.outside_masks)
-    std::printf("masks: %zu on the delta stream%s\n", delta_opts.zones.masks.size(),
-                args.outside_masks ? "; agreement below on objects outside the masks only" : "");
+    std::printf("masks: %zu on the delta stream%s (margin %.0f px)\n", delta_opts.zones.masks.size(),
+                args.outside_masks ? "; agreement below on objects outside the masks only" : "",
+                args.mask_margin);
   if (pose) {
     // "n/a" when dense had no keypoint to compare: a 1.0 there would claim agreement on nothing.
     std::printf("kpt_agree %s (%ld keypoints >= %.1f within %.0f px), count_agree %.4f\n",
@@ -358,6 +371,7 @@ int run(const Args& args) {
     j["delta_frames_input_active"] = delta_frames ? delta_input_active / delta_frames : 0.0;
     j["masks"] = delta_opts.zones.masks.size();
     j["outside_masks"] = args.outside_masks;
+    j["mask_margin"] = args.mask_margin;
     j["delta_frames_mean_active"] = delta_frames ? delta_mean_active / delta_frames : 0.0;
     if (pose) {
       // null, not 1.0, when there was nothing to compare; the counts say why.
