@@ -112,15 +112,17 @@ Args parse_args(int argc, char** argv) {
   });
 }
 
-// "3 [0.61 0.44 0.26]": how many objects and their scores, highest first.
-std::string describe_objects(const std::vector<dcnn::Detection>& objects) {
-  std::vector<float> scores;
-  for (const auto& o : objects) scores.push_back(o.confidence);
-  std::sort(scores.rbegin(), scores.rend());
+// "3 [0.61@(285,400) 0.44@(120,310) 0.26@(40,290)]": how many objects, their scores (highest
+// first) and where they stand (box bottom centre, frame pixels).
+std::string describe_objects(std::vector<dcnn::Detection> objects) {
+  std::sort(objects.begin(), objects.end(),
+            [](const dcnn::Detection& a, const dcnn::Detection& b) { return a.confidence > b.confidence; });
   std::string s = std::to_string(objects.size()) + " [";
-  char buf[16];
-  for (size_t i = 0; i < scores.size(); ++i) {
-    std::snprintf(buf, sizeof buf, i ? " %.3f" : "%.3f", scores[i]);
+  char buf[64];
+  for (size_t i = 0; i < objects.size(); ++i) {
+    const dcnn::Detection& o = objects[i];
+    std::snprintf(buf, sizeof buf, i ? " %.3f@(%.0f,%.0f)" : "%.3f@(%.0f,%.0f)", o.confidence,
+                  0.5 * (o.x_min + o.x_max), double(o.y_max));
     s += buf;
   }
   return s + "]";
@@ -233,9 +235,6 @@ int run(const Args& args) {
     if (s.stats.keyframe) ++keyframes;
     decode_total += s.stats.decode_ms;
 
-    if (args.show_disagreements && d.objects.size() != s.objects.size())
-      std::fprintf(stderr, "frame %d: dense %s, delta %s\n", n, describe_objects(d.objects).c_str(),
-                   describe_objects(s.objects).c_str());
     std::vector<dcnn::Detection> dense_objects = d.objects, delta_objects = s.objects;
     if (args.outside_masks) {
       if (!outside_frame || outside_frame->frame_width != frame.cols || outside_frame->frame_height != frame.rows)
@@ -253,6 +252,10 @@ int run(const Args& args) {
         objects->erase(std::remove_if(objects->begin(), objects->end(), near_a_mask), objects->end());
       }
     }
+    // On the objects compared (outside the masks with --outside-masks).
+    if (args.show_disagreements && dense_objects.size() != delta_objects.size())
+      std::fprintf(stderr, "frame %d: dense %s, delta %s\n", n, describe_objects(dense_objects).c_str(),
+                   describe_objects(delta_objects).c_str());
     compare(dense_objects, delta_objects, agreement);
     const dcnn::FrameGeometry geometry = pre.geometry(frame.cols, frame.rows);
     dense_candidates.push_back(model->decoder().decode(dense.heads(), geometry, cut_off));
