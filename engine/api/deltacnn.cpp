@@ -13,6 +13,8 @@
 #include "engine/exec/compiled_model.h"
 #include "engine/exec/cuda_backend.h"
 #include "engine/stabilize/input_stabilizer.h"
+#include "engine/zones/mask_raster.h"
+#include "engine/zones/object_filter.h"
 #include "engine/ir/onnx_import.h"
 #include "engine/ir/passes.h"
 #include "engine/ir/shape_inference.h"
@@ -136,6 +138,7 @@ StreamOptions StreamOptions::from(const DeploymentConfig& cfg) {
   o.score_threshold = cfg.decoder.score_threshold;
   o.tracker = cfg.tracker;
   o.stabilize = cfg.stabilize;
+  o.zones = cfg.zones;
   return o;
 }
 
@@ -157,6 +160,7 @@ Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
       preprocessor_(model_->config().input),
       executor_(std::make_unique<Executor>(model_->compiled(), options_.mode, settings_of(options_, model_->backend()))),
       tracker_(tracker_settings()),
+      zone_membership_(options_.zones.zones),
       input_(size_t(model_->config().input.width) * model_->config().input.height * 3) {
   if (options_.stabilize.enabled()) {
     stabilizer_ = std::make_unique<InputStabilizer>(options_.stabilize, model_->config().input.width,
@@ -216,6 +220,8 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
     // New geometry: every delta state refers to a different image, and ids to other boxes.
     reset();
   }
+  if (!frame_zones_ || frame_zones_->frame_width != frame_width || frame_zones_->frame_height != frame_height)
+    place_zones(geometry);
   last_width_ = frame_width;
   last_height_ = frame_height;
 
@@ -235,10 +241,15 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
     // Candidates down to score_off: the tracker keeps a track alive on them and publishes.
     const TrackerSettings& track = tracker_.settings();
     const float cut_off = std::min(track.score_off, track.score_on);
-    r.objects = tracker_.update(model_->decoder().decode(heads(), geometry, cut_off), pts);
+    std::vector<Detection> candidates = model_->decoder().decode(heads(), geometry, cut_off);
+    if (frame_zones_) zones::drop_masked_objects(candidates, options_.zones, *frame_zones_);
+    r.objects = tracker_.update(candidates, pts);
+    zone_membership_.assign(r.objects, tracker_.tracks());
   } else {
     r.objects = model_->decoder().decode(heads(), geometry, score_threshold());
+    if (frame_zones_) zones::drop_masked_objects(r.objects, options_.zones, *frame_zones_);
     ids_.assign(r.objects);
+    zone_membership_.assign(r.objects, {});
   }
   const double decode_ms = ms_since(t1);
 
@@ -254,13 +265,29 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
     r.stats.shift_confidence = float(shift->confidence);
     r.stats.new_reference = shift->new_reference;
   }
+  r.stats.input_masked = input_masked_;
   r.stats.backend = to_string(model_->backend());
   r.stats.mode = options_.mode == ExecMode::Dense ? "dense" : "delta";
   return r;
 }
 
+void Stream::place_zones(const FrameGeometry& geometry) {
+  if (options_.zones.empty()) return;
+  auto placed = std::make_unique<zones::FrameZones>(
+      zones::FrameZones::make(options_.zones, geometry.frame_width, geometry.frame_height));
+  if (!placed->masks.empty()) {
+    const std::vector<uint8_t> ignore = zones::rasterize(placed->masks, geometry);
+    executor_->set_input_ignore_mask(ignore);
+    const auto masked = std::count(ignore.begin(), ignore.end(), uint8_t{1});
+    input_masked_ = ignore.empty() ? 0.f : float(double(masked) / double(ignore.size()));
+  }
+  zone_membership_.set_frame(*placed);
+  frame_zones_ = std::move(placed);
+}
+
 void Stream::reset() {
   executor_->reset();
+  zone_membership_.reset();
   if (stabilizer_) stabilizer_->reset();
   ids_.reset();
   tracker_.reset();

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@
 #include "engine/pre/preprocess.h"
 #include "engine/stabilize/stabilize_settings.h"
 #include "engine/track/tracker.h"
+#include "engine/zones/frame_zones.h"
+#include "engine/zones/zone_membership.h"
 
 namespace dcnn {
 
@@ -77,6 +80,9 @@ struct StreamOptions {
   TrackerSettings tracker;
   // The config's stabilize block (docs/stabilize.md): applied to delta-mode streams only.
   StabilizeSettings stabilize;
+  // The config's zones and masks (engine/zones): rasterised into the model input and mapped to
+  // the frame's pixels on the first frame and on every new frame size.
+  zones::ZonesConfig zones;
 
   static StreamOptions from(const DeploymentConfig& cfg);
 };
@@ -111,6 +117,11 @@ class Stream {
   const Tracker* tracker() const { return options_.tracker.enabled ? &tracker_ : nullptr; }
   // The tracker's settings as they apply now (score_on = the stream's score threshold).
   TrackerSettings tracker_settings() const;
+  // The zones each live tracked object is in (after inertia), by track id: what track events
+  // carry (TrackEventBuilder). Empty without zones or with the tracker off.
+  const std::map<int, std::vector<std::string>>& track_zones() const {
+    return zone_membership_.zones_by_track();
+  }
   std::vector<HeadView> heads() const;  // dense heads of the last frame
 
  private:
@@ -120,6 +131,10 @@ class Stream {
   FrameResult run_and_decode(int frame_width, int frame_height, int64_t pts,
                              const std::function<void()>& run, const StabilizeResult* shift = nullptr);
   float score_threshold() const;  // the option, or the config's when unset
+  // A new frame size: zones and masks in its pixels, the masks rasterised into the model input
+  // (geometry) and handed to the executor's change test. Throws Error(Config) for pixel
+  // coordinates outside this frame.
+  void place_zones(const FrameGeometry& geometry);
 
   std::shared_ptr<const Model> model_;
   StreamOptions options_;
@@ -133,6 +148,9 @@ class Stream {
   std::unique_ptr<InputStabilizer> stabilizer_;
   double stabilize_ms_ = 0.0;
   int last_width_ = 0, last_height_ = 0;
+  std::unique_ptr<zones::FrameZones> frame_zones_;  // null until a frame came, or without zones
+  zones::ZoneMembership zone_membership_;
+  float input_masked_ = 0.f;
 };
 
 }  // namespace dcnn

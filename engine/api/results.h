@@ -25,6 +25,9 @@ struct Detection {
   // Frames since the object's track was first seen, 1 on its first frame (engine/track);
   // 0 when the tracker is off and `id` comes from previous-frame IoU matching only.
   int track_age = 0;
+  // Names of the zones (YAML `zones:`, engine/zones) the object is in, in the order the file
+  // lists them; empty without zones.
+  std::vector<std::string> zones;
 };
 
 struct LayerStat {
@@ -40,6 +43,7 @@ struct FrameStats {
   bool keyframe = true;      // dense pass (first frame, reset, periodic keyframe, busy scene, dense mode)
   float input_active = 1.f;  // fraction of input pixels above the input threshold
   float mean_active = 1.f;   // mean over layers of the active fraction, weighted by layer cost
+  float input_masked = 0.f;  // fraction of input pixels under the YAML's masks (never active)
   std::vector<LayerStat> layers;
   double preprocess_ms = 0.0;
   double infer_ms = 0.0;  // Executor::submit() to finish(): with streams stepped together, their GPU time overlaps

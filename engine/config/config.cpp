@@ -66,6 +66,19 @@
 //     min_confidence: 0.05           # [0, 1): a less certain shift starts a new reference
 //     max_gain_change: 0.3           # (0, 1): gains beyond 1 +- this are real changes, not compensated
 //     subpixel: true                 # move by the sub-pixel shift (bilinear); false: whole pixels
+//   zones:                           # named regions; objects' metadata and events name the zones
+//     - name: crossing               #   they are in (engine/zones). required: [A-Za-z0-9_.-]{1,64}, unique
+//       polygon: [[0, 300], [768, 300], [768, 576], [0, 576]]   # required: >= 3 corners in order,
+//                                    #   not crossing itself, inside the frame
+//       units: pixels                # pixels (source frame) | normalized (0..1) (default pixels)
+//       anchor: bottom_center        # bottom_center | center: the box point tested (default bottom_center)
+//       labels: [person]             # only these labels are placed in the zone (default: all)
+//       inertia: 3                   # 1..1000: frames in a row inside to enter / outside to leave (default 3)
+//   masks:                           # regions the input change test ignores (delta never fires there)
+//     - polygon: [[512, 0], [768, 0], [768, 576], [512, 576]]  # required, as for zones
+//       units: pixels                # (default pixels)
+//       name: street                 # optional, for messages
+//       drop_objects: false          # also drop objects whose box bottom centre is inside (default false)
 //
 // Errors read "<file>: <key.path>: <problem>; expected <what>" (dcnn::Error kind Config, or
 // NotFound for a missing model / labels file). YAML syntax errors carry line and column. A key
@@ -79,6 +92,7 @@
 #include <sstream>
 
 #include "engine/config/yaml_reader.h"
+#include "engine/config/zones_config.h"
 #include "engine/core/error.h"
 #include "engine/core/file_check.h"
 
@@ -87,7 +101,8 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<std::string> kTopKeys = {"model", "input", "decoder", "delta", "tracker", "stabilize"};
+const std::vector<std::string> kTopKeys = {"model", "input", "decoder", "delta", "tracker", "stabilize",
+                                           "zones", "masks"};
 const std::vector<std::string> kStabilizeKeys = {"shift", "exposure", "max_offset", "min_confidence",
                                                  "max_gain_change", "subpixel"};
 const std::vector<std::string> kModelKeys = {"name", "onnx"};
@@ -320,6 +335,7 @@ DeploymentConfig parse_config(const std::string& yaml_text, const std::string& s
     if (root["delta"]) parse_delta(r, root["delta"], cfg.delta);
     parse_tracker(r, root["tracker"], cfg.decoder, cfg.tracker);
     if (root["stabilize"]) parse_stabilize(r, root["stabilize"], cfg.stabilize);
+    parse_zones(r, root["zones"], root["masks"], cfg.decoder, cfg.zones);
   } catch (const YAML::Exception& e) {
     // Should not happen (the reader checks node types first), but never let a bare yaml-cpp
     // exception escape the engine.

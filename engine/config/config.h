@@ -9,6 +9,7 @@
 
 #include "engine/stabilize/stabilize_settings.h"
 #include "engine/track/tracker_settings.h"
+#include "engine/zones/zone_settings.h"
 
 namespace dcnn {
 
@@ -77,6 +78,8 @@ struct DeploymentConfig {
   TrackerSettings tracker;
   // stabilize: block (docs/stabilize.md); both off by default.
   StabilizeSettings stabilize;
+  // zones: and masks: blocks (engine/zones; README "Zones and masks"); empty when absent.
+  zones::ZonesConfig zones;
 };
 
 // Parses and validates; throws dcnn::Error (NotFound for a missing file, Config otherwise).

@@ -43,6 +43,11 @@ class YamlReader {
                    bool strictly_positive, float out[3]) const;
   std::vector<std::string> read_string_list(const YAML::Node& node, const std::string& key) const;
 
+  // " (line N)" when yaml-cpp knows where `node` was written, else "".
+  std::string where(const YAML::Node& node) const;
+  // 1-based line of `node`, 0 when unknown.
+  static int line(const YAML::Node& node) { return node.Mark().line < 0 ? 0 : node.Mark().line + 1; }
+
   template <typename Enum>
   Enum read_enum(const YAML::Node& node, const std::string& key,
                  const std::vector<std::pair<std::string, Enum>>& choices) const {
@@ -55,7 +60,6 @@ class YamlReader {
   }
 
  private:
-  std::string where(const YAML::Node& node) const;  // " (line N)" when yaml-cpp knows it
   std::string source_;
 };
 

@@ -15,7 +15,7 @@ namespace dcnn::cuda_exec {
 
 // Bumped whenever the table or a type it passes changes, so that a stale module is refused
 // with a message instead of crashing.
-inline constexpr int kCudaBackendAbi = 1;
+inline constexpr int kCudaBackendAbi = 2;  // 2: GpuStream::set_input_ignore_mask
 
 struct CudaBackendApi {
   int abi = 0;

@@ -703,6 +703,23 @@ void Executor::reset() {
   impl_->frames_since_reset = 0;
 }
 
+void Executor::set_input_ignore_mask(const std::vector<uint8_t>& ignore) {
+  const Shape& in = impl_->model->input_shape();
+  if (!ignore.empty() && int64_t(ignore.size()) != in.pixels())
+    throw Error(ErrorKind::Input, "input ignore mask has " + std::to_string(ignore.size()) +
+                                      " bytes; expected " + std::to_string(in.pixels()) + " (the " +
+                                      std::to_string(in.w) + "x" + std::to_string(in.h) +
+                                      " model input), or none");
+  for (uint8_t b : ignore)
+    if (b > 1)
+      throw Error(ErrorKind::Input, "input ignore mask holds the byte " + std::to_string(b) +
+                                        "; expected 0 (tested) or 1 (ignored)");
+  impl_->finish_pending();
+  const uint8_t* bytes = ignore.empty() ? nullptr : ignore.data();
+  if (impl_->gpu) return impl_->gpu->set_input_ignore_mask(bytes);
+  impl_->input->set_ignore_mask(bytes);
+}
+
 void Executor::set_mode(ExecMode mode) {
   impl_->finish_pending();
   if (impl_->gpu) impl_->gpu->set_mode(mode);

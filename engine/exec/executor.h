@@ -7,6 +7,7 @@
 // the model's normalisation (InputNormalization) to what enters the graph.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -136,6 +137,12 @@ class Executor {
   void set_mode(ExecMode mode);             // takes effect at the next frame (forces a dense pass)
   void set_threshold_scale(float scale);    // takes effect at the next frame
   void set_keyframe_interval(int interval);
+  // Input pixels the delta change test ignores (engine/zones masks): model width * height bytes,
+  // row-major, 1 = never fires (its reference keeps the value it had), 0 = tested as usual; an
+  // empty vector clears it. Delta frames only: dense passes (keyframes, mode dense) read every
+  // pixel and refresh the reference there too. Takes effect at the next frame; Error(Input) for
+  // a wrong size or a byte other than 0 or 1.
+  void set_input_ignore_mask(const std::vector<uint8_t>& ignore);
 
   // Dense head tensors (accumulated in delta mode), valid until the next run() or submit().
   int num_outputs() const;

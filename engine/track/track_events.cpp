@@ -1,5 +1,6 @@
 #include "engine/track/track_events.h"
 
+#include <algorithm>
 #include <string>
 
 #include "engine/core/error.h"
@@ -11,6 +12,8 @@ const char* to_string(TrackEventType type) {
     case TrackEventType::Start: return "start";
     case TrackEventType::Update: return "update";
     case TrackEventType::End: return "end";
+    case TrackEventType::ZoneEnter: return "zone_enter";
+    case TrackEventType::ZoneLeave: return "zone_leave";
   }
   return "unknown";
 }
@@ -26,13 +29,15 @@ int64_t TrackEventBuilder::clock_ns(const EventTime& t) {
   return t.running_ns >= 0 ? t.running_ns : t.wall_us * 1000;
 }
 
-TrackEvent TrackEventBuilder::make(TrackEventType type, const Open& open) const {
+TrackEvent TrackEventBuilder::make(TrackEventType type, const Open& open, const std::string& zone) const {
   TrackEvent e;
   e.type = type;
+  e.zone = zone;
   e.track_id = open.last.id;
   e.object = open.last.last;
   e.object.id = open.last.id;
   e.object.track_age = static_cast<int>(open.last.age(open.last.last_seen_frame));
+  e.object.zones = open.zones;
   e.best_score = open.last.best_score;
   e.age_frames = open.last.age(open.last.last_seen_frame);
   e.first_seen = open.first_seen;
@@ -51,8 +56,40 @@ void TrackEventBuilder::end_ended(const Tracker& tracker, std::vector<TrackEvent
   }
 }
 
-std::vector<TrackEvent> TrackEventBuilder::on_frame(const Tracker& tracker, const EventTime& now) {
+bool TrackEventBuilder::zone_changes(Open& open, const std::vector<std::string>& now,
+                                     std::vector<TrackEvent>& out) const {
+  auto has = [](const std::vector<std::string>& names, const std::string& name) {
+    return std::find(names.begin(), names.end(), name) != names.end();
+  };
+  const size_t before = out.size();
+  const std::vector<std::string> was = open.zones;
+  // Each event carries the zones after its own change, so a consumer can apply them in order.
+  for (const std::string& zone : was)
+    if (!has(now, zone)) {
+      open.zones.erase(std::find(open.zones.begin(), open.zones.end(), zone));
+      out.push_back(make(TrackEventType::ZoneLeave, open, zone));
+    }
+  std::vector<std::string> entered;
+  for (const std::string& zone : now)
+    if (!has(was, zone)) {
+      entered.push_back(zone);
+      open.zones.clear();
+      for (const std::string& z : now)
+        if (has(was, z) || has(entered, z)) open.zones.push_back(z);
+      out.push_back(make(TrackEventType::ZoneEnter, open, zone));
+    }
+  open.zones = now;
+  return out.size() != before;
+}
+
+std::vector<TrackEvent> TrackEventBuilder::on_frame(const Tracker& tracker, const EventTime& now,
+                                                    const ZonesByTrack* zones) {
   std::vector<TrackEvent> out;
+  auto zones_of = [zones](int id) {
+    if (!zones) return std::vector<std::string>();
+    const auto it = zones->find(id);
+    return it == zones->end() ? std::vector<std::string>() : it->second;
+  };
   end_ended(tracker, out);
   // A track that is open here but neither live nor just ended went with a reset that nobody
   // passed to on_reset (Stream::process resets itself on a new frame size): end it too.
@@ -77,6 +114,7 @@ std::vector<TrackEvent> TrackEventBuilder::on_frame(const Tracker& tracker, cons
       open.first_seen = now;
       open.last_seen = now;
       open.last_event_time = clock;
+      open.zones = zones_of(t.id);
       it = open_.emplace(t.id, open).first;
       out.push_back(make(TrackEventType::Start, it->second));
       continue;
@@ -84,6 +122,10 @@ std::vector<TrackEvent> TrackEventBuilder::on_frame(const Tracker& tracker, cons
     Open& open = it->second;
     open.last = t;
     open.last_seen = now;
+    if (zone_changes(open, zones_of(t.id), out)) {
+      open.last_event_time = clock;
+      continue;
+    }
     // A clock that went back (a new segment without a reset) restarts the interval.
     if (clock - open.last_event_time >= update_interval_ns_ || clock < open.last_event_time) {
       open.last_event_time = clock;

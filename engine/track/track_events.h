@@ -1,4 +1,4 @@
-// Track events (start / update / end) derived from the tracker's live and ended tracks, for
+// Track events (start / update / end, zone enter / leave) derived from the tracker's live and ended tracks, for
 // consumers that want one message per change of a track instead of one record per frame
 // (deltacnnjson write=events, deltacnnpublish; schema in docs/events.md).
 //
@@ -17,6 +17,7 @@
 
 #include <cstdint>
 #include <map>
+#include <string>
 #include <vector>
 
 #include "engine/api/results.h"
@@ -31,7 +32,9 @@ struct EventTime {
   int64_t wall_us = 0;
 };
 
-enum class TrackEventType { Start, Update, End };
+// ZoneEnter / ZoneLeave: a matched track's zones (engine/zones, after inertia) changed; one event
+// per zone entered or left, naming it, instead of that frame's update.
+enum class TrackEventType { Start, Update, End, ZoneEnter, ZoneLeave };
 const char* to_string(TrackEventType type);
 
 struct TrackEvent {
@@ -42,7 +45,11 @@ struct TrackEvent {
   int64_t age_frames = 0;  // frames from first to last seen, counting both
   EventTime first_seen;
   EventTime last_seen;
+  std::string zone;  // ZoneEnter / ZoneLeave: the zone entered or left; empty otherwise
 };
+
+// The zones each tracked object is in, by track id (Stream::track_zones()).
+using ZonesByTrack = std::map<int, std::vector<std::string>>;
 
 class TrackEventBuilder {
  public:
@@ -53,7 +60,13 @@ class TrackEventBuilder {
   // After Tracker::update() on a frame seen at `now`: ends of the tracks the tracker ended
   // (and of open tracks it no longer has: a reset not given to on_reset), then starts and
   // updates of live confirmed tracks matched on this frame, oldest first.
-  std::vector<TrackEvent> on_frame(const Tracker& tracker, const EventTime& now);
+  // `zones` (may be null: no zones) gives each track's zones: every event carries them, and a
+  // matched track whose zones changed since its last event gets a zone_leave per zone left,
+  // then a zone_enter per zone entered (in the file's zone order) instead of an update; these
+  // restart its update interval. A track that starts inside zones says so in its start; an end
+  // carries the zones it was last in (no zone_leave before an end).
+  std::vector<TrackEvent> on_frame(const Tracker& tracker, const EventTime& now,
+                                   const ZonesByTrack* zones = nullptr);
   // After Tracker::reset(): ends of the tracks the reset ended.
   std::vector<TrackEvent> on_reset(const Tracker& tracker);
   // End of stream (or the producer stops): ends of every track still open, oldest first.
@@ -66,10 +79,13 @@ class TrackEventBuilder {
     Track last;          // the tracker's state on the last frame the track was matched
     EventTime first_seen, last_seen;
     int64_t last_event_time = 0;  // the clock (below) of its last start/update event
+    std::vector<std::string> zones;  // as of its last event
   };
   // Running time when known, else wall-clock: what the update interval is measured in.
   static int64_t clock_ns(const EventTime& t);
-  TrackEvent make(TrackEventType type, const Open& open) const;
+  TrackEvent make(TrackEventType type, const Open& open, const std::string& zone = "") const;
+  // Zone events of a matched track whose zones changed (open.zones updated); false if none.
+  bool zone_changes(Open& open, const std::vector<std::string>& now, std::vector<TrackEvent>& out) const;
   void end_ended(const Tracker& tracker, std::vector<TrackEvent>& out);
 
   int64_t update_interval_ns_;

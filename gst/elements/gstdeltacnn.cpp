@@ -533,6 +533,7 @@ gst_deltacnn_start (GstBaseTransform * trans)
     priv->meta_context.requested_backend = deltacnn_gst::backend_name (settings.backend);
     const gchar *name = GST_ELEMENT_NAME (self);
     priv->meta_context.element_name = name != nullptr ? name : "";
+    priv->meta_context.has_zones = !config.zones.zones.empty ();
     post_model_warnings (self, *model, settings);
     deltacnn_gst::EventSource source;
     source.camera_id = settings.camera_id.empty ()? priv->meta_context.element_name :
@@ -750,7 +751,8 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
         now.running_ns = static_cast<int64_t> (running);
     }
     try {
-      push_track_events (self, priv->events->on_frame (priv->stream->tracker (), now));
+      push_track_events (self, priv->events->on_frame (priv->stream->tracker (), now,
+              &priv->stream->track_zones ()));
     } catch (const std::exception & e) {    // std::bad_alloc, nlohmann::json errors
       DELTACNN_POST_UNEXPECTED_ERROR (self, e, "to build the track events");
       return GST_FLOW_ERROR;

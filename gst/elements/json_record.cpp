@@ -60,6 +60,12 @@ nlohmann::json object_record(GstVideoRegionOfInterestMeta* roi, int width, int h
       keypoints.push_back({{"name", p.name}, {"x", p.x}, {"y", p.y}, {"score", p.confidence}});
   }
   o["keypoints"] = std::move(keypoints);
+  // The zones it is in (YAML zones:); [] also when the producer has none.
+  const guint n_zones = deltacnn_roi_get_zones(roi, nullptr, 0);
+  std::vector<const gchar*> zone_names(n_zones);
+  if (n_zones > 0) deltacnn_roi_get_zones(roi, zone_names.data(), n_zones);
+  o["zones"] = nlohmann::json::array();
+  for (const gchar* zone : zone_names) o["zones"].push_back(zone);
   return o;
 }
 

@@ -42,6 +42,11 @@ void attach_object(GstBuffer* buffer, const dcnn::Detection& object, int width, 
   // Which element and model made it: ids are unique per element, not across elements.
   deltacnn_roi_set_source(roi, context.element_name.c_str(), context.model_name.c_str());
   if (object.track_age > 0) deltacnn_roi_set_track_age(roi, object.track_age);
+  if (context.has_zones) {
+    std::vector<const gchar*> names;
+    for (const std::string& zone : object.zones) names.push_back(zone.c_str());
+    deltacnn_roi_set_zones(roi, names.data(), static_cast<guint>(names.size()));
+  }
   if (object.keypoints.empty()) return;
 
   points.resize(object.keypoints.size());

@@ -19,6 +19,7 @@ struct MetaContext {
   std::string requested_backend;  // the element's backend property: "auto", "cpu" or "cuda"
   std::vector<std::string> keypoint_names;
   std::vector<unsigned> connections;  // skeleton index pairs, flattened, validated
+  bool has_zones = false;  // the YAML has zones: every object's meta gets a "zones" array
 
   static MetaContext make(const dcnn::ModelInfo& info, unsigned unique_id);
 };

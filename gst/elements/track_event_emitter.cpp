@@ -23,9 +23,10 @@ std::vector<TrackEventMessage> TrackEventEmitter::on_reset(const dcnn::Tracker* 
 }
 
 std::vector<TrackEventMessage> TrackEventEmitter::on_frame(const dcnn::Tracker* tracker,
-                                                           const dcnn::EventTime& now) {
+                                                           const dcnn::EventTime& now,
+                                                           const dcnn::ZonesByTrack* zones) {
   if (tracker == nullptr) return {};
-  return to_messages(builder_.on_frame(*tracker, now));
+  return to_messages(builder_.on_frame(*tracker, now, zones));
 }
 
 std::vector<TrackEventMessage> TrackEventEmitter::finish() { return to_messages(builder_.finish()); }

@@ -21,7 +21,9 @@ class TrackEventEmitter {
 
   // `tracker` is null when the tracker is off: then there are no tracks and no events.
   std::vector<TrackEventMessage> on_reset(const dcnn::Tracker* tracker);
-  std::vector<TrackEventMessage> on_frame(const dcnn::Tracker* tracker, const dcnn::EventTime& now);
+  // `zones`: each track's zones (Stream::track_zones()), null without zones.
+  std::vector<TrackEventMessage> on_frame(const dcnn::Tracker* tracker, const dcnn::EventTime& now,
+                                          const dcnn::ZonesByTrack* zones = nullptr);
   std::vector<TrackEventMessage> finish();  // EOS: every open track ends
 
   uint64_t emitted() const { return seq_; }

@@ -33,6 +33,8 @@ nlohmann::ordered_json track_event_record(const dcnn::TrackEvent& event, const E
   nlohmann::ordered_json j;
   j["schema_version"] = kEventSchemaVersion;
   j["event"] = dcnn::to_string(event.type);
+  // zone_enter / zone_leave: the zone entered or left; null for the other events.
+  j["zone"] = event.zone.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(event.zone);
   j["seq"] = seq;
   j["camera_id"] = source.camera_id;
   j["track_id"] = event.track_id;
@@ -41,8 +43,9 @@ nlohmann::ordered_json track_event_record(const dcnn::TrackEvent& event, const E
   j["score"] = o.confidence;
   j["best_score"] = event.best_score;
   j["box"] = {{"x_min", o.x_min}, {"y_min", o.y_min}, {"x_max", o.x_max}, {"y_max", o.y_max}};
-  // Filled once zones exist (issue 15, part 2); an empty list until then.
+  // The zones the object is in after this event (YAML zones:; [] without zones).
   j["zones"] = nlohmann::ordered_json::array();
+  for (const std::string& zone : o.zones) j["zones"].push_back(zone);
   j["first_seen"] = seen(event.first_seen);
   j["last_seen"] = seen(event.last_seen);
   j["track_age"] = event.age_frames;

@@ -11,7 +11,7 @@
 namespace deltacnn_gst {
 
 // The schema's version: bumped on any change a consumer could notice (docs/events.md).
-constexpr int kEventSchemaVersion = 1;
+constexpr int kEventSchemaVersion = 2;  // 2: zone_enter / zone_leave events, "zone", "zones" filled
 
 // Who made the events: the deltacnn element's camera-id, name, unique id and model.
 struct EventSource {

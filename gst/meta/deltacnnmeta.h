@@ -42,6 +42,9 @@
  *                model_name                  (gchararray, the model it ran: model.name)
  *                track_age                   (gint, tracker on only: frames since the object's
  *                                             track was first seen, 1 on that frame)
+ *                zones                       (GstValueArray of gchararray, only when the YAML
+ *                                             has zones: the zones the object is in, in the
+ *                                             file's order; may be empty)
  *              pose models only, GstStructure "keypoints":
  *                format             "keypoints"
  *                dims               GstValueArray of gint <n_points, 2>
@@ -251,6 +254,18 @@ DELTACNN_META_API gboolean deltacnn_roi_set_track_age (GstVideoRegionOfInterestM
  * left untouched, when the object was not tracked (tracker off, or another producer). */
 DELTACNN_META_API gboolean deltacnn_roi_get_track_age (GstVideoRegionOfInterestMeta * roi,
     gint * age);
+
+/* Records the names of the zones the object is in (YAML `zones:`) in @roi's "detection"
+ * structure, as the array "zones" (@n names; @zones may be NULL when @n is 0). FALSE when @roi
+ * has no detection structure. */
+DELTACNN_META_API gboolean deltacnn_roi_set_zones (GstVideoRegionOfInterestMeta * roi,
+    const gchar * const *zones, guint n);
+
+/* Number of zones the object is in (0 when it is in none, or the producer has no zones); fills
+ * the first min(count, @max) entries of @out with interned names (@out may be NULL when @max
+ * is 0). */
+DELTACNN_META_API guint deltacnn_roi_get_zones (GstVideoRegionOfInterestMeta * roi,
+    const gchar ** out, guint max);
 
 /* Number of keypoints on @roi (0 when it has no "keypoints" structure); fills the first
  * min(count, @max) entries of @out (which may be NULL when @max is 0). */

@@ -80,6 +80,16 @@ array_size (const GValue * array)
   return array != NULL ? gst_value_array_get_size (array) : 0;
 }
 
+/* String array element, interned (valid after the buffer is gone, as every accessor's strings);
+ * "" when absent or not a string. */
+static const gchar *
+array_string (const GValue * array, guint index)
+{
+  const GValue *v = index < array_size (array) ? gst_value_array_get_value (array, index) : NULL;
+  return (v != NULL && G_VALUE_HOLDS_STRING (v)) ?
+      g_intern_string (g_value_get_string (v)) : g_intern_static_string ("");
+}
+
 static gdouble
 clamp01 (gdouble v)
 {
@@ -297,6 +307,46 @@ deltacnn_roi_get_track_age (GstVideoRegionOfInterestMeta * roi, gint * age)
   return TRUE;
 }
 
+gboolean
+deltacnn_roi_set_zones (GstVideoRegionOfInterestMeta * roi, const gchar * const *zones, guint n)
+{
+  GstStructure *s;
+  GValue names = G_VALUE_INIT;
+  guint i;
+
+  g_return_val_if_fail (roi != NULL, FALSE);
+  g_return_val_if_fail (zones != NULL || n == 0, FALSE);
+
+  s = gst_video_region_of_interest_meta_get_param (roi, DELTACNN_DETECTION_STRUCTURE_NAME);
+  if (s == NULL)
+    return FALSE;
+  g_value_init (&names, GST_TYPE_ARRAY);
+  for (i = 0; i < n; i++)
+    append_string (&names, zones[i]);
+  gst_structure_take_value (s, "zones", &names);
+  return TRUE;
+}
+
+guint
+deltacnn_roi_get_zones (GstVideoRegionOfInterestMeta * roi, const gchar ** out, guint max)
+{
+  GstStructure *s;
+  const GValue *names;
+  guint n, i;
+
+  g_return_val_if_fail (roi != NULL, 0);
+  g_return_val_if_fail (out != NULL || max == 0, 0);
+
+  s = gst_video_region_of_interest_meta_get_param (roi, DELTACNN_DETECTION_STRUCTURE_NAME);
+  if (s == NULL)
+    return 0;
+  names = get_array (s, "zones");
+  n = array_size (names);
+  for (i = 0; i < n && i < max; i++)
+    out[i] = array_string (names, i);
+  return n;
+}
+
 guint
 deltacnn_roi_get_keypoints (GstVideoRegionOfInterestMeta * roi, DeltaCnnKeypoint * out,
     guint max)
@@ -319,12 +369,10 @@ deltacnn_roi_get_keypoints (GstVideoRegionOfInterestMeta * roi, DeltaCnnKeypoint
   n = array_size (confidences);
 
   for (i = 0; i < n && i < max; i++) {
-    const GValue *name = i < array_size (names) ? gst_value_array_get_value (names, i) : NULL;
     const gboolean has_norm = 2 * i + 1 < array_size (positions);
     const gboolean has_px = 2 * i + 1 < array_size (positions_px);
 
-    out[i].name = (name != NULL && G_VALUE_HOLDS_STRING (name)) ?
-        g_intern_string (g_value_get_string (name)) : g_intern_static_string ("");
+    out[i].name = array_string (names, i);
     out[i].confidence = (gfloat) array_number (confidences, i);
     out[i].x_norm = has_norm ? (gfloat) array_number (positions, 2 * i) : 0.f;
     out[i].y_norm = has_norm ? (gfloat) array_number (positions, 2 * i + 1) : 0.f;

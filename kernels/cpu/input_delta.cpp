@@ -84,6 +84,11 @@ void input_block_change_mask(const float* x, const float* ref, int h, int w, int
   }
 }
 
+void input_clear_ignored(uint8_t* mask, const uint8_t* ignore, int64_t pixels) {
+  // Branch-free: the compiler vectorises it; a mask byte is 0 or 1, ignore 0 or 1.
+  for (int64_t p = 0; p < pixels; ++p) mask[p] = uint8_t(mask[p] & (ignore[p] ^ 1));
+}
+
 void input_delta_emit(const float* x, float* ref, const float* inv_std, float* out,
                       const int32_t* list, int n, int c) {
 #pragma omp parallel for schedule(static) if (int64_t(n) * c > 65536)

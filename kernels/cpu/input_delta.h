@@ -24,6 +24,10 @@ void input_change_mask_phase_tolerant(const float* x, const float* ref, int h, i
 void input_block_change_mask(const float* x, const float* ref, int h, int w, int c, int block,
                              float threshold, uint8_t* mask);
 
+// Masks (engine/zones): mask[p] = 0 wherever ignore[p] is set, after every other test (block,
+// dilation), so a masked pixel never enters the active set and its reference keeps its value.
+void input_clear_ignored(uint8_t* mask, const uint8_t* ignore, int64_t pixels);
+
 // For the n listed pixels: out = (x - ref) * inv_std[c]; ref = x.
 void input_delta_emit(const float* x, float* ref, const float* inv_std, float* out,
                       const int32_t* list, int n, int c);

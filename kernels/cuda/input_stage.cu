@@ -39,6 +39,12 @@ __global__ void block_change_kernel(const float* __restrict__ x, const float* __
     for (int xx = x0; xx < x1; ++xx) mask[int64_t{y} * w + xx] = 1;
 }
 
+__global__ void clear_ignored_kernel(uint8_t* __restrict__ mask, const uint8_t* __restrict__ ignore,
+                                     int64_t pixels) {
+  int64_t p = blockIdx.x * int64_t{blockDim.x} + threadIdx.x;
+  if (p < pixels) mask[p] = static_cast<uint8_t>(mask[p] & (ignore[p] ^ 1));
+}
+
 // One thread per (listed pixel, channel).
 template <typename T>
 __global__ void emit_kernel(const float* __restrict__ x, float* __restrict__ ref,
@@ -86,6 +92,14 @@ cudaError_t input_block_change_mask(const float* x, const float* ref, int h, int
   const int tiles = tiles_x * tiles_y;
   block_change_kernel<<<detail::blocks_for(tiles), detail::kBlock, 0, stream>>>(
       x, ref, h, w, block, tiles_x, tiles, threshold, mask);
+  return cudaGetLastError();
+}
+
+cudaError_t input_clear_ignored(uint8_t* mask, const uint8_t* ignore, int64_t pixels,
+                                cudaStream_t stream) {
+  if (pixels < 0 || !mask || !ignore) return cudaErrorInvalidValue;
+  if (pixels == 0) return cudaSuccess;
+  clear_ignored_kernel<<<detail::blocks_for(pixels), detail::kBlock, 0, stream>>>(mask, ignore, pixels);
   return cudaGetLastError();
 }
 

@@ -35,6 +35,11 @@ cudaError_t input_change_mask(const float* x, const float* ref, int64_t pixels, 
 cudaError_t input_block_change_mask(const float* x, const float* ref, int h, int w, int block,
                                     float threshold, uint8_t* mask, cudaStream_t stream);
 
+// Zone masks: mask[p] = 0 wherever ignore[p] is set (after the other tests and dilation, before
+// the list is compacted), as kernels/cpu/input_delta.h's input_clear_ignored.
+cudaError_t input_clear_ignored(uint8_t* mask, const uint8_t* ignore, int64_t pixels,
+                                cudaStream_t stream);
+
 // For the listed pixels (count read on the device; grid sized for `capacity`):
 // out = (x - ref) * inv_std, ref = x.
 template <typename T>

@@ -255,15 +255,21 @@ TEST_F(CudaTest, ExecutorStreamsShareOneModel) {
   }
 }
 
-// The input rule (per-pixel threshold, block-mean test, dilation) picks the same pixels as the
-// CPU's on every frame; with layer thresholds 0 nothing else truncates, so the CUDA delta heads
-// equal the CPU delta heads to float tolerance even though both differ from dense.
-TEST_F(CudaTest, ExecutorInputRuleMatchesCpu) {
+// Layer thresholds 0, every part of the input rule on: per-pixel threshold, block test, dilation.
+DeltaSettings input_rule_settings() {
   DeltaSettings s = exact_settings(0.4f);
   s.input_threshold = 12.f;
   s.input_block = 8;
   s.input_block_threshold = 2.f;
   s.input_dilation = 1;
+  return s;
+}
+
+// The input rule (per-pixel threshold, block-mean test, dilation) picks the same pixels as the
+// CPU's on every frame; with layer thresholds 0 nothing else truncates, so the CUDA delta heads
+// equal the CPU delta heads to float tolerance even though both differ from dense.
+TEST_F(CudaTest, ExecutorInputRuleMatchesCpu) {
+  const DeltaSettings s = input_rule_settings();
   for (const NetCase& net : kNets) {
     Quad q(net.build(48, 64), s);
     SyntheticSequence seq(busy_sequence(true));
@@ -274,6 +280,32 @@ TEST_F(CudaTest, ExecutorInputRuleMatchesCpu) {
       worst = std::max(worst, head_difference(*q.gpu_delta, *q.cpu_delta, *q.cpu_dense));
     });
     EXPECT_LE(worst, 1e-4f) << net.name << ": CUDA delta vs CPU delta with input truncation only";
+  }
+}
+
+// Zone masks (Executor::set_input_ignore_mask) clear the same pixels on both backends, after
+// the block test and dilation, with CUDA graphs on: a mask over the left third, set after the
+// first delta frames and cleared again, keeps CUDA delta equal to CPU delta.
+TEST_F(CudaTest, ExecutorIgnoreMaskMatchesCpu) {
+  const DeltaSettings s = input_rule_settings();
+  std::vector<uint8_t> left_third(48 * 64, 0);
+  for (int y = 0; y < 48; ++y)
+    for (int x = 0; x < 64 / 3; ++x) left_third[size_t(y) * 64 + x] = 1;
+  for (const NetCase& net : kNets) {
+    Quad q(net.build(48, 64), s);
+    SyntheticSequence seq(busy_sequence(true));
+    float worst = 0.f;
+    run_side_by_side(q.all(), 40, [&]() -> const std::vector<float>& { return seq.next(); }, [&](int f) {
+      EXPECT_FLOAT_EQ(q.gpu_delta->stats().input_active, q.cpu_delta->stats().input_active)
+          << net.name << " frame " << f;
+      worst = std::max(worst, head_difference(*q.gpu_delta, *q.cpu_delta, *q.cpu_dense));
+      if (f == 5 || f == 30) {
+        const std::vector<uint8_t> mask = f == 5 ? left_third : std::vector<uint8_t>();
+        q.cpu_delta->set_input_ignore_mask(mask);
+        q.gpu_delta->set_input_ignore_mask(mask);
+      }
+    });
+    EXPECT_LE(worst, 1e-4f) << net.name << ": CUDA delta vs CPU delta with a zone mask";
   }
 }
 

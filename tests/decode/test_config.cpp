@@ -464,14 +464,15 @@ TEST_F(ConfigTest, TrackerBlockErrorsNameTheKey) {
             std::string::npos) << m;
 }
 
-// The configs the project ships must parse. Their models are fetched by setup.
+// The configs the project ships must parse (configs/examples/ too). Their models are fetched by
+// setup.
 TEST(ShippedConfigs, AllParse) {
   const char* root = std::getenv("DELTACNN_SOURCE_ROOT");
   ASSERT_NE(root, nullptr) << "DELTACNN_SOURCE_ROOT is not set (run through meson test)";
   const fs::path dir = fs::path(root) / "configs";
   int count = 0;
   if (fs::is_directory(dir)) {
-    for (const auto& entry : fs::directory_iterator(dir)) {
+    for (const auto& entry : fs::recursive_directory_iterator(dir)) {
       if (entry.path().extension() != ".yaml") continue;
       ++count;
       try {
@@ -515,3 +516,122 @@ TEST_F(ConfigTest, StabilizeBlock) {
 }
 
 }  // namespace
+
+// ---- zones: and masks: (engine/config/zones_config.cpp)
+
+const char* kLabelled =
+    "model: {name: m, onnx: model.onnx}\n"
+    "input: {width: 64, height: 32}\n"
+    "decoder: {type: centernet, labels: [person, car]}\n";
+
+std::string zones_yaml(const std::string& extra) { return std::string(kLabelled) + extra; }
+
+TEST_F(ConfigTest, ZonesAndMasksParseEveryKey) {
+  const DeploymentConfig c = parse(zones_yaml(
+      "zones:\n"
+      "  - name: door\n"
+      "    polygon: [[0, 300], [768, 300], [768, 576], [0, 576]]\n"
+      "  - name: street.west-1\n"
+      "    polygon: [[0, 0], [0.5, 0], [0.5, 1]]\n"
+      "    units: normalized\n"
+      "    anchor: center\n"
+      "    labels: [car]\n"
+      "    inertia: 1\n"
+      "masks:\n"
+      "  - polygon: [[512, 0], [768, 0], [768, 576], [512, 576]]\n"
+      "  - {name: tree, polygon: [[0, 0], [0.1, 0], [0.1, 0.1]], units: normalized, drop_objects: true}\n"));
+  ASSERT_EQ(c.zones.zones.size(), 2u);
+  const auto& door = c.zones.zones[0];
+  EXPECT_EQ(door.name, "door");
+  EXPECT_EQ(door.polygon.size(), 4u);
+  EXPECT_EQ(door.units, dcnn::zones::Units::Pixels);
+  EXPECT_EQ(door.anchor, dcnn::zones::Anchor::BottomCenter);
+  EXPECT_TRUE(door.labels.empty());
+  EXPECT_EQ(door.inertia, 3);
+  EXPECT_EQ(door.line, 5);
+  const auto& street = c.zones.zones[1];
+  EXPECT_EQ(street.units, dcnn::zones::Units::Normalized);
+  EXPECT_EQ(street.anchor, dcnn::zones::Anchor::Center);
+  EXPECT_EQ(street.labels, std::vector<std::string>{"car"});
+  EXPECT_EQ(street.inertia, 1);
+  ASSERT_EQ(c.zones.masks.size(), 2u);
+  EXPECT_FALSE(c.zones.masks[0].drop_objects);
+  EXPECT_EQ(c.zones.masks[1].name, "tree");
+  EXPECT_TRUE(c.zones.masks[1].drop_objects);
+  EXPECT_EQ(c.zones.source, "test.yaml");
+  EXPECT_TRUE(parse(kLabelled).zones.empty());
+  EXPECT_TRUE(parse(zones_yaml("zones: []\nmasks: []\n")).zones.empty());
+}
+
+TEST_F(ConfigTest, ZoneErrorsNameTheKeyAndWhatIsExpected) {
+  const std::string square = "polygon: [[0, 0], [10, 0], [10, 10], [0, 10]]";
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"zones: {door: 1}\n",
+       "test.yaml: zones: is not a list; expected a list of zones, each {name: door, polygon: [[x, y], "
+       "...]} (see README, \"Zones and masks\")"},
+      {"zones: [{" + square + "}]\n", "test.yaml: zones[0].name: missing required key; expected a value for it"},
+      {"zones: [{name: door}]\n", "test.yaml: zones[0].polygon: missing required key; expected a value for it"},
+      {"zones: [{name: 'a b', " + square + "}]\n",
+       "test.yaml: zones[0].name: 'a b' is not a valid zone name; expected 1 to 64 letters, digits, '_', "
+       "'-' or '.'"},
+      {"zones: [{name: door, polygon: [[0, 0], [10, 0]]}]\n",
+       "test.yaml: zones[0].polygon: has 2 point(s); expected a list of at least 3 [x, y] points, e.g. "
+       "[[0, 300], [768, 300], [768, 576]]"},
+      {"zones: [{name: door, polygon: [[0, 0], [10, 0], [5]]}]\n",
+       "test.yaml: zones[0].polygon[2]: is not an [x, y] pair; expected [x, y] in source-frame pixels "
+       "(units: pixels)"},
+      {"zones: [{name: door, polygon: [[0, 0], [-1, 0], [5, 5]]}]\n",
+       "test.yaml: zones[0].polygon[1].x: value -1 is out of range; expected a number in [0, 65536]"},
+      {"zones: [{name: door, units: normalized, polygon: [[0, 0], [1.5, 0], [1, 1]]}]\n",
+       "test.yaml: zones[0].polygon[1].x: value 1.5 is out of range; expected a number in [0, 1]"},
+      {"zones: [{name: door, polygon: [[0, 0], [10, 0], [10, 0], [0, 10]]}]\n",
+       "test.yaml: zones[0].polygon[2]: repeats the point before it; expected distinct consecutive points"},
+      {"zones: [{name: door, polygon: [[0, 0], [10, 0], [10, 10], [0, 0]]}]\n",
+       "test.yaml: zones[0].polygon: ends on its first point; expected each corner once (the polygon "
+       "closes itself from the last point to the first)"},
+      {"zones: [{name: door, polygon: [[0, 0], [5, 5], [10, 10]]}]\n",
+       "test.yaml: zones[0].polygon: has no area: its points lie on one line; expected a polygon that "
+       "encloses a region"},
+      {"zones: [{name: door, polygon: [[0, 0], [10, 10], [10, 0], [0, 10]]}]\n",
+       "test.yaml: zones[0].polygon: crosses itself: edge 0 (point 0 to 1) meets edge 2 (point 2 to 3); "
+       "expected a simple polygon: list the corners in order around it"},
+      {"zones: [{name: door, units: cm, " + square + "}]\n",
+       "test.yaml: zones[0].units: unknown value 'cm'; expected one of pixels | normalized"},
+      {"zones: [{name: door, anchor: top, " + square + "}]\n",
+       "test.yaml: zones[0].anchor: unknown value 'top'; expected one of bottom_center | center"},
+      {"zones: [{name: door, labels: [dog], " + square + "}]\n",
+       "test.yaml: zones[0].labels[0]: 'dog' is not a label of this model; expected one of decoder.labels "
+       "(e.g. 'person')"},
+      {"zones: [{name: door, inertia: 0, " + square + "}]\n",
+       "test.yaml: zones[0].inertia: value 0 is out of range; expected an integer in [1, 1000]"},
+      {"zones: [{name: door, intertia: 2, " + square + "}]\n",
+       "test.yaml: zones[0].intertia: unknown key (did you mean 'inertia'?); expected one of name, "
+       "polygon, units, anchor, labels, inertia"},
+      {"zones: [{name: door, " + square + "}, {name: door, " + square + "}]\n",
+       "test.yaml: zones[1].name: zone 'door' is given twice (line 4 and line 4); expected a distinct "
+       "name per zone (names go into metadata and events)"},
+      {"masks: [{" + square + ", drop_objects: maybe}]\n",
+       "test.yaml: masks[0].drop_objects: 'maybe' is not a boolean; expected true or false"},
+      {"masks: [{name: tree}]\n", "test.yaml: masks[0].polygon: missing required key; expected a value for it"},
+      {"masks: [{" + square + ", labels: [person]}]\n",
+       "test.yaml: masks[0].labels: unknown key; expected one of name, polygon, units, drop_objects"},
+      {"masks: [3]\n", "test.yaml: masks[0]: is not a mapping; expected a mapping of keys to values"},
+  };
+  for (const auto& [yaml, message] : cases) EXPECT_EQ(error_of(zones_yaml(yaml)), message) << yaml;
+}
+
+TEST_F(ConfigTest, ZoneErrorsCarryTheirLine) {
+  try {
+    parse(zones_yaml("zones:\n  - name: door\n    polygon: [[0, 0], [10, 10], [10, 0], [0, 10]]\n"));
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("(line 6)"), std::string::npos) << e.what();
+  }
+  // A zone given twice names both lines.
+  const std::string twice = error_of(zones_yaml(
+      "zones:\n  - {name: a, polygon: [[0, 0], [1, 0], [1, 1]]}\n  - {name: a, polygon: [[0, 0], [1, 0], [1, 1]]}\n"));
+  EXPECT_NE(twice.find("given twice (line 5 and line 6)"), std::string::npos) << twice;
+  // Duplicate keys inside a zone are caught by the loader's own check.
+  const std::string dup = error_of(zones_yaml("zones:\n  - name: a\n    name: b\n    polygon: [[0, 0], [1, 0], [1, 1]]\n"));
+  EXPECT_NE(dup.find("given twice"), std::string::npos) << dup;
+}

@@ -196,3 +196,65 @@ TEST(TrackEvents, NegativeIntervalIsAConfigError) {
 }
 
 }  // namespace
+
+namespace {
+
+// Zone changes (engine/zones gives each track's zones after inertia): a zone_leave per zone
+// left, then a zone_enter per zone entered, instead of that frame's update; every event carries
+// the zones after its own change; an end carries the last zones.
+TEST(TrackEvents, ZoneChangesBecomeEnterAndLeaveEvents) {
+  Tracker tracker(settings(1, 0));
+  TrackEventBuilder events(kSecond);  // updates every 10 frames at most
+  dcnn::ZonesByTrack zones;
+  auto run = [&](int i, const std::vector<std::string>& now) {
+    tracker.update({box(100.f + i, 0.6f)}, i * kFrameNs);
+    zones.clear();
+    for (const auto& t : tracker.tracks())
+      if (t.confirmed) zones[t.id] = now;
+    return events.on_frame(tracker, at(i), &zones);
+  };
+  auto start = run(0, {"a"});
+  ASSERT_EQ(start.size(), 1u);
+  EXPECT_EQ(start[0].type, TrackEventType::Start);
+  EXPECT_EQ(start[0].object.zones, std::vector<std::string>{"a"});  // starts inside: said in the start
+  EXPECT_TRUE(run(1, {"a"}).empty());
+  auto changed = run(2, {"b", "c"});  // left a, entered b and c
+  ASSERT_EQ(changed.size(), 3u);
+  EXPECT_EQ(changed[0].type, TrackEventType::ZoneLeave);
+  EXPECT_EQ(changed[0].zone, "a");
+  EXPECT_TRUE(changed[0].object.zones.empty());
+  EXPECT_EQ(changed[1].type, TrackEventType::ZoneEnter);
+  EXPECT_EQ(changed[1].zone, "b");
+  EXPECT_EQ(changed[1].object.zones, std::vector<std::string>{"b"});
+  EXPECT_EQ(changed[2].zone, "c");
+  EXPECT_EQ(changed[2].object.zones, (std::vector<std::string>{"b", "c"}));
+  // The zone events restarted the update interval: the next update comes 10 frames later.
+  for (int i = 3; i < 12; ++i) EXPECT_TRUE(run(i, {"b", "c"}).empty()) << i;
+  auto update = run(12, {"b", "c"});
+  ASSERT_EQ(update.size(), 1u);
+  EXPECT_EQ(update[0].type, TrackEventType::Update);
+  EXPECT_EQ(update[0].object.zones, (std::vector<std::string>{"b", "c"}));
+  auto end = events.finish();
+  ASSERT_EQ(end.size(), 1u);
+  EXPECT_EQ(end[0].type, TrackEventType::End);
+  EXPECT_EQ(end[0].object.zones, (std::vector<std::string>{"b", "c"}));
+  EXPECT_STREQ(dcnn::to_string(TrackEventType::ZoneEnter), "zone_enter");
+  EXPECT_STREQ(dcnn::to_string(TrackEventType::ZoneLeave), "zone_leave");
+}
+
+TEST(TrackEvents, WithoutZonesNothingChanges) {
+  Tracker tracker(settings(1, 0));
+  TrackEventBuilder events(0);
+  dcnn::ZonesByTrack none;
+  tracker.update({box(100.f, 0.6f)}, 0);
+  auto a = events.on_frame(tracker, at(0), &none);
+  tracker.update({box(101.f, 0.6f)}, kFrameNs);
+  auto b = events.on_frame(tracker, at(1), nullptr);
+  ASSERT_EQ(a.size(), 1u);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0].type, TrackEventType::Update);
+  EXPECT_TRUE(b[0].object.zones.empty());
+  EXPECT_TRUE(b[0].zone.empty());
+}
+
+}  // namespace

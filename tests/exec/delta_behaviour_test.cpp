@@ -275,6 +275,94 @@ TEST(ExecutorErrors, BadGraphsNameTheNode) {
   EXPECT_THROW(compile_model(g3, Backend::Cpu, test_normalization()), Error);
 }
 
+// Zone masks (Executor::set_input_ignore_mask): masked pixels never enter the active set, also
+// through the block test and dilation; their reference keeps its value until a dense pass; an
+// executor whose mask was cleared computes bit for bit what one that never had a mask does.
+std::vector<float> shifted_frame(int h, int w, int frame) {
+  std::vector<float> x(size_t(h) * w * 3);
+  for (size_t i = 0; i < x.size(); ++i) x[i] = float((i * 7 + size_t(frame) * 40) % 200);
+  return x;
+}
+
+TEST(DeltaIgnoreMask, MaskedPixelsNeverFire) {
+  const int H = 32, W = 48;
+  auto model = compile_model(mobilenet_v2_block(H, W), Backend::Cpu, test_normalization());
+  for (bool grow : {false, true}) {
+    DeltaSettings s = exact_settings();
+    if (grow) s.input_dilation = 2, s.input_block = 8, s.input_block_threshold = 1.f;
+    Executor delta(model, ExecMode::Delta, s);
+    std::vector<uint8_t> right_half(size_t(H) * W, 0);
+    for (int y = 0; y < H; ++y)
+      for (int x = W / 2; x < W; ++x) right_half[size_t(y) * W + x] = 1;
+    delta.set_input_ignore_mask(right_half);
+    delta.run(shifted_frame(H, W, 0).data());
+    EXPECT_TRUE(delta.stats().keyframe);
+    for (int f = 1; f < 4; ++f) {
+      delta.run(shifted_frame(H, W, f).data());  // every pixel changes by 40 levels
+      EXPECT_FALSE(delta.stats().keyframe);
+      EXPECT_FLOAT_EQ(delta.stats().input_active, 0.5f) << "frame " << f << (grow ? " with block + dilation" : "");
+    }
+  }
+}
+
+TEST(DeltaIgnoreMask, WholeMaskFreezesTheInputUntilADensePass) {
+  const int H = 32, W = 48;
+  auto model = compile_model(mobilenet_v2_block(H, W), Backend::Cpu, test_normalization());
+  Executor delta(model, ExecMode::Delta, exact_settings());
+  Executor dense(model, ExecMode::Dense, exact_settings());
+  delta.set_input_ignore_mask(std::vector<uint8_t>(size_t(H) * W, 1));
+  delta.run(shifted_frame(H, W, 0).data());
+  const std::vector<float> first(delta.output(0), delta.output(0) + delta.output_shape(0).size());
+  delta.run(shifted_frame(H, W, 1).data());
+  EXPECT_EQ(delta.stats().input_active, 0.f);
+  // The network still sees the reference: the last frame fed before the mask (frame 0).
+  EXPECT_EQ(0, std::memcmp(first.data(), delta.output(0), sizeof(float) * first.size()));
+  // A dense pass (here a reset) reads the real frame, masked or not.
+  delta.reset();
+  delta.run(shifted_frame(H, W, 2).data());
+  dense.run(shifted_frame(H, W, 2).data());
+  EXPECT_TRUE(delta.stats().keyframe);
+  EXPECT_EQ(0, std::memcmp(dense.output(0), delta.output(0), sizeof(float) * first.size()));
+}
+
+TEST(DeltaIgnoreMask, ClearedMaskIsBitIdenticalToNoMask) {
+  const int H = 32, W = 48;
+  auto model = compile_model(mobilenet_v2_block(H, W), Backend::Cpu, test_normalization());
+  DeltaSettings s = exact_settings();
+  s.input_threshold = 10.f;
+  Executor plain(model, ExecMode::Delta, s), cleared(model, ExecMode::Delta, s);
+  cleared.set_input_ignore_mask(std::vector<uint8_t>(size_t(H) * W, 1));
+  cleared.set_input_ignore_mask({});
+  SequenceOptions so;
+  so.height = H;
+  so.width = W;
+  so.patches = 2;
+  so.patch_size = 6;
+  so.noise_sigma = 3.f;
+  SyntheticSequence seq(so);
+  for (int f = 0; f < 10; ++f) {
+    const std::vector<float> x = seq.next();
+    plain.run(x.data());
+    cleared.run(x.data());
+    EXPECT_EQ(plain.stats().input_active, cleared.stats().input_active);
+    EXPECT_EQ(0, std::memcmp(plain.output(0), cleared.output(0), sizeof(float) * plain.output_shape(0).size()))
+        << "frame " << f;
+  }
+}
+
+TEST(DeltaIgnoreMask, BadMasksAreInputErrors) {
+  auto model = compile_model(mobilenet_v2_block(16, 16), Backend::Cpu, test_normalization());
+  Executor e(model, ExecMode::Delta, DeltaSettings{});
+  try {
+    e.set_input_ignore_mask(std::vector<uint8_t>(10, 0));
+    FAIL() << "no error";
+  } catch (const Error& err) {
+    EXPECT_EQ(int(err.kind()), int(ErrorKind::Input));
+    EXPECT_STREQ(err.what(), "input ignore mask has 10 bytes; expected 256 (the 16x16 model input), or none");
+  }
+  EXPECT_THROW(e.set_input_ignore_mask(std::vector<uint8_t>(256, 2)), Error);
+}
+
 TEST(ExecutorErrors, BadRuntimeInput) {
   auto model = compile_model(mobilenet_v2_block(16, 16), Backend::Cpu, test_normalization());
   Executor e(model, ExecMode::Delta, DeltaSettings{});

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
@@ -253,6 +254,21 @@ std::string temp_path(const std::string& stem, const std::string& suffix) {
   const char* tmp = std::getenv("TMPDIR");
   return std::string(tmp && *tmp ? tmp : "/tmp") + "/" + stem + "-" + std::to_string(::getpid()) +
          "-" + std::to_string(counter++) + suffix;
+}
+
+std::string config_with(const std::string& shipped, const std::string& extra_yaml) {
+  const std::string source = config_path(shipped);
+  std::ifstream in(source);
+  if (!in) return "";
+  std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  // The copy lives under TMPDIR: its model path must not be relative to configs/.
+  const std::string relative = "onnx: ../models/";
+  const size_t at = yaml.find(relative);
+  if (at == std::string::npos) return "";
+  yaml.replace(at, relative.size(), "onnx: " + model_path(""));
+  const std::string path = temp_path("deltacnn-config", ".yaml");
+  std::ofstream(path) << yaml << "\n" << extra_yaml;
+  return path;
 }
 
 void expect_pushed_buffer_unchanged(GstHarness* h, GstBuffer* in) {

@@ -70,4 +70,8 @@ std::vector<nlohmann::json> read_json_records(const std::string& path);
 // A fresh file name under TMPDIR (the file does not exist yet).
 std::string temp_path(const std::string& stem, const std::string& suffix);
 
+// A copy of configs/<shipped> under TMPDIR with its model path made absolute and `extra_yaml`
+// appended (e.g. a zones: block); "" when the shipped file cannot be read. The caller removes it.
+std::string config_with(const std::string& shipped, const std::string& extra_yaml);
+
 }  // namespace deltacnn_test

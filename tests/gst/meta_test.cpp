@@ -235,6 +235,31 @@ TEST_F(MetaTest, TrackAgeRoundTripsAndIsAbsentWhenUntracked) {
   EXPECT_FALSE(deltacnn_roi_get_track_age(face, &age));
 }
 
+TEST_F(MetaTest, ZonesRoundTripAsAStringArray) {
+  DeltaCnnDetection in = person(1);
+  GstVideoRegionOfInterestMeta* roi = gst_buffer_add_deltacnn_object(buffer_, &in, 100, 100);
+  ASSERT_NE(roi, nullptr);
+  EXPECT_EQ(deltacnn_roi_get_zones(roi, nullptr, 0), 0u) << "no zones recorded yet";
+  const gchar* names[] = {"west", "road"};
+  ASSERT_TRUE(deltacnn_roi_set_zones(roi, names, 2));
+  const gchar* out[4] = {nullptr, nullptr, nullptr, nullptr};
+  EXPECT_EQ(deltacnn_roi_get_zones(roi, nullptr, 0), 2u);
+  ASSERT_EQ(deltacnn_roi_get_zones(roi, out, 1), 2u);  // fills only what fits
+  EXPECT_STREQ(out[0], "west");
+  EXPECT_EQ(out[1], nullptr);
+  ASSERT_EQ(deltacnn_roi_get_zones(roi, out, 4), 2u);
+  EXPECT_STREQ(out[1], "road");
+  GstStructure* s = gst_video_region_of_interest_meta_get_param(roi, "detection");
+  EXPECT_EQ(gst_structure_get_field_type(s, "zones"), GST_TYPE_ARRAY);
+  // An empty list is recorded as such (the element has zones; the object is in none).
+  ASSERT_TRUE(deltacnn_roi_set_zones(roi, nullptr, 0));
+  EXPECT_EQ(deltacnn_roi_get_zones(roi, out, 4), 0u);
+  EXPECT_TRUE(gst_structure_has_field(s, "zones"));
+  GstVideoRegionOfInterestMeta* face = gst_buffer_add_video_region_of_interest_meta(buffer_, "face", 1, 2, 3, 4);
+  EXPECT_FALSE(deltacnn_roi_set_zones(face, names, 2));
+  EXPECT_EQ(deltacnn_roi_get_zones(face, out, 4), 0u);
+}
+
 TEST_F(MetaTest, DetectionStructureUsesDlStreamerNames) {
   DeltaCnnDetection in = person(1);
   GstVideoRegionOfInterestMeta* roi = gst_buffer_add_deltacnn_object(buffer_, &in, 100, 100);

@@ -34,13 +34,14 @@ TEST(TrackEventJson, SchemaFieldsInOrder) {
       deltacnn_gst::track_event_record(e, {"cam1", "deltacnn0", 2, "movenet"}, 41);
   std::vector<std::string> keys;
   for (const auto& item : j.items()) keys.push_back(item.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"schema_version", "event", "seq", "camera_id",
+  EXPECT_EQ(keys, (std::vector<std::string>{"schema_version", "event", "zone", "seq", "camera_id",
                                             "track_id", "label", "label_id", "score",
                                             "best_score", "box", "zones", "first_seen",
                                             "last_seen", "track_age", "source", "unique_id",
                                             "model"}));
-  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["schema_version"], 2);
   EXPECT_EQ(j["event"], "end");
+  EXPECT_TRUE(j["zone"].is_null());
   EXPECT_EQ(j["seq"], 41);
   EXPECT_EQ(j["track_id"], 7);
   EXPECT_EQ(j["box"]["x_max"], 3.0);
@@ -51,6 +52,19 @@ TEST(TrackEventJson, SchemaFieldsInOrder) {
   EXPECT_EQ(j["last_seen"]["utc"], "1970-01-01T00:00:00.001Z");
   EXPECT_EQ(j["track_age"], 12);
   EXPECT_EQ(j["unique_id"], 2);
+}
+
+TEST(TrackEventJson, ZoneEventNamesItsZoneAndTheZonesAfterIt) {
+  dcnn::TrackEvent e;
+  e.type = dcnn::TrackEventType::ZoneEnter;
+  e.track_id = 3;
+  e.zone = "crossing";
+  e.object.zones = {"street", "crossing"};
+  const nlohmann::ordered_json j =
+      deltacnn_gst::track_event_record(e, {"cam1", "deltacnn0", 2, "movenet"}, 5);
+  EXPECT_EQ(j["event"], "zone_enter");
+  EXPECT_EQ(j["zone"], "crossing");
+  EXPECT_EQ(j["zones"], nlohmann::ordered_json::array({"street", "crossing"}));
 }
 
 TEST(TrackEventTransport, RoundTripAndOtherEventsIgnored) {

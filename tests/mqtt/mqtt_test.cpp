@@ -122,11 +122,12 @@ RunResult run(const std::string& description, int timeout_s,
 // (write=events) and deltacnnpublish named "pub". `sync`: at the video's speed (10 fps), so
 // that a test can act at a known point of the stream.
 std::string pipeline(int frames, bool sync, const std::string& events_file,
-                     const std::string& publish_properties) {
+                     const std::string& publish_properties,
+                     const std::string& config = deltacnn_test::config_path("movenet-lightning.yaml")) {
   return "filesrc location=" + deltacnn_test::vtest_path() +
          " ! avidemux ! avdec_msmpeg4 ! videoconvert ! video/x-raw,format=BGRx ! identity sync=" +
          (sync ? "true" : "false") + " eos-after=" + std::to_string(frames) +
-         " ! deltacnn config-file-path=" + deltacnn_test::config_path("movenet-lightning.yaml") +
+         " ! deltacnn config-file-path=" + config +
          " backend=cpu camera-id=cam1 event-update-interval=0"
          " ! deltacnnjson write=events location=" + events_file +
          " ! deltacnnpublish name=pub camera-id=cam1 " + publish_properties + " ! fakesink";
@@ -188,7 +189,7 @@ TEST_F(Mqtt, PublishedEventsEqualTheEventsFile) {
   EXPECT_EQ(r.dropped, 0u);
   for (size_t i = 0; i < file.size(); ++i) {
     const nlohmann::json e = nlohmann::json::parse(file[i]);
-    EXPECT_EQ(e["schema_version"], 1);
+    EXPECT_EQ(e["schema_version"], 2);
     EXPECT_EQ(e["seq"], i);
     EXPECT_EQ(e["camera_id"], "cam1");
   }
@@ -202,6 +203,37 @@ TEST_F(Mqtt, PublishedEventsEqualTheEventsFile) {
   ASSERT_EQ(late.messages().size(), 1u);
   EXPECT_TRUE(late.messages()[0].retained);
   EXPECT_EQ(late.messages()[0].payload, "offline");
+}
+
+// Zone events (a zone over the whole frame, inertia 2: every track enters it on its second
+// matched frame) travel like the others: the broker gets what the file has, zones included.
+TEST_F(Mqtt, ZoneEventsArriveLikeTheOthers) {
+  const std::string config = deltacnn_test::config_with(
+      "movenet-lightning.yaml",
+      "zones:\n  - {name: all, units: normalized, polygon: [[0, 0], [1, 0], [1, 1], [0, 1]], inertia: 2}\n");
+  ASSERT_FALSE(config.empty());
+  MqttBroker broker(deltacnn_test::free_tcp_port());
+  ASSERT_TRUE(broker.start()) << broker.why();
+  MqttSubscriber sub(broker.port(), "deltacnn/#", "test-zones");
+  ASSERT_TRUE(sub.wait_subscribed(5000));
+  const RunResult r = run(pipeline(20, false, events_file_, "port=" + std::to_string(broker.port()), config), 300);
+  std::remove(config.c_str());
+  ASSERT_TRUE(r.eos) << (r.error ? r.error->message : "timeout");
+  sub.wait_quiet(500, 5000);
+  const std::vector<std::string> file = read_lines(events_file_);
+  std::vector<std::string> received;
+  for (const ReceivedMessage& m : on_topic(sub.messages(), "deltacnn/cam1/events"))
+    received.push_back(nlohmann::json::parse(m.payload).dump());
+  EXPECT_EQ(received, file);
+  int enters = 0;
+  for (const std::string& line : received) {
+    const nlohmann::json e = nlohmann::json::parse(line);
+    if (e["event"] != "zone_enter") continue;
+    ++enters;
+    EXPECT_EQ(e["zone"], "all");
+    EXPECT_EQ(e["zones"], nlohmann::json::array({"all"}));
+  }
+  EXPECT_GE(enters, 1) << "the person on vtest enters the whole-frame zone";
 }
 
 TEST_F(Mqtt, BrokerKilledAndRestartedMidStream) {

@@ -159,6 +159,15 @@ TEST_F(ToolsCli, VideoThatIsADirectorySaysSo) {
       << tune.err;
 }
 
+// --compare-masks needs masks in the YAML: a clear error before the model loads.
+TEST_F(ToolsCli, BenchCompareMasksWithoutMasksSaysSo) {
+  const std::string yaml = dcnn::test::source_path("configs/movenet-lightning.yaml");
+  const ToolRun r = run_tool(tools_.at("deltacnn-bench"), {"--config", yaml, "--synthetic", "--compare-masks"});
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("--compare-masks: " + yaml + " has no masks; expected a config with a masks: block"),
+            std::string::npos) << r.err;
+}
+
 // A 3-frame video and --frames 10: deltacnn-eval runs on the 3 frames, says so on stderr, and
 // reports the real frame size (it printed "(0x0 -> ...)", the size of the failed 4th read).
 TEST_F(ToolsCli, EvalOnAShortVideoWarnsAndUsesTheFramesItHas) {

@@ -34,6 +34,8 @@ class VideoSource : public FrameSource {
     return true;
   }
   std::string describe() const override { return path_; }
+  int source_width() const override { return int(cap_.get(cv::CAP_PROP_FRAME_WIDTH)); }
+  int source_height() const override { return int(cap_.get(cv::CAP_PROP_FRAME_HEIGHT)); }
 
  private:
   std::string path_;
@@ -73,6 +75,8 @@ class SyntheticSource : public FrameSource {
     return true;
   }
   std::string describe() const override { return "synthetic"; }
+  int source_width() const override { return w_; }
+  int source_height() const override { return h_; }
 
  private:
   struct Square {

@@ -18,6 +18,10 @@ class FrameSource {
   // Fills `out` (h*w*3 floats); false at the end of the source.
   virtual bool next(std::vector<float>& out) = 0;
   virtual std::string describe() const = 0;
+  // Size of the source's frames before the resize to the model input (where zone and mask
+  // coordinates live).
+  virtual int source_width() const = 0;
+  virtual int source_height() const = 0;
 };
 
 // Throws dcnn::Error(NotFound) when the file cannot be opened.

@@ -15,6 +15,10 @@
 // With --backend cuda it then times cuDNN dense vs our dense vs our delta (and the eps=inf
 // overhead bound) at 1, 8 and 32 streams (tools/bench/cuda_streams.h); --json adds those
 // numbers under "cuda_streams" to the final line, whose other keys stay as they are.
+// The YAML's masks (zones: / masks:, engine/zones) apply to the delta stream as the element
+// applies them; --compare-masks also runs a delta stream with the masks cleared on the same
+// frames (the two delta streams alternate which goes first), so one run measures what the
+// masks save.
 #include <omp.h>
 
 #include <algorithm>
@@ -38,6 +42,7 @@
 #include "engine/ir/passes.h"
 #include "engine/ir/shape_inference.h"
 #include "tools/bench/bench_frames.h"
+#include "tools/bench/bench_masks.h"
 #include "tools/bench/opencv_reference.h"
 #include "tools/bench/ort_reference.h"
 #include "tools/bench/settings_line.h"
@@ -54,7 +59,7 @@ using namespace dcnn;
 
 struct Args {
   std::string model, config, video, backend = "cpu", reference, precision = "fp32", csv, form, layers_csv;
-  bool synthetic = false, json = false, layers = false, truncate_linear = false;
+  bool synthetic = false, json = false, layers = false, truncate_linear = false, compare_masks = false;
   float input_threshold = -1.f;  // < 0: the config's (or the default)
   int frames = 100, width = 0, height = 0;
   int ort_runs = 10;  // onnxruntime runs before and after ours (each)
@@ -69,7 +74,7 @@ const char* const kUsage =
     "                      [--reference opencv|onnxruntime] [--ort-runs N] [--ort-every N]\n"
     "                      [--csv FILE]\n"
     "                      [--layers] [--truncate-linear] [--precision fp32|fp16] [--json]\n"
-    "                      [--form propagate|recompute] [--layers-csv FILE]\n"
+    "                      [--form propagate|recompute] [--layers-csv FILE] [--compare-masks]\n"
     "  --threshold 0 --input-threshold 0 makes delta exact: its error is then float rounding.\n"
     "  --frames N (>= 2, default 100): a shorter video runs on the frames it has, with a warning.\n"
     "  --layers adds per-layer wall time (dense and delta) of the 15 slowest delta layers and\n"
@@ -77,7 +82,9 @@ const char* const kUsage =
     "    every layer's numbers to FILE (implies --layers).\n"
     "  --reference onnxruntime needs ./scripts/fetch-ort.sh; it runs --ort-runs (default 10)\n"
     "    before and as many after our frames, and 2 runs after every --ort-every (default 10,\n"
-    "    0: none) of our frames, with as many threads as ours; ort_ms is the median of all.\n";
+    "    0: none) of our frames, with as many threads as ours; ort_ms is the median of all.\n"
+    "  The config's masks apply to the delta stream; --compare-masks adds a delta stream without\n"
+    "    them on the same frames (unmasked_* numbers; needs a config with masks).\n";
 
 Args parse(int argc, char** argv) {
   using tools::UsageError;
@@ -92,6 +99,7 @@ Args parse(int argc, char** argv) {
       else if (cl.is("--json")) a.json = true;
       else if (cl.is("--layers")) a.layers = true;
       else if (cl.is("--truncate-linear")) a.truncate_linear = true;
+      else if (cl.is("--compare-masks")) a.compare_masks = true;
       else if (cl.is("--input-threshold")) a.input_threshold = float(cl.number(0.0, 255.0));
       else if (cl.is("--backend")) a.backend = cl.choice("cpu|cuda");
       else if (cl.is("--precision")) a.precision = cl.choice("fp32|fp16");
@@ -109,6 +117,7 @@ Args parse(int argc, char** argv) {
     if (a.model.empty() && a.config.empty()) throw UsageError("give --model or --config");
     if (a.video.empty() == !a.synthetic) throw UsageError("give exactly one of --video and --synthetic");
     if (a.precision == "fp16" && a.backend != "cuda") throw UsageError("--precision fp16 needs --backend cuda");
+    if (a.compare_masks && a.config.empty()) throw UsageError("--compare-masks needs --config (the masks are in the YAML)");
     return a;
   });
 }
@@ -146,6 +155,7 @@ int run(const Args& args) {
   InputNormalization norm;
   DeltaSettings settings;
   std::string name;
+  zones::ZonesConfig zone_config;
   if (!args.config.empty()) {
     DeploymentConfig cfg = load_config(args.config);
     if (model_path.empty()) model_path = cfg.model_path;
@@ -154,7 +164,12 @@ int run(const Args& args) {
     for (int c = 0; c < 3; ++c) norm.mean[c] = cfg.input.mean[c], norm.std[c] = cfg.input.std[c];
     settings = to_delta_settings(cfg.delta);
     name = cfg.name;
+    zone_config = cfg.zones;
   }
+  // Before the (slow) model import: nothing to compare without masks.
+  if (args.compare_masks && zone_config.masks.empty())
+    throw Error(ErrorKind::Config, "--compare-masks: " + args.config +
+                                       " has no masks; expected a config with a masks: block");
   // Flags override the YAML, as element properties do.
   if (args.threshold_scale >= 0.f) settings.threshold_scale = args.threshold_scale;
   if (args.input_threshold >= 0.f) settings.input_threshold = args.input_threshold;
@@ -179,6 +194,9 @@ int run(const Args& args) {
   DeltaSettings dense_settings = settings;
   Executor dense(model, ExecMode::Dense, dense_settings);
   Executor delta(model, ExecMode::Delta, settings);
+  // The same delta stream with the masks cleared (--compare-masks).
+  std::unique_ptr<Executor> unmasked;
+  if (args.compare_masks) unmasked = std::make_unique<Executor>(model, ExecMode::Delta, settings);
 
   std::unique_ptr<bench::OpenCvReference> reference;
   std::unique_ptr<bench::OrtReference> ort;
@@ -201,6 +219,12 @@ int run(const Args& args) {
     }
     if (!ahead.empty()) ort->measure(args.ort_runs);
   }
+  const std::vector<uint8_t> ignore =
+      bench::mask_for_bench(zone_config, source->source_width(), source->source_height(), width, height);
+  delta.set_input_ignore_mask(ignore);
+  double masked_fraction = 0.0;
+  for (uint8_t b : ignore) masked_fraction += b;
+  if (!ignore.empty()) masked_fraction /= double(ignore.size());
   size_t ahead_used = 0;
   auto next_frame = [&](std::vector<float>& f) {
     if (ahead_used < ahead.size()) {
@@ -213,7 +237,8 @@ int run(const Args& args) {
   if (!args.csv.empty()) {
     csv = std::fopen(args.csv.c_str(), "w");
     if (!csv) throw Error(ErrorKind::Config, "--csv " + args.csv + ": cannot open it for writing");
-    std::fprintf(csv, "frame,dense_ms,delta_ms,keyframe,input_active,mean_active\n");
+    std::fprintf(csv, "frame,dense_ms,delta_ms,keyframe,input_active,mean_active%s\n",
+                 unmasked ? ",unmasked_delta_ms,unmasked_input_active,unmasked_mean_active" : "");
   }
 
   // ---- run
@@ -222,7 +247,8 @@ int run(const Args& args) {
   std::vector<double> layer_ms_dense(nodes.size(), 0.0), layer_ms_delta(nodes.size(), 0.0);
   double dense_ms = 0.0, delta_ms = 0.0, ref_ms = 0.0, first_delta_ms = 0.0;
   double input_active = 0.0, mean_active = 0.0;
-  int frames = 0, delta_frames = 0, ref_frames = 0, keyframes = 0;
+  double unmasked_ms = 0.0, unmasked_input_active = 0.0, unmasked_mean_active = 0.0;
+  int frames = 0, delta_frames = 0, ref_frames = 0, keyframes = 0, unmasked_keyframes = 0;
   HeadError err;
   std::vector<float> frame;
   std::vector<std::vector<float>> kept;  // the first frames, replayed by the CUDA stream runs
@@ -234,15 +260,31 @@ int run(const Args& args) {
     auto t0 = std::chrono::steady_clock::now();
     dense.run(frame.data());
     auto t1 = std::chrono::steady_clock::now();
+    const double dms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    // With --compare-masks the unmasked stream goes first on odd frames, so neither delta
+    // stream always runs on caches the other warmed.
+    double ums = 0.0;
+    auto run_unmasked = [&] {
+      const auto u0 = std::chrono::steady_clock::now();
+      unmasked->run(frame.data());
+      ums = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - u0).count();
+    };
+    if (unmasked && frames % 2 == 1) run_unmasked();
+    t1 = std::chrono::steady_clock::now();
     delta.run(frame.data());
     auto t2 = std::chrono::steady_clock::now();
-    const double dms = std::chrono::duration<double, std::milli>(t1 - t0).count();
+    if (unmasked && frames % 2 == 0) run_unmasked();
     const double xms = std::chrono::duration<double, std::milli>(t2 - t1).count();
     dense_ms += dms;
     const FrameStats& st = delta.stats();
-    if (csv)
-      std::fprintf(csv, "%d,%.3f,%.3f,%d,%.5f,%.5f\n", frames, dms, xms, st.keyframe ? 1 : 0,
+    if (csv) {
+      std::fprintf(csv, "%d,%.3f,%.3f,%d,%.5f,%.5f", frames, dms, xms, st.keyframe ? 1 : 0,
                    double(st.input_active), double(st.mean_active));
+      if (unmasked)
+        std::fprintf(csv, ",%.3f,%.5f,%.5f", ums, double(unmasked->stats().input_active),
+                     double(unmasked->stats().mean_active));
+      std::fprintf(csv, "\n");
+    }
     if (frames == 0) {
       first_delta_ms = xms;
     } else {
@@ -251,6 +293,12 @@ int run(const Args& args) {
       if (st.keyframe) ++keyframes;
       input_active += st.input_active;
       mean_active += st.mean_active;
+      if (unmasked) {
+        unmasked_ms += ums;
+        unmasked_input_active += unmasked->stats().input_active;
+        unmasked_mean_active += unmasked->stats().mean_active;
+        if (unmasked->stats().keyframe) ++unmasked_keyframes;
+      }
       for (size_t k = 0; k < nodes.size(); ++k) {
         layer_ms_delta[k] += st.layers[k].ms;
         layer_ms_dense[k] += dense.stats().layers[k].ms;
@@ -279,6 +327,9 @@ int run(const Args& args) {
   const double ref_avg = ref_frames ? ref_ms / ref_frames : 0.0;
   input_active /= delta_frames;
   mean_active /= delta_frames;
+  const double unmasked_avg = unmasked_ms / delta_frames;
+  unmasked_input_active /= delta_frames;
+  unmasked_mean_active /= delta_frames;
 
   // ---- report
   std::printf("deltacnn-bench: %s  input %dx%d  backend %s (%s)  %d frames of %s\n", name.c_str(), width,
@@ -295,6 +346,9 @@ int run(const Args& args) {
   std::printf("%-34s %10.2f\n", "dense (ours)", dense_avg);
   std::printf("%-34s %10.2f   (first frame, dense keyframe: %.2f ms; %d later keyframes)\n",
               "delta (ours, frames 2..N)", delta_avg, first_delta_ms, keyframes);
+  if (unmasked)
+    std::printf("%-34s %10.2f   (the same frames without the config's masks; %d later keyframes)\n",
+                "delta without masks (frames 2..N)", unmasked_avg, unmasked_keyframes);
   if (reference)
     std::printf("%-34s %10.2f   (%s, first forward excluded)\n", "OpenCV DNN dense", ref_avg,
                 reference->path().c_str());
@@ -313,6 +367,11 @@ int run(const Args& args) {
     std::printf("our dense time / onnxruntime: %.2fx   (dense_vs_ort = dense_ms / ort_ms)\n", dense_avg / ort_avg);
   }
   std::printf("input active fraction: %.4f   mean active (MAC-weighted): %.4f\n", input_active, mean_active);
+  if (!ignore.empty())
+    std::printf("masks: %.4f of the input masked (never active in delta frames)\n", masked_fraction);
+  if (unmasked)
+    std::printf("without masks: input active %.4f   mean active %.4f   delta %.2f ms -> %.2f ms with masks (%.2fx)\n",
+                unmasked_input_active, unmasked_mean_active, unmasked_avg, delta_avg, unmasked_avg / delta_avg);
   std::printf("delta heads vs dense heads (relative to head scale): max %.4g  mean %.4g\n",
               err.max_rel, err.mean_rel_sum / err.frames);
 
@@ -393,6 +452,13 @@ int run(const Args& args) {
     j["max_err"] = err.max_rel;
     j["mean_err"] = err.mean_rel_sum / err.frames;
     j["keyframes"] = keyframes;  // dense frames after the first (periodic and busy-scene)
+    j["masked_fraction"] = masked_fraction;  // of the input, under the config's masks
+    if (unmasked) {
+      j["unmasked_delta_ms"] = unmasked_avg;
+      j["unmasked_input_active"] = unmasked_input_active;
+      j["unmasked_mean_active"] = unmasked_mean_active;
+      j["unmasked_keyframes"] = unmasked_keyframes;
+    }
     j["threshold_scale"] = settings.threshold_scale;
     j["truncate_linear"] = settings.truncate_linear;
     j["form"] = to_string(settings.form);

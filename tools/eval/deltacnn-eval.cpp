@@ -16,6 +16,9 @@
 // Plus the mean per-frame time of each stream (inference + decoding), their ratio, the delta
 // stream's mean active fraction and the decoders' share of the time.
 // --json ends the output with one JSON line holding all of these.
+// Masks (YAML masks:, docs/zones.md) apply to the delta stream as in the element; --no-masks
+// clears them, --outside-masks counts kpt_agree / count_agree / det_f1 only on the objects of
+// both streams whose box bottom centre lies outside every mask (the tracking table stays on all).
 #include <nlohmann/json.hpp>
 #include <opencv2/videoio.hpp>
 
@@ -28,6 +31,7 @@
 
 #include "engine/api/deltacnn.h"
 #include "engine/core/error.h"
+#include "engine/zones/object_filter.h"
 #include "tools/common/command_line.h"
 #include "tools/common/model_warnings.h"
 #include "tools/common/tool_main.h"
@@ -60,6 +64,9 @@ struct Args {
   // agreement with dense on the unshifted frames) or the same perturbed frame as delta (what
   // delta itself costs, without the model's own sensitivity to the perturbation).
   std::string dense_input = "original";
+  bool no_masks = false;         // the delta stream without the YAML's masks
+  bool outside_masks = false;    // agreement on objects outside the masks only
+  double mask_margin = 0.0;      // --outside-masks: also drop objects this close to a mask (px)
 };
 
 const char* const kUsage =
@@ -79,7 +86,10 @@ const char* const kUsage =
     "  --dense-input original|perturbed: with --perturb, the frame the dense stream sees (default\n"
     "                     original; perturbed: the same frame as delta, both moved back alike).\n"
     "  --stabilize off|shift|exposure|both: the delta stream's stabilize block (default: the YAML's);\n"
-    "                     --whole-pixels moves frames by whole pixels instead of the sub-pixel shift.\n";
+    "                     --whole-pixels moves frames by whole pixels instead of the sub-pixel shift.\n"
+    "  --no-masks: the delta stream without the YAML's masks; --outside-masks: agreement only on\n"
+    "                     the objects (both streams) whose box bottom centre is outside every mask\n"
+    "                     (--mask-margin PX: and at least PX frame pixels from its outline).\n";
 
 Args parse_args(int argc, char** argv) {
   return dcnn::tools::parse_or_exit("deltacnn-eval", kUsage, [&] {
@@ -101,6 +111,9 @@ Args parse_args(int argc, char** argv) {
       else if (cl.is("--dense-input")) a.dense_input = cl.choice("original|perturbed");
       else if (cl.is("--show-disagreements")) a.show_disagreements = true;
       else if (cl.is("--per-frame")) a.per_frame = true;
+      else if (cl.is("--no-masks")) a.no_masks = true;
+      else if (cl.is("--outside-masks")) a.outside_masks = true;
+      else if (cl.is("--mask-margin")) a.mask_margin = cl.number(0.0, 100000.0);
       else cl.unknown();
     }
     if (a.config.empty()) throw dcnn::tools::UsageError("--config is required");
@@ -109,15 +122,17 @@ Args parse_args(int argc, char** argv) {
   });
 }
 
-// "3 [0.61 0.44 0.26]": how many objects and their scores, highest first.
-std::string describe_objects(const std::vector<dcnn::Detection>& objects) {
-  std::vector<float> scores;
-  for (const auto& o : objects) scores.push_back(o.confidence);
-  std::sort(scores.rbegin(), scores.rend());
+// "3 [0.61@(285,400) 0.44@(120,310) 0.26@(40,290)]": how many objects, their scores (highest
+// first) and where they stand (box bottom centre, frame pixels).
+std::string describe_objects(std::vector<dcnn::Detection> objects) {
+  std::sort(objects.begin(), objects.end(),
+            [](const dcnn::Detection& a, const dcnn::Detection& b) { return a.confidence > b.confidence; });
   std::string s = std::to_string(objects.size()) + " [";
-  char buf[16];
-  for (size_t i = 0; i < scores.size(); ++i) {
-    std::snprintf(buf, sizeof buf, i ? " %.3f" : "%.3f", scores[i]);
+  char buf[64];
+  for (size_t i = 0; i < objects.size(); ++i) {
+    const dcnn::Detection& o = objects[i];
+    std::snprintf(buf, sizeof buf, i ? " %.3f@(%.0f,%.0f)" : "%.3f@(%.0f,%.0f)", o.confidence,
+                  0.5 * (o.x_min + o.x_max), double(o.y_max));
     s += buf;
   }
   return s + "]";
@@ -150,6 +165,11 @@ int run(const Args& args) {
     delta_opts.stabilize.exposure = args.stabilize == "exposure" || args.stabilize == "both";
   }
   if (args.whole_pixels) delta_opts.stabilize.subpixel = false;
+  if (args.no_masks) delta_opts.zones.masks.clear();
+  // --outside-masks: every mask of the YAML drops the objects standing in it, for the comparison.
+  dcnn::zones::ZonesConfig outside = cfg.zones;
+  for (dcnn::zones::MaskSettings& m : outside.masks) m.drop_objects = true;
+  std::unique_ptr<dcnn::zones::FrameZones> outside_frame;
   dcnn::eval::Perturber perturber(dcnn::eval::perturbation_from(args.perturb), uint32_t(args.perturb_seed));
   dcnn::Stream dense(model, dense_opts);
   dcnn::Stream delta(model, delta_opts);
@@ -232,10 +252,28 @@ int run(const Args& args) {
                    n, s.stats.keyframe ? "dense" : "delta", s.stats.input_active, s.stats.mean_active, s.stats.shift_x,
                    s.stats.shift_y, s.stats.shift_confidence, s.stats.new_reference ? " NEW-REFERENCE" : "",
                    s.stats.exposure_gain, d.stats.infer_ms, s.stats.infer_ms + s.stats.stabilize_ms);
-    if (args.show_disagreements && d.objects.size() != s.objects.size())
-      std::fprintf(stderr, "frame %d: dense %s, delta %s\n", n, describe_objects(d.objects).c_str(),
-                   describe_objects(s.objects).c_str());
-    compare(d.objects, s.objects, agreement);
+    std::vector<dcnn::Detection> dense_objects = d.objects, delta_objects = s.objects;
+    if (args.outside_masks) {
+      if (!outside_frame || outside_frame->frame_width != frame.cols || outside_frame->frame_height != frame.rows)
+        outside_frame = std::make_unique<dcnn::zones::FrameZones>(
+            dcnn::zones::FrameZones::make(outside, frame.cols, frame.rows));
+      auto near_a_mask = [&](const dcnn::Detection& o) {
+        const dcnn::zones::Point p = dcnn::zones::anchor_pixel(o, dcnn::zones::Anchor::BottomCenter,
+                                                                frame.cols, frame.rows);
+        for (const dcnn::zones::Polygon& m : outside_frame->masks)
+          if (dcnn::zones::distance_to_outline(m, p) < args.mask_margin) return true;
+        return false;
+      };
+      for (auto* objects : {&dense_objects, &delta_objects}) {
+        dcnn::zones::drop_masked_objects(*objects, outside, *outside_frame);
+        objects->erase(std::remove_if(objects->begin(), objects->end(), near_a_mask), objects->end());
+      }
+    }
+    // On the objects compared (outside the masks with --outside-masks).
+    if (args.show_disagreements && dense_objects.size() != delta_objects.size())
+      std::fprintf(stderr, "frame %d: dense %s, delta %s\n", n, describe_objects(dense_objects).c_str(),
+                   describe_objects(delta_objects).c_str());
+    compare(dense_objects, delta_objects, agreement);
     const dcnn::FrameGeometry geometry = pre.geometry(frame.cols, frame.rows);
     dense_candidates.push_back(model->decoder().decode(dense.heads(), geometry, cut_off));
     if (dense_perturbed) dcnn::eval::to_original(dense_candidates.back(), perturbation);
@@ -275,6 +313,10 @@ int run(const Args& args) {
                 args.perturb.c_str(), args.perturb_seed, args.dense_input.c_str(), delta_opts.stabilize.shift ? "auto" : "off",
                 delta_opts.stabilize.exposure ? "auto" : "off", shift_total / n, exposure_frames,
                 stabilize_total / n);
+  if (!delta_opts.zones.masks.empty() || args.outside_masks)
+    std::printf("masks: %zu on the delta stream%s (margin %.0f px)\n", delta_opts.zones.masks.size(),
+                args.outside_masks ? "; agreement below on objects outside the masks only" : "",
+                args.mask_margin);
   if (pose) {
     // "n/a" when dense had no keypoint to compare: a 1.0 there would claim agreement on nothing.
     std::printf("kpt_agree %s (%ld keypoints >= %.1f within %.0f px), count_agree %.4f\n",
@@ -349,6 +391,9 @@ int run(const Args& args) {
     j["stabilize_ms"] = stabilize_total / n;
     j["exposure_frames"] = exposure_frames;
     j["delta_frames_input_active"] = delta_frames ? delta_input_active / delta_frames : 0.0;
+    j["masks"] = delta_opts.zones.masks.size();
+    j["outside_masks"] = args.outside_masks;
+    j["mask_margin"] = args.mask_margin;
     j["delta_frames_mean_active"] = delta_frames ? delta_mean_active / delta_frames : 0.0;
     if (pose) {
       // null, not 1.0, when there was nothing to compare; the counts say why.

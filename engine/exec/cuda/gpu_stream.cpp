@@ -77,6 +77,10 @@ class GpuStreamImpl final : public GpuStream {
   }
   void set_threshold_scale(float scale) override { settings_.threshold_scale = scale; }
   void set_keyframe_interval(int interval) override { keyframes_.set_interval(interval); }
+  void set_input_ignore_mask(const uint8_t* ignore) override {
+    check(cudaSetDevice(handles_.device), "set_input_ignore_mask: ", "cudaSetDevice");
+    input_->set_ignore_mask(ignore);
+  }
   int num_outputs() const override { return int(heads_.size()); }
   const std::string& output_name(int i) const override { return heads_[size_t(i)].name; }
   Shape output_shape(int i) const override { return heads_[size_t(i)].shape; }
@@ -503,6 +507,8 @@ void GpuStreamImpl::enqueue_frame() {
       graph_key_.push_back(uint8_t(tail_plan_));
       // Only a delta-mode tail clears its outputs (a dense one overwrites them).
       graph_key_.push_back(tail_plan_ == TailPlan::Delta && tail_outputs_dense_ ? 1 : 0);
+      // Zone masks add launches to the input stage.
+      graph_key_.push_back(input_->has_ignore_mask() ? 1 : 0);
       const uint8_t* scale = reinterpret_cast<const uint8_t*>(&settings_.threshold_scale);
       graph_key_.insert(graph_key_.end(), scale, scale + sizeof(float));
       graphs_.launch(graph_key_, handles_.stream, [this] { enqueue_delta_frame(); }, "delta frame graph: ");

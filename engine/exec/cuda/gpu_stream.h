@@ -4,6 +4,7 @@
 // and the engine reaches them through the entry table of cuda_backend.h, never by linking.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -32,6 +33,8 @@ class GpuStream {
   virtual void set_mode(ExecMode mode) = 0;
   virtual void set_threshold_scale(float scale) = 0;  // validated by the Executor
   virtual void set_keyframe_interval(int interval) = 0;
+  // Executor::set_input_ignore_mask (validated there): model-input pixels bytes, or nullptr.
+  virtual void set_input_ignore_mask(const uint8_t* ignore) = 0;
   virtual int num_outputs() const = 0;
   virtual const std::string& output_name(int i) const = 0;  // i range-checked by the caller
   virtual Shape output_shape(int i) const = 0;

@@ -92,6 +92,15 @@ void GpuInputStage::dense(GpuTensor& out, bool keep_state, cudaStream_t stream) 
   });
 }
 
+void GpuInputStage::set_ignore_mask(const uint8_t* ignore) {
+  has_ignore_ = ignore != nullptr;
+  if (!ignore) return;
+  const size_t pixels = size_t(shape_.pixels());
+  if (!ignore_.get()) ignore_.allocate(pixels, "input ignore mask");
+  check(cudaMemcpy(ignore_.get(), ignore, pixels, cudaMemcpyHostToDevice), kWhere,
+        "cudaMemcpy (input ignore mask)");
+}
+
 void GpuInputStage::delta(GpuTensor& out, int* compact_scratch, cudaStream_t stream) {
   // The change mask goes straight to the output unless dilation grows it from a scratch copy.
   uint8_t* change = rule_.dilation > 0 ? change_mask_.get() : out.mask();
@@ -102,12 +111,20 @@ void GpuInputStage::delta(GpuTensor& out, int* compact_scratch, cudaStream_t str
     check(cuda::input_block_change_mask(x_.get(), ref_.get(), shape_.h, shape_.w, rule_.block,
                                         rule_.block_threshold, change, stream),
           kWhere, "input_block_change_mask");
-  if (rule_.dilation > 0)
+  if (has_ignore_) {
+    // Masked pixels are cleared last, so dilation does not grow changes back into them.
+    if (rule_.dilation > 0)
+      check(cuda::dilate_mask(change, grow_, out.mask(), stream), kWhere, "dilate_mask");
+    check(cuda::input_clear_ignored(out.mask(), ignore_.get(), shape_.pixels(), stream), kWhere,
+          "input_clear_ignored");
+    out.compact(compact_scratch, stream);
+  } else if (rule_.dilation > 0) {
     check(cuda::dilate_mask_to_list(change, grow_, out.mask(), out.list(), out.count(),
                                     compact_scratch, stream),
           kWhere, "dilate_mask_to_list");
-  else
+  } else {
     out.compact(compact_scratch, stream);
+  }
   with_storage(out.storage(), [&](auto zero) {
     using T = decltype(zero);
     check(cuda::input_delta_emit(x_.get(), ref_.get(), norm_, out.values<T>(), out.list(), out.count(),

@@ -5,6 +5,7 @@
 // grows by `dilation` pixels; active pixels emit (x - ref) / std and set ref = x; inactive
 // pixels keep ref, so a slow drift is sent later in full. The rule's parameters come from the
 // CPU stage's InputDeltaRule, so a new parameter shows up here as a compile-time reminder.
+// Zone masks clear their pixels from the change mask after dilation, before compaction.
 #pragma once
 
 #include <cuda_runtime.h>
@@ -36,6 +37,11 @@ class GpuInputStage {
   void enqueue_input(cudaStream_t stream);
   void dense(GpuTensor& out, bool keep_state, cudaStream_t stream);
   void delta(GpuTensor& out, int* compact_scratch, cudaStream_t stream);
+  // Executor::set_input_ignore_mask: model-input pixels bytes (1 = never fires), or nullptr.
+  // Synchronous copy, between frames; the device buffer is allocated once, so recorded CUDA
+  // graphs keep pointing at it (whether it is applied is part of the graph key).
+  void set_ignore_mask(const uint8_t* ignore);
+  bool has_ignore_mask() const { return has_ignore_; }
 
  private:
   Shape shape_;
@@ -53,6 +59,8 @@ class GpuInputStage {
   cuda::FramePlanes frame_planes_{};  // pointers into frame_device_
   cuda::InputMapping mapping_{};
   DeviceBuffer<uint8_t> change_mask_;  // before dilation
+  DeviceBuffer<uint8_t> ignore_;       // zone masks (allocated on first use)
+  bool has_ignore_ = false;
 };
 
 }  // namespace dcnn::cuda_exec

@@ -1,5 +1,7 @@
 #include "engine/exec/ops/input_stage.h"
 
+#include <algorithm>
+
 #include "engine/exec/executor.h"
 #include "engine/exec/op_checks.h"
 #include "kernels/cpu/input_delta.h"
@@ -33,6 +35,12 @@ InputStage::InputStage(const Shape& shape, const InputNormalization& norm, const
   }
 }
 
+void InputStage::set_ignore_mask(const uint8_t* ignore) {
+  if (!ignore) return ignore_.resize(0);
+  ignore_.resize(size_t(shape_.pixels()));
+  std::copy(ignore, ignore + shape_.pixels(), ignore_.data());
+}
+
 void InputStage::dense(const float* x, TensorBuffer& out, bool keep_state) {
   cpu::input_dense(x, keep_state ? ref_.data() : nullptr, mean_, inv_std_, out.values(),
                    shape_.pixels(), 3);
@@ -51,6 +59,7 @@ void InputStage::change_mask(const float* x, TensorBuffer& out) {
                                  rule_.block_threshold, change);
   if (rule_.dilation > 0)
     cpu::footprint_mask(change, shape_.h, shape_.w, grow_rows_, grow_cols_, scratch_.data(), out.mask());
+  if (ignore_.size() > 0) cpu::input_clear_ignored(out.mask(), ignore_.data(), shape_.pixels());
   out.list_from_mask();
   active_fraction_ = out.active_fraction();
 }

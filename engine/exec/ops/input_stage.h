@@ -3,7 +3,8 @@
 // max_c |d| > threshold (then the mask optionally grows by `dilation` pixels); active pixels emit
 // d / std and set ref = x; inactive pixels keep ref, so a slow drift is sent later in full.
 // With a block test, a tile whose mean change exceeds the block threshold is active as a whole
-// (before dilation).
+// (before dilation). Pixels of the ignore mask (zone masks) never fire: they are cleared after
+// the other tests, so neither the block test nor dilation brings them back.
 #pragma once
 
 #include "engine/core/aligned_buffer.h"
@@ -34,8 +35,14 @@ class InputStage {
   // out's (propagated) map, whose other pixels keep what they hold.
   void recompute(const float* x, TensorBuffer& out);
   float active_fraction() const { return active_fraction_; }
+  // Pixels (1 = ignore, one byte per input pixel) the change test never fires, whatever they do:
+  // the masks of engine/zones. nullptr clears it. Dense passes still read every pixel.
+  void set_ignore_mask(const uint8_t* ignore);
+  bool has_ignore_mask() const { return ignore_.size() > 0; }
   // The reference frame and the masks it keeps between frames.
-  size_t bytes() const { return ref_.size() * sizeof(float) + change_mask_.size() + scratch_.size(); }
+  size_t bytes() const {
+    return ref_.size() * sizeof(float) + change_mask_.size() + scratch_.size() + ignore_.size();
+  }
 
  private:
   // The pixels that changed (threshold, block test, dilation) into out's mask and list.
@@ -46,6 +53,7 @@ class InputStage {
   InputDeltaRule rule_;
   AlignedBuffer<float> ref_;
   AlignedBuffer<uint8_t> change_mask_, scratch_;
+  AlignedBuffer<uint8_t> ignore_;  // empty: no mask
   cpu::Footprint1D grow_rows_, grow_cols_;
   float active_fraction_ = 1.f;
 };
