@@ -200,10 +200,11 @@ FrameResult Stream::process_input(const float* model_input, int frame_width, int
   return run_and_decode(
       frame_width, frame_height, pts,
       [&] {
+        const float* in = apply_blank_masks(model_input);
         if (!stabilizer_ || options_.mode != ExecMode::Delta || executor_->takes_frames())
-          return executor_->run(model_input);
+          return executor_->run(in);
         const auto t0 = Clock::now();
-        shift = stabilizer_->apply(model_input);
+        shift = stabilizer_->apply(in);
         // A new reference (first frame, a pan, a scene cut): the delta state refers to the old one.
         if (shift.new_reference) executor_->reset();
         stabilize_ms_ = ms_since(t0);
@@ -280,9 +281,34 @@ void Stream::place_zones(const FrameGeometry& geometry) {
     executor_->set_input_ignore_mask(ignore);
     const auto masked = std::count(ignore.begin(), ignore.end(), uint8_t{1});
     input_masked_ = ignore.empty() ? 0.f : float(double(masked) / double(ignore.size()));
+    std::vector<zones::Polygon> blank;
+    for (size_t i = 0; i < placed->masks.size(); ++i)
+      if (options_.zones.masks[i].fill == zones::MaskFill::Blank) blank.push_back(placed->masks[i]);
+    blank_pixels_.clear();
+    if (!blank.empty()) {
+      if (executor_->takes_frames())
+        throw Error(ErrorKind::Config, options_.zones.source + ": masks with fill: blank need the CPU backend's "
+                                       "pre-processing (the CUDA backend pre-processes on the GPU); expected "
+                                       "fill: last on the CUDA backend, or backend cpu");
+      const std::vector<uint8_t> raster = zones::rasterize(blank, geometry);
+      for (size_t p = 0; p < raster.size(); ++p)
+        if (raster[p]) blank_pixels_.push_back(int32_t(p));
+    }
   }
   zone_membership_.set_frame(*placed);
   frame_zones_ = std::move(placed);
+}
+
+const float* Stream::apply_blank_masks(const float* model_input) {
+  if (blank_pixels_.empty()) return model_input;
+  float* out = input_.data();
+  if (model_input != out) {  // an input the caller owns (process_input): blank a copy
+    blanked_.assign(model_input, model_input + input_.size());
+    out = blanked_.data();
+  }
+  const float pad = model_->config().input.pad_value;
+  for (int32_t p : blank_pixels_) std::fill_n(out + int64_t{p} * 3, 3, pad);
+  return out;
 }
 
 void Stream::reset() {

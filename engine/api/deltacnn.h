@@ -151,6 +151,12 @@ class Stream {
   std::unique_ptr<zones::FrameZones> frame_zones_;  // null until a frame came, or without zones
   zones::ZoneMembership zone_membership_;
   float input_masked_ = 0.f;
+  // Model-input pixels (y * width + x) of the masks with fill: blank, set to the pad value in
+  // every frame before the executor reads it (place_zones; CPU pre-processing only).
+  std::vector<int32_t> blank_pixels_;
+  std::vector<float> blanked_;  // the blanked copy of an input the stream does not own
+  // The input the executor reads: model_input with the blank masks applied.
+  const float* apply_blank_masks(const float* model_input);
 };
 
 }  // namespace dcnn

@@ -8,7 +8,7 @@ namespace dcnn {
 namespace {
 
 const std::vector<std::string> kZoneKeys = {"name", "polygon", "units", "anchor", "labels", "inertia"};
-const std::vector<std::string> kMaskKeys = {"name", "polygon", "units", "drop_objects"};
+const std::vector<std::string> kMaskKeys = {"name", "polygon", "units", "fill", "drop_objects"};
 // Far above any real use; keeps a hostile file from making per-frame point tests expensive.
 constexpr size_t kMaxEntries = 256;
 constexpr size_t kMaxPoints = 1000;
@@ -121,6 +121,9 @@ zones::MaskSettings read_mask(const YamlReader& r, const YAML::Node& entry, cons
   m.units = read_units(r, entry, key);
   m.polygon = read_polygon(r, r.require(entry, key, "polygon"), key + ".polygon", m.units);
   if (entry["drop_objects"]) m.drop_objects = r.read_bool(entry["drop_objects"], key + ".drop_objects");
+  if (entry["fill"])
+    m.fill = r.read_enum<zones::MaskFill>(entry["fill"], key + ".fill",
+                                          {{"blank", zones::MaskFill::Blank}, {"last", zones::MaskFill::Last}});
   return m;
 }
 

@@ -30,10 +30,19 @@ struct ZoneSettings {
   int line = 0;  // where it was written (1-based; 0 built in code), for error messages
 };
 
+// What the network sees under a mask. blank: the letterbox pad value (input.pad_value) in every
+// pass, dense and delta alike, so nothing there is ever detected and the delta change test never
+// fires there. last: the last frame a dense pass fed (the change test ignores the region, dense
+// passes see the real frame); people who walked there keep their place in the network's view
+// and can take object slots from real people elsewhere (docs/zones.md), so only for regions
+// where nothing that matters ever stands.
+enum class MaskFill { Blank, Last };
+
 struct MaskSettings {
   std::string name;  // optional, for messages
   Polygon polygon;
   Units units = Units::Pixels;
+  MaskFill fill = MaskFill::Blank;
   // Also drop objects whose box's bottom centre lies in the mask (Frigate's object mask), before
   // the tracker sees them. Off by default: a mask only stops the input change test there.
   bool drop_objects = false;

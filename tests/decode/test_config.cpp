@@ -539,7 +539,7 @@ TEST_F(ConfigTest, ZonesAndMasksParseEveryKey) {
       "    inertia: 1\n"
       "masks:\n"
       "  - polygon: [[512, 0], [768, 0], [768, 576], [512, 576]]\n"
-      "  - {name: tree, polygon: [[0, 0], [0.1, 0], [0.1, 0.1]], units: normalized, drop_objects: true}\n"));
+      "  - {name: tree, polygon: [[0, 0], [0.1, 0], [0.1, 0.1]], units: normalized, fill: last, drop_objects: true}\n"));
   ASSERT_EQ(c.zones.zones.size(), 2u);
   const auto& door = c.zones.zones[0];
   EXPECT_EQ(door.name, "door");
@@ -556,6 +556,8 @@ TEST_F(ConfigTest, ZonesAndMasksParseEveryKey) {
   EXPECT_EQ(street.inertia, 1);
   ASSERT_EQ(c.zones.masks.size(), 2u);
   EXPECT_FALSE(c.zones.masks[0].drop_objects);
+  EXPECT_EQ(c.zones.masks[0].fill, dcnn::zones::MaskFill::Blank);
+  EXPECT_EQ(c.zones.masks[1].fill, dcnn::zones::MaskFill::Last);
   EXPECT_EQ(c.zones.masks[1].name, "tree");
   EXPECT_TRUE(c.zones.masks[1].drop_objects);
   EXPECT_EQ(c.zones.source, "test.yaml");
@@ -614,7 +616,9 @@ TEST_F(ConfigTest, ZoneErrorsNameTheKeyAndWhatIsExpected) {
        "test.yaml: masks[0].drop_objects: 'maybe' is not a boolean; expected true or false"},
       {"masks: [{name: tree}]\n", "test.yaml: masks[0].polygon: missing required key; expected a value for it"},
       {"masks: [{" + square + ", labels: [person]}]\n",
-       "test.yaml: masks[0].labels: unknown key; expected one of name, polygon, units, drop_objects"},
+       "test.yaml: masks[0].labels: unknown key; expected one of name, polygon, units, fill, drop_objects"},
+      {"masks: [{" + square + ", fill: grey}]\n",
+       "test.yaml: masks[0].fill: unknown value 'grey'; expected one of blank | last"},
       {"masks: [3]\n", "test.yaml: masks[0]: is not a mapping; expected a mapping of keys to values"},
   };
   for (const auto& [yaml, message] : cases) EXPECT_EQ(error_of(zones_yaml(yaml)), message) << yaml;

@@ -196,6 +196,46 @@ TEST(StreamApi, ProcessFillsStatsIdsAndResetsOnGeometryChange) {
   EXPECT_TRUE(stream.process(c.view).objects.empty());
 }
 
+// A mask with fill: blank hides its region from the network in every pass: a square moving
+// inside it changes nothing (dense heads equal the frame without the square; delta frames find
+// no change at all). fill: last only keeps the region out of the delta change test: a dense
+// pass sees the square.
+TEST(StreamApi, BlankMasksHideTheirRegionInEveryPass) {
+  dcnn::DeploymentConfig cfg;
+  if (!load_posenet(cfg)) return;
+  const auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+  auto heads_of = [&](dcnn::ExecMode mode, dcnn::zones::MaskFill fill, const dcnn::ImageView& frame) {
+    dcnn::StreamOptions opts = dcnn::StreamOptions::from(cfg);
+    opts.mode = mode;
+    dcnn::zones::MaskSettings mask;
+    mask.polygon = {{20, 20}, {130, 20}, {130, 100}, {20, 100}};  // the square's every position
+    mask.fill = fill;
+    opts.zones.masks.push_back(mask);
+    dcnn::Stream stream(model, opts);
+    stream.process(frame);
+    std::vector<float> out;
+    for (const auto& h : stream.heads()) out.insert(out.end(), h.data, h.data + h.shape.size());
+    return out;
+  };
+  GreyFrame square(200, 150, 40), moved(200, 150, 60), empty(200, 150, 400);  // x 400: off the frame
+  using dcnn::zones::MaskFill;
+  EXPECT_EQ(heads_of(dcnn::ExecMode::Dense, MaskFill::Blank, square.view),
+            heads_of(dcnn::ExecMode::Dense, MaskFill::Blank, empty.view));
+  EXPECT_NE(heads_of(dcnn::ExecMode::Dense, MaskFill::Last, square.view),
+            heads_of(dcnn::ExecMode::Dense, MaskFill::Last, empty.view));
+
+  dcnn::StreamOptions opts = dcnn::StreamOptions::from(cfg);
+  dcnn::zones::MaskSettings mask;
+  mask.polygon = {{20, 20}, {130, 20}, {130, 100}, {20, 100}};
+  opts.zones.masks.push_back(mask);  // fill: blank is the default
+  dcnn::Stream stream(model, opts);
+  stream.process(square.view);
+  const dcnn::FrameResult r = stream.process(moved.view);
+  EXPECT_FALSE(r.stats.keyframe);
+  EXPECT_EQ(r.stats.input_active, 0.f);
+  EXPECT_GT(r.stats.input_masked, 0.2f);
+}
+
 TEST(StreamApi, BadInputIsRejected) {
   dcnn::DeploymentConfig cfg;
   if (!load_posenet(cfg)) return;
