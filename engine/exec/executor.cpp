@@ -353,6 +353,8 @@ void Executor::Impl::plan_unstored_tensors() {
     }
   }
   // A pair whose first op's input is written by the op before it, read by nothing else.
+  // DELTACNN_CPU_CHAINS=0: pairs only (the ablation of docs/cpu-engine.md section 9).
+  if (const char* v = std::getenv("DELTACNN_CPU_CHAINS"); v && std::string(v) == "0") return;
   for (size_t k = 2; k < ops.size(); ++k) {
     if (!input_producer[k] || input_producer[k - 1] || input_producer[k - 2]) continue;
     const Op& head = *ops[k - 2];
