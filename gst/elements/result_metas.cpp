@@ -75,6 +75,10 @@ void attach_frame_meta(GstBuffer* buffer, const dcnn::FrameResult& result,
   meta->keyframe = stats.keyframe;
   meta->input_active = stats.input_active;
   meta->mean_active = stats.mean_active;
+  meta->input_masked = stats.input_masked;
+  meta->shift_x = stats.shift_x;
+  meta->shift_y = stats.shift_y;
+  meta->exposure_gain = stats.exposure_gain;
   meta->preprocess_ms = stats.preprocess_ms;
   meta->infer_ms = stats.infer_ms;
   meta->decode_ms = stats.decode_ms;

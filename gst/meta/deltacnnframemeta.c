@@ -20,6 +20,10 @@ deltacnn_frame_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
   m->keyframe = FALSE;
   m->input_active = 0.f;
   m->mean_active = 0.f;
+  m->input_masked = 0.f;
+  m->shift_x = 0.f;
+  m->shift_y = 0.f;
+  m->exposure_gain = 1.f;
   m->n_layers = 0;
   m->layer_names = NULL;
   m->layer_active = NULL;
@@ -85,6 +89,10 @@ deltacnn_frame_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buf
   dst->keyframe = src->keyframe;
   dst->input_active = src->input_active;
   dst->mean_active = src->mean_active;
+  dst->input_masked = src->input_masked;
+  dst->shift_x = src->shift_x;
+  dst->shift_y = src->shift_y;
+  dst->exposure_gain = src->exposure_gain;
   deltacnn_frame_meta_set_layers (dst, src->n_layers, (const gchar * const *) src->layer_names,
       src->layer_active, src->layer_dense);
   dst->preprocess_ms = src->preprocess_ms;

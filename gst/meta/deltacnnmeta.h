@@ -114,6 +114,11 @@ typedef struct _DeltaCnnFrameMeta DeltaCnnFrameMeta;
  * @requested_backend: what the element's backend property asked for: "auto", "cpu" or "cuda"
  *   (owned by the meta); "auto" with @backend "cpu" means no usable GPU was found (the element
  *   posted a warning saying why when it started)
+ * @input_masked: fraction (0..1) of the model input covered by the deployment's masks (0: none)
+ * @shift_x: stabilised streams: the estimated camera shift this frame was moved back by, model
+ *   input pixels (0 without `stabilize: shift`)
+ * @shift_y: the same, vertical
+ * @exposure_gain: stabilised streams: the global gain compensated on this frame (1: none)
  *
  * Engine numbers for one frame. Read with gst_buffer_get_deltacnn_frame_meta(); fill with
  * gst_buffer_add_deltacnn_frame_meta() and the setters (which copy their arguments).
@@ -142,6 +147,10 @@ struct _DeltaCnnFrameMeta {
   /* Appended after the first release: readers compiled against the shorter struct still work. */
   gchar *requested_backend;
   gchar *element_name;
+  gfloat input_masked;
+  gfloat shift_x;
+  gfloat shift_y;
+  gfloat exposure_gain;
 };
 
 DELTACNN_META_API GType deltacnn_frame_meta_api_get_type (void);

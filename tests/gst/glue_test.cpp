@@ -267,6 +267,8 @@ dcnn::FrameResult pose_result() {
   r.stats.frame_index = 4;
   r.stats.keyframe = false;
   r.stats.input_active = 0.03f;
+  r.stats.input_masked = 0.25f;
+  r.stats.shift_y = 2.25f;
   r.stats.mean_active = 0.1f;
   r.stats.infer_ms = 5.0;
   r.stats.backend = "cpu";
@@ -366,6 +368,9 @@ TEST_F(GlueTest, JsonRecordHasTheDocumentedFields) {
   EXPECT_NEAR(o["keypoints"][0]["score"].get<double>(), 0.9, 1e-6);
   EXPECT_EQ(j["stats"]["keyframe"], false);
   EXPECT_NEAR(j["stats"]["input_active"].get<double>(), 0.03, 1e-6);
+  EXPECT_NEAR(j["stats"]["input_masked"].get<double>(), 0.25, 1e-6);
+  EXPECT_NEAR(j["stats"]["shift_y"].get<double>(), 2.25, 1e-6);
+  EXPECT_NEAR(j["stats"]["exposure_gain"].get<double>(), 1.0, 1e-6);
   EXPECT_EQ(j["stats"]["backend"], "cpu");
   EXPECT_TRUE(j["stats"].contains("infer_ms"));
   EXPECT_TRUE(j["stats"].contains("mean_active"));

@@ -24,6 +24,9 @@ class MetaTest : public ::testing::Test {
     m->frame_index = 42;
     m->keyframe = TRUE;
     m->input_active = 0.25f;
+    m->input_masked = 0.33f;
+    m->shift_x = -1.5f;
+    m->exposure_gain = 1.08f;
     m->mean_active = 0.125f;
     m->preprocess_ms = 1.5;
     m->infer_ms = 12.25;
@@ -46,6 +49,10 @@ class MetaTest : public ::testing::Test {
     EXPECT_EQ(m->frame_index, 42u);
     EXPECT_TRUE(m->keyframe);
     EXPECT_FLOAT_EQ(m->input_active, 0.25f);
+    EXPECT_FLOAT_EQ(m->input_masked, 0.33f);  // appended fields are copied too
+    EXPECT_FLOAT_EQ(m->shift_x, -1.5f);
+    EXPECT_FLOAT_EQ(m->shift_y, 0.f);
+    EXPECT_FLOAT_EQ(m->exposure_gain, 1.08f);
     EXPECT_FLOAT_EQ(m->mean_active, 0.125f);
     EXPECT_DOUBLE_EQ(m->preprocess_ms, 1.5);
     EXPECT_DOUBLE_EQ(m->infer_ms, 12.25);
