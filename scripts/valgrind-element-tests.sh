@@ -4,7 +4,7 @@
 # suppressions of GLib/GStreamer/OpenCV/OpenBLAS one-time allocations in tests/rtsp/valgrind.supp.
 # Fails (exit 1) on any "definitely lost" block whose stack reaches deltacnn code, or on a
 # failing test; prints the loss summary of each suite. Not part of meson test: under valgrind
-# the suites run ~50x slower (the full gst_element suite takes most of an hour on 2 cores).
+# the suites run ~50x slower (the full gst_element suite takes hours on 2 cores: 10 of its 42 tests ran in about 75 minutes on a loaded 2-vCPU VM).
 #   scripts/valgrind-element-tests.sh                       # both suites, every test
 #   scripts/valgrind-element-tests.sh 'DeltaCnnErrorsTest.*' # a gtest filter for gst_element
 #   SUITES=mqtt scripts/valgrind-element-tests.sh            # only deltacnnpublish
