@@ -228,12 +228,12 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
       // scratch holds its output only in dense passes that run the pair apart.
       if (!m.output_unstored(k))
         map_floats = std::max(map_floats, op.recompute_scratch_floats());
+      else if (!m.dense_fused[k + 1])
+        map_floats = std::max(map_floats, size_t(op.output_shape().size()));
       // The dense form of a pair whose dense passes run apart holds the expanded tensor after
       // the output (ConvOp::run_pair_dense).
       if (m.input_producer[k] && !m.dense_fused[k])
         map_floats = std::max(map_floats, size_t(op.output_shape().size() + ops[k - 1]->output_shape().size()));
-      else if (!m.dense_fused[k + 1])
-        map_floats = std::max(map_floats, size_t(op.output_shape().size()));
       if (!op.can_recompute()) missing += (missing.empty() ? "" : ", ") + op.name() + " (" + op.kind_name() + ")";
     }
     if (!missing.empty())

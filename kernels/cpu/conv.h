@@ -43,6 +43,9 @@ bool is_pointwise_gemm(const ConvGeometry& g);
 // pixel lies in the out_h x out_w map. Called before any OpenMP region (nothing may throw in one).
 void require_output_pixels(const char* who, const ConvGeometry& g, const int32_t* pixels, int n);
 
+// The packed bias for kernels that take "bias or null" (fire_rows, activate_rows).
+inline const float* bias_or_null(const PackedConv& p) { return p.bias.empty() ? nullptr : p.bias.data(); }
+
 // weights_oihw: ONNX [cout][cin/groups][kh][kw]; bias may be null (zeros).
 PackedConv pack_conv(const ConvGeometry& g, const float* weights_oihw, const float* bias);
 

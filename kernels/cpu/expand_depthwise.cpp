@@ -20,8 +20,6 @@ namespace {
 
 using kern::ActFn;
 
-const float* bias_of(const PackedConv& p) { return p.bias.empty() ? nullptr : p.bias.data(); }
-
 // Bytes of expanded rows a thread keeps: about L2, so the depthwise conv reads them from cache.
 constexpr int64_t kWindowBytes = int64_t{1} << 20;
 constexpr int kMaxGroupRows = 8;
@@ -156,7 +154,7 @@ class Worker {
       }
       float* product = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(c_));
       sgemm_rows(m, c_, cin, a, cin, e_.weights.data(), c_, product, c_, false);
-      activate_rows(ea_, product, slots, m, c_, bias_of(e_), buffer_);
+      activate_rows(ea_, product, slots, m, c_, bias_or_null(e_), buffer_);
     }
     // The depthwise conv on the buffer: a geometry whose input starts at row w0.
     const ConvGeometry sub = groups_.on_rows(w0, w1, r0, r1);
@@ -169,7 +167,7 @@ class Worker {
       const int k = std::min(kBlock, n - i0);
       float* tile = scratch_floats(ScratchSlot::Product, size_t(k) * size_t(c_));
       depthwise_rows_of(sub, d_.weights.data(), in, local + i0, k, tile);
-      fired += fire_rows(da_, tile, c_, cand + i0, k, c_, bias_of(d_), eps_, out_map_, fired_);
+      fired += fire_rows(da_, tile, c_, cand + i0, k, c_, bias_or_null(d_), eps_, out_map_, fired_);
     }
     return fired;
   }
@@ -214,7 +212,7 @@ class DenseWorker {
       expand_rows(w0, w1);
       const ConvGeometry sub = groups_.on_rows(w0, w1, r0, r1 - 1);
       float* rows_out = out_ + int64_t{r0} * gd_.out_w * c_;
-      depthwise_dense_rows(sub, d_.weights.data(), bias_of(d_), buffer_ + int64_t{w0 - base_} * gd_.in_w * c_, 0,
+      depthwise_dense_rows(sub, d_.weights.data(), bias_or_null(d_), buffer_ + int64_t{w0 - base_} * gd_.in_w * c_, 0,
                            r1 - r0, rows_out);
       activate_rows(da_, rows_out, nullptr, int64_t{r1 - r0} * gd_.out_w, c_, nullptr, rows_out);
     }
@@ -241,7 +239,7 @@ class DenseWorker {
       } else {
         const int64_t pixels = int64_t{next - done_} * gd_.in_w;
         sgemm_rows(int(pixels), c_, cin, src, cin, e_.weights.data(), c_, dst, c_, false);
-        activate_rows(ea_, dst, nullptr, pixels, c_, bias_of(e_), dst);
+        activate_rows(ea_, dst, nullptr, pixels, c_, bias_or_null(e_), dst);
       }
       done_ = next;
     }

@@ -26,8 +26,6 @@ bool leading_depthwise_fits(const ConvGeometry& d, const ConvGeometry& first) {
 
 namespace {
 
-const float* bias_of(const PackedConv& p) { return p.bias.empty() ? nullptr : p.bias.data(); }
-
 // The pair's input rows at the block's pixels: the leading depthwise conv's activated output
 // computed there, or x's rows, in place where the pixels are consecutive (a GEMM reads them
 // where they lie) and gathered into `rows` otherwise.
@@ -35,7 +33,7 @@ const float* input_rows(const LeadingDepthwise& lead, const float* x, int cin, c
                         float* rows) {
   if (lead.conv) {
     depthwise_rows_of(lead.conv->geometry, lead.conv->weights.data(), x, pixels, m, rows);
-    activate_rows(lead.act, rows, nullptr, m, cin, bias_of(*lead.conv), rows);
+    activate_rows(lead.act, rows, nullptr, m, cin, bias_or_null(*lead.conv), rows);
     return rows;
   }
   if (pixels[m - 1] - pixels[0] == m - 1) return x + int64_t{pixels[0]} * cin;
@@ -51,11 +49,12 @@ void pair_block(const PackedConv& first, const kern::ActSpec& first_act, const P
   const int cin = first.geometry.cin, mid = first.geometry.cout, cout = second.geometry.cout;
   float* middle = scratch_floats(ScratchSlot::Band, size_t(m) * mid);
   sgemm_rows(m, mid, cin, in, cin, first.weights.data(), mid, middle, mid, false);
-  activate_rows(first_act, middle, nullptr, m, mid, bias_of(first), middle);
+  activate_rows(first_act, middle, nullptr, m, mid, bias_or_null(first), middle);
   sgemm_rows(m, cout, mid, middle, mid, second.weights.data(), cout, out_rows, cout, false);
 }
 
-void require_chain(const char* who, const PackedConv& first, const PackedConv& second, const LeadingDepthwise& lead) {
+void require_chain(const char* who, const PackedConv& first, const PackedConv& second,
+                   const LeadingDepthwise& lead) {
   if (!pointwise_pair_fits(first.geometry, second.geometry))
     throw std::invalid_argument(std::string(who) + ": not two pointwise convs over the same map");
   if (lead.conv && !leading_depthwise_fits(lead.conv->geometry, first.geometry))
@@ -83,7 +82,7 @@ int pointwise_pair_recompute(const PackedConv& first, const kern::ActSpec& first
     const float* in = input_rows(lead, x, cin, cand + i0, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
     float* tile = scratch_floats(ScratchSlot::Product, size_t(m) * cout);
     pair_block(first, first_act, second, in, m, tile);
-    total += fire_rows(second_act, tile, cout, cand + i0, m, cout, bias_of(second), eps, out_map, fired);
+    total += fire_rows(second_act, tile, cout, cand + i0, m, cout, bias_or_null(second), eps, out_map, fired);
   }
   return total;
 }
@@ -100,11 +99,11 @@ void pointwise_pair_dense(const PackedConv& first, const kern::ActSpec& first_ac
     const int i0 = b * block;
     const int m = std::min(block, pixels - i0);
     float* rows = out + int64_t{i0} * cout;
-    int32_t* pixels = scratch_indices(size_t(m));
-    for (int i = 0; i < m; ++i) pixels[i] = i0 + i;
-    const float* in = input_rows(lead, x, cin, pixels, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
+    int32_t* block_pixels = scratch_indices(size_t(m));
+    for (int i = 0; i < m; ++i) block_pixels[i] = i0 + i;
+    const float* in = input_rows(lead, x, cin, block_pixels, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
     pair_block(first, first_act, second, in, m, rows);
-    activate_rows(second_act, rows, nullptr, m, cout, bias_of(second), rows);
+    activate_rows(second_act, rows, nullptr, m, cout, bias_or_null(second), rows);
   }
 }
 

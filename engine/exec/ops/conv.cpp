@@ -79,14 +79,7 @@ class ConvOp : public Op {
     TensorBuffer& o = out(ctx);
     if (ctx.output_unstored) return;  // the consumer computes it in its own dense pass
     if (ctx.input_producer) {  // the inner tensors in cache, never a whole map of them
-      const Chain c = chain(ctx);
-      if (!cpu::is_depthwise(packed_.geometry)) {
-        cpu::pointwise_pair_dense(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x,
-                                  o.values_for_full_write(), c.lead);
-        return;
-      }
-      cpu::expand_depthwise_dense(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x,
-                                  o.values_for_full_write(), {c.first.rows_conv_.get(), c.first.rows_conv_rows_});
+      run_fused_dense(chain(ctx), o.values_for_full_write());
       return;
     }
     const float* x = in(ctx, 0).values();
@@ -145,8 +138,7 @@ class ConvOp : public Op {
     if (!first || producer.output() != inputs()[0]) return false;
     if (cpu::expand_depthwise_fits(first->packed_.geometry, packed_.geometry))
       return cpu::expand_depthwise_dense_pays(input_shape(0).size() * 4);
-    const char* v = std::getenv("DELTACNN_CPU_FUSE_POINTWISE_DENSE");
-    return v && std::strcmp(v, "1") == 0 && can_compute_input_from(producer);
+    return fuse_pointwise_dense() && can_compute_input_from(producer);
   }
   void run_recompute(OpContext& ctx) const override {
     const TensorBuffer& i = in(ctx, 0);
@@ -249,13 +241,15 @@ class ConvOp : public Op {
       run_whole_pass(expanded, ctx.map_scratch);
       return;
     }
-    if (!cpu::is_depthwise(packed_.geometry)) {
-      cpu::pointwise_pair_dense(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, ctx.map_scratch,
-                                c.lead);
-      return;
-    }
-    cpu::expand_depthwise_dense(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, ctx.map_scratch,
-                                {c.first.rows_conv_.get(), c.first.rows_conv_rows_});
+    run_fused_dense(c, ctx.map_scratch);
+  }
+  // The pair's or chain's fused dense kernel over the whole map into `out`.
+  void run_fused_dense(const Chain& c, float* out) const {
+    if (cpu::is_depthwise(packed_.geometry))
+      cpu::expand_depthwise_dense(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, out,
+                                  {c.first.rows_conv_.get(), c.first.rows_conv_rows_});
+    else
+      cpu::pointwise_pair_dense(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, out, c.lead);
   }
   // Whether one oneDNN call computes this conv's activated output (bias and activation fused).
   bool runs_whole_pass() const { return act_.enabled() ? bool(fused_) : bool(biased_); }
@@ -267,6 +261,15 @@ class ConvOp : public Op {
   // sigmoid and hard-swish with other roundings; those stay a separate pass.
   static bool fuses_exactly(const kern::ActSpec& a) {
     return a.fn == kern::ActFn::Relu || a.fn == kern::ActFn::Clip || a.fn == kern::ActFn::LeakyRelu;
+  }
+  // DELTACNN_CPU_FUSE_POINTWISE_DENSE=1: plain 1x1 pairs fused in dense passes too (the
+  // ablation of docs/cpu-engine.md section 9). Read once: recompute passes ask per frame.
+  static bool fuse_pointwise_dense() {
+    static const bool on = [] {
+      const char* v = std::getenv("DELTACNN_CPU_FUSE_POINTWISE_DENSE");
+      return v && std::strcmp(v, "1") == 0;
+    }();
+    return on;
   }
   static bool use_onednn() {
     const char* v = std::getenv("DELTACNN_CPU_DENSE_CONV");
