@@ -162,6 +162,14 @@ Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
       tracker_(tracker_settings()),
       zone_membership_(options_.zones.zones),
       input_(size_t(model_->config().input.width) * model_->config().input.height * 3) {
+  // Blank masks are applied to the pre-processed frame on the host (apply_blank_masks); the CUDA
+  // backend pre-processes on the GPU. Refused here, at start, rather than at the first frame.
+  const bool blank_masks = std::any_of(options_.zones.masks.begin(), options_.zones.masks.end(),
+                                       [](const zones::MaskSettings& m) { return m.fill == zones::MaskFill::Blank; });
+  if (blank_masks && executor_->takes_frames())
+    throw Error(ErrorKind::Config, options_.zones.source + ": masks with fill: blank need the CPU backend's "
+                                   "pre-processing (the CUDA backend pre-processes on the GPU); expected "
+                                   "fill: last on the CUDA backend, or backend cpu");
   if (options_.stabilize.enabled()) {
     stabilizer_ = std::make_unique<InputStabilizer>(options_.stabilize, model_->config().input.width,
                                                     model_->config().input.height);
@@ -286,10 +294,6 @@ void Stream::place_zones(const FrameGeometry& geometry) {
       if (options_.zones.masks[i].fill == zones::MaskFill::Blank) blank.push_back(placed->masks[i]);
     blank_pixels_.clear();
     if (!blank.empty()) {
-      if (executor_->takes_frames())
-        throw Error(ErrorKind::Config, options_.zones.source + ": masks with fill: blank need the CPU backend's "
-                                       "pre-processing (the CUDA backend pre-processes on the GPU); expected "
-                                       "fill: last on the CUDA backend, or backend cpu");
       const std::vector<uint8_t> raster = zones::rasterize(blank, geometry);
       for (size_t p = 0; p < raster.size(); ++p)
         if (raster[p]) blank_pixels_.push_back(int32_t(p));
