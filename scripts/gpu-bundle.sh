@@ -3,7 +3,7 @@
 # (gitignored), from a CUDA-enabled build:
 #
 #   PATH=/usr/local/cuda/bin:$PATH meson setup build -Dcuda=enabled && ninja -C build
-#   scripts/gpu-bundle.sh [BUILD_DIR (default: build)] [--no-bench] [--no-models]
+#   scripts/gpu-bundle.sh [BUILD_DIR (default: build)] [--no-bench] [--no-models] [--video FILE]
 #
 # Carrying it to a GPU machine and running it is then one command, e.g.
 #   rsync -a gpu-bundle/ gpu-host:gpu-bundle/ && ssh gpu-host gpu-bundle/run.sh
@@ -17,7 +17,13 @@
 #            driver, runtime, cuBLAS and cuDNN, which the GPU machine has in its own matching
 #            versions; under their sonames, debug sections stripped, xz-compressed (OpenBLAS alone
 #            is 36 MiB, 4 MiB packed); run.sh unpacks them into a temporary directory
-#   configs/ the YAML deployment files; models/ the ONNX models that still fit the size budget
+#   configs/ the YAML deployment files; models/ the ONNX models that still fit the size budget,
+#            the goal models (MultiPose, CenterNet) first
+#   data/    with --video FILE, that video: the benchmarks then run on its frames instead of
+#            synthetic ones. vtest.avi (8 MB) leaves no room for CenterNet; its first 121 frames,
+#            remuxed without re-encoding, are 1.3 MB:
+#              gst-launch-1.0 filesrc location=data/vtest.avi ! avidemux ! identity eos-after=121 \
+#                ! matroskamux ! filesink location=/tmp/vtest-121.mkv
 #   run.sh   sets LD_LIBRARY_PATH (bundle libs + wherever the machine keeps CUDA/cuDNN), prints
 #            the device (nvidia-smi), runs the GPU tests, then the benchmarks; exit status 1 if
 #            any of them failed
@@ -28,15 +34,21 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build=""
 with_bench=1
 with_models=1
+video=""
+expect_video=0
 for arg in "$@"; do
+  if ((expect_video)); then video="$arg"; expect_video=0; continue; fi
   case "$arg" in
+    --video) expect_video=1 ;;
     --no-bench) with_bench=0 ;;
     --no-models) with_models=0 ;;
     -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
-    -*) echo "gpu-bundle: unknown option '$arg' (expected --no-bench, --no-models)" >&2; exit 2 ;;
+    -*) echo "gpu-bundle: unknown option '$arg' (expected --no-bench, --no-models, --video FILE)" >&2; exit 2 ;;
     *) build="$arg" ;;
   esac
 done
+((expect_video == 0)) || { echo "gpu-bundle: --video needs a file" >&2; exit 2; }
+[[ -z "$video" || -f "$video" ]] || { echo "gpu-bundle: --video $video: no such file" >&2; exit 2; }
 build=${build:-build}
 [[ "$build" = /* ]] || build="$root/$build"
 out="$root/gpu-bundle"
@@ -58,8 +70,10 @@ cuda_bench="$build/tools/bench/deltacnn-cuda-bench"
 [[ -x "$cuda_bench" ]] && binaries+=("$cuda_bench")
 
 rm -rf "$out"
-mkdir -p "$out/bin" "$out/lib" "$out/configs" "$out/models"
+mkdir -p "$out/bin" "$out/lib" "$out/configs" "$out/models" "$out/data"
+[[ -z "$video" ]] || cp "$video" "$out/data/"
 cp "${binaries[@]}" "$out/bin/"
+strip --strip-debug "$out"/bin/* 2>/dev/null || true
 # The CUDA backend module: programs that use the engine library open it at run time
 # (engine/exec/cuda_backend.h); run.sh points DELTACNN_CUDA_MODULE at it.
 cuda_module="$build/engine/api/libdeltacnn-cuda.so"
@@ -99,8 +113,8 @@ cp "$root"/configs/*.yaml "$out/configs/" 2>/dev/null || true
 
 bytes_of() { du -sb "$1" | cut -f1; }
 
-# Models, smallest first, while they fit; the *.opencv.onnx copies only serve the OpenCV
-# reference on the CPU and are left out.
+# Models while they fit: the goal models first, then the rest smallest first; the *.opencv.onnx
+# copies only serve the OpenCV reference on the CPU and are left out.
 skipped_models=()
 if ((with_models)); then
   while read -r size model; do
@@ -110,7 +124,9 @@ if ((with_models)); then
       skipped_models+=("$(basename "$model") ($((size / 1024 / 1024)) MiB)")
     fi
   done < <(find "$root/models" -maxdepth 1 -name '*.onnx' ! -name '*.opencv.onnx' -printf '%s %p\n' \
-             2>/dev/null | sort -n)
+             2>/dev/null | sort -n |
+             awk '{ goal = ($2 ~ /multipose\.onnx$/) ? 0 : ($2 ~ /centernet\.onnx$/) ? 1 : 2; print goal, $0 }' |
+             sort -s -n -k1,1 | cut -d' ' -f2-)
 fi
 
 cat > "$out/run.sh" <<'RUN'
@@ -158,20 +174,82 @@ over_budget() {
   if ((SECONDS > budget)); then echo "== skipped $1: past RUN_BUDGET_S=$budget s"; return 0; fi
   return 1
 }
-# Goal models first, then the rest.
+# Goal models first, then the rest; BENCH_CONFIGS (space-separated paths) narrows the list.
 configs=()
-for c in configs/movenet-multipose.yaml configs/centernet.yaml configs/*.yaml; do
+for c in configs/movenet-multipose.yaml configs/centernet.yaml ${BENCH_CONFIGS:-configs/*.yaml}; do
+  [[ -z "${BENCH_CONFIGS:-}" || " $BENCH_CONFIGS " == *" $c "* ]] || continue
   [[ -e "$c" ]] || continue
   [[ " ${configs[*]-} " == *" $c "* ]] || configs+=("$c")
 done
 for t in bin/test_cuda_*; do
   echo "== $t"
-  "./$t" --gtest_brief=1 || { status=1; failed+=("$t"); }
+  # A kernel that never ran before may hang the GPU: no test binary gets more than
+  # TEST_TIMEOUT_S (default 120) seconds.
+  timeout "${TEST_TIMEOUT_S:-120}" "./$t" --gtest_brief=1 || { rc=$?; status=1; failed+=("$t (rc $rc)"); }
 done
 
+# deltacnn-bench (only in a bundle made without --no-bench): on the bundled video when there is
+# one (data/), else synthetic frames. BENCH_BACKENDS (default "cuda") adds the CPU backend.
+video=""
+for v in data/*; do [[ -f "$v" ]] && video=$v && break; done
+video_args=(--synthetic)
+[[ -z "$video" ]] || video_args=(--video "$video")
+if [[ -x bin/deltacnn-bench ]]; then
+  for config in "${configs[@]}"; do
+    # model.onnx is relative to the config file (configs/../models/x.onnx in the bundle).
+    onnx=$(sed -n 's/^[[:space:]]*onnx:[[:space:]]*"\{0,1\}\([^"#[:space:]]*\).*/\1/p' "$config" | head -n1)
+    if [[ -n "$onnx" && "$onnx" != /* ]]; then onnx="$(dirname "$config")/$onnx"; fi
+    if [[ -n "$onnx" && ! -e "$onnx" ]]; then
+      echo "== bench $config: skipped, its model $onnx is not in the bundle"
+      continue
+    fi
+    for backend in ${BENCH_BACKENDS:-cuda}; do
+      over_budget "bench $config --backend $backend" && continue
+      echo "== bench $config --backend $backend ${video_args[*]}"
+      timeout "${BENCH_TIMEOUT_S:-300}" bin/deltacnn-bench --config "$config" "${video_args[@]}" --frames "${BENCH_FRAMES:-60}" \
+        --backend "$backend" --json || { status=1; failed+=("bench $config $backend"); }
+    done
+  done
+fi
+
+# The bundled video as raw RGB at a config's input size (resized as `resize: stretch` does), for
+# deltacnn-cuda-bench --raw-frames; decoded by this machine's own OpenCV (python3 cv2), so the
+# bundle carries no codecs. Prints the file's path, or nothing where it cannot be made.
+raw_frames_for() {
+  local config=$1 w h order out
+  [[ -n "$video" ]] || return 0
+  w=$(sed -n 's/^[[:space:]]*width:[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$config" | head -n1)
+  h=$(sed -n 's/^[[:space:]]*height:[[:space:]]*\([0-9][0-9]*\).*/\1/p' "$config" | head -n1)
+  order=$(sed -n 's/^[[:space:]]*color:[[:space:]]*\([a-z]*\).*/\1/p' "$config" | head -n1)
+  [[ -n "$w" && -n "$h" ]] || return 0
+  out="$unpacked/frames-${w}x${h}-${order:-rgb}.raw"
+  if [[ ! -s "$out" ]]; then
+    python3 - "$video" "$w" "$h" "${order:-rgb}" "${BENCH_FRAMES:-60}" "$out" <<'PY' >&2 || { rm -f "$out"; return 0; }
+import sys, cv2
+video, w, h, order, count, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), sys.argv[6]
+cap = cv2.VideoCapture(video)
+n = 0
+with open(out, "wb") as f:
+    while n < count:
+        ok, frame = cap.read()
+        if not ok:
+            break
+        if frame.shape[1] != w or frame.shape[0] != h:
+            frame = cv2.resize(frame, (w, h), interpolation=cv2.INTER_LINEAR)
+        if order == "rgb":
+            frame = cv2.cvtColor(frame, cv2.COLOR_BGR2RGB)
+        f.write(frame.tobytes())
+        n += 1
+print(f"run.sh: decoded {n} frames of {video} at {w}x{h} {order} into {out}")
+PY
+  fi
+  [[ -s "$out" ]] && echo "$out"
+  return 0
+}
+
 # CUDA streams benchmark (cuDNN dense vs our dense vs our delta at 1, 8, 32 streams, threaded and
-# stepped together) on every config whose model is in the bundle, fp32 and fp16 storage;
-# synthetic frames, so it needs neither OpenCV nor video.
+# stepped together) on every config whose model is in the bundle, fp32 and fp16 storage; on the
+# bundled video where this machine's python3 has OpenCV to decode it, else synthetic frames.
 if [[ -x bin/deltacnn-cuda-bench ]]; then
   for config in "${configs[@]}"; do
     onnx=$(sed -n 's/^[[:space:]]*onnx:[[:space:]]*"\{0,1\}\([^"#[:space:]]*\).*/\1/p' "$config" | head -n1)
@@ -183,27 +261,13 @@ if [[ -x bin/deltacnn-cuda-bench ]]; then
     # BENCH_PRECISIONS="fp32" halves the time when device time is short.
     for precision in ${BENCH_PRECISIONS:-fp32 fp16}; do
       over_budget "cuda bench $config --precision $precision" && continue
-      echo "== cuda bench $config --precision $precision"
-      bin/deltacnn-cuda-bench --config "$config" --frames "${BENCH_FRAMES:-60}" --precision "$precision" ||
+      raw=$(raw_frames_for "$config")
+      frame_args=()
+      [[ -z "$raw" ]] || frame_args=(--raw-frames "$raw")
+      echo "== cuda bench $config --precision $precision ${frame_args[*]-}"
+      timeout "${BENCH_TIMEOUT_S:-300}" bin/deltacnn-cuda-bench --config "$config" --frames "${BENCH_FRAMES:-60}" \
+        --precision "$precision" --json "${frame_args[@]}" ||
         { status=1; failed+=("cuda bench $config $precision"); }
-    done
-  done
-fi
-
-if [[ -x bin/deltacnn-bench ]]; then
-  for config in "${configs[@]}"; do
-    # model.onnx is relative to the config file (configs/../models/x.onnx in the bundle).
-    onnx=$(sed -n 's/^[[:space:]]*onnx:[[:space:]]*"\{0,1\}\([^"#[:space:]]*\).*/\1/p' "$config" | head -n1)
-    if [[ -n "$onnx" && "$onnx" != /* ]]; then onnx="$(dirname "$config")/$onnx"; fi
-    if [[ -n "$onnx" && ! -e "$onnx" ]]; then
-      echo "== bench $config: skipped, its model $onnx is not in the bundle"
-      continue
-    fi
-    for backend in cuda cpu; do
-      over_budget "bench $config --backend $backend" && continue
-      echo "== bench $config --backend $backend"
-      bin/deltacnn-bench --config "$config" --synthetic --frames "${BENCH_FRAMES:-60}" \
-        --backend "$backend" || { status=1; failed+=("bench $config $backend"); }
     done
   done
 fi

@@ -55,6 +55,16 @@ TEST_P(CudaActivation, DeltaStepMatchesCpuLoop) {
     zero_inactive(d, mask, c);
     std::vector<int32_t> list = list_of(mask);
     const float eps = 0.05f;
+    // Every other listed pixel is quiet: |res + d| <= 0.025 + 0.0075, which no activation here
+    // (slope <= 1.5, hard-swish's largest) lifts past eps. Without quiet pixels, the max over 37
+    // or 70 channels of +-0.3 changes fires every pixel (as the first H200 run showed), and the
+    // test would not see a kernel that fires everything.
+    for (size_t k = 0; k < list.size(); k += 2)
+      for (int ch = 0; ch < c; ++ch) {
+        const size_t i = size_t(list[k]) * c + ch;
+        d[i] *= 0.025f;
+        res[i] *= 0.5f;
+      }
 
     DeviceBuffer<float> dd(d), dacc(acc), dres(res), dout(n);
     DeviceBuffer<uint8_t> dmask(mask);

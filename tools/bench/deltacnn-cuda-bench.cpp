@@ -4,9 +4,12 @@
 // (with and without CUDA graphs) and the eps=inf overhead bound, at 1, 8 and 32 streams, plus
 // how far one delta stream's heads are from dense. deltacnn-bench --backend cuda prints the same
 // table after its single-stream report (and takes videos and the OpenCV reference).
+// --raw-frames reads real frames instead: 8-bit RGB, W*H*3 bytes per frame at the model's input
+// size, back to back (gpu-bundle's run.sh decodes the bundled video into that form with the GPU
+// machine's own OpenCV, so the bundle carries no codec libraries).
 //
 //   deltacnn-cuda-bench (--config Y.yaml | --model X.onnx [--size WxH]) [--frames N]
-//                       [--threshold SCALE] [--input-threshold PIXELS] [--json]
+//                       [--raw-frames FILE] [--threshold SCALE] [--input-threshold PIXELS] [--json]
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
@@ -31,7 +34,7 @@ namespace {
 using namespace dcnn;
 
 struct Args {
-  std::string model, config;
+  std::string model, config, raw_frames;
   int frames = 60, width = 0, height = 0;
   float threshold_scale = -1.f, input_threshold = -1.f;
   bool json = false;
@@ -40,7 +43,8 @@ struct Args {
 
 const char* const kUsage =
     "usage: deltacnn-cuda-bench (--config Y.yaml | --model X.onnx [--size WxH]) [--frames N]\n"
-    "                           [--threshold SCALE] [--input-threshold PIXELS] [--precision fp32|fp16]\n"
+    "                           [--raw-frames FILE] [--threshold SCALE] [--input-threshold PIXELS]\n"
+    "                           [--precision fp32|fp16]\n"
     "                           [--json]\n"
     "  fp16: the one-stream line also gives the fp16 heads' distance from an fp32 dense run.\n";
 
@@ -51,6 +55,7 @@ Args parse(int argc, char** argv) {
     while (cl.next()) {
       if (cl.is("--model")) a.model = cl.text();
       else if (cl.is("--config")) a.config = cl.text();
+      else if (cl.is("--raw-frames")) a.raw_frames = cl.text();
       else if (cl.is("--json")) a.json = true;
       else if (cl.is("--threshold")) a.threshold_scale = float(cl.number(0.0, 1e6));
       else if (cl.is("--input-threshold")) a.input_threshold = float(cl.number(0.0, 255.0));
@@ -100,6 +105,24 @@ std::vector<std::vector<float>> synthetic_frames(int w, int h, int count) {
   return frames;
 }
 
+// Up to `count` frames of 8-bit RGB at w x h from `path` (see the header), as 0..255 floats.
+std::vector<std::vector<float>> raw_frames(const std::string& path, int w, int h, int count) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (!file) throw Error(ErrorKind::NotFound, "--raw-frames " + path + ": cannot open it");
+  const size_t frame_bytes = size_t(w) * size_t(h) * 3;
+  std::vector<unsigned char> bytes(frame_bytes);
+  std::vector<std::vector<float>> frames;
+  while (int(frames.size()) < count && std::fread(bytes.data(), 1, frame_bytes, file) == frame_bytes)
+    frames.emplace_back(bytes.begin(), bytes.end());
+  std::fclose(file);
+  if (frames.size() < 2)
+    throw Error(ErrorKind::Input, "--raw-frames " + path + ": holds " + std::to_string(frames.size()) +
+                                   " whole frame(s) of " + std::to_string(w) + "x" + std::to_string(h) +
+                                   " RGB (" + std::to_string(frame_bytes) +
+                                   " bytes each); expected at least 2 at the model's input size");
+  return frames;
+}
+
 int run(const Args& args) {
   std::string model_path = args.model, name = args.model;
   int width = args.width, height = args.height;
@@ -127,7 +150,9 @@ int run(const Args& args) {
   std::shared_ptr<const CompiledModel> fp32_model;
   if (args.precision == Precision::F16) fp32_model = compile_model(graph, Backend::Cuda, norm);
   auto model = compile_model(std::move(graph), Backend::Cuda, norm, 0, args.precision);
-  const auto frames = synthetic_frames(in.w, in.h, std::min(args.frames, 32));
+  const bool real = !args.raw_frames.empty();
+  const auto frames = real ? raw_frames(args.raw_frames, in.w, in.h, args.frames)
+                           : synthetic_frames(in.w, in.h, std::min(args.frames, 32));
 
   // One stream: agreement of the delta heads with dense, and activity.
   Executor dense(model, ExecMode::Dense, settings), delta(model, ExecMode::Delta, settings);
@@ -160,8 +185,9 @@ int run(const Args& args) {
   }
   input_active /= args.frames - 1;
   mean_active /= args.frames - 1;
-  std::printf("deltacnn-cuda-bench: %s  input %dx%d  %d synthetic frames (%zu distinct, cycled)  precision %s\n",
-              name.c_str(), in.w, in.h, args.frames, frames.size(), to_string(args.precision));
+  std::printf("deltacnn-cuda-bench: %s  input %dx%d  %d %s frames (%zu distinct, cycled)  precision %s\n",
+              name.c_str(), in.w, in.h, args.frames, real ? args.raw_frames.c_str() : "synthetic",
+              frames.size(), to_string(args.precision));
   bench::print_settings_line(settings);
   std::printf("one stream: input active %.4f  mean active (MAC-weighted) %.4f  delta vs dense heads max rel %.4g\n",
               input_active, mean_active, max_err);
@@ -175,6 +201,7 @@ int run(const Args& args) {
     j["precision"] = to_string(args.precision);
     if (fp32_dense) j["fp16_vs_fp32_dense_max_rel"] = {{"dense", fp16_dense_err}, {"delta", fp16_delta_err}};
     j["frames"] = args.frames;
+    j["frame_source"] = real ? args.raw_frames : "synthetic";
     j["input_active"] = input_active;
     j["mean_active"] = mean_active;
     j["max_err"] = max_err;
