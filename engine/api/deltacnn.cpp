@@ -170,7 +170,14 @@ Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
     throw Error(ErrorKind::Config, options_.zones.source + ": masks with fill: blank need the CPU backend's "
                                    "pre-processing (the CUDA backend pre-processes on the GPU); expected "
                                    "fill: last on the CUDA backend, or backend cpu");
-  if (options_.stabilize.enabled()) {
+  if (options_.stabilize.enabled() && executor_->takes_frames()) {
+    // Not an error: one YAML serves CPU and GPU boxes (backend auto), and an unstabilised
+    // stream is still correct, only busier on a shaking camera. But never silent.
+    warnings_.push_back("model '" + model_->config().name +
+                        "': stabilize (shift/exposure) is not applied on the CUDA backend, which "
+                        "pre-processes the frame on the GPU; the stream runs unstabilised "
+                        "(expected backend cpu for stabilisation, or stabilize off)");
+  } else if (options_.stabilize.enabled()) {
     stabilizer_ = std::make_unique<InputStabilizer>(options_.stabilize, model_->config().input.width,
                                                     model_->config().input.height);
   }

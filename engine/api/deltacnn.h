@@ -123,6 +123,10 @@ class Stream {
     return zone_membership_.zones_by_track();
   }
   std::vector<HeadView> heads() const;  // dense heads of the last frame
+  // What the stream does not do as asked, for the caller to tell the user once (the element
+  // posts each as a GST_ELEMENT_WARNING): stabilize on the CUDA backend, whose executor takes
+  // the frame itself, so no host-side stabiliser can move it. Empty when everything is as asked.
+  const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
   // Resets on a new frame size, runs `run` (which runs the executor on this frame), decodes.
@@ -147,6 +151,7 @@ class Stream {
   // (into a buffer of its own, which the executor then reads).
   std::unique_ptr<InputStabilizer> stabilizer_;
   double stabilize_ms_ = 0.0;
+  std::vector<std::string> warnings_;
   int last_width_ = 0, last_height_ = 0;
   std::unique_ptr<zones::FrameZones> frame_zones_;  // null until a frame came, or without zones
   zones::ZoneMembership zone_membership_;

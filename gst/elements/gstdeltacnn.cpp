@@ -497,13 +497,14 @@ describe (const ElementSettings & s)
       s.model_instance_id + "'";
 }
 
-// What the loader did not do as asked (backend auto on the CPU and why, an input size the model
-// was not made for) becomes a WARNING message: an application sees it on the bus, where an INFO
+// What the loader or the stream did not do as asked (backend auto on the CPU and why, an input
+// size the model was not made for, stabilize on the CUDA backend) becomes a WARNING message: an application sees it on the bus, where an INFO
 // log line goes unread. Once per element, not on every restart.
 static void
-post_model_warnings (GstDeltaCnn * self, const dcnn::Model & model, const ElementSettings & s)
+post_warnings (GstDeltaCnn * self, const std::vector < std::string > &warnings,
+    const ElementSettings & s)
 {
-  for (const std::string & warning : model.warnings ()) {
+  for (const std::string & warning : warnings) {
     if (!self->priv->posted_warnings.insert (warning).second)
       continue;
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("%s", warning.c_str ()),
@@ -534,7 +535,8 @@ gst_deltacnn_start (GstBaseTransform * trans)
     const gchar *name = GST_ELEMENT_NAME (self);
     priv->meta_context.element_name = name != nullptr ? name : "";
     priv->meta_context.has_zones = !config.zones.zones.empty ();
-    post_model_warnings (self, *model, settings);
+    post_warnings (self, model->warnings (), settings);
+    post_warnings (self, stream->warnings (), settings);
     deltacnn_gst::EventSource source;
     source.camera_id = settings.camera_id.empty ()? priv->meta_context.element_name :
         settings.camera_id;

@@ -14,4 +14,10 @@ inline void print_model_warnings(const char* tool, const Model& model) {
     std::cerr << tool << ": warning: " << warning << "\n";
 }
 
+// Likewise what a Stream does not do as asked (Stream::warnings(): stabilize on the CUDA backend).
+inline void print_stream_warnings(const char* tool, const Stream& stream) {
+  for (const std::string& warning : stream.warnings())
+    std::cerr << tool << ": warning: " << warning << "\n";
+}
+
 }  // namespace dcnn::tools

@@ -173,6 +173,7 @@ int run(const Args& args) {
   dcnn::eval::Perturber perturber(dcnn::eval::perturbation_from(args.perturb), uint32_t(args.perturb_seed));
   dcnn::Stream dense(model, dense_opts);
   dcnn::Stream delta(model, delta_opts);
+  dcnn::tools::print_stream_warnings("deltacnn-eval", delta);
   const dcnn::Preprocessor pre(cfg.input);
 
   cv::VideoCapture video(args.video);
