@@ -160,8 +160,8 @@ Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
       preprocessor_(model_->config().input),
       executor_(std::make_unique<Executor>(model_->compiled(), options_.mode, settings_of(options_, model_->backend()))),
       tracker_(tracker_settings()),
-      zone_membership_(options_.zones.zones),
-      input_(size_t(model_->config().input.width) * model_->config().input.height * 3) {
+      input_(size_t(model_->config().input.width) * model_->config().input.height * 3),
+      zone_membership_(options_.zones.zones) {
   // Blank masks are applied to the pre-processed frame on the host (apply_blank_masks); the CUDA
   // backend pre-processes on the GPU. Refused here, at start, rather than at the first frame.
   const bool blank_masks = std::any_of(options_.zones.masks.begin(), options_.zones.masks.end(),
