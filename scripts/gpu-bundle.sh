@@ -188,6 +188,18 @@ for t in bin/test_cuda_*; do
   timeout "${TEST_TIMEOUT_S:-120}" "./$t" --gtest_brief=1 || { rc=$?; status=1; failed+=("$t (rc $rc)"); }
 done
 
+# The config's model file (model.onnx is relative to the config: configs/../models/x.onnx in the
+# bundle); says "$2 $config: skipped" and fails when it is not in the bundle.
+bundled_model_of() {
+  local config=$1 onnx
+  onnx=$(sed -n 's/^[[:space:]]*onnx:[[:space:]]*"\{0,1\}\([^"#[:space:]]*\).*/\1/p' "$config" | head -n1)
+  if [[ -n "$onnx" && "$onnx" != /* ]]; then onnx="$(dirname "$config")/$onnx"; fi
+  if [[ -n "$onnx" && ! -e "$onnx" ]]; then
+    echo "== $2 $config: skipped, its model $onnx is not in the bundle"
+    return 1
+  fi
+}
+
 # deltacnn-bench (only in a bundle made without --no-bench): on the bundled video when there is
 # one (data/), else synthetic frames. BENCH_BACKENDS (default "cuda") adds the CPU backend.
 video=""
@@ -196,13 +208,7 @@ video_args=(--synthetic)
 [[ -z "$video" ]] || video_args=(--video "$video")
 if [[ -x bin/deltacnn-bench ]]; then
   for config in "${configs[@]}"; do
-    # model.onnx is relative to the config file (configs/../models/x.onnx in the bundle).
-    onnx=$(sed -n 's/^[[:space:]]*onnx:[[:space:]]*"\{0,1\}\([^"#[:space:]]*\).*/\1/p' "$config" | head -n1)
-    if [[ -n "$onnx" && "$onnx" != /* ]]; then onnx="$(dirname "$config")/$onnx"; fi
-    if [[ -n "$onnx" && ! -e "$onnx" ]]; then
-      echo "== bench $config: skipped, its model $onnx is not in the bundle"
-      continue
-    fi
+    bundled_model_of "$config" bench || continue
     for backend in ${BENCH_BACKENDS:-cuda}; do
       over_budget "bench $config --backend $backend" && continue
       echo "== bench $config --backend $backend ${video_args[*]}"
@@ -252,12 +258,7 @@ PY
 # bundled video where this machine's python3 has OpenCV to decode it, else synthetic frames.
 if [[ -x bin/deltacnn-cuda-bench ]]; then
   for config in "${configs[@]}"; do
-    onnx=$(sed -n 's/^[[:space:]]*onnx:[[:space:]]*"\{0,1\}\([^"#[:space:]]*\).*/\1/p' "$config" | head -n1)
-    if [[ -n "$onnx" && "$onnx" != /* ]]; then onnx="$(dirname "$config")/$onnx"; fi
-    if [[ -n "$onnx" && ! -e "$onnx" ]]; then
-      echo "== cuda bench $config: skipped, its model $onnx is not in the bundle"
-      continue
-    fi
+    bundled_model_of "$config" "cuda bench" || continue
     # BENCH_PRECISIONS="fp32" halves the time when device time is short.
     for precision in ${BENCH_PRECISIONS:-fp32 fp16}; do
       over_budget "cuda bench $config --precision $precision" && continue

@@ -170,16 +170,18 @@ Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
     throw Error(ErrorKind::Config, options_.zones.source + ": masks with fill: blank need the CPU backend's "
                                    "pre-processing (the CUDA backend pre-processes on the GPU); expected "
                                    "fill: last on the CUDA backend, or backend cpu");
-  if (options_.stabilize.enabled() && executor_->takes_frames()) {
-    // Not an error: one YAML serves CPU and GPU boxes (backend auto), and an unstabilised
-    // stream is still correct, only busier on a shaking camera. But never silent.
-    warnings_.push_back("model '" + model_->config().name +
-                        "': stabilize (shift/exposure) is not applied on the CUDA backend, which "
-                        "pre-processes the frame on the GPU; the stream runs unstabilised "
-                        "(expected backend cpu for stabilisation, or stabilize off)");
-  } else if (options_.stabilize.enabled()) {
-    stabilizer_ = std::make_unique<InputStabilizer>(options_.stabilize, model_->config().input.width,
-                                                    model_->config().input.height);
+  if (options_.stabilize.enabled()) {
+    if (executor_->takes_frames()) {
+      // Not an error: one YAML serves CPU and GPU boxes (backend auto), and an unstabilised
+      // stream is still correct, only busier on a shaking camera. But never silent.
+      warnings_.push_back("model '" + model_->config().name +
+                          "': stabilize (shift/exposure) is not applied on the CUDA backend, which "
+                          "pre-processes the frame on the GPU; the stream runs unstabilised "
+                          "(expected backend cpu for stabilisation, or stabilize off)");
+    } else {
+      stabilizer_ = std::make_unique<InputStabilizer>(options_.stabilize, model_->config().input.width,
+                                                      model_->config().input.height);
+    }
   }
 }
 
@@ -216,8 +218,8 @@ FrameResult Stream::process_input(const float* model_input, int frame_width, int
       frame_width, frame_height, pts,
       [&] {
         const float* in = apply_blank_masks(model_input);
-        if (!stabilizer_ || options_.mode != ExecMode::Delta || executor_->takes_frames())
-          return executor_->run(in);
+        // No stabiliser on the CUDA backend (the constructor's warning), so none runs there.
+        if (!stabilizer_ || options_.mode != ExecMode::Delta) return executor_->run(in);
         const auto t0 = Clock::now();
         shift = stabilizer_->apply(in);
         // A new reference (first frame, a pan, a scene cut): the delta state refers to the old one.

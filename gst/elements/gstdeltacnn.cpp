@@ -498,8 +498,9 @@ describe (const ElementSettings & s)
 }
 
 // What the loader or the stream did not do as asked (backend auto on the CPU and why, an input
-// size the model was not made for, stabilize on the CUDA backend) becomes a WARNING message: an application sees it on the bus, where an INFO
-// log line goes unread. Once per element, not on every restart.
+// size the model was not made for, stabilize on the CUDA backend) becomes a WARNING message: an
+// application sees it on the bus, where an INFO log line goes unread. Once per element, not on
+// every restart.
 static void
 post_warnings (GstDeltaCnn * self, const std::vector < std::string > &warnings,
     const ElementSettings & s)

@@ -4,20 +4,24 @@
 #pragma once
 
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "engine/api/deltacnn.h"
 
 namespace dcnn::tools {
 
+inline void print_warnings(const char* tool, const std::vector<std::string>& warnings) {
+  for (const std::string& warning : warnings) std::cerr << tool << ": warning: " << warning << "\n";
+}
+
 inline void print_model_warnings(const char* tool, const Model& model) {
-  for (const std::string& warning : model.warnings())
-    std::cerr << tool << ": warning: " << warning << "\n";
+  print_warnings(tool, model.warnings());
 }
 
 // Likewise what a Stream does not do as asked (Stream::warnings(): stabilize on the CUDA backend).
 inline void print_stream_warnings(const char* tool, const Stream& stream) {
-  for (const std::string& warning : stream.warnings())
-    std::cerr << tool << ": warning: " << warning << "\n";
+  print_warnings(tool, stream.warnings());
 }
 
 }  // namespace dcnn::tools
