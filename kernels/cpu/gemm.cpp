@@ -1,22 +1,29 @@
-// GEMM backend choice: OpenBLAS cblas_sgemm, single-threaded, parallelised by us with OpenMP.
+// GEMM backend choice: oneDNN's dnnl_sgemm, single-threaded, parallelised by us with OpenMP.
 //
-// Why OpenBLAS and not Eigen: measured with tools/bench/gemm-compare (best of runs, one thread,
-// AMD EPYC with AVX-512, 2026-11-22) on the 17 GEMM shapes the conv kernels produce
-// (M = 256..110592 rows, K = 3..1152, N = 16..960):
-//   - OpenBLAS picks AVX-512 kernels at run time (DYNAMIC_ARCH); Eigen is compiled with the
-//     project's baseline flags and only gets SSE2. OpenBLAS won every shape, 1.7x-3.1x
-//     (e.g. 3x3 64->64 head: 70 vs 33 GFLOP/s; sparse 3x3 at 5 %: 100 vs 36 GFLOP/s;
-//     1x1 96->24 at 1 %: 106 vs 37 GFLOP/s); total over all shapes 79 ms vs 184 ms.
-//   - Even with Eigen rebuilt for -march=native (AVX-512 + FMA), which a distributable
-//     binary cannot assume, OpenBLAS won all 17 shapes, by 1.02x-1.55x (73 ms vs 83 ms total).
-// Single-threaded BLAS with our own row split keeps one thread pool (OpenMP) in the process
+// History, both measured with tools/bench/gemm-compare (best of runs, 2 threads splitting the
+// rows, the 17 GEMM shapes the conv kernels produce: M = 256..110592, K = 16..1152, N = 16..960):
+//   - 2026-11-22, AMD EPYC with AVX-512: OpenBLAS beat Eigen on every shape (1.7x-3.1x; Eigen
+//     is built for the baseline ISA and only gets SSE2), so OpenBLAS it was.
+//   - 2026-12-04, AMD EPYC family 26 (Zen 5, AVX-512): Debian's OpenBLAS 0.3.21 does not know
+//     this CPU and runs its Haswell (AVX2) kernels (`openblas_get_corename()`), 37.2 ms over all
+//     shapes; oneDNN 2.6's sgemm dispatches on CPU features, not on a model table, and took
+//     18.2 ms (1.8x-3.7x on the wide shapes). Even with OpenBLAS forced to its AVX-512 kernels
+//     (OPENBLAS_CORETYPE=SkylakeX, which must be set before the library loads, so a plugin
+//     cannot do it for its host process) oneDNN won 16 of 17 shapes, 21.5 ms against 17.9 ms.
+//     oneDNN is linked for the dense convs already, so it is one dependency less to trust.
+// DELTACNN_CPU_GEMM=openblas switches back to OpenBLAS for comparisons.
+// Single-threaded GEMM with our own row split keeps one thread pool (OpenMP) in the process
 // and lets every kernel decide from its own work size whether threads pay at all.
 #include "kernels/cpu/gemm.h"
 
 #include <cblas.h>
 #include <omp.h>
+#include <oneapi/dnnl/dnnl.h>
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <mutex>
 
 namespace dcnn::cpu {
@@ -28,6 +35,37 @@ namespace {
 void ensure_blas_single_threaded() {
   static std::once_flag once;
   std::call_once(once, [] { openblas_set_num_threads(1); });
+}
+
+bool use_openblas() {
+  static const bool openblas = [] {
+    const char* v = std::getenv("DELTACNN_CPU_GEMM");
+    return v != nullptr && std::strcmp(v, "openblas") == 0;
+  }();
+  return openblas;
+}
+
+// oneDNN (OpenMP runtime) runs a GEMM on one thread inside an active parallel region and on
+// omp_get_max_threads() threads outside one. sgemm_rows promises the calling thread only (the
+// callers split the rows themselves, and a fixed thread count keeps the summation order, hence
+// the results, the same whoever calls), so outside a region the thread count is pinned to 1
+// for the call.
+void onednn_sgemm(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c, int ldc,
+                  bool accumulate) {
+  const bool pin = !omp_in_parallel() && omp_get_max_threads() > 1;
+  const int saved = pin ? omp_get_max_threads() : 0;
+  if (pin) omp_set_num_threads(1);
+  const dnnl_status_t status =
+      dnnl_sgemm('N', 'N', m, n, k, 1.0f, a, lda, b, ldb, accumulate ? 1.0f : 0.0f, c, ldc);
+  if (pin) omp_set_num_threads(saved);
+  // Only invalid arguments fail, and the kernels size everything themselves: a bug, not bad
+  // input. Called inside OpenMP regions, where an exception could not propagate, so say what
+  // failed and stop.
+  if (status != dnnl_success) {
+    std::fprintf(stderr, "deltacnn: internal error: dnnl_sgemm(m=%d n=%d k=%d lda=%d ldb=%d ldc=%d) returned %d\n",
+                 m, n, k, lda, ldb, ldc, int(status));
+    std::abort();
+  }
 }
 
 // Below ~2 MFLOP a GEMM-based conv finishes in well under 0.1 ms on one core; the OpenMP
@@ -50,7 +88,6 @@ int threads_for_flops(int64_t flops) {
 void sgemm_rows(int m, int n, int k, const float* a, int lda, const float* b, int ldb, float* c,
                 int ldc, bool accumulate) {
   if (m <= 0 || n <= 0) return;
-  ensure_blas_single_threaded();
   if (k <= 0) {
     // An empty sum: C = 0 (or unchanged when accumulating). cblas handles this too, but some
     // BLAS builds reject lda < 1 for k == 0.
@@ -58,6 +95,11 @@ void sgemm_rows(int m, int n, int k, const float* a, int lda, const float* b, in
       for (int i = 0; i < m; ++i) std::fill(c + int64_t{i} * ldc, c + int64_t{i} * ldc + n, 0.f);
     return;
   }
+  if (!use_openblas()) {
+    onednn_sgemm(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
+    return;
+  }
+  ensure_blas_single_threaded();
   cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1.0f, a, lda, b, ldb,
               accumulate ? 1.0f : 0.0f, c, ldc);
 }
@@ -70,7 +112,6 @@ void sgemm_rows_parallel(int m, int n, int k, const float* a, int lda, const flo
     sgemm_rows(m, n, k, a, lda, b, ldb, c, ldc, accumulate);
     return;
   }
-  ensure_blas_single_threaded();
   // One contiguous block per thread: each thread streams its own rows of A and C and shares
   // the (usually small, cache-resident) B.
   const int granules = (m + kRowGranule - 1) / kRowGranule;

@@ -1,12 +1,14 @@
-// gemm-compare: OpenBLAS cblas_sgemm vs Eigen on the GEMM shapes the CPU conv kernels produce,
-// each run the way kernels/cpu/gemm.cpp would run it (single-threaded BLAS/Eigen, the M rows
-// split across OpenMP threads). Prints GFLOP/s per shape; the winner backs kernels/cpu/gemm.cpp.
+// gemm-compare: OpenBLAS cblas_sgemm vs oneDNN dnnl_sgemm vs Eigen on the GEMM shapes the CPU
+// conv kernels produce, each run the way kernels/cpu/gemm.cpp would run it (single-threaded
+// GEMM, the M rows split across OpenMP threads). Prints GFLOP/s per shape and the kernel family
+// OpenBLAS picked for this CPU; the winner backs kernels/cpu/gemm.cpp.
 //
 //   gemm-compare [--threads N] [--min-seconds S]
 #include <cblas.h>
 #include <omp.h>
 
 #include <Eigen/Core>
+#include <oneapi/dnnl/dnnl.h>
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -104,12 +106,13 @@ int main(int argc, char** argv) {
   const double min_seconds = options.min_seconds;
   openblas_set_num_threads(1);
   Eigen::setNbThreads(1);
-  std::printf("threads %d, Eigen SIMD: %s\n", threads, Eigen::SimdInstructionSetsInUse());
-  std::printf("%-38s %7s %5s %4s | %9s %9s | %s\n", "layer", "M", "K", "N", "OpenBLAS", "Eigen",
-              "GFLOP/s, winner");
+  std::printf("threads %d, OpenBLAS kernels: %s, Eigen SIMD: %s\n", threads, openblas_get_corename(),
+              Eigen::SimdInstructionSetsInUse());
+  std::printf("%-38s %7s %5s %4s | %9s %9s %9s | %s\n", "layer", "M", "K", "N", "OpenBLAS", "oneDNN",
+              "Eigen", "GFLOP/s, winner");
   std::mt19937 rng(7);
   std::uniform_real_distribution<float> dist(-1.f, 1.f);
-  double sum_blas = 0, sum_eigen = 0;
+  double sum_blas = 0, sum_dnnl = 0, sum_eigen = 0;
   for (const Shape& s : kShapes) {
     std::vector<float> a(size_t(s.m) * s.k), b(size_t(s.k) * s.n), c(size_t(s.m) * s.n);
     for (float& x : a) x = dist(rng);
@@ -124,6 +127,14 @@ int main(int argc, char** argv) {
                     c.data() + size_t(r0) * s.n, s.n);
       });
     }, min_seconds);
+    // Inside our parallel region oneDNN's own OpenMP parallelism nests and runs one thread, as
+    // OpenBLAS does after openblas_set_num_threads(1).
+    const double dnnl_s = seconds_per_call([&] {
+      split_rows(s.m, t, [&](int r0, int r1) {
+        dnnl_sgemm('N', 'N', r1 - r0, s.n, s.k, 1.f, a.data() + size_t(r0) * s.k, s.k, b.data(), s.n, 0.f,
+                   c.data() + size_t(r0) * s.n, s.n);
+      });
+    }, min_seconds);
     const double eigen_s = seconds_per_call([&] {
       split_rows(s.m, t, [&](int r0, int r1) {
         Eigen::Map<const RowMatrix> am(a.data() + size_t(r0) * s.k, r1 - r0, s.k);
@@ -132,14 +143,17 @@ int main(int argc, char** argv) {
         cm.noalias() = am * bm;
       });
     }, min_seconds);
-    const double blas_gf = flops / blas_s * 1e-9, eigen_gf = flops / eigen_s * 1e-9;
+    const double blas_gf = flops / blas_s * 1e-9, dnnl_gf = flops / dnnl_s * 1e-9,
+                 eigen_gf = flops / eigen_s * 1e-9;
     sum_blas += blas_s;
+    sum_dnnl += dnnl_s;
     sum_eigen += eigen_s;
-    std::printf("%-38s %7d %5d %4d | %9.1f %9.1f | %s %.2fx\n", s.layer, s.m, s.k, s.n, blas_gf,
-                eigen_gf, blas_gf >= eigen_gf ? "OpenBLAS" : "Eigen",
-                std::max(blas_gf, eigen_gf) / std::min(blas_gf, eigen_gf));
+    const double best = std::max({blas_gf, dnnl_gf, eigen_gf});
+    const char* winner = best == blas_gf ? "OpenBLAS" : best == dnnl_gf ? "oneDNN" : "Eigen";
+    std::printf("%-38s %7d %5d %4d | %9.1f %9.1f %9.1f | %s, oneDNN/OpenBLAS %.2fx\n", s.layer, s.m, s.k,
+                s.n, blas_gf, dnnl_gf, eigen_gf, winner, dnnl_gf / blas_gf);
   }
-  std::printf("total time over all shapes: OpenBLAS %.2f ms, Eigen %.2f ms\n", sum_blas * 1e3,
-              sum_eigen * 1e3);
+  std::printf("total time over all shapes: OpenBLAS %.2f ms, oneDNN %.2f ms, Eigen %.2f ms\n",
+              sum_blas * 1e3, sum_dnnl * 1e3, sum_eigen * 1e3);
   return 0;
 }
