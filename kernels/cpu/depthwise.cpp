@@ -175,37 +175,34 @@ DCNN_SIMD_CLONES void depthwise_rows(const ConvGeometry& g, const float* w, cons
   }
 }
 
-// The n listed pixels, no bias.
-DCNN_SIMD_CLONES void depthwise_list(const ConvGeometry& g, const float* w, const float* in,
-                                     const int32_t* pixels, int n, float* out) {
+// The n listed pixels, no bias; pixel i's row goes to out + i * cout (Compact) or to its own
+// place out + pixels[i] * cout. Runs of four consecutive pixels of one row (candidate lists are
+// ascending and mostly runs) take the quad kernel; the rest go one by one.
+template <bool Compact>
+inline void depthwise_listed(const ConvGeometry& g, const float* w, const float* in, const int32_t* pixels, int n,
+                             float* out) {
   for (int i = 0; i < n;) {
     const int p = pixels[i];
     const int oy = p / g.out_w, ox = p % g.out_w;
+    float* dst = out + int64_t{Compact ? i : p} * g.cout;
     if (is_quad(g, pixels, n, i)) {
-      depthwise_quad(g, w, nullptr, in, oy, ox, out + int64_t{p} * g.cout, g.cout);
+      depthwise_quad(g, w, nullptr, in, oy, ox, dst, g.cout);
       i += kQuad;
     } else {
-      depthwise_pixel(g, w, nullptr, in, oy, ox, out + int64_t{p} * g.cout);
+      depthwise_pixel(g, w, nullptr, in, oy, ox, dst);
       ++i;
     }
   }
 }
 
-// Runs of four consecutive pixels of one row (candidate lists are ascending and mostly runs)
-// take the quad kernel; the rest go one by one.
+DCNN_SIMD_CLONES void depthwise_list(const ConvGeometry& g, const float* w, const float* in,
+                                     const int32_t* pixels, int n, float* out) {
+  depthwise_listed<false>(g, w, in, pixels, n, out);
+}
+
 DCNN_SIMD_CLONES void depthwise_compact(const ConvGeometry& g, const float* w, const float* in,
                                         const int32_t* pixels, int n, float* rows) {
-  for (int i = 0; i < n;) {
-    const int p = pixels[i];
-    const int oy = p / g.out_w, ox = p % g.out_w;
-    if (is_quad(g, pixels, n, i)) {
-      depthwise_quad(g, w, nullptr, in, oy, ox, rows + int64_t{i} * g.cout, g.cout);
-      i += kQuad;
-    } else {
-      depthwise_pixel(g, w, nullptr, in, oy, ox, rows + int64_t{i} * g.cout);
-      ++i;
-    }
-  }
+  depthwise_listed<true>(g, w, in, pixels, n, rows);
 }
 
 }  // namespace
