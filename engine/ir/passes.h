@@ -24,6 +24,10 @@ int fuse_activations(Graph& graph);
 // zero when scaled). Returns the number of Affines removed.
 int fold_scale_into_consumers(Graph& graph);
 
+// An Affine without activation whose output only feeds another Affine merges into it (one pass
+// over the tensor instead of two; the coefficients are multiplied out). Returns the number merged.
+int merge_affine_chains(Graph& graph);
+
 // Drops nodes whose output does not reach a graph output, and tensors no node uses.
 int remove_dead_nodes(Graph& graph);
 

@@ -353,5 +353,55 @@ TEST(FuseHardSwish, Fp16SixthKeepsAnExactCorrectionScale) {
   EXPECT_EQ(ir::fuse_hardswish(g2), 0);
 }
 
+TEST(MergeAffineChains, TwoStepNormalisationBecomesOneAffineWithTheSameValues) {
+  // MoveNet's input: x / 127.5 - 1, then a per-channel Mul + Add (a BatchNorm-like pair).
+  OnnxBuilder b;
+  b.input("x", {1, 3, 4, 5});
+  b.initializer("d", {}, {127.5f});
+  b.node("Div", {"x", "d"}, {"xd"});
+  b.initializer("one", {}, {1.f});
+  b.node("Sub", {"xd", "one"}, {"xn"});
+  b.initializer("k", {1, 3, 1, 1}, {2.f, -0.5f, 4.f});
+  b.node("Mul", {"xn", "k"}, {"xk"});
+  b.initializer("t", {1, 3, 1, 1}, {0.25f, 1.f, -3.f});
+  b.node("Add", {"xk", "t"}, {"y"});
+  b.output("y");
+  ir::Graph g = import_model(b);
+  ASSERT_EQ(g.nodes.size(), 4u);
+  EXPECT_EQ(ir::merge_affine_chains(g), 3);
+  ASSERT_EQ(g.nodes.size(), 1u);
+  EXPECT_EQ(g.nodes[0].inputs[0], g.input);
+  EXPECT_EQ(g.nodes[0].output, g.outputs[0]);
+  EXPECT_NO_THROW(g.validate());
+  const auto& a = g.nodes[0].as<ir::AffineParams>();
+  const float k[3] = {2.f, -0.5f, 4.f}, t[3] = {0.25f, 1.f, -3.f};
+  for (float x : {0.f, 1.f, 37.f, 128.f, 255.f})
+    for (size_t c = 0; c < 3; ++c) {
+      const float want = (x / 127.5f - 1.f) * k[c] + t[c];
+      EXPECT_NEAR(a.scale[c] * x + a.shift[c], want, 1e-5f) << "x " << x << " channel " << c;
+    }
+}
+
+TEST(MergeAffineChains, StaysWhenTheFirstHasAnActivationOrAnotherReader) {
+  for (int variant = 0; variant < 2; ++variant) {
+    OnnxBuilder b;
+    b.input("x", {1, 2, 5, 5});
+    b.initializer("k", {}, {2.f});
+    b.node("Mul", {"x", "k"}, {"xs"});
+    std::string first = "xs";
+    if (variant == 0) {
+      b.node("Relu", {"xs"}, {"xr"});
+      first = "xr";
+    }
+    b.initializer("t", {}, {1.f});
+    b.node("Add", {first, "t"}, {"y"});
+    if (variant == 1) b.output("xs");
+    b.output("y");
+    ir::Graph g = import_model(b);
+    ir::fuse_activations(g);  // Relu into the Mul's Affine
+    EXPECT_EQ(ir::merge_affine_chains(g), 0) << "variant " << variant;
+  }
+}
+
 }  // namespace
 }  // namespace dcnn::test

@@ -14,6 +14,8 @@ void run_default_passes(Graph& graph) {
   fold_affine_into_conv(graph);
   // Last: a scale-only Affine left behind (fp16 HardSwish constants) moves into the convs after it.
   fold_scale_into_consumers(graph);
+  // Chains of Affines that did not fold into a conv (an input normalisation in two steps).
+  merge_affine_chains(graph);
   remove_dead_nodes(graph);
   infer_shapes(graph);
   graph.validate();
