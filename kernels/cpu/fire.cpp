@@ -1,5 +1,7 @@
 #include "kernels/cpu/fire.h"
 
+#include <omp.h>
+
 #include <cmath>
 
 #include "kernels/cpu/simd_dispatch.h"
@@ -8,6 +10,9 @@ namespace dcnn::cpu {
 namespace {
 
 using kern::ActFn;
+
+// Below this many values a second thread's fork/join costs about what it saves.
+constexpr int64_t kParallelValues = int64_t{1} << 16;
 
 // The activation kind is a template argument so each loop vectorises (as in activation.cpp).
 // AtPixels: row i is at rows + pixels[i] * ld (a full-size map) instead of rows + i * ld.
@@ -66,7 +71,18 @@ int fire_rows(const kern::ActSpec& a, const float* rows, int64_t ld, const int32
 
 int fire_at_pixels(const kern::ActSpec& a, const float* values, const int32_t* pixels, int n, int c, float eps,
                    float* stored, uint8_t* fired) {
-  return fire_dispatch<true>(a, values, c, pixels, n, c, nullptr, eps, stored, fired);
+  // Callers run it outside their own parallel regions (the elementwise ops, the dense forms),
+  // on maps that are mostly out of cache: one thread alone is held to its share of the memory
+  // bandwidth. Pixels are distinct, so the threads' stores and flags never meet.
+  const int threads = int64_t{n} * c >= kParallelValues ? omp_get_max_threads() : 1;
+  if (threads <= 1 || omp_in_parallel()) return fire_dispatch<true>(a, values, c, pixels, n, c, nullptr, eps, stored, fired);
+  int total = 0;
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : total)
+  for (int t = 0; t < threads; ++t) {
+    const int i0 = int(int64_t{n} * t / threads), i1 = int(int64_t{n} * (t + 1) / threads);
+    total += fire_dispatch<true>(a, values, c, pixels + i0, i1 - i0, c, nullptr, eps, stored, fired);
+  }
+  return total;
 }
 
 }  // namespace dcnn::cpu
