@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -122,6 +123,11 @@ class Op : public OpNode {
   // than eps are written and stay in the output's mask and list.
   void fire_candidates(OpContext& ctx, const kern::ActSpec& act, const float* values, int candidates,
                        float eps) const;
+
+  // The same fire step with the candidates' values computed block by block into a tile in cache
+  // (kernels/cpu/fire.h, fire_computed) instead of a full-size map.
+  void fire_computed_candidates(OpContext& ctx, const kern::ActSpec& act, int candidates, float eps,
+                                const std::function<void(const int32_t*, int, float*)>& compute) const;
 
   TensorBuffer& in(OpContext& ctx, size_t i) const { return ctx.tensors[size_t(inputs()[i])]; }
   TensorBuffer& out(OpContext& ctx) const { return ctx.tensors[size_t(output())]; }

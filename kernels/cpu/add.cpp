@@ -12,4 +12,14 @@ void add(const float* a, const float* b, bool b_broadcast, float coef_a, float c
   }
 }
 
+void add_rows(const float* a, const float* b, bool b_broadcast, float coef_a, float coef_b, const int32_t* list,
+              int m, int c, float* rows) {
+  for (int i = 0; i < m; ++i) {
+    const int64_t base = int64_t(list[i]) * c;
+    const float* bp = b_broadcast ? b : b + base;
+    float* out = rows + int64_t{i} * c;
+    for (int ch = 0; ch < c; ++ch) out[ch] = coef_a * a[base + ch] + coef_b * bp[ch];
+  }
+}
+
 }  // namespace dcnn::cpu

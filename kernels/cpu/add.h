@@ -11,4 +11,8 @@ namespace dcnn::cpu {
 void add(const float* a, const float* b, bool b_broadcast, float coef_a, float coef_b, float* out,
          const int32_t* list, int64_t n, int c);
 
+// The same sum for the m listed pixels, written as m consecutive rows of c (a compact tile).
+void add_rows(const float* a, const float* b, bool b_broadcast, float coef_a, float coef_b, const int32_t* list,
+              int m, int c, float* rows);
+
 }  // namespace dcnn::cpu

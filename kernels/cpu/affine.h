@@ -10,4 +10,8 @@ namespace dcnn::cpu {
 void affine(const float* in, float* out, const float* scale, const float* shift,
             const int32_t* list, int64_t n, int c);
 
+// The same map for the m listed pixels, written as m consecutive rows of c (a compact tile).
+void affine_rows(const float* in, const float* scale, const float* shift, const int32_t* list, int m, int c,
+                 float* rows);
+
 }  // namespace dcnn::cpu

@@ -2,8 +2,10 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "kernels/cpu/scratch.h"
 #include "kernels/cpu/simd_dispatch.h"
 
 namespace dcnn::cpu {
@@ -81,6 +83,24 @@ int fire_at_pixels(const kern::ActSpec& a, const float* values, const int32_t* p
   for (int t = 0; t < threads; ++t) {
     const int i0 = int(int64_t{n} * t / threads), i1 = int(int64_t{n} * (t + 1) / threads);
     total += fire_dispatch<true>(a, values, c, pixels + i0, i1 - i0, c, nullptr, eps, stored, fired);
+  }
+  return total;
+}
+
+int fire_computed(const kern::ActSpec& a, const RowsCompute& compute, const int32_t* pixels, int n, int c,
+                  float eps, float* stored, uint8_t* fired) {
+  if (n <= 0) return 0;
+  constexpr int kBlock = 128;  // 128 rows of up to 64 channels: 32 KiB, in L1/L2 for the fire step
+  const int blocks = (n + kBlock - 1) / kBlock;
+  const int threads =
+      int64_t{n} * c >= kParallelValues && !omp_in_parallel() ? std::min(omp_get_max_threads(), blocks) : 1;
+  int total = 0;
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : total) if (threads > 1)
+  for (int b = 0; b < blocks; ++b) {
+    const int i0 = b * kBlock, m = std::min(kBlock, n - i0);
+    float* rows = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(c));
+    compute(pixels + i0, m, rows);
+    total += fire_dispatch<false>(a, rows, c, pixels + i0, m, c, nullptr, eps, stored, fired);
   }
   return total;
 }

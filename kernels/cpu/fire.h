@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 
 #include "kernels/common/activation.h"
 
@@ -21,5 +22,14 @@ int fire_rows(const kern::ActSpec& act, const float* rows, int64_t ld, const int
 // values + pixels[i] * c), no bias.
 int fire_at_pixels(const kern::ActSpec& act, const float* values, const int32_t* pixels, int n, int c,
                    float eps, float* stored, uint8_t* fired);
+
+// Computes and fires the n listed pixels block by block: compute(pixels, m, rows) writes m rows of
+// c values (no bias) for pixels[0..m) into `rows`, a per-thread tile that stays in cache, and
+// they fire as in fire_rows. For the elementwise ops, instead of writing a full-size scratch map
+// at the candidates and reading it back (two passes over cold memory). Blocks are split across
+// the OpenMP threads from 64Ki values on; compute must be safe to call from several threads.
+using RowsCompute = std::function<void(const int32_t* pixels, int m, float* rows)>;
+int fire_computed(const kern::ActSpec& act, const RowsCompute& compute, const int32_t* pixels, int n, int c,
+                  float eps, float* stored, uint8_t* fired);
 
 }  // namespace dcnn::cpu

@@ -50,9 +50,13 @@ class AddOp : public Op {
     const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
     const int candidates = recompute_candidates(ctx, eps);
     if (candidates < 0) return;
-    cpu::add(a.values(), b.values(), args_.broadcast, args_.coef_full, args_.coef_other, ctx.map_scratch,
-             o.list(), candidates, o.shape().c);
-    fire_candidates(ctx, act_.spec(), ctx.map_scratch, candidates, eps);
+    const float *av = a.values(), *bv = b.values();
+    const bool broadcast = args_.broadcast;
+    const float ca = args_.coef_full, cb = args_.coef_other;
+    const int c = o.shape().c;
+    fire_computed_candidates(ctx, act_.spec(), candidates, eps, [=](const int32_t* pixels, int m, float* rows) {
+      cpu::add_rows(av, bv, broadcast, ca, cb, pixels, m, c, rows);
+    });
   }
 
  private:

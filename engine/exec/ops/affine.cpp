@@ -55,9 +55,13 @@ class AffineOp : public Op {
     const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
     const int candidates = recompute_candidates(ctx, eps);
     if (candidates < 0) return;
-    cpu::affine(i.values(), ctx.map_scratch, params_.scale.data(), params_.shift.data(), o.list(), candidates,
-                o.shape().c);
-    fire_candidates(ctx, act_.spec(), ctx.map_scratch, candidates, eps);
+    const float* x = i.values();
+    const float* scale = params_.scale.data();
+    const float* shift = params_.shift.empty() ? nullptr : params_.shift.data();
+    const int c = o.shape().c;
+    fire_computed_candidates(ctx, act_.spec(), candidates, eps, [=](const int32_t* pixels, int m, float* rows) {
+      cpu::affine_rows(x, scale, shift, pixels, m, c, rows);
+    });
   }
 
  private:
