@@ -131,7 +131,15 @@ void sgemm_rows_parallel(int m, int n, int k, const float* a, int lda, const flo
 
 CandidateBlocks split_candidates(int n, int block, int64_t flops) {
   const int want_threads = threads_for_flops(flops);
-  if (want_threads > 1 && n < want_threads * block) block = std::max(16, (n / want_threads + 15) / 16 * 16);
+  if (want_threads > 1) {
+    // Blocks sized so that every thread gets about the same rows (OpenMP's static schedule deals
+    // them out in order): 600 candidates in blocks of 256 made 256 + 256 for one thread and 88
+    // for the other, which then waited; now 4 blocks of 160.
+    const int per_thread = (n + want_threads - 1) / want_threads;
+    const int blocks_per_thread = (per_thread + std::max(1, block) - 1) / std::max(1, block);
+    const int share = (n + want_threads * blocks_per_thread - 1) / (want_threads * blocks_per_thread);
+    block = std::max(16, (share + 15) / 16 * 16);
+  }
   CandidateBlocks b;
   b.block = block;
   b.blocks = (n + block - 1) / block;

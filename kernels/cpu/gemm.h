@@ -25,7 +25,7 @@ int threads_for_flops(int64_t flops);
 // How a recompute kernel splits n candidate pixels doing `flops` in all into blocks of at most
 // `block` rows for OpenMP: small lists (the stride-32 maps hold a few hundred pixels) would fit
 // one block and one thread, so they are split so that every thread the work pays for gets a
-// share, in 16-row panels.
+// share, in 16-row panels, and every thread gets the same number of blocks.
 struct CandidateBlocks {
   int block = 1, blocks = 0, threads = 1;
 };

@@ -51,5 +51,33 @@ TEST(Gemm, ThreadCountForSmallWorkIsOne) {
   EXPECT_LE(threads_for_flops(int64_t{1} << 40), omp_get_max_threads());
 }
 
+TEST(Gemm, CandidateBlocksCoverTheListAndShareItEvenly) {
+  const int threads = omp_get_max_threads();
+  for (int n : {1, 15, 100, 600, 1000, 5000, 20001})
+    for (int most : {64, 256}) {
+      const CandidateBlocks b = split_candidates(n, most, int64_t{1} << 40);  // threads pay
+      SCOPED_TRACE("n " + std::to_string(n) + " block " + std::to_string(most));
+      EXPECT_GE(int64_t{b.block} * b.blocks, n);
+      EXPECT_LT(int64_t{b.block} * (b.blocks - 1), n);
+      EXPECT_LE(b.block, std::max(most, 16) + 15);
+      EXPECT_GE(b.threads, 1);
+      EXPECT_LE(b.threads, threads);
+      // The rows each thread gets under a static schedule (contiguous runs of blocks, run
+      // lengths differing by at most one): the busiest thread has at most its fair share plus
+      // 10 % or the 16-row rounding of its blocks (600 in blocks of 256 gave one thread 512
+      // rows where 300 were fair).
+      const int q = b.blocks / b.threads, extra = b.blocks % b.threads;
+      int first = 0, most_rows = 0;
+      for (int t = 0; t < b.threads; ++t) {
+        const int count = q + (t < extra ? 1 : 0);
+        const int rows = std::min(n, (first + count) * b.block) - std::min(n, first * b.block);
+        most_rows = std::max(most_rows, rows);
+        first += count;
+      }
+      const int fair = (n + b.threads - 1) / b.threads;
+      EXPECT_LE(most_rows, fair + std::max(fair / 10, 16 * (q + 1)));
+    }
+}
+
 }  // namespace
 }  // namespace dcnn::cpu::test
