@@ -10,10 +10,12 @@
  * touching the pixels. On static cameras most pixels barely change between frames: the
  * element pushes only the *changes* (deltas) of the pixels that moved through the network
  * (DeltaCNN) and still emits metadata on every frame, including frames where nothing changed.
- * What that saves depends on the scene and the model: measured on the CPU backend (2-core
- * AVX-512 VM, MoveNet MultiPose on the vtest street scene) a delta frame costs 0.86-0.93x of
- * a dense one, and 0.95-1.13x of onnxruntime's dense frame; docs/benchmarks.md has the
- * machine, the runs and the other models. On the GPU it is not yet measured.
+ * What that saves depends on the scene and the model: measured on the CPU backend (2-vCPU
+ * AMD EPYC Zen 5 VM, MoveNet MultiPose 768x576 on the vtest street scene, where people cross
+ * most of the frame) the delta stream costs 0.85-0.89x of our dense one and 0.75-0.82x of
+ * onnxruntime's dense frame; on a static scene (identical frames) a delta frame costs 3.7 ms
+ * against onnxruntime's 80 ms. On one H200 GPU, delta beat the cuDNN conv chain by 1.3-2.0x
+ * on MultiPose. docs/benchmarks.md has the machines, the runs and the other models.
  *
  * Each object becomes a #GstVideoRegionOfInterestMeta (roi_type = label, box in frame pixels,
  * `id` = its track id, stable across frames and short misses: see `tracker`) with a DL
