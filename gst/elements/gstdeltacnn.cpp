@@ -12,7 +12,7 @@
  * (DeltaCNN) and still emits metadata on every frame, including frames where nothing changed.
  * What that saves depends on the scene and the model: measured on the CPU backend (2-vCPU
  * AMD EPYC Zen 5 VM, MoveNet MultiPose 768x576 on the vtest street scene, where people cross
- * most of the frame) the delta stream costs 0.85-0.89x of our dense one and 0.75-0.82x of
+ * most of the frame) the delta stream costs 0.86-0.90x of our dense one and 0.75-0.82x of
  * onnxruntime's dense frame; on a static scene (identical frames) a delta frame costs 3.7 ms
  * against onnxruntime's 80 ms. On one H200 GPU, delta beat the cuDNN conv chain by 1.3-2.0x
  * on MultiPose. docs/benchmarks.md has the machines, the runs and the other models.
