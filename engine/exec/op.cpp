@@ -37,7 +37,7 @@ void Op::fire_candidates(OpContext& ctx, const kern::ActSpec& act, const float* 
 }
 
 void Op::fire_computed_candidates(OpContext& ctx, const kern::ActSpec& act, int candidates, float eps,
-                                  const std::function<void(const int32_t*, int, float*)>& compute) const {
+                                  const cpu::RowsCompute& compute) const {
   TensorBuffer& o = out(ctx);
   cpu::fire_computed(act, compute, o.list(), candidates, o.shape().c, eps, o.values(), o.mask());
   o.compact_list();

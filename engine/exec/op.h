@@ -6,7 +6,6 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <vector>
 
@@ -16,6 +15,7 @@
 #include "engine/exec/tensor_buffer.h"
 #include "engine/ir/graph.h"
 #include "kernels/common/activation.h"
+#include "kernels/cpu/fire.h"
 
 namespace dcnn {
 
@@ -127,7 +127,7 @@ class Op : public OpNode {
   // The same fire step with the candidates' values computed block by block into a tile in cache
   // (kernels/cpu/fire.h, fire_computed) instead of a full-size map.
   void fire_computed_candidates(OpContext& ctx, const kern::ActSpec& act, int candidates, float eps,
-                                const std::function<void(const int32_t*, int, float*)>& compute) const;
+                                const cpu::RowsCompute& compute) const;
 
   TensorBuffer& in(OpContext& ctx, size_t i) const { return ctx.tensors[size_t(inputs()[i])]; }
   TensorBuffer& out(OpContext& ctx) const { return ctx.tensors[size_t(output())]; }
