@@ -86,9 +86,11 @@ __attribute__((always_inline)) inline V16 load16(const float* p) {
 }
 __attribute__((always_inline)) inline void store16(float* p, V16 v) { __builtin_memcpy(p, &v, sizeof v); }
 
-inline bool quad_inside(const ConvGeometry& g, int oy, int ox0) {
+// Whether output pixels ox0 .. ox0+3 of row oy exist and every tap of their windows lies inside
+// the input: what the quad kernel needs.
+inline bool quad_fits(const ConvGeometry& g, int oy, int ox0) {
   const int iy0 = oy * g.stride_h - g.pad_top, ix0 = ox0 * g.stride_w - g.pad_left;
-  return iy0 >= 0 && iy0 + (g.kh - 1) * g.dil_h < g.in_h && ix0 >= 0 &&
+  return ox0 + kQuad <= g.out_w && iy0 >= 0 && iy0 + (g.kh - 1) * g.dil_h < g.in_h && ix0 >= 0 &&
          ix0 + (kQuad - 1) * g.stride_w + (g.kw - 1) * g.dil_w < g.in_w;
 }
 
@@ -142,20 +144,19 @@ inline void depthwise_quad(const ConvGeometry& g, const float* __restrict w, con
   }
 }
 
+#pragma GCC diagnostic pop
+
 int64_t depthwise_flops(const ConvGeometry& g, int64_t pixels) {
   return 2 * pixels * g.kh * g.kw * g.cin;
 }
 
-#pragma GCC diagnostic pop
-
-// Whether listed pixels i .. i+3 are four consecutive pixels of one row that the quad kernel
-// can take (lists need not be sorted).
-inline bool is_quad(const ConvGeometry& g, const int32_t* pixels, int n, int i) {
+// Whether listed pixels i .. i+3 (the first at oy, ox) are four consecutive pixels of one row
+// that the quad kernel can take (lists need not be sorted).
+inline bool is_quad(const ConvGeometry& g, const int32_t* pixels, int n, int i, int oy, int ox) {
   if (i + kQuad > n) return false;
   for (int k = 1; k < kQuad; ++k)
     if (pixels[i + k] != pixels[i] + k) return false;
-  const int oy = pixels[i] / g.out_w, ox = pixels[i] % g.out_w;
-  return ox + kQuad <= g.out_w && quad_inside(g, oy, ox);
+  return quad_fits(g, oy, ox);
 }
 
 // Output rows oy0 .. oy1-1, every pixel.
@@ -164,7 +165,7 @@ DCNN_SIMD_CLONES void depthwise_rows(const ConvGeometry& g, const float* w, cons
   for (int oy = oy0; oy < oy1; ++oy) {
     float* row = out + int64_t{oy} * g.out_w * g.cout;
     for (int ox = 0; ox < g.out_w;) {
-      if (ox + kQuad <= g.out_w && quad_inside(g, oy, ox)) {
+      if (quad_fits(g, oy, ox)) {
         depthwise_quad(g, w, bias, in, oy, ox, row + int64_t{ox} * g.cout, g.cout);
         ox += kQuad;
       } else {
@@ -185,7 +186,7 @@ inline void depthwise_listed(const ConvGeometry& g, const float* w, const float*
     const int p = pixels[i];
     const int oy = p / g.out_w, ox = p % g.out_w;
     float* dst = out + int64_t{Compact ? i : p} * g.cout;
-    if (is_quad(g, pixels, n, i)) {
+    if (is_quad(g, pixels, n, i, oy, ox)) {
       depthwise_quad(g, w, nullptr, in, oy, ox, dst, g.cout);
       i += kQuad;
     } else {

@@ -13,8 +13,13 @@ namespace {
 
 using kern::ActFn;
 
-// Below this many values a second thread's fork/join costs about what it saves.
-constexpr int64_t kParallelValues = int64_t{1} << 16;
+// Threads for a fire step over n pixels of c values that its caller runs outside any parallel
+// region (the elementwise ops, the dense forms) on maps mostly out of cache: one thread alone
+// is held to its share of the memory bandwidth. Below 64Ki values a second thread's fork/join
+// costs about what it saves; inside a parallel region it stays on the calling thread.
+int fire_threads(int n, int c) {
+  return int64_t{n} * c >= (int64_t{1} << 16) && !omp_in_parallel() ? omp_get_max_threads() : 1;
+}
 
 // The activation kind is a template argument so each loop vectorises (as in activation.cpp).
 // AtPixels: row i is at rows + pixels[i] * ld (a full-size map) instead of rows + i * ld.
@@ -73,11 +78,9 @@ int fire_rows(const kern::ActSpec& a, const float* rows, int64_t ld, const int32
 
 int fire_at_pixels(const kern::ActSpec& a, const float* values, const int32_t* pixels, int n, int c, float eps,
                    float* stored, uint8_t* fired) {
-  // Callers run it outside their own parallel regions (the elementwise ops, the dense forms),
-  // on maps that are mostly out of cache: one thread alone is held to its share of the memory
-  // bandwidth. Pixels are distinct, so the threads' stores and flags never meet.
-  const int threads = int64_t{n} * c >= kParallelValues ? omp_get_max_threads() : 1;
-  if (threads <= 1 || omp_in_parallel()) return fire_dispatch<true>(a, values, c, pixels, n, c, nullptr, eps, stored, fired);
+  // Pixels are distinct, so the threads' stores and flags never meet.
+  const int threads = fire_threads(n, c);
+  if (threads <= 1) return fire_dispatch<true>(a, values, c, pixels, n, c, nullptr, eps, stored, fired);
   int total = 0;
 #pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : total)
   for (int t = 0; t < threads; ++t) {
@@ -90,10 +93,9 @@ int fire_at_pixels(const kern::ActSpec& a, const float* values, const int32_t* p
 int fire_computed(const kern::ActSpec& a, const RowsCompute& compute, const int32_t* pixels, int n, int c,
                   float eps, float* stored, uint8_t* fired) {
   if (n <= 0) return 0;
-  constexpr int kBlock = 128;  // 128 rows of up to 64 channels: 32 KiB, in L1/L2 for the fire step
+  constexpr int kBlock = 128;  // 128 rows: 32 KiB at 64 channels, in cache for the fire step
   const int blocks = (n + kBlock - 1) / kBlock;
-  const int threads =
-      int64_t{n} * c >= kParallelValues && !omp_in_parallel() ? std::min(omp_get_max_threads(), blocks) : 1;
+  const int threads = std::min(fire_threads(n, c), blocks);
   int total = 0;
 #pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : total) if (threads > 1)
   for (int b = 0; b < blocks; ++b) {

@@ -12,7 +12,7 @@ namespace dcnn::ir {
 
 namespace {
 
-// The first map's coefficient for channel c (an empty shift is zero).
+// A coefficient for channel c (an empty shift vector means zero shift).
 float at(const std::vector<float>& v, size_t c) { return v.empty() ? 0.f : v[c]; }
 
 }  // namespace
