@@ -55,6 +55,12 @@ struct FrameStats {
   float exposure_gain = 1.f, exposure_offset = 0.f;
   float shift_confidence = 1.f;  // the shift estimate's phase-correlation peak
   bool new_reference = false;    // the stabiliser started a new reference (and a keyframe) here
+  // CUDA: graphs this stream has recorded so far (0 on the CPU or with graphs off). It should
+  // stop growing after a few frames; if it keeps growing the per-frame choices keep changing and
+  // every frame pays a capture and instantiation.
+  int64_t graphs_recorded = 0;
+  // CUDA: nodes (kernels, copies, memsets) of this frame's graph; 0 when it launched directly.
+  int64_t graph_nodes = 0;
   std::string backend;  // "cpu" or "cuda"
   std::string mode;     // "delta" or "dense"
 };

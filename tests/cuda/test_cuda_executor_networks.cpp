@@ -335,6 +335,41 @@ TEST_F(CudaTest, ExecutorCudaGraphsMatchDirectLaunches) {
   }
 }
 
+// Dense frames are the same launches every frame, so with graphs on they are replayed as one
+// graph after the first (direct) one: bit-identical heads to direct launches, in dense mode and
+// for the keyframes of a delta stream, and one recording per kind of dense frame, not one per
+// frame.
+TEST_F(CudaTest, ExecutorDenseFramesAsGraphsMatchDirectLaunches) {
+  for (const NetCase& net : kNets) {
+    DeltaSettings on = exact_settings(0.4f);
+    on.keyframe_interval = 3;
+    DeltaSettings off = on;
+    off.cuda_graphs = false;
+    auto model = compile_model(net.build(48, 64), Backend::Cuda, test_normalization());
+    Executor dense_graphs(model, ExecMode::Dense, on), dense_direct(model, ExecMode::Dense, off);
+    Executor delta_graphs(model, ExecMode::Delta, on), delta_direct(model, ExecMode::Delta, off);
+    SyntheticSequence seq(busy_sequence(false));
+    run_side_by_side({&dense_graphs, &dense_direct, &delta_graphs, &delta_direct}, 12,
+                     [&]() -> const std::vector<float>& { return seq.next(); }, [&](int f) {
+                       EXPECT_EQ(head_difference(dense_graphs, dense_direct, dense_direct), 0.f)
+                           << net.name << " dense frame " << f;
+                       EXPECT_EQ(head_difference(delta_graphs, delta_direct, delta_direct), 0.f)
+                           << net.name << " delta frame " << f;
+                       EXPECT_EQ(delta_graphs.stats().keyframe, delta_direct.stats().keyframe);
+                     });
+    // Frame 0 runs directly, frame 1 records, frames 2..11 replay.
+    EXPECT_EQ(dense_graphs.stats().graphs_recorded, 1) << net.name;
+    EXPECT_EQ(dense_direct.stats().graphs_recorded, 0) << net.name;
+    // A replayed frame reports its graph's size; a direct one none.
+    EXPECT_GT(dense_graphs.stats().graph_nodes, 0) << net.name;
+    EXPECT_EQ(dense_direct.stats().graph_nodes, 0) << net.name;
+    // Keyframes 0, 3, 6, 9: the first direct, the second recorded, the rest replayed; plus the
+    // steady delta frames' graphs (a handful of conv-form choices, never one per frame).
+    EXPECT_GE(delta_graphs.stats().graphs_recorded, 2) << net.name;
+    EXPECT_LE(delta_graphs.stats().graphs_recorded, 6) << net.name;
+  }
+}
+
 // Streams stepped together (run_together.h): every stream's frame is enqueued on its own CUDA
 // stream before any is waited for, so their kernels overlap. Each stream's heads equal the same
 // stream run alone bit for bit (same kernels, same order) and its own CPU dense reference; its

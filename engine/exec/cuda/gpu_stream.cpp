@@ -95,8 +95,12 @@ class GpuStreamImpl final : public GpuStream {
   void choose_tail_plan();
   void record_event(size_t k, bool end);
   // Enqueue a whole frame on the stream (upload, ops, heads, downloads); no synchronisation.
-  // keep: a keyframe that re-initialises the delta state (see KeyframePolicy).
+  // keep: a keyframe that re-initialises the delta state (see KeyframePolicy). A dense frame is
+  // the same launches every time, so with graphs on it is replayed as one graph too (its host
+  // bookkeeping, note_dense_frame, runs either way).
   void enqueue_dense_frame(bool keep);
+  void enqueue_dense_launches(bool keep);
+  void note_dense_frame(bool keep);
   void enqueue_delta_frame();
   void enqueue_delta_op(size_t k);
   void enqueue_tail();  // accumulates the frontier, then runs the tail per tail_plan_
@@ -130,6 +134,8 @@ class GpuStreamImpl final : public GpuStream {
   GraphCache graphs_{16};  // conv-form choices x tail plans (up to 4 per choice)
   std::vector<uint8_t> graph_key_;  // conv forms, tail plan, threshold scale (capacity kept)
   bool use_graphs_ = false;
+  bool dense_ran_directly_[2] = {false, false};  // dense frames without / with kept state
+  bool launched_graph_ = false;                   // this frame was a graph launch
   int64_t delta_frames_since_keyframe_ = 0;
   DeviceBuffer<uint8_t> workspace_;
   DeviceBuffer<int> compact_scratch_;
@@ -320,31 +326,59 @@ void GpuStreamImpl::record_event(size_t k, bool end) {
           "cudaEventRecord");
 }
 
+// Graph keys start with the kind of frame, so a dense frame's key never equals a delta one's.
+constexpr uint8_t kDenseFrameKey = 0, kDeltaFrameKey = 1;
+
 void GpuStreamImpl::enqueue_dense_frame(bool keep) {
+  // The first dense frame of each kind runs directly: it loads cuDNN's and our kernels
+  // (lazy module loading), which a stream capture must not be the first to do.
+  bool& ran_directly = dense_ran_directly_[keep ? 1 : 0];
+  if (use_graphs_ && ran_directly) {
+    graph_key_.assign({kDenseFrameKey, uint8_t(keep ? 1 : 0)});
+    graphs_.launch(graph_key_, handles_.stream, [this, keep] { enqueue_dense_launches(keep); },
+                   "dense frame graph: ");
+    launched_graph_ = true;
+  } else {
+    enqueue_dense_launches(keep);
+    ran_directly = true;
+  }
+  note_dense_frame(keep);
+}
+
+// Launches only: a replayed graph runs none of this host code.
+void GpuStreamImpl::enqueue_dense_launches(bool keep) {
   const auto& ops = cuda_.cuda_ops();
   const ir::Graph& g = model_->graph();
-  GpuTensor& in = tensors_[size_t(g.input)];
-  input_->dense(in, keep, handles_.stream);
-  in.mark_dense_write();
+  input_->dense(tensors_[size_t(g.input)], keep, handles_.stream);
   for (size_t k = 0; k < ops.size(); ++k) {
     record_event(k, false);
     CudaOpContext ctx = context(k);
     ctx.keep_state = keep;
     ops[k]->run_dense(ctx);
-    tensors_[size_t(ops[k]->output())].mark_dense_write();
-    stats_.layers[k].active = 1.f;
-    stats_.layers[k].dense = true;
     record_event(k, true);
   }
   for (Head& h : heads_) to_fp32(tensors_[size_t(h.tensor)], h.dense, "output head '" + h.name + "': ");
-  if (keep) {  // the tail's frontier starts from this pass's full values, its state is valid
+  if (keep) {  // the tail's frontier starts from this pass's full values
     for (size_t j = 0; j < tail_.frontier.size(); ++j)
       to_fp32(tensors_[size_t(tail_.frontier[j])], tail_accumulated_[j], "dense tail frontier: ");
+  }
+  enqueue_downloads(false);
+}
+
+// What a dense frame leaves in host-side state, recorded or replayed.
+void GpuStreamImpl::note_dense_frame(bool keep) {
+  const auto& ops = cuda_.cuda_ops();
+  tensors_[size_t(model_->graph().input)].mark_dense_write();
+  for (size_t k = 0; k < ops.size(); ++k) {
+    tensors_[size_t(ops[k]->output())].mark_dense_write();
+    stats_.layers[k].active = 1.f;
+    stats_.layers[k].dense = true;
+  }
+  if (keep) {  // the tail's state is valid and its outputs hold full values
     tail_state_valid_ = true;
     tail_outputs_dense_ = true;
     tail_frontier_active_ = 0.f;
   }
-  enqueue_downloads(false);
 }
 
 void GpuStreamImpl::enqueue_delta_op(size_t k) {
@@ -489,6 +523,7 @@ void GpuStreamImpl::submit_frame(const ImageView& frame, const FramePlacement& p
 
 void GpuStreamImpl::enqueue_frame() {
   const bool keyframe = pending_keyframe_ = next_is_keyframe();
+  launched_graph_ = false;
   // The input is uploaded (and a frame converted) ahead of the recorded graphs: its size and
   // kind may change from frame to frame, the graphs' launches do not.
   input_->enqueue_input(handles_.stream);
@@ -503,7 +538,8 @@ void GpuStreamImpl::enqueue_frame() {
     // runs directly; later frames replay the graph recorded for this frame's choices. The tail's
     // outputs are cleared whole after a dense tail pass too: that flag is part of the key.
     if (use_graphs_ && delta_frames_since_keyframe_ > 0) {
-      graph_key_.assign(dense_form_.begin(), dense_form_.end());
+      graph_key_.assign(1, kDeltaFrameKey);
+      graph_key_.insert(graph_key_.end(), dense_form_.begin(), dense_form_.end());
       graph_key_.push_back(uint8_t(tail_plan_));
       // Only a delta-mode tail clears its outputs (a dense one overwrites them).
       graph_key_.push_back(tail_plan_ == TailPlan::Delta && tail_outputs_dense_ ? 1 : 0);
@@ -512,6 +548,7 @@ void GpuStreamImpl::enqueue_frame() {
       const uint8_t* scale = reinterpret_cast<const uint8_t*>(&settings_.threshold_scale);
       graph_key_.insert(graph_key_.end(), scale, scale + sizeof(float));
       graphs_.launch(graph_key_, handles_.stream, [this] { enqueue_delta_frame(); }, "delta frame graph: ");
+      launched_graph_ = true;
     } else {
       enqueue_delta_frame();
     }
@@ -565,6 +602,8 @@ void GpuStreamImpl::finish_frame(bool keyframe, std::chrono::steady_clock::time_
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   stats_.frame_index = frames_since_reset_++;
   stats_.keyframe = keyframe;
+  stats_.graphs_recorded = int64_t(graphs_.recorded());
+  stats_.graph_nodes = launched_graph_ ? int64_t(graphs_.last_nodes()) : 0;
   stats_.mode = mode_ == ExecMode::Delta ? "delta" : "dense";
   const GpuTensor& in = tensors_[size_t(g.input)];
   stats_.input_active = keyframe ? 1.f : float(host_counts_.get()[g.input]) / float(in.pixels());

@@ -19,6 +19,7 @@ void GraphCache::launch(const std::vector<uint8_t>& key, cudaStream_t stream,
     Entry hit = entries_[i];
     entries_.erase(entries_.begin() + long(i));
     entries_.insert(entries_.begin(), hit);
+    last_nodes_ = hit.nodes;
     check(cudaGraphLaunch(hit.exec, stream), where, "cudaGraphLaunch");
     return;
   }
@@ -42,6 +43,8 @@ void GraphCache::launch(const std::vector<uint8_t>& key, cudaStream_t stream,
                        "= false to launch directly): ",
           "cudaStreamEndCapture");
   }
+  size_t nodes = 0;
+  if (cudaGraphGetNodes(graph, nullptr, &nodes) != cudaSuccess) nodes = 0;  // a statistic only
   cudaGraphExec_t exec = nullptr;
   err = cudaGraphInstantiate(&exec, graph, 0);
   cudaGraphDestroy(graph);
@@ -51,7 +54,8 @@ void GraphCache::launch(const std::vector<uint8_t>& key, cudaStream_t stream,
     cudaGraphExecDestroy(entries_.back().exec);
     entries_.pop_back();
   }
-  entries_.insert(entries_.begin(), Entry{key, exec});
+  entries_.insert(entries_.begin(), Entry{key, exec, nodes});
+  last_nodes_ = nodes;
   check(cudaGraphLaunch(exec, stream), where, "cudaGraphLaunch");
 }
 

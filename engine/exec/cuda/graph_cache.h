@@ -29,15 +29,20 @@ class GraphCache {
               const std::function<void()>& enqueue, const std::string& where);
   void clear();
   size_t recorded() const { return recorded_; }  // graphs recorded so far (for stats/tests)
+  // Nodes (kernels, copies, memsets) of the graph launched last: what one frame costs in
+  // launches, which bounds a small frame's time from below.
+  size_t last_nodes() const { return last_nodes_; }
 
  private:
   struct Entry {
     std::vector<uint8_t> key;
     cudaGraphExec_t exec = nullptr;
+    size_t nodes = 0;
   };
   size_t capacity_;
   std::vector<Entry> entries_;  // most recently used first
   size_t recorded_ = 0;
+  size_t last_nodes_ = 0;
 };
 
 }  // namespace dcnn::cuda_exec
