@@ -7,10 +7,16 @@
 // --raw-frames reads real frames instead: 8-bit RGB, W*H*3 bytes per frame at the model's input
 // size, back to back (gpu-bundle's run.sh decodes the bundled video into that form with the GPU
 // machine's own OpenCV, so the bundle carries no codec libraries).
+// --agreement-frames N (with --config and --raw-frames): first, deltacnn-eval's agreement of the
+// delta stream's decoded results with the dense stream's over the first N frames of that file
+// (tools/bench/stream_agreement.h), and for fp16 against an fp32 dense stream as well.
 //
 //   deltacnn-cuda-bench (--config Y.yaml | --model X.onnx [--size WxH]) [--frames N]
-//                       [--raw-frames FILE] [--threshold SCALE] [--input-threshold PIXELS] [--json]
+//                       [--raw-frames FILE [--agreement-frames N]] [--threshold SCALE]
+//                       [--input-threshold PIXELS] [--precision fp32|fp16] [--json]
 #include <algorithm>
+#include <chrono>
+#include <map>
 #include <cmath>
 #include <cstdio>
 #include <memory>
@@ -26,6 +32,7 @@
 #include "engine/ir/shape_inference.h"
 #include "tools/bench/cuda_streams.h"
 #include "tools/bench/settings_line.h"
+#include "tools/bench/stream_agreement.h"
 #include "tools/common/command_line.h"
 #include "tools/common/tool_main.h"
 
@@ -35,18 +42,26 @@ using namespace dcnn;
 
 struct Args {
   std::string model, config, raw_frames;
-  int frames = 60, width = 0, height = 0;
+  int frames = 60, width = 0, height = 0, agreement_frames = 0;
   float threshold_scale = -1.f, input_threshold = -1.f;
   bool json = false;
+  bool agreement_on_cpu = false;  // --agreement-backend cpu: the same agreement, then stop
+  bool layers = false;            // --layers: where one delta stream's GPU time goes
   Precision precision = Precision::F32;
 };
 
 const char* const kUsage =
     "usage: deltacnn-cuda-bench (--config Y.yaml | --model X.onnx [--size WxH]) [--frames N]\n"
-    "                           [--raw-frames FILE] [--threshold SCALE] [--input-threshold PIXELS]\n"
+    "                           [--raw-frames FILE [--agreement-frames N]] [--threshold SCALE]\n"
+    "                           [--agreement-backend cuda|cpu] [--input-threshold PIXELS] [--layers]\n"
     "                           [--precision fp32|fp16]\n"
     "                           [--json]\n"
-    "  fp16: the one-stream line also gives the fp16 heads' distance from an fp32 dense run.\n";
+    "  fp16: the one-stream line also gives the fp16 heads' distance from an fp32 dense run.\n"
+    "  --agreement-frames N: deltacnn-eval's kpt_agree / count_agree / det_f1 of delta against\n"
+    "  dense over the first N frames of --raw-frames (needs --config). --agreement-backend cpu\n"
+    "  measures it on the CPU backend instead and stops there (the same frames on both backends).\n"
+    "  --layers: one delta stream with per-layer CUDA events (no graphs): GPU ms per frame by\n"
+    "  layer kind and the top layers, against the frame's wall time, as configured and at eps=inf.\n";
 
 Args parse(int argc, char** argv) {
   return tools::parse_or_exit("deltacnn-cuda-bench", kUsage, [&] {
@@ -57,16 +72,23 @@ Args parse(int argc, char** argv) {
       else if (cl.is("--config")) a.config = cl.text();
       else if (cl.is("--raw-frames")) a.raw_frames = cl.text();
       else if (cl.is("--json")) a.json = true;
+      else if (cl.is("--layers")) a.layers = true;
       else if (cl.is("--threshold")) a.threshold_scale = float(cl.number(0.0, 1e6));
       else if (cl.is("--input-threshold")) a.input_threshold = float(cl.number(0.0, 255.0));
       else if (cl.is("--precision"))
         a.precision = cl.choice("fp32|fp16") == "fp16" ? Precision::F16 : Precision::F32;
       else if (cl.is("--frames")) a.frames = int(cl.integer(2, 1000000000));
+      else if (cl.is("--agreement-frames")) a.agreement_frames = int(cl.integer(1, 1000000000));
+      else if (cl.is("--agreement-backend")) a.agreement_on_cpu = cl.choice("cuda|cpu") == "cpu";
       else if (cl.is("--size")) cl.size(&a.width, &a.height);
       else cl.unknown();
     }
     if (a.model.empty() == a.config.empty())
       throw tools::UsageError("give exactly one of --model and --config");
+    if (a.agreement_on_cpu && a.agreement_frames == 0)
+      throw tools::UsageError("--agreement-backend needs --agreement-frames");
+    if (a.agreement_frames > 0 && (a.config.empty() || a.raw_frames.empty()))
+      throw tools::UsageError("--agreement-frames needs --config (its decoder) and --raw-frames (real frames)");
     return a;
   });
 }
@@ -123,6 +145,115 @@ std::vector<std::vector<float>> raw_frames(const std::string& path, int w, int h
   return frames;
 }
 
+nlohmann::json metrics_json(const eval::Agreement& a, bool pose) {
+  nlohmann::json j;
+  if (pose) {
+    j["kpt_agree"] = a.measured_kpt_agree() ? nlohmann::json(a.kpt_agree()) : nlohmann::json();
+    j["keypoints_compared"] = a.keypoints;
+  } else {
+    j["det_f1"] = a.measured_det_f1() ? nlohmann::json(a.det_f1()) : nlohmann::json();
+    j["boxes_compared"] = a.true_positives + a.false_positives + a.false_negatives;
+  }
+  j["count_agree"] = a.count_agree();
+  return j;
+}
+
+std::string metrics_text(const eval::Agreement& a, bool pose) {
+  char buf[160];
+  if (pose)
+    std::snprintf(buf, sizeof buf, "kpt_agree %s (%ld keypoints)  count_agree %.4f",
+                  eval::format_metric(a.kpt_agree(), a.measured_kpt_agree()).c_str(), a.keypoints,
+                  a.count_agree());
+  else
+    std::snprintf(buf, sizeof buf, "det_f1 %s (tp %ld fp %ld fn %ld)  count_agree %.4f",
+                  eval::format_metric(a.det_f1(), a.measured_det_f1()).c_str(), a.true_positives,
+                  a.false_positives, a.false_negatives, a.count_agree());
+  return buf;
+}
+
+nlohmann::json report_agreement(const bench::StreamAgreement& a, const std::string& source) {
+  std::printf("agreement over %d frames of %s (decoded results, deltacnn-eval's metrics):\n"
+              "  delta vs dense: %s\n", a.frames, source.c_str(), metrics_text(a.vs_dense, a.pose).c_str());
+  if (a.has_fp32) {
+    std::printf("  delta vs fp32 dense: %s\n", metrics_text(a.vs_fp32_dense, a.pose).c_str());
+    std::printf("  dense vs fp32 dense: %s\n", metrics_text(a.dense_vs_fp32_dense, a.pose).c_str());
+  }
+  std::printf("  %d of %d frames ran dense in the delta stream; delta frames: input active %.4f, "
+              "MAC-weighted %.4f; one stream at a time: dense %.3f ms, delta %.3f ms per frame\n",
+              a.keyframes, a.frames, a.delta_input_active, a.delta_mean_active, a.dense_ms, a.delta_ms);
+  nlohmann::json j = metrics_json(a.vs_dense, a.pose);
+  j["frames"] = a.frames;
+  j["keyframes"] = a.keyframes;
+  j["delta_input_active"] = a.delta_input_active;
+  j["delta_mean_active"] = a.delta_mean_active;
+  j["serial_dense_ms"] = a.dense_ms;
+  j["serial_delta_ms"] = a.delta_ms;
+  if (a.has_fp32) {
+    j["delta_vs_fp32_dense"] = metrics_json(a.vs_fp32_dense, a.pose);
+    j["dense_vs_fp32_dense"] = metrics_json(a.dense_vs_fp32_dense, a.pose);
+  }
+  return j;
+}
+
+// One delta stream with time_layers (CUDA events around every layer; graphs off, so launches
+// are direct): per frame, the layers' summed GPU time against the wall time of run(), by op kind
+// and the most expensive layers. The difference is what the host and the launches cost.
+nlohmann::json report_layers(const std::shared_ptr<const CompiledModel>& model, DeltaSettings settings,
+                             const std::vector<std::vector<float>>& frames, int count, const char* label) {
+  settings.time_layers = true;
+  Executor e(model, ExecMode::Delta, settings);
+  std::vector<double> ms, active;
+  std::vector<std::string> names, kinds;
+  double wall = 0.0, gpu = 0.0;
+  int measured = 0;
+  for (int f = 0; f < count; ++f) {
+    const auto t0 = std::chrono::steady_clock::now();
+    e.run(frames[size_t(f) % frames.size()].data());
+    const double frame_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    const FrameStats& st = e.stats();
+    if (ms.empty()) {
+      ms.assign(st.layers.size(), 0.0);
+      active.assign(st.layers.size(), 0.0);
+      for (const LayerStat& l : st.layers) names.push_back(l.name), kinds.push_back(l.op);
+    }
+    if (f < 3 || st.keyframe) continue;  // steady-state delta frames only
+    ++measured;
+    wall += frame_ms;
+    for (size_t k = 0; k < st.layers.size(); ++k) {
+      ms[k] += st.layers[k].ms;
+      active[k] += st.layers[k].active;
+      gpu += st.layers[k].ms;
+    }
+  }
+  nlohmann::json j;
+  j["frames"] = measured;
+  if (!measured) {
+    std::printf("layers (%s): no steady delta frame among %d\n", label, count);
+    return j;
+  }
+  std::map<std::string, double> by_kind;
+  for (size_t k = 0; k < ms.size(); ++k) by_kind[kinds[k]] += ms[k] / measured;
+  std::printf("layers (%s, %d steady delta frames, CUDA events, no graphs): wall %.3f ms per frame, "
+              "layers' GPU time %.3f ms\n  by kind:", label, measured, wall / measured, gpu / measured);
+  for (const auto& [kind, kms] : by_kind) std::printf(" %s %.3f", kind.c_str(), kms);
+  std::printf("\n  top layers (ms, active):");
+  std::vector<size_t> order(ms.size());
+  for (size_t k = 0; k < order.size(); ++k) order[k] = k;
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return ms[a] > ms[b]; });
+  nlohmann::json top = nlohmann::json::array();
+  for (size_t i = 0; i < std::min<size_t>(8, order.size()); ++i) {
+    const size_t k = order[i];
+    std::printf(" %s %.3f %.2f;", names[k].c_str(), ms[k] / measured, active[k] / measured);
+    top.push_back({{"name", names[k]}, {"op", kinds[k]}, {"ms", ms[k] / measured}, {"active", active[k] / measured}});
+  }
+  std::printf("\n");
+  j["wall_ms"] = wall / measured;
+  j["layers_gpu_ms"] = gpu / measured;
+  j["by_kind_ms"] = by_kind;
+  j["top"] = top;
+  return j;
+}
+
 int run(const Args& args) {
   std::string model_path = args.model, name = args.model;
   int width = args.width, height = args.height;
@@ -138,6 +269,19 @@ int run(const Args& args) {
   }
   if (args.threshold_scale >= 0.f) settings.threshold_scale = args.threshold_scale;
   if (args.input_threshold >= 0.f) settings.input_threshold = args.input_threshold;
+
+  nlohmann::json agreement_json;
+  if (args.agreement_frames > 0) {
+    const BackendChoice backend = args.agreement_on_cpu ? BackendChoice::Cpu : BackendChoice::Cuda;
+    const bench::StreamAgreement a = bench::measure_stream_agreement(load_config(args.config), backend,
+                                                              args.precision, args.raw_frames,
+                                                              args.agreement_frames);
+    agreement_json = report_agreement(a, args.raw_frames);
+    if (args.agreement_on_cpu) {
+      if (args.json) std::printf("%s\n", nlohmann::json{{"backend", "cpu"}, {"agreement", agreement_json}}.dump().c_str());
+      return 0;
+    }
+  }
 
   ir::ImportOptions import;
   import.input_width = width;
@@ -193,6 +337,13 @@ int run(const Args& args) {
               input_active, mean_active, max_err);
   if (fp32_dense)
     std::printf("fp16 vs fp32 dense heads max rel: dense %.4g  delta %.4g\n", fp16_dense_err, fp16_delta_err);
+  nlohmann::json layers_json;
+  if (args.layers) {
+    DeltaSettings inf = settings;
+    inf.threshold_scale = 1e30f;
+    layers_json["as_configured"] = report_layers(model, settings, frames, args.frames, "as configured");
+    layers_json["eps_inf"] = report_layers(model, inf, frames, args.frames, "eps=inf");
+  }
   const nlohmann::json streams = bench::cuda_stream_report(model, settings, frames, args.frames - 1);
   if (args.json) {
     nlohmann::json j;
@@ -207,6 +358,8 @@ int run(const Args& args) {
     j["max_err"] = max_err;
     j["threshold_scale"] = settings.threshold_scale;
     j["cuda_streams"] = streams;
+    if (!agreement_json.is_null()) j["agreement"] = agreement_json;
+    if (!layers_json.is_null()) j["layers"] = layers_json;
     std::printf("%s\n", j.dump().c_str());
   }
   return 0;

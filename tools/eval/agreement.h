@@ -9,6 +9,13 @@
 
 namespace dcnn::eval {
 
+// What counts as agreeing, shared by every tool that reports these metrics: a dense keypoint
+// scored >= kKeypointScore agrees when delta's lies within kKeypointRadiusPx (frame pixels); a
+// dense box agrees with a same-label delta box at IoU >= kDetectionIou.
+constexpr float kKeypointScore = 0.3f;
+constexpr float kKeypointRadiusPx = 3.f;
+constexpr float kDetectionIou = 0.5f;
+
 struct Agreement {
   // Pose.
   long keypoints = 0;        // dense keypoints scored >= keypoint_score

@@ -43,9 +43,9 @@
 
 namespace {
 
-constexpr float kKeypointScore = 0.3f;
-constexpr float kKeypointRadiusPx = 3.f;
-constexpr float kDetectionIou = 0.5f;
+using dcnn::eval::kDetectionIou;
+using dcnn::eval::kKeypointRadiusPx;
+using dcnn::eval::kKeypointScore;
 
 struct Args {
   std::string config, video, backend = "auto";

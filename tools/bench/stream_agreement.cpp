@@ -1,0 +1,90 @@
+#include "tools/bench/stream_agreement.h"
+
+#include <chrono>
+#include <cstdio>
+#include <memory>
+#include <vector>
+
+#include "engine/core/error.h"
+
+namespace dcnn::bench {
+namespace {
+
+void add_frame(bool pose, const std::vector<Detection>& dense, const std::vector<Detection>& delta,
+               eval::Agreement& a) {
+  if (pose) eval::add_pose_frame(dense, delta, eval::kKeypointScore, eval::kKeypointRadiusPx, a);
+  else eval::add_detection_frame(dense, delta, eval::kDetectionIou, a);
+}
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+}  // namespace
+
+StreamAgreement measure_stream_agreement(const DeploymentConfig& cfg, BackendChoice backend,
+                                         Precision precision, const std::string& raw_path,
+                                         int max_frames) {
+  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(raw_path.c_str(), "rb"), &std::fclose);
+  if (!file) throw Error(ErrorKind::NotFound, "agreement frames " + raw_path + ": cannot open it");
+  ModelOptions options;
+  options.backend = backend;
+  options.precision = precision;
+  const auto model = Model::load(cfg, options);
+  std::shared_ptr<Model> fp32_model;
+  if (precision != Precision::F32) {
+    options.precision = Precision::F32;
+    fp32_model = Model::load(cfg, options);
+  }
+  StreamOptions dense_options = StreamOptions::from(cfg), delta_options = dense_options;
+  dense_options.mode = ExecMode::Dense;
+  Stream dense(model, dense_options), delta(model, delta_options);
+  std::unique_ptr<Stream> fp32_dense;
+  if (fp32_model) fp32_dense = std::make_unique<Stream>(fp32_model, dense_options);
+
+  StreamAgreement result;
+  result.pose = model->info().task == Task::Pose;
+  result.has_fp32 = fp32_dense != nullptr;
+  const int w = cfg.input.width, h = cfg.input.height;
+  const size_t frame_bytes = size_t(w) * size_t(h) * 3;
+  std::vector<unsigned char> bytes(frame_bytes);
+  std::vector<float> input(frame_bytes);
+  int delta_frames = 0;
+  while (result.frames < max_frames && std::fread(bytes.data(), 1, frame_bytes, file.get()) == frame_bytes) {
+    for (size_t i = 0; i < frame_bytes; ++i) input[i] = float(bytes[i]);
+    auto t0 = std::chrono::steady_clock::now();
+    const FrameResult d = dense.process_input(input.data(), w, h);
+    result.dense_ms += ms_since(t0);
+    t0 = std::chrono::steady_clock::now();
+    const FrameResult s = delta.process_input(input.data(), w, h);
+    result.delta_ms += ms_since(t0);
+    add_frame(result.pose, d.objects, s.objects, result.vs_dense);
+    if (fp32_dense) {
+      const FrameResult r = fp32_dense->process_input(input.data(), w, h);
+      add_frame(result.pose, r.objects, s.objects, result.vs_fp32_dense);
+      add_frame(result.pose, r.objects, d.objects, result.dense_vs_fp32_dense);
+    }
+    if (s.stats.keyframe) {
+      ++result.keyframes;
+    } else {
+      result.delta_mean_active += s.stats.mean_active;
+      result.delta_input_active += s.stats.input_active;
+      ++delta_frames;
+    }
+    ++result.frames;
+  }
+  if (result.frames == 0)
+    throw Error(ErrorKind::Input, "agreement frames " + raw_path + ": no whole frame of " +
+                                      std::to_string(w) + "x" + std::to_string(h) + " RGB (" +
+                                      std::to_string(frame_bytes) + " bytes); expected frames at the "
+                                      "config's input size");
+  result.dense_ms /= result.frames;
+  result.delta_ms /= result.frames;
+  if (delta_frames) {
+    result.delta_mean_active /= delta_frames;
+    result.delta_input_active /= delta_frames;
+  }
+  return result;
+}
+
+}  // namespace dcnn::bench
