@@ -11,19 +11,18 @@
 # (the bundle stays under 60 MiB so it fits that tool's 64 MiB working-tree limit).
 #
 # What goes in:
-#   bin/     the GPU test binaries (tests/cuda/test_cuda_*), deltacnn-cuda-bench (CUDA streams
-#            benchmark, no OpenCV) and, when built and not --no-bench, deltacnn-bench
-#   lib.tar.xz  every shared library they load (ldd) except the C/C++ runtime and the CUDA
-#            driver, runtime, cuBLAS and cuDNN, which the GPU machine has in its own matching
-#            versions; under their sonames, debug sections stripped, xz-compressed (OpenBLAS alone
-#            is 36 MiB, 4 MiB packed); run.sh unpacks them into a temporary directory
-#   configs/ the YAML deployment files; models/ the ONNX models that still fit the size budget,
-#            the goal models (MultiPose, CenterNet) first
-#   data/    with --video FILE, that video: the benchmarks then run on its frames instead of
-#            synthetic ones. vtest.avi (8 MB) leaves no room for CenterNet; its first 121 frames,
-#            remuxed without re-encoding, are 1.3 MB:
-#              gst-launch-1.0 filesrc location=data/vtest.avi ! avidemux ! identity eos-after=121 \
-#                ! matroskamux ! filesink location=/tmp/vtest-121.mkv
+#   payload.tar.xz  bin/: the GPU test binaries (tests/cuda/test_cuda_*), deltacnn-cuda-bench
+#            (CUDA streams benchmark and agreement, no OpenCV codecs) and, when built and not
+#            --no-bench, deltacnn-bench; lib/: every shared library they load (ldd) except the
+#            C/C++ runtime and the CUDA driver, runtime, cuBLAS and cuDNN, which the GPU machine
+#            has in its own matching versions; under their sonames, debug sections stripped,
+#            xz-compressed (binaries 15 MiB -> 2 MiB; OpenBLAS 36 -> 4 MiB). run.sh unpacks it
+#            into a temporary directory (the bundle may be read-only there)
+#   configs/ the YAML deployment files; models/ the ONNX models as .onnx.xz (MultiPose 19 ->
+#            about 8 MiB) while they fit the size budget, the goal models (MultiPose, CenterNet)
+#            first
+#   data/    with --video FILE, that video: the benchmarks and the agreement run on its frames
+#            instead of synthetic ones (all of vtest.avi, 8 MB, fits beside every model)
 #   run.sh   sets LD_LIBRARY_PATH (bundle libs + wherever the machine keeps CUDA/cuDNN), prints
 #            the device (nvidia-smi), runs the GPU tests, then the benchmarks; exit status 1 if
 #            any of them failed
@@ -105,22 +104,23 @@ done < <(for b in "${binaries[@]}" "$cuda_module"; do ldd "$b"; done |
          awk '$2 == "=>" { print $1, $3 }' | sort -u)
 ((${#missing[@]} == 0)) || die "ldd cannot resolve ${missing[*]} on this machine"
 # Packed before the models are counted, so the size budget sees the packed size.
-XZ_OPT=-9 tar -cJf "$out/lib.tar.xz" -C "$out" lib
-rm -rf "$out/lib"
+XZ_OPT=-9 tar -cJf "$out/payload.tar.xz" -C "$out" bin lib
+rm -rf "$out/lib" "$out/bin"
 
 cp "$root"/configs/*.yaml "$out/configs/" 2>/dev/null || true
 [[ -d "$root/configs/labels" ]] && cp -r "$root/configs/labels" "$out/configs/"
 
 bytes_of() { du -sb "$1" | cut -f1; }
 
-# Models while they fit: the goal models first, then the rest smallest first; the *.opencv.onnx
-# copies only serve the OpenCV reference on the CPU and are left out.
+# Models (xz-compressed) while they fit: the goal models first, then the rest smallest first;
+# the *.opencv.onnx copies only serve the OpenCV reference on the CPU and are left out.
 skipped_models=()
 if ((with_models)); then
   while read -r size model; do
-    if (($(bytes_of "$out") + size <= LIMIT_BYTES)); then
-      cp "$model" "$out/models/"
-    else
+    packed="$out/models/$(basename "$model").xz"
+    xz -9 -T0 -c "$model" > "$packed"
+    if (($(bytes_of "$out") > LIMIT_BYTES)); then
+      rm -f "$packed"
       skipped_models+=("$(basename "$model") ($((size / 1024 / 1024)) MiB)")
     fi
   done < <(find "$root/models" -maxdepth 1 -name '*.onnx' ! -name '*.opencv.onnx' -printf '%s %p\n' \
@@ -139,13 +139,23 @@ set -uo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 cd "$here"
 
-# CUDA runtime, cuBLAS and cuDNN come from this machine: the toolkit, the system, or the
-# NVIDIA wheels of a Python environment.
-# The bundle's own libraries, packed by gpu-bundle.sh; unpacked outside the bundle, which may
-# be read-only.
+# The bundle's binaries, libraries and models, packed by gpu-bundle.sh, are unpacked outside the
+# bundle, which may be read-only, next to a copy of the configs (which name ../models/X.onnx);
+# everything below runs there.
 unpacked=$(mktemp -d)
 trap 'rm -rf "$unpacked"' EXIT
-tar -xJf "$here/lib.tar.xz" -C "$unpacked" || { echo "run.sh: cannot unpack lib.tar.xz (xz missing?)" >&2; exit 1; }
+tar -xJf "$here/payload.tar.xz" -C "$unpacked" || { echo "run.sh: cannot unpack payload.tar.xz (xz missing?)" >&2; exit 1; }
+mkdir -p "$unpacked/models"
+for m in "$here"/models/*.onnx.xz; do
+  [[ -e "$m" ]] || continue
+  xz -dc "$m" > "$unpacked/models/$(basename "${m%.xz}")" || { echo "run.sh: cannot unpack $m" >&2; exit 1; }
+done
+cp -r "$here/configs" "$unpacked/"
+video=""
+for v in "$here"/data/*; do [[ -f "$v" ]] && video=$v && break; done
+cd "$unpacked"
+# CUDA runtime, cuBLAS and cuDNN come from this machine: the toolkit, the system, or the
+# NVIDIA wheels of a Python environment.
 lib_dirs="$unpacked/lib"
 for want in libcudart.so.13 libcublas.so.13 libcudnn.so.9; do
   dir=""
@@ -159,7 +169,7 @@ for want in libcudart.so.13 libcublas.so.13 libcudnn.so.9; do
 done
 export LD_LIBRARY_PATH="$lib_dirs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 export DELTACNN_CUDA_MODULE="$unpacked/lib/libdeltacnn-cuda.so"
-export DELTACNN_SOURCE_ROOT="$here" DELTACNN_BUILD_ROOT="$here"
+export DELTACNN_SOURCE_ROOT="$unpacked" DELTACNN_BUILD_ROOT="$unpacked"
 
 echo "== device"
 nvidia-smi --query-gpu=name,driver_version,memory.total,clocks.max.sm --format=csv ||
@@ -182,7 +192,7 @@ for c in configs/movenet-multipose.yaml configs/centernet.yaml ${BENCH_CONFIGS:-
   [[ " ${configs[*]-} " == *" $c "* ]] || configs+=("$c")
 done
 for t in bin/test_cuda_*; do
-  echo "== $t"
+  echo "== $t (at ${SECONDS} s)"
   # A kernel that never ran before may hang the GPU: no test binary gets more than
   # TEST_TIMEOUT_S (default 120) seconds.
   timeout "${TEST_TIMEOUT_S:-120}" "./$t" --gtest_brief=1 || { rc=$?; status=1; failed+=("$t (rc $rc)"); }
@@ -202,8 +212,6 @@ bundled_model_of() {
 
 # deltacnn-bench (only in a bundle made without --no-bench): on the bundled video when there is
 # one (data/), else synthetic frames. BENCH_BACKENDS (default "cuda") adds the CPU backend.
-video=""
-for v in data/*; do [[ -f "$v" ]] && video=$v && break; done
 video_args=(--synthetic)
 [[ -z "$video" ]] || video_args=(--video "$video")
 if [[ -x bin/deltacnn-bench ]]; then
@@ -229,8 +237,10 @@ raw_frames_for() {
   order=$(sed -n 's/^[[:space:]]*color:[[:space:]]*\([a-z]*\).*/\1/p' "$config" | head -n1)
   [[ -n "$w" && -n "$h" ]] || return 0
   out="$unpacked/frames-${w}x${h}-${order:-rgb}.raw"
+  local count=${BENCH_FRAMES:-60}
+  ((${AGREEMENT_FRAMES:-795} > count)) && count=${AGREEMENT_FRAMES:-795}
   if [[ ! -s "$out" ]]; then
-    python3 - "$video" "$w" "$h" "${order:-rgb}" "${BENCH_FRAMES:-60}" "$out" <<'PY' >&2 || { rm -f "$out"; return 0; }
+    python3 - "$video" "$w" "$h" "${order:-rgb}" "$count" "$out" <<'PY' >&2 || { rm -f "$out"; return 0; }
 import sys, cv2
 video, w, h, order, count, out = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], int(sys.argv[5]), sys.argv[6]
 cap = cv2.VideoCapture(video)
@@ -254,7 +264,7 @@ PY
 }
 
 # CUDA streams benchmark (cuDNN dense vs our dense vs our delta at 1, 8, 32 streams, threaded and
-# stepped together) on every config whose model is in the bundle, fp32 and fp16 storage; on the
+# stepped together, after the decoded results' agreement of delta with dense) on every config whose model is in the bundle, fp32 and fp16 storage; on the
 # bundled video where this machine's python3 has OpenCV to decode it, else synthetic frames.
 if [[ -x bin/deltacnn-cuda-bench ]]; then
   for config in "${configs[@]}"; do
@@ -264,10 +274,13 @@ if [[ -x bin/deltacnn-cuda-bench ]]; then
       over_budget "cuda bench $config --precision $precision" && continue
       raw=$(raw_frames_for "$config")
       frame_args=()
+      # With real frames, deltacnn-eval's agreement first (AGREEMENT_FRAMES, default 795: all of
+      # vtest; 0 turns it off).
       [[ -z "$raw" ]] || frame_args=(--raw-frames "$raw")
-      echo "== cuda bench $config --precision $precision ${frame_args[*]-}"
+      [[ -z "$raw" || "${AGREEMENT_FRAMES:-795}" == 0 ]] || frame_args+=(--agreement-frames "${AGREEMENT_FRAMES:-795}")
+      echo "== cuda bench $config --precision $precision ${frame_args[*]-} (at ${SECONDS} s)"
       timeout "${BENCH_TIMEOUT_S:-300}" bin/deltacnn-cuda-bench --config "$config" --frames "${BENCH_FRAMES:-60}" \
-        --precision "$precision" --json "${frame_args[@]}" ||
+        --precision "$precision" --layers --json "${frame_args[@]}" ||
         { status=1; failed+=("cuda bench $config $precision"); }
     done
   done
@@ -279,7 +292,7 @@ RUN
 chmod +x "$out/run.sh"
 
 total=$(bytes_of "$out")
-echo "gpu-bundle: $out: ${#binaries[@]} binaries, $(tar -tJf "$out/lib.tar.xz" | grep -c '\.so') libraries," \
+echo "gpu-bundle: $out: ${#binaries[@]} binaries, $(tar -tJf "$out/payload.tar.xz" | grep -c '\.so') libraries," \
      "$(ls "$out/models" | wc -l) models, $((total / 1024)) KiB"
 for m in "${skipped_models[@]}"; do echo "gpu-bundle: left out $m: over the 60 MiB budget"; done
 if ((total > LIMIT_BYTES)); then
