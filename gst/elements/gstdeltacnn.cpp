@@ -14,8 +14,10 @@
  * AMD EPYC Zen 5 VM, MoveNet MultiPose 768x576 on the vtest street scene, where people cross
  * most of the frame) the delta stream costs 0.86-0.90x of our dense one and 0.75-0.82x of
  * onnxruntime's dense frame; on a static scene (identical frames) a delta frame costs 3.7 ms
- * against onnxruntime's 80 ms. On one H200 GPU, delta beat the cuDNN conv chain by 1.3-2.0x
- * on MultiPose. docs/benchmarks.md has the machines, the runs and the other models.
+ * against onnxruntime's 80 ms. On an H200 GPU a single MultiPose stream is faster dense
+ * (4.1 ms per frame, delta 7.2 ms: a delta frame is three times the kernel launches), while
+ * 8-32 streams on one GPU run delta at 1.1x of dense and 1.5x of the cuDNN conv chain.
+ * docs/benchmarks.md has the machines, the runs and the other models.
  *
  * Each object becomes a #GstVideoRegionOfInterestMeta (roi_type = label, box in frame pixels,
  * `id` = its track id, stable across frames and short misses: see `tracker`) with a DL
