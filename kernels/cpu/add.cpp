@@ -1,5 +1,11 @@
 #include "kernels/cpu/add.h"
 
+#include <omp.h>
+
+#include <algorithm>
+
+#include "kernels/cpu/simd_dispatch.h"
+
 namespace dcnn::cpu {
 namespace {
 
@@ -9,23 +15,42 @@ inline void add_pixel(const float* a, const float* b, float coef_a, float coef_b
   for (int ch = 0; ch < c; ++ch) out[ch] = coef_a * a[ch] + coef_b * b[ch];
 }
 
-}  // namespace
-
-void add(const float* a, const float* b, bool b_broadcast, float coef_a, float coef_b, float* out,
-         const int32_t* list, int64_t n, int c) {
-#pragma omp parallel for schedule(static) if (n * c > 65536)
-  for (int64_t i = 0; i < n; ++i) {
+// Pixels [begin, end) of add(). Its own function for the ISA clones (an OpenMP body would not
+// inherit them), which add_rows has too, so both compute a pixel with the same instructions.
+DCNN_SIMD_CLONES void add_range(const float* a, const float* b, bool b_broadcast, float coef_a, float coef_b,
+                                float* out, const int32_t* list, int64_t begin, int64_t end, int c) {
+  for (int64_t i = begin; i < end; ++i) {
     const int64_t base = (list ? int64_t(list[i]) : i) * c;
     add_pixel(a + base, b_broadcast ? b : b + base, coef_a, coef_b, c, out + base);
   }
 }
 
-void add_rows(const float* a, const float* b, bool b_broadcast, float coef_a, float coef_b, const int32_t* list,
-              int m, int c, float* rows) {
+DCNN_SIMD_CLONES void add_rows_loop(const float* a, const float* b, bool b_broadcast, float coef_a,
+                                    float coef_b, const int32_t* list, int m, int c, float* rows) {
   for (int i = 0; i < m; ++i) {
     const int64_t base = int64_t(list[i]) * c;
     add_pixel(a + base, b_broadcast ? b : b + base, coef_a, coef_b, c, rows + int64_t{i} * c);
   }
+}
+
+}  // namespace
+
+void add(const float* a, const float* b, bool b_broadcast, float coef_a, float coef_b, float* out,
+         const int32_t* list, int64_t n, int c) {
+  if (n * c <= 65536) {
+    add_range(a, b, b_broadcast, coef_a, coef_b, out, list, 0, n, c);
+    return;
+  }
+#pragma omp parallel
+  {
+    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
+    add_range(a, b, b_broadcast, coef_a, coef_b, out, list, n * t / nt, n * (t + 1) / nt, c);
+  }
+}
+
+void add_rows(const float* a, const float* b, bool b_broadcast, float coef_a, float coef_b, const int32_t* list,
+              int m, int c, float* rows) {
+  add_rows_loop(a, b, b_broadcast, coef_a, coef_b, list, m, c, rows);
 }
 
 }  // namespace dcnn::cpu

@@ -1,5 +1,9 @@
 #include "kernels/cpu/affine.h"
 
+#include <omp.h>
+
+#include "kernels/cpu/simd_dispatch.h"
+
 namespace dcnn::cpu {
 namespace {
 
@@ -13,20 +17,39 @@ inline void affine_pixel(const float* x, const float* scale, const float* shift,
   }
 }
 
-}  // namespace
-
-void affine(const float* in, float* out, const float* scale, const float* shift,
-            const int32_t* list, int64_t n, int c) {
-#pragma omp parallel for schedule(static) if (n * c > 65536)
-  for (int64_t i = 0; i < n; ++i) {
+// Pixels [begin, end) of affine(). Its own function for the ISA clones (an OpenMP body would
+// not inherit them), which affine_rows has too, so both compute a pixel the same way.
+DCNN_SIMD_CLONES void affine_range(const float* in, float* out, const float* scale, const float* shift,
+                                   const int32_t* list, int64_t begin, int64_t end, int c) {
+  for (int64_t i = begin; i < end; ++i) {
     const int64_t base = (list ? int64_t(list[i]) : i) * c;
     affine_pixel(in + base, scale, shift, c, out + base);
   }
 }
 
+DCNN_SIMD_CLONES void affine_rows_loop(const float* in, const float* scale, const float* shift,
+                                       const int32_t* list, int m, int c, float* rows) {
+  for (int i = 0; i < m; ++i) affine_pixel(in + int64_t(list[i]) * c, scale, shift, c, rows + int64_t{i} * c);
+}
+
+}  // namespace
+
+void affine(const float* in, float* out, const float* scale, const float* shift,
+            const int32_t* list, int64_t n, int c) {
+  if (n * c <= 65536) {
+    affine_range(in, out, scale, shift, list, 0, n, c);
+    return;
+  }
+#pragma omp parallel
+  {
+    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
+    affine_range(in, out, scale, shift, list, n * t / nt, n * (t + 1) / nt, c);
+  }
+}
+
 void affine_rows(const float* in, const float* scale, const float* shift, const int32_t* list, int m, int c,
                  float* rows) {
-  for (int i = 0; i < m; ++i) affine_pixel(in + int64_t(list[i]) * c, scale, shift, c, rows + int64_t{i} * c);
+  affine_rows_loop(in, scale, shift, list, m, c, rows);
 }
 
 }  // namespace dcnn::cpu
