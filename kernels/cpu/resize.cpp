@@ -1,11 +1,18 @@
 #include "kernels/cpu/resize.h"
 
-namespace dcnn::cpu {
+#include <omp.h>
 
-void resize(const float* in, int in_w, int c, const ResizeAxis& rows, const ResizeAxis& cols,
-            float* out, int out_w, const int32_t* list, int64_t n) {
-#pragma omp parallel for schedule(static) if (n * c > 65536)
-  for (int64_t i = 0; i < n; ++i) {
+#include "kernels/cpu/simd_dispatch.h"
+
+namespace dcnn::cpu {
+namespace {
+
+// Pixels [begin, end): in its own function for the ISA clones (an OpenMP body would not inherit
+// them and ran on SSE2). Dense and recompute passes both come here, so a pixel is computed with
+// the same instructions in both.
+DCNN_SIMD_CLONES void resize_range(const float* in, int in_w, int c, const ResizeAxis& rows, const ResizeAxis& cols,
+                                   float* out, int out_w, const int32_t* list, int64_t begin, int64_t end) {
+  for (int64_t i = begin; i < end; ++i) {
     const int64_t pixel = list ? int64_t(list[i]) : i;
     const int oy = int(pixel / out_w), ox = int(pixel % out_w);
     const float* p00 = in + (int64_t(rows.i0[oy]) * in_w + cols.i0[ox]) * c;
@@ -16,6 +23,21 @@ void resize(const float* in, int in_w, int c, const ResizeAxis& rows, const Resi
     float* op = out + pixel * c;
     for (int ch = 0; ch < c; ++ch)
       op[ch] = a * (u * p00[ch] + v * p01[ch]) + b * (u * p10[ch] + v * p11[ch]);
+  }
+}
+
+}  // namespace
+
+void resize(const float* in, int in_w, int c, const ResizeAxis& rows, const ResizeAxis& cols,
+            float* out, int out_w, const int32_t* list, int64_t n) {
+  if (n * c <= 65536) {
+    resize_range(in, in_w, c, rows, cols, out, out_w, list, 0, n);
+    return;
+  }
+#pragma omp parallel
+  {
+    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
+    resize_range(in, in_w, c, rows, cols, out, out_w, list, n * t / nt, n * (t + 1) / nt);
   }
 }
 
