@@ -36,6 +36,10 @@ struct LayerStat {
   float active = 1.f;  // fraction of output pixels updated this frame
   bool dense = true;   // ran dense (keyframe, dense mode, or above break-even)
   double ms = 0.0;     // wall time of the node, 0 when per-layer timing is off
+  // CPU, recompute form, delta frames: the index of the layer whose kernel computes this one's
+  // output where it needs it (a fused pair or chain: the output has no map), so that layer's
+  // `ms` includes this one's work and this one's is near 0. -1: computed by its own kernel.
+  int computed_in = -1;
 };
 
 struct FrameStats {

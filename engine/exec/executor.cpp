@@ -257,6 +257,14 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
     m.stats.layers[k].name = ops[k]->name();
     m.stats.layers[k].op = ops[k]->kind_name();
   }
+  if (m.recomputes()) {
+    // Delta frames fuse what plan_unstored_tensors paired: say so in the stats, whose per-layer
+    // times then book a pair's first conv under its second.
+    for (size_t k = 0; k < ops.size(); ++k) {
+      if (m.input_producer[k]) m.stats.layers[k - 1].computed_in = int(k);
+      if (m.chain_head[k]) m.stats.layers[k - 2].computed_in = int(k);
+    }
+  }
 }
 
 Executor::~Executor() = default;

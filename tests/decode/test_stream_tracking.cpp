@@ -138,7 +138,9 @@ TEST_F(StreamTracking, DenseAndDeltaGiveTheSameTrackIds) {
     EXPECT_EQ(ids_of(delta_exact[f]), ids_of(dense[f]));
     for (const dcnn::Detection& d : dense[f])
       for (const dcnn::Detection& s : delta[f])
-        if (dcnn::iou(d, s) >= 0.7f) EXPECT_EQ(s.id, d.id);
+        if (dcnn::iou(d, s) >= 0.7f) {
+          EXPECT_EQ(s.id, d.id);
+        }
   }
 }
 

@@ -169,6 +169,37 @@ TEST(DeltaNetworksRecompute, ExpandedTensorHasNoStoredMap) {
   EXPECT_GE(stored, unstored + expanded);
 }
 
+// The stats say which layer's kernel computes a fused layer (what deltacnn-bench --layers needs
+// to hold a pair's time against both layers' shares): the expand names its depthwise conv in
+// the recompute form, and nothing is fused with the ablation switch or in the propagate form.
+TEST(DeltaNetworksRecompute, StatsNameTheLayerThatComputesAFusedOne) {
+  DeltaSettings settings = exact_settings();
+  settings.form = DeltaForm::Recompute;
+  auto model = compile_model(kNets[0].build(48, 64), Backend::Cpu, test_normalization());
+  int pairs = 0;
+  {
+    const Executor e(model, ExecMode::Delta, settings);
+    const auto& ops = model->ops();
+    for (size_t k = 0; k + 1 < ops.size(); ++k) {
+      const int in = e.stats().layers[k].computed_in;
+      if (ops[k + 1]->can_compute_input_from(*ops[k])) {
+        EXPECT_EQ(in, int(k + 1)) << ops[k]->name();
+        ++pairs;
+      } else if (in >= 0) {
+        EXPECT_GT(in, int(k)) << ops[k]->name() << ": computed by an earlier layer";
+      }
+    }
+  }
+  EXPECT_GT(pairs, 0) << "the MobileNetV2 block has no expand -> depthwise pair";
+  setenv("DELTACNN_CPU_FUSE_EXPAND", "0", 1);
+  const Executor unfused(model, ExecMode::Delta, settings);
+  unsetenv("DELTACNN_CPU_FUSE_EXPAND");
+  settings.form = DeltaForm::Propagate;
+  const Executor propagate(model, ExecMode::Delta, settings);
+  for (const Executor* e : {&unfused, &propagate})
+    for (const LayerStat& l : e->stats().layers) EXPECT_EQ(l.computed_in, -1) << l.name;
+}
+
 TEST(DeltaNetworksRecompute, AnOpWithoutRecomputeFormIsAConfigErrorNamingIt) {
   DeltaSettings settings = exact_settings();
   settings.form = DeltaForm::Recompute;

@@ -313,6 +313,10 @@ int run(const Args& args) {
     compare_heads(dense, delta, err);
     ++frames;
   }
+  // Which layers the delta stream computes inside another's kernel (fused pairs and chains).
+  std::vector<int> computed_in(nodes.size(), -1);
+  for (size_t k = 0; k < nodes.size() && k < delta.stats().layers.size(); ++k)
+    computed_in[k] = delta.stats().layers[k].computed_in;
   if (frames < 2)
     throw Error(ErrorKind::Input, "the frame source " + source->describe() + " gave " +
                                       std::to_string(frames) + " frame(s); expected at least 2");
@@ -397,25 +401,38 @@ int run(const Args& args) {
                 "%-40s %-14s %-12s %10s %10s %10s %9s\n", total_dense / delta_frames, total_delta / delta_frames,
                 "node", "op", "output", "dense ms", "delta ms", "active", "overhead");
     // overhead = delta_ms / (active * dense_ms): what one active value costs in delta mode
-    // relative to its share of the dense layer (1.0 = no bookkeeping cost at all).
+    // relative to its share of the dense layer (1.0 = no bookkeeping cost at all). A layer whose
+    // kernel also computes the layers fused into it (computed_in) is held against their shares
+    // too; those layers print "in" and the layer that computes them.
     for (size_t i = 0; i < std::min<size_t>(15, slow.size()); ++i) {
       const size_t k = slow[i];
       const double act = layer_active[k] / delta_frames;
       const double dms = layer_ms_dense[k] / delta_frames, xms = layer_ms_delta[k] / delta_frames;
+      double share = act * dms, fused_delta = 0.0;
+      for (size_t j = 0; j < nodes.size(); ++j)
+        if (computed_in[j] == int(k)) {
+          share += layer_active[j] / delta_frames * layer_ms_dense[j] / delta_frames;
+          fused_delta += layer_ms_delta[j] / delta_frames;
+        }
+      std::string overhead = "-";
+      if (computed_in[k] >= 0) overhead = "in " + std::to_string(computed_in[k]);
+      else if (share > 1e-6) overhead = std::to_string((xms + fused_delta) / share).substr(0, 5) + "x";
       std::printf("%-40s %-14s %-12s %10.3f %10.3f %10.4f %9s\n", nodes[k].name.substr(0, 40).c_str(),
-                  nodes[k].kind.c_str(), nodes[k].output_shape.str().c_str(), dms, xms, act,
-                  act * dms > 1e-6 ? (std::to_string(xms / (act * dms)).substr(0, 5) + "x").c_str() : "-");
+                  nodes[k].kind.c_str(), nodes[k].output_shape.str().c_str(), dms, xms, act, overhead.c_str());
     }
   }
 
   if (!args.layers_csv.empty()) {
     std::FILE* f = std::fopen(args.layers_csv.c_str(), "w");
     if (!f) throw Error(ErrorKind::Config, "--layers-csv " + args.layers_csv + ": cannot open it for writing");
-    std::fprintf(f, "node,op,output,macs,dense_ms,delta_ms,active,dense_share\n");
+    // computed_in: the node whose kernel computes this one in delta frames (its delta_ms holds
+    // this one's work), empty when none.
+    std::fprintf(f, "node,op,output,macs,dense_ms,delta_ms,active,dense_share,computed_in\n");
     for (size_t k = 0; k < nodes.size(); ++k)
-      std::fprintf(f, "%s,%s,%s,%lld,%.4f,%.4f,%.4f,%.3f\n", nodes[k].name.c_str(), nodes[k].kind.c_str(),
+      std::fprintf(f, "%s,%s,%s,%lld,%.4f,%.4f,%.4f,%.3f,%s\n", nodes[k].name.c_str(), nodes[k].kind.c_str(),
                    nodes[k].output_shape.str().c_str(), (long long)nodes[k].macs, layer_ms_dense[k] / delta_frames,
-                   layer_ms_delta[k] / delta_frames, layer_active[k] / delta_frames, layer_dense[k] / delta_frames);
+                   layer_ms_delta[k] / delta_frames, layer_active[k] / delta_frames, layer_dense[k] / delta_frames,
+                   computed_in[k] >= 0 ? nodes[size_t(computed_in[k])].name.c_str() : "");
     std::fclose(f);
   }
 
