@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <iterator>
+#include <limits>
 #include <string>
 
 #include "engine/ir/onnx/import_ops.h"
@@ -12,9 +13,14 @@ namespace dcnn::ir::onnximport {
 
 namespace {
 
+// Row-major strides. A tensor with a zero dimension is empty whatever its other dimensions
+// are, so they may be huge (a fuzzed file had 0 x 1.7e18 x 117): the strides saturate instead of
+// overflowing (undefined behaviour); an empty tensor's strides are never used to index.
 std::vector<int64_t> strides_of(const std::vector<int64_t>& dims) {
   std::vector<int64_t> s(dims.size(), 1);
-  for (int i = int(dims.size()) - 2; i >= 0; --i) s[size_t(i)] = s[size_t(i) + 1] * dims[size_t(i) + 1];
+  for (int i = int(dims.size()) - 2; i >= 0; --i)
+    if (__builtin_mul_overflow(s[size_t(i) + 1], dims[size_t(i) + 1], &s[size_t(i)]))
+      s[size_t(i)] = std::numeric_limits<int64_t>::max();
   return s;
 }
 
