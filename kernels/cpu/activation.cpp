@@ -1,11 +1,9 @@
 #include "kernels/cpu/activation.h"
 
-#include <omp.h>
-
-#include <algorithm>
 #include <cmath>
 #include <cstring>
 
+#include "kernels/cpu/parallel_shares.h"
 #include "kernels/cpu/simd_dispatch.h"
 
 namespace dcnn::cpu {
@@ -25,19 +23,9 @@ DCNN_SIMD_CLONES void dense_range(const float* x, float* out, int64_t begin, int
 
 template <ActFn F>
 void dense_loop(const float* x, float* out, int64_t total, float alpha, float beta) {
-  if (total <= 65536) {
-    dense_range<F>(x, out, 0, total, alpha, beta);
-    return;
-  }
-#pragma omp parallel
-  {
-    // Shares of whole 16-float vectors, so no thread's share splits one.
-    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-    const int64_t vectors = (total + 15) / 16;
-    const int64_t begin = std::min(total, vectors * t / nt * 16);
-    const int64_t end = std::min(total, vectors * (t + 1) / nt * 16);
+  for_each_share(total, total > 65536, [&](int64_t begin, int64_t end) {
     dense_range<F>(x, out, begin, end, alpha, beta);
-  }
+  }, /*grain=*/16);
 }
 
 template <ActFn F>

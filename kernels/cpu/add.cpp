@@ -1,9 +1,6 @@
 #include "kernels/cpu/add.h"
 
-#include <omp.h>
-
-#include <algorithm>
-
+#include "kernels/cpu/parallel_shares.h"
 #include "kernels/cpu/simd_dispatch.h"
 
 namespace dcnn::cpu {
@@ -37,15 +34,9 @@ DCNN_SIMD_CLONES void add_rows_loop(const float* a, const float* b, bool b_broad
 
 void add(const float* a, const float* b, bool b_broadcast, float coef_a, float coef_b, float* out,
          const int32_t* list, int64_t n, int c) {
-  if (n * c <= 65536) {
-    add_range(a, b, b_broadcast, coef_a, coef_b, out, list, 0, n, c);
-    return;
-  }
-#pragma omp parallel
-  {
-    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-    add_range(a, b, b_broadcast, coef_a, coef_b, out, list, n * t / nt, n * (t + 1) / nt, c);
-  }
+  for_each_share(n, n * c > 65536, [&](int64_t begin, int64_t end) {
+    add_range(a, b, b_broadcast, coef_a, coef_b, out, list, begin, end, c);
+  });
 }
 
 void add_rows(const float* a, const float* b, bool b_broadcast, float coef_a, float coef_b, const int32_t* list,

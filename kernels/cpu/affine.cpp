@@ -1,7 +1,6 @@
 #include "kernels/cpu/affine.h"
 
-#include <omp.h>
-
+#include "kernels/cpu/parallel_shares.h"
 #include "kernels/cpu/simd_dispatch.h"
 
 namespace dcnn::cpu {
@@ -36,15 +35,9 @@ DCNN_SIMD_CLONES void affine_rows_loop(const float* in, const float* scale, cons
 
 void affine(const float* in, float* out, const float* scale, const float* shift,
             const int32_t* list, int64_t n, int c) {
-  if (n * c <= 65536) {
-    affine_range(in, out, scale, shift, list, 0, n, c);
-    return;
-  }
-#pragma omp parallel
-  {
-    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-    affine_range(in, out, scale, shift, list, n * t / nt, n * (t + 1) / nt, c);
-  }
+  for_each_share(n, n * c > 65536, [&](int64_t begin, int64_t end) {
+    affine_range(in, out, scale, shift, list, begin, end, c);
+  });
 }
 
 void affine_rows(const float* in, const float* scale, const float* shift, const int32_t* list, int m, int c,

@@ -1,7 +1,6 @@
 #include "kernels/cpu/binary.h"
 
-#include <omp.h>
-
+#include "kernels/cpu/parallel_shares.h"
 #include "kernels/cpu/simd_dispatch.h"
 
 namespace dcnn::cpu {
@@ -27,15 +26,9 @@ DCNN_SIMD_CLONES void mul_contiguous(const BroadcastView& a, const BroadcastView
 void binary(BinaryFn fn, const BroadcastView& a, const BroadcastView& b, int out_w, int c,
             float* prev_out, bool emit_delta, float* out, const int32_t* list, int64_t n) {
   if (fn == BinaryFn::Mul && !prev_out && a.sc == 1 && b.sc == 1) {
-    if (n * c <= 65536) {
-      mul_contiguous(a, b, out_w, c, out, list, 0, n);
-      return;
-    }
-#pragma omp parallel
-    {
-      const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-      mul_contiguous(a, b, out_w, c, out, list, n * t / nt, n * (t + 1) / nt);
-    }
+    for_each_share(n, n * c > 65536, [&](int64_t begin, int64_t end) {
+      mul_contiguous(a, b, out_w, c, out, list, begin, end);
+    });
     return;
   }
 #pragma omp parallel for schedule(static) if (n * c > 65536)

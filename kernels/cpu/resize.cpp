@@ -1,7 +1,6 @@
 #include "kernels/cpu/resize.h"
 
-#include <omp.h>
-
+#include "kernels/cpu/parallel_shares.h"
 #include "kernels/cpu/simd_dispatch.h"
 
 namespace dcnn::cpu {
@@ -30,15 +29,9 @@ DCNN_SIMD_CLONES void resize_range(const float* in, int in_w, int c, const Resiz
 
 void resize(const float* in, int in_w, int c, const ResizeAxis& rows, const ResizeAxis& cols,
             float* out, int out_w, const int32_t* list, int64_t n) {
-  if (n * c <= 65536) {
-    resize_range(in, in_w, c, rows, cols, out, out_w, list, 0, n);
-    return;
-  }
-#pragma omp parallel
-  {
-    const int64_t t = omp_get_thread_num(), nt = omp_get_num_threads();
-    resize_range(in, in_w, c, rows, cols, out, out_w, list, n * t / nt, n * (t + 1) / nt);
-  }
+  for_each_share(n, n * c > 65536, [&](int64_t begin, int64_t end) {
+    resize_range(in, in_w, c, rows, cols, out, out_w, list, begin, end);
+  });
 }
 
 }  // namespace dcnn::cpu

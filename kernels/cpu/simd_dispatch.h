@@ -6,7 +6,8 @@
 // loops versus SSE2 alone.
 //
 // Put it on functions that contain the loops themselves, not on ones with OpenMP pragmas:
-// the outlined OpenMP body would not inherit the target.
+// the outlined OpenMP body would not inherit the target. for_each_share (parallel_shares.h)
+// is the parallel region that calls such a function on each thread's range.
 #pragma once
 
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__) && defined(__ELF__)
