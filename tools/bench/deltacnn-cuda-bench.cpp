@@ -33,6 +33,7 @@
 #include "tools/bench/cuda_streams.h"
 #include "tools/bench/settings_line.h"
 #include "tools/bench/stream_agreement.h"
+#include "tools/eval/agreement_json.h"
 #include "tools/common/command_line.h"
 #include "tools/common/tool_main.h"
 
@@ -147,14 +148,7 @@ std::vector<std::vector<float>> raw_frames(const std::string& path, int w, int h
 
 nlohmann::json metrics_json(const eval::Agreement& a, bool pose) {
   nlohmann::json j;
-  if (pose) {
-    j["kpt_agree"] = a.measured_kpt_agree() ? nlohmann::json(a.kpt_agree()) : nlohmann::json();
-    j["keypoints_compared"] = a.keypoints;
-  } else {
-    j["det_f1"] = a.measured_det_f1() ? nlohmann::json(a.det_f1()) : nlohmann::json();
-    j["boxes_compared"] = a.true_positives + a.false_positives + a.false_negatives;
-  }
-  j["count_agree"] = a.count_agree();
+  eval::put_metrics(j, a, pose);
   return j;
 }
 

@@ -10,12 +10,6 @@
 namespace dcnn::bench {
 namespace {
 
-void add_frame(bool pose, const std::vector<Detection>& dense, const std::vector<Detection>& delta,
-               eval::Agreement& a) {
-  if (pose) eval::add_pose_frame(dense, delta, eval::kKeypointScore, eval::kKeypointRadiusPx, a);
-  else eval::add_detection_frame(dense, delta, eval::kDetectionIou, a);
-}
-
 double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -58,11 +52,11 @@ StreamAgreement measure_stream_agreement(const DeploymentConfig& cfg, BackendCho
     t0 = std::chrono::steady_clock::now();
     const FrameResult s = delta.process_input(input.data(), w, h);
     result.delta_ms += ms_since(t0);
-    add_frame(result.pose, d.objects, s.objects, result.vs_dense);
+    eval::add_frame(result.pose, d.objects, s.objects, result.vs_dense);
     if (fp32_dense) {
       const FrameResult r = fp32_dense->process_input(input.data(), w, h);
-      add_frame(result.pose, r.objects, s.objects, result.vs_fp32_dense);
-      add_frame(result.pose, r.objects, d.objects, result.dense_vs_fp32_dense);
+      eval::add_frame(result.pose, r.objects, s.objects, result.vs_fp32_dense);
+      eval::add_frame(result.pose, r.objects, d.objects, result.dense_vs_fp32_dense);
     }
     if (s.stats.keyframe) {
       ++result.keyframes;

@@ -94,4 +94,10 @@ std::string format_metric(double value, bool measured) {
   return text;
 }
 
+void add_frame(bool pose, const std::vector<Detection>& dense, const std::vector<Detection>& delta,
+               Agreement& a) {
+  if (pose) add_pose_frame(dense, delta, kKeypointScore, kKeypointRadiusPx, a);
+  else add_detection_frame(dense, delta, kDetectionIou, a);
+}
+
 }  // namespace dcnn::eval

@@ -49,4 +49,9 @@ void add_pose_frame(const std::vector<Detection>& dense, const std::vector<Detec
 void add_detection_frame(const std::vector<Detection>& dense, const std::vector<Detection>& delta,
                          float min_iou, Agreement& a);
 
+// One frame with the cut-offs above: add_pose_frame for pose models, else add_detection_frame.
+// What deltacnn-eval, deltacnn-tune and deltacnn-cuda-bench count.
+void add_frame(bool pose, const std::vector<Detection>& dense, const std::vector<Detection>& delta,
+               Agreement& a);
+
 }  // namespace dcnn::eval

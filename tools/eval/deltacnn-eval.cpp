@@ -37,6 +37,7 @@
 #include "tools/common/tool_main.h"
 #include "tools/common/video_file.h"
 #include "tools/eval/agreement.h"
+#include "tools/eval/agreement_json.h"
 #include "tools/eval/perturb.h"
 #include "tools/eval/track_stats.h"
 #include "tools/eval/tracking_variants.h"
@@ -185,11 +186,6 @@ int run(const Args& args) {
   std::vector<float> input(size_t(cfg.input.width) * cfg.input.height * 3), delta_input(input.size());
   dcnn::eval::Agreement agreement;
   const bool pose = model->info().task == dcnn::Task::Pose;
-  auto compare = [&](const std::vector<dcnn::Detection>& d, const std::vector<dcnn::Detection>& s,
-                     dcnn::eval::Agreement& a) {
-    if (pose) dcnn::eval::add_pose_frame(d, s, kKeypointScore, kKeypointRadiusPx, a);
-    else dcnn::eval::add_detection_frame(d, s, kDetectionIou, a);
-  };
   // Each stream's candidates down to the lowest score any tracking variant publishes, per frame:
   // the variants are replayed on them after the run.
   const dcnn::TrackerSettings configured_tracker = dense.tracker_settings();
@@ -274,7 +270,7 @@ int run(const Args& args) {
     if (args.show_disagreements && dense_objects.size() != delta_objects.size())
       std::fprintf(stderr, "frame %d: dense %s, delta %s\n", n, describe_objects(dense_objects).c_str(),
                    describe_objects(delta_objects).c_str());
-    compare(dense_objects, delta_objects, agreement);
+    dcnn::eval::add_frame(pose, dense_objects, delta_objects, agreement);
     const dcnn::FrameGeometry geometry = pre.geometry(frame.cols, frame.rows);
     dense_candidates.push_back(model->decoder().decode(dense.heads(), geometry, cut_off));
     if (dense_perturbed) dcnn::eval::to_original(dense_candidates.back(), perturbation);
@@ -346,7 +342,7 @@ int run(const Args& args) {
     dcnn::eval::Agreement a;
     dcnn::eval::TrackStatsCounter dense_tracks, delta_tracks;
     for (size_t f = 0; f < dense_out.size(); ++f) {
-      compare(dense_out[f], delta_out[f], a);
+      dcnn::eval::add_frame(pose, dense_out[f], delta_out[f], a);
       dense_tracks.add_frame(dense_out[f]);
       delta_tracks.add_frame(delta_out[f]);
     }
@@ -396,16 +392,7 @@ int run(const Args& args) {
     j["outside_masks"] = args.outside_masks;
     j["mask_margin"] = args.mask_margin;
     j["delta_frames_mean_active"] = delta_frames ? delta_mean_active / delta_frames : 0.0;
-    if (pose) {
-      // null, not 1.0, when there was nothing to compare; the counts say why.
-      j["kpt_agree"] = agreement.measured_kpt_agree() ? nlohmann::json(agreement.kpt_agree()) : nlohmann::json();
-      j["keypoints_compared"] = agreement.keypoints;
-      j["count_agree"] = agreement.count_agree();
-    } else {
-      j["det_f1"] = agreement.measured_det_f1() ? nlohmann::json(agreement.det_f1()) : nlohmann::json();
-      j["boxes_compared"] = agreement.true_positives + agreement.false_positives + agreement.false_negatives;
-      j["count_agree"] = agreement.count_agree();
-    }
+    dcnn::eval::put_metrics(j, agreement, pose);
     j["tracker"] = delta.tracker() != nullptr;  // what the streams above ran
     j["tracking"] = std::move(tracking);
     std::cout << j.dump() << std::endl;

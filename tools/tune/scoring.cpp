@@ -2,12 +2,6 @@
 
 namespace dcnn::tune {
 
-void add_frame(bool pose, const std::vector<Detection>& dense, const std::vector<Detection>& delta,
-               eval::Agreement& a) {
-  if (pose) eval::add_pose_frame(dense, delta, kKeypointScore, kKeypointRadiusPx, a);
-  else eval::add_detection_frame(dense, delta, kDetectionIou, a);
-}
-
 bool Targets::met(const eval::Agreement& a) const {
   if (pose) return a.kpt_agree() >= kpt && a.count_agree() >= count;
   return a.det_f1() >= f1;
