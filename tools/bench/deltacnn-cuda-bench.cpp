@@ -31,6 +31,7 @@
 #include "engine/ir/passes.h"
 #include "engine/ir/shape_inference.h"
 #include "tools/bench/cuda_streams.h"
+#include "tools/bench/raw_frame_file.h"
 #include "tools/bench/settings_line.h"
 #include "tools/bench/stream_agreement.h"
 #include "tools/eval/agreement_json.h"
@@ -130,18 +131,14 @@ std::vector<std::vector<float>> synthetic_frames(int w, int h, int count) {
 
 // Up to `count` frames of 8-bit RGB at w x h from `path` (see the header), as 0..255 floats.
 std::vector<std::vector<float>> raw_frames(const std::string& path, int w, int h, int count) {
-  std::FILE* file = std::fopen(path.c_str(), "rb");
-  if (!file) throw Error(ErrorKind::NotFound, "--raw-frames " + path + ": cannot open it");
-  const size_t frame_bytes = size_t(w) * size_t(h) * 3;
-  std::vector<unsigned char> bytes(frame_bytes);
+  bench::RawFrameFile file(path, w, h, "--raw-frames");
   std::vector<std::vector<float>> frames;
-  while (int(frames.size()) < count && std::fread(bytes.data(), 1, frame_bytes, file) == frame_bytes)
-    frames.emplace_back(bytes.begin(), bytes.end());
-  std::fclose(file);
+  std::vector<float> frame;
+  while (int(frames.size()) < count && file.next(frame)) frames.push_back(frame);
   if (frames.size() < 2)
     throw Error(ErrorKind::Input, "--raw-frames " + path + ": holds " + std::to_string(frames.size()) +
                                    " whole frame(s) of " + std::to_string(w) + "x" + std::to_string(h) +
-                                   " RGB (" + std::to_string(frame_bytes) +
+                                   " RGB (" + std::to_string(file.frame_bytes()) +
                                    " bytes each); expected at least 2 at the model's input size");
   return frames;
 }

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/core/error.h"
+#include "tools/bench/raw_frame_file.h"
 
 namespace dcnn::bench {
 namespace {
@@ -19,8 +20,7 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 StreamAgreement measure_stream_agreement(const DeploymentConfig& cfg, BackendChoice backend,
                                          Precision precision, const std::string& raw_path,
                                          int max_frames) {
-  std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(raw_path.c_str(), "rb"), &std::fclose);
-  if (!file) throw Error(ErrorKind::NotFound, "agreement frames " + raw_path + ": cannot open it");
+  RawFrameFile file(raw_path, cfg.input.width, cfg.input.height, "agreement frames");
   ModelOptions options;
   options.backend = backend;
   options.precision = precision;
@@ -40,12 +40,9 @@ StreamAgreement measure_stream_agreement(const DeploymentConfig& cfg, BackendCho
   result.pose = model->info().task == Task::Pose;
   result.has_fp32 = fp32_dense != nullptr;
   const int w = cfg.input.width, h = cfg.input.height;
-  const size_t frame_bytes = size_t(w) * size_t(h) * 3;
-  std::vector<unsigned char> bytes(frame_bytes);
-  std::vector<float> input(frame_bytes);
+  std::vector<float> input;
   int delta_frames = 0;
-  while (result.frames < max_frames && std::fread(bytes.data(), 1, frame_bytes, file.get()) == frame_bytes) {
-    for (size_t i = 0; i < frame_bytes; ++i) input[i] = float(bytes[i]);
+  while (result.frames < max_frames && file.next(input)) {
     auto t0 = std::chrono::steady_clock::now();
     const FrameResult d = dense.process_input(input.data(), w, h);
     result.dense_ms += ms_since(t0);
@@ -70,7 +67,7 @@ StreamAgreement measure_stream_agreement(const DeploymentConfig& cfg, BackendCho
   if (result.frames == 0)
     throw Error(ErrorKind::Input, "agreement frames " + raw_path + ": no whole frame of " +
                                       std::to_string(w) + "x" + std::to_string(h) + " RGB (" +
-                                      std::to_string(frame_bytes) + " bytes); expected frames at the "
+                                      std::to_string(file.frame_bytes()) + " bytes); expected frames at the "
                                       "config's input size");
   result.dense_ms /= result.frames;
   result.delta_ms /= result.frames;
