@@ -180,6 +180,8 @@ unresolved=$(ldd bin/* 2>/dev/null | grep "not found" | sort -u)
 status=0
 failed=()
 budget=${RUN_BUDGET_S:-480}
+# Frames of the bundled video the agreement runs over (default 795: all of vtest; 0: none).
+agreement_frames=${AGREEMENT_FRAMES:-795}
 over_budget() {
   if ((SECONDS > budget)); then echo "== skipped $1: past RUN_BUDGET_S=$budget s"; return 0; fi
   return 1
@@ -238,7 +240,7 @@ raw_frames_for() {
   [[ -n "$w" && -n "$h" ]] || return 0
   out="$unpacked/frames-${w}x${h}-${order:-rgb}.raw"
   local count=${BENCH_FRAMES:-60}
-  ((${AGREEMENT_FRAMES:-795} > count)) && count=${AGREEMENT_FRAMES:-795}
+  ((agreement_frames > count)) && count=$agreement_frames
   if [[ ! -s "$out" ]]; then
     python3 - "$video" "$w" "$h" "${order:-rgb}" "$count" "$out" <<'PY' >&2 || { rm -f "$out"; return 0; }
 import sys, cv2
@@ -264,7 +266,8 @@ PY
 }
 
 # CUDA streams benchmark (cuDNN dense vs our dense vs our delta at 1, 8, 32 streams, threaded and
-# stepped together, after the decoded results' agreement of delta with dense) on every config whose model is in the bundle, fp32 and fp16 storage; on the
+# stepped together, after the decoded results' agreement of delta with dense) on every config
+# whose model is in the bundle, fp32 and fp16 storage; on the
 # bundled video where this machine's python3 has OpenCV to decode it, else synthetic frames.
 if [[ -x bin/deltacnn-cuda-bench ]]; then
   for config in "${configs[@]}"; do
@@ -274,10 +277,9 @@ if [[ -x bin/deltacnn-cuda-bench ]]; then
       over_budget "cuda bench $config --precision $precision" && continue
       raw=$(raw_frames_for "$config")
       frame_args=()
-      # With real frames, deltacnn-eval's agreement first (AGREEMENT_FRAMES, default 795: all of
-      # vtest; 0 turns it off).
+      # With real frames, deltacnn-eval's agreement first.
       [[ -z "$raw" ]] || frame_args=(--raw-frames "$raw")
-      [[ -z "$raw" || "${AGREEMENT_FRAMES:-795}" == 0 ]] || frame_args+=(--agreement-frames "${AGREEMENT_FRAMES:-795}")
+      [[ -z "$raw" || "$agreement_frames" == 0 ]] || frame_args+=(--agreement-frames "$agreement_frames")
       echo "== cuda bench $config --precision $precision ${frame_args[*]-} (at ${SECONDS} s)"
       timeout "${BENCH_TIMEOUT_S:-300}" bin/deltacnn-cuda-bench --config "$config" --frames "${BENCH_FRAMES:-60}" \
         --precision "$precision" --layers --json "${frame_args[@]}" ||
