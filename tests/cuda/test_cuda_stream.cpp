@@ -3,8 +3,9 @@
 // on the host): the same heads as the CPU backend given the GPU pre-processing's own arithmetic
 // (kernels/cuda/frame_sample.h run on the host), and the stabilize warning on CUDA. Its own
 // binary that links only the engine library, as a program using the API does, so the CUDA
-// backend comes from the module the engine opens at run time (DELTACNN_CUDA_MODULE). A config
-// whose model is absent is skipped with a message; without a GPU every test skips.
+// backend comes from the module the engine opens at run time (DELTACNN_CUDA_MODULE). Without
+// the Lightning model a test fails with load_config's message, which names the file and
+// ./scripts/setup.sh (tests/common/test_paths.h); without a GPU the CUDA tests skip.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -69,16 +70,17 @@ std::vector<float> gpu_arithmetic_input(const ImageView& view, const InputConfig
   return out;
 }
 
+DeploymentConfig lightning_config() { return load_config(source_path("configs/movenet-lightning.yaml")); }
+
+// Dense streams of Lightning, stabiliser off, on either backend.
 struct LightningStreams {
-  DeploymentConfig cfg;
-  StreamOptions dense;
-  bool load() {
-    cfg = load_config(source_path("configs/movenet-lightning.yaml"));
-    if (!file_exists(cfg.model_path)) return false;
-    dense = StreamOptions::from(cfg);
-    dense.mode = ExecMode::Dense;
-    dense.stabilize = StabilizeSettings{};
-    return true;
+  DeploymentConfig cfg = lightning_config();
+  StreamOptions dense = dense_options(cfg);
+  static StreamOptions dense_options(const DeploymentConfig& cfg) {
+    StreamOptions o = StreamOptions::from(cfg);
+    o.mode = ExecMode::Dense;
+    o.stabilize = StabilizeSettings{};
+    return o;
   }
   std::shared_ptr<Model> model(BackendChoice backend) const {
     ModelOptions o;
@@ -107,8 +109,7 @@ struct TestFrame {
 // to different levels (contracted multiply-adds on the GPU; test_cuda_frame_convert allows one
 // level), which moved Lightning's heads by 0.004 x scale on an H200 (2026-12-04): bounded at 1e-2.
 TEST_F(CudaTest, StreamOnCudaMatchesCpuBackendOnTheSameInput) {
-  LightningStreams l;
-  if (!l.load()) GTEST_SKIP() << l.cfg.model_path << " is absent (./scripts/setup.sh fetches it)";
+  const LightningStreams l;
   auto gpu_model = l.model(BackendChoice::Cuda);
   ASSERT_EQ(gpu_model->backend(), Backend::Cuda);
   auto cpu_model = l.model(BackendChoice::Cpu);
@@ -141,8 +142,7 @@ TEST_F(CudaTest, StreamOnCudaMatchesCpuBackendOnTheSameInput) {
 // CUDA element's results are not bit-equal to a CPU element's from the same frame. Runs without
 // a GPU.
 TEST(StreamPreprocessing, GpuArithmeticMovesLightningHeadsSlightly) {
-  LightningStreams l;
-  if (!l.load()) GTEST_SKIP() << l.cfg.model_path << " is absent (./scripts/setup.sh fetches it)";
+  const LightningStreams l;
   auto model = l.model(BackendChoice::Cpu);
   Stream opencv_pre(model, l.dense), gpu_pre(model, l.dense);
   float worst = 0.f, worst_input = 0.f;
@@ -166,8 +166,7 @@ TEST(StreamPreprocessing, GpuArithmeticMovesLightningHeadsSlightly) {
 // The CUDA executor takes the frame itself, so no host-side stabiliser can move it: a stream
 // asked to stabilise says so once and still runs.
 TEST_F(CudaTest, StreamOnCudaWarnsThatStabilizeIsNotApplied) {
-  const DeploymentConfig cfg = load_config(source_path("configs/movenet-lightning.yaml"));
-  if (!file_exists(cfg.model_path)) GTEST_SKIP() << cfg.model_path << " is absent";
+  const DeploymentConfig cfg = lightning_config();
   ModelOptions on_gpu;
   on_gpu.backend = BackendChoice::Cuda;
   StreamOptions options = StreamOptions::from(cfg);
