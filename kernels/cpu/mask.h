@@ -15,6 +15,13 @@ struct Footprint1D {
   int n_out = 0;
   std::vector<int32_t> begin;  // n_out + 1
   std::vector<int32_t> index;
+  // A conv / pooling window (window_footprint) also keeps its parameters: footprint_mask then
+  // ORs shifted rows (vectorised) instead of walking the index lists byte by byte.
+  struct Window {
+    int in = 0, kernel = 0, stride = 1, dilation = 1, pad = 0;
+  };
+  bool is_window = false;
+  Window window;
 };
 
 // Conv / pooling window: o reads i = o * stride - pad + k * dilation, k < kernel, 0 <= i < in.
