@@ -83,6 +83,7 @@ PackedConv pack_conv(const ConvGeometry& g, const float* weights_oihw, const flo
   }
   p.bias.assign(size_t(g.cout), 0.f);
   if (bias) std::copy(bias, bias + g.cout, p.bias.begin());
+  if (g.groups == 1 && !is_depthwise(g)) p.gemm_b = pad_b(p.weights.data(), taps * cg, og, og);
   return p;
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kernels/common/conv_transpose_geometry.h"
+#include "kernels/cpu/gather_gemm.h"
 
 namespace dcnn::cpu {
 
@@ -31,6 +32,9 @@ struct PackedConv {
   ConvGeometry geometry;
   std::vector<float> weights;  // layout private to conv.cpp
   std::vector<float> bias;     // [cout]
+  // One group, not depthwise: the weights as the im2col GEMM's B, padded to 16-column panels
+  // for gather_gemm (the recompute kernels' GEMM on rows where they lie).
+  PaddedB gemm_b;
 };
 
 // Which kernel a geometry takes (shared by the dense, sparse and recompute kernels).

@@ -11,6 +11,7 @@
 #include "kernels/cpu/conv_onednn.h"
 #include "kernels/cpu/depthwise.h"
 #include "kernels/cpu/fire.h"
+#include "kernels/cpu/gather_gemm.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/scratch.h"
 #include "kernels/cpu/simd_dispatch.h"
@@ -143,17 +144,16 @@ class Worker {
       }
     if (m > 0) {
       const int cin = ge_.cin;
-      float* rows = scratch_floats(ScratchSlot::Rows, size_t(m) * size_t(cin));
       const int64_t first = int64_t{base_} * w;  // global input pixel of buffer slot 0
-      bool contiguous = slots[m - 1] - slots[0] == m - 1;
-      const float* a = x_ + (first + slots[0]) * cin;
-      if (!contiguous) {
+      float* product = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(c_));
+      if (e_.gemm_b.ld == c_) {  // the input pixels multiplied where they lie (gather_gemm.h)
+        gather_gemm(x_ + first * cin, cin, slots, m, e_.gemm_b, product, c_);
+      } else {
+        float* rows = scratch_floats(ScratchSlot::Rows, size_t(m) * size_t(cin));
         for (int i = 0; i < m; ++i)
           std::memcpy(rows + int64_t{i} * cin, x_ + (first + slots[i]) * cin, sizeof(float) * size_t(cin));
-        a = rows;
+        sgemm_rows(m, c_, cin, rows, cin, e_.weights.data(), c_, product, c_, false);
       }
-      float* product = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(c_));
-      sgemm_rows(m, c_, cin, a, cin, e_.weights.data(), c_, product, c_, false);
       activate_rows(ea_, product, slots, m, c_, bias_or_null(e_), buffer_);
     }
     // The depthwise conv on the buffer: a geometry whose input starts at row w0.

@@ -10,6 +10,7 @@
 #include "kernels/cpu/activation.h"
 #include "kernels/cpu/depthwise.h"
 #include "kernels/cpu/fire.h"
+#include "kernels/cpu/gather_gemm.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/scratch.h"
 
@@ -27,30 +28,47 @@ bool leading_depthwise_fits(const ConvGeometry& d, const ConvGeometry& first) {
 namespace {
 
 // The pair's input rows at the block's pixels: the leading depthwise conv's activated output
-// computed there, or x's rows, in place where the pixels are consecutive (a GEMM reads them
-// where they lie) and gathered into `rows` otherwise.
-const float* input_rows(const LeadingDepthwise& lead, const float* x, int cin, const int32_t* pixels, int m,
-                        float* rows) {
+// computed there into `rows` (returned, no index), or x itself with the pixels as the index.
+struct InputRows {
+  const float* rows;
+  const int32_t* index;
+};
+InputRows input_rows(const LeadingDepthwise& lead, const float* x, int cin, const int32_t* pixels, int m,
+                     float* rows) {
   if (lead.conv) {
     depthwise_rows_of(lead.conv->geometry, lead.conv->weights.data(), x, pixels, m, rows);
     activate_rows(lead.act, rows, nullptr, m, cin, bias_or_null(*lead.conv), rows);
-    return rows;
+    return {rows, nullptr};
   }
-  if (pixels[m - 1] - pixels[0] == m - 1) return x + int64_t{pixels[0]} * cin;
-  for (int i = 0; i < m; ++i)
-    std::memcpy(rows + int64_t{i} * cin, x + int64_t{pixels[i]} * cin, size_t(cin) * sizeof(float));
-  return rows;
+  return {x, pixels};
 }
 
 // One block of m pixels: the first conv's activated rows into `middle`, then the second
-// conv's rows (no bias, no activation) into `out_rows`.
+// conv's rows (no bias, no activation) into `out_rows` (row stride ld_out). Row i of the input
+// is at in + (index ? index[i] : i) * cin. gather_gemm (gather_gemm.h) runs where its padded
+// panels fit the rows: the middle when its width is whole panels (MoveNet's 96), the second
+// product when ld_out has room for the padding; sgemm on copied rows otherwise.
 void pair_block(const PackedConv& first, const kern::ActSpec& first_act, const PackedConv& second,
-                const float* in, int m, float* out_rows) {
+                const float* in, const int32_t* index, int m, float* out_rows, int ld_out) {
   const int cin = first.geometry.cin, mid = first.geometry.cout, cout = second.geometry.cout;
   float* middle = scratch_floats(ScratchSlot::Band, size_t(m) * mid);
-  sgemm_rows(m, mid, cin, in, cin, first.weights.data(), mid, middle, mid, false);
+  // (Rows holds the lead's rows when there is a lead, and then no index needs copying.)
+  if (first.gemm_b.ld == mid) {
+    gather_gemm(in, cin, index, m, first.gemm_b, middle, mid);
+  } else {
+    if (index) {
+      float* rows = scratch_floats(ScratchSlot::Rows, size_t(m) * cin);
+      for (int i = 0; i < m; ++i)
+        std::memcpy(rows + int64_t{i} * cin, in + int64_t{index[i]} * cin, size_t(cin) * sizeof(float));
+      in = rows;
+    }
+    sgemm_rows(m, mid, cin, in, cin, first.weights.data(), mid, middle, mid, false);
+  }
   activate_rows(first_act, middle, nullptr, m, mid, bias_or_null(first), middle);
-  sgemm_rows(m, cout, mid, middle, mid, second.weights.data(), cout, out_rows, cout, false);
+  if (ld_out >= second.gemm_b.ld)
+    gather_gemm(middle, mid, nullptr, m, second.gemm_b, out_rows, ld_out);
+  else
+    sgemm_rows(m, cout, mid, middle, mid, second.weights.data(), cout, out_rows, ld_out, false);
 }
 
 void require_chain(const char* who, const PackedConv& first, const PackedConv& second,
@@ -79,10 +97,12 @@ int pointwise_pair_recompute(const PackedConv& first, const kern::ActSpec& first
   for (int b = 0; b < blocks; ++b) {
     const int i0 = b * block;
     const int m = std::min(block, n - i0);
-    const float* in = input_rows(lead, x, cin, cand + i0, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
-    float* tile = scratch_floats(ScratchSlot::Product, size_t(m) * cout);
-    pair_block(first, first_act, second, in, m, tile);
-    total += fire_rows(second_act, tile, cout, cand + i0, m, cout, bias_or_null(second), eps, out_map, fired);
+    const InputRows in =
+        input_rows(lead, x, cin, cand + i0, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
+    const int ld = std::max(cout, second.gemm_b.ld);
+    float* tile = scratch_floats(ScratchSlot::Product, size_t(m) * ld);
+    pair_block(first, first_act, second, in.rows, in.index, m, tile, ld);
+    total += fire_rows(second_act, tile, ld, cand + i0, m, cout, bias_or_null(second), eps, out_map, fired);
   }
   return total;
 }
@@ -101,8 +121,9 @@ void pointwise_pair_dense(const PackedConv& first, const kern::ActSpec& first_ac
     float* rows = out + int64_t{i0} * cout;
     int32_t* block_pixels = scratch_indices(size_t(m));
     for (int i = 0; i < m; ++i) block_pixels[i] = i0 + i;
-    const float* in = input_rows(lead, x, cin, block_pixels, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
-    pair_block(first, first_act, second, in, m, rows);
+    const InputRows in =
+        input_rows(lead, x, cin, block_pixels, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
+    pair_block(first, first_act, second, in.rows, in.index, m, rows, cout);
     activate_rows(second_act, rows, nullptr, m, cout, bias_or_null(second), rows);
   }
 }

@@ -1,0 +1,27 @@
+// A small GEMM whose A rows lie anywhere in memory: C[i][0..n) = A_i[0..k) * B[k][n), with row
+// i of A at a + index[i] * stride (or a + i * stride without an index). The sparse convs' rows
+// are their candidates' pixels in the input map; sgemm needs them copied into one matrix first
+// and, at a few hundred rows of 24-144 columns, spends more on packing and dispatch than on the
+// product (docs/cpu-engine.md, section 12). Register-blocked for 4 rows x 32 columns, compiled
+// per ISA (simd_dispatch.h). B is kept padded to whole 16-column panels (PaddedB).
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace dcnn::cpu {
+
+// B[k][n] with its rows padded with zeros to ld = n rounded up to 16, so every panel is whole.
+struct PaddedB {
+  std::vector<float> values;  // k * ld
+  int k = 0, n = 0, ld = 0;
+};
+PaddedB pad_b(const float* b, int k, int n, int ldb);
+
+// C rows have room for ld = b.ld columns (the padding columns are written too; their values
+// are 0 plus rounding of nothing, i.e. 0). Runs in the calling thread. Rows listed by `index`
+// may repeat and come in any order; each is computed on its own, so a row's result does not
+// depend on which other rows share its block.
+void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const PaddedB& b, float* c, int ldc);
+
+}  // namespace dcnn::cpu

@@ -1,0 +1,74 @@
+// gather_gemm (kernels/cpu/gather_gemm.h) against a naive triple loop: rows picked by an index
+// (out of order, repeated) or consecutive with a stride, row counts off the register block,
+// widths off the 16-column panels, and K past one cache chunk. A row's result must not depend
+// on the rows it is blocked with (the recompute kernels' results may not depend on the
+// candidate list around a pixel), so every row is also checked bit for bit against the same
+// row computed alone.
+#include <gtest/gtest.h>
+
+#include <cstring>
+
+#include "kernels/cpu/gather_gemm.h"
+#include "tests/kernels/test_util.h"
+
+namespace dcnn::cpu::test {
+namespace {
+
+struct GatherCase {
+  int m, n, k;
+  bool indexed;
+};
+
+void check(const GatherCase& c) {
+  std::mt19937 rng(c.m * 131 + c.n * 7 + c.k + (c.indexed ? 1 : 0));
+  const int64_t stride = c.k + 5;
+  const int source_rows = c.m + 17;
+  const auto a = random_floats(size_t(source_rows) * size_t(stride), rng);
+  const int ldb = c.n + 3;
+  const auto b = random_floats(size_t(c.k) * size_t(ldb), rng);
+  const PaddedB packed = pad_b(b.data(), c.k, c.n, ldb);
+  ASSERT_EQ(packed.ld % 16, 0);
+  ASSERT_GE(packed.ld, c.n);
+  std::vector<int32_t> index(size_t(c.m));
+  std::uniform_int_distribution<int> pick(0, source_rows - 1);
+  for (auto& i : index) i = pick(rng);
+  if (c.m > 2) index[1] = index[0];  // a repeated row
+  const int32_t* idx = c.indexed ? index.data() : nullptr;
+  const int ldc = packed.ld + 16;
+  std::vector<float> out(size_t(c.m) * ldc, -7.f);
+  gather_gemm(a.data(), stride, idx, c.m, packed, out.data(), ldc);
+  std::vector<float> alone(static_cast<size_t>(ldc));
+  for (int i = 0; i < c.m; ++i) {
+    const float* row = a.data() + (c.indexed ? int64_t{index[size_t(i)]} : int64_t{i}) * stride;
+    for (int j = 0; j < c.n; ++j) {
+      double acc = 0.0;
+      for (int l = 0; l < c.k; ++l) acc += double(row[l]) * b[size_t(l) * ldb + j];
+      ASSERT_NEAR(out[size_t(i) * ldc + j], acc, 1e-4 * (1.0 + std::abs(acc)))
+          << "m " << c.m << " n " << c.n << " k " << c.k << " row " << i << " col " << j;
+    }
+    for (int j = c.n; j < packed.ld; ++j) ASSERT_EQ(out[size_t(i) * ldc + j], 0.f) << "padding column " << j;
+    for (int j = packed.ld; j < ldc; ++j) ASSERT_EQ(out[size_t(i) * ldc + j], -7.f) << "past ld, column " << j;
+    gather_gemm(row, stride, nullptr, 1, packed, alone.data(), ldc);
+    ASSERT_EQ(std::memcmp(alone.data(), out.data() + size_t(i) * ldc, sizeof(float) * size_t(c.n)), 0)
+        << "row " << i << " differs from the same row computed alone";
+  }
+}
+
+TEST(GatherGemm, MatchesNaiveProduct) {
+  for (const GatherCase& c : {GatherCase{1, 1, 1, true}, GatherCase{3, 17, 5, true}, GatherCase{9, 24, 48, true},
+                              GatherCase{13, 48, 27, false}, GatherCase{64, 96, 24, true},
+                              GatherCase{37, 34, 96, true}, GatherCase{20, 144, 300, true},
+                              GatherCase{11, 40, 600, false}, GatherCase{8, 33, 257, true}})
+    check(c);
+}
+
+TEST(GatherGemm, NothingToDo) {
+  const std::vector<float> b(4 * 3, 1.f);
+  const PaddedB packed = pad_b(b.data(), 4, 3, 3);
+  std::vector<float> out(16, -1.f);
+  gather_gemm(nullptr, 4, nullptr, 0, packed, out.data(), 16);
+  for (float v : out) EXPECT_EQ(v, -1.f);
+}
+
+}  // namespace
+}  // namespace dcnn::cpu::test
