@@ -3,53 +3,68 @@
 #include <algorithm>
 #include <cstring>
 
-#include "kernels/cpu/simd_dispatch.h"
 
 namespace dcnn::cpu {
 namespace {
 
-// GCC generic vectors: one zmm in the AVX-512 clone, two ymm in the AVX2 one, four xmm in the
-// baseline. aligned(4): loads and stores at any float address.
-typedef float v16 __attribute__((vector_size(64), aligned(4)));
+// GCC generic vectors of one register each: 16 floats for AVX-512, 8 for AVX2, 4 for the
+// baseline. Each ISA gets its own function
+// with its own vector type (below) rather than one type for all through target_clones: GCC
+// lowers a 64-byte vector on AVX2 through general registers and the stack (measured: the
+// AVX2 clone of a v16 version spent more instructions moving than multiplying).
+typedef float v16 __attribute__((vector_size(64)));
+typedef float v8 __attribute__((vector_size(32)));
+typedef float v4 __attribute__((vector_size(16)));
 
-// Always inlined into the clones: an out-of-line copy would be built for the baseline ISA and
-// pass vectors in memory (GCC's -Wpsabi note about the ABI of 64-byte vectors is about that
-// copy, which never exists).
+// Always inlined into the per-ISA functions: an out-of-line copy would be built for the
+// baseline ISA and pass vectors in memory (GCC's -Wpsabi note about the ABI of wide vectors is
+// about that copy, which never exists).
 #pragma GCC diagnostic ignored "-Wpsabi"
-inline __attribute__((always_inline)) v16 load(const float* p) { return *reinterpret_cast<const v16*>(p); }
-inline __attribute__((always_inline)) void store(float* p, v16 v) { *reinterpret_cast<v16*>(p) = v; }
+// memcpy, not a cast: as a template argument the typedefs lose their aligned(4) (GCC drops
+// attributes of a typedef there), and the cast compiled to aligned moves that fault.
+template <typename V>
+inline __attribute__((always_inline)) V load(const float* p) {
+  V v;
+  __builtin_memcpy(&v, p, sizeof(V));
+  return v;
+}
+template <typename V>
+inline __attribute__((always_inline)) void store(float* p, V v) {
+  __builtin_memcpy(p, &v, sizeof(V));
+}
 
 // K is walked in chunks of kChunkK so that the B panel a row block reads (kChunkK x 32 floats,
 // 32 KiB) stays in L1 while the rows go past, and the rows' chunk (a few hundred rows of
 // kChunkK) in L2: B of a stride-32 projection (1440 x 480) is 2.7 MB, and read whole for every
-// 4 rows it made the kernel memory-bound (1.8x slower than sgemm on block_16_project).
+// few rows it made the kernel memory-bound (1.8x slower than sgemm on block_16_project).
 constexpr int kChunkK = 256;
 
-// R rows (pointers a[0..R)) times columns [j, j + 16 * P) of B over k in [k0, k1), into C:
-// accumulators start at 0 on the first chunk and at C's partial sums after it. Every element is
-// summed in k order, whatever R, P and the chunking, so a row's result does not depend on the
-// rows it is blocked with.
-template <int R, int P>
+// R rows (pointers a[0..R)) times P vectors of columns of B from column j, over k in [k0, k1),
+// into C: accumulators start at 0 on the first chunk and at C's partial sums after it. Every
+// element is summed in k order, whatever R, P and the chunking, so a row's result does not
+// depend on the rows it is blocked with.
+template <typename V, int R, int P>
 inline __attribute__((always_inline)) void rows_panel(const float* const* a, const PaddedB& b, int j, int k0,
                                                       int k1, float* c, int ldc) {
+  constexpr int L = int(sizeof(V) / sizeof(float));
   const int ld = b.ld;
   const float* bv = b.values.data() + j;
-  v16 acc[R][P];
+  V acc[R][P];
   for (int r = 0; r < R; ++r)
-    for (int q = 0; q < P; ++q) acc[r][q] = k0 == 0 ? v16{} : load(c + int64_t{r} * ldc + j + 16 * q);
+    for (int q = 0; q < P; ++q) acc[r][q] = k0 == 0 ? V{} : load<V>(c + int64_t{r} * ldc + j + L * q);
   for (int kk = k0; kk < k1; ++kk) {
-    v16 bq[P];
-    for (int q = 0; q < P; ++q) bq[q] = load(bv + int64_t{kk} * ld + 16 * q);
+    V bq[P];
+    for (int q = 0; q < P; ++q) bq[q] = load<V>(bv + int64_t{kk} * ld + L * q);
     for (int r = 0; r < R; ++r) {
       const float s = a[r][kk];
       for (int q = 0; q < P; ++q) acc[r][q] += s * bq[q];
     }
   }
   for (int r = 0; r < R; ++r)
-    for (int q = 0; q < P; ++q) store(c + int64_t{r} * ldc + j + 16 * q, acc[r][q]);
+    for (int q = 0; q < P; ++q) store<V>(c + int64_t{r} * ldc + j + L * q, acc[r][q]);
 }
 
-template <int R, int P>
+template <typename V, int R, int P>
 inline __attribute__((always_inline)) void panel_all_rows(const float* a, int64_t stride, const int32_t* index,
                                                           int m, const PaddedB& b, int j, int k0, int k1,
                                                           float* c, int ldc) {
@@ -58,32 +73,53 @@ inline __attribute__((always_inline)) void panel_all_rows(const float* a, int64_
   for (; i + R <= m; i += R) {
     const float* rows[R];
     for (int r = 0; r < R; ++r) rows[r] = row(i + r);
-    rows_panel<R, P>(rows, b, j, k0, k1, c + int64_t{i} * ldc, ldc);
+    rows_panel<V, R, P>(rows, b, j, k0, k1, c + int64_t{i} * ldc, ldc);
   }
   for (; i < m; ++i) {
     const float* rows[1] = {row(i)};
-    rows_panel<1, P>(rows, b, j, k0, k1, c + int64_t{i} * ldc, ldc);
+    rows_panel<V, 1, P>(rows, b, j, k0, k1, c + int64_t{i} * ldc, ldc);
   }
 }
 
-// R rows per block: 8 x 2 panels is 16 accumulators plus 2 B vectors of the 32 zmm registers
-// AVX-512 has; AVX2's 16 ymm hold half a v16 each, so there 4 x 2 (16 ymm of accumulators
-// already) is the most that does not spill. Both are built for every ISA (target clones); the
-// caller picks by the CPU.
-template <int R>
-DCNN_SIMD_CLONES void gather_gemm_loop(const float* a, int64_t stride, const int32_t* index, int m,
-                                       const PaddedB& b, float* c, int ldc) {
+// Columns P vectors at a time, then one vector at a time (ld is whole 16-column panels, so a
+// vector of any of the three widths divides what is left).
+template <typename V, int R, int P>
+inline __attribute__((always_inline)) void gather_gemm_body(const float* a, int64_t stride, const int32_t* index,
+                                                            int m, const PaddedB& b, float* c, int ldc) {
+  constexpr int L = int(sizeof(V) / sizeof(float));
   for (int k0 = 0; k0 < b.k; k0 += kChunkK) {
     const int k1 = std::min(b.k, k0 + kChunkK);
     int j = 0;
-    for (; j + 32 <= b.ld; j += 32) panel_all_rows<R, 2>(a, stride, index, m, b, j, k0, k1, c, ldc);
-    if (j < b.ld) panel_all_rows<R, 1>(a, stride, index, m, b, j, k0, k1, c, ldc);
+    for (; j + P * L <= b.ld; j += P * L) panel_all_rows<V, R, P>(a, stride, index, m, b, j, k0, k1, c, ldc);
+    for (; j < b.ld; j += L) panel_all_rows<V, R, 1>(a, stride, index, m, b, j, k0, k1, c, ldc);
   }
 }
 
-bool has_avx512() {
-  static const bool yes = __builtin_cpu_supports("avx512f");
-  return yes;
+// Register blocks: AVX-512, 8 rows x 2 zmm = 16 accumulators of 32 registers; AVX2, 6 rows x 2
+// ymm = 12 of 16; the baseline, 4 rows x 2 xmm = 8 of 16 (no FMA there: multiply, then add).
+__attribute__((target("arch=x86-64-v4"))) void gather_gemm_avx512(const float* a, int64_t stride,
+                                                                  const int32_t* index, int m, const PaddedB& b,
+                                                                  float* c, int ldc) {
+  gather_gemm_body<v16, 8, 2>(a, stride, index, m, b, c, ldc);
+}
+__attribute__((target("arch=x86-64-v3"))) void gather_gemm_avx2(const float* a, int64_t stride,
+                                                                const int32_t* index, int m, const PaddedB& b,
+                                                                float* c, int ldc) {
+  gather_gemm_body<v8, 6, 2>(a, stride, index, m, b, c, ldc);
+}
+void gather_gemm_baseline(const float* a, int64_t stride, const int32_t* index, int m, const PaddedB& b, float* c,
+                          int ldc) {
+  gather_gemm_body<v4, 4, 2>(a, stride, index, m, b, c, ldc);
+}
+
+using GatherGemmFn = void (*)(const float*, int64_t, const int32_t*, int, const PaddedB&, float*, int);
+GatherGemmFn variant(GatherIsa isa) {
+  switch (isa) {
+    case GatherIsa::Avx512: return gather_gemm_avx512;
+    case GatherIsa::Avx2: return gather_gemm_avx2;
+    case GatherIsa::Baseline: break;
+  }
+  return gather_gemm_baseline;
 }
 
 }  // namespace
@@ -99,13 +135,29 @@ PaddedB pad_b(const float* b, int k, int n, int ldb) {
   return p;
 }
 
+bool cpu_runs(GatherIsa isa) {
+  __builtin_cpu_init();
+  switch (isa) {
+    // x86-64-v4: the AVX-512 subsets; v3: AVX2 + FMA (+ BMI2 and the rest v3 code may use).
+    case GatherIsa::Avx512: return __builtin_cpu_supports("x86-64-v4");
+    case GatherIsa::Avx2: return __builtin_cpu_supports("x86-64-v3");
+    case GatherIsa::Baseline: break;
+  }
+  return true;
+}
+
+void gather_gemm_on(GatherIsa isa, const float* a, int64_t stride, const int32_t* index, int m, const PaddedB& b,
+                    float* c, int ldc) {
+  if (m <= 0 || b.ld == 0) return;
+  variant(isa)(a, stride, index, m, b, c, ldc);
+}
+
 void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const PaddedB& b, float* c,
                  int ldc) {
-  if (m <= 0 || b.ld == 0) return;
-  if (has_avx512())
-    gather_gemm_loop<8>(a, stride, index, m, b, c, ldc);
-  else
-    gather_gemm_loop<4>(a, stride, index, m, b, c, ldc);
+  static const GatherIsa best = cpu_runs(GatherIsa::Avx512) ? GatherIsa::Avx512
+                                : cpu_runs(GatherIsa::Avx2) ? GatherIsa::Avx2
+                                                            : GatherIsa::Baseline;
+  gather_gemm_on(best, a, stride, index, m, b, c, ldc);
 }
 
 }  // namespace dcnn::cpu

@@ -24,4 +24,11 @@ PaddedB pad_b(const float* b, int k, int n, int ldb);
 // depend on which other rows share its block.
 void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const PaddedB& b, float* c, int ldc);
 
+// The variant per ISA that gather_gemm picks from at run time, callable one by one so that a test
+// checks every variant this CPU can run (the AVX2 and baseline ones on an AVX-512 machine too).
+enum class GatherIsa { Baseline, Avx2, Avx512 };
+bool cpu_runs(GatherIsa isa);
+void gather_gemm_on(GatherIsa isa, const float* a, int64_t stride, const int32_t* index, int m, const PaddedB& b,
+                    float* c, int ldc);
+
 }  // namespace dcnn::cpu

@@ -3,10 +3,11 @@
 // widths off the 16-column panels, and K past one cache chunk. A row's result must not depend
 // on the rows it is blocked with (the recompute kernels' results may not depend on the
 // candidate list around a pixel), so every row is also checked bit for bit against the same
-// row computed alone.
+// row computed alone. Every ISA variant this CPU runs is checked, not only the one picked.
 #include <gtest/gtest.h>
 
 #include <cstring>
+#include <string>
 
 #include "kernels/cpu/gather_gemm.h"
 #include "tests/kernels/test_util.h"
@@ -19,7 +20,7 @@ struct GatherCase {
   bool indexed;
 };
 
-void check(const GatherCase& c) {
+void check(GatherIsa isa, const GatherCase& c) {
   std::mt19937 rng(c.m * 131 + c.n * 7 + c.k + (c.indexed ? 1 : 0));
   const int64_t stride = c.k + 5;
   const int source_rows = c.m + 17;
@@ -36,7 +37,7 @@ void check(const GatherCase& c) {
   const int32_t* idx = c.indexed ? index.data() : nullptr;
   const int ldc = packed.ld + 16;
   std::vector<float> out(size_t(c.m) * ldc, -7.f);
-  gather_gemm(a.data(), stride, idx, c.m, packed, out.data(), ldc);
+  gather_gemm_on(isa, a.data(), stride, idx, c.m, packed, out.data(), ldc);
   std::vector<float> alone(static_cast<size_t>(ldc));
   for (int i = 0; i < c.m; ++i) {
     const float* row = a.data() + (c.indexed ? int64_t{index[size_t(i)]} : int64_t{i}) * stride;
@@ -44,22 +45,40 @@ void check(const GatherCase& c) {
       double acc = 0.0;
       for (int l = 0; l < c.k; ++l) acc += double(row[l]) * b[size_t(l) * ldb + j];
       ASSERT_NEAR(out[size_t(i) * ldc + j], acc, 1e-4 * (1.0 + std::abs(acc)))
-          << "m " << c.m << " n " << c.n << " k " << c.k << " row " << i << " col " << j;
+          << "isa " << int(isa) << " m " << c.m << " n " << c.n << " k " << c.k << " row " << i << " col " << j;
     }
     for (int j = c.n; j < packed.ld; ++j) ASSERT_EQ(out[size_t(i) * ldc + j], 0.f) << "padding column " << j;
     for (int j = packed.ld; j < ldc; ++j) ASSERT_EQ(out[size_t(i) * ldc + j], -7.f) << "past ld, column " << j;
-    gather_gemm(row, stride, nullptr, 1, packed, alone.data(), ldc);
+    gather_gemm_on(isa, row, stride, nullptr, 1, packed, alone.data(), ldc);
     ASSERT_EQ(std::memcmp(alone.data(), out.data() + size_t(i) * ldc, sizeof(float) * size_t(c.n)), 0)
         << "row " << i << " differs from the same row computed alone";
   }
 }
 
 TEST(GatherGemm, MatchesNaiveProduct) {
-  for (const GatherCase& c : {GatherCase{1, 1, 1, true}, GatherCase{3, 17, 5, true}, GatherCase{9, 24, 48, true},
-                              GatherCase{13, 48, 27, false}, GatherCase{64, 96, 24, true},
-                              GatherCase{37, 34, 96, true}, GatherCase{20, 144, 300, true},
-                              GatherCase{11, 40, 600, false}, GatherCase{8, 33, 257, true}})
-    check(c);
+  int variants = 0;
+  for (GatherIsa isa : {GatherIsa::Baseline, GatherIsa::Avx2, GatherIsa::Avx512}) {
+    if (!cpu_runs(isa)) continue;
+    ++variants;
+    SCOPED_TRACE("isa " + std::to_string(int(isa)));
+    for (const GatherCase& c : {GatherCase{1, 1, 1, true}, GatherCase{3, 17, 5, true}, GatherCase{9, 24, 48, true},
+                                GatherCase{13, 48, 27, false}, GatherCase{64, 96, 24, true},
+                                GatherCase{37, 34, 96, true}, GatherCase{20, 144, 300, true},
+                                GatherCase{11, 40, 600, false}, GatherCase{8, 33, 257, true}})
+      check(isa, c);
+  }
+  EXPECT_GE(variants, 1);
+  // Whatever it picks equals one of the variants bit for bit (it is one of them).
+  std::mt19937 rng(9);
+  const auto a = random_floats(50 * 30, rng), b = random_floats(30 * 40, rng);
+  const PaddedB packed = pad_b(b.data(), 30, 40, 40);
+  std::vector<float> picked(size_t(50) * packed.ld), best(picked.size());
+  gather_gemm(a.data(), 30, nullptr, 50, packed, picked.data(), packed.ld);
+  const GatherIsa top = cpu_runs(GatherIsa::Avx512) ? GatherIsa::Avx512
+                        : cpu_runs(GatherIsa::Avx2) ? GatherIsa::Avx2
+                                                    : GatherIsa::Baseline;
+  gather_gemm_on(top, a.data(), 30, nullptr, 50, packed, best.data(), packed.ld);
+  EXPECT_EQ(picked, best) << "gather_gemm does not run the widest variant this CPU has";
 }
 
 TEST(GatherGemm, NothingToDo) {
