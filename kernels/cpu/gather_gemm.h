@@ -2,8 +2,9 @@
 // i of A at a + index[i] * stride (or a + i * stride without an index). The sparse convs' rows
 // are their candidates' pixels in the input map; sgemm needs them copied into one matrix first
 // and, at a few hundred rows of 24-144 columns, spends more on packing and dispatch than on the
-// product (docs/cpu-engine.md, section 12). Register-blocked for 4 rows x 32 columns, compiled
-// per ISA (simd_dispatch.h). B is kept padded to whole 16-column panels (PaddedB).
+// product (docs/cpu-engine.md, section 12). Register-blocked per ISA (8 rows x 32 floats on
+// AVX-512, 6 x 16 on AVX2, 4 x 8 on the baseline), picked at run time. B is kept padded to whole
+// 16-column panels (PaddedB).
 #pragma once
 
 #include <cstdint>
