@@ -16,6 +16,7 @@
 #include "engine/exec/ops/global_pool.h"
 #include "engine/exec/ops/pool.h"
 #include "engine/exec/ops/resize.h"
+#include "engine/ir/passes.h"
 
 namespace dcnn {
 
@@ -110,9 +111,29 @@ void check_graph(const ir::Graph& graph) {
 
 }  // namespace
 
+namespace {
+
+// The model's own normalisation joins the configured one: s * (x - mean) / std + t is
+// (x - (mean - t * std / s)) / (std / s), one multiply-add per value in the pre-processing
+// instead of a graph op over the whole input (ir/passes.h, take_input_affine). Done here so
+// that every backend and every caller (the element, the tools, the tests) runs the same graph.
+InputNormalization with_model_normalization(ir::Graph& graph, const InputNormalization& configured) {
+  InputNormalization norm = configured;
+  ir::InputAffine taken;
+  if (ir::take_input_affine(graph, taken))
+    for (int c = 0; c < 3; ++c) {
+      norm.mean[c] -= taken.shift[c] * norm.std[c] / taken.scale[c];
+      norm.std[c] /= taken.scale[c];
+    }
+  return norm;
+}
+
+}  // namespace
+
 std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend backend,
-                                                   const InputNormalization& norm, int device_id,
+                                                   const InputNormalization& configured, int device_id,
                                                    Precision precision) {
+  const InputNormalization norm = with_model_normalization(graph, configured);
   if (backend == Backend::Cuda) {
     std::string why;
     const cuda_exec::CudaBackendApi* cuda = cuda_exec::cuda_backend(&why);

@@ -94,7 +94,9 @@ class CompiledModel;  // defined in engine/exec/compiled_model.h
 
 // Builds the ops for `graph` on `backend` (throws dcnn::Error: Unsupported naming the node for an
 // op/shape the backend cannot run, or for Precision::F16 on the CPU; Device when the backend is
-// unavailable).
+// unavailable). A per-channel Affine that is the input's only reader (the model's own
+// normalisation) leaves the graph and joins `norm` (CompiledModel::normalization() says the
+// result), so that pre-processing does it instead of an op over the whole input.
 std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend backend,
                                                    const InputNormalization& norm, int device_id = 0,
                                                    Precision precision = Precision::F32);

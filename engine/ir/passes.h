@@ -28,6 +28,17 @@ int fold_scale_into_consumers(Graph& graph);
 // over the tensor instead of two; the coefficients are multiplied out). Returns the number merged.
 int merge_affine_chains(Graph& graph);
 
+// The input's only reader, when it is a per-channel Affine without activation (a model's own
+// normalisation, e.g. MoveNet's x / 127.5 - 1), leaves the graph: its readers read the input,
+// and `taken` says y = scale * x + shift per channel for the pre-processing to apply instead
+// (the executor folds it into the input's mean / std). Not run by run_default_passes: whoever
+// calls it must apply `taken`. Returns whether it took one.
+struct InputAffine {
+  float scale[3] = {1.f, 1.f, 1.f};
+  float shift[3] = {0.f, 0.f, 0.f};
+};
+bool take_input_affine(Graph& graph, InputAffine& taken);
+
 // Drops nodes whose output does not reach a graph output, and tensors no node uses.
 int remove_dead_nodes(Graph& graph);
 

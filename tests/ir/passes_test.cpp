@@ -403,5 +403,67 @@ TEST(MergeAffineChains, StaysWhenTheFirstHasAnActivationOrAnotherReader) {
   }
 }
 
+// MoveNet's x / 127.5 - 1 before its first conv: after the default passes one Affine reads the
+// input, and take_input_affine hands it to the pre-processing.
+ir::Graph normalised_input_conv(bool relu, bool second_reader, bool affine_is_output) {
+  OnnxBuilder b;
+  b.input("x", {1, 3, 6, 7});
+  b.initializer("d", {}, {127.5f});
+  b.node("Div", {"x", "d"}, {"xd"});
+  b.initializer("one", {1, 3, 1, 1}, {1.f, 0.5f, -2.f});
+  b.node("Sub", {"xd", "one"}, {"xn"});
+  std::string conv_in = "xn";
+  if (relu) {
+    b.node("Relu", {"xn"}, {"xr"});
+    conv_in = "xr";
+  }
+  Rng rng(7);
+  b.initializer("w", {4, 3, 3, 3}, rng.uniform(4 * 3 * 9));
+  b.node("Conv", {conv_in, "w"}, {"y"}, "conv").ints("pads", {1, 1, 1, 1});
+  b.output("y");
+  if (second_reader) {
+    b.initializer("k", {}, {2.f});
+    b.node("Mul", {"x", "k"}, {"x2"});
+    b.output("x2");
+  }
+  if (affine_is_output) b.output("xn");
+  ir::Graph g = import_model(b);
+  ir::run_default_passes(g);
+  return g;
+}
+
+TEST(TakeInputAffine, TheInputNormalisationLeavesTheGraph) {
+  ir::Graph g = normalised_input_conv(false, false, false);
+  ASSERT_EQ(g.nodes.size(), 2u);
+  ASSERT_EQ(g.nodes[0].kind, ir::OpKind::Affine);
+  ir::InputAffine taken;
+  ASSERT_TRUE(ir::take_input_affine(g, taken));
+  ASSERT_EQ(g.nodes.size(), 1u);
+  EXPECT_EQ(g.nodes[0].kind, ir::OpKind::Conv);
+  EXPECT_EQ(g.nodes[0].inputs[0], g.input);
+  EXPECT_NO_THROW(g.validate());
+  const float shift[3] = {-1.f, -0.5f, 2.f};
+  for (int c = 0; c < 3; ++c) {
+    EXPECT_NEAR(taken.scale[c], 1.f / 127.5f, 1e-9f) << "channel " << c;
+    EXPECT_NEAR(taken.shift[c], shift[c], 1e-6f) << "channel " << c;
+  }
+}
+
+TEST(TakeInputAffine, StaysWhenItIsNotThePlainNormalisation) {
+  const struct {
+    bool relu, second_reader, affine_is_output;
+    const char* what;
+  } cases[] = {{true, false, false, "an activation on the Affine"},
+               {false, true, false, "a second reader of the input"},
+               {false, false, true, "the Affine's output is a graph output"}};
+  for (const auto& c : cases) {
+    ir::Graph g = normalised_input_conv(c.relu, c.second_reader, c.affine_is_output);
+    const size_t nodes = g.nodes.size();
+    ir::InputAffine taken;
+    EXPECT_FALSE(ir::take_input_affine(g, taken)) << c.what;
+    EXPECT_EQ(g.nodes.size(), nodes) << c.what;
+  }
+}
+
 }  // namespace
 }  // namespace dcnn::test
