@@ -70,6 +70,10 @@ const ConvCase kCases[] = {
     {"depthwise5x5_asym",  13, 11,  16, 16, 5, 5, 1, 1, 1, 1, 2, 1, 1, 2, 16},
     {"depthwise3x3_dil2",  12, 14,  33, 33, 3, 3, 1, 1, 2, 2, 2, 2, 2, 2, 33},
     {"depthwise7x7_tiny",   3,  4,   8,  8, 7, 7, 1, 1, 1, 1, 3, 3, 3, 3, 8},
+    // 16 + 8 (MoveNet's 24-channel decoder and heads) and 16 + 16 + 8 + 5 / 32 + 8 + 5: every
+    // channel block of the quad and single-pixel kernels.
+    {"depthwise3x3_24",    20, 22,  24, 24, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, 24},
+    {"depthwise3x3_45",    15, 19,  45, 45, 3, 3, 2, 2, 1, 1, 1, 1, 1, 1, 45},
 };
 
 class ConvKernel : public ::testing::TestWithParam<ConvCase> {};
