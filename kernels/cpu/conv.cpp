@@ -83,8 +83,19 @@ PackedConv pack_conv(const ConvGeometry& g, const float* weights_oihw, const flo
   }
   p.bias.assign(size_t(g.cout), 0.f);
   if (bias) std::copy(bias, bias + g.cout, p.bias.begin());
-  if (g.groups == 1 && !is_depthwise(g)) p.gemm_b = pad_b(p.weights.data(), taps * cg, og, og);
+  if (g.groups == 1 && !is_depthwise(g) && padded_ld(og) != og) p.weights_padded = pad_b(p.weights.data(), taps * cg, og, og);
   return p;
+}
+
+GemmB gemm_b(const PackedConv& p) {
+  const ConvGeometry& g = p.geometry;
+  if (g.groups != 1 || is_depthwise(g)) return {};
+  GemmB b;
+  b.k = g.kh * g.kw * g.cin;
+  b.n = g.cout;
+  b.ld = padded_ld(g.cout);
+  b.values = p.weights_padded.empty() ? p.weights.data() : p.weights_padded.data();
+  return b;
 }
 
 namespace {

@@ -32,10 +32,14 @@ struct PackedConv {
   ConvGeometry geometry;
   std::vector<float> weights;  // layout private to conv.cpp
   std::vector<float> bias;     // [cout]
-  // One group, not depthwise: the weights as the im2col GEMM's B, padded to 16-column panels
-  // for gather_gemm (the recompute kernels' GEMM on rows where they lie).
-  PaddedB gemm_b;
+  // One group, not depthwise, cout off the 16-column panels: the weights padded for
+  // gather_gemm (gemm_b); empty otherwise, where the weights themselves are its B.
+  std::vector<float> weights_padded;
 };
+
+// The weights as gather_gemm's B (the recompute kernels' GEMM on rows where they lie) for a
+// conv of one group that is not depthwise; ld 0 (none) for others.
+GemmB gemm_b(const PackedConv& p);
 
 // Which kernel a geometry takes (shared by the dense, sparse and recompute kernels).
 // Depthwise: groups == cin == cout > 1, direct loops per channel.

@@ -17,10 +17,13 @@ namespace {
 // sgemm on copied rows measured as fast or up to 10 % faster (MultiPose vtest, per layer).
 constexpr int64_t kMaxGatherK = 512;
 
-bool gathers(const PackedConv& p) { return p.gemm_b.ld > 0 && p.gemm_b.k <= kMaxGatherK; }
+bool gathers(const PackedConv& p) {
+  const GemmB b = gemm_b(p);
+  return b.ld > 0 && b.k <= kMaxGatherK;
+}
 
 // Row stride of the tile compute_block writes: whole 16-column panels where gather_gemm runs.
-int tile_ld(const PackedConv& p) { return gathers(p) ? p.gemm_b.ld : p.geometry.cout; }
+int tile_ld(const PackedConv& p) { return gathers(p) ? gemm_b(p).ld : p.geometry.cout; }
 
 // The candidates of one block, computed into `tile` (n rows of tile_ld(p), no bias).
 void compute_block(const PackedConv& p, const float* in, const int32_t* cand, int n, float* tile) {
@@ -33,13 +36,14 @@ void compute_block(const PackedConv& p, const float* in, const int32_t* cand, in
   if (gathers(p)) {
     // A pointwise conv multiplies the candidates' input pixels where they lie; others gather
     // their receptive fields into rows first.
+    const GemmB b = gemm_b(p);
     if (is_pointwise_gemm(g)) {
-      gather_gemm(in, g.cin, cand, n, p.gemm_b, tile, p.gemm_b.ld);
+      gather_gemm(in, g.cin, cand, n, b, tile, b.ld);
       return;
     }
     float* rows = scratch_floats(ScratchSlot::Rows, size_t(n) * size_t(k));
     im2col_list(g, in, 0, cand, n, rows);
-    gather_gemm(rows, k, nullptr, n, p.gemm_b, tile, p.gemm_b.ld);
+    gather_gemm(rows, k, nullptr, n, b, tile, b.ld);
     return;
   }
   // A pointwise block of consecutive pixels is a GEMM on the input rows where they lie.

@@ -146,8 +146,8 @@ class Worker {
       const int cin = ge_.cin;
       const int64_t first = int64_t{base_} * w;  // global input pixel of buffer slot 0
       float* product = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(c_));
-      if (e_.gemm_b.ld == c_) {  // the input pixels multiplied where they lie (gather_gemm.h)
-        gather_gemm(x_ + first * cin, cin, slots, m, e_.gemm_b, product, c_);
+      if (gemm_b(e_).ld == c_) {  // the input pixels multiplied where they lie (gather_gemm.h)
+        gather_gemm(x_ + first * cin, cin, slots, m, gemm_b(e_), product, c_);
       } else {
         float* rows = scratch_floats(ScratchSlot::Rows, size_t(m) * size_t(cin));
         for (int i = 0; i < m; ++i)

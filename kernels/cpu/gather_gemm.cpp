@@ -44,11 +44,11 @@ constexpr int kChunkK = 256;
 // element is summed in k order, whatever R, P and the chunking, so a row's result does not
 // depend on the rows it is blocked with.
 template <typename V, int R, int P>
-inline __attribute__((always_inline)) void rows_panel(const float* const* a, const PaddedB& b, int j, int k0,
+inline __attribute__((always_inline)) void rows_panel(const float* const* a, const GemmB& b, int j, int k0,
                                                       int k1, float* c, int ldc) {
   constexpr int L = int(sizeof(V) / sizeof(float));
   const int ld = b.ld;
-  const float* bv = b.values.data() + j;
+  const float* bv = b.values + j;
   V acc[R][P];
   for (int r = 0; r < R; ++r)
     for (int q = 0; q < P; ++q) acc[r][q] = k0 == 0 ? V{} : load<V>(c + int64_t{r} * ldc + j + L * q);
@@ -66,7 +66,7 @@ inline __attribute__((always_inline)) void rows_panel(const float* const* a, con
 
 template <typename V, int R, int P>
 inline __attribute__((always_inline)) void panel_all_rows(const float* a, int64_t stride, const int32_t* index,
-                                                          int m, const PaddedB& b, int j, int k0, int k1,
+                                                          int m, const GemmB& b, int j, int k0, int k1,
                                                           float* c, int ldc) {
   auto row = [&](int i) { return a + (index ? int64_t{index[i]} : int64_t{i}) * stride; };
   int i = 0;
@@ -85,7 +85,7 @@ inline __attribute__((always_inline)) void panel_all_rows(const float* a, int64_
 // vector of any of the three widths divides what is left).
 template <typename V, int R, int P>
 inline __attribute__((always_inline)) void gather_gemm_body(const float* a, int64_t stride, const int32_t* index,
-                                                            int m, const PaddedB& b, float* c, int ldc) {
+                                                            int m, const GemmB& b, float* c, int ldc) {
   constexpr int L = int(sizeof(V) / sizeof(float));
   for (int k0 = 0; k0 < b.k; k0 += kChunkK) {
     const int k1 = std::min(b.k, k0 + kChunkK);
@@ -98,21 +98,21 @@ inline __attribute__((always_inline)) void gather_gemm_body(const float* a, int6
 // Register blocks: AVX-512, 8 rows x 2 zmm = 16 accumulators of 32 registers; AVX2, 6 rows x 2
 // ymm = 12 of 16; the baseline, 4 rows x 2 xmm = 8 of 16 (no FMA there: multiply, then add).
 __attribute__((target("arch=x86-64-v4"))) void gather_gemm_avx512(const float* a, int64_t stride,
-                                                                  const int32_t* index, int m, const PaddedB& b,
+                                                                  const int32_t* index, int m, const GemmB& b,
                                                                   float* c, int ldc) {
   gather_gemm_body<v16, 8, 2>(a, stride, index, m, b, c, ldc);
 }
 __attribute__((target("arch=x86-64-v3"))) void gather_gemm_avx2(const float* a, int64_t stride,
-                                                                const int32_t* index, int m, const PaddedB& b,
+                                                                const int32_t* index, int m, const GemmB& b,
                                                                 float* c, int ldc) {
   gather_gemm_body<v8, 6, 2>(a, stride, index, m, b, c, ldc);
 }
-void gather_gemm_baseline(const float* a, int64_t stride, const int32_t* index, int m, const PaddedB& b, float* c,
+void gather_gemm_baseline(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c,
                           int ldc) {
   gather_gemm_body<v4, 4, 2>(a, stride, index, m, b, c, ldc);
 }
 
-using GatherGemmFn = void (*)(const float*, int64_t, const int32_t*, int, const PaddedB&, float*, int);
+using GatherGemmFn = void (*)(const float*, int64_t, const int32_t*, int, const GemmB&, float*, int);
 GatherGemmFn variant(GatherIsa isa) {
   switch (isa) {
     case GatherIsa::Avx512: return gather_gemm_avx512;
@@ -124,15 +124,12 @@ GatherGemmFn variant(GatherIsa isa) {
 
 }  // namespace
 
-PaddedB pad_b(const float* b, int k, int n, int ldb) {
-  PaddedB p;
-  p.k = k;
-  p.n = n;
-  p.ld = (n + 15) / 16 * 16;
-  p.values.assign(size_t(k) * size_t(p.ld), 0.f);
+std::vector<float> pad_b(const float* b, int k, int n, int ldb) {
+  const int ld = padded_ld(n);
+  std::vector<float> padded(size_t(k) * size_t(ld), 0.f);
   for (int kk = 0; kk < k; ++kk)
-    std::copy(b + int64_t{kk} * ldb, b + int64_t{kk} * ldb + n, p.values.begin() + int64_t{kk} * p.ld);
-  return p;
+    std::copy(b + int64_t{kk} * ldb, b + int64_t{kk} * ldb + n, padded.begin() + int64_t{kk} * ld);
+  return padded;
 }
 
 bool cpu_runs(GatherIsa isa) {
@@ -146,13 +143,13 @@ bool cpu_runs(GatherIsa isa) {
   return true;
 }
 
-void gather_gemm_on(GatherIsa isa, const float* a, int64_t stride, const int32_t* index, int m, const PaddedB& b,
+void gather_gemm_on(GatherIsa isa, const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b,
                     float* c, int ldc) {
   if (m <= 0 || b.ld == 0) return;
   variant(isa)(a, stride, index, m, b, c, ldc);
 }
 
-void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const PaddedB& b, float* c,
+void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c,
                  int ldc) {
   static const GatherIsa best = cpu_runs(GatherIsa::Avx512) ? GatherIsa::Avx512
                                 : cpu_runs(GatherIsa::Avx2) ? GatherIsa::Avx2

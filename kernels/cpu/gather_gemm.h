@@ -4,7 +4,7 @@
 // and, at a few hundred rows of 24-144 columns, spends more on packing and dispatch than on the
 // product (docs/cpu-engine.md, section 12). Register-blocked per ISA (8 rows x 32 floats on
 // AVX-512, 6 x 16 on AVX2, 4 x 8 on the baseline), picked at run time. B is kept padded to whole
-// 16-column panels (PaddedB).
+// 16-column panels (GemmB).
 #pragma once
 
 #include <cstdint>
@@ -12,24 +12,28 @@
 
 namespace dcnn::cpu {
 
-// B[k][n] with its rows padded with zeros to ld = n rounded up to 16, so every panel is whole.
-struct PaddedB {
-  std::vector<float> values;  // k * ld
+// B[k][n] as gather_gemm reads it: rows ld = padded_ld(n) floats apart (whole 16-column panels),
+// the columns from n to ld zero. A view: the conv kernels point it at their packed weights when
+// n is whole panels already, and at a padded copy (pad_b) only when it is not.
+struct GemmB {
+  const float* values = nullptr;
   int k = 0, n = 0, ld = 0;
 };
-PaddedB pad_b(const float* b, int k, int n, int ldb);
+inline int padded_ld(int n) { return (n + 15) / 16 * 16; }
+// B (rows ldb apart) copied into that layout: k * padded_ld(n) floats.
+std::vector<float> pad_b(const float* b, int k, int n, int ldb);
 
 // C rows have room for ld = b.ld columns (the padding columns are written too; their values
 // are 0 plus rounding of nothing, i.e. 0). Runs in the calling thread. Rows listed by `index`
 // may repeat and come in any order; each is computed on its own, so a row's result does not
 // depend on which other rows share its block.
-void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const PaddedB& b, float* c, int ldc);
+void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c, int ldc);
 
 // The variant per ISA that gather_gemm picks from at run time, callable one by one so that a test
 // checks every variant this CPU can run (the AVX2 and baseline ones on an AVX-512 machine too).
 enum class GatherIsa { Baseline, Avx2, Avx512 };
 bool cpu_runs(GatherIsa isa);
-void gather_gemm_on(GatherIsa isa, const float* a, int64_t stride, const int32_t* index, int m, const PaddedB& b,
+void gather_gemm_on(GatherIsa isa, const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b,
                     float* c, int ldc);
 
 }  // namespace dcnn::cpu

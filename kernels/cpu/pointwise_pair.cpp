@@ -53,8 +53,8 @@ void pair_block(const PackedConv& first, const kern::ActSpec& first_act, const P
   const int cin = first.geometry.cin, mid = first.geometry.cout, cout = second.geometry.cout;
   float* middle = scratch_floats(ScratchSlot::Band, size_t(m) * mid);
   // (Rows holds the lead's rows when there is a lead, and then no index needs copying.)
-  if (first.gemm_b.ld == mid) {
-    gather_gemm(in, cin, index, m, first.gemm_b, middle, mid);
+  if (gemm_b(first).ld == mid) {
+    gather_gemm(in, cin, index, m, gemm_b(first), middle, mid);
   } else {
     if (index) {
       float* rows = scratch_floats(ScratchSlot::Rows, size_t(m) * cin);
@@ -65,8 +65,8 @@ void pair_block(const PackedConv& first, const kern::ActSpec& first_act, const P
     sgemm_rows(m, mid, cin, in, cin, first.weights.data(), mid, middle, mid, false);
   }
   activate_rows(first_act, middle, nullptr, m, mid, bias_or_null(first), middle);
-  if (ld_out >= second.gemm_b.ld)
-    gather_gemm(middle, mid, nullptr, m, second.gemm_b, out_rows, ld_out);
+  if (ld_out >= gemm_b(second).ld)
+    gather_gemm(middle, mid, nullptr, m, gemm_b(second), out_rows, ld_out);
   else
     sgemm_rows(m, cout, mid, middle, mid, second.weights.data(), cout, out_rows, ld_out, false);
 }
@@ -99,7 +99,7 @@ int pointwise_pair_recompute(const PackedConv& first, const kern::ActSpec& first
     const int m = std::min(block, n - i0);
     const InputRows in =
         input_rows(lead, x, cin, cand + i0, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
-    const int ld = std::max(cout, second.gemm_b.ld);
+    const int ld = std::max(cout, gemm_b(second).ld);
     float* tile = scratch_floats(ScratchSlot::Product, size_t(m) * ld);
     pair_block(first, first_act, second, in.rows, in.index, m, tile, ld);
     total += fire_rows(second_act, tile, ld, cand + i0, m, cout, bias_or_null(second), eps, out_map, fired);

@@ -27,7 +27,8 @@ void check(GatherIsa isa, const GatherCase& c) {
   const auto a = random_floats(size_t(source_rows) * size_t(stride), rng);
   const int ldb = c.n + 3;
   const auto b = random_floats(size_t(c.k) * size_t(ldb), rng);
-  const PaddedB packed = pad_b(b.data(), c.k, c.n, ldb);
+  const std::vector<float> padded = pad_b(b.data(), c.k, c.n, ldb);
+  const GemmB packed{padded.data(), c.k, c.n, padded_ld(c.n)};
   ASSERT_EQ(packed.ld % 16, 0);
   ASSERT_GE(packed.ld, c.n);
   std::vector<int32_t> index(size_t(c.m));
@@ -71,7 +72,8 @@ TEST(GatherGemm, MatchesNaiveProduct) {
   // Whatever it picks equals one of the variants bit for bit (it is one of them).
   std::mt19937 rng(9);
   const auto a = random_floats(50 * 30, rng), b = random_floats(30 * 40, rng);
-  const PaddedB packed = pad_b(b.data(), 30, 40, 40);
+  const std::vector<float> padded = pad_b(b.data(), 30, 40, 40);
+  const GemmB packed{padded.data(), 30, 40, padded_ld(40)};
   std::vector<float> picked(size_t(50) * packed.ld), best(picked.size());
   gather_gemm(a.data(), 30, nullptr, 50, packed, picked.data(), packed.ld);
   const GatherIsa top = cpu_runs(GatherIsa::Avx512) ? GatherIsa::Avx512
@@ -83,7 +85,8 @@ TEST(GatherGemm, MatchesNaiveProduct) {
 
 TEST(GatherGemm, NothingToDo) {
   const std::vector<float> b(4 * 3, 1.f);
-  const PaddedB packed = pad_b(b.data(), 4, 3, 3);
+  const std::vector<float> padded = pad_b(b.data(), 4, 3, 3);
+  const GemmB packed{padded.data(), 4, 3, padded_ld(3)};
   std::vector<float> out(16, -1.f);
   gather_gemm(nullptr, 4, nullptr, 0, packed, out.data(), 16);
   for (float v : out) EXPECT_EQ(v, -1.f);
