@@ -5,7 +5,7 @@
 #include <algorithm>
 
 #include "kernels/cpu/gemm.h"
-#include "kernels/cpu/simd_dispatch.h"
+#include "kernels/cpu/isa.h"
 
 namespace dcnn::cpu {
 namespace {
@@ -84,32 +84,26 @@ __attribute__((always_inline)) inline void depthwise_pixel(const ConvGeometry& g
 // FMA instead of the single pixel's 2 (it was load-bound: 1.66x oneDNN's time on a 3x3 C144
 // map). 4 x 16 accumulators are 4 AVX-512 or 8 AVX2 registers.
 constexpr int kQuad = 4;
-constexpr int kQuadChannels = 16;
 
-// 16 floats as one value: GCC keeps it in one AVX-512 or two AVX2 registers (or four SSE ones
-// in the baseline clone), which the plain-array form of this loop did not get (it measured no
-// faster than one pixel at a time). Loads and stores are unaligned.
-// (-Wpsabi warns that the baseline clone would pass V16 differently from the AVX-512 one; the
-// helpers are always inlined, so no V16 ever crosses a call. The pop is after depthwise_quad.)
+// The quad kernel's vectors: one register of each ISA's width (isa.h says why not one 64-byte
+// type through target_clones). Loads and stores are unaligned (memcpy).
+// (-Wpsabi warns that an out-of-line copy would pass these differently per ISA; the helpers
+// are always inlined, so none crosses a call. The pop is after the per-ISA functions.)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
 typedef float V16 __attribute__((vector_size(64)));
-__attribute__((always_inline)) inline V16 load16(const float* p) {
-  V16 v;
-  __builtin_memcpy(&v, p, sizeof v);
-  return v;
-}
-__attribute__((always_inline)) inline void store16(float* p, V16 v) { __builtin_memcpy(p, &v, sizeof v); }
-// 8 floats for the channels left after the blocks of 16 (MoveNet's 24-channel decoder and heads):
-// a block of 8 instead of the scalar tap-by-tap loop, which made a 24-channel map cost 3x a
-// 32-channel one per pixel (4.9 against 1.6 us per 128 listed pixels, measured).
 typedef float V8 __attribute__((vector_size(32)));
-__attribute__((always_inline)) inline V8 load8(const float* p) {
-  V8 v;
+typedef float V4 __attribute__((vector_size(16)));
+template <typename V>
+__attribute__((always_inline)) inline V vload(const float* p) {
+  V v;
   __builtin_memcpy(&v, p, sizeof v);
   return v;
 }
-__attribute__((always_inline)) inline void store8(float* p, V8 v) { __builtin_memcpy(p, &v, sizeof v); }
+template <typename V>
+__attribute__((always_inline)) inline void vstore(float* p, V v) {
+  __builtin_memcpy(p, &v, sizeof v);
+}
 
 // Whether output pixels ox0 .. ox0+3 of row oy exist and every tap of their windows lies inside
 // the input: what the quad kernel needs.
@@ -119,65 +113,59 @@ inline bool quad_fits(const ConvGeometry& g, int oy, int ox0) {
          ix0 + (kQuad - 1) * g.stride_w + (g.kw - 1) * g.dil_w < g.in_w;
 }
 
-// out: four rows of cout floats, out_step apart.
-__attribute__((always_inline)) inline void depthwise_quad(const ConvGeometry& g, const float* __restrict w, const float* __restrict bias,
-                           const float* __restrict in, int oy, int ox0, float* __restrict out,
-                           int64_t out_step) {
+// Channels [c0, c0 + P * lanes(V)) of the four pixels: 4 x P accumulators.
+template <typename V, int P>
+__attribute__((always_inline)) inline void quad_block(const ConvGeometry& g, const float* __restrict w,
+                                                      const float* __restrict bias, const float* origin,
+                                                      int64_t pixel_step, int c0, float* __restrict out,
+                                                      int64_t out_step) {
+  constexpr int L = int(sizeof(V) / sizeof(float));
+  const int c_total = g.cin;
+  V acc[kQuad][P];
+  for (int q = 0; q < P; ++q) {
+    const V start = bias ? vload<V>(bias + c0 + q * L) : V{};
+    for (int p = 0; p < kQuad; ++p) acc[p][q] = start;
+  }
+  for (int ky = 0; ky < g.kh; ++ky) {
+    const float* row = origin + int64_t{ky} * g.dil_h * g.in_w * c_total + c0;
+    const float* wrow = w + int64_t{ky} * g.kw * c_total + c0;
+    for (int kx = 0; kx < g.kw; ++kx) {
+      const float* src = row + int64_t{kx} * g.dil_w * c_total;
+      for (int q = 0; q < P; ++q) {
+        const V wt = vload<V>(wrow + int64_t{kx} * c_total + q * L);
+        for (int p = 0; p < kQuad; ++p) acc[p][q] += vload<V>(src + p * pixel_step + q * L) * wt;
+      }
+    }
+  }
+  for (int p = 0; p < kQuad; ++p)
+    for (int q = 0; q < P; ++q) vstore<V>(out + p * out_step + c0 + q * L, acc[p][q]);
+}
+
+// out: four rows of cout floats, out_step apart. Channels in blocks of P vectors V (P * lanes
+// channels: 16 on AVX-512 and AVX2, 8 on the baseline), then one vector, then 8 and 4 where V is
+// wider (MoveNet's 24-channel decoder and heads: a block of 8 instead of the scalar tap-by-tap
+// loop, which made 24 channels cost 3x 32 per pixel, 4.9 against 1.6 us per 128 listed pixels),
+// then fewer than 4 tap by tap.
+template <typename V, int P>
+__attribute__((always_inline)) inline void depthwise_quad(const ConvGeometry& g, const float* __restrict w,
+                                                          const float* __restrict bias,
+                                                          const float* __restrict in, int oy, int ox0,
+                                                          float* __restrict out, int64_t out_step) {
+  constexpr int L = int(sizeof(V) / sizeof(float));
   const int c_total = g.cin;
   const int iy0 = oy * g.stride_h - g.pad_top;
   const int ix0 = ox0 * g.stride_w - g.pad_left;
   const int64_t pixel_step = int64_t{g.stride_w} * c_total;  // between the four windows
-  const float* __restrict origin = in + (int64_t{iy0} * g.in_w + ix0) * c_total;
+  const float* origin = in + (int64_t{iy0} * g.in_w + ix0) * c_total;
   int c0 = 0;
-  for (; c0 + kQuadChannels <= c_total; c0 += kQuadChannels) {
-    V16 acc0, acc1, acc2, acc3;
-    if (bias) {
-      acc0 = load16(bias + c0);
-    } else {
-      acc0 = V16{};
-    }
-    acc1 = acc2 = acc3 = acc0;
-    for (int ky = 0; ky < g.kh; ++ky) {
-      const float* row = origin + int64_t{ky} * g.dil_h * g.in_w * c_total + c0;
-      const float* wrow = w + int64_t{ky} * g.kw * c_total + c0;
-      for (int kx = 0; kx < g.kw; ++kx) {
-        const float* src = row + int64_t{kx} * g.dil_w * c_total;
-        const V16 wt = load16(wrow + int64_t{kx} * c_total);
-        acc0 += load16(src) * wt;
-        acc1 += load16(src + pixel_step) * wt;
-        acc2 += load16(src + 2 * pixel_step) * wt;
-        acc3 += load16(src + 3 * pixel_step) * wt;
-      }
-    }
-    store16(out + c0, acc0);
-    store16(out + out_step + c0, acc1);
-    store16(out + 2 * out_step + c0, acc2);
-    store16(out + 3 * out_step + c0, acc3);
-  }
-  if (c0 + 8 <= c_total) {
-    V8 acc0, acc1, acc2, acc3;
-    acc0 = bias ? load8(bias + c0) : V8{};
-    acc1 = acc2 = acc3 = acc0;
-    for (int ky = 0; ky < g.kh; ++ky) {
-      const float* row = origin + int64_t{ky} * g.dil_h * g.in_w * c_total + c0;
-      const float* wrow = w + int64_t{ky} * g.kw * c_total + c0;
-      for (int kx = 0; kx < g.kw; ++kx) {
-        const float* src = row + int64_t{kx} * g.dil_w * c_total;
-        const V8 wt = load8(wrow + int64_t{kx} * c_total);
-        acc0 += load8(src) * wt;
-        acc1 += load8(src + pixel_step) * wt;
-        acc2 += load8(src + 2 * pixel_step) * wt;
-        acc3 += load8(src + 3 * pixel_step) * wt;
-      }
-    }
-    store8(out + c0, acc0);
-    store8(out + out_step + c0, acc1);
-    store8(out + 2 * out_step + c0, acc2);
-    store8(out + 3 * out_step + c0, acc3);
-    c0 += 8;
-  }
+  for (; c0 + P * L <= c_total; c0 += P * L) quad_block<V, P>(g, w, bias, origin, pixel_step, c0, out, out_step);
+  if constexpr (P > 1)
+    for (; c0 + L <= c_total; c0 += L) quad_block<V, 1>(g, w, bias, origin, pixel_step, c0, out, out_step);
+  if constexpr (L > 8)
+    if (c0 + 8 <= c_total) quad_block<V8, 1>(g, w, bias, origin, pixel_step, c0, out, out_step), c0 += 8;
+  if constexpr (L > 4)
+    if (c0 + 4 <= c_total) quad_block<V4, 1>(g, w, bias, origin, pixel_step, c0, out, out_step), c0 += 4;
   if (c0 == c_total) return;
-  // Remaining channels (fewer than 8), tap by tap.
   for (int p = 0; p < kQuad; ++p) {
     float* __restrict o = out + p * out_step;
     for (int c = c0; c < c_total; ++c) o[c] = bias ? bias[c] : 0.f;
@@ -190,8 +178,6 @@ __attribute__((always_inline)) inline void depthwise_quad(const ConvGeometry& g,
       }
   }
 }
-
-#pragma GCC diagnostic pop
 
 int64_t depthwise_flops(const ConvGeometry& g, int64_t pixels) {
   return 2 * pixels * g.kh * g.kw * g.cin;
@@ -207,13 +193,14 @@ inline bool is_quad(const ConvGeometry& g, const int32_t* pixels, int n, int i, 
 }
 
 // Output rows oy0 .. oy1-1, every pixel.
-DCNN_SIMD_CLONES void depthwise_rows(const ConvGeometry& g, const float* w, const float* bias,
-                                     const float* in, int oy0, int oy1, float* out) {
+template <typename V, int P>
+__attribute__((always_inline)) inline void rows_impl(const ConvGeometry& g, const float* w, const float* bias,
+                                                     const float* in, int oy0, int oy1, float* out) {
   for (int oy = oy0; oy < oy1; ++oy) {
     float* row = out + int64_t{oy} * g.out_w * g.cout;
     for (int ox = 0; ox < g.out_w;) {
       if (quad_fits(g, oy, ox)) {
-        depthwise_quad(g, w, bias, in, oy, ox, row + int64_t{ox} * g.cout, g.cout);
+        depthwise_quad<V, P>(g, w, bias, in, oy, ox, row + int64_t{ox} * g.cout, g.cout);
         ox += kQuad;
       } else {
         depthwise_pixel(g, w, bias, in, oy, ox, row + int64_t{ox} * g.cout);
@@ -225,18 +212,16 @@ DCNN_SIMD_CLONES void depthwise_rows(const ConvGeometry& g, const float* w, cons
 
 // The n listed pixels, no bias; pixel i's row goes to out + i * cout (Compact) or to its own
 // place out + pixels[i] * cout. Runs of four consecutive pixels of one row (candidate lists are
-// ascending and mostly runs) take the quad kernel; the rest go one by one. Always inlined: as a
-// template GCC kept one out-of-line copy, compiled for the baseline ISA (SSE2), which every
-// clone of its callers then called, so the listed depthwise ran 4-wide instead of 16-wide.
-template <bool Compact>
-__attribute__((always_inline)) inline void depthwise_listed(const ConvGeometry& g, const float* w, const float* in, const int32_t* pixels, int n,
-                             float* out) {
+// ascending and mostly runs) take the quad kernel; the rest go one by one.
+template <typename V, int P, bool Compact>
+__attribute__((always_inline)) inline void listed_impl(const ConvGeometry& g, const float* w, const float* in,
+                                                       const int32_t* pixels, int n, float* out) {
   for (int i = 0; i < n;) {
     const int p = pixels[i];
     const int oy = p / g.out_w, ox = p % g.out_w;
     float* dst = out + int64_t{Compact ? i : p} * g.cout;
     if (is_quad(g, pixels, n, i, oy, ox)) {
-      depthwise_quad(g, w, nullptr, in, oy, ox, dst, g.cout);
+      depthwise_quad<V, P>(g, w, nullptr, in, oy, ox, dst, g.cout);
       i += kQuad;
     } else {
       depthwise_pixel(g, w, nullptr, in, oy, ox, dst);
@@ -245,14 +230,56 @@ __attribute__((always_inline)) inline void depthwise_listed(const ConvGeometry& 
   }
 }
 
-DCNN_SIMD_CLONES void depthwise_list(const ConvGeometry& g, const float* w, const float* in,
-                                     const int32_t* pixels, int n, float* out) {
-  depthwise_listed<false>(g, w, in, pixels, n, out);
+// One function per ISA and entry point (isa.h): AVX-512 one 16-float vector per block, AVX2
+// two 8-float ones (8 accumulators, as the 16-float block had there), the baseline two 4-float.
+#define DCNN_DEPTHWISE_VARIANTS(SUFFIX, TARGET, V, P)                                                            \
+  TARGET void rows_##SUFFIX(const ConvGeometry& g, const float* w, const float* bias, const float* in, int oy0,   \
+                            int oy1, float* out) {                                                               \
+    rows_impl<V, P>(g, w, bias, in, oy0, oy1, out);                                                              \
+  }                                                                                                              \
+  TARGET void list_##SUFFIX(const ConvGeometry& g, const float* w, const float* in, const int32_t* pixels, int n, \
+                            float* out) {                                                                        \
+    listed_impl<V, P, false>(g, w, in, pixels, n, out);                                                          \
+  }                                                                                                              \
+  TARGET void compact_##SUFFIX(const ConvGeometry& g, const float* w, const float* in, const int32_t* pixels,     \
+                               int n, float* rows) {                                                             \
+    listed_impl<V, P, true>(g, w, in, pixels, n, rows);                                                          \
+  }
+DCNN_DEPTHWISE_VARIANTS(avx512, __attribute__((target("arch=x86-64-v4"))), V16, 1)
+DCNN_DEPTHWISE_VARIANTS(avx2, __attribute__((target("arch=x86-64-v3"))), V8, 2)
+DCNN_DEPTHWISE_VARIANTS(baseline, , V4, 2)
+#undef DCNN_DEPTHWISE_VARIANTS
+
+#pragma GCC diagnostic pop
+
+void depthwise_rows(const ConvGeometry& g, const float* w, const float* bias, const float* in, int oy0, int oy1,
+                    float* out) {
+  switch (kernel_isa()) {
+    case Isa::Avx512: return rows_avx512(g, w, bias, in, oy0, oy1, out);
+    case Isa::Avx2: return rows_avx2(g, w, bias, in, oy0, oy1, out);
+    case Isa::Baseline: break;
+  }
+  rows_baseline(g, w, bias, in, oy0, oy1, out);
 }
 
-DCNN_SIMD_CLONES void depthwise_compact(const ConvGeometry& g, const float* w, const float* in,
-                                        const int32_t* pixels, int n, float* rows) {
-  depthwise_listed<true>(g, w, in, pixels, n, rows);
+void depthwise_list(const ConvGeometry& g, const float* w, const float* in, const int32_t* pixels, int n,
+                    float* out) {
+  switch (kernel_isa()) {
+    case Isa::Avx512: return list_avx512(g, w, in, pixels, n, out);
+    case Isa::Avx2: return list_avx2(g, w, in, pixels, n, out);
+    case Isa::Baseline: break;
+  }
+  list_baseline(g, w, in, pixels, n, out);
+}
+
+void depthwise_compact(const ConvGeometry& g, const float* w, const float* in, const int32_t* pixels, int n,
+                       float* rows) {
+  switch (kernel_isa()) {
+    case Isa::Avx512: return compact_avx512(g, w, in, pixels, n, rows);
+    case Isa::Avx2: return compact_avx2(g, w, in, pixels, n, rows);
+    case Isa::Baseline: break;
+  }
+  compact_baseline(g, w, in, pixels, n, rows);
 }
 
 }  // namespace

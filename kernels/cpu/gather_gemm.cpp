@@ -113,11 +113,11 @@ void gather_gemm_baseline(const float* a, int64_t stride, const int32_t* index, 
 }
 
 using GatherGemmFn = void (*)(const float*, int64_t, const int32_t*, int, const GemmB&, float*, int);
-GatherGemmFn variant(GatherIsa isa) {
+GatherGemmFn variant(Isa isa) {
   switch (isa) {
-    case GatherIsa::Avx512: return gather_gemm_avx512;
-    case GatherIsa::Avx2: return gather_gemm_avx2;
-    case GatherIsa::Baseline: break;
+    case Isa::Avx512: return gather_gemm_avx512;
+    case Isa::Avx2: return gather_gemm_avx2;
+    case Isa::Baseline: break;
   }
   return gather_gemm_baseline;
 }
@@ -132,18 +132,7 @@ std::vector<float> pad_b(const float* b, int k, int n, int ldb) {
   return padded;
 }
 
-bool cpu_runs(GatherIsa isa) {
-  __builtin_cpu_init();
-  switch (isa) {
-    // x86-64-v4: the AVX-512 subsets; v3: AVX2 + FMA (+ BMI2 and the rest v3 code may use).
-    case GatherIsa::Avx512: return __builtin_cpu_supports("x86-64-v4");
-    case GatherIsa::Avx2: return __builtin_cpu_supports("x86-64-v3");
-    case GatherIsa::Baseline: break;
-  }
-  return true;
-}
-
-void gather_gemm_on(GatherIsa isa, const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b,
+void gather_gemm_on(Isa isa, const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b,
                     float* c, int ldc) {
   if (m <= 0 || b.ld == 0) return;
   variant(isa)(a, stride, index, m, b, c, ldc);
@@ -151,10 +140,7 @@ void gather_gemm_on(GatherIsa isa, const float* a, int64_t stride, const int32_t
 
 void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c,
                  int ldc) {
-  static const GatherIsa best = cpu_runs(GatherIsa::Avx512) ? GatherIsa::Avx512
-                                : cpu_runs(GatherIsa::Avx2) ? GatherIsa::Avx2
-                                                            : GatherIsa::Baseline;
-  gather_gemm_on(best, a, stride, index, m, b, c, ldc);
+  gather_gemm_on(kernel_isa(), a, stride, index, m, b, c, ldc);
 }
 
 }  // namespace dcnn::cpu

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/cpu/isa.h"
+
 namespace dcnn::cpu {
 
 // B[k][n] as gather_gemm reads it: rows ld = padded_ld(n) floats apart (whole 16-column panels),
@@ -29,11 +31,9 @@ std::vector<float> pad_b(const float* b, int k, int n, int ldb);
 // depend on which other rows share its block.
 void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c, int ldc);
 
-// The variant per ISA that gather_gemm picks from at run time, callable one by one so that a test
-// checks every variant this CPU can run (the AVX2 and baseline ones on an AVX-512 machine too).
-enum class GatherIsa { Baseline, Avx2, Avx512 };
-bool cpu_runs(GatherIsa isa);
-void gather_gemm_on(GatherIsa isa, const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b,
-                    float* c, int ldc);
+// One ISA's variant (kernel_isa() picks for gather_gemm), so that a test checks every variant
+// this CPU can run (the AVX2 and baseline ones on an AVX-512 machine too).
+void gather_gemm_on(Isa isa, const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c,
+                    int ldc);
 
 }  // namespace dcnn::cpu

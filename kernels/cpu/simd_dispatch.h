@@ -5,6 +5,10 @@
 // loader binds the best one for the CPU it runs on (an ifunc). Measured 2-3x on the depthwise
 // loops versus SSE2 alone.
 //
+// It suits loops over plain arrays, which GCC vectorises per clone. A loop written with GCC's
+// generic vector types of 64 bytes does not: the AVX2 clone lowers them through general
+// registers and the stack. Those kernels are built once per ISA instead (isa.h).
+//
 // Put it on functions that contain the loops themselves, not on ones with OpenMP pragmas:
 // the outlined OpenMP body would not inherit the target. for_each_share (parallel_shares.h)
 // is the parallel region that calls such a function on each thread's range.
