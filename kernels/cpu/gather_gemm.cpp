@@ -39,13 +39,31 @@ inline __attribute__((always_inline)) void store(float* p, V v) {
 // few rows it made the kernel memory-bound (1.8x slower than sgemm on block_16_project).
 constexpr int kChunkK = 256;
 
-// R rows (pointers a[0..R)) times P vectors of columns of B from column j, over k in [k0, k1),
-// into C: accumulators start at 0 on the first chunk and at C's partial sums after it. Every
-// element is summed in k order, whatever R, P and the chunking, so a row's result does not
-// depend on the rows it is blocked with.
+// The epilogue on one vector of a finished row: bias, then the activation as activate_as
+// writes it (maxf / minf of plain comparisons), so fused and separate steps give the same values.
+template <typename V>
+inline __attribute__((always_inline)) V finish(V v, const GemmEpilogue& e, int col) {
+  if (e.bias) v += load<V>(e.bias + col);
+  if (e.act.fn == kern::ActFn::Relu) {
+    const V zero{};
+    v = v > zero ? v : zero;
+  } else if (e.act.fn == kern::ActFn::Clip) {
+    const V lo = V{} + e.act.alpha, hi = V{} + e.act.beta;
+    v = v > lo ? v : lo;
+    v = v < hi ? v : hi;
+  }
+  return v;
+}
+
+// R rows (pointers a[0..R)) times P vectors of columns of B from column j, over k in [k0, k1):
+// accumulators start at 0 on the first chunk and at C's partial sums after it; they go back to
+// C, or, on the last chunk with an epilogue, through it to out[r]. Every element is summed in k
+// order, whatever R, P and the chunking, so a row's result does not depend on the rows it is
+// blocked with.
 template <typename V, int R, int P>
 inline __attribute__((always_inline)) void rows_panel(const float* const* a, const GemmB& b, int j, int k0,
-                                                      int k1, float* c, int ldc) {
+                                                      int k1, float* c, int ldc, const GemmEpilogue* ep,
+                                                      float* const* out) {
   constexpr int L = int(sizeof(V) / sizeof(float));
   const int ld = b.ld;
   const float* bv = b.values + j;
@@ -60,6 +78,11 @@ inline __attribute__((always_inline)) void rows_panel(const float* const* a, con
       for (int q = 0; q < P; ++q) acc[r][q] += s * bq[q];
     }
   }
+  if (ep && k1 == b.k) {
+    for (int r = 0; r < R; ++r)
+      for (int q = 0; q < P; ++q) store<V>(out[r] + j + L * q, finish<V>(acc[r][q], *ep, j + L * q));
+    return;
+  }
   for (int r = 0; r < R; ++r)
     for (int q = 0; q < P; ++q) store<V>(c + int64_t{r} * ldc + j + L * q, acc[r][q]);
 }
@@ -67,17 +90,22 @@ inline __attribute__((always_inline)) void rows_panel(const float* const* a, con
 template <typename V, int R, int P>
 inline __attribute__((always_inline)) void panel_all_rows(const float* a, int64_t stride, const int32_t* index,
                                                           int m, const GemmB& b, int j, int k0, int k1,
-                                                          float* c, int ldc) {
+                                                          float* c, int ldc, const GemmEpilogue* ep) {
   auto row = [&](int i) { return a + (index ? int64_t{index[i]} : int64_t{i}) * stride; };
+  auto dst = [&](int i) {
+    return ep ? ep->dst + (ep->dst_rows ? int64_t{ep->dst_rows[i]} : int64_t{i}) * ep->ld_dst : nullptr;
+  };
   int i = 0;
   for (; i + R <= m; i += R) {
     const float* rows[R];
-    for (int r = 0; r < R; ++r) rows[r] = row(i + r);
-    rows_panel<V, R, P>(rows, b, j, k0, k1, c + int64_t{i} * ldc, ldc);
+    float* outs[R];
+    for (int r = 0; r < R; ++r) rows[r] = row(i + r), outs[r] = dst(i + r);
+    rows_panel<V, R, P>(rows, b, j, k0, k1, c + int64_t{i} * ldc, ldc, ep, outs);
   }
   for (; i < m; ++i) {
     const float* rows[1] = {row(i)};
-    rows_panel<V, 1, P>(rows, b, j, k0, k1, c + int64_t{i} * ldc, ldc);
+    float* outs[1] = {dst(i)};
+    rows_panel<V, 1, P>(rows, b, j, k0, k1, c + int64_t{i} * ldc, ldc, ep, outs);
   }
 }
 
@@ -85,13 +113,14 @@ inline __attribute__((always_inline)) void panel_all_rows(const float* a, int64_
 // vector of any of the three widths divides what is left).
 template <typename V, int R, int P>
 inline __attribute__((always_inline)) void gather_gemm_body(const float* a, int64_t stride, const int32_t* index,
-                                                            int m, const GemmB& b, float* c, int ldc) {
+                                                            int m, const GemmB& b, float* c, int ldc,
+                                                            const GemmEpilogue* ep) {
   constexpr int L = int(sizeof(V) / sizeof(float));
   for (int k0 = 0; k0 < b.k; k0 += kChunkK) {
     const int k1 = std::min(b.k, k0 + kChunkK);
     int j = 0;
-    for (; j + P * L <= b.ld; j += P * L) panel_all_rows<V, R, P>(a, stride, index, m, b, j, k0, k1, c, ldc);
-    for (; j < b.ld; j += L) panel_all_rows<V, R, 1>(a, stride, index, m, b, j, k0, k1, c, ldc);
+    for (; j + P * L <= b.ld; j += P * L) panel_all_rows<V, R, P>(a, stride, index, m, b, j, k0, k1, c, ldc, ep);
+    for (; j < b.ld; j += L) panel_all_rows<V, R, 1>(a, stride, index, m, b, j, k0, k1, c, ldc, ep);
   }
 }
 
@@ -99,20 +128,21 @@ inline __attribute__((always_inline)) void gather_gemm_body(const float* a, int6
 // ymm = 12 of 16; the baseline, 4 rows x 2 xmm = 8 of 16 (no FMA there: multiply, then add).
 __attribute__((target("arch=x86-64-v4"))) void gather_gemm_avx512(const float* a, int64_t stride,
                                                                   const int32_t* index, int m, const GemmB& b,
-                                                                  float* c, int ldc) {
-  gather_gemm_body<v16, 8, 2>(a, stride, index, m, b, c, ldc);
+                                                                  float* c, int ldc, const GemmEpilogue* ep) {
+  gather_gemm_body<v16, 8, 2>(a, stride, index, m, b, c, ldc, ep);
 }
 __attribute__((target("arch=x86-64-v3"))) void gather_gemm_avx2(const float* a, int64_t stride,
                                                                 const int32_t* index, int m, const GemmB& b,
-                                                                float* c, int ldc) {
-  gather_gemm_body<v8, 6, 2>(a, stride, index, m, b, c, ldc);
+                                                                float* c, int ldc, const GemmEpilogue* ep) {
+  gather_gemm_body<v8, 6, 2>(a, stride, index, m, b, c, ldc, ep);
 }
 void gather_gemm_baseline(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c,
-                          int ldc) {
-  gather_gemm_body<v4, 4, 2>(a, stride, index, m, b, c, ldc);
+                          int ldc, const GemmEpilogue* ep) {
+  gather_gemm_body<v4, 4, 2>(a, stride, index, m, b, c, ldc, ep);
 }
 
-using GatherGemmFn = void (*)(const float*, int64_t, const int32_t*, int, const GemmB&, float*, int);
+using GatherGemmFn = void (*)(const float*, int64_t, const int32_t*, int, const GemmB&, float*, int,
+                              const GemmEpilogue*);
 GatherGemmFn variant(Isa isa) {
   switch (isa) {
     case Isa::Avx512: return gather_gemm_avx512;
@@ -132,15 +162,19 @@ std::vector<float> pad_b(const float* b, int k, int n, int ldb) {
   return padded;
 }
 
-void gather_gemm_on(Isa isa, const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b,
-                    float* c, int ldc) {
-  if (m <= 0 || b.ld == 0) return;
-  variant(isa)(a, stride, index, m, b, c, ldc);
+bool gather_gemm_fuses(const kern::ActSpec& act) {
+  return act.fn == kern::ActFn::Identity || act.fn == kern::ActFn::Relu || act.fn == kern::ActFn::Clip;
 }
 
-void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c,
-                 int ldc) {
-  gather_gemm_on(kernel_isa(), a, stride, index, m, b, c, ldc);
+void gather_gemm_on(Isa isa, const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c,
+                    int ldc, const GemmEpilogue* epilogue) {
+  if (m <= 0 || b.ld == 0) return;
+  variant(isa)(a, stride, index, m, b, c, ldc, epilogue);
+}
+
+void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c, int ldc,
+                 const GemmEpilogue* epilogue) {
+  gather_gemm_on(kernel_isa(), a, stride, index, m, b, c, ldc, epilogue);
 }
 
 }  // namespace dcnn::cpu

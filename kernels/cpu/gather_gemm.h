@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "kernels/common/activation.h"
 #include "kernels/cpu/isa.h"
 
 namespace dcnn::cpu {
@@ -25,15 +26,31 @@ inline int padded_ld(int n) { return (n + 15) / 16 * 16; }
 // B (rows ldb apart) copied into that layout: k * padded_ld(n) floats.
 std::vector<float> pad_b(const float* b, int k, int n, int ldb);
 
+// What gather_gemm does with a finished row instead of leaving it in C: adds the bias, applies
+// an activation with a vector form here (Identity, Relu, Clip: gather_gemm_fuses) and stores the
+// n values at dst + dst_rows[i] * ld_dst, or dst + i * ld_dst without dst_rows (the fused pairs'
+// expanded rows go straight to their buffer slots, without a pass of activate_rows over the
+// product; dst may be C itself). Needs b.n == b.ld (no
+// padding columns: the bias has n values). C still receives the partial sums of K > 256.
+struct GemmEpilogue {
+  const float* bias = nullptr;  // [n], or null
+  kern::ActSpec act;
+  float* dst = nullptr;
+  int64_t ld_dst = 0;
+  const int32_t* dst_rows = nullptr;  // null: row i to row i
+};
+bool gather_gemm_fuses(const kern::ActSpec& act);
+
 // C rows have room for ld = b.ld columns (the padding columns are written too; their values
 // are 0 plus rounding of nothing, i.e. 0). Runs in the calling thread. Rows listed by `index`
 // may repeat and come in any order; each is computed on its own, so a row's result does not
 // depend on which other rows share its block.
-void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c, int ldc);
+void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c, int ldc,
+                 const GemmEpilogue* epilogue = nullptr);
 
 // One ISA's variant (kernel_isa() picks for gather_gemm), so that a test checks every variant
 // this CPU can run (the AVX2 and baseline ones on an AVX-512 machine too).
 void gather_gemm_on(Isa isa, const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c,
-                    int ldc);
+                    int ldc, const GemmEpilogue* epilogue = nullptr);
 
 }  // namespace dcnn::cpu

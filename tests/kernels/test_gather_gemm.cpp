@@ -80,6 +80,52 @@ TEST(GatherGemm, MatchesNaiveProduct) {
   EXPECT_EQ(picked, chosen) << "gather_gemm does not run kernel_isa()'s variant (" << to_string(kernel_isa()) << ")";
 }
 
+// The epilogue: bias and activation on the finished rows, stored at their own rows of dst (the
+// fused pairs' buffer slots), equal to gather_gemm into C and then activate_as, for K within
+// one chunk and past it.
+TEST(GatherGemm, EpilogueEqualsProductThenActivation) {
+  using kern::ActFn;
+  for (Isa isa : {Isa::Baseline, Isa::Avx2, Isa::Avx512}) {
+    if (!cpu_runs(isa)) continue;
+    for (const int k : {24, 300})
+      for (const kern::ActSpec act : {kern::ActSpec{ActFn::Identity, 0.f, 0.f}, kern::ActSpec{ActFn::Relu, 0.f, 0.f},
+                                      kern::ActSpec{ActFn::Clip, 0.f, 6.f}}) {
+        SCOPED_TRACE(std::string("isa ") + to_string(isa) + " k " + std::to_string(k) + " act " +
+                     std::to_string(int(act.fn)));
+        ASSERT_TRUE(gather_gemm_fuses(act));
+        std::mt19937 rng(k + int(act.fn));
+        const int m = 21, n = 48;  // whole panels: the epilogue needs no padding columns
+        const auto a = random_floats(size_t(m + 5) * k, rng, -2.f, 2.f);
+        const auto b = random_floats(size_t(k) * n, rng, -1.f, 1.f);
+        const auto bias = random_floats(size_t(n), rng, -3.f, 3.f);
+        const GemmB packed{b.data(), k, n, n};
+        std::vector<int32_t> index(static_cast<size_t>(m)), slots(static_cast<size_t>(m));
+        for (int i = 0; i < m; ++i) index[size_t(i)] = (i * 7) % (m + 5), slots[size_t(i)] = (i * 5 + 3) % (2 * m);
+        std::vector<float> plain(size_t(m) * n), scratch(size_t(m) * n), dst(size_t(2 * m) * n, -9.f);
+        gather_gemm_on(isa, a.data(), k, index.data(), m, packed, plain.data(), n);
+        GemmEpilogue ep;
+        ep.bias = bias.data();
+        ep.act = act;
+        ep.dst = dst.data();
+        ep.ld_dst = n;
+        ep.dst_rows = slots.data();
+        gather_gemm_on(isa, a.data(), k, index.data(), m, packed, scratch.data(), n, &ep);
+        std::vector<bool> written(size_t(2 * m), false);
+        for (int i = 0; i < m; ++i) {
+          written[size_t(slots[size_t(i)])] = true;
+          for (int j = 0; j < n; ++j) {
+            const float want = kern::activate(act, plain[size_t(i) * n + j] + bias[size_t(j)]);
+            ASSERT_EQ(dst[size_t(slots[size_t(i)]) * n + j], want) << "row " << i << " col " << j;
+          }
+        }
+        for (int r = 0; r < 2 * m; ++r) {
+          if (written[size_t(r)]) continue;
+          for (int j = 0; j < n; ++j) ASSERT_EQ(dst[size_t(r) * n + j], -9.f) << "row " << r << " not listed";
+        }
+      }
+  }
+}
+
 TEST(GatherGemm, NothingToDo) {
   const std::vector<float> b(4 * 3, 1.f);
   const std::vector<float> padded = pad_b(b.data(), 4, 3, 3);

@@ -27,6 +27,9 @@ const PairCase kPairs[] = {
     {"movenet_head", 36, 48, 24, 96, 17},
     {"remainder", 13, 11, 7, 37, 5},
     {"se_gate", 1, 1, 72, 24, 72},  // squeeze-excite FCs: a 1x1 map
+    // MoveNet's centre and box heads: outputs narrower than a GEMM panel (narrow_rows).
+    {"movenet_centre", 19, 23, 24, 96, 1},
+    {"movenet_box", 17, 21, 24, 96, 2},
 };
 
 ConvGeometry pointwise(int h, int w, int cin, int cout) {
