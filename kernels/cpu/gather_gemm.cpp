@@ -1,17 +1,15 @@
 #include "kernels/cpu/gather_gemm.h"
 
 #include <algorithm>
-#include <cstring>
-
 
 namespace dcnn::cpu {
 namespace {
 
 // GCC generic vectors of one register each: 16 floats for AVX-512, 8 for AVX2, 4 for the
-// baseline. Each ISA gets its own function
-// with its own vector type (below) rather than one type for all through target_clones: GCC
-// lowers a 64-byte vector on AVX2 through general registers and the stack (measured: the
-// AVX2 clone of a v16 version spent more instructions moving than multiplying).
+// baseline. Each ISA gets its own function with its own vector type (below) rather than one
+// type for all through target_clones: GCC lowers a 64-byte vector on AVX2 through general
+// registers and the stack (the AVX2 clone of a v16 version spent more instructions moving than
+// multiplying; kernels/cpu/isa.h).
 typedef float v16 __attribute__((vector_size(64)));
 typedef float v8 __attribute__((vector_size(32)));
 typedef float v4 __attribute__((vector_size(16)));
