@@ -375,6 +375,19 @@ void Executor::Impl::plan_unstored_tensors() {
       dense_fused[k - 1] = dense_fused[k] = true;
     }
   }
+  // Last, the pairs that must not take a chain's first link (Op::can_compute_input_from_after_
+  // chains): where neither op is in a pair or chain yet. DELTACNN_CPU_DEPTHWISE_PAIRS=0 leaves
+  // them apart (the ablation of docs/cpu-engine.md section 12).
+  if (const char* v = std::getenv("DELTACNN_CPU_DEPTHWISE_PAIRS"); v && std::string(v) == "0") return;
+  for (size_t k = 1; k < ops.size(); ++k) {
+    const Op& producer = *ops[k - 1];
+    const Op& consumer = *ops[k];
+    const int t = producer.output();
+    const bool taken = input_producer[k] || input_producer[k - 1] || output_unstored(k) || chain_head[k];
+    if (!taken && consumer.inputs().size() == 1 && consumer.inputs()[0] == t && readers[size_t(t)] == 1 &&
+        t != g.input && consumer.can_compute_input_from_after_chains(producer))
+      input_producer[k] = &producer;  // dense passes run it apart: dense_fused stays false
+  }
 }
 
 void Executor::Impl::plan_arena(std::vector<TensorBuffer>& views, ExecMode for_mode) {

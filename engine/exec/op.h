@@ -98,6 +98,10 @@ class Op : public OpNode {
   // producer's input from `head` (the op before the producer, whose output only the producer
   // reads), so that neither tensor is held. Such chains run fused in every pass.
   virtual bool can_compute_input_from_chain(const Op& /*head*/, const Op& /*producer*/) const { return false; }
+  // can_compute_input_from for a producer that pairs only where no pair or chain above takes it
+  // (a depthwise conv before a 1x1 conv: MoveNet's heads lead their chains with one). Dense
+  // passes run such pairs apart.
+  virtual bool can_compute_input_from_after_chains(const Op& /*producer*/) const { return false; }
 
   // Multiply-accumulates of a dense pass (weights the mean active fraction); 0 for cheap ops.
   virtual int64_t macs() const { return 0; }

@@ -22,6 +22,11 @@ bool pointwise_pair_fits(const ConvGeometry& a, const ConvGeometry& b) {
          a.out_h == b.in_h && a.out_w == b.in_w;
 }
 
+bool depthwise_pointwise_fits(const ConvGeometry& d, const ConvGeometry& p) {
+  return is_depthwise(d) && is_pointwise_gemm(p) && p.groups == 1 && d.cout == p.cin && d.out_h == p.in_h &&
+         d.out_w == p.in_w;
+}
+
 bool leading_depthwise_fits(const ConvGeometry& d, const ConvGeometry& first) {
   return is_depthwise(d) && d.cout == first.cin && d.out_h == first.in_h && d.out_w == first.in_w;
 }
@@ -142,6 +147,32 @@ int pointwise_pair_recompute(const PackedConv& first, const kern::ActSpec& first
     float* tile = scratch_floats(ScratchSlot::Product, size_t(m) * ld);
     pair_block(first, first_act, second, in.rows, in.index, m, tile, ld);
     total += fire_rows(second_act, tile, ld, cand + i0, m, cout, bias_or_null(second), eps, out_map, fired);
+  }
+  return total;
+}
+
+int depthwise_pointwise_recompute(const PackedConv& depthwise, const kern::ActSpec& depthwise_act,
+                                  const PackedConv& pointwise, const kern::ActSpec& pointwise_act, const float* x,
+                                  const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired) {
+  if (!depthwise_pointwise_fits(depthwise.geometry, pointwise.geometry))
+    throw std::invalid_argument("depthwise_pointwise_recompute: not a depthwise conv feeding a 1x1 conv");
+  if (n <= 0) return 0;
+  require_output_pixels("depthwise_pointwise_recompute", pointwise.geometry, cand, n);
+  const ConvGeometry& d = depthwise.geometry;
+  const int cin = pointwise.geometry.cin, cout = pointwise.geometry.cout;
+  const GemmB b = gemm_b(pointwise);
+  const int64_t flops = 2 * int64_t{n} * cin * (int64_t{d.kh} * d.kw + cout);
+  const auto [block, blocks, threads] = split_candidates(n, kBlockPixels, flops);
+  const LeadingDepthwise lead{&depthwise, depthwise_act};
+  int total = 0;
+#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : total)
+  for (int blk = 0; blk < blocks; ++blk) {
+    const int i0 = blk * block;
+    const int m = std::min(block, n - i0);
+    const InputRows in = input_rows(lead, x, cin, cand + i0, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
+    float* tile = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(b.ld));
+    gather_gemm(in.rows, cin, nullptr, m, b, tile, b.ld);
+    total += fire_rows(pointwise_act, tile, b.ld, cand + i0, m, cout, bias_or_null(pointwise), eps, out_map, fired);
   }
   return total;
 }

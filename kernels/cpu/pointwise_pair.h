@@ -42,6 +42,14 @@ int pointwise_pair_recompute(const PackedConv& first, const kern::ActSpec& first
                              const kern::ActSpec& second_act, const float* x, const int32_t* cand, int n,
                              float eps, float* out_map, uint8_t* fired, const LeadingDepthwise& lead = {});
 
+// A depthwise conv followed by one 1x1 conv (MobileNetV2's first block, which has no expand;
+// the FPN's separable convs): the same with no middle conv. The depthwise output (288x384x48,
+// 21 MB, in MoveNet's first block) is computed at the candidates and never stored.
+bool depthwise_pointwise_fits(const ConvGeometry& depthwise, const ConvGeometry& pointwise);
+int depthwise_pointwise_recompute(const PackedConv& depthwise, const kern::ActSpec& depthwise_act,
+                                  const PackedConv& pointwise, const kern::ActSpec& pointwise_act, const float* x,
+                                  const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired);
+
 // The dense pass of the chain over the whole map, the intermediate rows only ever in cache:
 // out = act2(second(act1(first(lead(x)) + b1)) + b2). Threads: OpenMP over pixel blocks.
 void pointwise_pair_dense(const PackedConv& first, const kern::ActSpec& first_act, const PackedConv& second,

@@ -43,18 +43,7 @@ ConvGeometry pointwise(const PairCase& c) {
   return g;
 }
 
-ConvGeometry depthwise(const PairCase& c) {
-  ConvGeometry g;
-  g.in_h = c.h;
-  g.in_w = c.w;
-  g.cin = g.cout = g.groups = c.expanded;
-  g.kh = g.kw = 3;
-  g.stride_h = g.stride_w = c.stride;
-  g.pad_top = g.pad_left = 1;
-  g.out_h = conv_out_size(c.h, 3, c.stride, 1, 1, 1);
-  g.out_w = conv_out_size(c.w, 3, c.stride, 1, 1, 1);
-  return g;
-}
+ConvGeometry depthwise(const PairCase& c) { return depthwise3x3(c.h, c.w, c.expanded, c.stride); }
 
 struct Pair {
   PackedConv expand, dw;

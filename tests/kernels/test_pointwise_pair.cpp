@@ -163,5 +163,62 @@ TEST(PointwisePairErrors, RejectsAPairItCannotFuse) {
                std::out_of_range);
 }
 
+// Depthwise 3x3 -> 1x1 with no middle conv (depthwise_pointwise_recompute): against conv_recompute
+// of the 1x1 conv over the stored (dense) depthwise map, eps 0, at every candidate list; and with
+// eps > 0 exactly the stale pixels fire. MobileNetV2's first block (48 -> 24, ReLU6 between) and
+// a remainder shape (21 -> 5, stride-2 depthwise).
+TEST(DepthwisePointwise, FiresAsTheStoredDepthwiseMapOracle) {
+  struct Shape {
+    int h, w, c, cout, stride;
+  };
+  for (const Shape sh : {Shape{29, 37, 48, 24, 1}, Shape{23, 19, 21, 5, 2}}) {
+    std::mt19937 rng(31 + sh.c);
+    const ConvGeometry d = depthwise3x3(sh.h, sh.w, sh.c, sh.stride);
+    const auto wd = random_floats(size_t(sh.c) * 9, rng, -0.5f, 0.5f), bd = random_floats(size_t(sh.c), rng);
+    const auto wp = random_floats(size_t(sh.cout) * sh.c, rng, -0.3f, 0.3f), bp = random_floats(size_t(sh.cout), rng);
+    const PackedConv dw = pack_conv(d, wd.data(), bd.data());
+    const PackedConv pw = pack_conv(pointwise(d.out_h, d.out_w, sh.c, sh.cout), wp.data(), bp.data());
+    const kern::ActSpec relu6{kern::ActFn::Clip, 0.f, 6.f}, linear{kern::ActFn::Identity, 0.f, 0.f};
+    const auto x = random_floats(size_t(sh.h) * sh.w * sh.c, rng, -1.f, 2.f);
+    std::vector<float> dw_map(size_t(d.out_h) * d.out_w * sh.c);
+    conv_dense(dw, x.data(), dw_map.data(), true);
+    for (float& v : dw_map) v = kern::activate(relu6, v);
+    const size_t pixels = size_t(d.out_h) * d.out_w;
+    for (const auto& cand : candidate_lists(d.out_h, d.out_w, rng)) {
+      const int n = int(cand.size());
+      const auto stored = random_floats(pixels * sh.cout, rng, -1.f, 1.f);
+      std::vector<float> want = stored, got = stored;
+      std::vector<uint8_t> want_fired(pixels, 0), got_fired(pixels, 0);
+      const int want_n = conv_recompute(pw, linear, dw_map.data(), cand.data(), n, 0.f, want.data(), want_fired.data());
+      const int got_n = depthwise_pointwise_recompute(dw, relu6, pw, linear, x.data(), cand.data(), n, 0.f, got.data(),
+                                                      got_fired.data());
+      const std::string what = std::to_string(sh.c) + " channels, " + std::to_string(n) + " candidates";
+      EXPECT_EQ(got_n, want_n) << what;
+      EXPECT_EQ(got_fired, want_fired) << what;
+      expect_close(want, got, what);
+    }
+    // eps 0.5: stored = exact, every third candidate moved by 2: exactly those fire.
+    const auto cand = random_blob_pixel_list(d.out_h, d.out_w, 0.4, rng);
+    const int n = int(cand.size());
+    std::vector<float> exact(pixels * sh.cout, -100.f);
+    std::vector<uint8_t> scratch(pixels, 0), stale(pixels, 0), fired(pixels, 0);
+    conv_recompute(pw, linear, dw_map.data(), cand.data(), n, 0.f, exact.data(), scratch.data());
+    std::vector<float> got = exact;
+    for (int i = 0; i < n; i += 3) {
+      stale[size_t(cand[size_t(i)])] = 1;
+      got[size_t(cand[size_t(i)]) * size_t(sh.cout)] += 2.f;
+    }
+    EXPECT_EQ(depthwise_pointwise_recompute(dw, relu6, pw, linear, x.data(), cand.data(), n, 0.5f, got.data(),
+                                            fired.data()),
+              (n + 2) / 3);
+    EXPECT_EQ(fired, stale);
+    expect_close(exact, got, "eps 0.5");
+    // Not a depthwise conv feeding the 1x1 conv: refused.
+    EXPECT_THROW(depthwise_pointwise_recompute(pw, linear, pw, linear, x.data(), cand.data(), 1, 0.f, got.data(),
+                                               fired.data()),
+                 std::invalid_argument);
+  }
+}
+
 }  // namespace
 }  // namespace dcnn::cpu::test

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "kernels/cpu/conv.h"
+
 namespace dcnn::cpu::test {
 
 inline std::vector<float> random_floats(size_t n, std::mt19937& rng, float lo = -1.f, float hi = 1.f) {
@@ -23,6 +25,20 @@ inline std::vector<float> random_floats(size_t n, std::mt19937& rng, float lo = 
 // ONNX output size of a conv axis with explicit begin/end pads.
 inline int conv_out_size(int in, int k, int stride, int dil, int pad_begin, int pad_end) {
   return (in + pad_begin + pad_end - dil * (k - 1) - 1) / stride + 1;
+}
+
+// A 3x3 depthwise conv, padding 1, over an h x w map of c channels (the MobileNet block shape).
+inline ConvGeometry depthwise3x3(int h, int w, int c, int stride) {
+  ConvGeometry g;
+  g.in_h = h;
+  g.in_w = w;
+  g.cin = g.cout = g.groups = c;
+  g.kh = g.kw = 3;
+  g.stride_h = g.stride_w = stride;
+  g.pad_top = g.pad_left = 1;
+  g.out_h = conv_out_size(h, 3, stride, 1, 1, 1);
+  g.out_w = conv_out_size(w, 3, stride, 1, 1, 1);
+  return g;
 }
 
 // ONNX output size of a transposed conv axis.

@@ -133,6 +133,13 @@ class ConvOp : public Op {
            cpu::pointwise_pair_fits(first->packed_.geometry, packed_.geometry) &&
            cpu::leading_depthwise_fits(dw->packed_.geometry, first->packed_.geometry);
   }
+  // MobileNetV2's first block and the FPN's separable convs: depthwise -> 1x1, the depthwise
+  // output computed at the 1x1 conv's candidates (kernels/cpu/pointwise_pair.h).
+  bool can_compute_input_from_after_chains(const Op& producer) const override {
+    const auto* dw = dynamic_cast<const ConvOp*>(&producer);
+    return dw && producer.output() == inputs()[0] &&
+           cpu::depthwise_pointwise_fits(dw->packed_.geometry, packed_.geometry);
+  }
   bool fuses_dense_pass_with(const Op& producer) const override {
     const auto* first = dynamic_cast<const ConvOp*>(&producer);
     if (!first || producer.output() != inputs()[0]) return false;
@@ -203,6 +210,9 @@ class ConvOp : public Op {
     if (cpu::is_depthwise(packed_.geometry))
       cpu::expand_depthwise_recompute(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, o.list(),
                                       candidates, eps, o.values(), o.mask());
+    else if (cpu::is_depthwise(c.first.packed_.geometry))
+      cpu::depthwise_pointwise_recompute(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, o.list(),
+                                         candidates, eps, o.values(), o.mask());
     else
       cpu::pointwise_pair_recompute(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, o.list(),
                                     candidates, eps, o.values(), o.mask(), c.lead);
