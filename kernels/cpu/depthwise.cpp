@@ -6,6 +6,7 @@
 
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/isa.h"
+#include "kernels/cpu/simd_vectors.h"
 
 namespace dcnn::cpu {
 namespace {
@@ -23,10 +24,34 @@ inline void valid_taps(int origin, int dil, int k, int size, int& lo, int& hi) {
   hi = std::clamp(hi, lo, k);
 }
 
+// Channels [c0, c0 + N) of one pixel over its valid taps, accumulated in registers and stored
+// once.
+template <int N>
+__attribute__((always_inline)) inline void pixel_block(const ConvGeometry& g, const float* __restrict w,
+                                                       const float* __restrict bias, const float* __restrict in,
+                                                       int iy0, int ix0, int ky_lo, int ky_hi, int kx_lo, int kx_hi,
+                                                       int c0, float* __restrict out) {
+  const int c_total = g.cin;
+  float acc[N];
+  for (int j = 0; j < N; ++j) acc[j] = bias ? bias[c0 + j] : 0.f;
+  for (int ky = ky_lo; ky < ky_hi; ++ky) {
+    const int iy = iy0 + ky * g.dil_h;
+    for (int kx = kx_lo; kx < kx_hi; ++kx) {
+      const int ix = ix0 + kx * g.dil_w;
+      const float* __restrict src = in + (int64_t{iy} * g.in_w + ix) * c_total + c0;
+      const float* __restrict wt = w + int64_t{ky * g.kw + kx} * c_total + c0;
+      for (int j = 0; j < N; ++j) acc[j] += src[j] * wt[j];
+    }
+  }
+  for (int j = 0; j < N; ++j) out[c0 + j] = acc[j];
+}
+
 // One output pixel, all channels. out starts at bias (or 0) and gets every valid tap added.
+// Blocks of kChannelBlock, then of 8 (a 24-channel map is all remainder after the 32s: the
+// scalar loop below cost 3x), then the rest in place.
 __attribute__((always_inline)) inline void depthwise_pixel(const ConvGeometry& g, const float* __restrict w,
-                            const float* __restrict bias, const float* __restrict in, int oy,
-                            int ox, float* __restrict out) {
+                                                           const float* __restrict bias, const float* __restrict in,
+                                                           int oy, int ox, float* __restrict out) {
   const int c_total = g.cin;
   const int iy0 = oy * g.stride_h - g.pad_top;
   const int ix0 = ox * g.stride_w - g.pad_left;
@@ -35,35 +60,9 @@ __attribute__((always_inline)) inline void depthwise_pixel(const ConvGeometry& g
   valid_taps(ix0, g.dil_w, g.kw, g.in_w, kx_lo, kx_hi);
 
   int c0 = 0;
-  for (; c0 + kChannelBlock <= c_total; c0 += kChannelBlock) {
-    float acc[kChannelBlock];
-    for (int j = 0; j < kChannelBlock; ++j) acc[j] = bias ? bias[c0 + j] : 0.f;
-    for (int ky = ky_lo; ky < ky_hi; ++ky) {
-      const int iy = iy0 + ky * g.dil_h;
-      for (int kx = kx_lo; kx < kx_hi; ++kx) {
-        const int ix = ix0 + kx * g.dil_w;
-        const float* __restrict src = in + (int64_t{iy} * g.in_w + ix) * c_total + c0;
-        const float* __restrict wt = w + int64_t{ky * g.kw + kx} * c_total + c0;
-        for (int j = 0; j < kChannelBlock; ++j) acc[j] += src[j] * wt[j];
-      }
-    }
-    for (int j = 0; j < kChannelBlock; ++j) out[c0 + j] = acc[j];
-  }
-  // Then blocks of 8 (a 24-channel map is all remainder): the scalar loop below cost 3x.
-  for (; c0 + 8 <= c_total; c0 += 8) {
-    float acc[8];
-    for (int j = 0; j < 8; ++j) acc[j] = bias ? bias[c0 + j] : 0.f;
-    for (int ky = ky_lo; ky < ky_hi; ++ky) {
-      const int iy = iy0 + ky * g.dil_h;
-      for (int kx = kx_lo; kx < kx_hi; ++kx) {
-        const int ix = ix0 + kx * g.dil_w;
-        const float* __restrict src = in + (int64_t{iy} * g.in_w + ix) * c_total + c0;
-        const float* __restrict wt = w + int64_t{ky * g.kw + kx} * c_total + c0;
-        for (int j = 0; j < 8; ++j) acc[j] += src[j] * wt[j];
-      }
-    }
-    for (int j = 0; j < 8; ++j) out[c0 + j] = acc[j];
-  }
+  for (; c0 + kChannelBlock <= c_total; c0 += kChannelBlock)
+    pixel_block<kChannelBlock>(g, w, bias, in, iy0, ix0, ky_lo, ky_hi, kx_lo, kx_hi, c0, out);
+  for (; c0 + 8 <= c_total; c0 += 8) pixel_block<8>(g, w, bias, in, iy0, ix0, ky_lo, ky_hi, kx_lo, kx_hi, c0, out);
   if (c0 == c_total) return;
   // Remaining channels (fewer than 8): accumulate in place.
   for (int c = c0; c < c_total; ++c) out[c] = bias ? bias[c] : 0.f;
@@ -85,25 +84,13 @@ __attribute__((always_inline)) inline void depthwise_pixel(const ConvGeometry& g
 // map). 4 x 16 accumulators are 4 AVX-512 or 8 AVX2 registers.
 constexpr int kQuad = 4;
 
-// The quad kernel's vectors: one register of each ISA's width (isa.h says why not one 64-byte
-// type through target_clones). Loads and stores are unaligned (memcpy).
-// (-Wpsabi warns that an out-of-line copy would pass these differently per ISA; the helpers
-// are always inlined, so none crosses a call. The pop is after the per-ISA functions.)
+// The quad kernel's vectors: one register of each ISA's width (simd_vectors.h; isa.h says why
+// not one 64-byte type through target_clones). The pop is after the per-ISA functions.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpsabi"
-typedef float V16 __attribute__((vector_size(64)));
-typedef float V8 __attribute__((vector_size(32)));
-typedef float V4 __attribute__((vector_size(16)));
-template <typename V>
-__attribute__((always_inline)) inline V vload(const float* p) {
-  V v;
-  __builtin_memcpy(&v, p, sizeof v);
-  return v;
-}
-template <typename V>
-__attribute__((always_inline)) inline void vstore(float* p, V v) {
-  __builtin_memcpy(p, &v, sizeof v);
-}
+using simd::V16;
+using simd::V8;
+using simd::V4;
 
 // Whether output pixels ox0 .. ox0+3 of row oy exist and every tap of their windows lies inside
 // the input: what the quad kernel needs.
@@ -119,11 +106,11 @@ __attribute__((always_inline)) inline void quad_block(const ConvGeometry& g, con
                                                       const float* __restrict bias, const float* origin,
                                                       int64_t pixel_step, int c0, float* __restrict out,
                                                       int64_t out_step) {
-  constexpr int L = int(sizeof(V) / sizeof(float));
+  constexpr int L = simd::lanes<V>();
   const int c_total = g.cin;
   V acc[kQuad][P];
   for (int q = 0; q < P; ++q) {
-    const V start = bias ? vload<V>(bias + c0 + q * L) : V{};
+    const V start = bias ? simd::load<V>(bias + c0 + q * L) : V{};
     for (int p = 0; p < kQuad; ++p) acc[p][q] = start;
   }
   for (int ky = 0; ky < g.kh; ++ky) {
@@ -132,13 +119,13 @@ __attribute__((always_inline)) inline void quad_block(const ConvGeometry& g, con
     for (int kx = 0; kx < g.kw; ++kx) {
       const float* src = row + int64_t{kx} * g.dil_w * c_total;
       for (int q = 0; q < P; ++q) {
-        const V wt = vload<V>(wrow + int64_t{kx} * c_total + q * L);
-        for (int p = 0; p < kQuad; ++p) acc[p][q] += vload<V>(src + p * pixel_step + q * L) * wt;
+        const V wt = simd::load<V>(wrow + int64_t{kx} * c_total + q * L);
+        for (int p = 0; p < kQuad; ++p) acc[p][q] += simd::load<V>(src + p * pixel_step + q * L) * wt;
       }
     }
   }
   for (int p = 0; p < kQuad; ++p)
-    for (int q = 0; q < P; ++q) vstore<V>(out + p * out_step + c0 + q * L, acc[p][q]);
+    for (int q = 0; q < P; ++q) simd::store<V>(out + p * out_step + c0 + q * L, acc[p][q]);
 }
 
 // out: four rows of cout floats, out_step apart. Channels in blocks of P vectors V (P * lanes
@@ -151,7 +138,7 @@ __attribute__((always_inline)) inline void depthwise_quad(const ConvGeometry& g,
                                                           const float* __restrict bias,
                                                           const float* __restrict in, int oy, int ox0,
                                                           float* __restrict out, int64_t out_step) {
-  constexpr int L = int(sizeof(V) / sizeof(float));
+  constexpr int L = simd::lanes<V>();
   const int c_total = g.cin;
   const int iy0 = oy * g.stride_h - g.pad_top;
   const int ix0 = ox0 * g.stride_w - g.pad_left;

@@ -2,34 +2,21 @@
 
 #include <algorithm>
 
+#include "kernels/cpu/simd_vectors.h"
+
 namespace dcnn::cpu {
 namespace {
 
-// GCC generic vectors of one register each: 16 floats for AVX-512, 8 for AVX2, 4 for the
-// baseline. Each ISA gets its own function with its own vector type (below) rather than one
-// type for all through target_clones: GCC lowers a 64-byte vector on AVX2 through general
-// registers and the stack (the AVX2 clone of a v16 version spent more instructions moving than
+// Each ISA gets its own function with its own vector type (simd_vectors.h) rather than one type
+// for all through target_clones: GCC lowers a 64-byte vector on AVX2 through general registers
+// and the stack (the AVX2 clone of a v16 version spent more instructions moving than
 // multiplying; kernels/cpu/isa.h).
-typedef float v16 __attribute__((vector_size(64)));
-typedef float v8 __attribute__((vector_size(32)));
-typedef float v4 __attribute__((vector_size(16)));
-
-// Always inlined into the per-ISA functions: an out-of-line copy would be built for the
-// baseline ISA and pass vectors in memory (GCC's -Wpsabi note about the ABI of wide vectors is
-// about that copy, which never exists).
-#pragma GCC diagnostic ignored "-Wpsabi"
-// memcpy, not a cast: as a template argument the typedefs lose their aligned(4) (GCC drops
-// attributes of a typedef there), and the cast compiled to aligned moves that fault.
-template <typename V>
-inline __attribute__((always_inline)) V load(const float* p) {
-  V v;
-  __builtin_memcpy(&v, p, sizeof(V));
-  return v;
-}
-template <typename V>
-inline __attribute__((always_inline)) void store(float* p, V v) {
-  __builtin_memcpy(p, &v, sizeof(V));
-}
+#pragma GCC diagnostic ignored "-Wpsabi"  // see simd_vectors.h
+using simd::load;
+using simd::store;
+using simd::V16;
+using simd::V8;
+using simd::V4;
 
 // K is walked in chunks of kChunkK so that the B panel a row block reads (kChunkK x 32 floats,
 // 32 KiB) stays in L1 while the rows go past, and the rows' chunk (a few hundred rows of
@@ -62,7 +49,7 @@ template <typename V, int R, int P>
 inline __attribute__((always_inline)) void rows_panel(const float* const* a, const GemmB& b, int j, int k0,
                                                       int k1, float* c, int ldc, const GemmEpilogue* ep,
                                                       float* const* out) {
-  constexpr int L = int(sizeof(V) / sizeof(float));
+  constexpr int L = simd::lanes<V>();
   const int ld = b.ld;
   const float* bv = b.values + j;
   V acc[R][P];
@@ -113,7 +100,7 @@ template <typename V, int R, int P>
 inline __attribute__((always_inline)) void gather_gemm_body(const float* a, int64_t stride, const int32_t* index,
                                                             int m, const GemmB& b, float* c, int ldc,
                                                             const GemmEpilogue* ep) {
-  constexpr int L = int(sizeof(V) / sizeof(float));
+  constexpr int L = simd::lanes<V>();
   for (int k0 = 0; k0 < b.k; k0 += kChunkK) {
     const int k1 = std::min(b.k, k0 + kChunkK);
     int j = 0;
@@ -127,16 +114,16 @@ inline __attribute__((always_inline)) void gather_gemm_body(const float* a, int6
 __attribute__((target("arch=x86-64-v4"))) void gather_gemm_avx512(const float* a, int64_t stride,
                                                                   const int32_t* index, int m, const GemmB& b,
                                                                   float* c, int ldc, const GemmEpilogue* ep) {
-  gather_gemm_body<v16, 8, 2>(a, stride, index, m, b, c, ldc, ep);
+  gather_gemm_body<V16, 8, 2>(a, stride, index, m, b, c, ldc, ep);
 }
 __attribute__((target("arch=x86-64-v3"))) void gather_gemm_avx2(const float* a, int64_t stride,
                                                                 const int32_t* index, int m, const GemmB& b,
                                                                 float* c, int ldc, const GemmEpilogue* ep) {
-  gather_gemm_body<v8, 6, 2>(a, stride, index, m, b, c, ldc, ep);
+  gather_gemm_body<V8, 6, 2>(a, stride, index, m, b, c, ldc, ep);
 }
 void gather_gemm_baseline(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c,
                           int ldc, const GemmEpilogue* ep) {
-  gather_gemm_body<v4, 4, 2>(a, stride, index, m, b, c, ldc, ep);
+  gather_gemm_body<V4, 4, 2>(a, stride, index, m, b, c, ldc, ep);
 }
 
 using GatherGemmFn = void (*)(const float*, int64_t, const int32_t*, int, const GemmB&, float*, int,
