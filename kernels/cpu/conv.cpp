@@ -84,6 +84,12 @@ PackedConv pack_conv(const ConvGeometry& g, const float* weights_oihw, const flo
   p.bias.assign(size_t(g.cout), 0.f);
   if (bias) std::copy(bias, bias + g.cout, p.bias.begin());
   if (g.groups == 1 && !is_depthwise(g) && padded_ld(og) != og) p.weights_padded = pad_b(p.weights.data(), taps * cg, og, og);
+  if (is_pointwise_gemm(g) && g.cout <= kNarrowOutputs) {
+    p.weights_by_output.resize(size_t(g.cout) * size_t(g.cin));
+    for (int co = 0; co < g.cout; ++co)
+      for (int ci = 0; ci < g.cin; ++ci)
+        p.weights_by_output[size_t(co) * size_t(g.cin) + size_t(ci)] = p.weights[size_t(ci) * size_t(g.cout) + size_t(co)];
+  }
   return p;
 }
 

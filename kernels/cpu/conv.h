@@ -35,7 +35,11 @@ struct PackedConv {
   // One group, not depthwise, cout off the 16-column panels: the weights padded for
   // gather_gemm (gemm_b); empty otherwise, where the weights themselves are its B.
   std::vector<float> weights_padded;
+  // A 1x1 conv with at most kNarrowOutputs outputs (MoveNet's centre and box heads): the
+  // weights as cout rows of cin, for dot products along cin (pointwise_pair.cpp); else empty.
+  std::vector<float> weights_by_output;
 };
+constexpr int kNarrowOutputs = 4;
 
 // The weights as gather_gemm's B (the recompute kernels' GEMM on rows where they lie) for a
 // conv of one group that is not depthwise; ld 0 (none) for others.

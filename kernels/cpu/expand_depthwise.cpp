@@ -146,19 +146,9 @@ class Worker {
       const int cin = ge_.cin;
       const int64_t first = int64_t{base_} * w;  // global input pixel of buffer slot 0
       float* product = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(c_));
-      if (gemm_b(e_).ld == c_) {  // the input pixels multiplied where they lie (gather_gemm.h)
-        if (gather_gemm_fuses(ea_)) {  // bias and activation as the rows go to their slots
-          GemmEpilogue to_slots;
-          to_slots.bias = bias_or_null(e_);
-          to_slots.act = ea_;
-          to_slots.dst = buffer_;
-          to_slots.ld_dst = c_;
-          to_slots.dst_rows = slots;
-          gather_gemm(x_ + first * cin, cin, slots, m, gemm_b(e_), product, c_, &to_slots);
-        } else {
-          gather_gemm(x_ + first * cin, cin, slots, m, gemm_b(e_), product, c_);
-          activate_rows(ea_, product, slots, m, c_, bias_or_null(e_), buffer_);
-        }
+      if (gemm_b(e_).ld == c_) {  // the input pixels multiplied where they lie, activated into their slots
+        gather_gemm_activated(x_ + first * cin, cin, slots, m, gemm_b(e_), bias_or_null(e_), ea_, product, buffer_,
+                              slots);
       } else {
         float* rows = scratch_floats(ScratchSlot::Rows, size_t(m) * size_t(cin));
         for (int i = 0; i < m; ++i)

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "kernels/cpu/activation.h"
 #include "kernels/cpu/simd_vectors.h"
 
 namespace dcnn::cpu {
@@ -160,6 +161,23 @@ void gather_gemm_on(Isa isa, const float* a, int64_t stride, const int32_t* inde
 void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c, int ldc,
                  const GemmEpilogue* epilogue) {
   gather_gemm_on(kernel_isa(), a, stride, index, m, b, c, ldc, epilogue);
+}
+
+void gather_gemm_activated(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b,
+                           const float* bias, const kern::ActSpec& act, float* c, float* dst,
+                           const int32_t* dst_rows) {
+  if (!gather_gemm_fuses(act)) {
+    gather_gemm(a, stride, index, m, b, c, b.ld);
+    activate_rows(act, c, dst_rows, m, b.n, bias, dst);
+    return;
+  }
+  GemmEpilogue epilogue;
+  epilogue.bias = bias;
+  epilogue.act = act;
+  epilogue.dst = dst;
+  epilogue.ld_dst = b.n;
+  epilogue.dst_rows = dst_rows;
+  gather_gemm(a, stride, index, m, b, c, b.ld, &epilogue);
 }
 
 }  // namespace dcnn::cpu

@@ -48,6 +48,12 @@ bool gather_gemm_fuses(const kern::ActSpec& act);
 void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c, int ldc,
                  const GemmEpilogue* epilogue = nullptr);
 
+// dst row dst_rows[i] (or i) = act(A_i * B + bias), rows b.n == b.ld floats apart: through the
+// epilogue where it has the activation, else gather_gemm into `c` (m x b.ld) and activate_rows.
+void gather_gemm_activated(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b,
+                           const float* bias, const kern::ActSpec& act, float* c, float* dst,
+                           const int32_t* dst_rows);
+
 // One ISA's variant (kernel_isa() picks for gather_gemm), so that a test checks every variant
 // this CPU can run (the AVX2 and baseline ones on an AVX-512 machine too).
 void gather_gemm_on(Isa isa, const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c,

@@ -49,11 +49,10 @@ InputRows input_rows(const LeadingDepthwise& lead, const float* x, int cin, cons
   return {x, pixels};
 }
 
-// Outputs at most this wide take narrow_rows: MoveNet's centre and box heads (1 and 2
-// channels) after a 96-wide middle. gather_gemm would pad them to a 16-column panel (8-16x the
-// work: 2.6 us per 128 rows at 96 x 1, measured) and sgemm on such shapes is no better.
-constexpr int kNarrowOut = 4;
-
+// Outputs at most kNarrowOutputs wide (conv.h) take narrow_rows: MoveNet's centre and box heads
+// (1 and 2 channels) after a 96-wide middle. gather_gemm would pad them to a 16-column panel
+// (8-16x the work: 2.6 us per 128 rows at 96 x 1, measured) and sgemm on such shapes is no
+// better.
 // C[i][j] = sum_k A[i][k] * Bt[j][k]: a dot product per output, vectorised along k. Summed in
 // the same order for every row, whatever its neighbours.
 DCNN_SIMD_CLONES void narrow_rows(const float* a, int lda, int m, int k, const float* bt, int n, float* c, int ldc) {
@@ -78,18 +77,12 @@ void pair_block(const PackedConv& first, const kern::ActSpec& first_act, const P
                 const float* in, const int32_t* index, int m, float* out_rows, int ld_out) {
   const int cin = first.geometry.cin, mid = first.geometry.cout, cout = second.geometry.cout;
   float* middle = scratch_floats(ScratchSlot::Band, size_t(m) * mid);
-  // (Rows holds the lead's rows when there is a lead, and then no index needs copying.)
-  if (gemm_b(first).ld == mid && gather_gemm_fuses(first_act)) {  // bias and activation in the store
-    GemmEpilogue activated;
-    activated.bias = bias_or_null(first);
-    activated.act = first_act;
-    activated.dst = middle;
-    activated.ld_dst = mid;
-    gather_gemm(in, cin, index, m, gemm_b(first), middle, mid, &activated);
-  } else if (gemm_b(first).ld == mid) {
-    gather_gemm(in, cin, index, m, gemm_b(first), middle, mid);
-    activate_rows(first_act, middle, nullptr, m, mid, bias_or_null(first), middle);
+  const GemmB b = gemm_b(first);
+  if (b.ld == mid) {
+    // Activated in place: the epilogue stores each finished row over its own partial sums.
+    gather_gemm_activated(in, cin, index, m, b, bias_or_null(first), first_act, middle, middle, nullptr);
   } else {
+    // (Rows holds the lead's rows when there is a lead, and then no index needs copying.)
     if (index) {
       float* rows = scratch_floats(ScratchSlot::Rows, size_t(m) * cin);
       for (int i = 0; i < m; ++i)
@@ -99,17 +92,9 @@ void pair_block(const PackedConv& first, const kern::ActSpec& first_act, const P
     sgemm_rows(m, mid, cin, in, cin, first.weights.data(), mid, middle, mid, false);
     activate_rows(first_act, middle, nullptr, m, mid, bias_or_null(first), middle);
   }
-  if (cout <= kNarrowOut) {
-    // The second conv's weights (mid x cout) as cout rows of mid: a few hundred floats.
-    float bt[kNarrowOut * 1024];
-    if (mid <= 1024) {
-      for (int j = 0; j < cout; ++j)
-        for (int kk = 0; kk < mid; ++kk) bt[j * mid + kk] = second.weights[size_t(kk) * size_t(cout) + size_t(j)];
-      narrow_rows(middle, mid, m, mid, bt, cout, out_rows, ld_out);
-      return;
-    }
-  }
-  if (ld_out >= gemm_b(second).ld)
+  if (!second.weights_by_output.empty())
+    narrow_rows(middle, mid, m, mid, second.weights_by_output.data(), cout, out_rows, ld_out);
+  else if (ld_out >= gemm_b(second).ld)
     gather_gemm(middle, mid, nullptr, m, gemm_b(second), out_rows, ld_out);
   else
     sgemm_rows(m, cout, mid, middle, mid, second.weights.data(), cout, out_rows, ld_out, false);
