@@ -350,12 +350,16 @@ void Executor::Impl::plan_unstored_tensors() {
   for (const auto& op : ops)
     for (int t : op->inputs()) ++readers[size_t(t)];
   for (int t : g.outputs) ++readers[size_t(t)];
+  // Whether op k reads only op k - 1's output and nothing else reads it: what every pair and
+  // chain link needs.
+  auto sole_reader_of_previous = [&](size_t k) {
+    const int t = ops[k - 1]->output();
+    return ops[k]->inputs().size() == 1 && ops[k]->inputs()[0] == t && readers[size_t(t)] == 1 && t != g.input;
+  };
   for (size_t k = 1; k < ops.size(); ++k) {
     const Op& producer = *ops[k - 1];
     const Op& consumer = *ops[k];
-    const int t = producer.output();
-    if (consumer.inputs().size() == 1 && consumer.inputs()[0] == t && readers[size_t(t)] == 1 &&
-        t != g.input && !input_producer[k - 1] && consumer.can_compute_input_from(producer)) {
+    if (sole_reader_of_previous(k) && !input_producer[k - 1] && consumer.can_compute_input_from(producer)) {
       input_producer[k] = &producer;
       dense_fused[k] = consumer.fuses_dense_pass_with(producer);
     }
@@ -367,9 +371,7 @@ void Executor::Impl::plan_unstored_tensors() {
     if (!input_producer[k] || input_producer[k - 1] || input_producer[k - 2]) continue;
     const Op& head = *ops[k - 2];
     const Op& producer = *ops[k - 1];
-    const int t = head.output();
-    if (producer.inputs().size() == 1 && producer.inputs()[0] == t && readers[size_t(t)] == 1 && t != g.input &&
-        ops[k]->can_compute_input_from_chain(head, producer)) {
+    if (sole_reader_of_previous(k - 1) && ops[k]->can_compute_input_from_chain(head, producer)) {
       input_producer[k - 1] = &head;
       chain_head[k] = &head;
       dense_fused[k - 1] = dense_fused[k] = true;
@@ -380,13 +382,9 @@ void Executor::Impl::plan_unstored_tensors() {
   // them apart (the ablation of docs/cpu-engine.md section 12).
   if (const char* v = std::getenv("DELTACNN_CPU_DEPTHWISE_PAIRS"); v && std::string(v) == "0") return;
   for (size_t k = 1; k < ops.size(); ++k) {
-    const Op& producer = *ops[k - 1];
-    const Op& consumer = *ops[k];
-    const int t = producer.output();
-    const bool taken = input_producer[k] || input_producer[k - 1] || output_unstored(k) || chain_head[k];
-    if (!taken && consumer.inputs().size() == 1 && consumer.inputs()[0] == t && readers[size_t(t)] == 1 &&
-        t != g.input && consumer.can_compute_input_from_after_chains(producer))
-      input_producer[k] = &producer;  // dense passes run it apart: dense_fused stays false
+    const bool taken = input_producer[k] || input_producer[k - 1] || output_unstored(k);  // (chains set these)
+    if (!taken && sole_reader_of_previous(k) && ops[k]->can_compute_input_from_after_chains(*ops[k - 1]))
+      input_producer[k] = ops[k - 1].get();  // dense passes run it apart: dense_fused stays false
   }
 }
 
