@@ -70,11 +70,16 @@ struct Executor::Impl {
   // run every pair fused, so that tensor has no stored map; dense passes that run a pair apart
   // put it in map_scratch (delta streams) or the arena (dense streams).
   std::vector<const Op*> input_producer;
-  // Chains of three (Op::can_compute_input_from_chain): per op, the op two before it, whose
-  // output its producer would read; the producer then has that op as its input_producer, so
-  // neither inner tensor is held, and the chain always runs fused (two inner tensors could not
-  // share the one scratch place of a dense pass that runs them apart).
+  // Chains of three (Op::can_compute_input_from_chain, Op::can_compute_input_from_pair): per
+  // op, the op two before it, whose output its producer would read; the producer then has that
+  // op as its input_producer, so neither inner tensor is held. Chains run fused in every pass;
+  // whole blocks (from_pair) only in recompute passes: their dense passes put the two inner
+  // tensors at unstored_offset in the scratch.
   std::vector<const Op*> chain_head;
+  // Per tensor without a map in recompute passes: where a dense pass that runs its pair apart
+  // puts it, in floats from the scratch's start (0 but for the inner tensors of whole blocks,
+  // which sit after the block output's dense form: ConvOp::run_block_dense).
+  std::vector<size_t> unstored_offset;
   // Whether op k's output is such a tensor.
   bool output_unstored(size_t k) const { return k + 1 < input_producer.size() && input_producer[k + 1]; }
   // Per op: it has an input_producer and its dense passes run the pair fused as well
@@ -229,11 +234,14 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
       if (!m.output_unstored(k))
         map_floats = std::max(map_floats, op.recompute_scratch_floats());
       else if (!m.dense_fused[k + 1])
-        map_floats = std::max(map_floats, size_t(op.output_shape().size()));
+        map_floats = std::max(map_floats, m.unstored_offset[size_t(op.output())] + size_t(op.output_shape().size()));
       // The dense form of a pair whose dense passes run apart holds the expanded tensor after
-      // the output (ConvOp::run_pair_dense).
-      if (m.input_producer[k] && !m.dense_fused[k])
-        map_floats = std::max(map_floats, size_t(op.output_shape().size() + ops[k - 1]->output_shape().size()));
+      // the output (ConvOp::run_pair_dense), a whole block's both inner tensors.
+      if (m.input_producer[k] && !m.dense_fused[k]) {
+        size_t floats = size_t(op.output_shape().size() + ops[k - 1]->output_shape().size());
+        if (m.chain_head[k] && !m.dense_fused[k - 1]) floats += size_t(ops[k - 2]->output_shape().size());
+        map_floats = std::max(map_floats, floats);
+      }
       if (!op.can_recompute()) missing += (missing.empty() ? "" : ", ") + op.name() + " (" + op.kind_name() + ")";
     }
     if (!missing.empty())
@@ -323,7 +331,7 @@ void Executor::Impl::bind_workspace(float* base) {
   if (scratch_in_workspace) {
     map_scratch = base;
     for (size_t t = 0; t < unstored_now.size(); ++t)
-      if (unstored_now[t]) tensors[t].rebind_unstored(base);
+      if (unstored_now[t]) tensors[t].rebind_unstored(base + unstored_offset[t]);
   }
   workspace = base;
 }
@@ -343,6 +351,7 @@ void Executor::Impl::plan_unstored_tensors() {
   input_producer.assign(ops.size(), nullptr);
   chain_head.assign(ops.size(), nullptr);
   dense_fused.assign(ops.size(), false);
+  unstored_offset.assign(g.tensors.size(), 0);
   // DELTACNN_CPU_FUSE_EXPAND=0: every tensor is held and every op runs on its own (the ablation
   // of docs/cpu-engine.md).
   if (const char* v = std::getenv("DELTACNN_CPU_FUSE_EXPAND"); v && std::string(v) == "0") return;
@@ -377,6 +386,22 @@ void Executor::Impl::plan_unstored_tensors() {
       dense_fused[k - 1] = dense_fused[k] = true;
     }
   }
+  // Whole blocks (Op::can_compute_input_from_pair): a pair that no chain took, whose output
+  // only the next op reads. DELTACNN_CPU_BLOCKS=0 leaves them pairs (the ablation of
+  // docs/cpu-engine.md section 13).
+  const char* blocks = std::getenv("DELTACNN_CPU_BLOCKS");
+  if (!(blocks && std::string(blocks) == "0"))
+    for (size_t k = 2; k < ops.size(); ++k) {
+      if (!input_producer[k - 1] || chain_head[k - 1] || input_producer[k] || input_producer[k - 2]) continue;
+      if (sole_reader_of_previous(k) && ops[k]->can_compute_input_from_pair(*ops[k - 2], *ops[k - 1])) {
+        input_producer[k] = ops[k - 1].get();
+        chain_head[k] = ops[k - 2].get();
+        // Dense passes run the block's projection apart: [its output | depthwise | expanded].
+        const size_t out = size_t(ops[k]->output_shape().size());
+        unstored_offset[size_t(ops[k - 1]->output())] = out;
+        unstored_offset[size_t(ops[k - 2]->output())] = out + size_t(ops[k - 1]->output_shape().size());
+      }
+    }
   // Last, the pairs that must not take a chain's first link (Op::can_compute_input_from_after_
   // chains): where neither op is in a pair or chain yet. DELTACNN_CPU_DEPTHWISE_PAIRS=0 leaves
   // them apart (the ablation of docs/cpu-engine.md section 12).
@@ -510,7 +535,8 @@ void Executor::Impl::run_dense(const float* x, bool keep) {
     // A dense pass is the first estimate of each layer's dense form; a pair whose expanded
     // tensor has no map pays for both convs in its dense form.
     if (measures_paths())
-      seed_dense_cost(path_costs[k], st.ms + (input_producer[k] ? stats.layers[k - 1].ms : 0.0));
+      seed_dense_cost(path_costs[k], st.ms + (input_producer[k] ? stats.layers[k - 1].ms : 0.0) +
+                                         (chain_head[k] ? stats.layers[k - 2].ms : 0.0));
   }
   if (state_in_maps) return;  // the heads are the output tensors' maps (Executor::output)
   if (in_arena && recomputes()) {

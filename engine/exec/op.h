@@ -98,6 +98,11 @@ class Op : public OpNode {
   // producer's input from `head` (the op before the producer, whose output only the producer
   // reads), so that neither tensor is held. Such chains run fused in every pass.
   virtual bool can_compute_input_from_chain(const Op& /*head*/, const Op& /*producer*/) const { return false; }
+  // Whether this op can compute its input 0 from a pair (`producer` computes its input from
+  // `head`) in recompute passes, so that neither of the pair's tensors is held there (a whole
+  // inverted-residual block: expand -> depthwise -> projection). Dense passes run this op apart
+  // from the pair.
+  virtual bool can_compute_input_from_pair(const Op& /*head*/, const Op& /*producer*/) const { return false; }
   // can_compute_input_from for a producer that pairs only where no pair or chain above takes it
   // (a depthwise conv before a 1x1 conv: MoveNet's heads lead their chains with one). Dense
   // passes run such pairs apart.

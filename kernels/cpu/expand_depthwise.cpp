@@ -65,9 +65,12 @@ class RowGroups {
 // computed once.
 class Worker {
  public:
+  // project: the 1x1 conv after the depthwise conv when the block runs as a whole (the
+  // depthwise output then has no map either and the fire step is the projection's), or null.
   Worker(const PackedConv& e, const kern::ActSpec& ea, const PackedConv& d, const kern::ActSpec& da,
-         const float* x, float eps, float* out_map, uint8_t* fired)
-      : e_(e), ea_(ea), d_(d), da_(da), x_(x), eps_(eps), out_map_(out_map), fired_(fired),
+         const PackedConv* project, const kern::ActSpec& pa, const float* x, float eps, float* out_map,
+         uint8_t* fired)
+      : e_(e), ea_(ea), d_(d), da_(da), p_(project), pa_(pa), x_(x), eps_(eps), out_map_(out_map), fired_(fired),
         ge_(e.geometry), gd_(d.geometry), c_(gd_.cin), groups_(gd_) {
     capacity_ = 2 * groups_.window_rows_for(groups_.rows());
     buffer_ = scratch_floats(ScratchSlot::Band, size_t(capacity_) * size_t(gd_.in_w) * size_t(c_));
@@ -168,15 +171,28 @@ class Worker {
       const int k = std::min(kBlock, n - i0);
       float* tile = scratch_floats(ScratchSlot::Product, size_t(k) * size_t(c_));
       depthwise_rows_of(sub, d_.weights.data(), in, local + i0, k, tile);
-      fired += fire_rows(da_, tile, c_, cand + i0, k, c_, bias_or_null(d_), eps_, out_map_, fired_);
+      fired += p_ ? project_and_fire(tile, cand + i0, k)
+                  : fire_rows(da_, tile, c_, cand + i0, k, c_, bias_or_null(d_), eps_, out_map_, fired_);
     }
     return fired;
+  }
+
+  // The block's projection at k candidates whose depthwise rows (pre-activation) are in
+  // `tile`: activated in place, multiplied while in cache, and the projection's rows fire.
+  int project_and_fire(float* tile, const int32_t* cand, int k) {
+    activate_rows(da_, tile, nullptr, k, c_, bias_or_null(d_), tile);
+    const GemmB b = gemm_b(*p_);
+    float* product = scratch_floats(ScratchSlot::Rows, size_t(k) * size_t(b.ld));
+    gather_gemm(tile, c_, nullptr, k, b, product, b.ld);
+    return fire_rows(pa_, product, b.ld, cand, k, b.n, bias_or_null(*p_), eps_, out_map_, fired_);
   }
 
   const PackedConv& e_;
   const kern::ActSpec& ea_;
   const PackedConv& d_;
   const kern::ActSpec& da_;
+  const PackedConv* p_;
+  const kern::ActSpec& pa_;
   const float* x_;
   float eps_;
   float* out_map_;
@@ -287,18 +303,17 @@ bool expand_depthwise_fits(const ConvGeometry& e, const ConvGeometry& d) {
   return is_pointwise_gemm(e) && is_depthwise(d) && e.cout == d.cin && e.out_h == d.in_h && e.out_w == d.in_w;
 }
 
-int expand_depthwise_recompute(const PackedConv& expand, const kern::ActSpec& expand_act,
-                               const PackedConv& depthwise, const kern::ActSpec& depthwise_act,
-                               const float* x, const int32_t* cand, int n, float eps, float* out_map,
-                               uint8_t* fired) {
+namespace {
+
+// Both recompute entries: the pair (project null) or the whole block.
+int recompute_block(const PackedConv& expand, const kern::ActSpec& expand_act, const PackedConv& depthwise,
+                    const kern::ActSpec& depthwise_act, const PackedConv* project, const kern::ActSpec& project_act,
+                    const float* x, const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired) {
   const ConvGeometry& ge = expand.geometry;
   const ConvGeometry& gd = depthwise.geometry;
-  if (!expand_depthwise_fits(ge, gd))
-    throw std::invalid_argument("expand_depthwise_recompute: not a pointwise conv feeding a depthwise conv");
-  if (n <= 0) return 0;
-  require_output_pixels("expand_depthwise_recompute", gd, cand, n);
   // Expand MACs at about the window's pixels plus the depthwise taps, per candidate.
-  const int64_t flops = 2 * int64_t{n} * gd.cin * (int64_t{ge.cin} * gd.stride_h * gd.stride_w + gd.kh * gd.kw);
+  int64_t flops = 2 * int64_t{n} * gd.cin * (int64_t{ge.cin} * gd.stride_h * gd.stride_w + gd.kh * gd.kw);
+  if (project) flops += 2 * int64_t{n} * gd.cin * project->geometry.cout;
   const int rows_with_work = cand[n - 1] / gd.out_w - cand[0] / gd.out_w + 1;
   const int threads = std::max(1, std::min(threads_for_flops(flops), rows_with_work));
   int total = 0;
@@ -315,11 +330,47 @@ int expand_depthwise_recompute(const PackedConv& expand, const kern::ActSpec& ex
     };
     const int i0 = boundary(t), i1 = boundary(t + 1);
     if (i1 > i0) {
-      Worker worker(expand, expand_act, depthwise, depthwise_act, x, eps, out_map, fired);
+      Worker worker(expand, expand_act, depthwise, depthwise_act, project, project_act, x, eps, out_map, fired);
       total += worker.run(cand + i0, i1 - i0);
     }
   }
   return total;
+}
+
+}  // namespace
+
+int expand_depthwise_recompute(const PackedConv& expand, const kern::ActSpec& expand_act,
+                               const PackedConv& depthwise, const kern::ActSpec& depthwise_act,
+                               const float* x, const int32_t* cand, int n, float eps, float* out_map,
+                               uint8_t* fired) {
+  if (!expand_depthwise_fits(expand.geometry, depthwise.geometry))
+    throw std::invalid_argument("expand_depthwise_recompute: not a pointwise conv feeding a depthwise conv");
+  if (n <= 0) return 0;
+  require_output_pixels("expand_depthwise_recompute", depthwise.geometry, cand, n);
+  return recompute_block(expand, expand_act, depthwise, depthwise_act, nullptr, kern::ActSpec{}, x, cand, n, eps,
+                         out_map, fired);
+}
+
+bool expand_depthwise_project_fits(const ConvGeometry& e, const ConvGeometry& d, const ConvGeometry& p) {
+  return expand_depthwise_fits(e, d) && is_pointwise_gemm(p) && p.groups == 1 && p.cin == d.cout &&
+         p.in_h == d.out_h && p.in_w == d.out_w;
+}
+
+bool expand_depthwise_project_pays(int64_t depthwise_output_bytes) {
+  return depthwise_output_bytes >= (int64_t{6} << 20);
+}
+
+int expand_depthwise_project_recompute(const PackedConv& expand, const kern::ActSpec& expand_act,
+                                       const PackedConv& depthwise, const kern::ActSpec& depthwise_act,
+                                       const PackedConv& project, const kern::ActSpec& project_act, const float* x,
+                                       const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired) {
+  if (!expand_depthwise_project_fits(expand.geometry, depthwise.geometry, project.geometry))
+    throw std::invalid_argument(
+        "expand_depthwise_project_recompute: not a pointwise conv feeding a depthwise conv feeding a 1x1 conv");
+  if (n <= 0) return 0;
+  require_output_pixels("expand_depthwise_project_recompute", project.geometry, cand, n);
+  return recompute_block(expand, expand_act, depthwise, depthwise_act, &project, project_act, x, cand, n, eps,
+                         out_map, fired);
 }
 
 }  // namespace dcnn::cpu

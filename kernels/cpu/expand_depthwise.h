@@ -25,6 +25,28 @@ int expand_depthwise_recompute(const PackedConv& expand, const kern::ActSpec& ex
                                const float* x, const int32_t* cand, int n, float eps, float* out_map,
                                uint8_t* fired);
 
+// The whole inverted-residual block (its residual add apart): expand -> depthwise -> project,
+// the project a 1x1 conv over the depthwise output. Neither inner tensor has a map: at the
+// projection's candidates (the depthwise conv's, as the 1x1 conv reads one pixel) the
+// depthwise rows are computed as above, activated and multiplied by the projection while in
+// cache, and the fire step compares with the projection's stored map. Why: on MoveNet's
+// 144x192 and 72x96 blocks 94-100 % of the depthwise conv's candidates fired anyway, so its
+// fire step (the widest maps of the stream, read and written per frame) filtered nothing.
+bool expand_depthwise_project_fits(const ConvGeometry& expand, const ConvGeometry& depthwise,
+                                   const ConvGeometry& project);
+// Whether a whole block is faster than the pair plus the projection on its own: where the
+// depthwise output is at least 6 MiB, so that its stored map would come from memory in the fire
+// step. On the smaller maps of the deeper blocks fewer of the depthwise candidates fire
+// (57-85 % on MoveNet's 36x48 and 18x24 blocks) and the projection, 96-480 channels wide,
+// then costs more at the extra pixels than the fire step it saves (MultiPose, 2-vCPU EPYC,
+// alternating 120-frame runs: delta / dense 1.30-1.38x with blocks 1-5 whole, 1.29-1.31x
+// with all, 1.26-1.28x with none).
+bool expand_depthwise_project_pays(int64_t depthwise_output_bytes);
+int expand_depthwise_project_recompute(const PackedConv& expand, const kern::ActSpec& expand_act,
+                                       const PackedConv& depthwise, const kern::ActSpec& depthwise_act,
+                                       const PackedConv& project, const kern::ActSpec& project_act, const float* x,
+                                       const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired);
+
 class OnednnConv;
 
 // The expand conv over `rows` whole rows of its map, bias and activation included (a oneDNN

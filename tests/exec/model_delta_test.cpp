@@ -101,6 +101,34 @@ TEST(ModelDelta, MoveNetMultiPoseRecomputeFormExactWithZeroThresholds) {
   EXPECT_LE(r.max_rel, 1e-4f);
 }
 
+// With every threshold 0 and no pixel above the input threshold, vtest changes everywhere
+// (sensor noise), so the test above runs every layer's dense form. Here the frames change in
+// one moving window only (the rest repeats the first frame exactly): the sparse paths of every
+// op, pair, chain and block run, and still equal dense.
+TEST(ModelDelta, MoveNetMultiPoseRecomputeFormExactOnFramesThatChangeInAWindow) {
+  const int w = 256, h = 192;
+  ir::Graph g = load("models/movenet-multipose.onnx", w, h);
+  auto frames = vtest_frames(w, h, 6);
+  ASSERT_EQ(frames.size(), 6u);
+  for (size_t f = 1; f < frames.size(); ++f) {  // a 64x48 window of frame f, moving right
+    std::vector<float> mixed = frames[0];
+    const int x0 = 24 + 20 * int(f), y0 = 60;
+    for (int y = y0; y < y0 + 48; ++y)
+      for (int x = x0; x < x0 + 64; ++x)
+        for (int c = 0; c < 3; ++c) {
+          const size_t i = (size_t(y) * w + size_t(x)) * 3 + size_t(c);
+          mixed[i] = frames[f][i];
+        }
+    frames[f] = std::move(mixed);
+  }
+  DeltaSettings s = exact_settings(1.f);  // never the dense form
+  s.form = DeltaForm::Recompute;
+  s.keyframe_break_even = 1.f;
+  const ModelRun r = run(g, s, frames);
+  EXPECT_LT(r.input_active, 0.1f) << "the window should leave most input pixels unchanged";
+  EXPECT_LE(r.max_rel, 1e-4f);
+}
+
 // At the shipped 768x576 the first blocks' expanded tensors are 26-64 MB, so dense passes run
 // expand -> depthwise fused (kernels/cpu/expand_depthwise.h): a dense stream equals the unfused
 // one (DELTACNN_CPU_FUSE_EXPAND=0), and the recompute stream with its fused keyframes equals

@@ -16,6 +16,7 @@
 #include "engine/core/error.h"
 #include "engine/exec/op_checks.h"
 #include "engine/exec/ops/activation_step.h"
+#include "kernels/cpu/activation.h"
 #include "kernels/cpu/conv.h"
 #include "kernels/cpu/conv_onednn.h"
 #include "kernels/cpu/conv_recompute.h"
@@ -133,6 +134,16 @@ class ConvOp : public Op {
            cpu::pointwise_pair_fits(first->packed_.geometry, packed_.geometry) &&
            cpu::leading_depthwise_fits(dw->packed_.geometry, first->packed_.geometry);
   }
+  // MobileNetV2's inverted-residual blocks in recompute passes: expand -> depthwise -> this
+  // 1x1 projection (kernels/cpu/expand_depthwise.h), the pair's depthwise output not held either.
+  bool can_compute_input_from_pair(const Op& head, const Op& producer) const override {
+    const auto* expand = dynamic_cast<const ConvOp*>(&head);
+    const auto* dw = dynamic_cast<const ConvOp*>(&producer);
+    return expand && dw && producer.inputs()[0] == head.output() && producer.output() == inputs()[0] &&
+           cpu::expand_depthwise_project_fits(expand->packed_.geometry, dw->packed_.geometry, packed_.geometry) &&
+           (blocks_at_any_size() ||
+            cpu::expand_depthwise_project_pays(producer.output_shape().size() * int64_t(sizeof(float))));
+  }
   // MobileNetV2's first block and the FPN's separable convs: depthwise -> 1x1, the depthwise
   // output computed at the 1x1 conv's candidates (kernels/cpu/pointwise_pair.h).
   bool can_compute_input_from_after_chains(const Op& producer) const override {
@@ -207,7 +218,11 @@ class ConvOp : public Op {
       if (ctx.stat) ctx.stat->dense = true;
       return;
     }
-    if (cpu::is_depthwise(packed_.geometry))
+    if (c.block_expand)
+      cpu::expand_depthwise_project_recompute(c.block_expand->packed_, c.block_expand->act_.spec(), c.first.packed_,
+                                              c.first.act_.spec(), packed_, act_.spec(), c.x, o.list(), candidates,
+                                              eps, o.values(), o.mask());
+    else if (cpu::is_depthwise(packed_.geometry))
       cpu::expand_depthwise_recompute(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, o.list(),
                                       candidates, eps, o.values(), o.mask());
     else if (cpu::is_depthwise(c.first.packed_.geometry))
@@ -220,17 +235,21 @@ class ConvOp : public Op {
   }
 
   // What this op computes its input from: the producer (`first`), the chain's leading
-  // depthwise conv when there is one, and the map they start from.
+  // depthwise conv or a whole block's expand conv when there is one, and the map they start
+  // from.
   struct Chain {
     const ConvOp& first;
     cpu::LeadingDepthwise lead;
+    const ConvOp* block_expand = nullptr;
     const float* x;
   };
   static Chain chain(const OpContext& ctx) {
     const auto& first = static_cast<const ConvOp&>(*ctx.input_producer);
-    if (!ctx.chain_head) return {first, {}, ctx.tensors[size_t(first.inputs()[0])].values()};
+    if (!ctx.chain_head) return {first, {}, nullptr, ctx.tensors[size_t(first.inputs()[0])].values()};
     const auto& head = static_cast<const ConvOp&>(*ctx.chain_head);
-    return {first, {&head.packed_, head.act_.spec()}, ctx.tensors[size_t(head.inputs()[0])].values()};
+    const float* x = ctx.tensors[size_t(head.inputs()[0])].values();
+    if (!cpu::is_depthwise(head.packed_.geometry)) return {first, {}, &head, x};
+    return {first, {&head.packed_, head.act_.spec()}, nullptr, x};
   }
 
   // The dense form of a recompute pass of the pair (the expanded tensor has no map): the
@@ -241,10 +260,11 @@ class ConvOp : public Op {
     return !c.lead.conv && !fuses_dense_pass_with(c.first) && c.first.runs_whole_pass() && runs_whole_pass();
   }
   bool has_pair_dense_form(const Chain& c) const {
-    return cpu::is_depthwise(packed_.geometry) || c.lead.conv || fuses_dense_pass_with(c.first) ||
+    return c.block_expand || cpu::is_depthwise(packed_.geometry) || c.lead.conv || fuses_dense_pass_with(c.first) ||
            runs_pair_apart(c);
   }
   void run_pair_dense(OpContext& ctx, const Chain& c) const {
+    if (c.block_expand) return run_block_dense(ctx, c);
     if (runs_pair_apart(c)) {
       float* expanded = ctx.map_scratch + output_shape().size();
       c.first.run_whole_pass(c.x, expanded);
@@ -252,6 +272,25 @@ class ConvOp : public Op {
       return;
     }
     run_fused_dense(c, ctx.map_scratch);
+  }
+  // A whole block's dense form into ctx.map_scratch, its inner tensors after the output (as the
+  // executor's unstored_offset places them): the expand -> depthwise pair as its dense passes
+  // run it (fused, or apart through oneDNN), then this projection.
+  void run_block_dense(OpContext& ctx, const Chain& c) const {
+    const ConvOp& expand = *c.block_expand;
+    const ConvOp& dw = c.first;
+    float* depthwise_out = ctx.map_scratch + output_shape().size();
+    float* expanded = depthwise_out + dw.output_shape().size();
+    if (!dw.fuses_dense_pass_with(expand) && expand.runs_whole_pass() && dw.runs_whole_pass()) {
+      expand.run_whole_pass(c.x, expanded);
+      dw.run_whole_pass(expanded, depthwise_out);
+    } else {
+      dw.run_fused_dense({expand, {}, nullptr, c.x}, depthwise_out);
+    }
+    if (runs_whole_pass()) return run_whole_pass(depthwise_out, ctx.map_scratch);
+    cpu::conv_dense(packed_, depthwise_out, ctx.map_scratch, true);
+    cpu::activate_rows(act_.spec(), ctx.map_scratch, nullptr, output_shape().pixels(), output_shape().c, nullptr,
+                       ctx.map_scratch);
   }
   // The pair's or chain's fused dense kernel over the whole map into `out`.
   void run_fused_dense(const Chain& c, float* out) const {
@@ -278,6 +317,15 @@ class ConvOp : public Op {
     static const bool on = [] {
       const char* v = std::getenv("DELTACNN_CPU_FUSE_POINTWISE_DENSE");
       return v && std::strcmp(v, "1") == 0;
+    }();
+    return on;
+  }
+  // DELTACNN_CPU_BLOCKS=all: whole blocks wherever they fit, not only where they pay (so that
+  // tests at small input sizes run them; =0, the executor pairs no block).
+  static bool blocks_at_any_size() {
+    static const bool on = [] {
+      const char* v = std::getenv("DELTACNN_CPU_BLOCKS");
+      return v && std::strcmp(v, "all") == 0;
     }();
     return on;
   }
