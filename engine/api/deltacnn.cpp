@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <new>
 
 #include "engine/config/delta_settings.h"
@@ -170,6 +171,7 @@ Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
     throw Error(ErrorKind::Config, options_.zones.source + ": masks with fill: blank need the CPU backend's "
                                    "pre-processing (the CUDA backend pre-processes on the GPU); expected "
                                    "fill: last on the CUDA backend, or backend cpu");
+  query_cell_heads(model_->decoder(), *executor_);
   if (options_.stabilize.enabled()) {
     if (executor_->takes_frames()) {
       // Not an error: one YAML serves CPU and GPU boxes (backend auto), and an unstabilised
@@ -384,11 +386,6 @@ void Stream::set_track_score_off(float score_off) {
   tracker_.set_settings(tracker_settings());
 }
 
-std::vector<HeadView> Stream::heads() const {
-  std::vector<HeadView> out;
-  for (int i = 0; i < executor_->num_outputs(); ++i)
-    out.push_back({executor_->output_name(i), executor_->output_shape(i), executor_->output(i)});
-  return out;
-}
+std::vector<HeadView> Stream::heads() const { return head_views(*executor_, cell_cache_); }
 
 }  // namespace dcnn

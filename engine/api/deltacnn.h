@@ -16,6 +16,7 @@
 
 #include "engine/api/results.h"
 #include "engine/config/config.h"
+#include "engine/api/head_views.h"
 #include "engine/decode/decoder.h"
 #include "engine/exec/executor.h"
 #include "engine/pre/preprocess.h"
@@ -122,7 +123,10 @@ class Stream {
   const std::map<int, std::vector<std::string>>& track_zones() const {
     return zone_membership_.zones_by_track();
   }
-  std::vector<HeadView> heads() const;  // dense heads of the last frame
+  // The heads of the last frame, valid until the next frame or heads() call: whole maps, or
+  // for a head the decoder reads at a few cells (Decoder::cell_heads) in a delta frame,
+  // computed at the cells it asks for (HeadView::at).
+  std::vector<HeadView> heads() const;
   // What the stream does not do as asked, for the caller to tell the user once (the element
   // posts each as a GST_ELEMENT_WARNING): stabilize on the CUDA backend, whose executor takes
   // the frame itself, so no host-side stabiliser can move it. Empty when everything is as asked.
@@ -144,6 +148,8 @@ class Stream {
   StreamOptions options_;
   Preprocessor preprocessor_;
   std::unique_ptr<Executor> executor_;
+  // heads(): per output, the cells computed on demand this frame.
+  mutable HeadCellCache cell_cache_;
   IdAssigner ids_;     // tracker off
   Tracker tracker_;    // tracker on
   std::vector<float> input_;

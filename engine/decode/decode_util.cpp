@@ -6,12 +6,15 @@
 
 namespace dcnn {
 
-const HeadView& find_head(const std::vector<HeadView>& heads, const std::string& name,
-                          int channels) {
+namespace {
+
+const HeadView& find_head_in(const std::vector<HeadView>& heads, const std::string& name, int channels,
+                             bool cells_only) {
   std::string names;
   for (const auto& h : heads) {
     if (h.name == name) {
-      if (!h.data) throw Error(ErrorKind::Internal, "decoder: head '" + name + "' has no data");
+      if (!h.data && !(cells_only && h.at))
+        throw Error(ErrorKind::Internal, "decoder: head '" + name + "' has no data");
       if (channels > 0 && h.shape.c != channels) {
         throw Error(ErrorKind::Model, "decoder: head '" + name + "' has shape " + h.shape.str() +
                                           " (HxWxC); expected " + std::to_string(channels) +
@@ -27,6 +30,16 @@ const HeadView& find_head(const std::vector<HeadView>& heads, const std::string&
   }
   throw Error(ErrorKind::Model, "decoder: head '" + name + "' is missing; the model has [" +
                                     names + "]; expected an output named '" + name + "'");
+}
+
+}  // namespace
+
+const HeadView& find_head(const std::vector<HeadView>& heads, const std::string& name, int channels) {
+  return find_head_in(heads, name, channels, false);
+}
+
+const HeadView& find_cell_head(const std::vector<HeadView>& heads, const std::string& name, int channels) {
+  return find_head_in(heads, name, channels, true);
 }
 
 void check_same_grid(const HeadView& head, const HeadView& reference) {

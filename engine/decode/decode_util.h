@@ -17,6 +17,9 @@ inline float sigmoid(float x) { return 1.f / (1.f + std::exp(-x)); }
 // count expected when it is missing or has a different channel count (channels <= 0: any).
 const HeadView& find_head(const std::vector<HeadView>& heads, const std::string& name,
                           int channels);
+// find_head for a head read through HeadView::cell only (Decoder::cell_heads): it may come
+// without data.
+const HeadView& find_cell_head(const std::vector<HeadView>& heads, const std::string& name, int channels);
 // Throws Error(Model) unless `head` has the same spatial size as `reference`.
 void check_same_grid(const HeadView& head, const HeadView& reference);
 

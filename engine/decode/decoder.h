@@ -1,6 +1,8 @@
 // Decoders turn the model's dense head tensors into poses or boxes in *frame* pixels.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,10 +21,16 @@ namespace dcnn {
 //   PoseNet: heatmap(17) offset(34) displacement_fwd(32) displacement_bwd(32)
 //   CenterNet: keypoints(80, sigmoid applied in-graph) wh(4)
 // MoveNet heads are raw logits (the decoder applies sigmoid).
+// A head the decoder reads at a few cells only (Decoder::cell_heads) may come without data and
+// with `at` instead, which computes a cell's values on demand (Executor::output_at); cell()
+// reads either way.
 struct HeadView {
   std::string name;
   Shape shape;
   const float* data = nullptr;
+  // Cell y * W + x -> its shape.c values, valid until the next frame.
+  std::function<const float*(int64_t cell)> at;
+  const float* cell(int64_t c) const { return data ? data + c * shape.c : at(c); }
 };
 
 // Model-input pixels -> frame pixels: x_frame = (x_model - pad_x) / scale_x (same for y).
@@ -53,6 +61,9 @@ class Decoder {
                                         float score_threshold) const = 0;
   // Task, labels, keypoint names and skeleton (input size filled by the caller).
   virtual const ModelInfo& info() const = 0;
+  // Heads this decoder reads at a few cells only (through HeadView::cell), which the engine may
+  // then compute at those cells alone; the others must come whole.
+  virtual std::vector<std::string> cell_heads() const { return {}; }
 };
 
 // The YAML's name of a decoder type (decoder.type), for messages.

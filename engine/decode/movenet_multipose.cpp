@@ -36,15 +36,19 @@ class MoveNetMultiPoseDecoder final : public Decoder {
       : config_(config), info_(pose_model_info(config)) {}
 
   const ModelInfo& info() const override { return info_; }
+  // Read at the six centres and the joints' chosen cells: 6 + 6 * 17 cells of 144x192.
+  std::vector<std::string> cell_heads() const override {
+    return {"kpt_regress", "kpt_offset", "box_scale", "box_offset"};
+  }
 
   std::vector<Detection> decode(const std::vector<HeadView>& heads, const FrameGeometry& geometry,
                                 float score_threshold) const override {
     const HeadView& heat = find_head(heads, "kpt_heatmap", kCocoKeypoints);
     const HeadView& center = find_head(heads, "center", 1);
-    const HeadView& regress = find_head(heads, "kpt_regress", 2 * kCocoKeypoints);
-    const HeadView& offset = find_head(heads, "kpt_offset", 2 * kCocoKeypoints);
-    const HeadView& box_scale = find_head(heads, "box_scale", 2);
-    const HeadView& box_offset = find_head(heads, "box_offset", 2);
+    const HeadView& regress = find_cell_head(heads, "kpt_regress", 2 * kCocoKeypoints);
+    const HeadView& offset = find_cell_head(heads, "kpt_offset", 2 * kCocoKeypoints);
+    const HeadView& box_scale = find_cell_head(heads, "box_scale", 2);
+    const HeadView& box_offset = find_cell_head(heads, "box_offset", 2);
     for (const HeadView* h : {&center, &regress, &offset, &box_scale, &box_offset})
       check_same_grid(*h, heat);
     const int H = heat.shape.h, W = heat.shape.w;
@@ -62,15 +66,17 @@ class MoveNetMultiPoseDecoder final : public Decoder {
       p.center_score = centers[i].score;
       const int64_t cell = int64_t(p.cy) * W + p.cx;
       // 2. Box and regressed joints.
-      const float sy = std::max(box_scale.data[cell * 2 + 0], 0.f);
-      const float sx = std::max(box_scale.data[cell * 2 + 1], 0.f);
-      const float by = float(p.cy) + box_offset.data[cell * 2 + 0];
-      const float bx = float(p.cx) + box_offset.data[cell * 2 + 1];
+      const float* scale = box_scale.cell(cell);
+      const float sy = std::max(scale[0], 0.f);
+      const float sx = std::max(scale[1], 0.f);
+      const float* box = box_offset.cell(cell);
+      const float by = float(p.cy) + box[0];
+      const float bx = float(p.cx) + box[1];
       p.y_min = std::clamp(by - 0.5f * sy, 0.f, float(H));
       p.x_min = std::clamp(bx - 0.5f * sx, 0.f, float(W));
       p.y_max = std::clamp(by + 0.5f * sy, 0.f, float(H));
       p.x_max = std::clamp(bx + 0.5f * sx, 0.f, float(W));
-      const float* reg = regress.data + cell * regress.shape.c;
+      const float* reg = regress.cell(cell);
       for (int k = 0; k < kCocoKeypoints; ++k) {
         p.reg_y[k] = float(p.cy) + reg[2 * k];
         p.reg_x[k] = float(p.cx) + reg[2 * k + 1];
@@ -110,7 +116,7 @@ class MoveNetMultiPoseDecoder final : public Decoder {
         // 4. Joint score: the max over all people at that cell.
         float score = 0.f;
         for (const Person& q : people) score = std::max(score, weighted(q, k, best_y, best_x));
-        const float* off = offset.data + (int64_t(best_y) * W + best_x) * offset.shape.c;
+        const float* off = offset.cell(int64_t(best_y) * W + best_x);
         const float model_y = (float(best_y) + off[2 * k]) * stride;
         const float model_x = (float(best_x) + off[2 * k + 1]) * stride;
         pose.keypoints[k] = {frame_x(geometry, model_x), frame_y(geometry, model_y), score};

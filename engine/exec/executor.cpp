@@ -85,6 +85,14 @@ struct Executor::Impl {
   // Per op: it has an input_producer and its dense passes run the pair fused as well
   // (Op::fuses_dense_pass_with); the other pairs run apart in dense passes.
   std::vector<bool> dense_fused;
+  // Executor::set_queried_outputs: per output, whether it is computed at the cells asked for
+  // only (in recompute delta frames); per op, whether such frames skip it (the output's op and
+  // the pair or chain inside it); whether the last frame did (else the output maps are whole).
+  std::vector<bool> queried_output;
+  std::vector<bool> queried_op;
+  bool queried_skipped = false;
+  // The op writing output i.
+  size_t output_op(int i) const;
   FrameStats stats;
   int64_t frames_since_reset = 0;
   KeyframePolicy keyframes{0, 1.f};  // set from settings in the constructor
@@ -261,6 +269,8 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
   m.tail = std::make_unique<DenseTail>(*m.model, m.settings.head_dense_break_even);
   m.stats.backend = to_string(m.model->backend());
   m.stats.layers.resize(ops.size());
+  m.queried_output.assign(g.outputs.size(), false);
+  m.queried_op.assign(ops.size(), false);
   for (size_t k = 0; k < ops.size(); ++k) {
     m.stats.layers[k].name = ops[k]->name();
     m.stats.layers[k].op = ops[k]->kind_name();
@@ -553,6 +563,14 @@ void Executor::Impl::run_dense(const float* x, bool keep) {
   if (keep && !in_arena) tail->on_dense_pass(tensors);
 }
 
+size_t Executor::Impl::output_op(int i) const {
+  const int t = model->graph().outputs[size_t(i)];
+  const auto& ops = model->ops();
+  for (size_t k = 0; k < ops.size(); ++k)
+    if (ops[k]->output() == t) return k;
+  throw Error(ErrorKind::Internal, "executor: no op writes output " + std::to_string(i));
+}
+
 void Executor::Impl::run_recompute(const float* x) {
   const auto& ops = model->ops();
   const ir::Graph& g = model->graph();
@@ -560,11 +578,16 @@ void Executor::Impl::run_recompute(const float* x) {
   in.clear_fired();
   input->recompute(x, in);
   for (size_t k = 0; k < ops.size(); ++k) {
+    LayerStat& st = stats.layers[k];
+    st.dense = false;
+    if (queried_op[k]) {  // computed where the decoder asks (Executor::output_at)
+      st.active = 0.f;
+      st.ms = 0.0;
+      continue;
+    }
     auto t0 = std::chrono::steady_clock::now();
     TensorBuffer& o = tensors[size_t(ops[k]->output())];
     o.clear_fired();
-    LayerStat& st = stats.layers[k];
-    st.dense = false;
     OpContext ctx = context(k);
     ctx.keep_state = false;  // the maps are the state; a dense pass inside keeps none of its own
     ctx.output_unstored = output_unstored(k);
@@ -710,6 +733,8 @@ bool Executor::in_flight() const { return impl_->in_flight; }
 void Executor::Impl::run_cpu_frame(const float* frame) {
   const bool keyframe = next_is_keyframe();
   auto t0 = std::chrono::steady_clock::now();
+  queried_skipped = !keyframe && recomputes() && mode == ExecMode::Delta &&
+                    std::find(queried_op.begin(), queried_op.end(), true) != queried_op.end();
   if (keyframe)
     run_dense(frame, mode == ExecMode::Delta && keyframes.keeps_state());
   else if (recomputes())
@@ -732,6 +757,7 @@ void Executor::Impl::run_cpu_frame(const float* frame) {
   for (size_t k = 0; k < ops.size(); ++k) {
     const double w = double(ops[k]->macs()) + carried;
     carried = 0.0;
+    if (queried_skipped && queried_op[k]) continue;  // not this frame's work: no weight
     if (mode == ExecMode::Delta && !keyframe && output_unstored(k)) {
       carried = w;
       continue;
@@ -812,10 +838,65 @@ Shape Executor::output_shape(int i) const {
   return g.tensors.at(size_t(g.outputs[size_t(i)])).shape;
 }
 
+void Executor::set_queried_outputs(const std::vector<int>& outputs) {
+  Impl& m = *impl_;
+  m.finish_pending();
+  if (m.gpu || !m.recomputes()) return;  // the CUDA backend and the propagate form compute every output
+  const auto& ops = m.model->ops();
+  const ir::Graph& g = m.model->graph();
+  m.queried_output.assign(g.outputs.size(), false);
+  m.queried_op.assign(ops.size(), false);
+  std::vector<int> readers(g.tensors.size(), 0);
+  for (const auto& op : ops)
+    for (int t : op->inputs()) ++readers[size_t(t)];
+  for (int i : outputs) {
+    output_name(i);  // range check
+    const size_t k = m.output_op(i);
+    OpContext ctx = m.context(k);
+    ctx.input_producer = m.input_producer[k];
+    ctx.chain_head = m.chain_head[k];
+    // Only an output no op reads, whose op computes it from maps the stream holds.
+    if (readers[size_t(g.outputs[size_t(i)])] != 0 || !ops[k]->computes_rows_at(ctx)) continue;
+    m.queried_output[size_t(i)] = true;
+    m.queried_op[k] = true;
+    if (m.input_producer[k]) m.queried_op[k - 1] = true;
+    if (m.chain_head[k]) m.queried_op[k - 2] = true;
+  }
+}
+
+bool Executor::output_at_cells_only(int i) const {
+  impl_->require_finished("output_at_cells_only");
+  output_name(i);  // range check
+  return impl_->queried_skipped && impl_->queried_output[size_t(i)];
+}
+
+void Executor::output_at(int i, const int32_t* cells, int n, float* values) const {
+  const Impl& m = *impl_;
+  m.require_finished("output_at");
+  const Shape s = output_shape(i);
+  for (int j = 0; j < n; ++j)
+    if (cells[j] < 0 || cells[j] >= s.pixels())
+      throw Error(ErrorKind::Input, "Executor::output_at: cell " + std::to_string(cells[j]) + " of output '" +
+                                        output_name(i) + "' (" + s.str() + "); expected 0.." +
+                                        std::to_string(s.pixels() - 1));
+  if (!output_at_cells_only(i)) {
+    const float* map = output(i);
+    for (int j = 0; j < n; ++j)
+      std::copy_n(map + int64_t{cells[j]} * s.c, s.c, values + int64_t{j} * s.c);
+    return;
+  }
+  const size_t k = m.output_op(i);
+  OpContext ctx{const_cast<std::vector<TensorBuffer>&>(m.tensors)};  // rows_at only reads
+  ctx.input_producer = m.input_producer[k];
+  ctx.chain_head = m.chain_head[k];
+  m.model->ops()[k]->rows_at(ctx, cells, n, values);
+}
+
 const float* Executor::output(int i) const {
   impl_->require_finished("output");
   output_name(i);  // range check
   if (impl_->gpu) return impl_->gpu->output(i);
+  if (output_at_cells_only(i)) return nullptr;
   if (impl_->outputs_in_maps())
     return impl_->tensors[size_t(impl_->model->graph().outputs[size_t(i)])].values();
   return impl_->heads[size_t(i)].head();

@@ -150,7 +150,20 @@ class Executor {
   int num_outputs() const;
   const std::string& output_name(int i) const;
   Shape output_shape(int i) const;
-  const float* output(int i) const;  // host memory, NHWC
+  const float* output(int i) const;  // host memory, NHWC; null where output_at_cells_only(i)
+
+  // Outputs a decoder reads at a few cells only (MoveNet MultiPose's box and joint-regression
+  // heads, read at six centres and the chosen joint cells): recompute-form delta frames skip
+  // them and output_at computes the cells asked for, from the maps the stream holds, with the
+  // float operations the skipped op would have used. Taken where the output's op can
+  // (Op::computes_rows_at) and no op reads the output; ignored by the CUDA backend and the
+  // propagate form. Dense passes (keyframes, busy frames, mode dense) compute them whole.
+  void set_queried_outputs(const std::vector<int>& outputs);
+  // Whether the last frame left output i to output_at (output(i) is then null).
+  bool output_at_cells_only(int i) const;
+  // values[j * C ..] = output i at cells[j] (pixel index y * W + x), C = output_shape(i).c.
+  // Error(Input) for a cell outside the map.
+  void output_at(int i, const int32_t* cells, int n, float* values) const;
 
   // Stats of the last run: keyframe flag, input/per-layer active fractions, dense choices.
   const FrameStats& stats() const;

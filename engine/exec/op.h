@@ -108,6 +108,14 @@ class Op : public OpNode {
   // passes run such pairs apart.
   virtual bool can_compute_input_from_after_chains(const Op& /*producer*/) const { return false; }
 
+  // Whether rows_at can compute this op's activated output at any listed pixels from maps the
+  // stream holds (its input's, or its pair's or chain's first input's; ctx as for run_recompute),
+  // so that an output a decoder reads at a few cells need not be computed everywhere
+  // (Executor::set_queried_outputs).
+  virtual bool computes_rows_at(const OpContext& /*ctx*/) const { return false; }
+  // rows: n * output channels floats, row i the output at pixels[i].
+  virtual void rows_at(const OpContext& /*ctx*/, const int32_t* /*pixels*/, int /*n*/, float* /*rows*/) const {}
+
   // Multiply-accumulates of a dense pass (weights the mean active fraction); 0 for cheap ops.
   virtual int64_t macs() const { return 0; }
   virtual size_t mask_scratch_bytes() const { return 0; }

@@ -136,6 +136,30 @@ int pointwise_pair_recompute(const PackedConv& first, const kern::ActSpec& first
   return total;
 }
 
+void pointwise_pair_rows(const PackedConv& first, const kern::ActSpec& first_act, const PackedConv& second,
+                         const kern::ActSpec& second_act, const float* x, const int32_t* pixels, int n, float* rows,
+                         const LeadingDepthwise& lead) {
+  require_chain("pointwise_pair_rows", first, second, lead);
+  if (n <= 0) return;
+  require_output_pixels("pointwise_pair_rows", second.geometry, pixels, n);
+  const int cin = first.geometry.cin, mid = first.geometry.cout, cout = second.geometry.cout;
+  const auto [block, blocks, threads] = split_candidates(n, kBlockPixels, 2 * int64_t{n} * mid * (cin + cout));
+#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1)
+  for (int b = 0; b < blocks; ++b) {
+    const int i0 = b * block;
+    const int m = std::min(block, n - i0);
+    const InputRows in =
+        input_rows(lead, x, cin, pixels + i0, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
+    // The tile pointwise_pair_recompute fires from (the same GEMM path), then bias and activation.
+    const int ld = std::max(cout, gemm_b(second).ld);
+    float* tile = scratch_floats(ScratchSlot::Product, size_t(m) * ld);
+    pair_block(first, first_act, second, in.rows, in.index, m, tile, ld);
+    for (int i = 0; i < m; ++i)
+      activate_rows(second_act, tile + int64_t{i} * ld, nullptr, 1, cout, bias_or_null(second),
+                    rows + int64_t{i0 + i} * cout);
+  }
+}
+
 int depthwise_pointwise_recompute(const PackedConv& depthwise, const kern::ActSpec& depthwise_act,
                                   const PackedConv& pointwise, const kern::ActSpec& pointwise_act, const float* x,
                                   const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired) {

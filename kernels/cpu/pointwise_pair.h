@@ -42,6 +42,15 @@ int pointwise_pair_recompute(const PackedConv& first, const kern::ActSpec& first
                              const kern::ActSpec& second_act, const float* x, const int32_t* cand, int n,
                              float eps, float* out_map, uint8_t* fired, const LeadingDepthwise& lead = {});
 
+// The chain's activated output rows at n listed pixels (any order, repeats allowed), from the
+// maps: rows[i * cout ..] = act2(second(act1(first(lead(x))) + b1) + b2) at pixels[i]. The same
+// float operations as pointwise_pair_recompute's values, so an output a decoder reads at a few
+// cells can be computed there only (Executor::set_queried_outputs). Threads: OpenMP over blocks
+// when the work is large; a few pixels run on the calling thread.
+void pointwise_pair_rows(const PackedConv& first, const kern::ActSpec& first_act, const PackedConv& second,
+                         const kern::ActSpec& second_act, const float* x, const int32_t* pixels, int n, float* rows,
+                         const LeadingDepthwise& lead = {});
+
 // A depthwise conv followed by one 1x1 conv (MobileNetV2's first block, which has no expand;
 // the FPN's separable convs): the same with no middle conv. The depthwise output (288x384x48,
 // 21 MB, in MoveNet's first block) is computed at the candidates and never stored.

@@ -1,6 +1,11 @@
 // MoveNet MultiPose and SinglePose decoders on synthetic heads with hand-worked results.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
 #include "engine/core/error.h"
 #include "engine/decode/decoder.h"
 #include "tests/decode/synthetic_heads.h"
@@ -75,6 +80,45 @@ TEST(MoveNetMultiPose, DecodesOnePersonInFramePixelsUnderStretch) {
   EXPECT_EQ(dec->info().task, dcnn::Task::Pose);
   EXPECT_EQ(dec->info().keypoint_names.size(), 17u);
   EXPECT_EQ(dec->info().keypoint_names[9], "left_wrist");
+}
+
+// The heads it names as cell heads may come without data (computed at the cells it asks for,
+// as the engine's delta frames give them): the same poses, and only a few cells are asked.
+TEST(MoveNetMultiPose, ReadsItsCellHeadsAtAFewCellsOnly) {
+  const SyntheticHeads h = multipose_heads();
+  const auto dec = dcnn::make_decoder(config(DecoderKind::MoveNetMultiPose), h.names());
+  const std::vector<std::string> cell_heads = dec->cell_heads();
+  EXPECT_EQ(cell_heads.size(), 4u);
+  std::vector<dcnn::HeadView> views = h.views();
+  std::map<std::string, int> asked;
+  for (auto& v : views) {
+    if (std::find(cell_heads.begin(), cell_heads.end(), v.name) == cell_heads.end()) continue;
+    const float* data = v.data;
+    v.data = nullptr;
+    v.at = [data, c = v.shape.c, &n = asked[v.name]](int64_t cell) {
+      ++n;
+      return data + cell * c;
+    };
+  }
+  const auto g = FrameGeometry::make(128, 96, 64, 48, ResizeKind::Stretch);
+  const auto want = dec->decode(h.views(), g, 0.3f);
+  const auto got = dec->decode(views, g, 0.3f);
+  ASSERT_EQ(got.size(), want.size());
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].confidence, want[0].confidence);
+  for (int k = 0; k < 17; ++k) {
+    EXPECT_EQ(got[0].keypoints[k].x, want[0].keypoints[k].x) << k;
+    EXPECT_EQ(got[0].keypoints[k].y, want[0].keypoints[k].y) << k;
+  }
+  // Six centres (box and regression), 6 x 17 chosen joint cells (offsets): of 12 x 16 cells.
+  EXPECT_LE(asked["box_scale"], 6);
+  EXPECT_LE(asked["kpt_regress"], 6);
+  EXPECT_LE(asked["kpt_offset"], 6 * 17);
+  // Any other head without data is refused: the decoder reads those whole.
+  views = h.views();
+  for (auto& v : views)
+    if (v.name == "center") v.data = nullptr, v.at = [](int64_t) { return static_cast<const float*>(nullptr); };
+  EXPECT_THROW(dec->decode(views, g, 0.3f), dcnn::Error);
 }
 
 TEST(MoveNetMultiPose, UndoesLetterbox) {

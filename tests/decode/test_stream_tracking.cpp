@@ -89,6 +89,35 @@ std::vector<int> ids_of(const std::vector<dcnn::Detection>& objects) {
   return ids;
 }
 
+// The delta stream computes the heads MultiPose's decoder reads at a few cells there only
+// (Decoder::cell_heads): its heads() hand those out without data, and what it publishes equals
+// the stream that computes them whole (DELTACNN_CELL_HEADS=0).
+TEST_F(StreamTracking, CellHeadsComputedOnDemandPublishTheSameObjects) {
+  dcnn::Stream* stream = nullptr;
+  const auto on_demand = run(options(dcnn::ExecMode::Delta), &stream);
+  std::unique_ptr<dcnn::Stream> owner(stream);
+  int cell_heads = 0;
+  for (const dcnn::HeadView& h : stream->heads())
+    if (!h.data) {
+      ++cell_heads;
+      EXPECT_TRUE(h.at) << h.name;
+    }
+  EXPECT_EQ(cell_heads, 4) << "the last frame is a delta frame: box, regression and offset heads on demand";
+  setenv("DELTACNN_CELL_HEADS", "0", 1);
+  const auto whole = run(options(dcnn::ExecMode::Delta));
+  unsetenv("DELTACNN_CELL_HEADS");
+  ASSERT_EQ(on_demand.size(), whole.size());
+  for (size_t f = 0; f < whole.size(); ++f) {
+    ASSERT_EQ(on_demand[f].size(), whole[f].size()) << "frame " << f;
+    for (size_t i = 0; i < whole[f].size(); ++i) {
+      EXPECT_EQ(on_demand[f][i].confidence, whole[f][i].confidence) << "frame " << f;
+      EXPECT_EQ(on_demand[f][i].x_min, whole[f][i].x_min) << "frame " << f;
+      for (size_t k = 0; k < whole[f][i].keypoints.size(); ++k)
+        EXPECT_EQ(on_demand[f][i].keypoints[k].x, whole[f][i].keypoints[k].x) << "frame " << f << " joint " << k;
+    }
+  }
+}
+
 TEST_F(StreamTracking, PeopleKeepTheirTrackIdsAndAge) {
   ASSERT_TRUE(config_->tracker.enabled) << "the shipped MultiPose config tracks";
   dcnn::Stream* stream = nullptr;

@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
+#include "engine/core/error.h"
 #include "engine/ir/onnx_import.h"
 #include "engine/ir/passes.h"
 #include "engine/ir/shape_inference.h"
@@ -105,12 +106,10 @@ TEST(ModelDelta, MoveNetMultiPoseRecomputeFormExactWithZeroThresholds) {
 // (sensor noise), so the test above runs every layer's dense form. Here the frames change in
 // one moving window only (the rest repeats the first frame exactly): the sparse paths of every
 // op, pair, chain and block run, and still equal dense.
-TEST(ModelDelta, MoveNetMultiPoseRecomputeFormExactOnFramesThatChangeInAWindow) {
-  const int w = 256, h = 192;
-  ir::Graph g = load("models/movenet-multipose.onnx", w, h);
-  auto frames = vtest_frames(w, h, 6);
-  ASSERT_EQ(frames.size(), 6u);
-  for (size_t f = 1; f < frames.size(); ++f) {  // a 64x48 window of frame f, moving right
+// vtest frames in which only a 64x48 window moving right changes (the rest repeats frame 0).
+std::vector<std::vector<float>> window_frames(int w, int h, int count) {
+  auto frames = vtest_frames(w, h, count);
+  for (size_t f = 1; f < frames.size(); ++f) {
     std::vector<float> mixed = frames[0];
     const int x0 = 24 + 20 * int(f), y0 = 60;
     for (int y = y0; y < y0 + 48; ++y)
@@ -121,12 +120,80 @@ TEST(ModelDelta, MoveNetMultiPoseRecomputeFormExactOnFramesThatChangeInAWindow) 
         }
     frames[f] = std::move(mixed);
   }
+  return frames;
+}
+
+TEST(ModelDelta, MoveNetMultiPoseRecomputeFormExactOnFramesThatChangeInAWindow) {
+  const int w = 256, h = 192;
+  ir::Graph g = load("models/movenet-multipose.onnx", w, h);
+  auto frames = window_frames(w, h, 6);
+  ASSERT_EQ(frames.size(), 6u);
   DeltaSettings s = exact_settings(1.f);  // never the dense form
   s.form = DeltaForm::Recompute;
   s.keyframe_break_even = 1.f;
   const ModelRun r = run(g, s, frames);
   EXPECT_LT(r.input_active, 0.1f) << "the window should leave most input pixels unchanged";
   EXPECT_LE(r.max_rel, 1e-4f);
+}
+
+// The heads MultiPose's decoder reads at a few cells (box, joint regression and offsets),
+// queried: delta frames skip them and output_at computes any cell as the stream that computes
+// them whole has it, with the shipped thresholds, on keyframes, window frames and busy frames;
+// the other heads are untouched.
+TEST(ModelDelta, MoveNetMultiPoseQueriedHeadsEqualTheWholeMaps) {
+  const int w = 256, h = 192;
+  ir::Graph g = load("models/movenet-multipose.onnx", w, h);
+  auto frames = window_frames(w, h, 5);
+  const auto busy = vtest_frames(w, h, 40);
+  ASSERT_EQ(busy.size(), 40u);
+  frames.push_back(busy[39]);  // a change everywhere (a busy frame), then the window again
+  frames.push_back(frames[1]);
+  auto model = compile_model(g, Backend::Cpu, InputNormalization{});
+  DeltaSettings s;
+  s.input_threshold = 10.f;
+  s.default_threshold = 0.05f;
+  s.form = DeltaForm::Recompute;
+  s.keyframe_break_even = 0.5f;
+  s.truncate_linear = true;  // as shipped (configs/*.yaml)
+  Executor whole(model, ExecMode::Delta, s);
+  Executor queried(model, ExecMode::Delta, s);
+  std::vector<int> cell_heads;
+  for (int o = 0; o < whole.num_outputs(); ++o) {
+    const std::string& n = whole.output_name(o);
+    if (n == "kpt_regress" || n == "kpt_offset" || n == "box_scale" || n == "box_offset") cell_heads.push_back(o);
+  }
+  ASSERT_EQ(cell_heads.size(), 4u);
+  queried.set_queried_outputs(cell_heads);
+  int skipped_frames = 0;
+  for (size_t f = 0; f < frames.size(); ++f) {
+    whole.run(frames[f].data());
+    queried.run(frames[f].data());
+    bool skipped = false;
+    for (int o = 0; o < whole.num_outputs(); ++o) {
+      const Shape shape = whole.output_shape(o);
+      const bool is_cell_head = std::count(cell_heads.begin(), cell_heads.end(), o) > 0;
+      ASSERT_FALSE(whole.output_at_cells_only(o));
+      if (!is_cell_head) ASSERT_FALSE(queried.output_at_cells_only(o));
+      std::vector<float> got(size_t(shape.size()));
+      if (queried.output_at_cells_only(o)) {
+        skipped = true;
+        EXPECT_EQ(queried.output(o), nullptr);
+        std::vector<int32_t> cells(size_t(shape.pixels()));
+        for (size_t c = 0; c < cells.size(); ++c) cells[c] = int32_t(c);
+        queried.output_at(o, cells.data(), int(cells.size()), got.data());
+      } else {
+        std::copy_n(queried.output(o), got.size(), got.begin());
+      }
+      const std::vector<float> want(whole.output(o), whole.output(o) + got.size());
+      EXPECT_EQ(got, want) << "frame " << f << ", " << whole.output_name(o);
+    }
+    skipped_frames += skipped ? 1 : 0;
+    EXPECT_EQ(skipped, !queried.stats().keyframe) << "frame " << f;
+  }
+  EXPECT_GE(skipped_frames, 4);
+  const int32_t outside = int32_t(whole.output_shape(cell_heads[0]).pixels());
+  std::vector<float> values(64);
+  EXPECT_THROW(queried.output_at(cell_heads[0], &outside, 1, values.data()), Error);
 }
 
 // At the shipped 768x576 the first blocks' expanded tensors are 26-64 MB, so dense passes run

@@ -29,13 +29,16 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "engine/api/head_views.h"
 #include "engine/config/config.h"
 #include "engine/config/delta_settings.h"
 #include "engine/core/error.h"
+#include "engine/decode/decoder.h"
 #include "engine/exec/compiled_model.h"
 #include "engine/exec/executor.h"
 #include "engine/ir/onnx_import.h"
@@ -129,10 +132,19 @@ struct HeadError {
 
 void compare_heads(const Executor& dense, const Executor& delta, HeadError& err) {
   double frame_mean = 0.0;
+  std::vector<float> cells_values;
+  std::vector<int32_t> cells;
   for (int h = 0; h < dense.num_outputs(); ++h) {
     const int64_t n = dense.output_shape(h).size();
     const float* a = dense.output(h);
     const float* b = delta.output(h);
+    if (delta.output_at_cells_only(h)) {  // a head the decoder reads at cells: all of them, untimed
+      cells.resize(size_t(dense.output_shape(h).pixels()));
+      for (size_t c = 0; c < cells.size(); ++c) cells[c] = int32_t(c);
+      cells_values.resize(size_t(n));
+      delta.output_at(h, cells.data(), int(cells.size()), cells_values.data());
+      b = cells_values.data();
+    }
     float scale = 1e-6f;
     for (int64_t i = 0; i < n; ++i) scale = std::max(scale, std::fabs(a[i]));
     double sum = 0.0;
@@ -156,6 +168,7 @@ int run(const Args& args) {
   DeltaSettings settings;
   std::string name;
   zones::ZonesConfig zone_config;
+  std::optional<DecoderConfig> decoder_config;  // with --config
   if (!args.config.empty()) {
     DeploymentConfig cfg = load_config(args.config);
     if (model_path.empty()) model_path = cfg.model_path;
@@ -165,6 +178,7 @@ int run(const Args& args) {
     settings = to_delta_settings(cfg.delta);
     name = cfg.name;
     zone_config = cfg.zones;
+    decoder_config = cfg.decoder;
   }
   // Before the (slow) model import: nothing to compare without masks.
   if (args.compare_masks && zone_config.masks.empty())
@@ -197,6 +211,23 @@ int run(const Args& args) {
   // The same delta stream with the masks cleared (--compare-masks).
   std::unique_ptr<Executor> unmasked;
   if (args.compare_masks) unmasked = std::make_unique<Executor>(model, ExecMode::Delta, settings);
+  // With a config, each stream's time includes decoding its heads, as the element does: the
+  // delta streams compute the heads their decoder reads at a few cells there only
+  // (query_cell_heads), and that work belongs in their time.
+  std::unique_ptr<Decoder> decoder;
+  if (decoder_config) {
+    std::vector<std::string> head_names;
+    for (int h = 0; h < delta.num_outputs(); ++h) head_names.push_back(delta.output_name(h));
+    decoder = make_decoder(*decoder_config, head_names);
+    query_cell_heads(*decoder, delta);
+    if (unmasked) query_cell_heads(*decoder, *unmasked);
+  }
+  const FrameGeometry model_geometry = FrameGeometry::make(width, height, width, height, ResizeKind::Stretch);
+  HeadCellCache cell_cache;
+  size_t decoded_objects = 0;
+  auto decode = [&](const Executor& e) {
+    if (decoder) decoded_objects += decoder->decode(head_views(e, cell_cache), model_geometry, 0.f).size();
+  };
 
   std::unique_ptr<bench::OpenCvReference> reference;
   std::unique_ptr<bench::OrtReference> ort;
@@ -259,6 +290,7 @@ int run(const Args& args) {
     if (ort && args.ort_every > 0 && frames > 0 && frames % args.ort_every == 0) ort->measure(2);
     auto t0 = std::chrono::steady_clock::now();
     dense.run(frame.data());
+    decode(dense);
     auto t1 = std::chrono::steady_clock::now();
     const double dms = std::chrono::duration<double, std::milli>(t1 - t0).count();
     // With --compare-masks the unmasked stream goes first on odd frames, so neither delta
@@ -267,11 +299,13 @@ int run(const Args& args) {
     auto run_unmasked = [&] {
       const auto u0 = std::chrono::steady_clock::now();
       unmasked->run(frame.data());
+      decode(*unmasked);
       ums = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - u0).count();
     };
     if (unmasked && frames % 2 == 1) run_unmasked();
     t1 = std::chrono::steady_clock::now();
     delta.run(frame.data());
+    decode(delta);
     auto t2 = std::chrono::steady_clock::now();
     if (unmasked && frames % 2 == 0) run_unmasked();
     const double xms = std::chrono::duration<double, std::milli>(t2 - t1).count();

@@ -158,6 +158,17 @@ class ConvOp : public Op {
       return cpu::expand_depthwise_dense_pays(input_shape(0).size() * 4);
     return fuse_pointwise_dense() && can_compute_input_from(producer);
   }
+  // MoveNet's heads: the chain depthwise -> 1x1 -> 1x1 (or a plain pointwise pair) at any pixels.
+  bool computes_rows_at(const OpContext& ctx) const override {
+    if (!ctx.input_producer) return false;
+    const Chain c = chain(ctx);
+    return !c.block_expand && cpu::pointwise_pair_fits(c.first.packed_.geometry, packed_.geometry);
+  }
+  void rows_at(const OpContext& ctx, const int32_t* pixels, int n, float* rows) const override {
+    const Chain c = chain(ctx);
+    cpu::pointwise_pair_rows(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, pixels, n, rows,
+                             c.lead);
+  }
   void run_recompute(OpContext& ctx) const override {
     const TensorBuffer& i = in(ctx, 0);
     TensorBuffer& o = out(ctx);
