@@ -102,13 +102,15 @@ class Worker {
   void cover(int w0, int w1) {
     const int64_t row = int64_t{gd_.in_w};
     if (base_ < 0 || w0 >= base_ + capacity_) {
-      base_ = w0;
+      base_ = filled_ = w0;
       std::memset(computed_, 0, cells_);
       return;
     }
     if (w1 <= base_ + capacity_) return;
-    // Slide: rows from w0 on move to the top, the rest of the buffer is free.
-    const int keep = base_ + capacity_ - w0;
+    // Slide: the rows from w0 on that earlier groups reached (the windows' overlap: 1-2 rows)
+    // move to the top; the rest of the buffer is free. Rows past filled_ hold nothing yet, so
+    // they are not copied (they were: 2-3 of every 5 rows moved, 1.4 % of a delta frame).
+    const int keep = std::max(0, std::min(base_ + capacity_, filled_) - w0);
     std::memmove(buffer_, buffer_ + (w0 - base_) * row * c_, sizeof(float) * size_t(keep * row * c_));
     std::memmove(computed_, computed_ + (w0 - base_) * row, size_t(keep * row));
     std::memset(computed_ + keep * row, 0, cells_ - size_t(keep * row));
@@ -118,6 +120,7 @@ class Worker {
   int run_group(const int32_t* cand, int n, int r0, int r1) {
     const int w0 = groups_.first(r0), w1 = groups_.end(r1);
     cover(w0, w1);
+    filled_ = std::max(filled_, w1);
     const int w = gd_.in_w;
     // The input pixels the candidates' windows read.
     uint8_t* need = need_ + int64_t{w0 - base_} * w;
@@ -203,6 +206,7 @@ class Worker {
   RowGroups groups_;
   int capacity_ = 0;
   int base_ = -1;
+  int filled_ = -1;  // rows of the buffer from base_ to here may hold computed values
   float* buffer_ = nullptr;
   uint8_t* computed_ = nullptr;  // per buffer pixel: holds the expand's value
   uint8_t* need_ = nullptr;      // per buffer pixel: read by this group's windows
