@@ -303,6 +303,10 @@ void expand_depthwise_dense(const PackedConv& expand, const kern::ActSpec& expan
 
 bool expand_depthwise_dense_pays(int64_t expanded_tensor_bytes) { return expanded_tensor_bytes >= (int64_t{16} << 20); }
 
+bool expand_depthwise_recompute_pays(int64_t expanded_tensor_bytes) {
+  return expanded_tensor_bytes >= (int64_t{7} << 20);
+}
+
 bool expand_depthwise_fits(const ConvGeometry& e, const ConvGeometry& d) {
   return is_pointwise_gemm(e) && is_depthwise(d) && e.cout == d.cin && e.out_h == d.in_h && e.out_w == d.in_w;
 }

@@ -70,6 +70,16 @@ void expand_depthwise_dense(const PackedConv& expand, const kern::ActSpec& expan
 // +0.2 to +1.1 ms at 2.5 to 8 MB, where oneDNN's single pass over the map is faster).
 bool expand_depthwise_dense_pays(int64_t expanded_tensor_bytes);
 
+// Whether recompute passes are faster with the pair fused than with the expanded tensor stored
+// (its own op, fire step and threshold): where the expanded tensor is at least 7 MiB (MoveNet's
+// blocks 1-6 at 768x576). On the smaller maps (36x48 and 18x24, blocks 7-16) the depthwise
+// windows' union covers most of the map, so the fused pair computes the expand nearly
+// everywhere, while a stored map is updated only at the block input's fired pixels and fits
+// in cache (MultiPose vtest, alternating 120-frame runs: delta / dense 1.657 / 1.597 against
+// 1.597 / 1.569 fused everywhere; kpt_agree over 795 frames 0.9919 against 0.9920; a stored
+// map with threshold 0 gains nothing: the expand's threshold is what thins the candidates).
+bool expand_depthwise_recompute_pays(int64_t expanded_tensor_bytes);
+
 // Whether expand_depthwise_recompute and expand_depthwise_dense take this pair.
 bool expand_depthwise_fits(const ConvGeometry& expand, const ConvGeometry& depthwise);
 

@@ -161,7 +161,8 @@ TEST(DeltaNetworksRecompute, ExpandedTensorHasNoStoredMap) {
     if (b.can_compute_input_from(a))
       expanded = std::max(expanded, size_t(g.tensors[size_t(a.output())].shape.size()) * sizeof(float));
   }
-  ASSERT_GT(expanded, 0u) << "the MobileNetV2 block has no expand -> depthwise pair";
+  if (expanded == 0)  // (exec-delta-networks-fused runs this with DELTACNN_CPU_BLOCKS=all)
+    GTEST_SKIP() << "no expand -> depthwise pair fuses at this size (expand_depthwise_recompute_pays)";
   const size_t unstored = Executor(model, ExecMode::Delta, settings).activation_bytes();
   setenv("DELTACNN_CPU_FUSE_EXPAND", "0", 1);
   const size_t stored = Executor(model, ExecMode::Delta, settings).activation_bytes();
@@ -170,8 +171,8 @@ TEST(DeltaNetworksRecompute, ExpandedTensorHasNoStoredMap) {
 }
 
 // The stats say which layer's kernel computes a fused layer (what deltacnn-bench --layers needs
-// to hold a pair's time against both layers' shares): the expand names its depthwise conv in
-// the recompute form, and nothing is fused with the ablation switch or in the propagate form.
+// to hold a pair's time against both layers' shares): the expand names its depthwise conv (or
+// the block's projection, when the whole block is fused) in the recompute form, and nothing is fused with the ablation switch or in the propagate form.
 TEST(DeltaNetworksRecompute, StatsNameTheLayerThatComputesAFusedOne) {
   DeltaSettings settings = exact_settings();
   settings.form = DeltaForm::Recompute;
@@ -183,14 +184,15 @@ TEST(DeltaNetworksRecompute, StatsNameTheLayerThatComputesAFusedOne) {
     for (size_t k = 0; k + 1 < ops.size(); ++k) {
       const int in = e.stats().layers[k].computed_in;
       if (ops[k + 1]->can_compute_input_from(*ops[k])) {
-        EXPECT_EQ(in, int(k + 1)) << ops[k]->name();
+        // A whole block's projection computes both the expand and the depthwise conv.
+        const bool block = k + 2 < ops.size() && ops[k + 2]->can_compute_input_from_pair(*ops[k], *ops[k + 1]);
+        EXPECT_EQ(in, int(block ? k + 2 : k + 1)) << ops[k]->name();
         ++pairs;
       } else if (in >= 0) {
         EXPECT_GT(in, int(k)) << ops[k]->name() << ": computed by an earlier layer";
       }
     }
   }
-  EXPECT_GT(pairs, 0) << "the MobileNetV2 block has no expand -> depthwise pair";
   setenv("DELTACNN_CPU_FUSE_EXPAND", "0", 1);
   const Executor unfused(model, ExecMode::Delta, settings);
   unsetenv("DELTACNN_CPU_FUSE_EXPAND");
@@ -198,6 +200,8 @@ TEST(DeltaNetworksRecompute, StatsNameTheLayerThatComputesAFusedOne) {
   const Executor propagate(model, ExecMode::Delta, settings);
   for (const Executor* e : {&unfused, &propagate})
     for (const LayerStat& l : e->stats().layers) EXPECT_EQ(l.computed_in, -1) << l.name;
+  if (pairs == 0)  // (exec-delta-networks-fused runs this with DELTACNN_CPU_BLOCKS=all)
+    GTEST_SKIP() << "no expand -> depthwise pair fuses at this size (expand_depthwise_recompute_pays)";
 }
 
 TEST(DeltaNetworksRecompute, AnOpWithoutRecomputeFormIsAConfigErrorNamingIt) {

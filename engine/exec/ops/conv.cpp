@@ -123,7 +123,9 @@ class ConvOp : public Op {
   bool can_compute_input_from(const Op& producer) const override {
     const auto* first = dynamic_cast<const ConvOp*>(&producer);
     if (!first || producer.output() != inputs()[0]) return false;
-    return cpu::expand_depthwise_fits(first->packed_.geometry, packed_.geometry) ||
+    if (cpu::expand_depthwise_fits(first->packed_.geometry, packed_.geometry))
+      return fuses_at_any_size() || cpu::expand_depthwise_recompute_pays(input_shape(0).size() * int64_t(sizeof(float)));
+    return
            (first->act_.enabled() && cpu::pointwise_pair_fits(first->packed_.geometry, packed_.geometry));
   }
   // MoveNet's heads: depthwise -> pointwise (activated) -> pointwise, neither inner tensor held.
@@ -141,7 +143,7 @@ class ConvOp : public Op {
     const auto* dw = dynamic_cast<const ConvOp*>(&producer);
     return expand && dw && producer.inputs()[0] == head.output() && producer.output() == inputs()[0] &&
            cpu::expand_depthwise_project_fits(expand->packed_.geometry, dw->packed_.geometry, packed_.geometry) &&
-           (blocks_at_any_size() ||
+           (fuses_at_any_size() ||
             cpu::expand_depthwise_project_pays(producer.output_shape().size() * int64_t(sizeof(float))));
   }
   // MobileNetV2's first block and the FPN's separable convs: depthwise -> 1x1, the depthwise
@@ -331,9 +333,10 @@ class ConvOp : public Op {
     }();
     return on;
   }
-  // DELTACNN_CPU_BLOCKS=all: whole blocks wherever they fit, not only where they pay (so that
-  // tests at small input sizes run them; =0, the executor pairs no block).
-  static bool blocks_at_any_size() {
+  // DELTACNN_CPU_BLOCKS=all: expand -> depthwise pairs and whole blocks wherever they fit, not
+  // only where they pay (so that tests at small input sizes run them; =0, the executor pairs no
+  // block).
+  static bool fuses_at_any_size() {
     static const bool on = [] {
       const char* v = std::getenv("DELTACNN_CPU_BLOCKS");
       return v && std::strcmp(v, "all") == 0;
