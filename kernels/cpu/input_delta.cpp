@@ -5,6 +5,8 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/cpu/simd_dispatch.h"
+
 namespace dcnn::cpu {
 
 void input_change_mask(const float* x, const float* ref, int64_t pixels, int c, float threshold,
@@ -63,28 +65,85 @@ void input_change_mask_phase_tolerant(const float* x, const float* ref, int h, i
   }
 }
 
-void input_block_change_mask(const float* x, const float* ref, int h, int w, int c, int block,
-                             float threshold, uint8_t* mask) {
-  const int tiles_y = (h + block - 1) / block;
-  const int tiles_x = (w + block - 1) / block;
-#pragma omp parallel for schedule(static) if (int64_t(h) * w > 16384)
-  for (int ty = 0; ty < tiles_y; ++ty) {
-    const int y0 = ty * block, y1 = std::min(h, y0 + block);
-    for (int tx = 0; tx < tiles_x; ++tx) {
-      const int x0 = tx * block, x1 = std::min(w, x0 + block);
-      float sum[4] = {0.f, 0.f, 0.f, 0.f};
+namespace {
+
+// One band of `block` rows [y0, y1): acc (w * c floats) holds the sum over its rows of x - ref
+// per column and channel, in row order. Sets every pixel of the band's tiles whose mean
+// max_c |sum| / count exceeds the threshold (channels beyond 4 are not tested).
+void mark_band_tiles(const float* acc, int w, int c, int y0, int y1, int block, float threshold, uint8_t* mask) {
+  const int cs = std::min(c, 4);
+  for (int x0 = 0; x0 < w; x0 += block) {
+    const int x1 = std::min(w, x0 + block);
+    float sum[4] = {0.f, 0.f, 0.f, 0.f};
+    for (int px = x0; px < x1; ++px)
+      for (int ch = 0; ch < cs; ++ch) sum[ch] += acc[int64_t(px) * c + ch];
+    const float count = float((y1 - y0) * (x1 - x0));
+    float peak = 0.f;
+    for (int ch = 0; ch < cs; ++ch) peak = std::max(peak, std::fabs(sum[ch]) / count);
+    if (peak <= threshold) continue;
+    for (int y = y0; y < y1; ++y) std::memset(mask + int64_t(y) * w + x0, 1, size_t(x1 - x0));
+  }
+}
+
+// One row of a band: acc += x - ref; with pixel_threshold >= 0 also the row's per-pixel test.
+// Three channels (the model input) get their own loop: a constant stride lets the compiler
+// vectorise the per-pixel maximum (the runtime-c loop ran scalar: 0.48 ms a frame).
+template <int C>
+DCNN_SIMD_CLONES void band_row_fixed(const float* __restrict xr, const float* __restrict rr, int w,
+                                     float* __restrict acc, float pixel_threshold, uint8_t* __restrict mr) {
+  for (int64_t i = 0; i < int64_t(w) * C; ++i) acc[i] += xr[i] - rr[i];
+  if (pixel_threshold < 0.f) return;
+  for (int px = 0; px < w; ++px) {
+    float peak = 0.f;
+    for (int ch = 0; ch < C; ++ch) peak = std::max(peak, std::fabs(xr[px * C + ch] - rr[px * C + ch]));
+    mr[px] = peak > pixel_threshold ? 1 : 0;
+  }
+}
+
+void band_row(const float* xr, const float* rr, int w, int c, float* acc, float pixel_threshold, uint8_t* mr) {
+  if (c == 3) return band_row_fixed<3>(xr, rr, w, acc, pixel_threshold, mr);
+  for (int64_t i = 0; i < int64_t(w) * c; ++i) acc[i] += xr[i] - rr[i];
+  if (pixel_threshold < 0.f) return;
+  for (int px = 0; px < w; ++px) {
+    float peak = 0.f;
+    for (int ch = 0; ch < c; ++ch) peak = std::max(peak, std::fabs(xr[int64_t(px) * c + ch] - rr[int64_t(px) * c + ch]));
+    mr[px] = peak > pixel_threshold ? 1 : 0;
+  }
+}
+
+// The band passes of input_block_change_mask and input_change_masks: per band of rows, the
+// column sums as above (a vector add per row, where a running sum per tile was a chain of
+// dependent scalar adds: 0.42 ms at 768x576 on two threads, against 0.3 for reading the data),
+// and with pixel_threshold >= 0 the per-pixel test of the same rows while they are loaded.
+void band_passes(const float* x, const float* ref, int h, int w, int c, int block, float block_threshold,
+                 float pixel_threshold, uint8_t* mask) {
+  const int bands = (h + block - 1) / block;
+  const int64_t row = int64_t(w) * c;
+#pragma omp parallel if (int64_t(h) * w > 16384)
+  {
+    std::vector<float> acc(static_cast<size_t>(row));
+#pragma omp for schedule(static)
+    for (int band = 0; band < bands; ++band) {
+      const int y0 = band * block, y1 = std::min(h, y0 + block);
+      std::fill(acc.begin(), acc.end(), 0.f);
       for (int y = y0; y < y1; ++y)
-        for (int xx = x0; xx < x1; ++xx) {
-          const int64_t base = (int64_t(y) * w + xx) * c;
-          for (int ch = 0; ch < c && ch < 4; ++ch) sum[ch] += x[base + ch] - ref[base + ch];
-        }
-      const float count = float((y1 - y0) * (x1 - x0));
-      float peak = 0.f;
-      for (int ch = 0; ch < c && ch < 4; ++ch) peak = std::max(peak, std::fabs(sum[ch]) / count);
-      if (peak <= threshold) continue;
-      for (int y = y0; y < y1; ++y) std::memset(mask + int64_t(y) * w + x0, 1, size_t(x1 - x0));
+        band_row(x + int64_t(y) * row, ref + int64_t(y) * row, w, c, acc.data(), pixel_threshold,
+                 mask + int64_t(y) * w);
+      mark_band_tiles(acc.data(), w, c, y0, y1, block, block_threshold, mask);
     }
   }
+}
+
+}  // namespace
+
+void input_block_change_mask(const float* x, const float* ref, int h, int w, int c, int block,
+                             float threshold, uint8_t* mask) {
+  band_passes(x, ref, h, w, c, block, threshold, -1.f, mask);
+}
+
+void input_change_masks(const float* x, const float* ref, int h, int w, int c, float threshold, int block,
+                        float block_threshold, uint8_t* mask) {
+  band_passes(x, ref, h, w, c, block, block_threshold, threshold, mask);
 }
 
 void input_clear_ignored(uint8_t* mask, const uint8_t* ignore, int64_t pixels) {

@@ -19,10 +19,18 @@ void input_change_mask_phase_tolerant(const float* x, const float* ref, int h, i
 
 // Coherent faint change: for each block x block tile, the mean of (x - ref) per channel; where
 // max_c |mean| > threshold every pixel of the tile is set in mask (others are left as they are).
+// (Summed per column over the tile's rows, then across its columns.)
 // Codec and sensor noise is independent per pixel and averages out over a tile; the fringe of a
 // slow, low-contrast object changes a whole region the same way and does not.
 void input_block_change_mask(const float* x, const float* ref, int h, int w, int c, int block,
                              float threshold, uint8_t* mask);
+
+// input_change_mask then input_block_change_mask, in one pass over x and ref (bands of `block`
+// rows; the tiles' sums in the same order, so the same mask): the two passes read the frame and
+// its reference twice, 21 MB a frame at 768x576 (1.05 ms on two threads; one pass: see
+// docs/cpu-engine.md section 13).
+void input_change_masks(const float* x, const float* ref, int h, int w, int c, float threshold, int block,
+                        float block_threshold, uint8_t* mask);
 
 // Masks (engine/zones): mask[p] = 0 wherever ignore[p] is set, after every other test (block,
 // dilation), so a masked pixel never enters the active set and its reference keeps its value.

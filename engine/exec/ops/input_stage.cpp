@@ -50,13 +50,18 @@ void InputStage::dense(const float* x, TensorBuffer& out, bool keep_state) {
 void InputStage::change_mask(const float* x, TensorBuffer& out) {
   // The change mask goes straight to the output unless dilation grows it from a scratch copy.
   uint8_t* change = rule_.dilation > 0 ? change_mask_.data() : out.mask();
-  if (rule_.phase_tolerant)
-    cpu::input_change_mask_phase_tolerant(x, ref_.data(), shape_.h, shape_.w, 3, rule_.threshold, change);
-  else
-    cpu::input_change_mask(x, ref_.data(), shape_.pixels(), 3, rule_.threshold, change);
-  if (rule_.block > 0)
-    cpu::input_block_change_mask(x, ref_.data(), shape_.h, shape_.w, 3, rule_.block,
-                                 rule_.block_threshold, change);
+  if (rule_.block > 0 && !rule_.phase_tolerant) {  // both tests in one pass over the frame
+    cpu::input_change_masks(x, ref_.data(), shape_.h, shape_.w, 3, rule_.threshold, rule_.block,
+                            rule_.block_threshold, change);
+  } else {
+    if (rule_.phase_tolerant)
+      cpu::input_change_mask_phase_tolerant(x, ref_.data(), shape_.h, shape_.w, 3, rule_.threshold, change);
+    else
+      cpu::input_change_mask(x, ref_.data(), shape_.pixels(), 3, rule_.threshold, change);
+    if (rule_.block > 0)
+      cpu::input_block_change_mask(x, ref_.data(), shape_.h, shape_.w, 3, rule_.block,
+                                   rule_.block_threshold, change);
+  }
   if (rule_.dilation > 0)
     cpu::footprint_mask(change, shape_.h, shape_.w, grow_rows_, grow_cols_, scratch_.data(), out.mask());
   if (ignore_.size() > 0) cpu::input_clear_ignored(out.mask(), ignore_.data(), shape_.pixels());
