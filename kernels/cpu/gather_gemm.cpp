@@ -97,16 +97,22 @@ inline __attribute__((always_inline)) void panel_all_rows(const float* a, int64_
 
 // Columns P vectors at a time, then one vector at a time (ld is whole 16-column panels, so a
 // vector of any of the three widths divides what is left).
-template <typename V, int R, int P>
+// Where the columns end half a vector into the last panel (n = 24, 40: 8 past a 16-column
+// panel), a vector of half the width H does them (H = V for none): with AVX-512 a 24- or 40-wide
+// output (MoveNet's projections and FPN convs) computed 8 padding columns of zeros, a quarter
+// and a sixth of the work.
+template <typename V, typename H, int R, int P>
 inline __attribute__((always_inline)) void gather_gemm_body(const float* a, int64_t stride, const int32_t* index,
                                                             int m, const GemmB& b, float* c, int ldc,
                                                             const GemmEpilogue* ep) {
-  constexpr int L = simd::lanes<V>();
+  constexpr int L = simd::lanes<V>(), LH = simd::lanes<H>();
+  const int cols = (b.n + LH - 1) / LH * LH;  // <= ld: ld is whole 16-column panels
   for (int k0 = 0; k0 < b.k; k0 += kChunkK) {
     const int k1 = std::min(b.k, k0 + kChunkK);
     int j = 0;
-    for (; j + P * L <= b.ld; j += P * L) panel_all_rows<V, R, P>(a, stride, index, m, b, j, k0, k1, c, ldc, ep);
-    for (; j < b.ld; j += L) panel_all_rows<V, R, 1>(a, stride, index, m, b, j, k0, k1, c, ldc, ep);
+    for (; j + P * L <= cols; j += P * L) panel_all_rows<V, R, P>(a, stride, index, m, b, j, k0, k1, c, ldc, ep);
+    for (; j + L <= cols; j += L) panel_all_rows<V, R, 1>(a, stride, index, m, b, j, k0, k1, c, ldc, ep);
+    for (; j < cols; j += LH) panel_all_rows<H, R, 1>(a, stride, index, m, b, j, k0, k1, c, ldc, ep);
   }
 }
 
@@ -115,16 +121,16 @@ inline __attribute__((always_inline)) void gather_gemm_body(const float* a, int6
 __attribute__((target("arch=x86-64-v4"))) void gather_gemm_avx512(const float* a, int64_t stride,
                                                                   const int32_t* index, int m, const GemmB& b,
                                                                   float* c, int ldc, const GemmEpilogue* ep) {
-  gather_gemm_body<V16, 8, 2>(a, stride, index, m, b, c, ldc, ep);
+  gather_gemm_body<V16, V8, 8, 2>(a, stride, index, m, b, c, ldc, ep);
 }
 __attribute__((target("arch=x86-64-v3"))) void gather_gemm_avx2(const float* a, int64_t stride,
                                                                 const int32_t* index, int m, const GemmB& b,
                                                                 float* c, int ldc, const GemmEpilogue* ep) {
-  gather_gemm_body<V8, 6, 2>(a, stride, index, m, b, c, ldc, ep);
+  gather_gemm_body<V8, V4, 6, 2>(a, stride, index, m, b, c, ldc, ep);
 }
 void gather_gemm_baseline(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c,
                           int ldc, const GemmEpilogue* ep) {
-  gather_gemm_body<V4, 4, 2>(a, stride, index, m, b, c, ldc, ep);
+  gather_gemm_body<V4, V4, 4, 2>(a, stride, index, m, b, c, ldc, ep);
 }
 
 using GatherGemmFn = void (*)(const float*, int64_t, const int32_t*, int, const GemmB&, float*, int,

@@ -41,8 +41,9 @@ struct GemmEpilogue {
 };
 bool gather_gemm_fuses(const kern::ActSpec& act);
 
-// C rows have room for ld = b.ld columns (the padding columns are written too; their values
-// are 0 plus rounding of nothing, i.e. 0). Runs in the calling thread. Rows listed by `index`
+// C rows have room for ld = b.ld columns; columns from n on are padding: those up to the next
+// multiple of 8 (AVX-512; 4 on AVX2 and the baseline) are written with 0, the rest may be left
+// untouched (half-width vectors do the last columns). Runs in the calling thread. Rows listed by `index`
 // may repeat and come in any order; each is computed on its own, so a row's result does not
 // depend on which other rows share its block.
 void gather_gemm(const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c, int ldc,
