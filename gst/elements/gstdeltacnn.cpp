@@ -12,7 +12,7 @@
  * (DeltaCNN) and still emits metadata on every frame, including frames where nothing changed.
  * What that saves depends on the scene and the model: measured on the CPU backend (2-vCPU
  * AMD EPYC Zen 5 VM, MoveNet MultiPose 768x576 on the vtest street scene, where people cross
- * most of the frame) the delta stream costs 0.60-0.66x of our dense one and 0.50-0.52x of
+ * most of the frame) the delta stream costs 0.57-0.66x of our dense one and 0.45-0.52x of
  * onnxruntime's dense frame (tree 35163fd); on a static scene (identical frames, tree 8aa0c28)
  * a delta frame costs 2.2 ms against onnxruntime's 80 ms. On an H200 GPU a single MultiPose
  * stream is faster dense (4.1 ms per frame, delta 7.2 ms: a delta frame is three times the
