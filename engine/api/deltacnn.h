@@ -14,9 +14,9 @@
 #include <string>
 #include <vector>
 
+#include "engine/api/head_views.h"
 #include "engine/api/results.h"
 #include "engine/config/config.h"
-#include "engine/api/head_views.h"
 #include "engine/decode/decoder.h"
 #include "engine/exec/executor.h"
 #include "engine/pre/preprocess.h"

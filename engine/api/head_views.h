@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -22,6 +23,5 @@ std::vector<HeadView> head_views(const Executor& executor, HeadCellCache& cache)
 // Executor::set_queried_outputs), so that its delta frames compute them there alone. Off with
 // DELTACNN_CELL_HEADS=0 (the ablation of docs/cpu-engine.md section 13).
 void query_cell_heads(const Decoder& decoder, Executor& executor);
-
 
 }  // namespace dcnn

@@ -29,7 +29,13 @@ int fire_threads(int n, int c) {
   return int64_t{n} * c >= (int64_t{1} << 16) && !omp_in_parallel() ? omp_get_max_threads() : 1;
 }
 
+// The stored row of the pixel kPrefetchAhead ahead, so that its loads do not wait on memory.
+// (Plain code, inlined into every ISA's loop; the prefetch instruction is in the baseline ISA.)
 constexpr int kPrefetchAhead = 6;
+inline __attribute__((always_inline)) void prefetch_row(const float* row, int c) {
+  for (int j = 0; j < c; j += 16) __builtin_prefetch(row + j, 0, 3);
+  __builtin_prefetch(row + c - 1, 0, 3);
+}
 
 // The activation kind is a template argument so each loop vectorises (as in activation.cpp).
 // AtPixels: row i is at rows + pixels[i] * ld (a full-size map) instead of rows + i * ld.
@@ -41,11 +47,7 @@ DCNN_SIMD_CLONES int fire_loop(const float* rows, int64_t ld, const int32_t* pix
   for (int i = 0; i < n; ++i) {
     const float* __restrict r = rows + (AtPixels ? int64_t{pixels[i]} : int64_t{i}) * ld;
     float* __restrict s = stored + int64_t{pixels[i]} * c;
-    if (i + kPrefetchAhead < n) {
-      const float* next = stored + int64_t{pixels[i + kPrefetchAhead]} * c;
-      for (int j = 0; j < c; j += 16) __builtin_prefetch(next + j, 1, 3);
-      __builtin_prefetch(next + c - 1, 1, 3);
-    }
+    if (i + kPrefetchAhead < n) prefetch_row(stored + int64_t{pixels[i + kPrefetchAhead]} * c, c);
     // Two passes over the row (it is in cache): whether any channel changed by more than eps
     // (max over channels > eps), then, only for a pixel that fires, the same values again into
     // the stored map. The test is an OR of comparisons under `omp simd`: written as a running
@@ -91,11 +93,6 @@ DCNN_V4 __mmask16 over16(__m512 v, const float* s, int j, __mmask16 k, __m512 ep
   return _mm512_mask_cmp_ps_mask(k, _mm512_abs_ps(_mm512_sub_ps(v, _mm512_maskz_loadu_ps(k, s + j))), eps,
                                  _CMP_GT_OQ);
 }
-// The next pixels' stored rows, so that their loads do not wait on memory.
-DCNN_V4 void prefetch_row16(const float* row, int c) {
-  for (int j = 0; j < c; j += 16) _mm_prefetch(reinterpret_cast<const char*>(row + j), _MM_HINT_T0);
-  _mm_prefetch(reinterpret_cast<const char*>(row + c - 1), _MM_HINT_T0);
-}
 
 template <ActFn F, bool AtPixels>
 __attribute__((target("arch=x86-64-v4"))) int fire_avx512(const float* rows, int64_t ld, const int32_t* pixels,
@@ -108,7 +105,7 @@ __attribute__((target("arch=x86-64-v4"))) int fire_avx512(const float* rows, int
   for (int i = 0; i < n; ++i) {
     const float* r = rows + (AtPixels ? int64_t{pixels[i]} : int64_t{i}) * ld;
     float* s = stored + int64_t{pixels[i]} * c;
-    if (i + kPrefetchAhead < n) prefetch_row16(stored + int64_t{pixels[i + kPrefetchAhead]} * c, c);
+    if (i + kPrefetchAhead < n) prefetch_row(stored + int64_t{pixels[i + kPrefetchAhead]} * c, c);
     __mmask16 any = 0;
     for (int j = 0; j < whole && !any; j += 16) any = over16(value16<F>(r, bias, j, all, lo, hi), s, j, all, e);
     if (!any && tail) any = over16(value16<F>(r, bias, whole, tail, lo, hi), s, whole, tail, e);
@@ -136,10 +133,6 @@ DCNN_V3 int over8(__m256 v, const float* s, int j, __m256i k, bool masked, __m25
   const __m256 diff = _mm256_andnot_ps(_mm256_set1_ps(-0.f), _mm256_sub_ps(v, old));
   return _mm256_movemask_ps(_mm256_cmp_ps(diff, eps, _CMP_GT_OQ));
 }
-DCNN_V3 void prefetch_row8(const float* row, int c) {
-  for (int j = 0; j < c; j += 16) _mm_prefetch(reinterpret_cast<const char*>(row + j), _MM_HINT_T0);
-  _mm_prefetch(reinterpret_cast<const char*>(row + c - 1), _MM_HINT_T0);
-}
 
 template <ActFn F, bool AtPixels>
 __attribute__((target("arch=x86-64-v3"))) int fire_avx2(const float* rows, int64_t ld, const int32_t* pixels, int n,
@@ -152,7 +145,7 @@ __attribute__((target("arch=x86-64-v3"))) int fire_avx2(const float* rows, int64
   for (int i = 0; i < n; ++i) {
     const float* r = rows + (AtPixels ? int64_t{pixels[i]} : int64_t{i}) * ld;
     float* s = stored + int64_t{pixels[i]} * c;
-    if (i + kPrefetchAhead < n) prefetch_row8(stored + int64_t{pixels[i + kPrefetchAhead]} * c, c);
+    if (i + kPrefetchAhead < n) prefetch_row(stored + int64_t{pixels[i + kPrefetchAhead]} * c, c);
     int any = 0;
     for (int j = 0; j < whole && !any; j += 8)
       any = over8(value8<F>(r, bias, j, tail, false, lo, hi), s, j, tail, false, e);

@@ -86,29 +86,26 @@ void mark_band_tiles(const float* acc, int w, int c, int y0, int y1, int block, 
 }
 
 // One row of a band: acc += x - ref; with pixel_threshold >= 0 also the row's per-pixel test.
-// Three channels (the model input) get their own loop: a constant stride lets the compiler
-// vectorise the per-pixel maximum (the runtime-c loop ran scalar: 0.48 ms a frame).
+// C > 0 fixes the channel count (C = 0: c at run time): three channels (the model input) get
+// their own loop, whose constant stride lets the compiler vectorise the per-pixel maximum (the
+// runtime-c loop ran scalar: 0.48 ms a frame).
 template <int C>
-DCNN_SIMD_CLONES void band_row_fixed(const float* __restrict xr, const float* __restrict rr, int w,
-                                     float* __restrict acc, float pixel_threshold, uint8_t* __restrict mr) {
-  for (int64_t i = 0; i < int64_t(w) * C; ++i) acc[i] += xr[i] - rr[i];
+DCNN_SIMD_CLONES void band_row_of(const float* __restrict xr, const float* __restrict rr, int w, int c,
+                                  float* __restrict acc, float pixel_threshold, uint8_t* __restrict mr) {
+  const int channels = C > 0 ? C : c;
+  for (int64_t i = 0; i < int64_t(w) * channels; ++i) acc[i] += xr[i] - rr[i];
   if (pixel_threshold < 0.f) return;
   for (int px = 0; px < w; ++px) {
     float peak = 0.f;
-    for (int ch = 0; ch < C; ++ch) peak = std::max(peak, std::fabs(xr[px * C + ch] - rr[px * C + ch]));
+    for (int ch = 0; ch < channels; ++ch)
+      peak = std::max(peak, std::fabs(xr[int64_t(px) * channels + ch] - rr[int64_t(px) * channels + ch]));
     mr[px] = peak > pixel_threshold ? 1 : 0;
   }
 }
 
 void band_row(const float* xr, const float* rr, int w, int c, float* acc, float pixel_threshold, uint8_t* mr) {
-  if (c == 3) return band_row_fixed<3>(xr, rr, w, acc, pixel_threshold, mr);
-  for (int64_t i = 0; i < int64_t(w) * c; ++i) acc[i] += xr[i] - rr[i];
-  if (pixel_threshold < 0.f) return;
-  for (int px = 0; px < w; ++px) {
-    float peak = 0.f;
-    for (int ch = 0; ch < c; ++ch) peak = std::max(peak, std::fabs(xr[int64_t(px) * c + ch] - rr[int64_t(px) * c + ch]));
-    mr[px] = peak > pixel_threshold ? 1 : 0;
-  }
+  if (c == 3) return band_row_of<3>(xr, rr, w, c, acc, pixel_threshold, mr);
+  band_row_of<0>(xr, rr, w, c, acc, pixel_threshold, mr);
 }
 
 // The band passes of input_block_change_mask and input_change_masks: per band of rows, the

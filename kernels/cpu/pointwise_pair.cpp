@@ -111,6 +111,19 @@ void require_chain(const char* who, const PackedConv& first, const PackedConv& s
 // Blocks of 128 pixels: the middle rows (128 x 96 floats, 48 KiB) stay in L2 between the GEMMs.
 constexpr int kBlockPixels = 128;
 
+// The chain's second-conv rows (no bias, no activation) at m pixels, in a per-thread tile of
+// *ld columns: the one GEMM path of the fire step and of pointwise_pair_rows, so that an output
+// computed on demand has the bits the fire step would have stored.
+float* chain_tile(const PackedConv& first, const kern::ActSpec& first_act, const PackedConv& second,
+                  const LeadingDepthwise& lead, const float* x, const int32_t* pixels, int m, int* ld) {
+  const int cin = first.geometry.cin;
+  const InputRows in = input_rows(lead, x, cin, pixels, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
+  *ld = std::max(second.geometry.cout, gemm_b(second).ld);
+  float* tile = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(*ld));
+  pair_block(first, first_act, second, in.rows, in.index, m, tile, *ld);
+  return tile;
+}
+
 }  // namespace
 
 int pointwise_pair_recompute(const PackedConv& first, const kern::ActSpec& first_act, const PackedConv& second,
@@ -126,11 +139,8 @@ int pointwise_pair_recompute(const PackedConv& first, const kern::ActSpec& first
   for (int b = 0; b < blocks; ++b) {
     const int i0 = b * block;
     const int m = std::min(block, n - i0);
-    const InputRows in =
-        input_rows(lead, x, cin, cand + i0, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
-    const int ld = std::max(cout, gemm_b(second).ld);
-    float* tile = scratch_floats(ScratchSlot::Product, size_t(m) * ld);
-    pair_block(first, first_act, second, in.rows, in.index, m, tile, ld);
+    int ld = 0;
+    const float* tile = chain_tile(first, first_act, second, lead, x, cand + i0, m, &ld);
     total += fire_rows(second_act, tile, ld, cand + i0, m, cout, bias_or_null(second), eps, out_map, fired);
   }
   return total;
@@ -148,13 +158,9 @@ void pointwise_pair_rows(const PackedConv& first, const kern::ActSpec& first_act
   for (int b = 0; b < blocks; ++b) {
     const int i0 = b * block;
     const int m = std::min(block, n - i0);
-    const InputRows in =
-        input_rows(lead, x, cin, pixels + i0, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
-    // The tile pointwise_pair_recompute fires from (the same GEMM path), then bias and activation.
-    const int ld = std::max(cout, gemm_b(second).ld);
-    float* tile = scratch_floats(ScratchSlot::Product, size_t(m) * ld);
-    pair_block(first, first_act, second, in.rows, in.index, m, tile, ld);
-    for (int i = 0; i < m; ++i)
+    int ld = 0;
+    const float* tile = chain_tile(first, first_act, second, lead, x, pixels + i0, m, &ld);
+    for (int i = 0; i < m; ++i)  // bias and activation as the fire step applies them
       activate_rows(second_act, tile + int64_t{i} * ld, nullptr, 1, cout, bias_or_null(second),
                     rows + int64_t{i0 + i} * cout);
   }

@@ -124,9 +124,9 @@ class ConvOp : public Op {
     const auto* first = dynamic_cast<const ConvOp*>(&producer);
     if (!first || producer.output() != inputs()[0]) return false;
     if (cpu::expand_depthwise_fits(first->packed_.geometry, packed_.geometry))
-      return fuses_at_any_size() || cpu::expand_depthwise_recompute_pays(input_shape(0).size() * int64_t(sizeof(float)));
-    return
-           (first->act_.enabled() && cpu::pointwise_pair_fits(first->packed_.geometry, packed_.geometry));
+      return fuses_at_any_size() ||
+             cpu::expand_depthwise_recompute_pays(input_shape(0).size() * int64_t(sizeof(float)));
+    return first->act_.enabled() && cpu::pointwise_pair_fits(first->packed_.geometry, packed_.geometry);
   }
   // MoveNet's heads: depthwise -> pointwise (activated) -> pointwise, neither inner tensor held.
   bool can_compute_input_from_chain(const Op& head, const Op& producer) const override {
@@ -278,28 +278,24 @@ class ConvOp : public Op {
   }
   void run_pair_dense(OpContext& ctx, const Chain& c) const {
     if (c.block_expand) return run_block_dense(ctx, c);
+    pair_dense_into(c, ctx.map_scratch, ctx.map_scratch + output_shape().size());
+  }
+  // The pair's dense form into `out`: apart (the inner tensor into `inner`) or fused.
+  void pair_dense_into(const Chain& c, float* out, float* inner) const {
     if (runs_pair_apart(c)) {
-      float* expanded = ctx.map_scratch + output_shape().size();
-      c.first.run_whole_pass(c.x, expanded);
-      run_whole_pass(expanded, ctx.map_scratch);
+      c.first.run_whole_pass(c.x, inner);
+      run_whole_pass(inner, out);
       return;
     }
-    run_fused_dense(c, ctx.map_scratch);
+    run_fused_dense(c, out);
   }
   // A whole block's dense form into ctx.map_scratch, its inner tensors after the output (as the
   // executor's unstored_offset places them): the expand -> depthwise pair as its dense passes
   // run it (fused, or apart through oneDNN), then this projection.
   void run_block_dense(OpContext& ctx, const Chain& c) const {
-    const ConvOp& expand = *c.block_expand;
     const ConvOp& dw = c.first;
     float* depthwise_out = ctx.map_scratch + output_shape().size();
-    float* expanded = depthwise_out + dw.output_shape().size();
-    if (!dw.fuses_dense_pass_with(expand) && expand.runs_whole_pass() && dw.runs_whole_pass()) {
-      expand.run_whole_pass(c.x, expanded);
-      dw.run_whole_pass(expanded, depthwise_out);
-    } else {
-      dw.run_fused_dense({expand, {}, nullptr, c.x}, depthwise_out);
-    }
+    dw.pair_dense_into({*c.block_expand, {}, nullptr, c.x}, depthwise_out, depthwise_out + dw.output_shape().size());
     if (runs_whole_pass()) return run_whole_pass(depthwise_out, ctx.map_scratch);
     cpu::conv_dense(packed_, depthwise_out, ctx.map_scratch, true);
     cpu::activate_rows(act_.spec(), ctx.map_scratch, nullptr, output_shape().pixels(), output_shape().c, nullptr,
