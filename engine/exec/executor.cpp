@@ -93,6 +93,8 @@ struct Executor::Impl {
   bool queried_skipped = false;
   // The op writing output i.
   size_t output_op(int i) const;
+  // Per tensor: how many op inputs and graph outputs read it.
+  std::vector<int> tensor_readers() const;
   FrameStats stats;
   int64_t frames_since_reset = 0;
   KeyframePolicy keyframes{0, 1.f};  // set from settings in the constructor
@@ -365,10 +367,7 @@ void Executor::Impl::plan_unstored_tensors() {
   // DELTACNN_CPU_FUSE_EXPAND=0: every tensor is held and every op runs on its own (the ablation
   // of docs/cpu-engine.md).
   if (const char* v = std::getenv("DELTACNN_CPU_FUSE_EXPAND"); v && std::string(v) == "0") return;
-  std::vector<int> readers(g.tensors.size(), 0);
-  for (const auto& op : ops)
-    for (int t : op->inputs()) ++readers[size_t(t)];
-  for (int t : g.outputs) ++readers[size_t(t)];
+  const std::vector<int> readers = tensor_readers();
   // Whether op k reads only op k - 1's output and nothing else reads it: what every pair and
   // chain link needs.
   auto sole_reader_of_previous = [&](size_t k) {
@@ -561,6 +560,15 @@ void Executor::Impl::run_dense(const float* x, bool keep) {
   }
   for (size_t h = 0; h < heads.size(); ++h) heads[h].dense(ts[size_t(g.outputs[h])]);
   if (keep && !in_arena) tail->on_dense_pass(tensors);
+}
+
+std::vector<int> Executor::Impl::tensor_readers() const {
+  const ir::Graph& g = model->graph();
+  std::vector<int> readers(g.tensors.size(), 0);
+  for (const auto& op : model->ops())
+    for (int t : op->inputs()) ++readers[size_t(t)];
+  for (int t : g.outputs) ++readers[size_t(t)];
+  return readers;
 }
 
 size_t Executor::Impl::output_op(int i) const {
@@ -846,17 +854,16 @@ void Executor::set_queried_outputs(const std::vector<int>& outputs) {
   const ir::Graph& g = m.model->graph();
   m.queried_output.assign(g.outputs.size(), false);
   m.queried_op.assign(ops.size(), false);
-  std::vector<int> readers(g.tensors.size(), 0);
-  for (const auto& op : ops)
-    for (int t : op->inputs()) ++readers[size_t(t)];
+  const std::vector<int> readers = m.tensor_readers();
   for (int i : outputs) {
     output_name(i);  // range check
     const size_t k = m.output_op(i);
     OpContext ctx = m.context(k);
     ctx.input_producer = m.input_producer[k];
     ctx.chain_head = m.chain_head[k];
-    // Only an output no op reads, whose op computes it from maps the stream holds.
-    if (readers[size_t(g.outputs[size_t(i)])] != 0 || !ops[k]->computes_rows_at(ctx)) continue;
+    // Only an output nothing else reads (no op, no second output), whose op computes it from
+    // maps the stream holds.
+    if (readers[size_t(g.outputs[size_t(i)])] != 1 || !ops[k]->computes_rows_at(ctx)) continue;
     m.queried_output[size_t(i)] = true;
     m.queried_op[k] = true;
     if (m.input_producer[k]) m.queried_op[k - 1] = true;
