@@ -57,6 +57,7 @@
 //     max_misses: 3                  # 0..100000: missed frames a track survives, keeping its id
 //     hold_missed: false             # also publish a track on those frames, as last seen
 //     min_iou: 0.3                   # 0..1: least box overlap to continue a track
+//     predict_motion: true           # link against the track's box moved by its velocity (default true)
 //     keypoint_weight: 0.5           # 0..1: share of the keypoint similarity in the link score (poses)
 //   stabilize:                       # shaking / flickering cameras (engine/stabilize, docs/stabilize.md)
 //     shift: off                     # auto | off: run delta on the frame moved back into the
@@ -118,7 +119,7 @@ const std::vector<std::string> kDeltaKeys = {
     "form"};
 const std::vector<std::string> kTrackerKeys = {"enabled",  "score_off", "min_hits",
                                                "max_misses", "hold_missed", "min_iou",
-                                               "keypoint_weight"};
+                                               "predict_motion", "keypoint_weight"};
 
 // Resolves `relative` against the YAML's folder and insists that the file exists, so a typo in
 // a path is reported at load time with the key that holds it, not later by the ONNX importer.
@@ -286,6 +287,7 @@ void parse_tracker(const YamlReader& r, const YAML::Node& node, const DecoderCon
     t.max_misses = r.read_int(node["max_misses"], "tracker.max_misses", 0, 100000);
   if (node["hold_missed"]) t.hold_missed = r.read_bool(node["hold_missed"], "tracker.hold_missed");
   if (node["min_iou"]) t.min_iou = r.read_float(node["min_iou"], "tracker.min_iou", 0.f, 1.f);
+  if (node["predict_motion"]) t.predict_motion = r.read_bool(node["predict_motion"], "tracker.predict_motion");
   if (node["keypoint_weight"])
     t.keypoint_weight = r.read_float(node["keypoint_weight"], "tracker.keypoint_weight", 0.f, 1.f);
 }

@@ -19,6 +19,9 @@ struct Track {
   int64_t first_seen_pts = -1;   // stream time in ns of those frames, -1 when unknown
   int64_t last_seen_pts = -1;
   float best_score = 0.f;        // highest confidence matched so far
+  // Motion of the box centre in frame pixels per frame, smoothed over the links (predict_motion):
+  // where the tracker looks for the object on a later frame.
+  float velocity_x = 0.f, velocity_y = 0.f;
 
   // Frames since the track was first seen, counting that frame: 1 on its first frame.
   int64_t age(int64_t frame_index) const { return frame_index - first_seen_frame + 1; }

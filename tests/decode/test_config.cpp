@@ -416,14 +416,17 @@ TEST_F(ConfigTest, TrackerDefaultsFollowTheDecoder) {
   EXPECT_EQ(c.tracker.max_misses, defaults.max_misses);
   EXPECT_EQ(c.tracker.hold_missed, defaults.hold_missed);
   EXPECT_FLOAT_EQ(c.tracker.min_iou, defaults.min_iou);
+  EXPECT_EQ(c.tracker.predict_motion, defaults.predict_motion);
+  EXPECT_TRUE(defaults.predict_motion);
   EXPECT_FLOAT_EQ(c.tracker.keypoint_weight, defaults.keypoint_weight);
 }
 
 TEST_F(ConfigTest, TrackerBlockParsesEveryKey) {
   const DeploymentConfig c = parse(with(
       "tracker:\n  enabled: false\n  score_off: 0.1\n  min_hits: 3\n  max_misses: 7\n"
-      "  hold_missed: true\n  min_iou: 0.2\n  keypoint_weight: 0.25\n"));
+      "  hold_missed: true\n  min_iou: 0.2\n  predict_motion: false\n  keypoint_weight: 0.25\n"));
   EXPECT_TRUE(c.tracker.hold_missed);
+  EXPECT_FALSE(c.tracker.predict_motion);
   EXPECT_FALSE(c.tracker.enabled);
   EXPECT_FLOAT_EQ(c.tracker.score_off, 0.1f);
   EXPECT_EQ(c.tracker.min_hits, 3);
@@ -452,6 +455,7 @@ TEST_F(ConfigTest, TrackerBlockErrorsNameTheKey) {
       {"tracker: {keypoint_weight: 2}", "tracker.keypoint_weight: value 2 is out of range"},
       {"tracker: {enabled: maybe}", "tracker.enabled: 'maybe' is not a boolean; expected true or false"},
       {"tracker: {hold_missed: 1}", "tracker.hold_missed: '1' is not a boolean"},
+      {"tracker: {predict_motion: auto}", "tracker.predict_motion: 'auto' is not a boolean"},
       {"tracker: {min_hits: 2.5}", "tracker.min_hits: '2.5' is not an integer"},
       {"tracker: 3", "test.yaml: tracker: is not a mapping"},
   };

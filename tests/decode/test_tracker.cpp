@@ -149,6 +149,66 @@ TEST(Tracker, HoldMissedPublishesAMissedTrackWhileItIsKept) {
   EXPECT_EQ(ids_of(quiet.update({box(1, 0, 10, 20, 0.5f)})), (std::vector<int>{0}));
 }
 
+// predict_motion: a far-away person 12 px wide walking 4 px a frame is missed on two frames (the
+// decoder's six slots went to others). Linked against his last box, held still, he is 12 px
+// away from it on his return (IoU 0): a new track. Linked against that box moved by his
+// velocity, he keeps his id; the held box itself stays published as last seen.
+TEST(Tracker, PredictedMotionKeepsAFastNarrowObjectThroughMisses) {
+  for (const bool predict : {true, false}) {
+    SCOPED_TRACE(predict);
+    TrackerSettings s = hysteresis(0.3f, 0.2f, 1, 3);
+    s.predict_motion = predict;
+    Tracker t(s);
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(ids_of(t.update({box(100.f + 4 * i, 50, 12, 34, 0.5f)})), (std::vector<int>{0}));
+    EXPECT_TRUE(t.update({}).empty());
+    EXPECT_TRUE(t.update({}).empty());
+    const std::vector<Detection> back = t.update({box(100.f + 4 * 6, 50, 12, 34, 0.5f)});
+    EXPECT_EQ(ids_of(back), (std::vector<int>{predict ? 0 : 1}));
+  }
+}
+
+// The velocity is the box centre's displacement per frame, the first one as it is, later ones
+// each weighing half against the history; a gap divides the displacement by its frames.
+TEST(Tracker, VelocityIsTheSmoothedDisplacementPerFrame) {
+  Tracker t(hysteresis(0.3f, 0.2f, 1, 3));
+  t.update({box(100, 50, 20, 40, 0.5f)});
+  t.update({box(104, 49, 20, 40, 0.5f)});
+  ASSERT_EQ(t.tracks().size(), 1u);
+  EXPECT_FLOAT_EQ(t.tracks()[0].velocity_x, 4.f);
+  EXPECT_FLOAT_EQ(t.tracks()[0].velocity_y, -1.f);
+  t.update({box(112, 49, 20, 40, 0.5f)});  // 8 px: half of the change
+  EXPECT_FLOAT_EQ(t.tracks()[0].velocity_x, 6.f);
+  EXPECT_FLOAT_EQ(t.tracks()[0].velocity_y, -0.5f);
+  t.update({});
+  t.update({box(124, 49, 20, 40, 0.5f)});  // 12 px over two frames: 6 a frame
+  EXPECT_FLOAT_EQ(t.tracks()[0].velocity_x, 6.f);
+  EXPECT_FLOAT_EQ(t.tracks()[0].velocity_y, -0.25f);
+  // A still object has no velocity: its prediction is its last box.
+  Tracker still(hysteresis(0.3f, 0.2f, 1, 3));
+  for (int i = 0; i < 3; ++i) still.update({box(10, 10, 20, 40, 0.5f)});
+  EXPECT_FLOAT_EQ(still.tracks()[0].velocity_x, 0.f);
+  EXPECT_FLOAT_EQ(still.tracks()[0].velocity_y, 0.f);
+}
+
+// Two people walking towards each other and past: each track follows its own walker (the
+// prediction keeps the ids from swapping where the boxes overlap), keypoints moved along.
+TEST(Tracker, PredictedMotionKeepsCrossingWalkersApart) {
+  Tracker t(hysteresis(0.3f, 0.2f, 1, 3));
+  auto walker = [](float x) {
+    Detection d = box(x, 50, 20, 60, 0.6f);
+    d.keypoints = {{x + 10, 60, 0.9f}, {x + 5, 100, 0.9f}, {x + 15, 100, 0.9f}};
+    return d;
+  };
+  for (int i = 0; i < 12; ++i) {
+    SCOPED_TRACE(i);
+    const float right = 40.f + 8 * i, left = 160.f - 8 * i;  // cross at i = 7.5
+    const std::vector<Detection> out = t.update({walker(right), walker(left)});
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0].id, 0);
+    EXPECT_EQ(out[1].id, 1);
+  }
+}
+
 TEST(Tracker, ResetEndsTracksButNeverReusesIds) {
   Tracker t(hysteresis(0.3f, 0.2f));
   EXPECT_EQ(ids_of(t.update({box(0, 0, 10, 10, 0.5f)}, 1000)), (std::vector<int>{0}));
