@@ -5,22 +5,61 @@
 
 namespace dcnn {
 
+namespace {
+
+// Computes the cells of `cells` that `store` does not hold yet, in one Executor::output_at call.
+void compute_cells(const Executor& executor, int output, int channels, HeadCells& store, const int32_t* cells,
+                   int n) {
+  thread_local std::vector<int32_t> missing;
+  thread_local std::vector<float> values;
+  missing.clear();
+  for (int j = 0; j < n; ++j) {
+    const int32_t cell = cells[j];
+    // Out-of-map cells go to output_at, which says what is wrong with them.
+    if (cell < 0 || size_t(cell) >= store.computed.size()) {
+      missing.push_back(cell);
+      continue;
+    }
+    if (store.computed[size_t(cell)]) continue;
+    store.computed[size_t(cell)] = 1;  // also marks repeats within this batch
+    missing.push_back(cell);
+  }
+  if (missing.empty()) return;
+  values.resize(missing.size() * size_t(channels));
+  executor.output_at(output, missing.data(), int(missing.size()), values.data());
+  for (size_t j = 0; j < missing.size(); ++j) {
+    std::copy_n(values.data() + j * size_t(channels), channels,
+                store.values.data() + int64_t{missing[j]} * channels);
+    store.filled.push_back(missing[j]);
+  }
+}
+
+}  // namespace
+
 std::vector<HeadView> head_views(const Executor& executor, HeadCellCache& cache) {
   std::vector<HeadView> out;
-  cache.assign(size_t(executor.num_outputs()), {});
+  cache.resize(size_t(executor.num_outputs()));
   for (int i = 0; i < executor.num_outputs(); ++i) {
-    HeadView h{executor.output_name(i), executor.output_shape(i), executor.output(i), {}};
+    HeadView h{executor.output_name(i), executor.output_shape(i), executor.output(i), {}, {}};
+    HeadCells& store = cache[size_t(i)];
+    for (const int32_t cell : store.filled) store.computed[size_t(cell)] = 0;
+    store.filled.clear();
     if (executor.output_at_cells_only(i)) {
-      // Computed on demand, once per cell; the cache's nodes (and so the pointers handed out)
-      // stay put until the cache is cleared.
-      h.at = [&executor, &cache, i, c = h.shape.c](int64_t cell) -> const float* {
-        auto [it, fresh] = cache[size_t(i)].try_emplace(cell);
-        if (fresh) {
-          it->second.resize(size_t(c));
-          const int32_t at = int32_t(cell);
-          executor.output_at(i, &at, 1, it->second.data());
-        }
-        return it->second.data();
+      const int c = h.shape.c;
+      const size_t pixels = size_t(h.shape.pixels());
+      if (store.computed.size() != pixels) {
+        store.computed.assign(pixels, 0);
+        store.values.assign(pixels * size_t(c), 0.f);
+      }
+      // The cache's room stays put until the output's size changes, so the pointers handed out
+      // are valid until the next frame.
+      h.prefetch = [&executor, &store, i, c](const int32_t* cells, int n) {
+        compute_cells(executor, i, c, store, cells, n);
+      };
+      h.at = [&executor, &store, i, c](int64_t cell) -> const float* {
+        const int32_t at = int32_t(cell);
+        compute_cells(executor, i, c, store, &at, 1);
+        return store.values.data() + cell * c;
       };
     }
     out.push_back(std::move(h));

@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "engine/decode/decoder.h"
@@ -13,10 +12,19 @@
 
 namespace dcnn {
 
+// The cells of one output computed so far this frame: a whole map's room (allocated on the
+// first frame that needs it and kept), which cells hold values, and which to forget next frame.
+struct HeadCells {
+  std::vector<float> values;
+  std::vector<uint8_t> computed;
+  std::vector<int32_t> filled;
+};
+using HeadCellCache = std::vector<HeadCells>;
+
 // An executor's heads as decoders read them: whole maps, or where output_at_cells_only, computed
-// at the cells asked for, once per cell, into `cache` (cleared here; it must outlive the views,
-// which are valid until the executor's next frame).
-using HeadCellCache = std::vector<std::unordered_map<int64_t, std::vector<float>>>;
+// at the cells asked for (one by one through HeadView::at, in batches through need()), once per
+// cell, into `cache` (reset here; it must outlive the views, which are valid until the
+// executor's next frame).
 std::vector<HeadView> head_views(const Executor& executor, HeadCellCache& cache);
 
 // Hands `executor` the outputs `decoder` reads at a few cells only (Decoder::cell_heads,

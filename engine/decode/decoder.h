@@ -23,14 +23,20 @@ namespace dcnn {
 // MoveNet heads are raw logits (the decoder applies sigmoid).
 // A head the decoder reads at a few cells only (Decoder::cell_heads) may come without data and
 // with `at` instead, which computes a cell's values on demand (Executor::output_at); cell()
-// reads either way.
+// reads either way. need() announces many cells at once (a region the decoder will scan), so
+// that they are computed in one batch rather than one by one; it does nothing for whole maps.
 struct HeadView {
   std::string name;
   Shape shape;
   const float* data = nullptr;
   // Cell y * W + x -> its shape.c values, valid until the next frame.
   std::function<const float*(int64_t cell)> at;
+  // Computes the listed cells (any order, repeats allowed) for later cell() reads; optional.
+  std::function<void(const int32_t* cells, int n)> prefetch;
   const float* cell(int64_t c) const { return data ? data + c * shape.c : at(c); }
+  void need(const int32_t* cells, int n) const {
+    if (!data && prefetch) prefetch(cells, n);
+  }
 };
 
 // Model-input pixels -> frame pixels: x_frame = (x_model - pad_x) / scale_x (same for y).

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -83,22 +84,38 @@ TEST(MoveNetMultiPose, DecodesOnePersonInFramePixelsUnderStretch) {
 }
 
 // The heads it names as cell heads may come without data (computed at the cells it asks for,
-// as the engine's delta frames give them): the same poses, and only a few cells are asked.
+// as the engine's delta frames give them): the same poses, and only a few cells are asked. The
+// heatmap is asked for in one batch, the cells of the boxes of the people who can reach the
+// threshold, and read nowhere else.
 TEST(MoveNetMultiPose, ReadsItsCellHeadsAtAFewCellsOnly) {
-  const SyntheticHeads h = multipose_heads();
+  SyntheticHeads h = multipose_heads();
+  // A second centre whose score (0.2) cannot reach the threshold 0.3, with a box of its own:
+  // its joints are never searched, so its box's heatmap cells are never asked for.
+  h.at("center", 9, 2, 0) = logit(0.2f);
+  h.at("box_scale", 9, 2, 0) = 4.f;
+  h.at("box_scale", 9, 2, 1) = 4.f;
   const auto dec = dcnn::make_decoder(config(DecoderKind::MoveNetMultiPose), h.names());
   const std::vector<std::string> cell_heads = dec->cell_heads();
-  EXPECT_EQ(cell_heads.size(), 4u);
+  EXPECT_EQ(cell_heads.size(), 5u);
   std::vector<dcnn::HeadView> views = h.views();
   std::map<std::string, int> asked;
+  std::set<int64_t> batched;  // heatmap cells asked for through need()
+  int batches = 0, read_outside_batch = 0;
   for (auto& v : views) {
     if (std::find(cell_heads.begin(), cell_heads.end(), v.name) == cell_heads.end()) continue;
     const float* data = v.data;
     v.data = nullptr;
-    v.at = [data, c = v.shape.c, &n = asked[v.name]](int64_t cell) {
+    const bool heatmap = v.name == "kpt_heatmap";
+    v.at = [&, data, heatmap, c = v.shape.c, &n = asked[v.name]](int64_t cell) {
       ++n;
+      if (heatmap && !batched.count(cell)) ++read_outside_batch;
       return data + cell * c;
     };
+    if (heatmap)
+      v.prefetch = [&](const int32_t* cells, int n) {
+        ++batches;
+        batched.insert(cells, cells + n);
+      };
   }
   const auto g = FrameGeometry::make(128, 96, 64, 48, ResizeKind::Stretch);
   const auto want = dec->decode(h.views(), g, 0.3f);
@@ -109,11 +126,27 @@ TEST(MoveNetMultiPose, ReadsItsCellHeadsAtAFewCellsOnly) {
   for (int k = 0; k < 17; ++k) {
     EXPECT_EQ(got[0].keypoints[k].x, want[0].keypoints[k].x) << k;
     EXPECT_EQ(got[0].keypoints[k].y, want[0].keypoints[k].y) << k;
+    EXPECT_EQ(got[0].keypoints[k].score, want[0].keypoints[k].score) << k;
   }
   // Six centres (box and regression), 6 x 17 chosen joint cells (offsets): of 12 x 16 cells.
   EXPECT_LE(asked["box_scale"], 6);
   EXPECT_LE(asked["kpt_regress"], 6);
   EXPECT_LE(asked["kpt_offset"], 6 * 17);
+  // The heatmap: one batch, the first person's box (rows 3..8, columns 6..9 of the 12 x 16
+  // grid: 24 cells), and no read outside it.
+  EXPECT_EQ(batches, 1);
+  EXPECT_EQ(batched.size(), 24u);
+  for (const int64_t cell : batched) {
+    EXPECT_GE(cell / W, 3) << cell;
+    EXPECT_LE(cell / W, 8) << cell;
+    EXPECT_GE(cell % W, 6) << cell;
+    EXPECT_LE(cell % W, 9) << cell;
+  }
+  EXPECT_EQ(read_outside_batch, 0);
+  // With the threshold at 0.1 the second person is searched too, and found.
+  batched.clear();
+  EXPECT_EQ(dec->decode(views, g, 0.1f).size(), dec->decode(h.views(), g, 0.1f).size());
+  EXPECT_GT(batched.size(), 24u);
   // Any other head without data is refused: the decoder reads those whole.
   views = h.views();
   for (auto& v : views)

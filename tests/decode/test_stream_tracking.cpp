@@ -102,7 +102,7 @@ TEST_F(StreamTracking, CellHeadsComputedOnDemandPublishTheSameObjects) {
       ++cell_heads;
       EXPECT_TRUE(h.at) << h.name;
     }
-  EXPECT_EQ(cell_heads, 4) << "the last frame is a delta frame: box, regression and offset heads on demand";
+  EXPECT_EQ(cell_heads, 5) << "the last frame is a delta frame: box, regression, offset and heatmap heads on demand";
   setenv("DELTACNN_CELL_HEADS", "0", 1);
   const auto whole = run(options(dcnn::ExecMode::Delta));
   unsetenv("DELTACNN_CELL_HEADS");

@@ -136,7 +136,7 @@ TEST(ModelDelta, MoveNetMultiPoseRecomputeFormExactOnFramesThatChangeInAWindow) 
   EXPECT_LE(r.max_rel, 1e-4f);
 }
 
-// The heads MultiPose's decoder reads at a few cells (box, joint regression and offsets),
+// The heads MultiPose's decoder reads at a few cells (box, joint regression, offsets, heatmap),
 // queried: delta frames skip them and output_at computes any cell as the stream that computes
 // them whole has it, with the shipped thresholds, on keyframes, window frames and busy frames;
 // the other heads are untouched.
@@ -160,9 +160,10 @@ TEST(ModelDelta, MoveNetMultiPoseQueriedHeadsEqualTheWholeMaps) {
   std::vector<int> cell_heads;
   for (int o = 0; o < whole.num_outputs(); ++o) {
     const std::string& n = whole.output_name(o);
-    if (n == "kpt_regress" || n == "kpt_offset" || n == "box_scale" || n == "box_offset") cell_heads.push_back(o);
+    if (n == "kpt_regress" || n == "kpt_offset" || n == "box_scale" || n == "box_offset" || n == "kpt_heatmap")
+      cell_heads.push_back(o);
   }
-  ASSERT_EQ(cell_heads.size(), 4u);
+  ASSERT_EQ(cell_heads.size(), 5u);
   queried.set_queried_outputs(cell_heads);
   int skipped_frames = 0;
   for (size_t f = 0; f < frames.size(); ++f) {

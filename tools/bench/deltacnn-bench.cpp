@@ -169,6 +169,7 @@ int run(const Args& args) {
   std::string name;
   zones::ZonesConfig zone_config;
   std::optional<DecoderConfig> decoder_config;  // with --config
+  float decode_cut_off = 0.f;  // what a Stream of the config decodes down to
   if (!args.config.empty()) {
     DeploymentConfig cfg = load_config(args.config);
     if (model_path.empty()) model_path = cfg.model_path;
@@ -179,6 +180,10 @@ int run(const Args& args) {
     name = cfg.name;
     zone_config = cfg.zones;
     decoder_config = cfg.decoder;
+    // As Stream::run_and_decode: down to the tracker's score_off, else the score threshold (the
+    // heatmap cells the decoder reads depend on it: the boxes of the people who can pass).
+    decode_cut_off = cfg.tracker.enabled ? std::min(cfg.tracker.score_off, cfg.tracker.score_on)
+                                         : cfg.decoder.score_threshold;
   }
   // Before the (slow) model import: nothing to compare without masks.
   if (args.compare_masks && zone_config.masks.empty())
@@ -239,8 +244,13 @@ int run(const Args& args) {
         cell_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - c0).count();
         return values;
       };
+      v.prefetch = [inner = std::move(v.prefetch), &cell_ms](const int32_t* cells, int n) {
+        const auto c0 = std::chrono::steady_clock::now();
+        inner(cells, n);
+        cell_ms += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - c0).count();
+      };
     }
-    decoded_objects += decoder->decode(views, model_geometry, 0.f).size();
+    decoded_objects += decoder->decode(views, model_geometry, decode_cut_off).size();
     return cell_ms;
   };
 
