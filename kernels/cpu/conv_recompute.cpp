@@ -71,12 +71,12 @@ int conv_recompute(const PackedConv& p, const kern::ActSpec& act, const float* i
   const int64_t k = im2col_row_length(g);
   // Blocks small enough that the tile (and the gathered rows) stay in L2 for the epilogue.
   const int most = is_depthwise(g) ? 64 : std::min(is_pointwise_gemm(g) ? 256 : im2col_block_pixels(k), 256);
-  const auto [block, blocks, threads] = split_candidates(n, most, 2 * int64_t{n} * g.cout * k);
+  const CandidateBlocks split = split_candidates(n, most, 2 * int64_t{n} * g.cout * k);
   int total = 0;
-#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : total)
-  for (int b = 0; b < blocks; ++b) {
-    const int i0 = b * block;
-    const int m = std::min(block, n - i0);
+#pragma omp parallel for num_threads(split.threads) schedule(static) reduction(+ : total)
+  for (int b = 0; b < split.blocks; ++b) {
+    const int i0 = split.first(b);
+    const int m = split.first(b + 1) - i0;
     const int ld = tile_ld(p);
     float* tile = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(ld));
     compute_block(p, in_map, cand + i0, m, tile);

@@ -71,6 +71,8 @@ void onednn_sgemm(int m, int n, int k, const float* a, int lda, const float* b, 
 // Below ~2 MFLOP a GEMM-based conv finishes in well under 0.1 ms on one core; the OpenMP
 // fork/join and cache traffic of a second thread costs about as much.
 constexpr int64_t kMinFlopsPerThread = int64_t{1} << 21;
+// Candidate blocks are whole panels of gather_gemm's AVX-512 register block (8 rows).
+constexpr int kPanelRows = 8;
 
 // Row blocks handed to a thread are multiples of this so OpenBLAS's micro-kernel (which works
 // on panels of 8..16 rows) sees full panels.
@@ -130,21 +132,24 @@ void sgemm_rows_parallel(int m, int n, int k, const float* a, int lda, const flo
 }
 
 CandidateBlocks split_candidates(int n, int block, int64_t flops) {
-  const int want_threads = threads_for_flops(flops);
-  if (want_threads > 1) {
-    // Blocks sized so that every thread gets about the same rows (OpenMP's static schedule deals
-    // them out in order): 600 candidates in blocks of 256 made 256 + 256 for one thread and 88
-    // for the other, which then waited; now 4 blocks of 160.
-    const int per_thread = (n + want_threads - 1) / want_threads;
-    const int blocks_per_thread = (per_thread + std::max(1, block) - 1) / std::max(1, block);
-    const int share = (n + want_threads * blocks_per_thread - 1) / (want_threads * blocks_per_thread);
-    block = std::max(16, (share + 15) / 16 * 16);
-  }
   CandidateBlocks b;
-  b.block = block;
-  b.blocks = (n + block - 1) / block;
+  b.n = n;
+  const int want_threads = threads_for_flops(flops);
+  const int per_block = std::max(1, block);
+  if (want_threads > 1) {
+    const int per_thread = (n + want_threads - 1) / want_threads;
+    b.blocks = want_threads * ((per_thread + per_block - 1) / per_block);
+  } else {
+    b.blocks = (n + per_block - 1) / per_block;
+  }
+  b.blocks = std::max(0, std::min(b.blocks, (n + kPanelRows - 1) / kPanelRows));
   b.threads = std::max(1, std::min(want_threads, b.blocks));
   return b;
+}
+
+int CandidateBlocks::first(int b) const {
+  const int64_t panels = (int64_t{n} + kPanelRows - 1) / kPanelRows;
+  return int(std::min<int64_t>(n, kPanelRows * (panels * b / std::max(1, blocks))));
 }
 
 }  // namespace dcnn::cpu

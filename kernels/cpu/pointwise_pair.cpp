@@ -133,12 +133,12 @@ int pointwise_pair_recompute(const PackedConv& first, const kern::ActSpec& first
   if (n <= 0) return 0;
   require_output_pixels("pointwise_pair_recompute", second.geometry, cand, n);
   const int cin = first.geometry.cin, mid = first.geometry.cout, cout = second.geometry.cout;
-  const auto [block, blocks, threads] = split_candidates(n, kBlockPixels, 2 * int64_t{n} * mid * (cin + cout));
+  const CandidateBlocks split = split_candidates(n, kBlockPixels, 2 * int64_t{n} * mid * (cin + cout));
   int total = 0;
-#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : total)
-  for (int b = 0; b < blocks; ++b) {
-    const int i0 = b * block;
-    const int m = std::min(block, n - i0);
+#pragma omp parallel for num_threads(split.threads) schedule(static) reduction(+ : total)
+  for (int b = 0; b < split.blocks; ++b) {
+    const int i0 = split.first(b);
+    const int m = split.first(b + 1) - i0;
     int ld = 0;
     const float* tile = chain_tile(first, first_act, second, lead, x, cand + i0, m, &ld);
     total += fire_rows(second_act, tile, ld, cand + i0, m, cout, bias_or_null(second), eps, out_map, fired);
@@ -153,11 +153,11 @@ void pointwise_pair_rows(const PackedConv& first, const kern::ActSpec& first_act
   if (n <= 0) return;
   require_output_pixels("pointwise_pair_rows", second.geometry, pixels, n);
   const int cin = first.geometry.cin, mid = first.geometry.cout, cout = second.geometry.cout;
-  const auto [block, blocks, threads] = split_candidates(n, kBlockPixels, 2 * int64_t{n} * mid * (cin + cout));
-#pragma omp parallel for num_threads(threads) schedule(static) if (threads > 1)
-  for (int b = 0; b < blocks; ++b) {
-    const int i0 = b * block;
-    const int m = std::min(block, n - i0);
+  const CandidateBlocks split = split_candidates(n, kBlockPixels, 2 * int64_t{n} * mid * (cin + cout));
+#pragma omp parallel for num_threads(split.threads) schedule(static) if (split.threads > 1)
+  for (int b = 0; b < split.blocks; ++b) {
+    const int i0 = split.first(b);
+    const int m = split.first(b + 1) - i0;
     int ld = 0;
     const float* tile = chain_tile(first, first_act, second, lead, x, pixels + i0, m, &ld);
     for (int i = 0; i < m; ++i)  // bias and activation as the fire step applies them
@@ -177,13 +177,13 @@ int depthwise_pointwise_recompute(const PackedConv& depthwise, const kern::ActSp
   const int cin = pointwise.geometry.cin, cout = pointwise.geometry.cout;
   const GemmB b = gemm_b(pointwise);
   const int64_t flops = 2 * int64_t{n} * cin * (int64_t{d.kh} * d.kw + cout);
-  const auto [block, blocks, threads] = split_candidates(n, kBlockPixels, flops);
+  const CandidateBlocks split = split_candidates(n, kBlockPixels, flops);
   const LeadingDepthwise lead{&depthwise, depthwise_act};
   int total = 0;
-#pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : total)
-  for (int blk = 0; blk < blocks; ++blk) {
-    const int i0 = blk * block;
-    const int m = std::min(block, n - i0);
+#pragma omp parallel for num_threads(split.threads) schedule(static) reduction(+ : total)
+  for (int blk = 0; blk < split.blocks; ++blk) {
+    const int i0 = split.first(blk);
+    const int m = split.first(blk + 1) - i0;
     const InputRows in = input_rows(lead, x, cin, cand + i0, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
     float* tile = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(b.ld));
     gather_gemm(in.rows, cin, nullptr, m, b, tile, b.ld);
@@ -197,12 +197,12 @@ void pointwise_pair_dense(const PackedConv& first, const kern::ActSpec& first_ac
   require_chain("pointwise_pair_dense", first, second, lead);
   const int pixels = first.geometry.out_h * first.geometry.out_w;
   const int cin = first.geometry.cin, mid = first.geometry.cout, cout = second.geometry.cout;
-  const auto [block, blocks, threads] =
+  const CandidateBlocks split =
       split_candidates(pixels, kBlockPixels, 2 * int64_t{pixels} * mid * (cin + cout));
-#pragma omp parallel for num_threads(threads) schedule(static)
-  for (int b = 0; b < blocks; ++b) {
-    const int i0 = b * block;
-    const int m = std::min(block, pixels - i0);
+#pragma omp parallel for num_threads(split.threads) schedule(static)
+  for (int b = 0; b < split.blocks; ++b) {
+    const int i0 = split.first(b);
+    const int m = split.first(b + 1) - i0;
     float* rows = out + int64_t{i0} * cout;
     int32_t* block_pixels = scratch_indices(size_t(m));
     for (int i = 0; i < m; ++i) block_pixels[i] = i0 + i;
