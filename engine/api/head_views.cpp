@@ -29,7 +29,7 @@ void compute_cells(const Executor& executor, int output, int channels, HeadCells
   executor.output_at(output, missing.data(), int(missing.size()), values.data());
   for (size_t j = 0; j < missing.size(); ++j) {
     std::copy_n(values.data() + j * size_t(channels), channels,
-                store.values.data() + int64_t{missing[j]} * channels);
+                store.values.get() + int64_t{missing[j]} * channels);
     store.filled.push_back(missing[j]);
   }
 }
@@ -49,7 +49,7 @@ std::vector<HeadView> head_views(const Executor& executor, HeadCellCache& cache)
       const size_t pixels = size_t(h.shape.pixels());
       if (store.computed.size() != pixels) {
         store.computed.assign(pixels, 0);
-        store.values.assign(pixels * size_t(c), 0.f);
+        store.values.reset(new float[pixels * size_t(c)]);  // uninitialised on purpose (HeadCells)
       }
       // The cache's room stays put until the output's size changes, so the pointers handed out
       // are valid until the next frame.
@@ -59,7 +59,7 @@ std::vector<HeadView> head_views(const Executor& executor, HeadCellCache& cache)
       h.at = [&executor, &store, i, c](int64_t cell) -> const float* {
         const int32_t at = int32_t(cell);
         compute_cells(executor, i, c, store, &at, 1);
-        return store.values.data() + cell * c;
+        return store.values.get() + cell * c;
       };
     }
     out.push_back(std::move(h));

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -13,9 +14,11 @@
 namespace dcnn {
 
 // The cells of one output computed so far this frame: a whole map's room (allocated on the
-// first frame that needs it and kept), which cells hold values, and which to forget next frame.
+// first frame that needs it and kept, left uninitialised so that only the pages of cells ever
+// computed become resident: a few hundred KB of the 3.8 MB of a 34-channel head read at 102
+// cells), which cells hold values, and which to forget next frame.
 struct HeadCells {
-  std::vector<float> values;
+  std::unique_ptr<float[]> values;
   std::vector<uint8_t> computed;
   std::vector<int32_t> filled;
 };
