@@ -25,15 +25,15 @@ struct TrackerSettings {
   // least min_iou; among those, pairs rank by (1 - keypoint_weight) * IoU + keypoint_weight *
   // keypoint similarity (poses only; detections rank by IoU).
   float min_iou = 0.3f;
+  float keypoint_weight = 0.5f;
+  // Pose keypoints scoring below this take no part in the keypoint similarity (the decoder's
+  // keypoint_threshold: below it a point is a guess).
+  float keypoint_score = 0.3f;
   // Link against the track's last object moved by its velocity times the frames since it was
   // seen (constant velocity of the box centre, smoothed over the links), not against the last
   // object where it was. A far-away person a dozen pixels wide walks out of his own last box
   // within two frames; held still, his track missed on one frame lost him (IoU < min_iou).
   bool predict_motion = true;
-  float keypoint_weight = 0.5f;
-  // Pose keypoints scoring below this take no part in the keypoint similarity (the decoder's
-  // keypoint_threshold: below it a point is a guess).
-  float keypoint_score = 0.3f;
 };
 
 }  // namespace dcnn

@@ -159,7 +159,8 @@ TEST(Tracker, PredictedMotionKeepsAFastNarrowObjectThroughMisses) {
     TrackerSettings s = hysteresis(0.3f, 0.2f, 1, 3);
     s.predict_motion = predict;
     Tracker t(s);
-    for (int i = 0; i < 4; ++i) EXPECT_EQ(ids_of(t.update({box(100.f + 4 * i, 50, 12, 34, 0.5f)})), (std::vector<int>{0}));
+    for (int i = 0; i < 4; ++i)
+      EXPECT_EQ(ids_of(t.update({box(100.f + 4 * i, 50, 12, 34, 0.5f)})), (std::vector<int>{0}));
     EXPECT_TRUE(t.update({}).empty());
     EXPECT_TRUE(t.update({}).empty());
     const std::vector<Detection> back = t.update({box(100.f + 4 * 6, 50, 12, 34, 0.5f)});
