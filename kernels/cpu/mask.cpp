@@ -60,9 +60,25 @@ bool any_set(const uint8_t* mask, int64_t n) {
   return false;
 }
 
+// even[i] = src[2i], odd[i] = src[2i + 1]: byte pairs read as one 16-bit word, which the
+// compiler vectorises (a truncating narrow and a shift).
+DCNN_SIMD_CLONES void split_even_odd(const uint8_t* src, int n, uint8_t* even, uint8_t* odd) {
+  const int pairs = n / 2;
+  for (int i = 0; i < pairs; ++i) {
+    uint16_t v;
+    std::memcpy(&v, src + 2 * i, 2);
+    even[i] = uint8_t(v);
+    odd[i] = uint8_t(v >> 8);
+  }
+  if (n & 1) even[pairs] = src[n - 1];
+}
+
 // dst[o] = OR of src over o's window along x. A window is kernel taps at o * stride - pad +
-// t * dilation: one OR of a shifted (strided) copy of the row per tap, which the compiler
-// vectorises; other footprints (transposed convs, resize) walk their index lists.
+// t * dilation: one OR of a shifted copy of the row per tap, which the compiler vectorises;
+// at stride 2 (stems and downsampling blocks) the row is split into its even and odd bytes
+// first, so those taps are contiguous too (strided byte loads did not vectorise: the stem's
+// 576x768 mask took 8x a stride-1 mask of its output size). Other strides read strided; other
+// footprints (transposed convs, resize) walk their index lists.
 DCNN_SIMD_CLONES void footprint_row(const uint8_t* src, const Footprint1D& cols, uint8_t* dst) {
   const int out_w = cols.n_out;
   if (!cols.is_window) {
@@ -75,6 +91,14 @@ DCNN_SIMD_CLONES void footprint_row(const uint8_t* src, const Footprint1D& cols,
   }
   const Footprint1D::Window& w = cols.window;
   std::memset(dst, 0, size_t(out_w));
+  uint8_t *even = nullptr, *odd = nullptr;
+  if (w.stride == 2) {
+    thread_local std::vector<uint8_t> halves;
+    if (halves.size() < size_t(w.in) + 1) halves.resize(size_t(w.in) + 1);
+    even = halves.data();
+    odd = even + (w.in + 1) / 2;
+    split_even_odd(src, w.in, even, odd);
+  }
   for (int t = 0; t < w.kernel; ++t) {
     const int off = t * w.dilation - w.pad;  // o reads o * stride + off
     // Valid o: 0 <= o * stride + off < in.
@@ -82,6 +106,11 @@ DCNN_SIMD_CLONES void footprint_row(const uint8_t* src, const Footprint1D& cols,
     const int hi = std::min(out_w, w.in - off <= 0 ? 0 : (w.in - off - 1) / w.stride + 1);
     if (w.stride == 1) {
       const uint8_t* s = src + off;
+      for (int o = lo; o < hi; ++o) dst[o] |= s[o];
+    } else if (w.stride == 2) {
+      // o * 2 + off = (o + q) * 2 + r: tap t reads the even or odd half from o + q.
+      const int r = off & 1, q = (off - r) / 2;
+      const uint8_t* s = (r ? odd : even) + q;
       for (int o = lo; o < hi; ++o) dst[o] |= s[o];
     } else {
       for (int o = lo; o < hi; ++o) dst[o] |= src[int64_t{o} * w.stride + off];

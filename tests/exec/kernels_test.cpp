@@ -28,7 +28,9 @@ TEST(MaskKernels, WindowFootprintMatchesBruteForce) {
   std::mt19937 rng(3);
   for (Geo g : {Geo{13, 17, 3, 1, 1, 1}, Geo{13, 17, 3, 2, 1, 1}, Geo{20, 9, 5, 1, 2, 4},
                 Geo{16, 16, 1, 2, 1, 0}, Geo{11, 14, 7, 2, 1, 3}, Geo{9, 9, 2, 2, 1, 0},
-                Geo{12, 10, 1, 1, 1, 0}, Geo{10, 23, 3, 3, 2, 2}, Geo{8, 40, 3, 2, 1, 0}}) {
+                Geo{12, 10, 1, 1, 1, 0}, Geo{10, 23, 3, 3, 2, 2}, Geo{8, 40, 3, 2, 1, 0},
+                // stride 2 on rows long enough for vector loops, even and odd widths, every pad
+                Geo{6, 768, 3, 2, 1, 1}, Geo{5, 385, 3, 2, 1, 1}, Geo{4, 131, 3, 2, 1, 0}, Geo{4, 130, 5, 2, 2, 3}}) {
     const int out_h = (g.in_h + 2 * g.pad - g.dil * (g.k - 1) - 1) / g.stride + 1;
     const int out_w = (g.in_w + 2 * g.pad - g.dil * (g.k - 1) - 1) / g.stride + 1;
     Footprint1D rows = window_footprint(g.in_h, out_h, g.k, g.stride, g.dil, g.pad);
