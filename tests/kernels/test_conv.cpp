@@ -152,6 +152,44 @@ INSTANTIATE_TEST_SUITE_P(Shapes, ConvKernel, ::testing::ValuesIn(kCases),
                            return std::string(info.param.name);
                          });
 
+// Listed depthwise pixels in runs of every length 1..9, at the left border, inside and at the
+// right border: runs of four take the quad kernel, their last 1-3 pixels a quad ending at the
+// run's end that recomputes pixels already written, shorter runs and border pixels the
+// single-pixel path. Every pixel's values must equal the reference and, bit for bit, the same
+// pixel listed alone (a value must not depend on the list it is computed in: the cell heads
+// and the whole-map pass compute the same pixel in different lists).
+TEST(ConvKernel, DepthwiseRunsOfEveryLengthEqualThePixelAlone) {
+  for (const int channels : {40, 24, 3}) {
+    ConvCase c{"runs", 6, 24, channels, channels, 3, 3, 1, 1, 1, 1, 1, 1, 1, 1, channels};
+    const ConvGeometry g = geometry_of(c);
+    std::mt19937 rng(77);
+    const auto w = random_floats(size_t(g.cout) * g.kh * g.kw, rng);
+    const auto bias = random_floats(size_t(g.cout), rng);
+    const PackedConv packed = pack_conv(g, w.data(), bias.data());
+    const auto in = random_floats(size_t(g.in_h) * g.in_w * g.cin, rng);
+    const auto dense = reference_conv(g, in, w, nullptr);
+    for (int length = 1; length <= 9; ++length)
+      for (const int start : {0, 1, 5, g.out_w - length - 1, g.out_w - length}) {
+        if (start < 0) continue;
+        std::vector<int32_t> listed;
+        for (int y = 0; y < g.out_h; ++y)
+          for (int x = start; x < start + length; ++x) listed.push_back(y * g.out_w + x);
+        const std::string what = "c " + std::to_string(channels) + " run " + std::to_string(length) + " from " +
+                                 std::to_string(start);
+        std::vector<float> out(size_t(g.out_h) * g.out_w * g.cout, 0.f);
+        conv_sparse(packed, in.data(), listed.data(), int(listed.size()), out.data());
+        std::vector<float> expected(out.size(), 0.f), alone(out.size(), 0.f);
+        for (const int32_t p : listed) {
+          std::copy(dense.begin() + size_t(p) * g.cout, dense.begin() + size_t(p + 1) * g.cout,
+                    expected.begin() + size_t(p) * g.cout);
+          conv_sparse(packed, in.data(), &p, 1, alone.data());
+        }
+        expect_close(expected, out, what);
+        EXPECT_EQ(out, alone) << what;
+      }
+  }
+}
+
 // Random geometries beyond the hand-picked list: odd sizes and channel counts, all strides,
 // dilations, kernel sizes and group counts the models use.
 TEST(ConvKernelRandom, DenseAndSparseMatchReference) {
