@@ -199,11 +199,11 @@ __attribute__((always_inline)) inline void rows_impl(const ConvGeometry& g, cons
 
 // The n listed pixels, no bias; pixel i's row goes to out + i * cout (Compact) or to its own
 // place out + pixels[i] * cout. Runs of four consecutive pixels of one row (candidate lists are
-// ascending and mostly runs) take the quad kernel; the rest go one by one.
-// The last 1-3 pixels of a run of four or more go as one quad ending at the run's end, which
-// recomputes up to three pixels already written (the same values: quads and single pixels sum
-// the same taps in the same order), at the cost of a quad instead of up to three single pixels
-// at 2.5-3x a quad pixel's cost each.
+// ascending and mostly runs) take the quad kernel; the last 1-3 pixels of a run of four or more
+// go as one quad ending at the run's end, which recomputes up to three pixels already written
+// (the same values: quads and single pixels sum the same taps in the same order), at the cost of
+// a quad instead of up to three single pixels at 2.5-3x a quad pixel's cost each; the rest
+// (short runs, windows over the border) go one by one.
 template <typename V, int P, bool Compact>
 __attribute__((always_inline)) inline void listed_impl(const ConvGeometry& g, const float* w, const float* in,
                                                        const int32_t* pixels, int n, float* out) {
