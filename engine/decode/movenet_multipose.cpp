@@ -101,10 +101,11 @@ class MoveNetMultiPoseDecoder final : public Decoder {
       if (!in_box(p, y, x)) return 0.f;
       return weighted_from(p, k, y, x, heat.cell(int64_t(y) * W + x));
     };
-    // The first row and column of p's box: its cells, in raster order, are the only ones where
-    // its weighted heat is not 0.
-    auto box_start = [](const Person& p) {
-      return std::pair{std::max(0, int(std::ceil(p.y_min))), std::max(0, int(std::ceil(p.x_min)))};
+    // f(y, x) for the cells of p's box, in raster order: the only cells where its weighted heat
+    // is not 0 (what the heatmap batch asks for and what the argmax scans: one definition).
+    auto for_each_box_cell = [&](const Person& p, auto&& f) {
+      for (int y = std::max(0, int(std::ceil(p.y_min))); y < H && float(y) < p.y_max; ++y)
+        for (int x = std::max(0, int(std::ceil(p.x_min))); x < W && float(x) < p.x_max; ++x) f(y, x);
     };
     // A person's score is its centre score times a mean of joint scores <= 1: below the
     // threshold already, it cannot be published, and its joints are never searched. Its box
@@ -114,12 +115,8 @@ class MoveNetMultiPoseDecoder final : public Decoder {
     // the cells of the boxes searched.
     if (!heat.data) {
       std::vector<int32_t> cells;
-      for (const Person& p : people) {
-        if (!can_pass(p)) continue;
-        const auto [y0, x0] = box_start(p);
-        for (int y = y0; y < H && float(y) < p.y_max; ++y)
-          for (int x = x0; x < W && float(x) < p.x_max; ++x) cells.push_back(int32_t(y * W + x));
-      }
+      for (const Person& p : people)
+        if (can_pass(p)) for_each_box_cell(p, [&](int y, int x) { cells.push_back(int32_t(y * W + x)); });
       heat.need(cells.data(), int(cells.size()));
     }
 
@@ -138,15 +135,13 @@ class MoveNetMultiPoseDecoder final : public Decoder {
       float best[kCocoKeypoints];
       int best_y[kCocoKeypoints] = {}, best_x[kCocoKeypoints] = {};
       for (int k = 0; k < kCocoKeypoints; ++k) best[k] = weighted(p, k, 0, 0);
-      const auto [y0, x0] = box_start(p);
-      for (int y = y0; y < H && float(y) < p.y_max; ++y)
-        for (int x = x0; x < W && float(x) < p.x_max; ++x) {
-          const float* h = heat.cell(int64_t(y) * W + x);
-          for (int k = 0; k < kCocoKeypoints; ++k) {
-            const float v = weighted_from(p, k, y, x, h);
-            if (v > best[k]) best[k] = v, best_y[k] = y, best_x[k] = x;
-          }
+      for_each_box_cell(p, [&](int y, int x) {
+        const float* h = heat.cell(int64_t(y) * W + x);
+        for (int k = 0; k < kCocoKeypoints; ++k) {
+          const float v = weighted_from(p, k, y, x, h);
+          if (v > best[k]) best[k] = v, best_y[k] = y, best_x[k] = x;
         }
+      });
       for (int k = 0; k < kCocoKeypoints; ++k) {
         // 4. Joint score: the max over all people at that cell.
         float score = 0.f;

@@ -153,7 +153,8 @@ class Executor {
   const float* output(int i) const;  // host memory, NHWC; null where output_at_cells_only(i)
 
   // Outputs a decoder reads at a few cells only (MoveNet MultiPose's box and joint-regression
-  // heads, read at six centres and the chosen joint cells): recompute-form delta frames skip
+  // heads, read at six centres and the chosen joint cells, and its heatmap, read inside the
+  // people's boxes): recompute-form delta frames skip
   // them and output_at computes the cells asked for, from the maps the stream holds, with the
   // float operations the skipped op would have used. Taken where the output's op can
   // (Op::computes_rows_at) and no op reads the output; ignored by the CUDA backend and the
