@@ -22,6 +22,13 @@ namespace {
 
 constexpr int H = 12, W = 16;  // heads of a 64x48 model at stride 4
 
+// A person's centre at cell (y, x) scoring `score`, with a box of box_h x box_w cells around it.
+void add_centre(SyntheticHeads& h, int y, int x, float score, float box_h, float box_w) {
+  h.at("center", y, x, 0) = logit(score);
+  h.at("box_scale", y, x, 0) = box_h;
+  h.at("box_scale", y, x, 1) = box_w;
+}
+
 // One person: centre cell (5, 8); box centre (5.5, 7.5) size 6x4 cells -> y 2.5..8.5,
 // x 5.5..9.5; joint k regressed to cell (4 + k % 3, 7 + k % 2) where its heat peak (p = 0.9)
 // sits, offset (+0.25, -0.25) cells.
@@ -33,9 +40,7 @@ SyntheticHeads multipose_heads() {
   h.add("kpt_offset", H, W, 34, 0.f);
   h.add("box_scale", H, W, 2, 0.f);
   h.add("box_offset", H, W, 2, 0.f);
-  h.at("center", 5, 8, 0) = logit(0.8f);
-  h.at("box_scale", 5, 8, 0) = 6.f;
-  h.at("box_scale", 5, 8, 1) = 4.f;
+  add_centre(h, 5, 8, 0.8f, 6.f, 4.f);
   h.at("box_offset", 5, 8, 0) = 0.5f;
   h.at("box_offset", 5, 8, 1) = -0.5f;
   for (int k = 0; k < 17; ++k) {
@@ -91,9 +96,7 @@ TEST(MoveNetMultiPose, ReadsItsCellHeadsAtAFewCellsOnly) {
   SyntheticHeads h = multipose_heads();
   // A second centre whose score (0.2) cannot reach the threshold 0.3, with a box of its own:
   // its joints are never searched, so its box's heatmap cells are never asked for.
-  h.at("center", 9, 2, 0) = logit(0.2f);
-  h.at("box_scale", 9, 2, 0) = 4.f;
-  h.at("box_scale", 9, 2, 1) = 4.f;
+  add_centre(h, 9, 2, 0.2f, 4.f, 4.f);
   const auto dec = dcnn::make_decoder(config(DecoderKind::MoveNetMultiPose), h.names());
   const std::vector<std::string> cell_heads = dec->cell_heads();
   EXPECT_EQ(cell_heads.size(), 5u);
@@ -197,9 +200,7 @@ TEST(MoveNetMultiPose, DistanceWeightingAndBoxMaskPickTheJoint) {
 TEST(MoveNetMultiPose, ThresholdAndMaxObjects) {
   SyntheticHeads h = multipose_heads();
   // A second, weaker person at centre (9, 2) with a box around it and joints on its centre.
-  h.at("center", 9, 2, 0) = logit(0.6f);
-  h.at("box_scale", 9, 2, 0) = 4.f;
-  h.at("box_scale", 9, 2, 1) = 4.f;
+  add_centre(h, 9, 2, 0.6f, 4.f, 4.f);
   for (int k = 0; k < 17; ++k) h.at("kpt_heatmap", 9, 2, k) = logit(0.7f);
   auto cfg = config(DecoderKind::MoveNetMultiPose);
   const auto g = FrameGeometry::make(64, 48, 64, 48, ResizeKind::Stretch);
@@ -222,17 +223,13 @@ TEST(MoveNetMultiPose, ThresholdAndMaxObjects) {
 TEST(MoveNetMultiPose, CentreNmsKeepsOnePeakPer5x5Window) {
   SyntheticHeads h = multipose_heads();
   // A slightly weaker centre two cells away is inside the 5x5 window: suppressed.
-  h.at("center", 5, 10, 0) = logit(0.79f);
-  h.at("box_scale", 5, 10, 0) = 6.f;
-  h.at("box_scale", 5, 10, 1) = 4.f;
+  add_centre(h, 5, 10, 0.79f, 6.f, 4.f);
   const auto dec = dcnn::make_decoder(config(DecoderKind::MoveNetMultiPose), h.names());
   const auto g = FrameGeometry::make(64, 48, 64, 48, ResizeKind::Stretch);
   EXPECT_EQ(dec->decode(h.views(), g, 0.3f).size(), 1u);
   // Three cells away it is its own local maximum and becomes a second person.
   h.at("center", 5, 10, 0) = -10.f;
-  h.at("center", 5, 11, 0) = logit(0.79f);
-  h.at("box_scale", 5, 11, 0) = 6.f;
-  h.at("box_scale", 5, 11, 1) = 4.f;
+  add_centre(h, 5, 11, 0.79f, 6.f, 4.f);
   for (int k = 0; k < 17; ++k) h.at("kpt_heatmap", 5, 11, k) = logit(0.7f);
   EXPECT_EQ(dec->decode(h.views(), g, 0.3f).size(), 2u);
 }
