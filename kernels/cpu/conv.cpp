@@ -11,6 +11,7 @@
 #include "kernels/cpu/conv.h"
 #include "kernels/cpu/conv_geometry_check.h"
 #include "kernels/cpu/depthwise.h"
+#include "kernels/cpu/gather_gemm_bf16.h"
 #include "kernels/cpu/gemm.h"
 #include "kernels/cpu/im2col.h"
 #include "kernels/cpu/scratch.h"
@@ -101,7 +102,40 @@ GemmB gemm_b(const PackedConv& p) {
   b.n = g.cout;
   b.ld = padded_ld(g.cout);
   b.values = p.weights_padded.empty() ? p.weights.data() : p.weights_padded.data();
+  b.pairs = p.weights_pairs.empty() ? nullptr : p.weights_pairs.data();
   return b;
+}
+
+void gemm_rows(const PackedConv& p, const float* a, int64_t stride, int n, float* out, int ld_out) {
+  const GemmB b = gemm_b(p);
+  const int cout = p.geometry.cout;
+  if (!runs_bf16(p)) {
+    sgemm_rows(n, cout, b.k, a, int(stride), p.weights.data(), cout, out, ld_out, false);
+    return;
+  }
+  if (ld_out >= b.ld) return gather_gemm(a, stride, nullptr, n, b, out, ld_out);
+  // gather_gemm writes whole vectors of 8 columns: straight into place where cout is whole
+  // vectors, through a padded product otherwise (MoveNet's 17- and 34-channel keypoint heads).
+  float* product = scratch_floats(ScratchSlot::Partial, size_t(n) * size_t(b.ld));
+  if (cout % 8 == 0) {
+    GemmEpilogue to_place;  // the product only holds the partial sums of K > 256
+    to_place.dst = out;
+    to_place.ld_dst = ld_out;
+    return gather_gemm(a, stride, nullptr, n, b, product, b.ld, &to_place);
+  }
+  gather_gemm(a, stride, nullptr, n, b, product, b.ld);
+  for (int r = 0; r < n; ++r)
+    std::memcpy(out + int64_t{r} * ld_out, product + int64_t{r} * b.ld, sizeof(float) * size_t(cout));
+}
+
+bool use_bf16(PackedConv& p) {
+  const GemmB b = gemm_b(p);
+  if (b.ld == 0) return false;
+  p.weights_pairs = pack_b_pairs(b);
+  // The narrow heads' fp32 dot products (pointwise_pair.cpp) would give a pair's recompute other
+  // bits than the conv's own dense pass, which now multiplies in bf16.
+  AlignedFloats().swap(p.weights_by_output);
+  return true;
 }
 
 namespace {
@@ -111,10 +145,12 @@ namespace {
 void conv_run(const PackedConv& p, const float* in, int first, int n, float* out) {
   const ConvGeometry& g = p.geometry;
   float* o = out + int64_t{first} * g.cout;
-  if (is_pointwise_gemm(g)) {
-    sgemm_rows(n, g.cout, g.cin, in + int64_t{first} * g.cin, g.cin, p.weights.data(), g.cout, o,
-               g.cout, false);
-    return;
+  if (is_pointwise_gemm(g)) return gemm_rows(p, in + int64_t{first} * g.cin, g.cin, n, o, g.cout);
+  if (runs_bf16(p)) {  // one group
+    const int64_t k = im2col_row_length(g);
+    float* rows = scratch_floats(ScratchSlot::Rows, size_t(n) * size_t(k));
+    im2col_range(g, in, 0, first, n, rows);
+    return gemm_rows(p, rows, k, n, o, g.cout);
   }
   const int og = g.cout / g.groups;
   const int64_t k = im2col_row_length(g);
@@ -132,6 +168,15 @@ void conv_scattered(const PackedConv& p, const float* in, const int32_t* list, i
   const int og = g.cout / g.groups;
   const int64_t k = im2col_row_length(g);
   float* rows = scratch_floats(ScratchSlot::Rows, size_t(n) * k);
+  if (runs_bf16(p)) {
+    im2col_list(g, in, 0, list, n, rows);
+    const GemmB b = gemm_b(p);
+    float* product = scratch_floats(ScratchSlot::Product, size_t(n) * size_t(b.ld));
+    gather_gemm(rows, k, nullptr, n, b, product, b.ld);
+    for (int r = 0; r < n; ++r)
+      std::memcpy(out + int64_t{list[r]} * g.cout, product + int64_t{r} * b.ld, sizeof(float) * g.cout);
+    return;
+  }
   float* product = scratch_floats(ScratchSlot::Product, size_t(n) * g.cout);
   for (int grp = 0; grp < g.groups; ++grp) {
     im2col_list(g, in, grp, list, n, rows);

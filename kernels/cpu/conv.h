@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kernels/common/conv_transpose_geometry.h"
+#include "kernels/cpu/aligned_floats.h"
 #include "kernels/cpu/gather_gemm.h"
 
 namespace dcnn::cpu {
@@ -30,20 +31,33 @@ struct ConvGeometry {
 // Weights re-laid out once for the kernels (built at model load, shared by all streams).
 struct PackedConv {
   ConvGeometry geometry;
-  std::vector<float> weights;  // layout private to conv.cpp
-  std::vector<float> bias;     // [cout]
+  AlignedFloats weights;  // layout private to conv.cpp
+  AlignedFloats bias;     // [cout]
   // One group, not depthwise, cout off the 16-column panels: the weights padded for
   // gather_gemm (gemm_b); empty otherwise, where the weights themselves are its B.
-  std::vector<float> weights_padded;
+  AlignedFloats weights_padded;
   // A 1x1 conv with at most kNarrowOutputs outputs (MoveNet's centre and box heads): the
   // weights as cout rows of cin, for dot products along cin (pointwise_pair.cpp); else empty.
-  std::vector<float> weights_by_output;
+  AlignedFloats weights_by_output;
+  // gemm_b's weights as bf16 pairs (gather_gemm_bf16.h) once use_bf16 ran; empty in fp32.
+  AlignedWords weights_pairs;
 };
 constexpr int kNarrowOutputs = 4;
 
 // The weights as gather_gemm's B (the recompute kernels' GEMM on rows where they lie) for a
 // conv of one group that is not depthwise; ld 0 (none) for others.
 GemmB gemm_b(const PackedConv& p);
+// Runs this conv's GEMMs in bf16 from now on (precision bf16): every product of a conv with a
+// gemm_b goes through gather_gemm_bf16, in dense passes as at candidates, so that threshold 0
+// still reproduces dense exactly. Returns false, changing nothing, for a conv without gemm_b
+// (depthwise and grouped convs stay fp32). Needs cpu_has_bf16().
+bool use_bf16(PackedConv& p);
+// Whether p's GEMMs run in bf16.
+inline bool runs_bf16(const PackedConv& p) { return !p.weights_pairs.empty(); }
+// n rows of A (stride floats apart, k = gemm_b(p).k long) times p's weights into `out`, rows
+// ld_out >= cout apart, no bias: sgemm in fp32, gather_gemm_bf16 in bf16. For the convs with a
+// gemm_b (one group). Runs in the calling thread.
+void gemm_rows(const PackedConv& p, const float* a, int64_t stride, int n, float* out, int ld_out);
 
 // Which kernel a geometry takes (shared by the dense, sparse and recompute kernels).
 // Depthwise: groups == cin == cout > 1, direct loops per channel.

@@ -19,7 +19,7 @@ constexpr int64_t kMaxGatherK = 512;
 
 bool gathers(const PackedConv& p) {
   const GemmB b = gemm_b(p);
-  return b.ld > 0 && b.k <= kMaxGatherK;
+  return b.ld > 0 && (b.k <= kMaxGatherK || b.pairs);  // bf16 has no sgemm to fall back on
 }
 
 // Row stride of the tile compute_block writes: whole 16-column panels where gather_gemm runs.

@@ -159,7 +159,7 @@ class Worker {
         float* rows = scratch_floats(ScratchSlot::Rows, size_t(m) * size_t(cin));
         for (int i = 0; i < m; ++i)
           std::memcpy(rows + int64_t{i} * cin, x_ + (first + slots[i]) * cin, sizeof(float) * size_t(cin));
-        sgemm_rows(m, c_, cin, rows, cin, e_.weights.data(), c_, product, c_, false);
+        gemm_rows(e_, rows, cin, m, product, c_);
         activate_rows(ea_, product, slots, m, c_, bias_or_null(e_), buffer_);
       }
     }
@@ -259,7 +259,7 @@ class DenseWorker {
         fast_.conv->run(src, dst);
       } else {
         const int64_t pixels = int64_t{next - done_} * gd_.in_w;
-        sgemm_rows(int(pixels), c_, cin, src, cin, e_.weights.data(), c_, dst, c_, false);
+        gemm_rows(e_, src, cin, int(pixels), dst, c_);
         activate_rows(ea_, dst, nullptr, pixels, c_, bias_or_null(e_), dst);
       }
       done_ = next;

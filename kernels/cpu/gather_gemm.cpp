@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "kernels/cpu/activation.h"
+#include "kernels/cpu/gather_gemm_bf16.h"
+#include "kernels/cpu/gemm_epilogue_finish.h"
 #include "kernels/cpu/simd_vectors.h"
 
 namespace dcnn::cpu {
@@ -24,22 +26,6 @@ using simd::V4;
 // kChunkK) in L2: B of a stride-32 projection (1440 x 480) is 2.7 MB, and read whole for every
 // few rows it made the kernel memory-bound (1.8x slower than sgemm on block_16_project).
 constexpr int kChunkK = 256;
-
-// The epilogue on one vector of a finished row: bias, then the activation as activate_as
-// writes it (maxf / minf of plain comparisons), so fused and separate steps give the same values.
-template <typename V>
-inline __attribute__((always_inline)) V finish(V v, const GemmEpilogue& e, int col) {
-  if (e.bias) v += load<V>(e.bias + col);
-  if (e.act.fn == kern::ActFn::Relu) {
-    const V zero{};
-    v = v > zero ? v : zero;
-  } else if (e.act.fn == kern::ActFn::Clip) {
-    const V lo = V{} + e.act.alpha, hi = V{} + e.act.beta;
-    v = v > lo ? v : lo;
-    v = v < hi ? v : hi;
-  }
-  return v;
-}
 
 // R rows (pointers a[0..R)) times P vectors of columns of B from column j, over k in [k0, k1):
 // accumulators start at 0 on the first chunk and at C's partial sums after it; they go back to
@@ -146,9 +132,9 @@ GatherGemmFn variant(Isa isa) {
 
 }  // namespace
 
-std::vector<float> pad_b(const float* b, int k, int n, int ldb) {
+AlignedFloats pad_b(const float* b, int k, int n, int ldb) {
   const int ld = padded_ld(n);
-  std::vector<float> padded(size_t(k) * size_t(ld), 0.f);
+  AlignedFloats padded(size_t(k) * size_t(ld), 0.f);
   for (int kk = 0; kk < k; ++kk)
     std::copy(b + int64_t{kk} * ldb, b + int64_t{kk} * ldb + n, padded.begin() + int64_t{kk} * ld);
   return padded;
@@ -161,6 +147,7 @@ bool gather_gemm_fuses(const kern::ActSpec& act) {
 void gather_gemm_on(Isa isa, const float* a, int64_t stride, const int32_t* index, int m, const GemmB& b, float* c,
                     int ldc, const GemmEpilogue* epilogue) {
   if (m <= 0 || b.ld == 0) return;
+  if (b.pairs) return gather_gemm_bf16(a, stride, index, m, b, c, ldc, epilogue);
   variant(isa)(a, stride, index, m, b, c, ldc, epilogue);
 }
 

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "kernels/common/activation.h"
+#include "kernels/cpu/aligned_floats.h"
 #include "kernels/cpu/isa.h"
 
 namespace dcnn::cpu {
@@ -21,10 +22,13 @@ namespace dcnn::cpu {
 struct GemmB {
   const float* values = nullptr;
   int k = 0, n = 0, ld = 0;
+  // The same B as bf16 pairs (gather_gemm_bf16.h) where the conv runs in bf16, else null:
+  // gather_gemm then multiplies in bf16.
+  const uint32_t* pairs = nullptr;
 };
 inline int padded_ld(int n) { return (n + 15) / 16 * 16; }
 // B (rows ldb apart) copied into that layout: k * padded_ld(n) floats.
-std::vector<float> pad_b(const float* b, int k, int n, int ldb);
+AlignedFloats pad_b(const float* b, int k, int n, int ldb);
 
 // What gather_gemm does with a finished row instead of leaving it in C: adds the bias, applies
 // an activation with a vector form here (Identity, Relu, Clip: gather_gemm_fuses) and stores the
@@ -41,6 +45,7 @@ struct GemmEpilogue {
 };
 bool gather_gemm_fuses(const kern::ActSpec& act);
 
+// With b.pairs, the product is gather_gemm_bf16's (every ISA argument alike).
 // C rows have room for ld = b.ld columns; columns from n on are padding: those up to the next
 // multiple of 8 (AVX-512; 4 on AVX2 and the baseline) are written with 0, the rest may be left
 // untouched (half-width vectors do the last columns). Runs in the calling thread. Rows listed by `index`

@@ -89,7 +89,7 @@ void pair_block(const PackedConv& first, const kern::ActSpec& first_act, const P
         std::memcpy(rows + int64_t{i} * cin, in + int64_t{index[i]} * cin, size_t(cin) * sizeof(float));
       in = rows;
     }
-    sgemm_rows(m, mid, cin, in, cin, first.weights.data(), mid, middle, mid, false);
+    gemm_rows(first, in, cin, m, middle, mid);
     activate_rows(first_act, middle, nullptr, m, mid, bias_or_null(first), middle);
   }
   if (!second.weights_by_output.empty())
@@ -97,7 +97,7 @@ void pair_block(const PackedConv& first, const kern::ActSpec& first_act, const P
   else if (ld_out >= gemm_b(second).ld)
     gather_gemm(middle, mid, nullptr, m, gemm_b(second), out_rows, ld_out);
   else
-    sgemm_rows(m, cout, mid, middle, mid, second.weights.data(), cout, out_rows, ld_out, false);
+    gemm_rows(second, middle, mid, m, out_rows, ld_out);
 }
 
 void require_chain(const char* who, const PackedConv& first, const PackedConv& second,

@@ -10,7 +10,9 @@ namespace dcnn::cpu {
 
 // Which scratch buffer of the calling thread to use; a kernel that needs two live buffers at
 // once (gathered rows and GEMM result) takes two different slots.
-enum class ScratchSlot { Rows = 0, Product = 1, Band = 2, Count = 3 };
+// Partial: gemm_rows' padded product (its callers hold the first three); Pairs: gather_gemm_bf16's
+// rows converted to bf16 pairs (its callers hold the other four).
+enum class ScratchSlot { Rows = 0, Product = 1, Band = 2, Partial = 3, Pairs = 4, Count = 5 };
 
 // 64-byte aligned space for at least `floats` floats, owned by the calling thread and valid
 // until that thread's next scratch_floats call with the same slot. Contents are undefined.

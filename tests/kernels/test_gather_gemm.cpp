@@ -27,7 +27,7 @@ void check(Isa isa, const GatherCase& c) {
   const auto a = random_floats(size_t(source_rows) * size_t(stride), rng);
   const int ldb = c.n + 3;
   const auto b = random_floats(size_t(c.k) * size_t(ldb), rng);
-  const std::vector<float> padded = pad_b(b.data(), c.k, c.n, ldb);
+  const AlignedFloats padded = pad_b(b.data(), c.k, c.n, ldb);
   const GemmB packed{padded.data(), c.k, c.n, padded_ld(c.n)};
   ASSERT_EQ(packed.ld % 16, 0);
   ASSERT_GE(packed.ld, c.n);
@@ -74,7 +74,7 @@ TEST(GatherGemm, MatchesNaiveProduct) {
   // gather_gemm runs the variant kernel_isa() names (the widest, unless DELTACNN_CPU_ISA says).
   std::mt19937 rng(9);
   const auto a = random_floats(50 * 30, rng), b = random_floats(30 * 40, rng);
-  const std::vector<float> padded = pad_b(b.data(), 30, 40, 40);
+  const AlignedFloats padded = pad_b(b.data(), 30, 40, 40);
   const GemmB packed{padded.data(), 30, 40, padded_ld(40)};
   std::vector<float> picked(size_t(50) * packed.ld), chosen(picked.size());
   gather_gemm(a.data(), 30, nullptr, 50, packed, picked.data(), packed.ld);
@@ -105,12 +105,7 @@ TEST(GatherGemm, EpilogueEqualsProductThenActivation) {
         for (int i = 0; i < m; ++i) index[size_t(i)] = (i * 7) % (m + 5), slots[size_t(i)] = (i * 5 + 3) % (2 * m);
         std::vector<float> plain(size_t(m) * n), scratch(size_t(m) * n), dst(size_t(2 * m) * n, -9.f);
         gather_gemm_on(isa, a.data(), k, index.data(), m, packed, plain.data(), n);
-        GemmEpilogue ep;
-        ep.bias = bias.data();
-        ep.act = act;
-        ep.dst = dst.data();
-        ep.ld_dst = n;
-        ep.dst_rows = slots.data();
+        const GemmEpilogue ep = epilogue_into(bias.data(), act, dst.data(), n, slots.data());
         gather_gemm_on(isa, a.data(), k, index.data(), m, packed, scratch.data(), n, &ep);
         std::vector<bool> written(size_t(2 * m), false);
         for (int i = 0; i < m; ++i) {
@@ -130,7 +125,7 @@ TEST(GatherGemm, EpilogueEqualsProductThenActivation) {
 
 TEST(GatherGemm, NothingToDo) {
   const std::vector<float> b(4 * 3, 1.f);
-  const std::vector<float> padded = pad_b(b.data(), 4, 3, 3);
+  const AlignedFloats padded = pad_b(b.data(), 4, 3, 3);
   const GemmB packed{padded.data(), 4, 3, padded_ld(3)};
   std::vector<float> out(16, -1.f);
   gather_gemm(nullptr, 4, nullptr, 0, packed, out.data(), 16);

@@ -22,6 +22,18 @@ inline std::vector<float> random_floats(size_t n, std::mt19937& rng, float lo = 
   return v;
 }
 
+// gather_gemm's epilogue: bias and activation, each row i to dst + rows[i] * ld.
+inline GemmEpilogue epilogue_into(const float* bias, const kern::ActSpec& act, float* dst, int64_t ld,
+                                  const int32_t* rows) {
+  GemmEpilogue e;
+  e.bias = bias;
+  e.act = act;
+  e.dst = dst;
+  e.ld_dst = ld;
+  e.dst_rows = rows;
+  return e;
+}
+
 // ONNX output size of a conv axis with explicit begin/end pads.
 inline int conv_out_size(int in, int k, int stride, int dil, int pad_begin, int pad_end) {
   return (in + pad_begin + pad_end - dil * (k - 1) - 1) / stride + 1;
