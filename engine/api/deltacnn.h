@@ -11,6 +11,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,9 +33,12 @@ enum class BackendChoice { Auto, Cpu, Cuda };
 struct ModelOptions {
   BackendChoice backend = BackendChoice::Auto;  // Auto: CUDA when a usable GPU is present
   int device_id = 0;
-  // Storage of activations (executor.h). F16 applies to the CUDA backend: with backend Auto on a
-  // machine without a usable GPU the CPU runs fp32; with backend Cpu it is a Config error.
-  Precision precision = Precision::F32;
+  // Precision (engine/core/precision.h); unset: the YAML's model.precision. F16 applies to the
+  // CUDA backend: with backend Auto on a machine without a usable GPU the CPU runs fp32; with
+  // backend Cpu it is a Config error. BF16 applies to the CPU backend: asked for here on CUDA it
+  // is a Config error, from the YAML CUDA runs fp32; a CPU without AVX-512 BF16 runs fp32. Each
+  // fallback is said in Model::warnings().
+  std::optional<Precision> precision;
 };
 
 // True when the engine was built with CUDA and a usable GPU is present (never throws).

@@ -5,6 +5,10 @@
 //   model:
 //     name: movenet-multipose        # required: free text, shown in metadata and logs
 //     onnx: ../models/x.onnx         # required: path relative to this YAML file; must exist
+//     precision: fp32                # fp32 | bf16 | fp16 (default fp32): bf16 = the CPU's GEMM
+//                                    # convs in bfloat16 (AVX-512 BF16; fp32 on CPUs without it
+//                                    # and on CUDA), fp16 = CUDA activations in half precision;
+//                                    # the element's precision property overrides it
 //   input:
 //     width: 768                     # required: model input width in pixels, 1..8192
 //     height: 576                    # required: model input height in pixels, 1..8192
@@ -106,7 +110,7 @@ const std::vector<std::string> kTopKeys = {"model", "input", "decoder", "delta",
                                            "zones", "masks"};
 const std::vector<std::string> kStabilizeKeys = {"shift", "exposure", "max_offset", "min_confidence",
                                                  "max_gain_change", "subpixel"};
-const std::vector<std::string> kModelKeys = {"name", "onnx"};
+const std::vector<std::string> kModelKeys = {"name", "onnx", "precision"};
 const std::vector<std::string> kInputKeys = {"width", "height", "color", "mean",
                                              "std", "resize", "pad_value"};
 const std::vector<std::string> kDecoderKeys = {
@@ -166,6 +170,9 @@ void parse_model(const YamlReader& r, const YAML::Node& node, const std::string&
   const std::string onnx = r.read_string(r.require(node, "model", "onnx"), "model.onnx");
   if (onnx.empty()) r.fail("model.onnx", "is empty", "a path to the model's .onnx file");
   cfg.model_path = resolve_existing(r, "model.onnx", onnx, base_dir);
+  if (node["precision"])
+    cfg.precision = r.read_enum<Precision>(node["precision"], "model.precision",
+                                           {{"fp32", Precision::F32}, {"fp16", Precision::F16}, {"bf16", Precision::BF16}});
 }
 
 void parse_input(const YamlReader& r, const YAML::Node& node, InputConfig& in) {

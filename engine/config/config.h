@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/core/precision.h"
 #include "engine/stabilize/stabilize_settings.h"
 #include "engine/track/tracker_settings.h"
 #include "engine/zones/zone_settings.h"
@@ -70,6 +71,8 @@ struct DeploymentConfig {
   std::string source;      // absolute path of the YAML file ("" when built in code)
   std::string name;        // model.name
   std::string model_path;  // model.onnx, resolved relative to the YAML file
+  // model.precision: what Model::load compiles unless ModelOptions names one (fp32 default).
+  Precision precision = Precision::F32;
   InputConfig input;
   DecoderConfig decoder;
   DeltaConfig delta;

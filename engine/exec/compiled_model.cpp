@@ -17,6 +17,7 @@
 #include "engine/exec/ops/pool.h"
 #include "engine/exec/ops/resize.h"
 #include "engine/ir/passes.h"
+#include "kernels/cpu/gather_gemm_bf16.h"
 
 namespace dcnn {
 
@@ -29,7 +30,12 @@ const char* to_string(Backend backend) noexcept {
 }
 
 const char* to_string(Precision precision) noexcept {
-  return precision == Precision::F16 ? "fp16" : "fp32";
+  switch (precision) {
+    case Precision::F16: return "fp16";
+    case Precision::BF16: return "bf16";
+    case Precision::F32: break;
+  }
+  return "fp32";
 }
 
 const char* to_string(DeltaForm form) noexcept {
@@ -63,9 +69,9 @@ std::vector<int64_t> CompiledModel::node_macs() const {
 
 namespace {
 
-std::unique_ptr<Op> make_cpu_op(const ir::Node& node, const ir::Graph& graph) {
+std::unique_ptr<Op> make_cpu_op(const ir::Node& node, const ir::Graph& graph, Precision precision) {
   switch (node.kind) {
-    case ir::OpKind::Conv: return make_conv_op(node, graph);
+    case ir::OpKind::Conv: return make_conv_op(node, graph, precision == Precision::BF16);
     case ir::OpKind::ConvTranspose: return make_conv_transpose_op(node, graph);
     case ir::OpKind::Activation: return make_activation_op(node, graph);
     case ir::OpKind::Affine: return make_affine_op(node, graph);
@@ -142,9 +148,13 @@ std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend back
     return cuda->compile(std::move(graph), norm, device_id, precision);
   }
   (void)device_id;
-  if (precision != Precision::F32)
+  if (precision == Precision::F16)
     throw Error(ErrorKind::Unsupported, "precision 'fp16' needs backend 'cuda'; the CPU backend "
-                                        "stores fp32 only (use precision 'fp32')");
+                                        "runs fp32 or bf16 (use precision 'fp32')");
+  if (precision == Precision::BF16 && !cpu::cpu_has_bf16())
+    throw Error(ErrorKind::Unsupported, "precision 'bf16' needs a CPU with AVX-512 BF16 (AMD Zen 4 or "
+                                        "newer, Intel Sapphire Rapids or newer); this one lacks it "
+                                        "(use precision 'fp32')");
   // Our kernels parallelise with OpenMP; a second (OpenBLAS) thread pool would oversubscribe.
   static std::once_flag blas_threads_once;
   std::call_once(blas_threads_once, [] { openblas_set_num_threads(1); });
@@ -152,14 +162,14 @@ std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend back
   check_graph(graph);
   std::vector<std::unique_ptr<Op>> ops;
   ops.reserve(graph.nodes.size());
-  for (const ir::Node& node : graph.nodes) ops.push_back(make_cpu_op(node, graph));
+  for (const ir::Node& node : graph.nodes) ops.push_back(make_cpu_op(node, graph, precision));
   // The ops hold the conv weights in their own layouts (ours for the sparse kernels, oneDNN's
   // for dense passes); the graph's ONNX-layout copy is not read again (19 MB for MultiPose).
   for (ir::Node& node : graph.nodes) {
     if (auto* p = std::get_if<ir::ConvParams>(&node.params)) std::vector<float>().swap(p->weights);
     if (auto* p = std::get_if<ir::ConvTransposeParams>(&node.params)) std::vector<float>().swap(p->weights);
   }
-  return std::make_shared<const CompiledModel>(std::move(graph), backend, norm, std::move(ops));
+  return std::make_shared<const CompiledModel>(std::move(graph), backend, norm, std::move(ops), precision);
 }
 
 }  // namespace dcnn

@@ -15,6 +15,7 @@
 
 #include "engine/api/results.h"
 #include "engine/core/image.h"
+#include "engine/core/precision.h"
 #include "engine/core/shape.h"
 #include "engine/ir/graph.h"
 
@@ -28,8 +29,8 @@ enum class ExecMode { Dense, Delta };
 // Element type of the activations a backend stores. F16 halves the memory and the bytes moved by
 // the memory-bound delta kernels; arithmetic, accumulators, residuals and the output heads stay
 // fp32, and keyframes bound the rounding that fp16 deltas add up. Only the CUDA backend stores
-// fp16; the CPU backend always stores fp32 (compile_model refuses F16 there).
-enum class Precision { F32, F16 };
+// fp16; the CPU backend stores fp32 (compile_model refuses F16 there).
+// BF16 (engine/core/precision.h) is the CPU backend's: GEMM convs in bfloat16, fp32 sums.
 const char* to_string(Precision precision) noexcept;
 
 struct InputNormalization {

@@ -2,6 +2,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/file_check.h"
+#include "gst/elements/gstdeltacnnenums.h"
 
 namespace deltacnn_gst {
 
@@ -12,6 +13,35 @@ const char* backend_name(BackendSetting backend) {
     case BackendSetting::Auto: break;
   }
   return "auto";
+}
+
+const char* precision_name(PrecisionSetting precision) {
+  switch (precision) {
+    case PrecisionSetting::Fp32: return "fp32";
+    case PrecisionSetting::Fp16: return "fp16";
+    case PrecisionSetting::Bf16: return "bf16";
+    case PrecisionSetting::Config: break;
+  }
+  return "config";
+}
+
+PrecisionSetting precision_setting(int gst_enum_value) {
+  switch (gst_enum_value) {
+    case GST_DELTACNN_PRECISION_FP32: return PrecisionSetting::Fp32;
+    case GST_DELTACNN_PRECISION_FP16: return PrecisionSetting::Fp16;
+    case GST_DELTACNN_PRECISION_BF16: return PrecisionSetting::Bf16;
+    default: return PrecisionSetting::Config;
+  }
+}
+
+int precision_enum(PrecisionSetting precision) {
+  switch (precision) {
+    case PrecisionSetting::Fp32: return GST_DELTACNN_PRECISION_FP32;
+    case PrecisionSetting::Fp16: return GST_DELTACNN_PRECISION_FP16;
+    case PrecisionSetting::Bf16: return GST_DELTACNN_PRECISION_BF16;
+    case PrecisionSetting::Config: break;
+  }
+  return GST_DELTACNN_PRECISION_CONFIG;
 }
 
 dcnn::DeploymentConfig resolve_config(const ElementSettings& settings) {
@@ -36,7 +66,12 @@ dcnn::ModelOptions model_options(const ElementSettings& settings) {
     case BackendSetting::Cpu: options.backend = dcnn::BackendChoice::Cpu; break;
   }
   options.device_id = settings.device_id;
-  options.precision = settings.precision;
+  switch (settings.precision) {
+    case PrecisionSetting::Config: break;  // Model::load takes the YAML's
+    case PrecisionSetting::Fp32: options.precision = dcnn::Precision::F32; break;
+    case PrecisionSetting::Fp16: options.precision = dcnn::Precision::F16; break;
+    case PrecisionSetting::Bf16: options.precision = dcnn::Precision::BF16; break;
+  }
   return options;
 }
 

@@ -12,16 +12,22 @@ namespace deltacnn_gst {
 
 enum class BackendSetting { Auto, Cuda, Cpu };
 enum class TrackerSetting { Config, On, Off };  // Config: the YAML's tracker.enabled
+enum class PrecisionSetting { Config, Fp32, Fp16, Bf16 };  // Config: the YAML's model.precision
 
 // "auto", "cuda" or "cpu": the property's nick, as the frame meta's requested_backend says it.
 const char* backend_name(BackendSetting backend);
+// The precision property: its nick ("config", "fp32", "fp16", "bf16"), and the GEnum value
+// (GstDeltaCnnPrecision) to and from the setting.
+const char* precision_name(PrecisionSetting precision);
+PrecisionSetting precision_setting(int gst_enum_value);
+int precision_enum(PrecisionSetting precision);
 
 struct ElementSettings {
   std::string config_file_path;  // YAML deployment file (required)
   std::string model;             // ONNX path; empty: the YAML's model.onnx
   BackendSetting backend = BackendSetting::Auto;
   int device_id = 0;
-  dcnn::Precision precision = dcnn::Precision::F32;
+  PrecisionSetting precision = PrecisionSetting::Config;
   double delta_threshold = -1.0;  // global eps scale; < 0: the YAML's delta.threshold_scale
   int keyframe_interval = -1;     // < 0: the YAML's delta.keyframe_interval; 0 = never
   dcnn::ExecMode mode = dcnn::ExecMode::Delta;

@@ -185,10 +185,12 @@ install_properties (GObjectClass * gobject_class)
           "CUDA device index (backend cuda or auto). Default 0", 0, G_MAXINT, 0, ready));
   g_object_class_install_property (gobject_class, PROP_PRECISION,
       g_param_spec_enum ("precision", "Precision",
-          "Storage of activations on the CUDA backend: fp32 (default) or fp16 (half the "
-          "memory traffic; arithmetic stays fp32). The CPU backend runs fp32: with backend "
-          "auto and no GPU fp16 falls back to fp32, with backend cpu it is an error",
-          GST_TYPE_DELTACNN_PRECISION, GST_DELTACNN_PRECISION_FP32, ready));
+          "config (default): the YAML's model.precision, fp32 when it names none. fp16: "
+          "activations stored in half precision on the CUDA backend (arithmetic stays fp32); "
+          "with backend auto and no GPU it falls back to fp32, with backend cpu it is an "
+          "error. bf16: the CPU backend's GEMM convs in bfloat16 with fp32 sums (AVX-512 "
+          "BF16; a CPU without it runs fp32, with a warning); an error on backend cuda",
+          GST_TYPE_DELTACNN_PRECISION, GST_DELTACNN_PRECISION_CONFIG, ready));
   g_object_class_install_property (gobject_class, PROP_DELTA_THRESHOLD,
       g_param_spec_double ("delta-threshold", "Delta threshold scale",
           "Multiplies every layer's delta threshold: 0 = exact (dense-equivalent), larger = "
@@ -354,8 +356,7 @@ gst_deltacnn_set_property (GObject * object, guint prop_id, const GValue * value
       break;
     case PROP_PRECISION:
       if (!frozen (self, pspec))
-        s.precision = g_value_get_enum (value) == GST_DELTACNN_PRECISION_FP16 ?
-            dcnn::Precision::F16 : dcnn::Precision::F32;
+        s.precision = deltacnn_gst::precision_setting (g_value_get_enum (value));
       break;
     case PROP_DELTA_THRESHOLD:
       s.delta_threshold = g_value_get_double (value);
@@ -445,8 +446,7 @@ gst_deltacnn_get_property (GObject * object, guint prop_id, GValue * value, GPar
       g_value_set_int (value, s.device_id);
       break;
     case PROP_PRECISION:
-      g_value_set_enum (value, s.precision == dcnn::Precision::F16 ?
-          GST_DELTACNN_PRECISION_FP16 : GST_DELTACNN_PRECISION_FP32);
+      g_value_set_enum (value, deltacnn_gst::precision_enum (s.precision));
       break;
     case PROP_DELTA_THRESHOLD:
       g_value_set_double (value, s.delta_threshold);
@@ -498,7 +498,7 @@ describe (const ElementSettings & s)
 {
   return "config-file-path='" + s.config_file_path + "' model='" + s.model + "' backend=" +
       deltacnn_gst::backend_name (s.backend) + " device-id=" + std::to_string (s.device_id) + " precision=" +
-      dcnn::to_string (s.precision) + " model-instance-id='" +
+      deltacnn_gst::precision_name (s.precision) + " model-instance-id='" +
       s.model_instance_id + "'";
 }
 

@@ -40,6 +40,8 @@ gst_deltacnn_precision_get_type (void)
   static const GEnumValue values[] = {
     {GST_DELTACNN_PRECISION_FP32, "fp32 activations", "fp32"},
     {GST_DELTACNN_PRECISION_FP16, "fp16 activations on the CUDA backend (fp32 arithmetic)", "fp16"},
+    {GST_DELTACNN_PRECISION_BF16, "bf16 GEMM convs on the CPU backend (AVX-512 BF16, fp32 sums)", "bf16"},
+    {GST_DELTACNN_PRECISION_CONFIG, "the YAML's model.precision (fp32 when it names none)", "config"},
     {0, nullptr, nullptr},
   };
   if (g_once_init_enter (&type)) {

@@ -20,6 +20,8 @@ typedef enum {
 typedef enum {
   GST_DELTACNN_PRECISION_FP32 = 0,
   GST_DELTACNN_PRECISION_FP16 = 1,  // CUDA storage in half precision (fp32 arithmetic)
+  GST_DELTACNN_PRECISION_BF16 = 2,  // CPU GEMM convs in bfloat16 (AVX-512 BF16), fp32 sums
+  GST_DELTACNN_PRECISION_CONFIG = 3,  // the YAML's model.precision (fp32 when it names none)
 } GstDeltaCnnPrecision;
 
 typedef enum {

@@ -49,7 +49,7 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
     if (auto live = found->second.model.lock()) {
       const Entry& e = found->second;
       if (e.model_path != config.model_path || e.backend != options.backend ||
-          e.device_id != options.device_id || e.precision != options.precision)
+          e.device_id != options.device_id || e.precision != options.precision.value_or(config.precision))
         throw dcnn::Error(
             dcnn::ErrorKind::Config,
             "model-instance-id '" + instance_id + "' is already in use by model '" +
@@ -59,7 +59,7 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
                 "); this element asks for model '" + config.model_path + "' (config '" +
                 config.source + "', backend " + backend_name(options.backend) +
                 ", device-id " + std::to_string(options.device_id) +
-                ", precision " + dcnn::to_string(options.precision) +
+                ", precision " + dcnn::to_string(options.precision.value_or(config.precision)) +
                 "): use another model-instance-id or the same model settings");
       return live;
     }
@@ -67,7 +67,7 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
   }
   std::shared_ptr<const dcnn::Model> model = dcnn::Model::load(config, options);
   entries[instance_id] = Entry{model, config.model_path, config.source, options.backend,
-                               options.device_id, options.precision};
+                               options.device_id, options.precision.value_or(config.precision)};
   return model;
 }
 

@@ -271,6 +271,18 @@ TEST_F(ConfigTest, ControlBytesInTheInputDoNotCutTheMessage) {
       << m;
 }
 
+TEST_F(ConfigTest, ModelPrecision) {
+  EXPECT_EQ(parse(kMinimal).precision, dcnn::Precision::F32);
+  const char* head = "model: {name: m, onnx: model.onnx, precision: ";
+  const std::string rest = "}\ninput: {width: 64, height: 32}\ndecoder: {type: centernet}\n";
+  EXPECT_EQ(parse(head + std::string("bf16") + rest).precision, dcnn::Precision::BF16);
+  EXPECT_EQ(parse(head + std::string("fp16") + rest).precision, dcnn::Precision::F16);
+  EXPECT_EQ(parse(head + std::string("fp32") + rest).precision, dcnn::Precision::F32);
+  const std::string m = error_of(head + std::string("int8") + rest);
+  EXPECT_NE(m.find("test.yaml: model.precision:"), std::string::npos) << m;
+  EXPECT_NE(m.find("expected one of fp32 | fp16 | bf16"), std::string::npos) << m;
+}
+
 TEST_F(ConfigTest, PathChoiceIsMeasuredOnlyInTheRecomputeForm) {
   EXPECT_FALSE(parse(kMinimal).delta.measured_path_choice);
   const DeploymentConfig c = parse(with("delta: {form: recompute, path_choice: measured}\n"));

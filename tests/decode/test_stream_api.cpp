@@ -8,6 +8,7 @@
 
 #include "engine/api/deltacnn.h"
 #include "engine/core/error.h"
+#include "kernels/cpu/gather_gemm_bf16.h"
 
 namespace fs = std::filesystem;
 
@@ -84,6 +85,31 @@ TEST(StreamApi, Fp16PrecisionOnTheCpu) {
   const auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Auto, 0, dcnn::Precision::F16});
   EXPECT_EQ(model->backend(), dcnn::Backend::Cpu);
   EXPECT_EQ(model->precision(), dcnn::Precision::F32);
+}
+
+// bf16 is the CPU's: from the YAML (model.precision) or asked for, a CPU with AVX-512 BF16
+// compiles it, one without runs fp32 and says so; asked for on CUDA it is a Config error.
+TEST(StreamApi, Bf16PrecisionFromTheYamlOrTheOptions) {
+  dcnn::DeploymentConfig cfg;
+  if (!load_posenet(cfg)) return;
+  cfg.precision = dcnn::Precision::BF16;
+  const auto from_yaml = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+  const dcnn::Precision expected = dcnn::cpu::cpu_has_bf16() ? dcnn::Precision::BF16 : dcnn::Precision::F32;
+  EXPECT_EQ(from_yaml->precision(), expected);
+  bool said = false;
+  for (const std::string& w : from_yaml->warnings()) said = said || w.find("bf16 runs as fp32") != std::string::npos;
+  EXPECT_EQ(said, !dcnn::cpu::cpu_has_bf16());
+  // The options override the YAML.
+  EXPECT_EQ(dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, dcnn::Precision::F32})->precision(),
+            dcnn::Precision::F32);
+  if (!dcnn::cuda_available()) return;
+  try {
+    dcnn::Model::load(cfg, {dcnn::BackendChoice::Cuda, 0, dcnn::Precision::BF16});
+    FAIL() << "no error";
+  } catch (const dcnn::Error& e) {
+    EXPECT_EQ(e.kind(), dcnn::ErrorKind::Config);
+    EXPECT_NE(std::string(e.what()).find("precision 'bf16' is the CPU backend's"), std::string::npos) << e.what();
+  }
 }
 
 TEST(StreamApi, WrongDecoderForTheModelNamesTheMissingHead) {

@@ -14,6 +14,8 @@
 #include "engine/ir/onnx_import.h"
 #include "engine/ir/passes.h"
 #include "engine/ir/shape_inference.h"
+#include "engine/exec/compiled_model.h"
+#include "kernels/cpu/gather_gemm_bf16.h"
 #include "tests/common/test_paths.h"
 #include "tests/exec/delta_harness.h"
 
@@ -52,8 +54,9 @@ struct ModelRun {
   float max_rel = 0.f, mean_rel = 0.f, input_active = 0.f;
 };
 
-ModelRun run(const ir::Graph& g, const DeltaSettings& s, const std::vector<std::vector<float>>& frames) {
-  auto model = compile_model(g, Backend::Cpu, InputNormalization{});
+ModelRun run(const ir::Graph& g, const DeltaSettings& s, const std::vector<std::vector<float>>& frames,
+             Precision precision = Precision::F32) {
+  auto model = compile_model(g, Backend::Cpu, InputNormalization{}, 0, precision);
   Executor dense(model, ExecMode::Dense, s);
   Executor delta(model, ExecMode::Delta, s);
   ModelRun r;
@@ -134,6 +137,62 @@ TEST(ModelDelta, MoveNetMultiPoseRecomputeFormExactOnFramesThatChangeInAWindow) 
   const ModelRun r = run(g, s, frames);
   EXPECT_LT(r.input_active, 0.1f) << "the window should leave most input pixels unchanged";
   EXPECT_LE(r.max_rel, 1e-4f);
+}
+
+// Precision bf16 (the GEMM convs multiply in bf16, dense passes as sparse ones): the same
+// exactness with every threshold 0, on the window frames (sparse paths) and on whole vtest
+// frames (dense forms); where the CPU lacks AVX-512 BF16 the precision is refused.
+TEST(ModelDelta, MoveNetMultiPoseBf16ExactWithZeroThresholds) {
+  const int w = 256, h = 192;
+  ir::Graph g = load("models/movenet-multipose.onnx", w, h);
+  if (!cpu::cpu_has_bf16()) {
+    EXPECT_THROW(compile_model(g, Backend::Cpu, InputNormalization{}, 0, Precision::BF16), Error);
+    GTEST_SKIP() << "this CPU has no AVX-512 BF16: precision bf16 is refused (checked)";
+  }
+  DeltaSettings s = exact_settings(1.f);  // never the dense form
+  s.form = DeltaForm::Recompute;
+  s.keyframe_break_even = 1.f;
+  const ModelRun sparse = run(g, s, window_frames(w, h, 6), Precision::BF16);
+  EXPECT_LT(sparse.input_active, 0.1f);
+  EXPECT_LE(sparse.max_rel, 1e-4f);
+  DeltaSettings dense_forms = exact_settings();
+  dense_forms.form = DeltaForm::Recompute;
+  EXPECT_LE(run(g, dense_forms, vtest_frames(w, h, 4), Precision::BF16).max_rel, 1e-4f);
+}
+
+// bf16 against fp32: the heads of a bf16 dense stream stay within the rounding of 8-bit
+// mantissas through the network's ~60 GEMM convs (measured on two vtest frames at 256x192:
+// worst 2-6.4 %, mean 0.18-0.56 % of each head's largest value; bounds at about twice that);
+// garbage, a lost bias or a mis-packed weight would be off by whole units.
+TEST(ModelDelta, MoveNetMultiPoseBf16DenseCloseToFp32) {
+  const int w = 256, h = 192;
+  ir::Graph g = load("models/movenet-multipose.onnx", w, h);
+  if (!cpu::cpu_has_bf16()) GTEST_SKIP() << "this CPU has no AVX-512 BF16";
+  auto fp32 = compile_model(g, Backend::Cpu, InputNormalization{});
+  auto bf16 = compile_model(g, Backend::Cpu, InputNormalization{}, 0, Precision::BF16);
+  EXPECT_EQ(bf16->precision(), Precision::BF16);
+  const DeltaSettings s = exact_settings();
+  Executor a(fp32, ExecMode::Dense, s), b(bf16, ExecMode::Dense, s);
+  for (const auto& f : vtest_frames(w, h, 2)) {
+    a.run(f.data());
+    b.run(f.data());
+    for (int o = 0; o < a.num_outputs(); ++o) {
+      const int64_t n = a.output_shape(o).size();
+      float scale = 1e-3f, worst = 0.f;
+      double sum = 0.0;
+      for (int64_t i = 0; i < n; ++i) scale = std::max(scale, std::fabs(a.output(o)[i]));
+      for (int64_t i = 0; i < n; ++i) {
+        const float d = std::fabs(a.output(o)[i] - b.output(o)[i]);
+        worst = std::max(worst, d);
+        sum += d;
+      }
+      std::printf("bf16 vs fp32 %s: worst %.4f, mean %.5f of %.3f\n", a.output_name(o).c_str(), worst / scale,
+                  sum / double(n) / scale, scale);
+      EXPECT_LE(worst, 0.12f * scale) << a.output_name(o);
+      EXPECT_LE(sum / double(n), 0.012 * scale) << a.output_name(o);
+      EXPECT_GT(worst, 0.f) << a.output_name(o) << ": bf16 should round somewhere";
+    }
+  }
 }
 
 // The heads MultiPose's decoder reads at a few cells (box, joint regression, offsets, heatmap),

@@ -191,10 +191,16 @@ TEST_F(DeltaCnnElementTest, PropertyDefaults) {
   EXPECT_FALSE(qos);
   gint precision = -5;
   g_object_get(e, "precision", &precision, nullptr);
-  EXPECT_EQ(precision, 0);  // fp32
+  EXPECT_EQ(precision, 3);  // config: the YAML's model.precision
   gst_util_set_object_arg(G_OBJECT(e), "precision", "fp16");
   g_object_get(e, "precision", &precision, nullptr);
   EXPECT_EQ(precision, 1);
+  gst_util_set_object_arg(G_OBJECT(e), "precision", "bf16");
+  g_object_get(e, "precision", &precision, nullptr);
+  EXPECT_EQ(precision, 2);
+  gst_util_set_object_arg(G_OBJECT(e), "precision", "fp32");
+  g_object_get(e, "precision", &precision, nullptr);
+  EXPECT_EQ(precision, 0);
   gst_object_unref(e);
 }
 

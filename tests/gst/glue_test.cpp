@@ -168,9 +168,17 @@ TEST_F(GlueTest, BackendSettingMapsToModelOptions) {
   EXPECT_EQ(deltacnn_gst::model_options(s).backend, dcnn::BackendChoice::Cuda);
   s.backend = deltacnn_gst::BackendSetting::Auto;
   EXPECT_EQ(deltacnn_gst::model_options(s).backend, dcnn::BackendChoice::Auto);
+  // precision: config (default) leaves it to the YAML's model.precision; the others name it.
+  EXPECT_FALSE(deltacnn_gst::model_options(s).precision.has_value());
+  s.precision = deltacnn_gst::PrecisionSetting::Fp32;
   EXPECT_EQ(deltacnn_gst::model_options(s).precision, dcnn::Precision::F32);
-  s.precision = dcnn::Precision::F16;
+  s.precision = deltacnn_gst::PrecisionSetting::Fp16;
   EXPECT_EQ(deltacnn_gst::model_options(s).precision, dcnn::Precision::F16);
+  s.precision = deltacnn_gst::PrecisionSetting::Bf16;
+  EXPECT_EQ(deltacnn_gst::model_options(s).precision, dcnn::Precision::BF16);
+  for (auto p : {deltacnn_gst::PrecisionSetting::Config, deltacnn_gst::PrecisionSetting::Fp32,
+                 deltacnn_gst::PrecisionSetting::Fp16, deltacnn_gst::PrecisionSetting::Bf16})
+    EXPECT_EQ(deltacnn_gst::precision_setting(deltacnn_gst::precision_enum(p)), p) << deltacnn_gst::precision_name(p);
 }
 
 /* ------------------------------------------------------------------ model registry */

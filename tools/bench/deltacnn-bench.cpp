@@ -52,6 +52,7 @@
 #include "tools/common/command_line.h"
 #include "tools/common/tool_main.h"
 #include "tools/common/video_file.h"
+#include "kernels/cpu/gather_gemm_bf16.h"
 #if DCNN_BENCH_CUDA
 #include "tools/bench/cuda_streams.h"
 #endif
@@ -61,7 +62,7 @@ namespace {
 using namespace dcnn;
 
 struct Args {
-  std::string model, config, video, backend = "cpu", reference, precision = "fp32", csv, form, layers_csv;
+  std::string model, config, video, backend = "cpu", reference, precision, csv, form, layers_csv;
   bool synthetic = false, json = false, layers = false, truncate_linear = false, compare_masks = false;
   float input_threshold = -1.f;  // < 0: the config's (or the default)
   int frames = 100, width = 0, height = 0;
@@ -76,7 +77,7 @@ const char* const kUsage =
     "                      [--threshold SCALE] [--input-threshold PIXELS]\n"
     "                      [--reference opencv|onnxruntime] [--ort-runs N] [--ort-every N]\n"
     "                      [--csv FILE]\n"
-    "                      [--layers] [--truncate-linear] [--precision fp32|fp16] [--json]\n"
+    "                      [--layers] [--truncate-linear] [--precision fp32|fp16|bf16] [--json]\n"
     "                      [--form propagate|recompute] [--layers-csv FILE] [--compare-masks]\n"
     "  --threshold 0 --input-threshold 0 makes delta exact: its error is then float rounding.\n"
     "  --frames N (>= 2, default 100): a shorter video runs on the frames it has, with a warning.\n"
@@ -105,7 +106,7 @@ Args parse(int argc, char** argv) {
       else if (cl.is("--compare-masks")) a.compare_masks = true;
       else if (cl.is("--input-threshold")) a.input_threshold = float(cl.number(0.0, 255.0));
       else if (cl.is("--backend")) a.backend = cl.choice("cpu|cuda");
-      else if (cl.is("--precision")) a.precision = cl.choice("fp32|fp16");
+      else if (cl.is("--precision")) a.precision = cl.choice("fp32|fp16|bf16");
       else if (cl.is("--reference")) a.reference = cl.choice("opencv|onnxruntime");
       else if (cl.is("--csv")) a.csv = cl.text();
       else if (cl.is("--layers-csv")) a.layers_csv = cl.text(), a.layers = true;
@@ -120,6 +121,7 @@ Args parse(int argc, char** argv) {
     if (a.model.empty() && a.config.empty()) throw UsageError("give --model or --config");
     if (a.video.empty() == !a.synthetic) throw UsageError("give exactly one of --video and --synthetic");
     if (a.precision == "fp16" && a.backend != "cuda") throw UsageError("--precision fp16 needs --backend cuda");
+    if (a.precision == "bf16" && a.backend != "cpu") throw UsageError("--precision bf16 needs --backend cpu");
     if (a.compare_masks && a.config.empty()) throw UsageError("--compare-masks needs --config (the masks are in the YAML)");
     return a;
   });
@@ -162,6 +164,8 @@ void compare_heads(const Executor& dense, const Executor& delta, HeadError& err)
 int run(const Args& args) {
   // ---- model and settings
   std::string model_path = args.model;
+  std::string precision = args.precision;
+  const bool backend_is_cuda = args.backend == "cuda";
   int width = args.width, height = args.height;
   bool bgr = false;
   InputNormalization norm;
@@ -177,6 +181,14 @@ int run(const Args& args) {
     bgr = cfg.input.color == ColorOrder::BGR;
     for (int c = 0; c < 3; ++c) norm.mean[c] = cfg.input.mean[c], norm.std[c] = cfg.input.std[c];
     settings = to_delta_settings(cfg.delta);
+    // The YAML's model.precision unless --precision names one; bf16 only where the CPU has it
+    // (as Model::load runs it), fp16 only on CUDA.
+    if (precision.empty()) {
+      precision = to_string(cfg.precision);
+      if ((cfg.precision == Precision::BF16 && (backend_is_cuda || !cpu::cpu_has_bf16())) ||
+          (cfg.precision == Precision::F16 && !backend_is_cuda))
+        precision = "fp32";
+    }
     name = cfg.name;
     zone_config = cfg.zones;
     decoder_config = cfg.decoder;
@@ -206,9 +218,12 @@ int run(const Args& args) {
   const Shape in_shape = graph.tensors.at(size_t(graph.input)).shape;
   width = in_shape.w;
   height = in_shape.h;
+  if (precision.empty()) precision = "fp32";
   const Backend backend = args.backend == "cuda" ? Backend::Cuda : Backend::Cpu;
   auto model = compile_model(std::move(graph), backend, norm, 0,
-                             args.precision == "fp16" ? Precision::F16 : Precision::F32);
+                             precision == "fp16"   ? Precision::F16
+                             : precision == "bf16" ? Precision::BF16
+                                                        : Precision::F32);
 
   DeltaSettings dense_settings = settings;
   Executor dense(model, ExecMode::Dense, dense_settings);
@@ -394,7 +409,7 @@ int run(const Args& args) {
 
   // ---- report
   std::printf("deltacnn-bench: %s  input %dx%d  backend %s (%s)  %d frames of %s\n", name.c_str(), width,
-              height, to_string(backend), args.precision.c_str(), frames, source->describe().c_str());
+              height, to_string(backend), precision.c_str(), frames, source->describe().c_str());
   const char* wait_policy = std::getenv("OMP_WAIT_POLICY");
   std::printf("threads: %d OpenMP (OMP_WAIT_POLICY=%s; OpenBLAS single-threaded)%s\n",
               omp_get_max_threads(), wait_policy ? wait_policy : "default",
@@ -503,7 +518,7 @@ int run(const Args& args) {
     if (!cuda_streams.is_null()) j["cuda_streams"] = cuda_streams;
     j["model"] = name;
     j["backend"] = to_string(backend);
-    j["precision"] = args.precision;
+    j["precision"] = precision;
     j["frames"] = frames;
     j["dense_ms"] = dense_avg;
     j["delta_ms"] = delta_avg;

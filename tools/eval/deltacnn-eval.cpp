@@ -49,7 +49,7 @@ using dcnn::eval::kKeypointRadiusPx;
 using dcnn::eval::kKeypointScore;
 
 struct Args {
-  std::string config, video, backend = "auto";
+  std::string config, video, backend = "auto", precision, dense_precision;
   int frames = 100;
   float threshold_scale = -1.f;  // < 0: the config's
   std::string tracker;            // "on" / "off"; empty: the config's tracker.enabled
@@ -72,6 +72,7 @@ struct Args {
 
 const char* const kUsage =
     "usage: deltacnn-eval --config X.yaml --video V.avi [--frames N] [--backend cpu|cuda|auto]\n"
+    "                     [--precision fp32|bf16] [--dense-precision fp32|bf16]\n"
     "                     [--threshold SCALE] [--tracker on|off] [--track-score-off X] [--json]\n"
     "                     [--show-disagreements]  (frames whose object count differs, with the scores)\n"
     "                     [--per-frame]  (one stderr line per frame: dense or delta, activity, shift)\n"
@@ -101,6 +102,8 @@ Args parse_args(int argc, char** argv) {
       else if (cl.is("--video")) a.video = cl.text();
       else if (cl.is("--frames")) a.frames = int(cl.integer(1, 1000000000));
       else if (cl.is("--backend")) a.backend = cl.choice("cpu|cuda|auto");
+      else if (cl.is("--precision")) a.precision = cl.choice("fp32|bf16");
+      else if (cl.is("--dense-precision")) a.dense_precision = cl.choice("fp32|bf16");
       else if (cl.is("--threshold")) a.threshold_scale = float(cl.number(0.0, 1e6));
       else if (cl.is("--tracker")) a.tracker = cl.choice("on|off");
       else if (cl.is("--track-score-off")) a.track_score_off = float(cl.number(0.0, 1.0));
@@ -152,8 +155,19 @@ int run(const Args& args) {
   mo.backend = args.backend == "cpu"    ? dcnn::BackendChoice::Cpu
                : args.backend == "cuda" ? dcnn::BackendChoice::Cuda
                                         : dcnn::BackendChoice::Auto;
-  const auto model = dcnn::Model::load(cfg, mo);
-  dcnn::tools::print_model_warnings("deltacnn-eval", *model);
+  // --precision: both streams' (default the YAML's model.precision); --dense-precision the
+  // dense stream's alone, e.g. bf16 delta against the fp32 dense a user would compare with.
+  auto precision_of = [](const std::string& name) {
+    return name == "bf16" ? dcnn::Precision::BF16 : dcnn::Precision::F32;
+  };
+  if (!args.precision.empty()) mo.precision = precision_of(args.precision);
+  const auto delta_model = dcnn::Model::load(cfg, mo);
+  dcnn::tools::print_model_warnings("deltacnn-eval", *delta_model);
+  auto model = delta_model;  // the dense stream's
+  if (!args.dense_precision.empty() && precision_of(args.dense_precision) != delta_model->precision()) {
+    mo.precision = precision_of(args.dense_precision);
+    model = dcnn::Model::load(cfg, mo);
+  }
 
   dcnn::StreamOptions dense_opts = dcnn::StreamOptions::from(cfg);
   if (!args.tracker.empty()) dense_opts.tracker.enabled = args.tracker == "on";
@@ -173,7 +187,7 @@ int run(const Args& args) {
   std::unique_ptr<dcnn::zones::FrameZones> outside_frame;
   dcnn::eval::Perturber perturber(dcnn::eval::perturbation_from(args.perturb), uint32_t(args.perturb_seed));
   dcnn::Stream dense(model, dense_opts);
-  dcnn::Stream delta(model, delta_opts);
+  dcnn::Stream delta(delta_model, delta_opts);
   dcnn::tools::print_stream_warnings("deltacnn-eval", delta);
   const dcnn::Preprocessor pre(cfg.input);
 
@@ -373,6 +387,8 @@ int run(const Args& args) {
     nlohmann::json j;
     j["model"] = cfg.name;
     j["backend"] = dcnn::to_string(model->backend());
+    j["delta_precision"] = dcnn::to_string(delta_model->precision());
+    j["dense_precision"] = dcnn::to_string(model->precision());
     j["frames"] = n;
     j["dense_ms"] = dense_ms;
     j["delta_ms"] = delta_ms;

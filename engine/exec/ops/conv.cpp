@@ -29,7 +29,7 @@ namespace {
 
 class ConvOp : public Op {
  public:
-  ConvOp(const ir::Node& node, const ir::Graph& graph)
+  ConvOp(const ir::Node& node, const ir::Graph& graph, bool bf16)
       : Op(node, graph), act_(node.as<ir::ConvParams>().act) {
     const auto& p = node.as<ir::ConvParams>();
     check_conv_io(*this, p.cin, p.cout);
@@ -49,7 +49,10 @@ class ConvOp : public Op {
     } catch (const std::invalid_argument& e) {
       throw Error(ErrorKind::Unsupported, where() + e.what());
     }
-    if (use_onednn()) {
+    // In bf16 every pass of a GEMM conv multiplies in bf16 (dense ones through our kernels, not
+    // oneDNN's fp32), so that threshold 0 reproduces dense; depthwise convs stay fp32.
+    gemm_in_bf16_ = bf16 && cpu::use_bf16(packed_);
+    if (use_onednn() && !gemm_in_bf16_) {
       const float* bias = p.bias.empty() ? nullptr : p.bias.data();
       try {
         biased_ = std::make_unique<cpu::OnednnConv>(g, p.weights.data(), bias, kern::ActSpec{});
@@ -309,9 +312,19 @@ class ConvOp : public Op {
     else
       cpu::pointwise_pair_dense(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, out, c.lead);
   }
-  // Whether one oneDNN call computes this conv's activated output (bias and activation fused).
-  bool runs_whole_pass() const { return act_.enabled() ? bool(fused_) : bool(biased_); }
-  void run_whole_pass(const float* x, float* y) const { (act_.enabled() ? fused_ : biased_)->run(x, y); }
+  // Whether one call computes this conv's activated output (bias and activation fused): oneDNN's
+  // in fp32, ours in bf16 (the pass a dense stream runs for this op, so that a pair's dense form
+  // in a delta frame computes the bits a dense frame would).
+  bool runs_whole_pass() const { return gemm_in_bf16_ || (act_.enabled() ? bool(fused_) : bool(biased_)); }
+  void run_whole_pass(const float* x, float* y) const {
+    if (gemm_in_bf16_) {
+      cpu::conv_dense(packed_, x, y, true);
+      if (act_.enabled())
+        cpu::activate_rows(act_.spec(), y, nullptr, output_shape().pixels(), output_shape().c, nullptr, y);
+      return;
+    }
+    (act_.enabled() ? fused_ : biased_)->run(x, y);
+  }
 
   // Activations oneDNN's epilogue computes bit for bit as kernels/common/activation.h does
   // (comparisons and one multiply), so a keyframe of a delta stream (conv, then our activation,
@@ -346,6 +359,7 @@ class ConvOp : public Op {
 
   ActivationStep act_;
   cpu::PackedConv packed_;
+  bool gemm_in_bf16_ = false;  // precision bf16 and a conv with a GEMM (cpu::use_bf16)
   // oneDNN dense passes (null where oneDNN lacks the geometry): bias + activation, bias only,
   // and neither (on delta maps).
   std::unique_ptr<cpu::OnednnConv> fused_, biased_, plain_;
@@ -357,8 +371,8 @@ class ConvOp : public Op {
 
 }  // namespace
 
-std::unique_ptr<Op> make_conv_op(const ir::Node& node, const ir::Graph& graph) {
-  return std::make_unique<ConvOp>(node, graph);
+std::unique_ptr<Op> make_conv_op(const ir::Node& node, const ir::Graph& graph, bool bf16) {
+  return std::make_unique<ConvOp>(node, graph, bf16);
 }
 
 }  // namespace dcnn
