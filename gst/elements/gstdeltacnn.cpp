@@ -12,8 +12,9 @@
  * (DeltaCNN) and still emits metadata on every frame, including frames where nothing changed.
  * What that saves depends on the scene and the model: measured on the CPU backend (2-vCPU
  * AMD EPYC Zen 5 VM, MoveNet MultiPose 768x576 on the vtest street scene, where people cross
- * most of the frame) the delta stream costs 0.57-0.66x of our dense one and 0.45-0.52x of
- * onnxruntime's dense frame (tree 35163fd); on a static scene (identical frames, tree 8aa0c28)
+ * most of the frame) the delta stream costs 0.49-0.54x of our dense one and 0.38-0.39x of
+ * onnxruntime's fp32 dense frame with the shipped bf16 GEMMs (tree d32e818; in fp32 0.48-0.55x
+ * of onnxruntime's); on a static scene (identical frames, tree 8aa0c28)
  * a delta frame costs 2.2 ms against onnxruntime's 80 ms. On an H200 GPU a single MultiPose
  * stream is faster dense (4.1 ms per frame, delta 7.2 ms: a delta frame is three times the
  * kernel launches), while 8-32 streams on one GPU run delta at 1.1x of dense and 1.5x of the
