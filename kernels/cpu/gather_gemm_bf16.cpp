@@ -124,8 +124,7 @@ DCNN_BF16_TARGET inline void all_columns(const uint32_t* ap, int64_t la, int row
 bool cpu_has_bf16() {
   static const bool has = [] {
     __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-           __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bf16");
+    return kernel_isa() == Isa::Avx512 && __builtin_cpu_supports("avx512bf16");
   }();
   return has;
 }

@@ -20,7 +20,9 @@
 namespace dcnn::cpu {
 
 
-// Whether this CPU has AVX-512 BF16 (Zen 4 and 5, Intel Cooper Lake and Sapphire Rapids on).
+// Whether this CPU has AVX-512 BF16 (Zen 4 and 5, Intel Cooper Lake and Sapphire Rapids on) and
+// the kernels run AVX-512: DELTACNN_CPU_ISA=avx2 or baseline (isa.h) turns bf16 off too, so that
+// a test can run a bf16 config as a machine without it would.
 bool cpu_has_bf16();
 
 // B in gather_gemm's padded fp32 layout (k rows of ld) as bf16 pairs, GemmB::pairs: word
