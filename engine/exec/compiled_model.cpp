@@ -144,6 +144,9 @@ std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend back
     std::string why;
     const cuda_exec::CudaBackendApi* cuda = cuda_exec::cuda_backend(&why);
     if (!cuda) throw Error(ErrorKind::Device, "backend 'cuda': " + why + "; use backend 'cpu'");
+    if (precision == Precision::BF16)  // (the CUDA storage would silently be fp32)
+      throw Error(ErrorKind::Unsupported, "precision 'bf16' is the CPU backend's (AVX-512 BF16 GEMMs); "
+                                          "backend 'cuda' runs fp32 or fp16");
     check_graph(graph);
     return cuda->compile(std::move(graph), norm, device_id, precision);
   }
