@@ -18,4 +18,10 @@ struct ResizeAxis {
 void resize(const float* in, int in_w, int c, const ResizeAxis& rows, const ResizeAxis& cols,
             float* out, int out_w, const int32_t* list, int64_t n);
 
+// The same values for the n listed output pixels, pixel list[i] into row i of out_rows (c
+// floats apart): the rows a fire step takes while they are in cache (fire.h, fire_computed).
+// Single-threaded.
+void resize_rows(const float* in, int in_w, int c, const ResizeAxis& rows, const ResizeAxis& cols, int out_w,
+                 const int32_t* list, int64_t n, float* out_rows);
+
 }  // namespace dcnn::cpu

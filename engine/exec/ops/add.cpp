@@ -48,8 +48,10 @@ class AddOp : public Op {
     TensorBuffer& o = out(ctx);
     if (!mark_changed(ctx)) return;
     const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
-    const int candidates = recompute_candidates(ctx, eps);
-    if (candidates < 0) return;
+    // At any activity the candidates' sums are fired block by block while in cache: a dense form
+    // would write the whole map to scratch and read it back (MultiPose's FPN adds, 78 % candidates
+    // on 2.6 MB maps, took it in 98 % of delta frames).
+    const int candidates = o.take_candidates();
     const float *av = a.values(), *bv = b.values();
     const bool broadcast = args_.broadcast;
     const float ca = args_.coef_full, cb = args_.coef_other;
