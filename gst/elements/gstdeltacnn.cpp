@@ -12,8 +12,8 @@
  * (DeltaCNN) and still emits metadata on every frame, including frames where nothing changed.
  * What that saves depends on the scene and the model: measured on the CPU backend (2-vCPU
  * AMD EPYC Zen 5 VM, MoveNet MultiPose 768x576 on the vtest street scene, where people cross
- * most of the frame) the delta stream costs 0.49-0.54x of our dense one and 0.38-0.39x of
- * onnxruntime's fp32 dense frame with the shipped bf16 GEMMs (tree d32e818; in fp32 0.48-0.55x
+ * most of the frame) the delta stream costs 0.47-0.54x of our dense one and 0.38x of
+ * onnxruntime's fp32 dense frame with the shipped bf16 GEMMs (tree d2796a1; in fp32 0.48-0.55x
  * of onnxruntime's); on a static scene (identical frames, tree 8aa0c28)
  * a delta frame costs 2.2 ms against onnxruntime's 80 ms. On an H200 GPU a single MultiPose
  * stream is faster dense (4.1 ms per frame, delta 7.2 ms: a delta frame is three times the
