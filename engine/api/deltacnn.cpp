@@ -102,7 +102,7 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
   if (precision == Precision::F16 && model->backend_ == Backend::Cpu) {
     if (options.backend == BackendChoice::Cpu)
       throw Error(ErrorKind::Config, "model '" + cfg.name + "': precision 'fp16' needs backend 'cuda' "
-                                     "(the CPU backend stores fp32); expected precision fp32, or "
+                                     "(the CPU backend stores fp32); expected precision fp32 or bf16, or "
                                      "backend cuda/auto");
     precision = Precision::F32;  // auto without a GPU: the CPU backend, which stores fp32
   }

@@ -54,7 +54,7 @@ class Model {
   const DeploymentConfig& config() const { return config_; }
   const ModelInfo& info() const { return info_; }
   Backend backend() const { return backend_; }
-  Precision precision() const;  // what the model was compiled with (fp32 on the CPU)
+  Precision precision() const;  // what the model was compiled with (fp32 or bf16 on the CPU)
   const std::shared_ptr<const CompiledModel>& compiled() const { return compiled_; }
   const Decoder& decoder() const { return *decoder_; }
   // What the loader did not do as asked, for the caller to tell the user once (the element
