@@ -133,8 +133,12 @@ bool use_bf16(PackedConv& p) {
   if (b.ld == 0) return false;
   p.weights_pairs = pack_b_pairs(b);
   // The narrow heads' fp32 dot products (pointwise_pair.cpp) would give a pair's recompute other
-  // bits than the conv's own dense pass, which now multiplies in bf16.
+  // bits than the conv's own dense pass, which now multiplies in bf16. The fp32 weights go too:
+  // every product of a conv with pairs reads the pairs (gemm_b's values become null), and they
+  // were twice the pairs' size (MultiPose: 17 MB a model).
   AlignedFloats().swap(p.weights_by_output);
+  AlignedFloats().swap(p.weights);
+  AlignedFloats().swap(p.weights_padded);
   return true;
 }
 

@@ -39,7 +39,8 @@ struct PackedConv {
   // A 1x1 conv with at most kNarrowOutputs outputs (MoveNet's centre and box heads): the
   // weights as cout rows of cin, for dot products along cin (pointwise_pair.cpp); else empty.
   AlignedFloats weights_by_output;
-  // gemm_b's weights as bf16 pairs (gather_gemm_bf16.h) once use_bf16 ran; empty in fp32.
+  // gemm_b's weights as bf16 pairs (gather_gemm_bf16.h) once use_bf16 ran (which frees the fp32
+  // weights above); empty in fp32.
   AlignedWords weights_pairs;
 };
 constexpr int kNarrowOutputs = 4;
@@ -50,7 +51,7 @@ GemmB gemm_b(const PackedConv& p);
 // Runs this conv's GEMMs in bf16 from now on (precision bf16): every product of a conv with a
 // gemm_b goes through gather_gemm_bf16, in dense passes as at candidates, so that threshold 0
 // still reproduces dense exactly. Returns false, changing nothing, for a conv without gemm_b
-// (depthwise and grouped convs stay fp32). Needs cpu_has_bf16().
+// (depthwise and grouped convs stay fp32); its fp32 weights are freed. Needs cpu_has_bf16().
 bool use_bf16(PackedConv& p);
 // Whether p's GEMMs run in bf16.
 inline bool runs_bf16(const PackedConv& p) { return !p.weights_pairs.empty(); }
