@@ -150,15 +150,13 @@ void conv_run(const PackedConv& p, const float* in, int first, int n, float* out
   const ConvGeometry& g = p.geometry;
   float* o = out + int64_t{first} * g.cout;
   if (is_pointwise_gemm(g)) return gemm_rows(p, in + int64_t{first} * g.cin, g.cin, n, o, g.cout);
-  if (runs_bf16(p)) {  // one group
-    const int64_t k = im2col_row_length(g);
-    float* rows = scratch_floats(ScratchSlot::Rows, size_t(n) * size_t(k));
-    im2col_range(g, in, 0, first, n, rows);
-    return gemm_rows(p, rows, k, n, o, g.cout);
-  }
   const int og = g.cout / g.groups;
   const int64_t k = im2col_row_length(g);
   float* rows = scratch_floats(ScratchSlot::Rows, size_t(n) * k);
+  if (g.groups == 1) {  // gemm_rows: in this conv's precision
+    im2col_range(g, in, 0, first, n, rows);
+    return gemm_rows(p, rows, k, n, o, g.cout);
+  }
   for (int grp = 0; grp < g.groups; ++grp) {
     im2col_range(g, in, grp, first, n, rows);
     sgemm_rows(n, og, static_cast<int>(k), rows, static_cast<int>(k),
@@ -172,20 +170,16 @@ void conv_scattered(const PackedConv& p, const float* in, const int32_t* list, i
   const int og = g.cout / g.groups;
   const int64_t k = im2col_row_length(g);
   float* rows = scratch_floats(ScratchSlot::Rows, size_t(n) * k);
-  if (runs_bf16(p)) {
-    im2col_list(g, in, 0, list, n, rows);
-    const GemmB b = gemm_b(p);
-    float* product = scratch_floats(ScratchSlot::Product, size_t(n) * size_t(b.ld));
-    gather_gemm(rows, k, nullptr, n, b, product, b.ld);
-    for (int r = 0; r < n; ++r)
-      std::memcpy(out + int64_t{list[r]} * g.cout, product + int64_t{r} * b.ld, sizeof(float) * g.cout);
-    return;
-  }
   float* product = scratch_floats(ScratchSlot::Product, size_t(n) * g.cout);
-  for (int grp = 0; grp < g.groups; ++grp) {
-    im2col_list(g, in, grp, list, n, rows);
-    sgemm_rows(n, og, static_cast<int>(k), rows, static_cast<int>(k),
-               p.weights.data() + size_t(grp) * k * og, og, product + grp * og, g.cout, false);
+  if (g.groups == 1) {  // gemm_rows: in this conv's precision
+    im2col_list(g, in, 0, list, n, rows);
+    gemm_rows(p, rows, k, n, product, g.cout);
+  } else {
+    for (int grp = 0; grp < g.groups; ++grp) {
+      im2col_list(g, in, grp, list, n, rows);
+      sgemm_rows(n, og, static_cast<int>(k), rows, static_cast<int>(k),
+                 p.weights.data() + size_t(grp) * k * og, og, product + grp * og, g.cout, false);
+    }
   }
   for (int r = 0; r < n; ++r)
     std::memcpy(out + int64_t{list[r]} * g.cout, product + int64_t{r} * g.cout,

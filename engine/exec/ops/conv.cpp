@@ -333,10 +333,7 @@ class ConvOp : public Op {
     const ConvOp& dw = c.first;
     float* depthwise_out = ctx.map_scratch + output_shape().size();
     dw.pair_dense_into({*c.block_expand, {}, nullptr, c.x}, depthwise_out, depthwise_out + dw.output_shape().size());
-    if (runs_whole_pass()) return run_whole_pass(depthwise_out, ctx.map_scratch);
-    cpu::conv_dense(packed_, depthwise_out, ctx.map_scratch, true);
-    cpu::activate_rows(act_.spec(), ctx.map_scratch, nullptr, output_shape().pixels(), output_shape().c, nullptr,
-                       ctx.map_scratch);
+    run_whole_pass(depthwise_out, ctx.map_scratch);
   }
   // The pair's or chain's fused dense kernel over the whole map into `out`.
   void run_fused_dense(const Chain& c, float* out) const {
@@ -350,14 +347,14 @@ class ConvOp : public Op {
   // in fp32, ours in bf16 (the pass a dense stream runs for this op, so that a pair's dense form
   // in a delta frame computes the bits a dense frame would).
   bool runs_whole_pass() const { return gemm_in_bf16_ || (act_.enabled() ? bool(fused_) : bool(biased_)); }
+  // The activated output over the whole map: that one call, or, without one (bf16; a whole
+  // block's projection whose activation oneDNN does not fuse exactly), our conv, then the
+  // activation.
   void run_whole_pass(const float* x, float* y) const {
-    if (gemm_in_bf16_) {
-      cpu::conv_dense(packed_, x, y, true);
-      if (act_.enabled())
-        cpu::activate_rows(act_.spec(), y, nullptr, output_shape().pixels(), output_shape().c, nullptr, y);
-      return;
-    }
-    (act_.enabled() ? fused_ : biased_)->run(x, y);
+    if (const auto& onednn = act_.enabled() ? fused_ : biased_) return onednn->run(x, y);
+    cpu::conv_dense(packed_, x, y, true);
+    if (act_.enabled())
+      cpu::activate_rows(act_.spec(), y, nullptr, output_shape().pixels(), output_shape().c, nullptr, y);
   }
 
   // Activations oneDNN's epilogue computes bit for bit as kernels/common/activation.h does
