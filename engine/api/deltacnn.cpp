@@ -19,7 +19,6 @@
 #include "engine/ir/onnx_import.h"
 #include "engine/ir/passes.h"
 #include "engine/ir/shape_inference.h"
-#include "kernels/cpu/gather_gemm_bf16.h"
 
 
 namespace dcnn {
@@ -98,35 +97,26 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
     norm.mean[c] = cfg.input.mean[c];
     norm.std[c] = cfg.input.std[c];
   }
-  Precision precision = options.precision.value_or(cfg.precision);
-  if (precision == Precision::F16 && model->backend_ == Backend::Cpu) {
-    if (options.backend == BackendChoice::Cpu)
-      throw Error(ErrorKind::Config, "model '" + cfg.name + "': precision 'fp16' needs backend 'cuda' "
-                                     "(the CPU backend stores fp32); expected precision fp32 or bf16, or "
-                                     "backend cuda/auto");
-    precision = Precision::F32;  // auto without a GPU: the CPU backend, which stores fp32
-  }
-  if (precision == Precision::BF16 && model->backend_ == Backend::Cuda) {
-    if (options.precision)
-      throw Error(ErrorKind::Config, "model '" + cfg.name + "': precision 'bf16' is the CPU backend's "
-                                     "(AVX-512 BF16 GEMMs); expected fp32 or fp16 on backend cuda, or "
-                                     "backend cpu");
-    // The YAML's choice for its CPU boxes; on a GPU the default fp32 runs.
-    model->warnings_.push_back("model '" + cfg.name + "': model.precision bf16 is the CPU backend's; "
-                               "backend cuda runs fp32");
-    precision = Precision::F32;
-  }
-  if (precision == Precision::BF16 && !cpu::cpu_has_bf16()) {
-    // A fleet's shared config names bf16 for its newer boxes; the older ones run it in fp32.
-    model->warnings_.push_back("model '" + cfg.name + "': precision bf16 runs as fp32: this CPU has no "
-                               "AVX-512 BF16 (AMD Zen 4 or newer, Intel Sapphire Rapids or newer)");
-    precision = Precision::F32;
-  }
+  const Precision wanted = options.precision.value_or(cfg.precision);
+  // Asked for explicitly where it cannot run: an error. Else (auto without a GPU for fp16; the
+  // YAML's bf16, which a fleet's shared config names for its newer CPU boxes, on a GPU or an older
+  // CPU) fp32 runs, said once.
+  if (wanted == Precision::F16 && model->backend_ == Backend::Cpu && options.backend == BackendChoice::Cpu)
+    throw Error(ErrorKind::Config, "model '" + cfg.name + "': precision 'fp16' needs backend 'cuda' "
+                                   "(the CPU backend stores fp32); expected precision fp32 or bf16, or "
+                                   "backend cuda/auto");
+  if (wanted == Precision::BF16 && model->backend_ == Backend::Cuda && options.precision)
+    throw Error(ErrorKind::Config, "model '" + cfg.name + "': precision 'bf16' is the CPU backend's "
+                                   "(AVX-512 BF16 GEMMs); expected fp32 or fp16 on backend cuda, or "
+                                   "backend cpu");
+  std::string why;
+  const Precision precision = runnable_precision(wanted, model->backend_, &why);
+  if (!why.empty() && wanted != Precision::F16)
+    model->warnings_.push_back("model '" + cfg.name + "': precision bf16 runs as fp32: " + why);
   if (!fallback.empty()) {
     // Said once at load: a CPU run is several times slower than the GPU the user may expect.
-    model->warnings_.push_back(
-        "model '" + cfg.name + "': backend auto runs on the CPU: " + fallback +
-        (options.precision.value_or(cfg.precision) == Precision::F16 ? "; precision fp16 runs as fp32 there" : ""));
+    model->warnings_.push_back("model '" + cfg.name + "': backend auto runs on the CPU: " + fallback +
+                               (wanted == Precision::F16 ? "; precision fp16 runs as fp32 there" : ""));
   }
   try {
     model->compiled_ =

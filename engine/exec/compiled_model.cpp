@@ -117,6 +117,18 @@ void check_graph(const ir::Graph& graph) {
 
 }  // namespace
 
+Precision runnable_precision(Precision wanted, Backend backend, std::string* why) {
+  std::string reason;
+  if (wanted == Precision::F16 && backend != Backend::Cuda)
+    reason = "fp16 is the CUDA backend's (activations stored in half precision)";
+  else if (wanted == Precision::BF16 && backend != Backend::Cpu)
+    reason = "bf16 is the CPU backend's (AVX-512 BF16 GEMMs)";
+  else if (wanted == Precision::BF16 && !cpu::cpu_has_bf16())
+    reason = "this CPU has no AVX-512 BF16 (AMD Zen 4 or newer, Intel Sapphire Rapids or newer)";
+  if (why) *why = reason;
+  return reason.empty() ? wanted : Precision::F32;
+}
+
 namespace {
 
 // The model's own normalisation joins the configured one: s * (x - mean) / std + t is
@@ -134,6 +146,15 @@ InputNormalization with_model_normalization(ir::Graph& graph, const InputNormali
   return norm;
 }
 
+// compile_model builds what it is asked for or refuses (Model::load resolves a config's wishes
+// through runnable_precision first).
+void require_runnable(Precision precision, Backend backend) {
+  std::string why;
+  if (runnable_precision(precision, backend, &why) != precision)
+    throw Error(ErrorKind::Unsupported, std::string("precision '") + to_string(precision) + "' cannot run on backend '" +
+                                            to_string(backend) + "': " + why + "; use precision 'fp32'");
+}
+
 }  // namespace
 
 std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend backend,
@@ -144,20 +165,12 @@ std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend back
     std::string why;
     const cuda_exec::CudaBackendApi* cuda = cuda_exec::cuda_backend(&why);
     if (!cuda) throw Error(ErrorKind::Device, "backend 'cuda': " + why + "; use backend 'cpu'");
-    if (precision == Precision::BF16)  // (the CUDA storage would silently be fp32)
-      throw Error(ErrorKind::Unsupported, "precision 'bf16' is the CPU backend's (AVX-512 BF16 GEMMs); "
-                                          "backend 'cuda' runs fp32 or fp16");
+    require_runnable(precision, backend);  // (bf16 would silently be fp32 storage there)
     check_graph(graph);
     return cuda->compile(std::move(graph), norm, device_id, precision);
   }
   (void)device_id;
-  if (precision == Precision::F16)
-    throw Error(ErrorKind::Unsupported, "precision 'fp16' needs backend 'cuda'; the CPU backend "
-                                        "runs fp32 or bf16 (use precision 'fp32')");
-  if (precision == Precision::BF16 && !cpu::cpu_has_bf16())
-    throw Error(ErrorKind::Unsupported, "precision 'bf16' needs a CPU with AVX-512 BF16 (AMD Zen 4 or "
-                                        "newer, Intel Sapphire Rapids or newer); this one lacks it "
-                                        "(use precision 'fp32')");
+  require_runnable(precision, backend);
   // Our kernels parallelise with OpenMP; a second (OpenBLAS) thread pool would oversubscribe.
   static std::once_flag blas_threads_once;
   std::call_once(blas_threads_once, [] { openblas_set_num_threads(1); });

@@ -94,13 +94,19 @@ struct DeltaSettings {
 class CompiledModel;  // defined in engine/exec/compiled_model.h
 
 // Builds the ops for `graph` on `backend` (throws dcnn::Error: Unsupported naming the node for an
-// op/shape the backend cannot run, or for Precision::F16 on the CPU; Device when the backend is
+// op/shape the backend cannot run, or for a precision it cannot run (runnable_precision); Device when the backend is
 // unavailable). A per-channel Affine that is the input's only reader (the model's own
 // normalisation) leaves the graph and joins `norm` (CompiledModel::normalization() says the
 // result), so that pre-processing does it instead of an op over the whole input.
 std::shared_ptr<const CompiledModel> compile_model(ir::Graph graph, Backend backend,
                                                    const InputNormalization& norm, int device_id = 0,
                                                    Precision precision = Precision::F32);
+
+// The precision a model that asks for `wanted` runs in on `backend` and this CPU: fp16 needs the
+// CUDA backend, bf16 the CPU backend on a CPU with AVX-512 BF16 (kernels/cpu/gather_gemm_bf16.h);
+// otherwise fp32, and *why (when given) says so, else is left empty. Model::load and
+// deltacnn-bench resolve a config's model.precision through it.
+Precision runnable_precision(Precision wanted, Backend backend, std::string* why = nullptr);
 
 class Executor {
  public:

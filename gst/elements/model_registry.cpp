@@ -41,6 +41,7 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
                                                  const dcnn::DeploymentConfig& config,
                                                  const dcnn::ModelOptions& options) {
   if (instance_id.empty()) return dcnn::Model::load(config, options);
+  const dcnn::Precision wanted = options.precision.value_or(config.precision);  // as Model::load
 
   std::lock_guard<std::mutex> lock(registry_lock);
   auto& entries = registry();
@@ -49,7 +50,7 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
     if (auto live = found->second.model.lock()) {
       const Entry& e = found->second;
       if (e.model_path != config.model_path || e.backend != options.backend ||
-          e.device_id != options.device_id || e.precision != options.precision.value_or(config.precision))
+          e.device_id != options.device_id || e.precision != wanted)
         throw dcnn::Error(
             dcnn::ErrorKind::Config,
             "model-instance-id '" + instance_id + "' is already in use by model '" +
@@ -59,7 +60,7 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
                 "); this element asks for model '" + config.model_path + "' (config '" +
                 config.source + "', backend " + backend_name(options.backend) +
                 ", device-id " + std::to_string(options.device_id) +
-                ", precision " + dcnn::to_string(options.precision.value_or(config.precision)) +
+                ", precision " + dcnn::to_string(wanted) +
                 "): use another model-instance-id or the same model settings");
       return live;
     }
@@ -67,7 +68,7 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
   }
   std::shared_ptr<const dcnn::Model> model = dcnn::Model::load(config, options);
   entries[instance_id] = Entry{model, config.model_path, config.source, options.backend,
-                               options.device_id, options.precision.value_or(config.precision)};
+                               options.device_id, wanted};
   return model;
 }
 

@@ -52,7 +52,6 @@
 #include "tools/common/command_line.h"
 #include "tools/common/tool_main.h"
 #include "tools/common/video_file.h"
-#include "kernels/cpu/gather_gemm_bf16.h"
 #if DCNN_BENCH_CUDA
 #include "tools/bench/cuda_streams.h"
 #endif
@@ -165,7 +164,6 @@ int run(const Args& args) {
   // ---- model and settings
   std::string model_path = args.model;
   std::string precision = args.precision;
-  const bool backend_is_cuda = args.backend == "cuda";
   int width = args.width, height = args.height;
   bool bgr = false;
   InputNormalization norm;
@@ -181,14 +179,9 @@ int run(const Args& args) {
     bgr = cfg.input.color == ColorOrder::BGR;
     for (int c = 0; c < 3; ++c) norm.mean[c] = cfg.input.mean[c], norm.std[c] = cfg.input.std[c];
     settings = to_delta_settings(cfg.delta);
-    // The YAML's model.precision unless --precision names one; bf16 only where the CPU has it
-    // (as Model::load runs it), fp16 only on CUDA.
-    if (precision.empty()) {
-      precision = to_string(cfg.precision);
-      if ((cfg.precision == Precision::BF16 && (backend_is_cuda || !cpu::cpu_has_bf16())) ||
-          (cfg.precision == Precision::F16 && !backend_is_cuda))
-        precision = "fp32";
-    }
+    // The YAML's model.precision unless --precision names one, where it runs (as Model::load).
+    if (precision.empty())
+      precision = to_string(runnable_precision(cfg.precision, args.backend == "cuda" ? Backend::Cuda : Backend::Cpu));
     name = cfg.name;
     zone_config = cfg.zones;
     decoder_config = cfg.decoder;
