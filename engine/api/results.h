@@ -40,6 +40,9 @@ struct LayerStat {
   // output where it needs it (a fused pair or chain: the output has no map), so that layer's
   // `ms` includes this one's work and this one's is near 0. -1: computed by its own kernel.
   int computed_in = -1;
+  // CPU recompute form: fraction of output pixels computed (the candidates: pixels whose inputs'
+  // footprint changed), >= active; the ones that did not fire were computed for nothing.
+  float computed = 1.f;
 };
 
 struct FrameStats {

@@ -537,7 +537,7 @@ void Executor::Impl::run_dense(const float* x, bool keep) {
     ops[k]->run_dense(ctx);
     ts[size_t(ops[k]->output())].mark_dense_write();
     LayerStat& st = stats.layers[k];
-    st.active = 1.f;
+    st.active = st.computed = 1.f;
     st.dense = true;
     if (settings.time_layers || measures_paths())
       st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -589,7 +589,7 @@ void Executor::Impl::run_recompute(const float* x) {
     LayerStat& st = stats.layers[k];
     st.dense = false;
     if (queried_op[k]) {  // computed where the decoder asks (Executor::output_at)
-      st.active = 0.f;
+      st.active = st.computed = 0.f;
       st.ms = 0.0;
       continue;
     }
@@ -604,6 +604,7 @@ void Executor::Impl::run_recompute(const float* x) {
     if (measures_paths()) ctx.path_cost = &path_costs[k];
     ops[k]->run_recompute(ctx);
     st.active = o.active_fraction();
+    st.computed = o.computed_fraction();
     if (settings.time_layers || measures_paths())
       st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (measures_paths() && ctx.candidates >= 0)
@@ -621,7 +622,7 @@ void Executor::Impl::run_delta_op(size_t k) {
   OpContext ctx = context(k);
   ops[k]->run_delta(ctx);
   o.finish_write();
-  st.active = o.active_fraction();
+  st.active = st.computed = o.active_fraction();
   if (settings.time_layers)
     st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -657,7 +658,7 @@ bool Executor::Impl::run_tail(DenseTail::Plan plan) {
         TensorBuffer& o = tensors[size_t(ops[k]->output())];
         o.clear_for_write();
         o.finish_write();
-        stats.layers[k].active = 0.f;
+        stats.layers[k].active = stats.layers[k].computed = 0.f;
         stats.layers[k].dense = false;
         stats.layers[k].ms = 0.0;
       }
@@ -679,7 +680,7 @@ bool Executor::Impl::run_tail(DenseTail::Plan plan) {
     ops[k]->run_dense(ctx);
     tensors[size_t(ops[k]->output())].mark_dense_write();
     LayerStat& st = stats.layers[k];
-    st.active = 1.f;
+    st.active = st.computed = 1.f;
     st.dense = true;
     if (settings.time_layers)
       st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

@@ -53,6 +53,7 @@ void TensorBuffer::clear_for_write() {
     cpu::clear_pixels(data_, mask_.data(), list_.data(), active_, shape_.c);
   }
   active_ = 0;
+  candidates_ = -1;
   values_everywhere_ = false;
 }
 
@@ -69,6 +70,7 @@ void TensorBuffer::clear_fired() {
 int TensorBuffer::take_candidates() {
   list_from_mask();
   for (int i = 0; i < active_; ++i) mask_[size_t(list_[size_t(i)])] = 0;
+  candidates_ = active_;
   return active_;
 }
 

@@ -92,6 +92,12 @@ class TensorBuffer {
   const int32_t* list() const { return list_.data(); }
   int active() const { return active_; }
   float active_fraction() const { return pixels() ? float(active_) / float(pixels()) : 0.f; }
+  // Recompute form: the fraction of pixels computed this frame (the candidates taken since
+  // clear_fired), which is at least the fraction that fired; the active fraction where the op
+  // took no candidates (an unstored tensor passes its consumer's candidates on).
+  float computed_fraction() const {
+    return candidates_ < 0 ? active_fraction() : pixels() ? float(candidates_) / float(pixels()) : 0.f;
+  }
 
  private:
   Shape shape_;
@@ -100,6 +106,7 @@ class TensorBuffer {
   AlignedBuffer<uint8_t> mask_;
   AlignedBuffer<int32_t> list_;
   int active_ = 0;
+  int candidates_ = -1;  // take_candidates() since clear_fired(); -1: none taken
   bool values_everywhere_ = false;
   bool pending_zero_ = false;
 };

@@ -204,6 +204,39 @@ TEST(DeltaNetworksRecompute, StatsNameTheLayerThatComputesAFusedOne) {
     GTEST_SKIP() << "no expand -> depthwise pair fuses at this size (expand_depthwise_recompute_pays)";
 }
 
+// deltacnn-bench's "/computed" column: a layer's computed fraction counts its candidates, fired or
+// not, so it is never below the fired (active) fraction; with a threshold some candidates do not
+// fire; in the propagate form (no candidates) the two are the same number.
+TEST(DeltaNetworksRecompute, StatsCountCandidatesComputedBesideTheFiredOnes) {
+  DeltaSettings settings = exact_settings();
+  settings.default_threshold = 0.05f;
+  settings.form = DeltaForm::Recompute;
+  auto model = compile_model(kNets[4].build(48, 64), Backend::Cpu, test_normalization());
+  Executor recompute(model, ExecMode::Delta, settings);
+  settings.form = DeltaForm::Propagate;
+  Executor propagate(model, ExecMode::Delta, settings);
+  SequenceOptions options;
+  options.height = 48;
+  options.width = 64;
+  SyntheticSequence seq(options);
+  int layers_with_unfired = 0, delta_frames = 0;
+  for (int f = 0; f < 6; ++f) {
+    const std::vector<float>& frame = seq.next();
+    recompute.run(frame.data());
+    propagate.run(frame.data());
+    if (recompute.stats().keyframe) continue;
+    ++delta_frames;
+    for (const LayerStat& l : recompute.stats().layers) {
+      EXPECT_GE(l.computed, l.active) << l.name << " frame " << f;
+      EXPECT_LE(l.computed, 1.f) << l.name << " frame " << f;
+      if (l.computed > l.active) ++layers_with_unfired;
+    }
+    for (const LayerStat& l : propagate.stats().layers) EXPECT_EQ(l.computed, l.active) << l.name;
+  }
+  EXPECT_EQ(delta_frames, 5);
+  EXPECT_GT(layers_with_unfired, 0) << "no candidate stayed below the threshold in 5 delta frames";
+}
+
 TEST(DeltaNetworksRecompute, AnOpWithoutRecomputeFormIsAConfigErrorNamingIt) {
   DeltaSettings settings = exact_settings();
   settings.form = DeltaForm::Recompute;

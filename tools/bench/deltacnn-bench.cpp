@@ -81,7 +81,8 @@ const char* const kUsage =
     "  --threshold 0 --input-threshold 0 makes delta exact: its error is then float rounding.\n"
     "  --frames N (>= 2, default 100): a shorter video runs on the frames it has, with a warning.\n"
     "  --layers adds per-layer wall time (dense and delta) of the 15 slowest delta layers and\n"
-    "    the overhead per active value: delta_ms / (active * dense_ms); --layers-csv writes\n"
+    "    the overhead per active value: delta_ms / (active * dense_ms), and per computed value\n"
+    "    (recompute form: the candidates, fired or not); --layers-csv writes\n"
     "    every layer's numbers to FILE (implies --layers).\n"
     "  --reference onnxruntime needs ./scripts/fetch-ort.sh; it runs --ort-runs (default 10)\n"
     "    before and as many after our frames, and 2 runs after every --ort-every (default 10,\n"
@@ -307,7 +308,7 @@ int run(const Args& args) {
 
   // ---- run
   const auto& nodes = model->nodes();  // every backend (a CUDA model has no CPU ops())
-  std::vector<double> layer_active(nodes.size(), 0.0), layer_dense(nodes.size(), 0.0);
+  std::vector<double> layer_active(nodes.size(), 0.0), layer_computed(nodes.size(), 0.0), layer_dense(nodes.size(), 0.0);
   std::vector<double> layer_ms_dense(nodes.size(), 0.0), layer_ms_delta(nodes.size(), 0.0);
   double dense_ms = 0.0, delta_ms = 0.0, ref_ms = 0.0, first_delta_ms = 0.0;
   double input_active = 0.0, mean_active = 0.0;
@@ -368,6 +369,7 @@ int run(const Args& args) {
         layer_ms_delta[k] += st.layers[k].ms;
         layer_ms_dense[k] += dense.stats().layers[k].ms;
         layer_active[k] += st.layers[k].active;
+        layer_computed[k] += st.layers[k].computed;
         layer_dense[k] += st.layers[k].dense ? 1.0 : 0.0;
       }
     }
@@ -463,27 +465,33 @@ int run(const Args& args) {
     double total_dense = 0.0, total_delta = 0.0;
     for (size_t k = 0; k < nodes.size(); ++k) total_dense += layer_ms_dense[k], total_delta += layer_ms_delta[k];
     std::printf("\nslowest delta layers (ms/frame over frames 2..N; sums: dense %.2f, delta %.2f):\n"
-                "%-40s %-14s %-12s %10s %10s %10s %9s\n", total_dense / delta_frames, total_delta / delta_frames,
-                "node", "op", "output", "dense ms", "delta ms", "active", "overhead");
-    // overhead = delta_ms / (active * dense_ms): what one active value costs in delta mode
-    // relative to its share of the dense layer (1.0 = no bookkeeping cost at all). A layer whose
-    // kernel also computes the layers fused into it (computed_in) is held against their shares
-    // too; those layers print "in" and the layer that computes them.
+                "%-40s %-14s %-12s %9s %9s %8s %8s %9s %9s\n", total_dense / delta_frames, total_delta / delta_frames,
+                "node", "op", "output", "dense ms", "delta ms", "active", "computed", "overhead", "/computed");
+    // overhead = delta_ms / (active * dense_ms): what one active (fired) value costs in delta
+    // mode relative to its share of the dense layer (1.0 = no bookkeeping cost at all).
+    // /computed = delta_ms / (computed * dense_ms): the same per value computed (the recompute
+    // form's candidates), so overhead / (/computed) is what candidates that did not fire cost.
+    // A layer whose kernel also computes the layers fused into it (computed_in) is held against
+    // their shares too; those layers print "in" and the layer that computes them.
     for (size_t i = 0; i < std::min<size_t>(15, slow.size()); ++i) {
       const size_t k = slow[i];
-      const double act = layer_active[k] / delta_frames;
+      const double act = layer_active[k] / delta_frames, cmp = layer_computed[k] / delta_frames;
       const double dms = layer_ms_dense[k] / delta_frames, xms = layer_ms_delta[k] / delta_frames;
-      double share = act * dms, fused_delta = 0.0;
+      double share = act * dms, computed_share = cmp * dms, fused_delta = 0.0;
       for (size_t j = 0; j < nodes.size(); ++j)
         if (computed_in[j] == int(k)) {
           share += layer_active[j] / delta_frames * layer_ms_dense[j] / delta_frames;
+          computed_share += layer_computed[j] / delta_frames * layer_ms_dense[j] / delta_frames;
           fused_delta += layer_ms_delta[j] / delta_frames;
         }
-      std::string overhead = "-";
+      std::string overhead = "-", per_computed = "-";
       if (computed_in[k] >= 0) overhead = "in " + std::to_string(computed_in[k]);
       else if (share > 1e-6) overhead = std::to_string((xms + fused_delta) / share).substr(0, 5) + "x";
-      std::printf("%-40s %-14s %-12s %10.3f %10.3f %10.4f %9s\n", nodes[k].name.substr(0, 40).c_str(),
-                  nodes[k].kind.c_str(), nodes[k].output_shape.str().c_str(), dms, xms, act, overhead.c_str());
+      if (computed_in[k] < 0 && computed_share > 1e-6)
+        per_computed = std::to_string((xms + fused_delta) / computed_share).substr(0, 5) + "x";
+      std::printf("%-40s %-14s %-12s %9.3f %9.3f %8.4f %8.4f %9s %9s\n", nodes[k].name.substr(0, 40).c_str(),
+                  nodes[k].kind.c_str(), nodes[k].output_shape.str().c_str(), dms, xms, act, cmp, overhead.c_str(),
+                  per_computed.c_str());
     }
   }
 
@@ -492,12 +500,12 @@ int run(const Args& args) {
     if (!f) throw Error(ErrorKind::Config, "--layers-csv " + args.layers_csv + ": cannot open it for writing");
     // computed_in: the node whose kernel computes this one in delta frames (its delta_ms holds
     // this one's work), empty when none.
-    std::fprintf(f, "node,op,output,macs,dense_ms,delta_ms,active,dense_share,computed_in\n");
+    std::fprintf(f, "node,op,output,macs,dense_ms,delta_ms,active,dense_share,computed_in,computed\n");
     for (size_t k = 0; k < nodes.size(); ++k)
-      std::fprintf(f, "%s,%s,%s,%lld,%.4f,%.4f,%.4f,%.3f,%s\n", nodes[k].name.c_str(), nodes[k].kind.c_str(),
+      std::fprintf(f, "%s,%s,%s,%lld,%.4f,%.4f,%.4f,%.3f,%s,%.4f\n", nodes[k].name.c_str(), nodes[k].kind.c_str(),
                    nodes[k].output_shape.str().c_str(), (long long)nodes[k].macs, layer_ms_dense[k] / delta_frames,
                    layer_ms_delta[k] / delta_frames, layer_active[k] / delta_frames, layer_dense[k] / delta_frames,
-                   computed_in[k] >= 0 ? nodes[size_t(computed_in[k])].name.c_str() : "");
+                   computed_in[k] >= 0 ? nodes[size_t(computed_in[k])].name.c_str() : "", layer_computed[k] / delta_frames);
     std::fclose(f);
   }
 

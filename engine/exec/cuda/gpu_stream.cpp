@@ -371,7 +371,7 @@ void GpuStreamImpl::note_dense_frame(bool keep) {
   tensors_[size_t(model_->graph().input)].mark_dense_write();
   for (size_t k = 0; k < ops.size(); ++k) {
     tensors_[size_t(ops[k]->output())].mark_dense_write();
-    stats_.layers[k].active = 1.f;
+    stats_.layers[k].active = stats_.layers[k].computed = 1.f;
     stats_.layers[k].dense = true;
   }
   if (keep) {  // the tail's state is valid and its outputs hold full values
@@ -574,13 +574,13 @@ void GpuStreamImpl::finish_frame(bool keyframe, std::chrono::steady_clock::time_
     const bool tail_dense = runs_dense(tail_plan_);
     for (size_t k = 0; k < ops.size(); ++k) {
       if (tail_dense && tail_.in_tail[k]) {  // ran dense: its count is stale, as on the CPU
-        stats_.layers[k].active = 1.f;
+        stats_.layers[k].active = stats_.layers[k].computed = 1.f;
         stats_.layers[k].dense = true;
         continue;
       }
       const GpuTensor& t = tensors_[size_t(ops[k]->output())];
       const float active = float(host_counts_.get()[ops[k]->output()]) / float(t.pixels());
-      stats_.layers[k].active = active;
+      stats_.layers[k].active = stats_.layers[k].computed = active;
       last_active_[k] = active;
     }
     tail_frontier_active_ = 0.f;
