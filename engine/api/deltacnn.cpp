@@ -287,8 +287,12 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
     r.stats.stabilize_ms = stabilize_ms_;
     r.stats.shift_x = float(shift->dx);
     r.stats.shift_y = float(shift->dy);
-    r.stats.exposure_gain = shift->exposure_compensated ? float(shift->gain) : 1.f;
-    r.stats.exposure_offset = shift->exposure_compensated ? float(shift->offset) : 0.f;
+    // As a gain and offset the network's input was divided out of (frame ~ gain * fed + offset):
+    // the fit against the reference, relative to the settled target exposure.
+    const double gain = shift->gain / shift->target_gain;
+    const double offset = shift->offset - shift->target_offset * gain;
+    r.stats.exposure_gain = shift->exposure_compensated ? float(gain) : 1.f;
+    r.stats.exposure_offset = shift->exposure_compensated ? float(offset) : 0.f;
     r.stats.shift_confidence = float(shift->confidence);
     r.stats.new_reference = shift->new_reference;
   }

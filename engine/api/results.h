@@ -56,12 +56,15 @@ struct FrameStats {
   double infer_ms = 0.0;  // Executor::submit() to finish(): with streams stepped together, their GPU time overlaps
   double decode_ms = 0.0;
   // Stabilised delta input (docs/stabilize.md): time spent, the camera shift the network's
-  // input was moved back by (model pixels) and the exposure map applied (1, 0: none).
+  // input was moved back by (model pixels) and the exposure map applied (1, 0: none): frame ~
+  // exposure_gain * what the network saw + exposure_offset.
   double stabilize_ms = 0.0;
   float shift_x = 0.f, shift_y = 0.f;
   float exposure_gain = 1.f, exposure_offset = 0.f;
   float shift_confidence = 1.f;  // the shift estimate's phase-correlation peak
-  bool new_reference = false;    // the stabiliser started a new reference (and a keyframe) here
+  // The stabiliser started a new reference here, or settled the exposure the network is fed
+  // (stabilize.exposure_settle): either way a keyframe.
+  bool new_reference = false;
   // CUDA: graphs this stream has recorded so far (0 on the CPU or with graphs off). It should
   // stop growing after a few frames; if it keeps growing the per-frame choices keep changing and
   // every frame pays a capture and instantiation.

@@ -70,6 +70,8 @@
 //     max_offset: 24                 # model pixels > 0: a larger shift starts a new reference (keyframe)
 //     min_confidence: 0.05           # [0, 1): a less certain shift starts a new reference
 //     max_gain_change: 0.3           # (0, 1): gains beyond 1 +- this are real changes, not compensated
+//     exposure_settle: 16            # 0..100000 frames after a reference averaged into the exposure
+//                                    #   the network sees from then on (0: the reference frame's)
 //     subpixel: true                 # move by the sub-pixel shift (bilinear); false: whole pixels
 //   zones:                           # named regions; objects' metadata and events name the zones
 //     - name: crossing               #   they are in (engine/zones). required: [A-Za-z0-9_.-]{1,64}, unique
@@ -109,7 +111,8 @@ namespace fs = std::filesystem;
 const std::vector<std::string> kTopKeys = {"model", "input", "decoder", "delta", "tracker", "stabilize",
                                            "zones", "masks"};
 const std::vector<std::string> kStabilizeKeys = {"shift", "exposure", "max_offset", "min_confidence",
-                                                 "max_gain_change", "subpixel"};
+                                                 "max_gain_change", "subpixel",
+                                                 "exposure_settle"};
 const std::vector<std::string> kModelKeys = {"name", "onnx", "precision"};
 const std::vector<std::string> kInputKeys = {"width", "height", "color", "mean",
                                              "std", "resize", "pad_value"};
@@ -311,6 +314,8 @@ void parse_stabilize(const YamlReader& r, const YAML::Node& node, StabilizeSetti
   if (node["subpixel"]) s.subpixel = r.read_bool(node["subpixel"], "stabilize.subpixel");
   if (node["max_gain_change"])
     s.max_gain_change = r.read_float(node["max_gain_change"], "stabilize.max_gain_change", 0.01f, 0.99f);
+  if (node["exposure_settle"])
+    s.exposure_settle = r.read_int(node["exposure_settle"], "stabilize.exposure_settle", 0, 100000);
 }
 
 }  // namespace

@@ -58,6 +58,9 @@ InputStabilizer::InputStabilizer(const StabilizeSettings& settings, int width, i
   if (!(settings.max_gain_change > 0.f && settings.max_gain_change < 1.f))
     throw Error(ErrorKind::Config, "stabilize.max_gain_change is " + std::to_string(settings.max_gain_change) +
                                        "; expected a value in (0, 1)");
+  if (settings.exposure_settle < 0)
+    throw Error(ErrorKind::Config, "stabilize.exposure_settle is " + std::to_string(settings.exposure_settle) +
+                                       "; expected frames >= 0");
 }
 
 void InputStabilizer::reset() { has_reference_ = false; }
@@ -67,6 +70,12 @@ StabilizeResult InputStabilizer::start_reference(const float* input, const cv::M
   if (settings_.exposure) reference_half_ = half_luma.clone();
   std::memcpy(output_.data(), input, output_.size() * sizeof(float));
   has_reference_ = true;
+  frames_since_reference_ = 0;
+  gain_sum_ = 1.0;  // the reference itself: gain 1, offset 0 against itself
+  offset_sum_ = 0.0;
+  global_fits_ = 1;
+  target_gain_ = 1.0;
+  target_offset_ = 0.0;
   StabilizeResult r;
   r.frame = output_.data();
   r.new_reference = true;
@@ -88,6 +97,24 @@ ExposureEstimate InputStabilizer::estimate_exposure(const cv::Mat& half_luma, do
   const cv::Mat frame = block_means(half_luma, std::max(ox, 0), std::max(oy, 0), w, h);
   const cv::Mat reference = block_means(reference_half_, std::max(-ox, 0), std::max(-oy, 0), w, h);
   return exposure_.estimate(reference, frame);
+}
+
+bool InputStabilizer::settle_exposure(const ExposureEstimate& x) {
+  if (settings_.exposure_settle == 0 || frames_since_reference_ >= settings_.exposure_settle) return false;
+  ++frames_since_reference_;
+  // Only fits the compensation would use: a real scene change says nothing of the exposure.
+  if (x.global && std::fabs(x.gain - 1.0) <= settings_.max_gain_change && x.gain > 0.0) {
+    gain_sum_ += x.gain;
+    offset_sum_ += x.offset;
+    ++global_fits_;
+  }
+  if (frames_since_reference_ < settings_.exposure_settle) return false;
+  const double gain = gain_sum_ / global_fits_, offset = offset_sum_ / global_fits_;
+  // Within what compensation leaves alone anyway: keep the reference's exposure, no keyframe.
+  if (std::fabs(gain - 1.0) <= kNegligibleGain && std::fabs(offset) <= kNegligibleOffset) return false;
+  target_gain_ = gain;
+  target_offset_ = offset;
+  return true;
 }
 
 StabilizeResult InputStabilizer::apply(const float* input) {
@@ -128,13 +155,21 @@ StabilizeResult InputStabilizer::apply(const float* input) {
     r.ms.exposure = ms_since(t0);
     r.gain = x.gain;
     r.offset = x.offset;
-    const bool worth = std::fabs(x.gain - 1.0) > kNegligibleGain || std::fabs(x.offset) > kNegligibleOffset;
-    if (x.global && worth && std::fabs(x.gain - 1.0) <= settings_.max_gain_change && x.gain > 0.0) {
-      // (frame - offset) / gain, the same map for the three channels (the fit is on luma, which
-      // is their weighted sum, so a common gain/offset carries over exactly).
-      scale = float(1.0 / x.gain);
-      bias = float(-x.offset / x.gain);
-      r.exposure_compensated = true;
+    // A new target changes what the network sees everywhere: run this frame as a keyframe.
+    r.new_reference = settle_exposure(x);
+    r.target_gain = target_gain_;
+    r.target_offset = target_offset_;
+    // target_gain * (frame - offset) / gain + target_offset, the same map for the three channels
+    // (the fit is on luma, which is their weighted sum, so a common gain/offset carries over
+    // exactly); a frame whose change is not global is fed as it is.
+    const bool global = x.global && std::fabs(x.gain - 1.0) <= settings_.max_gain_change && x.gain > 0.0;
+    if (global) {
+      const double map_scale = target_gain_ / x.gain, map_bias = target_offset_ - target_gain_ * x.offset / x.gain;
+      if (std::fabs(map_scale - 1.0) > kNegligibleGain || std::fabs(map_bias) > kNegligibleOffset) {
+        scale = float(map_scale);
+        bias = float(map_bias);
+        r.exposure_compensated = true;
+      }
     }
   }
   t0 = Clock::now();

@@ -4,8 +4,9 @@
 // state when a new reference starts, and maps outputs back with the returned shift.
 //
 // The approximation, stated exactly: the network sees frame(x + d) (bilinear) instead of
-// frame(x), and (frame - offset) / gain instead of frame, with d, gain and offset estimated
-// against the reference; pixels whose source x + d lies outside the frame (the exposed border,
+// frame(x), and target_gain * (frame - offset) / gain + target_offset instead of frame, with d,
+// gain and offset estimated against the reference and the target the mean gain and offset of
+// the first exposure_settle frames after it (1 and 0 until then: the reference's exposure); pixels whose source x + d lies outside the frame (the exposed border,
 // at most max_offset pixels wide) keep the value last fed there. Objects are found in the
 // reference's geometry and moved by +d, so downstream sees the frame's own coordinates.
 //
@@ -36,8 +37,10 @@ struct StabilizeResult {
   const float* frame = nullptr;
   double dx = 0.0, dy = 0.0;     // model input pixels: frame(x + d) is what the network saw at x
   double confidence = 1.0;       // of the shift estimate
-  double gain = 1.0, offset = 0.0;
+  double gain = 1.0, offset = 0.0;  // frame ~ gain * reference + offset
   bool exposure_compensated = false;
+  // The exposure the network is fed, as gain and offset against the reference's.
+  double target_gain = 1.0, target_offset = 0.0;
   bool new_reference = false;    // this frame starts a new reference: run it as a keyframe
   StabilizeTimes ms;
 };
@@ -55,6 +58,9 @@ class InputStabilizer {
   // The frame's luma (1/8 size, moved by the shift to within a pixel) against the reference's,
   // over the part both cover: the exposure estimate.
   ExposureEstimate estimate_exposure(const cv::Mat& half_luma, double dx, double dy) const;
+  // Counts one frame after the reference towards the settled exposure target (x: its fit,
+  // used when global); true on the frame that settles it (a new exposure: a keyframe).
+  bool settle_exposure(const ExposureEstimate& x);
 
   StabilizeSettings settings_;
   int width_, height_;
@@ -65,6 +71,12 @@ class InputStabilizer {
   // last simply by not being written.
   std::vector<float> output_;
   bool has_reference_ = false;
+  // The settled exposure target: the mean fit of the frames since the reference (the reference
+  // itself counting as gain 1, offset 0) once exposure_settle of them have been seen.
+  int frames_since_reference_ = 0;
+  double gain_sum_ = 0.0, offset_sum_ = 0.0;
+  int global_fits_ = 0;
+  double target_gain_ = 1.0, target_offset_ = 0.0;
 };
 
 }  // namespace dcnn

@@ -516,7 +516,8 @@ TEST_F(ConfigTest, StabilizeBlock) {
   EXPECT_FALSE(off.stabilize.exposure);
   const DeploymentConfig on = parse(std::string(kMinimal) +
                                     "stabilize: {shift: auto, exposure: auto, max_offset: 12, "
-                                    "min_confidence: 0.2, max_gain_change: 0.25, subpixel: false}\n");
+                                    "min_confidence: 0.2, max_gain_change: 0.25, subpixel: false, "
+                                    "exposure_settle: 0}\n");
   EXPECT_TRUE(on.stabilize.shift);
   EXPECT_TRUE(on.stabilize.exposure);
   EXPECT_FALSE(on.stabilize.subpixel);
@@ -524,6 +525,10 @@ TEST_F(ConfigTest, StabilizeBlock) {
   EXPECT_FLOAT_EQ(on.stabilize.max_offset, 12.f);
   EXPECT_FLOAT_EQ(on.stabilize.min_confidence, 0.2f);
   EXPECT_FLOAT_EQ(on.stabilize.max_gain_change, 0.25f);
+  EXPECT_EQ(on.stabilize.exposure_settle, 0);
+  EXPECT_EQ(off.stabilize.exposure_settle, 16);
+  EXPECT_NE(error_of(std::string(kMinimal) + "stabilize: {exposure_settle: -1}\n").find("stabilize.exposure_settle"),
+            std::string::npos);
   EXPECT_NE(error_of(std::string(kMinimal) + "stabilize: {shift: on}\n").find("stabilize.shift"), std::string::npos);
   EXPECT_NE(error_of(std::string(kMinimal) + "stabilize: {shift: on}\n").find("auto | off"), std::string::npos);
   EXPECT_NE(error_of(std::string(kMinimal) + "stabilize: {max_offset: 0}\n").find("stabilize.max_offset"),

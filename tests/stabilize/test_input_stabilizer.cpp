@@ -1,0 +1,112 @@
+// InputStabilizer's exposure target (stabilize.exposure_settle): a stream whose reference frame
+// was taken on a bright flicker feeds the network the reference's brightness until the target
+// settles on the mean exposure of the frames after it, and the mean from then on.
+#include <gtest/gtest.h>
+
+#include <numeric>
+#include <vector>
+
+#include "engine/core/error.h"
+#include "engine/stabilize/input_stabilizer.h"
+#include "tests/stabilize/textured_scene.h"
+
+namespace dcnn {
+namespace {
+
+constexpr int kWidth = 192, kHeight = 144;
+
+// The scene at `gain` as an H x W x 3 model input (0..255; kept below 255 so that no gain
+// here saturates).
+std::vector<float> frame_at(const cv::Mat& scene, double gain) {
+  std::vector<float> rgb(size_t(kWidth) * kHeight * 3);
+  for (int y = 0; y < kHeight; ++y)
+    for (int x = 0; x < kWidth; ++x)
+      for (int c = 0; c < 3; ++c) rgb[(size_t(y) * kWidth + x) * 3 + c] = float(gain * scene.at<float>(y, x));
+  return rgb;
+}
+
+// Mean of what the network is fed over the mean of the scene: the exposure it sees.
+double fed_gain(const StabilizeResult& r, const cv::Mat& scene) {
+  const double fed = std::accumulate(r.frame, r.frame + size_t(kWidth) * kHeight * 3, 0.0) / (kWidth * kHeight * 3.0);
+  return fed / cv::mean(scene)[0];
+}
+
+StabilizeSettings exposure_only(int settle) {
+  StabilizeSettings s;
+  s.exposure = true;
+  s.exposure_settle = settle;
+  return s;
+}
+
+// Flicker around 1.0 with the reference taken at 1.1: gains whose mean over the reference and
+// the next eight frames is 1.0 exactly.
+const std::vector<double> kGains = {1.10, 0.92, 1.04, 0.95, 0.97, 1.02, 0.93, 1.05, 1.02};
+
+TEST(InputStabilizerExposure, SettlesOnTheMeanExposureAfterTheReference) {
+  const cv::Mat scene = test::textured_scene(kHeight, kWidth, 3) * 0.8;
+  InputStabilizer st(exposure_only(8), kWidth, kHeight);
+  for (size_t t = 0; t < kGains.size(); ++t) {
+    const std::vector<float> in = frame_at(scene, kGains[t]);
+    const StabilizeResult r = st.apply(in.data());
+    if (t == 0) {
+      EXPECT_TRUE(r.new_reference);
+      EXPECT_NEAR(fed_gain(r, scene), 1.10, 0.005);
+    } else if (t < 8) {  // warming up: the reference's exposure
+      EXPECT_FALSE(r.new_reference) << "frame " << t;
+      EXPECT_NEAR(fed_gain(r, scene), 1.10, 0.01) << "frame " << t;
+      EXPECT_DOUBLE_EQ(r.target_gain, 1.0);
+    } else {  // settled: a keyframe at the mean exposure
+      EXPECT_TRUE(r.new_reference) << "the settled exposure needs a keyframe";
+      EXPECT_NEAR(r.target_gain, 1.0 / 1.10, 0.01);
+      EXPECT_NEAR(fed_gain(r, scene), 1.0, 0.01);
+    }
+  }
+  // From then on every frame is fed at the settled exposure, with no further keyframe.
+  for (double gain : {0.91, 1.08, 1.0, 0.96}) {
+    const std::vector<float> in = frame_at(scene, gain);
+    const StabilizeResult r = st.apply(in.data());
+    EXPECT_FALSE(r.new_reference) << "gain " << gain;
+    EXPECT_NEAR(fed_gain(r, scene), 1.0, 0.01) << "gain " << gain;
+  }
+  // A reset starts over: the next reference's exposure until it settles again.
+  st.reset();
+  const std::vector<float> bright = frame_at(scene, 1.08);
+  EXPECT_TRUE(st.apply(bright.data()).new_reference);
+  const std::vector<float> dark = frame_at(scene, 0.95);
+  EXPECT_NEAR(fed_gain(st.apply(dark.data()), scene), 1.08, 0.01);
+}
+
+TEST(InputStabilizerExposure, SettleZeroKeepsTheReferenceExposure) {
+  const cv::Mat scene = test::textured_scene(kHeight, kWidth, 3) * 0.8;
+  InputStabilizer st(exposure_only(0), kWidth, kHeight);
+  for (size_t t = 0; t < kGains.size() + 4; ++t) {
+    const std::vector<float> in = frame_at(scene, kGains[t % kGains.size()]);
+    const StabilizeResult r = st.apply(in.data());
+    EXPECT_EQ(r.new_reference, t == 0) << "frame " << t;
+    EXPECT_NEAR(fed_gain(r, scene), 1.10, 0.01) << "frame " << t;
+  }
+}
+
+TEST(InputStabilizerExposure, AMeanWithinTheNegligibleChangeNeedsNoKeyframe) {
+  const cv::Mat scene = test::textured_scene(kHeight, kWidth, 3) * 0.8;
+  InputStabilizer st(exposure_only(4), kWidth, kHeight);
+  for (double gain : {1.0, 1.003, 0.998, 1.002, 0.999, 1.04}) {
+    const std::vector<float> in = frame_at(scene, gain);
+    const StabilizeResult r = st.apply(in.data());
+    if (gain != 1.0) EXPECT_FALSE(r.new_reference) << "gain " << gain;
+  }
+}
+
+TEST(InputStabilizerExposure, NegativeSettleIsAConfigErrorNamingTheKey) {
+  StabilizeSettings s = exposure_only(-1);
+  try {
+    InputStabilizer st(s, kWidth, kHeight);
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_EQ(e.kind(), ErrorKind::Config);
+    EXPECT_NE(std::string(e.what()).find("stabilize.exposure_settle"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace dcnn
