@@ -802,6 +802,15 @@ void Executor::set_input_ignore_mask(const std::vector<uint8_t>& ignore) {
   impl_->input->set_ignore_mask(bytes);
 }
 
+void Executor::set_input_phase_tolerant(bool on) {
+  if (on && impl_->gpu)
+    throw Error(ErrorKind::Unsupported, "the phase-tolerant input test (stabilize: shift) runs on the CPU "
+                                        "backend only; expected backend 'cpu' or stabilize.shift off");
+  impl_->finish_pending();
+  impl_->settings.input_phase_tolerant = on;
+  if (!impl_->gpu) impl_->input->set_phase_tolerant(on);
+}
+
 void Executor::set_mode(ExecMode mode) {
   impl_->finish_pending();
   if (impl_->gpu) impl_->gpu->set_mode(mode);

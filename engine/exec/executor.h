@@ -152,6 +152,11 @@ class Executor {
   // pixel and refresh the reference there too. Takes effect at the next frame; Error(Input) for
   // a wrong size or a byte other than 0 or 1.
   void set_input_ignore_mask(const std::vector<uint8_t>& ignore);
+  // Whether the next delta frames' input test is the phase-tolerant one
+  // (DeltaSettings::input_phase_tolerant): the stabiliser turns it on for frames it resampled
+  // and off for frames it left as they came, where a change within the local contrast is real.
+  // Takes effect at the next frame. Error(Unsupported) turning it on for a CUDA model.
+  void set_input_phase_tolerant(bool on);
 
   // Dense head tensors (accumulated in delta mode), valid until the next run() or submit().
   int num_outputs() const;

@@ -284,6 +284,43 @@ std::vector<float> shifted_frame(int h, int w, int frame) {
   return x;
 }
 
+// The stabiliser switches the phase-tolerant input test per frame: on, a change that stays
+// within its reference neighbourhood's [min, max] does not fire; off (a frame left as it came),
+// the same change is real and fires.
+TEST(DeltaPhaseTolerance, SwitchedPerFrame) {
+  const int H = 32, W = 48;
+  auto model = compile_model(mobilenet_v2_block(H, W), Backend::Cpu, test_normalization());
+  DeltaSettings s = exact_settings();
+  s.input_threshold = 8.f;
+  s.input_phase_tolerant = true;
+  s.form = DeltaForm::Recompute;
+  Executor delta(model, ExecMode::Delta, s);
+  // A 50 / 150 checkerboard: every pixel's 3x3 neighbourhood spans [50, 150].
+  std::vector<float> board(size_t(H) * W * 3), changed;
+  for (int y = 0; y < H; ++y)
+    for (int x = 0; x < W; ++x)
+      for (int c = 0; c < 3; ++c) board[(size_t(y) * W + x) * 3 + c] = (x + y) % 2 ? 150.f : 50.f;
+  changed = board;
+  for (int y = 10; y < 14; ++y)  // a patch of the 50s raised by 50 levels: within [50, 150]
+    for (int x = 20; x < 26; ++x)
+      if ((x + y) % 2 == 0)
+        for (int c = 0; c < 3; ++c) changed[(size_t(y) * W + x) * 3 + c] = 100.f;
+  delta.run(board.data());
+  ASSERT_TRUE(delta.stats().keyframe);
+  delta.run(changed.data());
+  EXPECT_FALSE(delta.stats().keyframe);
+  EXPECT_EQ(delta.stats().input_active, 0.f) << "tolerant: the change stays within the neighbourhood";
+  delta.set_input_phase_tolerant(false);
+  delta.run(changed.data());  // the reference still holds the 50s there
+  EXPECT_NEAR(delta.stats().input_active, 12.f / float(H * W), 1e-6f) << "plain: the 12 raised pixels fire";
+  // Back on, a sub-pixel shift of the board moves each pixel within its neighbourhood: no fire.
+  delta.set_input_phase_tolerant(true);
+  std::vector<float> blurred = changed;
+  for (size_t i = 0; i + 3 < blurred.size(); ++i) blurred[i] = 0.7f * changed[i] + 0.3f * changed[i + 3];
+  delta.run(blurred.data());
+  EXPECT_EQ(delta.stats().input_active, 0.f);
+}
+
 TEST(DeltaIgnoreMask, MaskedPixelsNeverFire) {
   const int H = 32, W = 48;
   auto model = compile_model(mobilenet_v2_block(H, W), Backend::Cpu, test_normalization());

@@ -39,6 +39,8 @@ class InputStage {
   // the masks of engine/zones. nullptr clears it. Dense passes still read every pixel.
   void set_ignore_mask(const uint8_t* ignore);
   bool has_ignore_mask() const { return ignore_.size() > 0; }
+  // Switches the change test between the plain and the phase-tolerant one (InputDeltaRule).
+  void set_phase_tolerant(bool on) { rule_.phase_tolerant = on; }
   // The reference frame and the masks it keeps between frames.
   size_t bytes() const {
     return ref_.size() * sizeof(float) + change_mask_.size() + scratch_.size() + ignore_.size();
