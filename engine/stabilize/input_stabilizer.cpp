@@ -105,11 +105,15 @@ ExposureEstimate InputStabilizer::estimate_exposure(const cv::Mat& half_luma, do
   return exposure_.estimate(reference, frame);
 }
 
+bool InputStabilizer::compensable(const ExposureEstimate& x) const {
+  return x.global && x.gain > 0.0 && std::fabs(x.gain - 1.0) <= settings_.max_gain_change;
+}
+
 bool InputStabilizer::settle_exposure(const ExposureEstimate& x) {
   if (settings_.exposure_settle == 0 || frames_since_reference_ >= settings_.exposure_settle) return false;
   ++frames_since_reference_;
   // Only fits the compensation would use: a real scene change says nothing of the exposure.
-  if (x.global && std::fabs(x.gain - 1.0) <= settings_.max_gain_change && x.gain > 0.0) {
+  if (compensable(x)) {
     gain_sum_ += x.gain;
     offset_sum_ += x.offset;
     ++global_fits_;
@@ -168,8 +172,7 @@ StabilizeResult InputStabilizer::apply(const float* input) {
     // target_gain * (frame - offset) / gain + target_offset, the same map for the three channels
     // (the fit is on luma, which is their weighted sum, so a common gain/offset carries over
     // exactly); a frame whose change is not global is fed as it is.
-    const bool global = x.global && std::fabs(x.gain - 1.0) <= settings_.max_gain_change && x.gain > 0.0;
-    if (global) {
+    if (compensable(x)) {
       const double map_scale = target_gain_ / x.gain, map_bias = target_offset_ - target_gain_ * x.offset / x.gain;
       if (std::fabs(map_scale - 1.0) > kNegligibleGain || std::fabs(map_bias) > kNegligibleOffset) {
         scale = float(map_scale);

@@ -6,8 +6,9 @@
 // The approximation, stated exactly: the network sees frame(x + d) (bilinear) instead of
 // frame(x), and target_gain * (frame - offset) / gain + target_offset instead of frame, with d,
 // gain and offset estimated against the reference and the target the mean gain and offset of
-// the first exposure_settle frames after it (1 and 0 until then: the reference's exposure); pixels whose source x + d lies outside the frame (the exposed border,
-// at most max_offset pixels wide) keep the value last fed there. Objects are found in the
+// the first exposure_settle frames after it (1 and 0 until then: the reference's exposure);
+// pixels whose source x + d lies outside the frame (the exposed border, at most max_offset
+// pixels wide) keep the value last fed there. Objects are found in the
 // reference's geometry and moved by +d, so downstream sees the frame's own coordinates.
 //
 // Cost per frame (docs/stabilize.md has the profile): one pass over the input for a half-size
@@ -58,8 +59,11 @@ class InputStabilizer {
   // The frame's luma (1/8 size, moved by the shift to within a pixel) against the reference's,
   // over the part both cover: the exposure estimate.
   ExposureEstimate estimate_exposure(const cv::Mat& half_luma, double dx, double dy) const;
+  // Whether a fit describes a change the stabiliser maps back: global, and a gain within
+  // 1 +- max_gain_change.
+  bool compensable(const ExposureEstimate& x) const;
   // Counts one frame after the reference towards the settled exposure target (x: its fit,
-  // used when global); true on the frame that settles it (a new exposure: a keyframe).
+  // used when compensable); true on the frame that settles it (a new exposure: a keyframe).
   bool settle_exposure(const ExposureEstimate& x);
 
   StabilizeSettings settings_;
