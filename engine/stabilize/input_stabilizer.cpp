@@ -182,10 +182,37 @@ StabilizeResult InputStabilizer::apply(const float* input) {
     }
   }
   t0 = Clock::now();
+  if (r.dx == 0.0 && r.dy == 0.0 && !r.exposure_compensated) {
+    // Nothing to apply (a still, steady camera): the network reads the input itself, and only
+    // the strip a later move can expose keeps what it saw (0.1 ms instead of a 0.55 ms copy).
+    keep_border(input);
+    r.ms.warp = ms_since(t0);
+    r.frame = input;
+    return r;
+  }
   shift_and_scale(input, output_.data(), width_, height_, r.dx, r.dy, scale, bias);
   r.ms.warp = ms_since(t0);
   r.frame = output_.data();
   return r;
+}
+
+void InputStabilizer::keep_border(const float* input) {
+  // A move of up to max_offset leaves out at most ceil(max_offset) + 1 columns or rows at an
+  // edge (the bilinear footprint's extra pixel); larger moves start a new reference.
+  const int b = int(std::ceil(settings_.max_offset)) + 1;
+  const int rows = std::min(b, height_), cols = std::min(b, width_);
+  const size_t row = size_t(width_) * 3;
+  auto copy_rows = [&](int y0, int y1) {
+    std::memcpy(output_.data() + size_t(y0) * row, input + size_t(y0) * row, size_t(y1 - y0) * row * sizeof(float));
+  };
+  copy_rows(0, rows);
+  copy_rows(std::max(rows, height_ - rows), height_);
+  for (int y = rows; y < height_ - rows; ++y) {
+    const size_t at = size_t(y) * row;
+    std::memcpy(output_.data() + at, input + at, size_t(cols) * 3 * sizeof(float));
+    const size_t right = at + size_t(std::max(cols, width_ - cols)) * 3;
+    std::memcpy(output_.data() + right, input + right, size_t(width_ - std::max(cols, width_ - cols)) * 3 * sizeof(float));
+  }
 }
 
 }  // namespace dcnn

@@ -34,7 +34,8 @@ struct StabilizeTimes {
 
 struct StabilizeResult {
   // What the network must run on: the stabilised frame (H x W x 3, 0..255), owned by the
-  // stabiliser and valid until its next apply() or reset().
+  // stabiliser and valid until its next apply() or reset(); or apply()'s input itself when
+  // nothing was applied (no shift, no exposure map).
   const float* frame = nullptr;
   double dx = 0.0, dy = 0.0;     // model input pixels: frame(x + d) is what the network saw at x
   double confidence = 1.0;       // of the shift estimate
@@ -65,6 +66,9 @@ class InputStabilizer {
   // Counts one frame after the reference towards the settled exposure target (x: its fit,
   // used when compensable); true on the frame that settles it (a new exposure: a keyframe).
   bool settle_exposure(const ExposureEstimate& x);
+  // A frame fed as it came: copies into output_ only the border strip a later move can expose,
+  // so that what the network saw last is there (the rest of output_ is rewritten by any move).
+  void keep_border(const float* input);
 
   StabilizeSettings settings_;
   int width_, height_;

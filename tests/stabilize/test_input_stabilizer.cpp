@@ -3,6 +3,7 @@
 // settles on the mean exposure of the frames after it, and the mean from then on.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <numeric>
 #include <vector>
 
@@ -94,6 +95,38 @@ TEST(InputStabilizerExposure, AMeanWithinTheNegligibleChangeNeedsNoKeyframe) {
     const std::vector<float> in = frame_at(scene, gain);
     const StabilizeResult r = st.apply(in.data());
     if (gain != 1.0) EXPECT_FALSE(r.new_reference) << "gain " << gain;
+  }
+}
+
+// A frame with nothing to apply is fed as it came (no copy), yet the border strip it showed is
+// what a later move keeps where its source leaves the frame.
+TEST(InputStabilizerShift, AStillFrameIsFedAsItCameAndItsBorderKept) {
+  const cv::Mat scene = test::textured_scene(kHeight, kWidth, 5) * 0.8;
+  StabilizeSettings s;
+  s.shift = true;
+  InputStabilizer st(s, kWidth, kHeight);
+  const std::vector<float> first = frame_at(scene, 1.0);
+  ASSERT_TRUE(st.apply(first.data()).new_reference);
+  // The same scene with its outer 4 columns brighter: no shift, so fed as it is.
+  std::vector<float> still = first;
+  for (int y = 0; y < kHeight; ++y)
+    for (int x : {0, 1, 2, 3, kWidth - 4, kWidth - 3, kWidth - 2, kWidth - 1})
+      for (int c = 0; c < 3; ++c) still[(size_t(y) * kWidth + x) * 3 + c] += 20.f;
+  const StabilizeResult r1 = st.apply(still.data());
+  EXPECT_FALSE(r1.new_reference);
+  EXPECT_EQ(r1.dx, 0.0);
+  EXPECT_EQ(r1.dy, 0.0);
+  EXPECT_EQ(r1.frame, still.data()) << "nothing to apply: the input itself, no copy";
+  // Then the camera moves 2.4 px: the column whose source left the frame keeps the still
+  // frame's (brighter) value, what the network saw there last.
+  const std::vector<float> moved = frame_at(test::shifted(scene, 2.4, 0.0), 1.0);
+  const StabilizeResult r2 = st.apply(moved.data());
+  ASSERT_GT(std::fabs(r2.dx), 2.0);
+  ASSERT_NE(r2.frame, moved.data());
+  const int x = r2.dx > 0 ? kWidth - 1 : 0;
+  for (int y : {0, kHeight / 2, kHeight - 1}) {
+    const size_t at = (size_t(y) * kWidth + x) * 3;
+    EXPECT_FLOAT_EQ(r2.frame[at], still[at]) << "row " << y << " column " << x;
   }
 }
 
