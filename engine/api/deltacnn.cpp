@@ -238,8 +238,7 @@ FrameResult Stream::process_input(const float* model_input, int frame_width, int
         // frame left as it came (a still, steady camera) a change within the local contrast is
         // real (vtest, 795 frames: kpt_agree 0.985 with the tolerant test on every frame, 0.990
         // without; docs/stabilize.md).
-        if (options_.stabilize.shift)
-          executor_->set_input_phase_tolerant(shift.dx != 0.0 || shift.dy != 0.0 || shift.exposure_compensated);
+        if (options_.stabilize.shift) executor_->set_input_phase_tolerant(shift.applied());
         stabilize_ms_ = ms_since(t0);
         executor_->run(shift.frame);
       },

@@ -44,6 +44,8 @@ struct StabilizeResult {
   // The exposure the network is fed, as gain and offset against the reference's.
   double target_gain = 1.0, target_offset = 0.0;
   bool new_reference = false;    // this frame starts a new reference: run it as a keyframe
+  // Whether the frame was moved or re-mapped in exposure (else the network reads it as it came).
+  bool applied() const { return dx != 0.0 || dy != 0.0 || exposure_compensated; }
   StabilizeTimes ms;
 };
 

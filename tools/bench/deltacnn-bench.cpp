@@ -484,11 +484,13 @@ int run(const Args& args) {
           computed_share += layer_computed[j] / delta_frames * layer_ms_dense[j] / delta_frames;
           fused_delta += layer_ms_delta[j] / delta_frames;
         }
-      std::string overhead = "-", per_computed = "-";
-      if (computed_in[k] >= 0) overhead = "in " + std::to_string(computed_in[k]);
-      else if (share > 1e-6) overhead = std::to_string((xms + fused_delta) / share).substr(0, 5) + "x";
-      if (computed_in[k] < 0 && computed_share > 1e-6)
-        per_computed = std::to_string((xms + fused_delta) / computed_share).substr(0, 5) + "x";
+      // The unit's delta time over a share of dense time, "-" without one.
+      auto ratio = [&](double of) {
+        return of > 1e-6 ? std::to_string((xms + fused_delta) / of).substr(0, 5) + "x" : std::string("-");
+      };
+      const bool fused = computed_in[k] >= 0;
+      const std::string overhead = fused ? "in " + std::to_string(computed_in[k]) : ratio(share);
+      const std::string per_computed = fused ? "-" : ratio(computed_share);
       std::printf("%-40s %-14s %-12s %9.3f %9.3f %8.4f %8.4f %9s %9s\n", nodes[k].name.substr(0, 40).c_str(),
                   nodes[k].kind.c_str(), nodes[k].output_shape.str().c_str(), dms, xms, act, cmp, overhead.c_str(),
                   per_computed.c_str());
