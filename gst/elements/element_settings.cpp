@@ -85,6 +85,11 @@ dcnn::StreamOptions stream_options(const dcnn::DeploymentConfig& config,
   if (settings.tracker != TrackerSetting::Config)
     options.tracker.enabled = settings.tracker == TrackerSetting::On;
   options.tracker.score_off = effective_track_score_off(config, settings);
+  if (settings.stabilize != StabilizeSetting::Config) {
+    const StabilizeSetting st = settings.stabilize;
+    options.stabilize.shift = st == StabilizeSetting::Shift || st == StabilizeSetting::Both;
+    options.stabilize.exposure = st == StabilizeSetting::Exposure || st == StabilizeSetting::Both;
+  }
   return options;
 }
 

@@ -12,6 +12,9 @@ namespace deltacnn_gst {
 
 enum class BackendSetting { Auto, Cuda, Cpu };
 enum class TrackerSetting { Config, On, Off };  // Config: the YAML's tracker.enabled
+// Which stabilize features run; Config: the YAML's stabilize.shift and stabilize.exposure. The
+// block's other keys (max_offset, ...) always come from the YAML.
+enum class StabilizeSetting { Config, Off, Shift, Exposure, Both };
 enum class PrecisionSetting { Config, Fp32, Fp16, Bf16 };  // Config: the YAML's model.precision
 
 // "auto", "cuda" or "cpu": the property's nick, as the frame meta's requested_backend says it.
@@ -34,6 +37,7 @@ struct ElementSettings {
   double score_threshold = -1.0;  // < 0: the YAML's decoder.score_threshold
   TrackerSetting tracker = TrackerSetting::Config;
   double track_score_off = -1.0;  // < 0: the YAML's tracker.score_off
+  StabilizeSetting stabilize = StabilizeSetting::Config;
   unsigned unique_id = 0;
   std::string model_instance_id;  // empty: this element loads its own model
   std::string camera_id;          // in every track event; empty: the element's name

@@ -69,6 +69,25 @@ gst_deltacnn_tracker_get_type (void)
 }
 
 GType
+gst_deltacnn_stabilize_get_type (void)
+{
+  static gsize type = 0;
+  static const GEnumValue values[] = {
+    {GST_DELTACNN_STABILIZE_CONFIG, "As the YAML's stabilize.shift and stabilize.exposure", "config"},
+    {GST_DELTACNN_STABILIZE_OFF, "Neither: the network sees every frame as it comes", "off"},
+    {GST_DELTACNN_STABILIZE_SHIFT, "Follow camera shake and drift", "shift"},
+    {GST_DELTACNN_STABILIZE_EXPOSURE, "Map global brightness changes back", "exposure"},
+    {GST_DELTACNN_STABILIZE_BOTH, "Shift and exposure", "both"},
+    {0, nullptr, nullptr},
+  };
+  if (g_once_init_enter (&type)) {
+    GType registered = g_enum_register_static ("GstDeltaCnnStabilize", values);
+    g_once_init_leave (&type, registered);
+  }
+  return (GType) type;
+}
+
+GType
 gst_deltacnn_json_write_get_type (void)
 {
   static gsize type = 0;

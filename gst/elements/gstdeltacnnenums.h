@@ -30,6 +30,15 @@ typedef enum {
   GST_DELTACNN_TRACKER_OFF = 2,     // previous-frame IoU ids, hard score cut-off
 } GstDeltaCnnTracker;
 
+// The stabilize property: which of the YAML's stabilize features run (docs/stabilize.md).
+typedef enum {
+  GST_DELTACNN_STABILIZE_CONFIG = 0,    // the YAML's stabilize.shift and stabilize.exposure
+  GST_DELTACNN_STABILIZE_OFF = 1,       // neither
+  GST_DELTACNN_STABILIZE_SHIFT = 2,     // camera shake and drift only
+  GST_DELTACNN_STABILIZE_EXPOSURE = 3,  // global brightness changes only
+  GST_DELTACNN_STABILIZE_BOTH = 4,      // both
+} GstDeltaCnnStabilize;
+
 // deltacnnjson's `write`: which lines go to the file.
 typedef enum {
   GST_DELTACNN_JSON_WRITE_RECORDS = 0,  // one record per frame (the original format)
@@ -48,6 +57,9 @@ GType gst_deltacnn_precision_get_type (void);
 
 #define GST_TYPE_DELTACNN_TRACKER (gst_deltacnn_tracker_get_type ())
 GType gst_deltacnn_tracker_get_type (void);
+
+#define GST_TYPE_DELTACNN_STABILIZE (gst_deltacnn_stabilize_get_type ())
+GType gst_deltacnn_stabilize_get_type (void);
 
 #define GST_TYPE_DELTACNN_JSON_WRITE (gst_deltacnn_json_write_get_type ())
 GType gst_deltacnn_json_write_get_type (void);

@@ -3,6 +3,7 @@
 // Small frames and MoveNet Lightning (192x192) keep it fast; MultiPose only where real
 // detections on vtest are needed.
 #include <gst/check/gstharness.h>
+#include <opencv2/imgproc.hpp>
 #include <gst/gst.h>
 #include <gst/video/video.h>
 #include <gtest/gtest.h>
@@ -311,6 +312,55 @@ TEST_F(DeltaCnnElementTest, RealPeopleOnVtestBecomeRoiMetas) {
     EXPECT_GT(deltacnn_roi_get_connections(roi, nullptr, 0), 10u);
   }
   gst_buffer_unref(out);
+}
+
+/* ------------------------------------------------------------------ stabilize */
+
+TEST_F(DeltaCnnElementTest, StabilizePropertyDefaultAndRoundTrip) {
+  GstElement* e = make_element();
+  ASSERT_NE(e, nullptr);
+  gint stabilize = -5;
+  g_object_get(e, "stabilize", &stabilize, nullptr);
+  EXPECT_EQ(stabilize, 0);  // config: the YAML's stabilize block
+  const std::map<std::string, gint> nicks = {{"off", 1}, {"shift", 2}, {"exposure", 3}, {"both", 4}, {"config", 0}};
+  for (const auto& [nick, value] : nicks) {
+    gst_util_set_object_arg(G_OBJECT(e), "stabilize", nick.c_str());
+    g_object_get(e, "stabilize", &stabilize, nullptr);
+    EXPECT_EQ(stabilize, value) << nick;
+  }
+  gst_object_unref(e);
+}
+
+// A vtest frame, then the same frame moved 8 px right (2 model pixels at Lightning's 192x192):
+// stabilize=shift reports the camera shift it moved the frame back by in the frame meta; the
+// YAML (no stabilize block) runs without the stabiliser, which reports none.
+TEST_F(DeltaCnnElementTest, StabilizePropertyFollowsAShakenFrame) {
+  if (!require_asset(lightning()) || !require_asset(deltacnn_test::vtest_path())) return;
+  const cv::Mat image = deltacnn_test::vtest_frame(0);
+  ASSERT_FALSE(image.empty()) << "could not decode " << deltacnn_test::vtest_path();
+  cv::Mat moved;
+  const cv::Mat right8 = (cv::Mat_<double>(2, 3) << 1, 0, 8, 0, 1, 0);
+  cv::warpAffine(image, moved, right8, image.size(), cv::INTER_LINEAR, cv::BORDER_REFLECT);
+  for (const char* setting : {"config", "shift"}) {
+    GstHarness* h = harness(
+        lightning(), [&](GstElement* e) { gst_util_set_object_arg(G_OBJECT(e), "stabilize", setting); },
+        GST_VIDEO_FORMAT_BGR, image.cols, image.rows);
+    ASSERT_NE(h, nullptr);
+    EXPECT_TRUE(push_keyframe(h, make_buffer(image, GST_VIDEO_FORMAT_BGR))) << setting;
+    GstBuffer* out = gst_harness_push_and_pull(h, make_buffer(moved, GST_VIDEO_FORMAT_BGR));
+    ASSERT_NE(out, nullptr) << setting;
+    DeltaCnnFrameMeta* meta = gst_buffer_get_deltacnn_frame_meta(out);
+    ASSERT_NE(meta, nullptr) << setting;
+    if (std::string(setting) == "shift") {
+      EXPECT_NEAR(meta->shift_x, 2.0, 0.25);
+      EXPECT_NEAR(meta->shift_y, 0.0, 0.25);
+      EXPECT_FALSE(meta->keyframe) << "a 2-pixel shake stays within max_offset: no new reference";
+    } else {
+      EXPECT_EQ(meta->shift_x, 0.f);
+      EXPECT_EQ(meta->shift_y, 0.f);
+    }
+    gst_buffer_unref(out);
+  }
 }
 
 /* ------------------------------------------------------------------ tracking */

@@ -94,6 +94,37 @@ TEST_F(GlueTest, TrackerPropertiesOverrideTheYaml) {
   EXPECT_FLOAT_EQ(deltacnn_gst::effective_track_score_off(config, s), config.tracker.score_off);
 }
 
+// stabilize=off|shift|exposure|both picks the YAML block's features; the block's tuning keys
+// stay the YAML's; config takes both switches from the YAML.
+TEST_F(GlueTest, StabilizePropertyOverridesTheYamlSwitches) {
+  const std::string yaml = config_path("movenet-multipose.yaml");
+  if (!require_asset(yaml)) return;
+  ElementSettings s;
+  s.config_file_path = yaml;
+  dcnn::DeploymentConfig config = deltacnn_gst::resolve_config(s);
+  config.stabilize.shift = true;
+  config.stabilize.exposure = false;
+  config.stabilize.max_offset = 11.f;
+  dcnn::StreamOptions options = deltacnn_gst::stream_options(config, s);
+  EXPECT_TRUE(options.stabilize.shift);
+  EXPECT_FALSE(options.stabilize.exposure);
+  using deltacnn_gst::StabilizeSetting;
+  const struct {
+    StabilizeSetting setting;
+    bool shift, exposure;
+  } cases[] = {{StabilizeSetting::Off, false, false},
+               {StabilizeSetting::Shift, true, false},
+               {StabilizeSetting::Exposure, false, true},
+               {StabilizeSetting::Both, true, true}};
+  for (const auto& c : cases) {
+    s.stabilize = c.setting;
+    options = deltacnn_gst::stream_options(config, s);
+    EXPECT_EQ(options.stabilize.shift, c.shift) << int(c.setting);
+    EXPECT_EQ(options.stabilize.exposure, c.exposure) << int(c.setting);
+    EXPECT_FLOAT_EQ(options.stabilize.max_offset, 11.f);
+  }
+}
+
 TEST_F(GlueTest, MissingConfigPathIsAConfigError) {
   ElementSettings s;
   try {
@@ -187,7 +218,8 @@ TEST_F(GlueTest, SameInstanceIdSharesOneModel) {
   const std::string yaml = config_path("movenet-lightning.yaml");
   if (!require_asset(yaml)) return;
   dcnn::DeploymentConfig config = dcnn::load_config(yaml);
-  dcnn::ModelOptions cpu{dcnn::BackendChoice::Cpu, 0};
+  dcnn::ModelOptions cpu;
+  cpu.backend = dcnn::BackendChoice::Cpu;
   auto a = deltacnn_gst::acquire_model("glue-shared", config, cpu);
   auto b = deltacnn_gst::acquire_model("glue-shared", config, cpu);
   auto c = deltacnn_gst::acquire_model("glue-other", config, cpu);
@@ -209,7 +241,8 @@ TEST_F(GlueTest, InstanceIdWithAnotherModelIsRefused) {
   const std::string lightning = config_path("movenet-lightning.yaml");
   const std::string posenet = config_path("posenet.yaml");
   if (!require_asset(lightning) || !require_asset(posenet)) return;
-  dcnn::ModelOptions cpu{dcnn::BackendChoice::Cpu, 0};
+  dcnn::ModelOptions cpu;
+  cpu.backend = dcnn::BackendChoice::Cpu;
   auto held = deltacnn_gst::acquire_model("glue-conflict", dcnn::load_config(lightning), cpu);
   try {
     deltacnn_gst::acquire_model("glue-conflict", dcnn::load_config(posenet), cpu);
@@ -228,7 +261,7 @@ TEST_F(GlueTest, InstanceIdWithAnotherPrecisionIsRefused) {
   const std::string lightning = config_path("movenet-lightning.yaml");
   if (!require_asset(lightning)) return;
   const dcnn::DeploymentConfig config = dcnn::load_config(lightning);
-  auto held = deltacnn_gst::acquire_model("glue-precision", config, {dcnn::BackendChoice::Auto, 0});
+  auto held = deltacnn_gst::acquire_model("glue-precision", config, {dcnn::BackendChoice::Auto, 0, std::nullopt});
   try {
     deltacnn_gst::acquire_model("glue-precision", config,
                                 {dcnn::BackendChoice::Auto, 0, dcnn::Precision::F16});
