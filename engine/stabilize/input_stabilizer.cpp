@@ -23,8 +23,6 @@ namespace {
 // every frame); at 0.1 none is, and vtest's results are those without the stabiliser. A real
 // 0.1 px move changes an 80-levels-per-pixel edge by 8 levels, the default input threshold.
 constexpr double kNegligibleShift = 0.1;
-// Gains within 1 +- this and offsets within this many levels are not worth compensating.
-constexpr double kNegligibleGain = 0.01, kNegligibleOffset = 1.0;
 // The shift is estimated at half size (Gauss-Newton) and quarter size (phase correlation).
 constexpr int kShiftDownscale = 2;
 // The exposure fit runs at 1/8 size (96x72 for 768x576): a global gain and offset need no detail,
@@ -50,7 +48,7 @@ cv::Mat block_means(const cv::Mat& half, int x, int y, int w, int h) {
 InputStabilizer::InputStabilizer(const StabilizeSettings& settings, int width, int height)
     : settings_(settings), width_(width), height_(height), shift_(kShiftDownscale),
       // The exposure fit gets planes already shrunk (kExposureDownscale).
-      exposure_(1), output_(size_t(std::max(width, 0)) * std::max(height, 0) * 3) {
+      exposure_(1), target_(std::max(settings.exposure_settle, 0)), output_(size_t(std::max(width, 0)) * std::max(height, 0) * 3) {
   // The shift is estimated on a half-size plane of at least 8x8.
   if (width < 16 || height < 16)
     throw Error(ErrorKind::Input, "stabilizer: model input " + std::to_string(width) + "x" +
@@ -76,12 +74,7 @@ StabilizeResult InputStabilizer::start_reference(const float* input, const cv::M
   if (settings_.exposure) reference_half_ = half_luma.clone();
   std::memcpy(output_.data(), input, output_.size() * sizeof(float));
   has_reference_ = true;
-  frames_since_reference_ = 0;
-  gain_sum_ = 1.0;  // the reference itself: gain 1, offset 0 against itself
-  offset_sum_ = 0.0;
-  global_fits_ = 1;
-  target_gain_ = 1.0;
-  target_offset_ = 0.0;
+  target_.restart();
   StabilizeResult r;
   r.frame = output_.data();
   r.new_reference = true;
@@ -107,24 +100,6 @@ ExposureEstimate InputStabilizer::estimate_exposure(const cv::Mat& half_luma, do
 
 bool InputStabilizer::compensable(const ExposureEstimate& x) const {
   return x.global && x.gain > 0.0 && std::fabs(x.gain - 1.0) <= settings_.max_gain_change;
-}
-
-bool InputStabilizer::settle_exposure(const ExposureEstimate& x) {
-  if (settings_.exposure_settle == 0 || frames_since_reference_ >= settings_.exposure_settle) return false;
-  ++frames_since_reference_;
-  // Only fits the compensation would use: a real scene change says nothing of the exposure.
-  if (compensable(x)) {
-    gain_sum_ += x.gain;
-    offset_sum_ += x.offset;
-    ++global_fits_;
-  }
-  if (frames_since_reference_ < settings_.exposure_settle) return false;
-  const double gain = gain_sum_ / global_fits_, offset = offset_sum_ / global_fits_;
-  // Within what compensation leaves alone anyway: keep the reference's exposure, no keyframe.
-  if (std::fabs(gain - 1.0) <= kNegligibleGain && std::fabs(offset) <= kNegligibleOffset) return false;
-  target_gain_ = gain;
-  target_offset_ = offset;
-  return true;
 }
 
 StabilizeResult InputStabilizer::apply(const float* input) {
@@ -166,14 +141,15 @@ StabilizeResult InputStabilizer::apply(const float* input) {
     r.gain = x.gain;
     r.offset = x.offset;
     // A new target changes what the network sees everywhere: run this frame as a keyframe.
-    r.new_reference = settle_exposure(x);
-    r.target_gain = target_gain_;
-    r.target_offset = target_offset_;
+    r.new_reference = target_.add(x.gain, x.offset, compensable(x));
+    r.target_gain = target_.gain();
+    r.target_offset = target_.offset();
     // target_gain * (frame - offset) / gain + target_offset, the same map for the three channels
     // (the fit is on luma, which is their weighted sum, so a common gain/offset carries over
     // exactly); a frame whose change is not global is fed as it is.
     if (compensable(x)) {
-      const double map_scale = target_gain_ / x.gain, map_bias = target_offset_ - target_gain_ * x.offset / x.gain;
+      const double tg = target_.gain(), to = target_.offset();
+      const double map_scale = tg / x.gain, map_bias = to - tg * x.offset / x.gain;
       if (std::fabs(map_scale - 1.0) > kNegligibleGain || std::fabs(map_bias) > kNegligibleOffset) {
         scale = float(map_scale);
         bias = float(map_bias);

@@ -6,7 +6,8 @@
 // The approximation, stated exactly: the network sees frame(x + d) (bilinear) instead of
 // frame(x), and target_gain * (frame - offset) / gain + target_offset instead of frame, with d,
 // gain and offset estimated against the reference and the target the mean gain and offset of
-// the first exposure_settle frames after it (1 and 0 until then: the reference's exposure);
+// the first exposure_settle frames after it (1 and 0 until then: the reference's exposure), then
+// following the camera's slow exposure changes (exposure_target.h);
 // pixels whose source x + d lies outside the frame (the exposed border, at most max_offset
 // pixels wide) keep the value last fed there. Objects are found in the
 // reference's geometry and moved by +d, so downstream sees the frame's own coordinates.
@@ -22,6 +23,7 @@
 #include <opencv2/core.hpp>
 
 #include "engine/stabilize/exposure.h"
+#include "engine/stabilize/exposure_target.h"
 #include "engine/stabilize/global_shift.h"
 #include "engine/stabilize/stabilize_settings.h"
 
@@ -65,9 +67,6 @@ class InputStabilizer {
   // Whether a fit describes a change the stabiliser maps back: global, and a gain within
   // 1 +- max_gain_change.
   bool compensable(const ExposureEstimate& x) const;
-  // Counts one frame after the reference towards the settled exposure target (x: its fit,
-  // used when compensable); true on the frame that settles it (a new exposure: a keyframe).
-  bool settle_exposure(const ExposureEstimate& x);
   // A frame fed as it came: copies into output_ only the border strip a later move can expose,
   // so that what the network saw last is there (the rest of output_ is rewritten by any move).
   void keep_border(const float* input);
@@ -76,17 +75,12 @@ class InputStabilizer {
   int width_, height_;
   GlobalShiftEstimator shift_;
   ExposureEstimator exposure_;
+  ExposureTarget target_;  // the exposure the network is fed
   cv::Mat reference_half_;  // the reference's half-size luma, for the exposure fit
   // What the network is fed: the stabilised frame. The exposed border keeps what was fed there
   // last simply by not being written.
   std::vector<float> output_;
   bool has_reference_ = false;
-  // The settled exposure target: the mean fit of the frames since the reference (the reference
-  // itself counting as gain 1, offset 0) once exposure_settle of them have been seen.
-  int frames_since_reference_ = 0;
-  double gain_sum_ = 0.0, offset_sum_ = 0.0;
-  int global_fits_ = 0;
-  double target_gain_ = 1.0, target_offset_ = 0.0;
 };
 
 }  // namespace dcnn

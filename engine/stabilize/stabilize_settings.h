@@ -19,9 +19,11 @@ struct StabilizeSettings {
   float max_gain_change = 0.3f;
   // Frames after a new reference over which the stream's typical exposure is averaged; from the
   // last of them on the network sees every frame at that exposure instead of the reference
-  // frame's (one more keyframe). A reference taken on a bright or dark flicker would otherwise
-  // set the brightness of everything the network sees until the next reference. 0: the
-  // reference's exposure throughout.
+  // frame's (one more keyframe), and the target then follows the camera's exposure as a running
+  // mean over about as many frames. A reference taken on a bright or dark flicker would
+  // otherwise set the brightness of everything the network sees until the next reference, and a
+  // slow real change (auto-exposure, dusk) would never reach it. 0: the reference's exposure
+  // throughout.
   int exposure_settle = 16;
   // Move the frame by the sub-pixel shift (bilinear) or by the shift rounded to whole pixels.
   // Sub-pixel measured better (docs/stabilize.md: delta-frame input activity 0.12 against 0.23).
