@@ -27,7 +27,7 @@ class SyntheticHeads {
     std::vector<HeadView> out;
     for (const auto& n : names_) {
       const auto& t = tensors_.at(n);
-      out.push_back({n, t.shape, t.data.data(), {}});
+      out.push_back({n, t.shape, t.data.data(), {}, {}});
     }
     return out;
   }

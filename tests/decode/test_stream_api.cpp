@@ -58,14 +58,14 @@ TEST(StreamApi, CudaRequestWithoutAGpuIsADeviceError) {
   dcnn::DeploymentConfig cfg;
   if (!load_posenet(cfg)) return;
   try {
-    dcnn::Model::load(cfg, {dcnn::BackendChoice::Cuda, 0});
+    dcnn::Model::load(cfg, {dcnn::BackendChoice::Cuda, 0, std::nullopt});
     FAIL() << "no error";
   } catch (const dcnn::Error& e) {
     EXPECT_EQ(e.kind(), dcnn::ErrorKind::Device);
     EXPECT_NE(std::string(e.what()).find("backend 'cuda' was requested but"), std::string::npos) << e.what();
   }
   // Auto falls back to the CPU.
-  EXPECT_EQ(dcnn::Model::load(cfg, {dcnn::BackendChoice::Auto, 0})->backend(), dcnn::Backend::Cpu);
+  EXPECT_EQ(dcnn::Model::load(cfg, {dcnn::BackendChoice::Auto, 0, std::nullopt})->backend(), dcnn::Backend::Cpu);
 }
 
 // fp16 is CUDA storage: an explicit CPU backend refuses it with the setting named; auto on a
@@ -93,7 +93,7 @@ TEST(StreamApi, Bf16PrecisionFromTheYamlOrTheOptions) {
   dcnn::DeploymentConfig cfg;
   if (!load_posenet(cfg)) return;
   cfg.precision = dcnn::Precision::BF16;
-  const auto from_yaml = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+  const auto from_yaml = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt});
   const dcnn::Precision expected = dcnn::cpu::cpu_has_bf16() ? dcnn::Precision::BF16 : dcnn::Precision::F32;
   EXPECT_EQ(from_yaml->precision(), expected);
   bool said = false;
@@ -117,7 +117,7 @@ TEST(StreamApi, WrongDecoderForTheModelNamesTheMissingHead) {
   if (!load_posenet(cfg)) return;
   cfg.decoder.kind = dcnn::DecoderKind::CenterNet;
   try {
-    dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+    dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt});
     FAIL() << "no error";
   } catch (const dcnn::Error& e) {
     EXPECT_EQ(e.kind(), dcnn::ErrorKind::Model);
@@ -136,7 +136,7 @@ TEST(StreamApi, InputSizesOffTheModelsGridAreConfigErrors) {
   for (int size : {193, 200}) {
     cfg.input.width = cfg.input.height = size;
     try {
-      dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+      dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt});
       ADD_FAILURE() << size << ": no error";
     } catch (const dcnn::Error& e) {
       EXPECT_EQ(e.kind(), dcnn::ErrorKind::Config) << e.what();
@@ -151,9 +151,9 @@ TEST(StreamApi, InputSizesOffTheModelsGridAreConfigErrors) {
 TEST(StreamApi, InputSizesTheModelWasNotMadeForLoadWithAWarning) {
   dcnn::DeploymentConfig cfg;
   if (!load_shipped("movenet-lightning", cfg)) return;
-  EXPECT_TRUE(dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0})->warnings().empty());
+  EXPECT_TRUE(dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt})->warnings().empty());
   cfg.input.width = cfg.input.height = 384;
-  auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+  auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt});
   ASSERT_EQ(model->warnings().size(), 1u);
   EXPECT_NE(model->warnings()[0].find("input 384x384: movenet_singlepose models are made for the one "
                                       "size they were exported at, 192x192"),
@@ -161,7 +161,7 @@ TEST(StreamApi, InputSizesTheModelWasNotMadeForLoadWithAWarning) {
 
   if (!load_posenet(cfg)) return;
   cfg.input.width = cfg.input.height = 17;
-  model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+  model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt});
   ASSERT_EQ(model->warnings().size(), 1u);
   EXPECT_NE(model->warnings()[0].find("input 17x17: posenet models are made for sizes from 161 to 801"),
             std::string::npos) << model->warnings()[0];
@@ -170,7 +170,7 @@ TEST(StreamApi, InputSizesTheModelWasNotMadeForLoadWithAWarning) {
 TEST(StreamApi, ProcessFillsStatsIdsAndResetsOnGeometryChange) {
   dcnn::DeploymentConfig cfg;
   if (!load_posenet(cfg)) return;
-  const auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+  const auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt});
   EXPECT_EQ(model->info().name, cfg.name);
   EXPECT_EQ(model->info().task, dcnn::Task::Pose);
   EXPECT_EQ(model->info().keypoint_names.size(), 17u);
@@ -229,7 +229,7 @@ TEST(StreamApi, ProcessFillsStatsIdsAndResetsOnGeometryChange) {
 TEST(StreamApi, BlankMasksHideTheirRegionInEveryPass) {
   dcnn::DeploymentConfig cfg;
   if (!load_posenet(cfg)) return;
-  const auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+  const auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt});
   auto heads_of = [&](dcnn::ExecMode mode, dcnn::zones::MaskFill fill, const dcnn::ImageView& frame) {
     dcnn::StreamOptions opts = dcnn::StreamOptions::from(cfg);
     opts.mode = mode;
@@ -265,7 +265,7 @@ TEST(StreamApi, BlankMasksHideTheirRegionInEveryPass) {
 TEST(StreamApi, BadInputIsRejected) {
   dcnn::DeploymentConfig cfg;
   if (!load_posenet(cfg)) return;
-  dcnn::Stream stream(dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0}), dcnn::StreamOptions::from(cfg));
+  dcnn::Stream stream(dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt}), dcnn::StreamOptions::from(cfg));
   GreyFrame a(64, 48, 4);
   a.view.strides[0] = 10;
   EXPECT_THROW(stream.process(a.view), dcnn::Error);

@@ -32,7 +32,7 @@ class StreamTracking : public ::testing::Test {
     const fs::path video = source_path("data/vtest.avi");
     if (!fs::exists(onnx) || !fs::exists(video)) return;
     config_ = new dcnn::DeploymentConfig(dcnn::load_config(source_path("configs/movenet-multipose.yaml").string()));
-    model_ = new std::shared_ptr<const dcnn::Model>(dcnn::Model::load(*config_, {dcnn::BackendChoice::Cpu, 0}));
+    model_ = new std::shared_ptr<const dcnn::Model>(dcnn::Model::load(*config_, {dcnn::BackendChoice::Cpu, 0, std::nullopt}));
     cv::VideoCapture capture(video.string());
     cv::Mat frame;
     frames_ = new std::vector<cv::Mat>();

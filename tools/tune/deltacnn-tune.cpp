@@ -60,7 +60,7 @@ void print_table(bool pose, const SearchOutcome& out, double dense_ms) {
 int run(const TuneOptions& o) {
   const dcnn::DeploymentConfig cfg = dcnn::load_config(o.config);
   // CPU: the tuned values ship for the CPU path (the CUDA path computes the same deltas).
-  const auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0});
+  const auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt});
   dcnn::tools::print_model_warnings("deltacnn-tune", *model);
   const bool pose = model->info().task == dcnn::Task::Pose;
   if (o.list_layers) {
