@@ -23,8 +23,8 @@ void DriftFilter::start(double mean, double variance, int n) {
   s_ = r + p_;
 }
 
-void DriftFilter::add(double z) {
-  const double p = p_ + q_;
+void DriftFilter::add(double z, int frames) {
+  const double p = p_ + q_ * std::max(frames, 1);
   const double nu = z - x_;
   s_ += (nu * nu - s_) / kNoiseWindow;
   const double r = std::max(s_ - p, floor_);
@@ -40,6 +40,7 @@ ExposureTarget::ExposureTarget(int settle)
 
 void ExposureTarget::restart() {
   frames_ = 0;
+  unseen_ = 0;
   settled_ = false;
   // The reference itself counts as a fit of gain 1, offset 0.
   sum_g_ = sum_gg_ = 1.0;
@@ -49,12 +50,14 @@ void ExposureTarget::restart() {
   offset_.start(0.0, 0.0, 1);
 }
 
-bool ExposureTarget::add(double gain, double offset, bool usable) {
+bool ExposureTarget::add(double gain, double offset, bool usable, int frames) {
   if (settle_ == 0) return false;  // the reference's exposure throughout
   if (settled_) {
+    unseen_ += std::max(frames, 1);
     if (usable) {
-      gain_.add(gain);
-      offset_.add(offset);
+      gain_.add(gain, unseen_);
+      offset_.add(offset, unseen_);
+      unseen_ = 0;
     }
     return false;
   }

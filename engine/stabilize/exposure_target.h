@@ -21,7 +21,8 @@ class DriftFilter {
   DriftFilter(double drift, double floor) : q_(drift * drift), floor_(floor * floor) {}
   // Starts at `mean`, measured by n values with the given variance.
   void start(double mean, double variance, int n);
-  void add(double measurement);
+  // A measurement `frames` frames after the last one (the level drifted all that while).
+  void add(double measurement, int frames = 1);
   double value() const { return x_; }
 
  private:
@@ -35,9 +36,12 @@ class ExposureTarget {
   // A new reference: its own exposure, settling again.
   void restart();
   // One frame's fit against the reference (used only when `usable`: a global change the
-  // stabiliser would compensate). True on the frame that settles the target on a new exposure
-  // (a keyframe).
-  bool add(double gain, double offset, bool usable);
+  // stabiliser would compensate), `frames` frames after the last fit it was given (frames
+  // without a fit, e.g. a still camera's shortcut, let the exposure drift unseen). True on the
+  // frame that settles the target on a new exposure (a keyframe).
+  bool add(double gain, double offset, bool usable, int frames = 1);
+  // Whether the settling frames are over (always, with settle 0).
+  bool settled() const { return settle_ == 0 || settled_; }
   double gain() const { return gain_.value(); }
   double offset() const { return offset_.value(); }
 
@@ -45,6 +49,7 @@ class ExposureTarget {
   int settle_;
   int frames_ = 0;  // since the reference
   bool settled_ = false;
+  int unseen_ = 0;  // frames since the last fit the filters took
   double sum_g_ = 0.0, sum_gg_ = 0.0, sum_o_ = 0.0, sum_oo_ = 0.0;
   int fits_ = 0;
   DriftFilter gain_, offset_;

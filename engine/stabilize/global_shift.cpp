@@ -17,6 +17,7 @@ constexpr int kFullSampleCell = 12;     // and per 12x12 cell at full size (3k o
 constexpr float kMinGradient2 = 4.f;    // squared luma levels per pixel: flatter cells carry no shift
 constexpr int kMaxIterations = 3;       // on the working plane
 constexpr int kFullIterations = 1;      // then at full resolution
+constexpr int kStillIterations = 1;     // the still test: from no shift, at full resolution
 constexpr int kMinSamples = 16;
 constexpr double kConverged = 0.005;  // working-plane pixels: far below what the input test can see
 
@@ -176,6 +177,17 @@ ShiftEstimate GlobalShiftEstimator::estimate_working(const cv::Mat& small) const
   return e;
 }
 
+StillFit GlobalShiftEstimator::fit_still_rgb(const float* rgb) const {
+  if (reference_.empty() || full_samples_.empty())
+    throw Error(ErrorKind::Input, "shift estimation: no full-size reference samples (set_reference_rgb, downscale > 1)");
+  StillFit fit;
+  const cv::Point2d s = refine(RgbLumaSampler{rgb, full_size_.width, full_size_.height}, full_samples_,
+                               cv::Point2d(0.0, 0.0), kStillIterations, &fit);
+  fit.dx = s.x;
+  fit.dy = s.y;
+  return fit;
+}
+
 template <typename Sampler>
 void GlobalShiftEstimator::finish_full(const Sampler& frame, ShiftEstimate& e) const {
   const cv::Point2d s = refine(frame, full_samples_, cv::Point2d(e.dx, e.dy), kFullIterations);
@@ -230,7 +242,7 @@ double robust_cut(std::vector<float>& abs_values, size_t n) {
 // misalignment moves most, and each step then undershot by about half (measured on vtest).
 template <typename Sampler>
 cv::Point2d GlobalShiftEstimator::refine(const Sampler& frame, const std::vector<Sample>& samples, cv::Point2d s,
-                                         int iterations) const {
+                                         int iterations, StillFit* fit) const {
   const int w = frame.width(), h = frame.height();
   std::vector<float> sampled(samples.size()), residual(samples.size()), abs_res(samples.size());
   std::vector<uint8_t> inside(samples.size());
@@ -259,13 +271,25 @@ cv::Point2d GlobalShiftEstimator::refine(const Sampler& frame, const std::vector
       residual[i] = sampled[i] - float(p[2] * q.value + p[3] + q.gx * p[0] + q.gy * p[1]);
       abs_res[n++] = std::fabs(residual[i]);
     }
+    const size_t in_frame = n;
     const double cut = robust_cut(abs_res, n);
+    if (fit) {
+      size_t inliers = 0;
+      for (size_t i = 0; i < samples.size(); ++i) inliers += inside[i] && std::fabs(residual[i]) <= cut;
+      fit->sigma = cut / 3.0;
+      fit->inlier_fraction = double(inliers) / double(in_frame);
+    }
     if (!solve_step(samples, sampled, [&](size_t i) { return inside[i] && std::fabs(residual[i]) <= cut; }, p)) break;
     const double ex = p[0] / p[2], ey = p[1] / p[2];
     s.x -= ex;
     s.y -= ey;
     g = p[2];
     o = p[3];
+    if (fit) {
+      fit->gain = g;
+      fit->offset = o;
+      fit->fitted = true;
+    }
     if (std::fabs(ex) < kConverged && std::fabs(ey) < kConverged) break;
   }
   return s;

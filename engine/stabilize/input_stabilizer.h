@@ -15,7 +15,8 @@
 // Cost per frame (docs/stabilize.md has the profile): one pass over the input for a half-size
 // luma plane, phase correlation at quarter size against the reference's stored spectrum, a
 // Gauss-Newton refinement on a few thousand reference samples, the exposure fit at 1/8 size,
-// and one fused pass (shift + exposure) into the stabiliser's own output buffer.
+// and one fused pass (shift + exposure) into the stabiliser's own output buffer. A still
+// camera's frames take a shortcut: one Gauss-Newton fit at the samples, read from the input.
 #pragma once
 
 #include <vector>
@@ -67,6 +68,11 @@ class InputStabilizer {
   // Whether a fit describes a change the stabiliser maps back: global, and a gain within
   // 1 +- max_gain_change.
   bool compensable(const ExposureEstimate& x) const;
+  // The still camera's path: after a frame fed as it came, one Gauss-Newton fit at the full-size
+  // samples (GlobalShiftEstimator::fit_still_rgb) decides whether this frame can be fed as it
+  // comes too, without the luma plane, the phase correlation or the exposure fit. Fills `r` and
+  // returns true when it can; `fit_ms` gets the fit's time either way.
+  bool take_still_path(const float* input, StabilizeResult& r, double& fit_ms);
   // A frame fed as it came: copies into output_ only the border strip a later move can expose,
   // so that what the network saw last is there (the rest of output_ is rewritten by any move).
   void keep_border(const float* input);
@@ -81,6 +87,9 @@ class InputStabilizer {
   // last simply by not being written.
   std::vector<float> output_;
   bool has_reference_ = false;
+  bool last_fed_as_is_ = false;  // the last frame was neither moved nor re-mapped
+  int still_frames_ = 0;         // in a row on the still path (the full path runs every so often)
+  double confidence_ = 1.0;      // the last full path's shift confidence
 };
 
 }  // namespace dcnn

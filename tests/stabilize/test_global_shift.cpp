@@ -110,5 +110,40 @@ TEST(GlobalShift, LumaOfTheModelInput) {
   EXPECT_NEAR(l.at<float>(0, 1), 0.114f * 255.f, 1e-3f);
 }
 
+// A grey scene as the model input (H x W x 3 floats): its luma is the scene.
+std::vector<float> grey_rgb(const cv::Mat& scene) {
+  std::vector<float> rgb(scene.total() * 3);
+  for (int y = 0; y < scene.rows; ++y)
+    for (int x = 0; x < scene.cols; ++x)
+      for (int c = 0; c < 3; ++c) rgb[(size_t(y) * scene.cols + x) * 3 + c] = scene.at<float>(y, x);
+  return rgb;
+}
+
+// The still camera's quick test (fit_still_rgb): no move and no brightness change on the
+// reference itself; a 0.3 px move found to within 0.03 px; a brighter frame's gain; a move of
+// several pixels never mistaken for a still camera (the stabiliser's cut is 0.08 px).
+TEST(GlobalShift, StillFitSeesAStillCameraAndNothingElse) {
+  const cv::Mat scene = textured_scene(288, 384, 4);
+  GlobalShiftEstimator est(2);
+  const std::vector<float> ref = grey_rgb(scene);
+  est.set_reference_rgb(ref.data(), half_luma_of(ref.data(), scene.cols, scene.rows), scene.size());
+  const StillFit same = est.fit_still_rgb(ref.data());
+  ASSERT_TRUE(same.fitted);
+  EXPECT_NEAR(same.dx, 0.0, 0.01);
+  EXPECT_NEAR(same.dy, 0.0, 0.01);
+  EXPECT_NEAR(same.gain, 1.0, 0.002);
+  EXPECT_GT(same.inlier_fraction, 0.9);
+  const StillFit moved = est.fit_still_rgb(grey_rgb(shifted(scene, 0.3, -0.2)).data());
+  ASSERT_TRUE(moved.fitted);
+  EXPECT_NEAR(moved.dx, 0.3, 0.03);
+  EXPECT_NEAR(moved.dy, -0.2, 0.03);
+  const StillFit brighter = est.fit_still_rgb(grey_rgb(scene * 1.05).data());
+  EXPECT_NEAR(brighter.gain, 1.05, 0.005);
+  for (const cv::Point2d s : {cv::Point2d(2.0, 0.0), cv::Point2d(-1.5, 2.5), cv::Point2d(9.0, -7.0)}) {
+    const StillFit f = est.fit_still_rgb(grey_rgb(shifted(scene, s.x, s.y)).data());
+    EXPECT_TRUE(!f.fitted || std::hypot(f.dx, f.dy) > 0.5) << "shift " << s << ": fit " << f.dx << ", " << f.dy;
+  }
+}
+
 }  // namespace
 }  // namespace dcnn::test

@@ -167,6 +167,42 @@ TEST(InputStabilizerShift, AStillFrameIsFedAsItCameAndItsBorderKept) {
   }
 }
 
+// A still camera takes the shortcut (one fit at the samples: no luma plane) on all but one frame
+// in 32, is fed as it came, and a slow exposure drift meanwhile still reaches the exposure target
+// without a compensated frame; a move of 0.3 px takes the full path and is followed.
+TEST(InputStabilizerStill, AStillCameraTakesTheShortcutAndADriftOrMoveIsStillSeen) {
+  const cv::Mat scene = test::textured_scene(kHeight, kWidth, 6) * 0.8;
+  StabilizeSettings s;
+  s.shift = true;
+  s.exposure = true;
+  s.exposure_settle = 4;
+  InputStabilizer st(s, kWidth, kHeight);
+  std::vector<float> in;
+  int full = 0, compensated = 0;
+  double gain = 1.0;
+  StabilizeResult r;
+  for (int t = 0; t < 200; ++t) {
+    if (t > 40) gain += 0.0005;  // vtest's drift
+    in = frame_at(scene, gain);
+    r = st.apply(in.data());
+    if (t > 4) {
+      full += r.ms.luma > 0.0;
+      compensated += r.exposure_compensated;
+      EXPECT_EQ(r.frame, in.data()) << "frame " << t << ": a still camera's frame is fed as it came";
+    }
+  }
+  EXPECT_LE(full, 195 / 32 + 6) << "the shortcut was not taken";
+  EXPECT_GE(full, 195 / 32) << "the full path runs once in 32 frames";
+  EXPECT_EQ(compensated, 0);
+  EXPECT_NEAR(r.target_gain, gain, 0.01) << "the drift reached the target";
+  // The camera moves by 0.3 px: the shortcut sees it, the full path moves the frame back.
+  in = frame_at(test::shifted(scene, 0.3, 0.0), gain);
+  r = st.apply(in.data());
+  EXPECT_GT(r.ms.luma, 0.0);
+  EXPECT_NEAR(r.dx, 0.3, 0.05);
+  EXPECT_NE(r.frame, in.data());
+}
+
 TEST(InputStabilizerExposure, NegativeSettleIsAConfigErrorNamingTheKey) {
   StabilizeSettings s = exposure_only(-1);
   try {
