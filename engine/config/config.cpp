@@ -309,6 +309,7 @@ void parse_stabilize(const YamlReader& r, const YAML::Node& node, StabilizeSetti
   const std::vector<std::pair<std::string, bool>> auto_off = {{"auto", true}, {"off", false}};
   if (node["shift"]) s.shift = r.read_enum<bool>(node["shift"], "stabilize.shift", auto_off);
   if (node["exposure"]) s.exposure = r.read_enum<bool>(node["exposure"], "stabilize.exposure", auto_off);
+  s.only_where_supported = true;  // `auto`: where the backend runs a stabiliser
   if (node["max_offset"]) s.max_offset = r.read_float(node["max_offset"], "stabilize.max_offset", 0.5f, 1e4f);
   if (node["min_confidence"])
     s.min_confidence = r.read_float(node["min_confidence"], "stabilize.min_confidence", 0.f, 0.99f);

@@ -28,6 +28,11 @@ struct StabilizeSettings {
   // Move the frame by the sub-pixel shift (bilinear) or by the shift rounded to whole pixels.
   // Sub-pixel measured better (docs/stabilize.md: delta-frame input activity 0.12 against 0.23).
   bool subpixel = true;
+  // Set by the YAML, whose `auto` means "where the backend runs a stabiliser": a backend that
+  // does not (CUDA, which pre-processes on the GPU) then runs the stream unstabilised without a
+  // warning, so one YAML with the block on serves CPU and GPU boxes. Asked for otherwise (the
+  // element's `stabilize` property, the API), the warning stays.
+  bool only_where_supported = false;
   bool enabled() const { return shift || exposure; }
 };
 

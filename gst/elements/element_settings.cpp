@@ -89,6 +89,7 @@ dcnn::StreamOptions stream_options(const dcnn::DeploymentConfig& config,
     const StabilizeSetting st = settings.stabilize;
     options.stabilize.shift = st == StabilizeSetting::Shift || st == StabilizeSetting::Both;
     options.stabilize.exposure = st == StabilizeSetting::Exposure || st == StabilizeSetting::Both;
+    options.stabilize.only_where_supported = false;  // asked for on the element: warn on CUDA
   }
   return options;
 }

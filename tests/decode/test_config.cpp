@@ -505,6 +505,22 @@ TEST(ShippedConfigs, AllParse) {
   EXPECT_GT(count, 0) << "no configs/*.yaml found in " << dir;
 }
 
+// The demo config follows shaking and flickering cameras (docs/stabilize.md, "The default"),
+// only where the backend can (no warning on CUDA).
+TEST(ShippedConfigs, MultiPoseStabilizesWhereTheBackendCan) {
+  const char* root = std::getenv("DELTACNN_SOURCE_ROOT");
+  ASSERT_NE(root, nullptr) << "DELTACNN_SOURCE_ROOT is not set (run through meson test)";
+  const fs::path yaml = fs::path(root) / "configs" / "movenet-multipose.yaml";
+  try {
+    const auto c = dcnn::load_config(yaml.string());
+    EXPECT_TRUE(c.stabilize.shift);
+    EXPECT_TRUE(c.stabilize.exposure);
+    EXPECT_TRUE(c.stabilize.only_where_supported);
+  } catch (const Error& e) {
+    FAIL() << yaml << ": " << e.what() << (e.kind() == ErrorKind::NotFound ? " (run ./scripts/setup.sh)" : "");
+  }
+}
+
 }  // namespace
 
 namespace {
@@ -527,6 +543,9 @@ TEST_F(ConfigTest, StabilizeBlock) {
   EXPECT_FLOAT_EQ(on.stabilize.max_gain_change, 0.25f);
   EXPECT_EQ(on.stabilize.exposure_settle, 0);
   EXPECT_EQ(off.stabilize.exposure_settle, 16);
+  // The YAML's `auto` means "where the backend runs a stabiliser" (no warning on CUDA).
+  EXPECT_TRUE(on.stabilize.only_where_supported);
+  EXPECT_FALSE(off.stabilize.only_where_supported);
   EXPECT_NE(error_of(std::string(kMinimal) + "stabilize: {exposure_settle: -1}\n").find("stabilize.exposure_settle"),
             std::string::npos);
   EXPECT_NE(error_of(std::string(kMinimal) + "stabilize: {shift: on}\n").find("stabilize.shift"), std::string::npos);

@@ -105,9 +105,11 @@ TEST_F(GlueTest, StabilizePropertyOverridesTheYamlSwitches) {
   config.stabilize.shift = true;
   config.stabilize.exposure = false;
   config.stabilize.max_offset = 11.f;
+  config.stabilize.only_where_supported = true;  // as the YAML's `auto` sets it
   dcnn::StreamOptions options = deltacnn_gst::stream_options(config, s);
   EXPECT_TRUE(options.stabilize.shift);
   EXPECT_FALSE(options.stabilize.exposure);
+  EXPECT_TRUE(options.stabilize.only_where_supported);
   using deltacnn_gst::StabilizeSetting;
   const struct {
     StabilizeSetting setting;
@@ -122,6 +124,7 @@ TEST_F(GlueTest, StabilizePropertyOverridesTheYamlSwitches) {
     EXPECT_EQ(options.stabilize.shift, c.shift) << int(c.setting);
     EXPECT_EQ(options.stabilize.exposure, c.exposure) << int(c.setting);
     EXPECT_FLOAT_EQ(options.stabilize.max_offset, 11.f);
+    EXPECT_FALSE(options.stabilize.only_where_supported) << "asked for on the element: warned on CUDA";
   }
 }
 
