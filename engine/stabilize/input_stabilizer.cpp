@@ -65,7 +65,8 @@ cv::Mat block_means(const cv::Mat& half, int x, int y, int w, int h) {
 InputStabilizer::InputStabilizer(const StabilizeSettings& settings, int width, int height)
     : settings_(settings), width_(width), height_(height), shift_(kShiftDownscale),
       // The exposure fit gets planes already shrunk (kExposureDownscale).
-      exposure_(1), target_(std::max(settings.exposure_settle, 0)), output_(size_t(std::max(width, 0)) * std::max(height, 0) * 3) {
+      exposure_(1), target_(std::max(settings.exposure_settle, 0)),
+      output_(size_t(std::max(width, 0)) * std::max(height, 0) * 3) {
   // The shift is estimated on a half-size plane of at least 8x8.
   if (width < 16 || height < 16)
     throw Error(ErrorKind::Input, "stabilizer: model input " + std::to_string(width) + "x" +

@@ -41,10 +41,12 @@
  * Open tracks end at EOS and on every reset.
  *
  * A camera that shakes, drifts or flickers changes nearly every pixel from frame to frame;
- * `stabilize` (or the YAML's `stabilize:` block) moves each frame back into a reference's
- * geometry and brightness first, so that delta keeps skipping the static scene, and maps the
- * results back into the frame's own coordinates (CPU backend; on vtest shaken by 0-3 px per
- * frame, MultiPose, delta ran at 0.94-0.98x of dense's speed without it and 1.60x with it).
+ * the YAML's `stabilize:` block (on in the shipped MultiPose config) or the `stabilize` property
+ * moves each frame back into a reference's geometry and brightness first, so that delta keeps
+ * skipping the static scene, and maps the results back into the frame's own coordinates (CPU
+ * backend; on vtest shaken by 0-3 px per frame, MultiPose, delta ran at 0.94-0.98x of dense's
+ * speed without it and 1.63-1.68x with it; on the still vtest it changes no result and costs
+ * about 0.6 ms a frame).
  *
  * ## Example launch lines
  * |[
@@ -265,8 +267,9 @@ install_properties (GObjectClass * gobject_class)
       g_param_spec_enum ("stabilize", "Stabilize",
           "Delta mode on the CPU backend: run the network on frames moved back into a "
           "reference's geometry (shift: shaking or drifting cameras) and/or brightness "
-          "(exposure: flicker, auto-exposure), so such cameras keep their savings; costs about "
-          "3 ms per 768x576 frame (docs/stabilize.md). config (default): the YAML's "
+          "(exposure: flicker, auto-exposure), so such cameras keep their savings; costs 2-3 ms "
+          "per moving 768x576 frame, under 1 ms per still one (docs/stabilize.md). Set here, it "
+          "warns on the CUDA backend, which does not run it. config (default): the YAML's "
           "stabilize.shift and stabilize.exposure (off when it has no stabilize block)",
           GST_TYPE_DELTACNN_STABILIZE, GST_DELTACNN_STABILIZE_CONFIG, ready));
 }
