@@ -365,6 +365,10 @@ TrackerSettings Stream::tracker_settings() const {
 }
 
 void Stream::set_mode(ExecMode mode) {
+  // Back in delta mode the stabiliser starts a new reference with the keyframe: the camera may
+  // have moved while the stream ran dense, and frames need not be resampled into the geometry
+  // of a reference from before.
+  if (stabilizer_ && mode != options_.mode) stabilizer_->reset();
   options_.mode = mode;
   executor_->set_mode(mode);
 }

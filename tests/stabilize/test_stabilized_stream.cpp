@@ -78,6 +78,7 @@ class StabilizedStream : public ::testing::Test {
     o.mode = mode;
     o.tracker.enabled = false;  // compare what the network found, not the tracks
     o.delta.keyframe_interval = 0;
+    o.stabilize = StabilizeSettings{};  // not the shipped config's (both on): shift alone, or nothing
     o.stabilize.shift = stabilize;
     return o;
   }
@@ -138,6 +139,25 @@ TEST_F(StabilizedStream, ShiftedStillSceneLeavesTheInputQuiet) {
               << s.stats.mean_active << "), plain " << p.stats.input_active << (p.stats.keyframe ? " (dense)" : "")
               << "\n";
   }
+}
+
+// A stream switched to dense and back starts a new reference with its keyframe: a camera that
+// moved meanwhile is not resampled into the old reference's geometry on every later frame.
+TEST_F(StabilizedStream, BackToDeltaModeStartsANewReference) {
+  Stream stream(model_, options(ExecMode::Delta, true));
+  stream.process(view_of(still_));
+  const cv::Mat frame = moved(still_, cv::Point2d(2.0, 1.0));
+  EXPECT_NEAR(stream.process(view_of(frame)).stats.shift_x, 2.0, 0.15) << "delta mode follows the shift";
+  stream.set_mode(ExecMode::Dense);
+  stream.process(view_of(frame));
+  stream.set_mode(ExecMode::Delta);
+  const FrameResult back = stream.process(view_of(frame));
+  EXPECT_TRUE(back.stats.new_reference);
+  EXPECT_TRUE(back.stats.keyframe);
+  EXPECT_EQ(back.stats.shift_x, 0.0);
+  const FrameResult next = stream.process(view_of(frame));
+  EXPECT_EQ(next.stats.shift_x, 0.0) << "the moved camera is the new reference";
+  EXPECT_FALSE(next.stats.keyframe);
 }
 
 TEST_F(StabilizedStream, ObjectsMovedBackEqualDenseOnTheUnmovedFrame) {
