@@ -68,7 +68,9 @@ TEST(Gemm, CandidateBlocksCoverTheListAndShareItEvenly) {
         const int rows = b.first(k + 1) - b.first(k);
         EXPECT_GT(rows, 0) << k;
         EXPECT_LE(rows, most + 8) << k;
-        if (k + 1 < b.blocks) EXPECT_EQ(rows % 8, 0) << k;
+        if (k + 1 < b.blocks) {
+          EXPECT_EQ(rows % 8, 0) << k;
+        }
       }
       // Under a static schedule each thread takes a contiguous run of blocks, the runs' lengths
       // differing by at most one; with whole runs per thread (blocks a multiple of the threads)

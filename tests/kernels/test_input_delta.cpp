@@ -36,7 +36,7 @@ Frames frames(int h, int w, unsigned seed) {
 
 TEST(InputDelta, OnePassMasksEqualThePixelThenTileTests) {
   const int saved = omp_get_max_threads();
-  for (const auto [h, w, block] : {std::tuple{37, 53, 8}, std::tuple{64, 96, 8}, std::tuple{41, 30, 5},
+  for (const auto& [h, w, block] : {std::tuple{37, 53, 8}, std::tuple{64, 96, 8}, std::tuple{41, 30, 5},
                                    std::tuple{200, 160, 16}})
     for (int threads : {1, 2}) {
       omp_set_num_threads(threads);
