@@ -233,7 +233,9 @@ TEST(ModelDelta, MoveNetMultiPoseQueriedHeadsEqualTheWholeMaps) {
       const Shape shape = whole.output_shape(o);
       const bool is_cell_head = std::count(cell_heads.begin(), cell_heads.end(), o) > 0;
       ASSERT_FALSE(whole.output_at_cells_only(o));
-      if (!is_cell_head) ASSERT_FALSE(queried.output_at_cells_only(o));
+      if (!is_cell_head) {
+        ASSERT_FALSE(queried.output_at_cells_only(o));
+      }
       std::vector<float> got(size_t(shape.size()));
       if (queried.output_at_cells_only(o)) {
         skipped = true;

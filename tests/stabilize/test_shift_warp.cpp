@@ -44,7 +44,9 @@ void check_shift(double dx, double dy) {
         border += want == kUntouched;
         ASSERT_NEAR(out[(size_t(y) * kW + x) * 3 + c], want, 1e-3) << "shift " << dx << "," << dy << " at " << x << "," << y;
       }
-  if (dx != 0.0 || dy != 0.0) EXPECT_GT(border, 0) << "a shift must expose a border";
+  if (dx != 0.0 || dy != 0.0) {
+    EXPECT_GT(border, 0) << "a shift must expose a border";
+  }
 }
 
 TEST(ShiftWarp, SubpixelShiftsAreExactBilinearAndLeaveTheBorder) {
