@@ -41,7 +41,6 @@ ExposureTarget::ExposureTarget(int settle)
 void ExposureTarget::restart() {
   frames_ = 0;
   unseen_ = 0;
-  settled_ = false;
   // The reference itself counts as a fit of gain 1, offset 0.
   sum_g_ = sum_gg_ = 1.0;
   sum_o_ = sum_oo_ = 0.0;
@@ -52,7 +51,7 @@ void ExposureTarget::restart() {
 
 bool ExposureTarget::add(double gain, double offset, bool usable, int frames) {
   if (settle_ == 0) return false;  // the reference's exposure throughout
-  if (settled_) {
+  if (settled()) {
     unseen_ += std::max(frames, 1);
     if (usable) {
       gain_.add(gain, unseen_);
@@ -70,8 +69,7 @@ bool ExposureTarget::add(double gain, double offset, bool usable, int frames) {
     sum_oo_ += offset * offset;
     ++fits_;
   }
-  if (frames_ < settle_) return false;
-  settled_ = true;
+  if (!settled()) return false;
   const double mg = sum_g_ / fits_, mo = sum_o_ / fits_;
   gain_.start(mg, sum_gg_ / fits_ - mg * mg, fits_);
   offset_.start(mo, sum_oo_ / fits_ - mo * mo, fits_);

@@ -41,14 +41,13 @@ class ExposureTarget {
   // frame that settles the target on a new exposure (a keyframe).
   bool add(double gain, double offset, bool usable, int frames = 1);
   // Whether the settling frames are over (always, with settle 0).
-  bool settled() const { return settle_ == 0 || settled_; }
+  bool settled() const { return frames_ >= settle_; }
   double gain() const { return gain_.value(); }
   double offset() const { return offset_.value(); }
 
  private:
   int settle_;
-  int frames_ = 0;  // since the reference
-  bool settled_ = false;
+  int frames_ = 0;  // since the reference, counted up to settle_ (then the target is settled)
   int unseen_ = 0;  // frames since the last fit the filters took
   double sum_g_ = 0.0, sum_gg_ = 0.0, sum_o_ = 0.0, sum_oo_ = 0.0;
   int fits_ = 0;

@@ -276,7 +276,6 @@ cv::Point2d GlobalShiftEstimator::refine(const Sampler& frame, const std::vector
     if (fit) {
       size_t inliers = 0;
       for (size_t i = 0; i < samples.size(); ++i) inliers += inside[i] && std::fabs(residual[i]) <= cut;
-      fit->sigma = cut / 3.0;
       fit->inlier_fraction = double(inliers) / double(in_frame);
     }
     if (!solve_step(samples, sampled, [&](size_t i) { return inside[i] && std::fabs(residual[i]) <= cut; }, p)) break;

@@ -41,7 +41,6 @@ struct ShiftEstimate {
 struct StillFit {
   double dx = 0.0, dy = 0.0;      // the refined shift from 0 (full-size pixels)
   double gain = 1.0, offset = 0.0;  // frame ~ gain * reference + offset at the samples
-  double sigma = 0.0;             // robust standard deviation of the inliers' residuals (levels)
   double inlier_fraction = 0.0;   // of the samples inside the frame
   bool fitted = false;            // false: too few samples or no texture to fit on
 };

@@ -148,10 +148,7 @@ bool InputStabilizer::take_still_path(const float* input, StabilizeResult& r, do
   ++still_frames_;
   r.confidence = confidence_;
   r.ms.shift = fit_ms;
-  const auto t1 = Clock::now();
-  keep_border(input);
-  r.ms.warp = ms_since(t1);
-  r.frame = input;
+  feed_as_it_came(input, r);
   return true;
 }
 
@@ -216,23 +213,22 @@ StabilizeResult InputStabilizer::apply(const float* input) {
       }
     }
   }
-  t0 = Clock::now();
   last_fed_as_is_ = !r.applied();
   if (!r.applied()) {
-    // Nothing to apply (a still, steady camera): the network reads the input itself, and only
-    // the strip a later move can expose keeps what it saw (0.1 ms instead of a 0.55 ms copy).
-    keep_border(input);
-    r.ms.warp = ms_since(t0);
-    r.frame = input;
+    // Nothing to apply (a still, steady camera): the network reads the input itself (the
+    // border strip copy takes 0.1 ms instead of a 0.55 ms copy of the frame).
+    feed_as_it_came(input, r);
     return r;
   }
+  t0 = Clock::now();
   shift_and_scale(input, output_.data(), width_, height_, r.dx, r.dy, scale, bias);
   r.ms.warp = ms_since(t0);
   r.frame = output_.data();
   return r;
 }
 
-void InputStabilizer::keep_border(const float* input) {
+void InputStabilizer::feed_as_it_came(const float* input, StabilizeResult& r) {
+  const auto t0 = Clock::now();
   // A move of up to max_offset leaves out at most ceil(max_offset) + 1 columns or rows at an
   // edge (the bilinear footprint's extra pixel); larger moves start a new reference.
   const int b = int(std::ceil(settings_.max_offset)) + 1;
@@ -249,6 +245,8 @@ void InputStabilizer::keep_border(const float* input) {
     const size_t right = at + size_t(std::max(cols, width_ - cols)) * 3;
     std::memcpy(output_.data() + right, input + right, size_t(width_ - std::max(cols, width_ - cols)) * 3 * sizeof(float));
   }
+  r.ms.warp = ms_since(t0);
+  r.frame = input;
 }
 
 }  // namespace dcnn

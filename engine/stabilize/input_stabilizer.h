@@ -73,9 +73,10 @@ class InputStabilizer {
   // comes too, without the luma plane, the phase correlation or the exposure fit. Fills `r` and
   // returns true when it can; `fit_ms` gets the fit's time either way.
   bool take_still_path(const float* input, StabilizeResult& r, double& fit_ms);
-  // A frame fed as it came: copies into output_ only the border strip a later move can expose,
-  // so that what the network saw last is there (the rest of output_ is rewritten by any move).
-  void keep_border(const float* input);
+  // A frame fed as it came: r.frame is the input itself, and output_ takes only the border strip
+  // a later move can expose, so that what the network saw last is there (the rest of output_ is
+  // rewritten by any move). Times that copy as r.ms.warp.
+  void feed_as_it_came(const float* input, StabilizeResult& r);
 
   StabilizeSettings settings_;
   int width_, height_;
