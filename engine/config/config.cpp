@@ -71,7 +71,7 @@
 //     min_confidence: 0.05           # [0, 1): a less certain shift starts a new reference
 //     max_gain_change: 0.3           # (0, 1): gains beyond 1 +- this are real changes, not compensated
 //     exposure_settle: 16            # 0..100000 frames after a reference averaged into the exposure
-//                                    #   the network sees, then the running mean's length (0: the
+//                                    #   the network sees, which then follows slow changes (0: the
 //                                    #   reference frame's exposure throughout)
 //     subpixel: true                 # move by the sub-pixel shift (bilinear); false: whole pixels
 //   zones:                           # named regions; objects' metadata and events name the zones

@@ -19,8 +19,8 @@ struct StabilizeSettings {
   float max_gain_change = 0.3f;
   // Frames after a new reference over which the stream's typical exposure is averaged; from the
   // last of them on the network sees every frame at that exposure instead of the reference
-  // frame's (one more keyframe), and the target then follows the camera's exposure as a running
-  // mean over about as many frames. A reference taken on a bright or dark flicker would
+  // frame's (one more keyframe), and the target then follows slow changes of the camera's
+  // exposure (engine/stabilize/exposure_target.h). A reference taken on a bright or dark flicker would
   // otherwise set the brightness of everything the network sees until the next reference, and a
   // slow real change (auto-exposure, dusk) would never reach it. 0: the reference's exposure
   // throughout.

@@ -1,7 +1,7 @@
 // InputStabilizer's exposure target (stabilize.exposure_settle): a stream whose reference frame
 // was taken on a bright flicker feeds the network the reference's brightness until the target
-// settles on the mean exposure of the frames after it, then a running mean that follows slow
-// changes and maps a flicker away.
+// settles on the mean exposure of the frames after it, then a target that follows slow changes
+// and maps a flicker away (exposure_target.h).
 #include <gtest/gtest.h>
 
 #include <cmath>
@@ -63,8 +63,8 @@ TEST(InputStabilizerExposure, SettlesOnTheMeanExposureAfterTheReference) {
       EXPECT_NEAR(fed_gain(r, scene), 1.0, 0.01);
     }
   }
-  // From then on every frame is fed near the settled exposure (the running mean moves 1/8 of
-  // the way to each frame: at most 0.012 here), with no further keyframe.
+  // From then on every frame is fed near the settled exposure (the target follows each fit a
+  // little: at most 0.015 here), with no further keyframe.
   for (double gain : {0.91, 1.08, 1.0, 0.96}) {
     const std::vector<float> in = frame_at(scene, gain);
     const StabilizeResult r = st.apply(in.data());
