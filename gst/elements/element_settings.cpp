@@ -44,6 +44,27 @@ int precision_enum(PrecisionSetting precision) {
   return GST_DELTACNN_PRECISION_CONFIG;
 }
 
+StabilizeSetting stabilize_setting(int gst_enum_value) {
+  switch (gst_enum_value) {
+    case GST_DELTACNN_STABILIZE_OFF: return StabilizeSetting::Off;
+    case GST_DELTACNN_STABILIZE_SHIFT: return StabilizeSetting::Shift;
+    case GST_DELTACNN_STABILIZE_EXPOSURE: return StabilizeSetting::Exposure;
+    case GST_DELTACNN_STABILIZE_BOTH: return StabilizeSetting::Both;
+    default: return StabilizeSetting::Config;
+  }
+}
+
+int stabilize_enum(StabilizeSetting stabilize) {
+  switch (stabilize) {
+    case StabilizeSetting::Off: return GST_DELTACNN_STABILIZE_OFF;
+    case StabilizeSetting::Shift: return GST_DELTACNN_STABILIZE_SHIFT;
+    case StabilizeSetting::Exposure: return GST_DELTACNN_STABILIZE_EXPOSURE;
+    case StabilizeSetting::Both: return GST_DELTACNN_STABILIZE_BOTH;
+    case StabilizeSetting::Config: break;
+  }
+  return GST_DELTACNN_STABILIZE_CONFIG;
+}
+
 dcnn::DeploymentConfig resolve_config(const ElementSettings& settings) {
   if (settings.config_file_path.empty())
     throw dcnn::Error(dcnn::ErrorKind::Config,

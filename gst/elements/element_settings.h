@@ -24,6 +24,9 @@ const char* backend_name(BackendSetting backend);
 const char* precision_name(PrecisionSetting precision);
 PrecisionSetting precision_setting(int gst_enum_value);
 int precision_enum(PrecisionSetting precision);
+// The stabilize property: the GEnum value (GstDeltaCnnStabilize) to and from the setting.
+StabilizeSetting stabilize_setting(int gst_enum_value);
+int stabilize_enum(StabilizeSetting stabilize);
 
 struct ElementSettings {
   std::string config_file_path;  // YAML deployment file (required)

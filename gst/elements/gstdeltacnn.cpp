@@ -343,33 +343,6 @@ frozen (GstDeltaCnn * self, GParamSpec * pspec)
   return true;
 }
 
-static deltacnn_gst::StabilizeSetting
-stabilize_setting (gint value)
-{
-  using deltacnn_gst::StabilizeSetting;
-  switch (value) {
-    case GST_DELTACNN_STABILIZE_OFF: return StabilizeSetting::Off;
-    case GST_DELTACNN_STABILIZE_SHIFT: return StabilizeSetting::Shift;
-    case GST_DELTACNN_STABILIZE_EXPOSURE: return StabilizeSetting::Exposure;
-    case GST_DELTACNN_STABILIZE_BOTH: return StabilizeSetting::Both;
-    default: return StabilizeSetting::Config;
-  }
-}
-
-static gint
-stabilize_enum (deltacnn_gst::StabilizeSetting setting)
-{
-  using deltacnn_gst::StabilizeSetting;
-  switch (setting) {
-    case StabilizeSetting::Off: return GST_DELTACNN_STABILIZE_OFF;
-    case StabilizeSetting::Shift: return GST_DELTACNN_STABILIZE_SHIFT;
-    case StabilizeSetting::Exposure: return GST_DELTACNN_STABILIZE_EXPOSURE;
-    case StabilizeSetting::Both: return GST_DELTACNN_STABILIZE_BOTH;
-    case StabilizeSetting::Config: break;
-  }
-  return GST_DELTACNN_STABILIZE_CONFIG;
-}
-
 static void
 gst_deltacnn_set_property (GObject * object, guint prop_id, const GValue * value,
     GParamSpec * pspec)
@@ -442,7 +415,7 @@ gst_deltacnn_set_property (GObject * object, guint prop_id, const GValue * value
       break;
     case PROP_STABILIZE:
       if (!frozen (self, pspec))
-        s.stabilize = stabilize_setting (g_value_get_enum (value));
+        s.stabilize = deltacnn_gst::stabilize_setting (g_value_get_enum (value));
       break;
     case PROP_UNIQUE_ID:
       if (!frozen (self, pspec))
@@ -526,7 +499,7 @@ gst_deltacnn_get_property (GObject * object, guint prop_id, GValue * value, GPar
           GST_DELTACNN_TRACKER_OFF : GST_DELTACNN_TRACKER_CONFIG);
       break;
     case PROP_STABILIZE:
-      g_value_set_enum (value, stabilize_enum (s.stabilize));
+      g_value_set_enum (value, deltacnn_gst::stabilize_enum (s.stabilize));
       break;
     case PROP_UNIQUE_ID:
       g_value_set_uint (value, s.unique_id);
