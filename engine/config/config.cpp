@@ -24,7 +24,7 @@
 //                                    #           posenet | centernet
 //     score_threshold: 0.3           # 0..1: objects below are dropped (default 0.3)
 //     keypoint_threshold: 0.3        # 0..1: pose keypoints below are not drawn (default 0.3)
-//     max_objects: 100               # 1..1000 (default 100)
+//     max_objects: 100               # 1..1000 (default 100); MultiPose: centres decoded (>= 6)
 //     nms_iou: 0.5                   # 0..1, 0 disables NMS (default 0.5)
 //     output_stride: 4               # 1..64: head stride relative to the model input (default 4)
 //     labels: [person, bicycle]      # label_id -> name, inline ...

@@ -7,6 +7,10 @@
 //      d = distance to the regressed joint, restricted to the person's box; + kpt_offset;
 //   4. joint score = max over the 6 people of that weighted, box-masked heat at the chosen
 //      cell; person score = centre score * mean of its joint scores above 0.127.
+// Beyond the graph: with decoder.max_objects above 6, more centres are decoded (top-N), each
+// extra person in steps 2-4 like the first six, its joint scores the max over the graph's six
+// and itself. The first six people stay exactly the graph's; a crowd's seventh person is no
+// longer dropped by a 0.01 difference in centre score between two frames (or two streams).
 // Grid units times output_stride are model-input pixels.
 #include <algorithm>
 #include <cmath>
@@ -18,7 +22,7 @@
 namespace dcnn {
 namespace {
 
-constexpr int kPeople = 6;               // the graph's top_k: fixed, joint scores depend on it
+constexpr int kPeople = 6;               // the graph's top_k: the joint scores' max runs over these
 constexpr int kCenterNmsRadius = 2;      // 5x5 max pool
 constexpr float kSpreadFactor = 0.300048828125f;  // fp16 constant of the graph
 constexpr float kJointScoreFloor = 0.126953125f;  // joints counted in the person score
@@ -58,8 +62,9 @@ class MoveNetMultiPoseDecoder final : public Decoder {
 
     // 1. Centres. Every top-6 centre takes part in the joint scores (step 4) even when its own
     // score is low, so the threshold is applied only at the end.
+    const int wanted = std::max(kPeople, config_.max_objects);
     const std::vector<Peak> centers =
-        top_k_peaks(center.data, center.shape, kCenterNmsRadius, 0.f, kPeople, sigmoid);
+        top_k_peaks(center.data, center.shape, kCenterNmsRadius, 0.f, wanted, sigmoid);
     std::vector<Person> people(centers.size());
     for (size_t i = 0; i < centers.size(); ++i) {
       Person& p = people[i];
@@ -121,7 +126,8 @@ class MoveNetMultiPoseDecoder final : public Decoder {
     }
 
     std::vector<Detection> poses;
-    for (const Person& p : people) {
+    for (size_t pi = 0; pi < people.size(); ++pi) {
+      const Person& p = people[pi];
       if (!can_pass(p)) continue;
       Detection pose;
       pose.label_id = 0;
@@ -143,9 +149,11 @@ class MoveNetMultiPoseDecoder final : public Decoder {
         }
       });
       for (int k = 0; k < kCocoKeypoints; ++k) {
-        // 4. Joint score: the max over all people at that cell.
+        // 4. Joint score: the max over the graph's six people (and p itself, when it is an
+        // extra one) at that cell.
         float score = 0.f;
-        for (const Person& q : people) score = std::max(score, weighted(q, k, best_y[k], best_x[k]));
+        for (size_t qi = 0; qi < people.size(); ++qi)
+          if (qi < size_t(kPeople) || qi == pi) score = std::max(score, weighted(people[qi], k, best_y[k], best_x[k]));
         const float* off = offset.cell(int64_t(best_y[k]) * W + best_x[k]);
         const float model_y = (float(best_y[k]) + off[2 * k]) * stride;
         const float model_x = (float(best_x[k]) + off[2 * k + 1]) * stride;

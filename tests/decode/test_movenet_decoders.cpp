@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <set>
 #include <string>
@@ -29,10 +30,8 @@ void add_centre(SyntheticHeads& h, int y, int x, float score, float box_h, float
   h.at("box_scale", y, x, 1) = box_w;
 }
 
-// One person: centre cell (5, 8); box centre (5.5, 7.5) size 6x4 cells -> y 2.5..8.5,
-// x 5.5..9.5; joint k regressed to cell (4 + k % 3, 7 + k % 2) where its heat peak (p = 0.9)
-// sits, offset (+0.25, -0.25) cells.
-SyntheticHeads multipose_heads() {
+// MultiPose's six heads with nothing in them (heat and centres at p ~ 0).
+SyntheticHeads empty_multipose_heads() {
   SyntheticHeads h;
   h.add("kpt_heatmap", H, W, 17, -10.f);
   h.add("center", H, W, 1, -10.f);
@@ -40,6 +39,14 @@ SyntheticHeads multipose_heads() {
   h.add("kpt_offset", H, W, 34, 0.f);
   h.add("box_scale", H, W, 2, 0.f);
   h.add("box_offset", H, W, 2, 0.f);
+  return h;
+}
+
+// One person: centre cell (5, 8); box centre (5.5, 7.5) size 6x4 cells -> y 2.5..8.5,
+// x 5.5..9.5; joint k regressed to cell (4 + k % 3, 7 + k % 2) where its heat peak (p = 0.9)
+// sits, offset (+0.25, -0.25) cells.
+SyntheticHeads multipose_heads() {
+  SyntheticHeads h = empty_multipose_heads();
   add_centre(h, 5, 8, 0.8f, 6.f, 4.f);
   h.at("box_offset", 5, 8, 0) = 0.5f;
   h.at("box_offset", 5, 8, 1) = -0.5f;
@@ -218,6 +225,67 @@ TEST(MoveNetMultiPose, ThresholdAndMaxObjects) {
   people = dec->decode(h.views(), g, 0.3f);
   ASSERT_EQ(people.size(), 1u);
   EXPECT_NEAR(people[0].confidence, 0.72f, 1e-5f);
+}
+
+// A crowd of eight on a 3 x 4 grid of centres (NMS keeps all: 4 cells apart), person i at
+// centre score 0.9 - 0.05 i, a 2 x 2 cell box and its joints regressed onto its centre cell,
+// where each joint's heat is 0.7.
+SyntheticHeads crowd_heads() {
+  SyntheticHeads h = empty_multipose_heads();
+  for (int i = 0; i < 8; ++i) {
+    const int y = 1 + 4 * (i / 4) + 1, x = 1 + 4 * (i % 4) + 1;
+    add_centre(h, y, x, 0.9f - 0.05f * float(i), 2.f, 2.f);
+    for (int k = 0; k < 17; ++k) h.at("kpt_heatmap", y, x, k) = logit(0.7f);
+  }
+  return h;
+}
+
+TEST(MoveNetMultiPose, MaxObjectsAboveSixDecodesMoreCentresAndKeepsTheGraphsSix) {
+  SyntheticHeads h = crowd_heads();
+  const auto g = FrameGeometry::make(64, 48, 64, 48, ResizeKind::Stretch);
+  auto cfg = config(DecoderKind::MoveNetMultiPose);  // max_objects 6: the graph's top-6
+  const auto six = dcnn::make_decoder(cfg, h.names())->decode(h.views(), g, 0.3f);
+  ASSERT_EQ(six.size(), 6u);
+  cfg.max_objects = 10;
+  const auto all = dcnn::make_decoder(cfg, h.names())->decode(h.views(), g, 0.3f);
+  ASSERT_EQ(all.size(), 8u);
+  for (size_t i = 0; i < 8; ++i) EXPECT_NEAR(all[i].confidence, (0.9f - 0.05f * float(i)) * 0.7f, 1e-5f) << i;
+
+  // The seventh person's joints regressed onto person 0's centre cell, its box grown over it:
+  // in a max over all people its weight there (1) would lift person 0's joint scores, whose
+  // own joints are regressed one cell off (weight exp(-1 / (0.3 * 12)) = 0.757). The first
+  // six are the graph's: their scores do not change when more centres are decoded.
+  h.at("box_scale", 6, 10, 0) = 12.f;
+  h.at("box_scale", 6, 10, 1) = 20.f;
+  for (int k = 0; k < 17; ++k) {
+    h.at("kpt_regress", 6, 10, 2 * k) = -4.f;      // -> row 2
+    h.at("kpt_regress", 6, 10, 2 * k + 1) = -8.f;  // -> column 2
+    h.at("kpt_regress", 2, 2, 2 * k) = 1.f;        // person 0's joints: row 3, one cell off
+  }
+  cfg.max_objects = 6;
+  const auto graph = dcnn::make_decoder(cfg, h.names())->decode(h.views(), g, 0.3f);
+  cfg.max_objects = 10;
+  const auto more = dcnn::make_decoder(cfg, h.names())->decode(h.views(), g, 0.3f);
+  ASSERT_EQ(graph.size(), 6u);
+  ASSERT_EQ(more.size(), 8u);
+  // The same person in `more`: the one whose box has the same corners.
+  auto same_box = [&](const dcnn::Detection& p) -> const dcnn::Detection* {
+    for (const auto& q : more)
+      if (q.x_min == p.x_min && q.y_min == p.y_min && q.x_max == p.x_max && q.y_max == p.y_max) return &q;
+    return nullptr;
+  };
+  bool saw_person_0 = false;
+  for (const auto& p : graph) {
+    const dcnn::Detection* q = same_box(p);
+    ASSERT_NE(q, nullptr) << "a graph person is missing with more centres";
+    EXPECT_EQ(q->confidence, p.confidence);
+    for (int k = 0; k < 17; ++k) EXPECT_EQ(q->keypoints[k].score, p.keypoints[k].score) << k;
+    if (p.x_min == 4.f && p.y_min == 4.f) {
+      saw_person_0 = true;
+      EXPECT_NEAR(p.confidence, 0.9f * 0.7f * std::exp(-1.f / (0.300048828125f * 12.f)), 1e-4f);
+    }
+  }
+  EXPECT_TRUE(saw_person_0);
 }
 
 TEST(MoveNetMultiPose, CentreNmsKeepsOnePeakPer5x5Window) {
