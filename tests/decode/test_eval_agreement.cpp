@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "tools/eval/agreement.h"
+#include "tools/eval/disagreements.h"
 
 namespace {
 
@@ -63,6 +64,26 @@ TEST(EvalAgreement, NoDenseKeypointsIsNotAgreement) {
   EXPECT_FALSE(a.measured_kpt_agree());
   EXPECT_EQ(dcnn::eval::format_metric(a.kpt_agree(), a.measured_kpt_agree()), "n/a");
   EXPECT_DOUBLE_EQ(a.count_agree(), 1.0);  // both saw nobody: that is agreement
+}
+
+TEST(EvalDisagreements, NamesTheOtherStreamsCandidateOrItsAbsence) {
+  dcnn::Detection near = person(100, 0);  // box x 100..120, y 0..60
+  near.confidence = 0.253f;
+  dcnn::Detection far = person(300, 0);
+  far.confidence = 0.21f;
+  dcnn::Detection shared = person(0, 0);
+  // The other stream publishes only the shared person; its candidates hold the near one at
+  // 0.240 (a threshold decided it) and nothing where the far one is (its slots went elsewhere).
+  dcnn::Detection near_candidate = person(101, 0);
+  near_candidate.confidence = 0.240f;
+  const auto lines = dcnn::eval::explain_unmatched("dense", "delta", {shared, near, far}, {shared},
+                                                   {shared, near_candidate});
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_NE(lines[0].find("dense only: 0.253@(110,60); delta's candidate there scores 0.240 (IoU 0.9"),
+            std::string::npos) << lines[0];
+  EXPECT_NE(lines[1].find("dense only: 0.210@(310,60); delta has no candidate there (2 elsewhere)"),
+            std::string::npos) << lines[1];
+  EXPECT_EQ(dcnn::eval::describe_objects({far, near}), "2 [0.253@(110,60) 0.210@(310,60)]");
 }
 
 }  // namespace

@@ -40,6 +40,7 @@
 #include "tools/eval/agreement_json.h"
 #include "tools/eval/perturb.h"
 #include "tools/eval/track_stats.h"
+#include "tools/eval/disagreements.h"
 #include "tools/eval/tracking_variants.h"
 
 namespace {
@@ -74,7 +75,8 @@ const char* const kUsage =
     "usage: deltacnn-eval --config X.yaml --video V.avi [--frames N] [--backend cpu|cuda|auto]\n"
     "                     [--precision fp32|bf16] [--dense-precision fp32|bf16]\n"
     "                     [--threshold SCALE] [--tracker on|off] [--track-score-off X] [--json]\n"
-    "                     [--show-disagreements]  (frames whose object count differs, with the scores)\n"
+    "                     [--show-disagreements]  (frames whose object count differs, with the scores;\n"
+    "                     per object missing on one side, that side's candidate there at any score)\n"
     "                     [--per-frame]  (one stderr line per frame: dense or delta, activity, shift)\n"
     "  --frames N (default 100): a shorter video runs on the frames it has, with a warning.\n"
     "  --threshold SCALE >= 0 multiplies every layer threshold (default: the YAML's threshold_scale).\n"
@@ -128,20 +130,6 @@ Args parse_args(int argc, char** argv) {
 
 // "3 [0.61@(285,400) 0.44@(120,310) 0.26@(40,290)]": how many objects, their scores (highest
 // first) and where they stand (box bottom centre, frame pixels).
-std::string describe_objects(std::vector<dcnn::Detection> objects) {
-  std::sort(objects.begin(), objects.end(),
-            [](const dcnn::Detection& a, const dcnn::Detection& b) { return a.confidence > b.confidence; });
-  std::string s = std::to_string(objects.size()) + " [";
-  char buf[64];
-  for (size_t i = 0; i < objects.size(); ++i) {
-    const dcnn::Detection& o = objects[i];
-    std::snprintf(buf, sizeof buf, i ? " %.3f@(%.0f,%.0f)" : "%.3f@(%.0f,%.0f)", o.confidence,
-                  0.5 * (o.x_min + o.x_max), double(o.y_max));
-    s += buf;
-  }
-  return s + "]";
-}
-
 double ms_of(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
@@ -280,21 +268,34 @@ int run(const Args& args) {
         objects->erase(std::remove_if(objects->begin(), objects->end(), near_a_mask), objects->end());
       }
     }
-    // On the objects compared (outside the masks with --outside-masks).
-    if (args.show_disagreements && dense_objects.size() != delta_objects.size())
-      std::fprintf(stderr, "frame %d: dense %s, delta %s\n", n, describe_objects(dense_objects).c_str(),
-                   describe_objects(delta_objects).c_str());
     dcnn::eval::add_frame(pose, dense_objects, delta_objects, agreement);
     const dcnn::FrameGeometry geometry = pre.geometry(frame.cols, frame.rows);
-    dense_candidates.push_back(model->decoder().decode(dense.heads(), geometry, cut_off));
-    if (dense_perturbed) dcnn::eval::to_original(dense_candidates.back(), perturbation);
     // The delta stream's heads are in its stabilised geometry (stats.shift), and its frame was
     // perturbed: both moves undone, as the stream itself and to_original do.
     dcnn::FrameGeometry delta_geometry = geometry;
     delta_geometry.pad_x -= s.stats.shift_x;
     delta_geometry.pad_y -= s.stats.shift_y;
-    delta_candidates.push_back(model->decoder().decode(delta.heads(), delta_geometry, cut_off));
-    dcnn::eval::to_original(delta_candidates.back(), perturbation);
+    auto decode_dense = [&](float at_least) {
+      std::vector<dcnn::Detection> c = model->decoder().decode(dense.heads(), geometry, at_least);
+      if (dense_perturbed) dcnn::eval::to_original(c, perturbation);
+      return c;
+    };
+    auto decode_delta = [&](float at_least) {
+      std::vector<dcnn::Detection> c = model->decoder().decode(delta.heads(), delta_geometry, at_least);
+      dcnn::eval::to_original(c, perturbation);
+      return c;
+    };
+    dense_candidates.push_back(decode_dense(cut_off));
+    delta_candidates.push_back(decode_delta(cut_off));
+    // On the objects compared (outside the masks with --outside-masks).
+    if (args.show_disagreements && dense_objects.size() != delta_objects.size()) {
+      std::fprintf(stderr, "frame %d: dense %s, delta %s\n", n, dcnn::eval::describe_objects(dense_objects).c_str(),
+                   dcnn::eval::describe_objects(delta_objects).c_str());
+      for (const std::string& line : dcnn::eval::explain_unmatched("dense", "delta", dense_objects, delta_objects, decode_delta(0.f)))
+        std::fprintf(stderr, "  %s\n", line.c_str());
+      for (const std::string& line : dcnn::eval::explain_unmatched("delta", "dense", delta_objects, dense_objects, decode_dense(0.f)))
+        std::fprintf(stderr, "  %s\n", line.c_str());
+    }
     delta_published.push_back(s.objects);
     ++n;
     if (n % 100 == 0) {
