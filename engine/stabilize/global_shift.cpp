@@ -190,9 +190,11 @@ StillFit GlobalShiftEstimator::fit_still_rgb(const float* rgb) const {
 
 template <typename Sampler>
 void GlobalShiftEstimator::finish_full(const Sampler& frame, ShiftEstimate& e) const {
-  const cv::Point2d s = refine(frame, full_samples_, cv::Point2d(e.dx, e.dy), kFullIterations);
+  StillFit fit;
+  const cv::Point2d s = refine(frame, full_samples_, cv::Point2d(e.dx, e.dy), kFullIterations, &fit);
   e.dx = s.x;
   e.dy = s.y;
+  e.residual_sigma = fit.fitted ? fit.residual_sigma : -1.0;
 }
 
 namespace {
@@ -221,14 +223,16 @@ bool solve_step(const std::vector<GlobalShiftEstimator::Sample>& samples, const 
   return cv::solve(a, b, p, cv::DECOMP_CHOLESKY) && p[2] > 0.1;
 }
 
-// 3 robust sigmas (1.4826 x the median absolute value) of the first n values, at least 1.5.
-// The median of every 4th value: as good a scale for a cut-off, at a quarter of the sorting.
-double robust_cut(std::vector<float>& abs_values, size_t n) {
+// The robust sigma (1.4826 x the median absolute value) of the first n values. The median of
+// every 4th value: as good a scale for a cut-off, at a quarter of the sorting.
+double robust_sigma(std::vector<float>& abs_values, size_t n) {
   size_t m = 0;
   for (size_t i = 0; i < n; i += 4) abs_values[m++] = abs_values[i];
   std::nth_element(abs_values.begin(), abs_values.begin() + m / 2, abs_values.begin() + m);
-  return 3.0 * std::max(1.4826 * abs_values[m / 2], 0.5);
+  return 1.4826 * abs_values[m / 2];
 }
+// 3 robust sigmas, at least 1.5 levels.
+double cut_at(double sigma) { return 3.0 * std::max(sigma, 0.5); }
 
 }  // namespace
 
@@ -260,7 +264,7 @@ cv::Point2d GlobalShiftEstimator::refine(const Sampler& frame, const std::vector
     }
     if (n < size_t(kMinSamples)) break;  // shifted too far for the samples: keep what we have
     // First step: all but gross outliers (a person walking by is many sigmas off).
-    const double gross = 3.0 * robust_cut(abs_res, n);
+    const double gross = 3.0 * cut_at(robust_sigma(abs_res, n));
     cv::Vec4d p;
     if (!solve_step(samples, sampled, [&](size_t i) { return inside[i] && std::fabs(residual[i]) <= gross; }, p)) break;
     // Residuals as that step predicts them, and the inliers by those.
@@ -272,8 +276,10 @@ cv::Point2d GlobalShiftEstimator::refine(const Sampler& frame, const std::vector
       abs_res[n++] = std::fabs(residual[i]);
     }
     const size_t in_frame = n;
-    const double cut = robust_cut(abs_res, n);
+    const double sigma = robust_sigma(abs_res, n);
+    const double cut = cut_at(sigma);
     if (fit) {
+      fit->residual_sigma = sigma;
       size_t inliers = 0;
       for (size_t i = 0; i < samples.size(); ++i) inliers += inside[i] && std::fabs(residual[i]) <= cut;
       fit->inlier_fraction = double(inliers) / double(in_frame);

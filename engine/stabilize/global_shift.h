@@ -34,6 +34,9 @@ struct ShiftEstimate {
   // the plane given to estimate(): frame(x, y) ~ reference(x - dx, y - dy).
   double dx = 0.0, dy = 0.0;
   double confidence = 0.0;  // phase-correlation peak height, 0..1
+  // Robust sigma (luma levels) of the full-size samples' residuals at this shift, after the
+  // last step's gain and offset: how well the shift explains the picture. -1: not measured.
+  double residual_sigma = -1.0;
 };
 
 // What one Gauss-Newton fit at the full-size samples says about a frame, without the phase
@@ -42,6 +45,7 @@ struct StillFit {
   double dx = 0.0, dy = 0.0;      // the refined shift from 0 (full-size pixels)
   double gain = 1.0, offset = 0.0;  // frame ~ gain * reference + offset at the samples
   double inlier_fraction = 0.0;   // of the samples inside the frame
+  double residual_sigma = 0.0;    // robust sigma of their residuals (luma levels)
   bool fitted = false;            // false: too few samples or no texture to fit on
 };
 

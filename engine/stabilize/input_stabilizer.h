@@ -71,8 +71,13 @@ class InputStabilizer {
   // The still camera's path: after a frame fed as it came, one Gauss-Newton fit at the full-size
   // samples (GlobalShiftEstimator::fit_still_rgb) decides whether this frame can be fed as it
   // comes too, without the luma plane, the phase correlation or the exposure fit. Fills `r` and
-  // returns true when it can; `fit_ms` gets the fit's time either way.
-  bool take_still_path(const float* input, StabilizeResult& r, double& fit_ms);
+  // returns true when it can; `fit_ms` gets the fit's time and `fit` the fit (fitted false when
+  // none was made) either way.
+  bool take_still_path(const float* input, StabilizeResult& r, double& fit_ms, StillFit& fit);
+  // The full path's shift against no shift: when the full estimate (phase correlation, then
+  // Gauss-Newton) moves the frame but one Gauss-Newton step from no shift (`still`, made here
+  // when not given) explains the picture better (smaller residual sigma), the latter's shift.
+  cv::Point2d better_of(const ShiftEstimate& e, const float* input, StillFit still, double& fit_ms) const;
   // A frame fed as it came: r.frame is the input itself, and output_ takes only the border strip
   // a later move can expose, so that what the network saw last is there (the rest of output_ is
   // rewritten by any move). Times that copy as r.ms.warp.

@@ -145,5 +145,26 @@ TEST(GlobalShift, StillFitSeesAStillCameraAndNothingElse) {
   }
 }
 
+// The residual sigma says how well a shift explains the picture: the full estimate of a frame
+// moved by 2.5 px leaves residuals at the level of its noise, the fit from no shift many times
+// that; on the reference itself both are small (the stabiliser keeps the better of the two).
+TEST(GlobalShift, ResidualSigmaTellsTheShiftThatExplainsThePicture) {
+  const cv::Mat scene = textured_scene(288, 384, 5);
+  GlobalShiftEstimator est(2);
+  const std::vector<float> ref = grey_rgb(scene);
+  est.set_reference_rgb(ref.data(), half_luma_of(ref.data(), scene.cols, scene.rows), scene.size());
+  const std::vector<float> moved = grey_rgb(shifted(scene, 2.5, -1.0));
+  const ShiftEstimate e = est.estimate_rgb(moved.data(), half_luma_of(moved.data(), scene.cols, scene.rows));
+  const StillFit from_zero = est.fit_still_rgb(moved.data());
+  ASSERT_GE(e.residual_sigma, 0.0);
+  EXPECT_NEAR(e.dx, 2.5, 0.1);
+  EXPECT_LT(e.residual_sigma, 2.0);
+  EXPECT_TRUE(!from_zero.fitted || from_zero.residual_sigma > 4.0 * e.residual_sigma)
+      << "no shift: sigma " << from_zero.residual_sigma << " against " << e.residual_sigma;
+  const ShiftEstimate same = est.estimate_rgb(ref.data(), half_luma_of(ref.data(), scene.cols, scene.rows));
+  EXPECT_LT(same.residual_sigma, 2.0);
+  EXPECT_LT(est.fit_still_rgb(ref.data()).residual_sigma, 2.0);
+}
+
 }  // namespace
 }  // namespace dcnn::test
