@@ -58,6 +58,19 @@ void update_velocity(Track& t, const Detection& seen, int64_t frame_index) {
   t.velocity_y = first ? vy : t.velocity_y + kVelocitySmoothing * (vy - t.velocity_y);
 }
 
+// Per candidate: whether it is among the `rank` highest-scoring ones (ties by order; all when
+// rank is 0).
+std::vector<bool> among_best(const std::vector<Detection>& candidates, int rank) {
+  if (rank <= 0 || size_t(rank) >= candidates.size()) return std::vector<bool>(candidates.size(), true);
+  std::vector<size_t> order(candidates.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return candidates[a].confidence > candidates[b].confidence; });
+  std::vector<bool> best(candidates.size(), false);
+  for (int r = 0; r < rank; ++r) best[order[size_t(r)]] = true;
+  return best;
+}
+
 }  // namespace
 
 void validate(const TrackerSettings& s) {
@@ -69,6 +82,8 @@ void validate(const TrackerSettings& s) {
   require(unit(s.min_iou), "min_iou", s.min_iou, "a number in [0, 1]");
   require(unit(s.keypoint_weight), "keypoint_weight", s.keypoint_weight, "a number in [0, 1]");
   require(unit(s.keypoint_score), "keypoint_score", s.keypoint_score, "a number in [0, 1]");
+  require(s.birth_rank >= 0 && s.birth_rank <= 1000, "birth_rank", float(s.birth_rank),
+          "an integer in [0, 1000] (0: any candidate)");
 }
 
 Tracker::Tracker(const TrackerSettings& settings) : settings_(settings) { validate(settings_); }
@@ -115,8 +130,9 @@ std::vector<Detection> Tracker::update(const std::vector<Detection>& candidates,
     owner[i] = long(j);
     matched[j] = true;
   }
+  const std::vector<bool> may_start = among_best(candidates, settings_.birth_rank);
   for (size_t i = 0; i < candidates.size(); ++i) {
-    if (owner[i] >= 0 || !(candidates[i].confidence >= score_on)) continue;
+    if (owner[i] >= 0 || !(candidates[i].confidence >= score_on) || !may_start[i]) continue;
     Track t;
     t.last = candidates[i];
     t.hits = 1;

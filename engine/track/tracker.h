@@ -10,7 +10,8 @@
 //     frames keeps its id (its last box is held for linking) and ends after that;
 //   - a tentative track continues only on a candidate >= score_on and is dropped on its first
 //     miss; after min_hits frames in a row it is confirmed and takes the next id;
-//   - a candidate that links to nothing and scores >= score_on starts a tentative track.
+//   - a candidate that links to nothing, scores >= score_on and is among the frame's birth_rank
+//     best (when that is set) starts a tentative track.
 // Published: the confirmed tracks matched on this frame, as their candidates (box, keypoints,
 // confidence), with id = track id and track_age set, in candidate order; with hold_missed also
 // the confirmed tracks missed on this frame (as last matched), after them. Deterministic: the same

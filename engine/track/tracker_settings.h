@@ -34,6 +34,11 @@ struct TrackerSettings {
   // object where it was. A far-away person a dozen pixels wide walks out of his own last box
   // within two frames; held still, his track missed on one frame lost him (IoU < min_iou).
   bool predict_motion = true;
+  // Births only among the frame's birth_rank highest-scoring candidates (0: any candidate).
+  // MultiPose with decoder.max_objects above the graph's 6 people: 6, so the extra people the
+  // decoder reads keep their tracks through a frame where the sixth slot went to someone else,
+  // but a far-away person scoring near the cut-off does not start one from beyond them.
+  int birth_rank = 0;
 };
 
 }  // namespace dcnn

@@ -431,12 +431,15 @@ TEST_F(ConfigTest, TrackerDefaultsFollowTheDecoder) {
   EXPECT_EQ(c.tracker.predict_motion, defaults.predict_motion);
   EXPECT_TRUE(defaults.predict_motion);
   EXPECT_FLOAT_EQ(c.tracker.keypoint_weight, defaults.keypoint_weight);
+  EXPECT_EQ(c.tracker.birth_rank, 0) << "any candidate may start a track unless asked";
 }
 
 TEST_F(ConfigTest, TrackerBlockParsesEveryKey) {
   const DeploymentConfig c = parse(with(
       "tracker:\n  enabled: false\n  score_off: 0.1\n  min_hits: 3\n  max_misses: 7\n"
-      "  hold_missed: true\n  min_iou: 0.2\n  predict_motion: false\n  keypoint_weight: 0.25\n"));
+      "  hold_missed: true\n  min_iou: 0.2\n  predict_motion: false\n  keypoint_weight: 0.25\n"
+      "  birth_rank: 6\n"));
+  EXPECT_EQ(c.tracker.birth_rank, 6);
   EXPECT_TRUE(c.tracker.hold_missed);
   EXPECT_FALSE(c.tracker.predict_motion);
   EXPECT_FALSE(c.tracker.enabled);
@@ -469,6 +472,7 @@ TEST_F(ConfigTest, TrackerBlockErrorsNameTheKey) {
       {"tracker: {hold_missed: 1}", "tracker.hold_missed: '1' is not a boolean"},
       {"tracker: {predict_motion: auto}", "tracker.predict_motion: 'auto' is not a boolean"},
       {"tracker: {min_hits: 2.5}", "tracker.min_hits: '2.5' is not an integer"},
+      {"tracker: {birth_rank: -1}", "tracker.birth_rank: value -1 is out of range; expected an integer in [0, 1000]"},
       {"tracker: 3", "test.yaml: tracker: is not a mapping"},
   };
   for (const auto& c : cases) {

@@ -322,6 +322,36 @@ TEST(TrackSimilarity, KeypointSimilarityIsOneForTheSamePoseAndFallsWithDistance)
   EXPECT_EQ(dcnn::keypoint_similarity(box(0, 0, 1, 1, 1), box(0, 0, 1, 1, 1), 0.3f), -1.f);
 }
 
+// birth_rank: eight people a frame, tracks start only from the six best; the seventh, once
+// tracked (it was among the six on its first frame), keeps its track from seventh place, and a
+// newcomer in seventh place starts none.
+TEST(Tracker, BirthRankLimitsWhoStartsATrackNotWhoKeepsOne) {
+  TrackerSettings s = hysteresis(0.25f, 0.12f);
+  s.birth_rank = 6;
+  Tracker t(s);
+  auto person = [](int i, float score) { return box(100.f * float(i), 0, 40, 100, score); };
+  // Frame 0: people 0-5 score 0.9-0.4, person 6 0.35 (seventh): six tracks.
+  std::vector<Detection> frame;
+  for (int i = 0; i < 6; ++i) frame.push_back(person(i, 0.9f - 0.1f * float(i)));
+  frame.push_back(person(6, 0.35f));
+  EXPECT_EQ(t.update(frame).size(), 6u);
+  // Frame 1: person 6 rises to 0.85 (second best), person 5 drops to seventh: 6 starts, 5 keeps
+  // its track from seventh place.
+  frame[6].confidence = 0.85f;
+  frame[5].confidence = 0.3f;
+  EXPECT_EQ(t.update(frame).size(), 7u);
+  // Frame 2: a newcomer in eighth place at 0.3 (above score_on) starts no track; the others stay.
+  frame.push_back(person(7, 0.3f));
+  frame[5].confidence = 0.31f;
+  const std::vector<Detection> out = t.update(frame);
+  EXPECT_EQ(out.size(), 7u);
+  for (const Detection& d : out) EXPECT_LT(d.x_min, 700.f) << "the newcomer was published";
+  // Without the rank every candidate above score_on may start one.
+  s.birth_rank = 0;
+  Tracker any(s);
+  EXPECT_EQ(any.update(frame).size(), 8u);
+}
+
 TEST(Tracker, SettingsOutOfRangeAreConfigErrorsNamingTheKey) {
   auto message_of = [](TrackerSettings s) -> std::string {
     try {
@@ -338,6 +368,10 @@ TEST(Tracker, SettingsOutOfRangeAreConfigErrorsNamingTheKey) {
   s = TrackerSettings();
   s.score_off = 1.5f;
   EXPECT_EQ(message_of(s), "tracker.score_off: value 1.5 is out of range; expected a number in [0, 1]");
+  s = TrackerSettings();
+  s.birth_rank = -1;
+  EXPECT_EQ(message_of(s),
+            "tracker.birth_rank: value -1 is out of range; expected an integer in [0, 1000] (0: any candidate)");
   s = TrackerSettings();
   s.max_misses = -1;
   EXPECT_NE(message_of(s).find("tracker.max_misses: value -1 is out of range"), std::string::npos);
