@@ -154,7 +154,8 @@ bool InputStabilizer::take_still_path(const float* input, StabilizeResult& r, do
       still_frames_ >= kStillRun)
     return false;
   const auto t0 = Clock::now();
-  const StillFit f = fit = shift_.fit_still_rgb(input);
+  fit = shift_.fit_still_rgb(input);
+  const StillFit& f = fit;
   fit_ms = ms_since(t0);
   if (!f.fitted || std::fabs(f.dx) >= kStillShift || std::fabs(f.dy) >= kStillShift ||
       f.inlier_fraction < kStillInliers)

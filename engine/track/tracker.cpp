@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numeric>
 #include <string>
 
 #include "engine/core/error.h"
@@ -63,7 +64,7 @@ void update_velocity(Track& t, const Detection& seen, int64_t frame_index) {
 std::vector<bool> among_best(const std::vector<Detection>& candidates, int rank) {
   if (rank <= 0 || size_t(rank) >= candidates.size()) return std::vector<bool>(candidates.size(), true);
   std::vector<size_t> order(candidates.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::iota(order.begin(), order.end(), size_t{0});
   std::stable_sort(order.begin(), order.end(),
                    [&](size_t a, size_t b) { return candidates[a].confidence > candidates[b].confidence; });
   std::vector<bool> best(candidates.size(), false);

@@ -38,9 +38,9 @@
 #include "tools/common/video_file.h"
 #include "tools/eval/agreement.h"
 #include "tools/eval/agreement_json.h"
+#include "tools/eval/disagreements.h"
 #include "tools/eval/perturb.h"
 #include "tools/eval/track_stats.h"
-#include "tools/eval/disagreements.h"
 #include "tools/eval/tracking_variants.h"
 
 namespace {
@@ -128,8 +128,6 @@ Args parse_args(int argc, char** argv) {
   });
 }
 
-// "3 [0.61@(285,400) 0.44@(120,310) 0.26@(40,290)]": how many objects, their scores (highest
-// first) and where they stand (box bottom centre, frame pixels).
 double ms_of(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }

@@ -9,7 +9,8 @@
 
 namespace dcnn::eval {
 
-// "N [score@(x,y) ...]": the objects by descending score, each at its box's bottom centre.
+// "3 [0.61@(285,400) 0.44@(120,310) 0.26@(40,290)]": how many objects, their scores (highest
+// first) and where they stand (box bottom centre, frame pixels).
 std::string describe_objects(std::vector<Detection> objects);
 
 // One line per object published by one stream that no object of the other overlaps (box IoU
