@@ -85,6 +85,15 @@ struct Executor::Impl {
   // Per op: it has an input_producer and its dense passes run the pair fused as well
   // (Op::fuses_dense_pass_with); the other pairs run apart in dense passes.
   std::vector<bool> dense_fused;
+  // Convs that fire their residual add's output in recompute passes (Op::can_fire_residual_sum):
+  // per op, the add's index (always the next op) or -1, and the add's other operand. The conv's
+  // output then has no map (dense passes put it at unstored_offset in the scratch, and the add
+  // runs apart there) and the add has no pass of its own in recompute passes.
+  std::vector<int> residual_add;
+  std::vector<int> residual_tensor;
+  void plan_residual_adds();
+  // Whether op k's output is computed by the op before it (an add that op fires).
+  bool computed_by_previous(size_t k) const { return k > 0 && residual_add[k - 1] == int(k); }
   // Executor::set_queried_outputs: per output, whether it is computed at the cells asked for
   // only (in recompute delta frames); per op, whether such frames skip it (the output's op and
   // the pair or chain inside it); whether the last frame did (else the output maps are whole).
@@ -234,6 +243,7 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
                                          g.source + "' has no node named '" + kv.first +
                                          "'; expected an ONNX node name of a layer with an activation");
   m.plan_unstored_tensors();
+  m.plan_residual_adds();
   if (m.recomputes()) {
     std::string missing;
     size_t map_floats = 0;
@@ -243,7 +253,9 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
       // scratch holds its output only in dense passes that run the pair apart.
       if (!m.output_unstored(k))
         map_floats = std::max(map_floats, op.recompute_scratch_floats());
-      else if (!m.dense_fused[k + 1])
+      if (m.residual_add[k] >= 0)
+        map_floats = std::max(map_floats, m.unstored_offset[size_t(op.output())] + size_t(op.output_shape().size()));
+      else if (m.output_unstored(k) && !m.dense_fused[k + 1])
         map_floats = std::max(map_floats, m.unstored_offset[size_t(op.output())] + size_t(op.output_shape().size()));
       // The dense form of a pair whose dense passes run apart holds the expanded tensor after
       // the output (ConvOp::run_pair_dense), a whole block's both inner tensors.
@@ -283,6 +295,7 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
     for (size_t k = 0; k < ops.size(); ++k) {
       if (m.input_producer[k]) m.stats.layers[k - 1].computed_in = int(k);
       if (m.chain_head[k]) m.stats.layers[k - 2].computed_in = int(k);
+      if (m.residual_add[k] >= 0) m.stats.layers[size_t(m.residual_add[k])].computed_in = int(k);
     }
   }
 }
@@ -353,7 +366,8 @@ std::vector<bool> Executor::Impl::unstored_tensors(ExecMode for_mode, bool dense
   if (!fuses(for_mode)) return unstored;
   const auto& ops = model->ops();
   for (size_t k = 0; k < ops.size(); ++k)
-    if (output_unstored(k) && (!dense_only || dense_fused[k + 1])) unstored[size_t(ops[k]->output())] = true;
+    if ((output_unstored(k) && (!dense_only || dense_fused[k + 1])) || (!dense_only && residual_add[k] >= 0))
+      unstored[size_t(ops[k]->output())] = true;
   return unstored;
 }
 
@@ -419,6 +433,38 @@ void Executor::Impl::plan_unstored_tensors() {
     const bool taken = input_producer[k] || input_producer[k - 1] || output_unstored(k);  // (chains set these)
     if (!taken && sole_reader_of_previous(k) && ops[k]->can_compute_input_from_after_chains(*ops[k - 1]))
       input_producer[k] = ops[k - 1].get();  // dense passes run it apart: dense_fused stays false
+  }
+}
+
+void Executor::Impl::plan_residual_adds() {
+  const ir::Graph& g = model->graph();
+  const auto& ops = model->ops();
+  residual_add.assign(ops.size(), -1);
+  residual_tensor.assign(ops.size(), -1);
+  // DELTACNN_CPU_RESIDUAL_ADDS=0: every residual add runs on its own (the ablation of
+  // docs/cpu-engine.md section 18).
+  if (const char* v = std::getenv("DELTACNN_CPU_RESIDUAL_ADDS"); v && std::string(v) == "0") return;
+  const std::vector<int> readers = tensor_readers();
+  std::vector<bool> paired_away(g.tensors.size(), false);  // the pairs' inner tensors: no map
+  for (size_t k = 0; k < ops.size(); ++k)
+    if (output_unstored(k)) paired_away[size_t(ops[k]->output())] = true;
+  for (size_t k = 0; k + 1 < ops.size(); ++k) {
+    const Op& conv = *ops[k];
+    const Op& add = *ops[k + 1];
+    const int t = conv.output();
+    if (readers[size_t(t)] != 1 || output_unstored(k) || output_unstored(k + 1) || input_producer[k + 1]) continue;
+    const int r = add.residual_partner(t);
+    // The residual must be a map the stream holds, written before the conv runs.
+    if (r < 0 || paired_away[size_t(r)] || !conv.can_fire_residual_sum(input_producer[k], chain_head[k])) continue;
+    residual_add[k] = int(k + 1);
+    residual_tensor[k] = r;
+    // Dense passes run the conv apart and put its output in the scratch, where the add reads
+    // it: after the depthwise output of a pair whose dense passes run apart (unstored at its
+    // own offset), else at the start (a whole block's inner tensors sit after its output's
+    // place: unstored_offset above).
+    const Op* producer = input_producer[k];
+    if (producer && !chain_head[k] && !dense_fused[k])
+      unstored_offset[size_t(t)] = unstored_offset[size_t(producer->output())] + size_t(producer->output_shape().size());
   }
 }
 
@@ -593,6 +639,14 @@ void Executor::Impl::run_recompute(const float* x) {
       st.ms = 0.0;
       continue;
     }
+    if (computed_by_previous(k)) {  // fired by the conv before it, in that conv's time
+      const TensorBuffer& o = tensors[size_t(ops[k]->output())];
+      st.active = o.active_fraction();
+      st.computed = o.computed_fraction();
+      st.dense = stats.layers[k - 1].dense;
+      st.ms = 0.0;
+      continue;
+    }
     auto t0 = std::chrono::steady_clock::now();
     TensorBuffer& o = tensors[size_t(ops[k]->output())];
     o.clear_fired();
@@ -601,10 +655,19 @@ void Executor::Impl::run_recompute(const float* x) {
     ctx.output_unstored = output_unstored(k);
     ctx.input_producer = input_producer[k];
     ctx.chain_head = chain_head[k];
+    if (residual_add[k] >= 0) {  // fires the add's output, with the add's threshold
+      const size_t j = size_t(residual_add[k]);
+      ctx.fired_into = &tensors[size_t(ops[j]->output())];
+      ctx.fired_into->clear_fired();
+      ctx.residual = &tensors[size_t(residual_tensor[k])];
+      ctx.eps = base_eps[j] * settings.threshold_scale;
+      ctx.truncate_linear = truncates_linear[j];
+    }
     if (measures_paths()) ctx.path_cost = &path_costs[k];
     ops[k]->run_recompute(ctx);
-    st.active = o.active_fraction();
-    st.computed = o.computed_fraction();
+    const TensorBuffer& written = ctx.fired_into ? *ctx.fired_into : o;
+    st.active = written.active_fraction();
+    st.computed = written.computed_fraction();
     if (settings.time_layers || measures_paths())
       st.ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     if (measures_paths() && ctx.candidates >= 0)
@@ -767,7 +830,7 @@ void Executor::Impl::run_cpu_frame(const float* frame) {
     const double w = double(ops[k]->macs()) + carried;
     carried = 0.0;
     if (queried_skipped && queried_op[k]) continue;  // not this frame's work: no weight
-    if (mode == ExecMode::Delta && !keyframe && output_unstored(k)) {
+    if (mode == ExecMode::Delta && !keyframe && (output_unstored(k) || (recomputes() && residual_add[k] >= 0))) {
       carried = w;
       continue;
     }

@@ -32,14 +32,15 @@ bool Op::takes_dense_form(OpContext& ctx, const TensorBuffer& o, int candidates)
 void Op::fire_candidates(OpContext& ctx, const kern::ActSpec& act, const float* values, int candidates,
                          float eps) const {
   TensorBuffer& o = out(ctx);
-  cpu::fire_at_pixels(act, values, o.list(), candidates, o.shape().c, eps, o.values(), o.mask());
+  cpu::fire_at_pixels(act, values, o.list(), candidates, o.shape().c, eps, o.values(), o.mask(), residual_values(ctx));
   o.compact_list();
 }
 
 void Op::fire_computed_candidates(OpContext& ctx, const kern::ActSpec& act, int candidates, float eps,
                                   const cpu::RowsCompute& compute) const {
   TensorBuffer& o = out(ctx);
-  cpu::fire_computed(act, compute, o.list(), candidates, o.shape().c, eps, o.values(), o.mask());
+  cpu::fire_computed(act, compute, o.list(), candidates, o.shape().c, eps, o.values(), o.mask(),
+                     residual_values(ctx));
   o.compact_list();
 }
 

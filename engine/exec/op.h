@@ -60,6 +60,12 @@ struct OpContext {
   // Set with input_producer when that producer computes its own input from this op too (a chain
   // of three, Op::can_compute_input_from_chain): the chain's first op.
   const Op* chain_head = nullptr;
+  // Recompute passes of a conv that fires its residual add's output (Op::can_fire_residual_sum):
+  // the add's other operand (a stored map; its mask names its fired pixels) and the add's output,
+  // which this op's fire step compares with and writes instead of its own (out() returns it).
+  // eps and truncate_linear are then the add's.
+  const TensorBuffer* residual = nullptr;
+  TensorBuffer* fired_into = nullptr;
 };
 
 class Op : public OpNode {
@@ -108,6 +114,15 @@ class Op : public OpNode {
   // passes run such pairs apart.
   virtual bool can_compute_input_from_after_chains(const Op& /*producer*/) const { return false; }
 
+  // Whether this op is y = `operand` + r exactly (no activation, coefficients 1, no broadcast),
+  // so that the producer of `operand` may fire y itself: returns r's tensor id, else -1.
+  virtual int residual_partner(int /*operand*/) const { return -1; }
+  // Whether this op, run with `producer` / `head` as the executor paired them (null: none), can
+  // add a residual map before its fire step and fire its residual add's output instead of its
+  // own (ctx.residual, ctx.fired_into) in recompute passes, so that its output has no map and
+  // the add no pass of its own. Dense passes run the two apart.
+  virtual bool can_fire_residual_sum(const Op* /*producer*/, const Op* /*head*/) const { return false; }
+
   // Whether rows_at can compute this op's activated output at any listed pixels from maps the
   // stream holds (its input's, or its pair's or chain's first input's; ctx as for run_recompute),
   // so that an output a decoder reads at a few cells need not be computed everywhere
@@ -147,7 +162,11 @@ class Op : public OpNode {
                                 const cpu::RowsCompute& compute) const;
 
   TensorBuffer& in(OpContext& ctx, size_t i) const { return ctx.tensors[size_t(inputs()[i])]; }
-  TensorBuffer& out(OpContext& ctx) const { return ctx.tensors[size_t(output())]; }
+  // The tensor this op writes: its own, or in a recompute pass that fires its residual add's
+  // output, the add's (OpContext::fired_into).
+  TensorBuffer& out(OpContext& ctx) const { return ctx.fired_into ? *ctx.fired_into : ctx.tensors[size_t(output())]; }
+  // The residual map the fire step adds (OpContext::residual), or null.
+  static const float* residual_values(const OpContext& ctx) { return ctx.residual ? ctx.residual->values() : nullptr; }
 };
 
 }  // namespace dcnn

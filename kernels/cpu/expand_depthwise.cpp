@@ -67,11 +67,12 @@ class Worker {
  public:
   // project: the 1x1 conv after the depthwise conv when the block runs as a whole (the
   // depthwise output then has no map either and the fire step is the projection's), or null.
+  // residual: the projection's residual map, or null (expand_depthwise_project_recompute).
   Worker(const PackedConv& e, const kern::ActSpec& ea, const PackedConv& d, const kern::ActSpec& da,
          const PackedConv* project, const kern::ActSpec& pa, const float* x, float eps, float* out_map,
-         uint8_t* fired)
+         uint8_t* fired, const float* residual)
       : e_(e), ea_(ea), d_(d), da_(da), p_(project), pa_(pa), x_(x), eps_(eps), out_map_(out_map), fired_(fired),
-        ge_(e.geometry), gd_(d.geometry), c_(gd_.cin), groups_(gd_) {
+        residual_(residual), ge_(e.geometry), gd_(d.geometry), c_(gd_.cin), groups_(gd_) {
     capacity_ = 2 * groups_.window_rows_for(groups_.rows());
     buffer_ = scratch_floats(ScratchSlot::Band, size_t(capacity_) * size_t(gd_.in_w) * size_t(c_));
     // Per-thread byte masks that only grow, so steady-state frames allocate nothing.
@@ -187,7 +188,7 @@ class Worker {
     const GemmB b = gemm_b(*p_);
     float* product = scratch_floats(ScratchSlot::Rows, size_t(k) * size_t(b.ld));
     gather_gemm(tile, c_, nullptr, k, b, product, b.ld);
-    return fire_rows(pa_, product, b.ld, cand, k, b.n, bias_or_null(*p_), eps_, out_map_, fired_);
+    return fire_rows(pa_, product, b.ld, cand, k, b.n, bias_or_null(*p_), eps_, out_map_, fired_, residual_);
   }
 
   const PackedConv& e_;
@@ -200,6 +201,7 @@ class Worker {
   float eps_;
   float* out_map_;
   uint8_t* fired_;
+  const float* residual_;
   const ConvGeometry& ge_;
   const ConvGeometry& gd_;
   int c_;
@@ -316,7 +318,8 @@ namespace {
 // Both recompute entries: the pair (project null) or the whole block.
 int recompute_block(const PackedConv& expand, const kern::ActSpec& expand_act, const PackedConv& depthwise,
                     const kern::ActSpec& depthwise_act, const PackedConv* project, const kern::ActSpec& project_act,
-                    const float* x, const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired) {
+                    const float* x, const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired,
+                    const float* residual) {
   const ConvGeometry& ge = expand.geometry;
   const ConvGeometry& gd = depthwise.geometry;
   // Expand MACs at about the window's pixels plus the depthwise taps, per candidate.
@@ -338,7 +341,8 @@ int recompute_block(const PackedConv& expand, const kern::ActSpec& expand_act, c
     };
     const int i0 = boundary(t), i1 = boundary(t + 1);
     if (i1 > i0) {
-      Worker worker(expand, expand_act, depthwise, depthwise_act, project, project_act, x, eps, out_map, fired);
+      Worker worker(expand, expand_act, depthwise, depthwise_act, project, project_act, x, eps, out_map, fired,
+                    residual);
       total += worker.run(cand + i0, i1 - i0);
     }
   }
@@ -356,7 +360,7 @@ int expand_depthwise_recompute(const PackedConv& expand, const kern::ActSpec& ex
   if (n <= 0) return 0;
   require_output_pixels("expand_depthwise_recompute", depthwise.geometry, cand, n);
   return recompute_block(expand, expand_act, depthwise, depthwise_act, nullptr, kern::ActSpec{}, x, cand, n, eps,
-                         out_map, fired);
+                         out_map, fired, nullptr);
 }
 
 bool expand_depthwise_project_fits(const ConvGeometry& e, const ConvGeometry& d, const ConvGeometry& p) {
@@ -371,14 +375,15 @@ bool expand_depthwise_project_pays(int64_t depthwise_output_bytes) {
 int expand_depthwise_project_recompute(const PackedConv& expand, const kern::ActSpec& expand_act,
                                        const PackedConv& depthwise, const kern::ActSpec& depthwise_act,
                                        const PackedConv& project, const kern::ActSpec& project_act, const float* x,
-                                       const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired) {
+                                       const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired,
+                                       const float* residual) {
   if (!expand_depthwise_project_fits(expand.geometry, depthwise.geometry, project.geometry))
     throw std::invalid_argument(
         "expand_depthwise_project_recompute: not a pointwise conv feeding a depthwise conv feeding a 1x1 conv");
   if (n <= 0) return 0;
   require_output_pixels("expand_depthwise_project_recompute", project.geometry, cand, n);
   return recompute_block(expand, expand_act, depthwise, depthwise_act, &project, project_act, x, cand, n, eps,
-                         out_map, fired);
+                         out_map, fired, residual);
 }
 
 }  // namespace dcnn::cpu

@@ -42,10 +42,13 @@ bool expand_depthwise_project_fits(const ConvGeometry& expand, const ConvGeometr
 // alternating 120-frame runs: delta / dense 1.30-1.38x with blocks 1-5 whole, 1.29-1.31x
 // with all, 1.26-1.28x with none).
 bool expand_depthwise_project_pays(int64_t depthwise_output_bytes);
+// residual (may be null): the block's residual map, added to the projection before the fire
+// step, which then compares with and writes the residual add's map (fire.h).
 int expand_depthwise_project_recompute(const PackedConv& expand, const kern::ActSpec& expand_act,
                                        const PackedConv& depthwise, const kern::ActSpec& depthwise_act,
                                        const PackedConv& project, const kern::ActSpec& project_act, const float* x,
-                                       const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired);
+                                       const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired,
+                                       const float* residual = nullptr);
 
 class OnednnConv;
 

@@ -42,11 +42,12 @@ inline __attribute__((always_inline)) void prefetch_row(const float* row, int c)
 template <ActFn F, bool AtPixels>
 DCNN_SIMD_CLONES int fire_loop(const float* rows, int64_t ld, const int32_t* pixels, int n, int c,
                                const float* bias, float eps, float* stored, uint8_t* fired, float alpha,
-                               float beta) {
+                               float beta, const float* residual) {
   int count = 0;
   for (int i = 0; i < n; ++i) {
     const float* __restrict r = rows + (AtPixels ? int64_t{pixels[i]} : int64_t{i}) * ld;
     float* __restrict s = stored + int64_t{pixels[i]} * c;
+    const float* __restrict res = residual ? residual + int64_t{pixels[i]} * c : nullptr;
     if (i + kPrefetchAhead < n) prefetch_row(stored + int64_t{pixels[i + kPrefetchAhead]} * c, c);
     // Two passes over the row (it is in cache): whether any channel changed by more than eps
     // (max over channels > eps), then, only for a pixel that fires, the same values again into
@@ -56,11 +57,15 @@ DCNN_SIMD_CLONES int fire_loop(const float* rows, int64_t ld, const int32_t* pix
     int over = 0;
 #pragma omp simd reduction(| : over)
     for (int j = 0; j < c; ++j) {
-      const float v = kern::activate_as<F>(bias ? r[j] + bias[j] : r[j], alpha, beta);
+      const float a = kern::activate_as<F>(bias ? r[j] + bias[j] : r[j], alpha, beta);
+      const float v = res ? a + res[j] : a;
       over |= std::fabs(v - s[j]) > eps;
     }
     if (over) {
-      for (int j = 0; j < c; ++j) s[j] = kern::activate_as<F>(bias ? r[j] + bias[j] : r[j], alpha, beta);
+      for (int j = 0; j < c; ++j) {
+        const float a = kern::activate_as<F>(bias ? r[j] + bias[j] : r[j], alpha, beta);
+        s[j] = res ? a + res[j] : a;
+      }
       fired[pixels[i]] = 1;
       ++count;
     }
@@ -81,12 +86,15 @@ DCNN_SIMD_CLONES int fire_loop(const float* rows, int64_t ld, const int32_t* pix
 #define DCNN_V3 __attribute__((target("arch=x86-64-v3"), always_inline)) inline
 
 // One vector of a pixel's values from channel j: bias, activation (k: the lanes that exist).
+// res (may be null): the residual row added after the activation (fire.h).
 template <ActFn F>
-DCNN_V4 __m512 value16(const float* r, const float* bias, int j, __mmask16 k, __m512 lo, __m512 hi) {
+DCNN_V4 __m512 value16(const float* r, const float* bias, const float* res, int j, __mmask16 k, __m512 lo,
+                       __m512 hi) {
   __m512 v = _mm512_maskz_loadu_ps(k, r + j);
   if (bias) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(k, bias + j));
-  if constexpr (F == ActFn::Relu) return _mm512_max_ps(v, _mm512_setzero_ps());
-  if constexpr (F == ActFn::Clip) return _mm512_min_ps(_mm512_max_ps(v, lo), hi);
+  if constexpr (F == ActFn::Relu) v = _mm512_max_ps(v, _mm512_setzero_ps());
+  if constexpr (F == ActFn::Clip) v = _mm512_min_ps(_mm512_max_ps(v, lo), hi);
+  if (res) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(k, res + j));
   return v;
 }
 DCNN_V4 __mmask16 over16(__m512 v, const float* s, int j, __mmask16 k, __m512 eps) {
@@ -97,7 +105,8 @@ DCNN_V4 __mmask16 over16(__m512 v, const float* s, int j, __mmask16 k, __m512 ep
 template <ActFn F, bool AtPixels>
 __attribute__((target("arch=x86-64-v4"))) int fire_avx512(const float* rows, int64_t ld, const int32_t* pixels,
                                                           int n, int c, const float* bias, float eps, float* stored,
-                                                          uint8_t* fired, float alpha, float beta) {
+                                                          uint8_t* fired, float alpha, float beta,
+                                                          const float* residual) {
   const __m512 lo = _mm512_set1_ps(alpha), hi = _mm512_set1_ps(beta), e = _mm512_set1_ps(eps);
   const int whole = c & ~15;
   const __mmask16 all = 0xFFFF, tail = __mmask16((1u << (c & 15)) - 1u);
@@ -105,13 +114,14 @@ __attribute__((target("arch=x86-64-v4"))) int fire_avx512(const float* rows, int
   for (int i = 0; i < n; ++i) {
     const float* r = rows + (AtPixels ? int64_t{pixels[i]} : int64_t{i}) * ld;
     float* s = stored + int64_t{pixels[i]} * c;
+    const float* res = residual ? residual + int64_t{pixels[i]} * c : nullptr;
     if (i + kPrefetchAhead < n) prefetch_row(stored + int64_t{pixels[i + kPrefetchAhead]} * c, c);
     __mmask16 any = 0;
-    for (int j = 0; j < whole && !any; j += 16) any = over16(value16<F>(r, bias, j, all, lo, hi), s, j, all, e);
-    if (!any && tail) any = over16(value16<F>(r, bias, whole, tail, lo, hi), s, whole, tail, e);
+    for (int j = 0; j < whole && !any; j += 16) any = over16(value16<F>(r, bias, res, j, all, lo, hi), s, j, all, e);
+    if (!any && tail) any = over16(value16<F>(r, bias, res, whole, tail, lo, hi), s, whole, tail, e);
     if (!any) continue;
-    for (int j = 0; j < whole; j += 16) _mm512_storeu_ps(s + j, value16<F>(r, bias, j, all, lo, hi));
-    if (tail) _mm512_mask_storeu_ps(s + whole, tail, value16<F>(r, bias, whole, tail, lo, hi));
+    for (int j = 0; j < whole; j += 16) _mm512_storeu_ps(s + j, value16<F>(r, bias, res, j, all, lo, hi));
+    if (tail) _mm512_mask_storeu_ps(s + whole, tail, value16<F>(r, bias, res, whole, tail, lo, hi));
     fired[pixels[i]] = 1;
     ++count;
   }
@@ -121,11 +131,13 @@ __attribute__((target("arch=x86-64-v4"))) int fire_avx512(const float* rows, int
 // AVX2: the last channels through maskload / maskstore (mask: all bits set where a lane exists;
 // masked-off lanes load as 0 in both operands, so they never count as over).
 template <ActFn F>
-DCNN_V3 __m256 value8(const float* r, const float* bias, int j, __m256i k, bool masked, __m256 lo, __m256 hi) {
+DCNN_V3 __m256 value8(const float* r, const float* bias, const float* res, int j, __m256i k, bool masked, __m256 lo,
+                      __m256 hi) {
   __m256 v = masked ? _mm256_maskload_ps(r + j, k) : _mm256_loadu_ps(r + j);
   if (bias) v = _mm256_add_ps(v, masked ? _mm256_maskload_ps(bias + j, k) : _mm256_loadu_ps(bias + j));
-  if constexpr (F == ActFn::Relu) return _mm256_max_ps(v, _mm256_setzero_ps());
-  if constexpr (F == ActFn::Clip) return _mm256_min_ps(_mm256_max_ps(v, lo), hi);
+  if constexpr (F == ActFn::Relu) v = _mm256_max_ps(v, _mm256_setzero_ps());
+  if constexpr (F == ActFn::Clip) v = _mm256_min_ps(_mm256_max_ps(v, lo), hi);
+  if (res) v = _mm256_add_ps(v, masked ? _mm256_maskload_ps(res + j, k) : _mm256_loadu_ps(res + j));
   return v;
 }
 DCNN_V3 int over8(__m256 v, const float* s, int j, __m256i k, bool masked, __m256 eps) {
@@ -137,7 +149,8 @@ DCNN_V3 int over8(__m256 v, const float* s, int j, __m256i k, bool masked, __m25
 template <ActFn F, bool AtPixels>
 __attribute__((target("arch=x86-64-v3"))) int fire_avx2(const float* rows, int64_t ld, const int32_t* pixels, int n,
                                                         int c, const float* bias, float eps, float* stored,
-                                                        uint8_t* fired, float alpha, float beta) {
+                                                        uint8_t* fired, float alpha, float beta,
+                                                        const float* residual) {
   const __m256 lo = _mm256_set1_ps(alpha), hi = _mm256_set1_ps(beta), e = _mm256_set1_ps(eps);
   const int whole = c & ~7, left = c & 7;
   const __m256i tail = _mm256_cmpgt_epi32(_mm256_set1_epi32(left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
@@ -145,14 +158,15 @@ __attribute__((target("arch=x86-64-v3"))) int fire_avx2(const float* rows, int64
   for (int i = 0; i < n; ++i) {
     const float* r = rows + (AtPixels ? int64_t{pixels[i]} : int64_t{i}) * ld;
     float* s = stored + int64_t{pixels[i]} * c;
+    const float* res = residual ? residual + int64_t{pixels[i]} * c : nullptr;
     if (i + kPrefetchAhead < n) prefetch_row(stored + int64_t{pixels[i + kPrefetchAhead]} * c, c);
     int any = 0;
     for (int j = 0; j < whole && !any; j += 8)
-      any = over8(value8<F>(r, bias, j, tail, false, lo, hi), s, j, tail, false, e);
-    if (!any && left) any = over8(value8<F>(r, bias, whole, tail, true, lo, hi), s, whole, tail, true, e);
+      any = over8(value8<F>(r, bias, res, j, tail, false, lo, hi), s, j, tail, false, e);
+    if (!any && left) any = over8(value8<F>(r, bias, res, whole, tail, true, lo, hi), s, whole, tail, true, e);
     if (!any) continue;
-    for (int j = 0; j < whole; j += 8) _mm256_storeu_ps(s + j, value8<F>(r, bias, j, tail, false, lo, hi));
-    if (left) _mm256_maskstore_ps(s + whole, tail, value8<F>(r, bias, whole, tail, true, lo, hi));
+    for (int j = 0; j < whole; j += 8) _mm256_storeu_ps(s + j, value8<F>(r, bias, res, j, tail, false, lo, hi));
+    if (left) _mm256_maskstore_ps(s + whole, tail, value8<F>(r, bias, res, whole, tail, true, lo, hi));
     fired[pixels[i]] = 1;
     ++count;
   }
@@ -165,22 +179,22 @@ __attribute__((target("arch=x86-64-v3"))) int fire_avx2(const float* rows, int64
 // The ISA's loop for F where it has one, else the generic one.
 template <ActFn F, bool AtPixels>
 int fire_on_isa(const float* rows, int64_t ld, const int32_t* pixels, int n, int c, const float* bias, float eps,
-                float* stored, uint8_t* fired, float alpha, float beta) {
+                float* stored, uint8_t* fired, float alpha, float beta, const float* residual) {
   if constexpr (F == ActFn::Identity || F == ActFn::Relu || F == ActFn::Clip) {
     switch (kernel_isa()) {
-      case Isa::Avx512: return fire_avx512<F, AtPixels>(rows, ld, pixels, n, c, bias, eps, stored, fired, alpha, beta);
-      case Isa::Avx2: return fire_avx2<F, AtPixels>(rows, ld, pixels, n, c, bias, eps, stored, fired, alpha, beta);
+      case Isa::Avx512: return fire_avx512<F, AtPixels>(rows, ld, pixels, n, c, bias, eps, stored, fired, alpha, beta, residual);
+      case Isa::Avx2: return fire_avx2<F, AtPixels>(rows, ld, pixels, n, c, bias, eps, stored, fired, alpha, beta, residual);
       case Isa::Baseline: break;
     }
   }
-  return fire_loop<F, AtPixels>(rows, ld, pixels, n, c, bias, eps, stored, fired, alpha, beta);
+  return fire_loop<F, AtPixels>(rows, ld, pixels, n, c, bias, eps, stored, fired, alpha, beta, residual);
 }
 
 template <bool AtPixels>
 int fire_dispatch(const kern::ActSpec& a, const float* rows, int64_t ld, const int32_t* pixels, int n, int c,
-                  const float* bias, float eps, float* stored, uint8_t* fired) {
+                  const float* bias, float eps, float* stored, uint8_t* fired, const float* residual) {
 #define DCNN_FIRE_CASE(K) \
-  case ActFn::K: return fire_on_isa<ActFn::K, AtPixels>(rows, ld, pixels, n, c, bias, eps, stored, fired, a.alpha, a.beta);
+  case ActFn::K: return fire_on_isa<ActFn::K, AtPixels>(rows, ld, pixels, n, c, bias, eps, stored, fired, a.alpha, a.beta, residual);
   switch (a.fn) {
     DCNN_FIRE_CASE(Identity)
     DCNN_FIRE_CASE(Relu)
@@ -197,26 +211,26 @@ int fire_dispatch(const kern::ActSpec& a, const float* rows, int64_t ld, const i
 }  // namespace
 
 int fire_rows(const kern::ActSpec& a, const float* rows, int64_t ld, const int32_t* pixels, int n, int c,
-              const float* bias, float eps, float* stored, uint8_t* fired) {
-  return fire_dispatch<false>(a, rows, ld, pixels, n, c, bias, eps, stored, fired);
+              const float* bias, float eps, float* stored, uint8_t* fired, const float* residual) {
+  return fire_dispatch<false>(a, rows, ld, pixels, n, c, bias, eps, stored, fired, residual);
 }
 
 int fire_at_pixels(const kern::ActSpec& a, const float* values, const int32_t* pixels, int n, int c, float eps,
-                   float* stored, uint8_t* fired) {
+                   float* stored, uint8_t* fired, const float* residual) {
   // Pixels are distinct, so the threads' stores and flags never meet.
   const int threads = fire_threads(n, c);
-  if (threads <= 1) return fire_dispatch<true>(a, values, c, pixels, n, c, nullptr, eps, stored, fired);
+  if (threads <= 1) return fire_dispatch<true>(a, values, c, pixels, n, c, nullptr, eps, stored, fired, residual);
   int total = 0;
 #pragma omp parallel for num_threads(threads) schedule(static) reduction(+ : total)
   for (int t = 0; t < threads; ++t) {
     const int i0 = int(int64_t{n} * t / threads), i1 = int(int64_t{n} * (t + 1) / threads);
-    total += fire_dispatch<true>(a, values, c, pixels + i0, i1 - i0, c, nullptr, eps, stored, fired);
+    total += fire_dispatch<true>(a, values, c, pixels + i0, i1 - i0, c, nullptr, eps, stored, fired, residual);
   }
   return total;
 }
 
 int fire_computed(const kern::ActSpec& a, const RowsCompute& compute, const int32_t* pixels, int n, int c,
-                  float eps, float* stored, uint8_t* fired) {
+                  float eps, float* stored, uint8_t* fired, const float* residual) {
   if (n <= 0) return 0;
   constexpr int kBlock = 128;  // 128 rows: 32 KiB at 64 channels, in cache for the fire step
   const int blocks = (n + kBlock - 1) / kBlock;
@@ -227,7 +241,7 @@ int fire_computed(const kern::ActSpec& a, const RowsCompute& compute, const int3
     const int i0 = b * kBlock, m = std::min(kBlock, n - i0);
     float* rows = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(c));
     compute(pixels + i0, m, rows);
-    total += fire_dispatch<false>(a, rows, c, pixels + i0, m, c, nullptr, eps, stored, fired);
+    total += fire_dispatch<false>(a, rows, c, pixels + i0, m, c, nullptr, eps, stored, fired, residual);
   }
   return total;
 }

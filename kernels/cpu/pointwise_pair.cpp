@@ -168,7 +168,8 @@ void pointwise_pair_rows(const PackedConv& first, const kern::ActSpec& first_act
 
 int depthwise_pointwise_recompute(const PackedConv& depthwise, const kern::ActSpec& depthwise_act,
                                   const PackedConv& pointwise, const kern::ActSpec& pointwise_act, const float* x,
-                                  const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired) {
+                                  const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired,
+                                  const float* residual) {
   if (!depthwise_pointwise_fits(depthwise.geometry, pointwise.geometry))
     throw std::invalid_argument("depthwise_pointwise_recompute: not a depthwise conv feeding a 1x1 conv");
   if (n <= 0) return 0;
@@ -187,7 +188,8 @@ int depthwise_pointwise_recompute(const PackedConv& depthwise, const kern::ActSp
     const InputRows in = input_rows(lead, x, cin, cand + i0, m, scratch_floats(ScratchSlot::Rows, size_t(m) * cin));
     float* tile = scratch_floats(ScratchSlot::Product, size_t(m) * size_t(b.ld));
     gather_gemm(in.rows, cin, nullptr, m, b, tile, b.ld);
-    total += fire_rows(pointwise_act, tile, b.ld, cand + i0, m, cout, bias_or_null(pointwise), eps, out_map, fired);
+    total += fire_rows(pointwise_act, tile, b.ld, cand + i0, m, cout, bias_or_null(pointwise), eps, out_map, fired,
+                       residual);
   }
   return total;
 }

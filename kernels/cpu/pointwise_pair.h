@@ -55,9 +55,12 @@ void pointwise_pair_rows(const PackedConv& first, const kern::ActSpec& first_act
 // the FPN's separable convs): the same with no middle conv. The depthwise output (288x384x48,
 // 21 MB, in MoveNet's first block) is computed at the candidates and never stored.
 bool depthwise_pointwise_fits(const ConvGeometry& depthwise, const ConvGeometry& pointwise);
+// residual (may be null): a map added to the 1x1 conv's output before the fire step, which then
+// compares with and writes the residual add's map (fire.h): a block's projection with its add.
 int depthwise_pointwise_recompute(const PackedConv& depthwise, const kern::ActSpec& depthwise_act,
                                   const PackedConv& pointwise, const kern::ActSpec& pointwise_act, const float* x,
-                                  const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired);
+                                  const int32_t* cand, int n, float eps, float* out_map, uint8_t* fired,
+                                  const float* residual = nullptr);
 
 // The dense pass of the chain over the whole map, the intermediate rows only ever in cache:
 // out = act2(second(act1(first(lead(x)) + b1)) + b2). Threads: OpenMP over pixel blocks.

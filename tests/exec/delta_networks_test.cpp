@@ -188,20 +188,68 @@ TEST(DeltaNetworksRecompute, StatsNameTheLayerThatComputesAFusedOne) {
         const bool block = k + 2 < ops.size() && ops[k + 2]->can_compute_input_from_pair(*ops[k], *ops[k + 1]);
         EXPECT_EQ(in, int(block ? k + 2 : k + 1)) << ops[k]->name();
         ++pairs;
+      } else if (in >= 0 && ops[k]->kind_name() == std::string("Add")) {
+        // A residual add is fired by the projection just before it (its kernel adds the residual).
+        EXPECT_EQ(in, int(k) - 1) << ops[k]->name();
       } else if (in >= 0) {
         EXPECT_GT(in, int(k)) << ops[k]->name() << ": computed by an earlier layer";
       }
     }
   }
   setenv("DELTACNN_CPU_FUSE_EXPAND", "0", 1);
+  setenv("DELTACNN_CPU_RESIDUAL_ADDS", "0", 1);
   const Executor unfused(model, ExecMode::Delta, settings);
   unsetenv("DELTACNN_CPU_FUSE_EXPAND");
+  unsetenv("DELTACNN_CPU_RESIDUAL_ADDS");
   settings.form = DeltaForm::Propagate;
   const Executor propagate(model, ExecMode::Delta, settings);
   for (const Executor* e : {&unfused, &propagate})
     for (const LayerStat& l : e->stats().layers) EXPECT_EQ(l.computed_in, -1) << l.name;
   if (pairs == 0)  // (exec-delta-networks-fused runs this with DELTACNN_CPU_BLOCKS=all)
     GTEST_SKIP() << "no expand -> depthwise pair fuses at this size (expand_depthwise_recompute_pays)";
+}
+
+// A block's projection fires its residual add's output (conv + bias + residual, the add's map):
+// the projection's output has no map and the add no pass of its own. Where the block's expand
+// runs apart with a threshold of its own, the residual can fire where the expand did not, and
+// the sum must change there too: with a large threshold on the expand only (everything else 0),
+// the fused stream equals the stream with every add apart (DELTACNN_CPU_RESIDUAL_ADDS=0) bit for
+// bit on every frame. (Without the residual's fired pixels among the candidates it does not.)
+TEST(DeltaNetworksRecompute, ResidualAddFiredByItsProjection) {
+  DeltaSettings settings = exact_settings();
+  settings.form = DeltaForm::Recompute;
+  auto model = compile_model(kNets[0].build(48, 64), Backend::Cpu, test_normalization());
+  const auto& ops = model->ops();
+  size_t add = 0;
+  {
+    const Executor e(model, ExecMode::Delta, settings);
+    for (size_t k = 1; k < ops.size(); ++k)
+      if (ops[k]->kind_name() == std::string("Add") && e.stats().layers[k].computed_in == int(k) - 1) add = k;
+  }
+  ASSERT_GT(add, 3u) << "the block's add is not fired by its projection";
+  const size_t projection_map = size_t(ops[add - 1]->output_shape().size()) * sizeof(float);
+  const size_t expand = add - 3;  // expand -> depthwise -> projection -> add
+  ASSERT_EQ(ops[expand + 1]->output(), ops[add - 1]->inputs()[0]);
+  settings.layer_thresholds[ops[expand]->name()] = 0.5f;
+  Executor fused(model, ExecMode::Delta, settings);
+  setenv("DELTACNN_CPU_RESIDUAL_ADDS", "0", 1);
+  Executor apart(model, ExecMode::Delta, settings);
+  unsetenv("DELTACNN_CPU_RESIDUAL_ADDS");
+  EXPECT_GE(apart.persistent_bytes(), fused.persistent_bytes() + projection_map);
+  SyntheticSequence seq(test_sequence(1.5f));
+  int residual_only = 0;  // delta frames where the sum fired beyond the projection's candidates
+  for (int f = 0; f < 40; ++f) {
+    const std::vector<float>& frame = seq.next();
+    fused.run(frame.data());
+    apart.run(frame.data());
+    ASSERT_TRUE(same_heads(fused, apart)) << "frame " << f;
+    const LayerStat& sum = fused.stats().layers[add];
+    if (!fused.stats().keyframe && sum.computed > fused.stats().layers[add - 2].active) ++residual_only;
+  }
+  // (A whole block, DELTACNN_CPU_BLOCKS=all, computes its expand inside: the residual's fired
+  // pixels are its candidates anyway.)
+  if (fused.stats().layers[expand].computed_in < 0)
+    EXPECT_GT(residual_only, 0) << "no frame tested the residual's own fired pixels";
 }
 
 // deltacnn-bench's "/computed" column: a layer's computed fraction counts its candidates, fired or

@@ -41,6 +41,13 @@ class AddOp : public Op {
     act_.delta(o, ctx);
   }
 
+  int residual_partner(int operand) const override {
+    if (act_.enabled() || args_.broadcast || args_.coef_full != 1.f || args_.coef_other != 1.f) return -1;
+    const int a = inputs()[0], b = inputs()[1];
+    if (a == b) return -1;
+    return operand == a ? b : operand == b ? a : -1;
+  }
+
   bool can_recompute() const override { return true; }
   void run_recompute(OpContext& ctx) const override {
     const TensorBuffer& a = in(ctx, args_.full);

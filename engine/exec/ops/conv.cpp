@@ -164,6 +164,15 @@ class ConvOp : public Op {
       return cpu::expand_depthwise_dense_pays(input_shape(0).size() * 4);
     return fuse_pointwise_dense() && can_compute_input_from(producer);
   }
+  // A block's linear 1x1 projection, whole block (expand -> depthwise -> this) or depthwise ->
+  // this pair: the kernels those run (and their dense forms) add the residual in the fire step.
+  bool can_fire_residual_sum(const Op* producer, const Op* head) const override {
+    const auto* first = dynamic_cast<const ConvOp*>(producer);
+    if (act_.enabled() || !cpu::is_pointwise_gemm(packed_.geometry) || !first || !cpu::is_depthwise(first->packed_.geometry))
+      return false;
+    const auto* expand = dynamic_cast<const ConvOp*>(head);
+    return head ? expand && !cpu::is_depthwise(expand->packed_.geometry) : true;
+  }
   // MoveNet's heads: the chain depthwise -> 1x1 -> 1x1 (or a plain pointwise pair) at any pixels.
   bool computes_rows_at(const OpContext& ctx) const override {
     if (!ctx.input_producer) return false;
@@ -178,7 +187,9 @@ class ConvOp : public Op {
   void run_recompute(OpContext& ctx) const override {
     const TensorBuffer& i = in(ctx, 0);
     TensorBuffer& o = out(ctx);
-    if (i.active() == 0) return;
+    // With a residual (ctx.residual) its fired pixels change the sum even where this conv's
+    // input did not fire.
+    if (i.active() == 0 && !(ctx.residual && ctx.residual->active() > 0)) return;
     if (ctx.output_unstored) {  // the consumer computes the values; candidates pass on
       if (packed_.geometry.kh == 1 && packed_.geometry.kw == 1 && packed_.geometry.stride_h == 1 &&
           packed_.geometry.stride_w == 1) {
@@ -227,6 +238,9 @@ class ConvOp : public Op {
     const TensorBuffer& i = in(ctx, 0);
     TensorBuffer& o = out(ctx);
     cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_, cols_, ctx.mask_scratch, o.mask());
+    // The sum also changes where the residual fired (a block whose expand runs apart, with its
+    // own threshold, may not have fired there).
+    if (ctx.residual) cpu::mask_or(o.mask(), ctx.residual->mask(), o.pixels());
     const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
     const int candidates = o.take_candidates();
     if (has_pair_dense_form(c) && takes_dense_form(ctx, o, candidates)) {
@@ -243,13 +257,13 @@ class ConvOp : public Op {
     if (c.block_expand)
       cpu::expand_depthwise_project_recompute(c.block_expand->packed_, c.block_expand->act_.spec(), c.first.packed_,
                                               c.first.act_.spec(), packed_, act_.spec(), c.x, o.list(), candidates,
-                                              eps, o.values(), o.mask());
+                                              eps, o.values(), o.mask(), residual_values(ctx));
     else if (cpu::is_depthwise(packed_.geometry))
       cpu::expand_depthwise_recompute(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, o.list(),
                                       candidates, eps, o.values(), o.mask());
     else if (cpu::is_depthwise(c.first.packed_.geometry))
       cpu::depthwise_pointwise_recompute(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, o.list(),
-                                         candidates, eps, o.values(), o.mask());
+                                         candidates, eps, o.values(), o.mask(), residual_values(ctx));
     else
       cpu::pointwise_pair_recompute(c.first.packed_, c.first.act_.spec(), packed_, act_.spec(), c.x, o.list(),
                                     candidates, eps, o.values(), o.mask(), c.lead);
