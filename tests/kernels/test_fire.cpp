@@ -6,6 +6,7 @@
 // avx2 and baseline (tests/kernels/meson.build), so each ISA's loop is checked here.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <random>
@@ -33,17 +34,23 @@ struct Oracle {
   int count = 0;
 };
 
+// residual (may be null): a map added after the activation (fire.h).
 Oracle oracle_fire(const ActSpec& a, const float* rows, int64_t ld, const std::vector<int32_t>& pixels, int c,
-                   const float* bias, float eps, std::vector<float> stored, size_t map_pixels, bool at_pixels) {
+                   const float* bias, float eps, std::vector<float> stored, size_t map_pixels, bool at_pixels,
+                   const float* residual = nullptr) {
   Oracle o{std::move(stored), std::vector<uint8_t>(map_pixels, 0), 0};
   for (size_t i = 0; i < pixels.size(); ++i) {
     const float* r = rows + (at_pixels ? int64_t{pixels[i]} : int64_t(i)) * ld;
     float* s = o.stored.data() + size_t(pixels[i]) * size_t(c);
+    const float* res = residual ? residual + size_t(pixels[i]) * size_t(c) : nullptr;
+    auto value = [&](int j) {
+      const float v = kern::activate(a, bias ? r[j] + bias[j] : r[j]);
+      return res ? v + res[j] : v;
+    };
     bool over = false;
-    for (int j = 0; j < c; ++j)
-      over |= std::fabs(kern::activate(a, bias ? r[j] + bias[j] : r[j]) - s[j]) > eps;
+    for (int j = 0; j < c; ++j) over |= std::fabs(value(j) - s[j]) > eps;
     if (!over) continue;
-    for (int j = 0; j < c; ++j) s[j] = kern::activate(a, bias ? r[j] + bias[j] : r[j]);
+    for (int j = 0; j < c; ++j) s[j] = value(j);
     o.fired[size_t(pixels[i])] = 1;
     ++o.count;
   }
@@ -133,6 +140,71 @@ TEST(Fire, FullMapValuesFireAsTheOracle) {
       ASSERT_EQ(fired, want.fired) << what;
       ASSERT_EQ(got, want.stored) << what;
     }
+}
+
+// A conv that fires its residual add's output (fire.h: `residual`): the sum act(row + bias) +
+// residual is compared and stored, in all three forms (rows, full-map values, computed blocks),
+// bit for bit as the oracle adds it, on every ISA's loop (this binary's ISA runs).
+TEST(Fire, AResidualIsAddedAfterTheActivation) {
+  std::mt19937 rng(33);
+  const size_t map_pixels = 5000;
+  for (const ActSpec& a : {kActs[0], kActs[1], kActs[2], kActs[4]})
+    for (int c : {1, 7, 16, 17, 24, 40, 48})
+      for (float eps : {0.f, 0.1f}) {
+        std::vector<int32_t> pixels;
+        for (int p = 0; p < int(map_pixels); p += 1 + p % 3) pixels.push_back(p);
+        const auto values = random_floats(map_pixels * size_t(c), rng, -8.f, 8.f);
+        const auto residual = random_floats(map_pixels * size_t(c), rng, -3.f, 3.f);
+        const auto bias = random_floats(size_t(c), rng, -1.f, 1.f);
+        // The rows in list order, and the sums the stored values are made near to.
+        std::vector<float> rows(pixels.size() * size_t(c)), sums(rows.size());
+        for (size_t i = 0; i < pixels.size(); ++i)
+          for (int j = 0; j < c; ++j) {
+            const size_t at = size_t(pixels[i]) * size_t(c) + size_t(j);
+            rows[i * size_t(c) + size_t(j)] = values[at];
+            sums[i * size_t(c) + size_t(j)] = kern::activate(a, values[at] + bias[size_t(j)]) + residual[at];
+          }
+        const auto stored = stored_near(kActs[0], sums, c, pixels, c, nullptr, map_pixels, rng);
+        const std::string what = name(a, c, true, eps) + ", residual";
+        const int n = int(pixels.size());
+        {  // rows in list order, with bias
+          const Oracle want = oracle_fire(a, rows.data(), c, pixels, c, bias.data(), eps, stored, map_pixels, false,
+                                          residual.data());
+          std::vector<float> got = stored;
+          std::vector<uint8_t> fired(map_pixels, 0);
+          ASSERT_EQ(fire_rows(a, rows.data(), c, pixels.data(), n, c, bias.data(), eps, got.data(), fired.data(),
+                              residual.data()),
+                    want.count)
+              << what;
+          ASSERT_EQ(fired, want.fired) << what;
+          ASSERT_EQ(got, want.stored) << what;
+          if (eps > 0.f) {
+            ASSERT_LT(want.count, n) << what << ": some pixels should stay below eps";
+          }
+        }
+        {  // values where they lie and computed blocks, no bias
+          const Oracle want = oracle_fire(a, values.data(), c, pixels, c, nullptr, eps, stored, map_pixels, true,
+                                          residual.data());
+          std::vector<float> got = stored;
+          std::vector<uint8_t> fired(map_pixels, 0);
+          ASSERT_EQ(fire_at_pixels(a, values.data(), pixels.data(), n, c, eps, got.data(), fired.data(),
+                                   residual.data()),
+                    want.count)
+              << what;
+          ASSERT_EQ(got, want.stored) << what;
+          got = stored;
+          std::fill(fired.begin(), fired.end(), uint8_t{0});
+          const float* v = values.data();
+          const RowsCompute copy_rows = [v, c](const int32_t* px, int m, float* out) {
+            for (int i = 0; i < m; ++i) std::copy_n(v + size_t(px[i]) * size_t(c), c, out + size_t(i) * size_t(c));
+          };
+          ASSERT_EQ(fire_computed(a, copy_rows, pixels.data(), n, c, eps, got.data(), fired.data(), residual.data()),
+                    want.count)
+              << what;
+          ASSERT_EQ(fired, want.fired) << what;
+          ASSERT_EQ(got, want.stored) << what;
+        }
+      }
 }
 
 // A NaN new value does not count as a change (the comparison is false), as in the scalar
