@@ -39,6 +39,11 @@ struct InputAffine {
 };
 bool take_input_affine(Graph& graph, InputAffine& taken);
 
+// An Add whose operand is a Resize read by nothing else: the Resize moves to just before the
+// Add (after the other operand's producer), so the CPU executor can fire the sum from the
+// Resize. Order only. Returns the number moved.
+int place_resize_before_sum(Graph& graph);
+
 // Drops nodes whose output does not reach a graph output, and tensors no node uses.
 int remove_dead_nodes(Graph& graph);
 

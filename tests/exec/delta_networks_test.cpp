@@ -10,6 +10,7 @@
 
 #include "engine/core/error.h"
 #include "engine/exec/compiled_model.h"
+#include "engine/ir/passes.h"
 #include "tests/exec/delta_harness.h"
 #include "tests/exec/networks.h"
 
@@ -250,6 +251,53 @@ TEST(DeltaNetworksRecompute, ResidualAddFiredByItsProjection) {
   // pixels are its candidates anyway.)
   if (fused.stats().layers[expand].computed_in < 0)
     EXPECT_GT(residual_only, 0) << "no frame tested the residual's own fired pixels";
+}
+
+// The FPN's upsampling fires its lateral sum (interpolation + the lateral conv's stored row into
+// the sum's map): ir::place_resize_before_sum moves each Resize that only an Add reads to just
+// before that Add, after the lateral conv, and the executor then books the Add under the
+// Resize. With everything at threshold 0 it equals dense; with a large threshold on the coarse
+// path's activated sum (which then rarely fires, so the upsampling's own candidates are few) the
+// lateral conv's fired pixels must still reach the sum: the stream equals the one with the sums
+// apart (DELTACNN_CPU_RESIDUAL_ADDS=0) bit for bit, and frames where the sum was computed beyond
+// the upsampling's footprint occur.
+TEST(DeltaNetworksRecompute, LateralSumFiredByItsUpsampling) {
+  ir::Graph graph = fpn_upsample_add(48, 64);
+  ASSERT_EQ(ir::place_resize_before_sum(graph), 2);  // both upsamplings move after their lateral conv
+  ASSERT_NO_THROW(graph.validate());
+  EXPECT_EQ(ir::place_resize_before_sum(graph), 0);  // and stay there
+  DeltaSettings settings = exact_settings();
+  settings.form = DeltaForm::Recompute;
+  EXPECT_LE(worst(compare_dense_delta(graph, settings, test_sequence(1.5f), 40)), 1e-4f);
+  auto model = compile_model(graph, Backend::Cpu, test_normalization());
+  const auto& ops = model->ops();
+  size_t sum = 0;
+  {
+    const Executor e(model, ExecMode::Delta, settings);
+    for (size_t k = 1; k < ops.size(); ++k)
+      if (ops[k]->kind_name() == std::string("Add") && ops[k - 1]->kind_name() == std::string("Resize") &&
+          e.stats().layers[k].computed_in == int(k) - 1)
+        sum = k;
+  }
+  ASSERT_GT(sum, 0u) << "no lateral sum is fired by its upsampling";
+  // The coarse path's sum (the Add with a ReLU) feeds the fused upsampling.
+  for (size_t k = 0; k + 1 < sum; ++k)
+    if (ops[k]->kind_name() == std::string("Add")) settings.layer_thresholds[ops[k]->name()] = 0.5f;
+  Executor fused(model, ExecMode::Delta, settings);
+  setenv("DELTACNN_CPU_RESIDUAL_ADDS", "0", 1);
+  Executor apart(model, ExecMode::Delta, settings);
+  unsetenv("DELTACNN_CPU_RESIDUAL_ADDS");
+  SyntheticSequence seq(test_sequence(1.5f));
+  int lateral_only = 0;
+  for (int f = 0; f < 40; ++f) {
+    const std::vector<float>& frame = seq.next();
+    fused.run(frame.data());
+    apart.run(frame.data());
+    ASSERT_TRUE(same_heads(fused, apart)) << "frame " << f;
+    if (!apart.stats().keyframe && fused.stats().layers[sum].computed > apart.stats().layers[sum - 1].computed)
+      ++lateral_only;
+  }
+  EXPECT_GT(lateral_only, 0) << "no frame tested the lateral conv's own fired pixels";
 }
 
 // deltacnn-bench's "/computed" column: a layer's computed fraction counts its candidates, fired or

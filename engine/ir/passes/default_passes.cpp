@@ -17,6 +17,7 @@ void run_default_passes(Graph& graph) {
   // Chains of Affines that did not fold into a conv (an input normalisation in two steps).
   merge_affine_chains(graph);
   remove_dead_nodes(graph);
+  place_resize_before_sum(graph);
   infer_shapes(graph);
   graph.validate();
 }
