@@ -85,10 +85,11 @@ struct Executor::Impl {
   // Per op: it has an input_producer and its dense passes run the pair fused as well
   // (Op::fuses_dense_pass_with); the other pairs run apart in dense passes.
   std::vector<bool> dense_fused;
-  // Convs that fire their residual add's output in recompute passes (Op::can_fire_residual_sum):
-  // per op, the add's index (always the next op) or -1, and the add's other operand. The conv's
-  // output then has no map (dense passes put it at unstored_offset in the scratch, and the add
-  // runs apart there) and the add has no pass of its own in recompute passes.
+  // Ops that fire the sum after them in recompute passes (Op::can_fire_residual_sum: a block's
+  // projection and its residual add, the FPN's upsampling and its lateral sum): per op, the
+  // add's index (always the next op) or -1, and the add's other operand. The op's output then
+  // has no map (dense passes put it at unstored_offset in the scratch, and the add runs apart
+  // there) and the add has no pass of its own in recompute passes.
   std::vector<int> residual_add;
   std::vector<int> residual_tensor;
   void plan_residual_adds();
@@ -449,16 +450,16 @@ void Executor::Impl::plan_residual_adds() {
   for (size_t k = 0; k < ops.size(); ++k)
     if (output_unstored(k)) paired_away[size_t(ops[k]->output())] = true;
   for (size_t k = 0; k + 1 < ops.size(); ++k) {
-    const Op& conv = *ops[k];
+    const Op& last = *ops[k];  // the sum's operand's last op
     const Op& add = *ops[k + 1];
-    const int t = conv.output();
+    const int t = last.output();
     if (readers[size_t(t)] != 1 || output_unstored(k) || output_unstored(k + 1) || input_producer[k + 1]) continue;
     const int r = add.residual_partner(t);
-    // The residual must be a map the stream holds, written before the conv runs.
-    if (r < 0 || paired_away[size_t(r)] || !conv.can_fire_residual_sum(input_producer[k], chain_head[k])) continue;
+    // The residual must be a map the stream holds, written before `last` runs.
+    if (r < 0 || paired_away[size_t(r)] || !last.can_fire_residual_sum(input_producer[k], chain_head[k])) continue;
     residual_add[k] = int(k + 1);
     residual_tensor[k] = r;
-    // Dense passes run the conv apart and put its output in the scratch, where the add reads
+    // Dense passes run `last` apart and put its output in the scratch, where the add reads
     // it: after the depthwise output of a pair whose dense passes run apart (unstored at its
     // own offset), else at the start (a whole block's inner tensors sit after its output's
     // place: unstored_offset above).
@@ -639,7 +640,7 @@ void Executor::Impl::run_recompute(const float* x) {
       st.ms = 0.0;
       continue;
     }
-    if (computed_by_previous(k)) {  // fired by the conv before it, in that conv's time
+    if (computed_by_previous(k)) {  // fired by the op before it, in that op's time
       const TensorBuffer& o = tensors[size_t(ops[k]->output())];
       st.active = o.active_fraction();
       st.computed = o.computed_fraction();

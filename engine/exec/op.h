@@ -60,7 +60,7 @@ struct OpContext {
   // Set with input_producer when that producer computes its own input from this op too (a chain
   // of three, Op::can_compute_input_from_chain): the chain's first op.
   const Op* chain_head = nullptr;
-  // Recompute passes of a conv that fires its residual add's output (Op::can_fire_residual_sum):
+  // Recompute passes of an op that fires the sum after it (Op::can_fire_residual_sum):
   // the add's other operand (a stored map; its mask names its fired pixels) and the add's output,
   // which this op's fire step compares with and writes instead of its own (out() returns it).
   // eps and truncate_linear are then the add's.
@@ -162,8 +162,8 @@ class Op : public OpNode {
                                 const cpu::RowsCompute& compute) const;
 
   TensorBuffer& in(OpContext& ctx, size_t i) const { return ctx.tensors[size_t(inputs()[i])]; }
-  // The tensor this op writes: its own, or in a recompute pass that fires its residual add's
-  // output, the add's (OpContext::fired_into).
+  // The tensor this op writes: its own, or in a recompute pass that fires the sum after it,
+  // the sum's (OpContext::fired_into).
   TensorBuffer& out(OpContext& ctx) const { return ctx.fired_into ? *ctx.fired_into : ctx.tensors[size_t(output())]; }
   // The residual map the fire step adds (OpContext::residual), or null.
   static const float* residual_values(const OpContext& ctx) { return ctx.residual ? ctx.residual->values() : nullptr; }
