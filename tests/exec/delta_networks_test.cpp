@@ -249,8 +249,9 @@ TEST(DeltaNetworksRecompute, ResidualAddFiredByItsProjection) {
   }
   // (A whole block, DELTACNN_CPU_BLOCKS=all, computes its expand inside: the residual's fired
   // pixels are its candidates anyway.)
-  if (fused.stats().layers[expand].computed_in < 0)
+  if (fused.stats().layers[expand].computed_in < 0) {
     EXPECT_GT(residual_only, 0) << "no frame tested the residual's own fired pixels";
+  }
 }
 
 // The FPN's upsampling fires its lateral sum (interpolation + the lateral conv's stored row into
