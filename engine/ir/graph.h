@@ -97,7 +97,10 @@ struct BinaryParams {
 };
 
 // Channel concatenation of all inputs, in order.
-struct ConcatParams {};
+// A fused activation (a ReLU after the concat: CenterNet's head) is applied to the whole output.
+struct ConcatParams {
+  Activation act;
+};
 
 enum class PoolKind { Max, Average };
 struct PoolParams {

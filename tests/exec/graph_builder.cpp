@@ -103,11 +103,11 @@ int GraphBuilder::binary(int a, int b, ir::BinaryKind kind) {
                   ir::BinaryParams{kind});
 }
 
-int GraphBuilder::concat(const std::vector<int>& ins) {
+int GraphBuilder::concat(const std::vector<int>& ins, ir::Activation act) {
   Shape o = shape(ins.at(0));
   o.c = 0;
   for (int t : ins) o.c += shape(t).c;
-  return add_node(ir::OpKind::Concat, "Concat", ins, o, ir::ConcatParams{});
+  return add_node(ir::OpKind::Concat, "Concat", ins, o, ir::ConcatParams{act});
 }
 
 int GraphBuilder::pool(int in, ir::PoolKind kind, int k, int stride, int pad, bool count_include_pad) {

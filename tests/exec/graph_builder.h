@@ -26,7 +26,7 @@ class GraphBuilder {
   int affine(int in, ir::Activation act = {});
   int add(int a, int b, float ca = 1.f, float cb = 1.f, ir::Activation act = {});
   int binary(int a, int b, ir::BinaryKind kind);
-  int concat(const std::vector<int>& ins);
+  int concat(const std::vector<int>& ins, ir::Activation act = {});
   int pool(int in, ir::PoolKind kind, int k, int stride, int pad, bool count_include_pad = false);
   int global_pool(int in);
   int resize(int in, int out_h, int out_w, ir::ResizeMode mode, ir::CoordMode coord,

@@ -97,9 +97,9 @@ ir::Graph separable_heads(int h, int w, uint32_t seed) {
 ir::Graph concat_branches(int h, int w, uint32_t seed) {
   GraphBuilder b(h, w, seed);
   int x = b.conv(b.input(), 8, 3, 2, 1, kRelu);
-  int a = b.conv(x, 8, 3, 1, 1, kRelu);
+  int a = b.conv(x, 8, 3, 1, 1);  // linear: the concat's activation (CenterNet's head) acts on it
   int m = b.conv(b.pool(x, ir::PoolKind::Max, 3, 1, 1), 6, 1, 1, 1, kRelu);
-  int c = b.concat({a, m, x});
+  int c = b.concat({a, m, x}, GraphBuilder::act(ActKind::LeakyRelu, 0.1f));
   int head = b.conv(c, 3, 3, 1, 1, GraphBuilder::act(ActKind::Sigmoid));
   return b.finish({head});
 }

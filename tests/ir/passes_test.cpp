@@ -186,7 +186,7 @@ TEST(FuseHardSwish, LookalikesAreLeftAlone) {
   EXPECT_EQ(ir::fuse_hardswish(g2), 0);
 }
 
-TEST(FuseActivations, IntoConvAffineAddButNotIntoConcatOrSharedOutputs) {
+TEST(FuseActivations, IntoConvAffineAddConcatButNotIntoPoolOrSharedOutputs) {
   OnnxBuilder b;
   Rng rng(9);
   b.input("x", {1, 3, 5, 5});
@@ -197,16 +197,21 @@ TEST(FuseActivations, IntoConvAffineAddButNotIntoConcatOrSharedOutputs) {
   b.node("Sigmoid", {"a"}, {"as"});
   b.node("Concat", {"as", "x"}, {"cat"}).i("axis", 1);
   b.node("Relu", {"cat"}, {"y"});
-  b.output("y");
+  b.node("MaxPool", {"y"}, {"p"}).ints("kernel_shape", {1, 1});
+  b.node("Relu", {"p"}, {"z"});
+  b.output("z");
   b.output("as");  // the Sigmoid's output is a head; the Add behind it still takes the Sigmoid
   ir::Graph g = import_model(b);
   ir::run_default_passes(g);
-  ASSERT_EQ(g.nodes.size(), 4u);  // conv(+leaky), add(+sigmoid), concat, relu
+  ASSERT_EQ(g.nodes.size(), 5u);  // conv(+leaky), add(+sigmoid), concat(+relu), pool, relu
   EXPECT_EQ(g.nodes[0].as<ir::ConvParams>().act.kind, ir::ActKind::LeakyRelu);
   EXPECT_FLOAT_EQ(g.nodes[0].as<ir::ConvParams>().act.alpha, 0.2f);
   EXPECT_EQ(g.nodes[1].as<ir::AddParams>().act.kind, ir::ActKind::Sigmoid);
   EXPECT_EQ(g.tensor(g.nodes[1].output).name, "as");
-  EXPECT_EQ(g.nodes[3].kind, OpKind::Activation);
+  EXPECT_EQ(g.nodes[2].as<ir::ConcatParams>().act.kind, ir::ActKind::Relu);
+  EXPECT_EQ(g.tensor(g.nodes[2].output).name, "y");
+  EXPECT_EQ(g.nodes[3].kind, OpKind::Pool);
+  EXPECT_EQ(g.nodes[4].kind, OpKind::Activation);
 }
 
 TEST(FuseActivations, ProducerOutputThatIsAGraphOutputStaysSeparate) {

@@ -1,38 +1,48 @@
-// Channel concatenation. Linear and stateless: masks union, and an input inactive at a pixel
-// contributes its zeros (the delta invariant) for its channel slice.
+// Channel concatenation (+ fused activation). Linear: masks union, and an input inactive at a
+// pixel contributes its zeros (the delta invariant) for its channel slice; a fused activation
+// (ReLU after the concat, CenterNet's head) runs on the whole output as Add's does, instead of
+// a pass of its own over the widest maps of that head.
 #include "engine/exec/ops/concat.h"
 
 #include "engine/core/error.h"
 #include "engine/exec/op_checks.h"
+#include "engine/exec/ops/activation_step.h"
 #include "kernels/cpu/concat.h"
 #include "kernels/cpu/mask.h"
 
 namespace dcnn {
 namespace {
 
-// Input pointer table, reserved once so a frame allocates nothing.
-struct ConcatState : OpState {
+// Input pointer table, reserved once so a frame allocates nothing; the activation's state
+// (empty where it keeps none).
+struct ConcatState : ActivationState {
   std::vector<const float*> inputs;
 };
 
 class ConcatOp : public Op {
  public:
-  ConcatOp(const ir::Node& node, const ir::Graph& graph) : Op(node, graph) {
+  ConcatOp(const ir::Node& node, const ir::Graph& graph) : Op(node, graph), act_(node.as<ir::ConcatParams>().act) {
     check_concat_inputs(*this);
     for (size_t k = 0; k < inputs().size(); ++k) channels_.push_back(input_shape(k).c);
   }
 
-  std::unique_ptr<OpState> make_state(const StateOptions&) const override {
+  std::unique_ptr<OpState> make_state(const StateOptions& options) const override {
     auto st = std::make_unique<ConcatState>();
     st->inputs.reserve(inputs().size());
+    if (auto act = act_.make_state(output_shape(), options)) {
+      st->acc = std::move(act->acc);
+      st->res = std::move(act->res);
+    }
     return st;
   }
+  bool has_threshold() const override { return act_.enabled(); }
 
   void run_dense(OpContext& ctx) const override {
     TensorBuffer& o = out(ctx);
     const std::vector<const float*>& ptrs = pointers(ctx);
     cpu::concat(ptrs.data(), channels_.data(), int(ptrs.size()), o.values(), o.shape().c, nullptr,
                 o.pixels());
+    act_.dense(o, ctx);
   }
   void run_delta(OpContext& ctx) const override {
     TensorBuffer& o = out(ctx);
@@ -41,18 +51,20 @@ class ConcatOp : public Op {
     const std::vector<const float*>& ptrs = pointers(ctx);
     cpu::concat(ptrs.data(), channels_.data(), int(ptrs.size()), o.values(), o.shape().c, o.list(),
                 o.active());
+    act_.delta(o, ctx);
   }
 
   bool can_recompute() const override { return true; }
   void run_recompute(OpContext& ctx) const override {
     TensorBuffer& o = out(ctx);
     if (!mark_changed(ctx)) return;
-    const int candidates = recompute_candidates(ctx, 0.f);
+    const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
+    const int candidates = recompute_candidates(ctx, eps);
     if (candidates < 0) return;
     const std::vector<const float*>& ptrs = pointers(ctx);
     cpu::concat(ptrs.data(), channels_.data(), int(ptrs.size()), ctx.map_scratch, o.shape().c, o.list(),
                 candidates);
-    fire_candidates(ctx, kern::ActSpec{}, ctx.map_scratch, candidates, 0.f);
+    fire_candidates(ctx, act_.spec(), ctx.map_scratch, candidates, eps);
   }
 
  private:
@@ -75,6 +87,7 @@ class ConcatOp : public Op {
     for (size_t k = 0; k < inputs().size(); ++k) st->inputs.push_back(in(ctx, k).values());
     return st->inputs;
   }
+  ActivationStep act_;
   std::vector<int> channels_;
 };
 

@@ -17,6 +17,7 @@ Activation* free_activation_slot(Node& node) {
     case OpKind::ConvTranspose: act = &node.as<ConvTransposeParams>().act; break;
     case OpKind::Affine: act = &node.as<AffineParams>().act; break;
     case OpKind::Add: act = &node.as<AddParams>().act; break;
+    case OpKind::Concat: act = &node.as<ConcatParams>().act; break;
     default: return nullptr;
   }
   return act->is_none() ? act : nullptr;

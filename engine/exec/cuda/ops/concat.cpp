@@ -1,6 +1,7 @@
-// Channel concatenation. Linear and stateless: masks union, and an input inactive at a pixel
-// contributes its zeros (the delta invariant) for its channel slice.
+// Channel concatenation (+ fused activation, as the CPU op). Linear: masks union, and an input
+// inactive at a pixel contributes its zeros (the delta invariant) for its channel slice.
 #include "engine/core/error.h"
+#include "engine/exec/cuda/ops/activation_step.h"
 #include "engine/exec/cuda/ops/cuda_ops.h"
 #include "engine/exec/op_checks.h"
 #include "kernels/cuda/add.h"
@@ -11,13 +12,18 @@ namespace {
 
 class CudaConcatOp : public CudaOp {
  public:
-  CudaConcatOp(const ir::Node& node, const ir::Graph& graph) : CudaOp(node, graph) {
+  CudaConcatOp(const ir::Node& node, const ir::Graph& graph)
+      : CudaOp(node, graph), act_(node.as<ir::ConcatParams>().act) {
     if (inputs().size() > size_t(cuda::kMaxConcatInputs))
       throw Error(ErrorKind::Unsupported, where() + std::to_string(inputs().size()) +
                                               " inputs; the CUDA concat kernel takes at most " +
                                               std::to_string(cuda::kMaxConcatInputs));
     check_concat_inputs(*this);
   }
+  std::unique_ptr<GpuOpState> make_state(const StateOptions& options) const override {
+    return act_.make_state(output_shape(), options, *this);
+  }
+  bool has_threshold() const override { return act_.enabled(); }
 
   void run_dense(CudaOpContext& ctx) const override {
     GpuTensor& o = out(ctx);
@@ -27,6 +33,7 @@ class CudaConcatOp : public CudaOp {
                          o.pixels(), ctx.frame.stream),
             "concat (dense)");
     });
+    act_.dense(o, ctx, *this);
   }
   void run_delta(CudaOpContext& ctx) const override {
     GpuTensor& o = out(ctx);
@@ -39,9 +46,11 @@ class CudaConcatOp : public CudaOp {
       check(cuda::concat(table<T>(ctx), o.values<T>(), o.channels(), o.list(), o.count(), o.pixels(), s),
             "concat (delta)");
     });
+    act_.delta(o, ctx, *this);
   }
 
  private:
+  GpuActivationStep act_;
   // Passed to the kernel by value: built per call, no allocation.
   template <typename T>
   cuda::ConcatInputs<T> table(CudaOpContext& ctx) const {
