@@ -15,8 +15,8 @@ int fuse_hardswish(Graph& graph);
 // scale the weights and bias per output channel, drop the Affine. Returns the number folded.
 int fold_affine_into_conv(Graph& graph);
 
-// A standalone Activation whose producer is a Conv, ConvTranspose, Affine or Add without an
-// activation and with no other consumer becomes that producer's fused activation.
+// A standalone Activation whose producer is a Conv, ConvTranspose, Affine, Add or Concat without
+// an activation and with no other consumer becomes that producer's fused activation.
 int fuse_activations(Graph& graph);
 
 // A scale-only Affine (no shift, no activation) whose every consumer is a Conv/ConvTranspose

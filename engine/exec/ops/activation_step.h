@@ -1,7 +1,7 @@
 // With no activation (kind None) the step is the identity and runs only when the stream asks for
 // linear truncation (DeltaSettings::truncate_linear): out = res accumulated until it exceeds eps.
 // The nonlinear-activation step shared by the standalone Activation op and every op with a
-// fused activation (Conv, ConvTranspose, Affine, Add): dense application on keyframes, and the
+// fused activation (Conv, ConvTranspose, Affine, Add, Concat): dense application on keyframes, and the
 // truncating delta step (kernels/cpu/activation.h) that thins the output mask in place.
 #pragma once
 

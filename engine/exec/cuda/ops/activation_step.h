@@ -1,5 +1,5 @@
 // The nonlinear-activation step on the GPU, shared by the standalone Activation op and every op
-// with a fused activation (Conv, Affine, Add): the same bookkeeping as the CPU step
+// with a fused activation (Conv, Affine, Add, Concat): the same bookkeeping as the CPU step
 // (engine/exec/ops/activation_step.h) through kernels/cuda/activation.h. With no activation it
 // runs only for linear truncation (DeltaSettings::truncate_linear), as an identity step.
 #pragma once
