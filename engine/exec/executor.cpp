@@ -254,9 +254,9 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
       // scratch holds its output only in dense passes that run the pair apart.
       if (!m.output_unstored(k))
         map_floats = std::max(map_floats, op.recompute_scratch_floats());
-      if (m.residual_add[k] >= 0)
-        map_floats = std::max(map_floats, m.unstored_offset[size_t(op.output())] + size_t(op.output_shape().size()));
-      else if (m.output_unstored(k) && !m.dense_fused[k + 1])
+      // An output without a map that dense passes write into the scratch: a pair run apart there,
+      // or an op that fires the sum after it in recompute passes.
+      if (m.residual_add[k] >= 0 || (m.output_unstored(k) && !m.dense_fused[k + 1]))
         map_floats = std::max(map_floats, m.unstored_offset[size_t(op.output())] + size_t(op.output_shape().size()));
       // The dense form of a pair whose dense passes run apart holds the expanded tensor after
       // the output (ConvOp::run_pair_dense), a whole block's both inner tensors.

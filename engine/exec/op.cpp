@@ -2,6 +2,7 @@
 
 #include "engine/core/error.h"
 #include "kernels/cpu/fire.h"
+#include "kernels/cpu/mask.h"
 
 namespace dcnn {
 
@@ -27,6 +28,12 @@ bool Op::takes_dense_form(OpContext& ctx, const TensorBuffer& o, int candidates)
   if (ctx.path_cost)
     return choose_layer_path(*ctx.path_cost, candidates, int(o.pixels()), ctx.dense_break_even) == LayerPath::Dense;
   return o.active_fraction() > ctx.dense_break_even;
+}
+
+void Op::mark_residual_candidates(OpContext& ctx) const {
+  if (!ctx.residual) return;
+  TensorBuffer& o = out(ctx);
+  cpu::mask_or(o.mask(), ctx.residual->mask(), o.pixels());
 }
 
 void Op::fire_candidates(OpContext& ctx, const kern::ActSpec& act, const float* values, int candidates,

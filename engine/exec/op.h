@@ -167,6 +167,11 @@ class Op : public OpNode {
   TensorBuffer& out(OpContext& ctx) const { return ctx.fired_into ? *ctx.fired_into : ctx.tensors[size_t(output())]; }
   // The residual map the fire step adds (OpContext::residual), or null.
   static const float* residual_values(const OpContext& ctx) { return ctx.residual ? ctx.residual->values() : nullptr; }
+  // Whether the residual fired this frame: the sum changes then even where this op's input did
+  // not, so a recompute pass may not return early on an unchanged input.
+  static bool residual_fired(const OpContext& ctx) { return ctx.residual && ctx.residual->active() > 0; }
+  // Adds the residual's fired pixels (if any) to the candidates marked in the output's mask.
+  void mark_residual_candidates(OpContext& ctx) const;
 };
 
 }  // namespace dcnn

@@ -189,7 +189,7 @@ class ConvOp : public Op {
     TensorBuffer& o = out(ctx);
     // With a residual (ctx.residual) its fired pixels change the sum even where this conv's
     // input did not fire.
-    if (i.active() == 0 && !(ctx.residual && ctx.residual->active() > 0)) return;
+    if (i.active() == 0 && !residual_fired(ctx)) return;
     if (ctx.output_unstored) {  // the consumer computes the values; candidates pass on
       if (packed_.geometry.kh == 1 && packed_.geometry.kw == 1 && packed_.geometry.stride_h == 1 &&
           packed_.geometry.stride_w == 1) {
@@ -240,7 +240,7 @@ class ConvOp : public Op {
     cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_, cols_, ctx.mask_scratch, o.mask());
     // The sum also changes where the residual fired (a block whose expand runs apart, with its
     // own threshold, may not have fired there).
-    if (ctx.residual) cpu::mask_or(o.mask(), ctx.residual->mask(), o.pixels());
+    mark_residual_candidates(ctx);
     const float eps = act_.runs(ctx) ? ctx.eps : 0.f;
     const int candidates = o.take_candidates();
     if (has_pair_dense_form(c) && takes_dense_form(ctx, o, candidates)) {

@@ -110,10 +110,10 @@ class ResizeOp : public Op {
   void run_recompute(OpContext& ctx) const override {
     const TensorBuffer& i = in(ctx, 0);
     TensorBuffer& o = out(ctx);
-    if (i.active() == 0 && !(ctx.residual && ctx.residual->active() > 0)) return;
+    if (i.active() == 0 && !residual_fired(ctx)) return;
     cpu::footprint_mask(i.mask(), i.shape().h, i.shape().w, rows_.footprint, cols_.footprint,
                         ctx.mask_scratch, o.mask());
-    if (ctx.residual) cpu::mask_or(o.mask(), ctx.residual->mask(), o.pixels());
+    mark_residual_candidates(ctx);
     // The candidates' rows are interpolated and fired block by block while in cache, at any
     // activity: a dense form would write the whole map to scratch and read it back (the FPN's
     // last upsampling, 144x192x24 at 80 % candidates, spent as long on that as on the values).
