@@ -233,8 +233,10 @@ FrameResult Stream::process_input(const float* model_input, int frame_width, int
         // No stabiliser on the CUDA backend (the constructor's warning), so none runs there.
         if (!stabilizer_ || options_.mode != ExecMode::Delta) return executor_->run(in);
         const auto t0 = Clock::now();
-        shift = stabilizer_->apply(in);
-        // A new reference (first frame, a pan, a scene cut): the delta state refers to the old one.
+        // A frame that runs dense anyway may renew a moved camera's reference (input_stabilizer.h).
+        shift = stabilizer_->apply(in, executor_->next_frame_dense());
+        // A new reference (first frame, a pan, a scene cut, a moved camera's dense frame): the
+        // delta state refers to the old one.
         if (shift.new_reference) executor_->reset();
         // The phase-tolerant test only where the stabiliser resampled or re-mapped the frame: on a
         // frame left as it came (a still, steady camera) a change within the local contrast is

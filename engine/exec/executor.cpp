@@ -849,6 +849,11 @@ void Executor::reset() {
   impl_->frames_since_reset = 0;
 }
 
+bool Executor::next_frame_dense() {
+  impl_->finish_pending();  // a frame in flight decides the busy rule's next frames
+  return impl_->gpu ? impl_->gpu->next_frame_dense() : impl_->next_is_keyframe();
+}
+
 void Executor::set_input_ignore_mask(const std::vector<uint8_t>& ignore) {
   const Shape& in = impl_->model->input_shape();
   if (!ignore.empty() && int64_t(ignore.size()) != in.pixels())

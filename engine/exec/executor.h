@@ -143,6 +143,9 @@ class Executor {
   void submit_frame(const ImageView& frame, const FramePlacement& placement);
 
   void reset();
+  // Whether the next frame runs dense (the first frame, a reset, the periodic keyframe, a busy
+  // scene's dense run; always in mode dense): the stabiliser renews its reference on such a frame.
+  bool next_frame_dense();
   void set_mode(ExecMode mode);             // takes effect at the next frame (forces a dense pass)
   void set_threshold_scale(float scale);    // takes effect at the next frame
   void set_keyframe_interval(int interval);

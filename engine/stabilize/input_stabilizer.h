@@ -55,8 +55,12 @@ struct StabilizeResult {
 class InputStabilizer {
  public:
   InputStabilizer(const StabilizeSettings& settings, int width, int height);
-  // `input`: H x W x 3 floats, 0..255 (the model input); not modified.
-  StabilizeResult apply(const float* input);
+  // `input`: H x W x 3 floats, 0..255 (the model input); not modified. `runs_dense`: the network
+  // will run this frame dense (a keyframe or a busy scene's dense frame), which is exact in any
+  // geometry: when the camera has moved since the reference (the last frame was moved back), the
+  // frame starts a new reference and is fed as it came, so that the frames after it are moved
+  // by what the camera did since this frame, not since an ageing reference.
+  StabilizeResult apply(const float* input, bool runs_dense = false);
   // The next apply() starts a new reference (stream reset, size change).
   void reset();
 
@@ -94,6 +98,7 @@ class InputStabilizer {
   std::vector<float> output_;
   bool has_reference_ = false;
   bool last_fed_as_is_ = false;  // the last frame was neither moved nor re-mapped
+  bool last_moved_ = false;      // the last frame was moved back by a shift
   int still_frames_ = 0;         // in a row on the still path (the full path runs every so often)
   double confidence_ = 1.0;      // the last full path's shift confidence
 };

@@ -98,12 +98,15 @@ TEST(DeltaKeyframes, KeyframeResetAndModeSwitchGiveTheDenseResultExactly) {
     if (f == 37) delta.set_mode(ExecMode::Dense);
     if (f == 40) delta.set_mode(ExecMode::Delta);
     const auto& frame = seq.next();
+    // Said before the frame runs (the stabiliser renews its reference on a dense frame).
+    const bool announced = delta.next_frame_dense();
     dense.run(frame.data());
     delta.run(frame.data());
     // The interval counts from the last dense pass: 0, 10, 20, reset at 25, 35; dense mode 37-39
     // and the switch back at 40 are dense too.
     const bool expect_key = f == 0 || f == 10 || f == 20 || f == 25 || f == 35 || (f >= 37 && f <= 40);
     EXPECT_EQ(delta.stats().keyframe, expect_key) << "frame " << f;
+    EXPECT_EQ(announced, expect_key) << "frame " << f;
     if (expect_key) {
       EXPECT_TRUE(same_heads(dense, delta)) << "keyframe " << f << " differs from dense";
     } else if (!same_heads(dense, delta)) {
@@ -133,9 +136,11 @@ TEST(DeltaKeyframes, BusyFrameIsFollowedByADenseFrameUntilTheSceneCalms) {
     SyntheticSequence seq(so);
     for (int f = 0; f < cut + 4; ++f) {
       const auto& frame = seq.next();
+      const bool announced = delta.next_frame_dense();
       dense.run(frame.data());
       delta.run(frame.data());
       const FrameStats& st = delta.stats();
+      EXPECT_EQ(announced, st.keyframe) << "frame " << f << ": the busy rule's dense frame is known ahead";
       if (f == cut) {
         EXPECT_GT(st.mean_active, 0.9f) << "the cut should make the frame busy";
       }

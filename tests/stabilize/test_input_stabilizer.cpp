@@ -33,6 +33,12 @@ double fed_gain(const StabilizeResult& r, const cv::Mat& scene) {
   return fed / cv::mean(scene)[0];
 }
 
+StabilizeSettings shift_only() {
+  StabilizeSettings s;
+  s.shift = true;
+  return s;
+}
+
 StabilizeSettings exposure_only(int settle) {
   StabilizeSettings s;
   s.exposure = true;
@@ -139,9 +145,7 @@ TEST(InputStabilizerExposure, TheSettledTargetFollowsASlowDrift) {
 // what a later move keeps where its source leaves the frame.
 TEST(InputStabilizerShift, AStillFrameIsFedAsItCameAndItsBorderKept) {
   const cv::Mat scene = test::textured_scene(kHeight, kWidth, 5) * 0.8;
-  StabilizeSettings s;
-  s.shift = true;
-  InputStabilizer st(s, kWidth, kHeight);
+  InputStabilizer st(shift_only(), kWidth, kHeight);
   const std::vector<float> first = frame_at(scene, 1.0);
   ASSERT_TRUE(st.apply(first.data()).new_reference);
   // The same scene with its outer 4 columns brighter: no shift, so fed as it is.
@@ -165,6 +169,37 @@ TEST(InputStabilizerShift, AStillFrameIsFedAsItCameAndItsBorderKept) {
     const size_t at = (size_t(y) * kWidth + x) * 3;
     EXPECT_FLOAT_EQ(r2.frame[at], still[at]) << "row " << y << " column " << x;
   }
+}
+
+// A frame the network runs dense renews the reference when the camera has moved: it is fed as it
+// came, and the frames after it are moved by what the camera did since. A frame that runs as
+// delta, or a still camera's dense frame, keeps the reference.
+TEST(InputStabilizerShift, AMovedCamerasDenseFrameStartsANewReference) {
+  const cv::Mat scene = test::textured_scene(kHeight, kWidth, 8) * 0.8;
+  InputStabilizer st(shift_only(), kWidth, kHeight);
+  const std::vector<float> first = frame_at(scene, 1.0);
+  ASSERT_TRUE(st.apply(first.data()).new_reference);
+  EXPECT_FALSE(st.apply(first.data(), true).new_reference) << "a still camera's dense frame keeps it";
+  const std::vector<float> moved = frame_at(test::shifted(scene, 2.4, 0.0), 1.0);
+  const StabilizeResult delta_frame = st.apply(moved.data());
+  ASSERT_FALSE(delta_frame.new_reference);
+  ASSERT_NEAR(delta_frame.dx, 2.4, 0.1);
+  const std::vector<float> further = frame_at(test::shifted(scene, 3.4, 0.0), 1.0);
+  const StabilizeResult dense_frame = st.apply(further.data(), true);
+  EXPECT_TRUE(dense_frame.new_reference);
+  EXPECT_EQ(dense_frame.dx, 0.0);
+  EXPECT_EQ(dense_frame.dy, 0.0);
+  const std::vector<float> last = frame_at(test::shifted(scene, 4.4, 0.0), 1.0);
+  const StabilizeResult after = st.apply(last.data());
+  EXPECT_FALSE(after.new_reference);
+  EXPECT_NEAR(after.dx, 1.0, 0.1) << "moved by the camera's move since the dense frame";
+  // Without the dense frame the same sequence stays on the first reference.
+  InputStabilizer kept(shift_only(), kWidth, kHeight);
+  kept.apply(first.data());
+  kept.apply(moved.data());
+  const StabilizeResult delta_again = kept.apply(further.data());
+  EXPECT_FALSE(delta_again.new_reference);
+  EXPECT_NEAR(delta_again.dx, 3.4, 0.1);
 }
 
 // A still camera takes the shortcut (one fit at the samples: no luma plane) on all but one frame

@@ -160,6 +160,34 @@ TEST_F(StabilizedStream, BackToDeltaModeStartsANewReference) {
   EXPECT_FALSE(next.stats.keyframe);
 }
 
+// The periodic keyframe of a camera that moved renews the reference (so does a busy scene's dense
+// frame): the frames after it are fed as they come while the camera stays where it went. On a
+// still camera the keyframe keeps the reference.
+TEST_F(StabilizedStream, AMovedCamerasKeyframeStartsANewReference) {
+  StreamOptions o = options(ExecMode::Delta, true);
+  o.delta.keyframe_interval = 3;
+  Stream stream(model_, o);
+  ASSERT_TRUE(stream.process(view_of(still_)).stats.new_reference);
+  stream.process(view_of(still_));
+  stream.process(view_of(still_));
+  const FrameResult still_keyframe = stream.process(view_of(still_));
+  ASSERT_TRUE(still_keyframe.stats.keyframe);
+  EXPECT_FALSE(still_keyframe.stats.new_reference) << "a still camera keeps its reference";
+  const cv::Mat frame = moved(still_, cv::Point2d(2.0, 1.0));
+  const FrameResult first = stream.process(view_of(frame));
+  ASSERT_FALSE(first.stats.keyframe);
+  EXPECT_NEAR(first.stats.shift_x, 2.0, 0.15) << "a delta frame is moved back";
+  stream.process(view_of(frame));
+  const FrameResult keyframe = stream.process(view_of(frame));
+  ASSERT_TRUE(keyframe.stats.keyframe) << "keyframe_interval 3";
+  EXPECT_TRUE(keyframe.stats.new_reference);
+  EXPECT_EQ(keyframe.stats.shift_x, 0.0);
+  const FrameResult next = stream.process(view_of(frame));
+  EXPECT_FALSE(next.stats.keyframe);
+  EXPECT_EQ(next.stats.shift_x, 0.0) << "the camera where it went is the new reference";
+  EXPECT_EQ(next.stats.shift_y, 0.0);
+}
+
 TEST_F(StabilizedStream, ObjectsMovedBackEqualDenseOnTheUnmovedFrame) {
   Stream dense(model_, options(ExecMode::Dense, false));
   Stream stabilized(model_, options(ExecMode::Delta, true));

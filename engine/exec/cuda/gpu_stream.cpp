@@ -77,6 +77,7 @@ class GpuStreamImpl final : public GpuStream {
   }
   void set_threshold_scale(float scale) override { settings_.threshold_scale = scale; }
   void set_keyframe_interval(int interval) override { keyframes_.set_interval(interval); }
+  bool next_frame_dense() const override { return next_is_keyframe(); }
   void set_input_ignore_mask(const uint8_t* ignore) override {
     check(cudaSetDevice(handles_.device), "set_input_ignore_mask: ", "cudaSetDevice");
     input_->set_ignore_mask(ignore);
