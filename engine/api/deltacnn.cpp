@@ -236,8 +236,8 @@ FrameResult Stream::process_input(const float* model_input, int frame_width, int
         // A frame that runs dense anyway may renew a moved camera's reference (input_stabilizer.h).
         shift = stabilizer_->apply(in, executor_->next_frame_dense());
         // A new reference (first frame, a pan, a scene cut, a moved camera's dense frame): the
-        // delta state refers to the old one.
-        if (shift.new_reference) executor_->reset();
+        // delta state refers to the old one. The stream goes on (frame index, tracks).
+        if (shift.new_reference) executor_->force_keyframe();
         // The phase-tolerant test only where the stabiliser resampled or re-mapped the frame: on a
         // frame left as it came (a still, steady camera) a change within the local contrast is
         // real (vtest, 795 frames: kpt_agree 0.985 with the tolerant test on every frame, 0.990

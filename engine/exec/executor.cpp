@@ -849,6 +849,12 @@ void Executor::reset() {
   impl_->frames_since_reset = 0;
 }
 
+void Executor::force_keyframe() {
+  impl_->finish_pending();
+  if (impl_->gpu) return impl_->gpu->force_keyframe();
+  impl_->keyframes.force();
+}
+
 bool Executor::next_frame_dense() {
   impl_->finish_pending();  // a frame in flight decides the busy rule's next frames
   return impl_->gpu ? impl_->gpu->next_frame_dense() : impl_->next_is_keyframe();

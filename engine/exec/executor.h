@@ -143,6 +143,9 @@ class Executor {
   void submit_frame(const ImageView& frame, const FramePlacement& placement);
 
   void reset();
+  // The next frame runs dense and re-initialises every delta state, as after reset(), while the
+  // frame index goes on: the same stream in a new input geometry (the stabiliser's new reference).
+  void force_keyframe();
   // Whether the next frame runs dense (the first frame, a reset, the periodic keyframe, a busy
   // scene's dense run; always in mode dense): the stabiliser renews its reference on such a frame.
   bool next_frame_dense();

@@ -182,6 +182,7 @@ TEST_F(StabilizedStream, AMovedCamerasKeyframeStartsANewReference) {
   ASSERT_TRUE(keyframe.stats.keyframe) << "keyframe_interval 3";
   EXPECT_TRUE(keyframe.stats.new_reference);
   EXPECT_EQ(keyframe.stats.shift_x, 0.0);
+  EXPECT_EQ(keyframe.stats.frame_index, 6) << "a new reference is not a reset of the stream";
   const FrameResult next = stream.process(view_of(frame));
   EXPECT_FALSE(next.stats.keyframe);
   EXPECT_EQ(next.stats.shift_x, 0.0) << "the camera where it went is the new reference";

@@ -71,6 +71,7 @@ class GpuStreamImpl final : public GpuStream {
     keyframes_.force();
     frames_since_reset_ = 0;
   }
+  void force_keyframe() override { keyframes_.force(); }
   void set_mode(ExecMode mode) override {
     if (mode != mode_) keyframes_.force();
     mode_ = mode;

@@ -30,6 +30,7 @@ class GpuStream {
   virtual void submit_frame(const ImageView& frame, const FramePlacement& placement) = 0;
   virtual void finish() = 0;
   virtual void reset() = 0;
+  virtual void force_keyframe() = 0;
   virtual bool next_frame_dense() const = 0;  // after finish()
   virtual void set_mode(ExecMode mode) = 0;
   virtual void set_threshold_scale(float scale) = 0;  // validated by the Executor
