@@ -58,7 +58,7 @@ struct Args {
   bool json = false;
   bool show_disagreements = false;
   bool per_frame = false;        // one stderr line per frame: the delta stream's stats
-  std::string perturb = "none";  // none|shake|drift|flicker (tools/eval/perturb.h)
+  std::string perturb = "none";  // none|shake|drift|flicker|shake-flicker (tools/eval/perturb.h)
   int perturb_seed = 1;
   std::string stabilize;         // off|shift|exposure|both; empty: the config's stabilize block
   bool whole_pixels = false;     // stabilize.subpixel off
@@ -83,10 +83,11 @@ const char* const kUsage =
     "  --tracker on|off: the streams' tracker (default: the YAML's tracker.enabled).\n"
     "  --track-score-off X in [0, 1]: the tracker's score_off (default: the YAML's; above the\n"
     "                     score threshold it acts as the threshold).\n"
-    "  --perturb none|shake|drift|flicker [--perturb-seed N]: the delta stream sees each frame\n"
-    "                     shifted (0-3 px per axis; drift adds a 0.2 px/frame pan) or with a\n"
-    "                     0.9-1.1 gain, the dense stream the original; delta's objects are moved\n"
-    "                     back by the known shift before comparing (tools/eval/perturb.h).\n"
+    "  --perturb none|shake|drift|flicker|shake-flicker [--perturb-seed N]: the delta stream sees\n"
+    "                     each frame shifted (0-3 px per axis; drift adds a 0.2 px/frame pan), with\n"
+    "                     a 0.9-1.1 gain, or both (shake-flicker), the dense stream the original;\n"
+    "                     delta's objects are moved back by the known shift before comparing\n"
+    "                     (tools/eval/perturb.h).\n"
     "  --dense-input original|perturbed: with --perturb, the frame the dense stream sees (default\n"
     "                     original; perturbed: the same frame as delta, both moved back alike).\n"
     "  --stabilize off|shift|exposure|both: the delta stream's stabilize block (default: the YAML's);\n"
@@ -110,7 +111,7 @@ Args parse_args(int argc, char** argv) {
       else if (cl.is("--tracker")) a.tracker = cl.choice("on|off");
       else if (cl.is("--track-score-off")) a.track_score_off = float(cl.number(0.0, 1.0));
       else if (cl.is("--json")) a.json = true;
-      else if (cl.is("--perturb")) a.perturb = cl.choice("none|shake|drift|flicker");
+      else if (cl.is("--perturb")) a.perturb = cl.choice("none|shake|drift|flicker|shake-flicker");
       else if (cl.is("--perturb-seed")) a.perturb_seed = int(cl.integer(0, 1000000000));
       else if (cl.is("--stabilize")) a.stabilize = cl.choice("off|shift|exposure|both");
       else if (cl.is("--whole-pixels")) a.whole_pixels = true;
@@ -363,7 +364,7 @@ int run(const Args& args) {
     // otherwise the table would describe something the element does not do. Under a shake or a
     // drift the stream tracked in the moved frames' coordinates and the replay in the
     // original's, where boxes move differently from frame to frame: they may differ there.
-    const bool moved_frames = args.perturb == "shake" || args.perturb == "drift";
+    const bool moved_frames = args.perturb != "none" && args.perturb != "flicker";
     const bool streams_ran_it = variant.name == (!delta.tracker() ? "off" : "hysteresis") && !moved_frames;
     bool replay_differs = false;
     for (size_t f = 0; f < delta_out.size(); ++f)

@@ -11,7 +11,8 @@ Perturbation perturbation_from(const std::string& name) {
   if (name == "shake") return Perturbation::Shake;
   if (name == "drift") return Perturbation::Drift;
   if (name == "flicker") return Perturbation::Flicker;
-  throw Error(ErrorKind::Config, "perturbation '" + name + "'; expected none, shake, drift or flicker");
+  if (name == "shake-flicker") return Perturbation::ShakeFlicker;
+  throw Error(ErrorKind::Config, "perturbation '" + name + "'; expected none, shake, drift, flicker or shake-flicker");
 }
 
 Perturber::Perturber(Perturbation kind, uint32_t seed) : kind_(kind), rng_(seed) {}
@@ -30,6 +31,11 @@ FramePerturbation Perturber::next() {
       p.dy = shake(rng_);
       break;
     case Perturbation::Flicker: p.gain = gain(rng_); break;
+    case Perturbation::ShakeFlicker:
+      p.dx = shake(rng_);
+      p.dy = shake(rng_);
+      p.gain = gain(rng_);
+      break;
   }
   ++frame_;
   return p;

@@ -16,8 +16,8 @@
 
 namespace dcnn::eval {
 
-enum class Perturbation { None, Shake, Drift, Flicker };
-Perturbation perturbation_from(const std::string& name);  // none|shake|drift|flicker
+enum class Perturbation { None, Shake, Drift, Flicker, ShakeFlicker };
+Perturbation perturbation_from(const std::string& name);  // none|shake|drift|flicker|shake-flicker
 
 struct FramePerturbation {
   double dx = 0.0, dy = 0.0;  // frame pixels: perturbed(x) = original(x - d)
@@ -28,7 +28,8 @@ class Perturber {
  public:
   Perturber(Perturbation kind, uint32_t seed);
   // Shake: a random 0..3 px offset per axis every frame. Drift: a 0.2 px/frame pan along x
-  // plus the shake. Flicker: a random gain in 0.9..1.1 every frame.
+  // plus the shake. Flicker: a random gain in 0.9..1.1 every frame. Shake-flicker: both, as an
+  // outdoor camera on a pole in changing light (the shake drawn first, then the gain).
   FramePerturbation next();
 
  private:
