@@ -50,7 +50,7 @@ Args parse_args(int argc, char** argv) {
       if (cl.is("--video")) a.video = cl.text();
       else if (cl.is("--frames")) a.frames = int(cl.integer(2, 100000));
       else if (cl.is("--repeat")) a.repeat = int(cl.integer(1, 1000));
-      else if (cl.is("--perturb")) a.perturb = cl.choice("none|shake|drift|flicker|shake-flicker");
+      else if (cl.is("--perturb")) a.perturb = cl.choice(dcnn::eval::kPerturbationNames);
       else if (cl.is("--perturb-seed")) a.perturb_seed = int(cl.integer(0, 1000000000));
       else if (cl.is("--stabilize")) a.stabilize = cl.choice("shift|exposure|both");
       else if (cl.is("--whole-pixels")) a.whole_pixels = true;

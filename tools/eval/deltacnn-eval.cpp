@@ -111,7 +111,7 @@ Args parse_args(int argc, char** argv) {
       else if (cl.is("--tracker")) a.tracker = cl.choice("on|off");
       else if (cl.is("--track-score-off")) a.track_score_off = float(cl.number(0.0, 1.0));
       else if (cl.is("--json")) a.json = true;
-      else if (cl.is("--perturb")) a.perturb = cl.choice("none|shake|drift|flicker|shake-flicker");
+      else if (cl.is("--perturb")) a.perturb = cl.choice(dcnn::eval::kPerturbationNames);
       else if (cl.is("--perturb-seed")) a.perturb_seed = int(cl.integer(0, 1000000000));
       else if (cl.is("--stabilize")) a.stabilize = cl.choice("off|shift|exposure|both");
       else if (cl.is("--whole-pixels")) a.whole_pixels = true;
@@ -172,7 +172,8 @@ int run(const Args& args) {
   dcnn::zones::ZonesConfig outside = cfg.zones;
   for (dcnn::zones::MaskSettings& m : outside.masks) m.drop_objects = true;
   std::unique_ptr<dcnn::zones::FrameZones> outside_frame;
-  dcnn::eval::Perturber perturber(dcnn::eval::perturbation_from(args.perturb), uint32_t(args.perturb_seed));
+  const dcnn::eval::Perturbation perturbation_kind = dcnn::eval::perturbation_from(args.perturb);
+  dcnn::eval::Perturber perturber(perturbation_kind, uint32_t(args.perturb_seed));
   dcnn::Stream dense(model, dense_opts);
   dcnn::Stream delta(delta_model, delta_opts);
   dcnn::tools::print_stream_warnings("deltacnn-eval", delta);
@@ -364,7 +365,7 @@ int run(const Args& args) {
     // otherwise the table would describe something the element does not do. Under a shake or a
     // drift the stream tracked in the moved frames' coordinates and the replay in the
     // original's, where boxes move differently from frame to frame: they may differ there.
-    const bool moved_frames = args.perturb != "none" && args.perturb != "flicker";
+    const bool moved_frames = dcnn::eval::moves_frames(perturbation_kind);
     const bool streams_ran_it = variant.name == (!delta.tracker() ? "off" : "hysteresis") && !moved_frames;
     bool replay_differs = false;
     for (size_t f = 0; f < delta_out.size(); ++f)

@@ -15,28 +15,24 @@ Perturbation perturbation_from(const std::string& name) {
   throw Error(ErrorKind::Config, "perturbation '" + name + "'; expected none, shake, drift, flicker or shake-flicker");
 }
 
+bool moves_frames(Perturbation kind) {
+  return kind == Perturbation::Shake || kind == Perturbation::Drift || kind == Perturbation::ShakeFlicker;
+}
+
+bool changes_gain(Perturbation kind) { return kind == Perturbation::Flicker || kind == Perturbation::ShakeFlicker; }
+
 Perturber::Perturber(Perturbation kind, uint32_t seed) : kind_(kind), rng_(seed) {}
 
 FramePerturbation Perturber::next() {
   FramePerturbation p;
   std::uniform_real_distribution<double> shake(0.0, 3.0), gain(0.9, 1.1);
-  switch (kind_) {
-    case Perturbation::None: break;
-    case Perturbation::Shake:
-      p.dx = shake(rng_);
-      p.dy = shake(rng_);
-      break;
-    case Perturbation::Drift:
-      p.dx = 0.2 * double(frame_) + shake(rng_);
-      p.dy = shake(rng_);
-      break;
-    case Perturbation::Flicker: p.gain = gain(rng_); break;
-    case Perturbation::ShakeFlicker:
-      p.dx = shake(rng_);
-      p.dy = shake(rng_);
-      p.gain = gain(rng_);
-      break;
+  // Drawn in this order (x, y, gain), so that a seed gives every kind the same clip as before.
+  if (moves_frames(kind_)) {
+    p.dx = shake(rng_);
+    p.dy = shake(rng_);
   }
+  if (kind_ == Perturbation::Drift) p.dx += 0.2 * double(frame_);
+  if (changes_gain(kind_)) p.gain = gain(rng_);
   ++frame_;
   return p;
 }

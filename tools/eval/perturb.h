@@ -17,7 +17,12 @@
 namespace dcnn::eval {
 
 enum class Perturbation { None, Shake, Drift, Flicker, ShakeFlicker };
-Perturbation perturbation_from(const std::string& name);  // none|shake|drift|flicker|shake-flicker
+// The names perturbation_from takes, as the tools' --perturb choice.
+constexpr const char* kPerturbationNames = "none|shake|drift|flicker|shake-flicker";
+Perturbation perturbation_from(const std::string& name);
+// Whether the kind moves the frame (shake, drift, shake-flicker) or changes its gain.
+bool moves_frames(Perturbation kind);
+bool changes_gain(Perturbation kind);
 
 struct FramePerturbation {
   double dx = 0.0, dy = 0.0;  // frame pixels: perturbed(x) = original(x - d)
