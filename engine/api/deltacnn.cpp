@@ -180,6 +180,7 @@ Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
                                    "pre-processing (the CUDA backend pre-processes on the GPU); expected "
                                    "fill: last on the CUDA backend, or backend cpu");
   query_cell_heads(model_->decoder(), *executor_);
+  warnings_ = executor_->warnings();
   if (options_.stabilize.enabled()) {
     if (executor_->takes_frames()) {
       // Not an error: one YAML serves CPU and GPU boxes (backend auto), and an unstabilised

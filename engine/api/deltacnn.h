@@ -133,7 +133,8 @@ class Stream {
   std::vector<HeadView> heads() const;
   // What the stream does not do as asked, for the caller to tell the user once (the element
   // posts each as a GST_ELEMENT_WARNING): stabilize on the CUDA backend, whose executor takes
-  // the frame itself, so no host-side stabiliser can move it. Empty when everything is as asked.
+  // the frame itself, so no host-side stabiliser can move it; layer thresholds the recompute
+  // form does not read (Executor::warnings). Empty when everything is as asked.
   const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:

@@ -16,6 +16,7 @@
 #include "engine/exec/compiled_model.h"
 #include "engine/exec/cuda_backend.h"
 #include "engine/exec/dense_tail.h"
+#include "engine/exec/inert_thresholds.h"
 #include "engine/exec/keyframe_policy.h"
 #include "engine/exec/ops/input_stage.h"
 #include "engine/exec/ops/output_densify.h"
@@ -58,6 +59,7 @@ struct Executor::Impl {
   std::vector<OutputDensify> heads;
   std::unique_ptr<DenseTail> tail;  // delta mode: the output heads' dense path
   std::vector<std::string> head_names;
+  std::vector<std::string> warnings;  // Executor::warnings
   AlignedBuffer<uint8_t> mask_scratch;
   AlignedBuffer<double> sum_scratch;
   // DeltaForm::Recompute: where ops compute candidates (and dense fallbacks) before they fire.
@@ -298,6 +300,19 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
       if (m.chain_head[k]) m.stats.layers[k - 2].computed_in = int(k);
       if (m.residual_add[k] >= 0) m.stats.layers[size_t(m.residual_add[k])].computed_in = int(k);
     }
+    // Each node's unit fires with the threshold of the tensor it writes: the residual sum's
+    // where the unit fires one, else its last node's.
+    std::vector<std::string> names;
+    std::vector<int> governing;
+    for (size_t k = 0; k < ops.size(); ++k) {
+      int unit = int(k);
+      for (size_t hops = 0; m.stats.layers[size_t(unit)].computed_in >= 0 && hops < ops.size(); ++hops)
+        unit = m.stats.layers[size_t(unit)].computed_in;
+      const int fired = m.residual_add[size_t(unit)];
+      names.push_back(ops[k]->name());
+      governing.push_back(fired >= 0 ? fired : unit);
+    }
+    m.warnings = inert_threshold_warnings(names, governing, m.base_eps, m.settings.layer_thresholds);
   }
 }
 
@@ -1009,6 +1024,8 @@ size_t Executor::persistent_bytes() const {
   for (const OutputDensify& h : m.heads) bytes += size_t(h.shape().size()) * sizeof(float);
   return bytes;
 }
+
+const std::vector<std::string>& Executor::warnings() const { return impl_->warnings; }
 
 const FrameStats& Executor::stats() const {
   impl_->require_finished("stats");

@@ -184,6 +184,12 @@ class Executor {
   // Error(Input) for a cell outside the map.
   void output_at(int i, const int32_t* cells, int n, float* values) const;
 
+  // What the stream does with the settings other than as written, for the caller to tell the
+  // user once (Stream::warnings): in the recompute form a unit of fused nodes fires with the
+  // threshold of the node it writes, so a delta.layer_thresholds entry on a node inside it that
+  // differs from that threshold has no effect. Empty when every entry applies.
+  const std::vector<std::string>& warnings() const;
+
   // Stats of the last run: keyframe flag, input/per-layer active fractions, dense choices.
   const FrameStats& stats() const;
   const ir::Graph& graph() const;

@@ -254,6 +254,46 @@ TEST(DeltaNetworksRecompute, ResidualAddFiredByItsProjection) {
   }
 }
 
+// In the recompute form a projection that fires its residual sum fires it with the add's
+// threshold, so an entry on the projection is never read there: an entry that differs from the
+// add's is a warning naming both nodes and both values, an equal one (what a YAML serving the
+// propagate form and the CUDA backend holds) is not, and neither the propagate form nor a stream
+// with the adds apart warns (they read every entry).
+TEST(DeltaNetworksRecompute, WarnsOfAThresholdItsFusedUnitNeverReads) {
+  DeltaSettings settings = exact_settings();
+  settings.form = DeltaForm::Recompute;
+  settings.truncate_linear = true;  // (a projection has no activation: its entry needs truncation)
+  auto model = compile_model(kNets[0].build(48, 64), Backend::Cpu, test_normalization());
+  const auto& ops = model->ops();
+  size_t add = 0;
+  {
+    const Executor e(model, ExecMode::Delta, settings);
+    EXPECT_TRUE(e.warnings().empty()) << e.warnings().front();
+    for (size_t k = 1; k < ops.size(); ++k)
+      if (ops[k]->kind_name() == std::string("Add") && e.stats().layers[k].computed_in == int(k) - 1) add = k;
+  }
+  ASSERT_GT(add, 0u) << "no add is fired by its projection";
+  const std::string projection = ops[add - 1]->name(), sum = ops[add]->name();
+  settings.layer_thresholds[sum] = 0.25f;
+  settings.layer_thresholds[projection] = 0.25f;
+  EXPECT_TRUE(Executor(model, ExecMode::Delta, settings).warnings().empty());
+  settings.layer_thresholds[projection] = 0.5f;
+  {
+    const Executor e(model, ExecMode::Delta, settings);
+    ASSERT_EQ(e.warnings().size(), 1u);
+    const std::string& w = e.warnings()[0];
+    for (const std::string& said : {"delta.layer_thresholds." + projection + " is 0.5", "inside '" + sum + "'",
+                                    std::string("own threshold 0.25"), std::string("no effect on the CPU backend")})
+      EXPECT_NE(w.find(said), std::string::npos) << said << " not in: " << w;
+  }
+  setenv("DELTACNN_CPU_RESIDUAL_ADDS", "0", 1);
+  const Executor apart(model, ExecMode::Delta, settings);
+  unsetenv("DELTACNN_CPU_RESIDUAL_ADDS");
+  EXPECT_TRUE(apart.warnings().empty()) << apart.warnings().front();
+  settings.form = DeltaForm::Propagate;
+  EXPECT_TRUE(Executor(model, ExecMode::Delta, settings).warnings().empty());
+}
+
 // The FPN's upsampling fires its lateral sum (interpolation + the lateral conv's stored row into
 // the sum's map): ir::place_resize_before_sum moves each Resize that only an Add reads to just
 // before that Add, after the lateral conv, and the executor then books the Add under the
