@@ -18,7 +18,9 @@
  * the element keeps retrying with exponential backoff (up to `reconnect-delay-max`): video must
  * not stop because MQTT is down. A broker that refuses the credentials (CONNACK "not
  * authorized" or "bad user name or password") is an ERROR (RESOURCE / NOT_AUTHORIZED): retrying
- * cannot fix it and a deployment must not silently lose its events. On stop the element sends
+ * cannot fix it and a deployment must not silently lose its events. It is posted at the next
+ * buffer, which the element then refuses with a flow error (the stream stops there), or at once
+ * when the pipeline is already playing. On stop the element sends
  * what it can within `flush-timeout` and counts the rest as dropped.
  *
  * QoS 1 (default) is at least once: after a lost connection the unacknowledged events are sent
@@ -54,6 +56,12 @@ struct PublishPrivate {
   std::mutex lock;        // guards settings and publisher (the pointer, for the counters)
   MqttSettings settings;
   std::shared_ptr<MqttPublisher> publisher;  // start() to the next start(): counters stay readable
+
+  // The broker refused the credentials (the publisher's thread sets it, start() clears it): the
+  // ERROR is posted once, by the streaming thread at the next buffer, or by the publisher's
+  // thread when the element is already PLAYING (report_refusal).
+  std::string refusal;
+  bool refusal_posted = false;
 
   // Streaming thread.
   gint64 last_drop_log_us = 0;
@@ -188,6 +196,53 @@ gst_deltacnn_publish_finalize (GObject * object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
+// Posts the refusal's ERROR if there is one and it was not posted yet; true if there is one.
+static bool
+post_refusal (GstDeltaCnnPublish * self)
+{
+  std::string text;
+  {
+    std::lock_guard < std::mutex > lock (self->priv->lock);
+    if (self->priv->refusal.empty ())
+      return false;
+    if (self->priv->refusal_posted)
+      return true;
+    self->priv->refusal_posted = true;
+    text = self->priv->refusal;
+  }
+  GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED, ("%s", text.c_str ()), (nullptr));
+  return true;
+}
+
+static bool
+is_playing (GstElement * element)
+{
+  GST_OBJECT_LOCK (element);
+  const bool playing = GST_STATE (element) == GST_STATE_PLAYING &&
+      GST_STATE_PENDING (element) == GST_STATE_VOID_PENDING;
+  GST_OBJECT_UNLOCK (element);
+  return playing;
+}
+
+// The refusal usually arrives while the pipeline is still changing state to PAUSED (upstream,
+// deltacnn loads its model then). An ERROR posted from this thread at that moment is lost on
+// gst-launch-1.0 1.22, which then waits forever for a preroll that came (measured: the README's
+// MQTT line with wrong credentials hung). So the streaming thread posts it at the next buffer,
+// the usual place for a fatal error, and returns a flow error that stops the stream; only a
+// playing element (whose application runs its main loop by then) gets it from here at once, so
+// that a stream without buffers (a camera gone quiet) still reports it.
+static void
+report_refusal (GstDeltaCnnPublish * self, const std::string & text)
+{
+  {
+    std::lock_guard < std::mutex > lock (self->priv->lock);
+    self->priv->refusal = text;
+  }
+  GST_WARNING_OBJECT (self, "%s", text.c_str ());
+  if (is_playing (GST_ELEMENT (self)))
+    post_refusal (self);
+}
+
 // The publisher's thread reports here; posting a bus message is thread-safe.
 static deltacnn_gst::MqttReporter
 reporter_for (GstDeltaCnnPublish * self)
@@ -197,7 +252,7 @@ reporter_for (GstDeltaCnnPublish * self)
     GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE, ("%s", text.c_str ()), (nullptr));
   };
   r.refused = [self](const std::string & text) {
-    GST_ELEMENT_ERROR (self, RESOURCE, NOT_AUTHORIZED, ("%s", text.c_str ()), (nullptr));
+    report_refusal (self, text);
   };
   r.info = [self](const std::string & text) {
     GST_INFO_OBJECT (self, "%s", text.c_str ());
@@ -222,6 +277,11 @@ gst_deltacnn_publish_start (GstBaseTransform * trans)
   }
   const std::string camera = settings.camera_id.empty ()? GST_ELEMENT_NAME (self) :
       settings.camera_id;
+  {
+    std::lock_guard < std::mutex > lock (priv->lock);   // the new thread may report at once
+    priv->refusal.clear ();
+    priv->refusal_posted = false;
+  }
   auto publisher = std::make_shared<MqttPublisher> (settings, camera, GST_ELEMENT_NAME (self),
       reporter_for (self));
   try {
@@ -236,6 +296,14 @@ gst_deltacnn_publish_start (GstBaseTransform * trans)
   priv->publisher = std::move (publisher);
   priv->last_drop_log_us = 0;
   return TRUE;
+}
+
+// Pass-through: the buffer is not touched; a refused connection stops the stream here.
+static GstFlowReturn
+gst_deltacnn_publish_transform_ip (GstBaseTransform * trans, GstBuffer * buffer)
+{
+  (void) buffer;
+  return post_refusal (GST_DELTACNN_PUBLISH (trans)) ? GST_FLOW_ERROR : GST_FLOW_OK;
 }
 
 static gboolean
@@ -390,6 +458,7 @@ gst_deltacnn_publish_class_init (GstDeltaCnnPublishClass * klass)
   trans_class->start = GST_DEBUG_FUNCPTR (gst_deltacnn_publish_start);
   trans_class->stop = GST_DEBUG_FUNCPTR (gst_deltacnn_publish_stop);
   trans_class->sink_event = GST_DEBUG_FUNCPTR (gst_deltacnn_publish_sink_event);
+  trans_class->transform_ip = GST_DEBUG_FUNCPTR (gst_deltacnn_publish_transform_ip);
 }
 
 static void

@@ -5,6 +5,7 @@
 // warning; refused credentials are an error. Plus the queue and settings checks (no broker).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <iostream>
@@ -333,6 +334,32 @@ TEST_F(Mqtt, RefusedCredentialsAreAnErrorAndRightOnesPublish) {
   EXPECT_TRUE(ok.eos) << (ok.error ? ok.error->message : "timeout");
   EXPECT_EQ(ok.published, read_lines(events_file_).size());
   EXPECT_EQ(ok.dropped, 0u);
+}
+
+// The same through gst-launch-1.0, as the README runs it: the refusal arrives while the pipeline
+// is still changing state to PAUSED (deltacnn loads its model then), and an ERROR posted from
+// the publisher's thread at that moment left gst-launch 1.22 waiting forever. It must exit with
+// an error, soon.
+TEST_F(Mqtt, GstLaunchExitsWithAnErrorOnRefusedCredentials) {
+  gchar* found = g_find_program_in_path("gst-launch-1.0");
+  const std::string launcher = found != nullptr ? found : "";
+  g_free(found);
+  if (launcher.empty()) GTEST_SKIP() << "gst-launch-1.0 is not installed (Debian package gstreamer1.0-tools)";
+  MqttBroker broker(deltacnn_test::free_tcp_port(), true, "camera", "s3cret");
+  ASSERT_TRUE(broker.start()) << broker.why();
+  const std::string description = pipeline(30, false, events_file_, "port=" + std::to_string(broker.port()) +
+                                                                        " username=camera password=wrong");
+  // One argument per token, as a shell passes them (gst-launch escapes spaces inside arguments).
+  std::vector<std::string> argv{launcher};
+  for (size_t at = 0; at < description.size();) {
+    const size_t end = std::min(description.find(' ', at), description.size());
+    if (end > at) argv.push_back(description.substr(at, end - at));
+    at = end + 1;
+  }
+  const auto r = deltacnn_test::run_process(argv, 60);
+  EXPECT_FALSE(r.timed_out) << "gst-launch-1.0 still running after 60 s:\n" << r.out << r.err;
+  EXPECT_NE(r.exit_code, 0) << r.out << r.err;
+  EXPECT_NE((r.out + r.err).find("refused the connection"), std::string::npos) << r.out << r.err;
 }
 
 TEST_F(Mqtt, BadSettingsFailAtStartNamingTheProperty) {
