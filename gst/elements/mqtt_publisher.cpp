@@ -39,8 +39,9 @@ std::string host_name() {
 std::string endpoint(const MqttSettings& s) { return s.host + ":" + std::to_string(s.port); }
 
 // mosquitto_strerror() says "Lookup error." for a bad host; errno says more for the rest.
+// (libmosquitto's text for MOSQ_ERR_ERRNO is already strerror(errno): "Connection refused".)
 std::string connect_error(int rc) {
-  if (rc == MOSQ_ERR_ERRNO) return mosquitto_strerror(rc) + std::string(": ") + std::strerror(errno);
+  if (rc == MOSQ_ERR_ERRNO) return std::strerror(errno);
   return mosquitto_strerror(rc);
 }
 
@@ -203,7 +204,12 @@ bool MqttPublisher::run_connection(bool* was_connected) {
       return false;
     }
     if (rc != MOSQ_ERR_SUCCESS || lost_) {
-      last_error_ = rc != MOSQ_ERR_SUCCESS ? connect_error(rc) : "the broker closed the connection";
+      // Before the CONNACK a failure is the TCP connection's (libmosquitto connects without
+      // waiting: an unreachable address fails here, reported as a "protocol error").
+      if (rc != MOSQ_ERR_SUCCESS && connack_ < 0)
+        last_error_ = "the connection failed before the broker answered (libmosquitto: " + connect_error(rc) + ")";
+      else
+        last_error_ = rc != MOSQ_ERR_SUCCESS ? connect_error(rc) : "the broker closed the connection";
       finish();
       return !stopping || !flush_deadline_passed();
     }
