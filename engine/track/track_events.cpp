@@ -25,8 +25,9 @@ TrackEventBuilder::TrackEventBuilder(int64_t update_interval_ns)
                                        " ns is negative; expected 0 (every frame) or more");
 }
 
-int64_t TrackEventBuilder::clock_ns(const EventTime& t) {
-  return t.running_ns >= 0 ? t.running_ns : t.wall_us * 1000;
+int64_t TrackEventBuilder::elapsed_ns(const EventTime& then, const EventTime& now) {
+  if (then.running_ns >= 0 && now.running_ns >= 0) return now.running_ns - then.running_ns;
+  return (now.wall_us - then.wall_us) * 1000;
 }
 
 TrackEvent TrackEventBuilder::make(TrackEventType type, const Open& open, const std::string& zone) const {
@@ -103,7 +104,6 @@ std::vector<TrackEvent> TrackEventBuilder::on_frame(const Tracker& tracker, cons
     out.push_back(make(TrackEventType::End, it->second));
     it = open_.erase(it);
   }
-  const int64_t clock = clock_ns(now);
   for (const Track& t : tracker.tracks()) {
     // Missed frames neither start nor update a track: its last seen stays where it was.
     if (!t.confirmed || t.misses != 0) continue;
@@ -113,7 +113,7 @@ std::vector<TrackEvent> TrackEventBuilder::on_frame(const Tracker& tracker, cons
       open.last = t;
       open.first_seen = now;
       open.last_seen = now;
-      open.last_event_time = clock;
+      open.last_event = now;
       open.zones = zones_of(t.id);
       it = open_.emplace(t.id, open).first;
       out.push_back(make(TrackEventType::Start, it->second));
@@ -123,12 +123,13 @@ std::vector<TrackEvent> TrackEventBuilder::on_frame(const Tracker& tracker, cons
     open.last = t;
     open.last_seen = now;
     if (zone_changes(open, zones_of(t.id), out)) {
-      open.last_event_time = clock;
+      open.last_event = now;
       continue;
     }
     // A clock that went back (a new segment without a reset) restarts the interval.
-    if (clock - open.last_event_time >= update_interval_ns_ || clock < open.last_event_time) {
-      open.last_event_time = clock;
+    const int64_t since = elapsed_ns(open.last_event, now);
+    if (since >= update_interval_ns_ || since < 0) {
+      open.last_event = now;
       out.push_back(make(TrackEventType::Update, open));
     }
   }

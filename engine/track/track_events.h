@@ -78,11 +78,13 @@ class TrackEventBuilder {
   struct Open {
     Track last;          // the tracker's state on the last frame the track was matched
     EventTime first_seen, last_seen;
-    int64_t last_event_time = 0;  // the clock (below) of its last start/update event
+    EventTime last_event;            // when its last start/update event was
     std::vector<std::string> zones;  // as of its last event
   };
-  // Running time when known, else wall-clock: what the update interval is measured in.
-  static int64_t clock_ns(const EventTime& t);
+  // Time from `then` to `now`, what the update interval is measured in: running time when both
+  // have one, else wall-clock (a stream whose buffers lose their timestamps part way must not
+  // compare one clock with the other). Negative when the clock went back.
+  static int64_t elapsed_ns(const EventTime& then, const EventTime& now);
   TrackEvent make(TrackEventType type, const Open& open, const std::string& zone = "") const;
   // Zone events of a matched track whose zones changed (open.zones updated); false if none.
   bool zone_changes(Open& open, const std::vector<std::string>& now, std::vector<TrackEvent>& out) const;

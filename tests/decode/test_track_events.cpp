@@ -185,6 +185,25 @@ TEST(TrackEvents, WithoutRunningTimeTheIntervalUsesTheWallClock) {
   EXPECT_EQ(updates, 2);
 }
 
+// A stream whose first buffer has a timestamp and the rest none (rawvideoparse framerate=0/1):
+// the start was at running time 0, the frames after it have only the wall-clock. The interval
+// is measured on the clock both frames have, not running time 0 against the epoch.
+TEST(TrackEvents, TimestampsLostPartWayMeasureTheIntervalOnTheWallClock) {
+  Tracker tracker(settings(1, 2));
+  TrackEventBuilder events(kSecond / 2);
+  int updates = 0;
+  for (int i = 0; i < 12; ++i) {
+    tracker.update({box(100, 0.6f)});
+    const EventTime now{i == 0 ? 0 : -1, 1'700'000'000'000'000 + int64_t{i} * 100'000};
+    for (const TrackEvent& e : events.on_frame(tracker, now)) {
+      if (e.type != TrackEventType::Update) continue;
+      ++updates;
+      EXPECT_TRUE(i == 5 || i == 10) << "an update on frame " << i << " (0.1 s a frame, every 0.5 s)";
+    }
+  }
+  EXPECT_EQ(updates, 2);
+}
+
 TEST(TrackEvents, NegativeIntervalIsAConfigError) {
   try {
     TrackEventBuilder events(-1);
