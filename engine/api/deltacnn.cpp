@@ -161,13 +161,27 @@ DeltaSettings settings_of(const StreamOptions& options, Backend backend) {
   return s;
 }
 
+// The executor checks the delta settings against the model (layer_thresholds names, values);
+// its messages name the key and the model, and the YAML they came from is added here, as every
+// other error of a deployment file names it.
+std::unique_ptr<Executor> make_executor(const Model& model, const StreamOptions& options) {
+  try {
+    return std::make_unique<Executor>(model.compiled(), options.mode, settings_of(options, model.backend()));
+  } catch (const Error& e) {
+    const std::string& yaml = model.config().source;
+    if (e.kind() != ErrorKind::Config || yaml.empty() || std::string(e.what()).find(yaml) != std::string::npos)
+      throw;
+    throw Error(ErrorKind::Config, yaml + ": " + e.what());
+  }
+}
+
 }  // namespace
 
 Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
     : model_(std::move(model)),
       options_(std::move(options)),
       preprocessor_(model_->config().input),
-      executor_(std::make_unique<Executor>(model_->compiled(), options_.mode, settings_of(options_, model_->backend()))),
+      executor_(make_executor(*model_, options_)),
       tracker_(tracker_settings()),
       input_(size_t(model_->config().input.width) * model_->config().input.height * 3),
       zone_membership_(options_.zones.zones) {

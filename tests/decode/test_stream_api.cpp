@@ -112,6 +112,25 @@ TEST(StreamApi, Bf16PrecisionFromTheYamlOrTheOptions) {
   }
 }
 
+// The executor checks layer_thresholds against the graph; like every error of a deployment
+// file, the message names the YAML as well as the key and the model.
+TEST(StreamApi, UnknownLayerThresholdNamesTheYamlTheKeyAndTheModel) {
+  dcnn::DeploymentConfig cfg;
+  if (!load_posenet(cfg)) return;
+  ASSERT_FALSE(cfg.source.empty());
+  cfg.delta.layer_thresholds["no/such/node"] = 0.1f;
+  const auto model = dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt});
+  try {
+    dcnn::Stream stream(model, dcnn::StreamOptions::from(cfg));
+    FAIL() << "no error";
+  } catch (const dcnn::Error& e) {
+    EXPECT_EQ(e.kind(), dcnn::ErrorKind::Config);
+    const std::string m = e.what();
+    EXPECT_EQ(m.rfind(cfg.source + ": delta.layer_thresholds.no/such/node", 0), 0u) << m;
+    EXPECT_NE(m.find("has no node named 'no/such/node'"), std::string::npos) << m;
+  }
+}
+
 TEST(StreamApi, WrongDecoderForTheModelNamesTheMissingHead) {
   dcnn::DeploymentConfig cfg;
   if (!load_posenet(cfg)) return;
