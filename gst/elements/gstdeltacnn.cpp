@@ -208,9 +208,11 @@ install_properties (GObjectClass * gobject_class)
           GST_TYPE_DELTACNN_PRECISION, GST_DELTACNN_PRECISION_CONFIG, ready));
   g_object_class_install_property (gobject_class, PROP_DELTA_THRESHOLD,
       g_param_spec_double ("delta-threshold", "Delta threshold scale",
-          "Multiplies every layer's delta threshold: 0 = exact (dense-equivalent), larger = "
-          "fewer updated pixels and more approximation. -1 (default): the YAML's "
-          "delta.threshold_scale", -1.0, 1000.0, -1.0, playing));
+          "Multiplies every layer's delta threshold: 0 = no truncation inside the network, "
+          "larger = fewer updated pixels and more approximation. The input change test "
+          "(YAML delta.input_threshold, input_block) is not scaled: with it at 0 as well, "
+          "delta equals dense. -1 (default): the YAML's delta.threshold_scale",
+          -1.0, 1000.0, -1.0, playing));
   g_object_class_install_property (gobject_class, PROP_KEYFRAME_INTERVAL,
       g_param_spec_int ("keyframe-interval", "Keyframe interval",
           "Run a dense keyframe every N frames (0 = only after resets). -1 (default): the "
