@@ -668,8 +668,16 @@ push_track_events (GstDeltaCnn * self,
   GstPad *srcpad = GST_BASE_TRANSFORM_SRC_PAD (self);
   for (const deltacnn_gst::TrackEventMessage & m : messages) {
     GST_LOG_OBJECT (self, "track event %s", m.json.c_str ());
-    if (!gst_pad_push_event (srcpad, deltacnn_gst::make_track_event (m)))
+    if (gst_pad_push_event (srcpad, deltacnn_gst::make_track_event (m)))
+      continue;
+    if (GST_PAD_IS_FLUSHING (srcpad)) {
+      // A flushing seek drops the frame in flight and its events: a lost start withholds the
+      // track's later events (docs/events.md), so no end arrives without its start.
+      GST_DEBUG_OBJECT (self, "flushing: track event lost: %s", m.json.c_str ());
+      self->priv->events->lost (m);
+    } else {
       GST_DEBUG_OBJECT (self, "downstream did not take a track event (nobody handles it)");
+    }
   }
 }
 

@@ -11,10 +11,20 @@ std::vector<TrackEventMessage> TrackEventEmitter::to_messages(
     const std::vector<dcnn::TrackEvent>& events) {
   std::vector<TrackEventMessage> out;
   out.reserve(events.size());
-  for (const dcnn::TrackEvent& e : events)
+  for (const dcnn::TrackEvent& e : events) {
+    if (withheld_.count(e.track_id) != 0) {
+      if (e.type == dcnn::TrackEventType::End) withheld_.erase(e.track_id);
+      continue;
+    }
     out.push_back({source_.camera_id, dcnn::to_string(e.type),
-                   track_event_record(e, source_, seq_++).dump()});
+                   track_event_record(e, source_, seq_++).dump(), e.track_id});
+  }
   return out;
+}
+
+void TrackEventEmitter::lost(const TrackEventMessage& message) {
+  if (message.type == dcnn::to_string(dcnn::TrackEventType::Start) && message.track_id >= 0)
+    withheld_.insert(message.track_id);
 }
 
 std::vector<TrackEventMessage> TrackEventEmitter::on_reset(const dcnn::Tracker* tracker) {

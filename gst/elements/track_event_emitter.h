@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <set>
 #include <vector>
 
 #include "engine/track/track_events.h"
@@ -25,6 +26,11 @@ class TrackEventEmitter {
   std::vector<TrackEventMessage> on_frame(const dcnn::Tracker* tracker, const dcnn::EventTime& now,
                                           const dcnn::ZonesByTrack* zones = nullptr);
   std::vector<TrackEventMessage> finish();  // EOS: every open track ends
+  // A message that never left the element: the pad was flushing (a flushing seek drops the
+  // frame in flight, its events with it). When it was a track's start, the track's later
+  // events are withheld too, so that no consumer sees an end without a start; its seq stays
+  // missing (a gap: a lost message).
+  void lost(const TrackEventMessage& message);
 
   uint64_t emitted() const { return seq_; }
 
@@ -34,6 +40,7 @@ class TrackEventEmitter {
   EventSource source_;
   dcnn::TrackEventBuilder builder_;
   uint64_t seq_ = 0;
+  std::set<int> withheld_;  // tracks whose start was lost
 };
 
 }  // namespace deltacnn_gst

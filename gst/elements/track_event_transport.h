@@ -18,6 +18,7 @@ struct TrackEventMessage {
   std::string camera_id;
   std::string type;  // "start", "update", "end"
   std::string json;  // one line, no newline
+  int track_id = -1;  // the element's own bookkeeping (TrackEventEmitter::lost); not carried
 };
 
 GstEvent* make_track_event(const TrackEventMessage& message);

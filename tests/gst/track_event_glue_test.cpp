@@ -87,12 +87,17 @@ TEST(TrackEventTransport, RoundTripAndOtherEventsIgnored) {
   gst_event_unref(eos);
 }
 
-TEST(TrackEventEmitter, NumbersEventsAndIsSilentWithoutTracker) {
+// A tracker whose tracks start on their first sighting and end at their first miss.
+dcnn::TrackerSettings ends_at_first_miss() {
   dcnn::TrackerSettings s;
   s.score_on = 0.25f;
   s.score_off = 0.15f;
   s.max_misses = 0;
-  dcnn::Tracker tracker(s);
+  return s;
+}
+
+TEST(TrackEventEmitter, NumbersEventsAndIsSilentWithoutTracker) {
+  dcnn::Tracker tracker(ends_at_first_miss());
   deltacnn_gst::TrackEventEmitter emitter({"cam9", "deltacnn0", 1, "m"}, 0);
   EXPECT_TRUE(emitter.on_frame(nullptr, {0, 0}).empty());
   dcnn::Detection d;
@@ -115,6 +120,47 @@ TEST(TrackEventEmitter, NumbersEventsAndIsSilentWithoutTracker) {
   EXPECT_EQ(all[2].type, "end");
   EXPECT_EQ(emitter.emitted(), 3u);
   EXPECT_TRUE(emitter.finish().empty());
+}
+
+// A start lost to a flushing seek withholds its track's later events (no end without a start);
+// the lost start's seq stays a gap, and other tracks are not affected.
+TEST(TrackEventEmitter, ALostStartWithholdsItsTracksLaterEvents) {
+  dcnn::Tracker tracker(ends_at_first_miss());
+  deltacnn_gst::TrackEventEmitter emitter({"cam9", "deltacnn0", 1, "m"}, 0);
+  dcnn::Detection a, b;
+  a.x_max = a.y_max = 10;
+  b.x_min = b.y_min = 100;
+  b.x_max = b.y_max = 120;
+  a.confidence = b.confidence = 0.9f;
+  tracker.update({a});
+  const auto first = emitter.on_frame(&tracker, {0, 0});
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_EQ(first[0].type, "start");
+  emitter.lost(first[0]);  // a's start never left the element
+  std::vector<deltacnn_gst::TrackEventMessage> after;
+  for (int i = 1; i < 4; ++i) {
+    tracker.update(i < 3 ? std::vector<dcnn::Detection>{a, b} : std::vector<dcnn::Detection>{});
+    for (auto& m : emitter.on_frame(&tracker, {i * 100, 0})) after.push_back(m);
+  }
+  // b: start, update, end; a: nothing (its update and end withheld).
+  ASSERT_EQ(after.size(), 3u);
+  EXPECT_EQ(after[0].type, "start");
+  EXPECT_EQ(after[2].type, "end");
+  for (size_t i = 0; i < after.size(); ++i) {
+    EXPECT_EQ(after[i].track_id, after[0].track_id);
+    EXPECT_NE(after[i].track_id, first[0].track_id);
+    EXPECT_EQ(nlohmann::json::parse(after[i].json)["seq"], i + 1);  // seq 0 (the lost start) is the gap
+  }
+  // An update lost is only a gap: it withholds nothing.
+  tracker.update({a});
+  const auto again = emitter.on_frame(&tracker, {500, 0});
+  ASSERT_EQ(again.size(), 1u);
+  tracker.update({a});
+  auto update = emitter.on_frame(&tracker, {600, 0});
+  ASSERT_EQ(update.size(), 1u);
+  ASSERT_EQ(update[0].type, "update");
+  emitter.lost(update[0]);
+  EXPECT_EQ(emitter.finish().size(), 1u);  // the end of the track whose start arrived
 }
 
 }  // namespace
