@@ -108,13 +108,15 @@ TEST_F(ToolsCli, ValuesThatDoNotParseAreUsageErrors) {
   const std::vector<Case> cases = {
       {"deltacnn-eval", eval_with({"--threshold", "-5"}), "--threshold '-5': expected a number in [0, 1000000]"},
       {"deltacnn-eval", eval_with({"--threshold", "nan"}), "--threshold 'nan': expected a number in [0, 1000000]"},
-      {"deltacnn-eval", eval_with({"--frames", "3abc"}), "--frames '3abc': expected an integer in [1, 1000000000]"},
-      {"deltacnn-eval", eval_with({"--frames", "-1"}), "--frames '-1': expected an integer in [1, 1000000000]"},
+      {"deltacnn-eval", eval_with({"--frames", "3abc"}), "--frames '3abc': expected an integer in [2, 1000000000]"},
+      {"deltacnn-eval", eval_with({"--frames", "-1"}), "--frames '-1': expected an integer in [2, 1000000000]"},
+      {"deltacnn-eval", eval_with({"--frames", "1"}), "--frames '1': expected an integer in [2, 1000000000]"},
       {"deltacnn-eval", eval_with({"--frames", ""}), "--frames needs a value, got an empty one"},
       {"deltacnn-eval", {"--config", "", "--video", "v.avi"}, "--config needs a value, got an empty one"},
       {"deltacnn-eval", eval_with({"--backend", "gpu"}), "--backend 'gpu': expected one of cpu|cuda|auto"},
       {"deltacnn-eval", {"--video", "v.avi"}, "--config is required"},
       {"deltacnn-eval", eval_with({"--fast"}), "unknown option '--fast'"},
+      {"deltacnn-bench", {"--config", "c.yaml", "--model", "m.onnx", "--synthetic"}, "give exactly one of --model and --config"},
       {"deltacnn-bench", {"--config", "c.yaml", "--synthetic", "--frames", "1"}, "--frames '1': expected an integer in [2, 1000000000]"},
       {"deltacnn-bench", {"--config", "c.yaml", "--synthetic", "--threshold", "-5"}, "--threshold '-5': expected a number in [0, 1000000]"},
       {"deltacnn-bench", {"--model", "m.onnx", "--synthetic", "--size", "64x64abc"}, "--size '64x64abc': expected WIDTHxHEIGHT with both in 1..16384, e.g. 768x576"},
@@ -166,6 +168,29 @@ TEST_F(ToolsCli, BenchCompareMasksWithoutMasksSaysSo) {
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("--compare-masks: " + yaml + " has no masks; expected a config with a masks: block"),
             std::string::npos) << r.err;
+}
+
+// deltacnn-bench's output files: one that cannot be opened fails before the run (not after
+// minutes of measuring), one whose writes fail (a full disk) is an error, not a silent,
+// truncated file.
+TEST_F(ToolsCli, BenchOutputFilesThatCannotBeWrittenAreErrors) {
+  const std::string yaml = dcnn::test::source_path("configs/movenet-lightning.yaml");
+  const std::vector<std::string> run = {"--config", yaml, "--synthetic", "--frames", "3"};
+  auto with = [&](std::vector<std::string> extra) {
+    std::vector<std::string> a = run;
+    a.insert(a.end(), extra.begin(), extra.end());
+    return a;
+  };
+  const ToolRun missing_dir = run_tool(tools_.at("deltacnn-bench"), with({"--layers-csv", "/nonexistent/dir/l.csv"}));
+  EXPECT_EQ(missing_dir.status, 1);
+  EXPECT_NE(missing_dir.err.find("--layers-csv /nonexistent/dir/l.csv: cannot open it for writing (No such file "
+                                 "or directory)"),
+            std::string::npos) << missing_dir.err;
+  EXPECT_EQ(missing_dir.out.find("ms/frame"), std::string::npos) << "it ran before failing:\n" << missing_dir.out;
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full to fill";
+  const ToolRun full = run_tool(tools_.at("deltacnn-bench"), with({"--csv", "/dev/full"}));
+  EXPECT_EQ(full.status, 1);
+  EXPECT_NE(full.err.find("--csv /dev/full: writing it failed"), std::string::npos) << full.err;
 }
 
 // A 3-frame video and --frames 10: deltacnn-eval runs on the 3 frames, says so on stderr, and

@@ -1,9 +1,11 @@
 #include "tools/bench/ort_reference.h"
 
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -18,6 +20,9 @@
 
 namespace dcnn::bench {
 namespace {
+
+// The longest node may take for one measure() call (model load, warm-up, the runs).
+constexpr int kNodeTimeoutS = 900;
 
 std::string env_or(const char* name, const std::string& fallback) {
   const char* v = std::getenv(name);
@@ -74,7 +79,9 @@ void OrtReference::keep(const float* frame) {
 
 void OrtReference::measure(int runs) {
   if (frames_ == 0) throw Error(ErrorKind::Internal, "OrtReference::measure before any frame was kept");
-  const std::string cmd = "NODE_PATH=" + shell_quoted(node_path_) + " node " + shell_quoted(script_) + " " + shell_quoted(model_) +
+  // coreutils' timeout: a node that hangs (a broken install) must not hang the benchmark.
+  const std::string cmd = "NODE_PATH=" + shell_quoted(node_path_) + " timeout " + std::to_string(kNodeTimeoutS) +
+                          " node " + shell_quoted(script_) + " " + shell_quoted(model_) +
                           " " + shell_quoted(frames_file_) + " " + std::to_string(height_) + " " +
                           std::to_string(width_) + " " + std::to_string(runs) + " " + std::to_string(threads_) +
                           " 2>&1";
@@ -87,8 +94,16 @@ void OrtReference::measure(int runs) {
   const size_t line = output.rfind('{');
   nlohmann::json j;
   if (status == 0 && line != std::string::npos) j = nlohmann::json::parse(output.substr(line), nullptr, false);
-  if (status != 0 || j.is_discarded() || !j.contains("ms"))
+  if (status != 0 || j.is_discarded() || !j.contains("ms")) {
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 124)
+      throw Error(ErrorKind::Model, "--reference onnxruntime: node did not finish " + std::to_string(runs) +
+                                        " runs of " + model_ + " within " + std::to_string(kNodeTimeoutS) + " s");
+    // One line: node's output without its trailing newline, lines joined.
+    while (!output.empty() && std::isspace(static_cast<unsigned char>(output.back()))) output.pop_back();
+    for (char& c : output)
+      if (c == '\n') c = ' ';
     throw Error(ErrorKind::Model, "--reference onnxruntime failed on " + model_ + ": " + output);
+  }
   for (const auto& v : j["ms"]) ms_.push_back(v.get<double>());
   version_ = j.value("ort_version", "unknown");
 }

@@ -6,7 +6,7 @@ namespace dcnn::tune {
 namespace {
 
 const char* const kUsage =
-    "usage: deltacnn-tune --config X.yaml --video V.avi [--frames N (2..200)]\n"
+    "usage: deltacnn-tune --config X.yaml --video V.avi [--frames N (2..200, default 150)]\n"
     "                     [--target-kpt 0.985] [--target-count 0.985] [--target-f1 0.975]\n"
     "                     [--max-minutes 30] [--write] [--list-layers]\n"
     "  targets are in (0, 1]; a video shorter than --frames tunes on the frames it has, with a\n"
