@@ -16,8 +16,36 @@ BACKEND="${BACKEND:-auto}"
 # dropped frame needs no reset: the next delta is taken against the last processed frame.
 # tcp-timeout/timeout (5 s) turn a vanished camera into an EOS/error instead of a silent stall.
 rtsp_source() {
-  echo "rtspsrc location=$1 protocols=tcp latency=200 tcp-timeout=5000000 timeout=5000000 !" \
-       "decodebin ! videoconvert !" \
-       "queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream !" \
-       "videorate drop-only=true"
+  local -n words_=$1  # the array to append to: one gst-launch word each, the URL one word
+  words_+=(rtspsrc "location=$2" protocols=tcp latency=200 tcp-timeout=5000000 timeout=5000000 !
+           decodebin ! videoconvert !
+           queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream !
+           videorate drop-only=true)
 }
+
+# A video file, decoded: appended to the array named $1 like rtsp_source (spaces and '!' in
+# the path stay part of the location).
+file_source() {
+  local -n words_=$1
+  words_+=(filesrc "location=$2" ! decodebin ! videoconvert)
+}
+
+# What every script checks before it starts gst-launch or creates an output: --help, the
+# input files and the config, so that a typo is one clear line and not a page of GStreamer
+# errors after an output file was already truncated.
+#   pipeline_help "$@"          prints the script's header comment and exits on -h / --help
+#   require_file WHAT PATH      exits 2 unless PATH is a readable file
+pipeline_help() {
+  case "${1:-}" in
+    -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
+  esac
+}
+require_file() {
+  if [ ! -f "$2" ] || [ ! -r "$2" ]; then
+    echo "$(basename "$0"): $1 '$2' is not a readable file" >&2
+    exit 2
+  fi
+}
+# (Sourced without arguments, this file sees the script's own.)
+pipeline_help "$@"
+require_file CONFIG "$CONFIG"

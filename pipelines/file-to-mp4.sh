@@ -7,9 +7,11 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 in="${1:?usage: $0 INPUT_VIDEO [OUTPUT.mp4]}"
 out="${2:-out/annotated.mp4}"
+require_file INPUT_VIDEO "$in"   # before the output exists: a typo must not truncate it
 mkdir -p "$(dirname "$out")"
-exec gst-launch-1.0 -e \
-  filesrc location="$in" ! decodebin ! videoconvert ! video/x-raw,format=BGRx ! \
+src=()
+file_source src "$in"
+exec gst-launch-1.0 -e "${src[@]}" ! video/x-raw,format=BGRx ! \
   deltacnn config-file-path="$CONFIG" backend="$BACKEND" ! \
   deltacnnoverlay show-stats=true ! videoconvert ! \
   x264enc speed-preset=veryfast ! h264parse ! mp4mux ! filesink location="$out"

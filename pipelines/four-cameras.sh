@@ -8,17 +8,19 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 [ $# -ge 4 ] || { echo "usage: $0 SRC1 SRC2 SRC3 SRC4 [OUTDIR]" >&2; exit 2; }
 outdir="${5:-out}"
+for i in 1 2 3 4; do
+  case "${!i}" in rtsp://*) ;; *) require_file "SRC$i" "${!i}" ;; esac
+done
 mkdir -p "$outdir"
 branches=()
 for i in 1 2 3 4; do
   src="${!i}"
   case "$src" in
-    rtsp://*) source_desc="$(rtsp_source "$src")" ;;
-    *) source_desc="filesrc location=$src ! decodebin ! videoconvert" ;;
+    rtsp://*) rtsp_source branches "$src" ;;
+    *) file_source branches "$src" ;;
   esac
-  # shellcheck disable=SC2206
-  branches+=($source_desc ! deltacnn name=cam$i config-file-path="$CONFIG" backend="$BACKEND"
+  branches+=(! deltacnn name=cam$i "config-file-path=$CONFIG" "backend=$BACKEND"
              model-instance-id=shared-pose unique-id=$i !
-             deltacnnjson location="$outdir/camera$i.jsonl" ! fakesink sync=false)
+             deltacnnjson "location=$outdir/camera$i.jsonl" ! fakesink sync=false)
 done
 exec gst-launch-1.0 -e "${branches[@]}"

@@ -6,7 +6,8 @@
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 url="${1:?usage: $0 RTSP_URL}"
-# shellcheck disable=SC2046
-exec gst-launch-1.0 $(rtsp_source "$url") ! \
+src=()
+rtsp_source src "$url"
+exec gst-launch-1.0 "${src[@]}" ! \
   deltacnn config-file-path="$CONFIG" backend="$BACKEND" ! \
   deltacnnoverlay show-stats=true ! videoconvert ! autovideosink sync=false

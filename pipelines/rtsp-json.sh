@@ -7,7 +7,8 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 url="${1:?usage: $0 RTSP_URL [OUTPUT.jsonl|-]}"
 out="${2:--}"
-# shellcheck disable=SC2046
-exec gst-launch-1.0 -q -e $(rtsp_source "$url") ! \
+src=()
+rtsp_source src "$url"
+exec gst-launch-1.0 -q -e "${src[@]}" ! \
   deltacnn config-file-path="$CONFIG" backend="$BACKEND" ! \
   deltacnnjson location="$out" ! fakesink sync=false

@@ -19,8 +19,9 @@ auth=()
 [ -n "${MQTT_USER:-}" ] && auth+=(username="$MQTT_USER")
 [ -n "${MQTT_PASSWORD:-}" ] && auth+=(password="$MQTT_PASSWORD")
 [ -n "${MQTT_CAFILE:-}" ] && auth+=(tls-ca-file="$MQTT_CAFILE")
-# shellcheck disable=SC2046
-exec gst-launch-1.0 -q -e $(rtsp_source "$url") ! \
+src=()
+rtsp_source src "$url"
+exec gst-launch-1.0 -q -e "${src[@]}" ! \
   deltacnn config-file-path="$CONFIG" backend="$BACKEND" camera-id="$camera" ! \
   deltacnnjson write=events location="$events" ! \
   deltacnnpublish host="$host" port="$port" camera-id="$camera" "${auth[@]}" ! \

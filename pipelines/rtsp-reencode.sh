@@ -8,8 +8,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 url="${1:?usage: $0 RTSP_URL [OUTPUT.mp4]}"
 out="${2:-out/camera.mp4}"
 mkdir -p "$(dirname "$out")"
-# shellcheck disable=SC2046
-exec gst-launch-1.0 -e $(rtsp_source "$url") ! \
+src=()
+rtsp_source src "$url"
+exec gst-launch-1.0 -e "${src[@]}" ! \
   deltacnn config-file-path="$CONFIG" backend="$BACKEND" ! \
   deltacnnoverlay ! videoconvert ! \
   x264enc speed-preset=veryfast tune=zerolatency key-int-max=50 ! h264parse ! \

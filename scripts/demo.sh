@@ -7,6 +7,11 @@
 #              DEMO_EVAL_FRAMES (frames for the dense-vs-delta comparison, default 150; 0 = all),
 #              DEMO_BACKEND (auto|cpu|cuda, default auto).
 set -euo pipefail
+case "${1:-}" in
+  "") ;;
+  -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  *) echo "demo.sh: takes no arguments (got '$1'); settings come from the environment (--help)" >&2; exit 2 ;;
+esac
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$repo"
 "$repo/scripts/setup.sh"
@@ -54,6 +59,8 @@ print(f"pipeline delta inference         : {sum(infer) / max(n, 1):.1f} ms/frame
 if ev:
     print(f"dense vs delta ({ev['frames']} frames)      : {ev['dense_ms']:.1f} ms vs {ev['delta_ms']:.1f} ms per frame -> speedup {ev['speedup']:.2f}x")
     agree = {k: ev[k] for k in ("kpt_agree", "count_agree", "det_f1") if k in ev}
-    print("agreement of delta with dense    : " + ", ".join(f"{k} {v:.3f}" for k, v in agree.items()))
+    # null: nothing to compare (a video without people or objects)
+    print("agreement of delta with dense    : " + ", ".join(
+        f"{k} {v:.3f}" if v is not None else f"{k} n/a (no objects to compare)" for k, v in agree.items()))
 print("outputs                          : out/demo.mp4  out/demo.jsonl  out/demo-eval.txt")
 PY
