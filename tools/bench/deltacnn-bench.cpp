@@ -98,6 +98,7 @@ Args parse(int argc, char** argv) {
   using tools::UsageError;
   return tools::parse_or_exit("deltacnn-bench", kUsage, [&] {
     Args a;
+    std::string ort_option;  // an onnxruntime option given (they need --reference onnxruntime)
     tools::CommandLine cl(argc, argv);
     while (cl.next()) {
       if (cl.is("--model")) a.model = cl.text();
@@ -115,8 +116,8 @@ Args parse(int argc, char** argv) {
       else if (cl.is("--csv")) a.csv = cl.text();
       else if (cl.is("--layers-csv")) a.layers_csv = cl.text(), a.layers = true;
       else if (cl.is("--form")) a.form = cl.choice("propagate|recompute");
-      else if (cl.is("--ort-runs")) a.ort_runs = int(cl.integer(1, 10000));
-      else if (cl.is("--ort-every")) a.ort_every = int(cl.integer(0, 1000000));
+      else if (cl.is("--ort-runs")) a.ort_runs = int(cl.integer(1, 10000)), ort_option = "--ort-runs";
+      else if (cl.is("--ort-every")) a.ort_every = int(cl.integer(0, 1000000)), ort_option = "--ort-every";
       else if (cl.is("--frames")) a.frames = int(cl.integer(2, 1000000000));
       else if (cl.is("--threshold")) a.threshold_scale = float(cl.number(0.0, 1e6));
       else if (cl.is("--size")) cl.size(&a.width, &a.height);
@@ -127,6 +128,8 @@ Args parse(int argc, char** argv) {
     if (a.precision == "fp16" && a.backend != "cuda") throw UsageError("--precision fp16 needs --backend cuda");
     if (a.precision == "bf16" && a.backend != "cpu") throw UsageError("--precision bf16 needs --backend cpu");
     if (a.compare_masks && a.config.empty()) throw UsageError("--compare-masks needs --config (the masks are in the YAML)");
+    if (!ort_option.empty() && a.reference != "onnxruntime")
+      throw UsageError(ort_option + " applies to --reference onnxruntime, which is not given");
     return a;
   });
 }

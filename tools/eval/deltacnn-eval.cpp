@@ -101,6 +101,7 @@ const char* const kUsage =
 Args parse_args(int argc, char** argv) {
   return dcnn::tools::parse_or_exit("deltacnn-eval", kUsage, [&] {
     Args a;
+    bool mask_margin_given = false;
     dcnn::tools::CommandLine cl(argc, argv);
     while (cl.next()) {
       if (cl.is("--config")) a.config = cl.text();
@@ -122,11 +123,17 @@ Args parse_args(int argc, char** argv) {
       else if (cl.is("--per-frame")) a.per_frame = true;
       else if (cl.is("--no-masks")) a.no_masks = true;
       else if (cl.is("--outside-masks")) a.outside_masks = true;
-      else if (cl.is("--mask-margin")) a.mask_margin = cl.number(0.0, 100000.0);
+      else if (cl.is("--mask-margin")) a.mask_margin = cl.number(0.0, 100000.0), mask_margin_given = true;
       else cl.unknown();
     }
     if (a.config.empty()) throw dcnn::tools::UsageError("--config is required");
     if (a.video.empty()) throw dcnn::tools::UsageError("--video is required");
+    // Options that would do nothing: said, rather than a run that measures something else.
+    if (a.dense_input == "perturbed" && a.perturb == "none")
+      throw dcnn::tools::UsageError("--dense-input perturbed needs --perturb (without one both streams see the "
+                                    "same frame)");
+    if (mask_margin_given && !a.outside_masks)
+      throw dcnn::tools::UsageError("--mask-margin applies to --outside-masks; give both or neither");
     return a;
   });
 }
