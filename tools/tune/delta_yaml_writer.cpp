@@ -1,6 +1,9 @@
 #include "tools/tune/delta_yaml_writer.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
 #include <vector>
 
@@ -24,6 +27,29 @@ size_t indent_of(const std::string& line) {
 bool is_blank_or_comment(const std::string& line) {
   const size_t i = line.find_first_not_of(" \t");
   return i == std::string::npos || line[i] == '#';
+}
+
+bool is_blank(const std::string& line) { return line.find_first_not_of(" \t") == std::string::npos; }
+
+// The value of a `key: value  # comment` line, trimmed.
+std::string value_of(const std::string& body) {
+  const size_t colon = body.find(':');
+  std::string v = colon == std::string::npos ? "" : body.substr(colon + 1);
+  const size_t hash = v.find(" #");
+  if (hash != std::string::npos) v.resize(hash);
+  const size_t a = v.find_first_not_of(" \t"), b = v.find_last_not_of(" \t");
+  return a == std::string::npos ? "" : v.substr(a, b - a + 1);
+}
+
+// Whether two YAML scalars hold the same value: numbers compared as numbers ("1.0" is "1"),
+// anything else as text.
+bool same_value(const std::string& a, const std::string& b) {
+  char* end_a = nullptr;
+  char* end_b = nullptr;
+  const double x = std::strtod(a.c_str(), &end_a), y = std::strtod(b.c_str(), &end_b);
+  if (!a.empty() && !b.empty() && *end_a == '\0' && *end_b == '\0')
+    return std::fabs(x - y) <= 1e-6 * std::max(1.0, std::fabs(x));
+  return a == b;
 }
 
 std::string number(double v) {
@@ -93,8 +119,16 @@ std::string rewrite_delta_section(const std::string& yaml_text, const std::strin
     const size_t colon = body.find(':');
     const std::string key = colon == std::string::npos ? "" : body.substr(0, colon);
     if (key == "layer_thresholds") {
-      // Drop the old map: its inline value and any deeper-indented entry lines.
-      while (i + 1 < section.size() && (indent_of(section[i + 1]) > indent && !is_blank_or_comment(section[i + 1]))) ++i;
+      // Drop the old map: its inline value and every deeper-indented line, comments between
+      // its entries included (left behind, the entries after a comment stayed as well and the
+      // rewritten map gave them twice), and blank lines inside it.
+      auto inside_map = [&](size_t j) {
+        if (!is_blank(section[j])) return indent_of(section[j]) > indent;
+        size_t next = j;
+        while (next < section.size() && is_blank(section[next])) ++next;
+        return next < section.size() && indent_of(section[next]) > indent;
+      };
+      while (i + 1 < section.size() && inside_map(i + 1)) ++i;
       out_section.insert(out_section.end(), map_lines.begin(), map_lines.end());
       map_found = true;
       continue;
@@ -102,14 +136,16 @@ std::string rewrite_delta_section(const std::string& yaml_text, const std::strin
     bool replaced = false;
     for (size_t k = 0; k < scalars.size(); ++k) {
       if (key != scalars[k].first) continue;
-      size_t hash = body.find(" #");
-      if (hash != std::string::npos)
-        while (hash > 0 && body[hash - 1] == ' ') --hash;  // keep the comment's alignment
-      std::string tail = hash == std::string::npos ? "" : body.substr(hash);
-      if (!comment.empty() && (key == "threshold" || key == "threshold_scale" || key == "truncate_linear"))
-        tail = "  # " + comment;
-      out_section.push_back(pad + key + ": " + scalars[k].second + tail);
       found[k] = replaced = true;
+      const std::string old_value = value_of(body);
+      // An unchanged value keeps its line, explanation and all; a changed one loses the comment
+      // that explained the old value.
+      if (same_value(old_value, scalars[k].second)) {
+        out_section.push_back(line);
+        continue;
+      }
+      const std::string note = comment.empty() ? "" : "  # " + comment + " (was " + old_value + ")";
+      out_section.push_back(pad + key + ": " + scalars[k].second + note);
     }
     if (!replaced) out_section.push_back(line);
   }

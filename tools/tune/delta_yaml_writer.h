@@ -10,7 +10,9 @@ namespace dcnn::tune {
 
 // Returns `yaml_text` with delta.input_threshold, input_dilation, threshold, threshold_scale,
 // truncate_linear and layer_thresholds set from `s` (keys missing from the section are appended
-// to it). A value's trailing comment is replaced by `comment` when given. Throws
+// to it). A key whose value does not change keeps its line as it is (its comment included); a
+// changed value's trailing comment, which explained the old value, becomes `comment` and the old
+// value ("# <comment> (was 10)"), or nothing when `comment` is empty. Throws
 // dcnn::Error(Config) naming `source_name` when the text has no top-level "delta:" block.
 std::string rewrite_delta_section(const std::string& yaml_text, const std::string& source_name,
                                   const DeltaSettings& s, const std::string& comment);

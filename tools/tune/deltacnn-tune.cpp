@@ -96,9 +96,15 @@ int run(const TuneOptions& o) {
     std::ifstream in(cfg.source);
     std::stringstream text;
     text << in.rdbuf();
-    char comment[160];
-    std::snprintf(comment, sizeof comment, "tuned by deltacnn-tune (%zu frames, %s)", cache.inputs.size(),
-                  pose ? "kpt/count targets" : "det_f1 target");
+    // A search cut short by --max-minutes still wrote thresholds that hold the targets, only
+    // not the cheapest ones it would have found: said on stderr and in the file.
+    if (out.out_of_time)
+      std::fprintf(stderr, "deltacnn-tune: warning: the search stopped at --max-minutes %g; writing the best "
+                           "thresholds found so far (they hold the targets on the tuning frames)\n",
+                   o.max_minutes);
+    char comment[192];
+    std::snprintf(comment, sizeof comment, "tuned by deltacnn-tune (%zu frames, %s%s)", cache.inputs.size(),
+                  pose ? "kpt/count targets" : "det_f1 target", out.out_of_time ? ", stopped at --max-minutes" : "");
     const std::string rewritten = dcnn::tune::rewrite_delta_section(text.str(), cfg.source, out.best, comment);
     // Parse what is about to be written: a rewrite the loader rejects must never land.
     dcnn::parse_config(rewritten, cfg.source, cfg.source.substr(0, cfg.source.find_last_of('/')));

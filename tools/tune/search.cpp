@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/exec/compiled_model.h"
 #include "tools/tune/layer_groups.h"
 
 namespace dcnn::tune {
@@ -100,6 +101,10 @@ class Searcher {
     if (found && !out_of_time()) {
       DeltaSettings off = out_.best;
       off.truncate_linear = false;
+      // Entries on linear nodes (projections, residual adds) need truncate_linear: without it
+      // the executor refuses them, so this candidate leaves them out.
+      for (const NodeInfo& node : model_->compiled()->nodes())
+        if (!node.has_threshold) off.layer_thresholds.erase(node.name);
       const TrialResult r = evaluate(off, "global", label(off));
       if (better(r)) accept(off, r);
     }

@@ -35,6 +35,9 @@ const char* kYaml =
     "  threshold_scale: 1.0\n"
     "  layer_thresholds:\n"
     "    old/node: 0.1\n"
+    "    # a comment between the entries\n"
+    "\n"
+    "    other/node: 0.2\n"
     "  keyframe_interval: 300  # keep me\n"
     "\n"
     "# trailing comment\n";
@@ -48,11 +51,17 @@ TEST(DeltaYamlWriter, RewritesOnlyTheDeltaSectionAndKeepsComments) {
   s.layer_thresholds = {{"model/block_1/act", 0.8f}};
   const std::string out = rewrite_delta_section(kYaml, "t.yaml", s, "tuned");
   EXPECT_NE(out.find("# head comment\nmodel:\n  name: m\n"), std::string::npos) << out;
-  EXPECT_NE(out.find("  # pixel noise comment\n  input_threshold: 12.5\n"), std::string::npos) << out;
-  EXPECT_NE(out.find("  threshold: 0.4  # tuned\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("  # pixel noise comment\n  input_threshold: 12.5  # tuned (was 10)\n"), std::string::npos) << out;
+  // A changed value loses the comment that explained the old one; an unchanged one keeps its line.
+  EXPECT_NE(out.find("  threshold: 0.4  # tuned (was 0.05)\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("  threshold_scale: 1.0\n"), std::string::npos) << out;
   EXPECT_NE(out.find("  layer_thresholds:\n    \"model/block_1/act\": 0.8\n  keyframe_interval: 300  # keep me\n"),
             std::string::npos) << out;
+  // The whole old map goes, the entries after a comment inside it too (they were left behind
+  // and the rewritten file had them twice).
   EXPECT_EQ(out.find("old/node"), std::string::npos) << out;
+  EXPECT_EQ(out.find("other/node"), std::string::npos) << out;
+  EXPECT_EQ(out.find("a comment between the entries"), std::string::npos) << out;
   EXPECT_NE(out.find("  truncate_linear: true\n"), std::string::npos) << out;
   EXPECT_NE(out.find("\n# trailing comment\n"), std::string::npos) << out;
   // What was written parses back to the same values (the loader wants the model file to exist).
