@@ -452,7 +452,9 @@ int run(const Args& args) {
     std::printf("speedup delta vs onnxruntime: %.2fx   (delta_vs_ort = ort_ms / delta_ms)\n", ort_avg / delta_avg);
     std::printf("our dense time / onnxruntime: %.2fx   (dense_vs_ort = dense_ms / ort_ms)\n", dense_avg / ort_avg);
   }
-  std::printf("input active fraction: %.4f   mean active (MAC-weighted): %.4f\n", input_active, mean_active);
+  // Over frames 2..N, a dense frame (keyframe, busy scene) counting as 1.
+  std::printf("input active fraction: %.4f   mean active (MAC-weighted): %.4f   (frames 2..N, dense frames as 1)\n",
+              input_active, mean_active);
   if (!ignore.empty())
     std::printf("masks: %.4f of the input masked (never active in delta frames)\n", masked_fraction);
   if (unmasked)
