@@ -173,6 +173,19 @@ TEST_F(ToolsCli, BenchCompareMasksWithoutMasksSaysSo) {
             std::string::npos) << r.err;
 }
 
+// An empty --video is named as such before OpenCV tries it (its GStreamer backend printed
+// GStreamer-CRITICAL lines first).
+TEST_F(ToolsCli, EmptyVideoFileSaysSo) {
+  const std::string yaml = dcnn::test::source_path("configs/movenet-lightning.yaml");
+  const std::string video = (fs::temp_directory_path() / ("dcnn-empty-" + std::to_string(::getpid()) + ".avi")).string();
+  { std::ofstream touch(video); }
+  const ToolRun r = run_tool(tools_.at("deltacnn-eval"), {"--config", yaml, "--video", video});
+  std::remove(video.c_str());
+  EXPECT_EQ(r.status, 1);
+  EXPECT_NE(r.err.find("--video '" + video + "' is empty (0 bytes)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("CRITICAL"), std::string::npos) << r.err;
+}
+
 // deltacnn-bench's output files: one that cannot be opened fails before the run (not after
 // minutes of measuring), one whose writes fail (a full disk) is an error, not a silent,
 // truncated file.

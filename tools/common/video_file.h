@@ -3,9 +3,12 @@
 // fail without saying why (a directory included).
 #pragma once
 
+#include <filesystem>
 #include <iostream>
+#include <system_error>
 #include <string>
 
+#include "engine/core/error.h"
 #include "engine/core/file_check.h"
 
 namespace dcnn::tools {
@@ -13,8 +16,12 @@ namespace dcnn::tools {
 // Throws dcnn::Error(NotFound): "--video 'x' does not exist; expected a video file ..." or
 // "--video 'data' is a directory, expected a file (a video file ...)".
 inline void require_video_file(const std::string& path) {
-  require_regular_file(path, "--video",
-                       "a video file OpenCV can decode; run ./scripts/setup.sh for data/vtest.avi");
+  const std::string expected = "a video file OpenCV can decode; run ./scripts/setup.sh for data/vtest.avi";
+  require_regular_file(path, "--video", expected);
+  // An empty file: OpenCV's GStreamer backend would try it and print GStreamer-CRITICAL noise.
+  std::error_code ec;
+  if (std::filesystem::file_size(path, ec) == 0 && !ec)
+    throw Error(ErrorKind::Input, "--video '" + path + "' is empty (0 bytes); expected " + expected);
 }
 
 // A video with fewer frames than --frames asked for is not an error: the tools run on the frames
