@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# The pipeline scripts (pipelines/*.sh) as a user runs them: --help prints the usage, a mistyped
+# input or CONFIG is one line and exit 2 before any output exists (an existing output file is
+# left as it was), and locations with spaces reach gst-launch as one word (file-to-mp4.sh and
+# four-cameras.sh on a 5-frame clip named "clip 5.avi", MoveNet Lightning).
+set -uo pipefail
+src="${DELTACNN_SOURCE_ROOT:?}"
+build="${DELTACNN_BUILD_ROOT:?}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+export DELTACNN_BUILD_DIR="$(realpath --relative-to="$src" "$build")"
+export CONFIG="$src/configs/movenet-lightning.yaml" BACKEND=cpu
+failures=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+for script in file-to-mp4 four-cameras rtsp-json rtsp-display rtsp-reencode rtsp-mqtt; do
+  out="$("$src/pipelines/$script.sh" --help 2>&1)"; rc=$?
+  [ $rc -eq 0 ] || fail "$script.sh --help exited $rc"
+  grep -q "pipelines/$script.sh" <<<"$out" || fail "$script.sh --help does not show its usage: $out"
+done
+
+echo precious > "$work/keep.mp4"
+err="$("$src/pipelines/file-to-mp4.sh" "$work/typo.avi" "$work/keep.mp4" 2>&1)"; rc=$?
+[ $rc -eq 2 ] || fail "file-to-mp4.sh with a missing input exited $rc, expected 2"
+[ "$err" = "file-to-mp4.sh: INPUT_VIDEO '$work/typo.avi' is not a readable file" ] || fail "message: $err"
+[ "$(cat "$work/keep.mp4")" = precious ] || fail "the existing output was changed"
+err="$(CONFIG="$work/none.yaml" "$src/pipelines/four-cameras.sh" a b c d "$work/fc" 2>&1)"; rc=$?
+[ $rc -eq 2 ] || fail "four-cameras.sh with a missing CONFIG exited $rc, expected 2"
+[ "$err" = "four-cameras.sh: CONFIG '$work/none.yaml' is not a readable file" ] || fail "message: $err"
+[ ! -e "$work/fc" ] || fail "four-cameras.sh created its output directory before failing"
+
+clip="$work/clip 5.avi"
+gst-launch-1.0 -q videotestsrc num-buffers=5 pattern=ball ! video/x-raw,width=192,height=144 ! \
+  jpegenc ! avimux ! filesink location="$clip" || fail "could not make the test clip"
+if timeout 300 "$src/pipelines/file-to-mp4.sh" "$clip" "$work/out dir/clip.mp4" > "$work/f.log" 2>&1; then
+  [ -s "$work/out dir/clip.mp4" ] || fail "file-to-mp4.sh wrote no MP4"
+else
+  fail "file-to-mp4.sh on '$clip': $(tail -3 "$work/f.log")"
+fi
+if timeout 300 "$src/pipelines/four-cameras.sh" "$clip" "$clip" "$clip" "$clip" "$work/fc" > "$work/c.log" 2>&1; then
+  for i in 1 2 3 4; do
+    n=$(wc -l < "$work/fc/camera$i.jsonl")
+    [ "$n" -eq 5 ] || fail "four-cameras.sh: camera$i.jsonl has $n records, expected 5"
+  done
+else
+  fail "four-cameras.sh on '$clip': $(tail -3 "$work/c.log")"
+fi
+[ $failures -eq 0 ] && echo "pipeline scripts: all checks passed"
+exit $((failures > 0))
