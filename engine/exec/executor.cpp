@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <map>
 #include <new>
 #include <string>
 
@@ -60,6 +61,7 @@ struct Executor::Impl {
   std::unique_ptr<DenseTail> tail;  // delta mode: the output heads' dense path
   std::vector<std::string> head_names;
   std::vector<std::string> warnings;  // Executor::warnings
+  std::map<std::string, std::string> threshold_owners;  // Executor::threshold_owner, where not itself
   AlignedBuffer<uint8_t> mask_scratch;
   AlignedBuffer<double> sum_scratch;
   // DeltaForm::Recompute: where ops compute candidates (and dense fallbacks) before they fire.
@@ -313,6 +315,8 @@ Executor::Executor(std::shared_ptr<const CompiledModel> model, ExecMode mode, De
       governing.push_back(fired >= 0 ? fired : unit);
     }
     m.warnings = inert_threshold_warnings(names, governing, m.base_eps, m.settings.layer_thresholds);
+    for (size_t k = 0; k < names.size(); ++k)
+      if (governing[k] != int(k)) m.threshold_owners[names[k]] = names[size_t(governing[k])];
   }
 }
 
@@ -1026,6 +1030,11 @@ size_t Executor::persistent_bytes() const {
 }
 
 const std::vector<std::string>& Executor::warnings() const { return impl_->warnings; }
+
+std::string Executor::threshold_owner(const std::string& node) const {
+  const auto it = impl_->threshold_owners.find(node);
+  return it == impl_->threshold_owners.end() ? node : it->second;
+}
 
 const FrameStats& Executor::stats() const {
   impl_->require_finished("stats");

@@ -189,6 +189,11 @@ class Executor {
   // threshold of the node it writes, so a delta.layer_thresholds entry on a node inside it that
   // differs from that threshold has no effect. Empty when every entry applies.
   const std::vector<std::string>& warnings() const;
+  // The node whose threshold decides when `node`'s values fire in this stream: `node` itself,
+  // or in the recompute form the node that writes the tensor of the fused unit `node` is
+  // computed in (whose threshold makes `node`'s own entry inert, see warnings()). deltacnn-tune
+  // tunes a unit's nodes together by it. An unknown name is returned as it is.
+  std::string threshold_owner(const std::string& node) const;
 
   // Stats of the last run: keyframe flag, input/per-layer active fractions, dense choices.
   const FrameStats& stats() const;

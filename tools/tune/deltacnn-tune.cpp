@@ -64,9 +64,12 @@ int run(const TuneOptions& o) {
   dcnn::tools::print_model_warnings("deltacnn-tune", *model);
   const bool pose = model->info().task == dcnn::Task::Pose;
   if (o.list_layers) {
+    // Grouped as the YAML's delta form runs them (a fused unit's nodes in one group).
+    const dcnn::Executor units(model->compiled(), dcnn::ExecMode::Delta, dcnn::StreamOptions::from(cfg).delta);
+    const ThresholdOwner owner = [&units](const std::string& node) { return units.threshold_owner(node); };
     for (bool truncate_linear : {false, true}) {
       std::printf("tunable groups with truncate_linear %s:\n", truncate_linear ? "on" : "off");
-      for (const LayerGroup& g : tunable_groups(*model, truncate_linear)) {
+      for (const LayerGroup& g : tunable_groups(*model, truncate_linear, owner)) {
         std::printf("  %-50s %5.1f %% of MACs\n", g.key.c_str(), 100.0 * g.macs_share);
         for (const std::string& node : g.nodes) std::printf("      %s\n", node.c_str());
       }

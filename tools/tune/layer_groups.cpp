@@ -17,25 +17,38 @@ std::string stage_of(const std::string& node_name) {
   return second == std::string::npos ? node_name.substr(0, first) : node_name.substr(0, second);
 }
 
-std::vector<LayerGroup> tunable_groups(const Model& model, bool truncate_linear) {
+std::vector<LayerGroup> tunable_groups(const Model& model, bool truncate_linear, const ThresholdOwner& owner) {
   const CompiledModel& compiled = *model.compiled();
   const ir::Graph& g = compiled.graph();
   std::vector<bool> is_output(g.tensors.size(), false);
   for (int id : g.outputs) is_output.at(size_t(id)) = true;
   const double total = double(std::max<int64_t>(compiled.total_macs(), 1));
 
+  std::map<std::string, const NodeInfo*> by_name;
+  for (const NodeInfo& node : compiled.nodes()) by_name[node.name] = &node;
+  // Mirrors the executor's rule for which node names delta.layer_thresholds accepts.
+  auto tunable = [&](const NodeInfo& node) {
+    return node.has_threshold || (truncate_linear && node.can_truncate_linear && !is_output[size_t(node.output)]);
+  };
+  // A squeeze-excite gate (1x1 spatial output) is its own group: any change of it multiplies
+  // a whole feature map, so it wants a much larger eps than the stage's pixel-wise layers.
+  auto key_of = [](const NodeInfo& node) {
+    const Shape& shape = node.output_shape;
+    return stage_of(node.name) + (shape.h == 1 && shape.w == 1 ? " (gate)" : "");
+  };
   std::vector<LayerGroup> groups;
   std::map<std::string, size_t> index;
   // nodes(), not ops(): the same for every backend (a CUDA model has no CPU ops).
+  auto decides_for = [&](const NodeInfo& node) -> const NodeInfo& {
+    if (!owner) return node;
+    const auto found = by_name.find(owner(node.name));
+    return found != by_name.end() ? *found->second : node;
+  };
   for (const NodeInfo& node : compiled.nodes()) {
-    // Mirrors the executor's rule for which node names delta.layer_thresholds accepts.
-    const bool tunable = node.has_threshold ||
-                         (truncate_linear && node.can_truncate_linear && !is_output[size_t(node.output)]);
-    if (!tunable) continue;
-    // A squeeze-excite gate (1x1 spatial output) is its own group: any change of it multiplies
-    // a whole feature map, so it wants a much larger eps than the stage's pixel-wise layers.
-    const Shape& shape = node.output_shape;
-    const std::string key = stage_of(node.name) + (shape.h == 1 && shape.w == 1 ? " (gate)" : "");
+    if (!tunable(node)) continue;
+    const NodeInfo& decides = decides_for(node);
+    if (&decides != &node && !tunable(decides)) continue;  // its entry would change nothing
+    const std::string key = key_of(decides);
     auto it = index.find(key);
     if (it == index.end()) {
       it = index.emplace(key, groups.size()).first;
@@ -46,8 +59,7 @@ std::vector<LayerGroup> tunable_groups(const Model& model, bool truncate_linear)
   // MAC share of each group: the cost of the nodes between the group's thresholds and the next
   // stage is what raising its eps saves; the nodes' own MACs are a good enough proxy to report.
   for (const NodeInfo& node : compiled.nodes()) {
-    const Shape& shape = node.output_shape;
-    auto it = index.find(stage_of(node.name) + (shape.h == 1 && shape.w == 1 ? " (gate)" : ""));
+    auto it = index.find(key_of(decides_for(node)));
     if (it != index.end()) groups[it->second].macs_share += double(node.macs) / total;
   }
   return groups;

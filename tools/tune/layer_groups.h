@@ -3,6 +3,7 @@
 // the greedy refinement needs few trials.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -21,7 +22,15 @@ struct LayerGroup {
 // tunable_groups() puts a stage's squeeze-excite gate nodes (1x1 outputs) in a group of their own.
 std::string stage_of(const std::string& node_name);
 
-// Tunable nodes in execution order, grouped by stage (groups ordered by their first node).
-std::vector<LayerGroup> tunable_groups(const Model& model, bool truncate_linear);
+// Which node's threshold decides when a node fires (Executor::threshold_owner): the node itself
+// unless the recompute form computes it inside a fused unit.
+using ThresholdOwner = std::function<std::string(const std::string&)>;
+
+// Tunable nodes in execution order, grouped by stage (groups ordered by their first node). With
+// `owner`, a node whose threshold another node's decides joins that node's group (so that the
+// unit's entries are tuned together and stay equal), and is left out when that node takes no
+// threshold (a graph output): in the recompute form its entry would change nothing.
+std::vector<LayerGroup> tunable_groups(const Model& model, bool truncate_linear,
+                                       const ThresholdOwner& owner = {});
 
 }  // namespace dcnn::tune

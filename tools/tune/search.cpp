@@ -133,7 +133,11 @@ class Searcher {
   }
 
   void layer_phase() {
-    const auto groups = tunable_groups(*model_, out_.best.truncate_linear);
+    // The stream's fused units (recompute form): a node computed inside another fires with that
+    // node's threshold, so the two are tuned together and given the same value.
+    const Executor units(model_->compiled(), ExecMode::Delta, out_.best);
+    const ThresholdOwner owner = [&units](const std::string& node) { return units.threshold_owner(node); };
+    const auto groups = tunable_groups(*model_, out_.best.truncate_linear, owner);
     std::fprintf(stderr, "per-layer refinement over %zu groups\n", groups.size());
     for (const LayerGroup& group : groups) {
       for (int step = 0; step < 4; ++step) {
@@ -142,7 +146,7 @@ class Searcher {
           return;
         }
         DeltaSettings c = out_.best;
-        for (const std::string& node : group.nodes) c.layer_thresholds[node] = eps_of(out_.best, node) * 2.f;
+        for (const std::string& node : group.nodes) c.layer_thresholds[node] = eps_of(out_.best, owner(node)) * 2.f;
         char change[160];
         std::snprintf(change, sizeof change, "%.38s x2 (%zu nodes)", group.key.c_str(), group.nodes.size());
         const TrialResult r = evaluate(c, "layer", change);

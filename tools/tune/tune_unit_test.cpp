@@ -2,10 +2,13 @@
 // and the early-stop bound of the agreement targets.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
+#include "engine/api/deltacnn.h"
 #include "engine/config/config.h"
+#include "engine/exec/executor.h"
 #include "engine/core/error.h"
 #include "tools/tune/delta_yaml_writer.h"
 #include "tools/tune/layer_groups.h"
@@ -102,6 +105,39 @@ TEST(LayerGroups, StageOfGroupsABlocksLayers) {
   EXPECT_EQ(stage_of("kpt_heatmap_0/re_lu_6/Relu/act"), "kpt_heatmap_0/re_lu_6");
   EXPECT_EQ(stage_of("truediv_1"), "truediv_1");
   EXPECT_EQ(stage_of("CenternetHead/mul"), "CenternetHead");
+}
+
+// Grouped by the stream's fused units (recompute form): MultiPose's out_relu, computed inside
+// the FPN's first 1x1 conv, joins that conv's group; the inner convs of the heads' chains,
+// computed inside a head (a graph output, which takes no threshold), are not tuned at all.
+TEST(LayerGroups, AFusedUnitsNodesAreTunedTogether) {
+  const char* root = std::getenv("DELTACNN_SOURCE_ROOT");
+  const std::string yaml = std::string(root ? root : ".") + "/configs/movenet-multipose.yaml";
+  DeploymentConfig cfg = load_config(yaml);
+  if (!std::filesystem::exists(cfg.model_path)) GTEST_SKIP() << cfg.model_path << " is missing: run ./scripts/setup.sh";
+  cfg.precision = Precision::F32;  // (bf16 or not, the units are the same)
+  const auto model = Model::load(cfg, {BackendChoice::Cpu, 0, std::nullopt});
+  const Executor units(model->compiled(), ExecMode::Delta, StreamOptions::from(cfg).delta);
+  const ThresholdOwner owner = [&units](const std::string& node) { return units.threshold_owner(node); };
+  auto group_of = [](const std::vector<LayerGroup>& groups, const std::string& node) -> std::string {
+    for (const LayerGroup& g : groups)
+      for (const std::string& n : g.nodes)
+        if (n == node) return g.key;
+    return "";
+  };
+  const auto plain = tunable_groups(*model, true);
+  const auto fused = tunable_groups(*model, true, owner);
+  EXPECT_EQ(units.threshold_owner("model/out_relu/Relu6"), "conv2d/BiasAdd");
+  EXPECT_NE(group_of(plain, "model/out_relu/Relu6"), group_of(plain, "conv2d/BiasAdd"));
+  EXPECT_EQ(group_of(fused, "model/out_relu/Relu6"), group_of(fused, "conv2d/BiasAdd"));
+  size_t plain_nodes = 0, fused_nodes = 0;
+  for (const LayerGroup& g : plain) plain_nodes += g.nodes.size();
+  for (const LayerGroup& g : fused) {
+    fused_nodes += g.nodes.size();
+    for (const std::string& n : g.nodes) EXPECT_NE(n.rfind("kpt_heatmap_0/separable_conv2d", 0), 0u) << n;
+  }
+  EXPECT_LT(fused_nodes, plain_nodes);  // the heads' inner convs are left out
+  EXPECT_NE(group_of(plain, "kpt_heatmap_0/separable_conv2d_6/separable_conv2d/depthwise"), "");
 }
 
 TEST(Scoring, EarlyStopBoundForPose) {
