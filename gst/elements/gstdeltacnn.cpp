@@ -246,7 +246,8 @@ install_properties (GObjectClass * gobject_class)
   g_object_class_install_property (gobject_class, PROP_MODEL_INSTANCE_ID,
       g_param_spec_string ("model-instance-id", "Model instance ID",
           "Elements with the same id share one loaded model (one copy of the weights) and "
-          "keep their own delta state; they must use the same model, backend, device and precision. "
+          "keep their own delta state; they must use the same model, backend, device and precision, "
+          "and the same input and decoder sections (delta, tracker, zones and score threshold may differ). "
           "Unset (default): this element loads its own", nullptr, ready));
   g_object_class_install_property (gobject_class, PROP_RESET_ON_DISCONT,
       g_param_spec_boolean ("reset-on-discont", "Reset on discontinuity",

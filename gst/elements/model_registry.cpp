@@ -3,6 +3,7 @@
 #include <map>
 #include <mutex>
 
+#include "engine/config/model_settings.h"
 #include "engine/core/error.h"
 
 namespace deltacnn_gst {
@@ -11,6 +12,7 @@ namespace {
 
 struct Entry {
   std::weak_ptr<const dcnn::Model> model;
+  dcnn::DeploymentConfig config;  // what the model was loaded with
   std::string model_path;
   std::string config_source;
   dcnn::BackendChoice backend = dcnn::BackendChoice::Auto;
@@ -62,12 +64,23 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
                 ", device-id " + std::to_string(options.device_id) +
                 ", precision " + dcnn::to_string(wanted) +
                 "): use another model-instance-id or the same model settings");
+      // The input size, pre-processing and decoder are built into the model too: a stream
+      // configured otherwise would run silently with the first element's.
+      const std::string differs = dcnn::model_settings_difference(config, e.config);
+      if (!differs.empty())
+        throw dcnn::Error(dcnn::ErrorKind::Config,
+                          "model-instance-id '" + instance_id + "' is already in use by a model loaded from config '" +
+                              e.config_source + "'; this element's config '" + config.source +
+                              "' builds another model: " + differs +
+                              " (this element's against the loaded one's); the input, model and decoder "
+                              "sections must agree (delta, tracker, zones and the score threshold may differ): "
+                              "use another model-instance-id or the same sections");
       return live;
     }
     entries.erase(found);
   }
   std::shared_ptr<const dcnn::Model> model = dcnn::Model::load(config, options);
-  entries[instance_id] = Entry{model, config.model_path, config.source, options.backend,
+  entries[instance_id] = Entry{model, config, config.model_path, config.source, options.backend,
                                options.device_id, wanted};
   return model;
 }

@@ -275,6 +275,42 @@ TEST_F(GlueTest, InstanceIdWithAnotherPrecisionIsRefused) {
   }
 }
 
+// Same model, another input size or decoder: both are built into the model, so sharing ran the
+// second element silently at the first one's size (found by an adversarial run: a 768x576
+// element gave the 384x288 results). Refused, naming the key and both values; a config that
+// differs only in what each stream sets for itself (delta, score threshold) still shares.
+TEST_F(GlueTest, InstanceIdWithAnotherInputOrDecoderIsRefused) {
+  const std::string lightning = config_path("movenet-lightning.yaml");
+  if (!require_asset(lightning)) return;
+  const dcnn::DeploymentConfig config = dcnn::load_config(lightning);
+  dcnn::ModelOptions cpu;
+  cpu.backend = dcnn::BackendChoice::Cpu;
+  auto held = deltacnn_gst::acquire_model("glue-input", config, cpu);
+  dcnn::DeploymentConfig smaller = config;
+  smaller.input.width = config.input.width / 2;
+  dcnn::DeploymentConfig fewer = config;
+  fewer.decoder.max_objects = config.decoder.max_objects + 1;
+  const std::pair<dcnn::DeploymentConfig, std::string> cases[] = {
+      {smaller, "input.width " + std::to_string(smaller.input.width) + " against " + std::to_string(config.input.width)},
+      {fewer, "decoder.max_objects " + std::to_string(fewer.decoder.max_objects) + " against " +
+                  std::to_string(config.decoder.max_objects)},
+  };
+  for (const auto& [other, said] : cases) {
+    try {
+      deltacnn_gst::acquire_model("glue-input", other, cpu);
+      ADD_FAILURE() << "expected dcnn::Error for " << said;
+    } catch (const dcnn::Error& e) {
+      EXPECT_EQ(e.kind(), dcnn::ErrorKind::Config);
+      EXPECT_NE(std::string(e.what()).find(said), std::string::npos) << e.what();
+      EXPECT_NE(std::string(e.what()).find("glue-input"), std::string::npos) << e.what();
+    }
+  }
+  dcnn::DeploymentConfig per_stream = config;
+  per_stream.delta.threshold = config.delta.threshold * 4.f;
+  per_stream.decoder.score_threshold = 0.5f;
+  EXPECT_EQ(deltacnn_gst::acquire_model("glue-input", per_stream, cpu).get(), held.get());
+}
+
 /* ------------------------------------------------------------------ error mapping */
 
 TEST_F(GlueTest, ErrorKindsMapToGstErrorDomains) {
