@@ -584,6 +584,9 @@ gst_deltacnn_start (GstBaseTransform * trans)
     source.element_name = priv->meta_context.element_name;
     source.unique_id = unique_id.id ();
     source.model_name = model->info ().name;
+    gchar *run_id = g_uuid_string_random ();
+    source.run_id = run_id;
+    g_free (run_id);
     priv->events = std::make_unique<deltacnn_gst::TrackEventEmitter> (std::move (source),
         static_cast<int64_t> (settings.event_update_interval * GST_SECOND));
     if (unique_id.shared ())

@@ -62,6 +62,7 @@ struct JsonPrivate {
   std::mutex lock;                       // guards location
   std::string location = DEFAULT_LOCATION;
   GstDeltaCnnJsonWrite write = GST_DELTACNN_JSON_WRITE_RECORDS;  // guarded by lock
+  bool append = false;                                            // guarded by lock
 
   // Streaming thread, between start() and stop().
   std::FILE *out = nullptr;
@@ -83,6 +84,7 @@ enum {
   PROP_0,
   PROP_LOCATION,
   PROP_WRITE,
+  PROP_APPEND,
 };
 
 // Any raw video in any memory: the element only reads metadata, never pixels.
@@ -114,6 +116,9 @@ gst_deltacnn_json_set_property (GObject * object, guint prop_id, const GValue * 
     case PROP_WRITE:
       self->priv->write = static_cast<GstDeltaCnnJsonWrite> (g_value_get_enum (value));
       break;
+    case PROP_APPEND:
+      self->priv->append = g_value_get_boolean (value);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
@@ -133,6 +138,9 @@ gst_deltacnn_json_get_property (GObject * object, guint prop_id, GValue * value,
       break;
     case PROP_WRITE:
       g_value_set_enum (value, self->priv->write);
+      break;
+    case PROP_APPEND:
+      g_value_set_boolean (value, self->priv->append);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -158,10 +166,12 @@ gst_deltacnn_json_start (GstBaseTransform * trans)
   JsonPrivate *priv = self->priv;
   std::string location;
   GstDeltaCnnJsonWrite write;
+  bool append;
   {
     std::lock_guard < std::mutex > lock (priv->lock);
     location = priv->location;
     write = priv->write;
+    append = priv->append;
   }
   priv->write_records = write != GST_DELTACNN_JSON_WRITE_EVENTS;
   priv->write_events = write != GST_DELTACNN_JSON_WRITE_RECORDS;
@@ -176,7 +186,7 @@ gst_deltacnn_json_start (GstBaseTransform * trans)
     priv->out = stdout;
     priv->owns_out = false;
   } else {
-    priv->out = std::fopen (location.c_str (), "w");
+    priv->out = std::fopen (location.c_str (), append ? "a" : "w");
     if (priv->out == nullptr) {
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
           ("Could not open file '%s' for writing (property location): %s",
@@ -295,6 +305,12 @@ gst_deltacnn_json_class_init (GstDeltaCnnJsonClass * klass)
           GST_TYPE_DELTACNN_JSON_WRITE, GST_DELTACNN_JSON_WRITE_RECORDS,
           static_cast<GParamFlags> (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
               GST_PARAM_MUTABLE_READY)));
+  g_object_class_install_property (gobject_class, PROP_APPEND,
+      g_param_spec_boolean ("append", "Append",
+          "Add to the end of an existing file instead of replacing it (a camera pipeline "
+          "restarted by a supervisor keeps what it wrote before; events then carry a new "
+          "run_id). Default false", FALSE, static_cast<GParamFlags> (G_PARAM_READWRITE |
+              G_PARAM_STATIC_STRINGS | GST_PARAM_MUTABLE_READY)));
   gst_type_mark_as_plugin_api (GST_TYPE_DELTACNN_JSON_WRITE, (GstPluginAPIFlags) 0);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);

@@ -24,7 +24,7 @@
  * what it can within `flush-timeout` and counts the rest as dropped.
  *
  * QoS 1 (default) is at least once: after a lost connection the unacknowledged events are sent
- * again, so a consumer dedupes by `camera_id` + `seq`. QoS 0 is at most once.
+ * again, so a consumer dedupes by `run_id` + `seq`. QoS 0 is at most once.
  *
  * ## Example launch line
  * |[

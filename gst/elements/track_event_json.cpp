@@ -36,6 +36,7 @@ nlohmann::ordered_json track_event_record(const dcnn::TrackEvent& event, const E
   // zone_enter / zone_leave: the zone entered or left; null for the other events.
   j["zone"] = event.zone.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(event.zone);
   j["seq"] = seq;
+  j["run_id"] = source.run_id.empty() ? nlohmann::ordered_json() : nlohmann::ordered_json(source.run_id);
   j["camera_id"] = source.camera_id;
   j["track_id"] = event.track_id;
   j["label"] = o.label;

@@ -11,7 +11,8 @@
 namespace deltacnn_gst {
 
 // The schema's version: bumped on any change a consumer could notice (docs/events.md).
-constexpr int kEventSchemaVersion = 2;  // 2: zone_enter / zone_leave events, "zone", "zones" filled
+// 2: zone_enter / zone_leave events, "zone", "zones" filled; 3: "run_id"
+constexpr int kEventSchemaVersion = 3;
 
 // Who made the events: the deltacnn element's camera-id, name, unique id and model.
 struct EventSource {
@@ -19,6 +20,9 @@ struct EventSource {
   std::string element_name;
   unsigned unique_id = 0;
   std::string model_name;
+  // Names one run of the element (start() to stop()): seq and track ids restart at 0 on every
+  // run, so a consumer that dedupes across restarts keys on run_id + seq. Empty: null in JSON.
+  std::string run_id;
 };
 
 // `seq` counts the events of one element from 0 since it started: a consumer sees a gap when

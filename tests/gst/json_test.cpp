@@ -101,6 +101,24 @@ TEST_F(JsonTest, OneFlushedRecordPerFrame) {
   EXPECT_EQ(nlohmann::json::parse(lines[2])["frame"], 2);
 }
 
+// append=true keeps what an earlier run wrote (a camera pipeline restarted by a supervisor or
+// a reconnect); the default replaces the file.
+TEST_F(JsonTest, AppendKeepsAnEarlierRunsRecords) {
+  auto run_once = [&](const std::string& extra) {
+    GstHarness* h = gst_harness_new_parse(("deltacnnjson location=" + path_ + extra).c_str());
+    ASSERT_NE(h, nullptr);
+    gst_harness_set_src_caps_str(h, deltacnn_test::caps_string(GST_VIDEO_FORMAT_RGB, 64, 48).c_str());
+    gst_buffer_unref(gst_harness_push_and_pull(h, frame_with_person(GST_SECOND)));
+    gst_buffer_unref(gst_harness_push_and_pull(h, frame_with_person(2 * GST_SECOND)));
+    gst_harness_teardown(h);
+  };
+  run_once("");
+  run_once(" append=true");
+  EXPECT_EQ(read_lines(path_).size(), 4u);
+  run_once("");
+  EXPECT_EQ(read_lines(path_).size(), 2u);
+}
+
 TEST_F(JsonTest, UnwritableLocationIsAnOpenWriteError) {
   GstElement* e = gst_element_factory_make("deltacnnjson", nullptr);
   ASSERT_NE(e, nullptr);

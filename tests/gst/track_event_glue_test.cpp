@@ -31,15 +31,16 @@ TEST(TrackEventJson, SchemaFieldsInOrder) {
   e.first_seen = {1'000'000'000, 0};
   e.last_seen = {-1, 1'000};
   const nlohmann::ordered_json j =
-      deltacnn_gst::track_event_record(e, {"cam1", "deltacnn0", 2, "movenet"}, 41);
+      deltacnn_gst::track_event_record(e, {"cam1", "deltacnn0", 2, "movenet", "run-a"}, 41);
   std::vector<std::string> keys;
   for (const auto& item : j.items()) keys.push_back(item.key());
-  EXPECT_EQ(keys, (std::vector<std::string>{"schema_version", "event", "zone", "seq", "camera_id",
+  EXPECT_EQ(keys, (std::vector<std::string>{"schema_version", "event", "zone", "seq", "run_id", "camera_id",
                                             "track_id", "label", "label_id", "score",
                                             "best_score", "box", "zones", "first_seen",
                                             "last_seen", "track_age", "source", "unique_id",
                                             "model"}));
-  EXPECT_EQ(j["schema_version"], 2);
+  EXPECT_EQ(j["schema_version"], 3);
+  EXPECT_EQ(j["run_id"], "run-a");
   EXPECT_EQ(j["event"], "end");
   EXPECT_TRUE(j["zone"].is_null());
   EXPECT_EQ(j["seq"], 41);

@@ -50,7 +50,7 @@ TEST_F(ZonesPipelineTest, MaskLowersInputActivityAndZonesReachRecordsAndEvents) 
   std::map<int, std::set<std::string>> entered;  // track -> zones entered by an event so far
   for (const nlohmann::json& line : lines) {
     if (line.contains("event")) {
-      EXPECT_EQ(line["schema_version"], 2);
+      EXPECT_EQ(line["schema_version"], 3);
       const std::string type = line["event"];
       if (line["camera_id"] == "cam2") {  // no zones configured: never a zone event, always []
         EXPECT_TRUE(type == "start" || type == "update" || type == "end") << line.dump();

@@ -190,7 +190,9 @@ TEST_F(Mqtt, PublishedEventsEqualTheEventsFile) {
   EXPECT_EQ(r.dropped, 0u);
   for (size_t i = 0; i < file.size(); ++i) {
     const nlohmann::json e = nlohmann::json::parse(file[i]);
-    EXPECT_EQ(e["schema_version"], 2);
+    EXPECT_EQ(e["schema_version"], 3);
+    EXPECT_EQ(e["run_id"], nlohmann::json::parse(file[0])["run_id"]);  // one run
+    EXPECT_EQ(e["run_id"].get<std::string>().size(), 36u);            // a UUID
     EXPECT_EQ(e["seq"], i);
     EXPECT_EQ(e["camera_id"], "cam1");
   }
