@@ -14,13 +14,54 @@ BACKEND="${BACKEND:-auto}"
 # deltacnn resets (a dense pass: measured 60 of 80 frames dense); videorate drop-only=true
 # passes every frame with its timestamp but clears that flag (1 dense frame of 86), and a
 # dropped frame needs no reset: the next delta is taken against the last processed frame.
-# tcp-timeout/timeout (5 s) turn a vanished camera into an EOS/error instead of a silent stall.
+# A camera whose connection closes (reboot, power loss) ends the stream with EOS within a
+# fraction of a second. One that stops sending but keeps the connection open (a hung camera, a
+# pulled cable behind a switch) ended it only after rtspsrc's RTP source timeout, measured 27 s;
+# the watchdog makes that an ERROR after CAMERA_TIMEOUT_S (default 10) seconds without a frame.
+CAMERA_TIMEOUT_S="${CAMERA_TIMEOUT_S:-10}"
+RECONNECT_DELAY_S="${RECONNECT_DELAY_S:-5}"
+for value in "$CAMERA_TIMEOUT_S" "$RECONNECT_DELAY_S"; do
+  case "$value" in
+    ''|*[!0-9]*) echo "$(basename "$0"): CAMERA_TIMEOUT_S and RECONNECT_DELAY_S are whole seconds (got '$value')" >&2
+                 exit 2 ;;
+  esac
+done
 rtsp_source() {
   local -n words_=$1  # the array to append to: one gst-launch word each, the URL one word
   words_+=(rtspsrc "location=$2" protocols=tcp latency=200 tcp-timeout=5000000 timeout=5000000 !
            decodebin ! videoconvert !
            queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream !
            videorate drop-only=true)
+  [ "$CAMERA_TIMEOUT_S" -gt 0 ] && words_+=(! watchdog "timeout=$((CAMERA_TIMEOUT_S * 1000))")
+  return 0
+}
+
+# Runs `gst-launch-1.0 "$@"` for a camera. When the run ends (the camera closed the stream,
+# froze past CAMERA_TIMEOUT_S, or could not be reached at all) it waits RECONNECT_DELAY_S
+# (default 5) seconds and starts again, until interrupted (Ctrl-C, SIGTERM: the running
+# pipeline gets its EOS and finalises its files first). A camera that reboots therefore comes
+# back by itself, and output files the scripts write with append=true keep the earlier runs'
+# records (a new run_id in the events tells the runs apart). RECONNECT_DELAY_S=0: one run,
+# exiting with gst-launch's status.
+run_camera() {
+  if [ "$RECONNECT_DELAY_S" -eq 0 ]; then
+    exec gst-launch-1.0 "$@"
+  fi
+  set -m  # the pipeline in its own process group: Ctrl-C reaches it through the trap below
+  local stopping="" child="" status=0
+  trap 'stopping=1; [ -n "$child" ] && kill -INT "$child" 2>/dev/null' INT TERM
+  while [ -z "$stopping" ]; do
+    gst-launch-1.0 "$@" &
+    child=$!
+    status=0
+    wait "$child" || status=$?
+    [ -n "$stopping" ] && { wait "$child" || true; break; }  # the trap interrupted the wait
+    child=""
+    echo "$(basename "$0"): the camera stream ended (gst-launch exit $status); reconnecting in" \
+         "$RECONNECT_DELAY_S s (RECONNECT_DELAY_S=0: exit instead)" >&2
+    sleep "$RECONNECT_DELAY_S" & wait $! || true
+  done
+  exit 130
 }
 
 # A video file, decoded: appended to the array named $1 like rtsp_source (spaces and '!' in

@@ -3,12 +3,14 @@
 #   pipelines/rtsp-json.sh rtsp://camera.local:554/stream1 out/camera1.jsonl
 #   pipelines/rtsp-json.sh rtsp://camera.local:554/stream1 - | jq .objects
 # Expected: one JSON object per frame: {"frame","pts","width","height","objects":[...],"stats":{...}}.
+# The camera lost (closed, or silent for CAMERA_TIMEOUT_S=10 s) or not reachable: reconnects
+# after RECONNECT_DELAY_S=5 s and appends to the same file (RECONNECT_DELAY_S=0: exit instead).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 url="${1:?usage: $0 RTSP_URL [OUTPUT.jsonl|-]}"
 out="${2:--}"
 src=()
 rtsp_source src "$url"
-exec gst-launch-1.0 -q -e "${src[@]}" ! \
+run_camera -q -e "${src[@]}" ! \
   deltacnn config-file-path="$CONFIG" backend="$BACKEND" ! \
-  deltacnnjson location="$out" ! fakesink sync=false
+  deltacnnjson location="$out" append=true ! fakesink sync=false

@@ -8,6 +8,9 @@
 # Expected: deltacnn/cam1/status "online" (retained) while it runs, "offline" after; one message
 # per track event on deltacnn/cam1/events. A broker that is down is a warning: the pipeline
 # keeps running and reconnects (events beyond max-queue are dropped and counted).
+# The camera lost (closed, or silent for CAMERA_TIMEOUT_S=10 s) or not reachable: reconnects
+# after RECONNECT_DELAY_S=5 s (RECONNECT_DELAY_S=0: exit instead); each run's events carry
+# their own run_id.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 url="${1:?usage: $0 RTSP_URL CAMERA_ID [BROKER_HOST] [PORT] [EVENTS.jsonl]}"
@@ -21,8 +24,8 @@ auth=()
 [ -n "${MQTT_CAFILE:-}" ] && auth+=(tls-ca-file="$MQTT_CAFILE")
 src=()
 rtsp_source src "$url"
-exec gst-launch-1.0 -q -e "${src[@]}" ! \
+run_camera -q -e "${src[@]}" ! \
   deltacnn config-file-path="$CONFIG" backend="$BACKEND" camera-id="$camera" ! \
-  deltacnnjson write=events location="$events" ! \
+  deltacnnjson write=events location="$events" append=true ! \
   deltacnnpublish host="$host" port="$port" camera-id="$camera" "${auth[@]}" ! \
   fakesink sync=false

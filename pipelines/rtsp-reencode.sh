@@ -3,6 +3,8 @@
 #   pipelines/rtsp-reencode.sh rtsp://camera.local:554/stream1 out/camera1.mp4
 # Expected: a growing, playable out/camera1.mp4 (fragmented, so a crash or power cut keeps what
 # was written); Ctrl-C sends EOS and closes the file properly.
+# Does not reconnect (a new run would replace the recording): a camera lost ends it, with an
+# error after CAMERA_TIMEOUT_S=10 s of silence; run it under a supervisor with a new OUTPUT.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 url="${1:?usage: $0 RTSP_URL [OUTPUT.mp4]}"

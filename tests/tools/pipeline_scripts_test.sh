@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The pipeline scripts (pipelines/*.sh) as a user runs them: --help prints the usage, a mistyped
 # input or CONFIG is one line and exit 2 before any output exists (an existing output file is
-# left as it was), and locations with spaces reach gst-launch as one word (file-to-mp4.sh and
-# four-cameras.sh on a 5-frame clip named "clip 5.avi", MoveNet Lightning).
+# left as it was), locations with spaces reach gst-launch as one word (file-to-mp4.sh and
+# four-cameras.sh on a 5-frame clip named "clip 5.avi", MoveNet Lightning), and rtsp-json.sh
+# reconnects to a camera that froze and came back.
 set -uo pipefail
 src="${DELTACNN_SOURCE_ROOT:?}"
 build="${DELTACNN_BUILD_ROOT:?}"
@@ -45,5 +46,45 @@ if timeout 300 "$src/pipelines/four-cameras.sh" "$clip" "$clip" "$clip" "$clip" 
 else
   fail "four-cameras.sh on '$clip': $(tail -3 "$work/c.log")"
 fi
+# rtsp-json.sh against the stand-in camera: frozen (SIGSTOP) it is lost after CAMERA_TIMEOUT_S,
+# the script reconnects, and once the camera is back the records go on in the same file; SIGTERM
+# ends the script (status 130) with every line whole.
+server="$build/tests/rtsp/rtsp-test-server"
+if [ -x "$server" ]; then
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  start_camera() {
+    "$server" "$port" "$src/data/vtest.avi" > "$work/server.log" 2>&1 &
+    camera=$!
+    for _ in $(seq 50); do grep -q READY "$work/server.log" 2>/dev/null && return 0; sleep 0.1; done
+    fail "the test camera did not start: $(cat "$work/server.log")"
+  }
+  records() { [ -f "$work/cam.jsonl" ] && wc -l < "$work/cam.jsonl" || echo 0; }
+  at_least() { [ "$(records)" -ge "$1" ]; }  # (re-read on every try of wait_until)
+  wait_until() {  # seconds, then a condition
+    local limit=$1; shift
+    for _ in $(seq $((limit * 10))); do "$@" && return 0; sleep 0.1; done
+    return 1
+  }
+  start_camera
+  RECONNECT_DELAY_S=1 CAMERA_TIMEOUT_S=3 "$src/pipelines/rtsp-json.sh" "rtsp://127.0.0.1:$port/test" \
+    "$work/cam.jsonl" > "$work/rtsp.log" 2>&1 &
+  script=$!
+  wait_until 60 at_least 10 || fail "rtsp-json.sh wrote $(records) records in 60 s"
+  kill -STOP "$camera"
+  wait_until 20 grep -q "reconnecting in 1 s" "$work/rtsp.log" || fail "a frozen camera was not noticed in 20 s"
+  kill -9 "$camera"; kill -CONT "$camera" 2>/dev/null; wait "$camera" 2>/dev/null
+  before=$(records)
+  start_camera
+  wait_until 60 at_least $((before + 10)) || fail "no records after the camera came back ($(records))"
+  kill -TERM "$script"
+  status=0; wait "$script" || status=$?
+  [ $status -eq 130 ] || fail "rtsp-json.sh ended with $status on SIGTERM, expected 130"
+  python3 -c 'import json, sys; [json.loads(l) for l in open(sys.argv[1])]' "$work/cam.jsonl" ||
+    fail "cam.jsonl has a broken line"
+  kill -9 "$camera" 2>/dev/null
+else
+  echo "skipped the RTSP reconnect check: $server is not built"
+fi
+
 [ $failures -eq 0 ] && echo "pipeline scripts: all checks passed"
 exit $((failures > 0))
