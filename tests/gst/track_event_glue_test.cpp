@@ -62,7 +62,7 @@ TEST(TrackEventJson, ZoneEventNamesItsZoneAndTheZonesAfterIt) {
   e.zone = "crossing";
   e.object.zones = {"street", "crossing"};
   const nlohmann::ordered_json j =
-      deltacnn_gst::track_event_record(e, {"cam1", "deltacnn0", 2, "movenet"}, 5);
+      deltacnn_gst::track_event_record(e, {"cam1", "deltacnn0", 2, "movenet", ""}, 5);
   EXPECT_EQ(j["event"], "zone_enter");
   EXPECT_EQ(j["zone"], "crossing");
   EXPECT_EQ(j["zones"], nlohmann::ordered_json::array({"street", "crossing"}));
@@ -99,7 +99,7 @@ dcnn::TrackerSettings ends_at_first_miss() {
 
 TEST(TrackEventEmitter, NumbersEventsAndIsSilentWithoutTracker) {
   dcnn::Tracker tracker(ends_at_first_miss());
-  deltacnn_gst::TrackEventEmitter emitter({"cam9", "deltacnn0", 1, "m"}, 0);
+  deltacnn_gst::TrackEventEmitter emitter({"cam9", "deltacnn0", 1, "m", "run-1"}, 0);
   EXPECT_TRUE(emitter.on_frame(nullptr, {0, 0}).empty());
   dcnn::Detection d;
   d.x_max = d.y_max = 10;
@@ -127,7 +127,7 @@ TEST(TrackEventEmitter, NumbersEventsAndIsSilentWithoutTracker) {
 // the lost start's seq stays a gap, and other tracks are not affected.
 TEST(TrackEventEmitter, ALostStartWithholdsItsTracksLaterEvents) {
   dcnn::Tracker tracker(ends_at_first_miss());
-  deltacnn_gst::TrackEventEmitter emitter({"cam9", "deltacnn0", 1, "m"}, 0);
+  deltacnn_gst::TrackEventEmitter emitter({"cam9", "deltacnn0", 1, "m", "run-1"}, 0);
   dcnn::Detection a, b;
   a.x_max = a.y_max = 10;
   b.x_min = b.y_min = 100;
