@@ -65,8 +65,7 @@ int run(const TuneOptions& o) {
   const bool pose = model->info().task == dcnn::Task::Pose;
   if (o.list_layers) {
     // Grouped as the YAML's delta form runs them (a fused unit's nodes in one group).
-    const dcnn::Executor units(model->compiled(), dcnn::ExecMode::Delta, dcnn::StreamOptions::from(cfg).delta);
-    const ThresholdOwner owner = [&units](const std::string& node) { return units.threshold_owner(node); };
+    const ThresholdOwner owner = fused_unit_owners(*model, dcnn::StreamOptions::from(cfg).delta);
     for (bool truncate_linear : {false, true}) {
       std::printf("tunable groups with truncate_linear %s:\n", truncate_linear ? "on" : "off");
       for (const LayerGroup& g : tunable_groups(*model, truncate_linear, owner)) {

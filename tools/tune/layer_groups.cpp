@@ -4,6 +4,7 @@
 #include <regex>
 
 #include "engine/exec/compiled_model.h"
+#include "engine/exec/executor.h"
 
 namespace dcnn::tune {
 
@@ -15,6 +16,21 @@ std::string stage_of(const std::string& node_name) {
   if (first == std::string::npos) return node_name;
   const size_t second = node_name.find('/', first + 1);
   return second == std::string::npos ? node_name.substr(0, first) : node_name.substr(0, second);
+}
+
+ThresholdOwner fused_unit_owners(const Model& model, const DeltaSettings& settings) {
+  std::map<std::string, std::string> owners;
+  {
+    const Executor units(model.compiled(), ExecMode::Delta, settings);
+    for (const NodeInfo& node : model.compiled()->nodes()) {
+      std::string owner = units.threshold_owner(node.name);
+      if (owner != node.name) owners.emplace(node.name, std::move(owner));
+    }
+  }
+  return [owners = std::move(owners)](const std::string& node) {
+    const auto it = owners.find(node);
+    return it == owners.end() ? node : it->second;
+  };
 }
 
 std::vector<LayerGroup> tunable_groups(const Model& model, bool truncate_linear, const ThresholdOwner& owner) {

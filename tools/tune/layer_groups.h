@@ -26,6 +26,10 @@ std::string stage_of(const std::string& node_name);
 // unless the recompute form computes it inside a fused unit.
 using ThresholdOwner = std::function<std::string(const std::string&)>;
 
+// The owners in the fused units a stream of `model` with `settings` runs: an executor plans the
+// units and is released before this returns (its delta state is not kept for the lookups).
+ThresholdOwner fused_unit_owners(const Model& model, const DeltaSettings& settings);
+
 // Tunable nodes in execution order, grouped by stage (groups ordered by their first node). With
 // `owner`, a node whose threshold another node's decides joins that node's group (so that the
 // unit's entries are tuned together and stay equal), and is left out when that node takes no

@@ -135,8 +135,7 @@ class Searcher {
   void layer_phase() {
     // The stream's fused units (recompute form): a node computed inside another fires with that
     // node's threshold, so the two are tuned together and given the same value.
-    const Executor units(model_->compiled(), ExecMode::Delta, out_.best);
-    const ThresholdOwner owner = [&units](const std::string& node) { return units.threshold_owner(node); };
+    const ThresholdOwner owner = fused_unit_owners(*model_, out_.best);
     const auto groups = tunable_groups(*model_, out_.best.truncate_linear, owner);
     std::fprintf(stderr, "per-layer refinement over %zu groups\n", groups.size());
     for (const LayerGroup& group : groups) {

@@ -8,7 +8,6 @@
 
 #include "engine/api/deltacnn.h"
 #include "engine/config/config.h"
-#include "engine/exec/executor.h"
 #include "engine/core/error.h"
 #include "tools/tune/delta_yaml_writer.h"
 #include "tools/tune/layer_groups.h"
@@ -117,8 +116,7 @@ TEST(LayerGroups, AFusedUnitsNodesAreTunedTogether) {
   if (!std::filesystem::exists(cfg.model_path)) GTEST_SKIP() << cfg.model_path << " is missing: run ./scripts/setup.sh";
   cfg.precision = Precision::F32;  // (bf16 or not, the units are the same)
   const auto model = Model::load(cfg, {BackendChoice::Cpu, 0, std::nullopt});
-  const Executor units(model->compiled(), ExecMode::Delta, StreamOptions::from(cfg).delta);
-  const ThresholdOwner owner = [&units](const std::string& node) { return units.threshold_owner(node); };
+  const ThresholdOwner owner = fused_unit_owners(*model, StreamOptions::from(cfg).delta);
   auto group_of = [](const std::vector<LayerGroup>& groups, const std::string& node) -> std::string {
     for (const LayerGroup& g : groups)
       for (const std::string& n : g.nodes)
@@ -127,7 +125,7 @@ TEST(LayerGroups, AFusedUnitsNodesAreTunedTogether) {
   };
   const auto plain = tunable_groups(*model, true);
   const auto fused = tunable_groups(*model, true, owner);
-  EXPECT_EQ(units.threshold_owner("model/out_relu/Relu6"), "conv2d/BiasAdd");
+  EXPECT_EQ(owner("model/out_relu/Relu6"), "conv2d/BiasAdd");
   EXPECT_NE(group_of(plain, "model/out_relu/Relu6"), group_of(plain, "conv2d/BiasAdd"));
   EXPECT_EQ(group_of(fused, "model/out_relu/Relu6"), group_of(fused, "conv2d/BiasAdd"));
   size_t plain_nodes = 0, fused_nodes = 0;
