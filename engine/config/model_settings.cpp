@@ -24,9 +24,6 @@ std::string shown(const std::vector<std::string>& labels) {
 // Collects the first difference, in the order the keys are checked.
 class Difference {
  public:
-  Difference(const std::string& model_a, const std::string& model_b) {
-    check("model.onnx", model_a, model_b);
-  }
   template <typename T>
   void check(const std::string& key, const T& a, const T& b) {
     if (text_.empty() && !(a == b)) text_ = key + " " + shown(a) + " against " + shown(b);
@@ -40,7 +37,8 @@ class Difference {
 }  // namespace
 
 std::string model_settings_difference(const DeploymentConfig& a, const DeploymentConfig& b) {
-  Difference d(a.model_path, b.model_path);
+  Difference d;
+  d.check("model.onnx", a.model_path, b.model_path);
   const InputConfig &ia = a.input, &ib = b.input;
   d.check("input.width", ia.width, ib.width);
   d.check("input.height", ia.height, ib.height);

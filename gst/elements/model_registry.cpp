@@ -12,9 +12,7 @@ namespace {
 
 struct Entry {
   std::weak_ptr<const dcnn::Model> model;
-  dcnn::DeploymentConfig config;  // what the model was loaded with
-  std::string model_path;
-  std::string config_source;
+  dcnn::DeploymentConfig config;  // what the model was loaded with (its file, input, decoder)
   dcnn::BackendChoice backend = dcnn::BackendChoice::Auto;
   int device_id = 0;
   dcnn::Precision precision = dcnn::Precision::F32;
@@ -51,12 +49,12 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
   if (found != entries.end()) {
     if (auto live = found->second.model.lock()) {
       const Entry& e = found->second;
-      if (e.model_path != config.model_path || e.backend != options.backend ||
+      if (e.config.model_path != config.model_path || e.backend != options.backend ||
           e.device_id != options.device_id || e.precision != wanted)
         throw dcnn::Error(
             dcnn::ErrorKind::Config,
             "model-instance-id '" + instance_id + "' is already in use by model '" +
-                e.model_path + "' (config '" + e.config_source + "', backend " +
+                e.config.model_path + "' (config '" + e.config.source + "', backend " +
                 backend_name(e.backend) + ", device-id " + std::to_string(e.device_id) +
                 ", precision " + dcnn::to_string(e.precision) +
                 "); this element asks for model '" + config.model_path + "' (config '" +
@@ -70,7 +68,7 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
       if (!differs.empty())
         throw dcnn::Error(dcnn::ErrorKind::Config,
                           "model-instance-id '" + instance_id + "' is already in use by a model loaded from config '" +
-                              e.config_source + "'; this element's config '" + config.source +
+                              e.config.source + "'; this element's config '" + config.source +
                               "' builds another model: " + differs +
                               " (this element's against the loaded one's); the input, model and decoder "
                               "sections must agree (delta, tracker, zones and the score threshold may differ): "
@@ -80,8 +78,7 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
     entries.erase(found);
   }
   std::shared_ptr<const dcnn::Model> model = dcnn::Model::load(config, options);
-  entries[instance_id] = Entry{model, config, config.model_path, config.source, options.backend,
-                               options.device_id, wanted};
+  entries[instance_id] = Entry{model, config, options.backend, options.device_id, wanted};
   return model;
 }
 
