@@ -352,10 +352,6 @@ int run(const Args& args) {
     auto t2 = std::chrono::steady_clock::now();
     const double xms = std::chrono::duration<double, std::milli>(t2 - t1).count() + decode(delta);
     if (unmasked && frames % 2 == 0) run_unmasked();
-    if (frames == 0)
-      first_dense_ms = dms;
-    else
-      dense_ms += dms;
     const FrameStats& st = delta.stats();
     if (csv) {
       std::fprintf(csv, "%d,%.3f,%.3f,%d,%.5f,%.5f", frames, dms, xms, st.keyframe ? 1 : 0,
@@ -366,8 +362,10 @@ int run(const Args& args) {
       std::fprintf(csv, "\n");
     }
     if (frames == 0) {
+      first_dense_ms = dms;
       first_delta_ms = xms;
     } else {
+      dense_ms += dms;
       delta_ms += xms;
       ++delta_frames;
       if (st.keyframe) ++keyframes;
