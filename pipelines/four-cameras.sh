@@ -1,26 +1,23 @@
 #!/usr/bin/env bash
-# Four cameras, one model in memory: the four deltacnn elements share model-instance-id, so
-# the weights are loaded once; each keeps its own delta state (a camera's static background
-# is its own). Each camera writes its own JSON lines file.
+# Four cameras, one model in memory, each camera reconnecting on its own. Runs
+# examples/deltacnn-cameras (built with the plugin): the four deltacnn elements share
+# model-instance-id, so the weights and the runner threads are loaded once; each keeps its own
+# delta state (a camera's static background is its own). A camera that cannot be reached at
+# start, freezes for CAMERA_TIMEOUT_S (default 10) or drops its connection is torn down alone
+# and tried again every RECONNECT_DELAY_S (default 5; 0: not again) seconds; the others go on.
 #   pipelines/four-cameras.sh rtsp://cam1/s rtsp://cam2/s rtsp://cam3/s rtsp://cam4/s [OUTDIR]
-# Files or rtsp:// URLs may be mixed. Expected: OUTDIR/camera{1..4}.jsonl, one record per frame.
+# Files or rtsp:// URLs may be mixed; files are read once. Expected: OUTDIR/camera{1..4}.jsonl,
+# one record per frame, appended to across reconnects; track events name camera1..camera4.
+# Ctrl-C / SIGTERM: every camera gets its EOS, then exit status 130.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 [ $# -ge 4 ] || { echo "usage: $0 SRC1 SRC2 SRC3 SRC4 [OUTDIR]" >&2; exit 2; }
 outdir="${5:-out}"
 for i in 1 2 3 4; do
-  case "${!i}" in rtsp://*) ;; *) require_file "SRC$i" "${!i}" ;; esac
+  case "${!i}" in *://*) ;; *) require_file "SRC$i" "${!i}" ;; esac
 done
-mkdir -p "$outdir"
-branches=()
-for i in 1 2 3 4; do
-  src="${!i}"
-  case "$src" in
-    rtsp://*) rtsp_source branches "$src" ;;
-    *) file_source branches "$src" ;;
-  esac
-  branches+=(! deltacnn name=cam$i "config-file-path=$CONFIG" "backend=$BACKEND"
-             model-instance-id=shared-pose unique-id=$i !
-             deltacnnjson "location=$outdir/camera$i.jsonl" ! fakesink sync=false)
-done
-exec gst-launch-1.0 -e "${branches[@]}"
+program="$repo/$build/examples/deltacnn-cameras"
+[ -x "$program" ] || { echo "$(basename "$0"): $program is not built (run ./scripts/setup.sh)" >&2; exit 2; }
+exec "$program" --config "$CONFIG" --backend "$BACKEND" --output-dir "$outdir" \
+  --camera-timeout "$CAMERA_TIMEOUT_S" --reconnect-delay "$RECONNECT_DELAY_S" \
+  --model-instance-id shared-pose "$1" "$2" "$3" "$4"

@@ -42,6 +42,26 @@ struct ProcessResult {
   std::string out, err;
 };
 
+// A program left running while a test works around it (deltacnn-cameras against cameras that
+// come and go). stdout and stderr go to `log_path`. The destructor SIGKILLs and reaps it.
+class BackgroundProcess {
+ public:
+  BackgroundProcess(const std::vector<std::string>& argv, const std::string& log_path);
+  ~BackgroundProcess();
+  BackgroundProcess(const BackgroundProcess&) = delete;
+  BackgroundProcess& operator=(const BackgroundProcess&) = delete;
+
+  bool running();
+  void signal(int signo);
+  // Waits at most timeout_s for the exit; its status, or -1 (still running: then SIGKILLed,
+  // or killed by a signal).
+  int wait_exit(int timeout_s);
+
+ private:
+  pid_t pid_ = -1;
+  int status_ = -1;
+};
+
 // Runs argv to completion, capturing stdout and stderr; SIGKILLs it after timeout_s.
 ProcessResult run_process(const std::vector<std::string>& argv, int timeout_s);
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The pipeline scripts (pipelines/*.sh) as a user runs them: --help prints the usage, a mistyped
 # input or CONFIG is one line and exit 2 before any output exists (an existing output file is
-# left as it was), locations with spaces reach gst-launch as one word (file-to-mp4.sh and
+# left as it was), locations with spaces reach the pipeline as one word (file-to-mp4.sh and
 # four-cameras.sh on a 5-frame clip named "clip 5.avi", MoveNet Lightning), and rtsp-json.sh
 # reconnects to a camera that froze and came back.
 set -uo pipefail

@@ -1,0 +1,187 @@
+// Suite 'rtsp': examples/deltacnn-cameras, several cameras in one process with one shared
+// model, each reconnecting on its own. Against real stand-in cameras (rtsp-test-server
+// processes) that are absent at start, killed and restarted: the other camera's records keep
+// coming the whole time, the lost one comes back by itself, SIGINT ends with 130 and whole
+// JSON lines. Also: a configuration error stops the program (no retry loop), and files are
+// read once with exit status 0.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "tests/gst/gst_test_support.h"
+#include "tests/rtsp/child_process.h"
+
+namespace deltacnn_test {
+namespace {
+
+constexpr int kServerStartTimeoutS = 20;
+constexpr int kRecordsTimeoutS = 90;  // model load + RTSP set-up + reconnect delays, 2 cores
+
+std::vector<std::string> cameras_command(const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"/usr/bin/env",
+                                   "GST_PLUGIN_PATH=" + std::string(DELTACNN_PLUGIN_DIR),
+                                   "GST_REGISTRY=" + std::string(CAMERAS_REGISTRY),
+                                   DELTACNN_CAMERAS};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
+std::string make_temp_dir() {
+  char pattern[] = "/tmp/deltacnn-cameras-XXXXXX";
+  const char* dir = ::mkdtemp(pattern);
+  return dir != nullptr ? dir : "";
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+// Whole JSON lines in the file; a line that does not parse fails the test.
+int count_records(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    EXPECT_TRUE(nlohmann::json::accept(line)) << path << ": " << line.substr(0, 80);
+    ++n;
+  }
+  return n;
+}
+
+// Waits until `path` holds at least `count` records, the program stops, or the timeout.
+bool wait_records(BackgroundProcess& program, const std::string& path, int count) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kRecordsTimeoutS);
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (count_records(path) >= count) return true;
+    if (!program.running()) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  return false;
+}
+
+std::unique_ptr<RtspServerProcess> start_camera(int port) {
+  auto server = std::make_unique<RtspServerProcess>(RTSP_TEST_SERVER, port, vtest_path());
+  std::string error;
+  if (!server->wait_ready(kServerStartTimeoutS, &error)) {
+    ADD_FAILURE() << error;
+    return nullptr;
+  }
+  return server;
+}
+
+class CamerasTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!require_asset(vtest_path()) || !require_asset(config_path("movenet-lightning.yaml")) ||
+        !require_asset(model_path("movenet-lightning.onnx")))
+      GTEST_FAIL() << "assets missing";
+    dir_ = make_temp_dir();
+    ASSERT_FALSE(dir_.empty());
+  }
+  void TearDown() override {
+    if (!dir_.empty()) std::system(("rm -rf '" + dir_ + "'").c_str());
+  }
+  std::string dir_;
+};
+
+TEST_F(CamerasTest, EachCameraReconnectsOnItsOwnWhileTheOthersGoOn) {
+  const int port1 = free_tcp_port(), port2 = free_tcp_port();
+  ASSERT_GT(port1, 0);
+  ASSERT_GT(port2, 0);
+  ASSERT_NE(port1, port2);
+  auto camera1 = start_camera(port1);
+  ASSERT_NE(camera1, nullptr);
+  const std::string url1 = "rtsp://127.0.0.1:" + std::to_string(port1) + "/test";
+  // Camera 2 is offline at start; its URL carries a password that the log must not show.
+  const std::string url2 = "rtsp://viewer:s3cret@127.0.0.1:" + std::to_string(port2) + "/test";
+  const std::string out = dir_ + "/out", log = dir_ + "/cameras.log";
+  const std::string json1 = out + "/camera1.jsonl", json2 = out + "/camera2.jsonl";
+  BackgroundProcess program(
+      cameras_command({"--config", config_path("movenet-lightning.yaml"), "--backend", "cpu",
+                       "--reconnect-delay", "1", "--camera-timeout", "4", "--output-dir", out,
+                       url1, url2}),
+      log);
+
+  // Before: one gst-launch pipeline stopped every camera when one could not be reached.
+  ASSERT_TRUE(wait_records(program, json1, 20)) << "camera 1 gave no records:\n" << read_text(log);
+  EXPECT_EQ(count_records(json2), 0);
+
+  auto camera2 = start_camera(port2);
+  ASSERT_NE(camera2, nullptr);
+  const int camera1_before = count_records(json1);
+  ASSERT_TRUE(wait_records(program, json2, 20))
+      << "camera 2 did not come back by itself:\n" << read_text(log);
+  EXPECT_GT(count_records(json1), camera1_before) << "camera 1 stopped while camera 2 joined";
+
+  camera1->kill_now();
+  const int camera2_at_loss = count_records(json2);
+  ASSERT_TRUE(wait_records(program, json2, camera2_at_loss + 20))
+      << "camera 2 stopped when camera 1 was lost:\n" << read_text(log);
+
+  camera1 = start_camera(port1);
+  ASSERT_NE(camera1, nullptr);
+  const int camera1_at_return = count_records(json1);
+  ASSERT_TRUE(wait_records(program, json1, camera1_at_return + 20))
+      << "camera 1 did not come back by itself:\n" << read_text(log);
+
+  program.signal(SIGINT);
+  EXPECT_EQ(program.wait_exit(30), 130) << read_text(log);
+  count_records(json1);  // every line whole, after the EOS
+  count_records(json2);
+  const std::string text = read_text(log);
+  EXPECT_NE(text.find("camera2 (rtsp://viewer:***@127.0.0.1"), std::string::npos) << text;
+  EXPECT_EQ(text.find("s3cret"), std::string::npos) << "the log shows a camera password";
+  EXPECT_NE(text.find("reconnecting every 1 s"), std::string::npos) << text;
+}
+
+TEST_F(CamerasTest, ConfigurationErrorStopsTheProgramInsteadOfRetrying) {
+  const std::string config = dir_ + "/bad.yaml";
+  std::ofstream(config) << "model:\n  onnx: " << model_path("movenet-lightning.onnx") << "\n";
+  const int port = free_tcp_port();
+  ProcessResult r = run_process(
+      cameras_command({"--config", config, "--backend", "cpu", "--reconnect-delay", "1",
+                       "--output-dir", dir_ + "/out", vtest_path(),
+                       "rtsp://127.0.0.1:" + std::to_string(port) + "/test"}),
+      60);
+  ASSERT_FALSE(r.timed_out) << "a bad config was retried instead of stopping the program";
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("model.name: missing required key"), std::string::npos) << r.err;
+}
+
+TEST_F(CamerasTest, FilesAreReadOnceAndTheProgramEnds) {
+  const std::string clip = dir_ + "/clip 12.avi";
+  const std::string make_clip = "gst-launch-1.0 -q videotestsrc num-buffers=12 pattern=ball ! "
+                                "video/x-raw,width=192,height=144 ! jpegenc ! avimux ! "
+                                "filesink location='" + clip + "'";
+  ASSERT_EQ(std::system(make_clip.c_str()), 0);
+  ProcessResult r = run_process(
+      cameras_command({"--config", config_path("movenet-lightning.yaml"), "--backend", "cpu",
+                       "--output-dir", dir_ + "/out", clip, clip}),
+      120);
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(count_records(dir_ + "/out/camera1.jsonl"), 12);
+  EXPECT_EQ(count_records(dir_ + "/out/camera2.jsonl"), 12);
+
+  ProcessResult usage = run_process(cameras_command({"--config", clip}), 30);
+  EXPECT_EQ(usage.exit_code, 2) << "no SOURCE is a usage error";
+  ProcessResult missing = run_process(
+      cameras_command({"--config", config_path("movenet-lightning.yaml"), dir_ + "/none.avi"}),
+      30);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("none.avi' is neither a URI nor a readable file"), std::string::npos)
+      << missing.err;
+}
+
+}  // namespace
+}  // namespace deltacnn_test
