@@ -9,6 +9,7 @@
  * bin: this program does that. Camera N is the bin
  *   SOURCE ! decodebin ! videoconvert ! [queue leaky ! videorate ! watchdog] !
  *     deltacnn model-instance-id=... camera-id=cameraN unique-id=N !
+ *     [deltacnnpublish camera-id=cameraN !]
  *     deltacnnjson location=OUTDIR/cameraN.jsonl append=(for cameras) ! fakesink
  * (the bracketed part for cameras, as in pipelines/common.sh). All bins share one pipeline and,
  * through model-instance-id, one loaded model and its runner threads. When a camera's stream
@@ -62,7 +63,9 @@ struct App {
   GstElement *pipeline;
   Camera *cameras;
   guint n_cameras;
-  gchar *config, *backend, *output_dir, *model_instance_id;
+  gchar *config, *backend, *output_dir, *model_instance_id, *write;
+  gchar *mqtt_host, *mqtt_user, *mqtt_ca_file;  /* mqtt_host NULL: no MQTT */
+  gint mqtt_port;
   gint camera_timeout_s, reconnect_delay_s;
   gboolean stopping;
   guint stop_grace_id;
@@ -141,8 +144,8 @@ camera_description (const App * app, const Camera * camera)
       "leaky=downstream ! videorate drop-only=true%s",
       app->camera_timeout_s > 0 ? " ! watchdog name=watchdog" : "");
   gchar *description = g_strdup_printf ("%s ! videoconvert%s ! deltacnn name=infer "
-      "unique-id=%u ! deltacnnjson name=json ! fakesink name=sink sync=false",
-      source, live, camera->index);
+      "unique-id=%u%s ! deltacnnjson name=json ! fakesink name=sink sync=false",
+      source, live, camera->index, app->mqtt_host != NULL ? " ! deltacnnpublish name=publish" : "");
   g_free (live);
   return description;
 }
@@ -227,9 +230,24 @@ camera_start (Camera * camera)
   gchar *path = g_build_filename (app->output_dir, file, NULL);
   /* A camera's file grows across reconnects; a video file's output is replaced by a new run. */
   g_object_set (json, "location", path, "append", !camera->is_file, NULL);
+  gst_util_set_object_arg (G_OBJECT (json), "write", app->write);
   g_free (path);
   g_free (file);
   gst_object_unref (json);
+
+  GstElement *publish = gst_bin_get_by_name (GST_BIN (bin), "publish");
+  if (publish != NULL) {
+    /* The retained status topic then says, per camera, whether its bin is running: "offline"
+     * while a lost camera waits to reconnect. */
+    g_object_set (publish, "host", app->mqtt_host, "port", app->mqtt_port, "camera-id", name,
+        NULL);
+    if (app->mqtt_user != NULL)
+      g_object_set (publish, "username", app->mqtt_user, "password",
+          g_getenv ("MQTT_PASSWORD"), NULL);
+    if (app->mqtt_ca_file != NULL)
+      g_object_set (publish, "tls-ca-file", app->mqtt_ca_file, NULL);
+    gst_object_unref (publish);
+  }
 
   GstElement *watchdog = gst_bin_get_by_name (GST_BIN (bin), "watchdog");
   if (watchdog != NULL) {
@@ -350,13 +368,15 @@ camera_of (App * app, GstObject * element)
   return NULL;
 }
 
-/* The inference and JSON elements fail on configuration (YAML, model, output file): every
- * camera would fail the same way, so it is not retried. */
+/* The inference, JSON and MQTT elements fail on configuration (YAML, model, output file,
+ * refused broker credentials; a broker that is down is only a warning): every camera would
+ * fail the same way, so it is not retried. */
 static gboolean
 is_configuration_error (GstObject * element)
 {
   const gchar *name = GST_OBJECT_NAME (element);
-  return g_strcmp0 (name, "infer") == 0 || g_strcmp0 (name, "json") == 0;
+  return g_strcmp0 (name, "infer") == 0 || g_strcmp0 (name, "json") == 0 ||
+      g_strcmp0 (name, "publish") == 0;
 }
 
 static gboolean
@@ -447,6 +467,8 @@ static gboolean
 parse_arguments (App * app, int *argc, char ***argv)
 {
   gchar *config = NULL, *backend = NULL, *output_dir = NULL, *model_instance_id = NULL;
+  gchar *write = NULL, *mqtt_host = NULL, *mqtt_user = NULL, *mqtt_ca_file = NULL;
+  gint mqtt_port = 1883;
   gint camera_timeout_s = 10, reconnect_delay_s = 5;
   GOptionEntry entries[] = {
     {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
@@ -461,6 +483,16 @@ parse_arguments (App * app, int *argc, char ***argv)
         "seconds without a frame before a camera counts as lost; 0 = never (default 10)", "S"},
     {"reconnect-delay", 0, 0, G_OPTION_ARG_INT, &reconnect_delay_s,
         "seconds before a lost camera is tried again; 0 = never (default 5)", "S"},
+    {"write", 0, 0, G_OPTION_ARG_STRING, &write,
+        "what cameraN.jsonl holds: records (default, one per frame), events or both", "WHAT"},
+    {"mqtt-host", 0, 0, G_OPTION_ARG_STRING, &mqtt_host,
+        "publish each camera's track events to this MQTT broker (deltacnn/cameraN/events; "
+        "retained status deltacnn/cameraN/status)", "HOST"},
+    {"mqtt-port", 0, 0, G_OPTION_ARG_INT, &mqtt_port, "the broker's port (default 1883)", "N"},
+    {"mqtt-user", 0, 0, G_OPTION_ARG_STRING, &mqtt_user,
+        "broker user name; the password is read from MQTT_PASSWORD", "NAME"},
+    {"mqtt-ca-file", 0, 0, G_OPTION_ARG_FILENAME, &mqtt_ca_file,
+        "PEM CA of the broker's certificate: connect with TLS", "FILE"},
     {NULL}
   };
   GOptionContext *context = g_option_context_new ("SOURCE1 [SOURCE2 ...]");
@@ -487,6 +519,20 @@ parse_arguments (App * app, int *argc, char ***argv)
       g_strcmp0 (backend, "cpu") != 0 && g_strcmp0 (backend, "cuda") != 0) {
     g_printerr (PROGRAM ": --backend is auto, cpu or cuda (got '%s')\n", backend);
     ok = FALSE;
+  } else if (write != NULL && g_strcmp0 (write, "records") != 0 &&
+      g_strcmp0 (write, "events") != 0 && g_strcmp0 (write, "both") != 0) {
+    g_printerr (PROGRAM ": --write is records, events or both (got '%s')\n", write);
+    ok = FALSE;
+  } else if (mqtt_port < 1 || mqtt_port > 65535) {
+    g_printerr (PROGRAM ": --mqtt-port is 1..65535 (got %d)\n", mqtt_port);
+    ok = FALSE;
+  } else if (mqtt_host == NULL && (mqtt_user != NULL || mqtt_ca_file != NULL)) {
+    g_printerr (PROGRAM ": --mqtt-user and --mqtt-ca-file need --mqtt-host\n");
+    ok = FALSE;
+  } else if (mqtt_user != NULL && g_getenv ("MQTT_PASSWORD") == NULL) {
+    g_printerr (PROGRAM ": --mqtt-user needs the password in MQTT_PASSWORD (not on the "
+        "command line, where other users can read it)\n");
+    ok = FALSE;
   } else if (!g_file_test (config, G_FILE_TEST_IS_REGULAR)) {
     g_printerr (PROGRAM ": --config '%s' is not a readable file\n", config);
     ok = FALSE;
@@ -497,6 +543,11 @@ parse_arguments (App * app, int *argc, char ***argv)
   app->output_dir = output_dir != NULL ? output_dir : g_strdup ("out");
   app->model_instance_id = model_instance_id != NULL ? model_instance_id :
       g_strdup ("cameras");
+  app->write = write != NULL ? write : g_strdup ("records");
+  app->mqtt_host = mqtt_host;
+  app->mqtt_user = mqtt_user;
+  app->mqtt_ca_file = mqtt_ca_file;
+  app->mqtt_port = mqtt_port;
   app->camera_timeout_s = camera_timeout_s;
   app->reconnect_delay_s = reconnect_delay_s;
   return ok;
@@ -586,5 +637,9 @@ main (int argc, char **argv)
   g_free (app.backend);
   g_free (app.output_dir);
   g_free (app.model_instance_id);
+  g_free (app.write);
+  g_free (app.mqtt_host);
+  g_free (app.mqtt_user);
+  g_free (app.mqtt_ca_file);
   return app.exit_code;
 }

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <chrono>
 #include <functional>
 #include <iostream>
@@ -374,3 +375,45 @@ TEST_F(Mqtt, BadSettingsFailAtStartNamingTheProperty) {
 }
 
 }  // namespace
+
+// examples/deltacnn-cameras with --mqtt-host: each camera's bin publishes its own events under
+// its camera id, and what the broker got per camera equals that camera's events file.
+TEST_F(Mqtt, CamerasProgramPublishesEachCamerasEvents) {
+  const std::string dir = deltacnn_test::temp_path("mqtt-cameras", "");
+  const std::string clip = dir + "/clip.avi";
+  ASSERT_EQ(std::system(("mkdir -p '" + dir + "' && gst-launch-1.0 -q filesrc location='" +
+                         deltacnn_test::vtest_path() +
+                         "' ! decodebin ! videoconvert ! identity eos-after=60 ! jpegenc ! "
+                         "avimux ! filesink location='" + clip + "'")
+                            .c_str()),
+            0);
+  MqttBroker broker(deltacnn_test::free_tcp_port());
+  ASSERT_TRUE(broker.start()) << broker.why();
+  MqttSubscriber sub(broker.port(), "deltacnn/#", "test-cameras");
+  ASSERT_TRUE(sub.wait_subscribed(5000));
+  const deltacnn_test::ProcessResult r = deltacnn_test::run_process(
+      {"/usr/bin/env", "GST_PLUGIN_PATH=" + std::string(DELTACNN_PLUGIN_DIR),
+       "GST_REGISTRY=" + std::string(CAMERAS_REGISTRY), DELTACNN_CAMERAS, "--config",
+       deltacnn_test::config_path("movenet-lightning.yaml"), "--backend", "cpu", "--write",
+       "events", "--mqtt-host", "127.0.0.1", "--mqtt-port", std::to_string(broker.port()),
+       "--output-dir", dir, clip, clip},
+      300);
+  ASSERT_FALSE(r.timed_out);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  sub.wait_quiet(500, 5000);
+  for (const std::string camera : {"camera1", "camera2"}) {
+    const std::vector<std::string> file = read_lines(dir + "/" + camera + ".jsonl");
+    ASSERT_GT(file.size(), 5u) << camera << ": too few events to compare";
+    std::vector<std::string> received;
+    for (const ReceivedMessage& m : on_topic(sub.messages(), "deltacnn/" + camera + "/events"))
+      received.push_back(nlohmann::json::parse(m.payload).dump());
+    EXPECT_EQ(received, file) << camera;
+    EXPECT_EQ(nlohmann::json::parse(file[0])["camera_id"], camera);
+    const std::vector<ReceivedMessage> status =
+        on_topic(sub.messages(), "deltacnn/" + camera + "/status");
+    ASSERT_GE(status.size(), 2u) << camera;
+    EXPECT_EQ(status.front().payload, "online");
+    EXPECT_EQ(status.back().payload, "offline");
+  }
+  std::system(("rm -rf '" + dir + "'").c_str());
+}
