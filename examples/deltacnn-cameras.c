@@ -455,7 +455,11 @@ on_signal (gpointer data)
       g_source_remove (camera->retry_id);
       camera->retry_id = 0;
     }
-    if (camera->bin != NULL)
+    /* A camera still connecting has no stream for an EOS to travel through: it has written
+     * nothing this run, so it is simply torn down. */
+    if (camera->bin != NULL && !g_atomic_int_get (&camera->frame_seen))
+      camera_ended (camera, FALSE, NULL);
+    else if (camera->bin != NULL)
       gst_element_send_event (camera->bin, gst_event_new_eos ());
   }
   app->stop_grace_id = g_timeout_add_seconds (STOP_GRACE_S, on_stop_grace_over, app);
