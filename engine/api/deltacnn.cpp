@@ -70,12 +70,7 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
   try {
     graph = ir::import_onnx(cfg.model_path, import);
   } catch (const Error& e) {
-    // A size off the model's grid often fails here, as a shape mismatch deep in the graph (an
-    // FPN Add of 24x24 and 25x25 maps, reported as Unsupported): say which sizes the model
-    // takes instead. A size that fits rethrows the importer's own error.
-    if (e.kind() == ErrorKind::Model || e.kind() == ErrorKind::Unsupported)
-      require_supported_input_size(cfg);
-    throw;
+    rethrow_import_error(cfg, e);  // a size off the grid or too large: named by its keys
   }
   ir::run_default_passes(graph);
   ir::infer_shapes(graph);
@@ -84,10 +79,24 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
   // decoder fails fast with the list of outputs the model really has.
   std::vector<std::string> heads;
   for (int id : graph.outputs) heads.push_back(graph.tensor(id).name);
-  model->decoder_ = make_decoder(cfg.decoder, heads);
+  try {
+    model->decoder_ = make_decoder(cfg.decoder, heads);
+  } catch (const Error& e) {
+    // Which file says which decoder, and which model lacks its heads: the usual cause is a
+    // config copied from another model's, or model.onnx pointing at the wrong file.
+    throw Error(e.kind(), (cfg.source.empty() ? "model '" + cfg.name + "'" : cfg.source) +
+                              ": decoder.type " + decoder_name(cfg.decoder.kind) + " on " +
+                              cfg.model_path + ": " + e.what());
+  }
   // The right decoder, so its size rules apply: a size off the grid may import cleanly and
   // still decode every point a little off (MoveNet at 193: 48 head cells read as 193 px).
   require_supported_input_size(cfg);
+  std::vector<HeadGrid> head_grids;
+  for (int id : graph.outputs) {
+    const ir::Tensor& t = graph.tensor(id);
+    head_grids.push_back({t.name, int(t.shape.h), int(t.shape.w)});
+  }
+  require_matching_output_stride(cfg, head_grids);
   const std::string size_warning =
       input_size_warning(cfg, graph.exported_width, graph.exported_height);
   if (!size_warning.empty()) model->warnings_.push_back(size_warning);

@@ -243,6 +243,10 @@ void parse_delta(const YamlReader& r, const YAML::Node& node, DeltaConfig& d) {
     const YAML::Node lt = node["layer_thresholds"];
     r.require_map(lt, "delta.layer_thresholds");
     for (const auto& kv : lt) {
+      if (!kv.first.IsScalar())  // `[a]: 0.1` or `{a: b}: 0.1`: as<std::string> would throw bare
+        r.fail("delta.layer_thresholds",
+               "has a key that is a list or a map (line " + std::to_string(kv.first.Mark().line + 1) + ")",
+               "ONNX node names as keys, e.g. model/block_3_add/add: 0.05");
       const std::string name = kv.first.as<std::string>();
       const std::string key = "delta.layer_thresholds." + name;
       d.layer_thresholds[name] = r.read_float(kv.second, key, 0.f, 1e6f);

@@ -61,6 +61,44 @@ void require_supported_input_size(const DeploymentConfig& config) {
                                      " model; expected " + g.sizes + ", e.g. " + examples);
 }
 
+void rethrow_import_error(const DeploymentConfig& config, const Error& error) {
+  if (error.kind() != ErrorKind::Model && error.kind() != ErrorKind::Unsupported) throw error;
+  require_supported_input_size(config);
+  const std::string what = error.what();
+  if (what.find("values per feature map") != std::string::npos)
+    throw Error(ErrorKind::Config,
+                where(config) + ": input.width, input.height: " +
+                    size_text(config.input.width, config.input.height) +
+                    " is too large for this model (" + what +
+                    "); expected a smaller input size");
+  throw error;
+}
+
+void require_matching_output_stride(const DeploymentConfig& config,
+                                    const std::vector<HeadGrid>& heads) {
+  const Grid g = grid_of(config.decoder.kind);
+  const int stride = config.decoder.output_stride;
+  // Heads on the corner pixels (offset 1, PoseNet): n cells span (n - 1) * stride + 1 pixels.
+  auto cells = [&](int pixels) { return g.offset == 1 ? (pixels - 1) / stride + 1 : pixels / stride; };
+  auto stride_of = [&](int pixels, int n) {
+    return g.offset == 1 ? (n > 1 ? (pixels - 1) / (n - 1) : 0) : (n > 0 ? pixels / n : 0);
+  };
+  for (const HeadGrid& head : heads) {
+    if (head.height <= 1 && head.width <= 1) continue;  // a vector head (none today): no grid
+    const int want_h = cells(config.input.height), want_w = cells(config.input.width);
+    if (head.height == want_h && head.width == want_w) continue;
+    const int actual = stride_of(config.input.width, head.width);
+    throw Error(ErrorKind::Config,
+                where(config) + ": decoder.output_stride: " + std::to_string(stride) +
+                    " does not match the model: its head '" + head.name + "' is " +
+                    size_text(head.width, head.height) + " cells for a " +
+                    size_text(config.input.width, config.input.height) + " input, where stride " +
+                    std::to_string(stride) + " gives " + size_text(want_w, want_h) +
+                    "; expected output_stride: " + std::to_string(actual) +
+                    " (the head's stride)");
+  }
+}
+
 std::string input_size_warning(const DeploymentConfig& config, int exported_width,
                                int exported_height) {
   const int w = config.input.width, h = config.input.height;

@@ -133,6 +133,8 @@ struct Executor::Impl {
   // allocate_for after checking the planned bytes against memory_budget(); a shortfall or a
   // std::bad_alloc becomes an Error(Memory) naming the model, input size, mode and bytes.
   void allocate_checked(ExecMode mode);
+  // "model '...' at WxH, a delta stream": how out-of-memory errors name what ran out.
+  std::string stream_description(ExecMode for_mode) const;
   // Bytes allocate_for(mode) will take for tensor storage (a lower bound in the propagate form,
   // whose op states come on top).
   size_t planned_bytes(ExecMode mode) const;
@@ -541,11 +543,15 @@ size_t Executor::Impl::new_workspace_bytes(size_t workspace_bytes) const {
   return workspace_bytes > held ? workspace_bytes - held : 0;
 }
 
-void Executor::Impl::allocate_checked(ExecMode for_mode) {
+std::string Executor::Impl::stream_description(ExecMode for_mode) const {
   const ir::Graph& g = model->graph();
   const Shape& in = g.tensors.at(size_t(g.input)).shape;
-  const std::string what = "model '" + g.source + "' at " + std::to_string(in.w) + "x" + std::to_string(in.h) +
-                           ", a " + (for_mode == ExecMode::Dense ? "dense" : "delta") + " stream";
+  return "model '" + g.source + "' at " + std::to_string(in.w) + "x" + std::to_string(in.h) + ", a " +
+         (for_mode == ExecMode::Dense ? "dense" : "delta") + " stream";
+}
+
+void Executor::Impl::allocate_checked(ExecMode for_mode) {
+  const std::string what = stream_description(for_mode);
   const size_t need = planned_bytes(for_mode);
   const MemoryBudget budget = memory_budget();
   if (need > budget.bytes)
@@ -784,8 +790,18 @@ void Executor::submit(const float* input) {
   if (!m.gpu) {
     // On one of the model's runner threads, in its workspace (cpu_frame_runner.h).
     m.model->cpu_runner()->run([&m, input](CpuWorkspace& ws) {
-      m.bind_workspace(ws.at_least(m.workspace_floats));
-      m.run_cpu_frame(input);
+      // The runner's workspace and the kernels' per-thread scratch grow on a frame's first
+      // run, after the budget check at start (allocate_checked): a process near its memory
+      // limit runs out here, and must hear which stream, not a bare std::bad_alloc.
+      try {
+        m.bind_workspace(ws.at_least(m.workspace_floats));
+        m.run_cpu_frame(input);
+      } catch (const std::bad_alloc&) {
+        throw Error(ErrorKind::Memory,
+                    m.stream_description(m.mode) + ": out of memory while running a frame (its workspace is " +
+                        megabytes(m.workspace_floats * sizeof(float)) + "); expected a smaller input size, "
+                        "mode dense, or more memory");
+      }
     });
     return;
   }

@@ -193,6 +193,10 @@ TEST_F(ConfigTest, OutOfRangeValues) {
   EXPECT_NE(error_of(with("delta: {keyframe_break_even: 1.5}\n")).find("delta.keyframe_break_even: value 1.5 is out of range"), std::string::npos);
   EXPECT_NE(error_of(with("delta: {layer_thresholds: {conv_3: -0.5}}\n"))
                 .find("delta.layer_thresholds.conv_3: value -0.5 is out of range"), std::string::npos);
+  // (error_of drops the line number; yaml-cpp threw a bare "bad conversion" here before)
+  EXPECT_NE(error_of(with("delta:\n  layer_thresholds:\n    [a]: 0.1\n"))
+                .find("delta.layer_thresholds: has a key that is a list or a map; expected ONNX node names"),
+            std::string::npos);
   EXPECT_NE(error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 0, height: 8}\ndecoder: {type: posenet}\n")
                 .find("input.width: value 0 is out of range; expected an integer in [1, 8192]"), std::string::npos);
   EXPECT_NE(error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8, std: [1, 0, 1]}\ndecoder: {type: posenet}\n")

@@ -83,4 +83,61 @@ TEST(InputSizeRules, SizesTheModelWasNotMadeForWarn) {
   EXPECT_EQ(dcnn::input_size_warning(config(DecoderKind::MoveNetMultiPose, 256, 192), 768, 576), "");
 }
 
+
+// decoder.output_stride against the heads the model really has: the decoders scale cells by
+// it, so a wrong one moves every box and keypoint (stride 8 on MoveNet's stride-4 heads put all
+// of them at the frame's edge) with no other sign.
+std::string stride_error(DecoderKind kind, int width, int height, int stride, int head_w,
+                         int head_h) {
+  dcnn::DeploymentConfig c = config(kind, width, height);
+  c.decoder.output_stride = stride;
+  try {
+    dcnn::require_matching_output_stride(c, {{"center", head_h, head_w}});
+  } catch (const dcnn::Error& e) {
+    EXPECT_EQ(e.kind(), dcnn::ErrorKind::Config) << e.what();
+    return e.what();
+  }
+  return "";
+}
+
+TEST(InputSizeRules, OutputStrideMustMatchTheHeads) {
+  EXPECT_EQ(stride_error(DecoderKind::MoveNetMultiPose, 768, 576, 4, 192, 144), "");
+  EXPECT_EQ(stride_error(DecoderKind::CenterNet, 512, 512, 4, 128, 128), "");
+  EXPECT_EQ(stride_error(DecoderKind::PoseNet, 385, 385, 16, 25, 25), "");  // corner-aligned
+  EXPECT_EQ(stride_error(DecoderKind::MoveNetSinglePose, 192, 192, 8, 48, 48),
+            "x.yaml: decoder.output_stride: 8 does not match the model: its head 'center' is "
+            "48x48 cells for a 192x192 input, where stride 8 gives 24x24; expected "
+            "output_stride: 4 (the head's stride)");
+  EXPECT_NE(stride_error(DecoderKind::PoseNet, 385, 385, 8, 25, 25).find("expected output_stride: 16"),
+            std::string::npos);
+  EXPECT_NE(stride_error(DecoderKind::MoveNetMultiPose, 768, 576, 2, 192, 144), "");
+}
+
+// An import error at a size on the grid but too large (2^28 values in a layer) names the keys;
+// one off the grid gets the size rule's message; any other is rethrown unchanged.
+TEST(InputSizeRules, ImportErrorsAtTheConfiguredSizeNameTheInputKeys) {
+  auto rethrown = [](const dcnn::DeploymentConfig& c, const dcnn::Error& e) -> std::string {
+    try {
+      dcnn::rethrow_import_error(c, e);
+    } catch (const dcnn::Error& out) {
+      return std::to_string(int(out.kind())) + " " + out.what();
+    }
+    return "";
+  };
+  const dcnn::Error too_large(dcnn::ErrorKind::Unsupported,
+                              "m.onnx: node 'c1' (Conv): output 1088x1920x144 is larger than "
+                              "2^28 values per feature map");
+  const std::string big = rethrown(config(DecoderKind::MoveNetMultiPose, 3840, 2176), too_large);
+  EXPECT_EQ(big, std::to_string(int(dcnn::ErrorKind::Config)) +
+                     " x.yaml: input.width, input.height: 3840x2176 is too large for this model "
+                     "(m.onnx: node 'c1' (Conv): output 1088x1920x144 is larger than 2^28 values "
+                     "per feature map); expected a smaller input size");
+  EXPECT_NE(rethrown(config(DecoderKind::MoveNetMultiPose, 3850, 2176), too_large)
+                .find("x.yaml: input.width: 3850x2176 does not fit"),
+            std::string::npos);
+  const dcnn::Error other(dcnn::ErrorKind::Model, "m.onnx: node 'c1': weight missing");
+  EXPECT_EQ(rethrown(config(DecoderKind::MoveNetMultiPose, 768, 576), other),
+            std::to_string(int(dcnn::ErrorKind::Model)) + " m.onnx: node 'c1': weight missing");
+}
+
 }  // namespace

@@ -12,12 +12,13 @@
 namespace dcnn::test {
 namespace {
 
-OnnxBuilder conv_net() {
+// w1 / b1: the first conv's weights and bias when given (random ones otherwise).
+OnnxBuilder conv_net(std::vector<float> w1 = {}, std::vector<float> b1 = {}) {
   OnnxBuilder b;
   Rng rng(5);
   b.input("image", {1, 3, 16, 16});
-  b.initializer("w1", {8, 3, 3, 3}, rng.uniform(8 * 27));
-  b.initializer("b1", {8}, rng.uniform(8));
+  b.initializer("w1", {8, 3, 3, 3}, w1.empty() ? rng.uniform(8 * 27) : w1);
+  b.initializer("b1", {8}, b1.empty() ? rng.uniform(8) : b1);
   b.node("Conv", {"image", "w1", "b1"}, {"c1"}, "conv1").ints("pads", {1, 1, 1, 1});
   b.node("Relu", {"c1"}, {"r1"}, "relu1");
   b.initializer("w2", {4, 8, 1, 1}, rng.uniform(32));
@@ -38,6 +39,50 @@ TEST(ImportErrors, UnsupportedOpNamesNodeOpAndSupportedList) {
   EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Unsupported,
                            {"bad.onnx", "my_softmax", "Softmax", "supported ops",
                             "Conv, ConvTranspose", "Resize"}));
+}
+
+// A NaN or infinity in a weight makes every output NaN (or, in a bias, silently wrong boxes):
+// refused at import, naming the node, the initializer and how many values are bad.
+TEST(ImportErrors, NonFiniteWeightsNameTheInitializer) {
+  const float nan = std::numeric_limits<float>::quiet_NaN();
+  const float inf = std::numeric_limits<float>::infinity();
+  {
+    std::vector<float> w(8 * 27, 0.1f);
+    w[5] = nan;
+    w[9] = nan;
+    OnnxBuilder b = conv_net(w);
+    EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model,
+                             {"bad.onnx", "conv1", "weight 'w1'", "2 of 216", "index 5",
+                              "expected finite numbers"}));
+  }
+  {
+    std::vector<float> bias(8, 0.f);
+    bias[7] = -inf;
+    OnnxBuilder b = conv_net({}, bias);
+    EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model, {"conv1", "bias 'b1'", "1 of 8"}));
+  }
+  {
+    OnnxBuilder b = conv_net();
+    std::vector<float> k(4, 1.f);
+    k[2] = inf;
+    b.initializer("k", {1, 4, 1, 1}, k);
+    b.node("Mul", {"out", "k"}, {"scaled"}, "scale_heads");
+    b.proto().mutable_graph()->mutable_output(0)->set_name("scaled");
+    EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model,
+                             {"scale_heads", "constant operand 'k'", "1 of 4"}));
+  }
+}
+
+// A Clip whose op type was changed to Relu keeps its min/max inputs: an unbounded ReLU that
+// computes something else, unless the extra inputs are refused.
+TEST(ImportErrors, ActivationWithExtraInputsIsRefused) {
+  OnnxBuilder b = conv_net();
+  b.initializer("lo", {}, {0.f});
+  b.initializer("hi", {}, {6.f});
+  b.node("Relu", {"out", "lo", "hi"}, {"act"}, "was_a_clip");
+  b.proto().mutable_graph()->mutable_output(0)->set_name("act");
+  EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model,
+                           {"was_a_clip", "Relu has 3 inputs; expected exactly one"}));
 }
 
 TEST(ImportErrors, MissingFileIsNotFound) {

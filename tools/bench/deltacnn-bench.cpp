@@ -39,6 +39,7 @@
 #include "engine/config/delta_settings.h"
 #include "engine/core/error.h"
 #include "engine/decode/decoder.h"
+#include "engine/decode/input_size_rules.h"
 #include "engine/exec/compiled_model.h"
 #include "engine/exec/executor.h"
 #include "engine/ir/onnx_import.h"
@@ -180,8 +181,10 @@ int run(const Args& args) {
   zones::ZonesConfig zone_config;
   std::optional<DecoderConfig> decoder_config;  // with --config
   float decode_cut_off = 0.f;  // what a Stream of the config decodes down to
+  std::optional<DeploymentConfig> deployment;  // with --config: for Model::load's checks below
   if (!args.config.empty()) {
     DeploymentConfig cfg = load_config(args.config);
+    deployment = cfg;
     if (model_path.empty()) model_path = cfg.model_path;
     if (!width) width = cfg.input.width, height = cfg.input.height;
     bgr = cfg.input.color == ColorOrder::BGR;
@@ -213,12 +216,35 @@ int run(const Args& args) {
   ir::ImportOptions import;
   import.input_width = width;
   import.input_height = height;
-  ir::Graph graph = ir::import_onnx(model_path, import);
+  ir::Graph graph;
+  try {
+    graph = ir::import_onnx(model_path, import);
+  } catch (const Error& e) {
+    if (!deployment) throw;
+    DeploymentConfig sized = *deployment;  // as Model::load: the size named by its keys
+    sized.input.width = width;
+    sized.input.height = height;
+    rethrow_import_error(sized, e);
+  }
   ir::run_default_passes(graph);
   ir::infer_shapes(graph);
   const Shape in_shape = graph.tensors.at(size_t(graph.input)).shape;
   width = in_shape.w;
   height = in_shape.h;
+  if (deployment) {
+    // The checks Model::load makes (the element refuses what they refuse): a size off the
+    // model's grid, or an output_stride that does not match the heads, would time a network
+    // whose decoded results are wrong.
+    deployment->input.width = width;
+    deployment->input.height = height;
+    require_supported_input_size(*deployment);
+    std::vector<HeadGrid> head_grids;
+    for (int id : graph.outputs)
+      head_grids.push_back({graph.tensor(id).name, int(graph.tensor(id).shape.h), int(graph.tensor(id).shape.w)});
+    require_matching_output_stride(*deployment, head_grids);
+    const std::string warning = input_size_warning(*deployment, graph.exported_width, graph.exported_height);
+    if (!warning.empty()) std::cerr << "deltacnn-bench: warning: " << warning << "\n";
+  }
   if (precision.empty()) precision = "fp32";
   const Backend backend = args.backend == "cuda" ? Backend::Cuda : Backend::Cpu;
   auto model = compile_model(std::move(graph), backend, norm, 0,
@@ -228,7 +254,17 @@ int run(const Args& args) {
 
   DeltaSettings dense_settings = settings;
   Executor dense(model, ExecMode::Dense, dense_settings);
-  Executor delta(model, ExecMode::Delta, settings);
+  // The executor checks layer_thresholds against the model; name the YAML they came from, as
+  // the element does (Stream's make_executor).
+  auto named = [&](auto&& make) {
+    try {
+      return make();
+    } catch (const Error& e) {
+      if (e.kind() != ErrorKind::Config || args.config.empty()) throw;
+      throw Error(ErrorKind::Config, args.config + ": " + e.what());
+    }
+  };
+  Executor delta = named([&] { return Executor(model, ExecMode::Delta, settings); });
   // The same delta stream with the masks cleared (--compare-masks).
   std::unique_ptr<Executor> unmasked;
   if (args.compare_masks) unmasked = std::make_unique<Executor>(model, ExecMode::Delta, settings);

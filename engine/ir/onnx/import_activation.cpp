@@ -26,6 +26,13 @@ void require_finite(ImportContext& ctx, const char* attribute, float value) {
 
 Activation read_activation(ImportContext& ctx) {
   const std::string& op = ctx.op();
+  // ONNX's Relu, Sigmoid, HardSwish, ... take exactly one input; a second one would be read
+  // by nothing, and the node would compute something else than the model meant (a Clip whose
+  // op type was changed to Relu: an unbounded ReLU).
+  int given = 0;
+  for (int i = 0; i < ctx.num_inputs(); ++i) given += ctx.input(i).empty() ? 0 : 1;
+  if (op != "Clip" && given != 1)
+    ctx.model_error(op + " has " + std::to_string(given) + " inputs; expected exactly one");
   Activation a;
   if (op == "Relu") {
     ctx.allow_attributes({});
@@ -100,7 +107,7 @@ void import_batch_norm(ImportContext& ctx) {
   const char* names[4] = {"scale", "bias (B)", "mean", "variance"};
   std::vector<float> params[4];
   for (int i = 0; i < 4; ++i) {
-    const ConstTensor& t = ctx.constant_input(i + 1, names[i]);
+    const ConstTensor& t = ctx.finite_input(i + 1, names[i]);
     if (t.size() != c) {
       ctx.model_error(std::string(names[i]) + " has " + std::to_string(t.size()) +
                       " values; expected " + std::to_string(c) + " (the input's channels)");

@@ -71,6 +71,26 @@ const ConstTensor& ImportContext::constant_input(int i, const char* what) const 
   return constant(name);
 }
 
+const ConstTensor& ImportContext::finite_input(int i, const char* what) const {
+  const ConstTensor& t = constant_input(i, what);
+  require_finite(t, input(i), what);
+  return t;
+}
+
+void ImportContext::require_finite(const ConstTensor& t, const std::string& name,
+                                   const std::string& what) const {
+  int64_t bad = 0, first = -1;
+  for (size_t k = 0; k < t.values.size(); ++k) {
+    if (std::isfinite(float(t.values[k]))) continue;
+    if (bad++ == 0) first = int64_t(k);
+  }
+  if (bad == 0) return;
+  model_error("the " + what + " '" + name + "' holds " + std::to_string(bad) + " of " +
+              std::to_string(t.values.size()) + " values that are NaN or infinite as float (the first " +
+              "at index " + std::to_string(first) + "); expected finite numbers (a broken export or a "
+              "corrupted file)");
+}
+
 int ImportContext::runtime_input(int i) const {
   const std::string name = input(i);
   if (name.empty()) model_error("input " + std::to_string(i) + " is missing");

@@ -51,6 +51,11 @@ class ImportContext {
   int num_inputs() const { return node_->input_size(); }
   // The i-th input, which must be a constant; error naming what it is for otherwise.
   const ConstTensor& constant_input(int i, const char* what) const;
+  // Same, for weights and other values the network computes with: a NaN or an infinity in
+  // it is an error naming the input (it would make every output NaN, or silently wrong).
+  const ConstTensor& finite_input(int i, const char* what) const;
+  // Throws the same error for a constant read another way.
+  void require_finite(const ConstTensor& t, const std::string& name, const std::string& what) const;
   // Same, as integers (indices, axes, shapes, sizes): a NaN in it is an error naming the input,
   // never an int64 conversion of NaN (undefined behaviour; found by fuzz_onnx_import).
   std::vector<int64_t> int_input(int i, const char* what) const;

@@ -16,7 +16,7 @@ std::string dims_str(const std::vector<int64_t>& d) {
 }
 
 const ConstTensor& read_weights(ImportContext& ctx) {
-  const ConstTensor& w = ctx.constant_input(1, "weight");
+  const ConstTensor& w = ctx.finite_input(1, "weight");
   if (w.rank() != 4) {
     ctx.unsupported("weights have shape " + dims_str(w.dims) +
                     "; only 2-D convolutions (4-D weights) are supported");
@@ -29,7 +29,7 @@ const ConstTensor& read_weights(ImportContext& ctx) {
 
 std::vector<float> read_bias(ImportContext& ctx, int cout) {
   if (ctx.input(2).empty()) return std::vector<float>(size_t(cout), 0.f);
-  const ConstTensor& b = ctx.constant_input(2, "bias");
+  const ConstTensor& b = ctx.finite_input(2, "bias");
   if (b.size() != cout) {
     ctx.model_error("bias has " + std::to_string(b.size()) + " values; expected " +
                     std::to_string(cout) + " (one per output channel)");

@@ -52,8 +52,9 @@ void import_with_constant(ImportContext& ctx, int fm_index) {
   const int k_index = 1 - fm_index;
   const int x = ctx.runtime_input(fm_index);
   const std::vector<int64_t> fm = ctx.runtime_dims(ctx.input(fm_index));
-  const std::vector<float> k =
-      per_channel(ctx, ctx.constant(ctx.input(k_index)), ctx.input(k_index), fm);
+  const ConstTensor& constant = ctx.constant(ctx.input(k_index));
+  ctx.require_finite(constant, ctx.input(k_index), "constant operand");
+  const std::vector<float> k = per_channel(ctx, constant, ctx.input(k_index), fm);
   const size_t c = k.size();
   AffineParams p;
   p.scale.assign(c, 1.f);
