@@ -25,14 +25,22 @@ for value in "$CAMERA_TIMEOUT_S" "$RECONNECT_DELAY_S"; do
     ''|*[!0-9]*) echo "$(basename "$0"): CAMERA_TIMEOUT_S and RECONNECT_DELAY_S are whole seconds (got '$value')" >&2
                  exit 2 ;;
   esac
+  # (the watchdog takes milliseconds in an int; a day is more than any camera needs)
+  if [ ${#value} -gt 5 ] || [ "$value" -gt 86400 ]; then
+    echo "$(basename "$0"): CAMERA_TIMEOUT_S and RECONNECT_DELAY_S are at most 86400 seconds (got '$value')" >&2
+    exit 2
+  fi
 done
 rtsp_source() {
   local -n words_=$1  # the array to append to: one gst-launch word each, the URL one word
   words_+=(rtspsrc "location=$2" protocols=tcp latency=200 tcp-timeout=5000000 timeout=5000000 !
-           decodebin ! videoconvert !
+           decodebin !)
+  # Right after the decoder, in the camera's thread: it times the camera, not the inference
+  # behind the leaky queue (there, a slow model would look like a silent camera).
+  [ "$CAMERA_TIMEOUT_S" -gt 0 ] && words_+=(watchdog "timeout=$((CAMERA_TIMEOUT_S * 1000))" !)
+  words_+=(videoconvert !
            queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream !
            videorate drop-only=true)
-  [ "$CAMERA_TIMEOUT_S" -gt 0 ] && words_+=(! watchdog "timeout=$((CAMERA_TIMEOUT_S * 1000))")
   return 0
 }
 

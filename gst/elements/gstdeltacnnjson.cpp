@@ -159,6 +159,20 @@ gst_deltacnn_json_finalize (GObject * object)
   G_OBJECT_CLASS (parent_class)->finalize (object);
 }
 
+/* True when the file exists, is not empty, and its last byte is not a newline. */
+static bool
+ends_without_newline (const std::string & path)
+{
+  FILE *in = std::fopen (path.c_str (), "rb");
+  if (in == nullptr)
+    return false;
+  bool torn = false;
+  if (std::fseek (in, -1, SEEK_END) == 0)
+    torn = std::fgetc (in) != '\n';
+  std::fclose (in);
+  return torn;
+}
+
 static gboolean
 gst_deltacnn_json_start (GstBaseTransform * trans)
 {
@@ -194,6 +208,13 @@ gst_deltacnn_json_start (GstBaseTransform * trans)
       return FALSE;
     }
     priv->owns_out = true;
+    // A run that was killed or hit a full disk can leave a torn last line; the first record
+    // appended to it would be glued onto it and both lost to a line-by-line reader. End it.
+    if (append && ends_without_newline (location) && std::fputc ('\n', priv->out) == EOF) {
+      GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("Could not write to '%s': %s",
+              location.c_str (), std::strerror (errno)), (nullptr));
+      return FALSE;
+    }
   }
   priv->open_location = location;
   priv->frames = 0;

@@ -119,6 +119,23 @@ TEST_F(JsonTest, AppendKeepsAnEarlierRunsRecords) {
   EXPECT_EQ(read_lines(path_).size(), 2u);
 }
 
+// A killed run (or a full disk) can leave a torn last line: appending ends it first, so the new
+// records stay whole lines of their own.
+TEST_F(JsonTest, AppendAfterATornLineKeepsTheNewRecordsWhole) {
+  { std::ofstream(path_) << "{\"frame\":5,\"partial"; }
+  GstHarness* h = gst_harness_new_parse(("deltacnnjson append=true location=" + path_).c_str());
+  ASSERT_NE(h, nullptr);
+  gst_harness_set_src_caps_str(h, deltacnn_test::caps_string(GST_VIDEO_FORMAT_RGB, 64, 48).c_str());
+  gst_buffer_unref(gst_harness_push_and_pull(h, frame_with_person(GST_SECOND)));
+  gst_harness_teardown(h);
+  std::ifstream in(path_);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  ASSERT_EQ(lines.size(), 2u);
+  EXPECT_EQ(lines[0], "{\"frame\":5,\"partial");
+  EXPECT_EQ(nlohmann::json::parse(lines[1])["frame"], 0);
+}
+
 TEST_F(JsonTest, UnwritableLocationIsAnOpenWriteError) {
   GstElement* e = gst_element_factory_make("deltacnnjson", nullptr);
   ASSERT_NE(e, nullptr);

@@ -2,8 +2,9 @@
 // model, each reconnecting on its own. Against real stand-in cameras (rtsp-test-server
 // processes) that are absent at start, killed and restarted: the other camera's records keep
 // coming the whole time, the lost one comes back by itself, SIGINT ends with 130 and whole
-// JSON lines. Also: a configuration error stops the program (no retry loop), and files are
-// read once with exit status 0.
+// JSON lines. Also: a configuration error stops the program (no retry loop, no crash of the
+// cameras still running), a lost camera with reconnecting off is a failure (exit 1), and files
+// are read once with exit status 0, from the command line and from --sources-file.
 #include <gtest/gtest.h>
 #include <signal.h>
 #include <unistd.h>
@@ -158,15 +159,60 @@ TEST_F(CamerasTest, ConfigurationErrorStopsTheProgramInsteadOfRetrying) {
   EXPECT_NE(r.err.find("model.name: missing required key"), std::string::npos) << r.err;
 }
 
+// One camera's output file cannot be opened while another camera is up: the program stops
+// with exit 1 and a message naming the camera (its URL's password hidden). Before, the failed
+// bin stayed in the pipeline, the pipeline's stop failed, and the running camera was destroyed
+// with its threads still going: a segfault or abort (3 runs of 3).
+TEST_F(CamerasTest, ConfigurationErrorWhileAnotherCameraRunsStopsCleanly) {
+  const int port = free_tcp_port();
+  auto camera = start_camera(port);
+  ASSERT_NE(camera, nullptr);
+  const std::string url = "rtsp://127.0.0.1:" + std::to_string(port) + "/test";
+  const std::string out = dir_ + "/out";
+  ASSERT_EQ(std::system(("mkdir -p '" + out + "/camera2.jsonl'").c_str()), 0);  // blocks it
+  ProcessResult r = run_process(
+      cameras_command({"--config", config_path("movenet-lightning.yaml"), "--backend", "cpu",
+                       "--reconnect-delay", "1", "--output-dir", out, url,
+                       url + "?channel=1&password=s3cret"}),
+      60);
+  ASSERT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 1) << r.err;
+  EXPECT_EQ(r.err.find("CRITICAL"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("camera2 (" + url + "?channel=1&password=***): json: Could not open"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(r.err.find("s3cret"), std::string::npos);
+}
+
+// With --reconnect-delay 0 (a supervisor restarts the program) a camera whose connection is
+// lost is a failure, not a normal end: rtspsrc warns and then ends the stream with an EOS.
+TEST_F(CamerasTest, LostCameraWithoutReconnectingExitsWithFailure) {
+  const int port = free_tcp_port();
+  auto camera = start_camera(port);
+  ASSERT_NE(camera, nullptr);
+  const std::string out = dir_ + "/out", log = dir_ + "/cameras.log";
+  BackgroundProcess program(
+      cameras_command({"--config", config_path("movenet-lightning.yaml"), "--backend", "cpu",
+                       "--reconnect-delay", "0", "--output-dir", out,
+                       "rtsp://127.0.0.1:" + std::to_string(port) + "/test"}),
+      log);
+  ASSERT_TRUE(wait_records(program, out + "/camera1.jsonl", 10)) << read_text(log);
+  camera->kill_now();
+  EXPECT_EQ(program.wait_exit(30), 1) << read_text(log);
+  EXPECT_NE(read_text(log).find("the connection was lost"), std::string::npos) << read_text(log);
+}
+
 TEST_F(CamerasTest, FilesAreReadOnceAndTheProgramEnds) {
   const std::string clip = dir_ + "/clip 12.avi";
   const std::string make_clip = "gst-launch-1.0 -q videotestsrc num-buffers=12 pattern=ball ! "
                                 "video/x-raw,width=192,height=144 ! jpegenc ! avimux ! "
                                 "filesink location='" + clip + "'";
   ASSERT_EQ(std::system(make_clip.c_str()), 0);
+  const std::string list = dir_ + "/sources.txt";  // the second camera from --sources-file
+  std::ofstream(list) << "# cameras\n\n  " << clip << "  \n";
   ProcessResult r = run_process(
       cameras_command({"--config", config_path("movenet-lightning.yaml"), "--backend", "cpu",
-                       "--output-dir", dir_ + "/out", clip, clip}),
+                       "--output-dir", dir_ + "/out", "--sources-file", list, clip}),
       120);
   ASSERT_FALSE(r.timed_out);
   EXPECT_EQ(r.exit_code, 0) << r.err;

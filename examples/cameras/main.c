@@ -2,12 +2,13 @@
  * reconnecting on its own.
  *
  *   deltacnn-cameras --config CONFIG.yaml [OPTIONS] SOURCE1 [SOURCE2 ...]
+ *   deltacnn-cameras --config CONFIG.yaml [OPTIONS] --sources-file FILE
  *
  * Why a program and not one gst-launch line: in one gst-launch pipeline an error anywhere (a
  * camera that cannot be reached at start, a hung camera's watchdog) stops every camera, and a
  * camera that comes back is never picked up again. NVR software keeps each camera in its own
  * bin: this program does that. Camera N is the bin
- *   SOURCE ! decodebin ! videoconvert ! [queue leaky ! videorate ! watchdog] !
+ *   SOURCE ! decodebin ! [watchdog !] videoconvert ! [queue leaky ! videorate] !
  *     deltacnn model-instance-id=... camera-id=cameraN unique-id=N !
  *     [deltacnnpublish camera-id=cameraN !]
  *     deltacnnjson location=OUTDIR/cameraN.jsonl append=(for cameras) ! fakesink
@@ -23,10 +24,10 @@
  * reopened. An error of the deltacnn or deltacnnjson element (a bad config, an unwritable
  * file) is not a camera problem: it stops the program.
  *
- * Exit status: 0 when every camera ended normally (files at their end; with
- * --reconnect-delay 0, cameras whose streams ended), 1 when one failed or on a configuration
- * error, 2 on bad arguments, 130 on SIGINT/SIGTERM (each running camera gets its EOS first, so
- * its files are complete; a second signal stops at once).
+ * Exit status: 0 when every source ended normally (files at their end), 1 when one failed
+ * (with --reconnect-delay 0 a camera's stream ending counts as that: a camera has no end) or on
+ * a configuration error, 2 on bad arguments, 130 on SIGINT/SIGTERM/SIGHUP (each running camera
+ * gets its EOS first, so its files are complete; a second signal stops at once).
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -34,8 +35,11 @@
 #include <glib-unix.h>
 #include <malloc.h>
 #include <gst/gst.h>
+#include <locale.h>
 #include <stdio.h>
 #include <string.h>
+
+#include "redact.h"
 
 #define PROGRAM "deltacnn-cameras"
 #define STOP_GRACE_S 10
@@ -56,6 +60,8 @@ typedef struct {
   gint frame_seen;              /* atomic: this run's first frame was logged */
   gboolean done;                /* will not run again */
   gboolean failed;              /* ended with an error */
+  gint connection_lost;         /* atomic: the source warned that it could not read (rtspsrc
+                                 * then ends the stream with EOS, which would read as a clean end) */
 } Camera;
 
 struct App {
@@ -67,6 +73,7 @@ struct App {
   gchar *mqtt_host, *mqtt_user, *mqtt_ca_file;  /* mqtt_host NULL: no MQTT */
   gint mqtt_port;
   gint camera_timeout_s, reconnect_delay_s;
+  GPtrArray *sources;           /* the command line's, then --sources-file's */
   gboolean stopping;
   guint stop_grace_id;
   int exit_code;
@@ -96,25 +103,6 @@ camera_log (Camera * camera, const gchar * format, ...)
   g_date_time_unref (now);
 }
 
-/* rtsp://user:secret@host/... -> rtsp://user:***@host/...: logs end up in places the camera
- * password should not. */
-static gchar *
-hide_password (const gchar * source)
-{
-  const gchar *scheme_end = strstr (source, "://");
-  if (scheme_end == NULL)
-    return g_strdup (source);
-  const gchar *authority = scheme_end + 3;
-  const gchar *authority_end = authority + strcspn (authority, "/?#");
-  const gchar *at = g_strstr_len (authority, authority_end - authority, "@");
-  if (at == NULL)
-    return g_strdup (source);
-  const gchar *colon = g_strstr_len (authority, at - authority, ":");
-  if (colon == NULL)
-    return g_strdup (source);
-  return g_strdup_printf ("%.*s:***%s", (int) (colon - source), source, at);
-}
-
 static gboolean
 is_rtsp (const gchar * source)
 {
@@ -135,30 +123,43 @@ camera_description (const App * app, const Camera * camera)
     source = "filesrc name=src ! decodebin";
   else
     source = "uridecodebin name=src";
-  /* A camera does not wait for the analytics: the leaky queue drops the oldest decoded frames
-   * when inference is slower, and videorate drop-only=true clears the DISCONT flag the drop
-   * sets (a dropped frame needs no dense reset). The watchdog turns a camera that stays
-   * connected but sends nothing into an error, which reconnects it. */
-  gchar *live = camera->is_file ? g_strdup ("") :
-      g_strdup_printf (" ! queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 "
-      "leaky=downstream ! videorate drop-only=true%s",
-      app->camera_timeout_s > 0 ? " ! watchdog name=watchdog" : "");
-  gchar *description = g_strdup_printf ("%s ! videoconvert%s ! deltacnn name=infer "
+  /* The watchdog turns a camera that stays connected but sends nothing into an error, which
+   * reconnects it. It sits right after the decoder, in the camera's own thread, so it times
+   * the camera: after the leaky queue it timed the inference, and with ten cameras on one
+   * model (frames 2 s apart each) it reset healthy cameras. A camera does not wait for the
+   * analytics: the leaky queue drops the oldest decoded frames when inference is slower, and
+   * videorate drop-only=true clears the DISCONT flag the drop sets (a dropped frame needs no
+   * dense reset). */
+  const gchar *watchdog = !camera->is_file && app->camera_timeout_s > 0 ?
+      " ! watchdog name=watchdog" : "";
+  const gchar *live = camera->is_file ? "" :
+      " ! queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream ! "
+      "videorate drop-only=true";
+  gchar *description = g_strdup_printf ("%s%s ! videoconvert%s ! deltacnn name=infer "
       "unique-id=%u%s ! deltacnnjson name=json ! fakesink name=sink sync=false",
-      source, live, camera->index, app->mqtt_host != NULL ? " ! deltacnnpublish name=publish" : "");
-  g_free (live);
+      source, watchdog, live, camera->index,
+      app->mqtt_host != NULL ? " ! deltacnnpublish name=publish" : "");
   return description;
 }
 
 static void camera_ended (Camera * camera, gboolean failed, const gchar * why);
+static void begin_stop (App * app, int exit_code);
 
 static gboolean
 on_camera_eos_in_main (gpointer data)
 {
   RunRef *ref = data;
-  if (ref->run == ref->camera->run && ref->camera->bin != NULL)
-    camera_ended (ref->camera, FALSE, ref->camera->is_file ? "the file ended" :
-        "the stream ended");
+  Camera *camera = ref->camera;
+  if (ref->run != camera->run || camera->bin == NULL)
+    return G_SOURCE_REMOVE;
+  if (camera->is_file)
+    camera_ended (camera, FALSE, "the file ended");
+  else if (camera->app->stopping)
+    camera_ended (camera, FALSE, NULL);
+  else if (g_atomic_int_get (&camera->connection_lost))
+    camera_ended (camera, TRUE, "the connection was lost");
+  else  /* a camera has no end: its server closed the stream (a reboot, a clip that ended) */
+    camera_ended (camera, TRUE, "the camera ended the stream");
   return G_SOURCE_REMOVE;
 }
 
@@ -258,6 +259,7 @@ camera_start (Camera * camera)
 
   ++camera->run;
   g_atomic_int_set (&camera->frame_seen, 0);
+  g_atomic_int_set (&camera->connection_lost, 0);
   GstElement *sink = gst_bin_get_by_name (GST_BIN (bin), "sink");
   GstPad *pad = gst_element_get_static_pad (sink, "sink");
   gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_sink_event, camera, NULL);
@@ -307,23 +309,34 @@ quit_when_idle (App * app)
     g_main_loop_quit (app->loop);
 }
 
+/* Main loop: stops camera N's bin and takes it out of the pipeline; the others keep running.
+ * Every bin leaves this way, also at exit: a bin that failed to start stays in READY, and a
+ * pipeline set to NULL with it inside fails its state change and leaves the other cameras'
+ * threads running while they are destroyed (found: a crash when one camera's JSON file could
+ * not be opened while another streamed). */
+static void
+camera_teardown (Camera * camera)
+{
+  if (camera->bin == NULL)
+    return;
+  GstElement *bin = camera->bin;
+  camera->bin = NULL;
+  ++camera->run;                /* whatever its threads still queue is stale now */
+  gst_element_set_state (bin, GST_STATE_NULL);
+  gst_bin_remove (GST_BIN (camera->app->pipeline), bin);
+#ifdef __GLIBC__
+  /* Give back the pages the torn-down bin freed (see the arena cap in main). */
+  malloc_trim (0);
+#endif
+}
+
 /* Main loop: camera N's run is over. Tears down its bin (the others keep running) and
  * schedules the next run unless it is a file, reconnecting is off, or the program stops. */
 static void
 camera_ended (Camera * camera, gboolean failed, const gchar * why)
 {
   App *app = camera->app;
-  if (camera->bin != NULL) {
-    GstElement *bin = camera->bin;
-    camera->bin = NULL;
-    ++camera->run;              /* whatever its threads still queue is stale now */
-    gst_element_set_state (bin, GST_STATE_NULL);
-    gst_bin_remove (GST_BIN (app->pipeline), bin);
-#ifdef __GLIBC__
-    /* Give back the pages the torn-down bin freed (see the arena cap in main). */
-    malloc_trim (0);
-#endif
-  }
+  camera_teardown (camera);
   if (failed)
     camera->failed = TRUE;
   if (app->stopping || camera->done) {
@@ -340,7 +353,7 @@ camera_ended (Camera * camera, gboolean failed, const gchar * why)
       g_clear_pointer (&camera->last_failure, g_free);
     }
     gboolean repeat = camera->last_failure != NULL && g_strcmp0 (why, camera->last_failure) == 0;
-    ++camera->failures_in_a_row;
+    camera->failures_in_a_row = repeat ? camera->failures_in_a_row + 1 : 1;
     if (!repeat) {
       g_free (camera->last_failure);
       camera->last_failure = g_strdup (why);
@@ -368,6 +381,68 @@ camera_of (App * app, GstObject * element)
   return NULL;
 }
 
+/* The camera an element belongs to by the name of its bin ("cameraN"), also after the bin left
+ * the pipeline; NULL for the pipeline itself. */
+static Camera *
+camera_named (App * app, GstObject * element)
+{
+  for (GstObject * o = gst_object_ref (element); o != NULL;) {
+    guint index = 0;
+    gchar *name = gst_object_get_name (o);
+    gboolean is_camera_bin = GST_IS_BIN (o) && name != NULL &&
+        sscanf (name, "camera%u", &index) == 1 && index >= 1 && index <= app->n_cameras;
+    g_free (name);
+    GstObject *parent = gst_object_get_parent (o);
+    gst_object_unref (o);
+    if (is_camera_bin) {
+      if (parent != NULL)
+        gst_object_unref (parent);
+      return &app->cameras[index - 1];
+    }
+    o = parent;
+  }
+  return NULL;
+}
+
+/* GStreamer's messages end in a full stop; ours go on after them. */
+static gchar *
+without_full_stop (const gchar * message)
+{
+  gchar *text = g_strdup (message);
+  gsize n = strlen (text);
+  if (n > 0 && text[n - 1] == '.')
+    text[n - 1] = '\0';
+  return text;
+}
+
+/* Any thread, as the message is posted (before an EOS behind it reaches the sink): warnings are
+ * logged here, with their camera while the element is still in its bin, and a source that
+ * could not read marks its camera's run as a lost connection (rtspsrc warns, then ends the
+ * stream with an EOS that would otherwise read as the camera's own end). */
+static GstBusSyncReply
+on_bus_sync (GstBus * bus, GstMessage * message, gpointer data)
+{
+  App *app = data;
+  (void) bus;
+  if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_WARNING)
+    return GST_BUS_PASS;
+  GError *error = NULL;
+  gst_message_parse_warning (message, &error, NULL);
+  gchar *text = without_full_stop (error->message);
+  Camera *camera = camera_named (app, message->src);
+  if (camera != NULL) {
+    if (g_strcmp0 (GST_OBJECT_NAME (message->src), "src") == 0 &&
+        g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ))
+      g_atomic_int_set (&camera->connection_lost, 1);
+    camera_log (camera, "warning from %s: %s", GST_OBJECT_NAME (message->src), text);
+  } else {
+    g_printerr (PROGRAM ": warning from %s: %s\n", GST_OBJECT_NAME (message->src), text);
+  }
+  g_free (text);
+  g_clear_error (&error);
+  return GST_BUS_DROP;
+}
+
 /* The inference, JSON and MQTT elements fail on configuration (YAML, model, output file,
  * refused broker credentials; a broker that is down is only a warning): every camera would
  * fail the same way, so it is not retried. */
@@ -384,19 +459,6 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer data)
 {
   App *app = data;
   (void) bus;
-  if (GST_MESSAGE_TYPE (message) == GST_MESSAGE_WARNING) {
-    GError *error = NULL;
-    gst_message_parse_warning (message, &error, NULL);
-    Camera *camera = camera_of (app, message->src);
-    if (camera != NULL)
-      camera_log (camera, "warning from %s: %s", GST_OBJECT_NAME (message->src),
-          error->message);
-    else
-      g_printerr (PROGRAM ": warning from %s: %s\n", GST_OBJECT_NAME (message->src),
-          error->message);
-    g_clear_error (&error);
-    return G_SOURCE_CONTINUE;
-  }
   if (GST_MESSAGE_TYPE (message) != GST_MESSAGE_ERROR)
     return G_SOURCE_CONTINUE;
   GError *error = NULL;
@@ -409,17 +471,19 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer data)
     g_clear_error (&error);
     return G_SOURCE_CONTINUE;
   }
+  gchar *text = without_full_stop (error->message);
   if (is_configuration_error (message->src)) {
-    camera_log (camera, "%s: %s (%s); stopping", GST_OBJECT_NAME (message->src),
-        error->message, debug != NULL ? debug : "no details");
-    app->exit_code = 1;
-    app->stopping = TRUE;
-    g_main_loop_quit (app->loop);
+    camera_log (camera, "%s: %s (%s); stopping every camera", GST_OBJECT_NAME (message->src),
+        text, debug != NULL ? debug : "no details");
+    camera->failed = camera->done = TRUE;
+    camera_teardown (camera);
+    begin_stop (app, 1);
   } else {
-    gchar *why = g_strdup_printf ("%s: %s", GST_OBJECT_NAME (message->src), error->message);
+    gchar *why = g_strdup_printf ("%s: %s", GST_OBJECT_NAME (message->src), text);
     camera_ended (camera, TRUE, why);
     g_free (why);
   }
+  g_free (text);
   g_free (debug);
   g_clear_error (&error);
   return G_SOURCE_CONTINUE;
@@ -436,17 +500,16 @@ on_stop_grace_over (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-/* SIGINT/SIGTERM: the first sends EOS into every running camera (its JSON lines end whole, its
- * track events get their `end`), the second stops at once. */
-static gboolean
-on_signal (gpointer data)
+/* Main loop: the program stops (a signal, or a configuration error): every running camera
+ * gets an EOS (its JSON lines end whole, its tracks get their `end` events), and the program
+ * quits once they are through, or after STOP_GRACE_S. */
+static void
+begin_stop (App * app, int exit_code)
 {
-  App *app = data;
-  app->exit_code = 130;
-  if (app->stopping) {
-    g_main_loop_quit (app->loop);
-    return G_SOURCE_CONTINUE;
-  }
+  if (app->exit_code == 0 || app->exit_code == 130)
+    app->exit_code = exit_code;
+  if (app->stopping)
+    return;
   app->stopping = TRUE;
   g_printerr (PROGRAM ": stopping: end of stream to every camera\n");
   for (guint i = 0; i < app->n_cameras; ++i) {
@@ -464,7 +527,43 @@ on_signal (gpointer data)
   }
   app->stop_grace_id = g_timeout_add_seconds (STOP_GRACE_S, on_stop_grace_over, app);
   quit_when_idle (app);
+}
+
+/* SIGINT/SIGTERM/SIGHUP: the first stops cleanly (begin_stop), the second at once. */
+static gboolean
+on_signal (gpointer data)
+{
+  App *app = data;
+  if (app->stopping) {
+    app->exit_code = 130;
+    g_main_loop_quit (app->loop);
+    return G_SOURCE_CONTINUE;
+  }
+  begin_stop (app, 130);
   return G_SOURCE_CONTINUE;
+}
+
+/* --sources-file: one SOURCE per line, blank lines and # comments skipped, whitespace around
+ * a line trimmed. FALSE (said on stderr) when it cannot be read. */
+static gboolean
+read_sources_file (const gchar * path, GPtrArray * sources)
+{
+  gchar *text = NULL;
+  GError *error = NULL;
+  if (!g_file_get_contents (path, &text, NULL, &error)) {
+    g_printerr (PROGRAM ": --sources-file: %s\n", error->message);
+    g_clear_error (&error);
+    return FALSE;
+  }
+  gchar **lines = g_strsplit (text, "\n", -1);
+  for (gchar ** line = lines; *line != NULL; ++line) {
+    gchar *source = g_strstrip (*line);
+    if (*source != '\0' && *source != '#')
+      g_ptr_array_add (sources, g_strdup (source));
+  }
+  g_strfreev (lines);
+  g_free (text);
+  return TRUE;
 }
 
 static gboolean
@@ -474,7 +573,11 @@ parse_arguments (App * app, int *argc, char ***argv)
   gchar *write = NULL, *mqtt_host = NULL, *mqtt_user = NULL, *mqtt_ca_file = NULL;
   gint mqtt_port = 1883;
   gint camera_timeout_s = 10, reconnect_delay_s = 5;
+  gchar *sources_file = NULL;
   GOptionEntry entries[] = {
+    {"sources-file", 0, 0, G_OPTION_ARG_FILENAME, &sources_file,
+        "read SOURCEs from FILE, one per line (# comments): camera passwords stay out of the "
+        "process list; after the command line's SOURCEs", "FILE"},
     {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
         "deltacnn YAML deployment file (required)", "FILE"},
     {"backend", 'b', 0, G_OPTION_ARG_STRING, &backend,
@@ -513,11 +616,10 @@ parse_arguments (App * app, int *argc, char ***argv)
   } else if (config == NULL) {
     g_printerr (PROGRAM ": --config is required (see --help)\n");
     ok = FALSE;
-  } else if (*argc < 2) {
-    g_printerr (PROGRAM ": no SOURCE given (see --help)\n");
-    ok = FALSE;
-  } else if (camera_timeout_s < 0 || reconnect_delay_s < 0) {
-    g_printerr (PROGRAM ": --camera-timeout and --reconnect-delay are whole seconds >= 0\n");
+  } else if (camera_timeout_s < 0 || reconnect_delay_s < 0 || camera_timeout_s > 86400) {
+    /* (the watchdog takes milliseconds in an int: larger values overflowed into a 1 s timeout) */
+    g_printerr (PROGRAM ": --camera-timeout is whole seconds in 0..86400 and --reconnect-delay "
+        "whole seconds >= 0\n");
     ok = FALSE;
   } else if (backend != NULL && g_strcmp0 (backend, "auto") != 0 &&
       g_strcmp0 (backend, "cpu") != 0 && g_strcmp0 (backend, "cuda") != 0) {
@@ -541,6 +643,16 @@ parse_arguments (App * app, int *argc, char ***argv)
     g_printerr (PROGRAM ": --config '%s' is not a readable file\n", config);
     ok = FALSE;
   }
+  app->sources = g_ptr_array_new_with_free_func (g_free);
+  for (int i = 1; ok && i < *argc; ++i)
+    g_ptr_array_add (app->sources, g_strdup ((*argv)[i]));
+  if (ok && sources_file != NULL)
+    ok = read_sources_file (sources_file, app->sources);
+  if (ok && app->sources->len == 0) {
+    g_printerr (PROGRAM ": no SOURCE given (see --help)\n");
+    ok = FALSE;
+  }
+  g_free (sources_file);
   g_option_context_free (context);
   app->config = config;
   app->backend = backend != NULL ? backend : g_strdup ("auto");
@@ -561,6 +673,7 @@ int
 main (int argc, char **argv)
 {
   App app = {0};
+  setlocale (LC_ALL, "");       /* GLib's messages in the user's language and quotes */
 #ifdef __GLIBC__
   /* Every reconnect brings new streaming threads, and glibc gives new threads new arenas (up
    * to 8 per core), each keeping what a torn-down camera freed in it for its own later use.
@@ -573,20 +686,25 @@ main (int argc, char **argv)
 #endif
   if (!parse_arguments (&app, &argc, &argv))
     return 2;
-  app.n_cameras = (guint) (argc - 1);
+  app.n_cameras = app.sources->len;
   app.cameras = g_new0 (Camera, app.n_cameras);
   for (guint i = 0; i < app.n_cameras; ++i) {
     Camera *camera = &app.cameras[i];
     camera->app = &app;
     camera->index = i + 1;
-    camera->source = g_strdup (argv[i + 1]);
-    camera->shown = hide_password (camera->source);
-    camera->is_file = strstr (camera->source, "://") == NULL ||
-        g_str_has_prefix (camera->source, "file://");
-    if (strstr (camera->source, "://") == NULL &&
-        !g_file_test (camera->source, G_FILE_TEST_IS_REGULAR)) {
+    camera->source = g_strdup (g_ptr_array_index (app.sources, i));
+    camera->shown = redact_source (camera->source);
+    const gboolean is_uri = strstr (camera->source, "://") != NULL;
+    camera->is_file = !is_uri || g_str_has_prefix (camera->source, "file://");
+    if (!is_uri && !g_file_test (camera->source, G_FILE_TEST_IS_REGULAR)) {
       g_printerr (PROGRAM ": SOURCE%u '%s' is neither a URI nor a readable file\n",
-          camera->index, camera->source);
+          camera->index, camera->shown);
+      return 2;
+    }
+    /* A space in a URL would be retried every few seconds for ever; say it once. */
+    if (is_uri && (strpbrk (camera->source, " \t\r\n") != NULL || !gst_uri_is_valid (camera->source))) {
+      g_printerr (PROGRAM ": SOURCE%u '%s' is not a valid URI (a space is written %%20)\n",
+          camera->index, camera->shown);
       return 2;
     }
   }
@@ -599,10 +717,12 @@ main (int argc, char **argv)
   app.loop = g_main_loop_new (NULL, FALSE);
   app.pipeline = gst_pipeline_new ("cameras");
   GstBus *bus = gst_element_get_bus (app.pipeline);
+  gst_bus_set_sync_handler (bus, on_bus_sync, &app, NULL);
   guint bus_watch = gst_bus_add_watch (bus, on_bus_message, &app);
   gst_object_unref (bus);
   guint sigint = g_unix_signal_add (SIGINT, on_signal, &app);
   guint sigterm = g_unix_signal_add (SIGTERM, on_signal, &app);
+  guint sighup = g_unix_signal_add (SIGHUP, on_signal, &app);  /* a closed terminal */
 
   /* The pipeline plays with no camera in it; each bin joins it running. */
   gst_element_set_state (app.pipeline, GST_STATE_PLAYING);
@@ -617,6 +737,8 @@ main (int argc, char **argv)
   if (any_camera_active (&app))
     g_main_loop_run (app.loop);
 
+  for (guint i = 0; i < app.n_cameras; ++i)
+    camera_teardown (&app.cameras[i]);
   gst_element_set_state (app.pipeline, GST_STATE_NULL);
   for (guint i = 0; i < app.n_cameras; ++i) {
     if (app.cameras[i].retry_id != 0)
@@ -629,6 +751,7 @@ main (int argc, char **argv)
   g_source_remove (bus_watch);
   g_source_remove (sigint);
   g_source_remove (sigterm);
+  g_source_remove (sighup);
   gst_object_unref (app.pipeline);
   g_main_loop_unref (app.loop);
   for (guint i = 0; i < app.n_cameras; ++i) {
@@ -641,6 +764,7 @@ main (int argc, char **argv)
   g_free (app.backend);
   g_free (app.output_dir);
   g_free (app.model_instance_id);
+  g_ptr_array_unref (app.sources);
   g_free (app.write);
   g_free (app.mqtt_host);
   g_free (app.mqtt_user);
