@@ -16,7 +16,7 @@
 //                                    #  grid: engine/decode/input_size_rules.h)
 //     color: rgb                     # rgb | bgr: channel order the model expects (default rgb)
 //     mean: [0, 0, 0]                # per-channel mean, 0..255 units (default 0)
-//     std: [1, 1, 1]                 # per-channel std, > 0 (default 1); model sees (px-mean)/std
+//     std: [1, 1, 1]                 # per-channel std, 0.001..1e6 (default 1); model sees (px-mean)/std
 //     resize: stretch                # stretch | letterbox (one scale, centred) (default stretch)
 //     pad_value: 0                   # letterbox border, 0..255 (default 0)
 //   decoder:
@@ -190,7 +190,9 @@ void parse_input(const YamlReader& r, const YAML::Node& node, InputConfig& in) {
                                        {{"rgb", ColorOrder::RGB}, {"bgr", ColorOrder::BGR}});
   }
   if (node["mean"]) r.read_float3(node["mean"], "input.mean", 0.f, 255.f, false, in.mean);
-  if (node["std"]) r.read_float3(node["std"], "input.std", 0.f, 1e6f, true, in.std);
+  // At least 1e-3 (pixels 0..255): a std of 1e-30 turned the input into values of 1e32 and
+  // inf, which ran without a sign of it.
+  if (node["std"]) r.read_float3(node["std"], "input.std", 1e-3f, 1e6f, true, in.std);
   if (node["resize"]) {
     in.resize = r.read_enum<ResizeKind>(
         node["resize"], "input.resize",
@@ -227,6 +229,13 @@ void parse_decoder(const YamlReader& r, const YAML::Node& node, const std::strin
     const std::string rel = r.read_string(node["labels_file"], "decoder.labels_file");
     dec.labels = read_labels_file(r, resolve_existing(r, "decoder.labels_file", rel, base_dir));
   }
+}
+
+// 0.2f as "0.2", not YAML::Dump's "0.200000003": what the user wrote, for messages.
+std::string shortest_text(float value) {
+  std::ostringstream text;
+  text << value;
+  return text.str();
 }
 
 void parse_delta(const YamlReader& r, const YAML::Node& node, DeltaConfig& d) {
@@ -295,7 +304,7 @@ void parse_tracker(const YamlReader& r, const YAML::Node& node, const DecoderCon
     if (t.score_off > dec.score_threshold)
       r.fail("tracker.score_off",
              "value " + node["score_off"].Scalar() + " is above decoder.score_threshold (" +
-                 YAML::Dump(YAML::Node(dec.score_threshold)) + ", where tracks start)",
+                 shortest_text(dec.score_threshold) + ", where tracks start)",
              "a number in [0, decoder.score_threshold]");
   }
   if (node["min_hits"]) t.min_hits = r.read_int(node["min_hits"], "tracker.min_hits", 1, 1000);
@@ -331,8 +340,13 @@ void parse_stabilize(const YamlReader& r, const YAML::Node& node, StabilizeSetti
 DeploymentConfig parse_config(const std::string& yaml_text, const std::string& source_name,
                               const std::string& base_dir) {
   YAML::Node root;
+  size_t documents = 0;
   try {
-    root = YAML::Load(yaml_text);
+    // All documents: a second one after a `---` (two files pasted together) would otherwise
+    // be ignored without a word.
+    const std::vector<YAML::Node> all = YAML::LoadAll(yaml_text);
+    documents = all.size();
+    if (!all.empty()) root = all.front();
   } catch (const YAML::ParserException& e) {
     // yaml-cpp marks are 0-based; editors count from 1.
     throw Error(ErrorKind::Config, source_name + ":" + std::to_string(e.mark.line + 1) + ":" +
@@ -341,6 +355,9 @@ DeploymentConfig parse_config(const std::string& yaml_text, const std::string& s
                                        "; expected a valid YAML document");
   }
   const YamlReader r(source_name);
+  if (documents > 1)
+    r.fail("(top level)", "holds " + std::to_string(documents) + " YAML documents (separated by ---)",
+           "one document");
   if (!root.IsMap()) {
     r.fail("(top level)", root.IsNull() ? "the document is empty" : "is not a mapping",
            "a mapping with the sections model, input, decoder and optionally delta and tracker");

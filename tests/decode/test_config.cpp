@@ -200,7 +200,18 @@ TEST_F(ConfigTest, OutOfRangeValues) {
   EXPECT_NE(error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 0, height: 8}\ndecoder: {type: posenet}\n")
                 .find("input.width: value 0 is out of range; expected an integer in [1, 8192]"), std::string::npos);
   EXPECT_NE(error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8, std: [1, 0, 1]}\ndecoder: {type: posenet}\n")
-                .find("input.std[1]: value 0 is not positive"), std::string::npos);
+                .find("input.std[1]: value 0 is out of range"), std::string::npos);
+  EXPECT_NE(error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8, std: [1, 1e-30, 1]}\ndecoder: {type: posenet}\n")
+                .find("input.std[1]: value 1e-30 is out of range"), std::string::npos);
+  // A second document (two files pasted together) is not silently dropped.
+  EXPECT_NE(error_of(std::string(kMinimal) + "---\nmodel: {name: other, onnx: other.onnx}\n")
+                .find("(top level): holds 2 YAML documents (separated by ---); expected one document"),
+            std::string::npos);
+  const std::string above = error_of(
+      "model: {name: m, onnx: model.onnx}\ninput: {width: 64, height: 32}\n"
+      "decoder: {type: centernet, score_threshold: 0.2}\ntracker: {score_off: 0.3}\n");
+  EXPECT_NE(above.find("is above decoder.score_threshold (0.2, where tracks start)"), std::string::npos)
+      << above;
   EXPECT_NE(error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8, pad_value: 300}\ndecoder: {type: posenet}\n")
                 .find("input.pad_value: value 300 is out of range"), std::string::npos);
 }
