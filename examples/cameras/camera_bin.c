@@ -1,0 +1,220 @@
+/* A camera's bin: built from the settings, started inside the running pipeline, watched by
+ * probes on its sink, and torn down. SPDX-License-Identifier: LGPL-2.1-or-later */
+#include <malloc.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cameras.h"
+
+void
+camera_log (Camera * camera, const gchar * format, ...)
+{
+  GDateTime *now = g_date_time_new_now_utc ();
+  gchar *stamp = g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
+  va_list args;
+  va_start (args, format);
+  gchar *text = g_strdup_vprintf (format, args);
+  va_end (args);
+  g_printerr ("%s " PROGRAM ": camera%u (%s): %s\n", stamp, camera->index, camera->shown,
+      text);
+  g_free (text);
+  g_free (stamp);
+  g_date_time_unref (now);
+}
+
+static gboolean
+is_rtsp (const gchar * source)
+{
+  return g_str_has_prefix (source, "rtsp://") || g_str_has_prefix (source, "rtsps://") ||
+      g_str_has_prefix (source, "rtspt://");
+}
+
+
+/* The bin's description. Values that come from the user (locations, paths) are not in it:
+ * they are set as properties afterwards, so no quoting can break it. */
+static gchar *
+camera_description (const App * app, const Camera * camera)
+{
+  const gchar *source;
+  if (is_rtsp (camera->source))
+    source = "rtspsrc name=src protocols=tcp latency=200 tcp-timeout=5000000 "
+        "timeout=5000000 ! decodebin";
+  else if (camera->is_file && !g_str_has_prefix (camera->source, "file://"))
+    source = "filesrc name=src ! decodebin";
+  else
+    source = "uridecodebin name=src";
+  /* The watchdog turns a camera that stays connected but sends nothing into an error, which
+   * reconnects it. It sits right after the decoder, in the camera's own thread, so it times
+   * the camera: after the leaky queue it timed the inference, and with ten cameras on one
+   * model (frames 2 s apart each) it reset healthy cameras. A camera does not wait for the
+   * analytics: the leaky queue drops the oldest decoded frames when inference is slower, and
+   * videorate drop-only=true clears the DISCONT flag the drop sets (a dropped frame needs no
+   * dense reset). */
+  const gchar *watchdog = !camera->is_file && app->camera_timeout_s > 0 ?
+      " ! watchdog name=watchdog" : "";
+  const gchar *live = camera->is_file ? "" :
+      " ! queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream ! "
+      "videorate drop-only=true";
+  gchar *description = g_strdup_printf ("%s%s ! videoconvert%s ! deltacnn name=infer "
+      "unique-id=%u%s ! deltacnnjson name=json ! fakesink name=sink sync=false",
+      source, watchdog, live, camera->index,
+      app->mqtt_host != NULL ? " ! deltacnnpublish name=publish" : "");
+  return description;
+}
+
+static gboolean
+on_camera_eos_in_main (gpointer data)
+{
+  RunRef *ref = data;
+  Camera *camera = ref->camera;
+  if (ref->run != camera->run || camera->bin == NULL)
+    return G_SOURCE_REMOVE;
+  if (camera->is_file)
+    camera_ended (camera, FALSE, "the file ended");
+  else if (camera->app->stopping)
+    camera_ended (camera, FALSE, NULL);
+  else if (g_atomic_int_get (&camera->connection_lost))
+    camera_ended (camera, TRUE, "the connection was lost");
+  else  /* a camera has no end: its server closed the stream (a reboot, a clip that ended) */
+    camera_ended (camera, TRUE, "the camera ended the stream");
+  return G_SOURCE_REMOVE;
+}
+
+
+/* Streaming thread: the sink saw EOS (the camera closed the stream, a file ended, or our own
+ * EOS on stop). The bin is torn down from the main loop, never from its own thread. */
+static GstPadProbeReturn
+on_sink_event (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  Camera *camera = data;
+  (void) pad;
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS) {
+    RunRef *ref = g_new (RunRef, 1);
+    ref->camera = camera;
+    ref->run = camera->run;
+    g_idle_add_full (G_PRIORITY_DEFAULT, on_camera_eos_in_main, ref, g_free);
+  }
+  return GST_PAD_PROBE_OK;
+}
+
+static GstPadProbeReturn
+on_sink_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
+{
+  Camera *camera = data;
+  (void) pad;
+  (void) info;
+  if (g_atomic_int_compare_and_exchange (&camera->frame_seen, 0, 1))
+    camera_log (camera, "receiving frames");
+  return GST_PAD_PROBE_OK;
+}
+
+
+/* Builds camera N's bin and starts it inside the running pipeline. FALSE (logged, camera
+ * failed) when the bin cannot be built: a missing plugin, which no retry fixes. */
+gboolean
+camera_start (Camera * camera)
+{
+  App *app = camera->app;
+  gchar *description = camera_description (app, camera);
+  GError *error = NULL;
+  GstElement *bin = gst_parse_bin_from_description (description, FALSE, &error);
+  g_free (description);
+  if (bin == NULL) {
+    camera_log (camera, "cannot build its pipeline: %s", error->message);
+    g_clear_error (&error);
+    return FALSE;
+  }
+  g_clear_error (&error);       /* a non-fatal parse warning */
+  gchar *name = g_strdup_printf ("camera%u", camera->index);
+  gst_object_set_name (GST_OBJECT (bin), name);
+
+  GstElement *src = gst_bin_get_by_name (GST_BIN (bin), "src");
+  if (g_object_class_find_property (G_OBJECT_GET_CLASS (src), "uri") != NULL) {
+    gchar *uri = gst_uri_is_valid (camera->source) ? g_strdup (camera->source) :
+        gst_filename_to_uri (camera->source, NULL);
+    g_object_set (src, "uri", uri, NULL);
+    g_free (uri);
+  } else {
+    g_object_set (src, "location", camera->source, NULL);
+  }
+  gst_object_unref (src);
+
+  GstElement *infer = gst_bin_get_by_name (GST_BIN (bin), "infer");
+  g_object_set (infer, "config-file-path", app->config, "model-instance-id",
+      app->model_instance_id, "camera-id", name, NULL);
+  gst_util_set_object_arg (G_OBJECT (infer), "backend", app->backend);
+  gst_object_unref (infer);
+
+  GstElement *json = gst_bin_get_by_name (GST_BIN (bin), "json");
+  gchar *file = g_strdup_printf ("%s.jsonl", name);
+  gchar *path = g_build_filename (app->output_dir, file, NULL);
+  /* A camera's file grows across reconnects; a video file's output is replaced by a new run. */
+  g_object_set (json, "location", path, "append", !camera->is_file, NULL);
+  gst_util_set_object_arg (G_OBJECT (json), "write", app->write);
+  g_free (path);
+  g_free (file);
+  gst_object_unref (json);
+
+  GstElement *publish = gst_bin_get_by_name (GST_BIN (bin), "publish");
+  if (publish != NULL) {
+    /* The retained status topic then says, per camera, whether its bin is running: "offline"
+     * while a lost camera waits to reconnect. */
+    g_object_set (publish, "host", app->mqtt_host, "port", app->mqtt_port, "camera-id", name,
+        NULL);
+    if (app->mqtt_user != NULL)
+      g_object_set (publish, "username", app->mqtt_user, "password",
+          g_getenv ("MQTT_PASSWORD"), NULL);
+    if (app->mqtt_ca_file != NULL)
+      g_object_set (publish, "tls-ca-file", app->mqtt_ca_file, NULL);
+    gst_object_unref (publish);
+  }
+
+  GstElement *watchdog = gst_bin_get_by_name (GST_BIN (bin), "watchdog");
+  if (watchdog != NULL) {
+    g_object_set (watchdog, "timeout", app->camera_timeout_s * 1000, NULL);
+    gst_object_unref (watchdog);
+  }
+  g_free (name);
+
+  ++camera->run;
+  g_atomic_int_set (&camera->frame_seen, 0);
+  g_atomic_int_set (&camera->connection_lost, 0);
+  GstElement *sink = gst_bin_get_by_name (GST_BIN (bin), "sink");
+  GstPad *pad = gst_element_get_static_pad (sink, "sink");
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_sink_event, camera, NULL);
+  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_sink_buffer, camera, NULL);
+  gst_object_unref (pad);
+  gst_object_unref (sink);
+
+  /* The bin prerolls on its own: a camera joining the running pipeline must not make the
+   * pipeline lose its PLAYING state (that would PAUSE every other camera's RTSP session each
+   * time one camera retries; measured: the running camera then starved). */
+  g_object_set (bin, "async-handling", TRUE, NULL);
+  camera->bin = bin;
+  gst_bin_add (GST_BIN (app->pipeline), bin);
+  if (!gst_element_sync_state_with_parent (bin))
+    camera_log (camera, "did not start; its error follows");
+  return TRUE;
+}
+
+
+/* Main loop: stops camera N's bin and takes it out of the pipeline; the others keep running.
+ * Every bin leaves this way, also at exit: a bin that failed to start stays in READY, and a
+ * pipeline set to NULL with it inside fails its state change and leaves the other cameras'
+ * threads running while they are destroyed (found: a crash when one camera's JSON file could
+ * not be opened while another streamed). */
+void
+camera_teardown (Camera * camera)
+{
+  if (camera->bin == NULL)
+    return;
+  GstElement *bin = camera->bin;
+  camera->bin = NULL;
+  ++camera->run;                /* whatever its threads still queue is stale now */
+  gst_element_set_state (bin, GST_STATE_NULL);
+  gst_bin_remove (GST_BIN (camera->app->pipeline), bin);
+#ifdef __GLIBC__
+  /* Give back the pages the torn-down bin freed (see the arena cap in main). */
+  malloc_trim (0);
+#endif
+}

@@ -1,0 +1,74 @@
+/* deltacnn-cameras' parts: a camera's bin (camera_bin.c), the supervisor that tears a lost
+ * camera down and builds it again (supervisor.c), the command line (options.c), main.c.
+ * Everything here runs on the main loop's thread unless a comment says otherwise.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include <gst/gst.h>
+
+G_BEGIN_DECLS
+
+#define PROGRAM "deltacnn-cameras"
+#define STOP_GRACE_S 10
+
+typedef struct App App;
+
+typedef struct {
+  App *app;
+  guint index;                  /* 1-based: camera1, camera2, ... */
+  gchar *source;                /* as given on the command line */
+  gchar *shown;                 /* the source with any password hidden, for the log */
+  gboolean is_file;             /* read once; never reopened */
+  GstElement *bin;              /* NULL while waiting to reconnect or when done */
+  guint run;                    /* bumped at each start and end; stale callbacks check it */
+  guint failures_in_a_row;      /* runs that ended without a frame, since the last frame */
+  gchar *last_failure;          /* why the last of them ended (repeats are logged sparsely) */
+  guint retry_id;               /* pending reconnect timeout, 0 if none */
+  gint frame_seen;              /* atomic: this run's first frame was logged */
+  gboolean done;                /* will not run again */
+  gboolean failed;              /* ended with an error */
+  gint connection_lost;         /* atomic: the source warned that it could not read (rtspsrc
+                                 * then ends the stream with EOS, which would read as a clean end) */
+} Camera;
+
+struct App {
+  GMainLoop *loop;
+  GstElement *pipeline;
+  Camera *cameras;
+  guint n_cameras;
+  gchar *config, *backend, *output_dir, *model_instance_id, *write;
+  gchar *mqtt_host, *mqtt_user, *mqtt_ca_file;  /* mqtt_host NULL: no MQTT */
+  gint mqtt_port;
+  gint camera_timeout_s, reconnect_delay_s;
+  GPtrArray *sources;           /* the command line's, then --sources-file's */
+  gboolean stopping;
+  guint stop_grace_id;
+  int exit_code;
+};
+
+/* What a streaming thread hands to the main loop: which camera, and which of its runs. */
+typedef struct {
+  Camera *camera;
+  guint run;
+} RunRef;
+
+/* camera_bin.c */
+void camera_log (Camera * camera, const gchar * format, ...) G_GNUC_PRINTF (2, 3);
+gboolean camera_start (Camera * camera);
+void camera_teardown (Camera * camera);
+
+/* supervisor.c */
+void camera_ended (Camera * camera, gboolean failed, const gchar * why);
+gboolean any_camera_active (const App * app);
+void quit_when_idle (App * app);
+GstBusSyncReply on_bus_sync (GstBus * bus, GstMessage * message, gpointer data);
+gboolean on_bus_message (GstBus * bus, GstMessage * message, gpointer data);
+void begin_stop (App * app, int exit_code);
+gboolean on_signal (gpointer data);
+
+/* options.c: fills app's settings and sources; FALSE after saying why on stderr. */
+gboolean parse_arguments (App * app, int *argc, char ***argv);
+
+G_END_DECLS
