@@ -177,10 +177,15 @@ ShiftEstimate GlobalShiftEstimator::estimate_working(const cv::Mat& small) const
   return e;
 }
 
+bool GlobalShiftEstimator::has_texture(const cv::Mat& small) const {
+  return !select_samples(small, kSampleCell).empty();
+}
+
 StillFit GlobalShiftEstimator::fit_still_rgb(const float* rgb) const {
-  if (reference_.empty() || full_samples_.empty())
-    throw Error(ErrorKind::Input, "shift estimation: no full-size reference samples (set_reference_rgb, downscale > 1)");
+  if (reference_.empty() || downscale_ <= 1)
+    throw Error(ErrorKind::Input, "shift estimation: no full-size reference (set_reference_rgb, downscale > 1)");
   StillFit fit;
+  if (full_samples_.empty()) return fit;  // a reference without texture: not fitted
   const cv::Point2d s = refine(RgbLumaSampler{rgb, full_size_.width, full_size_.height}, full_samples_,
                                cv::Point2d(0.0, 0.0), kStillIterations, &fit);
   fit.dx = s.x;

@@ -75,6 +75,11 @@ class GlobalShiftEstimator {
   StillFit fit_still_rgb(const float* rgb) const;
 
   bool has_reference() const { return !reference_.empty(); }
+  // The reference has texture to measure a shift against (a covered lens or a black night
+  // frame has none: no samples pass the gradient test, and phase correlation's peak is noise).
+  bool measurable() const { return !samples_.empty() && (downscale_ <= 1 || !full_samples_.empty()); }
+  // Whether a working plane (as given to estimate_rgb) would make a measurable reference.
+  bool has_texture(const cv::Mat& small) const;
   int downscale() const { return downscale_; }
 
   // A reference pixel the refinement uses: position, value and central-difference gradient.

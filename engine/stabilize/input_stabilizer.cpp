@@ -151,7 +151,7 @@ bool InputStabilizer::take_still_path(const float* input, StabilizeResult& r, do
   // Only after a frame fed as it came, with the shift on (its reference samples are the test),
   // and once the exposure target has settled (the settling frames need their fits).
   if (!last_fed_as_is_ || !settings_.shift || (settings_.exposure && !target_.settled()) ||
-      still_frames_ >= kStillRun)
+      still_frames_ >= kStillRun || !shift_.measurable())
     return false;
   const auto t0 = Clock::now();
   fit = shift_.fit_still_rgb(input);
@@ -202,6 +202,21 @@ StabilizeResult InputStabilizer::apply(const float* input, bool runs_dense) {
   }
 
   r.ms.luma = luma_ms;
+  if (settings_.shift && !shift_.measurable()) {
+    // A reference without texture (a covered lens, a black night picture): no shift can be
+    // measured against it, and phase correlation's low confidence renewed it, a keyframe, on
+    // every frame (an all-black clip ran 30 of 30 frames dense; a `shift` run stopped with an
+    // error). While the frames stay flat they are fed as they came; the first with texture
+    // starts a new reference (the picture changed anyway).
+    if (!shift_.has_texture(half)) {
+      feed_as_it_came(input, r);
+      return r;
+    }
+    const StabilizeTimes spent = r.ms;
+    r = start_reference(input, half);
+    r.ms = spent;
+    return r;
+  }
   if (settings_.shift) {
     t0 = Clock::now();
     const ShiftEstimate e = shift_.estimate_rgb(input, half);

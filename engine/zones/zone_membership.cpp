@@ -43,7 +43,10 @@ void ZoneMembership::assign(std::vector<Detection>& objects, const std::vector<T
     }
     auto [it, fresh] = tracks_.try_emplace(object.id);
     TrackState& state = it->second;
-    if (fresh) state.inside.assign(n, false), state.streak.assign(n, 0);
+    // A track is born where it first stands: its `start` names those zones, with no
+    // `zone_enter` for them (docs/events.md). Inertia is for crossing a border later; starting
+    // outside every zone had each track born in one enter it `inertia` frames after its start.
+    if (fresh) state.inside = now, state.streak.assign(n, 0);
     if (track->second->misses == 0) {  // matched on this frame (not held through a miss)
       for (size_t i = 0; i < n; ++i) {
         if (now[i] == state.inside[i]) {

@@ -258,6 +258,42 @@ TEST(InputStabilizerShift, ABlackFirstFrameIsNoError) {
   EXPECT_EQ(r.frame, textured.data());
 }
 
+// A camera covered (or black at night) after a textured start, shift alone and with exposure:
+// the black frames were an error with `shift` (the still path's fit had no samples) and a new
+// reference, a keyframe, on every frame with both (phase correlation on a flat picture has no
+// confidence). Now the first flat frame renews the reference, the others are fed as they came,
+// and the picture coming back starts one new reference.
+TEST(InputStabilizerShift, ACoveredCameraRenewsItsReferenceOnceAndAgainWhenUncovered) {
+  const cv::Mat scene = test::textured_scene(kHeight, kWidth, 11) * 0.8;
+  const std::vector<float> black(size_t(kWidth) * kHeight * 3, 0.f), textured = frame_at(scene, 1.0);
+  for (const bool exposure : {false, true}) {
+    StabilizeSettings s;
+    s.shift = true;
+    s.exposure = exposure;
+    InputStabilizer st(s, kWidth, kHeight);
+    int renewals = 0;
+    for (int t = 0; t < 12; ++t) {  // settles the exposure target, takes the still path
+      StabilizeResult r;
+      ASSERT_NO_THROW(r = st.apply(textured.data())) << "textured frame " << t;
+      renewals += r.new_reference;
+    }
+    EXPECT_EQ(renewals, 1) << "exposure " << exposure;
+    renewals = 0;
+    for (int t = 0; t < 20; ++t) {
+      StabilizeResult r;
+      ASSERT_NO_THROW(r = st.apply(black.data())) << "black frame " << t << ", exposure " << exposure;
+      renewals += r.new_reference;
+      if (t > 0) {
+        EXPECT_EQ(r.frame, black.data()) << "black frame " << t;
+      }
+    }
+    EXPECT_EQ(renewals, 1) << "exposure " << exposure << ": one renewal when covered";
+    StabilizeResult r;
+    ASSERT_NO_THROW(r = st.apply(textured.data()));
+    EXPECT_TRUE(r.new_reference) << "uncovered: a new reference";
+  }
+}
+
 // A still camera with walkers: a third of the picture (a strongly textured region) moves by
 // 3 px a frame while the rest stands. The full path runs on the frame after each move; whatever
 // the phase correlation locks on, the frame is moved only by a shift that explains the picture

@@ -65,6 +65,16 @@ TEST(ZoneMembership, InertiaDelaysEnterAndLeave) {
   EXPECT_EQ(z.step(person(1, 100, 200)), Names{});            // 3 frames out: leaves
 }
 
+// A track is born in the zones it stands in (its start event names them, docs/events.md);
+// inertia applies to the borders it crosses after that.
+TEST(ZoneMembership, ATrackIsBornInTheZonesItStandsIn) {
+  Membership z(two_zones(3));
+  EXPECT_EQ(z.step(person(7, 100, 400)), Names{"lower"});  // first frame: already in
+  EXPECT_EQ(z.step(person(7, 100, 200)), Names{"lower"});  // then inertia: 3 frames to leave
+  EXPECT_EQ(z.step(person(7, 100, 200)), Names{"lower"});
+  EXPECT_EQ(z.step(person(7, 100, 200)), Names{});
+}
+
 TEST(ZoneMembership, InertiaOneFollowsEveryFrameAndZonesKeepFileOrder) {
   Membership z(two_zones(1));
   EXPECT_EQ(z.step(person(4, 600, 400)), (Names{"lower", "right"}));
@@ -82,8 +92,9 @@ TEST(ZoneMembership, MissedFramesHoldTheStateAndEndedTracksAreForgotten) {
   std::vector<Detection> none;
   z.m.assign(none, {});  // the track ended
   EXPECT_TRUE(z.m.zones_by_track().empty());
-  // The same id again would start from scratch (ids are never reused; this checks the state).
-  EXPECT_EQ(z.step(person(2, 100, 400)), Names{});
+  // The same id again would start from scratch (ids are never reused; this checks the state):
+  // where it stands now, outside, and not the held "lower" that inertia 2 would keep a frame.
+  EXPECT_EQ(z.step(person(2, 100, 200)), Names{});
 }
 
 TEST(ZoneMembership, LabelsAndAnchors) {
