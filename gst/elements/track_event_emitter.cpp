@@ -9,23 +9,16 @@ TrackEventEmitter::TrackEventEmitter(EventSource source, int64_t update_interval
 
 std::vector<TrackEventMessage> TrackEventEmitter::to_messages(
     const std::vector<dcnn::TrackEvent>& events) {
-  std::vector<TrackEventMessage> out;
-  out.reserve(events.size());
-  for (const dcnn::TrackEvent& e : events) {
-    if (withheld_.count(e.track_id) != 0) {
-      if (e.type == dcnn::TrackEventType::End) withheld_.erase(e.track_id);
-      continue;
-    }
+  std::vector<TrackEventMessage> out = std::move(resend_);  // older seqs first
+  resend_.clear();
+  out.reserve(out.size() + events.size());
+  for (const dcnn::TrackEvent& e : events)
     out.push_back({source_.camera_id, dcnn::to_string(e.type),
                    track_event_record(e, source_, seq_++).dump(), e.track_id});
-  }
   return out;
 }
 
-void TrackEventEmitter::lost(const TrackEventMessage& message) {
-  if (message.type == dcnn::to_string(dcnn::TrackEventType::Start) && message.track_id >= 0)
-    withheld_.insert(message.track_id);
-}
+void TrackEventEmitter::lost(const TrackEventMessage& message) { resend_.push_back(message); }
 
 std::vector<TrackEventMessage> TrackEventEmitter::on_reset(const dcnn::Tracker* tracker) {
   if (tracker == nullptr) return {};

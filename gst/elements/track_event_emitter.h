@@ -5,7 +5,6 @@
 
 #include <cstdint>
 #include <memory>
-#include <set>
 #include <vector>
 
 #include "engine/track/track_events.h"
@@ -27,9 +26,10 @@ class TrackEventEmitter {
                                           const dcnn::ZonesByTrack* zones = nullptr);
   std::vector<TrackEventMessage> finish();  // EOS: every open track ends
   // A message that never left the element: the pad was flushing (a flushing seek drops the
-  // frame in flight, its events with it). When it was a track's start, the track's later
-  // events are withheld too, so that no consumer sees an end without a start; its seq stays
-  // missing (a gap: a lost message).
+  // frame in flight, its events with it). It is sent again, with its own seq, before the
+  // next messages (at the first frame, reset or EOS after the flush): a consumer then sees
+  // every event once, in seq order. Dropping it instead had lost `end`s (a track open for ever
+  // downstream) and zone changes (an `end` naming a zone never entered).
   void lost(const TrackEventMessage& message);
 
   uint64_t emitted() const { return seq_; }
@@ -40,7 +40,7 @@ class TrackEventEmitter {
   EventSource source_;
   dcnn::TrackEventBuilder builder_;
   uint64_t seq_ = 0;
-  std::set<int> withheld_;  // tracks whose start was lost
+  std::vector<TrackEventMessage> resend_;  // lost to a flush, in seq order
 };
 
 }  // namespace deltacnn_gst
