@@ -56,7 +56,7 @@ class YamlReader {
       if (c.first == value) return c.second;
     std::string names;
     for (const auto& c : choices) names += (names.empty() ? "" : " | ") + c.first;
-    fail(key, "unknown value '" + value + "'", "one of " + names);
+    fail(key, "unknown value '" + value + "'" + where(node), "one of " + names);
   }
 
  private:

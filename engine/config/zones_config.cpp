@@ -82,7 +82,8 @@ zones::ZoneSettings read_zone(const YamlReader& r, const YAML::Node& entry, cons
   r.require_map(entry, key);
   r.check_keys(entry, key, kZoneKeys);
   zones::ZoneSettings z;
-  z.line = YamlReader::line(entry);
+  // The polygon's line: what the frame-time check (a point outside the frame) names.
+  z.line = YamlReader::line(entry["polygon"] ? entry["polygon"] : entry);
   z.name = r.read_string(r.require(entry, key, "name"), key + ".name");
   if (!valid_name(z.name))
     r.fail(key + ".name", "'" + z.name + "' is not a valid zone name" + r.where(entry["name"]),
@@ -111,7 +112,7 @@ zones::MaskSettings read_mask(const YamlReader& r, const YAML::Node& entry, cons
   r.require_map(entry, key);
   r.check_keys(entry, key, kMaskKeys);
   zones::MaskSettings m;
-  m.line = YamlReader::line(entry);
+  m.line = YamlReader::line(entry["polygon"] ? entry["polygon"] : entry);
   if (entry["name"]) {
     m.name = r.read_string(entry["name"], key + ".name");
     if (!valid_name(m.name))

@@ -27,7 +27,7 @@ struct ZoneSettings {
   // Frames in a row an object's anchor must be inside before it enters the zone, and outside
   // before it leaves (Frigate's `inertia`): a box jittering over the edge does not flap.
   int inertia = 3;
-  int line = 0;  // where it was written (1-based; 0 built in code), for error messages
+  int line = 0;  // where its polygon was written (1-based; 0 built in code), for error messages
 };
 
 // What the network sees under a mask. blank: the letterbox pad value (input.pad_value) in every

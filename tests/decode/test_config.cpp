@@ -607,7 +607,7 @@ TEST_F(ConfigTest, ZonesAndMasksParseEveryKey) {
   EXPECT_EQ(door.anchor, dcnn::zones::Anchor::BottomCenter);
   EXPECT_TRUE(door.labels.empty());
   EXPECT_EQ(door.inertia, 3);
-  EXPECT_EQ(door.line, 5);
+  EXPECT_EQ(door.line, 6);  // its polygon's line (the name is on 5)
   const auto& street = c.zones.zones[1];
   EXPECT_EQ(street.units, dcnn::zones::Units::Normalized);
   EXPECT_EQ(street.anchor, dcnn::zones::Anchor::Center);
