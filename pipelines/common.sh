@@ -1,8 +1,9 @@
 # Sourced by the pipeline scripts: finds the repo, the plugin in build/, and the default config.
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${DELTACNN_BUILD_DIR:-build}"
-if [ -d "$repo/$build/gst" ]; then
-  export GST_PLUGIN_PATH="$repo/$build/gst${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
+case "$build" in /*) build_dir="$build" ;; *) build_dir="$repo/$build" ;; esac  # absolute or repo-relative
+if [ -d "$build_dir/gst" ]; then
+  export GST_PLUGIN_PATH="$build_dir/gst${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
 fi
 CONFIG="${CONFIG:-$repo/configs/movenet-multipose.yaml}"
 BACKEND="${BACKEND:-auto}"
@@ -25,12 +26,14 @@ for value in "$CAMERA_TIMEOUT_S" "$RECONNECT_DELAY_S"; do
     ''|*[!0-9]*) echo "$(basename "$0"): CAMERA_TIMEOUT_S and RECONNECT_DELAY_S are whole seconds (got '$value')" >&2
                  exit 2 ;;
   esac
-  # (the watchdog takes milliseconds in an int; a day is more than any camera needs)
-  if [ ${#value} -gt 5 ] || [ "$value" -gt 86400 ]; then
+  # (the watchdog takes milliseconds in an int; a day is more than any camera needs; 10#: a
+  # leading zero is not octal)
+  if [ ${#value} -gt 5 ] || [ $((10#$value)) -gt 86400 ]; then
     echo "$(basename "$0"): CAMERA_TIMEOUT_S and RECONNECT_DELAY_S are at most 86400 seconds (got '$value')" >&2
     exit 2
   fi
 done
+CAMERA_TIMEOUT_S=$((10#$CAMERA_TIMEOUT_S)) RECONNECT_DELAY_S=$((10#$RECONNECT_DELAY_S))
 rtsp_source() {
   local -n words_=$1  # the array to append to: one gst-launch word each, the URL one word
   words_+=(rtspsrc "location=$2" protocols=tcp latency=200 tcp-timeout=5000000 timeout=5000000 !

@@ -16,7 +16,7 @@ outdir="${5:-out}"
 for i in 1 2 3 4; do
   case "${!i}" in *://*) ;; *) require_file "SRC$i" "${!i}" ;; esac
 done
-program="$repo/$build/examples/deltacnn-cameras"
+program="$build_dir/examples/deltacnn-cameras"
 [ -x "$program" ] || { echo "$(basename "$0"): $program is not built (run ./scripts/setup.sh)" >&2; exit 2; }
 exec "$program" --config "$CONFIG" --backend "$BACKEND" --output-dir "$outdir" \
   --camera-timeout "$CAMERA_TIMEOUT_S" --reconnect-delay "$RECONNECT_DELAY_S" \

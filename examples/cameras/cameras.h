@@ -29,6 +29,7 @@ typedef struct {
   gint frame_seen;              /* atomic: this run's first frame was logged */
   gboolean done;                /* will not run again */
   gboolean failed;              /* ended with an error */
+  GHashTable *warned;           /* warnings said since the last run that got frames (warned_lock) */
   gint connection_lost;         /* atomic: the source warned that it could not read (rtspsrc
                                  * then ends the stream with EOS, which would read as a clean end) */
 } Camera;
@@ -43,6 +44,7 @@ struct App {
   gint mqtt_port;
   gint camera_timeout_s, reconnect_delay_s;
   GPtrArray *sources;           /* the command line's, then --sources-file's */
+  GMutex warned_lock;           /* the cameras' `warned` sets: bus sync handler and probes */
   gboolean stopping;
   guint stop_grace_id;
   int exit_code;

@@ -47,7 +47,8 @@ int
 main (int argc, char **argv)
 {
   App app = {0};
-  setlocale (LC_ALL, "");       /* GLib's messages in the user's language and quotes */
+  setlocale (LC_ALL, "");
+  g_mutex_init (&app.warned_lock);       /* GLib's messages in the user's language and quotes */
 #ifdef __GLIBC__
   /* Every reconnect brings new streaming threads, and glibc gives new threads new arenas (up
    * to 8 per core), each keeping what a torn-down camera freed in it for its own later use.
@@ -68,6 +69,7 @@ main (int argc, char **argv)
     camera->index = i + 1;
     camera->source = g_strdup (g_ptr_array_index (app.sources, i));
     camera->shown = redact_source (camera->source);
+    camera->warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     const gboolean is_uri = strstr (camera->source, "://") != NULL;
     camera->is_file = !is_uri || g_str_has_prefix (camera->source, "file://");
     if (!is_uri && !g_file_test (camera->source, G_FILE_TEST_IS_REGULAR)) {
@@ -75,6 +77,16 @@ main (int argc, char **argv)
           camera->index, camera->shown);
       return 2;
     }
+    /* A scheme no installed plugin reads (a typo: rtps://) would be retried for ever. */
+    gchar *scheme = is_uri ? gst_uri_get_protocol (camera->source) : NULL;
+    const gboolean readable = scheme == NULL || gst_uri_protocol_is_supported (GST_URI_SRC, scheme);
+    if (!readable) {
+      g_printerr (PROGRAM ": SOURCE%u '%s': no installed GStreamer plugin reads '%s://' URIs\n",
+          camera->index, camera->shown, scheme);
+      g_free (scheme);
+      return 2;
+    }
+    g_free (scheme);
     /* A space in a URL would be retried every few seconds for ever; say it once. */
     if (is_uri && (strpbrk (camera->source, " \t\r\n") != NULL || !gst_uri_is_valid (camera->source))) {
       g_printerr (PROGRAM ": SOURCE%u '%s' is not a valid URI (a space is written %%20)\n",
@@ -132,6 +144,8 @@ main (int argc, char **argv)
     g_free (app.cameras[i].source);
     g_free (app.cameras[i].shown);
     g_free (app.cameras[i].last_failure);
+    if (app.cameras[i].warned != NULL)
+      g_hash_table_unref (app.cameras[i].warned);
   }
   g_free (app.cameras);
   g_free (app.config);
@@ -139,6 +153,7 @@ main (int argc, char **argv)
   g_free (app.output_dir);
   g_free (app.model_instance_id);
   g_ptr_array_unref (app.sources);
+  g_mutex_clear (&app.warned_lock);
   g_free (app.write);
   g_free (app.mqtt_host);
   g_free (app.mqtt_user);

@@ -4,26 +4,65 @@
 #include "cameras.h"
 
 
-/* --sources-file: one SOURCE per line, blank lines and # comments skipped, whitespace around
- * a line trimmed. FALSE (said on stderr) when it cannot be read. */
+/* --sources-file: one SOURCE per line, blank lines and # comments (whole lines, or after white
+ * space) skipped, white space around a line trimmed (CRLF too), a UTF-8 BOM ignored. FALSE
+ * (said on stderr) when it cannot be read or holds a NUL byte. */
 static gboolean
 read_sources_file (const gchar * path, GPtrArray * sources)
 {
   gchar *text = NULL;
+  gsize length = 0;
   GError *error = NULL;
-  if (!g_file_get_contents (path, &text, NULL, &error)) {
+  if (!g_file_get_contents (path, &text, &length, &error)) {
     g_printerr (PROGRAM ": --sources-file: %s\n", error->message);
     g_clear_error (&error);
     return FALSE;
   }
-  gchar **lines = g_strsplit (text, "\n", -1);
+  /* A NUL would silently end the list there (everything after it lost). */
+  const gchar *nul = memchr (text, '\0', length);
+  if (nul != NULL) {
+    g_printerr (PROGRAM ": --sources-file '%s' holds a NUL byte at offset %" G_GSIZE_FORMAT
+        "; expected a text file, one source per line\n", path, (gsize) (nul - text));
+    g_free (text);
+    return FALSE;
+  }
+  const gchar *start = g_str_has_prefix (text, "\xEF\xBB\xBF") ? text + 3 : text;  /* a UTF-8 BOM */
+  gchar **lines = g_strsplit (start, "\n", -1);
   for (gchar ** line = lines; *line != NULL; ++line) {
+    /* A comment after the source, separated by white space ('#' inside a URL is its fragment) */
+    gchar *comment = strstr (*line, " #");
+    if (comment == NULL)
+      comment = strstr (*line, "\t#");
+    if (comment != NULL)
+      *comment = '\0';
     gchar *source = g_strstrip (*line);
     if (*source != '\0' && *source != '#')
       g_ptr_array_add (sources, g_strdup (source));
   }
   g_strfreev (lines);
   g_free (text);
+  return TRUE;
+}
+
+typedef struct {
+  gint *camera_timeout_s, *reconnect_delay_s, *mqtt_port;
+} DecimalTargets;
+
+/* Whole numbers in base 10 only: GLib's integer options take 08 as a bad octal number and
+ * 0x15181 as hex, and the scripts pass what an operator typed (CAMERA_TIMEOUT_S=08). */
+static gboolean
+parse_decimal (const gchar * option, const gchar * value, gpointer data, GError ** error)
+{
+  DecimalTargets *targets = data;
+  gint64 number = 0;
+  if (!g_ascii_string_to_signed (value, 10, G_MININT, G_MAXINT, &number, NULL)) {
+    g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+        "%s takes a whole number in base 10 (got '%s')", option, value);
+    return FALSE;
+  }
+  gint *target = g_str_equal (option, "--camera-timeout") ? targets->camera_timeout_s :
+      g_str_equal (option, "--reconnect-delay") ? targets->reconnect_delay_s : targets->mqtt_port;
+  *target = (gint) number;
   return TRUE;
 }
 
@@ -47,16 +86,17 @@ parse_arguments (App * app, int *argc, char ***argv)
         "where cameraN.jsonl go (default: out; created)", "DIR"},
     {"model-instance-id", 0, 0, G_OPTION_ARG_STRING, &model_instance_id,
         "the shared model's id (default: cameras)", "ID"},
-    {"camera-timeout", 0, 0, G_OPTION_ARG_INT, &camera_timeout_s,
+    {"camera-timeout", 0, 0, G_OPTION_ARG_CALLBACK, parse_decimal,
         "seconds without a frame before a camera counts as lost; 0 = never (default 10)", "S"},
-    {"reconnect-delay", 0, 0, G_OPTION_ARG_INT, &reconnect_delay_s,
+    {"reconnect-delay", 0, 0, G_OPTION_ARG_CALLBACK, parse_decimal,
         "seconds before a lost camera is tried again; 0 = never (default 5)", "S"},
     {"write", 0, 0, G_OPTION_ARG_STRING, &write,
         "what cameraN.jsonl holds: records (default, one per frame), events or both", "WHAT"},
     {"mqtt-host", 0, 0, G_OPTION_ARG_STRING, &mqtt_host,
         "publish each camera's track events to this MQTT broker (deltacnn/cameraN/events; "
         "retained status deltacnn/cameraN/status)", "HOST"},
-    {"mqtt-port", 0, 0, G_OPTION_ARG_INT, &mqtt_port, "the broker's port (default 1883)", "N"},
+    {"mqtt-port", 0, 0, G_OPTION_ARG_CALLBACK, parse_decimal, "the broker's port (default 1883)",
+        "N"},
     {"mqtt-user", 0, 0, G_OPTION_ARG_STRING, &mqtt_user,
         "broker user name; the password is read from MQTT_PASSWORD", "NAME"},
     {"mqtt-ca-file", 0, 0, G_OPTION_ARG_FILENAME, &mqtt_ca_file,
@@ -67,7 +107,11 @@ parse_arguments (App * app, int *argc, char ***argv)
   g_option_context_set_summary (context, "Runs deltacnn on several cameras in one process "
       "with one model in memory; each camera reconnects on its own.\n"
       "SOURCE: rtsp://..., another URI, or a video file.");
-  g_option_context_add_main_entries (context, entries, NULL);
+  /* The callbacks find where to store each number through the group's data. */
+  DecimalTargets targets = { &camera_timeout_s, &reconnect_delay_s, &mqtt_port };
+  GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &targets, NULL);
+  g_option_group_add_entries (group, entries);
+  g_option_context_set_main_group (context, group);
   g_option_context_add_group (context, gst_init_get_option_group ());
   GError *error = NULL;
   gboolean ok = g_option_context_parse (context, argc, argv, &error);

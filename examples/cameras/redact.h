@@ -7,7 +7,8 @@ G_BEGIN_DECLS
 
 /* rtsp://user:secret@host/s?channel=1&password=x -> rtsp://user:***@host/s?channel=1&password=***
  * The user-info password and the values of query parameters whose names say they are secrets
- * (pass, pwd, token, secret, key, auth, sig; any case) are replaced; the rest is kept, so the
+ * (containing pas, pw, token, secret, key, auth, sig, cred, jwt, session or code; any case,
+ * percent-decoded) are replaced; the rest is kept, so the
  * operator still sees which camera it is. Plain file paths come back unchanged. */
 gchar *redact_source (const gchar * source);
 

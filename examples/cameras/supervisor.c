@@ -145,7 +145,14 @@ on_bus_sync (GstBus * bus, GstMessage * message, gpointer data)
     if (g_strcmp0 (GST_OBJECT_NAME (message->src), "src") == 0 &&
         g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_READ))
       g_atomic_int_set (&camera->connection_lost, 1);
-    camera_log (camera, "warning from %s: %s", GST_OBJECT_NAME (message->src), text);
+    /* Said once per outage: a camera retried all night gives the same warnings at every try
+     * (the backend note, the MQTT broker's), as its failures are (camera_ended). */
+    gchar *said = g_strdup_printf ("%s: %s", GST_OBJECT_NAME (message->src), text);
+    g_mutex_lock (&app->warned_lock);
+    const gboolean news = g_hash_table_add (camera->warned, said);
+    g_mutex_unlock (&app->warned_lock);
+    if (news)
+      camera_log (camera, "warning from %s", said);
   } else {
     g_printerr (PROGRAM ": warning from %s: %s\n", GST_OBJECT_NAME (message->src), text);
   }

@@ -402,6 +402,10 @@ TEST_F(Mqtt, CamerasProgramPublishesEachCamerasEvents) {
   ASSERT_FALSE(r.timed_out);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   sub.wait_quiet(500, 5000);
+  // One client id per camera: with the element's default (process + element name, "publish" in
+  // every camera's bin) the broker threw each camera's connection out for the other's.
+  EXPECT_EQ(broker.log().find("already connected"), std::string::npos) << broker.log();
+  EXPECT_EQ(r.err.find("lost the connection"), std::string::npos) << r.err;
   for (const std::string camera : {"camera1", "camera2"}) {
     const std::vector<std::string> file = read_lines(dir + "/" + camera + ".jsonl");
     ASSERT_GT(file.size(), 5u) << camera << ": too few events to compare";
