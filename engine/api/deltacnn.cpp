@@ -90,15 +90,7 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
   }
   // The right decoder, so its size rules apply: a size off the grid may import cleanly and
   // still decode every point a little off (MoveNet at 193: 48 head cells read as 193 px).
-  require_supported_input_size(cfg);
-  std::vector<HeadGrid> head_grids;
-  for (int id : graph.outputs) {
-    const ir::Tensor& t = graph.tensor(id);
-    head_grids.push_back({t.name, int(t.shape.h), int(t.shape.w)});
-  }
-  require_matching_output_stride(cfg, head_grids);
-  const std::string size_warning =
-      input_size_warning(cfg, graph.exported_width, graph.exported_height);
+  const std::string size_warning = check_graph_fits_config(cfg, graph);
   if (!size_warning.empty()) model->warnings_.push_back(size_warning);
 
   InputNormalization norm;

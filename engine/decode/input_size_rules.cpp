@@ -2,6 +2,7 @@
 
 #include "engine/core/error.h"
 #include "engine/decode/decoder.h"
+#include "engine/ir/graph.h"
 
 namespace dcnn {
 namespace {
@@ -97,6 +98,17 @@ void require_matching_output_stride(const DeploymentConfig& config,
                     "; expected output_stride: " + std::to_string(actual) +
                     " (the head's stride)");
   }
+}
+
+std::string check_graph_fits_config(const DeploymentConfig& config, const ir::Graph& graph) {
+  require_supported_input_size(config);
+  std::vector<HeadGrid> heads;
+  for (int id : graph.outputs) {
+    const ir::Tensor& t = graph.tensor(id);
+    heads.push_back({t.name, int(t.shape.h), int(t.shape.w)});
+  }
+  require_matching_output_stride(config, heads);
+  return input_size_warning(config, graph.exported_width, graph.exported_height);
 }
 
 std::string input_size_warning(const DeploymentConfig& config, int exported_width,

@@ -13,6 +13,9 @@
 #include "engine/core/error.h"
 
 namespace dcnn {
+namespace ir {
+struct Graph;
+}
 
 // Throws dcnn::Error(Config) naming the config file, the input key(s) at fault, the sizes the
 // decoder's models support and the nearest that fit, e.g.
@@ -37,6 +40,11 @@ struct HeadGrid {
 };
 void require_matching_output_stride(const DeploymentConfig& config,
                                     const std::vector<HeadGrid>& heads);
+
+// The imported graph against its deployment, as Model::load and deltacnn-bench check it:
+// require_supported_input_size, then require_matching_output_stride on the graph's outputs.
+// Returns input_size_warning's line ("" when the size is one the model was made for).
+std::string check_graph_fits_config(const DeploymentConfig& config, const ir::Graph& graph);
 
 // "" when config.input's size is one the model was made for; else one line saying what it was
 // made for. exported_width / exported_height: the input size the ONNX file declares (0 when

@@ -237,12 +237,7 @@ int run(const Args& args) {
     // whose decoded results are wrong.
     deployment->input.width = width;
     deployment->input.height = height;
-    require_supported_input_size(*deployment);
-    std::vector<HeadGrid> head_grids;
-    for (int id : graph.outputs)
-      head_grids.push_back({graph.tensor(id).name, int(graph.tensor(id).shape.h), int(graph.tensor(id).shape.w)});
-    require_matching_output_stride(*deployment, head_grids);
-    const std::string warning = input_size_warning(*deployment, graph.exported_width, graph.exported_height);
+    const std::string warning = check_graph_fits_config(*deployment, graph);
     if (!warning.empty()) std::cerr << "deltacnn-bench: warning: " << warning << "\n";
   }
   if (precision.empty()) precision = "fp32";
