@@ -71,7 +71,7 @@ class GlobalShiftEstimator {
   // One Gauss-Newton step from no shift on the full-size samples, read from the model input
   // (H x W x 3 floats) directly: about a tenth of estimate_rgb's cost with its luma plane (0.12
   // ms on 768x576; a second step moved no verdict on vtest). Only after set_reference_rgb with
-  // downscale > 1.
+  // downscale > 1. Not fitted when the reference has no texture (!measurable()).
   StillFit fit_still_rgb(const float* rgb) const;
 
   bool has_reference() const { return !reference_.empty(); }

@@ -151,7 +151,7 @@ bool InputStabilizer::take_still_path(const float* input, StabilizeResult& r, do
   // Only after a frame fed as it came, with the shift on (its reference samples are the test),
   // and once the exposure target has settled (the settling frames need their fits).
   if (!last_fed_as_is_ || !settings_.shift || (settings_.exposure && !target_.settled()) ||
-      still_frames_ >= kStillRun || !shift_.measurable())
+      still_frames_ >= kStillRun)
     return false;
   const auto t0 = Clock::now();
   fit = shift_.fit_still_rgb(input);
