@@ -165,11 +165,11 @@ camera_start (Camera * camera)
 
   GstElement *publish = gst_bin_get_by_name (GST_BIN (bin), "publish");
   if (publish != NULL) {
-    /* The retained status topic then says, per camera, whether its bin is running: "offline"
-     * while a lost camera waits to reconnect. */
-    /* Its own client id: the element's default names the process and the element, and every
-     * camera's element is "publish"; with one id the broker threw each camera's connection out
-     * for the next one's, about once a second (found by a helper: 45 takeovers in 45 s). */
+    /* camera-id cameraN: the retained status topic says, per camera, whether its bin is running
+     * ("offline" while a lost camera waits to reconnect). Its own client id: the element's
+     * default names the process and the element, every camera's element is "publish", and with
+     * one id the broker threw each camera's connection out for the next one's (a helper counted
+     * 45 takeovers in 45 s). */
     gchar *client_id = g_strdup_printf ("deltacnn-%s-%d-%s", g_get_host_name (), (int) getpid (),
         name);
     g_object_set (publish, "host", app->mqtt_host, "port", app->mqtt_port, "camera-id", name,

@@ -56,10 +56,8 @@ camera_ended (Camera * camera, gboolean failed, const gchar * why)
   } else {
     /* A camera that stays offline retries every few seconds all night: say so at the 1st,
      * 2nd, 4th, 8th, ... failure in a row with the same reason, not at every one. */
-    if (g_atomic_int_get (&camera->frame_seen)) {
-      camera->failures_in_a_row = 0;
+    if (g_atomic_int_get (&camera->frame_seen))  /* this run worked: its end is news */
       g_clear_pointer (&camera->last_failure, g_free);
-    }
     gboolean repeat = camera->last_failure != NULL && g_strcmp0 (why, camera->last_failure) == 0;
     camera->failures_in_a_row = repeat ? camera->failures_in_a_row + 1 : 1;
     if (!repeat) {
@@ -76,19 +74,6 @@ camera_ended (Camera * camera, gboolean failed, const gchar * why)
   }
   quit_when_idle (app);
 }
-
-static Camera *
-camera_of (App * app, GstObject * element)
-{
-  for (guint i = 0; i < app->n_cameras; ++i) {
-    GstElement *bin = app->cameras[i].bin;
-    if (bin != NULL && (element == GST_OBJECT (bin) ||
-            gst_object_has_as_ancestor (element, GST_OBJECT (bin))))
-      return &app->cameras[i];
-  }
-  return NULL;
-}
-
 
 /* The camera an element belongs to by the name of its bin ("cameraN"), also after the bin left
  * the pipeline; NULL for the pipeline itself. */
@@ -111,6 +96,19 @@ camera_named (App * app, GstObject * element)
     o = parent;
   }
   return NULL;
+}
+
+
+/* The camera whose running bin holds the element; NULL when that bin was torn down already
+ * (what its threads still post is stale). */
+static Camera *
+camera_of (App * app, GstObject * element)
+{
+  Camera *camera = camera_named (app, element);
+  if (camera == NULL || camera->bin == NULL)
+    return NULL;
+  GstObject *bin = GST_OBJECT (camera->bin);
+  return element == bin || gst_object_has_as_ancestor (element, bin) ? camera : NULL;
 }
 
 
