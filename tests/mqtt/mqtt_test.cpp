@@ -393,11 +393,11 @@ TEST_F(Mqtt, CamerasProgramPublishesEachCamerasEvents) {
   MqttSubscriber sub(broker.port(), "deltacnn/#", "test-cameras");
   ASSERT_TRUE(sub.wait_subscribed(5000));
   const deltacnn_test::ProcessResult r = deltacnn_test::run_process(
-      {"/usr/bin/env", "GST_PLUGIN_PATH=" + std::string(DELTACNN_PLUGIN_DIR),
-       "GST_REGISTRY=" + std::string(CAMERAS_REGISTRY), DELTACNN_CAMERAS, "--config",
-       deltacnn_test::config_path("movenet-lightning.yaml"), "--backend", "cpu", "--write",
-       "events", "--mqtt-host", "127.0.0.1", "--mqtt-port", std::to_string(broker.port()),
-       "--output-dir", dir, clip, clip},
+      deltacnn_test::with_plugin(
+          DELTACNN_PLUGIN_DIR, CAMERAS_REGISTRY, DELTACNN_CAMERAS,
+          {"--config", deltacnn_test::config_path("movenet-lightning.yaml"), "--backend", "cpu",
+           "--write", "events", "--mqtt-host", "127.0.0.1", "--mqtt-port",
+           std::to_string(broker.port()), "--output-dir", dir, clip, clip}),
       300);
   ASSERT_FALSE(r.timed_out);
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -27,12 +27,7 @@ constexpr int kServerStartTimeoutS = 20;
 constexpr int kRecordsTimeoutS = 90;  // model load + RTSP set-up + reconnect delays, 2 cores
 
 std::vector<std::string> cameras_command(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"/usr/bin/env",
-                                   "GST_PLUGIN_PATH=" + std::string(DELTACNN_PLUGIN_DIR),
-                                   "GST_REGISTRY=" + std::string(CAMERAS_REGISTRY),
-                                   DELTACNN_CAMERAS};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
+  return with_plugin(DELTACNN_PLUGIN_DIR, CAMERAS_REGISTRY, DELTACNN_CAMERAS, args);
 }
 
 std::string make_temp_dir() {

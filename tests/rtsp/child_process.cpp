@@ -178,6 +178,15 @@ int BackgroundProcess::wait_exit(int timeout_s) {
   return status_;
 }
 
+std::vector<std::string> with_plugin(const std::string& plugin_dir, const std::string& registry,
+                                     const std::string& program,
+                                     const std::vector<std::string>& args) {
+  std::vector<std::string> argv = {"/usr/bin/env", "GST_PLUGIN_PATH=" + plugin_dir,
+                                   "GST_REGISTRY=" + registry, program};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return argv;
+}
+
 ProcessResult run_process(const std::vector<std::string>& argv, int timeout_s) {
   ProcessResult result;
   int out_fd = -1, err_fd = -1;

@@ -62,6 +62,13 @@ class BackgroundProcess {
   int status_ = -1;
 };
 
+// The argv that runs `program args...` with the deltacnn plugin from `plugin_dir` and its own
+// GStreamer registry file (tests running in parallel must not share one): /usr/bin/env
+// GST_PLUGIN_PATH=... GST_REGISTRY=... program args...
+std::vector<std::string> with_plugin(const std::string& plugin_dir, const std::string& registry,
+                                     const std::string& program,
+                                     const std::vector<std::string>& args);
+
 // Runs argv to completion, capturing stdout and stderr; SIGKILLs it after timeout_s.
 ProcessResult run_process(const std::vector<std::string>& argv, int timeout_s);
 

@@ -22,12 +22,7 @@ constexpr int kReaderTimeoutS = 120;
 
 // nvr-reader runs with the plugin from the build dir and its own registry file.
 std::vector<std::string> reader_command(const std::vector<std::string>& args) {
-  std::vector<std::string> argv = {"/usr/bin/env",
-                                   "GST_PLUGIN_PATH=" + std::string(DELTACNN_PLUGIN_DIR),
-                                   "GST_REGISTRY=" + std::string(NVR_READER_REGISTRY),
-                                   NVR_READER};
-  argv.insert(argv.end(), args.begin(), args.end());
-  return argv;
+  return with_plugin(DELTACNN_PLUGIN_DIR, NVR_READER_REGISTRY, NVR_READER, args);
 }
 
 TEST(NvrReader, PrintsOneFrameLineAndObjectLinesPerFrame) {
