@@ -100,6 +100,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/config/yaml_document.h"
 #include "engine/config/yaml_reader.h"
 #include "engine/config/zones_config.h"
 #include "engine/core/error.h"
@@ -339,25 +340,8 @@ void parse_stabilize(const YamlReader& r, const YAML::Node& node, StabilizeSetti
 
 DeploymentConfig parse_config(const std::string& yaml_text, const std::string& source_name,
                               const std::string& base_dir) {
-  YAML::Node root;
-  size_t documents = 0;
-  try {
-    // All documents: a second one after a `---` (two files pasted together) would otherwise
-    // be ignored without a word.
-    const std::vector<YAML::Node> all = YAML::LoadAll(yaml_text);
-    documents = all.size();
-    if (!all.empty()) root = all.front();
-  } catch (const YAML::ParserException& e) {
-    // yaml-cpp marks are 0-based; editors count from 1.
-    throw Error(ErrorKind::Config, source_name + ":" + std::to_string(e.mark.line + 1) + ":" +
-                                       std::to_string(e.mark.column + 1) +
-                                       ": YAML syntax error: " + e.msg +
-                                       "; expected a valid YAML document");
-  }
+  const YAML::Node root = load_single_yaml_document(yaml_text, source_name);
   const YamlReader r(source_name);
-  if (documents > 1)
-    r.fail("(top level)", "holds " + std::to_string(documents) + " YAML documents (separated by ---)",
-           "one document");
   if (!root.IsMap()) {
     r.fail("(top level)", root.IsNull() ? "the document is empty" : "is not a mapping",
            "a mapping with the sections model, input, decoder and optionally delta and tracker");

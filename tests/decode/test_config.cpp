@@ -207,6 +207,15 @@ TEST_F(ConfigTest, OutOfRangeValues) {
   EXPECT_NE(error_of(std::string(kMinimal) + "---\nmodel: {name: other, onnx: other.onnx}\n")
                 .find("(top level): holds 2 YAML documents (separated by ---); expected one document"),
             std::string::npos);
+  // A token that starts no value: yaml-cpp's LoadAll looped on it for ever (found by the fuzzer).
+  EXPECT_NE(error_of(",").find("test.yaml:1:1: YAML syntax error: ',' starts no value here"),
+            std::string::npos)
+      << error_of(",");
+  EXPECT_NE(error_of("- a\n,").find("test.yaml:2:1: YAML syntax error: ',' starts no value here"),
+            std::string::npos)
+      << error_of("- a\n,");
+  EXPECT_NE(error_of(std::string(kMinimal) + ",\n").find("test.yaml:4:1: YAML syntax error"), std::string::npos)
+      << error_of(std::string(kMinimal) + ",\n");
   const std::string above = error_of(
       "model: {name: m, onnx: model.onnx}\ninput: {width: 64, height: 32}\n"
       "decoder: {type: centernet, score_threshold: 0.2}\ntracker: {score_off: 0.3}\n");
