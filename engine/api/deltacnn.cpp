@@ -14,6 +14,7 @@
 #include "engine/exec/compiled_model.h"
 #include "engine/exec/cuda_backend.h"
 #include "engine/stabilize/input_stabilizer.h"
+#include "engine/track/decision_margin.h"
 #include "engine/zones/mask_raster.h"
 #include "engine/zones/object_filter.h"
 #include "engine/ir/onnx_import.h"
@@ -221,11 +222,15 @@ FrameResult Stream::process(const ImageView& frame, int64_t pts) {
     check_image_view(frame);
     const FramePlacement placement = preprocessor_.placement(frame.width, frame.height);
     double staging_ms = 0.0;
-    FrameResult r = run_and_decode(frame.width, frame.height, pts, [&] {
+    const auto submit = [&] {
       const auto t0 = Clock::now();
       executor_->submit_frame(frame, placement);
-      staging_ms = ms_since(t0);
+      staging_ms += ms_since(t0);
       executor_->finish();
+    };
+    FrameResult r = run_and_decode(frame.width, frame.height, pts, submit, [&] {
+      executor_->force_keyframe();
+      submit();
     });
     r.stats.preprocess_ms = staging_ms;  // host part: packing the planes; the rest is in infer_ms
     return r;
@@ -242,12 +247,15 @@ FrameResult Stream::process_input(const float* model_input, int frame_width, int
                                   int64_t pts) {
   if (!model_input) throw Error(ErrorKind::Input, "stream: model input is null; expected H*W*3 floats");
   StabilizeResult shift;
+  const float* fed = nullptr;  // what the executor ran on: a refined frame runs it again
   return run_and_decode(
       frame_width, frame_height, pts,
       [&] {
         // No stabiliser on the CUDA backend (the constructor's warning), so none runs there.
-        if (!stabilizer_ || options_.mode != ExecMode::Delta)
-          return executor_->run(apply_blank_masks(model_input));
+        if (!stabilizer_ || options_.mode != ExecMode::Delta) {
+          fed = apply_blank_masks(model_input);
+          return executor_->run(fed);
+        }
         const auto t0 = Clock::now();
         // A frame that runs dense anyway may renew a moved camera's reference (input_stabilizer.h).
         // The stabiliser sees the picture as it came: a blanked mask is an edge that never moves,
@@ -264,13 +272,20 @@ FrameResult Stream::process_input(const float* model_input, int frame_width, int
         if (options_.stabilize.shift) executor_->set_input_phase_tolerant(shift.applied());
         stabilize_ms_ = ms_since(t0);
         // Blanked after the move, so a mask stays where the YAML put it in the model input.
-        executor_->run(apply_blank_masks(shift.frame));
+        fed = apply_blank_masks(shift.frame);
+        executor_->run(fed);
+      },
+      [&] {
+        executor_->force_keyframe();
+        executor_->run(fed);
       },
       &shift);
 }
 
 FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pts,
-                                   const std::function<void()>& run, const StabilizeResult* shift) {
+                                   const std::function<void()>& run,
+                                   const std::function<void()>& run_again_dense,
+                                   const StabilizeResult* shift) {
   // Validates the size (Error(Input) for zero sizes) before any state changes.
   FrameGeometry geometry = preprocessor_.geometry(frame_width, frame_height);
   if (last_width_ != 0 && (frame_width != last_width_ || frame_height != last_height_)) {
@@ -293,13 +308,28 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
   }
 
   const auto t1 = Clock::now();
+  double refine_ms = 0.0;
+  bool refined = false;
   FrameResult r;
   if (options_.tracker.enabled) {
     // Candidates down to score_off: the tracker keeps a track alive on them and publishes.
     const TrackerSettings& track = tracker_.settings();
-    const float cut_off = std::min(track.score_off, track.score_on);
-    std::vector<Detection> candidates = model_->decoder().decode(heads(), geometry, cut_off);
-    if (frame_zones_) zones::drop_masked_objects(candidates, options_.zones, *frame_zones_);
+    // Delta frames whose decisions hang on a few hundredths of score (about what delta
+    // differs from dense by) run again dense, as keyframes for the frames after them too.
+    const float margin = options_.mode == ExecMode::Delta && !executor_->stats().keyframe ? track.refine_margin : 0.f;
+    const std::vector<Detection> candidates = refined_candidates(
+        tracker_, margin,
+        [&](float lowest) {
+          std::vector<Detection> found = model_->decoder().decode(heads(), geometry, lowest);
+          if (frame_zones_) zones::drop_masked_objects(found, options_.zones, *frame_zones_);
+          return found;
+        },
+        [&] {
+          const auto t_refine = Clock::now();
+          run_again_dense();
+          refine_ms = ms_since(t_refine);
+        },
+        refined);
     r.objects = tracker_.update(candidates, pts);
     zone_membership_.assign(r.objects, tracker_.tracks());
   } else {
@@ -308,10 +338,11 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
     ids_.assign(r.objects);
     zone_membership_.assign(r.objects, {});
   }
-  const double decode_ms = ms_since(t1);
+  const double decode_ms = ms_since(t1) - refine_ms;
 
   r.stats = executor_->stats();
-  r.stats.infer_ms = infer_ms;
+  r.stats.infer_ms = infer_ms + refine_ms;
+  r.stats.refined = refined;
   r.stats.decode_ms = decode_ms;
   if (shift) {
     r.stats.stabilize_ms = stabilize_ms_;

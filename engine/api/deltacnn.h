@@ -139,10 +139,14 @@ class Stream {
 
  private:
   // Resets on a new frame size, runs `run` (which runs the executor on this frame), decodes.
-  // `shift` (model pixels): where the network saw the frame's content (a stabilised input),
-  // read after `run`; objects are moved back by it.
+  // `run_again_dense`: runs the executor once more on the same input as a keyframe, for a delta
+  // frame whose track decisions hang on tracker.refine_margin. `shift` (model pixels): where
+  // the network saw the frame's content (a stabilised input), read after `run`; objects are
+  // moved back by it.
   FrameResult run_and_decode(int frame_width, int frame_height, int64_t pts,
-                             const std::function<void()>& run, const StabilizeResult* shift = nullptr);
+                             const std::function<void()>& run,
+                             const std::function<void()>& run_again_dense,
+                             const StabilizeResult* shift = nullptr);
   float score_threshold() const;  // the option, or the config's when unset
   // A new frame size: zones and masks in its pixels, the masks rasterised into the model input
   // (geometry) and handed to the executor's change test. Throws Error(Config) for pixel

@@ -65,6 +65,9 @@ struct FrameStats {
   // The stabiliser started a new reference here, or settled the exposure the network is fed
   // (stabilize.exposure_settle): either way a keyframe.
   bool new_reference = false;
+  // A delta frame run again dense because a track decision hung on a score within
+  // tracker.refine_margin of a cut-off (keyframe is then true; infer_ms holds both runs).
+  bool refined = false;
   // CUDA: graphs this stream has recorded so far (0 on the CPU or with graphs off). It should
   // stop growing after a few frames; if it keeps growing the per-frame choices keep changing and
   // every frame pays a capture and instantiation.

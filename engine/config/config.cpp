@@ -64,6 +64,8 @@
 //     predict_motion: true           # link against the track's box moved by its velocity (default true)
 //     keypoint_weight: 0.5           # 0..1: share of the keypoint similarity in the link score (poses)
 //     birth_rank: 0                  # 0..1000: tracks start only from a frame's N best candidates (0: any)
+//     refine_margin: 0               # 0..0.5: a delta frame whose track decisions change when every
+//                                    #       score moves by this much runs again dense (0: off)
 //   stabilize:                       # shaking / flickering cameras (engine/stabilize, docs/stabilize.md)
 //     shift: off                     # auto | off: run delta on the frame moved back into the
 //                                    #       reference's geometry (default off)
@@ -129,7 +131,8 @@ const std::vector<std::string> kDeltaKeys = {
     "form"};
 const std::vector<std::string> kTrackerKeys = {"enabled",  "score_off", "min_hits",
                                                "max_misses", "hold_missed", "min_iou",
-                                               "predict_motion", "keypoint_weight", "birth_rank"};
+                                               "predict_motion", "keypoint_weight", "birth_rank",
+                                               "refine_margin"};
 
 // Resolves `relative` against the YAML's folder and insists that the file exists, so a typo in
 // a path is reported at load time with the key that holds it, not later by the ONNX importer.
@@ -317,6 +320,8 @@ void parse_tracker(const YamlReader& r, const YAML::Node& node, const DecoderCon
   if (node["keypoint_weight"])
     t.keypoint_weight = r.read_float(node["keypoint_weight"], "tracker.keypoint_weight", 0.f, 1.f);
   if (node["birth_rank"]) t.birth_rank = r.read_int(node["birth_rank"], "tracker.birth_rank", 0, 1000);
+  if (node["refine_margin"])
+    t.refine_margin = r.read_float(node["refine_margin"], "tracker.refine_margin", 0.f, 0.5f);
 }
 
 void parse_stabilize(const YamlReader& r, const YAML::Node& node, StabilizeSettings& s) {

@@ -39,6 +39,11 @@ struct TrackerSettings {
   // decoder reads keep their tracks through a frame where the sixth slot went to someone else,
   // but a far-away person scoring near the cut-off does not start one from beyond them.
   int birth_rank = 0;
+  // Delta streams: a frame whose decisions (a track starting, continuing or counting a miss)
+  // would change if every candidate's score moved by this much is run again dense, so that the
+  // decision is the one dense inference makes (engine/track/decision_margin.h). 0: off. Not the
+  // tracker's own setting: the stream applies it.
+  float refine_margin = 0.f;
 };
 
 }  // namespace dcnn

@@ -456,14 +456,16 @@ TEST_F(ConfigTest, TrackerDefaultsFollowTheDecoder) {
   EXPECT_TRUE(defaults.predict_motion);
   EXPECT_FLOAT_EQ(c.tracker.keypoint_weight, defaults.keypoint_weight);
   EXPECT_EQ(c.tracker.birth_rank, 0) << "any candidate may start a track unless asked";
+  EXPECT_EQ(c.tracker.refine_margin, 0.f) << "no frame runs again dense unless asked";
 }
 
 TEST_F(ConfigTest, TrackerBlockParsesEveryKey) {
   const DeploymentConfig c = parse(with(
       "tracker:\n  enabled: false\n  score_off: 0.1\n  min_hits: 3\n  max_misses: 7\n"
       "  hold_missed: true\n  min_iou: 0.2\n  predict_motion: false\n  keypoint_weight: 0.25\n"
-      "  birth_rank: 6\n"));
+      "  birth_rank: 6\n  refine_margin: 0.03\n"));
   EXPECT_EQ(c.tracker.birth_rank, 6);
+  EXPECT_FLOAT_EQ(c.tracker.refine_margin, 0.03f);
   EXPECT_TRUE(c.tracker.hold_missed);
   EXPECT_FALSE(c.tracker.predict_motion);
   EXPECT_FALSE(c.tracker.enabled);
@@ -497,6 +499,7 @@ TEST_F(ConfigTest, TrackerBlockErrorsNameTheKey) {
       {"tracker: {predict_motion: auto}", "tracker.predict_motion: 'auto' is not a boolean"},
       {"tracker: {min_hits: 2.5}", "tracker.min_hits: '2.5' is not an integer"},
       {"tracker: {birth_rank: -1}", "tracker.birth_rank: value -1 is out of range; expected an integer in [0, 1000]"},
+      {"tracker: {refine_margin: 0.6}", "tracker.refine_margin: value 0.6 is out of range; expected a number in [0, 0.5]"},
       {"tracker: 3", "test.yaml: tracker: is not a mapping"},
   };
   for (const auto& c : cases) {

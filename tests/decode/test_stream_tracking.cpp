@@ -48,21 +48,24 @@ class StreamTracking : public ::testing::Test {
     ASSERT_EQ(int(frames_->size()), kFrames);
   }
 
+  // Frame `index` of vtest through `stream`, at its 10 fps stream time.
+  static dcnn::FrameResult process(dcnn::Stream& stream, size_t index) {
+    const cv::Mat& f = (*frames_)[index];
+    dcnn::ImageView view;
+    view.format = dcnn::PixelFormat::BGR;
+    view.width = f.cols;
+    view.height = f.rows;
+    view.planes[0] = f.data;
+    view.strides[0] = int(f.step);
+    return stream.process(view, int64_t(index) * kFrameNs);
+  }
+
   // Every frame through a stream with `options`; the published objects per frame.
   static std::vector<std::vector<dcnn::Detection>> run(const dcnn::StreamOptions& options,
                                                        dcnn::Stream** keep = nullptr) {
     auto* stream = new dcnn::Stream(*model_, options);
     std::vector<std::vector<dcnn::Detection>> out;
-    for (size_t i = 0; i < frames_->size(); ++i) {
-      const cv::Mat& f = (*frames_)[i];
-      dcnn::ImageView view;
-      view.format = dcnn::PixelFormat::BGR;
-      view.width = f.cols;
-      view.height = f.rows;
-      view.planes[0] = f.data;
-      view.strides[0] = int(f.step);
-      out.push_back(stream->process(view, int64_t(i) * kFrameNs).objects);
-    }
+    for (size_t i = 0; i < frames_->size(); ++i) out.push_back(process(*stream, i).objects);
     if (keep) *keep = stream;
     else delete stream;
     return out;
@@ -170,6 +173,43 @@ TEST_F(StreamTracking, DenseAndDeltaGiveTheSameTrackIds) {
         if (dcnn::iou(d, s) >= 0.7f) {
           EXPECT_EQ(s.id, d.id);
         }
+  }
+}
+
+// tracker.refine_margin: with a margin so wide that every frame's decisions hang on it, every
+// delta frame runs again dense, and the delta stream publishes what the dense one does (the
+// same ids, boxes and scores); with margin 0 no frame is refined.
+TEST_F(StreamTracking, RefineMarginRunsDecisionsOnTheEdgeAgainDense) {
+  const auto dense = run(options(dcnn::ExecMode::Dense));
+  for (const float margin : {0.5f, 0.f}) {
+    SCOPED_TRACE("refine_margin " + std::to_string(margin));
+    dcnn::StreamOptions o = options(dcnn::ExecMode::Delta);
+    o.tracker.refine_margin = margin;
+    dcnn::Stream stream(*model_, o);
+    int refined = 0, dense_anyway = 0;  // after the first frame
+    for (size_t f = 0; f < frames_->size(); ++f) {
+      SCOPED_TRACE("frame " + std::to_string(f));
+      const dcnn::FrameResult r = process(stream, f);
+      refined += r.stats.refined ? 1 : 0;
+      dense_anyway += f > 0 && r.stats.keyframe && !r.stats.refined ? 1 : 0;
+      if (r.stats.refined) EXPECT_TRUE(r.stats.keyframe);
+      if (margin == 0.f) continue;
+      EXPECT_TRUE(r.stats.keyframe) << "every frame runs dense: the first as such, the others refined";
+      ASSERT_EQ(ids_of(r.objects), ids_of(dense[f]));
+      for (size_t i = 0; i < r.objects.size(); ++i) {
+        EXPECT_NEAR(r.objects[i].confidence, dense[f][i].confidence, 1e-4f);
+        EXPECT_NEAR(r.objects[i].x_min, dense[f][i].x_min, 0.05f);
+        EXPECT_NEAR(r.objects[i].y_max, dense[f][i].y_max, 0.05f);
+      }
+    }
+    // The frames that ran dense anyway (the stabiliser's exposure settling, a busy scene) need
+    // no refinement; every other one was refined.
+    if (margin > 0.f) {
+      EXPECT_EQ(refined + dense_anyway, kFrames - 1);
+      EXPECT_GE(refined, kFrames - 3);
+    } else {
+      EXPECT_EQ(refined, 0);
+    }
   }
 }
 

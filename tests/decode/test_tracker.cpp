@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "engine/core/error.h"
+#include "engine/track/decision_margin.h"
 #include "engine/track/similarity.h"
 #include "engine/track/tracker.h"
 
@@ -378,6 +379,39 @@ TEST(Tracker, SettingsOutOfRangeAreConfigErrorsNamingTheKey) {
   s = TrackerSettings();
   s.min_iou = std::nanf("");
   EXPECT_NE(message_of(s).find("tracker.min_iou:"), std::string::npos);
+}
+
+// tracker.refine_margin's test (engine/track/decision_margin.h): a decision hanging on a score
+// within the margin of score_on (a birth) or score_off (a continuation) is found; decisions far
+// from both are not; the tracker is not changed by asking.
+TEST(DecisionMargin, FindsBirthsAndContinuationsNearTheCutOffs) {
+  const TrackerSettings settings = hysteresis(0.25f, 0.12f, 1, 3);
+  Tracker empty(settings);
+  // Births: 0.26 and 0.24 start or not within 0.02 of score_on; 0.40 and 0.10 are clear.
+  EXPECT_TRUE(dcnn::decisions_within_margin(empty, {box(10, 10, 40, 100, 0.26f)}, 0.02f));
+  EXPECT_TRUE(dcnn::decisions_within_margin(empty, {box(10, 10, 40, 100, 0.24f)}, 0.02f));
+  EXPECT_FALSE(dcnn::decisions_within_margin(empty, {box(10, 10, 40, 100, 0.40f)}, 0.02f));
+  EXPECT_FALSE(dcnn::decisions_within_margin(empty, {box(10, 10, 40, 100, 0.10f)}, 0.02f));
+  EXPECT_FALSE(dcnn::decisions_within_margin(empty, {box(10, 10, 40, 100, 0.26f)}, 0.f));  // off
+
+  // Continuations of a confirmed track: 0.13 and 0.11 (within 0.02 of score_off 0.12) decide
+  // seen or missed; 0.30 is clear, and so is a candidate at 0.13 that overlaps no track.
+  Tracker tracking(settings);
+  tracking.update({box(100, 50, 40, 100, 0.5f)});
+  const auto before = tracking.tracks();
+  EXPECT_TRUE(dcnn::decisions_within_margin(tracking, {box(101, 50, 40, 100, 0.13f)}, 0.02f));
+  EXPECT_TRUE(dcnn::decisions_within_margin(tracking, {box(101, 50, 40, 100, 0.11f)}, 0.02f));
+  EXPECT_FALSE(dcnn::decisions_within_margin(tracking, {box(101, 50, 40, 100, 0.30f)}, 0.02f));
+  EXPECT_FALSE(dcnn::decisions_within_margin(tracking, {box(101, 50, 40, 100, 0.30f), box(400, 50, 40, 100, 0.13f)},
+                                             0.02f));
+  // Asking changed nothing: the next frame continues the same track as it would have.
+  ASSERT_EQ(tracking.tracks().size(), before.size());
+  EXPECT_EQ(tracking.frame_index(), 0);
+  EXPECT_EQ(tracking.tracks()[0].hits, before[0].hits);
+  const std::vector<Detection> next = tracking.update({box(102, 50, 40, 100, 0.5f)});
+  ASSERT_EQ(next.size(), 1u);
+  EXPECT_EQ(next[0].id, 0);
+  EXPECT_EQ(next[0].track_age, 2);
 }
 
 }  // namespace

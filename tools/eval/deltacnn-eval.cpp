@@ -40,6 +40,7 @@
 #include "tools/eval/agreement_json.h"
 #include "tools/eval/disagreements.h"
 #include "tools/eval/perturb.h"
+#include "tools/eval/score_error.h"
 #include "tools/eval/track_stats.h"
 #include "tools/eval/tracking_variants.h"
 
@@ -205,6 +206,8 @@ int run(const Args& args) {
   std::vector<std::vector<dcnn::Detection>> delta_published;
   double dense_total = 0.0, delta_total = 0.0, active_total = 0.0, decode_total = 0.0;
   int keyframes = 0;  // frames the delta stream ran dense
+  int refined = 0;    // of them, delta frames run again dense (tracker.refine_margin)
+  dcnn::eval::ScoreErrors score_errors;  // candidates' |delta - dense| score on delta frames
   double shift_total = 0.0;  // stabiliser: sum of the shift magnitudes (model pixels)
   double stabilize_total = 0.0;  // stabiliser: ms (inside the delta stream's time)
   int exposure_frames = 0;   // stabiliser: frames whose exposure was mapped back
@@ -255,6 +258,7 @@ int run(const Args& args) {
     }
     active_total += s.stats.mean_active;
     if (s.stats.keyframe) ++keyframes;
+    if (s.stats.refined) ++refined;
     decode_total += s.stats.decode_ms;
 
     if (args.per_frame)
@@ -298,6 +302,7 @@ int run(const Args& args) {
     };
     dense_candidates.push_back(decode_dense(cut_off));
     delta_candidates.push_back(decode_delta(cut_off));
+    if (!s.stats.keyframe) score_errors.add_frame(dense_candidates.back(), delta_candidates.back());
     // On the objects compared (outside the masks with --outside-masks).
     if (args.show_disagreements && dense_objects.size() != delta_objects.size()) {
       std::fprintf(stderr, "frame %d: dense %s, delta %s\n", n, dcnn::eval::describe_objects(dense_objects).c_str(),
@@ -327,8 +332,10 @@ int run(const Args& args) {
               dcnn::to_string(model->backend()), n, frame_width, frame_height, cfg.input.width,
               cfg.input.height);
   std::printf("dense %.2f ms/frame, delta %.2f ms/frame, speedup %.2fx, mean active %.3f "
-              "(decoding %.2f ms/frame of each), %d of the delta stream's frames ran dense\n",
-              dense_ms, delta_ms, dense_ms / delta_ms, active_total / n, decode_total / n, keyframes);
+              "(decoding %.2f ms/frame of each), %d of the delta stream's frames ran dense "
+              "(%d of them run again dense for a track decision within tracker.refine_margin)\n",
+              dense_ms, delta_ms, dense_ms / delta_ms, active_total / n, decode_total / n, keyframes,
+              refined);
   if (delta_frames > 0)
     std::printf("on its %d delta frames: input active %.3f, MAC-weighted active %.3f\n", delta_frames,
                 delta_input_active / delta_frames, delta_mean_active / delta_frames);
@@ -353,6 +360,11 @@ int run(const Args& args) {
                 agreement.true_positives, agreement.false_positives, agreement.false_negatives,
                 kDetectionIou);
   }
+
+  std::printf("score error |delta - dense| of the same candidate (>= %.2f, IoU >= 0.7) on the delta "
+              "stream's delta frames: median %.4f, p90 %.4f, p99 %.4f, max %.4f (%zu pairs)\n",
+              cut_off, score_errors.quantile(0.5), score_errors.quantile(0.9), score_errors.quantile(0.99),
+              score_errors.quantile(1.0), score_errors.count());
 
   // The tracking table: every variant on the same candidates.
   std::printf("tracking (score_on %.2f, score_off %.2f, min_hits %d, max_misses %d; blinks: a track "
@@ -413,6 +425,11 @@ int run(const Args& args) {
     j["mean_active"] = active_total / n;
     j["decode_ms"] = decode_total / n;
     j["keyframes"] = keyframes;  // first frame, periodic and busy-scene dense frames
+    j["refined"] = refined;      // delta frames run again dense (tracker.refine_margin)
+    j["score_error_p50"] = score_errors.quantile(0.5);
+    j["score_error_p90"] = score_errors.quantile(0.9);
+    j["score_error_p99"] = score_errors.quantile(0.99);
+    j["score_error_max"] = score_errors.quantile(1.0);
     j["perturb"] = args.perturb;
     j["dense_input"] = args.dense_input;
     j["stabilize_shift"] = delta_opts.stabilize.shift;

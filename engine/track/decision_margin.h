@@ -1,0 +1,35 @@
+// Whether a frame's tracker decisions hang on a score within a margin of the tracker's cut-offs.
+//
+// A delta stream's scores differ from dense ones by a few hundredths. Where a candidate sits that
+// close to score_on (a track starts or not) or score_off (a track continues or counts a miss), the
+// two streams decide differently and publish different counts for frames to come (vtest: 8 of
+// the 11 frames where delta and dense MultiPose disagree, docs/tracking.md). The stream runs
+// such a frame again dense (tracker.refine_margin), so the decision is dense's.
+#pragma once
+
+#include <functional>
+#include <vector>
+
+#include "engine/api/results.h"
+#include "engine/track/tracker.h"
+
+namespace dcnn {
+
+// True when `tracker`'s update on `candidates` (its live tracks, its settings) would end in a
+// different state - which tracks live, are confirmed, were seen or missed this frame - if every
+// candidate's score were `margin` higher, or `margin` lower. Candidates may go down to
+// score_off - margin. The tracker itself is not changed. False for margin <= 0.
+bool decisions_within_margin(const Tracker& tracker, const std::vector<Detection>& candidates,
+                             float margin);
+
+// A frame's candidates for `tracker`, refined: `decode(lowest)` gives the frame's candidates
+// scoring >= lowest. Decodes down to the tracker's cut-off (min of score_on and score_off) less
+// `margin`; when a decision hangs on the margin, calls `run_again_dense` (the caller runs the
+// frame again as a dense keyframe) and decodes again. Returns the candidates down to the
+// cut-off (as decode(cut_off) gives them) and sets `ran_again`. margin 0: one decode, as
+// without refinement.
+std::vector<Detection> refined_candidates(const Tracker& tracker, float margin,
+                                          const std::function<std::vector<Detection>(float)>& decode,
+                                          const std::function<void()>& run_again_dense, bool& ran_again);
+
+}  // namespace dcnn
