@@ -14,7 +14,6 @@
 #include "engine/exec/compiled_model.h"
 #include "engine/exec/cuda_backend.h"
 #include "engine/stabilize/input_stabilizer.h"
-#include "engine/track/decision_margin.h"
 #include "engine/zones/mask_raster.h"
 #include "engine/zones/object_filter.h"
 #include "engine/ir/onnx_import.h"
@@ -316,7 +315,9 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
     const TrackerSettings& track = tracker_.settings();
     // Delta frames whose decisions hang on a few hundredths of score (about what delta
     // differs from dense by) run again dense, as keyframes for the frames after them too.
-    const float margin = options_.mode == ExecMode::Delta && !executor_->stats().keyframe ? track.refine_margin : 0.f;
+    const bool may_refine =
+        options_.mode == ExecMode::Delta && !executor_->stats().keyframe && refine_budget_.allows();
+    const float margin = may_refine ? track.refine_margin : 0.f;
     const std::vector<Detection> candidates = refined_candidates(
         tracker_, margin,
         [&](float lowest) {
@@ -330,6 +331,7 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
           refine_ms = ms_since(t_refine);
         },
         refined);
+    refine_budget_.record(refined);
     r.objects = tracker_.update(candidates, pts);
     zone_membership_.assign(r.objects, tracker_.tracks());
   } else {
@@ -404,6 +406,7 @@ void Stream::reset() {
   if (stabilizer_) stabilizer_->reset();
   ids_.reset();
   tracker_.reset();
+  refine_budget_.reset();
 }
 
 float Stream::score_threshold() const {

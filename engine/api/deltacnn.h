@@ -22,6 +22,7 @@
 #include "engine/exec/executor.h"
 #include "engine/pre/preprocess.h"
 #include "engine/stabilize/stabilize_settings.h"
+#include "engine/track/decision_margin.h"
 #include "engine/track/tracker.h"
 #include "engine/zones/frame_zones.h"
 #include "engine/zones/zone_membership.h"
@@ -161,6 +162,7 @@ class Stream {
   mutable HeadCellCache cell_cache_;
   IdAssigner ids_;     // tracker off
   Tracker tracker_;    // tracker on
+  RefineBudget refine_budget_;  // tracker.refine_margin: how many recent frames were refined
   std::vector<float> input_;
   // Delta mode with stabilize on: moves the input into the reference's geometry and exposure
   // (into a buffer of its own, which the executor then reads).

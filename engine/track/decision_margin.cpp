@@ -33,6 +33,18 @@ bool decisions_within_margin(const Tracker& tracker, const std::vector<Detection
          outcome_of(tracker, candidates, -margin) != as_scored;
 }
 
+void RefineBudget::record(bool refined) {
+  refined_in_window_ += int(refined) - int(ring_[next_]);
+  ring_[next_] = refined ? 1 : 0;
+  next_ = (next_ + 1) % ring_.size();
+}
+
+void RefineBudget::reset() {
+  std::fill(ring_.begin(), ring_.end(), uint8_t{0});
+  next_ = 0;
+  refined_in_window_ = 0;
+}
+
 std::vector<Detection> refined_candidates(const Tracker& tracker, float margin,
                                           const std::function<std::vector<Detection>(float)>& decode,
                                           const std::function<void()>& run_again_dense, bool& ran_again) {

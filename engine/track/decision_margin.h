@@ -7,6 +7,7 @@
 // such a frame again dense (tracker.refine_margin), so the decision is dense's.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <vector>
 
@@ -28,6 +29,27 @@ bool decisions_within_margin(const Tracker& tracker, const std::vector<Detection
 // frame again as a dense keyframe) and decodes again. Returns the candidates down to the
 // cut-off (as decode(cut_off) gives them) and sets `ran_again`. margin 0: one decode, as
 // without refinement.
+// How many of the last frames may be refined. A refined frame costs a delta run and a dense
+// one; a scene where decisions hang on the margin frame after frame (a distant crowd at the
+// cut-off) would otherwise make delta dearer than dense. At most `most` refined frames in any
+// `window` frames in a row bounds that at most/window of a dense frame's time on top of the
+// delta stream's own (issue 13: no scene more than 10 % slower than dense).
+class RefineBudget {
+ public:
+  static constexpr int kWindow = 100;
+  static constexpr int kMost = 10;
+  // Whether this frame may be refined.
+  bool allows() const { return refined_in_window_ < kMost; }
+  // Once per frame, refined or not.
+  void record(bool refined);
+  void reset();
+
+ private:
+  std::vector<uint8_t> ring_ = std::vector<uint8_t>(kWindow, 0);
+  size_t next_ = 0;
+  int refined_in_window_ = 0;
+};
+
 std::vector<Detection> refined_candidates(const Tracker& tracker, float margin,
                                           const std::function<std::vector<Detection>(float)>& decode,
                                           const std::function<void()>& run_again_dense, bool& ran_again);

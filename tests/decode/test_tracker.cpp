@@ -414,4 +414,28 @@ TEST(DecisionMargin, FindsBirthsAndContinuationsNearTheCutOffs) {
   EXPECT_EQ(next[0].track_age, 2);
 }
 
+// At most RefineBudget::kMost refined frames in any kWindow frames in a row; the oldest ones
+// leave the window; reset() forgets them all.
+TEST(DecisionMargin, RefineBudgetBoundsTheRefinedShare) {
+  dcnn::RefineBudget budget;
+  int refined = 0;
+  for (int f = 0; f < dcnn::RefineBudget::kWindow; ++f) {
+    const bool refine = budget.allows();
+    refined += refine ? 1 : 0;
+    budget.record(refine);
+  }
+  EXPECT_EQ(refined, dcnn::RefineBudget::kMost);
+  EXPECT_FALSE(budget.allows());
+  budget.record(false);  // the window's first (refined) frame leaves it: one is free
+  EXPECT_TRUE(budget.allows());
+  budget.record(true);  // takes it, as the second (refined) frame leaves: one is free again
+  EXPECT_TRUE(budget.allows());
+  for (int f = 2; f < dcnn::RefineBudget::kMost; ++f) budget.record(false);  // the rest leave
+  budget.record(true);
+  budget.record(true);
+  EXPECT_TRUE(budget.allows());  // three refined in the window now
+  budget.reset();
+  EXPECT_TRUE(budget.allows());
+}
+
 }  // namespace

@@ -315,13 +315,15 @@ int run(const Args& args) {
   if (decoder && deployment && deployment->tracker.enabled && deployment->tracker.refine_margin > 0.f)
     delta_tracker.emplace(deployment->tracker);
   int refined_frames = 0;
+  RefineBudget refine_budget;
   // The delta stream's decode and tracking on `input`'s frame; returns the ms it took beyond
   // decoding (cell heads, and a dense run again).
   auto decode_and_track_delta = [&](const std::vector<float>& input) {
     if (!delta_tracker) return decode(delta);
     double ms = 0.0;
     bool ran_again = false;
-    const float margin = delta.stats().keyframe ? 0.f : delta_tracker->settings().refine_margin;
+    const float margin =
+        delta.stats().keyframe || !refine_budget.allows() ? 0.f : delta_tracker->settings().refine_margin;
     const std::vector<Detection> candidates = refined_candidates(
         *delta_tracker, margin,
         [&](float lowest) {
@@ -337,6 +339,7 @@ int run(const Args& args) {
         },
         ran_again);
     if (ran_again) ++refined_frames;
+    refine_budget.record(ran_again);
     decoded_objects += candidates.size();
     delta_tracker->update(candidates);
     return ms;
