@@ -71,7 +71,13 @@ bool is_constant_only_op(const std::string& op) {
 
 int64_t default_opset(const onnx::ModelProto& model, const std::string& source) {
   for (const auto& op : model.opset_import()) {
-    if (op.domain().empty() || op.domain() == "ai.onnx") return op.version();
+    if (!(op.domain().empty() || op.domain() == "ai.onnx")) continue;
+    // Opsets count from 1: 0 or less is a damaged file, not an old one.
+    if (op.version() < 1)
+      throw Error(ErrorKind::Model, source + ": imports ai.onnx opset " + std::to_string(op.version()) +
+                                        "; expected an opset version of 1 or more (the file's "
+                                        "opset_import is damaged)");
+    return op.version();
   }
   if (model.opset_import_size() == 0) return 1;  // IR version 2 models carry no opset list
   throw Error(ErrorKind::Unsupported,

@@ -174,6 +174,22 @@ TEST(ImportErrors, ChannelMismatchNamesNode) {
 
 TEST(ImportErrors, UnsupportedAttributesAndForms) {
   {
+    // The message names the opset: an unknown attribute is mostly an operator version far from
+    // the usual exports.
+    OnnxBuilder b(1);  // Relu-1 still had consumed_inputs
+    b.input("x", {1, 3, 8, 8});
+    b.node("Relu", {"x"}, {"y"}, "relu1").ints("consumed_inputs", {0});
+    b.output("y");
+    EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Unsupported, {"relu1", "consumed_inputs", "opset 1"}));
+  }
+  {
+    OnnxBuilder b(0);  // opsets count from 1
+    b.input("x", {1, 3, 8, 8});
+    b.node("Relu", {"x"}, {"y"}, "relu");
+    b.output("y");
+    EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model, {"bad.onnx", "opset 0", "opset version of 1 or more"}));
+  }
+  {
     OnnxBuilder b;
     b.input("x", {1, 3, 8, 8});
     b.node("MaxPool", {"x"}, {"y"}, "pool").ints("kernel_shape", {2, 2}).ints("dilations", {2, 2});

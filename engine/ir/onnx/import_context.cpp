@@ -134,8 +134,11 @@ void ImportContext::allow_attributes(std::initializer_list<const char*> names) c
     if (!known) {
       std::string list;
       for (const char* n : names) list += std::string(list.empty() ? "" : ", ") + n;
-      unsupported("attribute '" + a.name() + "' is not supported; supported attributes: " +
-                  (list.empty() ? "none" : list));
+      // The opset, because most attributes the importer does not know belong to operator
+      // versions far older or newer than the exporters' usual 11-17 (BatchNormalization-1's
+      // consumed_inputs, Resize-18's antialias).
+      unsupported("attribute '" + a.name() + "' is not supported (the model imports ai.onnx opset " +
+                  std::to_string(opset_) + "); supported attributes: " + (list.empty() ? "none" : list));
     }
   }
 }
