@@ -374,6 +374,24 @@ void Stream::place_zones(const FrameGeometry& geometry) {
     executor_->set_input_ignore_mask(ignore);
     const auto masked = std::count(ignore.begin(), ignore.end(), uint8_t{1});
     input_masked_ = ignore.empty() ? 0.f : float(double(masked) / double(ignore.size()));
+    // Masked objects are dropped: masks over the whole picture find nothing, for ever, and
+    // without this nothing says why (a mask drawn on a larger camera's picture, or in pixels
+    // of a smaller one).
+    // (Compared with the frame's own pixels in the model input: letterbox padding is never
+    // masked.)
+    const double w = geometry.frame_width, h = geometry.frame_height;
+    const std::vector<uint8_t> frame = zones::rasterize({{{0, 0}, {w, 0}, {w, h}, {0, h}}}, geometry);
+    size_t frame_only = 0;  // frame pixels the masks leave free
+    for (size_t p = 0; p < frame.size() && p < ignore.size(); ++p) frame_only += frame[p] && !ignore[p];
+    if (masked > 0 && frame_only == 0) {
+      const std::string warning =
+          "model '" + model_->config().name + "': the masks cover the whole " +
+          std::to_string(geometry.frame_width) + "x" + std::to_string(geometry.frame_height) +
+          " frame, so no object can be found; expected masks over part of the picture (YAML "
+          "masks:, in frame pixels, or 0..1 with units: normalized)";
+      if (std::find(warnings_.begin(), warnings_.end(), warning) == warnings_.end())
+        warnings_.push_back(warning);
+    }
     std::vector<zones::Polygon> blank;
     for (size_t i = 0; i < placed->masks.size(); ++i)
       if (options_.zones.masks[i].fill == zones::MaskFill::Blank) blank.push_back(placed->masks[i]);

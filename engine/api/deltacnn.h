@@ -135,7 +135,9 @@ class Stream {
   // What the stream does not do as asked, for the caller to tell the user once (the element
   // posts each as a GST_ELEMENT_WARNING): stabilize on the CUDA backend, whose executor takes
   // the frame itself, so no host-side stabiliser can move it; layer thresholds the recompute
-  // form does not read (Executor::warnings). Empty when everything is as asked.
+  // form does not read (Executor::warnings); and, from the first frame of a size on, masks that
+  // cover the whole frame (it grows then: callers check again after a frame). Empty when
+  // everything is as asked.
   const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:

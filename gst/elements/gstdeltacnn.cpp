@@ -119,8 +119,10 @@ struct DeltaCnnPrivate {
   // Read per buffer without the settings lock.
   std::atomic<bool> reset_on_discont{true};
 
-  // Model warnings already on the bus (start() only): each is posted once per element.
+  // Warnings already on the bus (at start, and the stream's after frames): each once per element.
   std::set<std::string> posted_warnings;
+  // How many of the stream's warnings were posted: some appear only with a frame.
+  size_t stream_warnings_posted = 0;
 };
 
 }  // namespace
@@ -578,6 +580,7 @@ gst_deltacnn_start (GstBaseTransform * trans)
     priv->meta_context.has_zones = !config.zones.zones.empty ();
     post_warnings (self, model->warnings (), settings);
     post_warnings (self, stream->warnings (), settings);
+    priv->stream_warnings_posted = stream->warnings ().size ();
     deltacnn_gst::EventSource source;
     source.camera_id = settings.camera_id.empty ()? priv->meta_context.element_name :
         settings.camera_id;
@@ -794,6 +797,11 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   }
   // Unmap first: the mapped frame holds a reference, which makes the buffer non-writable.
   gst_video_frame_unmap (&frame);
+  // Warnings that need a frame (masks over the whole picture, known only with its size).
+  if (priv->stream->warnings ().size () != priv->stream_warnings_posted) {
+    post_warnings (self, priv->stream->warnings (), priv->applied);
+    priv->stream_warnings_posted = priv->stream->warnings ().size ();
+  }
 
   {
     dcnn::EventTime now;

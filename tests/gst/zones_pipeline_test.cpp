@@ -126,4 +126,27 @@ TEST_F(ZonesPipelineTest, PixelZoneOutsideTheFrameIsAnErrorNamingTheFile) {
   EXPECT_NE(all.find("point [500, 10] lies outside the 96x64 frame"), std::string::npos) << all;
 }
 
+// Masks over the whole picture drop every object: the pipeline runs, but a WARNING on the bus
+// (posted with the first frame, once) says why nothing is ever found.
+TEST_F(ZonesPipelineTest, MasksOverTheWholeFrameAreAWarning) {
+  if (!require_asset(config_path("movenet-lightning.yaml"))) return;
+  const std::string path = deltacnn_test::config_with(
+      "movenet-lightning.yaml", "masks:\n  - polygon: [[0, 0], [1, 0], [1, 1], [0, 1]]\n    units: normalized\n");
+  ASSERT_FALSE(path.empty());
+  bool eos = false;
+  std::vector<deltacnn_test::BusError> warnings;
+  const auto error = deltacnn_test::run_pipeline(
+      "videotestsrc num-buffers=3 ! video/x-raw,format=RGB,width=96,height=64 ! deltacnn backend=cpu "
+      "config-file-path=\"" + path + "\" ! fakesink",
+      60, &eos, &warnings);
+  std::remove(path.c_str());
+  ASSERT_FALSE(error.has_value()) << error->message;
+  EXPECT_TRUE(eos);
+  int whole = 0;
+  for (const auto& w : warnings)
+    if (w.message.find("the masks cover the whole 96x64 frame") != std::string::npos) ++whole;
+  EXPECT_EQ(whole, 1);
+}
+
 }  // namespace
+
