@@ -2,6 +2,9 @@
 
 #include <unistd.h>
 
+#include <fstream>
+#include <tuple>
+
 namespace deltacnn_gst {
 
 std::string expand_topic(const std::string& pattern, const std::string& camera_id) {
@@ -23,6 +26,26 @@ std::string check_publish_topic(const std::string& topic) {
 }
 
 static bool readable(const std::string& path) { return ::access(path.c_str(), R_OK) == 0; }
+
+// Whether the file holds a PEM block of this kind ("CERTIFICATE", or "PRIVATE KEY" for any key
+// type's "-----BEGIN ... PRIVATE KEY-----"). libmosquitto takes any file at set-up and fails
+// only in the TLS handshake, which the publisher cannot tell from a broker that is down: a DER
+// certificate or a wrong file was retried with backoff for ever. The first 1 MB is read
+// (certificate bundles are a few hundred KB).
+static bool holds_pem(const std::string& path, const std::string& kind) {
+  std::ifstream in(path, std::ios::binary);
+  std::string text(1 << 20, '\0');
+  in.read(text.data(), std::streamsize(text.size()));
+  text.resize(size_t(in.gcount()));
+  for (size_t at = 0; (at = text.find("-----BEGIN ", at)) != std::string::npos; ++at) {
+    const size_t end = text.find("-----", at + 11);
+    if (end == std::string::npos) break;
+    const std::string label = text.substr(at + 11, end - at - 11);
+    if (label.size() >= kind.size() && label.compare(label.size() - kind.size(), kind.size(), kind) == 0)
+      return true;
+  }
+  return false;
+}
 
 std::string validate(const MqttSettings& s) {
   if (s.host.empty()) return "property host is empty; expected a broker host name or address";
@@ -53,6 +76,14 @@ std::string validate(const MqttSettings& s) {
     if (!path.empty() && !readable(path))
       return std::string("property ") + name + " is '" + path +
              "', which cannot be read; expected a readable PEM file";
+  for (const auto& [name, path, kind] :
+       {std::tuple<const char*, const std::string&, const char*>{"tls-ca-file", s.tls_ca_file, "CERTIFICATE"},
+        {"tls-cert-file", s.tls_cert_file, "CERTIFICATE"},
+        {"tls-key-file", s.tls_key_file, "PRIVATE KEY"}})
+    if (!path.empty() && !holds_pem(path, kind))
+      return std::string("property ") + name + " is '" + path + "', which holds no PEM " + kind +
+             "; expected a PEM file with a '-----BEGIN " + kind +
+             "-----' block (convert a DER file with openssl x509 -inform der)";
   if (s.max_queue < 1) return "property max-queue is 0; expected 1 or more";
   if (s.keepalive_s < 5)
     return "property keepalive is " + std::to_string(s.keepalive_s) + "; expected 5 or more seconds";

@@ -67,6 +67,31 @@ TEST(MqttSettings, TopicTemplateAndValidation) {
   s = {};
   s.tls_cert_file = "/etc/hostname";
   EXPECT_NE(deltacnn_gst::validate(s).find("tls-key-file"), std::string::npos);
+  // A readable file that is not PEM (a DER certificate, a wrong file): refused at start, not
+  // retried as a broker that is down.
+  const std::string not_pem = deltacnn_test::temp_path("not-pem", ".der");
+  {
+    const char der[] = "\x30\x82\x03\x00 not a PEM file";
+    std::ofstream(not_pem, std::ios::binary) << std::string(der, sizeof der - 1);
+  }
+  s = {};
+  s.tls_ca_file = not_pem;
+  EXPECT_NE(deltacnn_gst::validate(s).find("holds no PEM CERTIFICATE"), std::string::npos)
+      << deltacnn_gst::validate(s);
+  const std::string pem = deltacnn_test::temp_path("ca", ".pem");
+  { std::ofstream(pem) << "# a bundle\n-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"; }
+  s.tls_ca_file = pem;
+  EXPECT_EQ(deltacnn_gst::validate(s), "");
+  const std::string key = deltacnn_test::temp_path("key", ".pem");
+  { std::ofstream(key) << "-----BEGIN EC PRIVATE KEY-----\nMHc\n-----END EC PRIVATE KEY-----\n"; }
+  s.tls_cert_file = pem;
+  s.tls_key_file = key;
+  EXPECT_EQ(deltacnn_gst::validate(s), "");
+  s.tls_key_file = pem;  // a certificate where the key belongs
+  EXPECT_NE(deltacnn_gst::validate(s).find("tls-key-file"), std::string::npos);
+  std::remove(not_pem.c_str());
+  std::remove(pem.c_str());
+  std::remove(key.c_str());
 }
 
 /* ------------------------------------------------------------ pipelines */
