@@ -58,22 +58,11 @@ camera_description (const App * app, const Camera * camera)
   const gchar *live = camera->is_file ? "" :
       " ! queue max-size-buffers=2 max-size-bytes=0 max-size-time=0 leaky=downstream ! "
       "videorate drop-only=true";
-  gchar *description = g_strdup_printf ("%s%s ! videoconvert name=convert%s ! deltacnn name=infer "
+  gchar *description = g_strdup_printf ("%s%s ! videoconvert%s ! deltacnn name=infer "
       "unique-id=%u%s ! deltacnnjson name=json ! fakesink name=sink sync=false",
       source, watchdog, live, camera->index,
       app->mqtt_host != NULL ? " ! deltacnnpublish name=publish" : "");
   return description;
-}
-
-/* Streaming thread: runs `func` on the main loop with this camera and its current run (a
- * RunRef), so that it can tell whether the run is still the camera's. */
-static void
-call_in_main (Camera * camera, GSourceFunc func)
-{
-  RunRef *ref = g_new (RunRef, 1);
-  ref->camera = camera;
-  ref->run = camera->run;
-  g_idle_add_full (G_PRIORITY_DEFAULT, func, ref, g_free);
 }
 
 static gboolean
@@ -102,8 +91,12 @@ on_sink_event (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
   Camera *camera = data;
   (void) pad;
-  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS)
-    call_in_main (camera, on_camera_eos_in_main);
+  if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS) {
+    RunRef *ref = g_new (RunRef, 1);
+    ref->camera = camera;
+    ref->run = camera->run;
+    g_idle_add_full (G_PRIORITY_DEFAULT, on_camera_eos_in_main, ref, g_free);
+  }
   return GST_PAD_PROBE_OK;
 }
 
@@ -121,67 +114,6 @@ on_sink_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
     g_mutex_unlock (&camera->app->warned_lock);
   }
   return GST_PAD_PROBE_OK;
-}
-
-
-/* The elements that wait for the camera's first decoded data, downstream first: the inference
- * (the model, if no other camera holds it, and the stream's delta state: about 140 MB for
- * MultiPose), the JSON file and the MQTT publisher (whose retained status reads "online" from
- * its start). A camera that cannot be reached retries every few seconds all night, and ten such
- * cameras built all of it at every retry: 1.61 GB peak and 0.6 of a core (MultiPose, 30 s;
- * gated: 197 MB and 0.05). They start when there is something to infer. */
-static const gchar *const gated_elements[] = { "sink", "publish", "json", "infer" };
-
-static gboolean
-open_gate_in_main (gpointer data)
-{
-  RunRef *ref = data;
-  Camera *camera = ref->camera;
-  if (ref->run != camera->run || camera->bin == NULL || camera->gate_probe == 0)
-    return G_SOURCE_REMOVE;
-  for (guint i = 0; i < G_N_ELEMENTS (gated_elements); ++i) {
-    GstElement *element = gst_bin_get_by_name (GST_BIN (camera->bin), gated_elements[i]);
-    if (element == NULL)
-      continue;                 /* no publisher without --mqtt-host */
-    gst_element_set_locked_state (element, FALSE);
-    /* A failure (a model that cannot load) posts its error on the bus, handled there. */
-    gst_element_sync_state_with_parent (element);
-    gst_object_unref (element);
-  }
-  gst_pad_remove_probe (camera->gate_pad, camera->gate_probe);
-  camera->gate_probe = 0;
-  return G_SOURCE_REMOVE;
-}
-
-/* Streaming thread: the decoded stream's first event or buffer. It waits here (the probe
- * blocks) while the main loop starts the gated elements, then flows on. */
-static GstPadProbeReturn
-on_gate (GstPad * pad, GstPadProbeInfo * info, gpointer data)
-{
-  Camera *camera = data;
-  (void) pad;
-  (void) info;
-  if (g_atomic_int_compare_and_exchange (&camera->gate_reached, 0, 1))
-    call_in_main (camera, open_gate_in_main);
-  return GST_PAD_PROBE_OK;
-}
-
-static void
-close_gate (Camera * camera, GstElement * bin)
-{
-  for (guint i = 0; i < G_N_ELEMENTS (gated_elements); ++i) {
-    GstElement *element = gst_bin_get_by_name (GST_BIN (bin), gated_elements[i]);
-    if (element == NULL)
-      continue;
-    gst_element_set_locked_state (element, TRUE);
-    gst_object_unref (element);
-  }
-  GstElement *convert = gst_bin_get_by_name (GST_BIN (bin), "convert");
-  camera->gate_pad = gst_element_get_static_pad (convert, "sink");
-  gst_object_unref (convert);
-  g_atomic_int_set (&camera->gate_reached, 0);
-  camera->gate_probe = gst_pad_add_probe (camera->gate_pad,
-      GST_PAD_PROBE_TYPE_BLOCK | GST_PAD_PROBE_TYPE_DATA_DOWNSTREAM, on_gate, camera, NULL);
 }
 
 
@@ -272,7 +204,6 @@ camera_start (Camera * camera)
    * pipeline lose its PLAYING state (that would PAUSE every other camera's RTSP session each
    * time one camera retries; measured: the running camera then starved). */
   g_object_set (bin, "async-handling", TRUE, NULL);
-  close_gate (camera, bin);
   camera->bin = bin;
   gst_bin_add (GST_BIN (app->pipeline), bin);
   gst_element_sync_state_with_parent (bin);  /* a failure posts its error on the bus */
@@ -293,11 +224,7 @@ camera_teardown (Camera * camera)
   GstElement *bin = camera->bin;
   camera->bin = NULL;
   ++camera->run;                /* whatever its threads still queue is stale now */
-  /* Elements still gated are in NULL already; setting the bin to NULL flushes the gate's pad,
-   * which releases a streaming thread waiting there. */
   gst_element_set_state (bin, GST_STATE_NULL);
-  camera->gate_probe = 0;
-  gst_clear_object (&camera->gate_pad);
   gst_bin_remove (GST_BIN (camera->app->pipeline), bin);
 #ifdef __GLIBC__
   /* Give back the pages the torn-down bin freed (see the arena cap in main). */

@@ -32,9 +32,6 @@ typedef struct {
   GHashTable *warned;           /* warnings said since the last run that got frames (warned_lock) */
   gint connection_lost;         /* atomic: the source warned that it could not read (rtspsrc
                                  * then ends the stream with EOS, which would read as a clean end) */
-  GstPad *gate_pad;             /* where the decoded stream waits for the inference to start */
-  gulong gate_probe;            /* its blocking probe, 0 once the inference runs */
-  gint gate_reached;            /* atomic: this run's first decoded data reached the gate */
 } Camera;
 
 struct App {
@@ -63,10 +60,6 @@ typedef struct {
 void camera_log (Camera * camera, const gchar * format, ...) G_GNUC_PRINTF (2, 3);
 gboolean camera_start (Camera * camera);
 void camera_teardown (Camera * camera);
-
-/* model_check.c: whether a deltacnn element with the program's settings starts (FALSE after
- * saying why on stderr). */
-gboolean model_check (const App * app);
 
 /* supervisor.c */
 void camera_ended (Camera * camera, gboolean failed, const gchar * why);

@@ -12,10 +12,7 @@
  *     deltacnn model-instance-id=... camera-id=cameraN unique-id=N !
  *     [deltacnnpublish camera-id=cameraN !]
  *     deltacnnjson location=OUTDIR/cameraN.jsonl append=(for cameras) ! fakesink
- * (the bracketed part for cameras, as in pipelines/common.sh). deltacnn and what follows it
- * start when the camera's first decoded data reaches videoconvert (a camera being tried costs
- * its source and decoder only); the model is loaded once at start to check the configuration.
- * All bins share one pipeline and,
+ * (the bracketed part for cameras, as in pipelines/common.sh). All bins share one pipeline and,
  * through model-instance-id, one loaded model and its runner threads. When a camera's stream
  * ends or fails (closed connection, unreachable at start, no frame for --camera-timeout
  * seconds), only its bin is torn down; it is built again after --reconnect-delay seconds while
@@ -102,10 +99,6 @@ main (int argc, char **argv)
         g_strerror (errno));
     return 1;
   }
-
-  /* Before any camera: a bad config stops here, also with every camera offline. */
-  if (!model_check (&app))
-    return 1;
 
   app.loop = g_main_loop_new (NULL, FALSE);
   app.pipeline = gst_pipeline_new ("cameras");

@@ -140,15 +140,13 @@ TEST_F(CamerasTest, EachCameraReconnectsOnItsOwnWhileTheOthersGoOn) {
   EXPECT_NE(text.find("reconnecting every 1 s"), std::string::npos) << text;
 }
 
-// Also with the only camera unreachable: its inference would start only with its first frame,
-// so the model is loaded once at start to check the configuration.
 TEST_F(CamerasTest, ConfigurationErrorStopsTheProgramInsteadOfRetrying) {
   const std::string config = dir_ + "/bad.yaml";
   std::ofstream(config) << "model:\n  onnx: " << model_path("movenet-lightning.onnx") << "\n";
   const int port = free_tcp_port();
   ProcessResult r = run_process(
       cameras_command({"--config", config, "--backend", "cpu", "--reconnect-delay", "1",
-                       "--output-dir", dir_ + "/out",
+                       "--output-dir", dir_ + "/out", vtest_path(),
                        "rtsp://127.0.0.1:" + std::to_string(port) + "/test"}),
       60);
   ASSERT_FALSE(r.timed_out) << "a bad config was retried instead of stopping the program";
