@@ -216,18 +216,60 @@ camera_start (Camera * camera)
  * pipeline set to NULL with it inside fails its state change and leaves the other cameras'
  * threads running while they are destroyed (found: a crash when one camera's JSON file could
  * not be opened while another streamed). */
+typedef struct {
+  App *app;
+  GstElement *bin;
+} Teardown;
+
+/* A thread of its own: the bin to NULL, then freed. */
+static gpointer
+teardown_thread (gpointer data)
+{
+  Teardown *t = data;
+  gst_element_set_state (t->bin, GST_STATE_NULL);
+  gst_object_unref (t->bin);
+#ifdef __GLIBC__
+  /* Give back the pages the torn-down bin freed (see the arena cap in main). */
+  malloc_trim (0);
+#endif
+  g_atomic_int_dec_and_test (&t->app->teardowns_running);
+  g_free (t);
+  return NULL;
+}
+
 void
 camera_teardown (Camera * camera)
 {
   if (camera->bin == NULL)
     return;
+  App *app = camera->app;
   GstElement *bin = camera->bin;
   camera->bin = NULL;
   ++camera->run;                /* whatever its threads still queue is stale now */
-  gst_element_set_state (bin, GST_STATE_NULL);
-  gst_bin_remove (GST_BIN (camera->app->pipeline), bin);
-#ifdef __GLIBC__
-  /* Give back the pages the torn-down bin freed (see the arena cap in main). */
-  malloc_trim (0);
-#endif
+  /* Out of the pipeline first (locked, so the pipeline's own state changes pass it by), then
+   * to NULL in a thread of its own. An RTSP source that loses its server while it connects
+   * can stay stuck in its state change (rtspsrc's task waiting for a pad's stream lock; found
+   * by an adversarial sweep, about one run in two when the server dies 1.5 s after the start):
+   * done here, that froze the supervisor, every other camera's recovery and the signals, and
+   * the exit hung on it. */
+  gst_object_ref (bin);
+  gst_element_set_locked_state (bin, TRUE);
+  gst_bin_remove (GST_BIN (app->pipeline), bin);
+  Teardown *t = g_new (Teardown, 1);
+  t->app = app;
+  t->bin = bin;
+  g_atomic_int_inc (&app->teardowns_running);
+  g_thread_unref (g_thread_new ("teardown", teardown_thread, t));
+}
+
+gboolean
+wait_for_teardowns (App * app, gint timeout_s)
+{
+  const gint64 until = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
+  while (g_atomic_int_get (&app->teardowns_running) > 0) {
+    if (g_get_monotonic_time () >= until)
+      return FALSE;
+    g_usleep (20000);
+  }
+  return TRUE;
 }

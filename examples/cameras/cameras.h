@@ -46,6 +46,7 @@ struct App {
   GPtrArray *sources;           /* the command line's, then --sources-file's */
   GMutex warned_lock;           /* the cameras' `warned` sets: bus sync handler and probes */
   gboolean stopping;
+  gint teardowns_running;       /* atomic: bins being set to NULL in their own threads */
   guint stop_grace_id;
   int exit_code;
 };
@@ -60,6 +61,8 @@ typedef struct {
 void camera_log (Camera * camera, const gchar * format, ...) G_GNUC_PRINTF (2, 3);
 gboolean camera_start (Camera * camera);
 void camera_teardown (Camera * camera);
+/* Waits until every torn-down bin has reached NULL; FALSE when some had not after timeout_s. */
+gboolean wait_for_teardowns (App * app, gint timeout_s);
 
 /* supervisor.c */
 void camera_ended (Camera * camera, gboolean failed, const gchar * why);

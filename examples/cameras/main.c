@@ -38,6 +38,7 @@
 #include <malloc.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cameras.h"
 #include "redact.h"
@@ -125,6 +126,14 @@ main (int argc, char **argv)
 
   for (guint i = 0; i < app.n_cameras; ++i)
     camera_teardown (&app.cameras[i]);
+  /* A camera stuck in its own state change is not waited for without bound: its files are
+   * written by then (EOS, or it never got a frame), so the program exits without it. */
+  if (!wait_for_teardowns (&app, STOP_GRACE_S)) {
+    g_printerr (PROGRAM ": a camera's source did not stop within %d s; exiting without it\n",
+        STOP_GRACE_S);
+    fflush (NULL);
+    _exit (app.exit_code != 0 ? app.exit_code : 1);
+  }
   gst_element_set_state (app.pipeline, GST_STATE_NULL);
   for (guint i = 0; i < app.n_cameras; ++i) {
     if (app.cameras[i].retry_id != 0)

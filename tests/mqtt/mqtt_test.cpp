@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <chrono>
+#include <fstream>
 #include <functional>
 #include <iostream>
 #include <map>
