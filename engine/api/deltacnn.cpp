@@ -312,14 +312,11 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
   FrameResult r;
   if (options_.tracker.enabled) {
     // Candidates down to score_off: the tracker keeps a track alive on them and publishes.
-    const TrackerSettings& track = tracker_.settings();
     // Delta frames whose decisions hang on a few hundredths of score (about what delta
     // differs from dense by) run again dense, as keyframes for the frames after them too.
-    const bool may_refine =
-        options_.mode == ExecMode::Delta && !executor_->stats().keyframe && refine_budget_.allows();
-    const float margin = may_refine ? track.refine_margin : 0.f;
+    const bool ran_dense = options_.mode != ExecMode::Delta || executor_->stats().keyframe;
     const std::vector<Detection> candidates = refined_candidates(
-        tracker_, margin,
+        tracker_, ran_dense, refine_budget_,
         [&](float lowest) {
           std::vector<Detection> found = model_->decoder().decode(heads(), geometry, lowest);
           if (frame_zones_) zones::drop_masked_objects(found, options_.zones, *frame_zones_);
@@ -331,7 +328,6 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
           refine_ms = ms_since(t_refine);
         },
         refined);
-    refine_budget_.record(refined);
     r.objects = tracker_.update(candidates, pts);
     zone_membership_.assign(r.objects, tracker_.tracks());
   } else {

@@ -18,12 +18,8 @@ namespace {
 class DocumentStarts : public YAML::EventHandler {
  public:
   YAML::Mark last_start;
-  bool started = false;
 
-  void OnDocumentStart(const YAML::Mark& mark) override {
-    last_start = mark;
-    started = true;
-  }
+  void OnDocumentStart(const YAML::Mark& mark) override { last_start = mark; }
   void OnDocumentEnd() override {}
   void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
@@ -52,17 +48,15 @@ size_t count_documents(const std::string& yaml_text, const std::string& source_n
   YAML::Parser parser(in);
   DocumentStarts starts;
   size_t documents = 0;
-  bool have_previous = false;
   YAML::Mark previous;
   while (parser.HandleNextDocument(starts)) {
-    if (have_previous && starts.last_start.pos == previous.pos) {
+    if (documents > 0 && starts.last_start.pos == previous.pos) {
       const size_t at = size_t(starts.last_start.pos);
       const std::string token = at < yaml_text.size() ? yaml_text.substr(at, 1) : "";
       syntax_error(source_name, starts.last_start,
                    "'" + token + "' starts no value here");
     }
     previous = starts.last_start;
-    have_previous = starts.started;
     ++documents;
   }
   return documents;

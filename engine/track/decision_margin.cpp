@@ -45,17 +45,22 @@ void RefineBudget::reset() {
   refined_in_window_ = 0;
 }
 
-std::vector<Detection> refined_candidates(const Tracker& tracker, float margin,
+std::vector<Detection> refined_candidates(const Tracker& tracker, bool ran_dense, RefineBudget& budget,
                                           const std::function<std::vector<Detection>(float)>& decode,
                                           const std::function<void()>& run_again_dense, bool& ran_again) {
   const TrackerSettings& s = tracker.settings();
   const float cut_off = std::min(s.score_off, s.score_on);
+  const float margin = !ran_dense && budget.allows() ? s.refine_margin : 0.f;
   ran_again = false;
-  if (!(margin > 0.f)) return decode(cut_off);
+  if (!(margin > 0.f)) {
+    budget.record(false);
+    return decode(cut_off);
+  }
   std::vector<Detection> candidates = decode(std::max(0.f, cut_off - margin));
-  if (decisions_within_margin(tracker, candidates, margin)) {
+  ran_again = decisions_within_margin(tracker, candidates, margin);
+  budget.record(ran_again);
+  if (ran_again) {
     run_again_dense();
-    ran_again = true;
     return decode(cut_off);
   }
   // The decoders keep their best objects above the threshold, so these are decode(cut_off)'s.

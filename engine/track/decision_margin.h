@@ -23,12 +23,6 @@ namespace dcnn {
 bool decisions_within_margin(const Tracker& tracker, const std::vector<Detection>& candidates,
                              float margin);
 
-// A frame's candidates for `tracker`, refined: `decode(lowest)` gives the frame's candidates
-// scoring >= lowest. Decodes down to the tracker's cut-off (min of score_on and score_off) less
-// `margin`; when a decision hangs on the margin, calls `run_again_dense` (the caller runs the
-// frame again as a dense keyframe) and decodes again. Returns the candidates down to the
-// cut-off (as decode(cut_off) gives them) and sets `ran_again`. margin 0: one decode, as
-// without refinement.
 // How many of the last frames may be refined. A refined frame costs a delta run and a dense
 // one; a scene where decisions hang on the margin frame after frame (a distant crowd at the
 // cut-off) would otherwise make delta dearer than dense. At most `most` refined frames in any
@@ -50,7 +44,14 @@ class RefineBudget {
   int refined_in_window_ = 0;
 };
 
-std::vector<Detection> refined_candidates(const Tracker& tracker, float margin,
+// A frame's candidates for `tracker`, refined: `decode(lowest)` gives the frame's candidates
+// scoring >= lowest. With the tracker's refine_margin set, a frame that did not run dense
+// (`ran_dense`) and `budget` allowing, decodes down to the tracker's cut-off (min of score_on
+// and score_off) less the margin; when a decision hangs on the margin, calls `run_again_dense`
+// (the caller runs the frame again as a dense keyframe) and decodes again. Records the frame in
+// `budget`, sets `ran_again` and returns the candidates down to the cut-off (as decode(cut_off)
+// gives them). Otherwise one decode, as without refinement.
+std::vector<Detection> refined_candidates(const Tracker& tracker, bool ran_dense, RefineBudget& budget,
                                           const std::function<std::vector<Detection>(float)>& decode,
                                           const std::function<void()>& run_again_dense, bool& ran_again);
 

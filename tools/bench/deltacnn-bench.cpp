@@ -322,10 +322,8 @@ int run(const Args& args) {
     if (!delta_tracker) return decode(delta);
     double ms = 0.0;
     bool ran_again = false;
-    const float margin =
-        delta.stats().keyframe || !refine_budget.allows() ? 0.f : delta_tracker->settings().refine_margin;
     const std::vector<Detection> candidates = refined_candidates(
-        *delta_tracker, margin,
+        *delta_tracker, delta.stats().keyframe, refine_budget,
         [&](float lowest) {
           std::vector<Detection> found;
           ms += decode_at(delta, lowest, &found);
@@ -339,7 +337,6 @@ int run(const Args& args) {
         },
         ran_again);
     if (ran_again) ++refined_frames;
-    refine_budget.record(ran_again);
     decoded_objects += candidates.size();
     delta_tracker->update(candidates);
     return ms;

@@ -361,10 +361,11 @@ int run(const Args& args) {
                 kDetectionIou);
   }
 
+  const float error_p50 = score_errors.quantile(0.5), error_p90 = score_errors.quantile(0.9),
+              error_p99 = score_errors.quantile(0.99), error_max = score_errors.quantile(1.0);
   std::printf("score error |delta - dense| of the same candidate (>= %.2f, IoU >= 0.7) on the delta "
               "stream's delta frames: median %.4f, p90 %.4f, p99 %.4f, max %.4f (%zu pairs)\n",
-              cut_off, score_errors.quantile(0.5), score_errors.quantile(0.9), score_errors.quantile(0.99),
-              score_errors.quantile(1.0), score_errors.count());
+              cut_off, error_p50, error_p90, error_p99, error_max, score_errors.count());
 
   // The tracking table: every variant on the same candidates.
   std::printf("tracking (score_on %.2f, score_off %.2f, min_hits %d, max_misses %d; blinks: a track "
@@ -424,12 +425,12 @@ int run(const Args& args) {
     j["speedup"] = dense_ms / delta_ms;
     j["mean_active"] = active_total / n;
     j["decode_ms"] = decode_total / n;
-    j["keyframes"] = keyframes;  // first frame, periodic and busy-scene dense frames
+    j["keyframes"] = keyframes;  // first frame, periodic, busy-scene and refined dense frames
     j["refined"] = refined;      // delta frames run again dense (tracker.refine_margin)
-    j["score_error_p50"] = score_errors.quantile(0.5);
-    j["score_error_p90"] = score_errors.quantile(0.9);
-    j["score_error_p99"] = score_errors.quantile(0.99);
-    j["score_error_max"] = score_errors.quantile(1.0);
+    j["score_error_p50"] = error_p50;
+    j["score_error_p90"] = error_p90;
+    j["score_error_p99"] = error_p99;
+    j["score_error_max"] = error_max;
     j["perturb"] = args.perturb;
     j["dense_input"] = args.dense_input;
     j["stabilize_shift"] = delta_opts.stabilize.shift;
