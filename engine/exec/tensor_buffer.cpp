@@ -9,11 +9,9 @@ namespace dcnn {
 
 void TensorBuffer::allocate(const Shape& shape) {
   shape_ = shape;
-  values_.resize(size_t(shape.size()));
-  mask_.resize(size_t(shape.pixels()));
+  values_.resize_zeroed(size_t(shape.size()));
+  mask_.resize_zeroed(size_t(shape.pixels()));
   list_.resize(size_t(shape.pixels()));
-  values_.zero();
-  mask_.zero();
   data_ = values_.data();
   active_ = 0;
   values_everywhere_ = false;
@@ -23,9 +21,8 @@ void TensorBuffer::allocate(const Shape& shape) {
 void TensorBuffer::allocate_unstored(const Shape& shape, float* values) {
   shape_ = shape;
   values_ = AlignedBuffer<float>();
-  mask_.resize(size_t(shape.pixels()));
+  mask_.resize_zeroed(size_t(shape.pixels()));
   list_.resize(size_t(shape.pixels()));
-  mask_.zero();
   data_ = values;
   active_ = 0;
   values_everywhere_ = false;

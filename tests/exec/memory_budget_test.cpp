@@ -2,13 +2,17 @@
 // OpenBLAS's allocator): a stream whose buffers exceed what the process may take is refused
 // before anything is allocated, naming the model, input size, mode and both amounts.
 #include <gtest/gtest.h>
+#include <sys/mman.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <string>
+#include <vector>
 
+#include "engine/core/aligned_buffer.h"
 #include "engine/core/error.h"
 #include "engine/core/memory_budget.h"
 #include "engine/exec/compiled_model.h"
@@ -24,6 +28,77 @@ size_t vm_size_bytes() {
   while (std::getline(f, line))
     if (line.rfind("VmSize:", 0) == 0) return size_t(std::stoull(line.substr(7))) * 1024;
   return 0;
+}
+
+size_t rss_bytes() {
+  std::ifstream f("/proc/self/status");
+  std::string line;
+  while (std::getline(f, line))
+    if (line.rfind("VmRSS:", 0) == 0) return size_t(std::stoull(line.substr(6))) * 1024;
+  return 0;
+}
+
+// Pages of [data, data + bytes) the process holds in memory.
+size_t resident_pages(const void* data, size_t bytes) {
+  const size_t page = size_t(sysconf(_SC_PAGESIZE));
+  const uintptr_t begin = reinterpret_cast<uintptr_t>(data) / page * page;
+  const size_t pages = (reinterpret_cast<uintptr_t>(data) + bytes - begin + page - 1) / page;
+  std::vector<unsigned char> in_core(pages);
+  if (mincore(reinterpret_cast<void*>(begin), pages * page, in_core.data()) != 0) return size_t(-1);
+  size_t n = 0;
+  for (unsigned char c : in_core) n += c & 1;
+  return n;
+}
+
+TEST(AlignedBuffer, ALargeBufferIsZeroAndHoldsNoMemoryUntilWritten) {
+  AlignedBuffer<float> b(size_t{16} << 20);  // 64 MiB
+  ASSERT_EQ(reinterpret_cast<uintptr_t>(b.data()) % 64, 0u);
+  EXPECT_EQ(resident_pages(b.data(), b.size() * sizeof(float)), 0u);
+  b[12345] = 1.f;
+  EXPECT_EQ(resident_pages(b.data(), b.size() * sizeof(float)), 1u);
+  for (size_t i = 0; i < b.size(); i += 4096) ASSERT_EQ(b[i], 0.f) << i;
+}
+
+TEST(AlignedBuffer, ResizeZeroedZeroesABufferItKeepsAndAFreshOne) {
+  for (size_t n : {size_t{1000}, size_t{1} << 20}) {  // from the heap, and mapped
+    AlignedBuffer<float> b(n);
+    for (size_t i = 0; i < n; ++i) b[i] = float(i + 1);
+    b.resize_zeroed(n);  // same size: kept and zeroed
+    for (size_t i = 0; i < n; ++i) ASSERT_EQ(b[i], 0.f) << n << " " << i;
+    b[n - 1] = 7.f;
+    b.resize_zeroed(n + 1);  // new size: a fresh buffer
+    for (size_t i = 0; i < n + 1; ++i) ASSERT_EQ(b[i], 0.f) << n << " " << i;
+    ASSERT_EQ(reinterpret_cast<uintptr_t>(b.data()) % 64, 0u);
+  }
+}
+
+TEST(AlignedBuffer, MovesBetweenMappedAndHeapBuffersFreeEachOnce) {
+  AlignedBuffer<uint8_t> small(100), large(size_t{4} << 20);
+  large[10] = 5;
+  small = std::move(large);  // frees the heap block, takes the mapping
+  EXPECT_EQ(small.size(), size_t{4} << 20);
+  EXPECT_EQ(small[10], 5);
+  EXPECT_EQ(large.data(), nullptr);
+  AlignedBuffer<uint8_t> other(std::move(small));
+  other = AlignedBuffer<uint8_t>(64);  // unmaps, takes a heap block
+  EXPECT_EQ(other.size(), 64u);
+}
+
+// A stream that has not run a frame holds none of its delta state: a camera that cannot be
+// reached, or a pipeline waiting in PAUSED, costs the model and not a stream's maps.
+TEST(MemoryBudget, AStreamHoldsItsStateOnlyOnceItRunsFrames) {
+  // A MobileNetV2 block at 512x512: its delta maps take about 30 MB.
+  auto model = compile_model(mobilenet_v2_block(512, 512), Backend::Cpu, test_normalization());
+  DeltaSettings settings = exact_settings();
+  settings.form = DeltaForm::Recompute;
+  const size_t before = rss_bytes();
+  Executor e(model, ExecMode::Delta, settings);
+  const size_t constructed = rss_bytes();
+  std::vector<float> input(size_t(512) * 512 * 3, 0.25f);
+  e.run(input.data());
+  const size_t ran = rss_bytes();
+  EXPECT_LT(constructed, before + (size_t{4} << 20)) << "constructing took " << (constructed - before) / 1024 << " KiB";
+  EXPECT_GT(ran, constructed + (size_t{16} << 20)) << "the first (dense) frame writes the maps";
 }
 
 TEST(MemoryBudget, ReportsWhatLimitsTheProcess) {
