@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <new>
+#include <sstream>
 
 #include "engine/config/delta_settings.h"
 #include "engine/core/error.h"
@@ -470,13 +471,23 @@ void Stream::set_score_threshold(float threshold) {
   tracker_.set_settings(tracker_settings());
 }
 
-void Stream::set_track_score_off(float score_off) {
-  if (!(score_off >= 0.f && score_off <= 1.f)) {
-    throw Error(ErrorKind::Config, "stream: track score_off " + std::to_string(score_off) +
-                                       "; expected a number in [0, 1]");
+void Stream::set_tracker_value(float TrackerSettings::*field, float value, float most, const char* key) {
+  if (!(value >= 0.f && value <= most)) {
+    std::ostringstream m;
+    m << "stream: tracker." << key << ": value " << value << " is out of range; expected a number in [0, "
+      << most << "]";
+    throw Error(ErrorKind::Config, m.str());
   }
-  options_.tracker.score_off = score_off;
+  options_.tracker.*field = value;
   tracker_.set_settings(tracker_settings());
+}
+
+void Stream::set_track_score_off(float score_off) {
+  set_tracker_value(&TrackerSettings::score_off, score_off, 1.f, "score_off");
+}
+
+void Stream::set_refine_margin(float margin) {
+  set_tracker_value(&TrackerSettings::refine_margin, margin, 0.5f, "refine_margin");
 }
 
 std::vector<HeadView> Stream::heads() const { return head_views(*executor_, cell_cache_); }

@@ -116,6 +116,7 @@ class Stream {
   // With the tracker on, the threshold is where tracks start (score_on).
   void set_score_threshold(float threshold);
   void set_track_score_off(float score_off);  // [0, 1]; tracker on only
+  void set_refine_margin(float margin);        // [0, 0.5]; tracker on, delta mode only
 
   const Model& model() const { return *model_; }
   const Executor& executor() const { return *executor_; }
@@ -123,6 +124,8 @@ class Stream {
   const Tracker* tracker() const { return options_.tracker.enabled ? &tracker_ : nullptr; }
   // The tracker's settings as they apply now (score_on = the stream's score threshold).
   TrackerSettings tracker_settings() const;
+  // Sets one of the tracker's numbers after checking it is in [0, most].
+  void set_tracker_value(float TrackerSettings::*field, float value, float most, const char* key);
   // The zones each live tracked object is in (after inertia), by track id: what track events
   // carry (TrackEventBuilder). Empty without zones or with the tracker off.
   const std::map<int, std::vector<std::string>>& track_zones() const {

@@ -106,6 +106,7 @@ dcnn::StreamOptions stream_options(const dcnn::DeploymentConfig& config,
   if (settings.tracker != TrackerSetting::Config)
     options.tracker.enabled = settings.tracker == TrackerSetting::On;
   options.tracker.score_off = effective_track_score_off(config, settings);
+  options.tracker.refine_margin = effective_refine_margin(config, settings);
   if (settings.stabilize != StabilizeSetting::Config) {
     const StabilizeSetting st = settings.stabilize;
     options.stabilize.shift = st == StabilizeSetting::Shift || st == StabilizeSetting::Both;
@@ -137,6 +138,12 @@ float effective_track_score_off(const dcnn::DeploymentConfig& config,
                                 const ElementSettings& settings) {
   return settings.track_score_off >= 0.0 ? static_cast<float>(settings.track_score_off)
                                          : config.tracker.score_off;
+}
+
+float effective_refine_margin(const dcnn::DeploymentConfig& config,
+                              const ElementSettings& settings) {
+  return settings.refine_margin >= 0.0 ? static_cast<float>(settings.refine_margin)
+                                       : config.tracker.refine_margin;
 }
 
 }  // namespace deltacnn_gst

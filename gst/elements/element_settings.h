@@ -40,6 +40,7 @@ struct ElementSettings {
   double score_threshold = -1.0;  // < 0: the YAML's decoder.score_threshold
   TrackerSetting tracker = TrackerSetting::Config;
   double track_score_off = -1.0;  // < 0: the YAML's tracker.score_off
+  double refine_margin = -1.0;    // < 0: the YAML's tracker.refine_margin
   StabilizeSetting stabilize = StabilizeSetting::Config;
   unsigned unique_id = 0;
   std::string model_instance_id;  // empty: this element loads its own model
@@ -68,5 +69,7 @@ float effective_score_threshold(const dcnn::DeploymentConfig& config,
                                 const ElementSettings& settings);
 float effective_track_score_off(const dcnn::DeploymentConfig& config,
                                 const ElementSettings& settings);
+float effective_refine_margin(const dcnn::DeploymentConfig& config,
+                              const ElementSettings& settings);
 
 }  // namespace deltacnn_gst

@@ -148,6 +148,7 @@ enum {
   PROP_RESET_ON_DISCONT,
   PROP_TRACKER,
   PROP_TRACK_SCORE_OFF,
+  PROP_REFINE_MARGIN,
   PROP_CAMERA_ID,
   PROP_EVENT_UPDATE_INTERVAL,
   PROP_STABILIZE,
@@ -239,6 +240,12 @@ install_properties (GObjectClass * gobject_class)
           "With the tracker on: a started track continues on scores down to this (above "
           "score-threshold it acts as score-threshold: no hysteresis). -1 (default): the "
           "YAML's tracker.score_off", -1.0, 1.0, -1.0, playing));
+  g_object_class_install_property (gobject_class, PROP_REFINE_MARGIN,
+      g_param_spec_double ("refine-margin", "Refine margin",
+          "With the tracker on, in delta mode: a delta frame whose track decisions change when "
+          "every score moves by this much runs again dense (at most 10 frames in 100), so "
+          "tracks start and end as a dense stream's would; 0 = never. -1 (default): the "
+          "YAML's tracker.refine_margin", -1.0, 0.5, -1.0, playing));
   g_object_class_install_property (gobject_class, PROP_UNIQUE_ID,
       g_param_spec_uint ("unique-id", "Unique ID",
           "Written into every meta this element attaches (with its element name), to tell "
@@ -409,6 +416,10 @@ gst_deltacnn_set_property (GObject * object, guint prop_id, const GValue * value
       s.track_score_off = g_value_get_double (value);
       priv->live_changed = true;
       break;
+    case PROP_REFINE_MARGIN:
+      s.refine_margin = g_value_get_double (value);
+      priv->live_changed = true;
+      break;
     case PROP_TRACKER:
       if (frozen (self, pspec))
         break;
@@ -497,6 +508,9 @@ gst_deltacnn_get_property (GObject * object, guint prop_id, GValue * value, GPar
       break;
     case PROP_TRACK_SCORE_OFF:
       g_value_set_double (value, s.track_score_off);
+      break;
+    case PROP_REFINE_MARGIN:
+      g_value_set_double (value, s.refine_margin);
       break;
     case PROP_TRACKER:
       g_value_set_enum (value, s.tracker == deltacnn_gst::TrackerSetting::On ?
@@ -739,11 +753,14 @@ apply_live_settings (GstDeltaCnn * self)
     stream.set_score_threshold (deltacnn_gst::effective_score_threshold (priv->config, s));
   if (s.track_score_off != applied.track_score_off)
     stream.set_track_score_off (deltacnn_gst::effective_track_score_off (priv->config, s));
+  if (s.refine_margin != applied.refine_margin)
+    stream.set_refine_margin (deltacnn_gst::effective_refine_margin (priv->config, s));
   applied.mode = s.mode;
   applied.delta_threshold = s.delta_threshold;
   applied.keyframe_interval = s.keyframe_interval;
   applied.score_threshold = s.score_threshold;
   applied.track_score_off = s.track_score_off;
+  applied.refine_margin = s.refine_margin;
 }
 
 static GstFlowReturn

@@ -14,7 +14,8 @@
  *  "objects": [{"id": 3, "label": "person", "label_id": 0, "confidence": 0.81,
  *               "box": {"x_min": 120.5, "y_min": 40.0, "x_max": 180.2, "y_max": 210.7},
  *               "keypoints": [{"name": "nose", "x": 150.1, "y": 52.3, "score": 0.77}, ...]}],
- *  "stats": {"frame_index": 0, "keyframe": true, "input_active": 1.0, "mean_active": 1.0,
+ *  "stats": {"frame_index": 0, "keyframe": true, "refined": false, "input_active": 1.0,
+ *            "mean_active": 1.0,
  *            "input_masked": 0.0, "shift_x": 0.0, "shift_y": 0.0, "exposure_gain": 1.0,
  *            "preprocess_ms": 1.2, "infer_ms": 35.0, "decode_ms": 0.4, "backend": "cpu",
  *            "model": "movenet-multipose"}}

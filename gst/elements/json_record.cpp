@@ -76,6 +76,7 @@ nlohmann::json stats_record(const DeltaCnnFrameMeta* meta) {
           {"source", text_or_empty(meta->element_name)},
           {"frame_index", meta->frame_index},
           {"keyframe", static_cast<bool>(meta->keyframe)},
+          {"refined", static_cast<bool>(meta->refined)},
           {"input_active", meta->input_active},
           {"mean_active", meta->mean_active},
           {"input_masked", meta->input_masked},

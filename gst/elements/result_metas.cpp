@@ -79,6 +79,7 @@ void attach_frame_meta(GstBuffer* buffer, const dcnn::FrameResult& result,
   meta->shift_x = stats.shift_x;
   meta->shift_y = stats.shift_y;
   meta->exposure_gain = stats.exposure_gain;
+  meta->refined = stats.refined;
   meta->preprocess_ms = stats.preprocess_ms;
   meta->infer_ms = stats.infer_ms;
   meta->decode_ms = stats.decode_ms;

@@ -93,6 +93,7 @@ deltacnn_frame_meta_transform (GstBuffer * dest, GstMeta * meta, GstBuffer * buf
   dst->shift_x = src->shift_x;
   dst->shift_y = src->shift_y;
   dst->exposure_gain = src->exposure_gain;
+  dst->refined = src->refined;
   deltacnn_frame_meta_set_layers (dst, src->n_layers, (const gchar * const *) src->layer_names,
       src->layer_active, src->layer_dense);
   dst->preprocess_ms = src->preprocess_ms;

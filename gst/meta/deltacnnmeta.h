@@ -119,6 +119,8 @@ typedef struct _DeltaCnnFrameMeta DeltaCnnFrameMeta;
  *   input pixels (0 without `stabilize: shift`)
  * @shift_y: the same, vertical
  * @exposure_gain: stabilised streams: the global gain compensated on this frame (1: none)
+ * @refined: the frame ran twice: delta first, then dense because a tracker decision hung on a
+ *   score within the deployment's `tracker.refine_margin` (@keyframe is TRUE too)
  *
  * Engine numbers for one frame. Read with gst_buffer_get_deltacnn_frame_meta(); fill with
  * gst_buffer_add_deltacnn_frame_meta() and the setters (which copy their arguments).
@@ -151,6 +153,7 @@ struct _DeltaCnnFrameMeta {
   gfloat shift_x;
   gfloat shift_y;
   gfloat exposure_gain;
+  gboolean refined;
 };
 
 DELTACNN_META_API GType deltacnn_frame_meta_api_get_type (void);

@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "engine/api/deltacnn.h"
+#include "engine/core/error.h"
 #include "engine/decode/decode_util.h"
 
 namespace fs = std::filesystem;
@@ -218,6 +219,29 @@ TEST_F(StreamTracking, RefineMarginRunsDecisionsOnTheEdgeAgainDense) {
       EXPECT_EQ(refined, 0);
     }
   }
+}
+
+// The margin set on a running stream (the element's refine-margin property while PLAYING) takes
+// effect from the next frame; a value outside [0, 0.5] is refused and changes nothing.
+TEST_F(StreamTracking, RefineMarginSetWhileRunning) {
+  dcnn::StreamOptions o = options(dcnn::ExecMode::Delta);
+  o.tracker.refine_margin = 0.f;
+  dcnn::Stream stream(*model_, o);
+  ASSERT_GE(frames_->size(), 4u);
+  process(stream, 0);
+  EXPECT_FALSE(process(stream, 1).stats.refined);
+  stream.set_refine_margin(0.5f);
+  int refined = 0;
+  for (size_t f = 2; f < frames_->size(); ++f) refined += process(stream, f).stats.refined ? 1 : 0;
+  EXPECT_GE(refined, 1);
+  try {
+    stream.set_refine_margin(0.6f);
+    ADD_FAILURE() << "0.6 accepted";
+  } catch (const dcnn::Error& e) {
+    EXPECT_EQ(e.kind(), dcnn::ErrorKind::Config);
+    EXPECT_STREQ(e.what(), "stream: tracker.refine_margin: value 0.6 is out of range; expected a number in [0, 0.5]");
+  }
+  EXPECT_THROW(stream.set_track_score_off(-0.1f), dcnn::Error);
 }
 
 TEST_F(StreamTracking, TrackerOffKeepsTheHardCutOffAndPreviousFrameIds) {

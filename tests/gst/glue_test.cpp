@@ -92,6 +92,14 @@ TEST_F(GlueTest, TrackerPropertiesOverrideTheYaml) {
   EXPECT_TRUE(deltacnn_gst::stream_options(config, s).tracker.enabled);
   s.track_score_off = -1.0;
   EXPECT_FLOAT_EQ(deltacnn_gst::effective_track_score_off(config, s), config.tracker.score_off);
+
+  // refine-margin: 0 is a real value (never refine), -1 the YAML's (0.03 in the shipped one).
+  EXPECT_FLOAT_EQ(deltacnn_gst::stream_options(config, s).tracker.refine_margin, config.tracker.refine_margin);
+  EXPECT_GT(config.tracker.refine_margin, 0.f);
+  s.refine_margin = 0.0;
+  EXPECT_FLOAT_EQ(deltacnn_gst::stream_options(config, s).tracker.refine_margin, 0.f);
+  s.refine_margin = 0.5;
+  EXPECT_FLOAT_EQ(deltacnn_gst::effective_refine_margin(config, s), 0.5f);
 }
 
 // stabilize=off|shift|exposure|both picks the YAML block's features; the block's tuning keys
@@ -447,6 +455,7 @@ TEST_F(GlueTest, JsonRecordHasTheDocumentedFields) {
   EXPECT_NEAR(o["keypoints"][0]["x"].get<double>(), 30.0, 1e-4);
   EXPECT_NEAR(o["keypoints"][0]["score"].get<double>(), 0.9, 1e-6);
   EXPECT_EQ(j["stats"]["keyframe"], false);
+  EXPECT_EQ(j["stats"]["refined"], false);
   EXPECT_NEAR(j["stats"]["input_active"].get<double>(), 0.03, 1e-6);
   EXPECT_NEAR(j["stats"]["input_masked"].get<double>(), 0.25, 1e-6);
   EXPECT_NEAR(j["stats"]["shift_y"].get<double>(), 2.25, 1e-6);
@@ -477,6 +486,23 @@ TEST_F(GlueTest, JsonRecordOfATrackedObjectHasTrackIdAndAge) {
   EXPECT_EQ(o["id"], 11);
   EXPECT_EQ(o["track_id"], 11);
   EXPECT_EQ(o["track_age"], 6);
+  gst_buffer_unref(buffer);
+}
+
+// A delta frame run again dense for the tracker (tracker.refine_margin): meta and record say so.
+TEST_F(GlueTest, ARefinedFrameIsMarkedInTheMetaAndTheRecord) {
+  GstBuffer* buffer = gst_buffer_new();
+  dcnn::FrameResult r = pose_result();
+  r.stats.keyframe = true;
+  r.stats.refined = true;
+  deltacnn_gst::attach_frame_result(buffer, r, 100, 100, pose_context());
+  const DeltaCnnFrameMeta* frame = gst_buffer_get_deltacnn_frame_meta(buffer);
+  ASSERT_NE(frame, nullptr);
+  EXPECT_TRUE(frame->keyframe);
+  EXPECT_TRUE(frame->refined);
+  const nlohmann::json stats = deltacnn_gst::frame_record(buffer, 5, 100, 100)["stats"];
+  EXPECT_EQ(stats["keyframe"], true);
+  EXPECT_EQ(stats["refined"], true);
   gst_buffer_unref(buffer);
 }
 

@@ -27,6 +27,7 @@ class MetaTest : public ::testing::Test {
     m->input_masked = 0.33f;
     m->shift_x = -1.5f;
     m->exposure_gain = 1.08f;
+    m->refined = TRUE;
     m->mean_active = 0.125f;
     m->preprocess_ms = 1.5;
     m->infer_ms = 12.25;
@@ -53,6 +54,7 @@ class MetaTest : public ::testing::Test {
     EXPECT_FLOAT_EQ(m->shift_x, -1.5f);
     EXPECT_FLOAT_EQ(m->shift_y, 0.f);
     EXPECT_FLOAT_EQ(m->exposure_gain, 1.08f);
+    EXPECT_TRUE(m->refined);
     EXPECT_FLOAT_EQ(m->mean_active, 0.125f);
     EXPECT_DOUBLE_EQ(m->preprocess_ms, 1.5);
     EXPECT_DOUBLE_EQ(m->infer_ms, 12.25);

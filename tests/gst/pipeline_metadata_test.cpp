@@ -106,6 +106,38 @@ TEST_F(PipelineMetadataTest, JsonRecordsCarryTrackIdAndAge) {
   EXPECT_GE(continued, 6) << "the pedestrians keep their track ids from frame to frame";
 }
 
+// refine-margin: at 0.5 every delta frame's track decisions change within the margin, so each
+// runs again dense (the budget allows 10 in 100) and its meta says refined; at 0 none is. Some
+// frames run dense anyway (the first, and busy ones by the keyframe policy): not refined.
+TEST_F(PipelineMetadataTest, RefineMarginMarksTheFramesThatRanAgainDense) {
+  const std::string yaml = config_path("movenet-multipose.yaml");
+  const std::string video = deltacnn_test::vtest_path();
+  if (!require_asset(yaml) || !require_asset(video)) return;
+  for (const double margin : {0.5, 0.0}) {
+    SCOPED_TRACE("refine-margin " + std::to_string(margin));
+    run_to_eos("filesrc location=\"" + video + "\" ! avidemux ! avdec_msmpeg4 ! videoconvert ! "
+               "identity eos-after=8 ! deltacnn backend=cpu refine-margin=" + std::to_string(margin) +
+               " config-file-path=\"" + yaml + "\" ! deltacnnjson location=\"" + json_ + "\" ! fakesink");
+    const std::vector<nlohmann::json> records = deltacnn_test::read_json_records(json_);
+    ASSERT_EQ(records.size(), 7u);
+    EXPECT_EQ(records[0]["stats"]["refined"], false) << "the first frame runs dense anyway";
+    int refined = 0, delta = 0;
+    for (size_t i = 0; i < records.size(); ++i) {
+      const nlohmann::json& stats = records[i]["stats"];
+      if (stats["refined"] == true) ++refined;
+      if (stats["keyframe"] == false) ++delta;
+      if (stats["refined"] == true) EXPECT_EQ(stats["keyframe"], true) << "frame " << i;
+    }
+    if (margin > 0.0) {
+      EXPECT_EQ(delta, 0) << "every delta frame ran again dense";
+      EXPECT_GE(refined, 3);
+    } else {
+      EXPECT_EQ(refined, 0);
+      EXPECT_GE(delta, 2);
+    }
+  }
+}
+
 // backend=cpu is what was asked: no warning.
 TEST_F(PipelineMetadataTest, CpuBackendAskedForPostsNoWarning) {
   const std::vector<BusError> warnings = run_lightning("cpu", 2);
