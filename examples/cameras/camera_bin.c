@@ -165,8 +165,9 @@ camera_start (Camera * camera)
 
   GstElement *publish = gst_bin_get_by_name (GST_BIN (bin), "publish");
   if (publish != NULL) {
-    /* camera-id cameraN: the retained status topic says, per camera, whether its bin is running
-     * ("offline" while a lost camera waits to reconnect). Its own client id: the element's
+    /* camera-id cameraN: the retained status topic says, per camera, whether frames flow
+     * ("online" from the camera's first frame; "offline" while a lost camera waits to
+     * reconnect or is tried without answering). Its own client id: the element's
      * default names the process and the element, every camera's element is "publish", and with
      * one id the broker threw each camera's connection out for the next one's (a helper counted
      * 45 takeovers in 45 s). */

@@ -13,8 +13,9 @@
  * The streaming thread never waits on the network: events go into a bounded queue
  * (`max-queue`) that a thread of the element sends from; when it is full the oldest event is
  * dropped and counted (`dropped`, and a warning in the debug log). The broker keeps a retained
- * `online`/`offline` status on `status-topic` (the last will says `offline` when the connection
- * dies). A broker that cannot be reached, at start or later, is a WARNING message on the bus and
+ * `online`/`offline` status on `status-topic`: `online` once connected and the first buffer or
+ * event has passed (a camera that is tried but sends nothing stays `offline`), `offline` on a
+ * clean stop, and the last will says `offline` when the connection dies. A broker that cannot be reached, at start or later, is a WARNING message on the bus and
  * the element keeps retrying with exponential backoff (up to `reconnect-delay-max`): video must
  * not stop because MQTT is down. A broker that refuses the credentials (CONNACK "not
  * authorized" or "bad user name or password") is an ERROR (RESOURCE / NOT_AUTHORIZED): retrying
@@ -65,6 +66,7 @@ struct PublishPrivate {
 
   // Streaming thread.
   gint64 last_drop_log_us = 0;
+  bool stream_started = false;  // a buffer passed since start()
 };
 
 }  // namespace
@@ -295,15 +297,27 @@ gst_deltacnn_publish_start (GstBaseTransform * trans)
   std::lock_guard < std::mutex > lock (priv->lock);
   priv->publisher = std::move (publisher);
   priv->last_drop_log_us = 0;
+  priv->stream_started = false;
   return TRUE;
 }
 
-// Pass-through: the buffer is not touched; a refused connection stops the stream here.
+// Pass-through: the buffer is not touched; a refused connection stops the stream here. The
+// first buffer makes the status "online": a camera that is tried and sends nothing stays
+// "offline".
 static GstFlowReturn
 gst_deltacnn_publish_transform_ip (GstBaseTransform * trans, GstBuffer * buffer)
 {
+  GstDeltaCnnPublish *self = GST_DELTACNN_PUBLISH (trans);
   (void) buffer;
-  return post_refusal (GST_DELTACNN_PUBLISH (trans)) ? GST_FLOW_ERROR : GST_FLOW_OK;
+  if (post_refusal (self))
+    return GST_FLOW_ERROR;
+  if (!self->priv->stream_started) {
+    self->priv->stream_started = true;
+    std::lock_guard < std::mutex > lock (self->priv->lock);
+    if (self->priv->publisher)
+      self->priv->publisher->stream_started ();
+  }
+  return GST_FLOW_OK;
 }
 
 static gboolean
@@ -346,6 +360,7 @@ enqueue (GstDeltaCnnPublish * self, const deltacnn_gst::TrackEventMessage & mess
             topic_pattern.c_str (), message.camera_id.c_str (), why.c_str ()), (nullptr));
     return;
   }
+  publisher->stream_started ();        // an event: the stream runs, even before its buffer
   if (publisher->publish (topic, message.json) == 0)
     return;
   // Once a second at most: a long outage would otherwise log on every event.

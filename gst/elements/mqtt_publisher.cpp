@@ -107,6 +107,8 @@ void MqttPublisher::start() {
   thread_ = std::thread([this] { run(); });
 }
 
+void MqttPublisher::stream_started() { streaming_ = true; }
+
 size_t MqttPublisher::publish(std::string topic, std::string payload) {
   const size_t dropped = queue_.push({std::move(topic), std::move(payload)});
   dropped_ += dropped;
@@ -183,6 +185,7 @@ bool MqttPublisher::run_connection(bool* was_connected) {
   }
   connack_ = -1;
   lost_ = false;
+  online_sent_ = false;
   const Clock::time_point connack_deadline = Clock::now() + std::chrono::seconds(settings_.keepalive_s);
   bool stopping = false;
   while (true) {
@@ -224,11 +227,15 @@ bool MqttPublisher::run_connection(bool* was_connected) {
     if (!connected_) {
       connected_ = true;
       *was_connected = true;
-      int mid = 0;
-      mosquitto_publish(mosq_, &mid, status_topic_.c_str(), int(std::strlen(kOnline)), kOnline, 1, true);
       if (reporter_.info)
         reporter_.info("connected to the MQTT broker " + endpoint(settings_) + " as client '" +
-                       client_id_ + "'; status 'online' on '" + status_topic_ + "'");
+                       client_id_ + "'");
+    }
+    if (!online_sent_ && streaming_) {
+      online_sent_ = true;
+      int mid = 0;
+      mosquitto_publish(mosq_, &mid, status_topic_.c_str(), int(std::strlen(kOnline)), kOnline, 1, true);
+      if (reporter_.info) reporter_.info("the stream runs: status 'online' on '" + status_topic_ + "'");
     }
     {
       std::lock_guard<std::mutex> lock(wake_lock_);

@@ -8,8 +8,9 @@
 //
 // Connection: the thread connects, and after any failure or loss reconnects with exponential
 // backoff (1 s, 2 s, ... up to reconnect_delay_max_s). The broker holds a retained status on
-// the status topic: "online" once connected, "offline" on a clean stop or, as the last will,
-// when the connection dies. Each attempt uses a fresh libmosquitto client, so what was not
+// the status topic: "online" once connected and the stream has started (stream_started():
+// a camera that is tried but sends no frame is not online), "offline" on a clean stop or, as
+// the last will, when the connection dies. Each attempt uses a fresh libmosquitto client, so what was not
 // acknowledged stays in our queue only (no second copy inside libmosquitto): on a lost
 // connection unacknowledged messages go back to the queue's front and are sent again (QoS 1:
 // at least once; a consumer dedupes by camera_id + seq). Refused credentials stop the retries
@@ -57,6 +58,9 @@ class MqttPublisher {
   // Checks what can be checked before connecting (TLS files as libmosquitto reads them) and
   // starts the thread. Throws std::runtime_error with a message naming the property.
   void start();
+  // The stream runs (its first buffer or event arrived): from now on the status says "online"
+  // whenever connected. Cheap and idempotent; any thread.
+  void stream_started();
   // Queues one message; returns how many were dropped to make room (0 or 1).
   size_t publish(std::string topic, std::string payload);
   // Publishes what it can within flush_timeout_ms (counting the rest as dropped), then sets
@@ -96,12 +100,14 @@ class MqttPublisher {
   std::atomic<uint64_t> dropped_{0};
   std::atomic<uint64_t> delivered_{0};
   std::atomic<bool> connected_{false};
+  std::atomic<bool> streaming_{false};  // stream_started() was called
 
   // MQTT thread only.
   mosquitto* mosq_ = nullptr;
   int connack_ = -1;          // -1: waiting for CONNACK; else its code
   bool lost_ = false;         // the connection dropped
   int status_mid_ = -1;       // mid of the "offline" status at stop, until sent
+  bool online_sent_ = false;  // "online" published on this connection
   std::map<int, MqttMessage> in_flight_;  // by mid: handed to libmosquitto, not yet done
   std::set<int> done_early_;  // mids whose on_publish came inside mosquitto_publish
   std::string last_error_;    // why the last connection failed or ended

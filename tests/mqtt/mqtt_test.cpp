@@ -238,6 +238,25 @@ TEST_F(Mqtt, PublishedEventsEqualTheEventsFile) {
 // Zone events travel like the others: the broker gets what the file has, zones included. A zone
 // over the whole frame holds every track from its birth: the `start` names it, and no
 // `zone_enter` follows for it (docs/events.md).
+// The status says whether the stream runs, not only whether the broker is connected: an element
+// whose source sends nothing (a camera that is tried and never answers) connects, never says
+// "online", and its clean stop leaves "offline".
+TEST_F(Mqtt, StatusStaysOfflineWhileNoFrameFlows) {
+  MqttBroker broker(deltacnn_test::free_tcp_port());
+  ASSERT_TRUE(broker.start()) << broker.why();
+  MqttSubscriber sub(broker.port(), "deltacnn/#", "test-idle");
+  ASSERT_TRUE(sub.wait_subscribed(5000));
+  const RunResult r = run("udpsrc port=" + std::to_string(deltacnn_test::free_tcp_port()) +
+                              " caps=application/x-rtp ! deltacnnpublish name=pub camera-id=idle port=" +
+                              std::to_string(broker.port()) + " ! fakesink",
+                          2);
+  EXPECT_FALSE(r.error.has_value()) << r.error->message;
+  sub.wait_quiet(300, 3000);
+  std::vector<std::string> status;
+  for (const ReceivedMessage& m : on_topic(sub.messages(), "deltacnn/idle/status")) status.push_back(m.payload);
+  EXPECT_EQ(status, std::vector<std::string>{"offline"}) << "connected, then a clean stop, no frame between";
+}
+
 TEST_F(Mqtt, ZoneEventsArriveLikeTheOthers) {
   const std::string config = deltacnn_test::config_with(
       "movenet-lightning.yaml",
