@@ -74,7 +74,7 @@ class AlignedBuffer {
 
  private:
   // From this size on, an array is mapped rather than taken from malloc's heap.
-  static constexpr size_t kMapFromBytes = size_t(1) << 20;
+  static constexpr size_t kMapFromBytes = size_t(64) << 10;
   static constexpr size_t kPageBytes = 4096;
 
   static size_t allocated_bytes(size_t n) {

@@ -64,6 +64,12 @@ void camera_teardown (Camera * camera);
 /* Waits until every torn-down bin has reached NULL; FALSE when some had not after timeout_s. */
 gboolean wait_for_teardowns (App * app, gint timeout_s);
 
+/* model_holder.c: a deltacnn element of the program's own, started with the cameras' settings,
+ * so the shared model stays loaded while cameras come and go. The holder's pipeline, or NULL
+ * after saying on stderr why the model does not load. */
+GstElement *model_hold (const App * app);
+void model_release (GstElement * holder);
+
 /* supervisor.c */
 void camera_ended (Camera * camera, gboolean failed, const gchar * why);
 gboolean any_camera_active (const App * app);

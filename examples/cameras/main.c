@@ -13,7 +13,10 @@
  *     [deltacnnpublish camera-id=cameraN !]
  *     deltacnnjson location=OUTDIR/cameraN.jsonl append=(for cameras) ! fakesink
  * (the bracketed part for cameras, as in pipelines/common.sh). All bins share one pipeline and,
- * through model-instance-id, one loaded model and its runner threads. When a camera's stream
+ * through model-instance-id, one loaded model and its runner threads, which a deltacnn element
+ * of the program's own holds from start to exit (model_holder.c: a camera that is tried
+ * without answering does not load the model again, and a bad configuration stops the program
+ * at start). When a camera's stream
  * ends or fails (closed connection, unreachable at start, no frame for --camera-timeout
  * seconds), only its bin is torn down; it is built again after --reconnect-delay seconds while
  * the other cameras go on. Its JSON file is appended to, and its events carry a new run_id
@@ -101,6 +104,11 @@ main (int argc, char **argv)
     return 1;
   }
 
+  /* Before any camera: a bad config stops here, also with every camera offline. */
+  GstElement *model_holder = model_hold (&app);
+  if (model_holder == NULL)
+    return 1;
+
   app.loop = g_main_loop_new (NULL, FALSE);
   app.pipeline = gst_pipeline_new ("cameras");
   GstBus *bus = gst_element_get_bus (app.pipeline);
@@ -148,6 +156,7 @@ main (int argc, char **argv)
   g_source_remove (sigterm);
   g_source_remove (sighup);
   gst_object_unref (app.pipeline);
+  model_release (model_holder);
   g_main_loop_unref (app.loop);
   for (guint i = 0; i < app.n_cameras; ++i) {
     g_free (app.cameras[i].source);

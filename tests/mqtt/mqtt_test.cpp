@@ -5,6 +5,8 @@
 // warning; refused credentials are an error. Plus the queue and settings checks (no broker).
 #include <gtest/gtest.h>
 
+#include <signal.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <chrono>
@@ -15,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "gst/elements/drop_oldest_queue.h"
@@ -466,4 +469,40 @@ TEST_F(Mqtt, CamerasProgramPublishesEachCamerasEvents) {
     EXPECT_EQ(status.back().payload, "offline");
   }
   std::system(("rm -rf '" + dir + "'").c_str());
+}
+
+// A camera that cannot be reached is not "online": deltacnn-cameras tries it again and again,
+// and its bin's deltacnnpublish says "online" only once frames flow. Before, every try of an
+// unreachable camera published "online" for the moment its bin ran.
+TEST_F(Mqtt, CamerasProgramKeepsAnUnreachableCameraOffline) {
+  const std::string dir = deltacnn_test::temp_path("mqtt-unreachable", "");
+  MqttBroker broker(deltacnn_test::free_tcp_port());
+  ASSERT_TRUE(broker.start()) << broker.why();
+  MqttSubscriber sub(broker.port(), "deltacnn/#", "test-unreachable");
+  ASSERT_TRUE(sub.wait_subscribed(5000));
+  const int closed_port = deltacnn_test::free_tcp_port();
+  deltacnn_test::BackgroundProcess program(
+      deltacnn_test::with_plugin(
+          DELTACNN_PLUGIN_DIR, CAMERAS_REGISTRY, DELTACNN_CAMERAS,
+          {"--config", deltacnn_test::config_path("movenet-lightning.yaml"), "--backend", "cpu",
+           "--reconnect-delay", "1", "--mqtt-host", "127.0.0.1", "--mqtt-port",
+           std::to_string(broker.port()), "--output-dir", dir,
+           "rtsp://127.0.0.1:" + std::to_string(closed_port) + "/test"}),
+      dir + ".log");
+  // Several tries, a second apart (each fails at once on the closed port).
+  std::this_thread::sleep_for(std::chrono::seconds(5));
+  ASSERT_TRUE(program.running());
+  program.signal(SIGINT);
+  EXPECT_EQ(program.wait_exit(30), 130);
+  sub.wait_quiet(500, 3000);
+  int statuses = 0;
+  for (const ReceivedMessage& m : on_topic(sub.messages(), "deltacnn/camera1/status")) {
+    EXPECT_EQ(m.payload, "offline") << "an unreachable camera was announced online";
+    ++statuses;
+  }
+  EXPECT_GE(statuses, 2) << "the tries' publishers connected and stopped cleanly";
+  std::ifstream log(dir + ".log");
+  const std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+  EXPECT_NE(text.find("camera1"), std::string::npos) << "no try was logged:\n" << text;
+  std::system(("rm -rf '" + dir + "' '" + dir + ".log'").c_str());
 }

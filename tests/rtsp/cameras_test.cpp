@@ -140,17 +140,19 @@ TEST_F(CamerasTest, EachCameraReconnectsOnItsOwnWhileTheOthersGoOn) {
   EXPECT_NE(text.find("reconnecting every 1 s"), std::string::npos) << text;
 }
 
+// Also with the only camera unreachable: the program's model holder loads the model at start.
 TEST_F(CamerasTest, ConfigurationErrorStopsTheProgramInsteadOfRetrying) {
   const std::string config = dir_ + "/bad.yaml";
   std::ofstream(config) << "model:\n  onnx: " << model_path("movenet-lightning.onnx") << "\n";
   const int port = free_tcp_port();
   ProcessResult r = run_process(
       cameras_command({"--config", config, "--backend", "cpu", "--reconnect-delay", "1",
-                       "--output-dir", dir_ + "/out", vtest_path(),
+                       "--output-dir", dir_ + "/out",
                        "rtsp://127.0.0.1:" + std::to_string(port) + "/test"}),
       60);
   ASSERT_FALSE(r.timed_out) << "a bad config was retried instead of stopping the program";
   EXPECT_EQ(r.exit_code, 1);
+  EXPECT_NE(r.err.find("cannot load the model of --config " + config), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("model.name: missing required key"), std::string::npos) << r.err;
 }
 
