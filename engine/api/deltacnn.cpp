@@ -2,6 +2,10 @@
 // Stream (pre-processing, per-stream executor state, decoding, tracking).
 #include "engine/api/deltacnn.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
@@ -130,6 +134,14 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
                                        ": out of memory while compiling it (" + megabytes(budget.bytes) +
                                        " more may be taken, " + budget.limit + ")");
   }
+
+#ifdef __GLIBC__
+  // The import's protobuf, the graph's copies and the fp32 weights a bf16 model repacks are
+  // free now, in glibc's heap: give them back. The streams' maps are mappings of their own
+  // (AlignedBuffer) and never reuse that heap, so without this it stayed resident (MultiPose
+  // bf16, 30 frames: a delta element's peak 343 -> 293 MB, a dense one's 214 -> 168 MB).
+  malloc_trim(0);
+#endif
 
   model->info_ = model->decoder_->info();
   model->info_.name = cfg.name;
