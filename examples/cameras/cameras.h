@@ -6,6 +6,7 @@
  */
 #pragma once
 
+#include <gio/gio.h>
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
@@ -48,6 +49,7 @@ struct App {
   gboolean stopping;
   gint teardowns_running;       /* atomic: bins being set to NULL in their own threads */
   guint stop_grace_id;
+  GCancellable *diagnoses;      /* the network checks of diagnose.c still running */
   int exit_code;
 };
 
@@ -69,6 +71,11 @@ gboolean wait_for_teardowns (App * app, gint timeout_s);
  * after saying on stderr why the model does not load. */
 GstElement *model_hold (const App * app);
 void model_release (GstElement * holder);
+
+/* diagnose.c: after rtspsrc's "Could not open resource" (which names no cause), connects to
+ * the camera's host and port and logs what the network said (refused, no answer, no such host,
+ * or up: then the stream itself was refused). Asynchronous; no-op for other failures. */
+void diagnose_open_failure (Camera * camera, const gchar * why);
 
 /* supervisor.c */
 void camera_ended (Camera * camera, gboolean failed, const gchar * why);

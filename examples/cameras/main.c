@@ -110,6 +110,7 @@ main (int argc, char **argv)
     return 1;
 
   app.loop = g_main_loop_new (NULL, FALSE);
+  app.diagnoses = g_cancellable_new ();
   app.pipeline = gst_pipeline_new ("cameras");
   GstBus *bus = gst_element_get_bus (app.pipeline);
   gst_bus_set_sync_handler (bus, on_bus_sync, &app, NULL);
@@ -131,6 +132,10 @@ main (int argc, char **argv)
   /* (A quit before g_main_loop_run would be lost: run only with something to wait for.) */
   if (any_camera_active (&app))
     g_main_loop_run (app.loop);
+  /* Network checks still running (diagnose.c) end here; their callbacks free what they hold. */
+  g_cancellable_cancel (app.diagnoses);
+  while (g_main_context_iteration (NULL, FALSE)) {
+  }
 
   for (guint i = 0; i < app.n_cameras; ++i)
     camera_teardown (&app.cameras[i]);
@@ -157,6 +162,7 @@ main (int argc, char **argv)
   g_source_remove (sighup);
   gst_object_unref (app.pipeline);
   model_release (model_holder);
+  g_object_unref (app.diagnoses);
   g_main_loop_unref (app.loop);
   for (guint i = 0; i < app.n_cameras; ++i) {
     g_free (app.cameras[i].source);

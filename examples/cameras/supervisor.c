@@ -70,6 +70,8 @@ camera_ended (Camera * camera, gboolean failed, const gchar * why)
     else if ((n & (n - 1)) == 0)
       camera_log (camera, "%s (%u times in a row); reconnecting every %d s", why, n,
           app->reconnect_delay_s);
+    if (!repeat || (n & (n - 1)) == 0)
+      diagnose_open_failure (camera, why);
     camera->retry_id = g_timeout_add_seconds (app->reconnect_delay_s, on_reconnect, camera);
   }
   quit_when_idle (app);
