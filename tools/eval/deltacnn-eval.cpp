@@ -68,6 +68,7 @@ struct Args {
   // delta itself costs, without the model's own sensitivity to the perturbation).
   std::string dense_input = "original";
   bool no_masks = false;         // the delta stream without the YAML's masks
+  bool overlay = false;          // a burned-in clock on the delta stream's frames
   bool outside_masks = false;    // agreement on objects outside the masks only
   double mask_margin = 0.0;      // --outside-masks: also drop objects this close to a mask (px)
 };
@@ -95,6 +96,8 @@ const char* const kUsage =
     "                     original; perturbed: the same frame as delta, both moved back alike).\n"
     "  --stabilize off|shift|exposure|both: the delta stream's stabilize block (default: the YAML's);\n"
     "                     --whole-pixels moves frames by whole pixels instead of the sub-pixel shift.\n"
+    "  --overlay: the delta stream's frames carry a burned-in clock (a black box at 16,16, 272x32\n"
+    "                     frame px, drawn after --perturb: it does not shake with the picture).\n"
     "  --no-masks: the delta stream without the YAML's masks; --outside-masks: agreement only on\n"
     "                     the objects (both streams) whose box bottom centre is outside every mask\n"
     "                     (--mask-margin PX: and at least PX frame pixels from its outline).\n";
@@ -123,6 +126,7 @@ Args parse_args(int argc, char** argv) {
       else if (cl.is("--show-disagreements")) a.show_disagreements = true;
       else if (cl.is("--per-frame")) a.per_frame = true;
       else if (cl.is("--no-masks")) a.no_masks = true;
+      else if (cl.is("--overlay")) a.overlay = true;
       else if (cl.is("--outside-masks")) a.outside_masks = true;
       else if (cl.is("--mask-margin")) a.mask_margin = cl.number(0.0, 100000.0), mask_margin_given = true;
       else cl.unknown();
@@ -228,9 +232,13 @@ int run(const Args& args) {
     view.strides[0] = int(frame.step);
     pre.run(view, input.data());
     const dcnn::eval::FramePerturbation perturbation = perturber.next();
-    const bool perturbing = args.perturb != "none";
+    const bool perturbing = args.perturb != "none" || args.overlay;
     if (perturbing) {
-      const cv::Mat moved = dcnn::eval::perturbed(frame, perturbation);
+      cv::Mat moved = dcnn::eval::perturbed(frame, perturbation);
+      if (args.overlay) {
+        if (moved.data == frame.data) moved = frame.clone();
+        dcnn::eval::burn_clock_overlay(moved, n);
+      }
       dcnn::ImageView moved_view = view;
       moved_view.planes[0] = moved.data;
       moved_view.strides[0] = int(moved.step);
@@ -432,6 +440,7 @@ int run(const Args& args) {
     j["score_error_p99"] = error_p99;
     j["score_error_max"] = error_max;
     j["perturb"] = args.perturb;
+    j["overlay"] = args.overlay;
     j["dense_input"] = args.dense_input;
     j["stabilize_shift"] = delta_opts.stabilize.shift;
     j["stabilize_exposure"] = delta_opts.stabilize.exposure;

@@ -1,5 +1,7 @@
 #include "tools/eval/perturb.h"
 
+#include <cstdio>
+
 #include <opencv2/imgproc.hpp>
 
 #include "engine/core/error.h"
@@ -45,6 +47,16 @@ cv::Mat perturbed(const cv::Mat& frame, const FramePerturbation& p) {
   }
   if (p.gain != 1.0) out.convertTo(out, -1, p.gain, 0.0);  // saturating for 8-bit frames
   return out;
+}
+
+void burn_clock_overlay(cv::Mat& frame, int64_t frame_index) {
+  const cv::Rect box(16, 16, 272, 32);
+  cv::rectangle(frame, box & cv::Rect(0, 0, frame.cols, frame.rows), cv::Scalar::all(0), cv::FILLED);
+  const int64_t seconds = frame_index / 10;
+  char text[64];
+  std::snprintf(text, sizeof text, "2026-12-06 03:%02d:%02d", int(seconds / 60 % 60), int(seconds % 60));
+  cv::putText(frame, text, cv::Point(box.x + 6, box.y + 24), cv::FONT_HERSHEY_SIMPLEX, 0.7,
+              cv::Scalar::all(255), 2, cv::LINE_AA);
 }
 
 void to_original(std::vector<Detection>& objects, const FramePerturbation& p) {

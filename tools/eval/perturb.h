@@ -45,6 +45,10 @@ class Perturber {
 
 // The perturbed frame (bilinear shift, mirrored border; gain saturated to 0..255).
 cv::Mat perturbed(const cv::Mat& frame, const FramePerturbation& p);
+// A camera's burned-in clock, drawn after the perturbation so it does not move with the picture:
+// a black box at (16, 16), 272 x 32 frame pixels, with a white date and time whose seconds
+// change every 10 frames (vtest's 10 fps). Stabiliser tests mask it (YAML masks).
+void burn_clock_overlay(cv::Mat& frame, int64_t frame_index);
 // Objects found on the perturbed frame, moved into the original frame's coordinates.
 void to_original(std::vector<Detection>& objects, const FramePerturbation& p);
 
