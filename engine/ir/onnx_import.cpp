@@ -133,6 +133,14 @@ void add_graph_input(ImportContext& ctx, const onnx::GraphProto& g, const Import
     throw Error(ErrorKind::Model, where + " of shape " + dims_str(shape) +
                                       " has no fixed channel count; expected [1, C, H, W]");
   }
+  // The declared size is the one it was exported at (the YAML's size runs, and is checked against
+  // it): a side no input of this engine can have is a broken file, said as such rather than
+  // reported back later, clamped, in a size warning.
+  for (const int i : {2, 3})
+    if (fixed(i) > 16384)
+      throw Error(ErrorKind::Model, where + " of shape " + dims_str(shape) + " declares a " +
+                                        (i == 2 ? "height" : "width") + " of " + std::to_string(fixed(i)) +
+                                        "; expected the size it was exported at, at most 16384 (or a dynamic one)");
   int64_t h = options.input_height > 0 ? options.input_height : fixed(2);
   int64_t w = options.input_width > 0 ? options.input_width : fixed(3);
   if (options.input_height < 0 || options.input_width < 0) {

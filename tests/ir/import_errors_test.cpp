@@ -160,6 +160,14 @@ TEST(ImportErrors, InputRankBatchCountAndDynamicSize) {
     b.output("y");
     EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model, {"dynamic", "input size"}));
   }
+  {
+    // 2^40: no file exported at that size; it was reported back clamped to 2^30 in a warning.
+    OnnxBuilder b;
+    b.input("x", {1, 3, int64_t{1} << 40, 8});
+    b.node("Relu", {"x"}, {"y"});
+    b.output("y");
+    EXPECT_TRUE(throws_error(import_of(b), ErrorKind::Model, {"'x'", "height of 1099511627776", "at most 16384"}));
+  }
 }
 
 TEST(ImportErrors, ChannelMismatchNamesNode) {
