@@ -12,9 +12,10 @@
  * (DeltaCNN) and still emits metadata on every frame, including frames where nothing changed.
  * What that saves depends on the scene and the model: measured on the CPU backend (2-vCPU
  * AMD EPYC Zen 5 VM, MoveNet MultiPose 768x576 on the vtest street scene, where people cross
- * most of the frame) the delta stream costs 0.47-0.54x of our dense one and 0.38x of
- * onnxruntime's fp32 dense frame with the shipped bf16 GEMMs (tree d2796a1; in fp32 0.48-0.55x
- * of onnxruntime's); on a static scene (identical frames, tree 8aa0c28)
+ * most of the frame) the delta stream costs 0.55x of our dense one and 0.41x of onnxruntime's
+ * fp32 dense frame with the shipped bf16 GEMMs, all 795 frames, the tracker's dense re-runs
+ * included (tree d6dd14d, 2026-12-06; in fp32 0.48-0.55x of onnxruntime's at tree d2796a1); on
+ * a static scene (identical frames, tree 8aa0c28)
  * a delta frame costs 2.2 ms against onnxruntime's 80 ms. On an H200 GPU a single MultiPose
  * stream is faster dense (4.1 ms per frame, delta 7.2 ms: a delta frame is three times the
  * kernel launches), while 8-32 streams on one GPU run delta at 1.1x of dense and 1.5x of the
@@ -25,8 +26,8 @@
  * `id` = its track id, stable across frames and short misses: see `tracker`) with a DL
  * Streamer compatible `detection` structure (normalised box, `confidence`, `label_id`,
  * `label`, `track_age`) and, for pose models, a `keypoints` structure. Each frame
- * gets a `DeltaCnnFrameMeta` (keyframe flag, active-pixel fractions at the input and per
- * layer, timings, backend). Read them from C with `gstdeltacnnmeta-1.0`
+ * gets a `DeltaCnnFrameMeta` (keyframe and refined flags, active-pixel fractions at the input
+ * and per layer, timings, backend). Read them from C with `gstdeltacnnmeta-1.0`
  * (`gst/deltacnn/deltacnnmeta.h`).
  *
  * The deployment (model, input size, decoder, per-layer delta thresholds) comes from a YAML
