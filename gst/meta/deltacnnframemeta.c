@@ -24,6 +24,7 @@ deltacnn_frame_meta_init (GstMeta * meta, gpointer params, GstBuffer * buffer)
   m->shift_x = 0.f;
   m->shift_y = 0.f;
   m->exposure_gain = 1.f;
+  m->refined = FALSE;
   m->n_layers = 0;
   m->layer_names = NULL;
   m->layer_active = NULL;

@@ -100,6 +100,16 @@ TEST_F(MetaTest, NewFrameMetaIsEmpty) {
   EXPECT_EQ(m->requested_backend, nullptr);
   EXPECT_EQ(m->element_name, nullptr);
   EXPECT_FALSE(m->keyframe);
+  EXPECT_FALSE(m->refined);
+  EXPECT_FLOAT_EQ(m->exposure_gain, 1.f);
+  // GStreamer does not zero a meta: a field the init misses holds what the last one left there
+  // (malloc hands the freed block back).
+  m->refined = TRUE;
+  m->keyframe = TRUE;
+  ASSERT_TRUE(gst_buffer_remove_meta(buffer_, &m->meta));
+  m = gst_buffer_add_deltacnn_frame_meta(buffer_);
+  EXPECT_FALSE(m->refined);
+  EXPECT_FALSE(m->keyframe);
 }
 
 TEST_F(MetaTest, SetLayersReplacesAndAcceptsMissingArrays) {
