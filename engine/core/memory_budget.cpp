@@ -2,6 +2,7 @@
 
 #include <sys/resource.h>
 
+#include <atomic>
 #include <cstdint>
 #include <fstream>
 #include <limits>
@@ -37,14 +38,38 @@ bool cgroup_value(const char* path, size_t& out) {
   return true;
 }
 
+std::atomic<size_t> pending_total{0};
+
+size_t minus(size_t a, size_t b) { return a > b ? a - b : 0; }
+
 }  // namespace
+
+PendingStreamBytes::PendingStreamBytes(size_t bytes) : bytes_(bytes) { pending_total += bytes; }
+
+PendingStreamBytes& PendingStreamBytes::operator=(PendingStreamBytes&& o) noexcept {
+  if (this != &o) {
+    release();
+    bytes_ = o.bytes_;
+    o.bytes_ = 0;
+  }
+  return *this;
+}
+
+void PendingStreamBytes::release() {
+  pending_total -= bytes_;
+  bytes_ = 0;
+}
+
+size_t PendingStreamBytes::total() { return pending_total; }
 
 MemoryBudget memory_budget() {
   MemoryBudget b{std::numeric_limits<size_t>::max(), "no limit"};
   auto consider = [&](size_t bytes, const char* what) {
     if (bytes < b.bytes) b = {bytes, what};
   };
-  if (const size_t avail = proc_kb("/proc/meminfo", "MemAvailable:")) consider(avail, "MemAvailable");
+  const size_t pending = PendingStreamBytes::total();
+  if (const size_t avail = proc_kb("/proc/meminfo", "MemAvailable:"))
+    consider(minus(avail, pending), pending > 0 ? "MemAvailable, less what streams built here will take" : "MemAvailable");
   rlimit as{};
   if (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY) {
     const size_t used = proc_kb("/proc/self/status", "VmSize:");
@@ -52,7 +77,7 @@ MemoryBudget memory_budget() {
   }
   size_t max = 0, current = 0;
   if (cgroup_value("/sys/fs/cgroup/memory.max", max) && cgroup_value("/sys/fs/cgroup/memory.current", current))
-    consider(max > current ? max - current : 0, "cgroup memory.max");
+    consider(minus(max, current + pending), pending > 0 ? "cgroup memory.max, less what streams built here will take" : "cgroup memory.max");
   return b;
 }
 

@@ -68,6 +68,9 @@ struct Executor::Impl {
   // Recompute frames and the arena's dense frames never overlap, so it starts where the arena
   // does, in the workspace.
   size_t map_scratch_floats = 0;
+  // The stream's buffers, counted against the next streams' memory budget until the first
+  // frame has written them (they are mappings that become resident as they are written).
+  PendingStreamBytes pending_bytes;
   float* map_scratch = nullptr;
   // Pairs whose consumer computes the producer's output (Op::can_compute_input_from): per op,
   // the producer it computes its input 0 from (always the op just before it). Recompute passes
@@ -553,6 +556,7 @@ std::string Executor::Impl::stream_description(ExecMode for_mode) const {
 void Executor::Impl::allocate_checked(ExecMode for_mode) {
   const std::string what = stream_description(for_mode);
   const size_t need = planned_bytes(for_mode);
+  pending_bytes.release();  // a mode change: this stream's old buffers go
   const MemoryBudget budget = memory_budget();
   if (need > budget.bytes)
     throw Error(ErrorKind::Memory, what + " needs at least " + megabytes(need) +
@@ -561,6 +565,7 @@ void Executor::Impl::allocate_checked(ExecMode for_mode) {
                                        "); expected a smaller input size, mode dense, or more memory");
   try {
     allocate_for(for_mode);
+    pending_bytes = PendingStreamBytes(need);
   } catch (const std::bad_alloc&) {
     throw Error(ErrorKind::Memory, what + ": allocating its buffers (at least " + megabytes(need) +
                                        ") failed: out of memory; expected a smaller input size, mode "
@@ -796,6 +801,7 @@ void Executor::submit(const float* input) {
       try {
         m.bind_workspace(ws.at_least(m.workspace_floats));
         m.run_cpu_frame(input);
+        m.pending_bytes.release();  // written now: MemAvailable shows them
       } catch (const std::bad_alloc&) {
         throw Error(ErrorKind::Memory,
                     m.stream_description(m.mode) + ": out of memory while running a frame (its workspace is " +

@@ -101,6 +101,41 @@ TEST(MemoryBudget, AStreamHoldsItsStateOnlyOnceItRunsFrames) {
   EXPECT_GT(ran, constructed + (size_t{16} << 20)) << "the first (dense) frame writes the maps";
 }
 
+// Streams built but not yet run hold no resident memory, so each counts against the next one's
+// budget until its first frame: cameras started together are checked against what they will
+// all take, not each against the same headroom.
+TEST(MemoryBudget, StreamsNotYetRunCountAgainstTheNextOnesBudget) {
+  auto model = compile_model(mobilenet_v2_block(256, 256), Backend::Cpu, test_normalization());
+  DeltaSettings settings = exact_settings();
+  settings.form = DeltaForm::Recompute;
+  const size_t before = PendingStreamBytes::total();
+  {
+    Executor e(model, ExecMode::Delta, settings);
+    const size_t pending = PendingStreamBytes::total() - before;
+    EXPECT_GT(pending, size_t{4} << 20) << "the stream's maps are promised";
+    std::vector<float> input(size_t(256) * 256 * 3, 0.5f);
+    e.run(input.data());
+    EXPECT_EQ(PendingStreamBytes::total(), before) << "written by the first frame";
+  }
+  {
+    Executor unrun(model, ExecMode::Delta, settings);
+  }
+  EXPECT_EQ(PendingStreamBytes::total(), before) << "a stream that never ran gives its promise back";
+
+  // Promised to other streams: more than any machine has, so the next stream is refused.
+  PendingStreamBytes others(size_t{1} << 60);
+  try {
+    Executor e(model, ExecMode::Delta, settings);
+    ADD_FAILURE() << "a stream was allowed memory promised to others";
+  } catch (const Error& err) {
+    EXPECT_EQ(err.kind(), ErrorKind::Memory);
+    EXPECT_NE(std::string(err.what()).find("less what streams built here will take"), std::string::npos)
+        << err.what();
+  }
+  others.release();
+  EXPECT_NO_THROW(Executor(model, ExecMode::Delta, settings));
+}
+
 TEST(MemoryBudget, ReportsWhatLimitsTheProcess) {
   const MemoryBudget b = memory_budget();
   EXPECT_GT(b.bytes, size_t{0});
