@@ -124,8 +124,6 @@ class Stream {
   const Tracker* tracker() const { return options_.tracker.enabled ? &tracker_ : nullptr; }
   // The tracker's settings as they apply now (score_on = the stream's score threshold).
   TrackerSettings tracker_settings() const;
-  // Sets one of the tracker's numbers after checking it is in [0, most].
-  void set_tracker_value(float TrackerSettings::*field, float value, float most, const char* key);
   // The zones each live tracked object is in (after inertia), by track id: what track events
   // carry (TrackEventBuilder). Empty without zones or with the tracker off.
   const std::map<int, std::vector<std::string>>& track_zones() const {
@@ -144,6 +142,8 @@ class Stream {
   const std::vector<std::string>& warnings() const { return warnings_; }
 
  private:
+  // Sets one of the tracker's numbers after checking it is in [0, most].
+  void set_tracker_value(float TrackerSettings::*field, float value, float most, const char* key);
   // Resets on a new frame size, runs `run` (which runs the executor on this frame), decodes.
   // `run_again_dense`: runs the executor once more on the same input as a keyframe, for a delta
   // frame whose track decisions hang on tracker.refine_margin. `shift` (model pixels): where

@@ -49,7 +49,8 @@ struct App {
   gboolean stopping;
   gint teardowns_running;       /* atomic: bins being set to NULL in their own threads */
   guint stop_grace_id;
-  GCancellable *diagnoses;      /* the network checks of diagnose.c still running */
+  GCancellable *diagnoses;      /* cancels the network checks of diagnose.c at exit */
+  guint diagnoses_running;      /* how many of them have not called back yet */
   int exit_code;
 };
 

@@ -5,8 +5,9 @@
  * whatever the cause, and its debug text says "Failed to connect. (Generic error)": a refused
  * port, a host name that does not resolve and a camera that is switched off read the same. When
  * such a failure is logged (at the 1st, 2nd, 4th, ... in a row), this connects to the camera's
- * host and port itself (GIO, asynchronously on the main loop, 3 s at most) and logs what the
- * network said. */
+ * host and port itself (GIO, asynchronously on the main loop; the connection times out after
+ * 3 s, name resolution after the system resolver's own timeout) and logs what the network said.
+ * A source GLib's URI parser refuses (a password with an unescaped '@') gets no diagnosis. */
 #include "cameras.h"
 
 #include <gio/gio.h>
@@ -49,6 +50,7 @@ on_connected (GObject * client, GAsyncResult * result, gpointer data)
     camera_log (d->camera, "cause: cannot connect to %s: %s%s", d->endpoint, error->message, hint);
   }
   g_clear_error (&error);
+  d->camera->app->diagnoses_running--;
   g_free (d->endpoint);
   g_free (d);
 }
@@ -77,6 +79,7 @@ diagnose_open_failure (Camera * camera, const gchar * why)
       g_strdup_printf ("%s:%d", host, port);
   GSocketClient *client = g_socket_client_new ();
   g_socket_client_set_timeout (client, DIAGNOSE_TIMEOUT_S);
+  camera->app->diagnoses_running++;
   g_socket_client_connect_to_host_async (client, host, (guint16) port,
       camera->app->diagnoses, on_connected, d);
   g_object_unref (client);      /* the pending operation holds its own reference */

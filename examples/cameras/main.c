@@ -132,10 +132,13 @@ main (int argc, char **argv)
   /* (A quit before g_main_loop_run would be lost: run only with something to wait for.) */
   if (any_camera_active (&app))
     g_main_loop_run (app.loop);
-  /* Network checks still running (diagnose.c) end here; their callbacks free what they hold. */
+  /* Network checks still running (diagnose.c) end here: cancelled, their callbacks (which free
+   * what they hold) come from the main context, within a second (a resolver thread may lag). */
   g_cancellable_cancel (app.diagnoses);
-  while (g_main_context_iteration (NULL, FALSE)) {
-  }
+  for (gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
+      app.diagnoses_running > 0 && g_get_monotonic_time () < until;)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (10000);
 
   for (guint i = 0; i < app.n_cameras; ++i)
     camera_teardown (&app.cameras[i]);

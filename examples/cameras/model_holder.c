@@ -6,9 +6,11 @@
  * loaded it again (MoveNet MultiPose: about half a second of CPU per try, 3 s a minute for one
  * unreachable camera), and a configuration error showed only at a camera's try. So one deltacnn
  * element of its own, never linked, is started (PAUSED) with the cameras' settings before any
- * camera and stopped at exit. An element that has seen no frame holds no delta state (its
- * stream's maps become resident with its first frame), so the holder costs the model alone,
- * which a running camera needs anyway. */
+ * camera and stopped at exit. On the CPU backend an element that has seen no frame holds no
+ * delta state (its stream's maps become resident with its first frame), so the holder costs the
+ * model alone, which a running camera needs anyway. On the CUDA backend a stream allocates its
+ * device buffers when it is built, so there the holder also keeps one stream's GPU memory for
+ * the program's life (a GPU stream that allocates at its first frame would remove that). */
 #include <malloc.h>
 
 #include "cameras.h"

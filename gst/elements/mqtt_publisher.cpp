@@ -232,10 +232,12 @@ bool MqttPublisher::run_connection(bool* was_connected) {
                        client_id_ + "'");
     }
     if (!online_sent_ && streaming_) {
-      online_sent_ = true;
       int mid = 0;
-      mosquitto_publish(mosq_, &mid, status_topic_.c_str(), int(std::strlen(kOnline)), kOnline, 1, true);
-      if (reporter_.info) reporter_.info("the stream runs: status 'online' on '" + status_topic_ + "'");
+      // Not taken (out of memory, a dropping connection): tried again on the next round.
+      online_sent_ = mosquitto_publish(mosq_, &mid, status_topic_.c_str(), int(std::strlen(kOnline)),
+                                       kOnline, 1, true) == MOSQ_ERR_SUCCESS;
+      if (online_sent_ && reporter_.info)
+        reporter_.info("the stream runs: status 'online' on '" + status_topic_ + "'");
     }
     {
       std::lock_guard<std::mutex> lock(wake_lock_);
