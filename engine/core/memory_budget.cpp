@@ -56,6 +56,7 @@ PendingStreamBytes& PendingStreamBytes::operator=(PendingStreamBytes&& o) noexce
 }
 
 void PendingStreamBytes::release() {
+  if (bytes_ == 0) return;  // called after every frame: no atomic write once released
   pending_total -= bytes_;
   bytes_ = 0;
 }

@@ -22,19 +22,12 @@
 namespace dcnn::test {
 namespace {
 
-size_t vm_size_bytes() {
+// A "Key:   123 kB" line of /proc/self/status (VmSize, VmRSS), in bytes; 0 if absent.
+size_t status_bytes(const std::string& key) {
   std::ifstream f("/proc/self/status");
   std::string line;
   while (std::getline(f, line))
-    if (line.rfind("VmSize:", 0) == 0) return size_t(std::stoull(line.substr(7))) * 1024;
-  return 0;
-}
-
-size_t rss_bytes() {
-  std::ifstream f("/proc/self/status");
-  std::string line;
-  while (std::getline(f, line))
-    if (line.rfind("VmRSS:", 0) == 0) return size_t(std::stoull(line.substr(6))) * 1024;
+    if (line.rfind(key, 0) == 0) return size_t(std::stoull(line.substr(key.size()))) * 1024;
   return 0;
 }
 
@@ -91,12 +84,12 @@ TEST(MemoryBudget, AStreamHoldsItsStateOnlyOnceItRunsFrames) {
   auto model = compile_model(mobilenet_v2_block(512, 512), Backend::Cpu, test_normalization());
   DeltaSettings settings = exact_settings();
   settings.form = DeltaForm::Recompute;
-  const size_t before = rss_bytes();
+  const size_t before = status_bytes("VmRSS:");
   Executor e(model, ExecMode::Delta, settings);
-  const size_t constructed = rss_bytes();
+  const size_t constructed = status_bytes("VmRSS:");
   std::vector<float> input(size_t(512) * 512 * 3, 0.25f);
   e.run(input.data());
-  const size_t ran = rss_bytes();
+  const size_t ran = status_bytes("VmRSS:");
   EXPECT_LT(constructed, before + (size_t{4} << 20)) << "constructing took " << (constructed - before) / 1024 << " KiB";
   EXPECT_GT(ran, constructed + (size_t{16} << 20)) << "the first (dense) frame writes the maps";
 }
@@ -150,7 +143,7 @@ TEST(MemoryBudget, AStreamLargerThanTheAddressSpaceLimitIsAMemoryErrorBeforeAllo
         // A MobileNetV2 block at 2048x2048: its delta stream needs well over a gigabyte.
         auto model = compile_model(mobilenet_v2_block(2048, 2048), Backend::Cpu, test_normalization());
         rlimit limit{};
-        limit.rlim_cur = limit.rlim_max = rlim_t(vm_size_bytes() + (size_t{300} << 20));
+        limit.rlim_cur = limit.rlim_max = rlim_t(status_bytes("VmSize:") + (size_t{300} << 20));
         if (setrlimit(RLIMIT_AS, &limit) != 0) std::exit(3);
         DeltaSettings settings = exact_settings();
         settings.form = DeltaForm::Recompute;

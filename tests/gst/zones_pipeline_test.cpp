@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -107,22 +108,40 @@ TEST_F(ZonesPipelineTest, MaskLowersInputActivityAndZonesReachRecordsAndEvents) 
   EXPECT_GE(zone_enters, 1);                // and at least one crossing a border
 }
 
+// Runs `buffers` 96x64 test frames through deltacnn (CPU) with MoveNet Lightning's shipped
+// config plus `extra_yaml`, written to a file of its own that is removed afterwards.
+struct LightningRun {
+  std::string path;  // the YAML it ran with
+  std::optional<deltacnn_test::BusError> error;
+  bool eos = false;
+  std::vector<deltacnn_test::BusError> warnings;
+};
+
+LightningRun run_lightning_with(const std::string& extra_yaml, int buffers) {
+  LightningRun r;
+  r.path = deltacnn_test::config_with("movenet-lightning.yaml", extra_yaml);
+  if (r.path.empty()) {
+    ADD_FAILURE() << "could not write the YAML";
+    return r;
+  }
+  r.error = deltacnn_test::run_pipeline(
+      "videotestsrc num-buffers=" + std::to_string(buffers) +
+          " ! video/x-raw,format=RGB,width=96,height=64 ! deltacnn backend=cpu config-file-path=\"" + r.path +
+          "\" ! fakesink",
+      60, &r.eos, &r.warnings);
+  std::remove(r.path.c_str());
+  return r;
+}
+
 // A deployment whose pixel zone does not fit the camera's frame fails on the first frame with
 // the file, the zone, the point and the frame size, not with a silent wrong answer.
 TEST_F(ZonesPipelineTest, PixelZoneOutsideTheFrameIsAnErrorNamingTheFile) {
   if (!require_asset(config_path("movenet-lightning.yaml"))) return;
-  const std::string path = deltacnn_test::config_with(
-      "movenet-lightning.yaml", "zones:\n  - name: door\n    polygon: [[0, 0], [500, 10], [10, 40]]\n");
-  ASSERT_FALSE(path.empty());
-  bool eos = false;
-  const auto error = deltacnn_test::run_pipeline(
-      "videotestsrc num-buffers=2 ! video/x-raw,format=RGB,width=96,height=64 ! deltacnn backend=cpu "
-      "config-file-path=\"" + path + "\" ! fakesink",
-      60, &eos);
-  std::remove(path.c_str());
-  ASSERT_TRUE(error.has_value());
-  const std::string all = error->message + " " + error->debug;
-  EXPECT_NE(all.find(path + ": zones[0] (door).polygon[1]"), std::string::npos) << all;
+  const LightningRun r = run_lightning_with("zones:\n  - name: door\n    polygon: [[0, 0], [500, 10], [10, 40]]\n", 2);
+  ASSERT_FALSE(r.path.empty());
+  ASSERT_TRUE(r.error.has_value());
+  const std::string all = r.error->message + " " + r.error->debug;
+  EXPECT_NE(all.find(r.path + ": zones[0] (door).polygon[1]"), std::string::npos) << all;
   EXPECT_NE(all.find("point [500, 10] lies outside the 96x64 frame"), std::string::npos) << all;
 }
 
@@ -130,20 +149,13 @@ TEST_F(ZonesPipelineTest, PixelZoneOutsideTheFrameIsAnErrorNamingTheFile) {
 // (posted with the first frame, once) says why nothing is ever found.
 TEST_F(ZonesPipelineTest, MasksOverTheWholeFrameAreAWarning) {
   if (!require_asset(config_path("movenet-lightning.yaml"))) return;
-  const std::string path = deltacnn_test::config_with(
-      "movenet-lightning.yaml", "masks:\n  - polygon: [[0, 0], [1, 0], [1, 1], [0, 1]]\n    units: normalized\n");
-  ASSERT_FALSE(path.empty());
-  bool eos = false;
-  std::vector<deltacnn_test::BusError> warnings;
-  const auto error = deltacnn_test::run_pipeline(
-      "videotestsrc num-buffers=3 ! video/x-raw,format=RGB,width=96,height=64 ! deltacnn backend=cpu "
-      "config-file-path=\"" + path + "\" ! fakesink",
-      60, &eos, &warnings);
-  std::remove(path.c_str());
-  ASSERT_FALSE(error.has_value()) << error->message;
-  EXPECT_TRUE(eos);
+  const LightningRun r =
+      run_lightning_with("masks:\n  - polygon: [[0, 0], [1, 0], [1, 1], [0, 1]]\n    units: normalized\n", 3);
+  ASSERT_FALSE(r.path.empty());
+  ASSERT_FALSE(r.error.has_value()) << r.error->message;
+  EXPECT_TRUE(r.eos);
   int whole = 0;
-  for (const auto& w : warnings)
+  for (const auto& w : r.warnings)
     if (w.message.find("the masks cover the whole 96x64 frame") != std::string::npos) ++whole;
   EXPECT_EQ(whole, 1);
 }
