@@ -33,7 +33,11 @@
  * The deployment (model, input size, decoder, per-layer delta thresholds) comes from a YAML
  * file (`config-file-path`); properties set on the element override the file. The delta state
  * restarts with a dense pass on flushes, stream starts, caps changes and discontinuities
- * (`reset-on-discont`), and every `keyframe-interval` frames.
+ * (`reset-on-discont`), and every `keyframe-interval` frames. Setting `config-file-path` or
+ * `model` while the element runs reloads the deployment in the background: frames go on with
+ * the running one until the new one has loaded and takes over (signal `model-updated`, element
+ * message `deltacnn-model-updated`); one that cannot load is refused with a warning and the
+ * element keeps running what it had.
  *
  * With the tracker on, the element also sends each track's `start`, `update` (at most every
  * `event-update-interval` seconds of running time) and `end` downstream as serialized custom
@@ -78,10 +82,11 @@
 #include <vector>
 
 #include "engine/api/deltacnn.h"
+#include "gst/elements/deployment.h"
+#include "gst/elements/deployment_reloader.h"
 #include "gst/elements/element_settings.h"
 #include "gst/elements/engine_errors.h"
 #include "gst/elements/gstdeltacnnenums.h"
-#include "gst/elements/model_registry.h"
 #include "gst/elements/result_metas.h"
 #include "gst/elements/track_event_emitter.h"
 #include "gst/elements/unique_ids.h"
@@ -102,6 +107,17 @@ struct DeltaCnnPrivate {
   ElementSettings settings;  // guarded by settings_lock
   bool running = false;      // guarded by settings_lock: model loaded, READY-only props frozen
   bool live_changed = false; // guarded by settings_lock: a PLAYING-mutable prop changed
+  // Guarded by settings_lock: config-file-path or model set while running; the reload is
+  // asked for once the whole g_object_set call is done (dispatch_properties_changed), so that
+  // setting both in one call loads once.
+  bool reload_wanted = false;
+  uint64_t newest_reload = 0;  // guarded by settings_lock: the number of the last request
+  // Guarded by settings_lock: what the running deployment was loaded from, to put the
+  // properties back when a reload fails and to name it in the failure's message.
+  std::string running_config_file_path;
+  std::string running_model;
+  std::string running_description;
+  std::unique_ptr<deltacnn_gst::DeploymentReloader> reloader;  // from init to finalize
 
   // Owned by the streaming thread between start() and stop().
   dcnn::DeploymentConfig config;
@@ -155,6 +171,12 @@ enum {
   PROP_STABILIZE,
 };
 
+enum {
+  SIGNAL_MODEL_UPDATED,
+  N_SIGNALS
+};
+static guint signals[N_SIGNALS];
+
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (DELTACNN_VIDEO_CAPS));
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
@@ -171,6 +193,8 @@ static void gst_deltacnn_set_property (GObject * object, guint prop_id, const GV
 static void gst_deltacnn_get_property (GObject * object, guint prop_id, GValue * value,
     GParamSpec * pspec);
 static void gst_deltacnn_finalize (GObject * object);
+static void gst_deltacnn_dispatch_properties_changed (GObject * object, guint n_pspecs,
+    GParamSpec ** pspecs);
 static gboolean gst_deltacnn_start (GstBaseTransform * trans);
 static gboolean gst_deltacnn_stop (GstBaseTransform * trans);
 static gboolean gst_deltacnn_set_caps (GstBaseTransform * trans, GstCaps * incaps,
@@ -186,14 +210,19 @@ install_properties (GObjectClass * gobject_class)
   const auto playing = static_cast<GParamFlags> (G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS |
       GST_PARAM_MUTABLE_PLAYING);
 
+  // PLAYING: a reload in the background (see DeploymentReloader), as nvinfer's.
   g_object_class_install_property (gobject_class, PROP_CONFIG_FILE_PATH,
       g_param_spec_string ("config-file-path", "Config file path",
           "YAML deployment file: model, input size, decoder, delta thresholds "
-          "(see configs/*.yaml). Required", nullptr, ready));
+          "(see configs/*.yaml). Required. Set while running (also to the same file), it is "
+          "loaded again in the background while frames go on with the running deployment, "
+          "which the new one replaces at the next frame (signal model-updated); when it cannot "
+          "be loaded, a warning names the cause and the element keeps running the old one",
+          nullptr, playing));
   g_object_class_install_property (gobject_class, PROP_MODEL,
       g_param_spec_string ("model", "Model",
-          "ONNX model file, overriding the YAML's model.onnx. "
-          "Unset (default): the YAML's", nullptr, ready));
+          "ONNX model file, overriding the YAML's model.onnx. Unset (default): the YAML's. "
+          "Set while running, it is reloaded as config-file-path is", nullptr, playing));
   g_object_class_install_property (gobject_class, PROP_BACKEND,
       g_param_spec_enum ("backend", "Backend",
           "Where the network runs. auto (default): CUDA when a usable GPU is present, "
@@ -297,7 +326,25 @@ gst_deltacnn_class_init (GstDeltaCnnClass * klass)
   gobject_class->set_property = gst_deltacnn_set_property;
   gobject_class->get_property = gst_deltacnn_get_property;
   gobject_class->finalize = gst_deltacnn_finalize;
+  gobject_class->dispatch_properties_changed = gst_deltacnn_dispatch_properties_changed;
   install_properties (gobject_class);
+
+  /**
+   * GstDeltaCnn::model-updated:
+   * @deltacnn: the element
+   * @err: 0 when the new deployment runs from this frame on; otherwise the code of the
+   *   warning posted on the bus (its domain and text say what was wrong), and the element
+   *   goes on with the deployment it ran
+   * @config_file: the config-file-path that was loaded or refused
+   *
+   * A reload asked for by setting config-file-path or model while the element runs has
+   * ended (as nvinfer's signal of the same name). On success it is emitted from the streaming
+   * thread before the first frame the new deployment processes; on failure from the loader
+   * thread. The bus gets an element message `deltacnn-model-updated` with the same news.
+   */
+  signals[SIGNAL_MODEL_UPDATED] = g_signal_new ("model-updated", G_TYPE_FROM_CLASS (klass),
+      G_SIGNAL_RUN_LAST, 0, nullptr, nullptr, nullptr, G_TYPE_NONE, 2, G_TYPE_INT,
+      G_TYPE_STRING);
 
   gst_element_class_add_static_pad_template (element_class, &sink_template);
   gst_element_class_add_static_pad_template (element_class, &src_template);
@@ -322,10 +369,19 @@ gst_deltacnn_class_init (GstDeltaCnnClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_DELTACNN_TRACKER, (GstPluginAPIFlags) 0);
 }
 
+static void on_reload_failed (GstDeltaCnn * self, const deltacnn_gst::ReloadFailure & failure);
+
 static void
 gst_deltacnn_init (GstDeltaCnn * self)
 {
   self->priv = new DeltaCnnPrivate ();
+  self->priv->reloader = std::make_unique<deltacnn_gst::DeploymentReloader> (
+      [](const ElementSettings & settings, const dcnn::Model * replacing) {
+        return deltacnn_gst::load_deployment (settings, replacing);
+      },
+      [self](const deltacnn_gst::ReloadFailure & failure) {
+        on_reload_failed (self, failure);
+      });
   gst_video_info_init (&self->priv->info);
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), FALSE);
@@ -368,16 +424,14 @@ gst_deltacnn_set_property (GObject * object, guint prop_id, const GValue * value
 
   switch (prop_id) {
     case PROP_CONFIG_FILE_PATH:
-      if (frozen (self, pspec))
-        break;
       str = g_value_get_string (value);
       s.config_file_path = str != nullptr ? str : "";
+      priv->reload_wanted = priv->running;
       break;
     case PROP_MODEL:
-      if (frozen (self, pspec))
-        break;
       str = g_value_get_string (value);
       s.model = str != nullptr ? str : "";
+      priv->reload_wanted = priv->running;
       break;
     case PROP_BACKEND:
       if (frozen (self, pspec))
@@ -461,6 +515,27 @@ gst_deltacnn_set_property (GObject * object, guint prop_id, const GValue * value
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
       break;
   }
+}
+
+// GObject calls this once a g_object_set call has set all its properties: a call that sets
+// config-file-path and model together asks for one reload.
+static void
+gst_deltacnn_dispatch_properties_changed (GObject * object, guint n_pspecs,
+    GParamSpec ** pspecs)
+{
+  GstDeltaCnn *self = GST_DELTACNN (object);
+  DeltaCnnPrivate *priv = self->priv;
+  {
+    std::lock_guard < std::mutex > lock (priv->settings_lock);
+    if (priv->reload_wanted && priv->running) {
+      priv->newest_reload = priv->reloader->request (priv->settings);
+      GST_INFO_OBJECT (self, "reloading the deployment (request %" G_GUINT64_FORMAT
+          "): config-file-path='%s' model='%s'", priv->newest_reload,
+          priv->settings.config_file_path.c_str (), priv->settings.model.c_str ());
+    }
+    priv->reload_wanted = false;
+  }
+  G_OBJECT_CLASS (parent_class)->dispatch_properties_changed (object, n_pspecs, pspecs);
 }
 
 static const gchar *
@@ -570,6 +645,59 @@ post_warnings (GstDeltaCnn * self, const std::vector < std::string > &warnings,
   }
 }
 
+// A fresh run of track events (new run_id: seq and track ids restart) for `model`.
+static std::unique_ptr<deltacnn_gst::TrackEventEmitter>
+make_event_emitter (const ElementSettings & s, const deltacnn_gst::MetaContext & context,
+    const dcnn::Model & model)
+{
+  deltacnn_gst::EventSource source;
+  source.camera_id = s.camera_id.empty ()? context.element_name : s.camera_id;
+  source.element_name = context.element_name;
+  source.unique_id = context.unique_id;
+  source.model_name = model.info ().name;
+  gchar *run_id = g_uuid_string_random ();
+  source.run_id = run_id;
+  g_free (run_id);
+  return std::make_unique<deltacnn_gst::TrackEventEmitter> (std::move (source),
+      static_cast<int64_t> (s.event_update_interval * GST_SECOND));
+}
+
+// Makes `d` the element's deployment: at start, and on the streaming thread when a reload
+// is taken. What it replaces is freed when `d`'s old values go out of scope in the caller.
+static void
+install_deployment (GstDeltaCnn * self, deltacnn_gst::Deployment & d)
+{
+  DeltaCnnPrivate *priv = self->priv;
+  deltacnn_gst::MetaContext context =
+      deltacnn_gst::MetaContext::make (d.model->info (), priv->unique_id.id ());
+  context.requested_backend = deltacnn_gst::backend_name (d.settings.backend);
+  const gchar *name = GST_ELEMENT_NAME (self);
+  context.element_name = name != nullptr ? name : "";
+  context.has_zones = !d.config.zones.zones.empty ();
+  std::unique_ptr<deltacnn_gst::TrackEventEmitter> events =
+      make_event_emitter (d.settings, context, *d.model);
+  post_warnings (self, d.model->warnings (), d.settings);
+  post_warnings (self, d.stream->warnings (), d.settings);
+
+  std::swap (priv->meta_context, context);
+  std::swap (priv->events, events);
+  std::swap (priv->config, d.config);
+  std::swap (priv->model, d.model);
+  std::swap (priv->stream, d.stream);
+  std::swap (priv->applied, d.settings);
+  priv->stream_warnings_posted = priv->stream->warnings ().size ();
+  priv->reloader->set_running (priv->model.get ());
+
+  std::lock_guard < std::mutex > lock (priv->settings_lock);
+  priv->running_config_file_path = priv->applied.config_file_path;
+  priv->running_model = priv->applied.model;
+  priv->running_description = "model '" + priv->model->info ().name + "' (" +
+      priv->config.model_path + ", config '" + priv->config.source + "')";
+  // Properties set while the deployment loaded apply at the next frame (apply_live_settings
+  // compares them with the ones it was built with).
+  priv->live_changed = true;
+}
+
 static gboolean
 gst_deltacnn_start (GstBaseTransform * trans)
 {
@@ -582,40 +710,15 @@ gst_deltacnn_start (GstBaseTransform * trans)
   }
 
   try {
-    dcnn::DeploymentConfig config = deltacnn_gst::resolve_config (settings);
-    std::shared_ptr<const dcnn::Model> model = deltacnn_gst::acquire_model (
-        settings.model_instance_id, config, deltacnn_gst::model_options (settings));
-    auto stream = std::make_unique<dcnn::Stream> (model,
-        deltacnn_gst::stream_options (config, settings));
+    deltacnn_gst::Deployment deployment = deltacnn_gst::load_deployment (settings);
     deltacnn_gst::UniqueIdClaim unique_id (settings.unique_id);
-    priv->meta_context = deltacnn_gst::MetaContext::make (model->info (), unique_id.id ());
-    priv->meta_context.requested_backend = deltacnn_gst::backend_name (settings.backend);
-    const gchar *name = GST_ELEMENT_NAME (self);
-    priv->meta_context.element_name = name != nullptr ? name : "";
-    priv->meta_context.has_zones = !config.zones.zones.empty ();
-    post_warnings (self, model->warnings (), settings);
-    post_warnings (self, stream->warnings (), settings);
-    priv->stream_warnings_posted = stream->warnings ().size ();
-    deltacnn_gst::EventSource source;
-    source.camera_id = settings.camera_id.empty ()? priv->meta_context.element_name :
-        settings.camera_id;
-    source.element_name = priv->meta_context.element_name;
-    source.unique_id = unique_id.id ();
-    source.model_name = model->info ().name;
-    gchar *run_id = g_uuid_string_random ();
-    source.run_id = run_id;
-    g_free (run_id);
-    priv->events = std::make_unique<deltacnn_gst::TrackEventEmitter> (std::move (source),
-        static_cast<int64_t> (settings.event_update_interval * GST_SECOND));
     if (unique_id.shared ())
       GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS,
           ("unique-id %u is also used by another running deltacnn element: their metadata "
               "shares it (the element name in it still tells them apart)", unique_id.id ()),
           ("leave unique-id at 0 to have a free one assigned"));
     priv->unique_id = std::move (unique_id);
-    priv->config = std::move (config);
-    priv->model = std::move (model);
-    priv->stream = std::move (stream);
+    install_deployment (self, deployment);
   } catch (const dcnn::Error & e) {
     DELTACNN_POST_ENGINE_ERROR (self, e, "to load the deployment", describe (settings));
     return FALSE;
@@ -627,9 +730,7 @@ gst_deltacnn_start (GstBaseTransform * trans)
   {
     std::lock_guard < std::mutex > lock (priv->settings_lock);
     priv->running = true;
-    priv->live_changed = true;  // settings may have changed while the model loaded
   }
-  priv->applied = settings;
   priv->have_info = false;
   priv->reset_pending = false;
   GST_INFO_OBJECT (self, "loaded model '%s' (%s) from '%s' on backend %s, %s, unique id %u",
@@ -645,13 +746,19 @@ gst_deltacnn_stop (GstBaseTransform * trans)
   GstDeltaCnn *self = GST_DELTACNN (trans);
   DeltaCnnPrivate *priv = self->priv;
 
+  {
+    std::lock_guard < std::mutex > lock (priv->settings_lock);
+    priv->running = false;      // no more reloads asked for
+    priv->reload_wanted = false;
+  }
+  // A reload still loading is waited for (at most one model load) and dropped.
+  priv->reloader->cancel ();
+  priv->reloader->set_running (nullptr);
   priv->stream.reset ();
   priv->events.reset ();        // tracks still open here get no end: there is no stream left
   priv->model.reset ();         // the registry frees it when no other element holds it
   priv->unique_id = deltacnn_gst::UniqueIdClaim ();  // free for the next element that starts
   priv->have_info = false;
-  std::lock_guard < std::mutex > lock (priv->settings_lock);
-  priv->running = false;
   return TRUE;
 }
 
@@ -726,6 +833,86 @@ gst_deltacnn_sink_event (GstBaseTransform * trans, GstEvent * event)
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
 }
 
+/* ------------------------------------------------------------------ reloads */
+
+// The bus's copy of the model-updated signal: applications that watch the bus (gst-launch-1.0
+// -m, NVR supervisors) need no signal handler.
+static void
+post_model_updated (GstDeltaCnn * self, const std::string & config_file_path,
+    const std::string & model_path, const std::string & model_name, const std::string & error)
+{
+  GstStructure *s = gst_structure_new ("deltacnn-model-updated",
+      "success", G_TYPE_BOOLEAN, error.empty (),
+      "config-file-path", G_TYPE_STRING, config_file_path.c_str (),
+      "model", G_TYPE_STRING, model_path.c_str (), nullptr);
+  if (error.empty ())
+    gst_structure_set (s, "model-name", G_TYPE_STRING, model_name.c_str (), nullptr);
+  else
+    gst_structure_set (s, "error", G_TYPE_STRING, error.c_str (), nullptr);
+  gst_element_post_message (GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
+}
+
+// Loader thread: the running deployment stays. The properties go back to what runs, unless
+// they were set again since (a newer reload is on its way), so that they tell the truth and a
+// restart comes up with a deployment that loads.
+static void
+on_reload_failed (GstDeltaCnn * self, const deltacnn_gst::ReloadFailure & failure)
+{
+  DeltaCnnPrivate *priv = self->priv;
+  std::string running;
+  bool reverted = false;
+  {
+    std::lock_guard < std::mutex > lock (priv->settings_lock);
+    running = priv->running_description;
+    if (failure.request == priv->newest_reload && priv->running) {
+      priv->settings.config_file_path = priv->running_config_file_path;
+      priv->settings.model = priv->running_model;
+      reverted = true;
+    }
+  }
+  const deltacnn_gst::GstErrorCode code = failure.kind ?
+      deltacnn_gst::error_code_for (*failure.kind) :
+      deltacnn_gst::GstErrorCode { GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED };
+  gchar *text = g_strdup_printf ("Failed to reload the deployment: %s; still running %s",
+      failure.message.c_str (), running.c_str ());
+  gchar *debug = g_strdup_printf ("%s; %s", describe (failure.settings).c_str (),
+      failure.kind ? dcnn::to_string (*failure.kind) : "unexpected C++ exception");
+  // gst_element_message_full takes ownership of text and debug.
+  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_WARNING, code.domain, code.code,
+      text, debug, __FILE__, GST_FUNCTION, __LINE__);
+  post_model_updated (self, failure.settings.config_file_path, failure.settings.model, "",
+      failure.message);
+  if (reverted) {
+    g_object_notify (G_OBJECT (self), "config-file-path");
+    g_object_notify (G_OBJECT (self), "model");
+  }
+  g_signal_emit (self, signals[SIGNAL_MODEL_UPDATED], 0, code.code,
+      failure.settings.config_file_path.c_str ());
+}
+
+// Streaming thread, before a frame: a reload that finished replaces the running deployment.
+// Every open track of the old run ends (as at EOS: the new stream has a tracker of its own);
+// the new run starts with a dense frame and a new run_id for its events.
+static void
+take_reloaded_deployment (GstDeltaCnn * self)
+{
+  DeltaCnnPrivate *priv = self->priv;
+  auto ready = priv->reloader->take_ready ();
+  if (!ready)
+    return;
+  push_track_events (self, priv->events->finish ());
+  deltacnn_gst::Deployment & d = ready->first;
+  install_deployment (self, d);   // d now holds the old deployment, freed below
+  d = deltacnn_gst::Deployment ();
+  GST_INFO_OBJECT (self, "reloaded (request %" G_GUINT64_FORMAT "): model '%s' (%s) from "
+      "'%s'", ready->second, priv->model->info ().name.c_str (),
+      priv->config.model_path.c_str (), priv->config.source.c_str ());
+  post_model_updated (self, priv->applied.config_file_path, priv->config.model_path,
+      priv->model->info ().name, "");
+  g_signal_emit (self, signals[SIGNAL_MODEL_UPDATED], 0, 0,
+      priv->applied.config_file_path.c_str ());
+}
+
 /* ------------------------------------------------------------------ per frame */
 
 // Applies PLAYING-mutable properties changed since the last frame, only those that changed
@@ -779,6 +966,7 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   }
 
   try {
+    take_reloaded_deployment (self);
     apply_live_settings (self);
     bool discont = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT)
         && priv->reset_on_discont;
@@ -788,7 +976,7 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
       push_track_events (self, priv->events->on_reset (priv->stream->tracker ()));
     }
   } catch (const dcnn::Error & e) {
-    DELTACNN_POST_ENGINE_ERROR (self, e, "to apply the settings");
+    DELTACNN_POST_ENGINE_ERROR (self, e, "to apply the settings or a reloaded deployment");
     return GST_FLOW_ERROR;
   } catch (const std::exception & e) {
     DELTACNN_POST_UNEXPECTED_ERROR (self, e, "to apply the settings");

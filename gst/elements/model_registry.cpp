@@ -39,7 +39,8 @@ std::map<std::string, Entry>& registry() {
 
 std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
                                                  const dcnn::DeploymentConfig& config,
-                                                 const dcnn::ModelOptions& options) {
+                                                 const dcnn::ModelOptions& options,
+                                                 const dcnn::Model* replacing) {
   if (instance_id.empty()) return dcnn::Model::load(config, options);
   const dcnn::Precision wanted = options.precision.value_or(config.precision);  // as Model::load
 
@@ -47,7 +48,8 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
   auto& entries = registry();
   auto found = entries.find(instance_id);
   if (found != entries.end()) {
-    if (auto live = found->second.model.lock()) {
+    std::shared_ptr<const dcnn::Model> live = found->second.model.lock();
+    if (live && live.get() != replacing) {
       const Entry& e = found->second;
       if (e.config.model_path != config.model_path || e.backend != options.backend ||
           e.device_id != options.device_id || e.precision != wanted)
@@ -75,8 +77,8 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
                               "use another model-instance-id or the same sections");
       return live;
     }
-    entries.erase(found);
   }
+  // Loaded before the entry changes: a reload that fails leaves the id's model registered.
   std::shared_ptr<const dcnn::Model> model = dcnn::Model::load(config, options);
   entries[instance_id] = Entry{model, config, options.backend, options.device_id, wanted};
   return model;

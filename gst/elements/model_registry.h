@@ -16,8 +16,17 @@ namespace deltacnn_gst {
 // Model::load throws, or Config when the instance is alive but was loaded from a different
 // model file / backend / device than this request (sharing it would silently run another
 // network than the one asked for).
+//
+// `replacing`: a reload (config-file-path set while playing) of an element that runs this
+// model. When the id's registered model is that one, this element is the first of the id's
+// elements to reload: the model is loaded afresh from its files (a reload re-reads them) and
+// replaces the registered one, so the id's other elements share the new model when they reload
+// and elements that start later get it; elements that have not reloaded keep running theirs.
+// When the id already holds another model (an element of the id reloaded first), it is shared
+// under the same rules as at start.
 std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
                                                  const dcnn::DeploymentConfig& config,
-                                                 const dcnn::ModelOptions& options);
+                                                 const dcnn::ModelOptions& options,
+                                                 const dcnn::Model* replacing = nullptr);
 
 }  // namespace deltacnn_gst

@@ -1,0 +1,423 @@
+// config-file-path / model set while the deltacnn element runs: the new deployment loads in
+// the background while frames go on with the old one, replaces it at a frame boundary
+// (model-updated signal, deltacnn-model-updated bus message, open tracks ended and a new
+// run_id), and a deployment that cannot load leaves the running one in place with a warning
+// that names the file. Real models on the CPU backend, through GstHarness.
+#include <gst/check/gstharness.h>
+#include <gst/gst.h>
+#include <gst/video/video.h>
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gst/meta/deltacnnmeta.h"
+#include "tests/gst/gst_test_support.h"
+
+namespace {
+
+using deltacnn_test::caps_string;
+using deltacnn_test::config_path;
+using deltacnn_test::make_buffer;
+using deltacnn_test::require_asset;
+using deltacnn_test::synthetic_bgr;
+using namespace std::chrono_literals;
+
+constexpr int kWidth = 64;
+constexpr int kHeight = 48;
+
+// What model-updated reported, in order.
+struct Updates {
+  std::mutex lock;
+  std::vector<std::pair<int, std::string>> seen;
+  size_t count() {
+    std::lock_guard<std::mutex> guard(lock);
+    return seen.size();
+  }
+  std::pair<int, std::string> at(size_t i) {
+    std::lock_guard<std::mutex> guard(lock);
+    return seen.at(i);
+  }
+};
+
+void on_model_updated(GstElement*, gint err, const gchar* config_file, gpointer user_data) {
+  auto* updates = static_cast<Updates*>(user_data);
+  std::lock_guard<std::mutex> guard(updates->lock);
+  updates->seen.emplace_back(err, config_file != nullptr ? config_file : "");
+}
+
+struct FrameInfo {
+  std::string model_name;
+  bool keyframe = false;
+};
+
+class ReloadTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() { deltacnn_test::init_gstreamer(); }
+
+  void TearDown() override {
+    for (GstHarness* h : harnesses_) gst_harness_teardown(h);
+    for (GstBus* bus : buses_) gst_object_unref(bus);
+    for (const std::string& f : files_) std::remove(f.c_str());
+  }
+
+  // A started harness around a deltacnn on `yaml` (CPU backend) with a bus of its own and
+  // model-updated recorded into `updates`.
+  GstHarness* harness(const std::string& yaml, Updates* updates, int width = kWidth,
+                      int height = kHeight, const char* instance = nullptr) {
+    GstElement* e = gst_element_factory_make("deltacnn", nullptr);
+    EXPECT_NE(e, nullptr);
+    if (e == nullptr) return nullptr;
+    g_object_set(e, "config-file-path", yaml.c_str(), "backend", 2 /* cpu */, nullptr);
+    if (instance != nullptr) g_object_set(e, "model-instance-id", instance, nullptr);
+    g_signal_connect(e, "model-updated", G_CALLBACK(on_model_updated), updates);
+    GstBus* bus = gst_bus_new();
+    gst_element_set_bus(e, bus);
+    buses_.push_back(bus);
+    GstHarness* h = gst_harness_new_with_element(e, "sink", "src");
+    gst_object_unref(e);
+    harnesses_.push_back(h);
+    gst_harness_set_src_caps_str(h, caps_string(GST_VIDEO_FORMAT_RGB, width, height).c_str());
+    return h;
+  }
+
+  GstBus* bus_of(GstHarness* h) { return buses_.at(index_of(h)); }
+  size_t index_of(GstHarness* h) {
+    for (size_t i = 0; i < harnesses_.size(); ++i)
+      if (harnesses_[i] == h) return i;
+    return 0;
+  }
+
+  bool have_both() {
+    return require_asset(config_path("movenet-lightning.yaml")) &&
+           require_asset(config_path("posenet.yaml"));
+  }
+  // A harness on MoveNet Lightning that has processed its first frame.
+  GstHarness* lightning_running(Updates* updates);
+
+  // A copy of a shipped config (model path made absolute), removed at the end of the test.
+  std::string copy_of(const std::string& shipped, const std::string& extra = "") {
+    std::string path = deltacnn_test::config_with(shipped, extra);
+    files_.push_back(path);
+    return path;
+  }
+
+  std::vector<GstHarness*> harnesses_;
+  std::vector<GstBus*> buses_;
+  std::vector<std::string> files_;
+};
+
+// Pushes a synthetic frame and returns its frame meta's model name and keyframe flag.
+FrameInfo push(GstHarness* h, int shift = 0) {
+  FrameInfo info;
+  GstBuffer* out = gst_harness_push_and_pull(h, make_buffer(synthetic_bgr(kWidth, kHeight, shift),
+                                                            GST_VIDEO_FORMAT_RGB));
+  EXPECT_NE(out, nullptr);
+  if (out == nullptr) return info;
+  DeltaCnnFrameMeta* meta = gst_buffer_get_deltacnn_frame_meta(out);
+  EXPECT_NE(meta, nullptr);
+  if (meta != nullptr) {
+    info.model_name = meta->model_name != nullptr ? meta->model_name : "";
+    info.keyframe = meta->keyframe;
+  }
+  gst_buffer_unref(out);
+  return info;
+}
+
+// Pushes frames until one carries `model_name` (at most 60 s); returns how many frames were
+// pushed before it, or -1.
+int push_until_model(GstHarness* h, const std::string& model_name, FrameInfo* first = nullptr) {
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  for (int n = 0; std::chrono::steady_clock::now() < deadline; ++n) {
+    FrameInfo info = push(h, n % 2);
+    if (info.model_name == model_name) {
+      if (first != nullptr) *first = info;
+      return n;
+    }
+    std::this_thread::sleep_for(5ms);
+  }
+  return -1;
+}
+
+// Waits (at most 60 s) until model-updated was emitted `n` times.
+bool wait_updates(Updates& updates, size_t n) {
+  for (int i = 0; i < 6000 && updates.count() < n; ++i) std::this_thread::sleep_for(10ms);
+  return updates.count() >= n;
+}
+
+// The bus's messages of `type` so far, popped; the others stay on the bus, in order
+// (gst_bus_pop_filtered would drop them).
+std::vector<GstMessage*> pop_messages(GstBus* bus, GstMessageType type) {
+  std::vector<GstMessage*> out, others;
+  while (GstMessage* m = gst_bus_pop(bus))
+    (GST_MESSAGE_TYPE(m) & type ? out : others).push_back(m);
+  for (GstMessage* m : others) gst_bus_post(bus, m);  // takes the reference
+  return out;
+}
+
+std::string property(GstHarness* h, const char* name) {
+  gchar* value = nullptr;
+  g_object_get(h->element, name, &value, nullptr);
+  std::string out = value != nullptr ? value : "";
+  g_free(value);
+  return out;
+}
+
+GstHarness* ReloadTest::lightning_running(Updates* updates) {
+  GstHarness* h = harness(config_path("movenet-lightning.yaml"), updates);
+  if (h != nullptr) {
+    EXPECT_EQ(push(h).model_name, "movenet-lightning");
+  }
+  return h;
+}
+
+TEST_F(ReloadTest, ANewConfigReplacesTheRunningModelWhileFramesGoOn) {
+  if (!have_both()) return;
+  Updates updates;
+  GstHarness* h = harness(config_path("movenet-lightning.yaml"), &updates);
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(push(h).model_name, "movenet-lightning");
+  EXPECT_FALSE(push(h).keyframe);
+
+  g_object_set(h->element, "config-file-path", config_path("posenet.yaml").c_str(), nullptr);
+  EXPECT_EQ(property(h, "config-file-path"), config_path("posenet.yaml"));
+  FrameInfo first;
+  const int before = push_until_model(h, "posenet", &first);
+  ASSERT_GE(before, 0) << "the reloaded model never ran";
+  EXPECT_TRUE(first.keyframe) << "a new deployment starts with a dense frame";
+  EXPECT_FALSE(push(h).keyframe);
+  ASSERT_EQ(updates.count(), 1u);
+  EXPECT_EQ(updates.at(0).first, 0);
+  EXPECT_EQ(updates.at(0).second, config_path("posenet.yaml"));
+
+  std::vector<GstMessage*> elements = pop_messages(bus_of(h), GST_MESSAGE_ELEMENT);
+  ASSERT_EQ(elements.size(), 1u);
+  const GstStructure* s = gst_message_get_structure(elements[0]);
+  EXPECT_TRUE(gst_structure_has_name(s, "deltacnn-model-updated"));
+  gboolean success = FALSE;
+  EXPECT_TRUE(gst_structure_get_boolean(s, "success", &success));
+  EXPECT_TRUE(success);
+  EXPECT_STREQ(gst_structure_get_string(s, "model-name"), "posenet");
+  EXPECT_NE(std::string(gst_structure_get_string(s, "model")).find("posenet.onnx"),
+            std::string::npos);
+  for (GstMessage* m : elements) gst_message_unref(m);
+  EXPECT_TRUE(pop_messages(bus_of(h), GST_MESSAGE_ERROR).empty());
+}
+
+TEST_F(ReloadTest, ABadConfigIsRefusedAndTheRunningModelStays) {
+  if (!require_asset(config_path("movenet-lightning.yaml"))) return;
+  Updates updates;
+  const std::string good = config_path("movenet-lightning.yaml");
+  GstHarness* h = harness(good, &updates);
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(push(h).model_name, "movenet-lightning");
+
+  // A YAML with a key the schema does not know: refused with the key named.
+  const std::string bad = copy_of("movenet-lightning.yaml", "colour_of_sky: blue\n");
+  ASSERT_FALSE(bad.empty());
+  g_object_set(h->element, "config-file-path", bad.c_str(), nullptr);
+  ASSERT_TRUE(wait_updates(updates, 1));
+  EXPECT_NE(updates.at(0).first, 0);
+  EXPECT_EQ(updates.at(0).second, bad);
+
+  std::vector<GstMessage*> warnings = pop_messages(bus_of(h), GST_MESSAGE_WARNING);
+  ASSERT_EQ(warnings.size(), 1u);
+  deltacnn_test::BusError w = deltacnn_test::to_bus_error(warnings[0]);
+  EXPECT_EQ(w.domain, GST_RESOURCE_ERROR);
+  EXPECT_EQ(w.code, GST_RESOURCE_ERROR_SETTINGS);
+  EXPECT_NE(w.message.find("colour_of_sky"), std::string::npos) << w.message;
+  EXPECT_NE(w.message.find(bad), std::string::npos) << w.message;
+  EXPECT_NE(w.message.find("still running model 'movenet-lightning'"), std::string::npos)
+      << w.message;
+  for (GstMessage* m : warnings) gst_message_unref(m);
+  std::vector<GstMessage*> elements = pop_messages(bus_of(h), GST_MESSAGE_ELEMENT);
+  ASSERT_EQ(elements.size(), 1u);
+  gboolean success = TRUE;
+  gst_structure_get_boolean(gst_message_get_structure(elements[0]), "success", &success);
+  EXPECT_FALSE(success);
+  EXPECT_NE(std::string(gst_structure_get_string(gst_message_get_structure(elements[0]), "error"))
+                .find("colour_of_sky"),
+            std::string::npos);
+  for (GstMessage* m : elements) gst_message_unref(m);
+
+  // The property tells what runs again; frames go on with the old model, delta as before.
+  EXPECT_EQ(property(h, "config-file-path"), good);
+  FrameInfo next = push(h);
+  EXPECT_EQ(next.model_name, "movenet-lightning");
+  EXPECT_FALSE(next.keyframe);
+  EXPECT_TRUE(pop_messages(bus_of(h), GST_MESSAGE_ERROR).empty());
+}
+
+TEST_F(ReloadTest, AMissingModelFileIsRefusedWithItsPath) {
+  if (!require_asset(config_path("movenet-lightning.yaml"))) return;
+  Updates updates;
+  GstHarness* h = harness(config_path("movenet-lightning.yaml"), &updates);
+  ASSERT_NE(h, nullptr);
+  push(h);
+  g_object_set(h->element, "model", "/nonexistent/retrained.onnx", nullptr);
+  ASSERT_TRUE(wait_updates(updates, 1));
+  EXPECT_EQ(updates.at(0).first, GST_RESOURCE_ERROR_NOT_FOUND);
+  std::vector<GstMessage*> warnings = pop_messages(bus_of(h), GST_MESSAGE_WARNING);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(deltacnn_test::to_bus_error(warnings[0]).message.find("/nonexistent/retrained.onnx"),
+            std::string::npos);
+  for (GstMessage* m : warnings) gst_message_unref(m);
+  EXPECT_EQ(property(h, "model"), "");  // back to unset: the YAML's model runs
+  EXPECT_EQ(push(h).model_name, "movenet-lightning");
+}
+
+TEST_F(ReloadTest, SettingConfigAndModelInOneCallLoadsOnce) {
+  if (!have_both()) return;
+  Updates updates;
+  GstHarness* h = lightning_running(&updates);
+  ASSERT_NE(h, nullptr);
+  // The model alone would load Lightning's YAML with PoseNet's network, which its decoder
+  // refuses; set in one call with PoseNet's YAML, the two load once, as a pair.
+  g_object_set(h->element, "model", deltacnn_test::model_path("posenet.onnx").c_str(),
+               "config-file-path", config_path("posenet.yaml").c_str(), nullptr);
+  ASSERT_GE(push_until_model(h, "posenet"), 0);
+  std::this_thread::sleep_for(300ms);
+  push(h);
+  ASSERT_EQ(updates.count(), 1u);
+  EXPECT_EQ(updates.at(0).first, 0);
+  std::vector<GstMessage*> warnings = pop_messages(bus_of(h), GST_MESSAGE_WARNING);
+  for (GstMessage* m : warnings) {
+    ADD_FAILURE() << deltacnn_test::to_bus_error(m).message;
+    gst_message_unref(m);
+  }
+}
+
+TEST_F(ReloadTest, TheSameFileAgainReloadsIt) {
+  if (!require_asset(config_path("movenet-lightning.yaml"))) return;
+  // An operator edits the YAML in place and sets the same path: the file is read again.
+  const std::string yaml = copy_of("movenet-lightning.yaml");
+  ASSERT_FALSE(yaml.empty());
+  Updates updates;
+  GstHarness* h = harness(yaml, &updates);
+  ASSERT_NE(h, nullptr);
+  push(h);
+  EXPECT_FALSE(push(h).keyframe);
+  {
+    std::FILE* f = std::fopen(yaml.c_str(), "a");
+    ASSERT_NE(f, nullptr);
+    std::fputs("# edited\n", f);
+    std::fclose(f);
+  }
+  g_object_set(h->element, "config-file-path", yaml.c_str(), nullptr);
+  bool keyframe = false;
+  for (int i = 0; i < 2000 && !keyframe; ++i) {
+    keyframe = push(h).keyframe;  // the new stream's first frame is dense
+    if (!keyframe) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_TRUE(keyframe);
+  ASSERT_EQ(updates.count(), 1u);
+  EXPECT_EQ(updates.at(0).first, 0);
+}
+
+TEST_F(ReloadTest, StoppingDuringAReloadWaitsAndDropsIt) {
+  if (!have_both()) return;
+  Updates updates;
+  GstHarness* h = lightning_running(&updates);
+  ASSERT_NE(h, nullptr);
+  g_object_set(h->element, "config-file-path", config_path("posenet.yaml").c_str(), nullptr);
+  // Straight to NULL while PoseNet loads: stop() waits for the load and drops it.
+  EXPECT_EQ(gst_element_set_state(h->element, GST_STATE_NULL), GST_STATE_CHANGE_SUCCESS);
+  EXPECT_EQ(updates.count(), 0u);
+  // Started again, it loads what the property now names.
+  EXPECT_EQ(gst_element_set_state(h->element, GST_STATE_PLAYING), GST_STATE_CHANGE_SUCCESS);
+  gst_harness_set_src_caps_str(h, caps_string(GST_VIDEO_FORMAT_RGB, kWidth, kHeight).c_str());
+  EXPECT_EQ(push(h).model_name, "posenet");
+}
+
+TEST_F(ReloadTest, ElementsSharingAModelIdReloadOneAfterAnother) {
+  if (!have_both()) return;
+  Updates ua, ub;
+  GstHarness* a = harness(config_path("movenet-lightning.yaml"), &ua, kWidth, kHeight, "reload-pool");
+  GstHarness* b = harness(config_path("movenet-lightning.yaml"), &ub, kWidth, kHeight, "reload-pool");
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(b, nullptr);
+  push(a);
+  push(b);
+  // a reloads first: PoseNet replaces the id's model; b keeps running Lightning meanwhile.
+  g_object_set(a->element, "config-file-path", config_path("posenet.yaml").c_str(), nullptr);
+  ASSERT_GE(push_until_model(a, "posenet"), 0);
+  EXPECT_EQ(push(b).model_name, "movenet-lightning");
+  EXPECT_EQ(ua.at(0).first, 0);
+  // An element that starts now with the id gets PoseNet: asking for Lightning is refused.
+  GstElement* late = gst_element_factory_make("deltacnn", nullptr);
+  g_object_set(late, "config-file-path", config_path("movenet-lightning.yaml").c_str(),
+               "backend", 2, "model-instance-id", "reload-pool", nullptr);
+  std::optional<deltacnn_test::BusError> refused = deltacnn_test::start_and_get_error(late);
+  ASSERT_TRUE(refused.has_value());
+  EXPECT_NE(refused->message.find("reload-pool"), std::string::npos) << refused->message;
+  // b follows: it shares a's PoseNet.
+  g_object_set(b->element, "config-file-path", config_path("posenet.yaml").c_str(), nullptr);
+  ASSERT_GE(push_until_model(b, "posenet"), 0);
+  EXPECT_EQ(ub.at(0).first, 0);
+}
+
+TEST_F(ReloadTest, OpenTracksEndAndTheNewRunHasItsOwnRunId) {
+  const std::string multipose = config_path("movenet-multipose.yaml");
+  if (!require_asset(multipose)) return;
+  Updates updates;
+  GstHarness* h = harness(multipose, &updates, 768, 576);
+  ASSERT_NE(h, nullptr);
+  auto vtest = [&](int index) {
+    GstBuffer* out =
+        gst_harness_push_and_pull(h, make_buffer(deltacnn_test::vtest_frame(index), GST_VIDEO_FORMAT_RGB));
+    ASSERT_NE(out, nullptr);
+    gst_buffer_unref(out);
+  };
+  // Events as they came out, parsed.
+  auto events = [&] {
+    std::vector<nlohmann::json> out;
+    while (GstEvent* e = gst_harness_try_pull_event(h)) {
+      const GstStructure* s = gst_event_get_structure(e);
+      if (s != nullptr && gst_structure_has_name(s, "deltacnn-track-event"))
+        out.push_back(nlohmann::json::parse(gst_structure_get_string(s, "json")));
+      gst_event_unref(e);
+    }
+    return out;
+  };
+  for (int i = 0; i < 8; ++i) vtest(i);
+  std::vector<nlohmann::json> before = events();
+  std::map<int, bool> open;
+  std::string old_run;
+  for (const auto& e : before) {
+    old_run = e["run_id"];
+    if (e["event"] == "start") open[e["track_id"]] = true;
+    if (e["event"] == "end") open.erase(e["track_id"].get<int>());
+  }
+  ASSERT_FALSE(open.empty()) << "no track started on vtest's first frames";
+
+  g_object_set(h->element, "config-file-path", multipose.c_str(), nullptr);
+  int frame = 8;
+  for (; frame < 8 + 2000 && updates.count() == 0; ++frame) vtest(frame % 700);
+  ASSERT_EQ(updates.count(), 1u);
+  for (int i = 0; i < 8; ++i) vtest(frame + i);
+  std::vector<nlohmann::json> after = events();
+  std::string new_run;
+  int64_t first_new_seq = -1;
+  for (const auto& e : after) {
+    if (e["run_id"] == old_run) {
+      if (e["event"] == "end") open.erase(e["track_id"].get<int>());
+      continue;
+    }
+    if (new_run.empty()) {
+      new_run = e["run_id"];
+      first_new_seq = e["seq"];
+    }
+  }
+  EXPECT_TRUE(open.empty()) << open.size() << " tracks of the old run never ended";
+  ASSERT_FALSE(new_run.empty()) << "the reloaded deployment started no track";
+  EXPECT_NE(new_run, old_run);
+  EXPECT_EQ(first_new_seq, 0);
+}
+
+}  // namespace
