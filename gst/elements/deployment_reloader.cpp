@@ -10,9 +10,10 @@ DeploymentReloader::DeploymentReloader(Load load, Failed failed)
 
 DeploymentReloader::~DeploymentReloader() { cancel(); }
 
-void DeploymentReloader::set_running(const dcnn::Model* model) {
+void DeploymentReloader::set_running(const dcnn::Model* model, const ElementSettings& settings) {
   std::lock_guard<std::mutex> guard(lock_);
   newest_ = model;
+  newest_settings_ = settings;
 }
 
 uint64_t DeploymentReloader::request(const ElementSettings& settings) {
@@ -87,6 +88,7 @@ void DeploymentReloader::run(uint64_t generation) {
     const bool current = generation_ == generation;
     if (loaded && current) {
       newest_ = loaded->model.get();
+      newest_settings_ = loaded->settings;
       dropped = std::move(ready_);  // an older load nobody took: the newest wins
       ready_.emplace(std::move(*loaded), number);
     }
@@ -96,6 +98,10 @@ void DeploymentReloader::run(uint64_t generation) {
     if (failed && current) {
       failure.settings = settings;
       failure.request = number;
+      {
+        std::lock_guard<std::mutex> relock(lock_);
+        failure.fallback = newest_settings_;
+      }
       failed_(failure);
     }
     guard.lock();

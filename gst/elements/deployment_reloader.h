@@ -27,6 +27,9 @@ struct ReloadFailure {
   std::optional<dcnn::ErrorKind> kind;     // unset: not a dcnn::Error (std::bad_alloc, ...)
   std::string message;
   uint64_t request = 0;                    // the request's number (see request())
+  // The settings of the newest deployment that did load: the running one, or one loaded but
+  // not taken yet, which takes over at the next frame. What the element goes on with.
+  ElementSettings fallback;
 };
 
 class DeploymentReloader {
@@ -42,8 +45,9 @@ class DeploymentReloader {
   DeploymentReloader(const DeploymentReloader&) = delete;
   DeploymentReloader& operator=(const DeploymentReloader&) = delete;
 
-  // The model the element runs after a synchronous load (start): what a reload replaces.
-  void set_running(const dcnn::Model* model);
+  // The deployment the element runs after a synchronous load (start): what a reload replaces
+  // and what a failed one falls back to.
+  void set_running(const dcnn::Model* model, const ElementSettings& settings);
   // Schedules a load of `settings`; returns the request's number (1, 2, ...). A load already
   // running finishes (its result is kept unless a newer one succeeds before it is taken).
   uint64_t request(const ElementSettings& settings);
@@ -71,7 +75,9 @@ class DeploymentReloader {
   uint64_t pending_number_ = 0;
   uint64_t requests_ = 0;
   std::optional<std::pair<Deployment, uint64_t>> ready_;
+  // The newest deployment that loaded (running, or ready and not taken yet).
   const dcnn::Model* newest_ = nullptr;  // only compared by address, never used
+  ElementSettings newest_settings_;
 };
 
 }  // namespace deltacnn_gst

@@ -117,6 +117,17 @@ struct DeltaCnnPrivate {
   std::string running_config_file_path;
   std::string running_model;
   std::string running_description;
+  // Guarded by settings_lock: reloads that failed on the loader thread, for the streaming thread
+  // to signal (model-updated, notify of the reverted properties) before its next frame. The
+  // loader thread runs no application callbacks: one that stopped the element from there would
+  // make stop() wait for the thread it runs on.
+  struct FailedReload {
+    uint64_t request;
+    int code;
+    std::string config_file_path;
+    bool reverted;
+  };
+  std::vector<FailedReload> failed_reloads;
   std::unique_ptr<deltacnn_gst::DeploymentReloader> reloader;  // from init to finalize
 
   // Owned by the streaming thread between start() and stop().
@@ -338,9 +349,10 @@ gst_deltacnn_class_init (GstDeltaCnnClass * klass)
    * @config_file: the config-file-path that was loaded or refused
    *
    * A reload asked for by setting config-file-path or model while the element runs has
-   * ended (as nvinfer's signal of the same name). On success it is emitted from the streaming
-   * thread before the first frame the new deployment processes; on failure from the loader
-   * thread. The bus gets an element message `deltacnn-model-updated` with the same news.
+   * ended (as nvinfer's signal of the same name). Emitted from the streaming thread before
+   * the next frame (the first the new deployment processes, on success), in the order the
+   * reloads were asked for: the handler must not change the element's state. The bus gets an
+   * element message `deltacnn-model-updated` with the same news, on failure at once.
    */
   signals[SIGNAL_MODEL_UPDATED] = g_signal_new ("model-updated", G_TYPE_FROM_CLASS (klass),
       G_SIGNAL_RUN_LAST, 0, nullptr, nullptr, nullptr, G_TYPE_NONE, 2, G_TYPE_INT,
@@ -525,7 +537,11 @@ gst_deltacnn_dispatch_properties_changed (GObject * object, guint n_pspecs,
 {
   GstDeltaCnn *self = GST_DELTACNN (object);
   DeltaCnnPrivate *priv = self->priv;
-  {
+  bool names_deployment = false;  // other notifications do not end a set of these two
+  for (guint i = 0; i < n_pspecs; ++i)
+    names_deployment = names_deployment || g_str_equal (pspecs[i]->name, "config-file-path")
+        || g_str_equal (pspecs[i]->name, "model");
+  if (names_deployment) {
     std::lock_guard < std::mutex > lock (priv->settings_lock);
     if (priv->reload_wanted && priv->running) {
       priv->newest_reload = priv->reloader->request (priv->settings);
@@ -686,7 +702,6 @@ install_deployment (GstDeltaCnn * self, deltacnn_gst::Deployment & d)
   std::swap (priv->stream, d.stream);
   std::swap (priv->applied, d.settings);
   priv->stream_warnings_posted = priv->stream->warnings ().size ();
-  priv->reloader->set_running (priv->model.get ());
 
   std::lock_guard < std::mutex > lock (priv->settings_lock);
   priv->running_config_file_path = priv->applied.config_file_path;
@@ -719,6 +734,7 @@ gst_deltacnn_start (GstBaseTransform * trans)
           ("leave unique-id at 0 to have a free one assigned"));
     priv->unique_id = std::move (unique_id);
     install_deployment (self, deployment);
+    priv->reloader->set_running (priv->model.get (), priv->applied);
   } catch (const dcnn::Error & e) {
     DELTACNN_POST_ENGINE_ERROR (self, e, "to load the deployment", describe (settings));
     return FALSE;
@@ -730,6 +746,10 @@ gst_deltacnn_start (GstBaseTransform * trans)
   {
     std::lock_guard < std::mutex > lock (priv->settings_lock);
     priv->running = true;
+    // Set while the model loaded (not running yet, so no reload was asked for): load it now.
+    if (priv->settings.config_file_path != settings.config_file_path
+        || priv->settings.model != settings.model)
+      priv->newest_reload = priv->reloader->request (priv->settings);
   }
   priv->have_info = false;
   priv->reset_pending = false;
@@ -753,7 +773,11 @@ gst_deltacnn_stop (GstBaseTransform * trans)
   }
   // A reload still loading is waited for (at most one model load) and dropped.
   priv->reloader->cancel ();
-  priv->reloader->set_running (nullptr);
+  priv->reloader->set_running (nullptr, ElementSettings ());
+  {
+    std::lock_guard < std::mutex > lock (priv->settings_lock);
+    priv->failed_reloads.clear ();
+  }
   priv->stream.reset ();
   priv->events.reset ();        // tracks still open here get no end: there is no stream left
   priv->model.reset ();         // the registry frees it when no other element holds it
@@ -790,8 +814,9 @@ gst_deltacnn_set_caps (GstBaseTransform * trans, GstCaps * incaps, GstCaps * out
 }
 
 // Track events go downstream in stream order, before the buffer (or EOS) that caused them.
+// `events`: the emitter that made them (it sends again what a flush lost).
 static void
-push_track_events (GstDeltaCnn * self,
+push_track_events_of (GstDeltaCnn * self, deltacnn_gst::TrackEventEmitter & events,
     const std::vector<deltacnn_gst::TrackEventMessage> & messages)
 {
   GstPad *srcpad = GST_BASE_TRANSFORM_SRC_PAD (self);
@@ -803,11 +828,18 @@ push_track_events (GstDeltaCnn * self,
       // A flushing seek drops the frame in flight and its events: a lost start withholds the
       // track's later events (docs/events.md), so no end arrives without its start.
       GST_DEBUG_OBJECT (self, "flushing: track event lost: %s", m.json.c_str ());
-      self->priv->events->lost (m);
+      events.lost (m);
     } else {
       GST_DEBUG_OBJECT (self, "downstream did not take a track event (nobody handles it)");
     }
   }
+}
+
+static void
+push_track_events (GstDeltaCnn * self,
+    const std::vector<deltacnn_gst::TrackEventMessage> & messages)
+{
+  push_track_events_of (self, *self->priv->events, messages);
 }
 
 static gboolean
@@ -852,29 +884,38 @@ post_model_updated (GstDeltaCnn * self, const std::string & config_file_path,
   gst_element_post_message (GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
 }
 
-// Loader thread: the running deployment stays. The properties go back to what runs, unless
-// they were set again since (a newer reload is on its way), so that they tell the truth and a
-// restart comes up with a deployment that loads.
+// Loader thread: the element goes on with the newest deployment that loaded. The warning and
+// the bus message go out now (posting is thread-safe and runs no application code here); the
+// signal and the properties' notify wait for the streaming thread (failed_reloads). The
+// properties go back to the deployment the element goes on with, unless they were set again
+// since (a newer reload is on its way), so that they tell the truth and a restart comes up
+// with a deployment that loads.
 static void
 on_reload_failed (GstDeltaCnn * self, const deltacnn_gst::ReloadFailure & failure)
 {
   DeltaCnnPrivate *priv = self->priv;
-  std::string running;
-  bool reverted = false;
-  {
-    std::lock_guard < std::mutex > lock (priv->settings_lock);
-    running = priv->running_description;
-    if (failure.request == priv->newest_reload && priv->running) {
-      priv->settings.config_file_path = priv->running_config_file_path;
-      priv->settings.model = priv->running_model;
-      reverted = true;
-    }
-  }
   const deltacnn_gst::GstErrorCode code = failure.kind ?
       deltacnn_gst::error_code_for (*failure.kind) :
       deltacnn_gst::GstErrorCode { GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED };
-  gchar *text = g_strdup_printf ("Failed to reload the deployment: %s; still running %s",
-      failure.message.c_str (), running.c_str ());
+  std::string going_on;
+  {
+    std::lock_guard < std::mutex > lock (priv->settings_lock);
+    going_on = failure.fallback.config_file_path == priv->running_config_file_path
+        && failure.fallback.model == priv->running_model ? "still running " +
+        priv->running_description : "going on with config '" +
+        failure.fallback.config_file_path + "', loaded before it";
+    const bool reverted = failure.request == priv->newest_reload && !priv->reload_wanted
+        && priv->running;
+    if (reverted) {
+      priv->settings.config_file_path = failure.fallback.config_file_path;
+      priv->settings.model = failure.fallback.model;
+    }
+    if (priv->running)
+      priv->failed_reloads.push_back ({failure.request, code.code,
+              failure.settings.config_file_path, reverted});
+  }
+  gchar *text = g_strdup_printf ("Failed to reload the deployment: %s; %s",
+      failure.message.c_str (), going_on.c_str ());
   gchar *debug = g_strdup_printf ("%s; %s", describe (failure.settings).c_str (),
       failure.kind ? dcnn::to_string (*failure.kind) : "unexpected C++ exception");
   // gst_element_message_full takes ownership of text and debug.
@@ -882,12 +923,35 @@ on_reload_failed (GstDeltaCnn * self, const deltacnn_gst::ReloadFailure & failur
       text, debug, __FILE__, GST_FUNCTION, __LINE__);
   post_model_updated (self, failure.settings.config_file_path, failure.settings.model, "",
       failure.message);
-  if (reverted) {
-    g_object_notify (G_OBJECT (self), "config-file-path");
-    g_object_notify (G_OBJECT (self), "model");
+}
+
+// Streaming thread: model-updated (and the notify of reverted properties) for the reloads that
+// failed since the last frame, and for the one taken now (`taken`, 0: none), in request order.
+static void
+signal_reloads (GstDeltaCnn * self, uint64_t taken)
+{
+  DeltaCnnPrivate *priv = self->priv;
+  std::vector<DeltaCnnPrivate::FailedReload> failed;
+  {
+    std::lock_guard < std::mutex > lock (priv->settings_lock);
+    failed.swap (priv->failed_reloads);
   }
-  g_signal_emit (self, signals[SIGNAL_MODEL_UPDATED], 0, code.code,
-      failure.settings.config_file_path.c_str ());
+  bool taken_signalled = taken == 0;
+  for (const auto & f : failed) {
+    if (!taken_signalled && taken < f.request) {
+      g_signal_emit (self, signals[SIGNAL_MODEL_UPDATED], 0, 0,
+          priv->applied.config_file_path.c_str ());
+      taken_signalled = true;
+    }
+    if (f.reverted) {
+      g_object_notify (G_OBJECT (self), "config-file-path");
+      g_object_notify (G_OBJECT (self), "model");
+    }
+    g_signal_emit (self, signals[SIGNAL_MODEL_UPDATED], 0, f.code, f.config_file_path.c_str ());
+  }
+  if (!taken_signalled)
+    g_signal_emit (self, signals[SIGNAL_MODEL_UPDATED], 0, 0,
+        priv->applied.config_file_path.c_str ());
 }
 
 // Streaming thread, before a frame: a reload that finished replaces the running deployment.
@@ -898,19 +962,26 @@ take_reloaded_deployment (GstDeltaCnn * self)
 {
   DeltaCnnPrivate *priv = self->priv;
   auto ready = priv->reloader->take_ready ();
-  if (!ready)
+  if (!ready) {
+    signal_reloads (self, 0);
     return;
-  push_track_events (self, priv->events->finish ());
+  }
+  std::unique_ptr<deltacnn_gst::TrackEventEmitter> old_events = std::move (priv->events);
   deltacnn_gst::Deployment & d = ready->first;
-  install_deployment (self, d);   // d now holds the old deployment, freed below
+  try {
+    install_deployment (self, d);   // d now holds the old deployment, freed below
+  } catch (...) {
+    priv->events = std::move (old_events);
+    throw;
+  }
+  push_track_events_of (self, *old_events, old_events->finish ());
   d = deltacnn_gst::Deployment ();
   GST_INFO_OBJECT (self, "reloaded (request %" G_GUINT64_FORMAT "): model '%s' (%s) from "
       "'%s'", ready->second, priv->model->info ().name.c_str (),
       priv->config.model_path.c_str (), priv->config.source.c_str ());
   post_model_updated (self, priv->applied.config_file_path, priv->config.model_path,
       priv->model->info ().name, "");
-  g_signal_emit (self, signals[SIGNAL_MODEL_UPDATED], 0, 0,
-      priv->applied.config_file_path.c_str ());
+  signal_reloads (self, ready->second);
 }
 
 /* ------------------------------------------------------------------ per frame */

@@ -1,6 +1,8 @@
 #include "gst/elements/model_registry.h"
 
+#include <algorithm>
 #include <map>
+#include <vector>
 #include <mutex>
 
 #include "engine/config/model_settings.h"
@@ -30,8 +32,12 @@ const char* backend_name(dcnn::BackendChoice backend) {
 // One lock for lookups and loads: two elements starting together with the same id must not
 // both load the model. Loads of different ids are serialised too, which only slows start-up.
 std::mutex registry_lock;
-std::map<std::string, Entry>& registry() {
-  static std::map<std::string, Entry> entries;
+// Per id, the models registered under it, oldest first: the newest live one is the id's. A
+// reload pushes its model on top; when that one dies unused (its stream failed, the element
+// stopped before taking it, a newer load won) the id falls back to the model its other
+// elements still run, instead of losing it.
+std::map<std::string, std::vector<Entry>>& registry() {
+  static std::map<std::string, std::vector<Entry>> entries;
   return entries;
 }
 
@@ -45,12 +51,14 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
   const dcnn::Precision wanted = options.precision.value_or(config.precision);  // as Model::load
 
   std::lock_guard<std::mutex> lock(registry_lock);
-  auto& entries = registry();
-  auto found = entries.find(instance_id);
-  if (found != entries.end()) {
-    std::shared_ptr<const dcnn::Model> live = found->second.model.lock();
-    if (live && live.get() != replacing) {
-      const Entry& e = found->second;
+  std::vector<Entry>& stack = registry()[instance_id];
+  stack.erase(std::remove_if(stack.begin(), stack.end(),
+                             [](const Entry& e) { return e.model.expired(); }),
+              stack.end());
+  std::shared_ptr<const dcnn::Model> live = stack.empty() ? nullptr : stack.back().model.lock();
+  if (live) {
+    if (live.get() != replacing) {
+      const Entry& e = stack.back();
       if (e.config.model_path != config.model_path || e.backend != options.backend ||
           e.device_id != options.device_id || e.precision != wanted)
         throw dcnn::Error(
@@ -80,7 +88,7 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
   }
   // Loaded before the entry changes: a reload that fails leaves the id's model registered.
   std::shared_ptr<const dcnn::Model> model = dcnn::Model::load(config, options);
-  entries[instance_id] = Entry{model, config, options.backend, options.device_id, wanted};
+  stack.push_back(Entry{model, config, options.backend, options.device_id, wanted});
   return model;
 }
 

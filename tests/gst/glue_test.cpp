@@ -248,6 +248,44 @@ TEST_F(GlueTest, SameInstanceIdSharesOneModel) {
   EXPECT_NE(e, nullptr);
 }
 
+// A reload (config-file-path set while playing) of the elements sharing an id: the first
+// loads afresh and its model becomes the id's, the others share it; a reloaded model that
+// dies unused leaves the id with the model its other elements still run.
+TEST_F(GlueTest, AReloadReplacesTheIdsModelAndFallsBackWhenItDies) {
+  const std::string lightning = config_path("movenet-lightning.yaml");
+  const std::string posenet = config_path("posenet.yaml");
+  if (!require_asset(lightning) || !require_asset(posenet)) return;
+  dcnn::ModelOptions cpu;
+  cpu.backend = dcnn::BackendChoice::Cpu;
+  const dcnn::DeploymentConfig old_config = dcnn::load_config(lightning);
+  const dcnn::DeploymentConfig new_config = dcnn::load_config(posenet);
+  auto a_old = deltacnn_gst::acquire_model("glue-reload", old_config, cpu);
+  auto b_old = deltacnn_gst::acquire_model("glue-reload", old_config, cpu);
+  ASSERT_EQ(a_old.get(), b_old.get());
+
+  // The same file again is loaded afresh (an edited ONNX is read again).
+  auto again = deltacnn_gst::acquire_model("glue-reload", old_config, cpu, a_old.get());
+  EXPECT_NE(again.get(), a_old.get());
+  // It dies unused (the element stopped before taking it): the id falls back to the model
+  // its elements still run, so a starting element shares that one.
+  again.reset();
+  EXPECT_EQ(deltacnn_gst::acquire_model("glue-reload", old_config, cpu).get(), a_old.get());
+
+  // a reloads to PoseNet: fresh, and the id's model from now on.
+  auto a_new = deltacnn_gst::acquire_model("glue-reload", new_config, cpu, a_old.get());
+  EXPECT_EQ(a_new->info().name, "posenet");
+  // b, still on the old model, reloads the same: it shares a's.
+  auto b_new = deltacnn_gst::acquire_model("glue-reload", new_config, cpu, b_old.get());
+  EXPECT_EQ(b_new.get(), a_new.get());
+  // An element starting now with the old config is refused: the id runs PoseNet.
+  EXPECT_THROW(deltacnn_gst::acquire_model("glue-reload", old_config, cpu), dcnn::Error);
+  // A reload that fails (a missing model file) leaves the id's model as it was.
+  dcnn::DeploymentConfig missing = new_config;
+  missing.model_path = "/nonexistent/retrained.onnx";
+  EXPECT_THROW(deltacnn_gst::acquire_model("glue-reload", missing, cpu, a_new.get()), dcnn::Error);
+  EXPECT_EQ(deltacnn_gst::acquire_model("glue-reload", new_config, cpu).get(), a_new.get());
+}
+
 TEST_F(GlueTest, InstanceIdWithAnotherModelIsRefused) {
   const std::string lightning = config_path("movenet-lightning.yaml");
   const std::string posenet = config_path("posenet.yaml");
