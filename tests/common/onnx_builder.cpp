@@ -1,5 +1,6 @@
 #include "tests/common/onnx_builder.h"
 
+#include <cstdint>
 #include <cstdlib>
 #include <fstream>
 #include <stdexcept>
@@ -8,9 +9,14 @@
 
 namespace dcnn::test {
 
+// 0 when a dim is 0, saturated at INT64_MAX otherwise: tests build empty tensors with huge
+// dims on purpose (import_errors_test), and a plain product would overflow (UB) before the 0.
 int64_t element_count(const std::vector<int64_t>& dims) {
+  for (int64_t d : dims)
+    if (d == 0) return 0;
   int64_t n = 1;
-  for (int64_t d : dims) n *= d;
+  for (int64_t d : dims)
+    if (__builtin_mul_overflow(n, d, &n)) return INT64_MAX;
   return n;
 }
 
