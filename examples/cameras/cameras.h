@@ -41,6 +41,9 @@ struct App {
   Camera *cameras;
   guint n_cameras;
   gchar *config, *backend, *output_dir, *model_instance_id, *write;
+  gchar *base_instance_id;      /* --model-instance-id; model_instance_id adds #N after reloads */
+  guint reloads;                /* SIGUSR1s that loaded the config again */
+  GstElement *model_holder;     /* model_holder.c, on model_instance_id */
   gchar *mqtt_host, *mqtt_user, *mqtt_ca_file;  /* mqtt_host NULL: no MQTT */
   gint mqtt_port;
   gint camera_timeout_s, reconnect_delay_s;
@@ -70,8 +73,14 @@ gboolean wait_for_teardowns (App * app, gint timeout_s);
 /* model_holder.c: a deltacnn element of the program's own, started with the cameras' settings,
  * so the shared model stays loaded while cameras come and go. The holder's pipeline, or NULL
  * after saying on stderr why the model does not load. */
-GstElement *model_hold (const App * app);
+GstElement *model_hold (const App * app, const gchar * instance_id);
 void model_release (GstElement * holder);
+
+/* reload.c: SIGUSR1 loads --config again (edited thresholds, zones, a retrained model): a new
+ * model holder validates it, then every running camera reloads onto it while its frames go on
+ * (the deltacnn element's reload), and cameras that reconnect later build with it. A config
+ * that does not load is refused with the reason; the cameras keep the one they run. */
+gboolean on_reload_signal (gpointer data);
 
 /* diagnose.c: after rtspsrc's "Could not open resource" (which names no cause), connects to
  * the camera's host and port and logs what the network said (refused, no answer, no such host,

@@ -32,6 +32,10 @@
  * a configuration error, 2 on bad arguments, 130 on SIGINT/SIGTERM/SIGHUP (each running camera
  * gets its EOS first, so its files are complete; a second signal stops at once).
  *
+ * SIGUSR1 loads --config again (reload.c): the cameras go on with the edited file (or a model
+ * file replaced in place) without dropping their connections; a file that does not load is
+ * refused with the reason and the cameras keep what they run.
+ *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <errno.h>
@@ -105,8 +109,8 @@ main (int argc, char **argv)
   }
 
   /* Before any camera: a bad config stops here, also with every camera offline. */
-  GstElement *model_holder = model_hold (&app);
-  if (model_holder == NULL)
+  app.model_holder = model_hold (&app, app.model_instance_id);
+  if (app.model_holder == NULL)
     return 1;
 
   app.loop = g_main_loop_new (NULL, FALSE);
@@ -119,6 +123,7 @@ main (int argc, char **argv)
   guint sigint = g_unix_signal_add (SIGINT, on_signal, &app);
   guint sigterm = g_unix_signal_add (SIGTERM, on_signal, &app);
   guint sighup = g_unix_signal_add (SIGHUP, on_signal, &app);  /* a closed terminal */
+  guint sigusr1 = g_unix_signal_add (SIGUSR1, on_reload_signal, &app);
 
   /* The pipeline plays with no camera in it; each bin joins it running. */
   gst_element_set_state (app.pipeline, GST_STATE_PLAYING);
@@ -163,8 +168,9 @@ main (int argc, char **argv)
   g_source_remove (sigint);
   g_source_remove (sigterm);
   g_source_remove (sighup);
+  g_source_remove (sigusr1);
   gst_object_unref (app.pipeline);
-  model_release (model_holder);
+  model_release (app.model_holder);
   g_object_unref (app.diagnoses);
   g_main_loop_unref (app.loop);
   for (guint i = 0; i < app.n_cameras; ++i) {
@@ -179,6 +185,7 @@ main (int argc, char **argv)
   g_free (app.backend);
   g_free (app.output_dir);
   g_free (app.model_instance_id);
+  g_free (app.base_instance_id);
   g_ptr_array_unref (app.sources);
   g_mutex_clear (&app.warned_lock);
   g_free (app.write);

@@ -39,7 +39,7 @@ report_start_failure (const App * app, GstElement * pipeline)
 }
 
 GstElement *
-model_hold (const App * app)
+model_hold (const App * app, const gchar * instance_id)
 {
   GstElement *pipeline = gst_pipeline_new ("model-holder");
   GstElement *infer = gst_element_factory_make ("deltacnn", "model-holder");
@@ -48,8 +48,8 @@ model_hold (const App * app)
     gst_object_unref (pipeline);
     return NULL;
   }
-  g_object_set (infer, "config-file-path", app->config, "model-instance-id",
-      app->model_instance_id, "unique-id", HOLDER_UNIQUE_ID, NULL);
+  g_object_set (infer, "config-file-path", app->config, "model-instance-id", instance_id,
+      "unique-id", HOLDER_UNIQUE_ID, NULL);
   gst_util_set_object_arg (G_OBJECT (infer), "backend", app->backend);
   gst_bin_add (GST_BIN (pipeline), infer);
   /* PAUSED runs the element's start: the YAML, the ONNX import and compilation, the stream. */

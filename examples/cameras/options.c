@@ -106,7 +106,8 @@ parse_arguments (App * app, int *argc, char ***argv)
   GOptionContext *context = g_option_context_new ("SOURCE1 [SOURCE2 ...]");
   g_option_context_set_summary (context, "Runs deltacnn on several cameras in one process "
       "with one model in memory; each camera reconnects on its own.\n"
-      "SOURCE: rtsp://..., another URI, or a video file.");
+      "SOURCE: rtsp://..., another URI, or a video file.\n"
+      "SIGUSR1 loads --config again while the cameras run; SIGINT/SIGTERM/SIGHUP stop them.");
   /* The callbacks find where to store each number through the group's data. */
   DecimalTargets targets = { &camera_timeout_s, &reconnect_delay_s, &mqtt_port };
   GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &targets, NULL);
@@ -162,8 +163,9 @@ parse_arguments (App * app, int *argc, char ***argv)
   app->config = config;
   app->backend = backend != NULL ? backend : g_strdup ("auto");
   app->output_dir = output_dir != NULL ? output_dir : g_strdup ("out");
-  app->model_instance_id = model_instance_id != NULL ? model_instance_id :
+  app->base_instance_id = model_instance_id != NULL ? model_instance_id :
       g_strdup ("cameras");
+  app->model_instance_id = g_strdup (app->base_instance_id);
   app->write = write != NULL ? write : g_strdup ("records");
   app->mqtt_host = mqtt_host;
   app->mqtt_user = mqtt_user;

@@ -298,7 +298,8 @@ install_properties (GObjectClass * gobject_class)
           "Elements with the same id share one loaded model (one copy of the weights) and "
           "keep their own delta state; they must use the same model, backend, device and precision, "
           "and the same input and decoder sections (delta, tracker, zones and score threshold may differ). "
-          "Unset (default): this element loads its own", nullptr, ready));
+          "Unset (default): this element loads its own. Set while running, the deployment is "
+          "reloaded as with config-file-path, on the new id's model", nullptr, playing));
   g_object_class_install_property (gobject_class, PROP_RESET_ON_DISCONT,
       g_param_spec_boolean ("reset-on-discont", "Reset on discontinuity",
           "Restart the delta state with a dense pass on buffers flagged DISCONT (decoder "
@@ -508,10 +509,9 @@ gst_deltacnn_set_property (GObject * object, guint prop_id, const GValue * value
       priv->reset_on_discont = g_value_get_boolean (value);
       break;
     case PROP_MODEL_INSTANCE_ID:
-      if (frozen (self, pspec))
-        break;
       str = g_value_get_string (value);
       s.model_instance_id = str != nullptr ? str : "";
+      priv->reload_wanted = priv->running;
       break;
     case PROP_CAMERA_ID:
       if (frozen (self, pspec))
@@ -540,7 +540,8 @@ gst_deltacnn_dispatch_properties_changed (GObject * object, guint n_pspecs,
   bool names_deployment = false;  // other notifications do not end a set of these two
   for (guint i = 0; i < n_pspecs; ++i)
     names_deployment = names_deployment || g_str_equal (pspecs[i]->name, "config-file-path")
-        || g_str_equal (pspecs[i]->name, "model");
+        || g_str_equal (pspecs[i]->name, "model")
+        || g_str_equal (pspecs[i]->name, "model-instance-id");
   if (names_deployment) {
     std::lock_guard < std::mutex > lock (priv->settings_lock);
     if (priv->reload_wanted && priv->running) {
@@ -748,7 +749,8 @@ gst_deltacnn_start (GstBaseTransform * trans)
     priv->running = true;
     // Set while the model loaded (not running yet, so no reload was asked for): load it now.
     if (priv->settings.config_file_path != settings.config_file_path
-        || priv->settings.model != settings.model)
+        || priv->settings.model != settings.model
+        || priv->settings.model_instance_id != settings.model_instance_id)
       priv->newest_reload = priv->reloader->request (priv->settings);
   }
   priv->have_info = false;
@@ -909,6 +911,7 @@ on_reload_failed (GstDeltaCnn * self, const deltacnn_gst::ReloadFailure & failur
     if (reverted) {
       priv->settings.config_file_path = failure.fallback.config_file_path;
       priv->settings.model = failure.fallback.model;
+      priv->settings.model_instance_id = failure.fallback.model_instance_id;
     }
     if (priv->running)
       priv->failed_reloads.push_back ({failure.request, code.code,
@@ -946,6 +949,7 @@ signal_reloads (GstDeltaCnn * self, uint64_t taken)
     if (f.reverted) {
       g_object_notify (G_OBJECT (self), "config-file-path");
       g_object_notify (G_OBJECT (self), "model");
+      g_object_notify (G_OBJECT (self), "model-instance-id");
     }
     g_signal_emit (self, signals[SIGNAL_MODEL_UPDATED], 0, f.code, f.config_file_path.c_str ());
   }

@@ -404,6 +404,26 @@ TEST_F(ReloadTest, ElementsSharingAModelIdReloadOneAfterAnother) {
   EXPECT_EQ(ub.at(0).first, 0);
 }
 
+// deltacnn-cameras' reload: a holder loads the new config on a new id, the running elements
+// move onto that id and its model in one set.
+TEST_F(ReloadTest, AnElementMovesToAnotherIdsModel) {
+  if (!have_both()) return;
+  Updates ua, uholder;
+  GstHarness* a = harness(config_path("movenet-lightning.yaml"), &ua, kWidth, kHeight, "move#1");
+  GstHarness* holder = harness(config_path("posenet.yaml"), &uholder, kWidth, kHeight, "move#2");
+  ASSERT_NE(a, nullptr);
+  ASSERT_NE(holder, nullptr);
+  EXPECT_EQ(push(a).model_name, "movenet-lightning");
+  EXPECT_EQ(push(holder).model_name, "posenet");
+  g_object_set(a->element, "model-instance-id", "move#2", "config-file-path",
+               config_path("posenet.yaml").c_str(), nullptr);
+  ASSERT_GE(push_until_model(a, "posenet"), 0);
+  ASSERT_EQ(ua.count(), 1u);
+  EXPECT_EQ(ua.at(0).first, 0);
+  EXPECT_EQ(property(a, "model-instance-id"), "move#2");
+  EXPECT_TRUE(pop_messages(bus_of(a), GST_MESSAGE_WARNING).empty());
+}
+
 TEST_F(ReloadTest, OpenTracksEndAndTheNewRunHasItsOwnRunId) {
   const std::string multipose = config_path("movenet-multipose.yaml");
   if (!require_asset(multipose)) return;

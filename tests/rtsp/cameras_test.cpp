@@ -231,3 +231,78 @@ TEST_F(CamerasTest, FilesAreReadOnceAndTheProgramEnds) {
 
 }  // namespace
 }  // namespace deltacnn_test
+
+namespace deltacnn_test {
+namespace {
+
+// Records of `path` whose frame ran `model` (the deltacnn frame meta's model name).
+int count_model_records(const std::string& path, const std::string& model) {
+  std::ifstream in(path);
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line))
+    if (line.find("\"model\":\"" + model + "\"") != std::string::npos) ++n;
+  return n;
+}
+
+// Copies a shipped config (model path made absolute) over `target`.
+void write_config(const std::string& shipped, const std::string& target, const std::string& extra = "") {
+  const std::string temp = config_with(shipped, extra);
+  ASSERT_FALSE(temp.empty()) << shipped;
+  std::ofstream(target) << read_text(temp);
+  std::remove(temp.c_str());
+}
+
+// SIGUSR1 loads --config again while the camera runs: edited to PoseNet, the camera's records
+// switch models without the connection dropping; a broken file is refused with the reason and
+// the camera goes on with what it ran.
+TEST_F(CamerasTest, SigusrOneReloadsTheConfigWhileTheCameraRuns) {
+  if (!require_asset(config_path("posenet.yaml"))) return;
+  const int port = free_tcp_port();
+  ASSERT_GT(port, 0);
+  auto camera = start_camera(port);
+  ASSERT_NE(camera, nullptr);
+  const std::string config = dir_ + "/cams.yaml";
+  write_config("movenet-lightning.yaml", config);
+  const std::string out = dir_ + "/out", log = dir_ + "/cameras.log";
+  const std::string json = out + "/camera1.jsonl";
+  BackgroundProcess program(
+      cameras_command({"--config", config, "--backend", "cpu", "--reconnect-delay", "1",
+                       "--camera-timeout", "20", "--output-dir", out,
+                       "rtsp://127.0.0.1:" + std::to_string(port) + "/test"}),
+      log);
+  ASSERT_TRUE(wait_records(program, json, 10)) << read_text(log);
+  EXPECT_EQ(count_model_records(json, "posenet"), 0);
+
+  write_config("posenet.yaml", config);
+  program.signal(SIGUSR1);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(kRecordsTimeoutS);
+  while (count_model_records(json, "posenet") < 10 && program.running() &&
+         std::chrono::steady_clock::now() < deadline)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_GE(count_model_records(json, "posenet"), 10) << "no PoseNet records:\n" << read_text(log);
+  std::string text = read_text(log);
+  EXPECT_NE(text.find("reloaded --config " + config + ": 1 running camera takes it"),
+            std::string::npos)
+      << text;
+  // The camera was not reconnected for it.
+  EXPECT_EQ(text.find("reconnecting"), std::string::npos) << text;
+
+  write_config("posenet.yaml", config, "colour_of_sky: blue\n");
+  program.signal(SIGUSR1);
+  const int posenet_at_refusal = count_model_records(json, "posenet");
+  ASSERT_TRUE(wait_records(program, json, count_records(json) + 20)) << read_text(log);
+  text = read_text(log);
+  EXPECT_NE(text.find("colour_of_sky"), std::string::npos) << text;
+  EXPECT_NE(text.find("reload refused: the cameras keep the configuration they run"),
+            std::string::npos)
+      << text;
+  EXPECT_GT(count_model_records(json, "posenet"), posenet_at_refusal + 10) << text;
+
+  program.signal(SIGINT);
+  EXPECT_EQ(program.wait_exit(30), 130) << read_text(log);
+  count_records(json);  // whole lines
+}
+
+}  // namespace
+}  // namespace deltacnn_test
