@@ -203,6 +203,7 @@ static void gst_deltacnn_set_property (GObject * object, guint prop_id, const GV
     GParamSpec * pspec);
 static void gst_deltacnn_get_property (GObject * object, guint prop_id, GValue * value,
     GParamSpec * pspec);
+static void gst_deltacnn_dispose (GObject * object);
 static void gst_deltacnn_finalize (GObject * object);
 static void gst_deltacnn_dispatch_properties_changed (GObject * object, guint n_pspecs,
     GParamSpec ** pspecs);
@@ -337,6 +338,7 @@ gst_deltacnn_class_init (GstDeltaCnnClass * klass)
 
   gobject_class->set_property = gst_deltacnn_set_property;
   gobject_class->get_property = gst_deltacnn_get_property;
+  gobject_class->dispose = gst_deltacnn_dispose;
   gobject_class->finalize = gst_deltacnn_finalize;
   gobject_class->dispatch_properties_changed = gst_deltacnn_dispatch_properties_changed;
   install_properties (gobject_class);
@@ -400,6 +402,18 @@ gst_deltacnn_init (GstDeltaCnn * self)
   gst_base_transform_set_passthrough (GST_BASE_TRANSFORM (self), FALSE);
   // The delta state is temporal: dropping frames for QoS would only make deltas larger.
   gst_base_transform_set_qos_enabled (GST_BASE_TRANSFORM (self), FALSE);
+}
+
+// An element dropped while running (never stopped) may still have a load in flight, whose
+// failure callback uses the element: waited for here, while the object is still whole
+// (finalize runs with no reference left).
+static void
+gst_deltacnn_dispose (GObject * object)
+{
+  GstDeltaCnn *self = GST_DELTACNN (object);
+  if (self->priv != nullptr)
+    self->priv->reloader->cancel ();
+  G_OBJECT_CLASS (parent_class)->dispose (object);
 }
 
 static void
