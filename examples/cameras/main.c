@@ -51,12 +51,49 @@
 #include "redact.h"
 
 
+/* What parse_arguments and run filled in; NULLs are fine (an early exit). Freed on every exit
+ * path, so that a sanitized build's leak check sees none. */
+static void
+app_free (App * app)
+{
+  for (guint i = 0; app->cameras != NULL && i < app->n_cameras; ++i) {
+    g_free (app->cameras[i].source);
+    g_free (app->cameras[i].shown);
+    g_free (app->cameras[i].last_failure);
+    if (app->cameras[i].warned != NULL)
+      g_hash_table_unref (app->cameras[i].warned);
+  }
+  g_free (app->cameras);
+  g_free (app->config);
+  g_free (app->backend);
+  g_free (app->output_dir);
+  g_free (app->model_instance_id);
+  g_free (app->base_instance_id);
+  if (app->sources != NULL)
+    g_ptr_array_unref (app->sources);
+  g_mutex_clear (&app->warned_lock);
+  g_free (app->write);
+  g_free (app->mqtt_host);
+  g_free (app->mqtt_user);
+  g_free (app->mqtt_ca_file);
+}
+
+static int run (App * app, int argc, char **argv);
+
 int
 main (int argc, char **argv)
 {
   App app = {0};
-  setlocale (LC_ALL, "");
-  g_mutex_init (&app.warned_lock);       /* GLib's messages in the user's language and quotes */
+  setlocale (LC_ALL, "");       /* GLib's messages in the user's language and quotes */
+  g_mutex_init (&app.warned_lock);
+  const int code = run (&app, argc, argv);
+  app_free (&app);
+  return code;
+}
+
+static int
+run (App * app, int argc, char **argv)
+{
 #ifdef __GLIBC__
   /* Every reconnect brings new streaming threads, and glibc gives new threads new arenas (up
    * to 8 per core), each keeping what a torn-down camera freed in it for its own later use.
@@ -67,15 +104,15 @@ main (int argc, char **argv)
    * not allocate per frame, so the cap costs no speed. */
   mallopt (M_ARENA_MAX, MAX (2, (int) g_get_num_processors ()));
 #endif
-  if (!parse_arguments (&app, &argc, &argv))
+  if (!parse_arguments (app, &argc, &argv))
     return 2;
-  app.n_cameras = app.sources->len;
-  app.cameras = g_new0 (Camera, app.n_cameras);
-  for (guint i = 0; i < app.n_cameras; ++i) {
-    Camera *camera = &app.cameras[i];
-    camera->app = &app;
+  app->n_cameras = app->sources->len;
+  app->cameras = g_new0 (Camera, app->n_cameras);
+  for (guint i = 0; i < app->n_cameras; ++i) {
+    Camera *camera = &app->cameras[i];
+    camera->app = app;
     camera->index = i + 1;
-    camera->source = g_strdup (g_ptr_array_index (app.sources, i));
+    camera->source = g_strdup (g_ptr_array_index (app->sources, i));
     camera->shown = redact_source (camera->source);
     camera->warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
     const gboolean is_uri = strstr (camera->source, "://") != NULL;
@@ -102,95 +139,76 @@ main (int argc, char **argv)
       return 2;
     }
   }
-  if (g_mkdir_with_parents (app.output_dir, 0755) != 0) {
-    g_printerr (PROGRAM ": cannot create --output-dir '%s': %s\n", app.output_dir,
+  if (g_mkdir_with_parents (app->output_dir, 0755) != 0) {
+    g_printerr (PROGRAM ": cannot create --output-dir '%s': %s\n", app->output_dir,
         g_strerror (errno));
     return 1;
   }
 
   /* Before any camera: a bad config stops here, also with every camera offline. */
-  app.model_holder = model_hold (&app, app.model_instance_id);
-  if (app.model_holder == NULL)
+  app->model_holder = model_hold (app, app->model_instance_id);
+  if (app->model_holder == NULL)
     return 1;
 
-  app.loop = g_main_loop_new (NULL, FALSE);
-  app.diagnoses = g_cancellable_new ();
-  app.pipeline = gst_pipeline_new ("cameras");
-  GstBus *bus = gst_element_get_bus (app.pipeline);
-  gst_bus_set_sync_handler (bus, on_bus_sync, &app, NULL);
-  guint bus_watch = gst_bus_add_watch (bus, on_bus_message, &app);
+  app->loop = g_main_loop_new (NULL, FALSE);
+  app->diagnoses = g_cancellable_new ();
+  app->pipeline = gst_pipeline_new ("cameras");
+  GstBus *bus = gst_element_get_bus (app->pipeline);
+  gst_bus_set_sync_handler (bus, on_bus_sync, app, NULL);
+  guint bus_watch = gst_bus_add_watch (bus, on_bus_message, app);
   gst_object_unref (bus);
-  guint sigint = g_unix_signal_add (SIGINT, on_signal, &app);
-  guint sigterm = g_unix_signal_add (SIGTERM, on_signal, &app);
-  guint sighup = g_unix_signal_add (SIGHUP, on_signal, &app);  /* a closed terminal */
-  guint sigusr1 = g_unix_signal_add (SIGUSR1, on_reload_signal, &app);
+  guint sigint = g_unix_signal_add (SIGINT, on_signal, app);
+  guint sigterm = g_unix_signal_add (SIGTERM, on_signal, app);
+  guint sighup = g_unix_signal_add (SIGHUP, on_signal, app);  /* a closed terminal */
+  guint sigusr1 = g_unix_signal_add (SIGUSR1, on_reload_signal, app);
 
   /* The pipeline plays with no camera in it; each bin joins it running. */
-  gst_element_set_state (app.pipeline, GST_STATE_PLAYING);
-  for (guint i = 0; i < app.n_cameras; ++i) {
-    Camera *camera = &app.cameras[i];
+  gst_element_set_state (app->pipeline, GST_STATE_PLAYING);
+  for (guint i = 0; i < app->n_cameras; ++i) {
+    Camera *camera = &app->cameras[i];
     if (!camera_start (camera)) {
       camera->done = camera->failed = TRUE;
-      app.exit_code = 1;
+      app->exit_code = 1;
     }
   }
   /* (A quit before g_main_loop_run would be lost: run only with something to wait for.) */
-  if (any_camera_active (&app))
-    g_main_loop_run (app.loop);
+  if (any_camera_active (app))
+    g_main_loop_run (app->loop);
   /* Network checks still running (diagnose.c) end here: cancelled, their callbacks (which free
    * what they hold) come from the main context, within a second (a resolver thread may lag). */
-  g_cancellable_cancel (app.diagnoses);
+  g_cancellable_cancel (app->diagnoses);
   for (gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
-      app.diagnoses_running > 0 && g_get_monotonic_time () < until;)
+      app->diagnoses_running > 0 && g_get_monotonic_time () < until;)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (10000);
 
-  for (guint i = 0; i < app.n_cameras; ++i)
-    camera_teardown (&app.cameras[i]);
+  for (guint i = 0; i < app->n_cameras; ++i)
+    camera_teardown (&app->cameras[i]);
   /* A camera stuck in its own state change is not waited for without bound: its files are
    * written by then (EOS, or it never got a frame), so the program exits without it. */
-  if (!wait_for_teardowns (&app, STOP_GRACE_S)) {
+  if (!wait_for_teardowns (app, STOP_GRACE_S)) {
     g_printerr (PROGRAM ": a camera's source did not stop within %d s; exiting without it\n",
         STOP_GRACE_S);
     fflush (NULL);
-    _exit (app.exit_code != 0 ? app.exit_code : 1);
+    _exit (app->exit_code != 0 ? app->exit_code : 1);
   }
-  gst_element_set_state (app.pipeline, GST_STATE_NULL);
-  for (guint i = 0; i < app.n_cameras; ++i) {
-    if (app.cameras[i].retry_id != 0)
-      g_source_remove (app.cameras[i].retry_id);
-    if (app.cameras[i].failed && app.exit_code == 0)
-      app.exit_code = 1;
+  gst_element_set_state (app->pipeline, GST_STATE_NULL);
+  for (guint i = 0; i < app->n_cameras; ++i) {
+    if (app->cameras[i].retry_id != 0)
+      g_source_remove (app->cameras[i].retry_id);
+    if (app->cameras[i].failed && app->exit_code == 0)
+      app->exit_code = 1;
   }
-  if (app.stop_grace_id != 0)
-    g_source_remove (app.stop_grace_id);
+  if (app->stop_grace_id != 0)
+    g_source_remove (app->stop_grace_id);
   g_source_remove (bus_watch);
   g_source_remove (sigint);
   g_source_remove (sigterm);
   g_source_remove (sighup);
   g_source_remove (sigusr1);
-  gst_object_unref (app.pipeline);
-  model_release (app.model_holder);
-  g_object_unref (app.diagnoses);
-  g_main_loop_unref (app.loop);
-  for (guint i = 0; i < app.n_cameras; ++i) {
-    g_free (app.cameras[i].source);
-    g_free (app.cameras[i].shown);
-    g_free (app.cameras[i].last_failure);
-    if (app.cameras[i].warned != NULL)
-      g_hash_table_unref (app.cameras[i].warned);
-  }
-  g_free (app.cameras);
-  g_free (app.config);
-  g_free (app.backend);
-  g_free (app.output_dir);
-  g_free (app.model_instance_id);
-  g_free (app.base_instance_id);
-  g_ptr_array_unref (app.sources);
-  g_mutex_clear (&app.warned_lock);
-  g_free (app.write);
-  g_free (app.mqtt_host);
-  g_free (app.mqtt_user);
-  g_free (app.mqtt_ca_file);
-  return app.exit_code;
+  gst_object_unref (app->pipeline);
+  model_release (app->model_holder);
+  g_object_unref (app->diagnoses);
+  g_main_loop_unref (app->loop);
+  return app->exit_code;
 }

@@ -7,6 +7,11 @@
 set -euo pipefail
 case "$(basename "$1")" in
   python*) exec "$@" ;;
+  # The shell-script tests (pipeline_scripts_test.sh) run bash, python3 and gst-launch-1.0 with
+  # the runtime preloaded: memory errors in our plugin under gst-launch are still caught, but
+  # LeakSanitizer would report bash's and Python's own allocations kept until exit, which are
+  # not ours. Our code's leaks are checked by the sanitized test binaries.
+  bash|sh) export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" ;;
 esac
 asan="$(gcc -print-file-name=libasan.so)"
 export LD_PRELOAD="$(readlink -f "$asan")${LD_PRELOAD:+ $LD_PRELOAD}"
