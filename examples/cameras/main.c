@@ -24,8 +24,11 @@
  *
  * SOURCE is rtsp:// (TCP, 200 ms jitter buffer), any other URI (uridecodebin; file:// is read
  * as a file), or a file path. Files are read once, as fast as the model runs, and are not
- * reopened. An error of the deltacnn or deltacnnjson element (a bad config, an unwritable
- * file) is not a camera problem: it stops the program.
+ * reopened. A bad --config stops the program at start (the model holder loads it first); an
+ * error of the deltacnnjson or deltacnnpublish element (an unwritable file, refused broker
+ * credentials) is not a camera problem either: it stops the program. A deltacnn error after
+ * start (the --config file broken on disk since, read again by a reconnecting camera) is the
+ * camera's: logged with the reason and retried while the others go on.
  *
  * Exit status: 0 when every source ended normally (files at their end), 1 when one failed
  * (with --reconnect-delay 0 a camera's stream ending counts as that: a camera has no end) or on
@@ -40,6 +43,7 @@
  */
 #include <errno.h>
 #include <glib-unix.h>
+#include <signal.h>
 #include <gst/gst.h>
 #include <locale.h>
 #include <malloc.h>
@@ -145,10 +149,16 @@ run (App * app, int argc, char **argv)
     return 1;
   }
 
+  /* Caught from here on (dispatched once the main loop runs): a reload asked for while the
+   * model loads must not kill the program, as SIGUSR1's default action would. */
+  guint sigusr1 = g_unix_signal_add (SIGUSR1, on_reload_signal, app);
   /* Before any camera: a bad config stops here, also with every camera offline. */
   app->model_holder = model_hold (app, app->model_instance_id);
-  if (app->model_holder == NULL)
+  if (app->model_holder == NULL) {
+    g_source_remove (sigusr1);
+    signal (SIGUSR1, SIG_IGN);
     return 1;
+  }
 
   app->loop = g_main_loop_new (NULL, FALSE);
   app->diagnoses = g_cancellable_new ();
@@ -160,7 +170,6 @@ run (App * app, int argc, char **argv)
   guint sigint = g_unix_signal_add (SIGINT, on_signal, app);
   guint sigterm = g_unix_signal_add (SIGTERM, on_signal, app);
   guint sighup = g_unix_signal_add (SIGHUP, on_signal, app);  /* a closed terminal */
-  guint sigusr1 = g_unix_signal_add (SIGUSR1, on_reload_signal, app);
 
   /* The pipeline plays with no camera in it; each bin joins it running. */
   gst_element_set_state (app->pipeline, GST_STATE_PLAYING);
@@ -206,6 +215,7 @@ run (App * app, int argc, char **argv)
   g_source_remove (sigterm);
   g_source_remove (sighup);
   g_source_remove (sigusr1);
+  signal (SIGUSR1, SIG_IGN);    /* GLib put the default action (terminate) back */
   gst_object_unref (app->pipeline);
   model_release (app->model_holder);
   g_object_unref (app->diagnoses);

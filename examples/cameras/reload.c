@@ -16,8 +16,10 @@ gboolean
 on_reload_signal (gpointer data)
 {
   App *app = data;
-  if (app->stopping)
+  if (app->stopping) {
+    g_print (PROGRAM ": SIGUSR1 ignored: the cameras are stopping\n");
     return G_SOURCE_CONTINUE;
+  }
   gchar *instance_id = g_strdup_printf ("%s#%u", app->base_instance_id, app->reloads + 1);
   g_print (PROGRAM ": SIGUSR1: loading --config %s again\n", app->config);
   GstElement *holder = model_hold (app, instance_id);
@@ -46,8 +48,8 @@ on_reload_signal (gpointer data)
   GstElement *old = app->model_holder;
   app->model_holder = holder;
   model_release (old);
-  g_print (PROGRAM ": reloaded --config %s: %u running camera%s take%s it at their next frame, "
-      "the others when they connect\n", app->config, moved, moved == 1 ? "" : "s",
-      moved == 1 ? "s" : "");
+  g_print (PROGRAM ": reloaded --config %s: %u running camera%s it at %s next frame, the "
+      "others when they connect\n", app->config, moved, moved == 1 ? " takes" : "s take",
+      moved == 1 ? "its" : "their");
   return G_SOURCE_CONTINUE;
 }

@@ -162,15 +162,17 @@ on_bus_sync (GstBus * bus, GstMessage * message, gpointer data)
 }
 
 
-/* The inference, JSON and MQTT elements fail on configuration (YAML, model, output file,
- * refused broker credentials; a broker that is down is only a warning): every camera would
- * fail the same way, so it is not retried. */
+/* The JSON and MQTT elements fail on configuration (output file, refused broker credentials;
+ * a broker that is down is only a warning): every camera would fail the same way, so it is not
+ * retried. The inference element's configuration was loaded by the model holder before any
+ * camera (model_holder.c) and again at each SIGUSR1 (reload.c), so its failure is the camera's:
+ * the --config file broken on disk since (a camera that reconnects reads it again), or what a
+ * camera alone meets (memory): retried like a lost camera while the others go on. */
 static gboolean
 is_configuration_error (GstObject * element)
 {
   const gchar *name = GST_OBJECT_NAME (element);
-  return g_strcmp0 (name, "infer") == 0 || g_strcmp0 (name, "json") == 0 ||
-      g_strcmp0 (name, "publish") == 0;
+  return g_strcmp0 (name, "json") == 0 || g_strcmp0 (name, "publish") == 0;
 }
 
 gboolean
@@ -198,7 +200,12 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer data)
     camera_teardown (camera);
     begin_stop (app, 1);
   } else {
-    gchar *why = g_strdup_printf ("%s: %s", GST_OBJECT_NAME (message->src), text);
+    const gboolean settings = g_strcmp0 (GST_OBJECT_NAME (message->src), "infer") == 0 &&
+        (g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS) ||
+        g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND));
+    gchar *why = g_strdup_printf ("%s: %s%s", GST_OBJECT_NAME (message->src), text,
+        settings ? " (the --config file changed on disk since it was loaded? fix it and send "
+        "SIGUSR1)" : "");
     camera_ended (camera, TRUE, why);
     g_free (why);
   }

@@ -255,7 +255,7 @@ void write_config(const std::string& shipped, const std::string& target, const s
 
 // SIGUSR1 loads --config again while the camera runs: edited to PoseNet, the camera's records
 // switch models without the connection dropping; a broken file is refused with the reason and
-// the camera goes on with what it ran.
+// the camera goes on with what it ran; a reconnect meanwhile is retried, not the program's end.
 TEST_F(CamerasTest, SigusrOneReloadsTheConfigWhileTheCameraRuns) {
   if (!require_asset(config_path("posenet.yaml"))) return;
   const int port = free_tcp_port();
@@ -298,6 +298,33 @@ TEST_F(CamerasTest, SigusrOneReloadsTheConfigWhileTheCameraRuns) {
             std::string::npos)
       << text;
   EXPECT_GT(count_model_records(json, "posenet"), posenet_at_refusal + 10) << text;
+
+  // The broken file is still on disk: the camera, lost and back, cannot start with it. That is
+  // the camera's failure, retried with the reason, not the program's end; fixed and reloaded,
+  // the camera comes back on the new file.
+  camera->kill_now();
+  camera = start_camera(port);
+  ASSERT_NE(camera, nullptr);
+  const auto retried_by = std::chrono::steady_clock::now() + std::chrono::seconds(kRecordsTimeoutS);
+  while (read_text(log).find("send SIGUSR1") == std::string::npos && program.running() &&
+         std::chrono::steady_clock::now() < retried_by)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  text = read_text(log);
+  ASSERT_TRUE(program.running()) << "a camera's reconnect with a broken file stopped the program:\n"
+                                 << text;
+  EXPECT_NE(text.find("the --config file changed on disk since it was loaded? fix it and send "
+                      "SIGUSR1"),
+            std::string::npos)
+      << text;
+  write_config("movenet-lightning.yaml", config);
+  program.signal(SIGUSR1);
+  const int lightning_before = count_model_records(json, "movenet-lightning");
+  const auto back_by = std::chrono::steady_clock::now() + std::chrono::seconds(kRecordsTimeoutS);
+  while (count_model_records(json, "movenet-lightning") < lightning_before + 10 &&
+         program.running() && std::chrono::steady_clock::now() < back_by)
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_GE(count_model_records(json, "movenet-lightning"), lightning_before + 10)
+      << read_text(log);
 
   program.signal(SIGINT);
   EXPECT_EQ(program.wait_exit(30), 130) << read_text(log);
