@@ -14,5 +14,10 @@ case "$(basename "$1")" in
   bash|sh) export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0" ;;
 esac
 asan="$(gcc -print-file-name=libasan.so)"
-export LD_PRELOAD="$(readlink -f "$asan")${LD_PRELOAD:+ $LD_PRELOAD}"
+# libstdc++ right after it: in a C program (gst-launch-1.0) libstdc++ arrives later, by dlopen
+# with a plugin, and ASan's __cxa_throw interceptor, resolved at start, then has no real
+# function to call: the first C++ exception (libproxy's, in rtspsrc's proxy lookup) aborted
+# with "CHECK failed: ... real___cxa_throw != 0" and the RTSP script test wrote no record.
+stdcxx="$(gcc -print-file-name=libstdc++.so.6)"
+export LD_PRELOAD="$(readlink -f "$asan") $(readlink -f "$stdcxx")${LD_PRELOAD:+ $LD_PRELOAD}"
 exec "$@"
