@@ -71,94 +71,18 @@
  * ]| A camera on a pole: shake and flicker followed before the delta test.
  */
 #include "gst/elements/gstdeltacnn.h"
+#include "gst/elements/gstdeltacnn_private.h"
 
-#include <gst/video/video.h>
-
-#include <atomic>
-#include <memory>
-#include <mutex>
-#include <set>
-#include <string>
-#include <vector>
-
-#include "engine/api/deltacnn.h"
-#include "gst/elements/deployment.h"
-#include "gst/elements/deployment_reloader.h"
-#include "gst/elements/element_settings.h"
 #include "gst/elements/engine_errors.h"
 #include "gst/elements/gstdeltacnnenums.h"
-#include "gst/elements/result_metas.h"
-#include "gst/elements/track_event_emitter.h"
-#include "gst/elements/unique_ids.h"
 #include "gst/elements/video_formats.h"
 
-GST_DEBUG_CATEGORY_STATIC (gst_deltacnn_debug);
+GST_DEBUG_CATEGORY (gst_deltacnn_debug);
 #define GST_CAT_DEFAULT gst_deltacnn_debug
 
 using deltacnn_gst::BackendSetting;
+using deltacnn_gst::DeltaCnnPrivate;
 using deltacnn_gst::ElementSettings;
-
-namespace {
-
-// C++ state of one element. GObject allocates instances with calloc and never runs
-// constructors, so the instance only holds a pointer to this.
-struct DeltaCnnPrivate {
-  std::mutex settings_lock;
-  ElementSettings settings;  // guarded by settings_lock
-  bool running = false;      // guarded by settings_lock: model loaded, READY-only props frozen
-  bool live_changed = false; // guarded by settings_lock: a PLAYING-mutable prop changed
-  // Guarded by settings_lock: config-file-path or model set while running; the reload is
-  // asked for once the whole g_object_set call is done (dispatch_properties_changed), so that
-  // setting both in one call loads once.
-  bool reload_wanted = false;
-  uint64_t newest_reload = 0;  // guarded by settings_lock: the number of the last request
-  // Guarded by settings_lock: what the running deployment was loaded from, to put the
-  // properties back when a reload fails and to name it in the failure's message.
-  std::string running_config_file_path;
-  std::string running_model;
-  std::string running_description;
-  // Guarded by settings_lock: reloads that failed on the loader thread, for the streaming thread
-  // to signal (model-updated, notify of the reverted properties) before its next frame. The
-  // loader thread runs no application callbacks: one that stopped the element from there would
-  // make stop() wait for the thread it runs on.
-  struct FailedReload {
-    uint64_t request;
-    int code;
-    std::string config_file_path;
-    bool reverted;
-  };
-  std::vector<FailedReload> failed_reloads;
-  std::unique_ptr<deltacnn_gst::DeploymentReloader> reloader;  // from init to finalize
-
-  // Owned by the streaming thread between start() and stop().
-  dcnn::DeploymentConfig config;
-  std::shared_ptr<const dcnn::Model> model;
-  std::unique_ptr<dcnn::Stream> stream;
-  ElementSettings applied;  // per-stream settings the stream currently runs with
-  deltacnn_gst::MetaContext meta_context;
-  deltacnn_gst::UniqueIdClaim unique_id;  // held from start() to stop()
-  std::unique_ptr<deltacnn_gst::TrackEventEmitter> events;  // start() to stop()
-  GstVideoInfo info;
-  bool have_info = false;
-  dcnn::PixelFormat pixel_format = dcnn::PixelFormat::RGB;
-
-  // Set from event handlers and set_caps, consumed by the next transform_ip.
-  std::atomic<bool> reset_pending{false};
-  // Read per buffer without the settings lock.
-  std::atomic<bool> reset_on_discont{true};
-
-  // Warnings already on the bus (at start, and the stream's after frames): each once per element.
-  std::set<std::string> posted_warnings;
-  // How many of the stream's warnings were posted: some appear only with a frame.
-  size_t stream_warnings_posted = 0;
-};
-
-}  // namespace
-
-struct _GstDeltaCnn {
-  GstBaseTransform parent;
-  DeltaCnnPrivate *priv;
-};
 
 enum {
   PROP_0,
@@ -182,11 +106,7 @@ enum {
   PROP_STABILIZE,
 };
 
-enum {
-  SIGNAL_MODEL_UPDATED,
-  N_SIGNALS
-};
-static guint signals[N_SIGNALS];
+guint gst_deltacnn_signals[GST_DELTACNN_N_SIGNALS];
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (DELTACNN_VIDEO_CAPS));
@@ -357,7 +277,7 @@ gst_deltacnn_class_init (GstDeltaCnnClass * klass)
    * reloads were asked for: the handler must not change the element's state. The bus gets an
    * element message `deltacnn-model-updated` with the same news, on failure at once.
    */
-  signals[SIGNAL_MODEL_UPDATED] = g_signal_new ("model-updated", G_TYPE_FROM_CLASS (klass),
+  gst_deltacnn_signals[GST_DELTACNN_SIGNAL_MODEL_UPDATED] = g_signal_new ("model-updated", G_TYPE_FROM_CLASS (klass),
       G_SIGNAL_RUN_LAST, 0, nullptr, nullptr, nullptr, G_TYPE_NONE, 2, G_TYPE_INT,
       G_TYPE_STRING);
 
@@ -384,8 +304,6 @@ gst_deltacnn_class_init (GstDeltaCnnClass * klass)
   gst_type_mark_as_plugin_api (GST_TYPE_DELTACNN_TRACKER, (GstPluginAPIFlags) 0);
 }
 
-static void on_reload_failed (GstDeltaCnn * self, const deltacnn_gst::ReloadFailure & failure);
-
 static void
 gst_deltacnn_init (GstDeltaCnn * self)
 {
@@ -395,7 +313,7 @@ gst_deltacnn_init (GstDeltaCnn * self)
         return deltacnn_gst::load_deployment (settings, replacing);
       },
       [self](const deltacnn_gst::ReloadFailure & failure) {
-        on_reload_failed (self, failure);
+        gst_deltacnn_on_reload_failed (self, failure);
       });
   gst_video_info_init (&self->priv->info);
   gst_base_transform_set_in_place (GST_BASE_TRANSFORM (self), TRUE);
@@ -651,8 +569,8 @@ gst_deltacnn_get_property (GObject * object, guint prop_id, GValue * value, GPar
 /* ------------------------------------------------------------------ life cycle */
 
 // The settings that decide what is loaded, for the debug text of load errors.
-static std::string
-describe (const ElementSettings & s)
+std::string
+gst_deltacnn_describe (const ElementSettings & s)
 {
   return "config-file-path='" + s.config_file_path + "' model='" + s.model + "' backend=" +
       deltacnn_gst::backend_name (s.backend) + " device-id=" + std::to_string (s.device_id) + " precision=" +
@@ -672,7 +590,7 @@ post_warnings (GstDeltaCnn * self, const std::vector < std::string > &warnings,
     if (!self->priv->posted_warnings.insert (warning).second)
       continue;
     GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("%s", warning.c_str ()),
-        ("%s", describe (s).c_str ()));
+        ("%s", gst_deltacnn_describe (s).c_str ()));
   }
 }
 
@@ -695,8 +613,8 @@ make_event_emitter (const ElementSettings & s, const deltacnn_gst::MetaContext &
 
 // Makes `d` the element's deployment: at start, and on the streaming thread when a reload
 // is taken. What it replaces is freed when `d`'s old values go out of scope in the caller.
-static void
-install_deployment (GstDeltaCnn * self, deltacnn_gst::Deployment & d)
+void
+gst_deltacnn_install_deployment (GstDeltaCnn * self, deltacnn_gst::Deployment & d)
 {
   DeltaCnnPrivate *priv = self->priv;
   deltacnn_gst::MetaContext context =
@@ -748,10 +666,10 @@ gst_deltacnn_start (GstBaseTransform * trans)
               "shares it (the element name in it still tells them apart)", unique_id.id ()),
           ("leave unique-id at 0 to have a free one assigned"));
     priv->unique_id = std::move (unique_id);
-    install_deployment (self, deployment);
+    gst_deltacnn_install_deployment (self, deployment);
     priv->reloader->set_running (priv->model.get (), priv->applied);
   } catch (const dcnn::Error & e) {
-    DELTACNN_POST_ENGINE_ERROR (self, e, "to load the deployment", describe (settings));
+    DELTACNN_POST_ENGINE_ERROR (self, e, "to load the deployment", gst_deltacnn_describe (settings));
     return FALSE;
   } catch (const std::exception & e) {
     DELTACNN_POST_UNEXPECTED_ERROR (self, e, "to load the deployment");
@@ -831,8 +749,8 @@ gst_deltacnn_set_caps (GstBaseTransform * trans, GstCaps * incaps, GstCaps * out
 
 // Track events go downstream in stream order, before the buffer (or EOS) that caused them.
 // `events`: the emitter that made them (it sends again what a flush lost).
-static void
-push_track_events_of (GstDeltaCnn * self, deltacnn_gst::TrackEventEmitter & events,
+void
+gst_deltacnn_push_track_events_of (GstDeltaCnn * self, deltacnn_gst::TrackEventEmitter & events,
     const std::vector<deltacnn_gst::TrackEventMessage> & messages)
 {
   GstPad *srcpad = GST_BASE_TRANSFORM_SRC_PAD (self);
@@ -855,7 +773,7 @@ static void
 push_track_events (GstDeltaCnn * self,
     const std::vector<deltacnn_gst::TrackEventMessage> & messages)
 {
-  push_track_events_of (self, *self->priv->events, messages);
+  gst_deltacnn_push_track_events_of (self, *self->priv->events, messages);
 }
 
 static gboolean
@@ -879,127 +797,6 @@ gst_deltacnn_sink_event (GstBaseTransform * trans, GstEvent * event)
       break;
   }
   return GST_BASE_TRANSFORM_CLASS (parent_class)->sink_event (trans, event);
-}
-
-/* ------------------------------------------------------------------ reloads */
-
-// The bus's copy of the model-updated signal: applications that watch the bus (gst-launch-1.0
-// -m, NVR supervisors) need no signal handler.
-static void
-post_model_updated (GstDeltaCnn * self, const std::string & config_file_path,
-    const std::string & model_path, const std::string & model_name, const std::string & error)
-{
-  GstStructure *s = gst_structure_new ("deltacnn-model-updated",
-      "success", G_TYPE_BOOLEAN, error.empty (),
-      "config-file-path", G_TYPE_STRING, config_file_path.c_str (),
-      "model", G_TYPE_STRING, model_path.c_str (), nullptr);
-  if (error.empty ())
-    gst_structure_set (s, "model-name", G_TYPE_STRING, model_name.c_str (), nullptr);
-  else
-    gst_structure_set (s, "error", G_TYPE_STRING, error.c_str (), nullptr);
-  gst_element_post_message (GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
-}
-
-// Loader thread: the element goes on with the newest deployment that loaded. The warning and
-// the bus message go out now (posting is thread-safe and runs no application code here); the
-// signal and the properties' notify wait for the streaming thread (failed_reloads). The
-// properties go back to the deployment the element goes on with, unless they were set again
-// since (a newer reload is on its way), so that they tell the truth and a restart comes up
-// with a deployment that loads.
-static void
-on_reload_failed (GstDeltaCnn * self, const deltacnn_gst::ReloadFailure & failure)
-{
-  DeltaCnnPrivate *priv = self->priv;
-  const deltacnn_gst::GstErrorCode code = failure.kind ?
-      deltacnn_gst::error_code_for (*failure.kind) :
-      deltacnn_gst::GstErrorCode { GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED };
-  std::string going_on;
-  {
-    std::lock_guard < std::mutex > lock (priv->settings_lock);
-    going_on = failure.fallback.config_file_path == priv->running_config_file_path
-        && failure.fallback.model == priv->running_model ? "still running " +
-        priv->running_description : "going on with config '" +
-        failure.fallback.config_file_path + "', loaded before it";
-    const bool reverted = failure.request == priv->newest_reload && !priv->reload_wanted
-        && priv->running;
-    if (reverted) {
-      priv->settings.config_file_path = failure.fallback.config_file_path;
-      priv->settings.model = failure.fallback.model;
-      priv->settings.model_instance_id = failure.fallback.model_instance_id;
-    }
-    if (priv->running)
-      priv->failed_reloads.push_back ({failure.request, code.code,
-              failure.settings.config_file_path, reverted});
-  }
-  gchar *text = g_strdup_printf ("Failed to reload the deployment: %s; %s",
-      failure.message.c_str (), going_on.c_str ());
-  gchar *debug = g_strdup_printf ("%s; %s", describe (failure.settings).c_str (),
-      failure.kind ? dcnn::to_string (*failure.kind) : "unexpected C++ exception");
-  // gst_element_message_full takes ownership of text and debug.
-  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_WARNING, code.domain, code.code,
-      text, debug, __FILE__, GST_FUNCTION, __LINE__);
-  post_model_updated (self, failure.settings.config_file_path, failure.settings.model, "",
-      failure.message);
-}
-
-// Streaming thread: model-updated (and the notify of reverted properties) for the reloads that
-// failed since the last frame, and for the one taken now (`taken`, 0: none), in request order.
-static void
-signal_reloads (GstDeltaCnn * self, uint64_t taken)
-{
-  DeltaCnnPrivate *priv = self->priv;
-  std::vector<DeltaCnnPrivate::FailedReload> failed;
-  {
-    std::lock_guard < std::mutex > lock (priv->settings_lock);
-    failed.swap (priv->failed_reloads);
-  }
-  bool taken_signalled = taken == 0;
-  for (const auto & f : failed) {
-    if (!taken_signalled && taken < f.request) {
-      g_signal_emit (self, signals[SIGNAL_MODEL_UPDATED], 0, 0,
-          priv->applied.config_file_path.c_str ());
-      taken_signalled = true;
-    }
-    if (f.reverted) {
-      g_object_notify (G_OBJECT (self), "config-file-path");
-      g_object_notify (G_OBJECT (self), "model");
-      g_object_notify (G_OBJECT (self), "model-instance-id");
-    }
-    g_signal_emit (self, signals[SIGNAL_MODEL_UPDATED], 0, f.code, f.config_file_path.c_str ());
-  }
-  if (!taken_signalled)
-    g_signal_emit (self, signals[SIGNAL_MODEL_UPDATED], 0, 0,
-        priv->applied.config_file_path.c_str ());
-}
-
-// Streaming thread, before a frame: a reload that finished replaces the running deployment.
-// Every open track of the old run ends (as at EOS: the new stream has a tracker of its own);
-// the new run starts with a dense frame and a new run_id for its events.
-static void
-take_reloaded_deployment (GstDeltaCnn * self)
-{
-  DeltaCnnPrivate *priv = self->priv;
-  auto ready = priv->reloader->take_ready ();
-  if (!ready) {
-    signal_reloads (self, 0);
-    return;
-  }
-  std::unique_ptr<deltacnn_gst::TrackEventEmitter> old_events = std::move (priv->events);
-  deltacnn_gst::Deployment & d = ready->first;
-  try {
-    install_deployment (self, d);   // d now holds the old deployment, freed below
-  } catch (...) {
-    priv->events = std::move (old_events);
-    throw;
-  }
-  push_track_events_of (self, *old_events, old_events->finish ());
-  d = deltacnn_gst::Deployment ();
-  GST_INFO_OBJECT (self, "reloaded (request %" G_GUINT64_FORMAT "): model '%s' (%s) from "
-      "'%s'", ready->second, priv->model->info ().name.c_str (),
-      priv->config.model_path.c_str (), priv->config.source.c_str ());
-  post_model_updated (self, priv->applied.config_file_path, priv->config.model_path,
-      priv->model->info ().name, "");
-  signal_reloads (self, ready->second);
 }
 
 /* ------------------------------------------------------------------ per frame */
@@ -1055,7 +852,7 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   }
 
   try {
-    take_reloaded_deployment (self);
+    gst_deltacnn_take_reloaded_deployment (self);
     apply_live_settings (self);
     bool discont = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT)
         && priv->reset_on_discont;
