@@ -86,6 +86,7 @@ void DeploymentReloader::run(uint64_t generation) {
     guard.lock();
     loading_ = false;
     const bool current = generation_ == generation;
+    if (failed) failure.fallback = newest_settings_;
     if (loaded && current) {
       newest_ = loaded->model.get();
       newest_settings_ = loaded->settings;
@@ -98,10 +99,6 @@ void DeploymentReloader::run(uint64_t generation) {
     if (failed && current) {
       failure.settings = settings;
       failure.request = number;
-      {
-        std::lock_guard<std::mutex> relock(lock_);
-        failure.fallback = newest_settings_;
-      }
       failed_(failure);
     }
     guard.lock();

@@ -18,24 +18,35 @@ GstErrorCode error_code_for(dcnn::ErrorKind kind) {
   return {GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED};
 }
 
+GstErrorCode error_code_for(std::optional<dcnn::ErrorKind> kind) {
+  return kind ? error_code_for(*kind) : GstErrorCode{GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED};
+}
+
+void post_failure(GstElement* element, GstMessageType type, std::optional<dcnn::ErrorKind> kind,
+                  const std::string& message, const char* what, const char* file,
+                  const char* function, int line, const std::string& detail) {
+  const GstErrorCode code = error_code_for(kind);
+  gchar* text = g_strdup_printf("Failed %s: %s", what, message.c_str());
+  const std::string origin =
+      kind ? std::string("dcnn::Error kind ") + dcnn::to_string(*kind) : "unexpected C++ exception";
+  gchar* debug = g_strdup_printf("%s%s%s", origin.c_str(), detail.empty() ? "" : "; ",
+                                 detail.c_str());
+  // gst_element_message_full takes ownership of text and debug.
+  gst_element_message_full(element, type, code.domain, code.code, text, debug, file, function,
+                           line);
+}
+
 void post_engine_error(GstElement* element, const dcnn::Error& error, const char* what,
                        const char* file, const char* function, int line,
                        const std::string& detail) {
-  GstErrorCode code = error_code_for(error.kind());
-  gchar* text = g_strdup_printf("Failed %s: %s", what, error.what());
-  gchar* debug = g_strdup_printf("dcnn::Error kind %s%s%s", dcnn::to_string(error.kind()),
-                                 detail.empty() ? "" : "; ", detail.c_str());
-  // gst_element_message_full takes ownership of text and debug.
-  gst_element_message_full(element, GST_MESSAGE_ERROR, code.domain, code.code, text, debug, file,
-                           function, line);
+  post_failure(element, GST_MESSAGE_ERROR, error.kind(), error.what(), what, file, function, line,
+               detail);
 }
 
 void post_unexpected_error(GstElement* element, const std::exception& error, const char* what,
                            const char* file, const char* function, int line) {
-  gchar* text = g_strdup_printf("Failed %s: %s", what, error.what());
-  gst_element_message_full(element, GST_MESSAGE_ERROR, GST_LIBRARY_ERROR,
-                           GST_LIBRARY_ERROR_FAILED, text, g_strdup("unexpected C++ exception"),
-                           file, function, line);
+  post_failure(element, GST_MESSAGE_ERROR, std::nullopt, error.what(), what, file, function,
+               line);
 }
 
 }  // namespace deltacnn_gst

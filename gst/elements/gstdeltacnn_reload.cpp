@@ -35,9 +35,7 @@ void
 gst_deltacnn_on_reload_failed (GstDeltaCnn * self, const deltacnn_gst::ReloadFailure & failure)
 {
   DeltaCnnPrivate *priv = self->priv;
-  const deltacnn_gst::GstErrorCode code = failure.kind ?
-      deltacnn_gst::error_code_for (*failure.kind) :
-      deltacnn_gst::GstErrorCode { GST_LIBRARY_ERROR, GST_LIBRARY_ERROR_FAILED };
+  const deltacnn_gst::GstErrorCode code = deltacnn_gst::error_code_for (failure.kind);
   std::string going_on;
   {
     std::lock_guard < std::mutex > lock (priv->settings_lock);
@@ -56,13 +54,9 @@ gst_deltacnn_on_reload_failed (GstDeltaCnn * self, const deltacnn_gst::ReloadFai
       priv->failed_reloads.push_back ({failure.request, code.code,
               failure.settings.config_file_path, reverted});
   }
-  gchar *text = g_strdup_printf ("Failed to reload the deployment: %s; %s",
-      failure.message.c_str (), going_on.c_str ());
-  gchar *debug = g_strdup_printf ("%s; %s", gst_deltacnn_describe (failure.settings).c_str (),
-      failure.kind ? dcnn::to_string (*failure.kind) : "unexpected C++ exception");
-  // gst_element_message_full takes ownership of text and debug.
-  gst_element_message_full (GST_ELEMENT (self), GST_MESSAGE_WARNING, code.domain, code.code,
-      text, debug, __FILE__, GST_FUNCTION, __LINE__);
+  deltacnn_gst::post_failure (GST_ELEMENT (self), GST_MESSAGE_WARNING, failure.kind,
+      failure.message + "; " + going_on, "to reload the deployment", __FILE__, GST_FUNCTION,
+      __LINE__, gst_deltacnn_describe (failure.settings));
   post_model_updated (self, failure.settings.config_file_path, failure.settings.model, "",
       failure.message);
 }
