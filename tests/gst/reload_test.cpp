@@ -155,14 +155,18 @@ std::vector<GstMessage*> pop_messages(GstBus* bus, GstMessageType type) {
   return out;
 }
 
-// Waits (at most 60 s) for the bus's WARNING messages; the others stay on the bus.
-std::vector<GstMessage*> wait_warnings(GstBus* bus) {
-  for (int i = 0; i < 6000; ++i) {
-    std::vector<GstMessage*> w = pop_messages(bus, GST_MESSAGE_WARNING);
-    if (!w.empty()) return w;
-    std::this_thread::sleep_for(10ms);
+// Waits (at most 60 s) for the bus's WARNING messages and returns them parsed; the others
+// stay on the bus.
+std::vector<deltacnn_test::BusError> wait_warnings(GstBus* bus) {
+  std::vector<deltacnn_test::BusError> out;
+  for (int i = 0; i < 6000 && out.empty(); ++i) {
+    for (GstMessage* m : pop_messages(bus, GST_MESSAGE_WARNING)) {
+      out.push_back(deltacnn_test::to_bus_error(m));
+      gst_message_unref(m);
+    }
+    if (out.empty()) std::this_thread::sleep_for(10ms);
   }
-  return {};
+  return out;
 }
 
 std::string property(GstHarness* h, const char* name) {
@@ -226,16 +230,15 @@ TEST_F(ReloadTest, ABadConfigIsRefusedAndTheRunningModelStays) {
   const std::string bad = copy_of("movenet-lightning.yaml", "colour_of_sky: blue\n");
   ASSERT_FALSE(bad.empty());
   g_object_set(h->element, "config-file-path", bad.c_str(), nullptr);
-  std::vector<GstMessage*> warnings = wait_warnings(bus_of(h));
+  std::vector<deltacnn_test::BusError> warnings = wait_warnings(bus_of(h));
   ASSERT_EQ(warnings.size(), 1u);
-  deltacnn_test::BusError w = deltacnn_test::to_bus_error(warnings[0]);
+  const deltacnn_test::BusError& w = warnings[0];
   EXPECT_EQ(w.domain, GST_RESOURCE_ERROR);
   EXPECT_EQ(w.code, GST_RESOURCE_ERROR_SETTINGS);
   EXPECT_NE(w.message.find("colour_of_sky"), std::string::npos) << w.message;
   EXPECT_NE(w.message.find(bad), std::string::npos) << w.message;
   EXPECT_NE(w.message.find("still running model 'movenet-lightning'"), std::string::npos)
       << w.message;
-  for (GstMessage* m : warnings) gst_message_unref(m);
   std::vector<GstMessage*> elements = pop_messages(bus_of(h), GST_MESSAGE_ELEMENT);
   ASSERT_EQ(elements.size(), 1u);
   gboolean success = TRUE;
@@ -266,11 +269,9 @@ TEST_F(ReloadTest, AMissingModelFileIsRefusedWithItsPath) {
   ASSERT_NE(h, nullptr);
   push(h);
   g_object_set(h->element, "model", "/nonexistent/retrained.onnx", nullptr);
-  std::vector<GstMessage*> warnings = wait_warnings(bus_of(h));
+  std::vector<deltacnn_test::BusError> warnings = wait_warnings(bus_of(h));
   ASSERT_EQ(warnings.size(), 1u);
-  EXPECT_NE(deltacnn_test::to_bus_error(warnings[0]).message.find("/nonexistent/retrained.onnx"),
-            std::string::npos);
-  for (GstMessage* m : warnings) gst_message_unref(m);
+  EXPECT_NE(warnings[0].message.find("/nonexistent/retrained.onnx"), std::string::npos);
   EXPECT_EQ(property(h, "model"), "");  // back to unset: the YAML's model runs
   EXPECT_EQ(push(h).model_name, "movenet-lightning");
   ASSERT_EQ(updates.count(), 1u);
@@ -291,10 +292,9 @@ TEST_F(ReloadTest, AFailureAfterAnUntakenLoadFallsBackToThatLoad) {
   // Time for the loader to take PoseNet up (set at once, the two would coalesce to the bad one).
   std::this_thread::sleep_for(200ms);
   g_object_set(h->element, "config-file-path", bad.c_str(), nullptr);
-  std::vector<GstMessage*> warnings = wait_warnings(bus_of(h));
+  std::vector<deltacnn_test::BusError> warnings = wait_warnings(bus_of(h));
   ASSERT_EQ(warnings.size(), 1u);
-  const std::string text = deltacnn_test::to_bus_error(warnings[0]).message;
-  for (GstMessage* m : warnings) gst_message_unref(m);
+  const std::string text = warnings[0].message;
   EXPECT_EQ(property(h, "config-file-path"), config_path("posenet.yaml"));
   FrameInfo next = push(h);
   EXPECT_EQ(next.model_name, "posenet") << text;
