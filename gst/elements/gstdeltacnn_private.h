@@ -34,9 +34,9 @@ struct DeltaCnnPrivate {
   ElementSettings settings;  // guarded by settings_lock
   bool running = false;      // guarded by settings_lock: model loaded, READY-only props frozen
   bool live_changed = false; // guarded by settings_lock: a PLAYING-mutable prop changed
-  // Guarded by settings_lock: config-file-path or model set while running; the reload is
-  // asked for once the whole g_object_set call is done (dispatch_properties_changed), so that
-  // setting both in one call loads once.
+  // Guarded by settings_lock: config-file-path, model or model-instance-id set while running;
+  // the reload is asked for once the whole g_object_set call is done
+  // (dispatch_properties_changed), so that setting several in one call loads once.
   bool reload_wanted = false;
   uint64_t newest_reload = 0;  // guarded by settings_lock: the number of the last request
   // Guarded by settings_lock: what the running deployment was loaded from, to put the
@@ -79,7 +79,6 @@ struct DeltaCnnPrivate {
   // How many of the stream's warnings were posted: some appear only with a frame.
   size_t stream_warnings_posted = 0;
 };
-
 
 }  // namespace deltacnn_gst
 
