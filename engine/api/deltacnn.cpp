@@ -241,7 +241,7 @@ FrameResult Stream::process(const ImageView& frame, int64_t pts) {
       executor_->finish();
     };
     FrameResult r = run_and_decode(frame.width, frame.height, pts, submit, [&] {
-      executor_->force_keyframe();
+      executor_->repeat_as_keyframe();
       submit();
     });
     r.stats.preprocess_ms = staging_ms;  // host part: packing the planes; the rest is in infer_ms
@@ -288,7 +288,7 @@ FrameResult Stream::process_input(const float* model_input, int frame_width, int
         executor_->run(fed);
       },
       [&] {
-        executor_->force_keyframe();
+        executor_->repeat_as_keyframe();
         executor_->run(fed);
       },
       &shift);

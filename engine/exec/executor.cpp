@@ -114,6 +114,7 @@ struct Executor::Impl {
   std::vector<int> tensor_readers() const;
   FrameStats stats;
   int64_t frames_since_reset = 0;
+  bool repeating = false;  // the next frame runs the last frame's input again (repeat_as_keyframe)
   KeyframePolicy keyframes{0, 1.f};  // set from settings in the constructor
   bool in_flight = false;            // submitted, not yet finished (CUDA only)
 
@@ -856,7 +857,8 @@ void Executor::Impl::run_cpu_frame(const float* frame) {
   else
     run_delta(frame);
   stats.infer_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  stats.frame_index = frames_since_reset++;
+  stats.frame_index = repeating ? frames_since_reset - 1 : frames_since_reset++;
+  repeating = false;
   stats.keyframe = keyframe;
   stats.mode = mode == ExecMode::Delta ? "delta" : "dense";
   stats.input_active = keyframe ? 1.f : input->active_fraction();
@@ -888,12 +890,20 @@ void Executor::reset() {
   if (impl_->gpu) return impl_->gpu->reset();
   impl_->keyframes.force();
   impl_->frames_since_reset = 0;
+  impl_->repeating = false;
 }
 
 void Executor::force_keyframe() {
   impl_->finish_pending();
   if (impl_->gpu) return impl_->gpu->force_keyframe();
   impl_->keyframes.force();
+}
+
+void Executor::repeat_as_keyframe() {
+  impl_->finish_pending();
+  if (impl_->gpu) return impl_->gpu->repeat_as_keyframe();
+  impl_->keyframes.force();
+  impl_->repeating = impl_->frames_since_reset > 0;
 }
 
 bool Executor::next_frame_dense() {

@@ -146,6 +146,10 @@ class Executor {
   // The next frame runs dense and re-initialises every delta state, as after reset(), while the
   // frame index goes on: the same stream in a new input geometry (the stabiliser's new reference).
   void force_keyframe();
+  // The next frame is the last frame again, run dense (tracker.refine_margin's second run of a
+  // delta frame): as force_keyframe(), and the frame index stays that frame's, so a frame counts
+  // once however often it ran.
+  void repeat_as_keyframe();
   // Whether the next frame runs dense (the first frame, a reset, the periodic keyframe, a busy
   // scene's dense run; always in mode dense): the stabiliser renews its reference on such a frame.
   bool next_frame_dense();

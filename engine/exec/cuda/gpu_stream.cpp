@@ -70,8 +70,13 @@ class GpuStreamImpl final : public GpuStream {
   void reset() override {
     keyframes_.force();
     frames_since_reset_ = 0;
+    repeating_ = false;
   }
   void force_keyframe() override { keyframes_.force(); }
+  void repeat_as_keyframe() override {
+    keyframes_.force();
+    repeating_ = frames_since_reset_ > 0;
+  }
   void set_mode(ExecMode mode) override {
     if (mode != mode_) keyframes_.force();
     mode_ = mode;
@@ -156,6 +161,7 @@ class GpuStreamImpl final : public GpuStream {
   TailPlan tail_plan_ = TailPlan::Delta;  // this frame's
   FrameStats stats_;
   int64_t frames_since_reset_ = 0;
+  bool repeating_ = false;  // the next frame runs the last frame's input again (repeat_as_keyframe)
   KeyframePolicy keyframes_;  // the same choice of dense frames as the CPU executor
 };
 
@@ -602,7 +608,8 @@ void GpuStreamImpl::finish_frame(bool keyframe, std::chrono::steady_clock::time_
   }
   stats_.infer_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  stats_.frame_index = frames_since_reset_++;
+  stats_.frame_index = repeating_ ? frames_since_reset_ - 1 : frames_since_reset_++;
+  repeating_ = false;
   stats_.keyframe = keyframe;
   stats_.graphs_recorded = int64_t(graphs_.recorded());
   stats_.graph_nodes = launched_graph_ ? int64_t(graphs_.last_nodes()) : 0;

@@ -31,6 +31,7 @@ class GpuStream {
   virtual void finish() = 0;
   virtual void reset() = 0;
   virtual void force_keyframe() = 0;
+  virtual void repeat_as_keyframe() = 0;  // Executor::repeat_as_keyframe
   virtual bool next_frame_dense() const = 0;  // after finish()
   virtual void set_mode(ExecMode mode) = 0;
   virtual void set_threshold_scale(float scale) = 0;  // validated by the Executor
