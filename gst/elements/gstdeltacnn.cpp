@@ -874,10 +874,19 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
         ("gst_video_frame_map failed on %" GST_PTR_FORMAT, buf));
     return GST_FLOW_ERROR;
   }
+  deltacnn_gst::PictureRegion picture;
+  std::string outside;
+  if (!deltacnn_gst::picture_region (frame, priv->info, &picture, &outside)) {
+    gst_video_frame_unmap (&frame);
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("A buffer does not hold the picture its caps "
+            "describe"), ("%s", outside.c_str ()));
+    return GST_FLOW_ERROR;
+  }
   try {
     const int64_t pts = GST_BUFFER_PTS_IS_VALID (buf) ?
         static_cast<int64_t> (GST_BUFFER_PTS (buf)) : -1;
-    result = priv->stream->process (deltacnn_gst::image_view (frame, priv->pixel_format), pts);
+    result = priv->stream->process (deltacnn_gst::image_view (frame, priv->pixel_format,
+            picture), pts);
   } catch (const dcnn::Error & e) {
     gst_video_frame_unmap (&frame);
     DELTACNN_POST_ENGINE_ERROR (self, e, "to process a frame");

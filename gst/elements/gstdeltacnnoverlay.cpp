@@ -159,8 +159,16 @@ gst_deltacnn_overlay_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
         ("gst_video_frame_map failed on %" GST_PTR_FORMAT, buf));
     return GST_FLOW_ERROR;
   }
+  deltacnn_gst::PictureRegion picture;
+  std::string outside;
+  if (!deltacnn_gst::picture_region (frame, self->priv->info, &picture, &outside)) {
+    gst_video_frame_unmap (&frame);
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("A buffer does not hold the picture its caps "
+            "describe"), ("%s", outside.c_str ()));
+    return GST_FLOW_ERROR;
+  }
   try {
-    deltacnn_gst::draw_overlay (&frame, options);
+    deltacnn_gst::draw_overlay (&frame, picture, options);
   } catch (const std::exception & e) {      // cv::Exception on a broken frame layout
     gst_video_frame_unmap (&frame);
     GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Failed to draw the overlay: %s", e.what ()),

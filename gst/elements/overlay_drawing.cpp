@@ -40,10 +40,10 @@ struct Canvas {
   }
 };
 
-bool make_canvas(GstVideoFrame* frame, Canvas* canvas) {
-  const int w = GST_VIDEO_FRAME_WIDTH(frame);
-  const int h = GST_VIDEO_FRAME_HEIGHT(frame);
-  void* data = GST_VIDEO_FRAME_PLANE_DATA(frame, 0);
+bool make_canvas(GstVideoFrame* frame, const PictureRegion& picture, Canvas* canvas) {
+  const int w = picture.width;
+  const int h = picture.height;
+  void* data = plane_at(*frame, 0, picture);
   const size_t stride = static_cast<size_t>(GST_VIDEO_FRAME_PLANE_STRIDE(frame, 0));
   switch (GST_VIDEO_FRAME_FORMAT(frame)) {
     case GST_VIDEO_FORMAT_RGB:
@@ -156,9 +156,9 @@ bool has_overlay_content(GstBuffer* buffer, const OverlayOptions& options) {
   return options.show_stats && gst_buffer_get_deltacnn_frame_meta(buffer) != nullptr;
 }
 
-void draw_overlay(GstVideoFrame* frame, const OverlayOptions& options) {
+void draw_overlay(GstVideoFrame* frame, const PictureRegion& picture, const OverlayOptions& options) {
   Canvas canvas;
-  if (!make_canvas(frame, &canvas)) return;
+  if (!make_canvas(frame, picture, &canvas)) return;
   GstBuffer* buffer = frame->buffer;
   gpointer state = nullptr;
   GstMeta* meta;

@@ -5,6 +5,8 @@
 
 #include <gst/video/video.h>
 
+#include "gst/elements/video_formats.h"
+
 namespace deltacnn_gst {
 
 struct OverlayOptions {
@@ -13,8 +15,9 @@ struct OverlayOptions {
   int thickness = 2;                // line thickness in pixels
 };
 
-// `frame` must be mapped for writing; metadata is read from frame->buffer.
-void draw_overlay(GstVideoFrame* frame, const OverlayOptions& options);
+// `frame` must be mapped for writing; metadata is read from frame->buffer. Draws in `picture`
+// (picture_region: the caps' picture, a crop of the buffer), whose pixels the metadata's are.
+void draw_overlay(GstVideoFrame* frame, const PictureRegion& picture, const OverlayOptions& options);
 
 // True when the buffer carries anything draw_overlay would draw.
 bool has_overlay_content(GstBuffer* buffer, const OverlayOptions& options);

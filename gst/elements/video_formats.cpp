@@ -1,5 +1,7 @@
 #include "gst/elements/video_formats.h"
 
+#include <algorithm>
+
 namespace deltacnn_gst {
 
 bool to_pixel_format(GstVideoFormat format, dcnn::PixelFormat* out) {
@@ -16,14 +18,56 @@ bool to_pixel_format(GstVideoFormat format, dcnn::PixelFormat* out) {
   }
 }
 
-dcnn::ImageView image_view(const GstVideoFrame& frame, dcnn::PixelFormat format) {
+bool picture_region(const GstVideoFrame& frame, const GstVideoInfo& caps, PictureRegion* out,
+                    std::string* why) {
+  const GstVideoFormatInfo* finfo = frame.info.finfo;
+  PictureRegion r;
+  r.width = GST_VIDEO_INFO_WIDTH(&caps);
+  r.height = GST_VIDEO_INFO_HEIGHT(&caps);
+  if (const GstVideoCropMeta* crop = gst_buffer_get_video_crop_meta(frame.buffer)) {
+    // Every component's subsampling; the largest decides where a chroma sample starts.
+    int w_sub = 0, h_sub = 0;
+    for (guint c = 0; c < GST_VIDEO_FORMAT_INFO_N_COMPONENTS(finfo); ++c) {
+      w_sub = std::max(w_sub, int(GST_VIDEO_FORMAT_INFO_W_SUB(finfo, c)));
+      h_sub = std::max(h_sub, int(GST_VIDEO_FORMAT_INFO_H_SUB(finfo, c)));
+    }
+    r.x = int(crop->x >> w_sub << w_sub);
+    r.y = int(crop->y >> h_sub << h_sub);
+  }
+  const int frame_w = GST_VIDEO_FRAME_WIDTH(&frame), frame_h = GST_VIDEO_FRAME_HEIGHT(&frame);
+  if (int64_t(r.x) + r.width > frame_w || int64_t(r.y) + r.height > frame_h) {
+    *why = "the caps' " + std::to_string(r.width) + "x" + std::to_string(r.height) + " picture at the crop (" +
+           std::to_string(r.x) + ", " + std::to_string(r.y) + ") does not lie inside the buffer's " +
+           std::to_string(frame_w) + "x" + std::to_string(frame_h) +
+           " frame; expected a GstVideoCropMeta whose region is the caps' size";
+    return false;
+  }
+  *out = r;
+  return true;
+}
+
+guint8* plane_at(const GstVideoFrame& frame, guint plane, const PictureRegion& region) {
+  auto* data = static_cast<guint8*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, plane));
+  if (region.x == 0 && region.y == 0) return data;
+  const GstVideoFormatInfo* finfo = frame.info.finfo;
+  gint components[GST_VIDEO_MAX_COMPONENTS];
+  gst_video_format_info_component(finfo, plane, components);
+  const gint c = components[0];  // every component of a plane has its pixel stride and sampling
+  return data + size_t(GST_VIDEO_FORMAT_INFO_SCALE_HEIGHT(finfo, c, region.y)) *
+                    size_t(GST_VIDEO_FRAME_PLANE_STRIDE(&frame, plane)) +
+         size_t(GST_VIDEO_FORMAT_INFO_SCALE_WIDTH(finfo, c, region.x)) *
+             size_t(GST_VIDEO_FORMAT_INFO_PSTRIDE(finfo, c));
+}
+
+dcnn::ImageView image_view(const GstVideoFrame& frame, dcnn::PixelFormat format,
+                           const PictureRegion& region) {
   dcnn::ImageView view;
   view.format = format;
-  view.width = GST_VIDEO_FRAME_WIDTH(&frame);
-  view.height = GST_VIDEO_FRAME_HEIGHT(&frame);
+  view.width = region.width;
+  view.height = region.height;
   const guint n_planes = GST_VIDEO_FRAME_N_PLANES(&frame);
   for (guint p = 0; p < n_planes && p < 3; ++p) {
-    view.planes[p] = static_cast<const uint8_t*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, p));
+    view.planes[p] = plane_at(frame, p, region);
     view.strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, p);
   }
   return view;

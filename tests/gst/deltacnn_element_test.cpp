@@ -138,6 +138,75 @@ TEST_F(DeltaCnnElementTest, OddResolutionsWork) {
   }
 }
 
+// A crop made by metadata (videocrop or a hardware decoder, with a downstream that accepts
+// GstVideoCropMeta): the buffer holds a larger frame, the caps and the crop meta give the
+// picture. The element sees the picture only: its objects equal those of the same picture
+// pushed as a plain buffer, in the picture's pixels.
+// `picture` at (x, y) in a copy of `around`, in a buffer of that size with a crop meta at
+// (x + meta_dx, y + meta_dy) of the picture's size.
+GstBuffer* cropped_buffer(const cv::Mat& picture, const cv::Mat& around, int x, int y,
+                          GstVideoFormat format, int meta_dx = 0, int meta_dy = 0) {
+  cv::Mat canvas = around.clone();
+  picture.copyTo(canvas(cv::Rect(x, y, picture.cols, picture.rows)));
+  GstBuffer* buffer = make_buffer(canvas, format);
+  gst_buffer_add_video_meta(buffer, GST_VIDEO_FRAME_FLAG_NONE, format, canvas.cols, canvas.rows);
+  GstVideoCropMeta* crop = gst_buffer_add_video_crop_meta(buffer);
+  crop->x = guint(x + meta_dx);
+  crop->y = guint(y + meta_dy);
+  crop->width = guint(picture.cols);
+  crop->height = guint(picture.rows);
+  return buffer;
+}
+
+std::vector<std::vector<guint>> boxes(GstBuffer* buffer) {
+  std::vector<std::vector<guint>> out;
+  for (GstVideoRegionOfInterestMeta* roi : rois(buffer)) out.push_back({roi->x, roi->y, roi->w, roi->h});
+  return out;
+}
+
+TEST_F(DeltaCnnElementTest, CropMetaSelectsThePictureTheCapsDescribe) {
+  const std::string yaml = config_path("movenet-multipose.yaml");
+  if (!require_asset(yaml) || !require_asset(deltacnn_test::vtest_path())) return;
+  const cv::Mat picture = deltacnn_test::vtest_frame(0);
+  ASSERT_FALSE(picture.empty());
+  // Around the picture: other people (a later frame), so a wrong crop finds other objects.
+  cv::Mat around;
+  cv::resize(deltacnn_test::vtest_frame(300), around, cv::Size(picture.cols + 128, picture.rows + 64));
+  const auto shared = [](GstElement* e) { g_object_set(e, "model-instance-id", "crop", nullptr); };
+  for (GstVideoFormat format : {GST_VIDEO_FORMAT_BGR, GST_VIDEO_FORMAT_BGRx, GST_VIDEO_FORMAT_I420,
+                                GST_VIDEO_FORMAT_NV12}) {
+    SCOPED_TRACE(gst_video_format_to_string(format));
+    GstHarness* plain = harness(yaml, shared, format, picture.cols, picture.rows);
+    GstHarness* cropped = harness(yaml, shared, format, picture.cols, picture.rows);
+    ASSERT_NE(plain, nullptr);
+    ASSERT_NE(cropped, nullptr);
+    GstBuffer* expected = gst_harness_push_and_pull(plain, make_buffer(picture, format));
+    // 4:2:0 pictures start on even pixels: a crop meta at the odd (97, 33) is read as (96, 32).
+    const bool sub = format == GST_VIDEO_FORMAT_I420 || format == GST_VIDEO_FORMAT_NV12;
+    GstBuffer* got = gst_harness_push_and_pull(
+        cropped, sub ? cropped_buffer(picture, around, 96, 32, format, 1, 1)
+                     : cropped_buffer(picture, around, 97, 33, format));
+    ASSERT_NE(expected, nullptr);
+    ASSERT_NE(got, nullptr);
+    EXPECT_GE(rois(expected).size(), 2u);
+    EXPECT_EQ(boxes(got), boxes(expected));
+    gst_buffer_unref(expected);
+    gst_buffer_unref(got);
+  }
+}
+
+// A crop meta whose region at the caps' size leaves the buffer: an error, not a read past it.
+TEST_F(DeltaCnnElementTest, CropMetaOutsideTheBufferIsAnError) {
+  if (!require_asset(lightning())) return;
+  GstHarness* h = harness(lightning(), [](GstElement*) {}, GST_VIDEO_FORMAT_RGB, kWidth, kHeight);
+  ASSERT_NE(h, nullptr);
+  const cv::Mat picture = synthetic_bgr(kWidth, kHeight);
+  // The crop at (16, 8): 16 + 64 columns > the buffer's 72.
+  GstBuffer* buffer = cropped_buffer(picture, synthetic_bgr(kWidth + 8, kHeight + 8, 3), 8, 8,
+                                     GST_VIDEO_FORMAT_RGB, 8, 0);
+  EXPECT_EQ(gst_harness_push(h, buffer), GST_FLOW_ERROR);
+}
+
 TEST_F(DeltaCnnElementTest, PixelsAreNotModified) {
   if (!require_asset(lightning())) return;
   GstHarness* h = harness(lightning());

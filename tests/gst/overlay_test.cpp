@@ -48,10 +48,11 @@ class OverlayTest : public ::testing::Test {
   GstHarness* h_ = nullptr;
 };
 
-// Byte of plane 0 at pixel (x, y) (first component for packed formats).
-int pixel(GstBuffer* buffer, GstVideoFormat format, int x, int y) {
+// Byte of plane 0 at pixel (x, y) of a width x height buffer (the sum of the colour bytes for
+// packed formats).
+int pixel(GstBuffer* buffer, GstVideoFormat format, int x, int y, int width = kW, int height = kH) {
   GstVideoInfo info;
-  gst_video_info_set_format(&info, format, kW, kH);
+  gst_video_info_set_format(&info, format, width, height);
   GstVideoFrame frame;
   if (!gst_video_frame_map(&frame, &info, buffer, GST_MAP_READ)) return -1;
   const guint8* data = static_cast<const guint8*>(GST_VIDEO_FRAME_PLANE_DATA(&frame, 0));
@@ -104,6 +105,34 @@ TEST_F(OverlayTest, DrawsBoxesAndSkeletonsInEveryFormat) {
     EXPECT_EQ(pixel(out, format, 90, 35), background) << "far from everything";
     EXPECT_EQ(pixel(out, format, 85, 55), background) << "keypoint below the threshold";
     EXPECT_EQ(pixel(out, format, 70, 42), background) << "connection to a hidden keypoint";
+    gst_buffer_unref(out);
+  }
+}
+
+// A crop made by metadata: the caps' picture is the crop meta's region of a larger buffer, and
+// the metadata is in the picture's pixels, so the drawing lands at the crop's offset.
+TEST_F(OverlayTest, DrawsInsideACropMadeByMetadata) {
+  constexpr int kX = 16, kY = 8, kBigW = kW + 32, kBigH = kH + 16;
+  for (GstVideoFormat format : {GST_VIDEO_FORMAT_RGB, GST_VIDEO_FORMAT_BGRx, GST_VIDEO_FORMAT_NV12}) {
+    SCOPED_TRACE(gst_video_format_to_string(format));
+    if (h_) gst_harness_teardown(h_);
+    h_ = nullptr;
+    GstHarness* h = harness(format);
+    ASSERT_NE(h, nullptr);
+    GstBuffer* in = make_buffer(cv::Mat::zeros(kBigH, kBigW, CV_8UC3), format);
+    gst_buffer_add_video_meta(in, GST_VIDEO_FRAME_FLAG_NONE, format, kBigW, kBigH);
+    GstVideoCropMeta* crop = gst_buffer_add_video_crop_meta(in);
+    crop->x = kX;
+    crop->y = kY;
+    crop->width = kW;
+    crop->height = kH;
+    add_person(in);
+    const int background = pixel(in, format, 5, 5, kBigW, kBigH);
+    GstBuffer* out = gst_harness_push_and_pull(h, in);
+    ASSERT_NE(out, nullptr);
+    EXPECT_GT(pixel(out, format, kX + 20, kY + 30, kBigW, kBigH), background) << "left edge of the box";
+    EXPECT_GT(pixel(out, format, kX + 40, kY + 30, kBigW, kBigH), background) << "connection";
+    EXPECT_EQ(pixel(out, format, 20, 30, kBigW, kBigH), background) << "where it lies in the buffer's pixels";
     gst_buffer_unref(out);
   }
 }
