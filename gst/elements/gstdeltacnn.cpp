@@ -109,9 +109,9 @@ enum {
 guint gst_deltacnn_signals[GST_DELTACNN_N_SIGNALS];
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
-    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (DELTACNN_VIDEO_CAPS));
+    GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (DELTACNN_INFER_CAPS));
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
-    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (DELTACNN_VIDEO_CAPS));
+    GST_PAD_SRC, GST_PAD_ALWAYS, GST_STATIC_CAPS (DELTACNN_INFER_CAPS));
 
 #define gst_deltacnn_parent_class parent_class
 G_DEFINE_TYPE_WITH_CODE (GstDeltaCnn, gst_deltacnn, GST_TYPE_BASE_TRANSFORM,

@@ -10,6 +10,14 @@
 
 #define DELTACNN_VIDEO_FORMATS "{ RGB, BGR, RGBx, BGRx, RGBA, BGRA, I420, NV12 }"
 #define DELTACNN_VIDEO_CAPS GST_VIDEO_CAPS_MAKE (DELTACNN_VIDEO_FORMATS)
+// The inference element's caps: sides up to the pre-processing's limit (dcnn::kMaxFrameSide,
+// asserted equal below), so a larger frame fails negotiation, not its first buffer.
+#define DELTACNN_MAX_FRAME_SIDE 65536
+#define DELTACNN_INFER_CAPS "video/x-raw, format = (string) " DELTACNN_VIDEO_FORMATS ", " \
+    "width = (int) [ 1, " G_STRINGIFY (DELTACNN_MAX_FRAME_SIDE) " ], " \
+    "height = (int) [ 1, " G_STRINGIFY (DELTACNN_MAX_FRAME_SIDE) " ], framerate = " GST_VIDEO_FPS_RANGE
+
+static_assert(DELTACNN_MAX_FRAME_SIDE == dcnn::kMaxFrameSide, "the caps' largest side is the engine's");
 
 namespace deltacnn_gst {
 

@@ -10,6 +10,7 @@
 
 #include <map>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "gst/meta/deltacnnmeta.h"
@@ -228,6 +229,12 @@ TEST_F(DeltaCnnElementTest, UnsupportedFormatsAreRefused) {
   for (GstVideoFormat format : deltacnn_test::supported_formats()) {
     GstCaps* caps = gst_caps_from_string(caps_string(format, 31, 17).c_str());
     EXPECT_TRUE(gst_pad_query_accept_caps(sink, caps)) << gst_video_format_to_string(format);
+    gst_caps_unref(caps);
+  }
+  // Sides up to the pre-processing's limit: a larger frame fails negotiation, not its first buffer.
+  for (auto [w, h, ok] : {std::tuple{65536, 2, true}, {2, 65536, true}, {65537, 2, false}, {2, 70000, false}}) {
+    GstCaps* caps = gst_caps_from_string(caps_string(GST_VIDEO_FORMAT_RGB, w, h).c_str());
+    EXPECT_EQ(gst_pad_query_accept_caps(sink, caps), ok) << w << "x" << h;
     gst_caps_unref(caps);
   }
   gst_object_unref(sink);
