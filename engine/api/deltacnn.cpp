@@ -304,8 +304,7 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
     // New geometry: every delta state refers to a different image, and ids to other boxes.
     reset();
   }
-  if (!frame_zones_ || frame_zones_->frame_width != frame_width || frame_zones_->frame_height != frame_height)
-    place_zones(geometry);
+  place_zones_for(geometry);
   last_width_ = frame_width;
   last_height_ = frame_height;
 
@@ -372,6 +371,16 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
   r.stats.backend = to_string(model_->backend());
   r.stats.mode = options_.mode == ExecMode::Dense ? "dense" : "delta";
   return r;
+}
+
+void Stream::prepare_frame_size(int frame_width, int frame_height) {
+  place_zones_for(preprocessor_.geometry(frame_width, frame_height));
+}
+
+void Stream::place_zones_for(const FrameGeometry& geometry) {
+  if (!frame_zones_ || frame_zones_->frame_width != geometry.frame_width ||
+      frame_zones_->frame_height != geometry.frame_height)
+    place_zones(geometry);
 }
 
 void Stream::place_zones(const FrameGeometry& geometry) {

@@ -110,6 +110,12 @@ class Stream {
                             int64_t pts = -1);
 
   void reset();  // next frame runs dense and re-initialises every state (flush, discont, caps)
+  // Readies the stream for frames of this size before the first one comes: checks the size and
+  // places the zones and masks in its pixels, throwing what that frame would (Error(Config) for
+  // a zone outside the frame, Error(Input) for a size of 0). The element calls it when caps are
+  // set and on a reloaded deployment, so a YAML that does not fit the running video is refused
+  // there and not at a frame.
+  void prepare_frame_size(int frame_width, int frame_height);
   void set_mode(ExecMode mode);
   void set_threshold_scale(float scale);
   void set_keyframe_interval(int interval);
@@ -158,6 +164,8 @@ class Stream {
   // (geometry) and handed to the executor's change test. Throws Error(Config) for pixel
   // coordinates outside this frame.
   void place_zones(const FrameGeometry& geometry);
+  // place_zones unless they are placed for this frame size already.
+  void place_zones_for(const FrameGeometry& geometry);
 
   std::shared_ptr<const Model> model_;
   StreamOptions options_;

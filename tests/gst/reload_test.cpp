@@ -278,6 +278,32 @@ TEST_F(ReloadTest, AMissingModelFileIsRefusedWithItsPath) {
   EXPECT_EQ(updates.at(0).first, GST_RESOURCE_ERROR_NOT_FOUND);
 }
 
+// A deployment whose pixel zones do not fit the running video loads, but would fail at its
+// first frame: it is refused as a reload (a warning naming the zone and the frame size), and
+// the running deployment goes on, instead of the pipeline stopping after a "success".
+TEST_F(ReloadTest, ZonesOutsideTheRunningFrameAreRefused) {
+  if (!require_asset(config_path("movenet-lightning.yaml"))) return;
+  Updates updates;
+  GstHarness* h = lightning_running(&updates);
+  ASSERT_NE(h, nullptr);
+  const std::string wide = copy_of("movenet-lightning.yaml",
+                                   "zones:\n  - name: door\n    polygon: [[0, 0], [500, 10], [10, 40]]\n");
+  ASSERT_FALSE(wide.empty());
+  g_object_set(h->element, "config-file-path", wide.c_str(), nullptr);
+  std::vector<deltacnn_test::BusError> warnings = wait_warnings(bus_of(h));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].message.find("zones[0] (door).polygon[1]"), std::string::npos) << warnings[0].message;
+  EXPECT_NE(warnings[0].message.find("lies outside the " + std::to_string(kWidth) + "x" +
+                                     std::to_string(kHeight) + " frame"),
+            std::string::npos)
+      << warnings[0].message;
+  EXPECT_EQ(property(h, "config-file-path"), config_path("movenet-lightning.yaml"));
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(push(h, i).model_name, "movenet-lightning");
+  ASSERT_EQ(updates.count(), 1u);
+  EXPECT_EQ(updates.at(0).first, GST_RESOURCE_ERROR_SETTINGS);
+  EXPECT_TRUE(pop_messages(bus_of(h), GST_MESSAGE_ERROR).empty());
+}
+
 TEST_F(ReloadTest, AFailureAfterAnUntakenLoadFallsBackToThatLoad) {
   if (!have_both()) return;
   Updates updates;

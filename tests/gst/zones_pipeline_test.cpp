@@ -133,8 +133,8 @@ LightningRun run_lightning_with(const std::string& extra_yaml, int buffers) {
   return r;
 }
 
-// A deployment whose pixel zone does not fit the camera's frame fails on the first frame with
-// the file, the zone, the point and the frame size, not with a silent wrong answer.
+// A deployment whose pixel zone does not fit the camera's frame fails when the caps are set,
+// with the file, the zone, the point and the frame size, not with a silent wrong answer.
 TEST_F(ZonesPipelineTest, PixelZoneOutsideTheFrameIsAnErrorNamingTheFile) {
   if (!require_asset(config_path("movenet-lightning.yaml"))) return;
   const LightningRun r = run_lightning_with("zones:\n  - name: door\n    polygon: [[0, 0], [500, 10], [10, 40]]\n", 2);
