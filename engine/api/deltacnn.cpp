@@ -460,9 +460,9 @@ void Stream::set_mode(ExecMode mode) {
   // Back in delta mode the stabiliser starts a new reference with the keyframe: the camera may
   // have moved while the stream ran dense, and frames need not be resampled into the geometry
   // of a reference from before.
+  executor_->set_mode(mode);  // first: a refused change (Error(Memory)) leaves the stream as it was
   if (stabilizer_ && mode != options_.mode) stabilizer_->reset();
   options_.mode = mode;
-  executor_->set_mode(mode);
 }
 
 void Stream::set_threshold_scale(float scale) {

@@ -116,7 +116,7 @@ class Stream {
   // set and on a reloaded deployment, so a YAML that does not fit the running video is refused
   // there and not at a frame.
   void prepare_frame_size(int frame_width, int frame_height);
-  void set_mode(ExecMode mode);
+  void set_mode(ExecMode mode);  // Error(Memory), stream unchanged, when the mode's buffers do not fit
   void set_threshold_scale(float scale);
   void set_keyframe_interval(int interval);
   // With the tracker on, the threshold is where tracks start (score_on).

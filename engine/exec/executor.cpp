@@ -942,7 +942,22 @@ void Executor::set_mode(ExecMode mode) {
   if (impl_->gpu) impl_->gpu->set_mode(mode);
   if (mode != impl_->mode) {
     impl_->keyframes.force();
-    if (!impl_->gpu) impl_->allocate_checked(mode);  // the next frame is dense: nothing to carry over
+    if (!impl_->gpu) {
+      try {
+        impl_->allocate_checked(mode);  // the next frame is dense: nothing to carry over
+      } catch (const Error&) {
+        // Refused before anything changed (over the memory budget), or failed part-way: the
+        // stream goes on in the mode it runs, its buffers whole again (the sizes it has are
+        // kept, so this allocates only what the failed attempt freed).
+        try {
+          impl_->allocate_for(impl_->mode);
+        } catch (const std::bad_alloc&) {
+          throw Error(ErrorKind::Memory, impl_->stream_description(impl_->mode) +
+                                             ": out of memory restoring its buffers after a failed mode change");
+        }
+        throw;
+      }
+    }
   }
   impl_->mode = mode;
 }

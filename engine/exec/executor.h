@@ -153,7 +153,9 @@ class Executor {
   // Whether the next frame runs dense (the first frame, a reset, the periodic keyframe, a busy
   // scene's dense run; always in mode dense): the stabiliser renews its reference on such a frame.
   bool next_frame_dense();
-  void set_mode(ExecMode mode);             // takes effect at the next frame (forces a dense pass)
+  // Takes effect at the next frame (forces a dense pass). Error(Memory) when the new mode's
+  // buffers do not fit: the stream then goes on in its mode, unchanged.
+  void set_mode(ExecMode mode);
   void set_threshold_scale(float scale);    // takes effect at the next frame
   void set_keyframe_interval(int interval);
   // Input pixels the delta change test ignores (engine/zones masks): model width * height bytes,

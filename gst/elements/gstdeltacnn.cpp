@@ -844,8 +844,25 @@ apply_live_settings (GstDeltaCnn * self)
   }
   ElementSettings & applied = priv->applied;
   dcnn::Stream & stream = *priv->stream;
-  if (s.mode != applied.mode)
-    stream.set_mode (s.mode);
+  if (s.mode != applied.mode) {
+    try {
+      stream.set_mode (s.mode);
+    } catch (const dcnn::Error & e) {
+      // Refused (delta's state does not fit in memory): the stream runs on as it was and the
+      // property goes back to say so, as after a failed reload.
+      const char *running = applied.mode == dcnn::ExecMode::Delta ? "delta" : "dense";
+      deltacnn_gst::post_failure (GST_ELEMENT (self), GST_MESSAGE_WARNING, e.kind (),
+          std::string (e.what ()) + "; still running mode " + running, "to change the mode",
+          __FILE__, GST_FUNCTION, __LINE__);
+      {
+        std::lock_guard < std::mutex > lock (priv->settings_lock);
+        if (priv->settings.mode == s.mode)
+          priv->settings.mode = applied.mode;
+      }
+      s.mode = applied.mode;
+      g_object_notify (G_OBJECT (self), "mode");
+    }
+  }
   if (s.delta_threshold != applied.delta_threshold)
     stream.set_threshold_scale (deltacnn_gst::effective_threshold_scale (priv->config, s));
   if (s.keyframe_interval != applied.keyframe_interval)

@@ -129,6 +129,50 @@ TEST(MemoryBudget, StreamsNotYetRunCountAgainstTheNextOnesBudget) {
   EXPECT_NO_THROW(Executor(model, ExecMode::Delta, settings));
 }
 
+// A dense stream switched to delta (the element's mode property while playing) when the delta
+// state does not fit: a Memory error, and the stream goes on dense with its results unchanged.
+TEST(MemoryBudget, AModeChangeThatDoesNotFitLeavesTheStreamAsItWas) {
+  auto model = compile_model(mobilenet_v2_block(128, 128), Backend::Cpu, test_normalization());
+  DeltaSettings settings = exact_settings();
+  settings.form = DeltaForm::Recompute;
+  Executor dense(model, ExecMode::Dense, settings);
+  Executor reference(model, ExecMode::Dense, settings);
+  const Shape out = dense.output_shape(0);
+  auto input = [](int shift) {
+    std::vector<float> v(size_t(128) * 128 * 3);
+    for (size_t i = 0; i < v.size(); ++i) v[i] = float((i * 7 + size_t(shift) * 13) % 255);
+    return v;
+  };
+  auto same_outputs = [&] {
+    for (size_t i = 0; i < size_t(out.size()); ++i)
+      if (dense.output(0)[i] != reference.output(0)[i]) return false;
+    return true;
+  };
+  dense.run(input(0).data());
+  {
+    PendingStreamBytes others(size_t{1} << 60);  // promised elsewhere: nothing is left
+    try {
+      dense.set_mode(ExecMode::Delta);
+      ADD_FAILURE() << "the delta state was allowed memory promised to others";
+    } catch (const Error& err) {
+      EXPECT_EQ(err.kind(), ErrorKind::Memory) << err.what();
+    }
+  }
+  for (int f = 1; f < 4; ++f) {
+    dense.run(input(f).data());
+    reference.run(input(f).data());
+    EXPECT_TRUE(dense.stats().keyframe) << "still dense at frame " << f;
+    EXPECT_EQ(dense.stats().mode, "dense");
+    EXPECT_TRUE(same_outputs()) << "frame " << f;
+  }
+  // With memory again the change goes through.
+  dense.set_mode(ExecMode::Delta);
+  dense.run(input(4).data());
+  dense.run(input(4).data());
+  EXPECT_FALSE(dense.stats().keyframe);
+  EXPECT_EQ(dense.stats().mode, "delta");
+}
+
 TEST(MemoryBudget, ReportsWhatLimitsTheProcess) {
   const MemoryBudget b = memory_budget();
   EXPECT_GT(b.bytes, size_t{0});

@@ -8,6 +8,8 @@
 #include <gst/video/video.h>
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+#include <fstream>
 #include <map>
 #include <string>
 #include <tuple>
@@ -595,6 +597,49 @@ TEST_F(DeltaCnnElementTest, DenseModeMakesEveryFrameAKeyframe) {
   gst_util_set_object_arg(G_OBJECT(h->element), "mode", "delta");
   push_keyframe(h, frame(4));  // the switch back may run one dense pass
   EXPECT_FALSE(push_keyframe(h, frame(5)));
+}
+
+// mode=delta set on a dense element whose delta state does not fit in memory (here: the
+// address-space limit, in a child process): a warning, the property back to dense, and frames
+// going on dense, where the pipeline used to stop with an error.
+TEST_F(DeltaCnnElementTest, AModeChangeThatDoesNotFitIsRefusedAndTheStreamGoesOn) {
+  if (!require_asset(lightning())) return;
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(
+      {
+        GstHarness* h = harness(lightning(), [](GstElement* e) {
+          gst_util_set_object_arg(G_OBJECT(e), "mode", "dense");
+        });
+        GstBus* bus = gst_bus_new();
+        gst_element_set_bus(h->element, bus);
+        for (int i = 0; i < 2; ++i) push_keyframe(h, frame(i));
+        std::ifstream status("/proc/self/status");
+        std::string line;
+        size_t vm = 0;
+        while (std::getline(status, line))
+          if (line.rfind("VmSize:", 0) == 0) vm = size_t(std::stoull(line.substr(7))) * 1024;
+        rlimit limit{};
+        limit.rlim_cur = limit.rlim_max = rlim_t(vm + (size_t{1} << 20));
+        if (vm == 0 || setrlimit(RLIMIT_AS, &limit) != 0) std::exit(3);
+        gst_util_set_object_arg(G_OBJECT(h->element), "mode", "delta");
+        GstBuffer* out = gst_harness_push_and_pull(h, frame(2));
+        if (out == nullptr) std::exit(4);  // the pipeline stopped
+        const bool dense = gst_buffer_get_deltacnn_frame_meta(out)->keyframe;
+        gst_buffer_unref(out);
+        GstMessage* m = gst_bus_pop_filtered(bus, GST_MESSAGE_WARNING);
+        if (m == nullptr) std::exit(5);
+        const deltacnn_test::BusError w = deltacnn_test::to_bus_error(m);
+        gst_message_unref(m);
+        std::fprintf(stderr, "%s\n", w.message.c_str());
+        gint mode = -1;
+        g_object_get(h->element, "mode", &mode, nullptr);
+        GEnumClass* modes = G_ENUM_CLASS(g_type_class_ref(G_PARAM_SPEC_VALUE_TYPE(
+            g_object_class_find_property(G_OBJECT_GET_CLASS(h->element), "mode"))));
+        const bool reverted = mode == g_enum_get_value_by_nick(modes, "dense")->value;
+        g_type_class_unref(modes);
+        std::exit(dense && reverted && w.message.find("still running mode dense") != std::string::npos ? 0 : 6);
+      },
+      ::testing::ExitedWithCode(0), "Failed to change the mode: .*needs at least .*RLIMIT_AS");
 }
 
 /* ------------------------------------------------------------------ resets */
