@@ -71,14 +71,29 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
   ir::ImportOptions import;
   import.input_width = cfg.input.width;
   import.input_height = cfg.input.height;
+  // What a process short of memory hears instead of a bare std::bad_alloc: the model, its
+  // size, the step and the memory left.
+  const auto out_of_memory = [&cfg](const char* doing) {
+    const MemoryBudget budget = memory_budget();
+    return Error(ErrorKind::Memory, "model '" + cfg.name + "' (" + cfg.model_path + ") at " +
+                                        std::to_string(cfg.input.width) + "x" + std::to_string(cfg.input.height) +
+                                        ": out of memory while " + doing + " it (" + megabytes(budget.bytes) +
+                                        " more may be taken, " + budget.limit + ")");
+  };
   ir::Graph graph;
   try {
     graph = ir::import_onnx(cfg.model_path, import);
   } catch (const Error& e) {
     rethrow_import_error(cfg, e);  // a size off the grid or too large: named by its keys
+  } catch (const std::bad_alloc&) {  // the protobuf and the graph
+    throw out_of_memory("importing");
   }
-  ir::run_default_passes(graph);
-  ir::infer_shapes(graph);
+  try {
+    ir::run_default_passes(graph);
+    ir::infer_shapes(graph);
+  } catch (const std::bad_alloc&) {  // folded constants, fused weights
+    throw out_of_memory("importing");
+  }
 
   // The decoder checks its heads before the (slower) compile, so a config naming the wrong
   // decoder fails fast with the list of outputs the model really has.
@@ -128,11 +143,7 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
     model->compiled_ =
         compile_model(std::move(graph), model->backend_, norm, options.device_id, precision);
   } catch (const std::bad_alloc&) {  // the weights in their kernel layouts, oneDNN's primitives
-    const MemoryBudget budget = memory_budget();
-    throw Error(ErrorKind::Memory, "model '" + cfg.name + "' (" + cfg.model_path + ") at " +
-                                       std::to_string(cfg.input.width) + "x" + std::to_string(cfg.input.height) +
-                                       ": out of memory while compiling it (" + megabytes(budget.bytes) +
-                                       " more may be taken, " + budget.limit + ")");
+    throw out_of_memory("compiling");
   }
 
 #ifdef __GLIBC__

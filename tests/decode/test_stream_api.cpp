@@ -2,7 +2,12 @@
 // decoder/head mismatch, stats, ids, geometry changes and bad input.
 #include <gtest/gtest.h>
 
+#include <sys/resource.h>
+
+#include <cstdio>
 #include <cstdlib>
+#include <fstream>
+#include <string>
 #include <filesystem>
 #include <vector>
 
@@ -184,6 +189,42 @@ TEST(StreamApi, InputSizesTheModelWasNotMadeForLoadWithAWarning) {
   ASSERT_EQ(model->warnings().size(), 1u);
   EXPECT_NE(model->warnings()[0].find("input 17x17: posenet models are made for sizes from 161 to 801"),
             std::string::npos) << model->warnings()[0];
+}
+
+// A process short of memory loading a model hears which model, at which step and how much was
+// left, not a bare std::bad_alloc (a reload under memory pressure posts this as its warning).
+// In a child process, under an address-space limit a little above what it uses.
+TEST(StreamApi, OutOfMemoryWhileLoadingNamesTheModel) {
+  dcnn::DeploymentConfig cfg;
+  if (!load_shipped("movenet-multipose", cfg)) return;
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  for (const size_t headroom_mb : {4, 48}) {
+    SCOPED_TRACE(std::to_string(headroom_mb) + " MB above VmSize");
+    EXPECT_EXIT(
+        {
+          std::ifstream status("/proc/self/status");
+          std::string line;
+          size_t vm = 0;
+          while (std::getline(status, line))
+            if (line.rfind("VmSize:", 0) == 0) vm = size_t(std::stoull(line.substr(7))) * 1024;
+          rlimit limit{};
+          limit.rlim_cur = limit.rlim_max = rlim_t(vm + (headroom_mb << 20));
+          if (vm == 0 || setrlimit(RLIMIT_AS, &limit) != 0) std::exit(3);
+          try {
+            dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt});
+          } catch (const dcnn::Error& e) {
+            std::fprintf(stderr, "%s\n", e.what());
+            std::exit(e.kind() == dcnn::ErrorKind::Memory ? 0 : 1);
+          } catch (const std::exception& e) {
+            std::fprintf(stderr, "not a dcnn::Error: %s\n", e.what());
+            std::exit(2);
+          }
+          std::exit(4);  // loaded under the limit: the headroom is too large for this test
+        },
+        ::testing::ExitedWithCode(0),
+        "model 'movenet-multipose' \\(.*movenet-multipose.onnx\\) at 768x576: out of memory while "
+        "(importing|compiling) it \\([0-9]+ MB more may be taken, RLIMIT_AS\\)");
+  }
 }
 
 TEST(StreamApi, ProcessFillsStatsIdsAndResetsOnGeometryChange) {
