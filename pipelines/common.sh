@@ -87,6 +87,11 @@ file_source() {
 # errors after an output file was already truncated.
 #   pipeline_help "$@"          prints the script's header comment and exits on -h / --help
 #   require_file WHAT PATH      exits 2 unless PATH is a readable file
+#   usage_error USAGE           says USAGE on stderr and exits 2 (a missing argument)
+#   check_deployment            exits 2 unless CONFIG loads as the element would load it
+#                               (tools/check/deltacnn-check: the YAML, the model on BACKEND):
+#                               an existing file is no proof, and filesink truncates its
+#                               output before deltacnn reads the YAML
 pipeline_help() {
   case "${1:-}" in
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -95,6 +100,21 @@ pipeline_help() {
 require_file() {
   if [ ! -f "$2" ] || [ ! -r "$2" ]; then
     echo "$(basename "$0"): $1 '$2' is not a readable file" >&2
+    exit 2
+  fi
+}
+usage_error() {
+  echo "$(basename "$0"): $1" >&2
+  exit 2
+}
+check_deployment() {
+  local check="$build_dir/tools/check/deltacnn-check" log
+  [ -x "$check" ] || check="$(command -v deltacnn-check || true)"
+  [ -n "$check" ] || return 0  # not built or installed: the element says it at start
+  # Quiet when it loads (the element posts the same warnings again); its error line otherwise.
+  if ! log="$("$check" --config "$CONFIG" --backend "$BACKEND" 2>&1 >/dev/null)"; then
+    echo "$(basename "$0"): CONFIG '$CONFIG' does not load:" >&2
+    echo "$log" >&2
     exit 2
   fi
 }

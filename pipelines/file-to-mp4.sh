@@ -5,9 +5,11 @@
 # frame; EOS ends the pipeline cleanly. CONFIG=configs/centernet.yaml for detection.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-in="${1:?usage: $0 INPUT_VIDEO [OUTPUT.mp4]}"
+[ $# -ge 1 ] || usage_error "usage: $0 INPUT_VIDEO [OUTPUT.mp4]"
+in="$1"
 out="${2:-out/annotated.mp4}"
 require_file INPUT_VIDEO "$in"   # before the output exists: a typo must not truncate it
+check_deployment
 mkdir -p "$(dirname "$out")"
 src=()
 file_source src "$in"

@@ -6,7 +6,9 @@
 # Reconnects after RECONNECT_DELAY_S=5 s when the camera is lost (CAMERA_TIMEOUT_S=10 s silent).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-url="${1:?usage: $0 RTSP_URL}"
+[ $# -ge 1 ] || usage_error "usage: $0 RTSP_URL"
+url="$1"
+check_deployment
 src=()
 rtsp_source src "$url"
 run_camera "${src[@]}" ! \

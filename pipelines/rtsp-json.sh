@@ -7,7 +7,9 @@
 # after RECONNECT_DELAY_S=5 s and appends to the same file (RECONNECT_DELAY_S=0: exit instead).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-url="${1:?usage: $0 RTSP_URL [OUTPUT.jsonl|-]}"
+[ $# -ge 1 ] || usage_error "usage: $0 RTSP_URL [OUTPUT.jsonl|-]"
+url="$1"
+check_deployment
 out="${2:--}"
 src=()
 rtsp_source src "$url"

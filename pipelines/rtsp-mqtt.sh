@@ -13,8 +13,10 @@
 # their own run_id.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-url="${1:?usage: $0 RTSP_URL CAMERA_ID [BROKER_HOST] [PORT] [EVENTS.jsonl]}"
-camera="${2:?usage: $0 RTSP_URL CAMERA_ID [BROKER_HOST] [PORT] [EVENTS.jsonl]}"
+[ $# -ge 2 ] || usage_error "usage: $0 RTSP_URL CAMERA_ID [BROKER_HOST] [PORT] [EVENTS.jsonl]"
+url="$1"
+camera="$2"
+check_deployment
 host="${3:-localhost}"
 port="${4:-1883}"
 events="${5:-/dev/null}"

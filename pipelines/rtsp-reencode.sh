@@ -7,7 +7,9 @@
 # error after CAMERA_TIMEOUT_S=10 s of silence; run it under a supervisor with a new OUTPUT.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-url="${1:?usage: $0 RTSP_URL [OUTPUT.mp4]}"
+[ $# -ge 1 ] || usage_error "usage: $0 RTSP_URL [OUTPUT.mp4]"
+url="$1"
+check_deployment
 out="${2:-out/camera.mp4}"
 mkdir -p "$(dirname "$out")"
 src=()

@@ -25,6 +25,23 @@ err="$("$src/pipelines/file-to-mp4.sh" "$work/typo.avi" "$work/keep.mp4" 2>&1)";
 [ $rc -eq 2 ] || fail "file-to-mp4.sh with a missing input exited $rc, expected 2"
 [ "$err" = "file-to-mp4.sh: INPUT_VIDEO '$work/typo.avi' is not a readable file" ] || fail "message: $err"
 [ "$(cat "$work/keep.mp4")" = precious ] || fail "the existing output was changed"
+# A CONFIG that exists but does not load (a misspelt key): refused before the output is touched.
+sed 's/^delta:$/delta:\n  input_treshold: 3/' "$src/configs/movenet-lightning.yaml" > "$work/typo.yaml"
+sed -i "s|onnx: *\.\./models/|onnx: $src/models/|" "$work/typo.yaml"
+grep -q input_treshold "$work/typo.yaml" || fail "could not write the misspelt YAML"
+for script in file-to-mp4 rtsp-reencode; do
+  if [ $script = file-to-mp4 ]; then input="$src/data/vtest.avi"; else input=rtsp://127.0.0.1:9/x; fi
+  err="$(CONFIG="$work/typo.yaml" "$src/pipelines/$script.sh" "$input" "$work/keep.mp4" 2>&1)"; rc=$?
+  [ $rc -eq 2 ] || fail "$script.sh with a CONFIG that does not load exited $rc, expected 2"
+  grep -q "input_treshold: unknown key" <<<"$err" || fail "$script.sh does not name the key: $err"
+  [ "$(cat "$work/keep.mp4")" = precious ] || fail "$script.sh truncated the existing output"
+done
+# A missing argument: the usage and exit 2, as every other usage error.
+for script in file-to-mp4 rtsp-display rtsp-reencode rtsp-json rtsp-mqtt four-cameras; do
+  err="$("$src/pipelines/$script.sh" 2>&1)"; rc=$?
+  [ $rc -eq 2 ] || fail "$script.sh without arguments exited $rc, expected 2"
+  grep -q "usage: .*$script.sh" <<<"$err" || fail "$script.sh without arguments: $err"
+done
 err="$(CONFIG="$work/none.yaml" "$src/pipelines/four-cameras.sh" a b c d "$work/fc" 2>&1)"; rc=$?
 [ $rc -eq 2 ] || fail "four-cameras.sh with a missing CONFIG exited $rc, expected 2"
 [ "$err" = "four-cameras.sh: CONFIG '$work/none.yaml' is not a readable file" ] || fail "message: $err"
