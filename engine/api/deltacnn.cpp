@@ -84,7 +84,15 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
   try {
     graph = ir::import_onnx(cfg.model_path, import);
   } catch (const Error& e) {
-    rethrow_import_error(cfg, e);  // a size off the grid or too large: named by its keys
+    try {
+      rethrow_import_error(cfg, e);  // a size off the grid or too large: named by its keys
+    } catch (const Error& named) {
+      // The model file's own errors name that file and its node; which deployment asked for
+      // it is the YAML's (the file may come from its model.onnx or the element's model property).
+      const std::string what = named.what();
+      if (cfg.source.empty() || what.rfind(cfg.source, 0) == 0) throw;
+      throw Error(named.kind(), cfg.source + " (model '" + cfg.name + "'): " + what);
+    }
   } catch (const std::bad_alloc&) {  // the protobuf and the graph
     throw out_of_memory("importing");
   }

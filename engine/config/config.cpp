@@ -349,7 +349,8 @@ DeploymentConfig parse_config(const std::string& yaml_text, const std::string& s
   const YamlReader r(source_name);
   if (!root.IsMap()) {
     r.fail("(top level)", root.IsNull() ? "the document is empty" : "is not a mapping",
-           "a mapping with the sections model, input, decoder and optionally delta and tracker");
+           "a mapping with the sections model, input, decoder and optionally delta, tracker, "
+           "stabilize, zones and masks");
   }
   r.check_unique_keys(root);
   r.check_keys(root, "", kTopKeys);

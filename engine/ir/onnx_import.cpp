@@ -263,10 +263,11 @@ Graph import_model(const onnx::ModelProto& model, const std::string& source,
 Graph import_onnx_from_memory(const std::string& bytes, const std::string& source_name,
                               const ImportOptions& options) {
   onnx::ModelProto model;
-  if (bytes.empty()) throw Error(ErrorKind::Model, source_name + ": the file is empty");
+  static const char* const kExpected = "; expected an ONNX model file (tools/tfjs2onnx.py converts TF.js models)";
+  if (bytes.empty()) throw Error(ErrorKind::Model, source_name + ": the file is empty" + kExpected);
   if (!model.ParseFromString(bytes)) {
     throw Error(ErrorKind::Model, source_name + ": not a valid ONNX model (corrupt or truncated "
-                                                "protobuf, " + std::to_string(bytes.size()) + " bytes)");
+                                                "protobuf, " + std::to_string(bytes.size()) + " bytes)" + kExpected);
   }
   return import_model(model, source_name, options);
 }

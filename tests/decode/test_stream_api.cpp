@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
@@ -189,6 +190,30 @@ TEST(StreamApi, InputSizesTheModelWasNotMadeForLoadWithAWarning) {
   ASSERT_EQ(model->warnings().size(), 1u);
   EXPECT_NE(model->warnings()[0].find("input 17x17: posenet models are made for sizes from 161 to 801"),
             std::string::npos) << model->warnings()[0];
+}
+
+// model.onnx pointing at a file that is not ONNX (a script, a TF.js JSON): the error names the
+// deployment's YAML, the file and what is expected, not only the protobuf's complaint.
+TEST(StreamApi, AModelFileThatIsNotOnnxNamesTheYamlAndTheFile) {
+  dcnn::DeploymentConfig cfg;
+  if (!load_posenet(cfg)) return;
+  const fs::path script = fs::temp_directory_path() / ("not-onnx-" + std::to_string(::getpid()) + ".sh");
+  {
+    std::ofstream out(script);
+    out << "#!/bin/sh\necho this is not a model\n";
+  }
+  cfg.model_path = script.string();
+  try {
+    dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt});
+    ADD_FAILURE() << "a shell script loaded as a model";
+  } catch (const dcnn::Error& e) {
+    EXPECT_EQ(e.kind(), dcnn::ErrorKind::Model);
+    EXPECT_EQ(std::string(e.what()),
+              cfg.source + " (model 'posenet'): " + script.string() +
+                  ": not a valid ONNX model (corrupt or truncated protobuf, 35 bytes); expected an ONNX "
+                  "model file (tools/tfjs2onnx.py converts TF.js models)");
+  }
+  fs::remove(script);
 }
 
 // A process short of memory loading a model hears which model, at which step and how much was
