@@ -12,8 +12,9 @@ DeploymentReloader::~DeploymentReloader() { cancel(); }
 
 void DeploymentReloader::set_running(const dcnn::Model* model, const ElementSettings& settings) {
   std::lock_guard<std::mutex> guard(lock_);
-  newest_ = model;
-  newest_settings_ = settings;
+  newest_ = running_ = model;
+  newest_settings_ = running_settings_ = settings;
+  newest_number_ = 0;
 }
 
 uint64_t DeploymentReloader::request(const ElementSettings& settings) {
@@ -28,11 +29,41 @@ uint64_t DeploymentReloader::request(const ElementSettings& settings) {
   return pending_number_;
 }
 
-std::optional<std::pair<Deployment, uint64_t>> DeploymentReloader::take_ready() {
-  std::lock_guard<std::mutex> guard(lock_);
-  std::optional<std::pair<Deployment, uint64_t>> out = std::move(ready_);
-  ready_.reset();
-  return out;
+std::optional<std::pair<Deployment, uint64_t>> DeploymentReloader::take_ready(const Accept& accept) {
+  std::optional<std::pair<Deployment, uint64_t>> out;
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    out = std::move(ready_);
+    ready_.reset();
+  }
+  if (!out) return out;
+  ReloadFailure failure;
+  try {
+    if (accept) accept(out->first);
+  } catch (const dcnn::Error& e) {
+    failure.kind = e.kind();
+    failure.message = e.what();
+    failure.settings = out->first.settings;
+    failure.request = out->second;
+  }
+  {
+    std::lock_guard<std::mutex> guard(lock_);
+    if (failure.request == 0) {
+      running_ = out->first.model.get();
+      running_settings_ = out->first.settings;
+      return out;
+    }
+    // Refused: unless a newer load finished meanwhile, the running deployment is the newest again.
+    if (newest_number_ == failure.request) {
+      newest_ = running_;
+      newest_settings_ = running_settings_;
+      newest_number_ = 0;
+    }
+    failure.fallback = newest_settings_;
+  }
+  out.reset();  // its stream and maybe a model: freed outside the lock
+  failed_(failure);
+  return std::nullopt;
 }
 
 bool DeploymentReloader::busy() const {
@@ -90,6 +121,7 @@ void DeploymentReloader::run(uint64_t generation) {
     if (loaded && current) {
       newest_ = loaded->model.get();
       newest_settings_ = loaded->settings;
+      newest_number_ = number;
       dropped = std::move(ready_);  // an older load nobody took: the newest wins
       ready_.emplace(std::move(*loaded), number);
     }

@@ -36,7 +36,8 @@ class DeploymentReloader {
  public:
   // `load` builds a deployment from settings (load_deployment in the element); `replacing` is
   // the newest model this element runs or has loaded. `failed` is called on the loader thread
-  // when a load throws, without any lock of the reloader held.
+  // when a load throws (and on take_ready's thread when its check refuses a load), without any
+  // lock of the reloader held.
   using Load = std::function<Deployment(const ElementSettings&, const dcnn::Model* replacing)>;
   using Failed = std::function<void(const ReloadFailure&)>;
 
@@ -52,7 +53,12 @@ class DeploymentReloader {
   // running finishes (its result is kept unless a newer one succeeds before it is taken).
   uint64_t request(const ElementSettings& settings);
   // The newest successful load not taken yet, with its request number; never blocks on a load.
-  std::optional<std::pair<Deployment, uint64_t>> take_ready();
+  // `accept` (optional) checks it first against what only the taker knows (the element: the
+  // frame size its zones must fit); when it throws dcnn::Error the load counts as failed:
+  // `failed` is called (on the caller's thread), the deployment is dropped, what a later
+  // failure falls back to is the running one again, and nothing is returned.
+  using Accept = std::function<void(Deployment&)>;
+  std::optional<std::pair<Deployment, uint64_t>> take_ready(const Accept& accept = {});
   // True while a request is pending or loading.
   bool busy() const;
   // Drops the pending request and the untaken result and waits for a running load to end
@@ -75,9 +81,15 @@ class DeploymentReloader {
   uint64_t pending_number_ = 0;
   uint64_t requests_ = 0;
   std::optional<std::pair<Deployment, uint64_t>> ready_;
-  // The newest deployment that loaded (running, or ready and not taken yet).
+  // The newest deployment that loaded (running, or ready and not taken yet), and the request
+  // it answered (0: the running one).
   const dcnn::Model* newest_ = nullptr;  // only compared by address, never used
   ElementSettings newest_settings_;
+  uint64_t newest_number_ = 0;
+  // The running deployment (set_running, or the last one taken): newest again when a ready one
+  // is refused at take_ready.
+  const dcnn::Model* running_ = nullptr;
+  ElementSettings running_settings_;
 };
 
 }  // namespace deltacnn_gst

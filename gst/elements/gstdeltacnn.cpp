@@ -309,19 +309,8 @@ gst_deltacnn_init (GstDeltaCnn * self)
 {
   self->priv = new DeltaCnnPrivate ();
   self->priv->reloader = std::make_unique<deltacnn_gst::DeploymentReloader> (
-      [self](const ElementSettings & settings, const dcnn::Model * replacing) {
-        deltacnn_gst::Deployment d = deltacnn_gst::load_deployment (settings, replacing);
-        // Zones in pixels of another resolution: refused here, as a failed reload, and not
-        // fatal at the first frame after the swap.
-        int width, height;
-        {
-          std::lock_guard < std::mutex > lock (self->priv->settings_lock);
-          width = self->priv->caps_width;
-          height = self->priv->caps_height;
-        }
-        if (width > 0)
-          d.stream->prepare_frame_size (width, height);
-        return d;
+      [](const ElementSettings & settings, const dcnn::Model * replacing) {
+        return deltacnn_gst::load_deployment (settings, replacing);
       },
       [self](const deltacnn_gst::ReloadFailure & failure) {
         gst_deltacnn_on_reload_failed (self, failure);
@@ -722,7 +711,6 @@ gst_deltacnn_stop (GstBaseTransform * trans)
   {
     std::lock_guard < std::mutex > lock (priv->settings_lock);
     priv->failed_reloads.clear ();
-    priv->caps_width = priv->caps_height = 0;   // the next start negotiates afresh
   }
   priv->stream.reset ();
   priv->events.reset ();        // tracks still open here get no end: there is no stream left
@@ -755,11 +743,6 @@ gst_deltacnn_set_caps (GstBaseTransform * trans, GstCaps * incaps, GstCaps * out
   } catch (const std::exception & e) {
     DELTACNN_POST_UNEXPECTED_ERROR (self, e, "to accept the caps");
     return FALSE;
-  }
-  {
-    std::lock_guard < std::mutex > lock (priv->settings_lock);
-    priv->caps_width = GST_VIDEO_INFO_WIDTH (&info);
-    priv->caps_height = GST_VIDEO_INFO_HEIGHT (&info);
   }
   if (priv->have_info && (GST_VIDEO_INFO_FORMAT (&info) != GST_VIDEO_INFO_FORMAT (&priv->info)
           || GST_VIDEO_INFO_WIDTH (&info) != GST_VIDEO_INFO_WIDTH (&priv->info)

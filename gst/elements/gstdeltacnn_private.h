@@ -55,9 +55,6 @@ struct DeltaCnnPrivate {
     bool reverted;
   };
   std::vector<FailedReload> failed_reloads;
-  // Guarded by settings_lock: the negotiated frame size (0 x 0 before caps), which a reloaded
-  // deployment's zones and masks are checked against on the loader thread.
-  int caps_width = 0, caps_height = 0;
   std::unique_ptr<DeploymentReloader> reloader;  // from init to finalize
 
   // Owned by the streaming thread between start() and stop().

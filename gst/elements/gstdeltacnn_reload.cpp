@@ -98,7 +98,14 @@ void
 gst_deltacnn_take_reloaded_deployment (GstDeltaCnn * self)
 {
   DeltaCnnPrivate *priv = self->priv;
-  auto ready = priv->reloader->take_ready ();
+  // Zones and masks in pixels of another resolution than the running video's: refused as a
+  // failed reload (the old deployment goes on), where the swap would announce success and the
+  // first frame stop the pipeline. Checked here, at the swap, against the caps in effect.
+  auto ready = priv->reloader->take_ready ([priv](deltacnn_gst::Deployment & d) {
+        if (priv->have_info)
+          d.stream->prepare_frame_size (GST_VIDEO_INFO_WIDTH (&priv->info),
+              GST_VIDEO_INFO_HEIGHT (&priv->info));
+      });
   if (!ready) {
     signal_reloads (self, 0);
     return;

@@ -181,3 +181,40 @@ TEST_F(DeploymentReloaderTest, CancelWaitsForTheLoadInFlightAndDropsIt) {
 }
 
 }  // namespace
+
+namespace {
+
+// A load that the taker's check refuses (the element: zones that do not fit the caps in effect)
+// counts as a failure, reported on the taker's thread; the running deployment is what the next
+// failure falls back to, and the one after it replaces, not the refused one.
+TEST_F(DeploymentReloaderTest, ALoadRefusedAtTakeIsAFailureAndTheRunningOneStaysTheFallback) {
+  if (!require_asset(lightning()) || !require_asset(posenet())) return;
+  Recorder rec;
+  DeploymentReloader reloader(rec.load(), rec.failed());
+  const ElementSettings running = settings_for(lightning());
+  Deployment first = deltacnn_gst::load_deployment(running);
+  reloader.set_running(first.model.get(), running);
+
+  reloader.request(settings_for(posenet()));
+  for (int i = 0; i < 6000 && reloader.busy(); ++i) std::this_thread::sleep_for(10ms);
+  const auto refuse = [](Deployment&) { throw dcnn::Error(dcnn::ErrorKind::Config, "zones do not fit"); };
+  EXPECT_FALSE(reloader.take_ready(refuse));
+  ASSERT_EQ(rec.failures.size(), 1u);
+  EXPECT_EQ(rec.failures[0].message, "zones do not fit");
+  EXPECT_EQ(rec.failures[0].kind, dcnn::ErrorKind::Config);
+  EXPECT_EQ(rec.failures[0].settings.config_file_path, posenet());
+  EXPECT_EQ(rec.failures[0].request, 1u);
+  EXPECT_EQ(rec.failures[0].fallback.config_file_path, lightning());
+  EXPECT_FALSE(reloader.take_ready());  // dropped, not handed over later
+
+  // A later failing load falls back to the running deployment; a good one replaces it.
+  reloader.request(settings_for("/nonexistent/next.yaml"));
+  ASSERT_TRUE(rec.wait_for([&] { return rec.failures.size() == 2; }));
+  EXPECT_EQ(rec.failures[1].fallback.config_file_path, lightning());
+  reloader.request(settings_for(posenet()));
+  auto ready = wait_ready(reloader);
+  ASSERT_TRUE(ready);
+  EXPECT_EQ(rec.replacing.back(), first.model.get());
+}
+
+}  // namespace

@@ -279,7 +279,7 @@ TEST_F(ReloadTest, AMissingModelFileIsRefusedWithItsPath) {
 }
 
 // A deployment whose pixel zones do not fit the running video loads, but would fail at its
-// first frame: it is refused as a reload (a warning naming the zone and the frame size), and
+// first frame: it is refused at the swap (a warning naming the zone and the frame size), and
 // the running deployment goes on, instead of the pipeline stopping after a "success".
 TEST_F(ReloadTest, ZonesOutsideTheRunningFrameAreRefused) {
   if (!require_asset(config_path("movenet-lightning.yaml"))) return;
@@ -290,7 +290,17 @@ TEST_F(ReloadTest, ZonesOutsideTheRunningFrameAreRefused) {
                                    "zones:\n  - name: door\n    polygon: [[0, 0], [500, 10], [10, 40]]\n");
   ASSERT_FALSE(wide.empty());
   g_object_set(h->element, "config-file-path", wide.c_str(), nullptr);
-  std::vector<deltacnn_test::BusError> warnings = wait_warnings(bus_of(h));
+  // Frames go on with the running model until the load is done and refused at a frame's swap.
+  std::vector<deltacnn_test::BusError> warnings;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  for (int i = 0; warnings.empty() && std::chrono::steady_clock::now() < deadline; ++i) {
+    ASSERT_EQ(push(h, i).model_name, "movenet-lightning");
+    for (GstMessage* m : pop_messages(bus_of(h), GST_MESSAGE_WARNING)) {
+      warnings.push_back(deltacnn_test::to_bus_error(m));
+      gst_message_unref(m);
+    }
+    if (warnings.empty()) std::this_thread::sleep_for(20ms);
+  }
   ASSERT_EQ(warnings.size(), 1u);
   EXPECT_NE(warnings[0].message.find("zones[0] (door).polygon[1]"), std::string::npos) << warnings[0].message;
   EXPECT_NE(warnings[0].message.find("lies outside the " + std::to_string(kWidth) + "x" +
@@ -299,6 +309,36 @@ TEST_F(ReloadTest, ZonesOutsideTheRunningFrameAreRefused) {
       << warnings[0].message;
   EXPECT_EQ(property(h, "config-file-path"), config_path("movenet-lightning.yaml"));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(push(h, i).model_name, "movenet-lightning");
+  ASSERT_EQ(updates.count(), 1u);
+  EXPECT_EQ(updates.at(0).first, GST_RESOURCE_ERROR_SETTINGS);
+  EXPECT_TRUE(pop_messages(bus_of(h), GST_MESSAGE_ERROR).empty());
+}
+
+// The frame size can change between the load and the swap (or the reload is asked for before
+// any caps): the zones are checked at the swap, against the caps in effect, and a deployment
+// they do not fit is refused there instead of stopping the pipeline after a "success".
+TEST_F(ReloadTest, ZonesAreCheckedAgainstTheCapsInEffectAtTheSwap) {
+  if (!require_asset(config_path("movenet-lightning.yaml"))) return;
+  Updates updates;
+  GstHarness* h = lightning_running(&updates);
+  ASSERT_NE(h, nullptr);
+  // Fits the running 64x48 frame, not the 32x24 one that follows.
+  const std::string fits_now = copy_of("movenet-lightning.yaml",
+                                       "zones:\n  - name: door\n    polygon: [[0, 0], [60, 0], [60, 40]]\n");
+  ASSERT_FALSE(fits_now.empty());
+  g_object_set(h->element, "config-file-path", fits_now.c_str(), nullptr);
+  g_usleep(3 * G_USEC_PER_SEC);  // loaded (Lightning: well under a second), not taken: no frame yet
+  gst_harness_set_src_caps_str(h, caps_string(GST_VIDEO_FORMAT_RGB, 32, 24).c_str());
+  GstBuffer* out = gst_harness_push_and_pull(h, make_buffer(synthetic_bgr(32, 24), GST_VIDEO_FORMAT_RGB));
+  ASSERT_NE(out, nullptr) << "the pipeline stopped";
+  EXPECT_STREQ(gst_buffer_get_deltacnn_frame_meta(out)->model_name, "movenet-lightning");
+  gst_buffer_unref(out);
+  std::vector<deltacnn_test::BusError> warnings = wait_warnings(bus_of(h));
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].message.find("lies outside the 32x24 frame"), std::string::npos) << warnings[0].message;
+  EXPECT_NE(warnings[0].message.find("still running model 'movenet-lightning'"), std::string::npos)
+      << warnings[0].message;
+  EXPECT_EQ(property(h, "config-file-path"), config_path("movenet-lightning.yaml"));
   ASSERT_EQ(updates.count(), 1u);
   EXPECT_EQ(updates.at(0).first, GST_RESOURCE_ERROR_SETTINGS);
   EXPECT_TRUE(pop_messages(bus_of(h), GST_MESSAGE_ERROR).empty());
