@@ -36,6 +36,7 @@ class PendingStreamBytes {
   PendingStreamBytes(const PendingStreamBytes&) = delete;
   PendingStreamBytes& operator=(const PendingStreamBytes&) = delete;
   void release();  // the buffers are written (or freed): no longer pending
+  size_t bytes() const { return bytes_; }
   static size_t total();
 
  private:

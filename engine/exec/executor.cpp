@@ -3,6 +3,7 @@
 #include "engine/exec/executor.h"
 
 #include <algorithm>
+#include <exception>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -137,6 +138,15 @@ struct Executor::Impl {
   // allocate_for after checking the planned bytes against memory_budget(); a shortfall or a
   // std::bad_alloc becomes an Error(Memory) naming the model, input size, mode and bytes.
   void allocate_checked(ExecMode mode);
+  // The bytes allocate_for(mode) takes, after checking them against memory_budget(): a
+  // shortfall (or running out while planning) is an Error(Memory), and nothing has changed.
+  size_t checked_need(ExecMode for_mode) const;
+  // A running stream's buffers for another mode (Executor::set_mode). Refused with nothing
+  // changed when they do not fit; when the allocation fails part-way the buffers of the mode it
+  // runs are allocated again and Error(Memory) follows; when that fails too the stream is
+  // unusable (every frame an Error(Internal)) and so is this call's error.
+  void reallocate_for(ExecMode to);
+  bool unusable = false;  // a failed mode change left no buffers (reallocate_for)
   // "model '...' at WxH, a delta stream": how out-of-memory errors name what ran out.
   std::string stream_description(ExecMode for_mode) const;
   // Bytes allocate_for(mode) will take for tensor storage (a lower bound in the propagate form,
@@ -554,23 +564,74 @@ std::string Executor::Impl::stream_description(ExecMode for_mode) const {
          (for_mode == ExecMode::Dense ? "dense" : "delta") + " stream";
 }
 
-void Executor::Impl::allocate_checked(ExecMode for_mode) {
-  const std::string what = stream_description(for_mode);
-  const size_t need = planned_bytes(for_mode);
-  pending_bytes.release();  // a mode change: this stream's old buffers go
-  const MemoryBudget budget = memory_budget();
+size_t Executor::Impl::checked_need(ExecMode for_mode) const {
+  size_t need = 0;
+  MemoryBudget budget;
+  try {
+    need = planned_bytes(for_mode);
+    budget = memory_budget();
+  } catch (const std::bad_alloc&) {
+    throw Error(ErrorKind::Memory, stream_description(for_mode) + ": out of memory while planning its buffers; "
+                                                                  "expected a smaller input size, mode dense, or more memory");
+  }
   if (need > budget.bytes)
-    throw Error(ErrorKind::Memory, what + " needs at least " + megabytes(need) +
+    throw Error(ErrorKind::Memory, stream_description(for_mode) + " needs at least " + megabytes(need) +
                                        " of activation buffers, but this process may take only " +
                                        megabytes(budget.bytes) + " more (" + budget.limit +
                                        "); expected a smaller input size, mode dense, or more memory");
+  return need;
+}
+
+void Executor::Impl::allocate_checked(ExecMode for_mode) {
+  const size_t need = checked_need(for_mode);
   try {
     allocate_for(for_mode);
     pending_bytes = PendingStreamBytes(need);
   } catch (const std::bad_alloc&) {
-    throw Error(ErrorKind::Memory, what + ": allocating its buffers (at least " + megabytes(need) +
-                                       ") failed: out of memory; expected a smaller input size, mode "
-                                       "dense, or more memory");
+    throw Error(ErrorKind::Memory, stream_description(for_mode) + ": allocating its buffers (at least " +
+                                       megabytes(need) + ") failed: out of memory; expected a smaller input "
+                                       "size, mode dense, or more memory");
+  }
+}
+
+void Executor::Impl::reallocate_for(ExecMode to) {
+  // Checked without this stream's own promise (its buffers for the old mode go); refused, it
+  // keeps its promise, as it keeps its buffers.
+  const size_t promised = pending_bytes.bytes();
+  pending_bytes.release();
+  size_t need = 0;
+  try {
+    need = checked_need(to);
+  } catch (...) {
+    if (promised > 0) pending_bytes = PendingStreamBytes(promised);
+    throw;
+  }
+  std::exception_ptr failure;
+  try {
+    allocate_for(to);
+    pending_bytes = PendingStreamBytes(need);
+    return;
+  } catch (...) {
+    failure = std::current_exception();
+  }
+  // Failed part-way: the stream goes on in the mode it runs, with its buffers allocated for it
+  // again (fresh maps, resident only as the forced dense frame writes them).
+  try {
+    allocate_for(mode);
+    pending_bytes = PendingStreamBytes(planned_bytes(mode));
+  } catch (...) {
+    unusable = true;
+    throw Error(ErrorKind::Internal, stream_description(mode) + ": out of memory restoring its buffers after a "
+                                         "failed change of mode; the stream cannot run frames; expected a "
+                                         "restart with more memory");
+  }
+  keyframes.force();
+  try {
+    std::rethrow_exception(failure);
+  } catch (const std::bad_alloc&) {
+    throw Error(ErrorKind::Memory, stream_description(to) + ": allocating its buffers (at least " +
+                                       megabytes(need) + ") failed: out of memory; the stream goes on in "
+                                       "its mode; expected a smaller input size, mode dense, or more memory");
   }
 }
 
@@ -846,6 +907,9 @@ void Executor::submit_frame(const ImageView& frame, const FramePlacement& placem
 bool Executor::in_flight() const { return impl_->in_flight; }
 
 void Executor::Impl::run_cpu_frame(const float* frame) {
+  if (unusable)
+    throw Error(ErrorKind::Internal, stream_description(mode) + ": has no buffers since a failed change of "
+                                         "mode; expected a restart with more memory");
   const bool keyframe = next_is_keyframe();
   auto t0 = std::chrono::steady_clock::now();
   queried_skipped = !keyframe && recomputes() && mode == ExecMode::Delta &&
@@ -941,23 +1005,8 @@ void Executor::set_mode(ExecMode mode) {
   impl_->finish_pending();
   if (impl_->gpu) impl_->gpu->set_mode(mode);
   if (mode != impl_->mode) {
+    if (!impl_->gpu) impl_->reallocate_for(mode);  // the next frame is dense: nothing to carry over
     impl_->keyframes.force();
-    if (!impl_->gpu) {
-      try {
-        impl_->allocate_checked(mode);  // the next frame is dense: nothing to carry over
-      } catch (const Error&) {
-        // Refused before anything changed (over the memory budget), or failed part-way: the
-        // stream goes on in the mode it runs, its buffers whole again (the sizes it has are
-        // kept, so this allocates only what the failed attempt freed).
-        try {
-          impl_->allocate_for(impl_->mode);
-        } catch (const std::bad_alloc&) {
-          throw Error(ErrorKind::Memory, impl_->stream_description(impl_->mode) +
-                                             ": out of memory restoring its buffers after a failed mode change");
-        }
-        throw;
-      }
-    }
   }
   impl_->mode = mode;
 }

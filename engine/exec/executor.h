@@ -154,7 +154,9 @@ class Executor {
   // scene's dense run; always in mode dense): the stabiliser renews its reference on such a frame.
   bool next_frame_dense();
   // Takes effect at the next frame (forces a dense pass). Error(Memory) when the new mode's
-  // buffers do not fit: the stream then goes on in its mode, unchanged.
+  // buffers do not fit or run out part-way: the stream then goes on in its mode (after a
+  // part-way failure with fresh buffers and a dense frame). Error(Internal) when restoring those
+  // failed too: the stream cannot run frames any more.
   void set_mode(ExecMode mode);
   void set_threshold_scale(float scale);    // takes effect at the next frame
   void set_keyframe_interval(int interval);

@@ -832,7 +832,10 @@ apply_live_settings (GstDeltaCnn * self)
       stream.set_mode (s.mode);
     } catch (const dcnn::Error & e) {
       // Refused (delta's state does not fit in memory): the stream runs on as it was and the
-      // property goes back to say so, as after a failed reload.
+      // property goes back to say so, as after a failed reload. Any other error (a stream left
+      // without buffers) stops the pipeline.
+      if (e.kind () != dcnn::ErrorKind::Memory)
+        throw;
       const char *running = applied.mode == dcnn::ExecMode::Delta ? "delta" : "dense";
       deltacnn_gst::post_failure (GST_ELEMENT (self), GST_MESSAGE_WARNING, e.kind (),
           std::string (e.what ()) + "; still running mode " + running, "to change the mode",
