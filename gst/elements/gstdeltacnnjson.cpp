@@ -50,6 +50,7 @@
 
 #include "gst/elements/gstdeltacnnenums.h"
 #include "gst/elements/json_record.h"
+#include "gst/elements/line_output.h"
 #include "gst/elements/track_event_transport.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_deltacnn_json_debug);
@@ -201,11 +202,14 @@ gst_deltacnn_json_start (GstBaseTransform * trans)
     priv->out = stdout;
     priv->owns_out = false;
   } else {
-    priv->out = std::fopen (location.c_str (), append ? "a" : "w");
+    priv->out = deltacnn_gst::open_line_output (location, append);
     if (priv->out == nullptr) {
+      const int error = errno;
       GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-          ("Could not open file '%s' for writing (property location): %s",
-              location.c_str (), std::strerror (errno)), (nullptr));
+          ("Could not open file '%s' for writing (property location): %s%s",
+              location.c_str (), std::strerror (error), error == ENXIO ?
+              " (a FIFO nobody reads; expected its reader started first, or a regular file)" : ""),
+          (nullptr));
       return FALSE;
     }
     priv->owns_out = true;
@@ -257,10 +261,11 @@ write_line (GstDeltaCnnJson * self, std::string line)
 {
   JsonPrivate *priv = self->priv;
   line += '\n';
-  if (std::fwrite (line.data (), 1, line.size (), priv->out) != line.size ()
-      || std::fflush (priv->out) != 0) {
-    GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("Could not write to '%s': %s",
-            priv->open_location.c_str (), std::strerror (errno)), (nullptr));
+  if (!deltacnn_gst::write_and_flush (priv->out, line)) {
+    const int error = errno;
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("Could not write to '%s': %s%s",
+            priv->open_location.c_str (), std::strerror (error), error == EPIPE ?
+            " (its reader went away)" : ""), (nullptr));
     return false;
   }
   return true;

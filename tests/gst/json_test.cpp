@@ -5,7 +5,12 @@
 #include <gst/video/video.h>
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <cstdio>
+#include <iterator>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -146,6 +151,61 @@ TEST_F(JsonTest, UnwritableLocationIsAnOpenWriteError) {
   EXPECT_EQ(error->code, GST_RESOURCE_ERROR_OPEN_WRITE);
   EXPECT_NE(error->message.find("/nonexistent/deltacnn/out.jsonl"), std::string::npos)
       << error->message;
+}
+
+// A FIFO nobody reads: an error at start naming the cause, not a state change blocked in open()
+// (which Ctrl-C could not interrupt).
+TEST_F(JsonTest, AFifoWithoutAReaderIsAnOpenWriteError) {
+  ASSERT_EQ(mkfifo(path_.c_str(), 0600), 0);
+  GstElement* e = gst_element_factory_make("deltacnnjson", nullptr);
+  ASSERT_NE(e, nullptr);
+  g_object_set(e, "location", path_.c_str(), nullptr);
+  auto error = deltacnn_test::start_and_get_error(e);
+  ASSERT_TRUE(error.has_value());
+  EXPECT_EQ(error->code, GST_RESOURCE_ERROR_OPEN_WRITE);
+  EXPECT_NE(error->message.find("a FIFO nobody reads"), std::string::npos) << error->message;
+}
+
+// A reader that goes away (a FIFO, a pipe from stdout): a WRITE error, not SIGPIPE, whose
+// default action would kill the test process (and every camera of an NVR process).
+TEST_F(JsonTest, AReaderThatGoesAwayIsAWriteErrorNotSigpipe) {
+  ASSERT_EQ(mkfifo(path_.c_str(), 0600), 0);
+  const int reader = open(path_.c_str(), O_RDONLY | O_NONBLOCK);
+  ASSERT_GE(reader, 0);
+  GstHarness* h = gst_harness_new_parse(("deltacnnjson location=" + path_).c_str());
+  ASSERT_NE(h, nullptr);
+  GstBus* bus = gst_bus_new();
+  gst_element_set_bus(h->element, bus);
+  gst_harness_set_src_caps_str(h, deltacnn_test::caps_string(GST_VIDEO_FORMAT_RGB, 64, 48).c_str());
+  gst_buffer_unref(gst_harness_push_and_pull(h, frame_with_person(GST_SECOND)));
+  close(reader);
+  EXPECT_EQ(gst_harness_push(h, frame_with_person(2 * GST_SECOND)), GST_FLOW_ERROR);
+  GstMessage* m = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+  ASSERT_NE(m, nullptr);
+  const deltacnn_test::BusError err = deltacnn_test::to_bus_error(m);
+  gst_message_unref(m);
+  EXPECT_EQ(err.code, GST_RESOURCE_ERROR_WRITE);
+  EXPECT_NE(err.message.find("Broken pipe (its reader went away)"), std::string::npos) << err.message;
+  gst_harness_teardown(h);
+  gst_object_unref(bus);
+}
+
+// Truncated from outside while written (logrotate's copytruncate): the next lines go to the new
+// end, not to the old offset behind a hole of NUL bytes.
+TEST_F(JsonTest, AFileTruncatedFromOutsideGetsNoHole) {
+  GstHarness* h = gst_harness_new_parse(("deltacnnjson location=" + path_).c_str());
+  ASSERT_NE(h, nullptr);
+  gst_harness_set_src_caps_str(h, deltacnn_test::caps_string(GST_VIDEO_FORMAT_RGB, 64, 48).c_str());
+  for (int i = 1; i <= 3; ++i) gst_buffer_unref(gst_harness_push_and_pull(h, frame_with_person(i * GST_SECOND)));
+  ASSERT_EQ(truncate(path_.c_str(), 0), 0);
+  gst_buffer_unref(gst_harness_push_and_pull(h, frame_with_person(4 * GST_SECOND)));
+  gst_harness_teardown(h);
+  std::ifstream in(path_, std::ios::binary);
+  const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(bytes.find('\0'), std::string::npos) << "a hole of NUL bytes";
+  const std::vector<std::string> lines = read_lines(path_);
+  ASSERT_EQ(lines.size(), 1u);
+  EXPECT_EQ(nlohmann::json::parse(lines[0])["frame"], 3);
 }
 
 TEST_F(JsonTest, LocationDefaultsToStdout) {
