@@ -21,6 +21,17 @@ using Clock = std::chrono::steady_clock;
 // default for QoS 1; more would only queue inside libmosquitto.
 constexpr size_t kMaxInFlight = 20;
 constexpr int kLoopTimeoutMs = 50;  // how soon a new message is noticed while connected
+// Longest wait for the broker's CONNACK (at most the keepalive time): a broker that answers at
+// all does within a second; one that accepted TCP and hangs is tried again after this.
+constexpr std::chrono::seconds kConnackWait(10);
+
+// mosquitto_publish's errors that are the message's own (its topic, its size): sending it again
+// cannot help, so it is dropped. Every other one (no connection, a lost one, a write that failed
+// with errno, such as a broken pipe, out of memory) is the connection's: the message is kept.
+bool message_itself_wrong(int rc) {
+  return rc == MOSQ_ERR_INVAL || rc == MOSQ_ERR_PAYLOAD_SIZE || rc == MOSQ_ERR_MALFORMED_UTF8 ||
+         rc == MOSQ_ERR_OVERSIZE_PACKET || rc == MOSQ_ERR_QOS_NOT_SUPPORTED;
+}
 constexpr const char* kOnline = "online";
 constexpr const char* kOffline = "offline";
 
@@ -186,7 +197,9 @@ bool MqttPublisher::run_connection(bool* was_connected) {
   connack_ = -1;
   lost_ = false;
   online_sent_ = false;
-  const Clock::time_point connack_deadline = Clock::now() + std::chrono::seconds(settings_.keepalive_s);
+  const std::chrono::seconds connack_wait_s =
+      std::min(std::chrono::seconds(settings_.keepalive_s), kConnackWait);
+  const Clock::time_point connack_deadline = Clock::now() + connack_wait_s;
   bool stopping = false;
   while (true) {
     rc = mosquitto_loop(mosq_, kLoopTimeoutMs, 1);
@@ -217,8 +230,19 @@ bool MqttPublisher::run_connection(bool* was_connected) {
       return !stopping || !flush_deadline_passed();
     }
     if (connack_ < 0) {
+      // A broker that accepts the connection and never answers: stop() waits no longer than
+      // its flush deadline, and the next try comes after kConnackWait, not the keepalive time.
+      {
+        std::lock_guard<std::mutex> lock(wake_lock_);
+        stopping = stop_requested_;
+      }
+      if (stopping && flush_deadline_passed()) {
+        last_error_ = "no CONNACK before the stop's flush-timeout";
+        finish();
+        return false;
+      }
       if (Clock::now() > connack_deadline) {
-        last_error_ = "no CONNACK within the keepalive time";
+        last_error_ = "no CONNACK within " + std::to_string(connack_wait_s.count()) + " s of connecting";
         finish();
         return true;
       }
@@ -270,7 +294,9 @@ bool MqttPublisher::run_connection(bool* was_connected) {
           in_flight_.emplace(mid, std::move(*message));
         continue;
       }
-      if (rc == MOSQ_ERR_NO_CONN || rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_NOMEM) {
+      if (!message_itself_wrong(rc)) {
+        // The connection's failure (gone, a broken pipe written to, out of memory): the message
+        // goes back to the front of the queue for the next connection.
         std::deque<MqttMessage> back;
         back.push_back(std::move(*message));
         dropped_ += queue_.push_front(std::move(back));
@@ -312,12 +338,14 @@ void MqttPublisher::run() {
     const Clock::time_point until = Clock::now() + backoff;
     // Once stop is requested, wait no longer than the flush deadline (an attempt before it may
     // still flush): stop() must not wait out a long backoff.
+    // With nothing queued there is nothing to flush: stop ends the wait at once.
     while (true) {
+      if (stop_requested_ && queue_.size() == 0) break;
       const Clock::time_point target = stop_requested_ ? std::min(until, flush_deadline_) : until;
       if (Clock::now() >= target) break;
       wake_.wait_until(lock, target);
     }
-    if (stop_requested_ && Clock::now() >= flush_deadline_) break;
+    if (stop_requested_ && (Clock::now() >= flush_deadline_ || queue_.size() == 0)) break;
     backoff = std::min(backoff * 2, std::chrono::seconds(settings_.reconnect_delay_max_s));
   }
   // Whatever is left could not be sent: count it. After a refusal the thread waits for stop()

@@ -4,6 +4,9 @@
 // killed and restarted mid-stream costs only the counted drops; an unreachable broker is a
 // warning; refused credentials are an error. Plus the queue and settings checks (no broker).
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <signal.h>
 
@@ -367,6 +370,27 @@ TEST_F(Mqtt, UnreachableBrokerIsAWarningAndThePipelineRuns) {
   EXPECT_EQ(r.dropped, produced);  // nothing could be sent: all counted
   // Stopping waits for flush-timeout (300 ms), not for the reconnect backoff (up to 30 s).
   EXPECT_LT(r.stop_seconds, 1.0);
+}
+
+// A broker that accepts the TCP connection and never answers (a hung broker, a wrong port that
+// some other service listens on): the stop waits no longer than flush-timeout, not for the
+// CONNACK wait (up to keepalive, 90 s here).
+TEST_F(Mqtt, ABrokerThatNeverAnswersDoesNotHoldTheStop) {
+  const int port = deltacnn_test::free_tcp_port();
+  const int listener = socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(listener, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(uint16_t(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(listener, reinterpret_cast<sockaddr*>(&address), sizeof(address)), 0);
+  ASSERT_EQ(listen(listener, 8), 0);  // the kernel completes the handshakes; nobody answers
+  const RunResult r = run(pipeline(10, false, events_file_,
+                                   "port=" + std::to_string(port) + " keepalive=90 flush-timeout=300"), 600);
+  close(listener);
+  EXPECT_TRUE(r.eos) << (r.error ? r.error->message : "timeout");
+  EXPECT_EQ(r.published, 0u);
+  EXPECT_LT(r.stop_seconds, 1.5) << "the stop waited for the CONNACK";
 }
 
 TEST_F(Mqtt, RefusedCredentialsAreAnErrorAndRightOnesPublish) {
