@@ -11,6 +11,7 @@
 #include <map>
 #include <new>
 #include <string>
+#include <utility>
 
 #include "engine/core/error.h"
 #include "engine/core/memory_budget.h"
@@ -116,6 +117,7 @@ struct Executor::Impl {
   FrameStats stats;
   int64_t frames_since_reset = 0;
   bool repeating = false;  // the next frame runs the last frame's input again (repeat_as_keyframe)
+  bool frame_repeats = false;  // the frame being run is such a repeat (its index does not advance)
   KeyframePolicy keyframes{0, 1.f};  // set from settings in the constructor
   bool in_flight = false;            // submitted, not yet finished (CUDA only)
 
@@ -855,6 +857,7 @@ void Executor::submit(const float* input) {
   if (!input) throw Error(ErrorKind::Input, "Executor::run: input is null; expected H*W*3 floats");
   Impl& m = *impl_;
   if (!m.gpu) {
+    m.frame_repeats = std::exchange(m.repeating, false);  // taken even if this frame fails
     // On one of the model's runner threads, in its workspace (cpu_frame_runner.h).
     m.model->cpu_runner()->run([&m, input](CpuWorkspace& ws) {
       // The runner's workspace and the kernels' per-thread scratch grow on a frame's first
@@ -921,8 +924,7 @@ void Executor::Impl::run_cpu_frame(const float* frame) {
   else
     run_delta(frame);
   stats.infer_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  stats.frame_index = repeating ? frames_since_reset - 1 : frames_since_reset++;
-  repeating = false;
+  stats.frame_index = frame_repeats ? frames_since_reset - 1 : frames_since_reset++;
   stats.keyframe = keyframe;
   stats.mode = mode == ExecMode::Delta ? "delta" : "dense";
   stats.input_active = keyframe ? 1.f : input->active_fraction();

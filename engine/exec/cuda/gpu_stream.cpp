@@ -18,6 +18,7 @@
 #include <cudnn.h>
 
 #include <algorithm>
+#include <utility>
 #include <chrono>
 #include <map>
 
@@ -162,6 +163,7 @@ class GpuStreamImpl final : public GpuStream {
   FrameStats stats_;
   int64_t frames_since_reset_ = 0;
   bool repeating_ = false;  // the next frame runs the last frame's input again (repeat_as_keyframe)
+  bool pending_repeats_ = false;  // the frame in flight is such a repeat (its index does not advance)
   KeyframePolicy keyframes_;  // the same choice of dense frames as the CPU executor
 };
 
@@ -517,6 +519,7 @@ void GpuStreamImpl::enqueue_downloads(bool counts) {
 
 void GpuStreamImpl::submit(const float* input) {
   pending_t0_ = std::chrono::steady_clock::now();
+  pending_repeats_ = std::exchange(repeating_, false);  // taken even if this frame fails
   check(cudaSetDevice(handles_.device), "run: ", "cudaSetDevice");
   input_->stage(input);
   enqueue_frame();
@@ -524,6 +527,7 @@ void GpuStreamImpl::submit(const float* input) {
 
 void GpuStreamImpl::submit_frame(const ImageView& frame, const FramePlacement& placement) {
   pending_t0_ = std::chrono::steady_clock::now();
+  pending_repeats_ = std::exchange(repeating_, false);  // taken even if this frame fails
   check(cudaSetDevice(handles_.device), "run: ", "cudaSetDevice");
   input_->stage_frame(frame, placement);
   enqueue_frame();
@@ -608,8 +612,7 @@ void GpuStreamImpl::finish_frame(bool keyframe, std::chrono::steady_clock::time_
   }
   stats_.infer_ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  stats_.frame_index = repeating_ ? frames_since_reset_ - 1 : frames_since_reset_++;
-  repeating_ = false;
+  stats_.frame_index = pending_repeats_ ? frames_since_reset_ - 1 : frames_since_reset_++;
   stats_.keyframe = keyframe;
   stats_.graphs_recorded = int64_t(graphs_.recorded());
   stats_.graph_nodes = launched_graph_ ? int64_t(graphs_.last_nodes()) : 0;
