@@ -7,6 +7,10 @@ if [ -d "$build_dir/gst" ]; then
 fi
 CONFIG="${CONFIG:-$repo/configs/movenet-multipose.yaml}"
 BACKEND="${BACKEND:-auto}"
+case "$BACKEND" in
+  auto|cpu|cuda) ;;
+  *) echo "$(basename "$0"): BACKEND is auto, cpu or cuda (got '$BACKEND')" >&2; exit 2 ;;
+esac
 # RTSP cameras: TCP interleaving survives NAT and lossy Wi-Fi better than UDP; 200 ms jitter
 # buffer; decodebin picks the camera's codec (H.264, H.265, MJPEG). A camera does not wait for
 # the analytics: when inference is slower than the camera, the leaky queue drops the oldest
