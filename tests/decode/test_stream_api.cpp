@@ -2,7 +2,6 @@
 // decoder/head mismatch, stats, ids, geometry changes and bad input.
 #include <gtest/gtest.h>
 
-#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +14,7 @@
 
 #include "engine/api/deltacnn.h"
 #include "engine/core/error.h"
+#include "tests/common/address_space_limit.h"
 #include "kernels/cpu/gather_gemm_bf16.h"
 
 namespace fs = std::filesystem;
@@ -229,14 +229,7 @@ TEST(StreamApi, OutOfMemoryWhileLoadingNamesTheModel) {
     SCOPED_TRACE(std::to_string(headroom_mb) + " MB above VmSize");
     EXPECT_EXIT(
         {
-          std::ifstream status("/proc/self/status");
-          std::string line;
-          size_t vm = 0;
-          while (std::getline(status, line))
-            if (line.rfind("VmSize:", 0) == 0) vm = size_t(std::stoull(line.substr(7))) * 1024;
-          rlimit limit{};
-          limit.rlim_cur = limit.rlim_max = rlim_t(vm + (headroom_mb << 20));
-          if (vm == 0 || setrlimit(RLIMIT_AS, &limit) != 0) std::exit(3);
+          if (!dcnn::test::limit_address_space(headroom_mb << 20)) std::exit(3);
           try {
             dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt});
           } catch (const dcnn::Error& e) {

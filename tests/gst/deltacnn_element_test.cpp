@@ -8,14 +8,13 @@
 #include <gst/video/video.h>
 #include <gtest/gtest.h>
 
-#include <sys/resource.h>
-#include <fstream>
 #include <map>
 #include <string>
 #include <tuple>
 #include <vector>
 
 #include "gst/meta/deltacnnmeta.h"
+#include "tests/common/address_space_limit.h"
 #include "tests/gst/gst_test_support.h"
 
 namespace {
@@ -613,14 +612,7 @@ TEST_F(DeltaCnnElementTest, AModeChangeThatDoesNotFitIsRefusedAndTheStreamGoesOn
         GstBus* bus = gst_bus_new();
         gst_element_set_bus(h->element, bus);
         for (int i = 0; i < 2; ++i) push_keyframe(h, frame(i));
-        std::ifstream status("/proc/self/status");
-        std::string line;
-        size_t vm = 0;
-        while (std::getline(status, line))
-          if (line.rfind("VmSize:", 0) == 0) vm = size_t(std::stoull(line.substr(7))) * 1024;
-        rlimit limit{};
-        limit.rlim_cur = limit.rlim_max = rlim_t(vm + (size_t{1} << 20));
-        if (vm == 0 || setrlimit(RLIMIT_AS, &limit) != 0) std::exit(3);
+        if (!dcnn::test::limit_address_space(size_t{1} << 20)) std::exit(3);
         gst_util_set_object_arg(G_OBJECT(h->element), "mode", "delta");
         GstBuffer* out = gst_harness_push_and_pull(h, frame(2));
         if (out == nullptr) std::exit(4);  // the pipeline stopped
