@@ -18,6 +18,7 @@
 #include "engine/core/file_check.h"
 #include "engine/decode/decoder.h"
 #include "tools/common/command_line.h"
+#include "tools/common/model_choices.h"
 #include "tools/common/model_warnings.h"
 #include "tools/common/tool_main.h"
 
@@ -63,12 +64,8 @@ int run(const Args& args) {
     cfg.model_path = args.model;
   }
   dcnn::ModelOptions options;
-  options.backend = args.backend == "cpu"    ? dcnn::BackendChoice::Cpu
-                    : args.backend == "cuda" ? dcnn::BackendChoice::Cuda
-                                             : dcnn::BackendChoice::Auto;
-  if (args.precision == "fp32") options.precision = dcnn::Precision::F32;
-  if (args.precision == "fp16") options.precision = dcnn::Precision::F16;
-  if (args.precision == "bf16") options.precision = dcnn::Precision::BF16;
+  options.backend = dcnn::tools::backend_named(args.backend);
+  if (!args.precision.empty()) options.precision = dcnn::tools::precision_named(args.precision);
   const auto model = dcnn::Model::load(cfg, options);
   dcnn::tools::print_model_warnings(kTool, *model);
   dcnn::Stream stream(model, dcnn::StreamOptions::from(cfg));

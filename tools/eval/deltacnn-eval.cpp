@@ -33,6 +33,7 @@
 #include "engine/core/error.h"
 #include "engine/zones/object_filter.h"
 #include "tools/common/command_line.h"
+#include "tools/common/model_choices.h"
 #include "tools/common/model_warnings.h"
 #include "tools/common/tool_main.h"
 #include "tools/common/video_file.h"
@@ -153,14 +154,10 @@ int run(const Args& args) {
   dcnn::tools::require_video_file(args.video);
   const dcnn::DeploymentConfig cfg = dcnn::load_config(args.config);
   dcnn::ModelOptions mo;
-  mo.backend = args.backend == "cpu"    ? dcnn::BackendChoice::Cpu
-               : args.backend == "cuda" ? dcnn::BackendChoice::Cuda
-                                        : dcnn::BackendChoice::Auto;
+  mo.backend = dcnn::tools::backend_named(args.backend);
   // --precision: both streams' (default the YAML's model.precision); --dense-precision the
   // dense stream's alone, e.g. bf16 delta against the fp32 dense a user would compare with.
-  auto precision_of = [](const std::string& name) {
-    return name == "bf16" ? dcnn::Precision::BF16 : dcnn::Precision::F32;
-  };
+  const auto precision_of = dcnn::tools::precision_named;
   if (!args.precision.empty()) mo.precision = precision_of(args.precision);
   const auto delta_model = dcnn::Model::load(cfg, mo);
   dcnn::tools::print_model_warnings("deltacnn-eval", *delta_model);
