@@ -117,7 +117,6 @@ struct Executor::Impl {
   FrameStats stats;
   int64_t frames_since_reset = 0;
   bool repeating = false;  // the next frame runs the last frame's input again (repeat_as_keyframe)
-  bool frame_repeats = false;  // the frame being run is such a repeat (its index does not advance)
   KeyframePolicy keyframes{0, 1.f};  // set from settings in the constructor
   bool in_flight = false;            // submitted, not yet finished (CUDA only)
 
@@ -133,7 +132,8 @@ struct Executor::Impl {
                                            ": a frame is in flight; call finish() first (the GPU may "
                                            "still be writing the outputs and stats)");
   }
-  void run_cpu_frame(const float* frame);
+  // `repeats`: the frame is the last one again (repeat_as_keyframe): its index does not advance.
+  void run_cpu_frame(const float* frame, bool repeats);
   // (Re)allocates tensors and op states for `mode`: one buffer per tensor plus the delta state in
   // delta mode; lifetime-shared values and no delta state in dense mode.
   void allocate_for(ExecMode mode);
@@ -151,6 +151,11 @@ struct Executor::Impl {
   bool unusable = false;  // a failed mode change left no buffers (reallocate_for)
   // "model '...' at WxH, a delta stream": how out-of-memory errors name what ran out.
   std::string stream_description(ExecMode for_mode) const;
+  // Error(Memory): the stream's description, `what` happened, and what would help.
+  Error out_of_memory(ExecMode for_mode, const std::string& what) const {
+    return Error(ErrorKind::Memory, stream_description(for_mode) + what +
+                                        "; expected a smaller input size, mode dense, or more memory");
+  }
   // Bytes allocate_for(mode) will take for tensor storage (a lower bound in the propagate form,
   // whose op states come on top).
   size_t planned_bytes(ExecMode mode) const;
@@ -573,14 +578,12 @@ size_t Executor::Impl::checked_need(ExecMode for_mode) const {
     need = planned_bytes(for_mode);
     budget = memory_budget();
   } catch (const std::bad_alloc&) {
-    throw Error(ErrorKind::Memory, stream_description(for_mode) + ": out of memory while planning its buffers; "
-                                                                  "expected a smaller input size, mode dense, or more memory");
+    throw out_of_memory(for_mode, ": out of memory while planning its buffers");
   }
   if (need > budget.bytes)
-    throw Error(ErrorKind::Memory, stream_description(for_mode) + " needs at least " + megabytes(need) +
-                                       " of activation buffers, but this process may take only " +
-                                       megabytes(budget.bytes) + " more (" + budget.limit +
-                                       "); expected a smaller input size, mode dense, or more memory");
+    throw out_of_memory(for_mode, " needs at least " + megabytes(need) +
+                                      " of activation buffers, but this process may take only " +
+                                      megabytes(budget.bytes) + " more (" + budget.limit + ")");
   return need;
 }
 
@@ -590,9 +593,7 @@ void Executor::Impl::allocate_checked(ExecMode for_mode) {
     allocate_for(for_mode);
     pending_bytes = PendingStreamBytes(need);
   } catch (const std::bad_alloc&) {
-    throw Error(ErrorKind::Memory, stream_description(for_mode) + ": allocating its buffers (at least " +
-                                       megabytes(need) + ") failed: out of memory; expected a smaller input "
-                                       "size, mode dense, or more memory");
+    throw out_of_memory(for_mode, ": allocating its buffers (at least " + megabytes(need) + ") failed: out of memory");
   }
 }
 
@@ -631,9 +632,8 @@ void Executor::Impl::reallocate_for(ExecMode to) {
   try {
     std::rethrow_exception(failure);
   } catch (const std::bad_alloc&) {
-    throw Error(ErrorKind::Memory, stream_description(to) + ": allocating its buffers (at least " +
-                                       megabytes(need) + ") failed: out of memory; the stream goes on in "
-                                       "its mode; expected a smaller input size, mode dense, or more memory");
+    throw out_of_memory(to, ": allocating its buffers (at least " + megabytes(need) +
+                                ") failed: out of memory; the stream goes on in its mode");
   }
 }
 
@@ -857,21 +857,19 @@ void Executor::submit(const float* input) {
   if (!input) throw Error(ErrorKind::Input, "Executor::run: input is null; expected H*W*3 floats");
   Impl& m = *impl_;
   if (!m.gpu) {
-    m.frame_repeats = std::exchange(m.repeating, false);  // taken even if this frame fails
+    const bool repeats = std::exchange(m.repeating, false);  // taken even if this frame fails
     // On one of the model's runner threads, in its workspace (cpu_frame_runner.h).
-    m.model->cpu_runner()->run([&m, input](CpuWorkspace& ws) {
+    m.model->cpu_runner()->run([&m, input, repeats](CpuWorkspace& ws) {
       // The runner's workspace and the kernels' per-thread scratch grow on a frame's first
       // run, after the budget check at start (allocate_checked): a process near its memory
       // limit runs out here, and must hear which stream, not a bare std::bad_alloc.
       try {
         m.bind_workspace(ws.at_least(m.workspace_floats));
-        m.run_cpu_frame(input);
+        m.run_cpu_frame(input, repeats);
         m.pending_bytes.release();  // written now: MemAvailable shows them
       } catch (const std::bad_alloc&) {
-        throw Error(ErrorKind::Memory,
-                    m.stream_description(m.mode) + ": out of memory while running a frame (its workspace is " +
-                        megabytes(m.workspace_floats * sizeof(float)) + "); expected a smaller input size, "
-                        "mode dense, or more memory");
+        throw m.out_of_memory(m.mode, ": out of memory while running a frame (its workspace is " +
+                                          megabytes(m.workspace_floats * sizeof(float)) + ")");
       }
     });
     return;
@@ -909,7 +907,7 @@ void Executor::submit_frame(const ImageView& frame, const FramePlacement& placem
 
 bool Executor::in_flight() const { return impl_->in_flight; }
 
-void Executor::Impl::run_cpu_frame(const float* frame) {
+void Executor::Impl::run_cpu_frame(const float* frame, bool repeats) {
   if (unusable)
     throw Error(ErrorKind::Internal, stream_description(mode) + ": has no buffers since a failed change of "
                                          "mode; expected a restart with more memory");
@@ -924,7 +922,7 @@ void Executor::Impl::run_cpu_frame(const float* frame) {
   else
     run_delta(frame);
   stats.infer_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  stats.frame_index = frame_repeats ? frames_since_reset - 1 : frames_since_reset++;
+  stats.frame_index = repeats ? frames_since_reset - 1 : frames_since_reset++;
   stats.keyframe = keyframe;
   stats.mode = mode == ExecMode::Delta ? "delta" : "dense";
   stats.input_active = keyframe ? 1.f : input->active_fraction();
