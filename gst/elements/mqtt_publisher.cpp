@@ -140,6 +140,11 @@ void MqttPublisher::stop() {
 
 bool MqttPublisher::flush_deadline_passed() const { return Clock::now() >= flush_deadline_; }
 
+bool MqttPublisher::stop_was_requested() {
+  std::lock_guard<std::mutex> lock(wake_lock_);
+  return stop_requested_;
+}
+
 void MqttPublisher::on_connect(mosquitto*, void* self, int rc) {
   static_cast<MqttPublisher*>(self)->connack_ = rc;
 }
@@ -232,10 +237,7 @@ bool MqttPublisher::run_connection(bool* was_connected) {
     if (connack_ < 0) {
       // A broker that accepts the connection and never answers: stop() waits no longer than
       // its flush deadline, and the next try comes after kConnackWait, not the keepalive time.
-      {
-        std::lock_guard<std::mutex> lock(wake_lock_);
-        stopping = stop_requested_;
-      }
+      stopping = stop_was_requested();
       if (stopping && flush_deadline_passed()) {
         last_error_ = "no CONNACK before the stop's flush-timeout";
         finish();
@@ -263,10 +265,7 @@ bool MqttPublisher::run_connection(bool* was_connected) {
       if (online_sent_ && reporter_.info)
         reporter_.info("the stream runs: status 'online' on '" + status_topic_ + "'");
     }
-    {
-      std::lock_guard<std::mutex> lock(wake_lock_);
-      stopping = stop_requested_;
-    }
+    stopping = stop_was_requested();
     if (stopping && ((queue_.size() == 0 && in_flight_.empty()) || flush_deadline_passed())) {
       // Clean stop: say offline (the will only fires on an unclean end), then disconnect.
       status_mid_ = 0;

@@ -80,6 +80,7 @@ class MqttPublisher {
   mosquitto* new_client(std::string* error);
   void requeue_in_flight();
   bool flush_deadline_passed() const;
+  bool stop_was_requested();  // stop_requested_, read under wake_lock_
   static void on_connect(mosquitto*, void* self, int rc);
   static void on_disconnect(mosquitto*, void* self, int rc);
   static void on_publish(mosquitto*, void* self, int mid);
