@@ -7,7 +7,7 @@
  * @title: deltacnnjson
  *
  * Pass-through element that writes one JSON object per frame (JSON Lines) to `location`
- * (`-` = standard output) and flushes after each, so a consumer can tail the file live:
+ * (`-` = standard output), each line written at once, so a consumer can tail the file live:
  *
  * |[
  * {"frame": 0, "pts": 0, "width": 768, "height": 576,
@@ -29,6 +29,11 @@
  * `write=events` writes the track events that an upstream `deltacnn` element sends (one JSON
  * object per line: `start`, `update`, `end`, schema in docs/events.md) instead of the frame
  * records; `write=both` writes both, in stream order (a frame's events before its record).
+ *
+ * Log rotation works without a restart: lines go to the file's end (logrotate's
+ * `copytruncate`), and a file moved or deleted while written (logrotate's `create` mode) is
+ * opened again at `location` for the next line. A write that stops part-way (a full disk) is cut
+ * back to the line's start and is an error.
  *
  * ## Example launch line
  * |[
@@ -67,9 +72,9 @@ struct JsonPrivate {
   bool append = false;                                            // guarded by lock
 
   // Streaming thread, between start() and stop().
-  std::FILE *out = nullptr;
-  bool owns_out = false;
+  deltacnn_gst::LineOutput output;
   std::string open_location;
+  bool reopen_warned = false;  // a warning that the moved file's path cannot be reopened is out
   bool write_records = true, write_events = false;
   guint64 frames = 0;
   GstVideoInfo info;
@@ -154,8 +159,6 @@ static void
 gst_deltacnn_json_finalize (GObject * object)
 {
   GstDeltaCnnJson *self = GST_DELTACNN_JSON (object);
-  if (self->priv->owns_out && self->priv->out != nullptr)
-    std::fclose (self->priv->out);
   delete self->priv;
   self->priv = nullptr;
   G_OBJECT_CLASS (parent_class)->finalize (object);
@@ -198,30 +201,26 @@ gst_deltacnn_json_start (GstBaseTransform * trans)
         (nullptr));
     return FALSE;
   }
-  if (location == "-") {
-    priv->out = stdout;
-    priv->owns_out = false;
-  } else {
-    priv->out = deltacnn_gst::open_line_output (location, append);
-    if (priv->out == nullptr) {
-      const int error = errno;
-      GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
-          ("Could not open file '%s' for writing (property location): %s%s",
-              location.c_str (), std::strerror (error), error == ENXIO ?
-              " (a FIFO nobody reads; expected its reader started first, or a regular file)" : ""),
-          (nullptr));
-      return FALSE;
-    }
-    priv->owns_out = true;
-    // A run that was killed or hit a full disk can leave a torn last line; the first record
-    // appended to it would be glued onto it and both lost to a line-by-line reader. End it.
-    if (append && ends_without_newline (location) && std::fputc ('\n', priv->out) == EOF) {
-      GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("Could not write to '%s': %s",
-              location.c_str (), std::strerror (errno)), (nullptr));
-      return FALSE;
-    }
+  if (!priv->output.open (location, append)) {
+    const int error = errno;
+    GST_ELEMENT_ERROR (self, RESOURCE, OPEN_WRITE,
+        ("Could not open file '%s' for writing (property location): %s%s",
+            location.c_str (), std::strerror (error), error == ENXIO ?
+            " (a FIFO nobody reads; expected its reader started first, or a regular file)" : ""),
+        (nullptr));
+    return FALSE;
+  }
+  // A run that was killed can leave a torn last line; the first record appended to it would be
+  // glued onto it and both lost to a line-by-line reader. End it.
+  if (location != "-" && append && ends_without_newline (location)
+      && !priv->output.write_line ("\n").written) {
+    GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("Could not write to '%s': %s",
+            location.c_str (), std::strerror (errno)), (nullptr));
+    priv->output.close ();
+    return FALSE;
   }
   priv->open_location = location;
+  priv->reopen_warned = false;
   priv->frames = 0;
   return TRUE;
 }
@@ -233,13 +232,11 @@ gst_deltacnn_json_stop (GstBaseTransform * trans)
   JsonPrivate *priv = self->priv;
   gboolean ok = TRUE;
 
-  if (priv->owns_out && priv->out != nullptr && std::fclose (priv->out) != 0) {
+  if (!priv->output.close ()) {
     GST_ELEMENT_ERROR (self, RESOURCE, CLOSE, ("Could not close file '%s': %s",
             priv->open_location.c_str (), std::strerror (errno)), (nullptr));
     ok = FALSE;
   }
-  priv->out = nullptr;
-  priv->owns_out = false;
   return ok;
 }
 
@@ -255,16 +252,37 @@ gst_deltacnn_json_set_caps (GstBaseTransform * trans, GstCaps * incaps, GstCaps 
   return TRUE;
 }
 
-// One line, flushed so that a consumer can tail the file live.
+// Says what a write found at the path: a rotation followed (INFO), or a path that cannot be
+// opened again (one WARNING until it can).
+static void
+report_path_check (GstDeltaCnnJson * self, const deltacnn_gst::LineWriteResult & result)
+{
+  JsonPrivate *priv = self->priv;
+  const char *location = priv->open_location.c_str ();
+  if (result.path == deltacnn_gst::PathCheck::kReopened) {
+    GST_ELEMENT_INFO (self, RESOURCE, OPEN_WRITE, ("'%s' was moved or deleted (a log "
+            "rotation?): writing to a new file at that path", location), (nullptr));
+    priv->reopen_warned = false;
+  } else if (result.path == deltacnn_gst::PathCheck::kReopenFailed && !priv->reopen_warned) {
+    GST_ELEMENT_WARNING (self, RESOURCE, OPEN_WRITE, ("'%s' was moved or deleted and cannot "
+            "be created again: %s; lines go on to the file it was (lost if it was deleted) "
+            "until the path can be opened", location, std::strerror (result.reopen_error)),
+        (nullptr));
+    priv->reopen_warned = true;
+  }
+}
+
+// One line, written at once so that a consumer can tail the file live.
 static bool
 write_line (GstDeltaCnnJson * self, std::string line)
 {
   JsonPrivate *priv = self->priv;
   line += '\n';
-  if (!deltacnn_gst::write_and_flush (priv->out, line)) {
-    const int error = errno;
+  const deltacnn_gst::LineWriteResult result = priv->output.write_line (line);
+  report_path_check (self, result);
+  if (!result.written) {
     GST_ELEMENT_ERROR (self, RESOURCE, WRITE, ("Could not write to '%s': %s%s",
-            priv->open_location.c_str (), std::strerror (error), error == EPIPE ?
+            priv->open_location.c_str (), std::strerror (result.error), result.error == EPIPE ?
             " (its reader went away)" : ""), (nullptr));
     return false;
   }
@@ -278,7 +296,7 @@ gst_deltacnn_json_sink_event (GstBaseTransform * trans, GstEvent * event)
   JsonPrivate *priv = self->priv;
   deltacnn_gst::TrackEventMessage message;
 
-  if (priv->out != nullptr && priv->write_events
+  if (priv->output.is_open () && priv->write_events
       && deltacnn_gst::parse_track_event (event, &message)
       && !write_line (self, std::move (message.json))) {
     gst_event_unref (event);

@@ -164,6 +164,8 @@ BusError to_bus_error(GstMessage* message) {
   gchar* debug = nullptr;
   if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_WARNING)
     gst_message_parse_warning(message, &error, &debug);
+  else if (GST_MESSAGE_TYPE(message) == GST_MESSAGE_INFO)
+    gst_message_parse_info(message, &error, &debug);
   else
     gst_message_parse_error(message, &error, &debug);
   out.domain = error->domain;

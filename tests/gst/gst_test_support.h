@@ -51,7 +51,7 @@ struct BusError {
   std::string source;  // name of the element that posted it
 };
 
-// An ERROR or WARNING message as a BusError.
+// An ERROR, WARNING or INFO message as a BusError.
 BusError to_bus_error(GstMessage* message);
 
 // Puts `element` alone into a pipeline, sets it to PAUSED and returns the first ERROR message

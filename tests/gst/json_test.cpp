@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -206,6 +207,125 @@ TEST_F(JsonTest, AFileTruncatedFromOutsideGetsNoHole) {
   const std::vector<std::string> lines = read_lines(path_);
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(nlohmann::json::parse(lines[0])["frame"], 3);
+}
+
+// A harness on deltacnnjson with its own bus, to see the element's INFO and WARNING messages.
+class JsonOnBus {
+ public:
+  explicit JsonOnBus(const std::string& location) {
+    h_ = gst_harness_new_parse(("deltacnnjson location=" + location).c_str());
+    bus_ = gst_bus_new();
+    gst_element_set_bus(h_->element, bus_);
+    gst_harness_set_src_caps_str(h_, deltacnn_test::caps_string(GST_VIDEO_FORMAT_RGB, 64, 48).c_str());
+  }
+  ~JsonOnBus() {
+    gst_harness_teardown(h_);
+    gst_object_unref(bus_);
+  }
+  GstFlowReturn push(int frame) { return gst_harness_push(h_, frame_with_person((frame + 1) * GST_SECOND)); }
+  void push_and_drop(int frame) {
+    ASSERT_EQ(push(frame), GST_FLOW_OK);
+    gst_buffer_unref(gst_harness_pull(h_));
+  }
+  // The texts of the messages of `type` posted so far.
+  std::vector<std::string> messages(GstMessageType type) {
+    std::vector<std::string> texts;
+    while (GstMessage* m = gst_bus_pop_filtered(bus_, type)) {
+      texts.push_back(deltacnn_test::to_bus_error(m).message);
+      gst_message_unref(m);
+    }
+    return texts;
+  }
+
+ private:
+  GstHarness* h_ = nullptr;
+  GstBus* bus_ = nullptr;
+};
+
+std::vector<int> frame_numbers(const std::string& path) {
+  std::vector<int> frames;
+  for (const std::string& line : read_lines(path)) frames.push_back(nlohmann::json::parse(line)["frame"].get<int>());
+  return frames;
+}
+
+// logrotate's default mode moves the file and creates a new one: the lines after the move go to
+// the new file at `location`, not on into the moved one.
+TEST_F(JsonTest, AFileMovedWhileWrittenIsFollowedToItsPath) {
+  const std::string moved = path_ + ".1";
+  {
+    JsonOnBus json(path_);
+    json.push_and_drop(0);
+    json.push_and_drop(1);
+    ASSERT_EQ(std::rename(path_.c_str(), moved.c_str()), 0);
+    { std::ofstream created(path_); }  // logrotate's create
+    json.push_and_drop(2);
+    json.push_and_drop(3);
+    const std::vector<std::string> infos = json.messages(GST_MESSAGE_INFO);
+    ASSERT_EQ(infos.size(), 1u);
+    EXPECT_NE(infos[0].find(path_ + "' was moved or deleted"), std::string::npos) << infos[0];
+  }
+  EXPECT_EQ(frame_numbers(moved), (std::vector<int>{0, 1}));
+  EXPECT_EQ(frame_numbers(path_), (std::vector<int>{2, 3}));
+  std::remove(moved.c_str());
+}
+
+// Deleted while written (an operator's rm, a rotation's last step): created again, instead of
+// the lines going into a deleted file nobody can read.
+TEST_F(JsonTest, AFileDeletedWhileWrittenIsCreatedAgain) {
+  JsonOnBus json(path_);
+  json.push_and_drop(0);
+  ASSERT_EQ(std::remove(path_.c_str()), 0);
+  json.push_and_drop(1);
+  EXPECT_EQ(frame_numbers(path_), (std::vector<int>{1}));
+}
+
+// Its directory gone: one WARNING naming the path and the cause, the stream goes on, and the
+// file is written again once the directory is back.
+TEST_F(JsonTest, APathThatCannotBeReopenedIsOneWarningUntilItCan) {
+  char dir_template[] = "/tmp/deltacnn-json-dirXXXXXX";
+  ASSERT_NE(mkdtemp(dir_template), nullptr);
+  const std::string dir = dir_template, path = dir + "/out.jsonl";
+  JsonOnBus json(path);
+  json.push_and_drop(0);
+  ASSERT_EQ(std::remove(path.c_str()), 0);
+  ASSERT_EQ(rmdir(dir.c_str()), 0);
+  json.push_and_drop(1);
+  json.push_and_drop(2);
+  const std::vector<std::string> warnings = json.messages(GST_MESSAGE_WARNING);
+  ASSERT_EQ(warnings.size(), 1u);
+  EXPECT_NE(warnings[0].find("'" + path + "' was moved or deleted and cannot be created again: No such file or directory"),
+            std::string::npos) << warnings[0];
+  ASSERT_EQ(mkdir(dir.c_str(), 0700), 0);
+  json.push_and_drop(3);
+  EXPECT_EQ(json.messages(GST_MESSAGE_INFO).size(), 1u);
+  EXPECT_EQ(frame_numbers(path), (std::vector<int>{3}));
+  std::remove(path.c_str());
+  rmdir(dir.c_str());
+}
+
+// A write that stops part-way (here a file size limit half-way through the second line; a full
+// disk does the same) is a WRITE error, and the file ends with the last whole line, not half a
+// record. Before, SIGXFSZ ended the process.
+TEST_F(JsonTest, AWriteThatStopsPartWayIsCutBackToTheLastWholeLine) {
+  JsonOnBus json(path_);
+  json.push_and_drop(0);
+  struct stat st;
+  ASSERT_EQ(stat(path_.c_str(), &st), 0);
+  const rlim_t one_line = static_cast<rlim_t>(st.st_size);
+  rlimit previous;
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &previous), 0);
+  rlimit limited = previous;
+  limited.rlim_cur = one_line + one_line / 2;
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &limited), 0);
+  const GstFlowReturn flow = json.push(1);
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &previous), 0);
+  EXPECT_EQ(flow, GST_FLOW_ERROR);
+  const std::vector<std::string> errors = json.messages(GST_MESSAGE_ERROR);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_NE(errors[0].find("Could not write to '" + path_ + "': File too large"), std::string::npos) << errors[0];
+  ASSERT_EQ(stat(path_.c_str(), &st), 0);
+  EXPECT_EQ(static_cast<rlim_t>(st.st_size), one_line) << "the half line written is cut back";
+  EXPECT_EQ(frame_numbers(path_), (std::vector<int>{0}));
 }
 
 TEST_F(JsonTest, LocationDefaultsToStdout) {
