@@ -49,14 +49,29 @@ std::string host_name() {
 
 std::string endpoint(const MqttSettings& s) { return s.host + ":" + std::to_string(s.port); }
 
+}  // namespace
+
 // mosquitto_strerror() says "Lookup error." for a bad host; errno says more for the rest.
 // (libmosquitto's text for MOSQ_ERR_ERRNO is already strerror(errno): "Connection refused".)
-std::string connect_error(int rc) {
+std::string MqttPublisher::failure_text(int rc) const {
+  if (rc == MOSQ_ERR_TLS) return tls_failure_text();
   if (rc == MOSQ_ERR_ERRNO) return std::strerror(errno);
   return mosquitto_strerror(rc);
 }
 
-}  // namespace
+// "A TLS error occurred." reads like a broker that is down, and is retried for ever; a wrong CA
+// or host name will not mend itself, so say which setting to look at. libmosquitto logs the
+// handshake's reason (OpenSSL's, or its own host name check) just before it fails.
+std::string MqttPublisher::tls_failure_text() const {
+  const std::string reason = library_errors_.empty() ? "A TLS error occurred." : library_errors_;
+  if (reason.find("host name verification failed") != std::string::npos)
+    return "the TLS handshake failed: the broker's certificate is not issued to host '" + settings_.host +
+           "' (property host: expected the name or address the certificate names; libmosquitto: " + reason + ")";
+  if (reason.find("certificate verify failed") != std::string::npos)
+    return "the TLS handshake failed: the broker's certificate did not verify against tls-ca-file '" +
+           settings_.tls_ca_file + "' (expected the CA that signed it; or the certificate has expired; " + reason + ")";
+  return "the TLS handshake failed (tls-ca-file '" + settings_.tls_ca_file + "'; " + reason + ")";
+}
 
 MqttPublisher::MqttPublisher(MqttSettings settings, std::string status_camera_id,
                              std::string element_name, MqttReporter reporter)
@@ -107,6 +122,7 @@ mosquitto* MqttPublisher::new_client(std::string* error) {
   mosquitto_connect_callback_set(mosq, &MqttPublisher::on_connect);
   mosquitto_disconnect_callback_set(mosq, &MqttPublisher::on_disconnect);
   mosquitto_publish_callback_set(mosq, &MqttPublisher::on_publish);
+  mosquitto_log_callback_set(mosq, &MqttPublisher::on_log);
   return mosq;
 }
 
@@ -147,6 +163,14 @@ bool MqttPublisher::stop_was_requested() {
 
 void MqttPublisher::on_connect(mosquitto*, void* self, int rc) {
   static_cast<MqttPublisher*>(self)->connack_ = rc;
+}
+
+void MqttPublisher::on_log(mosquitto*, void* self_ptr, int level, const char* text) {
+  if ((level & MOSQ_LOG_ERR) == 0 || text == nullptr) return;
+  std::string& errors = static_cast<MqttPublisher*>(self_ptr)->library_errors_;
+  if (errors.size() > 512) return;  // the first lines say why
+  if (!errors.empty()) errors += "; ";
+  errors += text;
 }
 
 void MqttPublisher::on_disconnect(mosquitto*, void* self, int) {
@@ -193,9 +217,10 @@ bool MqttPublisher::run_connection(bool* was_connected) {
     mosq_ = nullptr;
     connected_ = false;
   };
+  library_errors_.clear();
   int rc = mosquitto_connect(mosq_, settings_.host.c_str(), settings_.port, settings_.keepalive_s);
   if (rc != MOSQ_ERR_SUCCESS) {
-    last_error_ = connect_error(rc);
+    last_error_ = failure_text(rc);
     finish();
     return true;
   }
@@ -228,9 +253,14 @@ bool MqttPublisher::run_connection(bool* was_connected) {
       // Before the CONNACK a failure is the TCP connection's (libmosquitto connects without
       // waiting: an unreachable address fails here, reported as a "protocol error").
       if (rc != MOSQ_ERR_SUCCESS && connack_ < 0)
-        last_error_ = "the connection failed before the broker answered (libmosquitto: " + connect_error(rc) + ")";
+        last_error_ = "the connection failed before the broker answered (libmosquitto: " + failure_text(rc) + ")";
       else
-        last_error_ = rc != MOSQ_ERR_SUCCESS ? connect_error(rc) : "the broker closed the connection";
+        last_error_ = rc != MOSQ_ERR_SUCCESS ? failure_text(rc) : "the broker closed the connection";
+      // Two clients with one id take the connection from each other at every reconnect: the
+      // broker closes the older without a word (MQTT 3.1.1), so name the likely cause.
+      if (connected_ && !settings_.client_id.empty())
+        last_error_ += " (a broker also closes a connection when another client connects with the same "
+                       "client-id, here '" + client_id_ + "': expected one client-id per element)";
       finish();
       return !stopping || !flush_deadline_passed();
     }

@@ -84,6 +84,9 @@ class MqttPublisher {
   static void on_connect(mosquitto*, void* self, int rc);
   static void on_disconnect(mosquitto*, void* self, int rc);
   static void on_publish(mosquitto*, void* self, int mid);
+  static void on_log(mosquitto*, void* self, int level, const char* text);
+  std::string failure_text(int rc) const;
+  std::string tls_failure_text() const;
 
   const MqttSettings settings_;
   const std::string element_name_;
@@ -112,6 +115,7 @@ class MqttPublisher {
   std::map<int, MqttMessage> in_flight_;  // by mid: handed to libmosquitto, not yet done
   std::set<int> done_early_;  // mids whose on_publish came inside mosquitto_publish
   std::string last_error_;    // why the last connection failed or ended
+  std::string library_errors_;  // libmosquitto's error log of this try (a TLS handshake's reason)
 };
 
 }  // namespace deltacnn_gst

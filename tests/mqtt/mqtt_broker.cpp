@@ -102,6 +102,11 @@ void MqttBroker::stop() {
   pid_ = -1;
 }
 
+void MqttBroker::serve_tls(const std::string& cert_file, const std::string& key_file) {
+  // The listener is the file's only one, so its options may come last.
+  std::ofstream(config_, std::ios::app) << "certfile " << cert_file << "\nkeyfile " << key_file << "\n";
+}
+
 std::string MqttBroker::log() const {
   std::ifstream in(dir_ + "/broker.log");
   std::stringstream s;

@@ -393,6 +393,99 @@ TEST_F(Mqtt, ABrokerThatNeverAnswersDoesNotHoldTheStop) {
   EXPECT_LT(r.stop_seconds, 1.5) << "the stop waited for the CONNACK";
 }
 
+// Certificates made with the openssl command: a CA and the broker's certificate it signed (for
+// localhost and 127.0.0.1), another CA that signed nothing of the broker's, and a certificate
+// by the first CA for another host name.
+struct TestPki {
+  std::string dir, ca, other_ca, key, cert, cert_for_other_host, why;
+  ~TestPki() {
+    if (!dir.empty()) std::system(("rm -rf '" + dir + "'").c_str());
+  }
+};
+
+bool make_test_pki(TestPki* pki) {
+  char tmpl[] = "/tmp/deltacnn-pki-XXXXXX";
+  if (::mkdtemp(tmpl) == nullptr) return false;
+  pki->dir = tmpl;
+  const std::string d = pki->dir + "/";
+  pki->ca = d + "ca.pem";
+  pki->other_ca = d + "other-ca.pem";
+  pki->key = d + "broker.key";
+  pki->cert = d + "broker.pem";
+  pki->cert_for_other_host = d + "other-host.pem";
+  std::ofstream(d + "broker.ext") << "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
+  std::ofstream(d + "other-host.ext") << "subjectAltName=DNS:camera-broker.example\n";
+  const std::string quiet = " >/dev/null 2>&1";
+  const std::vector<std::string> steps = {
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=test-ca -keyout " + d + "ca.key -out " + pki->ca,
+      "openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=other-ca -keyout " + d + "other-ca.key -out " + pki->other_ca,
+      "openssl req -newkey rsa:2048 -nodes -subj /CN=localhost -keyout " + pki->key + " -out " + d + "broker.csr",
+      "openssl x509 -req -days 2 -in " + d + "broker.csr -CA " + pki->ca + " -CAkey " + d + "ca.key -CAcreateserial -extfile " +
+          d + "broker.ext -out " + pki->cert,
+      "openssl x509 -req -days 2 -in " + d + "broker.csr -CA " + pki->ca + " -CAkey " + d + "ca.key -CAcreateserial -extfile " +
+          d + "other-host.ext -out " + pki->cert_for_other_host,
+  };
+  for (const std::string& step : steps)
+    if (std::system((step + quiet).c_str()) != 0) {
+      pki->why = "failed: " + step;
+      return false;
+    }
+  return true;
+}
+
+// A TLS handshake that fails names the setting to look at (before: "A TLS error occurred.",
+// which reads like a broker that is down); the right CA publishes.
+TEST_F(Mqtt, TlsFailuresNameTheSettingToCheck) {
+  TestPki pki;
+  ASSERT_TRUE(make_test_pki(&pki)) << pki.why << " (Debian package openssl; ./scripts/setup.sh installs it)";
+  MqttBroker broker(deltacnn_test::free_tcp_port());
+  broker.serve_tls(pki.cert, pki.key);
+  ASSERT_TRUE(broker.start()) << broker.why();
+  const std::string to_broker = "host=127.0.0.1 port=" + std::to_string(broker.port()) + " flush-timeout=3000";
+
+  const RunResult right = run(pipeline(20, false, events_file_, to_broker + " tls-ca-file=" + pki.ca), 600);
+  EXPECT_TRUE(right.eos) << (right.error ? right.error->message : "timeout");
+  EXPECT_GT(right.published, 0u) << "the right CA must publish: "
+                                  << (right.warnings.empty() ? broker.log() : right.warnings[0].message);
+
+  const RunResult wrong_ca = run(pipeline(10, false, events_file_, to_broker + " tls-ca-file=" + pki.other_ca), 600);
+  EXPECT_TRUE(wrong_ca.eos) << (wrong_ca.error ? wrong_ca.error->message : "timeout");
+  EXPECT_EQ(wrong_ca.published, 0u);
+  EXPECT_TRUE(mentions(wrong_ca.warnings, "pub", "the broker's certificate did not verify against tls-ca-file '" +
+                                                     pki.other_ca + "'"))
+      << (wrong_ca.warnings.empty() ? "no warning" : wrong_ca.warnings[0].message);
+
+  MqttBroker misnamed(deltacnn_test::free_tcp_port());
+  misnamed.serve_tls(pki.cert_for_other_host, pki.key);
+  ASSERT_TRUE(misnamed.start()) << misnamed.why();
+  const RunResult wrong_host = run(pipeline(10, false, events_file_,
+      "host=127.0.0.1 port=" + std::to_string(misnamed.port()) + " flush-timeout=300 tls-ca-file=" + pki.ca), 600);
+  EXPECT_EQ(wrong_host.published, 0u);
+  EXPECT_TRUE(mentions(wrong_host.warnings, "pub", "the broker's certificate is not issued to host '127.0.0.1'"))
+      << (wrong_host.warnings.empty() ? "no warning" : wrong_host.warnings[0].message);
+}
+
+// Two elements given one client-id take the connection from each other at every reconnect;
+// the broker says nothing (MQTT 3.1.1), so the warning names the likely cause.
+TEST_F(Mqtt, TwoClientsWithOneIdAreToldWhy) {
+  MqttBroker broker(deltacnn_test::free_tcp_port());
+  ASSERT_TRUE(broker.start()) << broker.why();
+  const std::string to_broker = "host=127.0.0.1 port=" + std::to_string(broker.port()) +
+                                " client-id=camera-7 flush-timeout=300";
+  const RunResult r = run("filesrc location=" + deltacnn_test::vtest_path() +
+                              " ! avidemux ! avdec_msmpeg4 ! videoconvert ! video/x-raw,format=BGRx"
+                              " ! identity sync=true eos-after=40 ! deltacnn config-file-path=" +
+                              deltacnn_test::config_path("movenet-lightning.yaml") +
+                              " backend=cpu camera-id=cam1 event-update-interval=0 ! tee name=t"
+                              " t. ! queue ! deltacnnpublish name=pub " + to_broker + " ! fakesink"
+                              " t. ! queue ! deltacnnpublish name=pub2 " + to_broker + " ! fakesink",
+                          600);
+  EXPECT_TRUE(r.eos) << (r.error ? r.error->message : "timeout");
+  const std::string hint = "another client connects with the same client-id, here 'camera-7'";
+  EXPECT_TRUE(mentions(r.warnings, "pub", hint) || mentions(r.warnings, "pub2", hint))
+      << (r.warnings.empty() ? "no warning" : r.warnings[0].message);
+}
+
 TEST_F(Mqtt, RefusedCredentialsAreAnErrorAndRightOnesPublish) {
   MqttBroker broker(deltacnn_test::free_tcp_port(), true, "camera", "s3cret");
   ASSERT_TRUE(broker.start()) << broker.why();
