@@ -858,20 +858,26 @@ void Executor::submit(const float* input) {
   Impl& m = *impl_;
   if (!m.gpu) {
     const bool repeats = std::exchange(m.repeating, false);  // taken even if this frame fails
-    // On one of the model's runner threads, in its workspace (cpu_frame_runner.h).
-    m.model->cpu_runner()->run([&m, input, repeats](CpuWorkspace& ws) {
-      // The runner's workspace and the kernels' per-thread scratch grow on a frame's first
-      // run, after the budget check at start (allocate_checked): a process near its memory
-      // limit runs out here, and must hear which stream, not a bare std::bad_alloc.
-      try {
+    // The runner's workspace and the kernels' per-thread scratch grow on a frame's first run,
+    // after the budget check at start (allocate_checked): a process near its memory limit runs
+    // out here, and must hear which stream, not a bare std::bad_alloc. A frame that fails
+    // part-way leaves the delta state half updated: the next frame is a keyframe, which
+    // rewrites it whole.
+    try {
+      // On one of the model's runner threads, in its workspace (cpu_frame_runner.h).
+      m.model->cpu_runner()->run([&m, input, repeats](CpuWorkspace& ws) {
         m.bind_workspace(ws.at_least(m.workspace_floats));
         m.run_cpu_frame(input, repeats);
         m.pending_bytes.release();  // written now: MemAvailable shows them
-      } catch (const std::bad_alloc&) {
-        throw m.out_of_memory(m.mode, ": out of memory while running a frame (its workspace is " +
-                                          megabytes(m.workspace_floats * sizeof(float)) + ")");
-      }
-    });
+      });
+    } catch (const std::bad_alloc&) {
+      m.keyframes.force();
+      throw m.out_of_memory(m.mode, ": out of memory while running a frame (its workspace is " +
+                                        megabytes(m.workspace_floats * sizeof(float)) + ")");
+    } catch (...) {
+      m.keyframes.force();
+      throw;
+    }
     return;
   }
   m.finish_pending();

@@ -9,6 +9,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
+#include <memory>
 #include <cstdlib>
 #include <new>
 #include <vector>
@@ -151,6 +153,63 @@ TEST(ModeChangeOutOfMemory, EveryFailureLeavesTheStreamRunningOrSaysItCannot) {
   }
   EXPECT_GT(refused, allocations / 2);
   EXPECT_GT(unusable, 0) << "no injected pair reached a failed restore: the test would not see one";
+}
+
+// A delta frame that runs out of memory part-way (its workspace growing, a list reallocated)
+// leaves the stored maps half updated: the next frame must be a keyframe, equal to a dense
+// reference, not a delta frame computed against the half-updated state.
+TEST(FrameOutOfMemory, TheFrameAfterAFailedOneIsAKeyframeEqualToDense) {
+  auto model = compile_model(mobilenet_v2_block(kSide, kSide), Backend::Cpu, test_normalization());
+  auto fresh_after_two_frames = [&] {
+    auto ex = std::make_unique<Executor>(model, ExecMode::Delta, exact_settings());
+    ex->run(frame(0).data());
+    ex->run(frame(1).data());
+    return ex;
+  };
+  // How many allocations the third frame (a delta frame, on a warm executor) makes.
+  auto counting = fresh_after_two_frames();
+  const std::vector<float> third = frame(2);
+  fail_first = fail_second = -1;
+  counted = 0;
+  armed = true;
+  counting->run(third.data());
+  armed = false;
+  const long allocations = counted;
+  ASSERT_FALSE(counting->stats().keyframe);
+  if (allocations == 0) GTEST_SKIP() << "a warm delta frame allocates nothing here: no failure to inject";
+
+  Executor reference(model, ExecMode::Dense, exact_settings());
+  reference.run(frame(3).data());
+  int failed_frames = 0;
+  for (long k = 1; k <= allocations; ++k) {
+    SCOPED_TRACE("allocation " + std::to_string(k) + " of " + std::to_string(allocations) + " fails");
+    auto ex = fresh_after_two_frames();
+    fail_first = k;
+    counted = 0;
+    armed = true;
+    bool failed = false;
+    try {
+      ex->run(third.data());
+    } catch (const Error& e) {
+      failed = true;
+      EXPECT_EQ(e.kind(), ErrorKind::Memory) << e.what();
+    }
+    armed = false;
+    fail_first = -1;
+    if (!failed) continue;  // absorbed where a failure is harmless
+    ++failed_frames;
+    ex->run(frame(3).data());
+    EXPECT_TRUE(ex->stats().keyframe) << "the frame after a failed one ran delta on a half-updated state";
+    const Shape out = ex->output_shape(0);
+    for (int64_t i = 0; i < out.size(); ++i)
+      if (ex->output(0)[i] != reference.output(0)[i]) {
+        ADD_FAILURE() << "the frame after a failed one differs from dense at " << i;
+        break;
+      }
+  }
+  EXPECT_GT(failed_frames, 0) << "no injected failure stopped the frame: the test would not see one";
+  std::printf("%ld allocations in a warm delta frame, %d of them stop it when they fail\n", allocations,
+              failed_frames);
 }
 
 }  // namespace

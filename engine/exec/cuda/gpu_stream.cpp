@@ -121,6 +121,12 @@ class GpuStreamImpl final : public GpuStream {
   void finish_frame(bool keyframe, std::chrono::steady_clock::time_point t0);
   // After staging: upload the input, then enqueue the dense or delta frame.
   void enqueue_frame();
+  // Runs one step of a frame; if it throws, waits for what the frame queued (the staging
+  // buffer and the maps must be idle before the next frame touches them) and makes the next
+  // frame a keyframe: a frame that failed part-way leaves the delta state half updated (flags
+  // set on the host for launches that never ran), and only a dense pass rewrites it whole.
+  template <typename Step>
+  void abandoning_on_failure(Step&& step);
   // The submitted frame finish() completes.
   bool pending_keyframe_ = false;
   std::chrono::steady_clock::time_point pending_t0_;
@@ -517,20 +523,36 @@ void GpuStreamImpl::enqueue_downloads(bool counts) {
           "frame end: ", "cudaMemcpyAsync (pixel counts)");
 }
 
+template <typename Step>
+void GpuStreamImpl::abandoning_on_failure(Step&& step) {
+  try {
+    step();
+  } catch (...) {
+    // The frame's own error is the one to report; this wait's result is not.
+    (void) cudaStreamSynchronize(handles_.stream);
+    keyframes_.force();
+    throw;
+  }
+}
+
 void GpuStreamImpl::submit(const float* input) {
   pending_t0_ = std::chrono::steady_clock::now();
   pending_repeats_ = std::exchange(repeating_, false);  // taken even if this frame fails
   check(cudaSetDevice(handles_.device), "run: ", "cudaSetDevice");
-  input_->stage(input);
-  enqueue_frame();
+  abandoning_on_failure([&] {
+    input_->stage(input);
+    enqueue_frame();
+  });
 }
 
 void GpuStreamImpl::submit_frame(const ImageView& frame, const FramePlacement& placement) {
   pending_t0_ = std::chrono::steady_clock::now();
   pending_repeats_ = std::exchange(repeating_, false);  // taken even if this frame fails
   check(cudaSetDevice(handles_.device), "run: ", "cudaSetDevice");
-  input_->stage_frame(frame, placement);
-  enqueue_frame();
+  abandoning_on_failure([&] {
+    input_->stage_frame(frame, placement);
+    enqueue_frame();
+  });
 }
 
 void GpuStreamImpl::enqueue_frame() {
@@ -569,7 +591,9 @@ void GpuStreamImpl::enqueue_frame() {
   }
 }
 
-void GpuStreamImpl::finish() { finish_frame(pending_keyframe_, pending_t0_); }
+void GpuStreamImpl::finish() {
+  abandoning_on_failure([&] { finish_frame(pending_keyframe_, pending_t0_); });
+}
 
 void GpuStreamImpl::finish_frame(bool keyframe, std::chrono::steady_clock::time_point t0) {
   const auto& ops = cuda_.cuda_ops();
