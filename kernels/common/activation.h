@@ -1,6 +1,8 @@
 // Per-element activation math shared by the CPU kernels and the CUDA kernels, so both
-// backends compute bit-for-bit the same function. Kernels know nothing of the graph IR: the
-// engine translates ir::Activation into ActSpec once at model load.
+// backends compute the same formula. Not always bit for bit: nvcc contracts alpha * x + beta
+// (HardSigmoid, HardSwish) into one FMA and the device's expf is not glibc's, so CPU-vs-CUDA
+// tests compare with a tolerance. Kernels know nothing of the graph IR: the engine translates
+// ir::Activation into ActSpec once at model load.
 #pragma once
 
 #include <cmath>

@@ -36,7 +36,8 @@ __global__ void avg_pool_kernel(Window2D w, int c, bool count_include_pad,
         }
       }
     }
-    detail::store(out + p * c + ch, taps > 0 ? sum / static_cast<float>(taps) : 0.f);
+    // Times the reciprocal, as the CPU kernel does, so that the two backends round alike.
+    detail::store(out + p * c + ch, taps > 0 ? sum * (1.f / static_cast<float>(taps)) : 0.f);
   }
 }
 

@@ -120,6 +120,9 @@ Status CudnnConv::configure(cudnnHandle_t handle, const ConvShape& s, Storage st
   bool found = false;
   for (int i = 0; i < returned && !found; ++i) {
     if (perf[i].status != CUDNN_STATUS_SUCCESS || perf[i].memory > workspace_limit) continue;
+    // A keyframe must equal a fresh stream's first frame bit for bit, so the same input must
+    // always give the same output.
+    if (perf[i].determinism != CUDNN_DETERMINISTIC) continue;
     // fp32: never an entry that needs tensor-op math. What cudnnConvolutionForward honours is
     // the descriptor's CUDNN_FMA_MATH, set above and left as is.
     if (storage == Storage::F32 && (perf[i].mathType == CUDNN_TENSOR_OP_MATH ||

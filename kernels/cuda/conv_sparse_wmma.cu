@@ -99,6 +99,8 @@ __global__ void __launch_bounds__(kThreads)
     out[static_cast<int64_t>(list[row0 + r]) * s.cout + g * cout_g + col0 + c] =
         __float2half_rn(c_tile[r * kStrideC + c]);
   }
+#else
+  __trap();  // compiled without tensor cores; wmma_available() never launches this
 #endif
 }
 
@@ -115,8 +117,14 @@ bool wmma_available() {
   int major = 0;
   if (cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device) != cudaSuccess)
     return false;
-  if (cacheable) known[device].store(major >= 7 ? 2 : 1, std::memory_order_relaxed);
-  return major >= 7;
+  // The device having tensor cores is not enough: the code it runs must have been compiled for
+  // them. Built for an older virtual architecture only (-Dgpu_arch=61, say), a newer card
+  // JIT-compiles that PTX, in which the kernel's body is compiled out.
+  cudaFuncAttributes compiled{};
+  const bool usable = major >= 7 && cudaFuncGetAttributes(&compiled, conv_wmma_kernel) == cudaSuccess &&
+                      compiled.ptxVersion >= 70;
+  if (cacheable) known[device].store(usable ? 2 : 1, std::memory_order_relaxed);
+  return usable;
 }
 
 cudaError_t conv_sparse_wmma(const ConvShape& s, const __half* weights, const __half* in,

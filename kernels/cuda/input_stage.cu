@@ -25,12 +25,17 @@ __global__ void block_change_kernel(const float* __restrict__ x, const float* __
   if (t >= tiles) return;
   const int y0 = (t / tiles_x) * block, x0 = (t % tiles_x) * block;
   const int y1 = min(h, y0 + block), x1 = min(w, x0 + block);
+  // Summed in the CPU kernel's order (each column down its rows, then the columns left to
+  // right), so that a tile right at the threshold fires on both backends or on neither.
   float sum[kInputChannels] = {0.f, 0.f, 0.f};
-  for (int y = y0; y < y1; ++y)
-    for (int xx = x0; xx < x1; ++xx) {
+  for (int xx = x0; xx < x1; ++xx) {
+    float column[kInputChannels] = {0.f, 0.f, 0.f};
+    for (int y = y0; y < y1; ++y) {
       const int64_t base = (int64_t{y} * w + xx) * kInputChannels;
-      for (int ch = 0; ch < kInputChannels; ++ch) sum[ch] += x[base + ch] - ref[base + ch];
+      for (int ch = 0; ch < kInputChannels; ++ch) column[ch] += x[base + ch] - ref[base + ch];
     }
+    for (int ch = 0; ch < kInputChannels; ++ch) sum[ch] += column[ch];
+  }
   const float count = static_cast<float>((y1 - y0) * (x1 - x0));
   float peak = 0.f;
   for (int ch = 0; ch < kInputChannels; ++ch) peak = fmaxf(peak, fabsf(sum[ch]) / count);
