@@ -126,7 +126,9 @@ TEST_F(PipelineMetadataTest, RefineMarginMarksTheFramesThatRanAgainDense) {
       const nlohmann::json& stats = records[i]["stats"];
       if (stats["refined"] == true) ++refined;
       if (stats["keyframe"] == false) ++delta;
-      if (stats["refined"] == true) EXPECT_EQ(stats["keyframe"], true) << "frame " << i;
+      if (stats["refined"] == true) {
+        EXPECT_EQ(stats["keyframe"], true) << "frame " << i;
+      }
     }
     if (margin > 0.0) {
       EXPECT_EQ(delta, 0) << "every delta frame ran again dense";
