@@ -32,8 +32,9 @@
  *
  * The deployment (model, input size, decoder, per-layer delta thresholds) comes from a YAML
  * file (`config-file-path`); properties set on the element override the file. The delta state
- * restarts with a dense pass on flushes, stream starts, caps changes and discontinuities
- * (`reset-on-discont`), and every `keyframe-interval` frames. Setting `config-file-path` or
+ * restarts with a dense pass on flushes, stream starts, caps changes, discontinuities
+ * (`reset-on-discont`) and gaps in the timestamps (`reset-after-gap`), and every
+ * `keyframe-interval` frames. Setting `config-file-path` or
  * `model` while the element runs reloads the deployment in the background: frames go on with
  * the running one until the new one has loaded and takes over (signal `model-updated`, element
  * message `deltacnn-model-updated`); one that cannot load is refused with a warning and the
@@ -98,6 +99,7 @@ enum {
   PROP_UNIQUE_ID,
   PROP_MODEL_INSTANCE_ID,
   PROP_RESET_ON_DISCONT,
+  PROP_RESET_AFTER_GAP,
   PROP_TRACKER,
   PROP_TRACK_SCORE_OFF,
   PROP_REFINE_MARGIN,
@@ -228,6 +230,12 @@ install_properties (GObjectClass * gobject_class)
           "taken against the last processed frame, so live pipelines that drop frames on "
           "purpose (leaky queues) can turn it off to keep their savings. Default true",
           TRUE, playing));
+  g_object_class_install_property (gobject_class, PROP_RESET_AFTER_GAP,
+      g_param_spec_uint ("reset-after-gap", "Reset after a gap",
+          "Restart the delta state, and end every open track, when the timestamps jump forward "
+          "by more than this many milliseconds between two buffers (a camera that was away: "
+          "the people seen before it are not known to be there still), whether or not the "
+          "buffer is flagged DISCONT. 0: never. Default 5000", 0, G_MAXUINT, 5000, playing));
   g_object_class_install_property (gobject_class, PROP_CAMERA_ID,
       g_param_spec_string ("camera-id", "Camera ID",
           "Names the camera in every track event (camera_id, and the MQTT topic of "
@@ -440,6 +448,9 @@ gst_deltacnn_set_property (GObject * object, guint prop_id, const GValue * value
     case PROP_RESET_ON_DISCONT:
       priv->reset_on_discont = g_value_get_boolean (value);
       break;
+    case PROP_RESET_AFTER_GAP:
+      priv->reset_after_gap_ns = g_value_get_uint (value) * GST_MSECOND;
+      break;
     case PROP_MODEL_INSTANCE_ID:
       str = g_value_get_string (value);
       s.model_instance_id = str != nullptr ? str : "";
@@ -553,6 +564,9 @@ gst_deltacnn_get_property (GObject * object, guint prop_id, GValue * value, GPar
       break;
     case PROP_RESET_ON_DISCONT:
       g_value_set_boolean (value, self->priv->reset_on_discont);
+      break;
+    case PROP_RESET_AFTER_GAP:
+      g_value_set_uint (value, static_cast<guint> (self->priv->reset_after_gap_ns / GST_MSECOND));
       break;
     case PROP_CAMERA_ID:
       g_value_set_string (value, nullable (s.camera_id));
@@ -687,6 +701,7 @@ gst_deltacnn_start (GstBaseTransform * trans)
   }
   priv->have_info = false;
   priv->reset_pending = false;
+  priv->last_pts = GST_CLOCK_TIME_NONE;
   GST_INFO_OBJECT (self, "loaded model '%s' (%s) from '%s' on backend %s, %s, unique id %u",
       priv->model->info ().name.c_str (), priv->config.model_path.c_str (),
       priv->config.source.c_str (), dcnn::to_string (priv->model->backend ()),
@@ -886,8 +901,18 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     apply_live_settings (self);
     bool discont = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT)
         && priv->reset_on_discont;
-    if (priv->reset_pending.exchange (false) || discont) {
-      GST_DEBUG_OBJECT (self, "resetting the delta state (%s)", discont ? "discont" : "event");
+    // Not every source flags a camera that was away (an appsrc fed by NVR software, a
+    // reconnect inside the source): a long jump of the timestamps is one too.
+    const GstClockTime pts = GST_BUFFER_PTS (buf);
+    const guint64 gap_limit = priv->reset_after_gap_ns;
+    const bool gap = gap_limit > 0 && GST_CLOCK_TIME_IS_VALID (pts)
+        && GST_CLOCK_TIME_IS_VALID (priv->last_pts) && pts > priv->last_pts
+        && pts - priv->last_pts > gap_limit;
+    if (GST_CLOCK_TIME_IS_VALID (pts))
+      priv->last_pts = pts;
+    if (priv->reset_pending.exchange (false) || discont || gap) {
+      GST_DEBUG_OBJECT (self, "resetting the delta state (%s)", discont ? "discont" :
+          gap ? "a gap in the timestamps" : "event");
       priv->stream->reset ();
       push_track_events (self, priv->events->on_reset (priv->stream->tracker ()));
     }

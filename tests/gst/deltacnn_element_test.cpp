@@ -703,6 +703,31 @@ TEST_F(DeltaCnnElementTest, DiscontKeepsTheDeltaStateWhenResetOnDiscontIsOff) {
   EXPECT_TRUE(push_keyframe(h, discont2));
 }
 
+// A camera that was away for a minute, from a source that does not flag it (an appsrc fed by
+// NVR software): the jump of the timestamps resets like DISCONT; shorter steps, backward jumps
+// and reset-after-gap=0 do not.
+TEST_F(DeltaCnnElementTest, AGapInTheTimestampsResetsTheDeltaState) {
+  if (!require_asset(lightning())) return;
+  GstHarness* h = harness(lightning());
+  ASSERT_NE(h, nullptr);
+  guint gap_ms = 0;
+  g_object_get(h->element, "reset-after-gap", &gap_ms, nullptr);
+  EXPECT_EQ(gap_ms, 5000u);  // documented default
+  auto at = [](double seconds) {
+    return make_buffer(synthetic_bgr(kWidth, kHeight, 0), GST_VIDEO_FORMAT_RGB,
+                       GstClockTime(seconds * GST_SECOND));
+  };
+  // The same picture throughout: see CapsChangeResetsTheDeltaState.
+  EXPECT_TRUE(push_keyframe(h, at(0.0)));
+  EXPECT_FALSE(push_keyframe(h, at(0.1)));
+  EXPECT_FALSE(push_keyframe(h, at(4.9)));    // 4.8 s: within the limit
+  EXPECT_TRUE(push_keyframe(h, at(64.9)));    // a minute away
+  EXPECT_FALSE(push_keyframe(h, at(65.0)));
+  EXPECT_FALSE(push_keyframe(h, at(10.0)));   // backwards (a source's clock reset): no gap
+  g_object_set(h->element, "reset-after-gap", 0u, nullptr);
+  EXPECT_FALSE(push_keyframe(h, at(200.0)));  // 0: never
+}
+
 TEST_F(DeltaCnnElementTest, StreamStartResetsTheDeltaState) {
   if (!require_asset(lightning())) return;
   GstHarness* h = harness(lightning());
