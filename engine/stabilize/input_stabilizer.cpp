@@ -52,6 +52,14 @@ constexpr int kStillRun = 32;
 // The exposure fit runs at 1/8 size (96x72 for 768x576): a global gain and offset need no detail,
 // and the fit's sorting passes are the bulk of its cost (0.76 ms at 1/4 size, measured).
 constexpr int kExposureDownscale = 8;
+// A dense frame after one whose exposure map scaled it by more than this (beyond the +-10 %
+// flicker the map is for) renews the reference. A lasting step (an IR cut filter at dusk, a
+// light switched on) was otherwise mapped back toward the old reference's exposure for as long
+// as the target took to follow it, a picture dense never sees; and where the fit's inliers
+// hovered at the global threshold (a grey night picture against a colour day reference) the
+// frames flipped between mapped and fed as they came, a whole-frame change each time (a
+// review's clip, frames 70-149: 8 keyframes and 5 busy delta frames; with the renewal 5 and 0).
+constexpr double kFarRemap = 0.15;
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t0) {
@@ -182,9 +190,10 @@ StabilizeResult InputStabilizer::apply(const float* input, bool runs_dense) {
   // confidence against it falls (vtest shaken by 0-3 px: 0.83 on frame 1, about 0.4 from frame
   // 60 on), a frame moved by a poor estimate is busy, and 90 of its 795 frames ran dense against
   // 36 with the reference renewed (docs/stabilize.md). A still camera's frames are not moved:
-  // its reference stays.
-  if (runs_dense && last_moved_) has_reference_ = false;
+  // its reference stays. A frame mapped far in exposure renews it too (kFarRemap).
+  if (runs_dense && (last_moved_ || last_remapped_far_)) has_reference_ = false;
   last_moved_ = false;
+  last_remapped_far_ = false;
   StabilizeResult r;
   double still_fit_ms = 0.0;
   StillFit still;
@@ -265,6 +274,7 @@ StabilizeResult InputStabilizer::apply(const float* input, bool runs_dense) {
         scale = float(map_scale);
         bias = float(map_bias);
         r.exposure_compensated = true;
+        last_remapped_far_ = std::fabs(map_scale - 1.0) > kFarRemap;
       }
     }
   }

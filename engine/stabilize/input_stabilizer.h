@@ -59,7 +59,9 @@ class InputStabilizer {
   // will run this frame dense (a keyframe or a busy scene's dense frame), which is exact in any
   // geometry: when the camera has moved since the reference (the last frame was moved back), the
   // frame starts a new reference and is fed as it came, so that the frames after it are moved
-  // by what the camera did since this frame, not since an ageing reference.
+  // by what the camera did since this frame, not since an ageing reference. The same when the
+  // last frame's exposure was mapped far from the camera's (a lasting step: an IR switch, a
+  // light), so that the network sees the camera's own picture again.
   StabilizeResult apply(const float* input, bool runs_dense = false);
   // The next apply() starts a new reference (stream reset, size change).
   void reset();
@@ -99,6 +101,7 @@ class InputStabilizer {
   bool has_reference_ = false;
   bool last_fed_as_is_ = false;  // the last frame was neither moved nor re-mapped
   bool last_moved_ = false;      // the last frame was moved back by a shift
+  bool last_remapped_far_ = false;  // the last frame's exposure map scaled by more than kFarRemap
   int still_frames_ = 0;         // in a row on the still path (the full path runs every so often)
   double confidence_ = 1.0;      // the last full path's shift confidence
 };

@@ -320,6 +320,31 @@ TEST(InputStabilizerShift, WalkersOnAStillCameraDoNotMoveTheFrame) {
   EXPECT_EQ(moved, 0);
 }
 
+// A lasting step of the exposure (an IR switch at dusk, a light): mapped back while delta frames
+// run, and the first dense frame after such a frame renews the reference there, so that the
+// network sees the camera's own picture again. A flicker-sized map (within 15 %) does not.
+TEST(InputStabilizerExposure, ADenseFrameAfterAFarMapRenewsTheReference) {
+  const cv::Mat scene = test::textured_scene(kHeight, kWidth, 3) * 0.8;
+  InputStabilizer st(exposure_only(0), kWidth, kHeight);  // target: the reference's exposure
+  const std::vector<float> reference = frame_at(scene, 1.0), flicker = frame_at(scene, 1.1),
+                           step = frame_at(scene, 1.25);
+  ASSERT_TRUE(st.apply(reference.data()).new_reference);
+  StabilizeResult r = st.apply(flicker.data());
+  EXPECT_TRUE(r.exposure_compensated);
+  r = st.apply(flicker.data(), /*runs_dense=*/true);
+  EXPECT_FALSE(r.new_reference) << "a flicker's map keeps the reference";
+  EXPECT_TRUE(r.exposure_compensated);
+  r = st.apply(step.data());
+  EXPECT_TRUE(r.exposure_compensated);
+  EXPECT_NEAR(fed_gain(r, scene), 1.0, 0.01) << "mapped back to the reference's exposure";
+  r = st.apply(step.data(), /*runs_dense=*/true);
+  EXPECT_TRUE(r.new_reference) << "the dense frame after a far map renews the reference";
+  EXPECT_NEAR(fed_gain(r, scene), 1.25, 0.01);
+  r = st.apply(step.data());
+  EXPECT_FALSE(r.exposure_compensated) << "the camera's own exposure from then on";
+  EXPECT_FALSE(r.new_reference);
+}
+
 TEST(InputStabilizerExposure, NegativeSettleIsAConfigErrorNamingTheKey) {
   StabilizeSettings s = exposure_only(-1);
   try {
