@@ -112,15 +112,15 @@ PathCheck LineOutput::follow_path(int* reopen_error) {
 
 LineWriteResult LineOutput::write_line(const std::string& line) {
   LineWriteResult result;
-  if (owns_fd_)
-    result.path = follow_path(&result.reopen_error);
-  else
-    std::fflush(stdout);  // what stdio holds for standard output goes first
+  if (owns_fd_) result.path = follow_path(&result.reopen_error);
 
   WriteSignalsBlocked signals;
   size_t done = 0;
   int error = 0;
-  while (done < line.size()) {
+  // What stdio holds for standard output (a host program's printf) goes first; its flush meets
+  // a reader that went away as our write would, so it too runs with SIGPIPE blocked.
+  if (!owns_fd_ && std::fflush(stdout) != 0) error = errno;
+  while (error == 0 && done < line.size()) {
     const ssize_t n = ::write(fd_, line.data() + done, line.size() - done);
     if (n > 0) {
       done += static_cast<size_t>(n);

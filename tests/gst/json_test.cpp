@@ -7,6 +7,7 @@
 
 #include <fcntl.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -189,6 +190,31 @@ TEST_F(JsonTest, AReaderThatGoesAwayIsAWriteErrorNotSigpipe) {
   EXPECT_NE(err.message.find("Broken pipe (its reader went away)"), std::string::npos) << err.message;
   gst_harness_teardown(h);
   gst_object_unref(bus);
+}
+
+// location=- in a host program whose own stdout output is still in stdio's buffer when the
+// reader has gone: flushing that output must not raise SIGPIPE either. (Run in a child process,
+// whose stdout is a pipe nobody reads; before, the child was killed by SIGPIPE.)
+TEST_F(JsonTest, StdoutWithBufferedHostOutputIsAWriteErrorNotSigpipe) {
+  int fds[2];
+  ASSERT_EQ(pipe(fds), 0);
+  close(fds[0]);  // no reader from the start
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    dup2(fds[1], STDOUT_FILENO);
+    close(fds[1]);
+    std::printf("the host program's own line\n");  // a pipe: fully buffered, not yet written
+    GstHarness* h = gst_harness_new_parse("deltacnnjson location=-");
+    gst_harness_set_src_caps_str(h, deltacnn_test::caps_string(GST_VIDEO_FORMAT_RGB, 64, 48).c_str());
+    const GstFlowReturn flow = gst_harness_push(h, frame_with_person(GST_SECOND));
+    _exit(flow == GST_FLOW_ERROR ? 0 : 3);
+  }
+  close(fds[1]);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status)) << "the child was killed by signal " << WTERMSIG(status);
+  EXPECT_EQ(WEXITSTATUS(status), 0) << "the push did not fail with GST_FLOW_ERROR";
 }
 
 // Truncated from outside while written (logrotate's copytruncate): the next lines go to the new
