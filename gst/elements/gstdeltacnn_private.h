@@ -75,8 +75,10 @@ struct DeltaCnnPrivate {
   std::atomic<bool> reset_on_discont{true};
   // A forward jump of the timestamps longer than this (ns; 0: never) resets like a DISCONT.
   std::atomic<guint64> reset_after_gap_ns{5 * GST_SECOND};
-  // Streaming thread: the PTS of the last buffer that had one (NONE from start()).
+  // Streaming thread: the PTS of the last buffer that had one, and the step from the one before
+  // it (NONE from start()).
   GstClockTime last_pts = GST_CLOCK_TIME_NONE;
+  GstClockTime last_step = GST_CLOCK_TIME_NONE;
 
   // Warnings already on the bus (at start, and the stream's after frames): each once per element.
   std::set<std::string> posted_warnings;

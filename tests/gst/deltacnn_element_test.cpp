@@ -704,8 +704,8 @@ TEST_F(DeltaCnnElementTest, DiscontKeepsTheDeltaStateWhenResetOnDiscontIsOff) {
 }
 
 // A camera that was away for a minute, from a source that does not flag it (an appsrc fed by
-// NVR software): the jump of the timestamps resets like DISCONT; shorter steps, backward jumps
-// and reset-after-gap=0 do not.
+// NVR software): the jump of the timestamps resets like DISCONT; shorter steps, backward jumps,
+// reset-after-gap=0 and a feed that is slow throughout (a frame every 6 s) do not.
 TEST_F(DeltaCnnElementTest, AGapInTheTimestampsResetsTheDeltaState) {
   if (!require_asset(lightning())) return;
   GstHarness* h = harness(lightning());
@@ -726,6 +726,10 @@ TEST_F(DeltaCnnElementTest, AGapInTheTimestampsResetsTheDeltaState) {
   EXPECT_FALSE(push_keyframe(h, at(10.0)));   // backwards (a source's clock reset): no gap
   g_object_set(h->element, "reset-after-gap", 0u, nullptr);
   EXPECT_FALSE(push_keyframe(h, at(200.0)));  // 0: never
+  g_object_set(h->element, "reset-after-gap", 5000u, nullptr);
+  for (double t : {206.0, 212.0, 218.0, 224.0})  // a timelapse: 6 s steps throughout
+    EXPECT_FALSE(push_keyframe(h, at(t))) << "a slow feed reset at " << t << " s";
+  EXPECT_TRUE(push_keyframe(h, at(324.0)));  // 100 s: away
 }
 
 TEST_F(DeltaCnnElementTest, StreamStartResetsTheDeltaState) {
