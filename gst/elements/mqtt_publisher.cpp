@@ -24,6 +24,12 @@ constexpr int kLoopTimeoutMs = 50;  // how soon a new message is noticed while c
 // Longest wait for the broker's CONNACK (at most the keepalive time): a broker that answers at
 // all does within a second; one that accepted TCP and hangs is tried again after this.
 constexpr std::chrono::seconds kConnackWait(10);
+// Two clients with one client-id take the connection from each other at every reconnect: each
+// connection then ends, closed by the broker, within about the 1 s backoff of the other's
+// reconnect. Two such quick ends in a row name the likely cause; a broker restart (one end of a
+// long-lived connection) does not.
+constexpr std::chrono::seconds kQuickClose(5);
+constexpr int kQuickClosesForHint = 2;
 
 // mosquitto_publish's errors that are the message's own (its topic, its size): sending it again
 // cannot help, so it is dropped. Every other one (no connection, a lost one, a write that failed
@@ -54,9 +60,21 @@ std::string endpoint(const MqttSettings& s) { return s.host + ":" + std::to_stri
 // mosquitto_strerror() says "Lookup error." for a bad host; errno says more for the rest.
 // (libmosquitto's text for MOSQ_ERR_ERRNO is already strerror(errno): "Connection refused".)
 std::string MqttPublisher::failure_text(int rc) const {
-  if (rc == MOSQ_ERR_TLS) return tls_failure_text();
+  if (rc == MOSQ_ERR_TLS) return connected_ ? "a TLS error (libmosquitto: " + library_errors_ + ")" : tls_failure_text();
   if (rc == MOSQ_ERR_ERRNO) return std::strerror(errno);
   return mosquitto_strerror(rc);
+}
+
+// A connection the broker ended before its CONNACK, with no TLS error: the usual causes are a
+// TLS mismatch, which libmosquitto cannot tell apart from a broker that went away.
+std::string MqttPublisher::closed_before_connack_hint() const {
+  const std::string port = std::to_string(settings_.port);
+  if (settings_.tls_ca_file.empty())
+    return "; if port " + port + " is the broker's TLS listener, set tls-ca-file";
+  if (settings_.tls_cert_file.empty())
+    return "; a broker that requires client certificates closes the connection like this: expected "
+           "tls-cert-file and tls-key-file";
+  return "";
 }
 
 // "A TLS error occurred." reads like a broker that is down, and is retried for ever; a wrong CA
@@ -70,6 +88,10 @@ std::string MqttPublisher::tls_failure_text() const {
   if (reason.find("certificate verify failed") != std::string::npos)
     return "the TLS handshake failed: the broker's certificate did not verify against tls-ca-file '" +
            settings_.tls_ca_file + "' (expected the CA that signed it; or the certificate has expired; " + reason + ")";
+  // A plain MQTT listener closes (or answers in plain text) a TLS hello.
+  if (reason.find("unexpected eof") != std::string::npos || reason.find("wrong version number") != std::string::npos)
+    return "the TLS handshake failed: the other end does not speak TLS (expected port " + std::to_string(settings_.port) +
+           " to be the broker's TLS listener, often 8883, not its plain one, often 1883; " + reason + ")";
   return "the TLS handshake failed (tls-ca-file '" + settings_.tls_ca_file + "'; " + reason + ")";
 }
 
@@ -221,6 +243,7 @@ bool MqttPublisher::run_connection(bool* was_connected) {
   int rc = mosquitto_connect(mosq_, settings_.host.c_str(), settings_.port, settings_.keepalive_s);
   if (rc != MOSQ_ERR_SUCCESS) {
     last_error_ = failure_text(rc);
+    quick_closes_ = 0;
     finish();
     return true;
   }
@@ -253,14 +276,19 @@ bool MqttPublisher::run_connection(bool* was_connected) {
       // Before the CONNACK a failure is the TCP connection's (libmosquitto connects without
       // waiting: an unreachable address fails here, reported as a "protocol error").
       if (rc != MOSQ_ERR_SUCCESS && connack_ < 0)
-        last_error_ = "the connection failed before the broker answered (libmosquitto: " + failure_text(rc) + ")";
+        last_error_ = "the connection failed before the broker answered (libmosquitto: " + failure_text(rc) + ")" +
+                      (rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_PROTOCOL ? closed_before_connack_hint() : "");
       else
         last_error_ = rc != MOSQ_ERR_SUCCESS ? failure_text(rc) : "the broker closed the connection";
-      // Two clients with one id take the connection from each other at every reconnect: the
-      // broker closes the older without a word (MQTT 3.1.1), so name the likely cause.
-      if (connected_ && !settings_.client_id.empty())
-        last_error_ += " (a broker also closes a connection when another client connects with the same "
-                       "client-id, here '" + client_id_ + "': expected one client-id per element)";
+      // The broker closes the older of two clients with one id without a word (MQTT 3.1.1).
+      if (connected_) {
+        quick_closes_ = Clock::now() - connected_at_ < kQuickClose ? quick_closes_ + 1 : 0;
+        if (quick_closes_ >= kQuickClosesForHint && !settings_.client_id.empty())
+          last_error_ += " (closed within seconds of connecting, again: a broker does this when another client "
+                         "connects with the same client-id, here '" + client_id_ + "'; expected one client-id per element)";
+      } else {
+        quick_closes_ = 0;
+      }
       finish();
       return !stopping || !flush_deadline_passed();
     }
@@ -282,6 +310,7 @@ bool MqttPublisher::run_connection(bool* was_connected) {
     }
     if (!connected_) {
       connected_ = true;
+      connected_at_ = Clock::now();
       *was_connected = true;
       if (reporter_.info)
         reporter_.info("connected to the MQTT broker " + endpoint(settings_) + " as client '" +

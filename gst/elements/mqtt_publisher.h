@@ -87,6 +87,7 @@ class MqttPublisher {
   static void on_log(mosquitto*, void* self, int level, const char* text);
   std::string failure_text(int rc) const;
   std::string tls_failure_text() const;
+  std::string closed_before_connack_hint() const;
 
   const MqttSettings settings_;
   const std::string element_name_;
@@ -116,6 +117,8 @@ class MqttPublisher {
   std::set<int> done_early_;  // mids whose on_publish came inside mosquitto_publish
   std::string last_error_;    // why the last connection failed or ended
   std::string library_errors_;  // libmosquitto's error log of this try (a TLS handshake's reason)
+  std::chrono::steady_clock::time_point connected_at_;  // the CONNACK of the connection up now
+  int quick_closes_ = 0;  // connections in a row the broker closed within kQuickClose
 };
 
 }  // namespace deltacnn_gst

@@ -306,7 +306,7 @@ TEST_F(Mqtt, BrokerKilledAndRestartedMidStream) {
   };
   const RunResult r = run(pipeline(80, true, events_file_,
                                    "port=" + std::to_string(broker.port()) +
-                                       " qos=1 max-queue=5 reconnect-delay-max=1 flush-timeout=5000"),
+                                       " client-id=cam1-pub qos=1 max-queue=5 reconnect-delay-max=1 flush-timeout=5000"),
                           60, [&](double t) {
                             if (t >= 2.0 && killed_utc.empty()) {
                               broker.stop();
@@ -353,6 +353,8 @@ TEST_F(Mqtt, BrokerKilledAndRestartedMidStream) {
   // The streaming thread never waited for the network: 8 s of video took about 8 s.
   EXPECT_LT(r.seconds, 8.0 + 2.0);
   EXPECT_TRUE(mentions(r.warnings, "pub", "lost the connection"));
+  // A broker restart is not two clients with one id.
+  EXPECT_FALSE(mentions(r.warnings, "pub", "same client-id"));
 }
 
 TEST_F(Mqtt, UnreachableBrokerIsAWarningAndThePipelineRuns) {
@@ -455,6 +457,20 @@ TEST_F(Mqtt, TlsFailuresNameTheSettingToCheck) {
                                                      pki.other_ca + "'"))
       << (wrong_ca.warnings.empty() ? "no warning" : wrong_ca.warnings[0].message);
 
+  // TLS off against the TLS listener, and TLS on against a plain one: the port or tls-ca-file.
+  const RunResult plain_to_tls = run(pipeline(10, false, events_file_,
+      "host=127.0.0.1 port=" + std::to_string(broker.port()) + " flush-timeout=300"), 600);
+  EXPECT_EQ(plain_to_tls.published, 0u);
+  EXPECT_TRUE(mentions(plain_to_tls.warnings, "pub", "is the broker's TLS listener, set tls-ca-file"))
+      << (plain_to_tls.warnings.empty() ? "no warning" : plain_to_tls.warnings[0].message);
+  MqttBroker plain(deltacnn_test::free_tcp_port());
+  ASSERT_TRUE(plain.start()) << plain.why();
+  const RunResult tls_to_plain = run(pipeline(10, false, events_file_,
+      "host=127.0.0.1 port=" + std::to_string(plain.port()) + " flush-timeout=300 tls-ca-file=" + pki.ca), 600);
+  EXPECT_EQ(tls_to_plain.published, 0u);
+  EXPECT_TRUE(mentions(tls_to_plain.warnings, "pub", "the other end does not speak TLS"))
+      << (tls_to_plain.warnings.empty() ? "no warning" : tls_to_plain.warnings[0].message);
+
   MqttBroker misnamed(deltacnn_test::free_tcp_port());
   misnamed.serve_tls(pki.cert_for_other_host, pki.key);
   ASSERT_TRUE(misnamed.start()) << misnamed.why();
@@ -466,7 +482,8 @@ TEST_F(Mqtt, TlsFailuresNameTheSettingToCheck) {
 }
 
 // Two elements given one client-id take the connection from each other at every reconnect;
-// the broker says nothing (MQTT 3.1.1), so the warning names the likely cause.
+// the broker says nothing (MQTT 3.1.1), so from the second quick close in a row the warning
+// names the likely cause (8 s of video: several reconnects each).
 TEST_F(Mqtt, TwoClientsWithOneIdAreToldWhy) {
   MqttBroker broker(deltacnn_test::free_tcp_port());
   ASSERT_TRUE(broker.start()) << broker.why();
@@ -474,7 +491,7 @@ TEST_F(Mqtt, TwoClientsWithOneIdAreToldWhy) {
                                 " client-id=camera-7 flush-timeout=300";
   const RunResult r = run("filesrc location=" + deltacnn_test::vtest_path() +
                               " ! avidemux ! avdec_msmpeg4 ! videoconvert ! video/x-raw,format=BGRx"
-                              " ! identity sync=true eos-after=40 ! deltacnn config-file-path=" +
+                              " ! identity sync=true eos-after=80 ! deltacnn config-file-path=" +
                               deltacnn_test::config_path("movenet-lightning.yaml") +
                               " backend=cpu camera-id=cam1 event-update-interval=0 ! tee name=t"
                               " t. ! queue ! deltacnnpublish name=pub " + to_broker + " ! fakesink"
