@@ -52,14 +52,21 @@ constexpr int kStillRun = 32;
 // The exposure fit runs at 1/8 size (96x72 for 768x576): a global gain and offset need no detail,
 // and the fit's sorting passes are the bulk of its cost (0.76 ms at 1/4 size, measured).
 constexpr int kExposureDownscale = 8;
-// A dense frame after one whose exposure map scaled it by more than this (beyond the +-10 %
-// flicker the map is for) renews the reference. A lasting step (an IR cut filter at dusk, a
-// light switched on) was otherwise mapped back toward the old reference's exposure for as long
-// as the target took to follow it, a picture dense never sees; and where the fit's inliers
-// hovered at the global threshold (a grey night picture against a colour day reference) the
-// frames flipped between mapped and fed as they came, a whole-frame change each time (a
-// review's clip, frames 70-149: 8 keyframes and 5 busy delta frames; with the renewal 5 and 0).
-constexpr double kFarRemap = 0.15;
+// A lasting step of the exposure renews the reference at the next dense frame: the camera's
+// exposure (the fit) has been more than kFarExposure from the target's, in log scale and on the
+// same side, on kFarFrames full-path fits in a row, each fit holding on at least kFarFitInliers of
+// its points. A step (an IR cut filter at dusk, a light switched on) was otherwise mapped back
+// toward the old reference's exposure for as long as the target took to follow it, a picture
+// dense never sees; and where the fit's inliers hovered at the global threshold (a grey night
+// picture against a colour day reference) the frames flipped between mapped and fed as they
+// came, a whole-frame change each time (a review's clip, frames 70-149: 8 keyframes and 5 busy
+// delta frames; with the renewal 5 and 0). A flicker does not stay on one side for 8 frames
+// (+-20 % uniform: each frame beyond 15 % on a given side with p = 0.125), so its dense frames
+// keep the reference (renewing on any far map renewed it on 7 of 50 dense frames at +-15 %, 19
+// at +-20 %, each time at a flicker extreme).
+constexpr double kFarExposure = 0.15;
+constexpr int kFarFrames = 8;
+constexpr double kFarFitInliers = 0.5;
 
 using Clock = std::chrono::steady_clock;
 double ms_since(Clock::time_point t0) {
@@ -108,6 +115,7 @@ StabilizeResult InputStabilizer::start_reference(const float* input, const cv::M
   std::memcpy(output_.data(), input, output_.size() * sizeof(float));
   has_reference_ = true;
   last_fed_as_is_ = true;
+  far_fits_ = 0;
   still_frames_ = 0;
   confidence_ = 1.0;
   target_.restart();
@@ -132,6 +140,22 @@ ExposureEstimate InputStabilizer::estimate_exposure(const cv::Mat& half_luma, do
   const cv::Mat frame = block_means(half_luma, std::max(ox, 0), std::max(oy, 0), w, h);
   const cv::Mat reference = block_means(reference_half_, std::max(-ox, 0), std::max(-oy, 0), w, h);
   return exposure_.estimate(reference, frame);
+}
+
+void InputStabilizer::count_far_fit(const ExposureEstimate& x) {
+  const double tg = target_.gain();
+  if (x.gain <= 0.0 || tg <= 0.0 || x.inlier_fraction < kFarFitInliers) {
+    far_fits_ = 0;
+    return;
+  }
+  const double log_ratio = std::log(x.gain / tg);
+  if (std::fabs(log_ratio) <= std::log1p(kFarExposure)) {
+    far_fits_ = 0;
+    return;
+  }
+  const int side = log_ratio > 0.0 ? 1 : -1;
+  far_fits_ = side == far_side_ ? far_fits_ + 1 : 1;
+  far_side_ = side;
 }
 
 bool InputStabilizer::compensable(const ExposureEstimate& x) const {
@@ -190,14 +214,16 @@ StabilizeResult InputStabilizer::apply(const float* input, bool runs_dense) {
   // confidence against it falls (vtest shaken by 0-3 px: 0.83 on frame 1, about 0.4 from frame
   // 60 on), a frame moved by a poor estimate is busy, and 90 of its 795 frames ran dense against
   // 36 with the reference renewed (docs/stabilize.md). A still camera's frames are not moved:
-  // its reference stays. A frame mapped far in exposure renews it too (kFarRemap).
-  if (runs_dense && (last_moved_ || last_remapped_far_)) has_reference_ = false;
+  // its reference stays. A lasting exposure step renews it too (kFarFrames).
+  if (runs_dense && (last_moved_ || far_fits_ >= kFarFrames)) has_reference_ = false;
   last_moved_ = false;
-  last_remapped_far_ = false;
   StabilizeResult r;
   double still_fit_ms = 0.0;
   StillFit still;
-  if (has_reference_ && take_still_path(input, r, still_fit_ms, still)) return r;
+  if (has_reference_ && take_still_path(input, r, still_fit_ms, still)) {
+    far_fits_ = 0;  // the still path's frames match the target
+    return r;
+  }
   const int frames_unfitted = still_frames_;  // since the last exposure fit
   still_frames_ = 0;
 
@@ -262,6 +288,7 @@ StabilizeResult InputStabilizer::apply(const float* input, bool runs_dense) {
     r.offset = x.offset;
     // A new target changes what the network sees everywhere: run this frame as a keyframe.
     r.new_reference = target_.add(x.gain, x.offset, compensable(x), 1 + frames_unfitted);
+    count_far_fit(x);
     r.target_gain = target_.gain();
     r.target_offset = target_.offset();
     // target_gain * (frame - offset) / gain + target_offset, the same map for the three channels
@@ -274,7 +301,6 @@ StabilizeResult InputStabilizer::apply(const float* input, bool runs_dense) {
         scale = float(map_scale);
         bias = float(map_bias);
         r.exposure_compensated = true;
-        last_remapped_far_ = std::fabs(map_scale - 1.0) > kFarRemap;
       }
     }
   }

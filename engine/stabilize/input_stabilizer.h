@@ -59,9 +59,9 @@ class InputStabilizer {
   // will run this frame dense (a keyframe or a busy scene's dense frame), which is exact in any
   // geometry: when the camera has moved since the reference (the last frame was moved back), the
   // frame starts a new reference and is fed as it came, so that the frames after it are moved
-  // by what the camera did since this frame, not since an ageing reference. The same when the
-  // last frame's exposure was mapped far from the camera's (a lasting step: an IR switch, a
-  // light), so that the network sees the camera's own picture again.
+  // by what the camera did since this frame, not since an ageing reference. The same after a
+  // lasting step of the exposure (an IR switch, a light: far from the target's on 8 fits in a
+  // row), so that the network sees the camera's own picture again.
   StabilizeResult apply(const float* input, bool runs_dense = false);
   // The next apply() starts a new reference (stream reset, size change).
   void reset();
@@ -74,6 +74,8 @@ class InputStabilizer {
   // Whether a fit describes a change the stabiliser maps back: global, and a gain within
   // 1 +- max_gain_change.
   bool compensable(const ExposureEstimate& x) const;
+  // Counts the fits in a row whose exposure lies far from the target's on one side.
+  void count_far_fit(const ExposureEstimate& x);
   // The still camera's path: after a frame fed as it came, one Gauss-Newton fit at the full-size
   // samples (GlobalShiftEstimator::fit_still_rgb) decides whether this frame can be fed as it
   // comes too, without the luma plane, the phase correlation or the exposure fit. Fills `r` and
@@ -101,7 +103,8 @@ class InputStabilizer {
   bool has_reference_ = false;
   bool last_fed_as_is_ = false;  // the last frame was neither moved nor re-mapped
   bool last_moved_ = false;      // the last frame was moved back by a shift
-  bool last_remapped_far_ = false;  // the last frame's exposure map scaled by more than kFarRemap
+  int far_fits_ = 0;   // exposure fits in a row far from the target on one side (kFarFrames)
+  int far_side_ = 0;   // that side: +1 brighter, -1 darker
   int still_frames_ = 0;         // in a row on the still path (the full path runs every so often)
   double confidence_ = 1.0;      // the last full path's shift confidence
 };

@@ -321,24 +321,31 @@ TEST(InputStabilizerShift, WalkersOnAStillCameraDoNotMoveTheFrame) {
 }
 
 // A lasting step of the exposure (an IR switch at dusk, a light): mapped back while delta frames
-// run, and the first dense frame after such a frame renews the reference there, so that the
-// network sees the camera's own picture again. A flicker-sized map (within 15 %) does not.
-TEST(InputStabilizerExposure, ADenseFrameAfterAFarMapRenewsTheReference) {
+// run, and once it has lasted 8 frames the next dense frame renews the reference there, so that
+// the network sees the camera's own picture again. A flicker, even a strong one, does not.
+TEST(InputStabilizerExposure, ADenseFrameAfterALastingStepRenewsTheReference) {
   const cv::Mat scene = test::textured_scene(kHeight, kWidth, 3) * 0.8;
   InputStabilizer st(exposure_only(0), kWidth, kHeight);  // target: the reference's exposure
-  const std::vector<float> reference = frame_at(scene, 1.0), flicker = frame_at(scene, 1.1),
-                           step = frame_at(scene, 1.25);
+  const std::vector<float> reference = frame_at(scene, 1.0), step = frame_at(scene, 1.25);
   ASSERT_TRUE(st.apply(reference.data()).new_reference);
-  StabilizeResult r = st.apply(flicker.data());
-  EXPECT_TRUE(r.exposure_compensated);
-  r = st.apply(flicker.data(), /*runs_dense=*/true);
-  EXPECT_FALSE(r.new_reference) << "a flicker's map keeps the reference";
-  EXPECT_TRUE(r.exposure_compensated);
-  r = st.apply(step.data());
-  EXPECT_TRUE(r.exposure_compensated);
-  EXPECT_NEAR(fed_gain(r, scene), 1.0, 0.01) << "mapped back to the reference's exposure";
+  // A +-20 % flicker, alternating, with a dense frame after it: the reference stays.
+  for (int t = 0; t < 12; ++t) {
+    const std::vector<float> flicker = frame_at(scene, t % 2 ? 1.2 : 0.8);
+    EXPECT_TRUE(st.apply(flicker.data()).exposure_compensated) << "flicker frame " << t;
+  }
+  const std::vector<float> dark = frame_at(scene, 0.8);
+  EXPECT_FALSE(st.apply(dark.data(), /*runs_dense=*/true).new_reference) << "a flicker keeps the reference";
+  // The step: 7 delta frames mapped back, then a dense one that still keeps the reference (the
+  // step has not lasted 8 fits), then the 8th fit, then a dense frame that renews it.
+  StabilizeResult r;
+  for (int t = 0; t < 7; ++t) {
+    r = st.apply(step.data());
+    EXPECT_TRUE(r.exposure_compensated) << "step frame " << t;
+    EXPECT_NEAR(fed_gain(r, scene), 1.0, 0.01) << "mapped back to the reference's exposure";
+  }
+  EXPECT_FALSE(st.apply(step.data(), /*runs_dense=*/true).new_reference) << "7 fits are not yet a lasting step";
   r = st.apply(step.data(), /*runs_dense=*/true);
-  EXPECT_TRUE(r.new_reference) << "the dense frame after a far map renews the reference";
+  EXPECT_TRUE(r.new_reference) << "the dense frame after 8 far fits renews the reference";
   EXPECT_NEAR(fed_gain(r, scene), 1.25, 0.01);
   r = st.apply(step.data());
   EXPECT_FALSE(r.exposure_compensated) << "the camera's own exposure from then on";
