@@ -110,9 +110,6 @@ enum {
 
 guint gst_deltacnn_signals[GST_DELTACNN_N_SIGNALS];
 
-// A jump of the timestamps resets the stream (reset-after-gap) only when it is also this many
-// times the step before it.
-static constexpr guint64 kGapSteps = 4;
 
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (DELTACNN_INFER_CAPS));
@@ -238,9 +235,11 @@ install_properties (GObjectClass * gobject_class)
       g_param_spec_uint ("reset-after-gap", "Reset after a gap",
           "Restart the delta state, and end every open track, when the timestamps jump forward "
           "by more than this many milliseconds between two buffers, and by more than 4 times "
-          "the step before (a camera that was away: the people seen before it are not known to "
-          "be there still; a feed that is slow throughout, such as a timelapse, is not reset at "
-          "every frame), whether or not the buffer is flagged DISCONT. 0: never. Default 5000",
+          "the feed's usual step (the median of its last 8 steps; a camera that was away: the "
+          "people seen before it are not known to be there still; a feed that is slow "
+          "throughout, such as a timelapse, is not reset at every frame), whether or not the "
+          "buffer is flagged DISCONT. The first step after start is not judged. 0: never. "
+          "Default 5000",
           0, G_MAXUINT, 5000, playing));
   g_object_class_install_property (gobject_class, PROP_CAMERA_ID,
       g_param_spec_string ("camera-id", "Camera ID",
@@ -707,7 +706,7 @@ gst_deltacnn_start (GstBaseTransform * trans)
   }
   priv->have_info = false;
   priv->reset_pending = false;
-  priv->last_pts = priv->last_step = GST_CLOCK_TIME_NONE;
+  priv->timestamp_gaps.clear ();
   GST_INFO_OBJECT (self, "loaded model '%s' (%s) from '%s' on backend %s, %s, unique id %u",
       priv->model->info ().name.c_str (), priv->config.model_path.c_str (),
       priv->config.source.c_str (), dcnn::to_string (priv->model->backend ()),
@@ -907,22 +906,10 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     apply_live_settings (self);
     bool discont = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT)
         && priv->reset_on_discont;
-    // Not every source flags a camera that was away (an appsrc fed by NVR software, a
-    // reconnect inside the source): a long jump of the timestamps is one too. It must also be
-    // several of the feed's own steps, so that a slow feed (a timelapse, a frame every few
-    // seconds) is not reset at every frame; the first step after start cannot be judged.
+    // A camera that was away, DISCONT or not (timestamp_gaps.h).
     const GstClockTime pts = GST_BUFFER_PTS (buf);
-    const guint64 gap_limit = priv->reset_after_gap_ns;
-    bool gap = false;
-    if (GST_CLOCK_TIME_IS_VALID (pts) && GST_CLOCK_TIME_IS_VALID (priv->last_pts)
-        && pts > priv->last_pts) {
-      const GstClockTime step = pts - priv->last_pts;
-      gap = gap_limit > 0 && step > gap_limit && GST_CLOCK_TIME_IS_VALID (priv->last_step)
-          && step > kGapSteps * priv->last_step;
-      priv->last_step = step;
-    }
-    if (GST_CLOCK_TIME_IS_VALID (pts))
-      priv->last_pts = pts;
+    const bool gap = priv->timestamp_gaps.is_gap (GST_CLOCK_TIME_IS_VALID (pts) ?
+        static_cast<int64_t> (pts) : -1, priv->reset_after_gap_ns);
     if (priv->reset_pending.exchange (false) || discont || gap) {
       GST_DEBUG_OBJECT (self, "resetting the delta state (%s)", discont ? "discont" :
           gap ? "a gap in the timestamps" : "event");

@@ -20,6 +20,7 @@
 #include "gst/elements/element_settings.h"
 #include "gst/elements/gstdeltacnn.h"
 #include "gst/elements/result_metas.h"
+#include "gst/elements/timestamp_gaps.h"
 #include "gst/elements/track_event_emitter.h"
 #include "gst/elements/unique_ids.h"
 
@@ -75,10 +76,8 @@ struct DeltaCnnPrivate {
   std::atomic<bool> reset_on_discont{true};
   // A forward jump of the timestamps longer than this (ns; 0: never) resets like a DISCONT.
   std::atomic<guint64> reset_after_gap_ns{5 * GST_SECOND};
-  // Streaming thread: the PTS of the last buffer that had one, and the step from the one before
-  // it (NONE from start()).
-  GstClockTime last_pts = GST_CLOCK_TIME_NONE;
-  GstClockTime last_step = GST_CLOCK_TIME_NONE;
+  // Streaming thread: the buffers' timestamps, for reset-after-gap (cleared at start()).
+  TimestampGaps timestamp_gaps;
 
   // Warnings already on the bus (at start, and the stream's after frames): each once per element.
   std::set<std::string> posted_warnings;
