@@ -74,7 +74,8 @@ std::string MqttPublisher::closed_before_connack_hint() const {
   if (settings_.tls_cert_file.empty())
     return "; a broker that requires client certificates closes the connection like this: expected "
            "tls-cert-file and tls-key-file";
-  return "";
+  return "; a broker that requires client certificates closes the connection like this when it does not accept "
+         "tls-cert-file '" + settings_.tls_cert_file + "': expected a certificate signed by a CA the broker trusts";
 }
 
 // "A TLS error occurred." reads like a broker that is down, and is retried for ever; a wrong CA
@@ -88,6 +89,14 @@ std::string MqttPublisher::tls_failure_text() const {
   if (reason.find("certificate verify failed") != std::string::npos)
     return "the TLS handshake failed: the broker's certificate did not verify against tls-ca-file '" +
            settings_.tls_ca_file + "' (expected the CA that signed it; or the certificate has expired; " + reason + ")";
+  // The broker's alert about our certificate (TLS 1.2 reports it in the handshake).
+  if (reason.find("certificate required") != std::string::npos || reason.find("alert bad certificate") != std::string::npos ||
+      reason.find("alert unknown ca") != std::string::npos)
+    return settings_.tls_cert_file.empty()
+               ? "the TLS handshake failed: the broker requires a client certificate (expected tls-cert-file and "
+                 "tls-key-file; " + reason + ")"
+               : "the TLS handshake failed: the broker does not accept tls-cert-file '" + settings_.tls_cert_file +
+                     "' (expected a certificate signed by a CA the broker trusts; " + reason + ")";
   // A plain MQTT listener closes (or answers in plain text) a TLS hello.
   if (reason.find("unexpected eof") != std::string::npos || reason.find("wrong version number") != std::string::npos)
     return "the TLS handshake failed: the other end does not speak TLS (expected port " + std::to_string(settings_.port) +
@@ -242,7 +251,8 @@ bool MqttPublisher::run_connection(bool* was_connected) {
   library_errors_.clear();
   int rc = mosquitto_connect(mosq_, settings_.host.c_str(), settings_.port, settings_.keepalive_s);
   if (rc != MOSQ_ERR_SUCCESS) {
-    last_error_ = failure_text(rc);
+    // libmosquitto connects (and shakes hands) here or in the loop below, as timing has it.
+    last_error_ = failure_text(rc) + (rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_PROTOCOL ? closed_before_connack_hint() : "");
     quick_closes_ = 0;
     finish();
     return true;

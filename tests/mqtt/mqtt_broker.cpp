@@ -102,9 +102,11 @@ void MqttBroker::stop() {
   pid_ = -1;
 }
 
-void MqttBroker::serve_tls(const std::string& cert_file, const std::string& key_file) {
+void MqttBroker::serve_tls(const std::string& cert_file, const std::string& key_file, const std::string& client_ca) {
   // The listener is the file's only one, so its options may come last.
-  std::ofstream(config_, std::ios::app) << "certfile " << cert_file << "\nkeyfile " << key_file << "\n";
+  std::ofstream conf(config_, std::ios::app);
+  conf << "certfile " << cert_file << "\nkeyfile " << key_file << "\n";
+  if (!client_ca.empty()) conf << "cafile " << client_ca << "\nrequire_certificate true\n";
 }
 
 std::string MqttBroker::log() const {

@@ -20,8 +20,9 @@ class MqttBroker {
   MqttBroker(const MqttBroker&) = delete;
   MqttBroker& operator=(const MqttBroker&) = delete;
 
-  // Makes the listener TLS with this certificate and key (PEM files); call before start().
-  void serve_tls(const std::string& cert_file, const std::string& key_file);
+  // Makes the listener TLS with this certificate and key (PEM files); with `client_ca` it also
+  // requires client certificates signed by that CA. Call before start().
+  void serve_tls(const std::string& cert_file, const std::string& key_file, const std::string& client_ca = "");
   // Starts it and waits until the port accepts connections; false (with why()) otherwise.
   bool start();
   // SIGTERM and wait: the broker saves its persistence (subscriber sessions) on the way out.

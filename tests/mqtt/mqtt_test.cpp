@@ -400,6 +400,7 @@ TEST_F(Mqtt, ABrokerThatNeverAnswersDoesNotHoldTheStop) {
 // by the first CA for another host name.
 struct TestPki {
   std::string dir, ca, other_ca, key, cert, cert_for_other_host, why;
+  std::string client_key, client_cert_by_other_ca;  // a client certificate no broker here trusts
   ~TestPki() {
     if (!dir.empty()) std::system(("rm -rf '" + dir + "'").c_str());
   }
@@ -415,6 +416,8 @@ bool make_test_pki(TestPki* pki) {
   pki->key = d + "broker.key";
   pki->cert = d + "broker.pem";
   pki->cert_for_other_host = d + "other-host.pem";
+  pki->client_key = d + "client.key";
+  pki->client_cert_by_other_ca = d + "client.pem";
   std::ofstream(d + "broker.ext") << "subjectAltName=DNS:localhost,IP:127.0.0.1\n";
   std::ofstream(d + "other-host.ext") << "subjectAltName=DNS:camera-broker.example\n";
   const std::string quiet = " >/dev/null 2>&1";
@@ -426,6 +429,9 @@ bool make_test_pki(TestPki* pki) {
           d + "broker.ext -out " + pki->cert,
       "openssl x509 -req -days 2 -in " + d + "broker.csr -CA " + pki->ca + " -CAkey " + d + "ca.key -CAcreateserial -extfile " +
           d + "other-host.ext -out " + pki->cert_for_other_host,
+      "openssl req -newkey rsa:2048 -nodes -subj /CN=camera -keyout " + pki->client_key + " -out " + d + "client.csr",
+      "openssl x509 -req -days 2 -in " + d + "client.csr -CA " + pki->other_ca + " -CAkey " + d +
+          "other-ca.key -CAcreateserial -out " + pki->client_cert_by_other_ca,
   };
   for (const std::string& step : steps)
     if (std::system((step + quiet).c_str()) != 0) {
@@ -470,6 +476,21 @@ TEST_F(Mqtt, TlsFailuresNameTheSettingToCheck) {
   EXPECT_EQ(tls_to_plain.published, 0u);
   EXPECT_TRUE(mentions(tls_to_plain.warnings, "pub", "the other end does not speak TLS"))
       << (tls_to_plain.warnings.empty() ? "no warning" : tls_to_plain.warnings[0].message);
+
+  // A broker that requires client certificates: none given, and one it does not trust.
+  MqttBroker strict(deltacnn_test::free_tcp_port());
+  strict.serve_tls(pki.cert, pki.key, pki.ca);
+  ASSERT_TRUE(strict.start()) << strict.why();
+  const std::string to_strict = "host=127.0.0.1 port=" + std::to_string(strict.port()) + " flush-timeout=300 tls-ca-file=" + pki.ca;
+  const RunResult no_client_cert = run(pipeline(10, false, events_file_, to_strict), 600);
+  EXPECT_EQ(no_client_cert.published, 0u);
+  EXPECT_TRUE(mentions(no_client_cert.warnings, "pub", "expected tls-cert-file and tls-key-file"))
+      << (no_client_cert.warnings.empty() ? "no warning" : no_client_cert.warnings[0].message);
+  const RunResult untrusted_client_cert = run(pipeline(10, false, events_file_, to_strict +
+      " tls-cert-file=" + pki.client_cert_by_other_ca + " tls-key-file=" + pki.client_key), 600);
+  EXPECT_EQ(untrusted_client_cert.published, 0u);
+  EXPECT_TRUE(mentions(untrusted_client_cert.warnings, "pub", "does not accept tls-cert-file '" + pki.client_cert_by_other_ca + "'"))
+      << (untrusted_client_cert.warnings.empty() ? "no warning" : untrusted_client_cert.warnings[0].message);
 
   MqttBroker misnamed(deltacnn_test::free_tcp_port());
   misnamed.serve_tls(pki.cert_for_other_host, pki.key);
