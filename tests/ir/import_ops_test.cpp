@@ -153,6 +153,20 @@ TEST(ImportConvTranspose, AutoPadSameAndOutputShape) {
     n.ints("strides", {2, 2}).ints("output_shape", {10, 14});
   });
   EXPECT_EQ(out_shape(import_model(shaped)), (Shape{10, 14, 2}));
+  // output_shape with an odd total and no auto_pad: the larger half first, as the ONNX spec and
+  // onnxruntime have it (before: the smaller, every output shifted by one pixel).
+  OnnxBuilder odd = conv_transpose_model(3, 2, 1, 3, [](NodeRef& n) {
+    n.ints("strides", {2, 2}).ints("output_shape", {10, 14});
+  });
+  const ir::Graph odd_graph = import_model(odd);
+  EXPECT_EQ(out_shape(odd_graph), (Shape{10, 14, 2}));
+  const auto& q = odd_graph.nodes[0].as<ir::ConvTransposeParams>();
+  EXPECT_EQ(q.pad_top, 1);
+  EXPECT_EQ(q.pad_bottom, 0);
+  OnnxBuilder odd_upper = conv_transpose_model(3, 2, 1, 3, [](NodeRef& n) {
+    n.ints("strides", {2, 2}).ints("output_shape", {10, 14}).s("auto_pad", "SAME_UPPER");
+  });
+  EXPECT_EQ(import_model(odd_upper).nodes[0].as<ir::ConvTransposeParams>().pad_top, 0);
 }
 
 TEST(ImportBatchNorm, BecomesAffine) {

@@ -99,7 +99,8 @@ void import_conv(ImportContext& ctx) {
 namespace {
 
 // Splits a total padding between begin and end the way ONNX specifies for ConvTranspose:
-// SAME_UPPER (and output_shape) put the smaller half first.
+// SAME_UPPER puts the smaller half first; SAME_LOWER, and output_shape without auto_pad, the
+// larger (onnxruntime does the same).
 void split_total(int total, bool upper, int& begin, int& end) {
   const int small = total / 2;
   begin = upper ? small : total - small;
@@ -158,7 +159,9 @@ void import_conv_transpose(ImportContext& ctx) {
                       " needs negative padding");
     }
     const int th = full_h - int(os[0]), tw = full_w - int(os[1]);
-    const bool upper = auto_pad != "SAME_LOWER";
+    // NOTSET splits like SAME_LOWER: an odd total puts the extra pixel at the start. (Taken as
+    // SAME_UPPER before, PyTorch exports with output_size= came out shifted by one pixel.)
+    const bool upper = auto_pad == "SAME_UPPER";
     split_total(th, upper, p.pad_top, p.pad_bottom);
     split_total(tw, upper, p.pad_left, p.pad_right);
   } else if (auto_pad == "SAME_UPPER" || auto_pad == "SAME_LOWER") {
