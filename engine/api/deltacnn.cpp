@@ -103,6 +103,16 @@ std::shared_ptr<Model> Model::load(const DeploymentConfig& cfg, const ModelOptio
     throw out_of_memory("importing");
   }
 
+  // An image model takes three channels (the frame is converted to RGB or BGR for it). Said
+  // here, with the files and the input's name: the executor's own check knows neither.
+  const ir::Tensor& image = graph.tensor(graph.input);
+  if (image.shape.c != 3)
+    throw Error(ErrorKind::Unsupported,
+                (cfg.source.empty() ? std::string() : cfg.source + " (model '" + cfg.name + "'): ") + cfg.model_path +
+                    ": input '" + image.name + "' has " + std::to_string(image.shape.c) +
+                    " channel" + (image.shape.c == 1 ? "" : "s") +
+                    "; expected 3 (an RGB or BGR image: frames are converted to three channels for the model)");
+
   // The decoder checks its heads before the (slower) compile, so a config naming the wrong
   // decoder fails fast with the list of outputs the model really has.
   std::vector<std::string> heads;

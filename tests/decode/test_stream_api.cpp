@@ -15,6 +15,7 @@
 #include "engine/api/deltacnn.h"
 #include "engine/core/error.h"
 #include "tests/common/address_space_limit.h"
+#include "tests/common/onnx_builder.h"
 #include "kernels/cpu/gather_gemm_bf16.h"
 
 namespace fs = std::filesystem;
@@ -215,6 +216,32 @@ TEST(StreamApi, AModelFileThatIsNotOnnxNamesTheYamlAndTheFile) {
                   "model file (tools/tfjs2onnx.py converts TF.js models)");
   }
   fs::remove(script);
+}
+
+// A model whose input is not three channels (a grey-scale or an RGBA export): refused at load,
+// naming the YAML, the file and the input (before: "model input has shape 64x64x1; expected
+// HxWx3", from the executor, with neither).
+TEST(StreamApi, AModelWhoseInputIsNotThreeChannelsNamesTheFileAndTheInput) {
+  dcnn::DeploymentConfig cfg;
+  if (!load_posenet(cfg)) return;
+  for (int channels : {1, 4}) {
+    dcnn::test::OnnxBuilder b;
+    b.input("gray", {1, channels, 32, 32});
+    b.initializer("w", {2, channels, 1, 1}, std::vector<float>(size_t(2 * channels), 0.5f));
+    b.node("Conv", {"gray", "w"}, {"y"}, "conv");
+    b.output("y");
+    cfg.model_path = b.save_temp("input-channels");
+    try {
+      dcnn::Model::load(cfg, {dcnn::BackendChoice::Cpu, 0, std::nullopt});
+      ADD_FAILURE() << channels << " input channels loaded";
+    } catch (const dcnn::Error& e) {
+      EXPECT_EQ(e.kind(), dcnn::ErrorKind::Unsupported);
+      const std::string expected = cfg.source + " (model 'posenet'): " + cfg.model_path + ": input 'gray' has " +
+                                   std::to_string(channels) + (channels == 1 ? " channel" : " channels") + "; expected 3";
+      EXPECT_NE(std::string(e.what()).find(expected), std::string::npos) << e.what();
+    }
+    std::remove(cfg.model_path.c_str());
+  }
 }
 
 // A process short of memory loading a model hears which model, at which step and how much was
