@@ -55,6 +55,14 @@ std::string host_name() {
 
 std::string endpoint(const MqttSettings& s) { return s.host + ":" + std::to_string(s.port); }
 
+// Whether a failed call's rc (with the errno it left) says the other end closed or broke off the
+// connection: libmosquitto reports it as a lost connection, a protocol error, or errno EPROTO
+// (OpenSSL's when a TLS peer aborts) or ECONNRESET, depending on where the call was.
+bool closed_by_peer(int rc, int error) {
+  return rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_PROTOCOL ||
+         (rc == MOSQ_ERR_ERRNO && (error == EPROTO || error == ECONNRESET));
+}
+
 }  // namespace
 
 // mosquitto_strerror() says "Lookup error." for a bad host; errno says more for the rest.
@@ -252,7 +260,8 @@ bool MqttPublisher::run_connection(bool* was_connected) {
   int rc = mosquitto_connect(mosq_, settings_.host.c_str(), settings_.port, settings_.keepalive_s);
   if (rc != MOSQ_ERR_SUCCESS) {
     // libmosquitto connects (and shakes hands) here or in the loop below, as timing has it.
-    last_error_ = failure_text(rc) + (rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_PROTOCOL ? closed_before_connack_hint() : "");
+    const int error = errno;
+    last_error_ = failure_text(rc) + (closed_by_peer(rc, error) ? closed_before_connack_hint() : "");
     quick_closes_ = 0;
     finish();
     return true;
@@ -285,9 +294,10 @@ bool MqttPublisher::run_connection(bool* was_connected) {
     if (rc != MOSQ_ERR_SUCCESS || lost_) {
       // Before the CONNACK a failure is the TCP connection's (libmosquitto connects without
       // waiting: an unreachable address fails here, reported as a "protocol error").
+      const int error = errno;
       if (rc != MOSQ_ERR_SUCCESS && connack_ < 0)
         last_error_ = "the connection failed before the broker answered (libmosquitto: " + failure_text(rc) + ")" +
-                      (rc == MOSQ_ERR_CONN_LOST || rc == MOSQ_ERR_PROTOCOL ? closed_before_connack_hint() : "");
+                      (closed_by_peer(rc, error) ? closed_before_connack_hint() : "");
       else
         last_error_ = rc != MOSQ_ERR_SUCCESS ? failure_text(rc) : "the broker closed the connection";
       // The broker closes the older of two clients with one id without a word (MQTT 3.1.1).
