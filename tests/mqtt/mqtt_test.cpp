@@ -395,6 +395,13 @@ TEST_F(Mqtt, ABrokerThatNeverAnswersDoesNotHoldTheStop) {
   EXPECT_LT(r.stop_seconds, 1.5) << "the stop waited for the CONNACK";
 }
 
+// A run that published nothing and whose publisher "pub" warned with `text` (the first warning
+// is shown when it did not).
+void expect_nothing_published_and_told(const RunResult& r, const std::string& text) {
+  EXPECT_EQ(r.published, 0u);
+  EXPECT_TRUE(mentions(r.warnings, "pub", text)) << (r.warnings.empty() ? "no warning" : r.warnings[0].message);
+}
+
 // Certificates made with the openssl command: a CA and the broker's certificate it signed (for
 // localhost and 127.0.0.1), another CA that signed nothing of the broker's, and a certificate
 // by the first CA for another host name.
@@ -458,24 +465,17 @@ TEST_F(Mqtt, TlsFailuresNameTheSettingToCheck) {
 
   const RunResult wrong_ca = run(pipeline(10, false, events_file_, to_broker + " tls-ca-file=" + pki.other_ca), 600);
   EXPECT_TRUE(wrong_ca.eos) << (wrong_ca.error ? wrong_ca.error->message : "timeout");
-  EXPECT_EQ(wrong_ca.published, 0u);
-  EXPECT_TRUE(mentions(wrong_ca.warnings, "pub", "the broker's certificate did not verify against tls-ca-file '" +
-                                                     pki.other_ca + "'"))
-      << (wrong_ca.warnings.empty() ? "no warning" : wrong_ca.warnings[0].message);
+  expect_nothing_published_and_told(wrong_ca, "the broker's certificate did not verify against tls-ca-file '" + pki.other_ca + "'");
 
   // TLS off against the TLS listener, and TLS on against a plain one: the port or tls-ca-file.
   const RunResult plain_to_tls = run(pipeline(10, false, events_file_,
       "host=127.0.0.1 port=" + std::to_string(broker.port()) + " flush-timeout=300"), 600);
-  EXPECT_EQ(plain_to_tls.published, 0u);
-  EXPECT_TRUE(mentions(plain_to_tls.warnings, "pub", "is the broker's TLS listener, set tls-ca-file"))
-      << (plain_to_tls.warnings.empty() ? "no warning" : plain_to_tls.warnings[0].message);
+  expect_nothing_published_and_told(plain_to_tls, "is the broker's TLS listener, set tls-ca-file");
   MqttBroker plain(deltacnn_test::free_tcp_port());
   ASSERT_TRUE(plain.start()) << plain.why();
   const RunResult tls_to_plain = run(pipeline(10, false, events_file_,
       "host=127.0.0.1 port=" + std::to_string(plain.port()) + " flush-timeout=300 tls-ca-file=" + pki.ca), 600);
-  EXPECT_EQ(tls_to_plain.published, 0u);
-  EXPECT_TRUE(mentions(tls_to_plain.warnings, "pub", "the other end does not speak TLS"))
-      << (tls_to_plain.warnings.empty() ? "no warning" : tls_to_plain.warnings[0].message);
+  expect_nothing_published_and_told(tls_to_plain, "the other end does not speak TLS");
 
   // A broker that requires client certificates: none given, and one it does not trust.
   MqttBroker strict(deltacnn_test::free_tcp_port());
@@ -483,23 +483,17 @@ TEST_F(Mqtt, TlsFailuresNameTheSettingToCheck) {
   ASSERT_TRUE(strict.start()) << strict.why();
   const std::string to_strict = "host=127.0.0.1 port=" + std::to_string(strict.port()) + " flush-timeout=300 tls-ca-file=" + pki.ca;
   const RunResult no_client_cert = run(pipeline(10, false, events_file_, to_strict), 600);
-  EXPECT_EQ(no_client_cert.published, 0u);
-  EXPECT_TRUE(mentions(no_client_cert.warnings, "pub", "expected tls-cert-file and tls-key-file"))
-      << (no_client_cert.warnings.empty() ? "no warning" : no_client_cert.warnings[0].message);
+  expect_nothing_published_and_told(no_client_cert, "expected tls-cert-file and tls-key-file");
   const RunResult untrusted_client_cert = run(pipeline(10, false, events_file_, to_strict +
       " tls-cert-file=" + pki.client_cert_by_other_ca + " tls-key-file=" + pki.client_key), 600);
-  EXPECT_EQ(untrusted_client_cert.published, 0u);
-  EXPECT_TRUE(mentions(untrusted_client_cert.warnings, "pub", "does not accept tls-cert-file '" + pki.client_cert_by_other_ca + "'"))
-      << (untrusted_client_cert.warnings.empty() ? "no warning" : untrusted_client_cert.warnings[0].message);
+  expect_nothing_published_and_told(untrusted_client_cert, "does not accept tls-cert-file '" + pki.client_cert_by_other_ca + "'");
 
   MqttBroker misnamed(deltacnn_test::free_tcp_port());
   misnamed.serve_tls(pki.cert_for_other_host, pki.key);
   ASSERT_TRUE(misnamed.start()) << misnamed.why();
   const RunResult wrong_host = run(pipeline(10, false, events_file_,
       "host=127.0.0.1 port=" + std::to_string(misnamed.port()) + " flush-timeout=300 tls-ca-file=" + pki.ca), 600);
-  EXPECT_EQ(wrong_host.published, 0u);
-  EXPECT_TRUE(mentions(wrong_host.warnings, "pub", "the broker's certificate is not issued to host '127.0.0.1'"))
-      << (wrong_host.warnings.empty() ? "no warning" : wrong_host.warnings[0].message);
+  expect_nothing_published_and_told(wrong_host, "the broker's certificate is not issued to host '127.0.0.1'");
 }
 
 // Two elements given one client-id take the connection from each other at every reconnect;
