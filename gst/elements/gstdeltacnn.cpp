@@ -110,7 +110,6 @@ enum {
 
 guint gst_deltacnn_signals[GST_DELTACNN_N_SIGNALS];
 
-
 static GstStaticPadTemplate sink_template = GST_STATIC_PAD_TEMPLATE ("sink",
     GST_PAD_SINK, GST_PAD_ALWAYS, GST_STATIC_CAPS (DELTACNN_INFER_CAPS));
 static GstStaticPadTemplate src_template = GST_STATIC_PAD_TEMPLATE ("src",
