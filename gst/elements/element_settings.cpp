@@ -1,5 +1,7 @@
 #include "gst/elements/element_settings.h"
 
+#include <sstream>
+
 #include "engine/core/error.h"
 #include "engine/core/file_check.h"
 #include "gst/elements/gstdeltacnnenums.h"
@@ -144,6 +146,39 @@ float effective_refine_margin(const dcnn::DeploymentConfig& config,
                               const ElementSettings& settings) {
   return settings.refine_margin >= 0.0 ? static_cast<float>(settings.refine_margin)
                                        : config.tracker.refine_margin;
+}
+
+std::vector<std::string> ignored_setting_warnings(const dcnn::DeploymentConfig& config,
+                                                  const ElementSettings& settings) {
+  const bool tracker_on = settings.tracker == TrackerSetting::Config
+                              ? config.tracker.enabled
+                              : settings.tracker == TrackerSetting::On;
+  if (tracker_on) return {};
+  const bool off_by_property = settings.tracker == TrackerSetting::Off;
+  const std::string why = off_by_property
+                              ? "the tracker is off (property tracker=off)"
+                              : "the tracker is off (" + config.source + ": tracker.enabled: false)";
+  const std::string expected = off_by_property
+                                   ? "; expected tracker=on"
+                                   : "; expected tracker.enabled: true (or property tracker=on)";
+  std::vector<std::string> warnings;
+  auto number = [](double v) {
+    std::ostringstream out;
+    out << v;
+    return out.str();
+  };
+  if (settings.refine_margin > 0.0)
+    warnings.push_back("property refine-margin=" + number(settings.refine_margin) +
+                       " has no effect: " + why + expected + ", or refine-margin unset");
+  else if (settings.refine_margin < 0.0 && settings.tracker == TrackerSetting::Config &&
+           config.tracker.refine_margin > 0.f)
+    warnings.push_back(config.source + ": tracker.refine_margin: " +
+                       number(config.tracker.refine_margin) + " has no effect: " + why +
+                       expected + ", or no refine_margin");
+  if (settings.track_score_off >= 0.0)
+    warnings.push_back("property track-score-off=" + number(settings.track_score_off) +
+                       " has no effect: " + why + expected + ", or track-score-off unset");
+  return warnings;
 }
 
 }  // namespace deltacnn_gst

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <string>
+#include <vector>
 
 #include "engine/api/deltacnn.h"
 #include "engine/config/config.h"
@@ -71,5 +72,12 @@ float effective_track_score_off(const dcnn::DeploymentConfig& config,
                                 const ElementSettings& settings);
 float effective_refine_margin(const dcnn::DeploymentConfig& config,
                               const ElementSettings& settings);
+
+// Settings asked for that do nothing in this deployment (a tracker setting with the tracker off),
+// as warnings naming the property or YAML key and what would make it count. Only what was set on
+// purpose: a shipped YAML's tracker.refine_margin under tracker=off is no mistake, the property
+// refine-margin under it is.
+std::vector<std::string> ignored_setting_warnings(const dcnn::DeploymentConfig& config,
+                                                  const ElementSettings& settings);
 
 }  // namespace deltacnn_gst

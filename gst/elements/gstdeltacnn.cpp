@@ -645,6 +645,8 @@ gst_deltacnn_install_deployment (GstDeltaCnn * self, deltacnn_gst::Deployment & 
       make_event_emitter (d.settings, context, *d.model);
   post_warnings (self, d.model->warnings (), d.settings);
   post_warnings (self, d.stream->warnings (), d.settings);
+  post_warnings (self, deltacnn_gst::ignored_setting_warnings (d.config, d.settings),
+      d.settings);
 
   std::swap (priv->meta_context, context);
   std::swap (priv->events, events);
@@ -878,6 +880,8 @@ apply_live_settings (GstDeltaCnn * self)
     stream.set_track_score_off (deltacnn_gst::effective_track_score_off (priv->config, s));
   if (s.refine_margin != applied.refine_margin)
     stream.set_refine_margin (deltacnn_gst::effective_refine_margin (priv->config, s));
+  if (s.refine_margin != applied.refine_margin || s.track_score_off != applied.track_score_off)
+    post_warnings (self, deltacnn_gst::ignored_setting_warnings (priv->config, s), s);
   applied.mode = s.mode;
   applied.delta_threshold = s.delta_threshold;
   applied.keyframe_interval = s.keyframe_interval;

@@ -463,6 +463,53 @@ TEST_F(DeltaCnnElementTest, TrackerPropertiesDefaultAndRoundTrip) {
   gst_object_unref(e);
 }
 
+// A tracker setting made with the tracker off does nothing: a WARNING names it and says what
+// would make it count. Only what was set on purpose: a YAML's refine_margin under the property
+// tracker=off (the shipped MultiPose file with the tracker turned off) is no mistake.
+TEST_F(DeltaCnnElementTest, TrackerSettingsWithTheTrackerOffAreNamedInAWarning) {
+  if (!require_asset(lightning())) return;
+  auto warnings_of = [](const std::string& yaml, const std::string& properties) {
+    std::vector<deltacnn_test::BusError> warnings;
+    bool eos = false;
+    const auto error = deltacnn_test::run_pipeline(
+        "videotestsrc num-buffers=2 ! video/x-raw,format=RGB,width=64,height=48 ! deltacnn "
+        "backend=cpu config-file-path=" + yaml + " " + properties + " ! fakesink",
+        60, &eos, &warnings);
+    EXPECT_FALSE(error.has_value()) << error->message;
+    EXPECT_TRUE(eos);
+    std::string all;
+    for (const auto& w : warnings)
+      if (w.message.find("has no effect") != std::string::npos) all += w.message + "\n";
+    return all;
+  };
+  const std::string properties =
+      warnings_of(lightning(), "tracker=off refine-margin=0.05 track-score-off=0.1");
+  EXPECT_NE(properties.find("property refine-margin=0.05 has no effect: the tracker is off "
+                            "(property tracker=off); expected tracker=on"),
+            std::string::npos) << properties;
+  EXPECT_NE(properties.find("property track-score-off=0.1 has no effect"), std::string::npos)
+      << properties;
+
+  const std::string off = deltacnn_test::config_with(
+      "movenet-lightning.yaml", "tracker:\n  enabled: false\n  refine_margin: 0.05\n");
+  const std::string on = deltacnn_test::config_with(
+      "movenet-lightning.yaml", "tracker:\n  enabled: true\n  refine_margin: 0.05\n");
+  ASSERT_FALSE(off.empty());
+  ASSERT_FALSE(on.empty());
+  const std::string yaml_key = warnings_of(off, "");
+  EXPECT_NE(yaml_key.find(off + ": tracker.refine_margin: 0.05 has no effect"), std::string::npos)
+      << yaml_key;
+  const std::string property = warnings_of(off, "refine-margin=0.2");
+  EXPECT_NE(property.find("property refine-margin=0.2 has no effect: the tracker is off (" + off +
+                          ": tracker.enabled: false)"),
+            std::string::npos) << property;
+  EXPECT_EQ(property.find("tracker.refine_margin: 0.05"), std::string::npos) << property;
+  EXPECT_EQ(warnings_of(on, "tracker=off"), "");
+  EXPECT_EQ(warnings_of(on, ""), "");
+  std::remove(off.c_str());
+  std::remove(on.c_str());
+}
+
 // The first frames of vtest through MultiPose: the ROI id is the track id, the same person keeps
 // it from frame to frame and its track age grows by one per frame. tracker=off: ids from the
 // previous frame only, and no track age on the ROIs.
