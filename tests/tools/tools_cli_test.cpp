@@ -5,6 +5,7 @@
 //
 // The tools are found through DELTACNN_TOOLS ("name=path;name=path", set by meson). No test here
 // starts a benchmark: every command line is refused before any work.
+#include <algorithm>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -207,6 +208,80 @@ TEST_F(ToolsCli, BenchOutputFilesThatCannotBeWrittenAreErrors) {
   const ToolRun full = run_tool(tools_.at("deltacnn-bench"), with({"--csv", "/dev/full"}));
   EXPECT_EQ(full.status, 1);
   EXPECT_NE(full.err.find("--csv /dev/full: writing it failed"), std::string::npos) << full.err;
+}
+
+// An output file replaces the user's earlier one only when complete: a run that fails after
+// opening it (a 1-frame video) leaves the earlier file as it was and no temporary file beside it,
+// a successful run replaces it, and --csv and --layers-csv naming one file are refused.
+TEST_F(ToolsCli, BenchReplacesAnEarlierOutputOnlyWhenComplete) {
+  const std::string yaml = dcnn::test::source_path("configs/movenet-lightning.yaml");
+  const fs::path dir = fs::temp_directory_path() / ("dcnn-outputs-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string csv = (dir / "frames.csv").string();
+  { std::ofstream(csv) << "earlier run\n"; }
+  const std::string video = (dir / "one-frame.avi").string();
+  {
+    cv::VideoWriter writer(video, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0, cv::Size(160, 120));
+    ASSERT_TRUE(writer.isOpened()) << "OpenCV cannot write " << video;
+    writer.write(cv::Mat(120, 160, CV_8UC3, cv::Scalar(90, 100, 110)));
+  }
+  const ToolRun failed = run_tool(tools_.at("deltacnn-bench"),
+                                  {"--config", yaml, "--video", video, "--frames", "5", "--csv", csv});
+  EXPECT_EQ(failed.status, 1) << failed.err;
+  EXPECT_EQ(slurp(csv), "earlier run\n");
+  auto entries = [&] {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  EXPECT_EQ(entries(), (std::vector<std::string>{"frames.csv", "one-frame.avi"}));
+
+  const ToolRun same = run_tool(tools_.at("deltacnn-bench"),
+                                {"--config", yaml, "--synthetic", "--frames", "3", "--csv", csv,
+                                 "--layers-csv", (dir / "." / "frames.csv").string()});
+  EXPECT_EQ(same.status, 2);
+  EXPECT_NE(same.err.find("--csv and --layers-csv name the same file"), std::string::npos) << same.err;
+  EXPECT_EQ(slurp(csv), "earlier run\n");
+
+  const ToolRun ok = run_tool(tools_.at("deltacnn-bench"), {"--config", yaml, "--synthetic", "--frames", "3",
+                                                            "--csv", csv});
+  EXPECT_EQ(ok.status, 0) << ok.err;
+  EXPECT_EQ(slurp(csv).rfind("frame,dense_ms,delta_ms", 0), 0u) << slurp(csv);
+  EXPECT_EQ(entries(), (std::vector<std::string>{"frames.csv", "one-frame.avi"}));
+  fs::remove_all(dir);
+}
+
+// deltacnn-tune --write on a YAML it cannot replace (immutable): an error before the search,
+// where it used to search, print "wrote ..." and exit 0 with the file unchanged.
+TEST_F(ToolsCli, TuneWriteOnAFileItCannotReplaceFailsBeforeTheSearch) {
+  const fs::path dir = fs::temp_directory_path() / ("dcnn-tune-write-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const std::string yaml = (dir / "deploy.yaml").string();
+  {
+    std::ifstream in(dcnn::test::source_path("configs/movenet-lightning.yaml"));
+    std::ofstream out(yaml);
+    std::string line;
+    while (std::getline(in, line)) {
+      const size_t models = line.find("../models/");
+      if (models != std::string::npos) line.replace(models, 10, dcnn::test::source_path("models") + "/");
+      out << line << "\n";
+    }
+  }
+  if (std::system(("chattr +i " + quoted(yaml) + " 2>/dev/null").c_str()) != 0) {
+    fs::remove_all(dir);
+    GTEST_SKIP() << "chattr +i is not available here (filesystem or capability)";
+  }
+  const ToolRun r = run_tool(tools_.at("deltacnn-tune"),
+                             {"--config", yaml, "--video", dcnn::test::source_path("data/vtest.avi"), "--frames",
+                              "4", "--max-minutes", "0.1", "--target-kpt", "0.01", "--target-count", "0.01",
+                              "--write"});
+  std::system(("chattr -i " + quoted(yaml)).c_str());
+  fs::remove_all(dir);
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_NE(r.err.find("--write " + yaml + ": cannot open it for writing"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("caching"), std::string::npos) << "it searched before failing:\n" << r.err;
+  EXPECT_EQ(r.out.find("wrote"), std::string::npos) << r.out;
 }
 
 // A 3-frame video and --frames 10: deltacnn-eval runs on the 3 frames, says so on stderr, and

@@ -132,6 +132,8 @@ Args parse(int argc, char** argv) {
     if (a.compare_masks && a.config.empty()) throw UsageError("--compare-masks needs --config (the masks are in the YAML)");
     if (!ort_option.empty() && a.reference != "onnxruntime")
       throw UsageError(ort_option + " applies to --reference onnxruntime, which is not given");
+    if (!a.csv.empty() && !a.layers_csv.empty() && tools::same_file(a.csv, a.layers_csv))
+      throw UsageError("--csv and --layers-csv name the same file (" + a.csv + "); expected two files");
     return a;
   });
 }

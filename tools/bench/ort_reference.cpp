@@ -7,12 +7,15 @@
 #include <array>
 #include <cctype>
 #include <cstdio>
+#include <cerrno>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
 #include "engine/core/error.h"
+#include "tools/common/temp_paths.h"
 
 #ifndef DCNN_ORT_SCRIPT
 #error "DCNN_ORT_SCRIPT must name tools/bench/ort-reference.js (set by tools/bench/meson.build)"
@@ -54,15 +57,22 @@ OrtReference::OrtReference(const std::string& model_path, int width, int height,
                                        "; run ./scripts/fetch-ort.sh (or set DELTACNN_ORT_NODE_PATH)");
   if (std::system("command -v node >/dev/null 2>&1") != 0)
     throw Error(ErrorKind::Config, "--reference onnxruntime: node is not on PATH; run ./scripts/setup.sh");
-  char name[] = "/tmp/deltacnn-ort-frames-XXXXXX";
-  const int fd = mkstemp(name);
-  if (fd < 0) throw Error(ErrorKind::Config, "--reference onnxruntime: cannot create a temporary file in /tmp");
+  // The frames node reads (about 50 MB for MultiPose): removed by the destructor, and on Ctrl-C.
+  const std::string dir = env_or("TMPDIR", "/tmp");
+  std::string name = dir + "/deltacnn-ort-frames-XXXXXX";
+  const int fd = mkstemp(name.data());
+  if (fd < 0)
+    throw Error(ErrorKind::Config, "--reference onnxruntime: cannot create a temporary file in " + dir + " (" +
+                                       std::strerror(errno) + "); expected TMPDIR (or /tmp) to be writable");
   close(fd);
+  tools::remove_on_interrupt(name);
   frames_file_ = name;
 }
 
 OrtReference::~OrtReference() {
-  if (!frames_file_.empty()) std::remove(frames_file_.c_str());
+  if (frames_file_.empty()) return;
+  std::remove(frames_file_.c_str());
+  tools::forget_on_interrupt(frames_file_);
 }
 
 void OrtReference::keep(const float* frame) {

@@ -1,15 +1,13 @@
-// Output files of the tools (--csv, --layers-csv): opened before the run, so that a path that
-// cannot be written fails at once and not after minutes of measuring, and closed with the
-// stream's error state checked, so that a full disk is not a silent, truncated file.
+// Output files of the tools (--csv, --layers-csv). Opened before the run, so that a path that
+// cannot be written fails at once and not after minutes of measuring. Written under a temporary
+// name beside the target and renamed over it only by close(), after the stream's error state was
+// checked: a run that fails, is interrupted, or fills the disk leaves the user's earlier file as
+// it was, never a truncated one. A target that exists and is not a regular file (/dev/stdout, a
+// FIFO) is written in place.
 #pragma once
 
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <string>
-#include <utility>
-
-#include "engine/core/error.h"
 
 namespace dcnn::tools {
 
@@ -18,47 +16,29 @@ class OutputFile {
   OutputFile() = default;
   // `option`: the flag that named the file, for the message. Throws Error(Config) naming the
   // option, the path and the system's reason.
-  OutputFile(const std::string& option, const std::string& path) : option_(option), path_(path) {
-    f_ = std::fopen(path.c_str(), "w");
-    if (f_ == nullptr)
-      throw Error(ErrorKind::Config, option + " " + path + ": cannot open it for writing (" +
-                                         std::strerror(errno) + ")");
-  }
+  OutputFile(const std::string& option, const std::string& path);
   OutputFile(const OutputFile&) = delete;
   OutputFile& operator=(const OutputFile&) = delete;
-  OutputFile(OutputFile&& o) noexcept : option_(std::move(o.option_)), path_(std::move(o.path_)), f_(o.f_) {
-    o.f_ = nullptr;
-  }
-  OutputFile& operator=(OutputFile&& o) noexcept {
-    if (this != &o) {
-      if (f_ != nullptr) std::fclose(f_);
-      option_ = std::move(o.option_);
-      path_ = std::move(o.path_);
-      f_ = o.f_;
-      o.f_ = nullptr;
-    }
-    return *this;
-  }
-  ~OutputFile() {
-    if (f_ != nullptr) std::fclose(f_);
-  }
+  OutputFile(OutputFile&& o) noexcept;
+  OutputFile& operator=(OutputFile&& o) noexcept;
+  ~OutputFile();  // without close(): the temporary file is removed, the target left as it was
+
   std::FILE* get() const { return f_; }
   explicit operator bool() const { return f_ != nullptr; }
-  // Flushes and closes; throws Error(Config) when anything written did not reach the file.
-  void close() {
-    if (f_ == nullptr) return;
-    const bool failed = std::ferror(f_) != 0;
-    const int closed = std::fclose(f_);
-    const int why = errno;
-    f_ = nullptr;
-    if (failed || closed != 0)
-      throw Error(ErrorKind::Config, option_ + " " + path_ + ": writing it failed (" + std::strerror(why) +
-                                         "); the file is incomplete");
-  }
+  // Flushes, closes and puts the file in place; throws Error(Config) when anything written did
+  // not reach the file (the target is then left as it was).
+  void close();
 
  private:
+  void discard() noexcept;
+
   std::string option_, path_;
+  std::string temp_;  // empty: writing the target in place
   std::FILE* f_ = nullptr;
 };
+
+// Whether two output paths name one file (the same path spelt differently, or two links to one
+// file); paths that do not exist yet are compared by their absolute, normalised spelling.
+bool same_file(const std::string& a, const std::string& b);
 
 }  // namespace dcnn::tools

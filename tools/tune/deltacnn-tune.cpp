@@ -14,10 +14,12 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 #include "engine/api/deltacnn.h"
 #include "tools/common/model_warnings.h"
+#include "tools/common/output_file.h"
 #include "tools/common/tool_main.h"
 #include "tools/tune/delta_yaml_writer.h"
 #include "tools/tune/frame_cache.h"
@@ -57,6 +59,15 @@ void print_table(bool pose, const SearchOutcome& out, double dense_ms) {
   for (const auto& kv : out.best.layer_thresholds) std::printf("  %-70s %.4g\n", kv.first.c_str(), kv.second);
 }
 
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  if (!in)
+    throw dcnn::Error(dcnn::ErrorKind::Config, "--write " + path + ": cannot read it back to rewrite its delta section");
+  return text.str();
+}
+
 int run(const TuneOptions& o) {
   const dcnn::DeploymentConfig cfg = dcnn::load_config(o.config);
   // CPU: the tuned values ship for the CPU path (the CUDA path computes the same deltas).
@@ -81,6 +92,16 @@ int run(const TuneOptions& o) {
   targets.count = o.target_count;
   targets.f1 = o.target_f1;
 
+  // With --write: the YAML's text as it is now (an edit made during a long search is not
+  // overwritten with thresholds tuned on the old file: the write checks it is unchanged), and a
+  // file it cannot replace said now, not after the search.
+  std::string yaml_text;
+  std::optional<dcnn::tools::OutputFile> yaml_out;
+  if (o.write) {
+    yaml_text = read_text(cfg.source);
+    yaml_out.emplace("--write", cfg.source);
+  }
+
   const auto start = std::chrono::steady_clock::now();
   std::fprintf(stderr, "caching %d frames and their dense results...\n", o.frames);
   const FrameCache cache = build_frame_cache(model, o.video, o.frames);
@@ -95,9 +116,10 @@ int run(const TuneOptions& o) {
     return 3;
   }
   if (o.write) {
-    std::ifstream in(cfg.source);
-    std::stringstream text;
-    text << in.rdbuf();
+    if (read_text(cfg.source) != yaml_text)
+      throw dcnn::Error(dcnn::ErrorKind::Config,
+                        "--write " + cfg.source + ": the file changed during the search; it is left as it "
+                        "is (the thresholds above were tuned on the earlier text); run again to write them");
     // A search cut short by --max-minutes still wrote thresholds that hold the targets, only
     // not the cheapest ones it would have found: said on stderr and in the file.
     if (out.out_of_time)
@@ -107,10 +129,13 @@ int run(const TuneOptions& o) {
     char comment[192];
     std::snprintf(comment, sizeof comment, "tuned by deltacnn-tune (%zu frames, %s%s)", cache.inputs.size(),
                   pose ? "kpt/count targets" : "det_f1 target", out.out_of_time ? ", stopped at --max-minutes" : "");
-    const std::string rewritten = dcnn::tune::rewrite_delta_section(text.str(), cfg.source, out.best, comment);
+    const std::string rewritten = dcnn::tune::rewrite_delta_section(yaml_text, cfg.source, out.best, comment);
     // Parse what is about to be written: a rewrite the loader rejects must never land.
     dcnn::parse_config(rewritten, cfg.source, cfg.source.substr(0, cfg.source.find_last_of('/')));
-    std::ofstream(cfg.source) << rewritten;
+    // Beside the YAML and renamed over it once complete: a full disk or a kill leaves the
+    // deployment as it was, never half a file.
+    std::fwrite(rewritten.data(), 1, rewritten.size(), yaml_out->get());
+    yaml_out->close();
     std::printf("wrote the delta section of %s\n", cfg.source.c_str());
   }
   return 0;
