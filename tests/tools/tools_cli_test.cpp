@@ -6,6 +6,7 @@
 // The tools are found through DELTACNN_TOOLS ("name=path;name=path", set by meson). No test here
 // starts a benchmark: every command line is refused before any work.
 #include <algorithm>
+#include <cmath>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -282,6 +283,53 @@ TEST_F(ToolsCli, TuneWriteOnAFileItCannotReplaceFailsBeforeTheSearch) {
   EXPECT_NE(r.err.find("--write " + yaml + ": cannot open it for writing"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("caching"), std::string::npos) << "it searched before failing:\n" << r.err;
   EXPECT_EQ(r.out.find("wrote"), std::string::npos) << r.out;
+}
+
+// deltacnn-bench pre-processes video frames as the YAML says: input.resize letterbox and stretch
+// feed the model different inputs (it stretched every frame whatever the YAML said, so a
+// letterbox deployment was measured on another input than the element's).
+TEST_F(ToolsCli, BenchFollowsTheYamlsResize) {
+  const fs::path dir = fs::temp_directory_path() / ("dcnn-bench-resize-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  auto yaml_with = [&](const std::string& resize) {
+    const std::string path = (dir / (resize + ".yaml")).string();
+    std::ifstream in(dcnn::test::source_path("configs/movenet-lightning.yaml"));
+    std::ofstream out(path);
+    std::string line;
+    while (std::getline(in, line)) {
+      const size_t models = line.find("../models/");
+      if (models != std::string::npos) line.replace(models, 10, dcnn::test::source_path("models") + "/");
+      const size_t key = line.find("resize: stretch");
+      if (key != std::string::npos) line = line.substr(0, key) + "resize: " + resize;
+      out << line << "\n";
+    }
+    return path;
+  };
+  const std::string video = (dir / "wide.avi").string();
+  {
+    cv::VideoWriter writer(video, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0, cv::Size(320, 120));
+    ASSERT_TRUE(writer.isOpened()) << "OpenCV cannot write " << video;
+    for (int i = 0; i < 4; ++i) {
+      cv::Mat frame(120, 320, CV_8UC3, cv::Scalar(90, 100, 110));
+      cv::rectangle(frame, cv::Rect(40 + 30 * i, 30, 40, 60), cv::Scalar(230, 230, 230), cv::FILLED);
+      writer.write(frame);
+    }
+  }
+  auto input_active = [&](const std::string& yaml) {
+    const ToolRun r = run_tool(tools_.at("deltacnn-bench"),
+                               {"--config", yaml, "--video", video, "--frames", "4", "--json"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    const size_t key = r.out.rfind("\"input_active\":");
+    return key == std::string::npos ? -1.0 : std::stod(r.out.substr(key + 15));
+  };
+  const double stretch = input_active(yaml_with("stretch"));
+  const double letterbox = input_active(yaml_with("letterbox"));
+  fs::remove_all(dir);
+  ASSERT_GT(stretch, 0.0);
+  ASSERT_GT(letterbox, 0.0);
+  // Letterboxed, the 320x120 frames fill a 192x72 band of the 192x192 input (the bars never
+  // change); stretched, all of it: the changed share differs (it was equal, bit for bit).
+  EXPECT_GT(std::abs(letterbox - stretch), 0.05 * stretch) << "stretch " << stretch << ", letterbox " << letterbox;
 }
 
 // A 3-frame video and --frames 10: deltacnn-eval runs on the 3 frames, says so on stderr, and

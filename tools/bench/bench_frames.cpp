@@ -6,6 +6,8 @@
 #include <opencv2/imgproc.hpp>
 
 #include "engine/core/error.h"
+#include "engine/core/image.h"
+#include "engine/pre/preprocess.h"
 #include "tools/common/video_file.h"
 
 namespace dcnn::bench {
@@ -13,8 +15,8 @@ namespace {
 
 class VideoSource : public FrameSource {
  public:
-  VideoSource(const std::string& path, int width, int height, bool bgr)
-      : path_(path), width_(width), height_(height), bgr_(bgr) {
+  VideoSource(const std::string& path, const InputConfig& input)
+      : path_(path), input_(input), pre_(input) {
     tools::require_video_file(path);
     if (!cap_.open(path))
       throw Error(ErrorKind::NotFound, "--video " + path + ": cannot open the file (expected a "
@@ -23,14 +25,14 @@ class VideoSource : public FrameSource {
   bool next(std::vector<float>& out) override {
     cv::Mat frame;
     if (!cap_.read(frame) || frame.empty()) return false;
-    cv::Mat resized, color, f32;
-    if (frame.cols != width_ || frame.rows != height_)
-      cv::resize(frame, resized, cv::Size(width_, height_), 0, 0, cv::INTER_LINEAR);
-    else
-      resized = frame;
-    if (bgr_) color = resized; else cv::cvtColor(resized, color, cv::COLOR_BGR2RGB);
-    color.convertTo(f32, CV_32FC3);
-    out.assign(f32.ptr<float>(), f32.ptr<float>() + size_t(width_) * height_ * 3);
+    ImageView view;
+    view.format = PixelFormat::BGR;  // OpenCV decodes to BGR
+    view.width = frame.cols;
+    view.height = frame.rows;
+    view.planes[0] = frame.data;
+    view.strides[0] = int(frame.step);
+    out.resize(size_t(input_.width) * input_.height * 3);
+    pre_.run(view, out.data());
     return true;
   }
   std::string describe() const override { return path_; }
@@ -39,8 +41,8 @@ class VideoSource : public FrameSource {
 
  private:
   std::string path_;
-  int width_, height_;
-  bool bgr_;
+  InputConfig input_;
+  Preprocessor pre_;
   cv::VideoCapture cap_;
 };
 
@@ -90,8 +92,8 @@ class SyntheticSource : public FrameSource {
 
 }  // namespace
 
-std::unique_ptr<FrameSource> open_video(const std::string& path, int width, int height, bool bgr) {
-  return std::make_unique<VideoSource>(path, width, height, bgr);
+std::unique_ptr<FrameSource> open_video(const std::string& path, const InputConfig& input) {
+  return std::make_unique<VideoSource>(path, input);
 }
 
 std::unique_ptr<FrameSource> make_synthetic(int width, int height, uint32_t seed) {

@@ -1,6 +1,7 @@
-// Frame sources of deltacnn-bench: a video file (cv::VideoCapture, resized INTER_LINEAR to the
-// model input, colour order of the model) or a deterministic synthetic scene (static background,
-// a few moving squares, mild sensor noise). Frames come out as HxWx3 float in 0..255.
+// Frame sources of deltacnn-bench: a video file (cv::VideoCapture, pre-processed as the element
+// does: the YAML's input section, stretch or letterbox, colour order) or a deterministic synthetic
+// scene (static background, a few moving squares, mild sensor noise). Frames come out as HxWx3
+// float in 0..255.
 #pragma once
 
 #include <memory>
@@ -9,6 +10,8 @@
 #include <vector>
 
 #include <opencv2/videoio.hpp>
+
+#include "engine/config/config.h"
 
 namespace dcnn::bench {
 
@@ -24,8 +27,9 @@ class FrameSource {
   virtual int source_height() const = 0;
 };
 
-// Throws dcnn::Error(NotFound) when the file cannot be opened.
-std::unique_ptr<FrameSource> open_video(const std::string& path, int width, int height, bool bgr);
+// Throws dcnn::Error(NotFound) when the file cannot be opened. `input`: the YAML's input section
+// (with --model: its size, RGB, stretch).
+std::unique_ptr<FrameSource> open_video(const std::string& path, const InputConfig& input);
 std::unique_ptr<FrameSource> make_synthetic(int width, int height, uint32_t seed = 1);
 
 }  // namespace dcnn::bench

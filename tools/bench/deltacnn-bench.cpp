@@ -177,7 +177,8 @@ int run(const Args& args) {
   std::string model_path = args.model;
   std::string precision = args.precision;
   int width = args.width, height = args.height;
-  bool bgr = false;
+  // How video frames become model input: the YAML's input section; with --model, RGB stretched.
+  InputConfig input;
   InputNormalization norm;
   DeltaSettings settings;
   std::string name;
@@ -190,7 +191,7 @@ int run(const Args& args) {
     deployment = cfg;
     if (model_path.empty()) model_path = cfg.model_path;
     if (!width) width = cfg.input.width, height = cfg.input.height;
-    bgr = cfg.input.color == ColorOrder::BGR;
+    input = cfg.input;
     for (int c = 0; c < 3; ++c) norm.mean[c] = cfg.input.mean[c], norm.std[c] = cfg.input.std[c];
     settings = to_delta_settings(cfg.delta);
     // The YAML's model.precision unless --precision names one, where it runs (as Model::load).
@@ -234,6 +235,8 @@ int run(const Args& args) {
   const Shape in_shape = graph.tensors.at(size_t(graph.input)).shape;
   width = in_shape.w;
   height = in_shape.h;
+  input.width = width;
+  input.height = height;
   if (deployment) {
     // The checks Model::load makes (the element refuses what they refuse): a size off the
     // model's grid, or an output_stride that does not match the heads, would time a network
@@ -353,8 +356,7 @@ int run(const Args& args) {
   } else if (args.reference == "onnxruntime") {
     ort = std::make_unique<bench::OrtReference>(model_path, width, height, norm, omp_get_max_threads());
   }
-  auto source = args.synthetic ? bench::make_synthetic(width, height)
-                               : bench::open_video(args.video, width, height, bgr);
+  auto source = args.synthetic ? bench::make_synthetic(width, height) : bench::open_video(args.video, input);
   // onnxruntime runs on the first frames, before ours and again after them.
   std::vector<std::vector<float>> ahead;
   if (ort) {
@@ -366,7 +368,7 @@ int run(const Args& args) {
     if (!ahead.empty()) ort->measure(args.ort_runs);
   }
   const std::vector<uint8_t> ignore =
-      bench::mask_for_bench(zone_config, source->source_width(), source->source_height(), width, height);
+      bench::mask_for_bench(zone_config, source->source_width(), source->source_height(), input);
   delta.set_input_ignore_mask(ignore);
   double masked_fraction = 0.0;
   for (uint8_t b : ignore) masked_fraction += b;
