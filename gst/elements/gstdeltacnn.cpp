@@ -232,13 +232,16 @@ install_properties (GObjectClass * gobject_class)
           TRUE, playing));
   g_object_class_install_property (gobject_class, PROP_RESET_AFTER_GAP,
       g_param_spec_uint ("reset-after-gap", "Reset after a gap",
-          "Restart the delta state, and end every open track, when the timestamps jump forward "
-          "by more than this many milliseconds between two buffers, and by more than 4 times "
-          "the feed's usual step (the median of its last 8 steps; a camera that was away: the "
-          "people seen before it are not known to be there still; a feed that is slow "
-          "throughout, such as a timelapse, is not reset at every frame), whether or not the "
-          "buffer is flagged DISCONT. The first step after start is not judged. 0: never. "
-          "Default 5000",
+          "Restart the delta state, and end every open track, when the running time jumps "
+          "forward by more than this many milliseconds between two buffers, and by more than 4 "
+          "times the feed's usual step (the median of its last 8 steps; a camera that was away: "
+          "the people seen before it are not known to be there still; a feed that is slow "
+          "throughout, such as a timelapse, is not reset at every frame), or when the picture "
+          "jumps in the media against the running time (a looping player's segment seek, a seek "
+          "without flush: back by more than 1 s and 4 steps, or ahead by more than that and this), "
+          "whether or not the buffer is flagged DISCONT. Buffers flagged GAP (videorate's copies) "
+          "are not counted. The first step after start, a flush or a new frame rate is not "
+          "judged. 0: never. Default 5000",
           0, G_MAXUINT, 5000, playing));
   g_object_class_install_property (gobject_class, PROP_CAMERA_ID,
       g_param_spec_string ("camera-id", "Camera ID",
@@ -772,6 +775,11 @@ gst_deltacnn_set_caps (GstBaseTransform * trans, GstCaps * incaps, GstCaps * out
         incaps);
     priv->reset_pending = true;
   }
+  // Another frame rate: the feed's usual step is not what it was (a camera set to one frame in
+  // 10 s must not be judged by its 10 fps past).
+  if (priv->have_info && (GST_VIDEO_INFO_FPS_N (&info) != GST_VIDEO_INFO_FPS_N (&priv->info)
+          || GST_VIDEO_INFO_FPS_D (&info) != GST_VIDEO_INFO_FPS_D (&priv->info)))
+    priv->timestamp_gaps.clear ();
   priv->info = info;
   priv->pixel_format = format;
   priv->have_info = true;
@@ -820,9 +828,11 @@ gst_deltacnn_sink_event (GstBaseTransform * trans, GstEvent * event)
       break;
     case GST_EVENT_FLUSH_STOP:
     case GST_EVENT_STREAM_START:
-      // A seek or a new stream: the previous frame is no reference for the next one.
+      // A seek or a new stream: the previous frame is no reference for the next one, and the
+      // running time (and perhaps the frame rate) starts again.
       GST_DEBUG_OBJECT (self, "%s: resetting the delta state", GST_EVENT_TYPE_NAME (event));
       self->priv->reset_pending = true;
+      self->priv->timestamp_gaps.clear ();
       break;
     default:
       break;
@@ -890,6 +900,25 @@ apply_live_settings (GstDeltaCnn * self)
   applied.refine_margin = s.refine_margin;
 }
 
+// The buffer's running time and stream time in its segment (timestamp_gaps.h); -1 where the
+// buffer has no timestamp or lies outside the segment.
+static deltacnn_gst::BufferTime
+buffer_time (const GstSegment * segment, GstBuffer * buf)
+{
+  deltacnn_gst::BufferTime t;
+  const GstClockTime pts = GST_BUFFER_PTS (buf);
+  if (!GST_CLOCK_TIME_IS_VALID (pts) || segment->format != GST_FORMAT_TIME)
+    return t;
+  const guint64 running = gst_segment_to_running_time (segment, GST_FORMAT_TIME, pts);
+  const guint64 stream = gst_segment_to_stream_time (segment, GST_FORMAT_TIME, pts);
+  if (GST_CLOCK_TIME_IS_VALID (running))
+    t.running_ns = static_cast<int64_t> (running);
+  if (GST_CLOCK_TIME_IS_VALID (stream))
+    t.stream_ns = static_cast<int64_t> (stream);
+  t.rate = segment->rate * segment->applied_rate;
+  return t;
+}
+
 static GstFlowReturn
 gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 {
@@ -909,13 +938,19 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     apply_live_settings (self);
     bool discont = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT)
         && priv->reset_on_discont;
-    // A camera that was away, DISCONT or not (timestamp_gaps.h).
-    const GstClockTime pts = GST_BUFFER_PTS (buf);
-    const bool gap = priv->timestamp_gaps.is_gap (GST_CLOCK_TIME_IS_VALID (pts) ?
-        static_cast<int64_t> (pts) : -1, priv->reset_after_gap_ns);
+    // A camera that was away or a picture that jumped, DISCONT or not (timestamp_gaps.h). A
+    // buffer flagged GAP (videorate's copy of the last frame) is no sighting of the camera: the
+    // next real frame is measured against the last real one.
+    deltacnn_gst::TimeJump jump = deltacnn_gst::TimeJump::None;
+    if (!GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP))
+      jump = priv->timestamp_gaps.judge (buffer_time (&trans->segment, buf),
+          priv->reset_after_gap_ns);
+    const bool gap = jump != deltacnn_gst::TimeJump::None;
     if (priv->reset_pending.exchange (false) || discont || gap) {
       GST_DEBUG_OBJECT (self, "resetting the delta state (%s)", discont ? "discont" :
-          gap ? "a gap in the timestamps" : "event");
+          jump == deltacnn_gst::TimeJump::Outage ? "a gap in the timestamps" :
+          jump == deltacnn_gst::TimeJump::PictureJump ? "the picture jumped in the media" :
+          "event");
       priv->stream->reset ();
       push_track_events (self, priv->events->on_reset (priv->stream->tracker ()));
     }

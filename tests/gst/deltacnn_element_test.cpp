@@ -779,6 +779,47 @@ TEST_F(DeltaCnnElementTest, AGapInTheTimestampsResetsTheDeltaState) {
   EXPECT_TRUE(push_keyframe(h, at(324.0)));  // 100 s: away
 }
 
+// reset-after-gap in the segment's time: a looping player's segment seek (the media starts again,
+// the running time goes on) resets; videorate's GAP-flagged copies of the last frame do not hide
+// an outage; a new frame rate (one frame in 10 s) is not judged by the old one's steps.
+TEST_F(DeltaCnnElementTest, GapsAreJudgedInTheSegmentsTime) {
+  if (!require_asset(lightning())) return;
+  GstHarness* h = harness(lightning());
+  ASSERT_NE(h, nullptr);
+  auto at = [](double seconds) {
+    return make_buffer(synthetic_bgr(kWidth, kHeight, 0), GST_VIDEO_FORMAT_RGB,
+                       GstClockTime(seconds * GST_SECOND));
+  };
+  auto segment_from = [&](double base_s) {
+    GstSegment segment;
+    gst_segment_init(&segment, GST_FORMAT_TIME);
+    segment.base = GstClockTime(base_s * GST_SECOND);
+    ASSERT_TRUE(gst_harness_push_event(h, gst_event_new_segment(&segment)));
+  };
+  EXPECT_TRUE(push_keyframe(h, at(0.0)));
+  for (int i = 1; i < 20; ++i) EXPECT_FALSE(push_keyframe(h, at(0.1 * i)));
+  segment_from(2.0);  // the loop: the media at 0 again, 2 s of running time on
+  EXPECT_TRUE(push_keyframe(h, at(0.0))) << "a loop back to the start kept the delta state";
+  EXPECT_FALSE(push_keyframe(h, at(0.1)));
+  segment_from(2.2);  // the same media going on under a new segment (its base moved on with it)
+  EXPECT_FALSE(push_keyframe(h, at(0.2)));
+
+  // 60 s without the camera, filled by videorate with copies flagged GAP.
+  for (int i = 3; i < 603; ++i) {
+    GstBuffer* copy = at(0.1 * i);
+    GST_BUFFER_FLAG_SET(copy, GST_BUFFER_FLAG_GAP);
+    push_keyframe(h, copy);
+  }
+  EXPECT_TRUE(push_keyframe(h, at(60.3))) << "the outage behind videorate's copies was not seen";
+
+  // The camera is set to one frame in 10 s (its caps say so): slow from now on, no outage.
+  std::string slow = caps_string(GST_VIDEO_FORMAT_RGB, kWidth, kHeight);
+  slow.replace(slow.find("framerate=10/1"), 14, "framerate=1/10");
+  gst_harness_set_src_caps_str(h, slow.c_str());
+  for (double t : {70.3, 80.3, 90.3, 100.3})
+    EXPECT_FALSE(push_keyframe(h, at(t))) << "reset at " << t << " s by the old frame rate's steps";
+}
+
 TEST_F(DeltaCnnElementTest, StreamStartResetsTheDeltaState) {
   if (!require_asset(lightning())) return;
   GstHarness* h = harness(lightning());

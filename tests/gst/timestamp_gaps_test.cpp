@@ -1,10 +1,12 @@
 // TimestampGaps (deltacnn's reset-after-gap): which jumps of the timestamps are a camera that
-// was away, and which are a feed that is slow, stalls once or varies its rate.
+// was away or a picture that jumped in the media, and which are a feed that is slow, stalls once,
+// varies its rate, turns slow for good, plays fast or backwards.
 #include "gst/elements/timestamp_gaps.h"
 
 #include <gtest/gtest.h>
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace {
@@ -68,6 +70,66 @@ TEST(TimestampGaps, BuffersWithoutTimestampsAndClearAreSkipped) {
   EXPECT_TRUE(gaps.is_gap(int64_t(70e9), kLimit));
   gaps.clear();
   EXPECT_FALSE(gaps.is_gap(int64_t(200e9), kLimit)) << "after clear() nothing is known";
+}
+
+TEST(TimestampGaps, AFeedThatTurnsSlowForGoodStopsBeingAGap) {
+  // 10 fps, then one frame every 10 s: the first slow steps are outages, until they are the
+  // median of the last 8 steps, after four (they were never remembered: every frame reset for ever).
+  EXPECT_EQ(gaps_in(every(0, 0.1, 20) + every(11.9, 10.0, 10)), (std::vector<double>{11.9, 21.9, 31.9, 41.9}));
+}
+
+// Buffers as (running s, stream s) at `rate`; returns the indices judged a jump, with their kind.
+std::vector<std::pair<int, deltacnn_gst::TimeJump>> jumps_in(const std::vector<std::pair<double, double>>& times,
+                                                             double rate = 1.0) {
+  deltacnn_gst::TimestampGaps gaps;
+  std::vector<std::pair<int, deltacnn_gst::TimeJump>> found;
+  for (size_t i = 0; i < times.size(); ++i) {
+    const deltacnn_gst::TimeJump j =
+        gaps.judge({int64_t(times[i].first * 1e9), int64_t(times[i].second * 1e9), rate}, kLimit);
+    if (j != deltacnn_gst::TimeJump::None) found.emplace_back(int(i), j);
+  }
+  return found;
+}
+
+// `n` buffers 0.1 s apart in running time, the media moving `media_step` per buffer.
+std::vector<std::pair<double, double>> playing(double running, double stream, double media_step, int n) {
+  std::vector<std::pair<double, double>> t;
+  for (int i = 0; i < n; ++i) t.emplace_back(running + 0.1 * i, stream + media_step * i);
+  return t;
+}
+
+std::vector<std::pair<double, double>> operator+(std::vector<std::pair<double, double>> a,
+                                                 const std::vector<std::pair<double, double>>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+TEST(TimestampGaps, APictureThatJumpsInTheMediaIsAJump) {
+  using deltacnn_gst::TimeJump;
+  const std::vector<std::pair<int, TimeJump>> loop = {{20, TimeJump::PictureJump}};
+  // A looping player's segment seek: the running time goes on, the media starts again at 0.
+  EXPECT_EQ(jumps_in(playing(0, 0, 0.1, 20) + playing(2.0, 0, 0.1, 20)), loop);
+  // A seek without flush 30 s ahead.
+  EXPECT_EQ(jumps_in(playing(0, 0, 0.1, 20) + playing(2.0, 32.0, 0.1, 5)), loop);
+  // Not: 3 s ahead (under the limit), 0.5 s back (under the 1 s tolerance), a segment boundary
+  // where the media goes on (an HLS fragment), fast playback (rate 8: 0.8 s of media per 0.1 s).
+  EXPECT_TRUE(jumps_in(playing(0, 0, 0.1, 20) + playing(2.0, 4.9, 0.1, 5)).empty());
+  EXPECT_TRUE(jumps_in(playing(0, 0, 0.1, 20) + playing(2.0, 1.4, 0.1, 5)).empty());
+  EXPECT_TRUE(jumps_in(playing(0, 0, 0.1, 20) + playing(2.0, 2.0, 0.1, 5)).empty());
+  EXPECT_TRUE(jumps_in(playing(0, 0, 0.8, 40), 8.0).empty());
+}
+
+TEST(TimestampGaps, ReversePlaybackIsJudgedAlongItsDirection) {
+  using deltacnn_gst::TimeJump;
+  // Backwards through a recording: the media goes down as the running time goes up; no jump.
+  EXPECT_TRUE(jumps_in(playing(0, 100, -0.1, 30), -1.0).empty());
+  // A 20 s hole in the recording, played backwards: the running time jumps 20 s, an outage (it
+  // was never judged: the timestamps went backwards).
+  EXPECT_EQ(jumps_in(playing(0, 100, -0.1, 20) + playing(21.9, 78.1, -0.1, 5), -1.0),
+            (std::vector<std::pair<int, TimeJump>>{{20, TimeJump::Outage}}));
+  // Jumping back in playback direction (to later media) is a picture jump.
+  EXPECT_EQ(jumps_in(playing(0, 100, -0.1, 20) + playing(2.0, 150, -0.1, 5), -1.0),
+            (std::vector<std::pair<int, TimeJump>>{{20, TimeJump::PictureJump}}));
 }
 
 }  // namespace
