@@ -46,6 +46,16 @@ TEST(CommandLine, IntegersParseInFullAndInRange) {
   EXPECT_EQ(problem_with({"--frames", "201"}, bounded), "--frames '201': expected an integer in [2, 200]");
 }
 
+TEST(CommandLine, AForgottenValueIsNotTheNextOption) {
+  std::string got;
+  auto config = [&](CommandLine& cl) { got = cl.text(); };
+  EXPECT_EQ(problem_with({"--config", "--video"}, config),
+            "--config needs a value, got the option '--video' (a file named so: ./--video)");
+  EXPECT_EQ(problem_with({"--config", "./--video"}, config), "");
+  EXPECT_EQ(got, "./--video");
+  EXPECT_EQ(problem_with({"--config", "-weird.yaml"}, config), "");
+}
+
 TEST(CommandLine, NumbersAreFiniteAndInRange) {
   double got = -1;
   auto threshold = [&](CommandLine& cl) { got = cl.number(0.0, INFINITY); };

@@ -135,6 +135,11 @@ TEST_F(ToolsCli, ValuesThatDoNotParseAreUsageErrors) {
       {"conv-kernels-bench", {"--min-seconds", "fast"}, "--min-seconds 'fast': expected a number in (0, 3600]"},
       {"delta-ablation", {"--min-seconds", ""}, "--min-seconds needs a value, got an empty one"},
       {"deltacnn-cuda-bench", {"--config", "c.yaml", "--frames", "-1"}, "--frames '-1': expected an integer in [2, 1000000000]"},
+      // A forgotten value is not the next option; options that would do nothing.
+      {"deltacnn-eval", {"--config", "--video", "v.avi"}, "--config needs a value, got the option '--video' (a file named so: ./--video)"},
+      {"deltacnn-eval", eval_with({"--perturb-seed", "3"}), "--perturb-seed applies to --perturb, which is not given"},
+      {"deltacnn-tune", {"--config", "c.yaml", "--list-layers", "--write"}, "--list-layers only prints the groups: --write, --video and the targets do nothing with it"},
+      {"deltacnn-tune", {"--config", "c.yaml", "--video", "v.avi", "--target-f1", "0.9", "--target-kpt", "0.9"}, "--target-f1 is for detection models, --target-kpt/--target-count for pose models; give the ones of your model"},
   };
   for (const Case& c : cases) {
     if (!tools_.count(c.tool)) {
@@ -186,6 +191,47 @@ TEST_F(ToolsCli, EmptyVideoFileSaysSo) {
   EXPECT_EQ(r.status, 1);
   EXPECT_NE(r.err.find("--video '" + video + "' is empty (0 bytes)"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("CRITICAL"), std::string::npos) << r.err;
+}
+
+// A file that exists but is no video: one line naming it, as an input error, without the
+// warnings of every OpenCV backend that tried it (it said "error (not found)" under them).
+TEST_F(ToolsCli, UndecodableVideoSaysSoInOneLine) {
+  const std::string yaml = dcnn::test::source_path("configs/movenet-lightning.yaml");
+  const std::string video = (fs::temp_directory_path() / ("dcnn-junk-" + std::to_string(::getpid()) + ".avi")).string();
+  {
+    std::ofstream junk(video, std::ios::binary);
+    for (int i = 0; i < 3000; ++i) junk.put(char((i * 7919) % 251));
+  }
+  for (const char* tool : {"deltacnn-eval", "deltacnn-bench"}) {
+    const ToolRun r = run_tool(tools_.at(tool), {"--config", yaml, "--video", video});
+    EXPECT_EQ(r.status, 1) << tool;
+    EXPECT_NE(r.err.find("error (input error): --video '" + video + "': no OpenCV backend can decode it"),
+              std::string::npos) << tool << ": " << r.err;
+    EXPECT_EQ(r.err.find("CAP_IMAGES"), std::string::npos) << tool << ": " << r.err;
+    EXPECT_EQ(r.err.find("WARN"), std::string::npos) << tool << ": " << r.err;
+  }
+  std::remove(video.c_str());
+}
+
+// Options the config or model gives nothing to act on: one line naming the option and the file.
+TEST_F(ToolsCli, OptionsTheConfigCannotActOnAreRefused) {
+  const std::string yaml = dcnn::test::source_path("configs/movenet-lightning.yaml");
+  const std::string video = dcnn::test::source_path("data/vtest.avi");
+  const std::vector<std::pair<std::vector<std::string>, std::string>> eval_cases = {
+      {{"--no-masks"}, "--no-masks: " + yaml + " has no masks"},
+      {{"--outside-masks"}, "--outside-masks: " + yaml + " has no masks"},
+      {{"--whole-pixels"}, "--whole-pixels applies to the shift stabiliser, which is off"},
+  };
+  for (const auto& [extra, message] : eval_cases) {
+    std::vector<std::string> args = {"--config", yaml, "--video", video, "--frames", "3"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    const ToolRun r = run_tool(tools_.at("deltacnn-eval"), args);
+    EXPECT_EQ(r.status, 1) << extra[0];
+    EXPECT_NE(r.err.find("error (configuration error): " + message), std::string::npos) << r.err;
+  }
+  const ToolRun tune = run_tool(tools_.at("deltacnn-tune"), {"--config", yaml, "--video", video, "--target-f1", "0.9"});
+  EXPECT_EQ(tune.status, 1);
+  EXPECT_NE(tune.err.find("--target-f1: movenet-lightning is a pose model"), std::string::npos) << tune.err;
 }
 
 // deltacnn-bench's output files: one that cannot be opened fails before the run (not after

@@ -16,12 +16,7 @@ namespace {
 class VideoSource : public FrameSource {
  public:
   VideoSource(const std::string& path, const InputConfig& input)
-      : path_(path), input_(input), pre_(input) {
-    tools::require_video_file(path);
-    if (!cap_.open(path))
-      throw Error(ErrorKind::NotFound, "--video " + path + ": cannot open the file (expected a "
-                                       "video OpenCV can read, e.g. data/vtest.avi from ./scripts/setup.sh)");
-  }
+      : path_(path), input_(input), pre_(input), cap_(tools::open_video_file(path)) {}
   bool next(std::vector<float>& out) override {
     cv::Mat frame;
     if (!cap_.read(frame) || frame.empty()) return false;

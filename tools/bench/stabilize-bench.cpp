@@ -64,10 +64,7 @@ Args parse_args(int argc, char** argv) {
 using Clock = std::chrono::steady_clock;
 
 int run(const Args& args) {
-  dcnn::tools::require_video_file(args.video);
-  cv::VideoCapture video(args.video);
-  if (!video.isOpened())
-    throw dcnn::Error(dcnn::ErrorKind::NotFound, args.video + ": cannot open the video; expected a file OpenCV can decode");
+  cv::VideoCapture video = dcnn::tools::open_video_file(args.video);
   dcnn::eval::Perturber perturber(dcnn::eval::perturbation_from(args.perturb), uint32_t(args.perturb_seed));
   std::vector<cv::Mat> inputs;  // RGB float model inputs
   cv::Mat frame;

@@ -28,6 +28,10 @@ std::string CommandLine::text() {
   if (index_ + 1 >= argc_) throw UsageError(option_ + " needs a value");
   const std::string value = argv_[++index_];
   if (value.empty()) throw UsageError(option_ + " needs a value, got an empty one");
+  // `--config --video v.avi`: the value was forgotten, and the next option is not a file name
+  // (one that really starts with "--" can be given as ./--name).
+  if (value.rfind("--", 0) == 0)
+    throw UsageError(option_ + " needs a value, got the option '" + value + "' (a file named so: ./" + value + ")");
   return value;
 }
 

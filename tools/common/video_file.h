@@ -3,6 +3,9 @@
 // fail without saying why (a directory included).
 #pragma once
 
+#include <opencv2/core/utils/logger.hpp>
+#include <opencv2/videoio.hpp>
+
 #include <filesystem>
 #include <iostream>
 #include <system_error>
@@ -22,6 +25,27 @@ inline void require_video_file(const std::string& path) {
   std::error_code ec;
   if (std::filesystem::file_size(path, ec) == 0 && !ec)
     throw Error(ErrorKind::Input, "--video '" + path + "' is empty (0 bytes); expected " + expected);
+}
+
+// Opens --video after require_video_file. A file that exists but that no backend decodes is
+// Error(Input) naming it, without the warnings each OpenCV backend prints as it tries and fails
+// (GStreamer's typefind, the image-sequence pattern), which only bury the one line that says why.
+inline cv::VideoCapture open_video_file(const std::string& path) {
+  require_video_file(path);
+  const cv::utils::logging::LogLevel level = cv::utils::logging::getLogLevel();
+  cv::utils::logging::setLogLevel(cv::utils::logging::LOG_LEVEL_SILENT);
+  cv::VideoCapture capture;
+  bool opened = false;
+  try {
+    opened = capture.open(path);
+  } catch (const cv::Exception&) {
+    opened = false;
+  }
+  cv::utils::logging::setLogLevel(level);
+  if (!opened)
+    throw Error(ErrorKind::Input, "--video '" + path + "': no OpenCV backend can decode it; expected a video "
+                                  "file (e.g. data/vtest.avi from ./scripts/setup.sh)");
+  return capture;
 }
 
 // A video with fewer frames than --frames asked for is not an error: the tools run on the frames

@@ -107,6 +107,7 @@ Args parse_args(int argc, char** argv) {
   return dcnn::tools::parse_or_exit("deltacnn-eval", kUsage, [&] {
     Args a;
     bool mask_margin_given = false;
+    bool perturb_seed_given = false;
     dcnn::tools::CommandLine cl(argc, argv);
     while (cl.next()) {
       if (cl.is("--config")) a.config = cl.text();
@@ -120,7 +121,7 @@ Args parse_args(int argc, char** argv) {
       else if (cl.is("--track-score-off")) a.track_score_off = float(cl.number(0.0, 1.0));
       else if (cl.is("--json")) a.json = true;
       else if (cl.is("--perturb")) a.perturb = cl.choice(dcnn::eval::kPerturbationNames);
-      else if (cl.is("--perturb-seed")) a.perturb_seed = int(cl.integer(0, 1000000000));
+      else if (cl.is("--perturb-seed")) a.perturb_seed = int(cl.integer(0, 1000000000)), perturb_seed_given = true;
       else if (cl.is("--stabilize")) a.stabilize = cl.choice("off|shift|exposure|both");
       else if (cl.is("--whole-pixels")) a.whole_pixels = true;
       else if (cl.is("--dense-input")) a.dense_input = cl.choice("original|perturbed");
@@ -140,6 +141,8 @@ Args parse_args(int argc, char** argv) {
                                     "same frame)");
     if (mask_margin_given && !a.outside_masks)
       throw dcnn::tools::UsageError("--mask-margin applies to --outside-masks; give both or neither");
+    if (perturb_seed_given && a.perturb == "none")
+      throw dcnn::tools::UsageError("--perturb-seed applies to --perturb, which is not given");
     return a;
   });
 }
@@ -153,6 +156,10 @@ int run(const Args& args) {
   // pattern, and print its own errors, before failing.
   dcnn::tools::require_video_file(args.video);
   const dcnn::DeploymentConfig cfg = dcnn::load_config(args.config);
+  // Options the config gives nothing to act on: said before the (slow) model import.
+  if ((args.no_masks || args.outside_masks) && cfg.zones.masks.empty())
+    throw dcnn::Error(dcnn::ErrorKind::Config, std::string(args.no_masks ? "--no-masks" : "--outside-masks") + ": " +
+                                                   args.config + " has no masks; expected a config with a masks: block");
   dcnn::ModelOptions mo;
   mo.backend = dcnn::tools::backend_named(args.backend);
   // --precision: both streams' (default the YAML's model.precision); --dense-precision the
@@ -177,6 +184,10 @@ int run(const Args& args) {
     delta_opts.stabilize.shift = args.stabilize == "shift" || args.stabilize == "both";
     delta_opts.stabilize.exposure = args.stabilize == "exposure" || args.stabilize == "both";
   }
+  if (args.whole_pixels && !delta_opts.stabilize.shift)
+    throw dcnn::Error(dcnn::ErrorKind::Config, "--whole-pixels applies to the shift stabiliser, which is off (" +
+                                                   args.config + " has no stabilize.shift and no --stabilize "
+                                                   "shift|both is given)");
   if (args.whole_pixels) delta_opts.stabilize.subpixel = false;
   if (args.no_masks) delta_opts.zones.masks.clear();
   // --outside-masks: every mask of the YAML drops the objects standing in it, for the comparison.
@@ -190,12 +201,7 @@ int run(const Args& args) {
   dcnn::tools::print_stream_warnings("deltacnn-eval", delta);
   const dcnn::Preprocessor pre(cfg.input);
 
-  cv::VideoCapture video(args.video);
-  if (!video.isOpened()) {
-    throw dcnn::Error(dcnn::ErrorKind::NotFound,
-                      args.video + ": cannot open the video; expected a file OpenCV can decode "
-                                   "(run ./scripts/setup.sh for data/vtest.avi)");
-  }
+  cv::VideoCapture video = dcnn::tools::open_video_file(args.video);
   std::vector<float> input(size_t(cfg.input.width) * cfg.input.height * 3), delta_input(input.size());
   dcnn::eval::Agreement agreement;
   const bool pose = model->info().task == dcnn::Task::Pose;
@@ -264,7 +270,7 @@ int run(const Args& args) {
     active_total += s.stats.mean_active;
     if (s.stats.keyframe) ++keyframes;
     if (s.stats.refined) ++refined;
-    decode_total += s.stats.decode_ms;
+    if (n > 0) decode_total += s.stats.decode_ms;  // over frames 2..N, as the times
 
     if (args.per_frame)
       std::fprintf(stderr, "frame %d: %s input %.3f mac %.3f shift %+.2f %+.2f conf %.3f%s gain %.3f, dense %.1f ms delta %.1f ms\n",
@@ -337,9 +343,9 @@ int run(const Args& args) {
               dcnn::to_string(model->backend()), n, frame_width, frame_height, cfg.input.width,
               cfg.input.height);
   std::printf("dense %.2f ms/frame, delta %.2f ms/frame, speedup %.2fx, mean active %.3f "
-              "(decoding %.2f ms/frame of each), %d of the delta stream's frames ran dense "
+              "(the delta stream's decoding %.2f ms/frame), %d of the delta stream's frames ran dense "
               "(%d of them run again dense for a track decision within tracker.refine_margin)\n",
-              dense_ms, delta_ms, dense_ms / delta_ms, active_total / n, decode_total / n, keyframes,
+              dense_ms, delta_ms, dense_ms / delta_ms, active_total / n, decode_total / (n - 1), keyframes,
               refined);
   if (delta_frames > 0)
     std::printf("on its %d delta frames: input active %.3f, MAC-weighted active %.3f\n", delta_frames,
@@ -429,7 +435,7 @@ int run(const Args& args) {
     j["delta_ms"] = delta_ms;
     j["speedup"] = dense_ms / delta_ms;
     j["mean_active"] = active_total / n;
-    j["decode_ms"] = decode_total / n;
+    j["decode_ms"] = decode_total / (n - 1);  // the delta stream's, frames 2..N
     j["keyframes"] = keyframes;  // first frame, periodic, busy-scene and refined dense frames
     j["refined"] = refined;      // delta frames run again dense (tracker.refine_margin)
     j["score_error_p50"] = error_p50;

@@ -86,6 +86,12 @@ int run(const TuneOptions& o) {
     }
     return 0;
   }
+  if (pose && o.detection_target_given)
+    throw dcnn::Error(dcnn::ErrorKind::Config, "--target-f1: " + cfg.name + " is a pose model; expected "
+                                               "--target-kpt / --target-count");
+  if (!pose && o.pose_target_given)
+    throw dcnn::Error(dcnn::ErrorKind::Config, "--target-kpt / --target-count: " + cfg.name + " is a detection "
+                                               "model; expected --target-f1");
   Targets targets;
   targets.pose = pose;
   targets.kpt = o.target_kpt;

@@ -12,10 +12,7 @@ namespace dcnn::tune {
 
 FrameCache build_frame_cache(const std::shared_ptr<Model>& model, const std::string& video, int frames) {
   // Checked first: OpenCV would otherwise try the name as a GStreamer pipeline and print noise.
-  tools::require_video_file(video);
-  cv::VideoCapture capture(video);
-  if (!capture.isOpened())
-    throw Error(ErrorKind::NotFound, video + ": cannot open the video; expected a file OpenCV can decode");
+  cv::VideoCapture capture = tools::open_video_file(video);
 
   const DeploymentConfig& cfg = model->config();
   StreamOptions dense_options = StreamOptions::from(cfg);

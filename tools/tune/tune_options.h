@@ -16,6 +16,8 @@ struct TuneOptions {
   double max_minutes = 30.0;  // wall-time budget of the search; the best setting so far wins
   bool write = false;         // rewrite the delta: section of the YAML
   bool list_layers = false;   // print the tunable node groups and exit
+  // Which targets were given: a pose model has no det_f1, a detector no kpt/count agreement.
+  bool pose_target_given = false, detection_target_given = false;
 };
 
 // Parses argv; prints usage and exits 2 on a bad command line, 0 after --help (stdout).
