@@ -25,6 +25,21 @@ err="$("$src/pipelines/file-to-mp4.sh" "$work/typo.avi" "$work/keep.mp4" 2>&1)";
 [ $rc -eq 2 ] || fail "file-to-mp4.sh with a missing input exited $rc, expected 2"
 [ "$err" = "file-to-mp4.sh: INPUT_VIDEO '$work/typo.avi' is not a readable file" ] || fail "message: $err"
 [ "$(cat "$work/keep.mp4")" = precious ] || fail "the existing output was changed"
+# OUTPUT that is the input (also through the default out/annotated.mp4 when re-annotating an
+# earlier result): refused before filesink truncates it; extra arguments are refused too.
+echo precious > "$work/in.mp4"
+err="$(timeout 60 "$src/pipelines/file-to-mp4.sh" "$work/in.mp4" "$work/./in.mp4" 2>&1)"; rc=$?
+[ $rc -eq 2 ] || fail "file-to-mp4.sh with OUTPUT = INPUT exited $rc, expected 2"
+grep -q "is the input file" <<<"$err" || fail "file-to-mp4.sh with OUTPUT = INPUT: $err"
+mkdir -p "$work/re/out" && echo precious > "$work/re/out/annotated.mp4"
+err="$(cd "$work/re" && timeout 60 "$src/pipelines/file-to-mp4.sh" out/annotated.mp4 2>&1)"; rc=$?
+[ $rc -eq 2 ] || fail "file-to-mp4.sh re-annotating out/annotated.mp4 exited $rc, expected 2"
+[ "$(cat "$work/in.mp4")$(cat "$work/re/out/annotated.mp4")" = preciousprecious ] ||
+  fail "file-to-mp4.sh truncated its input"
+err="$(timeout 60 "$src/pipelines/file-to-mp4.sh" "$work/in.mp4" "$work/x.mp4" extra 2>&1)"; rc=$?
+[ $rc -eq 2 ] || fail "file-to-mp4.sh with an extra argument exited $rc, expected 2"
+grep -q "usage: " <<<"$err" || fail "file-to-mp4.sh with an extra argument: $err"
+[ ! -e "$work/x.mp4" ] || fail "file-to-mp4.sh with an extra argument created its output"
 # A CONFIG that exists but does not load (a misspelt key): refused before the output is touched.
 sed 's/^delta:$/delta:\n  input_treshold: 3/' "$src/configs/movenet-lightning.yaml" > "$work/typo.yaml"
 sed -i "s|onnx: *\.\./models/|onnx: $src/models/|" "$work/typo.yaml"
