@@ -51,6 +51,12 @@ for script in file-to-mp4 rtsp-reencode; do
   grep -q "input_treshold: unknown key" <<<"$err" || fail "$script.sh does not name the key: $err"
   [ "$(cat "$work/keep.mp4")" = precious ] || fail "$script.sh truncated the existing output"
 done
+# rtsp-reencode.sh: an earlier recording is refused (filesink would truncate it before the
+# camera answers; this one cannot be reached), unless OVERWRITE=1.
+err="$(timeout 60 "$src/pipelines/rtsp-reencode.sh" rtsp://127.0.0.1:9/x "$work/keep.mp4" 2>&1)"; rc=$?
+[ $rc -eq 2 ] || fail "rtsp-reencode.sh with an existing OUTPUT exited $rc, expected 2"
+grep -q "OVERWRITE=1" <<<"$err" || fail "rtsp-reencode.sh with an existing OUTPUT: $err"
+[ "$(cat "$work/keep.mp4")" = precious ] || fail "rtsp-reencode.sh truncated an existing recording"
 # A missing argument: the usage and exit 2, as every other usage error.
 for script in file-to-mp4 rtsp-display rtsp-reencode rtsp-json rtsp-mqtt four-cameras; do
   err="$("$src/pipelines/$script.sh" 2>&1)"; rc=$?
