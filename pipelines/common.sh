@@ -96,6 +96,11 @@ file_source() {
 #                               (tools/check/deltacnn-check: the YAML, the model on BACKEND):
 #                               an existing file is no proof, and filesink truncates its
 #                               output before deltacnn reads the YAML
+#   require_append WHAT PATH    exits 2 unless PATH (a file appended to, never truncated) can be
+#                               opened for appending: its directory is created if missing. A
+#                               script that reconnects would otherwise retry an output that can
+#                               never open (a typo in a directory, no permission) for ever
+#   require_port WHAT VALUE     exits 2 unless VALUE is a TCP port number, 1..65535
 pipeline_help() {
   case "${1:-}" in
     -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
@@ -110,6 +115,26 @@ require_file() {
 usage_error() {
   echo "$(basename "$0"): $1" >&2
   exit 2
+}
+require_append() {
+  local dir
+  dir="$(dirname -- "$2")"
+  [ ! -d "$2" ] || usage_error "$1 '$2' is a directory; name a file"
+  if ! mkdir -p -- "$dir" 2>/dev/null || [ ! -d "$dir" ]; then
+    usage_error "$1 '$2': cannot create its directory '$dir'"
+  fi
+  # Opening it is the only reliable test (root passes every -w test, a read-only mount does not).
+  if ! { : >>"$2"; } 2>/dev/null; then
+    usage_error "$1 '$2' cannot be opened for writing (permissions, a read-only file system?)"
+  fi
+}
+require_port() {
+  case "$2" in
+    ''|*[!0-9]*) usage_error "$1 '$2' is not a port number (1..65535)" ;;
+  esac
+  if [ ${#2} -gt 5 ] || [ $((10#$2)) -lt 1 ] || [ $((10#$2)) -gt 65535 ]; then
+    usage_error "$1 '$2' is not a port number (1..65535)"
+  fi
 }
 check_deployment() {
   local check="$build_dir/tools/check/deltacnn-check" log

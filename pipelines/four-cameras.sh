@@ -11,7 +11,7 @@
 # Ctrl-C / SIGTERM: every camera gets its EOS, then exit status 130.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-[ $# -ge 4 ] || { echo "usage: $0 SRC1 SRC2 SRC3 SRC4 [OUTDIR]" >&2; exit 2; }
+(( $# >= 4 && $# <= 5 )) || usage_error "usage: $0 SRC1 SRC2 SRC3 SRC4 [OUTDIR]"
 outdir="${5:-out}"
 for i in 1 2 3 4; do
   case "${!i}" in *://*) ;; *) require_file "SRC$i" "${!i}" ;; esac

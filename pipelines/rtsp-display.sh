@@ -6,7 +6,7 @@
 # Reconnects after RECONNECT_DELAY_S=5 s when the camera is lost (CAMERA_TIMEOUT_S=10 s silent).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-[ $# -ge 1 ] || usage_error "usage: $0 RTSP_URL"
+[ $# -eq 1 ] || usage_error "usage: $0 RTSP_URL"
 url="$1"
 check_deployment
 src=()

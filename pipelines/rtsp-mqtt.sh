@@ -10,18 +10,32 @@
 # keeps running and reconnects (events beyond max-queue are dropped and counted).
 # The camera lost (closed, or silent for CAMERA_TIMEOUT_S=10 s) or not reachable: reconnects
 # after RECONNECT_DELAY_S=5 s (RECONNECT_DELAY_S=0: exit instead); each run's events carry
-# their own run_id.
+# their own run_id. EVENTS' directory is created if missing; a PORT that is not a number, an
+# EVENTS file that cannot be written or an unreadable MQTT_CAFILE is refused at start (exit 2).
+# MQTT_PASSWORD is visible to other local users: gst-launch-1.0 takes element properties only on
+# its command line, so the password is in its argv (ps, /proc/PID/cmdline) while it runs. Where
+# that matters, run build/examples/deltacnn-cameras --write events --mqtt-host HOST --mqtt-user
+# USER instead: it reads MQTT_PASSWORD from its environment.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
-[ $# -ge 2 ] || usage_error "usage: $0 RTSP_URL CAMERA_ID [BROKER_HOST] [PORT] [EVENTS.jsonl]"
+(( $# >= 2 && $# <= 5 )) ||
+  usage_error "usage: $0 RTSP_URL CAMERA_ID [BROKER_HOST] [PORT] [EVENTS.jsonl]"
 url="$1"
 camera="$2"
-check_deployment
 host="${3:-localhost}"
 port="${4:-1883}"
 events="${5:-/dev/null}"
+# What would fail every reconnect for ever (the element refuses it at start): refused here.
+require_port PORT "$port"
+if [ -n "${MQTT_PASSWORD:-}" ] && [ -z "${MQTT_USER:-}" ]; then
+  usage_error "MQTT_PASSWORD needs MQTT_USER (the broker takes a password only with a user name)"
+fi
+[ -z "${MQTT_CAFILE:-}" ] || require_file MQTT_CAFILE "$MQTT_CAFILE"
+check_deployment
+require_append EVENTS "$events"
 auth=()
 [ -n "${MQTT_USER:-}" ] && auth+=(username="$MQTT_USER")
+# (gst-launch-1.0 takes properties only on its command line: see the header)
 [ -n "${MQTT_PASSWORD:-}" ] && auth+=(password="$MQTT_PASSWORD")
 [ -n "${MQTT_CAFILE:-}" ] && auth+=(tls-ca-file="$MQTT_CAFILE")
 src=()

@@ -57,6 +57,25 @@ err="$(timeout 60 "$src/pipelines/rtsp-reencode.sh" rtsp://127.0.0.1:9/x "$work/
 [ $rc -eq 2 ] || fail "rtsp-reencode.sh with an existing OUTPUT exited $rc, expected 2"
 grep -q "OVERWRITE=1" <<<"$err" || fail "rtsp-reencode.sh with an existing OUTPUT: $err"
 [ "$(cat "$work/keep.mp4")" = precious ] || fail "rtsp-reencode.sh truncated an existing recording"
+# Outputs and settings the reconnecting scripts could never open: refused at start (exit 2,
+# naming the value) instead of "reconnecting" for ever (timeout: the old behaviour's loop).
+check_refused() {  # expected text, then the command
+  local want="$1" err rc; shift
+  err="$(RECONNECT_DELAY_S=1 timeout 20 "$@" 2>&1)"; rc=$?
+  [ $rc -eq 2 ] || fail "$(basename "$1") ${*:2}: exited $rc, expected 2: $(tail -1 <<<"$err")"
+  grep -qF -- "$want" <<<"$err" || fail "$(basename "$1") ${*:2}: the message does not name $want: $err"
+}
+check_refused "'/proc/none/cam.jsonl'" "$src/pipelines/rtsp-json.sh" rtsp://127.0.0.1:9/x /proc/none/cam.jsonl
+check_refused "'$work'" "$src/pipelines/rtsp-json.sh" rtsp://127.0.0.1:9/x "$work"
+check_refused "'18x3'" "$src/pipelines/rtsp-mqtt.sh" rtsp://127.0.0.1:9/x cam1 localhost 18x3
+check_refused "'/proc/none/ev.jsonl'" "$src/pipelines/rtsp-mqtt.sh" rtsp://127.0.0.1:9/x cam1 localhost 1883 /proc/none/ev.jsonl
+MQTT_CAFILE="$work/none.pem" check_refused "'$work/none.pem'" "$src/pipelines/rtsp-mqtt.sh" rtsp://127.0.0.1:9/x cam1
+# An extra argument (a misplaced option, a path with an unquoted space): the usage and exit 2.
+for script in file-to-mp4 rtsp-display rtsp-reencode rtsp-json rtsp-mqtt four-cameras; do
+  err="$("$src/pipelines/$script.sh" a b c d e f 2>&1)"; rc=$?
+  [ $rc -eq 2 ] || fail "$script.sh with six arguments exited $rc, expected 2"
+  grep -q "usage: .*$script.sh" <<<"$err" || fail "$script.sh with six arguments: $err"
+done
 # A missing argument: the usage and exit 2, as every other usage error.
 for script in file-to-mp4 rtsp-display rtsp-reencode rtsp-json rtsp-mqtt four-cameras; do
   err="$("$src/pipelines/$script.sh" 2>&1)"; rc=$?
