@@ -151,8 +151,15 @@ class Converter:
     def input_names(self, node):
         return [i.split(':')[0] for i in node.get('input', []) if not i.startswith('^')]
 
+    def input_value(self, node, index):
+        names = self.input_names(node)
+        if index >= len(names):
+            raise ConversionError(f"node {node['name']} ({node['op']}): input {index} is missing "
+                                  f'(the node has {len(names)} input(s))')
+        return self.values[names[index]]
+
     def tensor(self, node, index):
-        v = self.values[self.input_names(node)[index]]
+        v = self.input_value(node, index)
         if not isinstance(v, Tensor):
             raise ConversionError(f"node {node['name']} ({node['op']}): input {index} must be a "
                                   'feature map, got a constant')
@@ -162,7 +169,7 @@ class Converter:
         return v
 
     def const(self, node, index):
-        v = self.values[self.input_names(node)[index]]
+        v = self.input_value(node, index)
         if isinstance(v, Tensor):
             raise ConversionError(f"node {node['name']} ({node['op']}): input {index} must be a "
                                   'constant (only static shapes are supported)')
@@ -178,7 +185,16 @@ class Converter:
                 raise ConversionError(f"node {name}: TF op {node['op']} is not supported by "
                                       'the converter (it supports the CNN ops of MoveNet, PoseNet '
                                       'and CenterNet up to their heads)')
-            self.values[name] = handler(node)
+            try:
+                self.values[name] = handler(node)
+            except ConversionError:
+                raise
+            except KeyError as e:  # a missing attribute entry or input
+                raise ConversionError(f"node {name} ({node['op']}): malformed node: missing "
+                                      f'key {e}') from None
+            except (IndexError, TypeError, ValueError) as e:  # shapes or attributes out of line
+                raise ConversionError(f"node {name} ({node['op']}): malformed node: "
+                                      f'{type(e).__name__}: {e}') from None
         return [self.bind_output(out, tf) for out, tf in heads]
 
     def topological_order(self, targets):
@@ -459,7 +475,18 @@ class Converter:
 def build_model(model_path, height, width, kind=None, opencv=False):
     with open(model_path) as f:
         model_json = json.load(f)
-    nodes = model_json['modelTopology']['node']
+    if not isinstance(model_json, dict):
+        raise ConversionError('not a TF.js model.json: expected a JSON object at the top level, '
+                              f'got a {type(model_json).__name__}')
+    topology = model_json.get('modelTopology')
+    if not isinstance(topology, dict) or not isinstance(topology.get('node'), list) or \
+            not all(isinstance(n, dict) and isinstance(n.get('name'), str) and
+                    isinstance(n.get('op'), str) for n in topology['node']):
+        raise ConversionError('not a TF.js graph model: expected modelTopology.node, a list of '
+                              'nodes with a name and an op')
+    if not isinstance(model_json.get('weightsManifest'), list):
+        raise ConversionError('not a TF.js graph model: expected a weightsManifest list')
+    nodes = topology['node']
     kind = kind or detect_kind(nodes)
     if kind not in HEADS:
         raise ConversionError(f'unknown --kind {kind}; expected one of {", ".join(HEADS)}')
@@ -502,6 +529,12 @@ def main(argv=None):
     args = p.parse_args(argv)
     if args.height <= 0 or args.width <= 0:
         p.error(f'--height/--width must be positive, got {args.height}x{args.width}')
+    # Before the conversion: a wrong --out is a usage error, not a traceback after the work.
+    out_dir = os.path.dirname(args.out) or '.'
+    if os.path.isdir(args.out):
+        p.error(f'--out {args.out} is a directory; name the .onnx file to write')
+    if not os.path.isdir(out_dir):
+        p.error(f'--out {args.out}: directory {out_dir} does not exist')
     try:
         model = build_model(args.model, args.height, args.width, args.kind, args.opencv)
     except KeyError as e:
@@ -512,8 +545,15 @@ def main(argv=None):
         print(f'tfjs2onnx: {args.model}: {e}', file=sys.stderr)
         return 1
     tmp = args.out + '.tmp'
-    onnx.save(model, tmp)
-    os.replace(tmp, args.out)  # never leave a half-written model behind
+    try:
+        onnx.save(model, tmp)
+        os.replace(tmp, args.out)  # never leave a half-written model behind
+    except (OSError, ValueError) as e:
+        print(f'tfjs2onnx: cannot write {args.out}: {e}', file=sys.stderr)
+        return 1
+    finally:
+        if os.path.exists(tmp):  # any failure (also Ctrl-C): no stale half-written .tmp
+            os.remove(tmp)
     return 0
 
 

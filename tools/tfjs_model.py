@@ -32,22 +32,32 @@ def load_weights(model_json, model_dir):
                 blob += f.read()
         offset = 0
         for spec in group['weights']:
-            quant = spec.get('quantization')
-            storage = quant['dtype'] if quant else spec['dtype']
-            if storage not in STORAGE_DTYPES:
-                raise ConversionError(f"weight {spec['name']}: unsupported storage dtype {storage}")
-            count = int(np.prod(spec['shape'], dtype=np.int64))
-            nbytes = count * np.dtype(STORAGE_DTYPES[storage]).itemsize
-            if offset + nbytes > len(blob):
-                raise ConversionError(f"weight {spec['name']} runs past the end of the shards "
-                                      f'({offset + nbytes} > {len(blob)} bytes)')
-            raw = np.frombuffer(blob, STORAGE_DTYPES[storage], count, offset)
-            weights[spec['name']] = dequantize(raw, spec, quant).reshape(spec['shape'])
-            offset += nbytes
+            try:
+                offset = load_weight(weights, spec, blob, offset)
+            except (KeyError, IndexError, TypeError, ValueError) as e:  # a malformed entry
+                name = spec.get('name', '?') if isinstance(spec, dict) else repr(spec)
+                raise ConversionError(f'weight {name}: malformed manifest entry: '
+                                      f'{type(e).__name__}: {e}') from None
         if offset != len(blob):
             raise ConversionError(f'manifest group {group["paths"]} describes {offset} bytes, '
                                   f'shards hold {len(blob)}')
     return weights
+
+
+def load_weight(weights, spec, blob, offset):
+    """Decode one manifest entry at offset into weights; returns the offset after it."""
+    quant = spec.get('quantization')
+    storage = quant['dtype'] if quant else spec['dtype']
+    if storage not in STORAGE_DTYPES:
+        raise ConversionError(f"weight {spec['name']}: unsupported storage dtype {storage}")
+    count = int(np.prod(spec['shape'], dtype=np.int64))
+    nbytes = count * np.dtype(STORAGE_DTYPES[storage]).itemsize
+    if offset + nbytes > len(blob):
+        raise ConversionError(f"weight {spec['name']} runs past the end of the shards "
+                              f'({offset + nbytes} > {len(blob)} bytes)')
+    raw = np.frombuffer(blob, STORAGE_DTYPES[storage], count, offset)
+    weights[spec['name']] = dequantize(raw, spec, quant).reshape(spec['shape'])
+    return offset + nbytes
 
 
 def dequantize(raw, spec, quant):

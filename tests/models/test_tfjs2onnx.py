@@ -1,13 +1,17 @@
 #!/usr/bin/python3
 """Tests of tools/tfjs2onnx.py on the real PoseNet TF.js model (fetched by ./scripts/setup.sh
 into the cache): plain mode passes onnx.checker, the OpenCV twin has attribute-form Clip, node
-names come from TF names, and bad input (unknown op, short weight shard) is reported clearly."""
+names come from TF names, and bad input (unknown op, short weight shard, a model.json that is
+not an object, a node short of inputs, a malformed weight entry, an --out that cannot be
+written) is reported clearly: one line naming the node, weight or path, no traceback, and no
+half-written OUT.tmp left behind."""
 import json
 import os
 import shutil
 import sys
 import tempfile
 import unittest
+from unittest import mock
 
 import numpy as np
 import onnx
@@ -105,6 +109,94 @@ class ConverterTest(unittest.TestCase):
         with self.assertRaises(tfjs2onnx.ConversionError) as ctx:
             tfjs2onnx.build_model(os.path.join(bad_dir, 'posenet.json'), 385, 385)
         self.assertIn('runs past the end of the shards', str(ctx.exception))
+
+    def bad_model(self, subdir, edit):
+        """A copy of PoseNet in tmp/subdir with edit(model_json) applied."""
+        bad_dir = os.path.join(self.tmp, subdir)
+        os.makedirs(bad_dir, exist_ok=True)
+        with open(POSENET_JSON) as f:
+            model = json.load(f)
+        model = edit(model) or model
+        bad_json = os.path.join(bad_dir, 'posenet.json')
+        with open(bad_json, 'w') as f:
+            json.dump(model, f)
+        shutil.copy(os.path.join(os.path.dirname(POSENET_JSON), 'posenet.bin'), bad_dir)
+        return bad_json
+
+    def assert_main_fails(self, model, out, code, *, stderr_has):
+        with mock.patch('sys.stderr') as err:
+            try:
+                rc = tfjs2onnx.main(['--model', model, '--height', '385', '--width', '385',
+                                     '--out', out])
+            except SystemExit as e:  # argparse's usage error
+                rc = e.code
+        self.assertEqual(rc, code)
+        said = ''.join(str(c.args[0]) for c in err.write.call_args_list)
+        self.assertIn(stderr_has, said)
+        self.assertFalse(os.path.exists(out + '.tmp'), 'a half-written OUT.tmp was left behind')
+
+    def test_out_in_missing_directory_is_a_usage_error(self):
+        out = os.path.join(self.tmp, 'no-such-dir', 'out.onnx')
+        self.assert_main_fails(POSENET_JSON, out, 2, stderr_has='does not exist')
+
+    def test_out_naming_a_directory_is_a_usage_error(self):
+        out = os.path.join(self.tmp, 'a-directory')
+        os.makedirs(out, exist_ok=True)
+        self.assert_main_fails(POSENET_JSON, out, 2, stderr_has='is a directory')
+
+    def test_failed_save_leaves_no_tmp(self):
+        out = os.path.join(self.tmp, 'failed-save.onnx')
+
+        def half_save(model, path):
+            with open(path, 'wb') as f:
+                f.write(b'half')
+            raise OSError(28, 'No space left on device')
+        with mock.patch.object(tfjs2onnx.onnx, 'save', half_save):
+            self.assert_main_fails(POSENET_JSON, out, 1, stderr_has='No space left on device')
+        self.assertFalse(os.path.exists(out))
+
+    def test_model_json_list_is_reported(self):
+        bad_json = os.path.join(self.tmp, 'list.json')
+        with open(bad_json, 'w') as f:
+            json.dump([1, 2], f)
+        self.assert_main_fails(bad_json, os.path.join(self.tmp, 'list.onnx'), 1,
+                               stderr_has='expected a JSON object')
+
+    def test_node_short_of_inputs_names_the_node(self):
+        victim = {}
+
+        def edit(model):
+            node = next(n for n in model['modelTopology']['node'] if n['op'] == '_FusedConv2D')
+            node['input'] = node['input'][:1]
+            victim['name'] = node['name']
+        bad_json = self.bad_model('short-node', edit)
+        with self.assertRaises(tfjs2onnx.ConversionError) as ctx:
+            tfjs2onnx.build_model(bad_json, 385, 385)
+        self.assertIn(victim['name'], str(ctx.exception))
+
+    def test_malformed_node_attribute_names_the_node(self):
+        victim = {}
+
+        def edit(model):
+            node = next(n for n in model['modelTopology']['node'] if n['op'] == '_FusedConv2D')
+            node['attr']['strides'] = {'list': {'i': ['1', '2']}}  # 2 values, 4 expected
+            victim['name'] = node['name']
+        bad_json = self.bad_model('bad-strides', edit)
+        with self.assertRaises(tfjs2onnx.ConversionError) as ctx:
+            tfjs2onnx.build_model(bad_json, 385, 385)
+        self.assertIn(victim['name'], str(ctx.exception))
+
+    def test_malformed_weight_entry_names_the_weight(self):
+        victim = {}
+
+        def edit(model):
+            spec = model['weightsManifest'][0]['weights'][3]
+            spec['shape'] = [7, 'x']
+            victim['name'] = spec['name']
+        bad_json = self.bad_model('bad-weight', edit)
+        with self.assertRaises(tfjs2onnx.ConversionError) as ctx:
+            tfjs2onnx.build_model(bad_json, 385, 385)
+        self.assertIn(f"weight {victim['name']}", str(ctx.exception))
 
     def test_fp16_weights_are_dequantised(self):
         spec = {'name': 'w', 'shape': [2], 'dtype': 'float32',
