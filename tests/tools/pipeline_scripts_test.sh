@@ -87,6 +87,23 @@ err="$(CONFIG="$work/none.yaml" "$src/pipelines/four-cameras.sh" a b c d "$work/
 [ "$err" = "four-cameras.sh: CONFIG '$work/none.yaml' is not a readable file" ] || fail "message: $err"
 [ ! -e "$work/fc" ] || fail "four-cameras.sh created its output directory before failing"
 
+# scripts/measure-element-memory.sh: the usage for a missing argument; a pipeline that fails
+# (a CONFIG that does not load, here at a path with a space, which must reach deltacnn as one
+# word) prints gst's error and no figure; a good CONFIG at such a path is measured.
+err="$("$src/scripts/measure-element-memory.sh" 2>&1)"; rc=$?
+[ $rc -eq 2 ] || fail "measure-element-memory.sh without arguments exited $rc, expected 2"
+grep -q "^usage: measure-element-memory.sh CONFIG" <<<"$err" || fail "measure-element-memory.sh without arguments: $err"
+cp "$work/typo.yaml" "$work/my typo.yaml"
+out="$(timeout 120 "$src/scripts/measure-element-memory.sh" "$work/my typo.yaml" 2>"$work/mem.err")"; rc=$?
+[ $rc -ne 0 ] || fail "measure-element-memory.sh with a CONFIG that does not load exited 0"
+[ -z "$out" ] || fail "measure-element-memory.sh printed a figure for a failed pipeline: $out"
+grep -qF "config-file-path='$work/my typo.yaml'" "$work/mem.err" ||
+  fail "measure-element-memory.sh does not show deltacnn's error: $(tail -3 "$work/mem.err")"
+sed "s|onnx: *\.\./models/|onnx: $src/models/|" "$src/configs/movenet-lightning.yaml" > "$work/my config.yaml"
+out="$(timeout 120 "$src/scripts/measure-element-memory.sh" "$work/my config.yaml" 2>&1)"; rc=$?
+[ $rc -eq 0 ] && grep -qE "^one-delta: [0-9]+ MB$" <<<"$out" ||
+  fail "measure-element-memory.sh on '$work/my config.yaml' (exit $rc): $out"
+
 clip="$work/clip 5.avi"
 gst-launch-1.0 -q videotestsrc num-buffers=5 pattern=ball ! video/x-raw,width=192,height=144 ! \
   jpegenc ! avimux ! filesink location="$clip" || fail "could not make the test clip"
