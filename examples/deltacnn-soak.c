@@ -347,7 +347,8 @@ main (int argc, char **argv)
     {"config", 'c', 0, G_OPTION_ARG_FILENAME, &config,
         "YAML deployment (e.g. configs/movenet-lightning.yaml or movenet-multipose.yaml)", "PATH"},
     {"video", 'v', 0, G_OPTION_ARG_FILENAME, &video, "video file to loop", "PATH"},
-    {"frames", 'n', 0, G_OPTION_ARG_INT64, &frames, "frames to run (default 10000)", "N"},
+    {"frames", 'n', 0, G_OPTION_ARG_INT64, &frames,
+        "frames to run (default 10000, at least 1500)", "N"},
     {"keyframe-interval", 'k', 0, G_OPTION_ARG_INT, &keyframe_interval,
         "delta branch keyframe interval; 0 (default) = never, -1 = the YAML's", "N"},
     {"max-rss-growth-mb", 0, 0, G_OPTION_ARG_DOUBLE, &max_growth_mb,
@@ -365,8 +366,14 @@ main (int argc, char **argv)
     return 2;
   }
   g_option_context_free (context);
-  if (config == NULL || video == NULL || frames < 1) {
-    fprintf (stderr, "deltacnn-soak: --config and --video are required, --frames >= 1\n");
+  if (config == NULL || video == NULL) {
+    fprintf (stderr, "deltacnn-soak: --config and --video are required\n");
+    return 2;
+  }
+  /* verdict() needs three full windows: refused now rather than after the whole run. */
+  if (frames < 3 * WINDOW) {
+    fprintf (stderr, "deltacnn-soak: --frames must be at least %d for a verdict, got %"
+        G_GINT64_FORMAT "\n", 3 * WINDOW, frames);
     return 2;
   }
 

@@ -112,6 +112,24 @@ if timeout 300 "$src/pipelines/file-to-mp4.sh" "$clip" "$work/out dir/clip.mp4" 
 else
   fail "file-to-mp4.sh on '$clip': $(tail -3 "$work/f.log")"
 fi
+# scripts/soak.sh with a stand-in soak program (it prints its arguments) in a build directory
+# given as an absolute path: --help prints the usage and runs nothing, an argument or too few
+# SOAK_FRAMES for a verdict (>= 1500) is refused before the run, and relative SOAK_CONFIG /
+# SOAK_VIDEO are taken from the caller's directory.
+mkdir -p "$work/fake build/examples"
+printf '#!/bin/sh\nprintf "SOAK RAN"; printf " [%%s]" "$@"; echo\n' > "$work/fake build/examples/deltacnn-soak"
+chmod +x "$work/fake build/examples/deltacnn-soak"
+soak() { (cd "$work" && DELTACNN_BUILD_DIR="$work/fake build" timeout 20 "$src/scripts/soak.sh" "$@" 2>&1); }
+out="$(soak --help)"; rc=$?
+[ $rc -eq 0 ] && grep -q "SOAK_FRAMES" <<<"$out" || fail "soak.sh --help (exit $rc): $out"
+out="$(soak --frames 100)"; rc=$?
+[ $rc -eq 2 ] || fail "soak.sh with an argument exited $rc, expected 2"
+grep -q "SOAK RAN" <<<"$out" && fail "soak.sh --help or an argument started the soak: $out"
+out="$(SOAK_FRAMES=1000 soak)"; rc=$?
+[ $rc -eq 2 ] && grep -q "at least 1500" <<<"$out" || fail "soak.sh with SOAK_FRAMES=1000 (exit $rc): $out"
+out="$(SOAK_CONFIG="my config.yaml" SOAK_VIDEO="clip 5.avi" SOAK_FRAMES=1500 soak)"; rc=$?
+[ $rc -eq 0 ] && grep -qF "[--config] [$work/my config.yaml] [--video] [$work/clip 5.avi] [--frames] [1500]" <<<"$out" ||
+  fail "soak.sh with relative SOAK_CONFIG/SOAK_VIDEO and an absolute build (exit $rc): $out"
 if timeout 300 "$src/pipelines/four-cameras.sh" "$clip" "$clip" "$clip" "$clip" "$work/fc" > "$work/c.log" 2>&1; then
   for i in 1 2 3 4; do
     n=$(wc -l < "$work/fc/camera$i.jsonl")
