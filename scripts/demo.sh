@@ -3,42 +3,78 @@
 # video with the default pose model, writing out/demo.mp4 (annotated) and out/demo.jsonl (one
 # JSON record per frame), and print a summary: frames, dense vs delta time per frame, speedup,
 # agreement of delta results with dense.
-# Environment: DEMO_CONFIG (default configs/movenet-multipose.yaml), DEMO_VIDEO (data/vtest.avi),
-#              DEMO_EVAL_FRAMES (frames for the dense-vs-delta comparison, default 150; 0 = all),
-#              DEMO_BACKEND (auto|cpu|cuda, default auto).
+# Environment: DEMO_CONFIG (default configs/movenet-multipose.yaml), DEMO_VIDEO (data/vtest.avi):
+#              a relative path is taken from the current directory, the defaults from the
+#              repository; DEMO_EVAL_FRAMES (frames for the dense-vs-delta comparison, default
+#              150; 0 = all), DEMO_BACKEND (auto|cpu|cuda, default auto), DELTACNN_BUILD_DIR
+#              (build; absolute or relative to the repository).
+# Ctrl-C during the pipeline finalises out/demo.mp4 and out/demo.jsonl with what was processed,
+# skips the comparison and the summary, and exits with status 130.
 set -euo pipefail
 case "${1:-}" in
   "") ;;
-  -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,/^set -e/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "demo.sh: takes no arguments (got '$1'); settings come from the environment (--help)" >&2; exit 2 ;;
 esac
+die() { echo "demo.sh: $*" >&2; exit 2; }
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# The settings are checked before the set-up (which can take long): a typo is one line.
+# The caller's relative paths are resolved before cd "$repo".
+from_caller() { case "$1" in /*) printf '%s\n' "$1" ;; *) printf '%s\n' "$PWD/$1" ;; esac; }
+config="configs/movenet-multipose.yaml"
+video="data/vtest.avi"
+if [ -n "${DEMO_CONFIG:-}" ]; then
+  config="$(from_caller "$DEMO_CONFIG")"
+  [ -f "$config" ] || die "DEMO_CONFIG '$config' is not a file"
+fi
+if [ -n "${DEMO_VIDEO:-}" ]; then
+  video="$(from_caller "$DEMO_VIDEO")"
+  [ -f "$video" ] || die "DEMO_VIDEO '$video' is not a file"
+fi
+backend="${DEMO_BACKEND:-auto}"
+case "$backend" in auto|cpu|cuda) ;; *) die "DEMO_BACKEND is auto, cpu or cuda (got '$backend')" ;; esac
+eval_frames="${DEMO_EVAL_FRAMES:-150}"
+case "$eval_frames" in
+  ''|*[!0-9]*) die "DEMO_EVAL_FRAMES is a whole number of frames, 0 = all (got '$eval_frames')" ;;
+esac
+[ ${#eval_frames} -le 9 ] || die "DEMO_EVAL_FRAMES '$eval_frames' is too large"
+eval_frames=$((10#$eval_frames))
+build="${DELTACNN_BUILD_DIR:-build}"
+case "$build" in /*) build_dir="$build" ;; *) build_dir="$repo/$build" ;; esac
 cd "$repo"
 "$repo/scripts/setup.sh"
 
-build="${DELTACNN_BUILD_DIR:-build}"
-config="${DEMO_CONFIG:-configs/movenet-multipose.yaml}"
-video="${DEMO_VIDEO:-data/vtest.avi}"
-backend="${DEMO_BACKEND:-auto}"
-eval_frames="${DEMO_EVAL_FRAMES:-150}"
 mkdir -p out
-export GST_PLUGIN_PATH="$repo/$build/gst${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
+export GST_PLUGIN_PATH="$build_dir/gst${GST_PLUGIN_PATH:+:$GST_PLUGIN_PATH}"
 
 echo "[demo] pipeline: $video -> deltacnn ($config, backend=$backend) -> out/demo.mp4 + out/demo.jsonl"
 start=$(date +%s.%N)
+# Ctrl-C reaches gst-launch too, which (-e) sends EOS and finalises the files, then exits 0;
+# without the trap the script would go on to the comparison and the summary.
+interrupted=""
+trap 'interrupted=1' INT
+status=0
 gst-launch-1.0 -q -e \
   filesrc location="$video" ! avidemux ! avdec_msmpeg4 ! videoconvert ! video/x-raw,format=BGRx ! \
   deltacnn config-file-path="$config" backend="$backend" ! \
   deltacnnjson location=out/demo.jsonl ! \
   deltacnnoverlay show-stats=true ! videoconvert ! \
-  x264enc speed-preset=ultrafast tune=zerolatency ! mp4mux ! filesink location=out/demo.mp4
+  x264enc speed-preset=ultrafast tune=zerolatency ! mp4mux ! filesink location=out/demo.mp4 ||
+  status=$?
+trap - INT
+if [ -n "$interrupted" ]; then
+  echo "[demo] interrupted: out/demo.mp4 and out/demo.jsonl hold the frames processed so far;" \
+       "no comparison, no summary" >&2
+  exit 130
+fi
+[ $status -eq 0 ] || { echo "[demo] the pipeline failed (gst-launch exit $status)" >&2; exit $status; }
 end=$(date +%s.%N)
 
 echo "[demo] dense vs delta on the first ${eval_frames} frames (0 = all)"
 eval_args=(--config "$config" --video "$video" --json)
 [ "$eval_frames" != "0" ] && eval_args+=(--frames "$eval_frames")
 [ "$backend" != "auto" ] && eval_args+=(--backend "$backend")
-"$build/tools/eval/deltacnn-eval" "${eval_args[@]}" | tee out/demo-eval.txt
+"$build_dir/tools/eval/deltacnn-eval" "${eval_args[@]}" | tee out/demo-eval.txt
 
 /usr/bin/python3 - "$start" "$end" <<'PY'
 import json, sys

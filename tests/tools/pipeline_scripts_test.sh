@@ -130,6 +130,20 @@ out="$(SOAK_FRAMES=1000 soak)"; rc=$?
 out="$(SOAK_CONFIG="my config.yaml" SOAK_VIDEO="clip 5.avi" SOAK_FRAMES=1500 soak)"; rc=$?
 [ $rc -eq 0 ] && grep -qF "[--config] [$work/my config.yaml] [--video] [$work/clip 5.avi] [--frames] [1500]" <<<"$out" ||
   fail "soak.sh with relative SOAK_CONFIG/SOAK_VIDEO and an absolute build (exit $rc): $out"
+# scripts/demo.sh checks its settings before the set-up (none of these may reach setup.sh):
+# DEMO_EVAL_FRAMES and DEMO_BACKEND, and a relative DEMO_VIDEO taken from the caller's directory.
+demo() { (cd "$work" && timeout 20 "$src/scripts/demo.sh" "$@" 2>&1); }
+out="$(demo --help)"; rc=$?
+[ $rc -eq 0 ] && grep -q "Ctrl-C" <<<"$out" || fail "demo.sh --help (exit $rc): $out"
+out="$(DEMO_EVAL_FRAMES=abc demo)"; rc=$?
+[ $rc -eq 2 ] && grep -q "DEMO_EVAL_FRAMES .*'abc'" <<<"$out" || fail "demo.sh with DEMO_EVAL_FRAMES=abc (exit $rc): $out"
+out="$(DEMO_BACKEND=gpu demo)"; rc=$?
+[ $rc -eq 2 ] && grep -q "'gpu'" <<<"$out" || fail "demo.sh with DEMO_BACKEND=gpu (exit $rc): $out"
+out="$(DEMO_VIDEO="clip 5.avi" DEMO_EVAL_FRAMES=-1 demo)"; rc=$?
+[ $rc -eq 2 ] && grep -q "DEMO_EVAL_FRAMES .*'-1'" <<<"$out" ||
+  fail "demo.sh with DEMO_VIDEO relative to the caller (exit $rc): $out"
+out="$(DEMO_VIDEO=none.avi demo)"; rc=$?
+[ $rc -eq 2 ] && grep -qF "'$work/none.avi'" <<<"$out" || fail "demo.sh with a missing DEMO_VIDEO (exit $rc): $out"
 if timeout 300 "$src/pipelines/four-cameras.sh" "$clip" "$clip" "$clip" "$clip" "$work/fc" > "$work/c.log" 2>&1; then
   for i in 1 2 3 4; do
     n=$(wc -l < "$work/fc/camera$i.jsonl")
