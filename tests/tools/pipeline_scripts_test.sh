@@ -138,6 +138,29 @@ else
   echo "skipped the fetch-models.sh checks: $cache_src has no sources (run ./scripts/setup.sh)"
 fi
 
+# scripts/fetch-data.sh with a truncated .deb in its cache (a download cut short): deleted and
+# downloaded once more (a stand-in apt-get links the real cache's .deb), not "cannot extract"
+# on every run; a second run is up to date and downloads nothing.
+real_deb="$(ls "${DELTACNN_CACHE:-$HOME/.cache/deltacnn}"/opencv-doc_*.deb 2>/dev/null | head -n1)"
+if [ -n "$real_deb" ]; then
+  fd="$work/fd"
+  mkdir -p "$fd/tree/scripts" "$fd/cache" "$fd/bin"
+  cp "$src/scripts/fetch-data.sh" "$fd/tree/scripts/"
+  head -c 100000 "$real_deb" > "$fd/cache/$(basename "$real_deb")"
+  printf '#!/bin/sh\necho "apt-get $*" >> "%s"\nln -s "%s" .\n' "$fd/apt.log" "$real_deb" > "$fd/bin/apt-get"
+  chmod +x "$fd/bin/apt-get"
+  fetch_data() { PATH="$fd/bin:$PATH" DELTACNN_CACHE="$fd/cache" timeout 120 "$fd/tree/scripts/fetch-data.sh" > "$fd/log" 2>&1; }
+  fetch_data || fail "fetch-data.sh with a truncated .deb in the cache: $(cat "$fd/log")"
+  [ "$(cat "$fd/apt.log" 2>/dev/null)" = "apt-get download opencv-doc" ] ||
+    fail "fetch-data.sh did not download the truncated .deb once more: $(cat "$fd/apt.log" 2>/dev/null)"
+  grep -q "unusable.*deleting it" "$fd/log" || fail "fetch-data.sh does not say it replaced the .deb: $(cat "$fd/log")"
+  cmp -s "$fd/tree/data/vtest.avi" "$src/data/vtest.avi" || fail "fetch-data.sh extracted no good vtest.avi"
+  fetch_data && grep -q "up to date" "$fd/log" && [ "$(wc -l < "$fd/apt.log")" -eq 1 ] ||
+    fail "fetch-data.sh second run: $(cat "$fd/log")"
+else
+  echo "skipped the fetch-data.sh check: no opencv-doc .deb in the cache (run ./scripts/setup.sh)"
+fi
+
 clip="$work/clip 5.avi"
 gst-launch-1.0 -q videotestsrc num-buffers=5 pattern=ball ! video/x-raw,width=192,height=144 ! \
   jpegenc ! avimux ! filesink location="$clip" || fail "could not make the test clip"
