@@ -161,6 +161,35 @@ else
   echo "skipped the fetch-data.sh check: no opencv-doc .deb in the cache (run ./scripts/setup.sh)"
 fi
 
+# scripts/plot-bench.sh: --help and a usage error install nothing (a stand-in apt-get would
+# say so) and the usage error goes to stderr; plot_bench.py skips the incomplete last row an
+# interrupted bench leaves, with a warning naming file and line (a stand-in matplotlib: the
+# check is of the CSV handling, and Debian's python3-matplotlib may not be installed).
+pb="$work/pb"
+mkdir -p "$pb/bin" "$pb/py/matplotlib"
+printf '#!/bin/sh\necho "apt-get $*" >> "%s"\nexit 1\n' "$pb/apt.log" > "$pb/bin/apt-get"
+chmod +x "$pb/bin/apt-get"
+out="$(PATH="$pb/bin:$PATH" "$src/scripts/plot-bench.sh" --help 2>&1)"; rc=$?
+[ $rc -eq 0 ] && grep -q "^Usage: plot_bench.py" <<<"$out" || fail "plot-bench.sh --help (exit $rc): $out"
+out="$(PATH="$pb/bin:$PATH" "$src/scripts/plot-bench.sh" out.png 2>"$pb/err")"; rc=$?
+[ $rc -eq 2 ] && [ -z "$out" ] && grep -q "Usage: plot_bench.py" "$pb/err" ||
+  fail "plot-bench.sh with one argument (exit $rc): stdout '$out', stderr $(cat "$pb/err")"
+[ ! -e "$pb/apt.log" ] || fail "plot-bench.sh ran apt-get for --help or a usage error: $(cat "$pb/apt.log")"
+echo 'def use(backend): pass' > "$pb/py/matplotlib/__init__.py"
+cat > "$pb/py/matplotlib/pyplot.py" <<'PY'
+from unittest import mock
+def subplots(**kwargs):
+    fig, ax = mock.MagicMock(), mock.MagicMock()
+    fig.savefig.side_effect = lambda path, **kw: open(path, "w").write("png")
+    ax.get_legend_handles_labels.return_value = ([], [])
+    ax.twinx.return_value.get_legend_handles_labels.return_value = ([], [])
+    return fig, ax
+PY
+printf 'frame,dense_ms,delta_ms,keyframe,input_active,mean_active\n0,10.5,10.4,1,1.0,1.0\n1,10.2,3.1,0,0.2,0.3\n2,10.1,2' > "$pb/run.csv"
+PYTHONPATH="$pb/py" /usr/bin/python3 "$src/tools/bench/plot_bench.py" "$pb/out.png" T "$pb/run.csv" > "$pb/log" 2>&1; rc=$?
+[ $rc -eq 0 ] && [ -s "$pb/out.png" ] || fail "plot_bench.py on a truncated CSV (exit $rc): $(cat "$pb/log")"
+grep -qF "$pb/run.csv line 4: incomplete last row" "$pb/log" || fail "plot_bench.py did not warn: $(cat "$pb/log")"
+
 clip="$work/clip 5.avi"
 gst-launch-1.0 -q videotestsrc num-buffers=5 pattern=ball ! video/x-raw,width=192,height=144 ! \
   jpegenc ! avimux ! filesink location="$clip" || fail "could not make the test clip"

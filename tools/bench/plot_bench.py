@@ -6,6 +6,8 @@ Usage: plot_bench.py OUT.png TITLE RUN.csv[:LABEL] [RUN.csv[:LABEL] ...] [--ort 
 Each CSV is written by `deltacnn-bench --csv` (frame, dense_ms, delta_ms, keyframe,
 input_active, mean_active). The dense curve is drawn from the first CSV; every CSV adds its
 delta curve under its label. --ort draws onnxruntime's median ms as a horizontal line.
+An incomplete last row (what an interrupted deltacnn-bench leaves) is skipped with a warning;
+a bad row anywhere else is an error naming the file and line.
 """
 import csv
 import sys
@@ -16,22 +18,59 @@ def fail(message):
     sys.exit(2)
 
 
+NEED = {"frame": int, "dense_ms": float, "delta_ms": float, "keyframe": int,
+        "mean_active": float}
+
+
+def row_problem(row):
+    """Why a CSV row cannot be plotted (None when it can)."""
+    if None in row:
+        return "more fields than the header"
+    for key, kind in NEED.items():
+        value = row.get(key)
+        if value is None or value == "":
+            return f"no {key}"
+        try:
+            kind(value)
+        except ValueError:
+            return f"{key} {value!r} is not a number"
+    return None
+
+
 def read_run(path):
     try:
         with open(path, newline="") as f:
-            rows = list(csv.DictReader(f))
+            reader = csv.DictReader(f)
+            rows = [(reader.line_num, row) for row in reader]
+            header = reader.fieldnames or []
     except OSError as e:
         fail(f"{path}: {e.strerror}")
-    need = {"frame", "dense_ms", "delta_ms", "keyframe", "mean_active"}
-    if not rows or not need.issubset(rows[0].keys()):
-        fail(f"{path}: expected a deltacnn-bench --csv file with columns {sorted(need)}")
-    return rows
+    except (csv.Error, UnicodeDecodeError) as e:
+        fail(f"{path}: not a CSV file: {e}")
+    if not set(NEED).issubset(header):
+        fail(f"{path}: expected a deltacnn-bench --csv file with columns {sorted(NEED)}")
+    good = []
+    for i, (line, row) in enumerate(rows):
+        problem = row_problem(row)
+        if problem is None:
+            good.append(row)
+        elif i == len(rows) - 1:  # an interrupted run: the last line written in part
+            sys.stderr.write(f"plot_bench: warning: {path} line {line}: incomplete last row "
+                             f"({problem}; an interrupted run?), skipped\n")
+        else:
+            fail(f"{path} line {line}: {problem}")
+    if not good:
+        fail(f"{path}: no complete rows")
+    return good
 
 
 def main(argv):
-    if len(argv) < 4 or argv[1] in ("-h", "--help"):
+    if len(argv) > 1 and argv[1] in ("-h", "--help"):
         print(__doc__)
-        sys.exit(0 if len(argv) > 1 and argv[1] in ("-h", "--help") else 2)
+        sys.exit(0)
+    if len(argv) < 4:
+        sys.stderr.write(__doc__)
+        fail("expected OUT.png TITLE RUN.csv[:LABEL] ...")
     out, title = argv[1], argv[2]
     ort = None
     runs = []
