@@ -39,6 +39,7 @@ case "$eval_frames" in
 esac
 [ ${#eval_frames} -le 9 ] || die "DEMO_EVAL_FRAMES '$eval_frames' is too large"
 eval_frames=$((10#$eval_frames))
+[ "$eval_frames" -ne 1 ] || die "DEMO_EVAL_FRAMES is 0 (all) or at least 2: the first frame runs dense in both streams"
 build="${DELTACNN_BUILD_DIR:-build}"
 case "$build" in /*) build_dir="$build" ;; *) build_dir="$repo/$build" ;; esac
 cd "$repo"
