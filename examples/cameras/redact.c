@@ -6,8 +6,8 @@
 static gboolean
 is_secret_name (const gchar * name, gsize length)
 {
-  static const gchar *const secrets[] = { "pas", "pw", "token", "secret", "key", "auth", "sig",
-    "cred", "jwt", "session", "code"
+  static const gchar *const secrets[] = { "pas", "pw", "psw", "token", "secret", "key", "auth",
+    "sig", "cred", "jwt", "session", "code"
   };
   gchar *lower = g_ascii_strdown (name, (gssize) length);
   gboolean secret = FALSE;
@@ -34,15 +34,60 @@ append_without_password (GString * out, const gchar * source, const gchar * auth
   g_string_append (out, at);
 }
 
+/* Where a value written in a path ends: at '&', ';', '/', '?', '#', or at a '_' that starts the
+ * next "name=" (cameras that take "user=admin_password=x_channel=1" in the path). */
+static const gchar *
+path_value_end (const gchar * value, const gchar * end)
+{
+  for (const gchar * p = value; p < end; ++p) {
+    if (strchr ("&;/?#", *p) != NULL)
+      return p;
+    if (*p == '_') {
+      const gchar *name = p + 1;
+      while (name < end && g_ascii_isalnum (*name))
+        ++name;
+      if (name > p + 1 && name < end && *name == '=')
+        return p;
+    }
+  }
+  return end;
+}
+
+/* Secrets written into the path as name=value (many cameras' firmware: rtsp://cam/user=admin&
+ * password=x&channel=1&stream=0.sdp): the value of every secret-named one is masked. */
+static void
+redact_path (GString * out, const gchar * path, const gchar * end)
+{
+  const gchar *p = path;
+  while (p < end) {
+    const gchar *equals = memchr (p, '=', (gsize) (end - p));
+    if (equals == NULL)
+      break;
+    const gchar *name = equals;
+    while (name > p && g_ascii_isalnum (name[-1]))
+      --name;
+    const gchar *value_end = path_value_end (equals + 1, end);
+    if (name < equals && is_secret_name (name, (gsize) (equals - name))) {
+      g_string_append_len (out, p, equals + 1 - p);
+      g_string_append (out, "***");
+    } else {
+      g_string_append_len (out, p, value_end - p);
+    }
+    p = value_end;
+  }
+  g_string_append_len (out, p, end - p);
+}
+
 static void
 redact_query (GString * out, const gchar * rest)
 {
   const gchar *query = strchr (rest, '?');
   if (query == NULL) {
-    g_string_append (out, rest);
+    redact_path (out, rest, rest + strlen (rest));
     return;
   }
-  g_string_append_len (out, rest, query + 1 - rest);
+  redact_path (out, rest, query);
+  g_string_append_c (out, '?');
   const gchar *fragment = strchr (query, '#');
   const gchar *end = fragment != NULL ? fragment : query + strlen (query);
   const gchar *param = query + 1;

@@ -35,6 +35,18 @@ TEST(RedactSource, SecretQueryValuesAreHidden) {
   EXPECT_EQ(redacted("rtsp://cam/s?channel=2&subtype=0"), "rtsp://cam/s?channel=2&subtype=0");
 }
 
+TEST(RedactSource, SecretValuesInThePathAreHidden) {
+  // The path forms of many cameras' firmware (Dahua/XMEye clones), and 'psw'.
+  EXPECT_EQ(redacted("rtsp://cam/user=admin&password=S3CRETA&channel=1&stream=0.sdp?real_stream"),
+            "rtsp://cam/user=admin&password=***&channel=1&stream=0.sdp?real_stream");
+  EXPECT_EQ(redacted("rtsp://cam/user=admin_password=S3CRETB_channel=1_stream=0.sdp"),
+            "rtsp://cam/user=admin_password=***_channel=1_stream=0.sdp");
+  EXPECT_EQ(redacted("rtsp://cam/live?usr=admin&psw=S3CRETC"), "rtsp://cam/live?usr=admin&psw=***");
+  EXPECT_EQ(redacted("rtsp://cam/cam/realmonitor?channel=1&subtype=0"),
+            "rtsp://cam/cam/realmonitor?channel=1&subtype=0");
+  EXPECT_EQ(redacted("rtsp://admin:x@cam/a/pwd=y/s"), "rtsp://admin:***@cam/a/pwd=***/s");
+}
+
 TEST(RedactSource, FilePathsAreUnchanged) {
   EXPECT_EQ(redacted("/data/clip 5.avi"), "/data/clip 5.avi");
   EXPECT_EQ(redacted("clip.avi"), "clip.avi");
