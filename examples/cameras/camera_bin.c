@@ -104,10 +104,23 @@ static GstPadProbeReturn
 on_sink_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
   Camera *camera = data;
-  (void) pad;
   (void) info;
   if (g_atomic_int_compare_and_exchange (&camera->frame_seen, 0, 1)) {
     camera_log (camera, "receiving frames");
+    g_atomic_int_set (&camera->had_frames, 1);
+    /* Frames flow: from now on --camera-timeout of silence is a lost camera (the first frame
+     * had FIRST_FRAME_BUDGET_S; the watchdog takes the new value at its next buffer). */
+    GstObject *sink = gst_pad_get_parent (pad);
+    GstObject *bin = sink != NULL ? gst_object_get_parent (sink) : NULL;
+    GstElement *watchdog = bin != NULL ? gst_bin_get_by_name (GST_BIN (bin), "watchdog") : NULL;
+    if (watchdog != NULL) {
+      g_object_set (watchdog, "timeout", camera->app->camera_timeout_s * 1000, NULL);
+      gst_object_unref (watchdog);
+    }
+    if (bin != NULL)
+      gst_object_unref (bin);
+    if (sink != NULL)
+      gst_object_unref (sink);
     /* A run that works: the next failure's warnings are news again. */
     g_mutex_lock (&camera->app->warned_lock);
     g_hash_table_remove_all (camera->warned);
@@ -154,6 +167,9 @@ camera_start (Camera * camera)
   gst_object_unref (infer);
 
   GstElement *json = gst_bin_get_by_name (GST_BIN (bin), "json");
+  /* Made again if it went away (moved by log rotation, deleted): the json element cannot open
+   * a file in a directory that is not there. */
+  g_mkdir_with_parents (app->output_dir, 0755);
   gchar *file = g_strdup_printf ("%s.jsonl", name);
   gchar *path = g_build_filename (app->output_dir, file, NULL);
   /* A camera's file grows across reconnects; a video file's output is replaced by a new run. */
@@ -186,7 +202,8 @@ camera_start (Camera * camera)
 
   GstElement *watchdog = gst_bin_get_by_name (GST_BIN (bin), "watchdog");
   if (watchdog != NULL) {
-    g_object_set (watchdog, "timeout", app->camera_timeout_s * 1000, NULL);
+    g_object_set (watchdog, "timeout", MAX (app->camera_timeout_s, FIRST_FRAME_BUDGET_S) * 1000,
+        NULL);
     gst_object_unref (watchdog);
   }
   g_free (name);
@@ -220,6 +237,9 @@ camera_start (Camera * camera)
 typedef struct {
   App *app;
   GstElement *bin;
+  guint camera_index;
+  gint64 started;               /* monotonic, us */
+  gboolean stuck;               /* said stuck (teardowns_lock) */
 } Teardown;
 
 /* A thread of its own: the bin to NULL, then freed. */
@@ -227,15 +247,51 @@ static gpointer
 teardown_thread (gpointer data)
 {
   Teardown *t = data;
+  App *app = t->app;
   gst_element_set_state (t->bin, GST_STATE_NULL);
   gst_object_unref (t->bin);
 #ifdef __GLIBC__
   /* Give back the pages the torn-down bin freed (see the arena cap in main). */
   malloc_trim (0);
 #endif
-  g_atomic_int_dec_and_test (&t->app->teardowns_running);
+  g_mutex_lock (&app->teardowns_lock);
+  if (t->stuck)                 /* it came loose after all */
+    --app->teardowns_stuck;
+  g_ptr_array_remove_fast (app->teardowns, t);
+  g_mutex_unlock (&app->teardowns_lock);
+  g_atomic_int_dec_and_test (&app->teardowns_running);
   g_free (t);
   return NULL;
+}
+
+gboolean
+check_stuck_teardowns (gpointer data)
+{
+  App *app = data;
+  const gint64 now = g_get_monotonic_time ();
+  guint stuck = 0;
+  g_mutex_lock (&app->teardowns_lock);
+  for (guint i = 0; i < app->teardowns->len; ++i) {
+    Teardown *t = g_ptr_array_index (app->teardowns, i);
+    if (t->stuck || now - t->started < (gint64) TEARDOWN_STUCK_S * G_USEC_PER_SEC)
+      continue;
+    t->stuck = TRUE;
+    ++app->teardowns_stuck;
+    Camera *camera = &app->cameras[t->camera_index - 1];
+    camera_log (camera, "its previous connection has not closed %d s after it was dropped "
+        "(GStreamer's rtspsrc can hang when the camera goes away mid-handshake): it keeps a "
+        "socket and a few threads until the program restarts; %u such now, the program stops "
+        "at %d", TEARDOWN_STUCK_S, app->teardowns_stuck, MAX_STUCK_TEARDOWNS);
+  }
+  stuck = app->teardowns_stuck;
+  g_mutex_unlock (&app->teardowns_lock);
+  if (stuck >= MAX_STUCK_TEARDOWNS && !app->stopping) {
+    g_printerr (PROGRAM ": %u camera connections hang in GStreamer and cannot be freed; stopping "
+        "with exit status %d for the service manager to restart the program\n", stuck,
+        EXIT_STUCK_TEARDOWNS);
+    begin_stop (app, EXIT_STUCK_TEARDOWNS);
+  }
+  return G_SOURCE_CONTINUE;
 }
 
 void
@@ -256,9 +312,14 @@ camera_teardown (Camera * camera)
   gst_object_ref (bin);
   gst_element_set_locked_state (bin, TRUE);
   gst_bin_remove (GST_BIN (app->pipeline), bin);
-  Teardown *t = g_new (Teardown, 1);
+  Teardown *t = g_new0 (Teardown, 1);
   t->app = app;
   t->bin = bin;
+  t->camera_index = camera->index;
+  t->started = g_get_monotonic_time ();
+  g_mutex_lock (&app->teardowns_lock);
+  g_ptr_array_add (app->teardowns, t);
+  g_mutex_unlock (&app->teardowns_lock);
   g_atomic_int_inc (&app->teardowns_running);
   g_thread_unref (g_thread_new ("teardown", teardown_thread, t));
 }
@@ -267,10 +328,15 @@ gboolean
 wait_for_teardowns (App * app, gint timeout_s)
 {
   const gint64 until = g_get_monotonic_time () + (gint64) timeout_s * G_USEC_PER_SEC;
-  while (g_atomic_int_get (&app->teardowns_running) > 0) {
+  check_stuck_teardowns (app);  /* what is known stuck is not waited for */
+  for (;;) {
+    g_mutex_lock (&app->teardowns_lock);
+    const guint waiting = app->teardowns->len - app->teardowns_stuck;
+    g_mutex_unlock (&app->teardowns_lock);
+    if (waiting == 0)
+      return g_atomic_int_get (&app->teardowns_running) == 0;
     if (g_get_monotonic_time () >= until)
       return FALSE;
     g_usleep (20000);
   }
-  return TRUE;
 }

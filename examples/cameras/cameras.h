@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <glib/gstdio.h>
 #include <gst/gst.h>
 
 G_BEGIN_DECLS
@@ -33,7 +34,18 @@ typedef struct {
   GHashTable *warned;           /* warnings said since the last run that got frames (warned_lock) */
   gint connection_lost;         /* atomic: the source warned that it could not read (rtspsrc
                                  * then ends the stream with EOS, which would read as a clean end) */
+  gint had_frames;              /* atomic: some run of this camera got frames */
+  gboolean login_refused;       /* this run ended with the camera refusing the URL's credentials */
+  guint login_refusals;         /* such runs in a row: the retry delay doubles (supervisor.c) */
 } Camera;
+
+/* A camera that has not sent its first frame gets this long (or --camera-timeout, if longer)
+ * before the watchdog calls it lost: an RTSP handshake to a slow camera (several round trips,
+ * the camera's own start) is no silent stream. */
+#define FIRST_FRAME_BUDGET_S 30
+/* A camera that refuses the credentials is retried at doubling delays up to this: many cameras
+ * lock the account (also for the NVR itself) after a handful of failed logins. */
+#define LOGIN_RETRY_MAX_S 300
 
 struct App {
   GMainLoop *loop;
@@ -42,6 +54,7 @@ struct App {
   guint n_cameras;
   gchar *config, *backend, *output_dir, *model_instance_id, *write;
   gchar *base_instance_id;      /* --model-instance-id; model_instance_id adds #N after reloads */
+  GStatBuf config_stat;         /* --config as it was when last loaded (reload.c) */
   guint reloads;                /* SIGUSR1s that loaded the config again */
   GstElement *model_holder;     /* model_holder.c, on model_instance_id */
   gchar *mqtt_host, *mqtt_user, *mqtt_ca_file;  /* mqtt_host NULL: no MQTT */
@@ -51,6 +64,10 @@ struct App {
   GMutex warned_lock;           /* the cameras' `warned` sets: bus sync handler and probes */
   gboolean stopping;
   gint teardowns_running;       /* atomic: bins being set to NULL in their own threads */
+  GMutex teardowns_lock;        /* guards teardowns */
+  GPtrArray *teardowns;         /* the Teardowns (camera_bin.c) whose threads run */
+  guint teardowns_stuck;        /* of them, found stuck (said once each; they never end) */
+  guint teardown_check_id;      /* the periodic check of stuck teardowns */
   guint stop_grace_id;
   GCancellable *diagnoses;      /* cancels the network checks of diagnose.c at exit */
   guint diagnoses_running;      /* how many of them have not called back yet */
@@ -67,8 +84,17 @@ typedef struct {
 void camera_log (Camera * camera, const gchar * format, ...) G_GNUC_PRINTF (2, 3);
 gboolean camera_start (Camera * camera);
 void camera_teardown (Camera * camera);
-/* Waits until every torn-down bin has reached NULL; FALSE when some had not after timeout_s. */
+/* Waits until every torn-down bin has reached NULL, not for those found stuck already; FALSE
+ * when some had not after timeout_s. */
 gboolean wait_for_teardowns (App * app, gint timeout_s);
+/* Main loop, every few seconds: says which teardowns are stuck (GStreamer 1.22's rtspsrc can
+ * deadlock going to NULL when its server drops mid-handshake; each keeps a socket and a few
+ * threads), and past MAX_STUCK_TEARDOWNS stops the program with exit status 3, for the service
+ * manager to restart it: nothing else gives those back. */
+gboolean check_stuck_teardowns (gpointer data);
+#define TEARDOWN_STUCK_S 30
+#define MAX_STUCK_TEARDOWNS 16
+#define EXIT_STUCK_TEARDOWNS 3
 
 /* model_holder.c: a deltacnn element of the program's own, started with the cameras' settings,
  * so the shared model stays loaded while cameras come and go. The holder's pipeline, or NULL
@@ -81,6 +107,10 @@ void model_release (GstElement * holder);
  * (the deltacnn element's reload), and cameras that reconnect later build with it. A config
  * that does not load is refused with the reason; the cameras keep the one they run. */
 gboolean on_reload_signal (gpointer data);
+/* --config's size and modification time as loaded, and whether the file differs from that now
+ * (so an element's configuration error can say "the file changed on disk" only when it did). */
+void remember_config_file (App * app);
+gboolean config_file_changed (const App * app);
 
 /* diagnose.c: after rtspsrc's "Could not open resource" (which names no cause), connects to
  * the camera's host and port and logs what the network said (refused, no answer, no such host,

@@ -32,12 +32,19 @@
  *
  * Exit status: 0 when every source ended normally (files at their end), 1 when one failed
  * (with --reconnect-delay 0 a camera's stream ending counts as that: a camera has no end) or on
- * a configuration error, 2 on bad arguments, 130 on SIGINT/SIGTERM/SIGHUP (each running camera
- * gets its EOS first, so its files are complete; a second signal stops at once).
+ * a configuration error, 2 on bad arguments, 3 when camera connections that hang inside
+ * GStreamer have piled up (camera_bin.c: restart the program to get their sockets and threads
+ * back), 130 on SIGINT/SIGTERM/SIGHUP (each running camera gets its EOS first, so its files are
+ * complete; a second signal stops at once).
+ *
+ * A camera refusing the URL's user name and password is retried at doubling delays up to 5
+ * minutes (cameras lock accounts after a few failed logins); a camera gets 30 s (or
+ * --camera-timeout, if longer) for its first frame after connecting, then --camera-timeout.
  *
  * SIGUSR1 loads --config again (reload.c): the cameras go on with the edited file (or a model
- * file replaced in place) without dropping their connections; a file that does not load is
- * refused with the reason and the cameras keep what they run.
+ * file replaced in place) without dropping their connections; a file that does not load, or
+ * whose zones or masks do not fit a running camera's picture, is refused with the reason and
+ * the cameras keep what they run.
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -76,6 +83,9 @@ app_free (App * app)
   if (app->sources != NULL)
     g_ptr_array_unref (app->sources);
   g_mutex_clear (&app->warned_lock);
+  /* (what a stuck teardown holds is never freed: the process ends around it) */
+  g_ptr_array_unref (app->teardowns);
+  g_mutex_clear (&app->teardowns_lock);
   g_free (app->write);
   g_free (app->mqtt_host);
   g_free (app->mqtt_user);
@@ -90,6 +100,8 @@ main (int argc, char **argv)
   App app = {0};
   setlocale (LC_ALL, "");       /* GLib's messages in the user's language and quotes */
   g_mutex_init (&app.warned_lock);
+  g_mutex_init (&app.teardowns_lock);
+  app.teardowns = g_ptr_array_new ();
   const int code = run (&app, argc, argv);
   app_free (&app);
   return code;
@@ -150,30 +162,41 @@ run (App * app, int argc, char **argv)
   }
 
   /* Caught from here on (dispatched once the main loop runs): a reload asked for while the
-   * model loads must not kill the program, as SIGUSR1's default action would. */
+   * model loads must not kill the program, as SIGUSR1's default action would, and a stop asked
+   * for then (a service manager's SIGTERM) ends with the documented 130 once the model has
+   * loaded, before any camera starts, instead of the signal's default death. */
+  app->loop = g_main_loop_new (NULL, FALSE);
   guint sigusr1 = g_unix_signal_add (SIGUSR1, on_reload_signal, app);
+  guint sigint = g_unix_signal_add (SIGINT, on_signal, app);
+  guint sigterm = g_unix_signal_add (SIGTERM, on_signal, app);
+  guint sighup = g_unix_signal_add (SIGHUP, on_signal, app);  /* a closed terminal */
   /* Before any camera: a bad config stops here, also with every camera offline. */
+  remember_config_file (app);
   app->model_holder = model_hold (app, app->model_instance_id);
   if (app->model_holder == NULL) {
     g_source_remove (sigusr1);
+    g_source_remove (sigint);
+    g_source_remove (sigterm);
+    g_source_remove (sighup);
     signal (SIGUSR1, SIG_IGN);
+    g_main_loop_unref (app->loop);
     return 1;
   }
 
-  app->loop = g_main_loop_new (NULL, FALSE);
   app->diagnoses = g_cancellable_new ();
   app->pipeline = gst_pipeline_new ("cameras");
   GstBus *bus = gst_element_get_bus (app->pipeline);
   gst_bus_set_sync_handler (bus, on_bus_sync, app, NULL);
   guint bus_watch = gst_bus_add_watch (bus, on_bus_message, app);
   gst_object_unref (bus);
-  guint sigint = g_unix_signal_add (SIGINT, on_signal, app);
-  guint sigterm = g_unix_signal_add (SIGTERM, on_signal, app);
-  guint sighup = g_unix_signal_add (SIGHUP, on_signal, app);  /* a closed terminal */
+  app->teardown_check_id = g_timeout_add_seconds (10, check_stuck_teardowns, app);
+  /* A stop asked for while the model loaded: no camera starts. */
+  while (g_main_context_iteration (NULL, FALSE)) {
+  }
 
   /* The pipeline plays with no camera in it; each bin joins it running. */
   gst_element_set_state (app->pipeline, GST_STATE_PLAYING);
-  for (guint i = 0; i < app->n_cameras; ++i) {
+  for (guint i = 0; i < app->n_cameras && !app->stopping; ++i) {
     Camera *camera = &app->cameras[i];
     if (!camera_start (camera)) {
       camera->done = camera->failed = TRUE;
@@ -195,9 +218,10 @@ run (App * app, int argc, char **argv)
     camera_teardown (&app->cameras[i]);
   /* A camera stuck in its own state change is not waited for without bound: its files are
    * written by then (EOS, or it never got a frame), so the program exits without it. */
+  g_source_remove (app->teardown_check_id);
   if (!wait_for_teardowns (app, STOP_GRACE_S)) {
-    g_printerr (PROGRAM ": a camera's source did not stop within %d s; exiting without it\n",
-        STOP_GRACE_S);
+    g_printerr (PROGRAM ": a camera's source did not stop (within %d s, or hung before); exiting "
+        "without it\n", STOP_GRACE_S);
     fflush (NULL);
     _exit (app->exit_code != 0 ? app->exit_code : 1);
   }

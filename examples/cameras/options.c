@@ -46,6 +46,7 @@ read_sources_file (const gchar * path, GPtrArray * sources)
 
 typedef struct {
   gint *camera_timeout_s, *reconnect_delay_s, *mqtt_port;
+  gboolean *mqtt_port_given;
 } DecimalTargets;
 
 /* Whole numbers in base 10 only: GLib's integer options take 08 as a bad octal number and
@@ -63,6 +64,8 @@ parse_decimal (const gchar * option, const gchar * value, gpointer data, GError 
   gint *target = g_str_equal (option, "--camera-timeout") ? targets->camera_timeout_s :
       g_str_equal (option, "--reconnect-delay") ? targets->reconnect_delay_s : targets->mqtt_port;
   *target = (gint) number;
+  if (target == targets->mqtt_port)
+    *targets->mqtt_port_given = TRUE;
   return TRUE;
 }
 
@@ -109,7 +112,8 @@ parse_arguments (App * app, int *argc, char ***argv)
       "SOURCE: rtsp://..., another URI, or a video file.\n"
       "SIGUSR1 loads --config again while the cameras run; SIGINT/SIGTERM/SIGHUP stop them.");
   /* The callbacks find where to store each number through the group's data. */
-  DecimalTargets targets = { &camera_timeout_s, &reconnect_delay_s, &mqtt_port };
+  gboolean mqtt_port_given = FALSE;
+  DecimalTargets targets = { &camera_timeout_s, &reconnect_delay_s, &mqtt_port, &mqtt_port_given };
   GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &targets, NULL);
   g_option_group_add_entries (group, entries);
   g_option_context_set_main_group (context, group);
@@ -122,10 +126,13 @@ parse_arguments (App * app, int *argc, char ***argv)
   } else if (config == NULL) {
     g_printerr (PROGRAM ": --config is required (see --help)\n");
     ok = FALSE;
-  } else if (camera_timeout_s < 0 || reconnect_delay_s < 0 || camera_timeout_s > 86400) {
+  } else if (camera_timeout_s < 0 || camera_timeout_s > 86400) {
     /* (the watchdog takes milliseconds in an int: larger values overflowed into a 1 s timeout) */
-    g_printerr (PROGRAM ": --camera-timeout is whole seconds in 0..86400 and --reconnect-delay "
-        "whole seconds >= 0\n");
+    g_printerr (PROGRAM ": --camera-timeout is whole seconds in 0..86400 (got %d)\n",
+        camera_timeout_s);
+    ok = FALSE;
+  } else if (reconnect_delay_s < 0) {
+    g_printerr (PROGRAM ": --reconnect-delay is whole seconds >= 0 (got %d)\n", reconnect_delay_s);
     ok = FALSE;
   } else if (backend != NULL && g_strcmp0 (backend, "auto") != 0 &&
       g_strcmp0 (backend, "cpu") != 0 && g_strcmp0 (backend, "cuda") != 0) {
@@ -138,8 +145,15 @@ parse_arguments (App * app, int *argc, char ***argv)
   } else if (mqtt_port < 1 || mqtt_port > 65535) {
     g_printerr (PROGRAM ": --mqtt-port is 1..65535 (got %d)\n", mqtt_port);
     ok = FALSE;
-  } else if (mqtt_host == NULL && (mqtt_user != NULL || mqtt_ca_file != NULL)) {
-    g_printerr (PROGRAM ": --mqtt-user and --mqtt-ca-file need --mqtt-host\n");
+  } else if (mqtt_host == NULL && (mqtt_user != NULL || mqtt_ca_file != NULL || mqtt_port_given)) {
+    g_printerr (PROGRAM ": --mqtt-user, --mqtt-ca-file and --mqtt-port need --mqtt-host\n");
+    ok = FALSE;
+  } else if (mqtt_host != NULL && *g_strstrip (mqtt_host) == '\0') {
+    g_printerr (PROGRAM ": --mqtt-host is empty; expected the broker's host name or address\n");
+    ok = FALSE;
+  } else if (model_instance_id != NULL && *model_instance_id == '\0') {
+    /* The element reads an empty id as "unset, load your own": the cameras would not share. */
+    g_printerr (PROGRAM ": --model-instance-id is empty; expected a name (default: cameras)\n");
     ok = FALSE;
   } else if (mqtt_user != NULL && g_getenv ("MQTT_PASSWORD") == NULL) {
     g_printerr (PROGRAM ": --mqtt-user needs the password in MQTT_PASSWORD (not on the "
@@ -150,12 +164,18 @@ parse_arguments (App * app, int *argc, char ***argv)
     ok = FALSE;
   }
   app->sources = g_ptr_array_new_with_free_func (g_free);
-  for (int i = 1; ok && i < *argc; ++i)
+  /* GOption leaves a "--" in place when what follows it starts with '-' (-cam.avi). */
+  int first = ok && *argc > 1 && g_strcmp0 ((*argv)[1], "--") == 0 ? 2 : 1;
+  for (int i = first; ok && i < *argc; ++i)
     g_ptr_array_add (app->sources, g_strdup ((*argv)[i]));
   if (ok && sources_file != NULL)
     ok = read_sources_file (sources_file, app->sources);
   if (ok && app->sources->len == 0) {
-    g_printerr (PROGRAM ": no SOURCE given (see --help)\n");
+    if (sources_file != NULL)
+      g_printerr (PROGRAM ": no SOURCE given: --sources-file '%s' holds none (only blank lines "
+          "and comments?) and the command line none (see --help)\n", sources_file);
+    else
+      g_printerr (PROGRAM ": no SOURCE given (see --help)\n");
     ok = FALSE;
   }
   g_free (sources_file);

@@ -58,6 +58,15 @@ camera_ended (Camera * camera, gboolean failed, const gchar * why)
      * 2nd, 4th, 8th, ... failure in a row with the same reason, not at every one. */
     if (g_atomic_int_get (&camera->frame_seen))  /* this run worked: its end is news */
       g_clear_pointer (&camera->last_failure, g_free);
+    /* Credentials refused: doubling delays up to LOGIN_RETRY_MAX_S, not a lock-out's worth of
+     * failed logins an hour. */
+    camera->login_refusals = camera->login_refused ? camera->login_refusals + 1 : 0;
+    camera->login_refused = FALSE;
+    gint delay = app->reconnect_delay_s;
+    for (guint i = 1; i < camera->login_refusals && delay < LOGIN_RETRY_MAX_S; ++i)
+      delay *= 2;
+    if (camera->login_refusals > 0)
+      delay = MIN (delay, MAX (LOGIN_RETRY_MAX_S, app->reconnect_delay_s));
     gboolean repeat = camera->last_failure != NULL && g_strcmp0 (why, camera->last_failure) == 0;
     camera->failures_in_a_row = repeat ? camera->failures_in_a_row + 1 : 1;
     if (!repeat) {
@@ -65,14 +74,20 @@ camera_ended (Camera * camera, gboolean failed, const gchar * why)
       camera->last_failure = g_strdup (why);
     }
     guint n = camera->failures_in_a_row;
-    if (!repeat)
-      camera_log (camera, "%s; reconnecting every %d s", why, app->reconnect_delay_s);
-    else if ((n & (n - 1)) == 0)
-      camera_log (camera, "%s (%u times in a row); reconnecting every %d s", why, n,
-          app->reconnect_delay_s);
+    if (camera->login_refusals > 0) {
+      gchar *times = n > 1 ? g_strdup_printf (" (%u times in a row)", n) : g_strdup ("");
+      if (!repeat || (n & (n - 1)) == 0)
+        camera_log (camera, "%s%s; trying again in %d s (twice as long after each refusal, up "
+            "to %d s)", why, times, delay, MAX (LOGIN_RETRY_MAX_S, app->reconnect_delay_s));
+      g_free (times);
+    } else if (!repeat) {
+      camera_log (camera, "%s; reconnecting every %d s", why, delay);
+    } else if ((n & (n - 1)) == 0) {
+      camera_log (camera, "%s (%u times in a row); reconnecting every %d s", why, n, delay);
+    }
     if (!repeat || (n & (n - 1)) == 0)
       diagnose_open_failure (camera, why);
-    camera->retry_id = g_timeout_add_seconds (app->reconnect_delay_s, on_reconnect, camera);
+    camera->retry_id = g_timeout_add_seconds ((guint) delay, on_reconnect, camera);
   }
   quit_when_idle (app);
 }
@@ -193,19 +208,41 @@ on_bus_message (GstBus * bus, GstMessage * message, gpointer data)
     return G_SOURCE_CONTINUE;
   }
   gchar *text = without_full_stop (error->message);
-  if (is_configuration_error (message->src)) {
+  const gchar *element = GST_OBJECT_NAME (message->src);
+  /* The output file after this camera has written to it: its directory went away (log rotation)
+   * and could not be made again, or a disk filled. This camera's trouble, not a configuration
+   * that every camera would meet: retried while the others go on. */
+  const gboolean output_lost = g_strcmp0 (element, "json") == 0 &&
+      g_atomic_int_get (&camera->had_frames);
+  if (is_configuration_error (message->src) && !output_lost) {
     camera_log (camera, "%s: %s (%s); stopping every camera", GST_OBJECT_NAME (message->src),
         text, debug != NULL ? debug : "no details");
     camera->failed = camera->done = TRUE;
     camera_teardown (camera);
     begin_stop (app, 1);
   } else {
+    /* The file's fault only when it changed since it was loaded; else what this camera alone
+     * meets (zones drawn for another resolution than it streams, memory). */
     const gboolean settings = g_strcmp0 (GST_OBJECT_NAME (message->src), "infer") == 0 &&
         (g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS) ||
-        g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND));
-    gchar *why = g_strdup_printf ("%s: %s%s", GST_OBJECT_NAME (message->src), text,
-        settings ? " (the --config file changed on disk since it was loaded? fix it and send "
-        "SIGUSR1)" : "");
+        g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_FOUND)) &&
+        config_file_changed (app);
+    gchar *why;
+    if (g_strcmp0 (element, "src") == 0 &&
+        g_error_matches (error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_NOT_AUTHORIZED)) {
+      camera->login_refused = TRUE;
+      why = g_strdup_printf ("src: %s: the camera refused the user name and password in its URL "
+          "(check them)", text);
+    } else if (g_strcmp0 (element, "watchdog") == 0) {
+      why = g_atomic_int_get (&camera->frame_seen) ?
+          g_strdup_printf ("no frame for %d s (--camera-timeout)", app->camera_timeout_s) :
+          g_strdup_printf ("no first frame within %d s of connecting",
+          MAX (app->camera_timeout_s, FIRST_FRAME_BUDGET_S));
+    } else {
+      why = g_strdup_printf ("%s: %s%s", element, text,
+          settings ? " (the --config file changed on disk since it was loaded: fix it and send "
+          "SIGUSR1)" : "");
+    }
     camera_ended (camera, TRUE, why);
     g_free (why);
   }
@@ -263,7 +300,9 @@ on_signal (gpointer data)
 {
   App *app = data;
   if (app->stopping) {
-    app->exit_code = 130;
+    /* A configuration error's 1 stays: the second signal only hurries the stop. */
+    if (app->exit_code == 0)
+      app->exit_code = 130;
     g_main_loop_quit (app->loop);
     return G_SOURCE_CONTINUE;
   }

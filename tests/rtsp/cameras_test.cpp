@@ -229,6 +229,49 @@ TEST_F(CamerasTest, FilesAreReadOnceAndTheProgramEnds) {
       << missing.err;
 }
 
+// The output directory moved away while a camera runs (log rotation): the camera's reconnect
+// makes it again and goes on, where the JSON element's open error used to stop every camera.
+// And the command line's smaller mistakes are usage errors that name the option.
+TEST_F(CamerasTest, AMovedOutputDirectoryIsMadeAgainAtTheReconnect) {
+  const int port = free_tcp_port();
+  ASSERT_GT(port, 0);
+  auto camera = start_camera(port);
+  ASSERT_NE(camera, nullptr);
+  const std::string out = dir_ + "/out", log = dir_ + "/cameras.log";
+  const std::string json = out + "/camera1.jsonl";
+  BackgroundProcess program(
+      cameras_command({"--config", config_path("movenet-lightning.yaml"), "--backend", "cpu",
+                       "--reconnect-delay", "1", "--camera-timeout", "20", "--output-dir", out,
+                       "rtsp://127.0.0.1:" + std::to_string(port) + "/test"}),
+      log);
+  ASSERT_TRUE(wait_records(program, json, 10)) << read_text(log);
+  ASSERT_EQ(std::rename(out.c_str(), (dir_ + "/rotated").c_str()), 0);
+  camera->kill_now();
+  camera = start_camera(port);
+  ASSERT_NE(camera, nullptr);
+  EXPECT_TRUE(wait_records(program, json, 10)) << "no records in the new directory:\n" << read_text(log);
+  EXPECT_TRUE(program.running()) << read_text(log);
+  program.signal(SIGINT);
+  EXPECT_EQ(program.wait_exit(60), 130) << read_text(log);
+
+  const std::string config = config_path("movenet-lightning.yaml");
+  const std::string comments_only = dir_ + "/none.txt";
+  std::ofstream(comments_only) << "# no camera yet\n\n";
+  const std::vector<std::pair<std::vector<std::string>, std::string>> usage = {
+      {{"--config", config, "--mqtt-port", "1884", "rtsp://cam/s"}, "--mqtt-port need --mqtt-host"},
+      {{"--config", config, "--mqtt-host", " ", "rtsp://cam/s"}, "--mqtt-host is empty"},
+      {{"--config", config, "--model-instance-id", "", "rtsp://cam/s"}, "--model-instance-id is empty"},
+      {{"--config", config, "--reconnect-delay", "-5", "rtsp://cam/s"}, "--reconnect-delay is whole seconds >= 0 (got -5)"},
+      {{"--config", config, "--sources-file", comments_only}, "--sources-file '" + comments_only + "' holds none"},
+      {{"--config", config, "--", "-cam.avi"}, "SOURCE1 '-cam.avi' is neither a URI nor a readable file"},
+  };
+  for (const auto& [args, message] : usage) {
+    ProcessResult r = run_process(cameras_command(args), 30);
+    EXPECT_EQ(r.exit_code, 2) << args[2] << ": " << r.err;
+    EXPECT_NE(r.err.find(message), std::string::npos) << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace deltacnn_test
 
@@ -299,6 +342,20 @@ TEST_F(CamerasTest, SigusrOneReloadsTheConfigWhileTheCameraRuns) {
       << text;
   EXPECT_GT(count_model_records(json, "posenet"), posenet_at_refusal + 10) << text;
 
+  // A file that loads but whose zones do not fit the running camera's picture: refused, naming
+  // the camera and its size (it used to be taken, the camera kept the old deployment until its
+  // next reconnect, and then failed at every try).
+  write_config("posenet.yaml", config,
+               "zones:\n  - name: beyond\n    polygon: [[0, 0], [5000, 0], [5000, 100], [0, 100]]\n");
+  program.signal(SIGUSR1);
+  const int posenet_at_zones = count_model_records(json, "posenet");
+  ASSERT_TRUE(wait_records(program, json, count_records(json) + 20)) << read_text(log);
+  text = read_text(log);
+  EXPECT_NE(text.find("reload refused: camera1 ("), std::string::npos) << text;
+  EXPECT_NE(text.find("lies outside the"), std::string::npos) << text;
+  EXPECT_GT(count_model_records(json, "posenet"), posenet_at_zones + 10) << text;
+  write_config("posenet.yaml", config, "colour_of_sky: blue\n");
+
   // The broken file is still on disk: the camera, lost and back, cannot start with it. That is
   // the camera's failure, retried with the reason, not the program's end; fixed and reloaded,
   // the camera comes back on the new file.
@@ -312,7 +369,7 @@ TEST_F(CamerasTest, SigusrOneReloadsTheConfigWhileTheCameraRuns) {
   text = read_text(log);
   ASSERT_TRUE(program.running()) << "a camera's reconnect with a broken file stopped the program:\n"
                                  << text;
-  EXPECT_NE(text.find("the --config file changed on disk since it was loaded? fix it and send "
+  EXPECT_NE(text.find("the --config file changed on disk since it was loaded: fix it and send "
                       "SIGUSR1"),
             std::string::npos)
       << text;
