@@ -915,7 +915,9 @@ buffer_time (const GstSegment * segment, GstBuffer * buf)
     t.running_ns = static_cast<int64_t> (running);
   if (GST_CLOCK_TIME_IS_VALID (stream))
     t.stream_ns = static_cast<int64_t> (stream);
-  t.rate = segment->rate * segment->applied_rate;
+  t.pts_ns = static_cast<int64_t> (pts);
+  t.rate = segment->rate;
+  t.applied_rate = segment->applied_rate;
   return t;
 }
 
@@ -939,12 +941,11 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     bool discont = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_DISCONT)
         && priv->reset_on_discont;
     // A camera that was away or a picture that jumped, DISCONT or not (timestamp_gaps.h). A
-    // buffer flagged GAP (videorate's copy of the last frame) is no sighting of the camera: the
-    // next real frame is measured against the last real one.
-    deltacnn_gst::TimeJump jump = deltacnn_gst::TimeJump::None;
-    if (!GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP))
-      jump = priv->timestamp_gaps.judge (buffer_time (&trans->segment, buf),
-          priv->reset_after_gap_ns);
+    // buffer flagged GAP (videorate's copy of the last frame) is no sighting of the camera: real
+    // frames are measured against real ones.
+    const deltacnn_gst::TimeJump jump =
+        priv->timestamp_gaps.judge (buffer_time (&trans->segment, buf),
+        priv->reset_after_gap_ns, GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP));
     const bool gap = jump != deltacnn_gst::TimeJump::None;
     if (priv->reset_pending.exchange (false) || discont || gap) {
       GST_DEBUG_OBJECT (self, "resetting the delta state (%s)", discont ? "discont" :

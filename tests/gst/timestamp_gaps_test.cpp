@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 #include <utility>
 #include <vector>
@@ -84,8 +85,11 @@ std::vector<std::pair<int, deltacnn_gst::TimeJump>> jumps_in(const std::vector<s
   deltacnn_gst::TimestampGaps gaps;
   std::vector<std::pair<int, deltacnn_gst::TimeJump>> found;
   for (size_t i = 0; i < times.size(); ++i) {
-    const deltacnn_gst::TimeJump j =
-        gaps.judge({int64_t(times[i].first * 1e9), int64_t(times[i].second * 1e9), rate}, kLimit);
+    deltacnn_gst::BufferTime t;
+    t.running_ns = int64_t(times[i].first * 1e9);
+    t.stream_ns = t.pts_ns = int64_t(times[i].second * 1e9);  // a segment with time = start
+    t.rate = rate;
+    const deltacnn_gst::TimeJump j = gaps.judge(t, kLimit);
     if (j != deltacnn_gst::TimeJump::None) found.emplace_back(int(i), j);
   }
   return found;
@@ -130,6 +134,47 @@ TEST(TimestampGaps, ReversePlaybackIsJudgedAlongItsDirection) {
   // Jumping back in playback direction (to later media) is a picture jump.
   EXPECT_EQ(jumps_in(playing(0, 100, -0.1, 20) + playing(2.0, 150, -0.1, 5), -1.0),
             (std::vector<std::pair<int, TimeJump>>{{20, TimeJump::PictureJump}}));
+}
+
+TEST(TimestampGaps, AStreamTimeThatRestartsWhileTheTimestampsGoOnIsNoJump) {
+  // A source that starts each keyframe's segment at time 0 while its timestamps go on: the
+  // stream time falls back every 2 s, the timestamps do not: no jump (it reset every segment).
+  deltacnn_gst::TimestampGaps gaps;
+  int jumps = 0;
+  for (int i = 0; i < 60; ++i) {
+    deltacnn_gst::BufferTime t;
+    t.running_ns = t.pts_ns = int64_t(i * 0.1e9);
+    t.stream_ns = int64_t((i % 20) * 0.1e9);
+    jumps += gaps.judge(t, kLimit) != deltacnn_gst::TimeJump::None;
+  }
+  EXPECT_EQ(jumps, 0);
+}
+
+// videorate without drop-only over an outage of `outage_s` at 10 fps: real frames to 4.9 s, copies
+// of the last one, the new picture stamped at the outage's middle, copies of it, real frames
+// again. Returns the running times (s) judged a jump.
+std::vector<double> videorate_outage(double outage_s) {
+  deltacnn_gst::TimestampGaps gaps;
+  std::vector<double> found;
+  auto feed = [&](double t, bool copy) {
+    deltacnn_gst::BufferTime b;
+    b.running_ns = b.stream_ns = b.pts_ns = int64_t(std::llround(t * 10)) * 100'000'000;
+    if (gaps.judge(b, kLimit, copy) != deltacnn_gst::TimeJump::None) found.push_back(t);
+  };
+  for (int i = 0; i < 50; ++i) feed(0.1 * i, false);
+  const double back = 4.9 + outage_s, middle = 4.9 + outage_s / 2;
+  double t = 5.0;
+  for (; t < middle - 1e-6; t += 0.1) feed(t, true);
+  feed(t, false);  // the new picture, early
+  for (t += 0.1; t < back - 1e-6; t += 0.1) feed(t, true);
+  for (int i = 0; i < 10; ++i) feed(back + 0.1 + 0.1 * i, false);
+  return found;
+}
+
+TEST(TimestampGaps, VideorateCopiesOverAnOutageGiveOneJump) {
+  EXPECT_EQ(videorate_outage(8.0).size(), 1u) << "two 4 s half steps: the outage was not seen";
+  EXPECT_EQ(videorate_outage(12.0).size(), 1u) << "two 6 s half steps: reset twice";
+  EXPECT_TRUE(videorate_outage(3.0).empty());
 }
 
 }  // namespace
