@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <sstream>
 #include <string>
@@ -72,6 +73,20 @@ ToolRun run_tool(const std::string& tool, const std::vector<std::string>& args) 
   std::remove((base + ".out").c_str());
   std::remove((base + ".err").c_str());
   return r;
+}
+
+// configs/movenet-lightning.yaml copied to `path` with its model path made absolute and every
+// line passed through `edit`.
+void write_lightning_yaml(const std::string& path, const std::function<void(std::string&)>& edit = {}) {
+  std::ifstream in(dcnn::test::source_path("configs/movenet-lightning.yaml"));
+  std::ofstream out(path);
+  std::string line;
+  while (std::getline(in, line)) {
+    const size_t models = line.find("../models/");
+    if (models != std::string::npos) line.replace(models, 10, dcnn::test::source_path("models") + "/");
+    if (edit) edit(line);
+    out << line << "\n";
+  }
 }
 
 class ToolsCli : public ::testing::Test {
@@ -296,6 +311,20 @@ TEST_F(ToolsCli, BenchReplacesAnEarlierOutputOnlyWhenComplete) {
   EXPECT_EQ(ok.status, 0) << ok.err;
   EXPECT_EQ(slurp(csv).rfind("frame,dense_ms,delta_ms", 0), 0u) << slurp(csv);
   EXPECT_EQ(entries(), (std::vector<std::string>{"frames.csv", "one-frame.avi"}));
+
+  // A link is written through, also one whose file does not exist yet; a loop is an error.
+  fs::create_symlink(dir / "made.csv", dir / "link.csv");
+  const ToolRun linked = run_tool(tools_.at("deltacnn-bench"), {"--config", yaml, "--synthetic", "--frames", "3",
+                                                                "--csv", (dir / "link.csv").string()});
+  EXPECT_EQ(linked.status, 0) << linked.err;
+  EXPECT_TRUE(fs::is_symlink(dir / "link.csv"));
+  EXPECT_EQ(slurp((dir / "made.csv").string()).rfind("frame,", 0), 0u);
+  fs::create_symlink(dir / "loop2", dir / "loop1");
+  fs::create_symlink(dir / "loop1", dir / "loop2");
+  const ToolRun loop = run_tool(tools_.at("deltacnn-bench"), {"--config", yaml, "--synthetic", "--frames", "3",
+                                                              "--csv", (dir / "loop1").string()});
+  EXPECT_EQ(loop.status, 1);
+  EXPECT_NE(loop.err.find("Too many levels of symbolic links"), std::string::npos) << loop.err;
   fs::remove_all(dir);
 }
 
@@ -305,16 +334,7 @@ TEST_F(ToolsCli, TuneWriteOnAFileItCannotReplaceFailsBeforeTheSearch) {
   const fs::path dir = fs::temp_directory_path() / ("dcnn-tune-write-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   const std::string yaml = (dir / "deploy.yaml").string();
-  {
-    std::ifstream in(dcnn::test::source_path("configs/movenet-lightning.yaml"));
-    std::ofstream out(yaml);
-    std::string line;
-    while (std::getline(in, line)) {
-      const size_t models = line.find("../models/");
-      if (models != std::string::npos) line.replace(models, 10, dcnn::test::source_path("models") + "/");
-      out << line << "\n";
-    }
-  }
+  write_lightning_yaml(yaml);
   if (std::system(("chattr +i " + quoted(yaml) + " 2>/dev/null").c_str()) != 0) {
     fs::remove_all(dir);
     GTEST_SKIP() << "chattr +i is not available here (filesystem or capability)";
@@ -339,16 +359,10 @@ TEST_F(ToolsCli, BenchFollowsTheYamlsResize) {
   fs::create_directories(dir);
   auto yaml_with = [&](const std::string& resize) {
     const std::string path = (dir / (resize + ".yaml")).string();
-    std::ifstream in(dcnn::test::source_path("configs/movenet-lightning.yaml"));
-    std::ofstream out(path);
-    std::string line;
-    while (std::getline(in, line)) {
-      const size_t models = line.find("../models/");
-      if (models != std::string::npos) line.replace(models, 10, dcnn::test::source_path("models") + "/");
+    write_lightning_yaml(path, [&](std::string& line) {
       const size_t key = line.find("resize: stretch");
       if (key != std::string::npos) line = line.substr(0, key) + "resize: " + resize;
-      out << line << "\n";
-    }
+    });
     return path;
   };
   const std::string video = (dir / "wide.avi").string();

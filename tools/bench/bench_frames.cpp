@@ -20,14 +20,8 @@ class VideoSource : public FrameSource {
   bool next(std::vector<float>& out) override {
     cv::Mat frame;
     if (!cap_.read(frame) || frame.empty()) return false;
-    ImageView view;
-    view.format = PixelFormat::BGR;  // OpenCV decodes to BGR
-    view.width = frame.cols;
-    view.height = frame.rows;
-    view.planes[0] = frame.data;
-    view.strides[0] = int(frame.step);
     out.resize(size_t(input_.width) * input_.height * 3);
-    pre_.run(view, out.data());
+    pre_.run(tools::bgr_view(frame), out.data());
     return true;
   }
   std::string describe() const override { return path_; }

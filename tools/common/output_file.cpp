@@ -5,9 +5,11 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <climits>
 #include <cstring>
 #include <filesystem>
 #include <utility>
+#include <vector>
 
 #include "engine/core/error.h"
 #include "tools/common/temp_paths.h"
@@ -21,11 +23,6 @@ std::string directory_of(const std::string& path) {
   return slash == 0 ? "/" : path.substr(0, slash);
 }
 
-std::string base_name_of(const std::string& path) {
-  const size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 // The mode a new file gets (0666 less the umask), or the existing target's.
 mode_t mode_for(const struct stat* existing) {
   if (existing != nullptr) return existing->st_mode & 07777;
@@ -36,26 +33,83 @@ mode_t mode_for(const struct stat* existing) {
 
 }  // namespace
 
+namespace {
+
+// The standard stream (1 or 2) that `target` is the same file as, or -1 (--csv /dev/stdout with
+// stdout redirected to a file: replacing that file, or opening it again with "w", would lose what
+// the tool prints there).
+int standard_stream_of(const struct stat& target) {
+  for (int fd = 1; fd <= 2; ++fd) {
+    struct stat stream {};
+    if (fstat(fd, &stream) == 0 && stream.st_dev == target.st_dev && stream.st_ino == target.st_ino) return fd;
+  }
+  return -1;
+}
+
+// Where a chain of symbolic links ends (the last name, which need not exist yet); the path
+// itself when it is no link. Error(ELOOP) for a loop.
+std::string link_target(const std::string& path) {
+  std::string p = path;
+  for (int hops = 0; hops < 40; ++hops) {
+    struct stat entry {};
+    if (lstat(p.c_str(), &entry) != 0 || !S_ISLNK(entry.st_mode)) return p;
+    std::vector<char> buffer(PATH_MAX + 1);
+    const ssize_t n = readlink(p.c_str(), buffer.data(), buffer.size() - 1);
+    if (n <= 0) return p;
+    const std::string target(buffer.data(), size_t(n));
+    p = target[0] == '/' ? target : directory_of(p) + "/" + target;
+  }
+  errno = ELOOP;
+  return {};
+}
+
+}  // namespace
+
 OutputFile::OutputFile(const std::string& option, const std::string& path) : option_(option), path_(path) {
-  // A link to a file is written through: the file it names is replaced, the link stays.
-  std::error_code ec;
-  if (std::filesystem::is_symlink(path, ec) && std::filesystem::is_regular_file(path, ec))
-    path_ = std::filesystem::canonical(path, ec).string();
-  if (path_.empty()) path_ = path;
   auto fail = [&](int why) {
     return Error(ErrorKind::Config, option + " " + path + ": cannot open it for writing (" + std::strerror(why) + ")");
   };
-  struct stat target {};
-  const bool exists = stat(path_.c_str(), &target) == 0;
-  if (exists && !S_ISREG(target.st_mode)) {
-    f_ = std::fopen(path_.c_str(), "w");
+  auto write_in_place = [&] {
+    f_ = std::fopen(path.c_str(), "w");
     if (f_ == nullptr) throw fail(errno);
+  };
+  struct stat target {};
+  bool exists = stat(path.c_str(), &target) == 0;
+  // Written in place, as a plain fopen would: what is not a regular file (a FIFO, a device, a
+  // pipe behind /dev/stdout), and a file with other hard links (they would keep the old text).
+  // A standard stream redirected to a file is written through that stream's own descriptor, at
+  // its offset.
+  if (exists && (!S_ISREG(target.st_mode) || target.st_nlink > 1)) {
+    write_in_place();
     return;
   }
+  if (exists) {
+    const int stream = standard_stream_of(target);
+    if (stream >= 0) {
+      std::fflush(stream == 1 ? stdout : stderr);
+      const int fd = dup(stream);
+      f_ = fd >= 0 ? fdopen(fd, "a") : nullptr;
+      if (f_ == nullptr) throw fail(errno);
+      return;
+    }
+  }
+  // A link is written through, also one whose file does not exist yet: the file it names is
+  // replaced or made, the link stays.
+  path_ = link_target(path);
+  if (path_.empty()) throw fail(errno);
   if (exists && access(path_.c_str(), W_OK) != 0) throw fail(errno);
-  std::string temp = directory_of(path_) + "/." + base_name_of(path_) + ".tmp-XXXXXX";
+  // A short temporary name: the target's own may already be near NAME_MAX.
+  std::string temp = directory_of(path_) + "/.dcnn-output-XXXXXX";
   const int fd = mkstemp(temp.data());
-  if (fd < 0) throw fail(errno);
+  if (fd < 0) {
+    // The tool may write the file but not make one beside it (a directory it cannot write).
+    const int why = errno;
+    if (exists && (why == EACCES || why == EROFS || why == EPERM)) {
+      write_in_place();
+      return;
+    }
+    throw fail(why);
+  }
   remove_on_interrupt(temp);
   temp_ = temp;
   fchmod(fd, mode_for(exists ? &target : nullptr));

@@ -2,8 +2,10 @@
 // cannot be written fails at once and not after minutes of measuring. Written under a temporary
 // name beside the target and renamed over it only by close(), after the stream's error state was
 // checked: a run that fails, is interrupted, or fills the disk leaves the user's earlier file as
-// it was, never a truncated one. A target that exists and is not a regular file (/dev/stdout, a
-// FIFO) is written in place.
+// it was, never a truncated one. Written in place instead (as before): a target that is not a
+// regular file (a FIFO, a device), a standard stream redirected to a file (/dev/stdout), a file
+// with other hard links, and a file in a directory where no temporary file can be made. A link
+// is written through (also a dangling one); the file's mode is kept, not its owner or ACLs.
 #pragma once
 
 #include <cstdio>

@@ -13,6 +13,7 @@
 
 #include "engine/core/error.h"
 #include "engine/core/file_check.h"
+#include "engine/core/image.h"
 
 namespace dcnn::tools {
 
@@ -46,6 +47,17 @@ inline cv::VideoCapture open_video_file(const std::string& path) {
     throw Error(ErrorKind::Input, "--video '" + path + "': no OpenCV backend can decode it; expected a video "
                                   "file (e.g. data/vtest.avi from ./scripts/setup.sh)");
   return capture;
+}
+
+// A frame OpenCV decoded, as the engine's pre-processing reads it (OpenCV decodes to BGR).
+inline ImageView bgr_view(const cv::Mat& frame) {
+  ImageView view;
+  view.format = PixelFormat::BGR;
+  view.width = frame.cols;
+  view.height = frame.rows;
+  view.planes[0] = frame.data;
+  view.strides[0] = int(frame.step);
+  return view;
 }
 
 // A video with fewer frames than --frames asked for is not an error: the tools run on the frames

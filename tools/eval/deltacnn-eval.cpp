@@ -227,13 +227,7 @@ int run(const Args& args) {
   while (n < args.frames && video.read(frame)) {
     frame_width = frame.cols;
     frame_height = frame.rows;
-    dcnn::ImageView view;
-    view.format = dcnn::PixelFormat::BGR;  // OpenCV decodes to BGR
-    view.width = frame.cols;
-    view.height = frame.rows;
-    view.planes[0] = frame.data;
-    view.strides[0] = int(frame.step);
-    pre.run(view, input.data());
+    pre.run(dcnn::tools::bgr_view(frame), input.data());
     const dcnn::eval::FramePerturbation perturbation = perturber.next();
     const bool perturbing = args.perturb != "none" || args.overlay;
     if (perturbing) {
@@ -242,10 +236,7 @@ int run(const Args& args) {
         if (moved.data == frame.data) moved = frame.clone();
         dcnn::eval::burn_clock_overlay(moved, n);
       }
-      dcnn::ImageView moved_view = view;
-      moved_view.planes[0] = moved.data;
-      moved_view.strides[0] = int(moved.step);
-      pre.run(moved_view, delta_input.data());
+      pre.run(dcnn::tools::bgr_view(moved), delta_input.data());
     }
 
     auto t0 = std::chrono::steady_clock::now();

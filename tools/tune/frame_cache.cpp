@@ -25,14 +25,8 @@ FrameCache build_frame_cache(const std::shared_ptr<Model>& model, const std::str
   double total_ms = 0.0;
   cv::Mat frame;
   while (int(cache.inputs.size()) < frames && capture.read(frame)) {
-    ImageView view;
-    view.format = PixelFormat::BGR;  // OpenCV decodes to BGR
-    view.width = frame.cols;
-    view.height = frame.rows;
-    view.planes[0] = frame.data;
-    view.strides[0] = int(frame.step);
     std::vector<float> input(size_t(cfg.input.width) * cfg.input.height * 3);
-    pre.run(view, input.data());
+    pre.run(tools::bgr_view(frame), input.data());
 
     const auto t0 = std::chrono::steady_clock::now();
     FrameResult r = dense.process_input(input.data(), frame.cols, frame.rows);
