@@ -254,12 +254,14 @@ teardown_thread (gpointer data)
   /* Give back the pages the torn-down bin freed (see the arena cap in main). */
   malloc_trim (0);
 #endif
+  /* One step under the lock: wait_for_teardowns must never see the list without it but the
+   * count with it (it would report a stuck source at a clean exit). */
   g_mutex_lock (&app->teardowns_lock);
   if (t->stuck)                 /* it came loose after all */
     --app->teardowns_stuck;
   g_ptr_array_remove_fast (app->teardowns, t);
-  g_mutex_unlock (&app->teardowns_lock);
   g_atomic_int_dec_and_test (&app->teardowns_running);
+  g_mutex_unlock (&app->teardowns_lock);
   g_free (t);
   return NULL;
 }
@@ -285,7 +287,8 @@ check_stuck_teardowns (gpointer data)
   }
   stuck = app->teardowns_stuck;
   g_mutex_unlock (&app->teardowns_lock);
-  if (stuck >= MAX_STUCK_TEARDOWNS && !app->stopping) {
+  /* (At exit, when the main loop has ended, there is nothing left to stop.) */
+  if (stuck >= MAX_STUCK_TEARDOWNS && !app->stopping && g_main_loop_is_running (app->loop)) {
     g_printerr (PROGRAM ": %u camera connections hang in GStreamer and cannot be freed; stopping "
         "with exit status %d for the service manager to restart the program\n", stuck,
         EXIT_STUCK_TEARDOWNS);
@@ -332,9 +335,10 @@ wait_for_teardowns (App * app, gint timeout_s)
   for (;;) {
     g_mutex_lock (&app->teardowns_lock);
     const guint waiting = app->teardowns->len - app->teardowns_stuck;
+    const gboolean none_stuck = app->teardowns_stuck == 0;
     g_mutex_unlock (&app->teardowns_lock);
     if (waiting == 0)
-      return g_atomic_int_get (&app->teardowns_running) == 0;
+      return none_stuck;
     if (g_get_monotonic_time () >= until)
       return FALSE;
     g_usleep (20000);
