@@ -89,6 +89,19 @@ void write_lightning_yaml(const std::string& path, const std::function<void(std:
   }
 }
 
+// A MJPG clip of `frames` grey frames of `size` with a light rectangle moving right by `step` px
+// a frame from `first`; false when OpenCV cannot write it.
+bool write_clip(const std::string& path, cv::Size size, int frames, cv::Rect first, int step) {
+  cv::VideoWriter writer(path, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0, size);
+  if (!writer.isOpened()) return false;
+  for (int i = 0; i < frames; ++i) {
+    cv::Mat frame(size, CV_8UC3, cv::Scalar(90, 100, 110));
+    cv::rectangle(frame, first + cv::Point(step * i, 0), cv::Scalar(225, 225, 225), cv::FILLED);
+    writer.write(frame);
+  }
+  return true;
+}
+
 class ToolsCli : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -282,11 +295,7 @@ TEST_F(ToolsCli, BenchReplacesAnEarlierOutputOnlyWhenComplete) {
   const std::string csv = (dir / "frames.csv").string();
   { std::ofstream(csv) << "earlier run\n"; }
   const std::string video = (dir / "one-frame.avi").string();
-  {
-    cv::VideoWriter writer(video, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0, cv::Size(160, 120));
-    ASSERT_TRUE(writer.isOpened()) << "OpenCV cannot write " << video;
-    writer.write(cv::Mat(120, 160, CV_8UC3, cv::Scalar(90, 100, 110)));
-  }
+  ASSERT_TRUE(write_clip(video, cv::Size(160, 120), 1, cv::Rect(20, 30, 30, 60), 0)) << "cannot write " << video;
   const ToolRun failed = run_tool(tools_.at("deltacnn-bench"),
                                   {"--config", yaml, "--video", video, "--frames", "5", "--csv", csv});
   EXPECT_EQ(failed.status, 1) << failed.err;
@@ -366,15 +375,7 @@ TEST_F(ToolsCli, BenchFollowsTheYamlsResize) {
     return path;
   };
   const std::string video = (dir / "wide.avi").string();
-  {
-    cv::VideoWriter writer(video, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0, cv::Size(320, 120));
-    ASSERT_TRUE(writer.isOpened()) << "OpenCV cannot write " << video;
-    for (int i = 0; i < 4; ++i) {
-      cv::Mat frame(120, 320, CV_8UC3, cv::Scalar(90, 100, 110));
-      cv::rectangle(frame, cv::Rect(40 + 30 * i, 30, 40, 60), cv::Scalar(230, 230, 230), cv::FILLED);
-      writer.write(frame);
-    }
-  }
+  ASSERT_TRUE(write_clip(video, cv::Size(320, 120), 4, cv::Rect(40, 30, 40, 60), 30)) << "cannot write " << video;
   auto input_active = [&](const std::string& yaml) {
     const ToolRun r = run_tool(tools_.at("deltacnn-bench"),
                                {"--config", yaml, "--video", video, "--frames", "4", "--json"});
@@ -400,15 +401,7 @@ TEST_F(ToolsCli, EvalOnAShortVideoWarnsAndUsesTheFramesItHas) {
   ASSERT_TRUE(dcnn::test::file_exists(model)) << dcnn::test::missing_asset_message(model);
   const std::string video =
       (fs::temp_directory_path() / ("dcnn-short-" + std::to_string(::getpid()) + ".avi")).string();
-  {
-    cv::VideoWriter writer(video, cv::VideoWriter::fourcc('M', 'J', 'P', 'G'), 10.0, cv::Size(160, 120));
-    ASSERT_TRUE(writer.isOpened()) << "OpenCV cannot write " << video;
-    for (int i = 0; i < 3; ++i) {
-      cv::Mat frame(120, 160, CV_8UC3, cv::Scalar(90, 100, 110));
-      cv::rectangle(frame, cv::Rect(20 + 10 * i, 30, 30, 60), cv::Scalar(220, 220, 220), cv::FILLED);
-      writer.write(frame);
-    }
-  }
+  ASSERT_TRUE(write_clip(video, cv::Size(160, 120), 3, cv::Rect(20, 30, 30, 60), 10)) << "cannot write " << video;
   const ToolRun r = run_tool(tools_.at("deltacnn-eval"),
                     {"--config", yaml, "--video", video, "--frames", "10", "--backend", "cpu"});
   std::remove(video.c_str());
