@@ -86,15 +86,22 @@ on_camera_eos_in_main (gpointer data)
 
 /* Streaming thread: the sink saw EOS (the camera closed the stream, a file ended, or our own
  * EOS on stop). The bin is torn down from the main loop, never from its own thread. */
+/* Whether the probe's run (the one its bin was built for) is still the camera's: a torn-down
+ * bin's threads can still push while the camera's next run starts. */
+static gboolean
+run_is_current (const RunRef * ref)
+{
+  return (guint) g_atomic_int_get ((gint *) & ref->camera->run) == ref->run;
+}
+
 static GstPadProbeReturn
 on_sink_event (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
-  Camera *camera = data;
+  const RunRef *probe_ref = data;
   (void) pad;
   if (GST_EVENT_TYPE (GST_PAD_PROBE_INFO_EVENT (info)) == GST_EVENT_EOS) {
     RunRef *ref = g_new (RunRef, 1);
-    ref->camera = camera;
-    ref->run = camera->run;
+    *ref = *probe_ref;          /* the bin's own run: a stale EOS is dropped in the main loop */
     g_idle_add_full (G_PRIORITY_DEFAULT, on_camera_eos_in_main, ref, g_free);
   }
   return GST_PAD_PROBE_OK;
@@ -103,8 +110,11 @@ on_sink_event (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 static GstPadProbeReturn
 on_sink_buffer (GstPad * pad, GstPadProbeInfo * info, gpointer data)
 {
-  Camera *camera = data;
+  const RunRef *ref = data;
+  Camera *camera = ref->camera;
   (void) info;
+  if (!run_is_current (ref))
+    return GST_PAD_PROBE_OK;
   if (g_atomic_int_compare_and_exchange (&camera->frame_seen, 0, 1)) {
     camera_log (camera, "receiving frames");
     g_atomic_int_set (&camera->had_frames, 1);
@@ -208,13 +218,21 @@ camera_start (Camera * camera)
   }
   g_free (name);
 
-  ++camera->run;
+  g_atomic_int_inc ((gint *) & camera->run);
   g_atomic_int_set (&camera->frame_seen, 0);
   g_atomic_int_set (&camera->connection_lost, 0);
   GstElement *sink = gst_bin_get_by_name (GST_BIN (bin), "sink");
   GstPad *pad = gst_element_get_static_pad (sink, "sink");
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_sink_event, camera, NULL);
-  gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_sink_buffer, camera, NULL);
+  /* Each probe knows the run its bin was built for. */
+  for (int i = 0; i < 2; ++i) {
+    RunRef *ref = g_new (RunRef, 1);
+    ref->camera = camera;
+    ref->run = camera->run;
+    if (i == 0)
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_EVENT_DOWNSTREAM, on_sink_event, ref, g_free);
+    else
+      gst_pad_add_probe (pad, GST_PAD_PROBE_TYPE_BUFFER, on_sink_buffer, ref, g_free);
+  }
   gst_object_unref (pad);
   gst_object_unref (sink);
 
@@ -305,7 +323,7 @@ camera_teardown (Camera * camera)
   App *app = camera->app;
   GstElement *bin = camera->bin;
   camera->bin = NULL;
-  ++camera->run;                /* whatever its threads still queue is stale now */
+  g_atomic_int_inc ((gint *) & camera->run);  /* whatever its threads still do is stale now */
   /* Out of the pipeline first (locked, so the pipeline's own state changes pass it by), then
    * to NULL in a thread of its own. An RTSP source that loses its server while it connects
    * can stay stuck in its state change (rtspsrc's task waiting for a pad's stream lock; found
