@@ -711,6 +711,8 @@ gst_deltacnn_start (GstBaseTransform * trans)
   priv->have_info = false;
   priv->reset_pending = false;
   priv->timestamp_gaps.clear ();
+  priv->last_result.reset ();
+  priv->last_result_stream = nullptr;
   GST_INFO_OBJECT (self, "loaded model '%s' (%s) from '%s' on backend %s, %s, unique id %u",
       priv->model->info ().name.c_str (), priv->config.model_path.c_str (),
       priv->config.source.c_str (), dcnn::to_string (priv->model->backend ()),
@@ -954,6 +956,7 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
           "event");
       priv->stream->reset ();
       push_track_events (self, priv->events->on_reset (priv->stream->tracker ()));
+      priv->last_result.reset ();
     }
   } catch (const dcnn::Error & e) {
     DELTACNN_POST_ENGINE_ERROR (self, e, "to apply the settings or a reloaded deployment");
@@ -961,6 +964,24 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   } catch (const std::exception & e) {
     DELTACNN_POST_UNEXPECTED_ERROR (self, e, "to apply the settings");
     return GST_FLOW_ERROR;
+  }
+
+  // A buffer flagged GAP holds no new picture (videorate's copy of the last frame; GStreamer:
+  // "no valid media data"): not analysed, it gets the last frame's results again, no work
+  // counted, and the tracker sees no new observation (no track event).
+  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP) && priv->last_result
+      && priv->last_result_stream == priv->stream.get ()) {
+    try {
+      dcnn::FrameResult repeated = *priv->last_result;
+      repeated.stats.preprocess_ms = repeated.stats.infer_ms = repeated.stats.decode_ms =
+          repeated.stats.stabilize_ms = 0.0;
+      deltacnn_gst::attach_frame_result (buf, repeated, GST_VIDEO_INFO_WIDTH (&priv->info),
+          GST_VIDEO_INFO_HEIGHT (&priv->info), priv->meta_context);
+    } catch (const std::exception & e) {    // std::bad_alloc
+      DELTACNN_POST_UNEXPECTED_ERROR (self, e, "to attach the metadata");
+      return GST_FLOW_ERROR;
+    }
+    return GST_FLOW_OK;
   }
 
   if (!gst_video_frame_map (&frame, &priv->info, buf, GST_MAP_READ)) {
@@ -1026,5 +1047,8 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     DELTACNN_POST_UNEXPECTED_ERROR (self, e, "to attach the metadata");
     return GST_FLOW_ERROR;
   }
+  // Kept (moved: no copy per frame) for the GAP copies that may follow.
+  priv->last_result = std::move (result);
+  priv->last_result_stream = priv->stream.get ();
   return GST_FLOW_OK;
 }

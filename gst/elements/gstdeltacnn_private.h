@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -78,6 +79,11 @@ struct DeltaCnnPrivate {
   std::atomic<guint64> reset_after_gap_ns{5 * GST_SECOND};
   // Streaming thread: the buffers' timestamps, for reset-after-gap (cleared at start()).
   TimestampGaps timestamp_gaps;
+  // Streaming thread: the last analysed frame's results and the stream that made them, attached
+  // again to a buffer flagged GAP (a copy of that frame, or no valid picture at all) instead of
+  // analysing it. Empty after a reset.
+  std::optional<dcnn::FrameResult> last_result;
+  const dcnn::Stream *last_result_stream = nullptr;
 
   // Warnings already on the bus (at start, and the stream's after frames): each once per element.
   std::set<std::string> posted_warnings;

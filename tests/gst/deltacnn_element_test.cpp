@@ -820,6 +820,54 @@ TEST_F(DeltaCnnElementTest, GapsAreJudgedInTheSegmentsTime) {
     EXPECT_FALSE(push_keyframe(h, at(t))) << "reset at " << t << " s by the old frame rate's steps";
 }
 
+// A buffer flagged GAP (videorate's copy of the last frame) is not analysed: its picture is
+// ignored (here: another one entirely), it carries the last frame's objects again with no work
+// counted, and the tracker saw no new observation (the next real frame's track ages go on by
+// one, not two).
+TEST_F(DeltaCnnElementTest, AGapBufferRepeatsTheLastResultWithoutAnalysingIt) {
+  const std::string yaml = config_path("movenet-multipose.yaml");
+  if (!require_asset(yaml) || !require_asset(deltacnn_test::vtest_path())) return;
+  std::vector<cv::Mat> frames = {deltacnn_test::vtest_frame(0), deltacnn_test::vtest_frame(1)};
+  for (const cv::Mat& f : frames) ASSERT_FALSE(f.empty());
+  GstHarness* h = harness(yaml, [](GstElement*) {}, GST_VIDEO_FORMAT_BGR, frames[0].cols, frames[0].rows);
+  ASSERT_NE(h, nullptr);
+  auto push = [&](const cv::Mat& bgr, bool gap, double t) {
+    GstBuffer* b = make_buffer(bgr, GST_VIDEO_FORMAT_BGR, GstClockTime(t * GST_SECOND));
+    if (gap) GST_BUFFER_FLAG_SET(b, GST_BUFFER_FLAG_GAP);
+    return gst_harness_push_and_pull(h, b);
+  };
+  auto ages = [](GstBuffer* b) {
+    std::map<gint, gint> by_id;
+    for (GstVideoRegionOfInterestMeta* roi : rois(b)) {
+      gint age = 0;
+      EXPECT_TRUE(deltacnn_roi_get_track_age(roi, &age));
+      by_id[roi->id] = age;
+    }
+    return by_id;
+  };
+  GstBuffer* first = push(frames[0], false, 0.0);
+  ASSERT_NE(first, nullptr);
+  const std::map<gint, gint> seen = ages(first);
+  ASSERT_FALSE(seen.empty()) << "no people on vtest's first frame";
+  // The copy carries a black picture: analysed, it would have no people.
+  GstBuffer* copy = push(cv::Mat::zeros(frames[0].size(), CV_8UC3), true, 0.1);
+  ASSERT_NE(copy, nullptr);
+  EXPECT_EQ(ages(copy), seen) << "the GAP buffer did not repeat the last frame's objects";
+  DeltaCnnFrameMeta* meta = gst_buffer_get_deltacnn_frame_meta(copy);
+  ASSERT_NE(meta, nullptr);
+  EXPECT_EQ(meta->infer_ms, 0.0);
+  GstBuffer* next = push(frames[1], false, 0.2);
+  ASSERT_NE(next, nullptr);
+  for (const auto& [id, age] : ages(next)) {
+    if (seen.count(id)) {
+      EXPECT_EQ(age, seen.at(id) + 1) << "track " << id << " aged on the copy";
+    }
+  }
+  gst_buffer_unref(first);
+  gst_buffer_unref(copy);
+  gst_buffer_unref(next);
+}
+
 TEST_F(DeltaCnnElementTest, StreamStartResetsTheDeltaState) {
   if (!require_asset(lightning())) return;
   GstHarness* h = harness(lightning());
