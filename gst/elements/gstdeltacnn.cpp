@@ -658,6 +658,7 @@ gst_deltacnn_install_deployment (GstDeltaCnn * self, deltacnn_gst::Deployment & 
   std::swap (priv->stream, d.stream);
   std::swap (priv->applied, d.settings);
   priv->stream_warnings_posted = priv->stream->warnings ().size ();
+  priv->last_result.reset ();   // another stream's results: nothing for a GAP copy to repeat
 
   std::lock_guard < std::mutex > lock (priv->settings_lock);
   priv->running_config_file_path = priv->applied.config_file_path;
@@ -711,8 +712,6 @@ gst_deltacnn_start (GstBaseTransform * trans)
   priv->have_info = false;
   priv->reset_pending = false;
   priv->timestamp_gaps.clear ();
-  priv->last_result.reset ();
-  priv->last_result_stream = nullptr;
   GST_INFO_OBJECT (self, "loaded model '%s' (%s) from '%s' on backend %s, %s, unique id %u",
       priv->model->info ().name.c_str (), priv->config.model_path.c_str (),
       priv->config.source.c_str (), dcnn::to_string (priv->model->backend ()),
@@ -969,8 +968,7 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   // A buffer flagged GAP holds no new picture (videorate's copy of the last frame; GStreamer:
   // "no valid media data"): not analysed, it gets the last frame's results again, no work
   // counted, and the tracker sees no new observation (no track event).
-  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP) && priv->last_result
-      && priv->last_result_stream == priv->stream.get ()) {
+  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP) && priv->last_result) {
     try {
       dcnn::FrameResult repeated = *priv->last_result;
       repeated.stats.preprocess_ms = repeated.stats.infer_ms = repeated.stats.decode_ms =
@@ -1049,6 +1047,5 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   }
   // Kept (moved: no copy per frame) for the GAP copies that may follow.
   priv->last_result = std::move (result);
-  priv->last_result_stream = priv->stream.get ();
   return GST_FLOW_OK;
 }

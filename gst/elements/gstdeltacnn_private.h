@@ -79,11 +79,10 @@ struct DeltaCnnPrivate {
   std::atomic<guint64> reset_after_gap_ns{5 * GST_SECOND};
   // Streaming thread: the buffers' timestamps, for reset-after-gap (cleared at start()).
   TimestampGaps timestamp_gaps;
-  // Streaming thread: the last analysed frame's results and the stream that made them, attached
-  // again to a buffer flagged GAP (a copy of that frame, or no valid picture at all) instead of
-  // analysing it. Empty after a reset.
+  // Streaming thread: the last analysed frame's results, attached again to a buffer flagged GAP
+  // (a copy of that frame, or no valid picture at all) instead of analysing it. Empty after a
+  // reset and whenever a deployment is installed (start, a reload taken).
   std::optional<dcnn::FrameResult> last_result;
-  const dcnn::Stream *last_result_stream = nullptr;
 
   // Warnings already on the bus (at start, and the stream's after frames): each once per element.
   std::set<std::string> posted_warnings;
