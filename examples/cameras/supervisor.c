@@ -62,11 +62,10 @@ camera_ended (Camera * camera, gboolean failed, const gchar * why)
      * failed logins an hour. */
     camera->login_refusals = camera->login_refused ? camera->login_refusals + 1 : 0;
     camera->login_refused = FALSE;
+    const gint longest = MAX (LOGIN_RETRY_MAX_S, app->reconnect_delay_s);
     gint delay = app->reconnect_delay_s;
-    for (guint i = 1; i < camera->login_refusals && delay < LOGIN_RETRY_MAX_S; ++i)
-      delay *= 2;
-    if (camera->login_refusals > 0)
-      delay = MIN (delay, MAX (LOGIN_RETRY_MAX_S, app->reconnect_delay_s));
+    for (guint i = 1; i < camera->login_refusals && delay < longest; ++i)
+      delay = MIN (delay * 2, longest);
     gboolean repeat = camera->last_failure != NULL && g_strcmp0 (why, camera->last_failure) == 0;
     camera->failures_in_a_row = repeat ? camera->failures_in_a_row + 1 : 1;
     if (!repeat) {
@@ -78,7 +77,7 @@ camera_ended (Camera * camera, gboolean failed, const gchar * why)
       gchar *times = n > 1 ? g_strdup_printf (" (%u times in a row)", n) : g_strdup ("");
       if (!repeat || (n & (n - 1)) == 0)
         camera_log (camera, "%s%s; trying again in %d s (twice as long after each refusal, up "
-            "to %d s)", why, times, delay, MAX (LOGIN_RETRY_MAX_S, app->reconnect_delay_s));
+            "to %d s)", why, times, delay, longest);
       g_free (times);
     } else if (!repeat) {
       camera_log (camera, "%s; reconnecting every %d s", why, delay);

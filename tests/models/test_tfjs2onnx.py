@@ -162,29 +162,28 @@ class ConverterTest(unittest.TestCase):
         self.assert_main_fails(bad_json, os.path.join(self.tmp, 'list.onnx'), 1,
                                stderr_has='expected a JSON object')
 
-    def test_node_short_of_inputs_names_the_node(self):
+    def assert_broken_fused_conv_is_named(self, tag, break_node):
+        """The first _FusedConv2D node edited by `break_node`: the conversion fails naming it."""
         victim = {}
 
         def edit(model):
             node = next(n for n in model['modelTopology']['node'] if n['op'] == '_FusedConv2D')
-            node['input'] = node['input'][:1]
+            break_node(node)
             victim['name'] = node['name']
-        bad_json = self.bad_model('short-node', edit)
+        bad_json = self.bad_model(tag, edit)
         with self.assertRaises(tfjs2onnx.ConversionError) as ctx:
             tfjs2onnx.build_model(bad_json, 385, 385)
         self.assertIn(victim['name'], str(ctx.exception))
+
+    def test_node_short_of_inputs_names_the_node(self):
+        def short_of_inputs(node):
+            node['input'] = node['input'][:1]
+        self.assert_broken_fused_conv_is_named('short-node', short_of_inputs)
 
     def test_malformed_node_attribute_names_the_node(self):
-        victim = {}
-
-        def edit(model):
-            node = next(n for n in model['modelTopology']['node'] if n['op'] == '_FusedConv2D')
+        def bad_strides(node):
             node['attr']['strides'] = {'list': {'i': ['1', '2']}}  # 2 values, 4 expected
-            victim['name'] = node['name']
-        bad_json = self.bad_model('bad-strides', edit)
-        with self.assertRaises(tfjs2onnx.ConversionError) as ctx:
-            tfjs2onnx.build_model(bad_json, 385, 385)
-        self.assertIn(victim['name'], str(ctx.exception))
+        self.assert_broken_fused_conv_is_named('bad-strides', bad_strides)
 
     def test_malformed_weight_entry_names_the_weight(self):
         victim = {}

@@ -31,10 +31,6 @@ mode_t mode_for(const struct stat* existing) {
   return 0666 & ~mask;
 }
 
-}  // namespace
-
-namespace {
-
 // The standard stream (1 or 2) that `target` is the same file as, or -1 (--csv /dev/stdout with
 // stdout redirected to a file: replacing that file, or opening it again with "w", would lose what
 // the tool prints there).
@@ -47,7 +43,7 @@ int standard_stream_of(const struct stat& target) {
 }
 
 // Where a chain of symbolic links ends (the last name, which need not exist yet); the path
-// itself when it is no link. Error(ELOOP) for a loop.
+// itself when it is no link; "" with errno ELOOP for a loop.
 std::string link_target(const std::string& path) {
   std::string p = path;
   for (int hops = 0; hops < 40; ++hops) {
@@ -74,7 +70,7 @@ OutputFile::OutputFile(const std::string& option, const std::string& path) : opt
     if (f_ == nullptr) throw fail(errno);
   };
   struct stat target {};
-  bool exists = stat(path.c_str(), &target) == 0;
+  const bool exists = stat(path.c_str(), &target) == 0;
   // Written in place, as a plain fopen would: what is not a regular file (a FIFO, a device, a
   // pipe behind /dev/stdout), and a file with other hard links (they would keep the old text).
   // A standard stream redirected to a file is written through that stream's own descriptor, at
