@@ -3,7 +3,8 @@
 # video with the default pose model, writing out/demo.mp4 (annotated) and out/demo.jsonl (one
 # JSON record per frame), and print a summary: frames, dense vs delta time per frame, speedup,
 # agreement of delta results with dense.
-# Environment: DEMO_CONFIG (default configs/movenet-multipose.yaml), DEMO_VIDEO (data/vtest.avi):
+# Environment: DEMO_CONFIG (default configs/movenet-multipose.yaml), DEMO_VIDEO (data/vtest.avi;
+#              any container and codec GStreamer's decodebin plays):
 #              a relative path is taken from the current directory, the defaults from the
 #              repository; DEMO_EVAL_FRAMES (frames for the dense-vs-delta comparison, default
 #              150; 0 = all), DEMO_BACKEND (auto|cpu|cuda, default auto), DELTACNN_BUILD_DIR
@@ -56,7 +57,7 @@ interrupted=""
 trap 'interrupted=1' INT
 status=0
 gst-launch-1.0 -q -e \
-  filesrc location="$video" ! avidemux ! avdec_msmpeg4 ! videoconvert ! video/x-raw,format=BGRx ! \
+  filesrc location="$video" ! decodebin ! videoconvert ! video/x-raw,format=BGRx ! \
   deltacnn config-file-path="$config" backend="$backend" ! \
   deltacnnjson location=out/demo.jsonl ! \
   deltacnnoverlay show-stats=true ! videoconvert ! \
