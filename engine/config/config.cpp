@@ -107,6 +107,7 @@
 #include "engine/config/zones_config.h"
 #include "engine/core/error.h"
 #include "engine/core/file_check.h"
+#include "engine/core/utf8.h"
 
 namespace dcnn {
 namespace {
@@ -157,10 +158,19 @@ std::vector<std::string> read_labels_file(const YamlReader& reader, const std::s
   }
   std::vector<std::string> labels;
   std::string line;
-  while (std::getline(in, line)) {
+  for (int line_number = 1; std::getline(in, line); ++line_number) {
     // Tolerate CRLF files and trailing blanks; blank lines carry no label.
     while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
       line.pop_back();
+    // Labels go into JSON, MQTT and GStreamer structures, which need UTF-8 (a Latin-1 label
+    // file would load here and stop the pipeline at its first event).
+    const size_t bad = invalid_utf8_offset(line);
+    if (bad != std::string::npos) {
+      throw Error(ErrorKind::Config, reader.source() + ": decoder.labels_file: '" + path + "' line " +
+                                         std::to_string(line_number) + ": '" + line +
+                                         "' is not UTF-8 text (byte " + std::to_string(bad + 1) +
+                                         "); expected one UTF-8 label name per line (save the file as UTF-8)");
+    }
     if (!line.empty()) labels.push_back(line);
   }
   if (labels.empty()) {

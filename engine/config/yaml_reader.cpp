@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "engine/core/error.h"
+#include "engine/core/utf8.h"
 
 namespace dcnn {
 namespace {
@@ -180,6 +181,13 @@ std::string YamlReader::read_string(const YAML::Node& node, const std::string& k
   // silently use what comes before it.
   if (node.Scalar().find('\0') != std::string::npos)
     fail(key, "'" + node.Scalar() + "' holds a NUL byte" + where(node), "a string without NUL bytes");
+  // Labels and names go into JSON records, MQTT payloads and GStreamer structures, which all
+  // need UTF-8: a Latin-1 value would pass here and stop the pipeline at its first event.
+  const size_t bad = invalid_utf8_offset(node.Scalar());
+  if (bad != std::string::npos) {
+    fail(key, "'" + node.Scalar() + "' is not UTF-8 text (byte " + std::to_string(bad + 1) + ")" + where(node),
+         "UTF-8 text (save the file as UTF-8)");
+  }
   return node.Scalar();
 }
 

@@ -22,7 +22,8 @@ enum class ErrorKind {
 // Messages quote input (YAML values and keys, ONNX names, yaml-cpp's parser messages), and
 // input can hold control bytes: a NUL would cut what() short, before the "; expected ..." part
 // (found by tests/fuzz/fuzz_yaml_config.cpp), and a newline or escape sequence would garble a
-// log line. The constructor writes every control byte as \xNN, so what() is one printable line.
+// log line; a byte that is not UTF-8 (a Latin-1 file) would make GLib and JSON refuse the message.
+// The constructor writes each such byte as \xNN, so what() is one printable line of UTF-8.
 std::string printable_message(const std::string& message);
 
 class Error : public std::runtime_error {

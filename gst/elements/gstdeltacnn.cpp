@@ -76,6 +76,7 @@
 
 #include "gst/elements/engine_errors.h"
 #include "gst/elements/gstdeltacnnenums.h"
+#include "gst/elements/mqtt_settings.h"
 #include "gst/elements/video_formats.h"
 
 GST_DEBUG_CATEGORY (gst_deltacnn_debug);
@@ -622,6 +623,13 @@ make_event_emitter (const ElementSettings & s, const deltacnn_gst::MetaContext &
 {
   deltacnn_gst::EventSource source;
   source.camera_id = s.camera_id.empty ()? context.element_name : s.camera_id;
+  // Every event names the camera, and deltacnnpublish puts it in the topic: an id no topic may
+  // hold would lose each event downstream, one warning at a time.
+  const std::string why = deltacnn_gst::check_camera_id (source.camera_id);
+  if (!why.empty ())
+    throw dcnn::Error (dcnn::ErrorKind::Config, std::string (s.camera_id.empty ()?
+            "the element name (camera-id is not set) '" : "property camera-id '") +
+        source.camera_id + "': " + why + "; expected a name such as 'entrance-1'");
   source.element_name = context.element_name;
   source.unique_id = context.unique_id;
   source.model_name = model.info ().name;
@@ -823,9 +831,15 @@ gst_deltacnn_sink_event (GstBaseTransform * trans, GstEvent * event)
 
   switch (GST_EVENT_TYPE (event)) {
     case GST_EVENT_EOS:
-      // Every track still open ends with the stream.
-      if (self->priv->events)
-        push_track_events (self, self->priv->events->finish ());
+      // Every track still open ends with the stream. An exception must not leave this GLib
+      // callback (it would end the process): it becomes an error message, and EOS goes on.
+      if (self->priv->events) {
+        try {
+          push_track_events (self, self->priv->events->finish ());
+        } catch (const std::exception & e) {
+          DELTACNN_POST_UNEXPECTED_ERROR (self, e, "to build the track events at the end of the stream");
+        }
+      }
       break;
     case GST_EVENT_FLUSH_STOP:
     case GST_EVENT_STREAM_START:

@@ -317,7 +317,8 @@ gst_deltacnn_json_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
 
   try {
     line = deltacnn_gst::frame_record (buf, priv->frames, GST_VIDEO_INFO_WIDTH (&priv->info),
-        GST_VIDEO_INFO_HEIGHT (&priv->info)).dump ();
+        GST_VIDEO_INFO_HEIGHT (&priv->info)).dump (-1, ' ', false,
+        nlohmann::json::error_handler_t::replace);
   } catch (const std::exception & e) {
     GST_ELEMENT_ERROR (self, LIBRARY, FAILED, ("Failed to build the JSON record: %s",
             e.what ()), (nullptr));

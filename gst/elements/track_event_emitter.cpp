@@ -12,9 +12,13 @@ std::vector<TrackEventMessage> TrackEventEmitter::to_messages(
   std::vector<TrackEventMessage> out = std::move(resend_);  // older seqs first
   resend_.clear();
   out.reserve(out.size() + events.size());
+  // Text from outside (camera-id, element name) may not be UTF-8: such bytes become U+FFFD
+  // rather than an exception that would lose the event.
   for (const dcnn::TrackEvent& e : events)
     out.push_back({source_.camera_id, dcnn::to_string(e.type),
-                   track_event_record(e, source_, seq_++).dump(), e.track_id});
+                   track_event_record(e, source_, seq_++)
+                       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                   e.track_id});
   return out;
 }
 

@@ -10,6 +10,7 @@
 
 #include "engine/config/config.h"
 #include "engine/core/error.h"
+#include "engine/core/utf8.h"
 
 namespace fs = std::filesystem;
 using dcnn::DeploymentConfig;
@@ -293,6 +294,44 @@ TEST_F(ConfigTest, ControlBytesInTheInputDoNotCutTheMessage) {
   EXPECT_NE(m.find("unknown value '\\x1b[31mred'; expected one of propagate | recompute"),
             std::string::npos)
       << m;
+}
+
+// Found by an adversarial review (session 30): a Latin-1 label file or model name loaded, then
+// the first track event stopped the pipeline (nlohmann::json refuses invalid UTF-8) and the EOS
+// handler aborted the process. Text from files is checked where it is read; error messages that
+// quote it escape the bytes that are not UTF-8.
+TEST_F(ConfigTest, TextThatIsNotUtf8IsRefusedWhereItIsRead) {
+  std::string m = error_of("model: {name: \"caf\xe9\", onnx: model.onnx}\ninput: {width: 8, height: 8}\n"
+                           "decoder: {type: centernet}\n");
+  EXPECT_NE(m.find("test.yaml: model.name: 'caf\\xe9' is not UTF-8 text (byte 4)"),
+            std::string::npos) << m;
+  EXPECT_NE(m.find("expected UTF-8 text"), std::string::npos) << m;
+  write("latin1.txt", "person\nFu\xdfg\xe4nger\n");
+  m = error_of("model: {name: m, onnx: model.onnx}\ninput: {width: 8, height: 8}\n"
+               "decoder: {type: centernet, labels_file: latin1.txt}\n");
+  EXPECT_NE(m.find("decoder.labels_file: '" + (dir_ / "latin1.txt").string() +
+                   "' line 2: 'Fu\\xdfg\\xe4nger' is not UTF-8 text (byte 3)"),
+            std::string::npos) << m;
+  // Well-formed UTF-8 loads, and stays as it is in the labels.
+  write("utf8.txt", "person\nFu\xc3\x9fg\xc3\xa4nger\n");
+  const DeploymentConfig c = parse("model: {name: \"caf\xc3\xa9\", onnx: model.onnx}\n"
+                                   "input: {width: 8, height: 8}\n"
+                                   "decoder: {type: centernet, labels_file: utf8.txt}\n");
+  EXPECT_EQ(c.name, "caf\xc3\xa9");
+  ASSERT_EQ(c.decoder.labels.size(), 2u);
+  EXPECT_EQ(c.decoder.labels[1], "Fu\xc3\x9fg\xc3\xa4nger");
+}
+
+TEST(Utf8, MalformedSequencesAreFoundAndEscapedInMessages) {
+  EXPECT_EQ(dcnn::invalid_utf8_offset("plain ascii"), std::string::npos);
+  EXPECT_EQ(dcnn::invalid_utf8_offset("\xe2\x82\xac \xf0\x9f\x98\x80"), std::string::npos);  // euro, emoji
+  EXPECT_EQ(dcnn::invalid_utf8_offset("ab\xe9"), 2u);             // Latin-1
+  EXPECT_EQ(dcnn::invalid_utf8_offset("a\xc3"), 1u);              // cut short
+  EXPECT_EQ(dcnn::invalid_utf8_offset("\xc0\xaf"), 0u);          // overlong '/'
+  EXPECT_EQ(dcnn::invalid_utf8_offset("\xed\xa0\x80"), 0u);     // surrogate
+  EXPECT_EQ(dcnn::invalid_utf8_offset("\xf4\x90\x80\x80"), 0u);  // above U+10FFFF
+  EXPECT_EQ(dcnn::invalid_utf8_offset("x\x80"), 1u);              // stray continuation
+  EXPECT_EQ(dcnn::printable_message("caf\xe9 \xe2\x82\xac\n"), "caf\\xe9 \xe2\x82\xac\\x0a");
 }
 
 TEST_F(ConfigTest, ModelPrecision) {
