@@ -38,6 +38,7 @@
 
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <utility>
 
@@ -67,6 +68,7 @@ struct PublishPrivate {
   // Streaming thread.
   gint64 last_drop_log_us = 0;
   bool stream_started = false;  // a buffer passed since start()
+  std::set<std::string> refused_topics;  // warned of once each since start()
 };
 
 }  // namespace
@@ -298,6 +300,7 @@ gst_deltacnn_publish_start (GstBaseTransform * trans)
   priv->publisher = std::move (publisher);
   priv->last_drop_log_us = 0;
   priv->stream_started = false;
+  priv->refused_topics.clear ();
   return TRUE;
 }
 
@@ -355,9 +358,14 @@ enqueue (GstDeltaCnnPublish * self, const deltacnn_gst::TrackEventMessage & mess
   const std::string topic = deltacnn_gst::expand_topic (topic_pattern, message.camera_id);
   const std::string why = deltacnn_gst::check_publish_topic (topic);
   if (!why.empty ()) {
-    GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("Cannot publish to topic '%s' (topic '%s' "
-            "with camera id '%s'): %s; the event is dropped", topic.c_str (),
-            topic_pattern.c_str (), message.camera_id.c_str (), why.c_str ()), (nullptr));
+    // Counted as dropped (received + dropped = produced holds), and one warning per topic
+    // rather than one per event.
+    publisher->drop_unpublishable ();
+    if (priv->refused_topics.insert (topic).second)
+      GST_ELEMENT_WARNING (self, RESOURCE, SETTINGS, ("Cannot publish to topic '%s' (topic '%s' "
+              "with camera id '%s'): %s; its events are dropped (counted in dropped)",
+              topic.c_str (), topic_pattern.c_str (), message.camera_id.c_str (), why.c_str ()),
+          (nullptr));
     return;
   }
   publisher->stream_started ();        // an event: the stream runs, even before its buffer

@@ -61,6 +61,8 @@ class MqttPublisher {
   // The stream runs (its first buffer or event arrived): from now on the status says "online"
   // whenever connected. Cheap and idempotent; any thread.
   void stream_started();
+  // Counts a message that could not be queued (its topic is invalid) as dropped.
+  void drop_unpublishable() { ++dropped_; }
   // Queues one message; returns how many were dropped to make room (0 or 1).
   size_t publish(std::string topic, std::string payload);
   // Publishes what it can within flush_timeout_ms (counting the rest as dropped), then sets

@@ -5,6 +5,8 @@
 #include <fstream>
 #include <tuple>
 
+#include "engine/core/utf8.h"
+
 namespace deltacnn_gst {
 
 std::string expand_topic(const std::string& pattern, const std::string& camera_id) {
@@ -22,6 +24,15 @@ std::string check_publish_topic(const std::string& topic) {
   if (topic.find_first_of("+#") != std::string::npos)
     return "it holds a wildcard ('+' or '#'), which only subscriptions may use";
   if (topic.find('\0') != std::string::npos) return "it holds a NUL character";
+  if (dcnn::invalid_utf8_offset(topic) != std::string::npos) return "it is not UTF-8 text";
+  return "";
+}
+
+std::string check_camera_id(const std::string& camera_id) {
+  if (camera_id.find_first_of("+#") != std::string::npos)
+    return "it holds an MQTT wildcard ('+' or '#'), which no event topic may contain";
+  if (dcnn::invalid_utf8_offset(camera_id) != std::string::npos) return "it is not UTF-8 text";
+  if (camera_id.size() > 1024) return "it is longer than 1024 bytes";
   return "";
 }
 
@@ -61,6 +72,9 @@ std::string validate(const MqttSettings& s) {
       return std::string("property ") + name + " is '" + pattern + "': " + why +
              "; expected a topic such as 'deltacnn/{camera}/events'";
   }
+  if (const std::string why = check_camera_id(s.camera_id); !why.empty())
+    return "property camera-id is '" + s.camera_id + "': " + why +
+           "; expected a name such as 'entrance-1'";
   if (!s.password.empty() && s.username.empty())
     return "property password is set without username; expected both or neither";
   if ((!s.tls_cert_file.empty()) != (!s.tls_key_file.empty()))

@@ -31,4 +31,8 @@ std::string expand_topic(const std::string& pattern, const std::string& camera_i
 // Empty when `topic` is a valid MQTT topic to publish to, else why not.
 std::string check_publish_topic(const std::string& topic);
 
+// Empty when `camera_id` can stand for {camera} in a topic (and in the events' JSON), else why
+// not: an MQTT wildcard or bytes that are not UTF-8 would make every event unpublishable.
+std::string check_camera_id(const std::string& camera_id);
+
 }  // namespace deltacnn_gst

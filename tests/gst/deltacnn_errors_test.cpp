@@ -103,6 +103,17 @@ TEST_F(DeltaCnnErrorsTest, InputSizeOffTheModelsGrid) {
                "193x193 does not fit a movenet_singlepose model; expected multiples of 32");
 }
 
+// deltacnnpublish puts the camera id in every event's topic: an MQTT wildcard there lost every
+// event downstream, one warning each, with the element started as if nothing were wrong.
+TEST_F(DeltaCnnErrorsTest, CameraIdThatNoTopicMayHold) {
+  if (!require_asset(config_path("movenet-lightning.yaml"))) return;
+  GstElement* e = element(config_path("movenet-lightning.yaml"));
+  g_object_set(e, "camera-id", "cam+1", nullptr);
+  auto error = start_and_get_error(e);
+  expect_error(error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+               "property camera-id 'cam+1': it holds an MQTT wildcard");
+}
+
 TEST_F(DeltaCnnErrorsTest, MissingModelProperty) {
   if (!require_asset(config_path("movenet-lightning.yaml"))) return;
   GstElement* e = element(config_path("movenet-lightning.yaml"));

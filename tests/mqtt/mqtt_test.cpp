@@ -61,6 +61,17 @@ TEST(MqttSettings, TopicTemplateAndValidation) {
   s.topic = "deltacnn/#";
   EXPECT_NE(deltacnn_gst::validate(s).find("property topic is 'deltacnn/#'"), std::string::npos)
       << deltacnn_gst::validate(s);
+  // The status topic's camera id: a wildcard in it made libmosquitto refuse the will with a
+  // message naming no property (session 30).
+  s = {};
+  s.camera_id = "cam#1";
+  EXPECT_NE(deltacnn_gst::validate(s).find("property camera-id is 'cam#1': it holds an MQTT wildcard"),
+            std::string::npos) << deltacnn_gst::validate(s);
+  EXPECT_EQ(deltacnn_gst::check_camera_id("entrance-1"), "");
+  EXPECT_EQ(deltacnn_gst::check_camera_id("site/cam 3"), "");
+  EXPECT_NE(deltacnn_gst::check_camera_id("cam+1"), "");
+  EXPECT_NE(deltacnn_gst::check_camera_id("caf\xe9"), "");
+  EXPECT_NE(deltacnn_gst::check_publish_topic("deltacnn/caf\xe9/events"), "");
   s = {};
   s.password = "secret";
   EXPECT_NE(deltacnn_gst::validate(s).find("password"), std::string::npos);
