@@ -368,7 +368,7 @@ FrameResult Stream::run_and_decode(int frame_width, int frame_height, int64_t pt
           run_again_dense();
           refine_ms = ms_since(t_refine);
         },
-        refined);
+        refined, pts);
     r.objects = tracker_.update(candidates, pts);
     zone_membership_.assign(r.objects, tracker_.tracks());
   } else {

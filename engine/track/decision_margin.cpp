@@ -13,9 +13,9 @@ namespace {
 // moved on purpose would differ anyway.
 using Outcome = std::vector<std::tuple<int, bool, bool, int64_t>>;
 
-Outcome outcome_of(Tracker tracker, std::vector<Detection> candidates, float shift) {
+Outcome outcome_of(Tracker tracker, std::vector<Detection> candidates, float shift, int64_t pts) {
   for (Detection& c : candidates) c.confidence = std::clamp(c.confidence + shift, 0.f, 1.f);
-  tracker.update(candidates);
+  tracker.update(candidates, pts);
   Outcome out;
   for (const Track& t : tracker.tracks())
     out.emplace_back(t.id, t.confirmed, t.misses == 0, t.first_seen_frame);
@@ -26,11 +26,11 @@ Outcome outcome_of(Tracker tracker, std::vector<Detection> candidates, float shi
 }  // namespace
 
 bool decisions_within_margin(const Tracker& tracker, const std::vector<Detection>& candidates,
-                             float margin) {
+                             float margin, int64_t pts) {
   if (!(margin > 0.f)) return false;
-  const Outcome as_scored = outcome_of(tracker, candidates, 0.f);
-  return outcome_of(tracker, candidates, margin) != as_scored ||
-         outcome_of(tracker, candidates, -margin) != as_scored;
+  const Outcome as_scored = outcome_of(tracker, candidates, 0.f, pts);
+  return outcome_of(tracker, candidates, margin, pts) != as_scored ||
+         outcome_of(tracker, candidates, -margin, pts) != as_scored;
 }
 
 void RefineBudget::record(bool refined) {
@@ -47,7 +47,8 @@ void RefineBudget::reset() {
 
 std::vector<Detection> refined_candidates(const Tracker& tracker, bool ran_dense, RefineBudget& budget,
                                           const std::function<std::vector<Detection>(float)>& decode,
-                                          const std::function<void()>& run_again_dense, bool& ran_again) {
+                                          const std::function<void()>& run_again_dense, bool& ran_again,
+                                          int64_t pts) {
   const TrackerSettings& s = tracker.settings();
   const float cut_off = std::min(s.score_off, s.score_on);
   const float margin = !ran_dense && budget.allows() ? s.refine_margin : 0.f;
@@ -57,7 +58,7 @@ std::vector<Detection> refined_candidates(const Tracker& tracker, bool ran_dense
     return decode(cut_off);
   }
   std::vector<Detection> candidates = decode(std::max(0.f, cut_off - margin));
-  ran_again = decisions_within_margin(tracker, candidates, margin);
+  ran_again = decisions_within_margin(tracker, candidates, margin, pts);
   budget.record(ran_again);
   if (ran_again) {
     run_again_dense();

@@ -19,9 +19,10 @@ namespace dcnn {
 // True when `tracker`'s update on `candidates` (its live tracks, its settings) would end in a
 // different state - which tracks live, are confirmed, were seen or missed this frame - if every
 // candidate's score were `margin` higher, or `margin` lower. Candidates may go down to
-// score_off - margin. The tracker itself is not changed. False for margin <= 0.
+// score_off - margin. `pts` as for Tracker::update (frames dropped before this one count). The
+// tracker itself is not changed. False for margin <= 0.
 bool decisions_within_margin(const Tracker& tracker, const std::vector<Detection>& candidates,
-                             float margin);
+                             float margin, int64_t pts = -1);
 
 // How many of the last frames may be refined. A refined frame costs a delta run and a dense
 // one; a scene where decisions hang on the margin frame after frame (a distant crowd at the
@@ -50,9 +51,11 @@ class RefineBudget {
 // and score_off) less the margin; when a decision hangs on the margin, calls `run_again_dense`
 // (the caller runs the frame again as a dense keyframe) and decodes again. Records the frame in
 // `budget`, sets `ran_again` and returns the candidates down to the cut-off (as decode(cut_off)
-// gives them). Otherwise one decode, as without refinement.
+// gives them). Otherwise one decode, as without refinement. `pts`: the frame's, as the tracker
+// will be given it.
 std::vector<Detection> refined_candidates(const Tracker& tracker, bool ran_dense, RefineBudget& budget,
                                           const std::function<std::vector<Detection>(float)>& decode,
-                                          const std::function<void()>& run_again_dense, bool& ran_again);
+                                          const std::function<void()>& run_again_dense, bool& ran_again,
+                                          int64_t pts = -1);
 
 }  // namespace dcnn

@@ -18,6 +18,7 @@
 // candidates give the same ids. reset() forgets every track; ids keep counting up, never reused.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -33,7 +34,11 @@ class Tracker {
   explicit Tracker(const TrackerSettings& settings);
 
   // One frame: candidates (frame pixels, any order) and the frame's stream time in ns (-1:
-  // unknown). Candidates below score_off are ignored.
+  // unknown). Candidates below score_off are ignored. Frames are counted by their times where
+  // they are known: a frame dropped upstream (a leaky queue, a GAP buffer not analysed) counts
+  // as a frame the tracks were missed on and moved through, so max_misses and the motion
+  // prediction mean the same time whatever the share of frames analysed. The frame step is
+  // measured over the last 64 intervals (tracker.cpp says how).
   std::vector<Detection> update(const std::vector<Detection>& candidates, int64_t pts = -1);
 
   // Stream reset (flush, seek, caps change): every live confirmed track ends (see ended()),
@@ -48,17 +53,24 @@ class Tracker {
   const std::vector<Track>& tracks() const { return tracks_; }
   // Confirmed tracks that ended in the last update() or reset(), with their final state.
   const std::vector<Track>& ended() const { return ended_; }
-  // Index of the last frame given to update() since the last reset; -1 before the first.
+  // Index of the last frame given to update() since the last reset, counted in frame steps
+  // (a dropped frame counts); -1 before the first.
   int64_t frame_index() const { return frame_index_; }
 
  private:
-  void age_unmatched(const std::vector<bool>& matched);
+  void age_unmatched(const std::vector<bool>& matched, int64_t frames);
+  // Frame steps from the previous update() to this one at `pts` (1 where times are unknown).
+  int64_t frames_since_last(int64_t pts);
 
   TrackerSettings settings_;
   std::vector<Track> tracks_;
   std::vector<Track> ended_;
   int64_t frame_index_ = -1;
   int next_id_ = 0;
+  // The stream's frame step, measured: the last update's time and the recent intervals.
+  int64_t last_pts_ = -1;
+  std::array<int64_t, 64> intervals_{};
+  size_t n_intervals_ = 0;  // recorded so far (the ring holds the last 64)
 };
 
 // Throws dcnn::Error(Config) "tracker.<key>: ..." when a setting is out of range.

@@ -171,6 +171,59 @@ TEST(Tracker, PredictedMotionKeepsAFastNarrowObjectThroughMisses) {
 
 // The velocity is the box centre's displacement per frame, the first one as it is, later ones
 // each weighing half against the history; a gap divides the displacement by its frames.
+// Found by an adversarial review (session 30): frames dropped upstream (a leaky queue when the
+// CPU falls behind, GAP buffers) were not counted, so a walker predicted one frame ahead had
+// moved three and took a new id, and max_misses meant more time the more frames were dropped.
+// Frames are now counted by their times.
+TEST(Tracker, FramesDroppedUpstreamCountByTheirTimes) {
+  constexpr int64_t step = 100'000'000;  // 10 fps, as vtest
+  TrackerSettings s = hysteresis(0.3f, 0.3f, 1, 5);
+  // A walker 30 px wide moving 12 px a frame: after three frames unseen he is 36 px on, out of
+  // his last box, and only the motion predicted over the dropped frames finds him.
+  auto walker = [](int frame) { return box(100.f + 12.f * frame, 50, 30, 90, 0.9f); };
+  Tracker by_time(s), by_call(s);
+  for (int f = 0; f < 4; ++f) {
+    by_time.update({walker(f)}, f * step);
+    by_call.update({walker(f)});
+  }
+  const std::vector<Detection> after_drop = by_time.update({walker(7)}, 7 * step);
+  ASSERT_EQ(after_drop.size(), 1u);
+  EXPECT_EQ(after_drop[0].id, 0) << "the three dropped frames were not predicted through";
+  EXPECT_EQ(after_drop[0].track_age, 8);
+  EXPECT_EQ(by_time.frame_index(), 7);
+  const std::vector<Detection> without_times = by_call.update({walker(7)});
+  ASSERT_EQ(without_times.size(), 1u);
+  EXPECT_EQ(without_times[0].id, 1) << "times unknown: one frame counted, as before";
+
+  // max_misses is time: five frames of 10 fps. Six dropped frames, then a frame where the
+  // walker is not seen: the track ended with the drop.
+  Tracker held(s);
+  held.update({walker(0)}, 0);
+  held.update({walker(1)}, step);
+  held.update({}, 8 * step);
+  EXPECT_TRUE(held.tracks().empty());
+  ASSERT_EQ(held.ended().size(), 1u);
+  EXPECT_EQ(held.ended()[0].misses, 7);
+
+  // Jitter of a fifth of a frame still counts one frame a frame; reverse playback steps back by
+  // the same intervals; frames less than a millisecond apart count one each, as without times.
+  Tracker jitter(s);
+  const int64_t times[] = {0, 120'000'000, 200'000'000, 320'000'000, 400'000'000};
+  for (int f = 0; f < 5; ++f) jitter.update({walker(f)}, times[f]);
+  EXPECT_EQ(jitter.frame_index(), 4);
+  Tracker reverse(s);
+  for (int f = 0; f < 4; ++f) reverse.update({walker(-f)}, (10 - f) * step);
+  EXPECT_EQ(reverse.frame_index(), 3);
+  EXPECT_EQ(reverse.tracks().size(), 1u);
+  reverse.update({walker(-4)}, 6 * step + 500);  // a field of the same frame
+  reverse.update({walker(-4)}, 6 * step + 900);
+  EXPECT_EQ(reverse.frame_index(), 5);
+  // reset() forgets the step and the last time.
+  reverse.reset();
+  reverse.update({walker(0)}, 0);
+  EXPECT_EQ(reverse.frame_index(), 0);
+}
+
 TEST(Tracker, VelocityIsTheSmoothedDisplacementPerFrame) {
   Tracker t(hysteresis(0.3f, 0.2f, 1, 3));
   t.update({box(100, 50, 20, 40, 0.5f)});
