@@ -48,8 +48,9 @@ struct DeltaCnnPrivate {
   std::string running_description;
   // Guarded by settings_lock: reloads that failed on the loader thread, for the streaming thread
   // to signal (model-updated, notify of the reverted properties) before its next frame. The
-  // loader thread runs no application callbacks: one that stopped the element from there would
-  // make stop() wait for the thread it runs on.
+  // loader thread runs no application code, bus sync handlers included (its bus messages are
+  // posted from GStreamer's thread pool): code that stopped the element from there would make
+  // stop() wait for the thread it runs on.
   struct FailedReload {
     uint64_t request;
     int code;

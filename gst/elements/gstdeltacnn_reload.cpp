@@ -25,9 +25,30 @@ post_model_updated (GstDeltaCnn * self, const std::string & config_file_path,
   gst_element_post_message (GST_ELEMENT (self), gst_message_new_element (GST_OBJECT (self), s));
 }
 
+// What a failed reload posts on the bus, carried to a thread of GStreamer's pool.
+struct ReloadFailurePosts
+{
+  std::optional<dcnn::ErrorKind> kind;
+  std::string warning;          // the message and what the element goes on with
+  std::string error;            // the load's message alone, for model-updated
+  std::string config_file_path, model, debug;
+};
+
+static void
+post_reload_failure (GstElement * element, gpointer data)
+{
+  const auto *p = static_cast<const ReloadFailurePosts *> (data);
+  deltacnn_gst::post_failure (element, GST_MESSAGE_WARNING, p->kind, p->warning,
+      "to reload the deployment", __FILE__, GST_FUNCTION, __LINE__, p->debug);
+  post_model_updated (GST_DELTACNN (element), p->config_file_path, p->model, "", p->error);
+}
+
 // Loader thread: the element goes on with the newest deployment that loaded. The warning and
-// the bus message go out now (posting is thread-safe and runs no application code here); the
-// signal and the properties' notify wait for the streaming thread (failed_reloads). The
+// the bus message are posted from GStreamer's thread pool (gst_element_call_async), not from
+// here: a bus sync handler runs on the posting thread, and one that stops the pipeline on the
+// warning (an NVR giving up on a camera) would make stop() join the loader thread from itself
+// (std::system_error, an abort). The signal and the properties' notify wait for the streaming
+// thread (failed_reloads). The
 // properties go back to the deployment the element goes on with, unless they were set again
 // since (a newer reload is on its way), so that they tell the truth and a restart comes up
 // with a deployment that loads.
@@ -54,11 +75,11 @@ gst_deltacnn_on_reload_failed (GstDeltaCnn * self, const deltacnn_gst::ReloadFai
       priv->failed_reloads.push_back ({failure.request, code.code,
               failure.settings.config_file_path, reverted});
   }
-  deltacnn_gst::post_failure (GST_ELEMENT (self), GST_MESSAGE_WARNING, failure.kind,
-      failure.message + "; " + going_on, "to reload the deployment", __FILE__, GST_FUNCTION,
-      __LINE__, gst_deltacnn_describe (failure.settings));
-  post_model_updated (self, failure.settings.config_file_path, failure.settings.model, "",
-      failure.message);
+  auto *posts = new ReloadFailurePosts {failure.kind, failure.message + "; " + going_on,
+    failure.message, failure.settings.config_file_path, failure.settings.model,
+    gst_deltacnn_describe (failure.settings)};
+  gst_element_call_async (GST_ELEMENT (self), post_reload_failure, posts,
+      [](gpointer data) { delete static_cast<ReloadFailurePosts *> (data); });
 }
 
 // Streaming thread: model-updated (and the notify of reverted properties) for the reloads that

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <map>
 #include <mutex>
@@ -260,6 +261,45 @@ TEST_F(ReloadTest, ABadConfigIsRefusedAndTheRunningModelStays) {
   EXPECT_EQ(updates.at(0).first, GST_RESOURCE_ERROR_SETTINGS);
   EXPECT_EQ(updates.at(0).second, bad);
   EXPECT_TRUE(pop_messages(bus_of(h), GST_MESSAGE_ERROR).empty());
+}
+
+// Found by an adversarial review (session 30): the failure's warning was posted from the loader
+// thread, where a bus sync handler runs; one that stopped the element there (an NVR giving up
+// on a camera whose reload failed) made stop() join the loader thread from itself:
+// std::system_error, and the process aborted.
+TEST_F(ReloadTest, ASyncHandlerMayStopTheElementOnTheFailureWarning) {
+  if (!require_asset(config_path("movenet-lightning.yaml"))) return;
+  Updates updates;
+  GstHarness* h = harness(config_path("movenet-lightning.yaml"), &updates);
+  ASSERT_NE(h, nullptr);
+  EXPECT_EQ(push(h).model_name, "movenet-lightning");
+  struct Stopper {
+    GstElement* element;
+    std::mutex lock;
+    std::condition_variable done;
+    bool stopped = false;
+    GstStateChangeReturn result = GST_STATE_CHANGE_FAILURE;
+  } stopper{h->element};
+  gst_bus_set_sync_handler(
+      bus_of(h),
+      [](GstBus*, GstMessage* m, gpointer data) {
+        auto* s = static_cast<Stopper*>(data);
+        if (GST_MESSAGE_TYPE(m) != GST_MESSAGE_WARNING) return GST_BUS_PASS;
+        const GstStateChangeReturn r = gst_element_set_state(s->element, GST_STATE_NULL);
+        std::lock_guard<std::mutex> guard(s->lock);
+        s->result = r;
+        s->stopped = true;
+        s->done.notify_all();
+        return GST_BUS_DROP;
+      },
+      &stopper, nullptr);
+  g_object_set(h->element, "config-file-path", "/nonexistent/deltacnn/reload.yaml", nullptr);
+  std::unique_lock<std::mutex> guard(stopper.lock);
+  ASSERT_TRUE(stopper.done.wait_for(guard, 30s, [&] { return stopper.stopped; }))
+      << "no warning for the failed reload";
+  EXPECT_EQ(stopper.result, GST_STATE_CHANGE_SUCCESS);
+  guard.unlock();
+  gst_bus_set_sync_handler(bus_of(h), nullptr, nullptr, nullptr);
 }
 
 TEST_F(ReloadTest, AMissingModelFileIsRefusedWithItsPath) {
