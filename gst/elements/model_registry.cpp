@@ -41,6 +41,40 @@ std::map<std::string, std::vector<Entry>>& registry() {
   return entries;
 }
 
+// Why `e`'s model cannot serve `config` / `options`, or "" when it can.
+std::string incompatibility(const std::string& instance_id, const Entry& e,
+                            const dcnn::DeploymentConfig& config, const dcnn::ModelOptions& options,
+                            dcnn::Precision wanted) {
+  if (e.config.model_path != config.model_path || e.backend != options.backend ||
+      e.device_id != options.device_id || e.precision != wanted)
+    return "model-instance-id '" + instance_id + "' is already in use by model '" + e.config.model_path +
+           "' (config '" + e.config.source + "', backend " + backend_name(e.backend) + ", device-id " +
+           std::to_string(e.device_id) + ", precision " + dcnn::to_string(e.precision) +
+           "); this element asks for model '" + config.model_path + "' (config '" + config.source +
+           "', backend " + backend_name(options.backend) + ", device-id " + std::to_string(options.device_id) +
+           ", precision " + dcnn::to_string(wanted) + ")";
+  // The input size, pre-processing and decoder are built into the model too: a stream
+  // configured otherwise would run silently with the first element's.
+  const std::string differs = dcnn::model_settings_difference(config, e.config);
+  if (!differs.empty())
+    return "model-instance-id '" + instance_id + "' is already in use by a model loaded from config '" +
+           e.config.source + "'; this element's config '" + config.source + "' builds another model: " +
+           differs +
+           " (this element's against the loaded one's); the input, model and decoder sections must agree "
+           "(delta, tracker, zones and the score threshold may differ)";
+  return "";
+}
+
+// A deployment's hold on a registered model. The registry keeps its models weakly and every
+// acquire_model hands out a lease of its own holding one strong reference, so a model's
+// use_count is the number of deployments (running or loaded) that hold it.
+std::shared_ptr<const dcnn::Model> lease(std::shared_ptr<const dcnn::Model> model) {
+  const dcnn::Model* raw = model.get();
+  return std::shared_ptr<const dcnn::Model>(raw, [held = std::move(model)](const dcnn::Model*) mutable {
+    held.reset();
+  });
+}
+
 }  // namespace
 
 std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
@@ -51,45 +85,39 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
   const dcnn::Precision wanted = options.precision.value_or(config.precision);  // as Model::load
 
   std::lock_guard<std::mutex> lock(registry_lock);
-  std::vector<Entry>& stack = registry()[instance_id];
-  stack.erase(std::remove_if(stack.begin(), stack.end(),
-                             [](const Entry& e) { return e.model.expired(); }),
-              stack.end());
+  auto& entries = registry();
+  // Ids nobody holds any more go (deltacnn-cameras moves to a new id at every reload).
+  for (auto it = entries.begin(); it != entries.end();) {
+    std::vector<Entry>& stack = it->second;
+    stack.erase(std::remove_if(stack.begin(), stack.end(), [](const Entry& e) { return e.model.expired(); }),
+                stack.end());
+    it = stack.empty() ? entries.erase(it) : std::next(it);
+  }
+  std::vector<Entry>& stack = entries[instance_id];
   std::shared_ptr<const dcnn::Model> live = stack.empty() ? nullptr : stack.back().model.lock();
   if (live) {
+    const std::string conflict = incompatibility(instance_id, stack.back(), config, options, wanted);
     if (live.get() != replacing) {
-      const Entry& e = stack.back();
-      if (e.config.model_path != config.model_path || e.backend != options.backend ||
-          e.device_id != options.device_id || e.precision != wanted)
-        throw dcnn::Error(
-            dcnn::ErrorKind::Config,
-            "model-instance-id '" + instance_id + "' is already in use by model '" +
-                e.config.model_path + "' (config '" + e.config.source + "', backend " +
-                backend_name(e.backend) + ", device-id " + std::to_string(e.device_id) +
-                ", precision " + dcnn::to_string(e.precision) +
-                "); this element asks for model '" + config.model_path + "' (config '" +
-                config.source + "', backend " + backend_name(options.backend) +
-                ", device-id " + std::to_string(options.device_id) +
-                ", precision " + dcnn::to_string(wanted) +
-                "): use another model-instance-id or the same model settings");
-      // The input size, pre-processing and decoder are built into the model too: a stream
-      // configured otherwise would run silently with the first element's.
-      const std::string differs = dcnn::model_settings_difference(config, e.config);
-      if (!differs.empty())
+      if (!conflict.empty())
         throw dcnn::Error(dcnn::ErrorKind::Config,
-                          "model-instance-id '" + instance_id + "' is already in use by a model loaded from config '" +
-                              e.config.source + "'; this element's config '" + config.source +
-                              "' builds another model: " + differs +
-                              " (this element's against the loaded one's); the input, model and decoder "
-                              "sections must agree (delta, tracker, zones and the score threshold may differ): "
-                              "use another model-instance-id or the same sections");
-      return live;
+                          conflict + ": use another model-instance-id or the same model settings");
+      return lease(std::move(live));
     }
+    // This element's reload re-reads the id's files (below). Another model in their place would
+    // take the id from the elements still running it: their reloads and restarts with their own
+    // unchanged configs would be refused. Held by this element's deployment and `live`.
+    const long others = live.use_count() - 2;
+    if (!conflict.empty() && others > 0)
+      throw dcnn::Error(dcnn::ErrorKind::Config,
+                        conflict + "; " + std::to_string(others) + " other deployment" +
+                            (others == 1 ? "" : "s") +
+                            " of the id run it: set model-instance-id to a new id together with "
+                            "config-file-path (one g_object_set) to move this element alone");
   }
   // Loaded before the entry changes: a reload that fails leaves the id's model registered.
   std::shared_ptr<const dcnn::Model> model = dcnn::Model::load(config, options);
   stack.push_back(Entry{model, config, options.backend, options.device_id, wanted});
-  return model;
+  return lease(std::move(model));
 }
 
 }  // namespace deltacnn_gst

@@ -22,7 +22,9 @@ namespace deltacnn_gst {
 // elements to reload: the model is loaded afresh from its files (a reload re-reads them) and
 // replaces the registered one, so the id's other elements share the new model when they reload
 // and elements that start later get it; elements that have not reloaded keep running theirs.
-// When the id already holds another model (an element of the id reloaded first), it is shared
+// A reload to another model (file, backend, device, precision or model sections) is refused
+// (Config) while other deployments hold the id's model: it would take the id from them. When
+// the id already holds another model (an element of the id reloaded first), it is shared
 // under the same rules as at start.
 std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
                                                  const dcnn::DeploymentConfig& config,

@@ -271,11 +271,20 @@ TEST_F(GlueTest, AReloadReplacesTheIdsModelAndFallsBackWhenItDies) {
   again.reset();
   EXPECT_EQ(deltacnn_gst::acquire_model("glue-reload", old_config, cpu).get(), a_old.get());
 
-  // a reloads to PoseNet: fresh, and the id's model from now on.
+  // a reloads to PoseNet while b runs the id's model: refused, it would take the id from b
+  // (whose own reloads and restarts would then be refused).
+  try {
+    deltacnn_gst::acquire_model("glue-reload", new_config, cpu, a_old.get());
+    ADD_FAILURE() << "a reload onto another model took the id from the element still running it";
+  } catch (const dcnn::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("1 other deployment of the id run it"), std::string::npos) << e.what();
+  }
+  // With b gone, a alone runs it: PoseNet is loaded fresh, and is the id's model from now on.
+  b_old.reset();
   auto a_new = deltacnn_gst::acquire_model("glue-reload", new_config, cpu, a_old.get());
   EXPECT_EQ(a_new->info().name, "posenet");
-  // b, still on the old model, reloads the same: it shares a's.
-  auto b_new = deltacnn_gst::acquire_model("glue-reload", new_config, cpu, b_old.get());
+  // An element starting now with the new config shares it.
+  auto b_new = deltacnn_gst::acquire_model("glue-reload", new_config, cpu);
   EXPECT_EQ(b_new.get(), a_new.get());
   // An element starting now with the old config is refused: the id runs PoseNet.
   EXPECT_THROW(deltacnn_gst::acquire_model("glue-reload", old_config, cpu), dcnn::Error);
