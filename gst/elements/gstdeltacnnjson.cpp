@@ -56,6 +56,7 @@
 #include "gst/elements/gstdeltacnnenums.h"
 #include "gst/elements/json_record.h"
 #include "gst/elements/line_output.h"
+#include "gst/elements/lost_objects.h"
 #include "gst/elements/track_event_transport.h"
 
 GST_DEBUG_CATEGORY_STATIC (gst_deltacnn_json_debug);
@@ -75,6 +76,7 @@ struct JsonPrivate {
   deltacnn_gst::LineOutput output;
   std::string open_location;
   bool reopen_warned = false;  // a warning that the moved file's path cannot be reopened is out
+  bool lost_warned = false;    // lost_objects_warning is out
   bool write_records = true, write_events = false;
   guint64 frames = 0;
   GstVideoInfo info;
@@ -192,6 +194,7 @@ gst_deltacnn_json_start (GstBaseTransform * trans)
     write = priv->write;
     append = priv->append;
   }
+  priv->lost_warned = false;
   priv->write_records = write != GST_DELTACNN_JSON_WRITE_EVENTS;
   priv->write_events = write != GST_DELTACNN_JSON_WRITE_RECORDS;
 
@@ -315,6 +318,14 @@ gst_deltacnn_json_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   if (!priv->write_records)
     return GST_FLOW_OK;
 
+  if (!priv->lost_warned) {
+    const std::string lost = deltacnn_gst::lost_objects_warning (buf);
+    if (!lost.empty ()) {
+      priv->lost_warned = true;
+      GST_ELEMENT_WARNING (self, STREAM, FORMAT, ("Objects arrive without their data: their "
+              "records have no confidence, label_id, keypoints or zones"), ("%s", lost.c_str ()));
+    }
+  }
   try {
     line = deltacnn_gst::frame_record (buf, priv->frames, GST_VIDEO_INFO_WIDTH (&priv->info),
         GST_VIDEO_INFO_HEIGHT (&priv->info)).dump (-1, ' ', false,

@@ -27,6 +27,7 @@
 #include <exception>
 #include <mutex>
 
+#include "gst/elements/lost_objects.h"
 #include "gst/elements/overlay_drawing.h"
 #include "gst/elements/video_formats.h"
 
@@ -43,6 +44,7 @@ struct OverlayPrivate {
   std::mutex lock;                         // guards options
   deltacnn_gst::OverlayOptions options;
   GstVideoInfo info;                       // streaming thread
+  bool lost_warned = false;                // streaming thread: lost_objects_warning is out
 };
 
 }  // namespace
@@ -149,6 +151,14 @@ gst_deltacnn_overlay_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   {
     std::lock_guard < std::mutex > lock (self->priv->lock);
     options = self->priv->options;
+  }
+  if (!self->priv->lost_warned) {
+    const std::string lost = deltacnn_gst::lost_objects_warning (buf);
+    if (!lost.empty ()) {
+      self->priv->lost_warned = true;
+      GST_ELEMENT_WARNING (self, STREAM, FORMAT, ("Objects arrive without their data: boxes "
+              "are drawn without scores or keypoints"), ("%s", lost.c_str ()));
+    }
   }
   // Nothing to draw: do not map (mapping for writing may copy shared memory).
   if (!deltacnn_gst::has_overlay_content (buf, options))
