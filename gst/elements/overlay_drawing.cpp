@@ -4,6 +4,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -122,8 +123,15 @@ void draw_object(Canvas& canvas, GstVideoRegionOfInterestMeta* roi,
   int key = pose ? std::max(roi->id, 0) : (ours ? det.label_id : static_cast<int>(roi->roi_type));
   const Rgb& colour = kPalette[static_cast<unsigned>(key) % kPaletteSize];
 
-  const cv::Rect box(static_cast<int>(roi->x), static_cast<int>(roi->y), static_cast<int>(roi->w),
-                     static_cast<int>(roi->h));
+  // The box clipped to a margin around the picture in 64 bits: a ROI from another element can
+  // be anything up to 2^32 - 1 wide, and cast to int it overflowed into a box whose clipping
+  // took OpenCV seconds a frame.
+  const int64_t margin = 2 * int64_t(options.thickness) + 2;
+  auto clip = [&](int64_t v, int64_t size) { return int(std::clamp<int64_t>(v, -margin, size + margin)); };
+  const int x0 = clip(roi->x, canvas.mat.cols), y0 = clip(roi->y, canvas.mat.rows);
+  const int x1 = clip(int64_t(roi->x) + roi->w, canvas.mat.cols);
+  const int y1 = clip(int64_t(roi->y) + roi->h, canvas.mat.rows);
+  const cv::Rect box(x0, y0, x1 - x0, y1 - y0);
   cv::rectangle(canvas.mat, box, canvas.colour(colour), options.thickness);
 
   std::string text = g_quark_to_string(roi->roi_type) ? g_quark_to_string(roi->roi_type) : "";
