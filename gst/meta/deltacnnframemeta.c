@@ -177,31 +177,42 @@ deltacnn_frame_meta_set_layers (DeltaCnnFrameMeta * meta, guint n_layers,
 {
   guint i;
 
+  gchar **new_names;
+  gfloat *new_active;
+  gboolean *new_dense;
+
   g_return_if_fail (meta != NULL);
 
-  clear_layers (meta);
-  if (n_layers == 0)
+  if (n_layers == 0) {
+    clear_layers (meta);
     return;
-
-  meta->n_layers = n_layers;
-  meta->layer_names = g_new0 (gchar *, n_layers + 1);
-  meta->layer_active = g_new0 (gfloat, n_layers);
-  meta->layer_dense = g_new0 (gboolean, n_layers);
-  for (i = 0; i < n_layers; i++) {
-    meta->layer_names[i] = g_strdup (names != NULL && names[i] != NULL ? names[i] : "");
-    if (active != NULL)
-      meta->layer_active[i] = active[i];
-    if (dense != NULL)
-      meta->layer_dense[i] = dense[i];
   }
+  /* Built before the old arrays are freed: the arguments may be the meta's own arrays. */
+  new_names = g_new0 (gchar *, n_layers + 1);
+  new_active = g_new0 (gfloat, n_layers);
+  new_dense = g_new0 (gboolean, n_layers);
+  for (i = 0; i < n_layers; i++) {
+    new_names[i] = g_strdup (names != NULL && names[i] != NULL ? names[i] : "");
+    if (active != NULL)
+      new_active[i] = active[i];
+    if (dense != NULL)
+      new_dense[i] = dense[i];
+  }
+  clear_layers (meta);
+  meta->n_layers = n_layers;
+  meta->layer_names = new_names;
+  meta->layer_active = new_active;
+  meta->layer_dense = new_dense;
 }
 
 /* The string setters: the meta owns a copy of each string. */
 static void
 replace_string (gchar ** field, const gchar * value)
 {
+  /* Copied before the old one is freed: value may be the field itself. */
+  gchar *copy = g_strdup (value);
   g_free (*field);
-  *field = g_strdup (value);
+  *field = copy;
 }
 
 void

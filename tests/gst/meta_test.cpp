@@ -124,6 +124,22 @@ TEST_F(MetaTest, SetLayersReplacesAndAcceptsMissingArrays) {
   EXPECT_EQ(m->layer_names, nullptr);
 }
 
+// Found by an adversarial review (session 30): the setters freed the old value before copying
+// the new one, so passing the meta's own field read freed memory (valgrind, ASan in
+// scripts/sanitize.sh).
+TEST_F(MetaTest, SettersTakeTheMetasOwnValues) {
+  DeltaCnnFrameMeta* m = add_filled_frame_meta(buffer_, 0);
+  deltacnn_frame_meta_set_model_name(m, m->model_name);
+  EXPECT_STREQ(m->model_name, "movenet-multipose");
+  const std::string first_layer = m->layer_names[0];
+  const float first_active = m->layer_active[0];
+  const guint n = m->n_layers;
+  deltacnn_frame_meta_set_layers(m, n, m->layer_names, m->layer_active, m->layer_dense);
+  ASSERT_EQ(m->n_layers, n);
+  EXPECT_EQ(m->layer_names[0], first_layer);
+  EXPECT_FLOAT_EQ(m->layer_active[0], first_active);
+}
+
 TEST_F(MetaTest, BufferCopyKeepsFrameMetaAsAnIndependentCopy) {
   add_filled_frame_meta(buffer_, 5);
   GstBuffer* copy = gst_buffer_copy(buffer_);
