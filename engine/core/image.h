@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "engine/core/yuv.h"
+
 namespace dcnn {
 
 enum class PixelFormat { RGB, BGR, RGBx, BGRx, RGBA, BGRA, I420, NV12 };
@@ -18,6 +20,9 @@ struct ImageView {
   int height = 0;
   const uint8_t* planes[3] = {nullptr, nullptr, nullptr};
   int strides[3] = {0, 0, 0};
+  // I420 / NV12 only: the matrix and range of the YUV values (engine/core/yuv.h).
+  YuvMatrix yuv_matrix = YuvMatrix::Bt601;
+  bool yuv_full_range = false;
 };
 
 const char* to_string(PixelFormat format) noexcept;

@@ -1,6 +1,7 @@
 // Frame -> model input on the CPU with OpenCV: cv::Mat headers over the caller's planes (no
-// copy for packed formats), one cvtColor to the model's channel order (BT.601 limited range for
-// I420/NV12, the matrix GStreamer assigns to SD YUV), then resize and conversion to float.
+// copy for packed formats), one cvtColor to the model's channel order (I420/NV12 in BT.601
+// limited range; other matrices and ranges by engine/core/yuv.h), then resize and conversion
+// to float.
 #include "engine/pre/preprocess.h"
 
 #include <opencv2/core.hpp>
@@ -10,6 +11,7 @@
 #include <cstring>
 
 #include "engine/core/error.h"
+#include "engine/core/yuv.h"
 
 namespace dcnn {
 namespace {
@@ -17,7 +19,32 @@ namespace {
 // Copies planar/semi-planar YUV into one contiguous buffer of even size (OpenCV's YUV 4:2:0
 // converters want that), replicating the last row/column for odd sizes so the extra pixels
 // (cropped away afterwards) see the same chroma as their neighbours.
+// Any other matrix or range than OpenCV's (BT.601 limited): the integer form shared with the
+// CUDA kernel (engine/core/yuv.h), each 2x2 block sharing its chroma sample as there.
+cv::Mat yuv420_to_rgb_by(const ImageView& f, const YuvToRgb& k, bool to_bgr) {
+  cv::Mat rgb(f.height, f.width, CV_8UC3);
+  const bool nv12 = f.format == PixelFormat::NV12;
+  for (int y = 0; y < f.height; ++y) {
+    const uint8_t* luma = f.planes[0] + int64_t(y) * f.strides[0];
+    const uint8_t* u_row = f.planes[1] + int64_t(y / 2) * f.strides[1];
+    const uint8_t* v_row = nv12 ? u_row + 1 : f.planes[2] + int64_t(y / 2) * f.strides[2];
+    const int chroma_step = nv12 ? 2 : 1;
+    uint8_t* out = rgb.ptr<uint8_t>(y);
+    for (int x = 0; x < f.width; ++x, out += 3) {
+      const int c = (x / 2) * chroma_step;
+      uint8_t px[3];
+      yuv_to_rgb(luma[x], u_row[c], v_row[c], k, px);
+      out[0] = px[to_bgr ? 2 : 0];
+      out[1] = px[1];
+      out[2] = px[to_bgr ? 0 : 2];
+    }
+  }
+  return rgb;
+}
+
 cv::Mat yuv420_to_rgb(const ImageView& f, bool to_bgr) {
+  const YuvToRgb k = yuv_to_rgb_coefficients(f.yuv_matrix, f.yuv_full_range);
+  if (!(k == YuvToRgb{})) return yuv420_to_rgb_by(f, k, to_bgr);
   const int w = f.width, h = f.height;
   const int ew = (w + 1) & ~1, eh = (h + 1) & ~1;
   const int cw = ew / 2, ch = eh / 2;

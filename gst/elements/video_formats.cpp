@@ -70,6 +70,16 @@ dcnn::ImageView image_view(const GstVideoFrame& frame, dcnn::PixelFormat format,
     view.planes[p] = plane_at(frame, p, region);
     view.strides[p] = GST_VIDEO_FRAME_PLANE_STRIDE(&frame, p);
   }
+  // The caps' colorimetry (GStreamer fills in its default, BT.601 for SD and BT.709 for HD,
+  // when the caps name none): what videoconvert would use for the same frame.
+  const GstVideoColorimetry& colorimetry = frame.info.colorimetry;
+  switch (colorimetry.matrix) {
+    case GST_VIDEO_COLOR_MATRIX_BT709:
+    case GST_VIDEO_COLOR_MATRIX_SMPTE240M: view.yuv_matrix = dcnn::YuvMatrix::Bt709; break;
+    case GST_VIDEO_COLOR_MATRIX_BT2020: view.yuv_matrix = dcnn::YuvMatrix::Bt2020; break;
+    default: view.yuv_matrix = dcnn::YuvMatrix::Bt601; break;  // BT.601, FCC (close), unknown
+  }
+  view.yuv_full_range = colorimetry.range == GST_VIDEO_COLOR_RANGE_0_255;
   return view;
 }
 

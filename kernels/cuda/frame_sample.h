@@ -3,9 +3,9 @@
 // tests/cuda/test_frame_sample.cpp runs the same code on the CPU against the CPU pre-processing
 // (engine/pre, OpenCV), so the conversion is checked on machines without a GPU.
 //
-// What it reproduces of the CPU path: BT.601 limited-range YUV -> RGB in the integer form of
-// OpenCV's cvtColor (20-bit fixed point, 4:2:0 chroma shared by each 2x2 block), rounded to 8
-// bits; then, when the content size differs from the frame, bilinear resampling with OpenCV's
+// What it reproduces of the CPU path: YUV -> RGB in the frame's matrix and range, in the
+// integer form of engine/core/yuv.h (for BT.601 limited range OpenCV's cvtColor's: 20-bit
+// fixed point, 4:2:0 chroma shared by each 2x2 block), rounded to 8 bits; then, when the content size differs from the frame, bilinear resampling with OpenCV's
 // INTER_LINEAR coordinates (pixel centres, edge clamp, no antialiasing) in float, rounded to the
 // nearest integer as an 8-bit result would be. A same-size frame is copied exactly.
 #pragma once
@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 
+#include "engine/core/yuv.h"
 #include "kernels/common/host_device.h"
 
 namespace dcnn::cuda {
@@ -26,6 +27,7 @@ struct FramePlanes {
   int width = 0, height = 0;
   const uint8_t* planes[3] = {nullptr, nullptr, nullptr};
   int strides[3] = {0, 0, 0};
+  YuvToRgb yuv{};  // I420 / NV12: the frame's matrix and range (engine/core/yuv.h)
 };
 
 // Where the frame lands in the model input: the content rectangle (the whole input when
@@ -39,32 +41,18 @@ struct InputMapping {
 
 namespace frame {
 
-DCNN_HOST_DEVICE inline uint8_t clamp_u8(int v) {
-  return static_cast<uint8_t>(v < 0 ? 0 : (v > 255 ? 255 : v));
-}
-
-// BT.601 limited range, coefficients x 2^20 (1.164, 1.596, -0.813, -0.391, 2.018), rounded.
-DCNN_HOST_DEVICE inline void yuv_to_rgb(int y, int u, int v, uint8_t rgb[3]) {
-  const int yy = (y > 16 ? y - 16 : 0) * 1220542;
-  const int uu = u - 128, vv = v - 128;
-  const int half = 1 << 19;
-  rgb[0] = clamp_u8((yy + half + 1673527 * vv) >> 20);
-  rgb[1] = clamp_u8((yy + half - 852492 * vv - 409993 * uu) >> 20);
-  rgb[2] = clamp_u8((yy + half + 2116026 * uu) >> 20);
-}
-
 // The RGB value of frame pixel (x, y).
 DCNN_HOST_DEVICE inline void rgb_at(const FramePlanes& f, int x, int y, uint8_t rgb[3]) {
   switch (f.format) {
     case FrameFormat::I420: {
       const int cy = y / 2, cx = x / 2;
       yuv_to_rgb(f.planes[0][int64_t{y} * f.strides[0] + x], f.planes[1][int64_t{cy} * f.strides[1] + cx],
-                 f.planes[2][int64_t{cy} * f.strides[2] + cx], rgb);
+                 f.planes[2][int64_t{cy} * f.strides[2] + cx], f.yuv, rgb);
       return;
     }
     case FrameFormat::NV12: {
       const uint8_t* uv = f.planes[1] + int64_t{y / 2} * f.strides[1] + 2 * (x / 2);
-      yuv_to_rgb(f.planes[0][int64_t{y} * f.strides[0] + x], uv[0], uv[1], rgb);
+      yuv_to_rgb(f.planes[0][int64_t{y} * f.strides[0] + x], uv[0], uv[1], f.yuv, rgb);
       return;
     }
     default: break;

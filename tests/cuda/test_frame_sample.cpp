@@ -50,6 +50,20 @@ TEST(FrameSample, SameSizeIsExactForEveryFormatAndOrder) {
     }
 }
 
+// Other matrices and ranges than BT.601 limited: the CPU converts them with the same integer
+// form (engine/core/yuv.h) the kernel runs, so the two are equal.
+TEST(FrameSample, EveryYuvMatrixAndRangeIsExact) {
+  for (YuvMatrix matrix : {YuvMatrix::Bt601, YuvMatrix::Bt709, YuvMatrix::Bt2020})
+    for (const bool full : {false, true})
+      for (PixelFormat format : {PixelFormat::I420, PixelFormat::NV12}) {
+        RandomFrame frame(format, 37, 29, 9);
+        frame.view.yuv_matrix = matrix;
+        frame.view.yuv_full_range = full;
+        const Gap gap = compare(frame, model_input(37, 29, ResizeKind::Stretch, ColorOrder::BGR));
+        EXPECT_EQ(gap.worst, 0.f) << to_string(matrix) << (full ? " full " : " limited ") << to_string(format);
+      }
+}
+
 TEST(FrameSample, ResizeWithinOneLevelOfOpenCv) {
   struct Case {
     int fw, fh, mw, mh;

@@ -8,6 +8,7 @@
 #include <climits>
 #include <cmath>
 #include <random>
+#include <string>
 #include <tuple>
 #include <vector>
 
@@ -132,6 +133,65 @@ TEST(Preprocess, EveryFormatMatchesTheReferenceAtNativeSize) {
       }
     }
   }
+}
+
+// Found by an adversarial review (session 30): the caps' colorimetry was ignored, every I420 /
+// NV12 frame converted as BT.601 limited range; full range (an MJPEG camera's jpegdec) came out
+// a sixth too contrasty and clipped. Each matrix and range against the textbook formula in
+// double precision (Kr, Kb of ITU-R BT.601 / 709 / 2020), over all 256 Y values.
+TEST(Preprocess, YuvFollowsTheFramesMatrixAndRange) {
+  struct Case {
+    dcnn::YuvMatrix matrix;
+    double kr, kb;
+  };
+  for (const Case c : {Case{dcnn::YuvMatrix::Bt601, 0.299, 0.114}, Case{dcnn::YuvMatrix::Bt709, 0.2126, 0.0722},
+                       Case{dcnn::YuvMatrix::Bt2020, 0.2627, 0.0593}})
+    for (const bool full : {false, true})
+      for (const PixelFormat fmt : {PixelFormat::I420, PixelFormat::NV12}) {
+        if (c.matrix == dcnn::YuvMatrix::Bt601 && !full) continue;  // OpenCV's, tested above
+        SCOPED_TRACE(std::string(dcnn::to_string(c.matrix)) + (full ? " full " : " limited ") +
+                     dcnn::to_string(fmt));
+        const int w = 33, h = 17;
+        TestFrame f = make_frame(fmt, w, h, 11u, 3);
+        for (auto& plane : f.planes)  // the whole byte range: full-range frames use it
+          for (size_t i = 0; i < plane.size(); ++i) plane[i] = uint8_t((i * 37 + 11) % 256);
+        f.view.yuv_matrix = c.matrix;
+        f.view.yuv_full_range = full;
+        const double kg = 1 - c.kr - c.kb, ys = full ? 1 : 255.0 / 219, cs = full ? 1 : 255.0 / 224;
+        for (int y = 0; y < h; ++y)
+          for (int x = 0; x < w; ++x) {
+            const double Y = (f.planes[0][size_t(y) * f.view.strides[0] + x] - (full ? 0 : 16)) * ys;
+            const size_t row = size_t(y / 2) * f.view.strides[1];
+            const double U = (fmt == PixelFormat::I420 ? f.planes[1][row + x / 2] : f.planes[1][row + 2 * (x / 2)]) - 128.0;
+            const double V = (fmt == PixelFormat::I420 ? f.planes[2][size_t(y / 2) * f.view.strides[2] + x / 2]
+                                                       : f.planes[1][row + 2 * (x / 2) + 1]) - 128.0;
+            const double Yc = full ? Y : std::max(Y, 0.0);
+            f.rgb.at<cv::Vec3b>(y, x) = {clamp_u8(Yc + 2 * (1 - c.kr) * cs * V),
+                                         clamp_u8(Yc - 2 * c.kb * (1 - c.kb) / kg * cs * U -
+                                                  2 * c.kr * (1 - c.kr) / kg * cs * V),
+                                         clamp_u8(Yc + 2 * (1 - c.kb) * cs * U)};
+          }
+        for (auto color : {dcnn::ColorOrder::RGB, dcnn::ColorOrder::BGR}) {
+          const dcnn::Preprocessor pre(input(w, h, color));
+          std::vector<float> out(size_t(w) * h * 3, -1.f);
+          pre.run(f.view, out.data());
+          cv::Mat ref = f.rgb;
+          if (color == dcnn::ColorOrder::BGR) cv::cvtColor(f.rgb, ref, cv::COLOR_RGB2BGR);
+          EXPECT_LE(max_diff(out, ref), 1.f);
+        }
+      }
+  // Full range differs from limited where it matters: a mid-grey Y of 128 is 128 in full
+  // range, 130 in limited.
+  TestFrame grey = make_frame(PixelFormat::I420, 2, 2, 1u, 0);
+  for (auto& plane : grey.planes) std::fill(plane.begin(), plane.end(), uint8_t(128));
+  grey.view.yuv_full_range = true;
+  const dcnn::Preprocessor pre(input(2, 2));
+  std::vector<float> out(12);
+  pre.run(grey.view, out.data());
+  EXPECT_EQ(out[0], 128.f);
+  grey.view.yuv_full_range = false;
+  pre.run(grey.view, out.data());
+  EXPECT_EQ(out[0], 130.f);
 }
 
 TEST(Preprocess, StretchResizesBilinearly) {

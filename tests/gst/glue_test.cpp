@@ -14,6 +14,7 @@
 #include "gst/elements/model_registry.h"
 #include "gst/elements/result_metas.h"
 #include "gst/elements/unique_ids.h"
+#include "gst/elements/video_formats.h"
 #include "gst/meta/deltacnnmeta.h"
 #include "tests/gst/gst_test_support.h"
 
@@ -566,3 +567,41 @@ TEST_F(GlueTest, JsonRecordWithoutMetaOrPts) {
 }
 
 }  // namespace
+
+// The caps' colorimetry reaches the engine's view of a YUV frame (session 30: it was ignored,
+// and every frame converted as BT.601 limited range). Missing colorimetry takes GStreamer's
+// default, as videoconvert does: BT.601 for SD, BT.709 for HD.
+TEST_F(GlueTest, TheCapsColorimetryReachesTheFrameView) {
+  struct Case {
+    const char* caps;
+    dcnn::YuvMatrix matrix;
+    bool full;
+  };
+  const Case cases[] = {
+      {"video/x-raw,format=I420,width=64,height=48,colorimetry=1:4:0:0", dcnn::YuvMatrix::Bt601, true},  // jpegdec
+      {"video/x-raw,format=NV12,width=64,height=48,colorimetry=bt709", dcnn::YuvMatrix::Bt709, false},
+      {"video/x-raw,format=I420,width=64,height=48,colorimetry=bt2020", dcnn::YuvMatrix::Bt2020, false},
+      {"video/x-raw,format=I420,width=64,height=48", dcnn::YuvMatrix::Bt601, false},
+      {"video/x-raw,format=I420,width=1920,height=1080", dcnn::YuvMatrix::Bt709, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.caps);
+    GstCaps* caps = gst_caps_from_string(c.caps);
+    GstVideoInfo info;
+    ASSERT_TRUE(gst_video_info_from_caps(&info, caps));
+    gst_caps_unref(caps);
+    GstBuffer* buffer = gst_buffer_new_allocate(nullptr, GST_VIDEO_INFO_SIZE(&info), nullptr);
+    GstVideoFrame frame;
+    ASSERT_TRUE(gst_video_frame_map(&frame, &info, buffer, GST_MAP_READ));
+    deltacnn_gst::PictureRegion region;
+    std::string why;
+    ASSERT_TRUE(deltacnn_gst::picture_region(frame, info, &region, &why)) << why;
+    const dcnn::ImageView view = deltacnn_gst::image_view(
+        frame, GST_VIDEO_INFO_FORMAT(&info) == GST_VIDEO_FORMAT_NV12 ? dcnn::PixelFormat::NV12 : dcnn::PixelFormat::I420,
+        region);
+    EXPECT_EQ(view.yuv_matrix, c.matrix);
+    EXPECT_EQ(view.yuv_full_range, c.full);
+    gst_video_frame_unmap(&frame);
+    gst_buffer_unref(buffer);
+  }
+}

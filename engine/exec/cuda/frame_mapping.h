@@ -23,6 +23,7 @@ inline cuda::FramePlanes to_frame_planes(const ImageView& view, const uint8_t* c
     f.planes[p] = planes[p];
     f.strides[p] = strides[p];
   }
+  f.yuv = yuv_to_rgb_coefficients(view.yuv_matrix, view.yuv_full_range);
   return f;
 }
 
