@@ -982,9 +982,14 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   // A buffer flagged GAP holds no new picture (videorate's copy of the last frame; GStreamer:
   // "no valid media data"): not analysed, it gets the last frame's results again, no work
   // counted, and the tracker sees no new observation (no track event).
-  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP) && priv->last_result) {
+  // Before any frame was analysed (the first buffer, or the first after a reset) there is
+  // nothing to repeat: a GAP buffer without a whole picture (often empty) gets empty results.
+  const bool gap_buffer = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP);
+  const bool no_picture = !gst_buffer_get_video_meta (buf)
+      && gst_buffer_get_size (buf) < GST_VIDEO_INFO_SIZE (&priv->info);
+  if (gap_buffer && (priv->last_result || no_picture)) {
     try {
-      dcnn::FrameResult repeated = *priv->last_result;
+      dcnn::FrameResult repeated = priv->last_result ? *priv->last_result : dcnn::FrameResult ();
       repeated.stats.preprocess_ms = repeated.stats.infer_ms = repeated.stats.decode_ms =
           repeated.stats.stabilize_ms = 0.0;
       deltacnn_gst::attach_frame_result (buf, repeated, GST_VIDEO_INFO_WIDTH (&priv->info),
@@ -996,8 +1001,26 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     return GST_FLOW_OK;
   }
 
+  if (no_picture) {
+    // gst_video_frame_map would fail with a CRITICAL on stderr and a message naming neither.
+    GstCaps *expected = gst_video_info_to_caps (&priv->info);
+    gchar *caps = expected ? gst_caps_to_string (expected) : nullptr;
+    if (expected)
+      gst_caps_unref (expected);
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("A buffer of %" G_GSIZE_FORMAT " bytes is too "
+            "small for its caps, which need %" G_GSIZE_FORMAT " bytes (%ux%u %s); expected a "
+            "whole frame, or a GstVideoMeta describing the planes", gst_buffer_get_size (buf),
+            GST_VIDEO_INFO_SIZE (&priv->info), GST_VIDEO_INFO_WIDTH (&priv->info),
+            GST_VIDEO_INFO_HEIGHT (&priv->info), GST_VIDEO_INFO_NAME (&priv->info)),
+        ("caps %s", caps ? caps : "?"));
+    g_free (caps);
+    return GST_FLOW_ERROR;
+  }
   if (!gst_video_frame_map (&frame, &priv->info, buf, GST_MAP_READ)) {
-    GST_ELEMENT_ERROR (self, STREAM, FAILED, ("Failed to map a video frame for reading"),
+    GST_ELEMENT_ERROR (self, STREAM, FORMAT, ("Failed to map a video frame for reading: its "
+            "GstVideoMeta does not fit the %ux%u %s caps or the buffer's memory",
+            GST_VIDEO_INFO_WIDTH (&priv->info), GST_VIDEO_INFO_HEIGHT (&priv->info),
+            GST_VIDEO_INFO_NAME (&priv->info)),
         ("gst_video_frame_map failed on %" GST_PTR_FORMAT, buf));
     return GST_FLOW_ERROR;
   }
