@@ -236,6 +236,18 @@ Stream::Stream(std::shared_ptr<const Model> model, StreamOptions options)
     throw Error(ErrorKind::Config, options_.zones.source + ": masks with fill: blank need the CPU backend's "
                                    "pre-processing (the CUDA backend pre-processes on the GPU); expected "
                                    "fill: last on the CUDA backend, or backend cpu");
+  // A zone's labels against the model's: the YAML check sees only decoder.labels when the file
+  // lists them, and a pose model's "person" or CenterNet's COCO names are the decoder's own. A
+  // typo ("Person") made the zone silently match nothing.
+  const std::vector<std::string>& labels = model_->info().labels;
+  for (const zones::ZoneSettings& zone : options_.zones.zones)
+    for (const std::string& label : zone.labels)
+      if (std::find(labels.begin(), labels.end(), label) == labels.end())
+        throw Error(ErrorKind::Config,
+                    options_.zones.source + ": zone '" + zone.name + "': labels: '" + label +
+                        "' is not a label of model '" + model_->info().name + "'; expected one of its " +
+                        std::to_string(labels.size()) + " labels (e.g. '" +
+                        (labels.empty() ? std::string() : labels.front()) + "')");
   query_cell_heads(model_->decoder(), *executor_);
   warnings_ = executor_->warnings();
   if (options_.stabilize.enabled()) {

@@ -54,6 +54,14 @@ zones::Polygon read_polygon(const YamlReader& r, const YAML::Node& node, const s
   if (polygon.front().x == polygon.back().x && polygon.front().y == polygon.back().y)
     r.fail(key, "ends on its first point" + r.where(node),
            "each corner once (the polygon closes itself from the last point to the first)");
+  // Points on one line first: four of them also "cross" (an edge runs back over another), and
+  // that message would send the user looking for a bow tie.
+  const bool on_one_line = std::all_of(polygon.begin(), polygon.end(), [&](const zones::Point& p) {
+    const double ux = double(polygon[1].x) - polygon[0].x, uy = double(polygon[1].y) - polygon[0].y;
+    return ux * (double(p.y) - polygon[0].y) - uy * (double(p.x) - polygon[0].x) == 0.0;
+  });
+  if (on_one_line)
+    r.fail(key, "has no area: its points lie on one line" + r.where(node), "a polygon that encloses a region");
   size_t a = 0, b = 0;
   if (zones::self_intersects(polygon, &a, &b)) {
     auto edge = [&](size_t e) {

@@ -708,6 +708,10 @@ TEST_F(ConfigTest, ZoneErrorsNameTheKeyAndWhatIsExpected) {
       {"zones: [{name: door, polygon: [[0, 0], [5, 5], [10, 10]]}]\n",
        "test.yaml: zones[0].polygon: has no area: its points lie on one line; expected a polygon that "
        "encloses a region"},
+      // Four or more on one line also run back over each other: still "no area" (session 30).
+      {"zones: [{name: door, polygon: [[0, 0], [100, 0], [200, 0], [300, 0]]}]\n",
+       "test.yaml: zones[0].polygon: has no area: its points lie on one line; expected a polygon that "
+       "encloses a region"},
       {"zones: [{name: door, polygon: [[0, 0], [10, 10], [10, 0], [0, 10]]}]\n",
        "test.yaml: zones[0].polygon: crosses itself: edge 0 (point 0 to 1) meets edge 2 (point 2 to 3); "
        "expected a simple polygon: list the corners in order around it"},

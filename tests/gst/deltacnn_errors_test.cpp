@@ -114,6 +114,23 @@ TEST_F(DeltaCnnErrorsTest, CameraIdThatNoTopicMayHold) {
                "property camera-id 'cam+1': it holds an MQTT wildcard");
 }
 
+// Found by an adversarial review (session 30): without decoder.labels in the YAML a zone's
+// labels were not checked, and a typo made the zone silently match nothing.
+TEST_F(DeltaCnnErrorsTest, ZoneLabelThatTheModelDoesNotHave) {
+  if (!require_asset(config_path("movenet-lightning.yaml"))) return;
+  std::string yaml = yaml_variant([](std::string& text) {
+    const std::string listed = "  labels: [person]\n";  // the decoder's own list then applies
+    const size_t at = text.find(listed);
+    ASSERT_NE(at, std::string::npos) << "movenet-lightning.yaml no longer lists its labels";
+    text.erase(at, listed.size());
+    text += "zones:\n  - {name: door, units: normalized, polygon: [[0, 0], [1, 0], [1, 1]], labels: [Person]}\n";
+  });
+  auto error = start_and_get_error(element(yaml));
+  expect_error(error, GST_RESOURCE_ERROR, GST_RESOURCE_ERROR_SETTINGS,
+               "zone 'door': labels: 'Person' is not a label of model 'movenet-lightning'; expected one of "
+               "its 1 labels (e.g. 'person')");
+}
+
 TEST_F(DeltaCnnErrorsTest, MissingModelProperty) {
   if (!require_asset(config_path("movenet-lightning.yaml"))) return;
   GstElement* e = element(config_path("movenet-lightning.yaml"));
