@@ -366,7 +366,7 @@ gst_deltacnn_finalize (GObject * object)
 static bool
 frozen (GstDeltaCnn * self, GParamSpec * pspec)
 {
-  if (!self->priv->running)
+  if (!self->priv->running && !self->priv->starting)
     return false;
   GST_WARNING_OBJECT (self, "property '%s' can only be changed in the NULL or READY state; "
       "ignoring the new value", pspec->name);
@@ -687,7 +687,16 @@ gst_deltacnn_start (GstBaseTransform * trans)
   {
     std::lock_guard < std::mutex > lock (priv->settings_lock);
     settings = priv->settings;
+    // From the copy on, the NULL/READY properties are what loads: frozen like while running.
+    priv->starting = true;
   }
+  struct StartingDone {
+    DeltaCnnPrivate *priv;
+    ~StartingDone () {
+      std::lock_guard < std::mutex > lock (priv->settings_lock);
+      priv->starting = false;
+    }
+  } starting_done {priv};
 
   try {
     deltacnn_gst::Deployment deployment = deltacnn_gst::load_deployment (settings);

@@ -35,6 +35,7 @@ struct DeltaCnnPrivate {
   std::mutex settings_lock;
   ElementSettings settings;  // guarded by settings_lock
   bool running = false;      // guarded by settings_lock: model loaded, READY-only props frozen
+  bool starting = false;     // guarded by settings_lock: start() loads what it copied; frozen too
   bool live_changed = false; // guarded by settings_lock: a PLAYING-mutable prop changed
   // Guarded by settings_lock: config-file-path, model or model-instance-id set while running;
   // the reload is asked for once the whole g_object_set call is done
