@@ -24,7 +24,19 @@ bool picture_region(const GstVideoFrame& frame, const GstVideoInfo& caps, Pictur
   PictureRegion r;
   r.width = GST_VIDEO_INFO_WIDTH(&caps);
   r.height = GST_VIDEO_INFO_HEIGHT(&caps);
-  if (const GstVideoCropMeta* crop = gst_buffer_get_video_crop_meta(frame.buffer)) {
+  const GstVideoCropMeta* crop = gst_buffer_get_video_crop_meta(frame.buffer);
+  auto crop_text = [&] {
+    return "(" + std::to_string(crop->x) + ", " + std::to_string(crop->y) + ", " + std::to_string(crop->width) +
+           "x" + std::to_string(crop->height) + ")";
+  };
+  if (crop != nullptr && (int64_t(crop->width) != r.width || int64_t(crop->height) != r.height)) {
+    // The caps describe the cropped picture (videocrop, decoders): a crop of another size would
+    // be analysed at the caps' size, reading beyond it or leaving part of it out.
+    *why = "the buffer's GstVideoCropMeta " + crop_text() + " is not the caps' " + std::to_string(r.width) + "x" +
+           std::to_string(r.height) + " picture; expected a crop region the size of the caps";
+    return false;
+  }
+  if (crop != nullptr) {
     // Every component's subsampling; the largest decides where a chroma sample starts.
     int w_sub = 0, h_sub = 0;
     for (guint c = 0; c < GST_VIDEO_FORMAT_INFO_N_COMPONENTS(finfo); ++c) {
@@ -35,11 +47,19 @@ bool picture_region(const GstVideoFrame& frame, const GstVideoInfo& caps, Pictur
     r.y = int(crop->y >> h_sub << h_sub);
   }
   const int frame_w = GST_VIDEO_FRAME_WIDTH(&frame), frame_h = GST_VIDEO_FRAME_HEIGHT(&frame);
+  if (crop == nullptr && (r.width > frame_w || r.height > frame_h)) {
+    *why = "the buffer's " + std::to_string(frame_w) + "x" + std::to_string(frame_h) +
+           " frame (its GstVideoMeta) is smaller than the caps' " + std::to_string(r.width) + "x" +
+           std::to_string(r.height) + " picture; expected a frame at least the caps' size";
+    return false;
+  }
   if (int64_t(r.x) + r.width > frame_w || int64_t(r.y) + r.height > frame_h) {
-    *why = "the caps' " + std::to_string(r.width) + "x" + std::to_string(r.height) + " picture at the crop (" +
-           std::to_string(r.x) + ", " + std::to_string(r.y) + ") does not lie inside the buffer's " +
-           std::to_string(frame_w) + "x" + std::to_string(frame_h) +
-           " frame; expected a GstVideoCropMeta whose region is the caps' size";
+    *why = "the buffer's GstVideoCropMeta " + crop_text() + " does not lie inside its " + std::to_string(frame_w) +
+           "x" + std::to_string(frame_h) + " frame" +
+           (gst_buffer_get_video_meta(frame.buffer) == nullptr
+                ? "; expected a GstVideoMeta giving the uncropped frame's size (a buffer larger than its caps "
+                  "needs one)"
+                : "; expected a crop region inside the GstVideoMeta's frame");
     return false;
   }
   *out = r;

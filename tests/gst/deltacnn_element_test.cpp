@@ -209,6 +209,29 @@ TEST_F(DeltaCnnElementTest, CropMetaOutsideTheBufferIsAnError) {
   EXPECT_EQ(gst_harness_push(h, buffer), GST_FLOW_ERROR);
 }
 
+// A crop meta of another size than the caps' picture (session 30: the caps' size was analysed
+// at the crop's corner, silently reading beyond the crop or leaving part of it out): an error
+// that names the crop and the caps.
+TEST_F(DeltaCnnElementTest, CropMetaOfAnotherSizeThanTheCapsIsAnError) {
+  if (!require_asset(lightning())) return;
+  GstHarness* h = harness(lightning(), [](GstElement*) {}, GST_VIDEO_FORMAT_RGB, kWidth, kHeight);
+  ASSERT_NE(h, nullptr);
+  GstBus* bus = gst_bus_new();
+  gst_element_set_bus(h->element, bus);
+  GstBuffer* buffer = cropped_buffer(synthetic_bgr(kWidth, kHeight), synthetic_bgr(kWidth + 8, kHeight + 8, 3), 4,
+                                     4, GST_VIDEO_FORMAT_RGB);
+  gst_buffer_get_video_crop_meta(buffer)->width = kWidth / 2;
+  EXPECT_EQ(gst_harness_push(h, buffer), GST_FLOW_ERROR);
+  GstMessage* m = gst_bus_pop_filtered(bus, GST_MESSAGE_ERROR);
+  ASSERT_NE(m, nullptr);
+  const deltacnn_test::BusError e = deltacnn_test::to_bus_error(m);
+  gst_message_unref(m);
+  EXPECT_NE(e.debug.find("GstVideoCropMeta (4, 4, 32x48) is not the caps' 64x48 picture"), std::string::npos)
+      << e.debug;
+  gst_element_set_bus(h->element, nullptr);
+  gst_object_unref(bus);
+}
+
 TEST_F(DeltaCnnElementTest, PixelsAreNotModified) {
   if (!require_asset(lightning())) return;
   GstHarness* h = harness(lightning());
