@@ -99,6 +99,8 @@ void Tracker::set_settings(const TrackerSettings& settings) {
 constexpr int64_t kShortestFrameStepNs = 1'000'000;
 // A jump of more steps than this ends every track whatever max_misses is (at most 100000).
 constexpr int64_t kMostFramesCounted = 1'000'000;
+// Intervals seen before a long one counts as more than one frame.
+constexpr size_t kIntervalsToTrust = 8;
 
 int64_t Tracker::frames_since_last(int64_t pts) {
   const int64_t last = last_pts_;
@@ -108,19 +110,24 @@ int64_t Tracker::frames_since_last(int64_t pts) {
   const int64_t interval = pts >= last ? pts - last : last - pts;
   if (interval < kShortestFrameStepNs) return 1;
   intervals_[n_intervals_++ % intervals_.size()] = interval;
-  // The step: dropped frames only lengthen intervals, so the shortest recent one is about a
-  // step (one in 64 frames finds it under heavy drops); the median of those within 1.5 times
-  // it averages out the jitter of a camera's clock, which a step taken as the shortest alone
-  // would turn into an extra frame at 1.25 x +-20 %.
   const size_t n = std::min(n_intervals_, intervals_.size());
-  const int64_t shortest = *std::min_element(intervals_.begin(), intervals_.begin() + long(n));
-  std::array<int64_t, 64> single{};
-  size_t n_single = 0;
-  for (size_t i = 0; i < n; ++i)
-    if (intervals_[i] * 2 <= shortest * 3) single[n_single++] = intervals_[i];
-  std::nth_element(single.begin(), single.begin() + long(n_single / 2), single.begin() + long(n_single));
-  const int64_t step = single[n_single / 2];
-  const double frames = std::nearbyint(double(interval) / double(step));
+  // Too few intervals to tell a drop from the feed's rhythm: one frame, as without times.
+  if (n < kIntervalsToTrust) return 1;
+  // The step: the median of the recent intervals. Dropped frames only lengthen intervals, so
+  // it is a step while fewer than half of the frames are dropped (beyond that it comes out long
+  // and frames count short, as before times were used). Short intervals can be glitches or
+  // bursts (frames timestamped on arrival come in pairs): where they make the median less than
+  // half the mean interval, the mean (the feed's rate) is the step.
+  std::array<int64_t, 64> sorted{};
+  std::copy(intervals_.begin(), intervals_.begin() + long(n), sorted.begin());
+  std::nth_element(sorted.begin(), sorted.begin() + long(n / 2), sorted.begin() + long(n));
+  const int64_t median = sorted[n / 2];
+  double mean = 0.0;
+  for (size_t i = 0; i < n; ++i) mean += double(intervals_[i]) / double(n);
+  const double step = 2.0 * double(median) >= mean ? double(median) : mean;
+  // k frames from (k - 0.3) steps on: a camera clock's jitter (even +-40 % around a step
+  // measured 20 % short) stays one frame, one dropped frame (2 steps) counts two.
+  const double frames = std::floor(double(interval) / step + 0.3);
   return std::clamp<int64_t>(int64_t(frames), 1, kMostFramesCounted);
 }
 

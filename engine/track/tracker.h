@@ -38,7 +38,7 @@ class Tracker {
   // they are known: a frame dropped upstream (a leaky queue, a GAP buffer not analysed) counts
   // as a frame the tracks were missed on and moved through, so max_misses and the motion
   // prediction mean the same time whatever the share of frames analysed. The frame step is
-  // measured over the last 64 intervals (tracker.cpp says how).
+  // measured over the last 64 intervals (tracker.cpp says how), from the 8th on.
   std::vector<Detection> update(const std::vector<Detection>& candidates, int64_t pts = -1);
 
   // Stream reset (flush, seek, caps change): every live confirmed track ends (see ended()),
