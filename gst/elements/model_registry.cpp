@@ -105,8 +105,12 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
     }
     // This element's reload re-reads the id's files (below). Another model in their place would
     // take the id from the elements still running it: their reloads and restarts with their own
-    // unchanged configs would be refused. Held by this element's deployment and `live`.
-    const long others = live.use_count() - 2;
+    // unchanged configs would be refused. Every live model of the id counts (after a rolling
+    // reload the others may still run an older one), less `live` and this element's lease on
+    // it. (An element that also runs an older model of the id while its newest is not taken
+    // yet counts itself once: refused, on the safe side.)
+    long others = -2;
+    for (const Entry& e : stack) others += e.model.use_count();
     if (!conflict.empty() && others > 0)
       throw dcnn::Error(dcnn::ErrorKind::Config,
                         conflict + "; " + std::to_string(others) + " other deployment" +

@@ -280,6 +280,13 @@ TEST_F(GlueTest, AReloadReplacesTheIdsModelAndFallsBackWhenItDies) {
   } catch (const dcnn::Error& e) {
     EXPECT_NE(std::string(e.what()).find("1 other deployment of the id run it"), std::string::npos) << e.what();
   }
+  // a re-reads the id's files (a rolling reload: the id's model is the fresh one, b still runs
+  // the old): a reload onto PoseNet is still refused, b holds the id's older model (session 30's
+  // review: only the newest model's holders were counted).
+  auto a_again = deltacnn_gst::acquire_model("glue-reload", old_config, cpu, a_old.get());
+  a_old = a_again;
+  a_again.reset();
+  EXPECT_THROW(deltacnn_gst::acquire_model("glue-reload", new_config, cpu, a_old.get()), dcnn::Error);
   // With b gone, a alone runs it: PoseNet is loaded fresh, and is the id's model from now on.
   b_old.reset();
   auto a_new = deltacnn_gst::acquire_model("glue-reload", new_config, cpu, a_old.get());
