@@ -712,6 +712,13 @@ TEST_F(ConfigTest, ZoneErrorsNameTheKeyAndWhatIsExpected) {
       {"zones: [{name: door, polygon: [[0, 0], [100, 0], [200, 0], [300, 0]]}]\n",
        "test.yaml: zones[0].polygon: has no area: its points lie on one line; expected a polygon that "
        "encloses a region"},
+      // And on a line that float does not hold exactly (x + y = 0.8).
+      {"zones: [{name: door, units: normalized, polygon: [[0.1, 0.7], [0.3, 0.5], [0.7, 0.1], [0.45, 0.35]]}]\n",
+       "test.yaml: zones[0].polygon: has no area: its points lie on one line; expected a polygon that "
+       "encloses a region"},
+      {"zones: [{name: door, units: normalized, polygon: [[0.1, 0.7], [0.3, 0.5], [0.7, 0.1]]}]\n",
+       "test.yaml: zones[0].polygon: has no area: its points lie on one line; expected a polygon that "
+       "encloses a region"},
       {"zones: [{name: door, polygon: [[0, 0], [10, 10], [10, 0], [0, 10]]}]\n",
        "test.yaml: zones[0].polygon: crosses itself: edge 0 (point 0 to 1) meets edge 2 (point 2 to 3); "
        "expected a simple polygon: list the corners in order around it"},
