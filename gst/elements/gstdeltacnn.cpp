@@ -992,11 +992,8 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   // "no valid media data"): not analysed, it gets the last frame's results again, no work
   // counted, and the tracker sees no new observation (no track event).
   // Before any frame was analysed (the first buffer, or the first after a reset) there is
-  // nothing to repeat: a GAP buffer without a whole picture (often empty) gets empty results.
-  const bool gap_buffer = GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP);
-  const bool no_picture = !gst_buffer_get_video_meta (buf)
-      && gst_buffer_get_size (buf) < GST_VIDEO_INFO_SIZE (&priv->info);
-  if (gap_buffer && (priv->last_result || no_picture)) {
+  // nothing to repeat: it gets empty results (its picture, often none, is no valid data).
+  if (GST_BUFFER_FLAG_IS_SET (buf, GST_BUFFER_FLAG_GAP)) {
     try {
       dcnn::FrameResult repeated = priv->last_result ? *priv->last_result : dcnn::FrameResult ();
       repeated.stats.preprocess_ms = repeated.stats.infer_ms = repeated.stats.decode_ms =
@@ -1010,7 +1007,8 @@ gst_deltacnn_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     return GST_FLOW_OK;
   }
 
-  if (no_picture) {
+  if (!gst_buffer_get_video_meta (buf)
+      && gst_buffer_get_size (buf) < GST_VIDEO_INFO_SIZE (&priv->info)) {
     // gst_video_frame_map would fail with a CRITICAL on stderr and a message naming neither.
     GstCaps *expected = gst_video_info_to_caps (&priv->info);
     gchar *caps = expected ? gst_caps_to_string (expected) : nullptr;
