@@ -102,6 +102,33 @@ constexpr int64_t kMostFramesCounted = 1'000'000;
 // Intervals seen before a long one counts as more than one frame.
 constexpr size_t kIntervalsToTrust = 8;
 
+namespace {
+
+// The feed's frame step from its recent intervals (n >= kIntervalsToTrust of them).
+// - Dropped frames only lengthen intervals, so the low end holds the one-frame intervals even
+//   when half or more of the frames are dropped: the seed is the lower octile, which a few
+//   glitches (a 2 ms interval at 30 fps) cannot reach.
+// - Around it, the one-frame cluster (0.5 to 1.6 times the seed) gives the step as its median,
+//   which takes out a camera clock's jitter.
+// - Frames timestamped on arrival can come in bursts (pairs 3 ms apart, 64 ms between pairs):
+//   where the seed is below half the mean interval, the mean is the step (the feed's rate).
+//   The mean leaves out the longest eighth of the intervals, so one long gap does not move it.
+double feed_step(const std::array<int64_t, 64>& intervals, size_t n) {
+  std::array<int64_t, 64> sorted{};
+  std::copy(intervals.begin(), intervals.begin() + long(n), sorted.begin());
+  std::sort(sorted.begin(), sorted.begin() + long(n));
+  const size_t kept = n - n / 8;
+  double mean = 0.0;
+  for (size_t i = 0; i < kept; ++i) mean += double(sorted[i]) / double(kept);
+  const double seed = double(sorted[n / 8]);
+  if (2.0 * seed < mean) return mean;
+  const auto* lo = std::lower_bound(sorted.begin(), sorted.begin() + long(n), int64_t(0.5 * seed));
+  const auto* hi = std::upper_bound(sorted.begin(), sorted.begin() + long(n), int64_t(1.6 * seed));
+  return double(*(lo + (hi - lo) / 2));
+}
+
+}  // namespace
+
 int64_t Tracker::frames_since_last(int64_t pts) {
   const int64_t last = last_pts_;
   last_pts_ = pts;
@@ -109,26 +136,18 @@ int64_t Tracker::frames_since_last(int64_t pts) {
   // Reverse playback steps back in time by the same intervals.
   const int64_t interval = pts >= last ? pts - last : last - pts;
   if (interval < kShortestFrameStepNs) return 1;
-  intervals_[n_intervals_++ % intervals_.size()] = interval;
+  // Judged against the intervals before it (a long gap must not judge itself), then recorded.
+  // Too few of them to tell a drop from the feed's rhythm: one frame, as without times.
   const size_t n = std::min(n_intervals_, intervals_.size());
-  // Too few intervals to tell a drop from the feed's rhythm: one frame, as without times.
-  if (n < kIntervalsToTrust) return 1;
-  // The step: the median of the recent intervals. Dropped frames only lengthen intervals, so
-  // it is a step while fewer than half of the frames are dropped (beyond that it comes out long
-  // and frames count short, as before times were used). Short intervals can be glitches or
-  // bursts (frames timestamped on arrival come in pairs): where they make the median less than
-  // half the mean interval, the mean (the feed's rate) is the step.
-  std::array<int64_t, 64> sorted{};
-  std::copy(intervals_.begin(), intervals_.begin() + long(n), sorted.begin());
-  std::nth_element(sorted.begin(), sorted.begin() + long(n / 2), sorted.begin() + long(n));
-  const int64_t median = sorted[n / 2];
-  double mean = 0.0;
-  for (size_t i = 0; i < n; ++i) mean += double(intervals_[i]) / double(n);
-  const double step = 2.0 * double(median) >= mean ? double(median) : mean;
-  // k frames from (k - 0.3) steps on: a camera clock's jitter (even +-40 % around a step
-  // measured 20 % short) stays one frame, one dropped frame (2 steps) counts two.
-  const double frames = std::floor(double(interval) / step + 0.3);
-  return std::clamp<int64_t>(int64_t(frames), 1, kMostFramesCounted);
+  int64_t frames = 1;
+  if (n >= kIntervalsToTrust) {
+    // k frames from k - 0.3 steps on: jitter of a third of a step stays one frame, one dropped
+    // frame (two steps) counts two.
+    const double steps = std::floor(double(interval) / feed_step(intervals_, n) + 0.3);
+    frames = std::clamp<int64_t>(int64_t(std::min(steps, 1e12)), 1, kMostFramesCounted);
+  }
+  intervals_[n_intervals_++ % intervals_.size()] = interval;
+  return frames;
 }
 
 std::vector<Detection> Tracker::update(const std::vector<Detection>& candidates, int64_t pts) {

@@ -202,6 +202,31 @@ TEST(Tracker, FramesDroppedUpstreamCountByTheirTimes) {
   ASSERT_EQ(held.ended().size(), 1u);
   EXPECT_EQ(held.ended()[0].misses, 7);
 
+  // A long gap counts whole (judged against the intervals before it): with max_misses 100, a
+  // 70-frame gap keeps the track and counts 70 (review: it counted 33 with the gap in its own
+  // step, fewer than a 60-frame gap's 61); the next single drop still counts two.
+  TrackerSettings patient = s;
+  patient.max_misses = 100;
+  Tracker gap(patient);
+  for (int f = 0; f < 10; ++f) gap.update({walker(0)}, f * step);
+  gap.update({walker(0)}, 79 * step);
+  EXPECT_EQ(gap.frame_index(), 79);
+  gap.update({walker(0)}, 81 * step);
+  EXPECT_EQ(gap.frame_index(), 81);
+  ASSERT_EQ(gap.tracks().size(), 1u);
+  EXPECT_EQ(gap.tracks()[0].id, 0);
+  // One frame in three dropped, for good: still counted whole (review: the median of the
+  // intervals took two steps for one once a third of the frames were dropped).
+  Tracker thirds(s);
+  int64_t last_frame = 0;
+  for (int64_t f = 0, updates = 0; updates < 60; ++f) {
+    if (f % 3 == 2) continue;
+    thirds.update({walker(int(f))}, f * step);
+    last_frame = f;
+    ++updates;
+  }
+  // The first 8 intervals count one frame each; 4 of them spanned a dropped frame.
+  EXPECT_EQ(thirds.frame_index(), last_frame - 4);
   // Until 8 intervals are seen, a long one counts one frame (it may be the feed's rhythm).
   Tracker early(s);
   early.update({walker(0)}, 0);
