@@ -57,20 +57,23 @@ zones::Polygon read_polygon(const YamlReader& r, const YAML::Node& node, const s
            "each corner once (the polygon closes itself from the last point to the first)");
   // Points on one line first: four of them also "cross" (an edge runs back over another), and
   // that message would send the user looking for a bow tie.
-  // Within a millionth of the polygon's extent: normalized corners such as 0.1 and 0.7 are
-  // not exact in float, and a line through them is no line to == (session 30's review).
+  // Within a millionth of the polygon's size: normalized corners such as 0.1 and 0.7 are not
+  // exact in float, and a line through them is no line to == (session 30's reviews).
   double min_x = polygon[0].x, max_x = min_x, min_y = polygon[0].y, max_y = min_y;
   for (const zones::Point& p : polygon) {
     min_x = std::min(min_x, p.x), max_x = std::max(max_x, p.x);
     min_y = std::min(min_y, p.y), max_y = std::max(max_y, p.y);
   }
   const double extent = std::max(double(max_x) - min_x, double(max_y) - min_y);
+  // Float rounding grows with the coordinates themselves, not with the extent (a small zone
+  // near the far corner, in normalized units).
+  const double scale = std::max({extent, std::abs(min_x), std::abs(max_x), std::abs(min_y), std::abs(max_y)});
   const double ux = double(polygon[1].x) - polygon[0].x, uy = double(polygon[1].y) - polygon[0].y;
   const double u_length = std::hypot(ux, uy);
   const bool on_one_line = std::all_of(polygon.begin(), polygon.end(), [&](const zones::Point& p) {
     // Distance of p from the line through the first two points.
     const double cross = ux * (double(p.y) - polygon[0].y) - uy * (double(p.x) - polygon[0].x);
-    return std::abs(cross) <= 1e-6 * extent * u_length;
+    return std::abs(cross) <= 1e-6 * scale * u_length;
   });
   if (on_one_line)
     r.fail(key, "has no area: its points lie on one line" + r.where(node), "a polygon that encloses a region");
@@ -84,7 +87,7 @@ zones::Polygon read_polygon(const YamlReader& r, const YAML::Node& node, const s
            "a simple polygon: list the corners in order around it");
   }
   // After the crossing test: a bow tie's two halves cancel to a zero signed area as well.
-  if (std::abs(zones::doubled_area(polygon)) <= 1e-6 * extent * extent)
+  if (std::abs(zones::doubled_area(polygon)) <= 1e-6 * extent * scale)
     r.fail(key, "has no area: its points lie on one line" + r.where(node), "a polygon that encloses a region");
   return polygon;
 }

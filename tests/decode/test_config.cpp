@@ -719,6 +719,9 @@ TEST_F(ConfigTest, ZoneErrorsNameTheKeyAndWhatIsExpected) {
       {"zones: [{name: door, units: normalized, polygon: [[0.1, 0.7], [0.3, 0.5], [0.7, 0.1]]}]\n",
        "test.yaml: zones[0].polygon: has no area: its points lie on one line; expected a polygon that "
        "encloses a region"},
+      {"zones: [{name: door, units: normalized, polygon: [[0.90, 0.93], [0.91, 0.92], [0.93, 0.90]]}]\n",
+       "test.yaml: zones[0].polygon: has no area: its points lie on one line; expected a polygon that "
+       "encloses a region"},
       {"zones: [{name: door, polygon: [[0, 0], [10, 10], [10, 0], [0, 10]]}]\n",
        "test.yaml: zones[0].polygon: crosses itself: edge 0 (point 0 to 1) meets edge 2 (point 2 to 3); "
        "expected a simple polygon: list the corners in order around it"},
