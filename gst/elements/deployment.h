@@ -17,11 +17,10 @@ struct Deployment {
   std::unique_ptr<dcnn::Stream> stream;
 };
 
-// Loads the YAML, the model and builds the stream. `replacing`, `running`: the newest model
-// the element has loaded and the one it runs, when this is a reload (see acquire_model).
-// Throws dcnn::Error naming the file, key or node that is wrong (and what the engine throws:
-// std::bad_alloc, ...).
-Deployment load_deployment(const ElementSettings& settings, const dcnn::Model* replacing = nullptr,
-                           const dcnn::Model* running = nullptr);
+// Loads the YAML, the model and builds the stream. `replacing`: the model the element runs
+// now, when this is a reload (see acquire_model). Throws dcnn::Error naming the file, key or
+// node that is wrong (and what the engine throws: std::bad_alloc, ...).
+Deployment load_deployment(const ElementSettings& settings,
+                           const dcnn::Model* replacing = nullptr);
 
 }  // namespace deltacnn_gst

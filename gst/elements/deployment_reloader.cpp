@@ -96,7 +96,6 @@ void DeploymentReloader::run(uint64_t generation) {
     const uint64_t number = pending_number_;
     pending_.reset();
     const dcnn::Model* replacing = newest_;
-    const dcnn::Model* running = running_;
     loading_ = true;
     guard.unlock();
 
@@ -104,7 +103,7 @@ void DeploymentReloader::run(uint64_t generation) {
     ReloadFailure failure;
     bool failed = false;
     try {
-      loaded = load_(settings, replacing, running);
+      loaded = load_(settings, replacing);
     } catch (const dcnn::Error& e) {
       failed = true;
       failure.kind = e.kind();

@@ -35,12 +35,10 @@ struct ReloadFailure {
 class DeploymentReloader {
  public:
   // `load` builds a deployment from settings (load_deployment in the element); `replacing` is
-  // the newest model this element runs or has loaded, `running` the one it runs (the same
-  // unless a load is not taken yet). `failed` is called on the loader thread
+  // the newest model this element runs or has loaded. `failed` is called on the loader thread
   // when a load throws (and on take_ready's thread when its check refuses a load), without any
   // lock of the reloader held.
-  using Load = std::function<Deployment(const ElementSettings&, const dcnn::Model* replacing,
-                                        const dcnn::Model* running)>;
+  using Load = std::function<Deployment(const ElementSettings&, const dcnn::Model* replacing)>;
   using Failed = std::function<void(const ReloadFailure&)>;
 
   DeploymentReloader(Load load, Failed failed);

@@ -325,9 +325,8 @@ gst_deltacnn_init (GstDeltaCnn * self)
 {
   self->priv = new DeltaCnnPrivate ();
   self->priv->reloader = std::make_unique<deltacnn_gst::DeploymentReloader> (
-      [](const ElementSettings & settings, const dcnn::Model * replacing,
-          const dcnn::Model * running) {
-        return deltacnn_gst::load_deployment (settings, replacing, running);
+      [](const ElementSettings & settings, const dcnn::Model * replacing) {
+        return deltacnn_gst::load_deployment (settings, replacing);
       },
       [self](const deltacnn_gst::ReloadFailure & failure) {
         gst_deltacnn_on_reload_failed (self, failure);

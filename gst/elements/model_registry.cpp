@@ -80,8 +80,7 @@ std::shared_ptr<const dcnn::Model> lease(std::shared_ptr<const dcnn::Model> mode
 std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
                                                  const dcnn::DeploymentConfig& config,
                                                  const dcnn::ModelOptions& options,
-                                                 const dcnn::Model* replacing,
-                                                 const dcnn::Model* running) {
+                                                 const dcnn::Model* replacing) {
   if (instance_id.empty()) return dcnn::Model::load(config, options);
   const dcnn::Precision wanted = options.precision.value_or(config.precision);  // as Model::load
 
@@ -107,15 +106,11 @@ std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
     // This element's reload re-reads the id's files (below). Another model in their place would
     // take the id from the elements still running it: their reloads and restarts with their own
     // unchanged configs would be refused. Every live model of the id counts (after a rolling
-    // reload the others may still run an older one), less `live` and this element's own
-    // deployments: one on `replacing`, and one on `running` where that is another model of
-    // the id (a load not taken yet).
-    long others = -1;
-    for (const Entry& e : stack) {
-      others += e.model.use_count();
-      const dcnn::Model* model = e.model.lock().get();
-      if (model == replacing || (running != replacing && model == running)) --others;
-    }
+    // reload the others may still run an older one), less `live` and this element's lease on
+    // it. (An element that also runs an older model of the id while its newest is not taken
+    // yet counts itself once: refused, on the safe side.)
+    long others = -2;
+    for (const Entry& e : stack) others += e.model.use_count();
     if (!conflict.empty() && others > 0)
       throw dcnn::Error(dcnn::ErrorKind::Config,
                         conflict + "; " + std::to_string(others) + " other deployment" +

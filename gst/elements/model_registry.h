@@ -23,15 +23,12 @@ namespace deltacnn_gst {
 // replaces the registered one, so the id's other elements share the new model when they reload
 // and elements that start later get it; elements that have not reloaded keep running theirs.
 // A reload to another model (file, backend, device, precision or model sections) is refused
-// (Config) while other deployments hold any of the id's models: it would take the id from
-// them. `running`: the model the element runs, when it differs from `replacing` (a load not
-// taken yet), so that the element's own two deployments do not count as others. When
+// (Config) while other deployments hold the id's model: it would take the id from them. When
 // the id already holds another model (an element of the id reloaded first), it is shared
 // under the same rules as at start.
 std::shared_ptr<const dcnn::Model> acquire_model(const std::string& instance_id,
                                                  const dcnn::DeploymentConfig& config,
                                                  const dcnn::ModelOptions& options,
-                                                 const dcnn::Model* replacing = nullptr,
-                                                 const dcnn::Model* running = nullptr);
+                                                 const dcnn::Model* replacing = nullptr);
 
 }  // namespace deltacnn_gst

@@ -41,7 +41,7 @@ struct Recorder {
   std::vector<ReloadFailure> failures;
 
   DeploymentReloader::Load load() {
-    return [this](const ElementSettings& s, const dcnn::Model* old, const dcnn::Model*) {
+    return [this](const ElementSettings& s, const dcnn::Model* old) {
       {
         std::unique_lock<std::mutex> guard(lock);
         ++loads_started;

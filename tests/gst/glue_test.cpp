@@ -303,33 +303,6 @@ TEST_F(GlueTest, AReloadReplacesTheIdsModelAndFallsBackWhenItDies) {
   EXPECT_EQ(deltacnn_gst::acquire_model("glue-reload", new_config, cpu).get(), a_new.get());
 }
 
-// An element alone on its id that reloads twice in quick succession: the first load (PoseNet)
-// is not taken yet when the second (back to Lightning) runs. Its running deployment and its
-// untaken load are both its own, not other deployments (session 30's second review: refused).
-TEST_F(GlueTest, AnElementsOwnUntakenLoadIsNotAnotherHolder) {
-  const std::string lightning = config_path("movenet-lightning.yaml");
-  const std::string posenet = config_path("posenet.yaml");
-  if (!require_asset(lightning) || !require_asset(posenet)) return;
-  dcnn::ModelOptions cpu;
-  cpu.backend = dcnn::BackendChoice::Cpu;
-  const dcnn::DeploymentConfig l_config = dcnn::load_config(lightning);
-  const dcnn::DeploymentConfig p_config = dcnn::load_config(posenet);
-  auto running = deltacnn_gst::acquire_model("glue-solo", l_config, cpu);
-  auto untaken = deltacnn_gst::acquire_model("glue-solo", p_config, cpu, running.get(), running.get());
-  EXPECT_EQ(untaken->info().name, "posenet");
-  auto back = deltacnn_gst::acquire_model("glue-solo", l_config, cpu, untaken.get(), running.get());
-  EXPECT_EQ(back->info().name, "movenet-lightning");
-  untaken.reset();  // the reloader keeps only the newest load
-  // An element that starts on the id now shares the newest model: the same reload is then
-  // someone else's business.
-  auto other = deltacnn_gst::acquire_model("glue-solo", l_config, cpu);
-  EXPECT_EQ(other.get(), back.get());
-  EXPECT_THROW(deltacnn_gst::acquire_model("glue-solo", p_config, cpu, back.get(), running.get()), dcnn::Error);
-  other.reset();
-  EXPECT_EQ(deltacnn_gst::acquire_model("glue-solo", p_config, cpu, back.get(), running.get())->info().name,
-            "posenet");
-}
-
 TEST_F(GlueTest, InstanceIdWithAnotherModelIsRefused) {
   const std::string lightning = config_path("movenet-lightning.yaml");
   const std::string posenet = config_path("posenet.yaml");
