@@ -112,7 +112,8 @@ namespace {
 //   which takes out a camera clock's jitter.
 // - Frames timestamped on arrival can come in bursts (pairs 3 ms apart, 64 ms between pairs):
 //   where the seed is below half the mean interval, the mean is the step (the feed's rate).
-//   The mean leaves out the longest eighth of the intervals, so one long gap does not move it.
+//   The mean leaves out gaps (the longest eighth for the test, intervals over 4 times that
+//   mean for the step), so one long gap does not move it.
 double feed_step(const std::array<int64_t, 64>& intervals, size_t n) {
   std::array<int64_t, 64> sorted{};
   std::copy(intervals.begin(), intervals.begin() + long(n), sorted.begin());
@@ -121,7 +122,14 @@ double feed_step(const std::array<int64_t, 64>& intervals, size_t n) {
   double mean = 0.0;
   for (size_t i = 0; i < kept; ++i) mean += double(sorted[i]) / double(kept);
   const double seed = double(sorted[n / 8]);
-  if (2.0 * seed < mean) return mean;
+  if (2.0 * seed < mean) {
+    // Bursts: the feed's rate over all intervals but gaps (over 4 times that mean), which the
+    // trimmed mean alone would put short by the longest eighth (pairs then counted 2.3 frames).
+    double sum = 0.0;
+    size_t count = 0;
+    for (size_t i = 0; i < n && double(sorted[i]) <= 4.0 * mean; ++i, ++count) sum += double(sorted[i]);
+    return sum / double(count);
+  }
   const auto* lo = std::lower_bound(sorted.begin(), sorted.begin() + long(n), int64_t(0.5 * seed));
   const auto* hi = std::upper_bound(sorted.begin(), sorted.begin() + long(n), int64_t(1.6 * seed));
   return double(*(lo + (hi - lo) / 2));
@@ -141,10 +149,19 @@ int64_t Tracker::frames_since_last(int64_t pts) {
   const size_t n = std::min(n_intervals_, intervals_.size());
   int64_t frames = 1;
   if (n >= kIntervalsToTrust) {
-    // k frames from k - 0.3 steps on: jitter of a third of a step stays one frame, one dropped
-    // frame (two steps) counts two.
-    const double steps = std::floor(double(interval) / feed_step(intervals_, n) + 0.3);
-    frames = std::clamp<int64_t>(int64_t(std::min(steps, 1e12)), 1, kMostFramesCounted);
+    // Frames by the time not counted yet, not by this interval alone: every update counts at
+    // least one frame, and one that came early (jitter, the second of a pair of frames stamped
+    // on arrival) runs the count ahead, which the next interval pays back. So jitter of up to
+    // half a step and bursts count their frames, and a dropped frame counts two.
+    const double step = feed_step(intervals_, n);
+    const double time = uncounted_steps_ + double(interval) / step;
+    const double whole = std::min(std::nearbyint(time), 1e12);
+    frames = std::clamp<int64_t>(int64_t(whole), 1, kMostFramesCounted);
+    // The debt of an early frame (at most a step) is paid back by the next interval, and fades
+    // by 3 % an update, so that a feed that ran faster than its measured step for a while
+    // (a rate change) does not stay in debt and count its later drops short.
+    const double left = time - double(frames);
+    uncounted_steps_ = left < 0.0 ? 0.97 * std::max(left, -1.0) : left;
   }
   intervals_[n_intervals_++ % intervals_.size()] = interval;
   return frames;
@@ -248,6 +265,7 @@ void Tracker::reset() {
   frame_index_ = -1;
   last_pts_ = -1;
   n_intervals_ = 0;
+  uncounted_steps_ = 0.0;
 }
 
 }  // namespace dcnn

@@ -71,6 +71,7 @@ class Tracker {
   int64_t last_pts_ = -1;
   std::array<int64_t, 64> intervals_{};
   size_t n_intervals_ = 0;  // recorded so far (the ring holds the last 64)
+  double uncounted_steps_ = 0.0;  // time not yet counted as frames, in steps (< 0: counted ahead)
 };
 
 // Throws dcnn::Error(Config) "tracker.<key>: ..." when a setting is out of range.

@@ -265,7 +265,9 @@ TEST(Tracker, TheFrameStepResistsGlitchesBurstsAndJitter) {
   }
   ASSERT_EQ(pairs.tracks().size(), 1u);
   EXPECT_EQ(pairs.tracks()[0].id, 0) << "a new id every other frame";
-  EXPECT_LE(pairs.frame_index(), 90) << "pairs of frames 67 ms apart are two frames, not 22";
+  // Pairs of frames 67 ms apart are two frames (the first 8 intervals count one each; review:
+  // counting each interval alone made every pair three).
+  EXPECT_LE(std::abs(pairs.frame_index() - 59), 4) << "pairs of frames 67 ms apart are two frames";
 
   Tracker reverse(s);
   for (int f = 0; f < 12; ++f) reverse.update({walker(-f)}, int64_t{20 - f} * 100'000'000);
