@@ -160,7 +160,8 @@ int64_t Tracker::frames_since_last(int64_t pts) {
     // The debt of an early frame (at most a step) is paid back by the next interval, and fades
     // by 3 % an update, so that a feed that ran faster than its measured step for a while
     // (a rate change) does not stay in debt and count its later drops short.
-    const double left = time - double(frames);
+    // (A jump past kMostFramesCounted is not carried over to the next update.)
+    const double left = std::min(time - double(frames), 0.5);
     uncounted_steps_ = left < 0.0 ? 0.97 * std::max(left, -1.0) : left;
   }
   intervals_[n_intervals_++ % intervals_.size()] = interval;

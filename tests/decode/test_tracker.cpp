@@ -276,6 +276,12 @@ TEST(Tracker, TheFrameStepResistsGlitchesBurstsAndJitter) {
   reverse.update({walker(-12)}, int64_t{8} * 100'000'000 + 500);  // a field of the same frame
   reverse.update({walker(-12)}, int64_t{8} * 100'000'000 + 900);
   EXPECT_EQ(reverse.frame_index(), 13);
+  // A jump beyond what is counted (1e6 frames) is not carried to the next update.
+  const int64_t before_jump = reverse.frame_index();
+  reverse.update({}, int64_t{1} << 61);
+  EXPECT_EQ(reverse.frame_index(), before_jump + 1'000'000);
+  reverse.update({}, (int64_t{1} << 61) + 100'000'000);
+  EXPECT_LE(reverse.frame_index(), before_jump + 1'000'002);
   // reset() forgets the step and the last time.
   reverse.reset();
   reverse.update({walker(0)}, 0);
