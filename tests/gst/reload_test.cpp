@@ -274,12 +274,13 @@ TEST_F(ReloadTest, ASyncHandlerMayStopTheElementOnTheFailureWarning) {
   ASSERT_NE(h, nullptr);
   EXPECT_EQ(push(h).model_name, "movenet-lightning");
   struct Stopper {
-    GstElement* element;
+    GstElement* element = nullptr;
     std::mutex lock;
     std::condition_variable done;
     bool stopped = false;
     GstStateChangeReturn result = GST_STATE_CHANGE_FAILURE;
-  } stopper{h->element};
+  } stopper;
+  stopper.element = h->element;
   gst_bus_set_sync_handler(
       bus_of(h),
       [](GstBus*, GstMessage* m, gpointer data) {
