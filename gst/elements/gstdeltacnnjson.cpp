@@ -318,14 +318,8 @@ gst_deltacnn_json_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
   if (!priv->write_records)
     return GST_FLOW_OK;
 
-  if (!priv->lost_warned) {
-    const std::string lost = deltacnn_gst::lost_objects_warning (buf);
-    if (!lost.empty ()) {
-      priv->lost_warned = true;
-      GST_ELEMENT_WARNING (self, STREAM, FORMAT, ("Objects arrive without their data: their "
-              "records have no confidence, label_id, keypoints or zones"), ("%s", lost.c_str ()));
-    }
-  }
+  deltacnn_gst::warn_once_of_lost_objects (GST_ELEMENT (self), buf, &priv->lost_warned,
+      "their records have no confidence, label_id, keypoints or zones");
   try {
     line = deltacnn_gst::frame_record (buf, priv->frames, GST_VIDEO_INFO_WIDTH (&priv->info),
         GST_VIDEO_INFO_HEIGHT (&priv->info)).dump (-1, ' ', false,

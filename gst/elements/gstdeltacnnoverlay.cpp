@@ -152,14 +152,8 @@ gst_deltacnn_overlay_transform_ip (GstBaseTransform * trans, GstBuffer * buf)
     std::lock_guard < std::mutex > lock (self->priv->lock);
     options = self->priv->options;
   }
-  if (!self->priv->lost_warned) {
-    const std::string lost = deltacnn_gst::lost_objects_warning (buf);
-    if (!lost.empty ()) {
-      self->priv->lost_warned = true;
-      GST_ELEMENT_WARNING (self, STREAM, FORMAT, ("Objects arrive without their data: boxes "
-              "are drawn without scores or keypoints"), ("%s", lost.c_str ()));
-    }
-  }
+  deltacnn_gst::warn_once_of_lost_objects (GST_ELEMENT (self), buf, &self->priv->lost_warned,
+      "boxes are drawn without scores or keypoints");
   // Nothing to draw: do not map (mapping for writing may copy shared memory).
   if (!deltacnn_gst::has_overlay_content (buf, options))
     return GST_FLOW_OK;

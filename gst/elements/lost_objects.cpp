@@ -33,4 +33,15 @@ std::string lost_objects_warning(GstBuffer* buffer) {
   return "";
 }
 
+void warn_once_of_lost_objects(GstElement* element, GstBuffer* buffer, bool* warned, const char* consequence) {
+  if (*warned) return;
+  const std::string lost = lost_objects_warning(buffer);
+  if (lost.empty()) return;
+  *warned = true;
+  // gst_element_message_full takes ownership of text and debug.
+  gst_element_message_full(element, GST_MESSAGE_WARNING, GST_STREAM_ERROR, GST_STREAM_ERROR_FORMAT,
+                           g_strdup_printf("Objects arrive without their data: %s", consequence),
+                           g_strdup(lost.c_str()), __FILE__, GST_FUNCTION, __LINE__);
+}
+
 }  // namespace deltacnn_gst

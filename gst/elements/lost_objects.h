@@ -16,4 +16,9 @@ namespace deltacnn_gst {
 // sentence naming the first producer whose objects did not arrive whole and what to do.
 std::string lost_objects_warning(GstBuffer* buffer);
 
+// The consumers' use of it: unless *warned, posts "Objects arrive without their data:
+// <consequence>" as `element`'s WARNING (the sentence above as its debug) when `buffer` has
+// objects that lost their data, and sets *warned.
+void warn_once_of_lost_objects(GstElement* element, GstBuffer* buffer, bool* warned, const char* consequence);
+
 }  // namespace deltacnn_gst
