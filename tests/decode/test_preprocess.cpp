@@ -111,6 +111,21 @@ float max_diff(const std::vector<float>& out, const cv::Mat& ref) {
   return worst;
 }
 
+// `f` through a Preprocessor at its own size into both channel orders: the worst difference
+// from its reference is at most `tolerance` (`what` names the case in a failure).
+void expect_converts(const TestFrame& f, float tolerance, const std::string& what) {
+  const int w = f.view.width, h = f.view.height;
+  for (auto color : {dcnn::ColorOrder::RGB, dcnn::ColorOrder::BGR}) {
+    const dcnn::Preprocessor pre(input(w, h, color));
+    std::vector<float> out(size_t(w) * h * 3, -1.f);
+    pre.run(f.view, out.data());
+    cv::Mat ref = f.rgb;
+    if (color == dcnn::ColorOrder::BGR) cv::cvtColor(f.rgb, ref, cv::COLOR_RGB2BGR);
+    EXPECT_LE(max_diff(out, ref), tolerance)
+        << what << (color == dcnn::ColorOrder::BGR ? " to BGR" : " to RGB");
+  }
+}
+
 const PixelFormat kAll[] = {PixelFormat::RGB,  PixelFormat::BGR,  PixelFormat::RGBx,
                             PixelFormat::BGRx, PixelFormat::RGBA, PixelFormat::BGRA,
                             PixelFormat::I420, PixelFormat::NV12};
@@ -119,18 +134,10 @@ TEST(Preprocess, EveryFormatMatchesTheReferenceAtNativeSize) {
   for (PixelFormat fmt : kAll) {
     for (auto [w, h] : {std::pair{16, 8}, std::pair{7, 5}, std::pair{1, 1}}) {
       const TestFrame f = make_frame(fmt, w, h, 7u + unsigned(fmt) * 13u + unsigned(w));
-      for (auto color : {dcnn::ColorOrder::RGB, dcnn::ColorOrder::BGR}) {
-        const dcnn::Preprocessor pre(input(w, h, color));
-        std::vector<float> out(size_t(w) * h * 3, -1.f);
-        pre.run(f.view, out.data());
-        cv::Mat ref = f.rgb;
-        if (color == dcnn::ColorOrder::BGR) cv::cvtColor(f.rgb, ref, cv::COLOR_RGB2BGR);
-        // YUV: OpenCV's fixed-point conversion vs the float formula, off by at most 1-2.
-        const bool yuv = fmt == PixelFormat::I420 || fmt == PixelFormat::NV12;
-        EXPECT_LE(max_diff(out, ref), yuv ? 2.f : 0.f)
-            << dcnn::to_string(fmt) << " " << w << "x" << h
-            << (color == dcnn::ColorOrder::BGR ? " to BGR" : " to RGB");
-      }
+      // YUV: OpenCV's fixed-point conversion vs the float formula, off by at most 1-2.
+      const bool yuv = fmt == PixelFormat::I420 || fmt == PixelFormat::NV12;
+      expect_converts(f, yuv ? 2.f : 0.f,
+                      std::string(dcnn::to_string(fmt)) + " " + std::to_string(w) + "x" + std::to_string(h));
     }
   }
 }
@@ -171,14 +178,7 @@ TEST(Preprocess, YuvFollowsTheFramesMatrixAndRange) {
                                                   2 * c.kr * (1 - c.kr) / kg * cs * V),
                                          clamp_u8(Yc + 2 * (1 - c.kb) * cs * U)};
           }
-        for (auto color : {dcnn::ColorOrder::RGB, dcnn::ColorOrder::BGR}) {
-          const dcnn::Preprocessor pre(input(w, h, color));
-          std::vector<float> out(size_t(w) * h * 3, -1.f);
-          pre.run(f.view, out.data());
-          cv::Mat ref = f.rgb;
-          if (color == dcnn::ColorOrder::BGR) cv::cvtColor(f.rgb, ref, cv::COLOR_RGB2BGR);
-          EXPECT_LE(max_diff(out, ref), 1.f);
-        }
+        expect_converts(f, 1.f, "");
       }
   // Full range differs from limited where it matters: a mid-grey Y of 128 is 128 in full
   // range, 130 in limited.

@@ -16,6 +16,7 @@
 
 #include "engine/api/deltacnn.h"
 #include "tests/common/test_paths.h"
+#include "tools/common/video_file.h"
 
 namespace dcnn::test {
 namespace {
@@ -50,15 +51,6 @@ cv::Mat moved(const cv::Mat& still, cv::Point2d d) {
   return out;
 }
 
-ImageView view_of(const cv::Mat& bgr) {
-  ImageView v;
-  v.format = PixelFormat::BGR;
-  v.width = bgr.cols;
-  v.height = bgr.rows;
-  v.planes[0] = bgr.data;
-  v.strides[0] = int(bgr.step);
-  return v;
-}
 
 class StabilizedStream : public ::testing::Test {
  protected:
@@ -120,12 +112,12 @@ TEST_F(StabilizedStream, ShiftedStillSceneLeavesTheInputQuiet) {
   Stream plain(model_, options(ExecMode::Delta, false));
   // The CPU backend stabilises: nothing to warn about (the CUDA backend warns instead).
   EXPECT_TRUE(stabilized.warnings().empty()) << stabilized.warnings().front();
-  stabilized.process(view_of(still_));
-  plain.process(view_of(still_));
+  stabilized.process(dcnn::tools::bgr_view(still_));
+  plain.process(dcnn::tools::bgr_view(still_));
   for (const cv::Point2d& d : kShifts) {
     const cv::Mat frame = moved(still_, d);
-    const FrameResult s = stabilized.process(view_of(frame));
-    const FrameResult p = plain.process(view_of(frame));
+    const FrameResult s = stabilized.process(dcnn::tools::bgr_view(frame));
+    const FrameResult p = plain.process(dcnn::tools::bgr_view(frame));
     ASSERT_FALSE(s.stats.new_reference) << "shift " << d << ": the stabiliser lost the reference";
     EXPECT_FALSE(s.stats.keyframe) << "shift " << d;
     EXPECT_NEAR(s.stats.shift_x, d.x, 0.15) << "shift " << d;
@@ -145,17 +137,17 @@ TEST_F(StabilizedStream, ShiftedStillSceneLeavesTheInputQuiet) {
 // moved meanwhile is not resampled into the old reference's geometry on every later frame.
 TEST_F(StabilizedStream, BackToDeltaModeStartsANewReference) {
   Stream stream(model_, options(ExecMode::Delta, true));
-  stream.process(view_of(still_));
+  stream.process(dcnn::tools::bgr_view(still_));
   const cv::Mat frame = moved(still_, cv::Point2d(2.0, 1.0));
-  EXPECT_NEAR(stream.process(view_of(frame)).stats.shift_x, 2.0, 0.15) << "delta mode follows the shift";
+  EXPECT_NEAR(stream.process(dcnn::tools::bgr_view(frame)).stats.shift_x, 2.0, 0.15) << "delta mode follows the shift";
   stream.set_mode(ExecMode::Dense);
-  stream.process(view_of(frame));
+  stream.process(dcnn::tools::bgr_view(frame));
   stream.set_mode(ExecMode::Delta);
-  const FrameResult back = stream.process(view_of(frame));
+  const FrameResult back = stream.process(dcnn::tools::bgr_view(frame));
   EXPECT_TRUE(back.stats.new_reference);
   EXPECT_TRUE(back.stats.keyframe);
   EXPECT_EQ(back.stats.shift_x, 0.0);
-  const FrameResult next = stream.process(view_of(frame));
+  const FrameResult next = stream.process(dcnn::tools::bgr_view(frame));
   EXPECT_EQ(next.stats.shift_x, 0.0) << "the moved camera is the new reference";
   EXPECT_FALSE(next.stats.keyframe);
 }
@@ -167,23 +159,23 @@ TEST_F(StabilizedStream, AMovedCamerasKeyframeStartsANewReference) {
   StreamOptions o = options(ExecMode::Delta, true);
   o.delta.keyframe_interval = 3;
   Stream stream(model_, o);
-  ASSERT_TRUE(stream.process(view_of(still_)).stats.new_reference);
-  stream.process(view_of(still_));
-  stream.process(view_of(still_));
-  const FrameResult still_keyframe = stream.process(view_of(still_));
+  ASSERT_TRUE(stream.process(dcnn::tools::bgr_view(still_)).stats.new_reference);
+  stream.process(dcnn::tools::bgr_view(still_));
+  stream.process(dcnn::tools::bgr_view(still_));
+  const FrameResult still_keyframe = stream.process(dcnn::tools::bgr_view(still_));
   ASSERT_TRUE(still_keyframe.stats.keyframe);
   EXPECT_FALSE(still_keyframe.stats.new_reference) << "a still camera keeps its reference";
   const cv::Mat frame = moved(still_, cv::Point2d(2.0, 1.0));
-  const FrameResult first = stream.process(view_of(frame));
+  const FrameResult first = stream.process(dcnn::tools::bgr_view(frame));
   ASSERT_FALSE(first.stats.keyframe);
   EXPECT_NEAR(first.stats.shift_x, 2.0, 0.15) << "a delta frame is moved back";
-  stream.process(view_of(frame));
-  const FrameResult keyframe = stream.process(view_of(frame));
+  stream.process(dcnn::tools::bgr_view(frame));
+  const FrameResult keyframe = stream.process(dcnn::tools::bgr_view(frame));
   ASSERT_TRUE(keyframe.stats.keyframe) << "keyframe_interval 3";
   EXPECT_TRUE(keyframe.stats.new_reference);
   EXPECT_EQ(keyframe.stats.shift_x, 0.0);
   EXPECT_EQ(keyframe.stats.frame_index, 6) << "a new reference is not a reset of the stream";
-  const FrameResult next = stream.process(view_of(frame));
+  const FrameResult next = stream.process(dcnn::tools::bgr_view(frame));
   EXPECT_FALSE(next.stats.keyframe);
   EXPECT_EQ(next.stats.shift_x, 0.0) << "the camera where it went is the new reference";
   EXPECT_EQ(next.stats.shift_y, 0.0);
@@ -192,11 +184,11 @@ TEST_F(StabilizedStream, AMovedCamerasKeyframeStartsANewReference) {
 TEST_F(StabilizedStream, ObjectsMovedBackEqualDenseOnTheUnmovedFrame) {
   Stream dense(model_, options(ExecMode::Dense, false));
   Stream stabilized(model_, options(ExecMode::Delta, true));
-  const FrameResult reference = dense.process(view_of(still_));
+  const FrameResult reference = dense.process(dcnn::tools::bgr_view(still_));
   ASSERT_GE(reference.objects.size(), 2u) << "vtest frame 0 shows several people";
-  stabilized.process(view_of(still_));
+  stabilized.process(dcnn::tools::bgr_view(still_));
   for (const cv::Point2d& d : kShifts) {
-    const FrameResult s = stabilized.process(view_of(moved(still_, d)));
+    const FrameResult s = stabilized.process(dcnn::tools::bgr_view(moved(still_, d)));
     ASSERT_EQ(s.objects.size(), reference.objects.size()) << "shift " << d;
     std::vector<float> errors = keypoint_errors(reference.objects, s.objects, d);
     ASSERT_GT(errors.size(), 20u) << "shift " << d;
