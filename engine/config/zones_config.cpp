@@ -64,15 +64,15 @@ zones::Polygon read_polygon(const YamlReader& r, const YAML::Node& node, const s
     min_x = std::min(min_x, p.x), max_x = std::max(max_x, p.x);
     min_y = std::min(min_y, p.y), max_y = std::max(max_y, p.y);
   }
-  const double extent = std::max(double(max_x) - min_x, double(max_y) - min_y);
+  const double extent = std::max(max_x - min_x, max_y - min_y);
   // Float rounding grows with the coordinates themselves, not with the extent (a small zone
   // near the far corner, in normalized units).
   const double scale = std::max({extent, std::abs(min_x), std::abs(max_x), std::abs(min_y), std::abs(max_y)});
-  const double ux = double(polygon[1].x) - polygon[0].x, uy = double(polygon[1].y) - polygon[0].y;
+  const double ux = polygon[1].x - polygon[0].x, uy = polygon[1].y - polygon[0].y;
   const double u_length = std::hypot(ux, uy);
   const bool on_one_line = std::all_of(polygon.begin(), polygon.end(), [&](const zones::Point& p) {
     // Distance of p from the line through the first two points.
-    const double cross = ux * (double(p.y) - polygon[0].y) - uy * (double(p.x) - polygon[0].x);
+    const double cross = ux * (p.y - polygon[0].y) - uy * (p.x - polygon[0].x);
     return std::abs(cross) <= 1e-6 * scale * u_length;
   });
   if (on_one_line)

@@ -16,9 +16,6 @@
 namespace dcnn {
 namespace {
 
-// Copies planar/semi-planar YUV into one contiguous buffer of even size (OpenCV's YUV 4:2:0
-// converters want that), replicating the last row/column for odd sizes so the extra pixels
-// (cropped away afterwards) see the same chroma as their neighbours.
 // Any other matrix or range than OpenCV's (BT.601 limited): the integer form shared with the
 // CUDA kernel (engine/core/yuv.h), each 2x2 block sharing its chroma sample as there.
 cv::Mat yuv420_to_rgb_by(const ImageView& f, const YuvToRgb& k, bool to_bgr) {
@@ -42,6 +39,9 @@ cv::Mat yuv420_to_rgb_by(const ImageView& f, const YuvToRgb& k, bool to_bgr) {
   return rgb;
 }
 
+// BT.601 limited range: copies planar/semi-planar YUV into one contiguous buffer of even size
+// (OpenCV's YUV 4:2:0 converters want that), replicating the last row/column for odd sizes so
+// the extra pixels (cropped away afterwards) see the same chroma as their neighbours.
 cv::Mat yuv420_to_rgb(const ImageView& f, bool to_bgr) {
   const YuvToRgb k = yuv_to_rgb_coefficients(f.yuv_matrix, f.yuv_full_range);
   if (!(k == YuvToRgb{})) return yuv420_to_rgb_by(f, k, to_bgr);

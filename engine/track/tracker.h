@@ -37,8 +37,9 @@ class Tracker {
   // unknown). Candidates below score_off are ignored. Frames are counted by their times where
   // they are known: a frame dropped upstream (a leaky queue, a GAP buffer not analysed) counts
   // as a frame the tracks were missed on and moved through, so max_misses and the motion
-  // prediction mean the same time whatever the share of frames analysed. The frame step is
-  // measured over the last 64 intervals (tracker.cpp says how), from the 8th on.
+  // prediction mean the same time while at least half of the frames are analysed (with more
+  // dropped they count short). The frame step is measured over the last 64 intervals
+  // (tracker.cpp says how), from the 8th on.
   std::vector<Detection> update(const std::vector<Detection>& candidates, int64_t pts = -1);
 
   // Stream reset (flush, seek, caps change): every live confirmed track ends (see ended()),

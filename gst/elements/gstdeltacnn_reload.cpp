@@ -48,10 +48,9 @@ post_reload_failure (GstElement * element, gpointer data)
 // here: a bus sync handler runs on the posting thread, and one that stops the pipeline on the
 // warning (an NVR giving up on a camera) would make stop() join the loader thread from itself
 // (std::system_error, an abort). The signal and the properties' notify wait for the streaming
-// thread (failed_reloads). The
-// properties go back to the deployment the element goes on with, unless they were set again
-// since (a newer reload is on its way), so that they tell the truth and a restart comes up
-// with a deployment that loads.
+// thread (failed_reloads). The properties go back to the deployment the element goes on with,
+// unless they were set again since (a newer reload is on its way), so that they tell the truth
+// and a restart comes up with a deployment that loads.
 void
 gst_deltacnn_on_reload_failed (GstDeltaCnn * self, const deltacnn_gst::ReloadFailure & failure)
 {
