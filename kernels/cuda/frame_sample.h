@@ -5,8 +5,9 @@
 //
 // What it reproduces of the CPU path: YUV -> RGB in the frame's matrix and range, in the
 // integer form of engine/core/yuv.h (for BT.601 limited range OpenCV's cvtColor's: 20-bit
-// fixed point, 4:2:0 chroma shared by each 2x2 block), rounded to 8 bits; then, when the content size differs from the frame, bilinear resampling with OpenCV's
-// INTER_LINEAR coordinates (pixel centres, edge clamp, no antialiasing) in float, rounded to the
+// fixed point, 4:2:0 chroma shared by each 2x2 block), rounded to 8 bits; then, when the
+// content size differs from the frame, bilinear resampling with OpenCV's INTER_LINEAR
+// coordinates (pixel centres, edge clamp, no antialiasing) in float, rounded to the
 // nearest integer as an 8-bit result would be. A same-size frame is copied exactly.
 #pragma once
 
